@@ -1,0 +1,166 @@
+/*
+ * libvirt-domain.h: domain (guest) objects and their operations
+ */
+#ifndef LIBVIRT_DOMAIN_H
+#define LIBVIRT_DOMAIN_H
+
+#ifndef __VIR_LIBVIRT_H_INCLUDES__
+# error "Do not include libvirt-domain.h directly, use <libvirt/libvirt.h>"
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct _virDomain virDomain;
+typedef virDomain *virDomainPtr;
+
+typedef enum {
+    VIR_DOMAIN_NOSTATE = 0,
+    VIR_DOMAIN_RUNNING = 1,
+    VIR_DOMAIN_BLOCKED = 2,
+    VIR_DOMAIN_PAUSED  = 3,
+    VIR_DOMAIN_SHUTDOWN = 4,
+    VIR_DOMAIN_SHUTOFF = 5,
+    VIR_DOMAIN_CRASHED = 6,
+    VIR_DOMAIN_PMSUSPENDED = 7,
+} virDomainState;
+
+typedef enum {
+    VIR_DOMAIN_NOSTATE_UNKNOWN = 0,
+} virDomainNostateReason;
+
+typedef enum {
+    VIR_DOMAIN_RUNNING_UNKNOWN = 0,
+    VIR_DOMAIN_RUNNING_BOOTED = 1,
+    VIR_DOMAIN_RUNNING_MIGRATED = 2,
+    VIR_DOMAIN_RUNNING_RESTORED = 3,
+    VIR_DOMAIN_RUNNING_FROM_SNAPSHOT = 4,
+    VIR_DOMAIN_RUNNING_UNPAUSED = 5,
+    VIR_DOMAIN_RUNNING_MIGRATION_CANCELED = 6,
+    VIR_DOMAIN_RUNNING_SAVE_CANCELED = 7,
+    VIR_DOMAIN_RUNNING_WAKEUP = 8,
+    VIR_DOMAIN_RUNNING_CRASHED = 9,
+    VIR_DOMAIN_RUNNING_POSTCOPY = 10,
+} virDomainRunningReason;
+
+typedef enum {
+    VIR_DOMAIN_PAUSED_UNKNOWN = 0,
+    VIR_DOMAIN_PAUSED_USER = 1,
+    VIR_DOMAIN_PAUSED_MIGRATION = 2,
+    VIR_DOMAIN_PAUSED_SAVE = 3,
+    VIR_DOMAIN_PAUSED_DUMP = 4,
+    VIR_DOMAIN_PAUSED_IOERROR = 5,
+    VIR_DOMAIN_PAUSED_WATCHDOG = 6,
+    VIR_DOMAIN_PAUSED_FROM_SNAPSHOT = 7,
+    VIR_DOMAIN_PAUSED_SHUTTING_DOWN = 8,
+    VIR_DOMAIN_PAUSED_SNAPSHOT = 9,
+    VIR_DOMAIN_PAUSED_CRASHED = 10,
+    VIR_DOMAIN_PAUSED_STARTING_UP = 11,
+} virDomainPausedReason;
+
+typedef enum {
+    VIR_DOMAIN_SHUTDOWN_UNKNOWN = 0,
+    VIR_DOMAIN_SHUTDOWN_USER = 1,
+} virDomainShutdownReason;
+
+typedef enum {
+    VIR_DOMAIN_SHUTOFF_UNKNOWN = 0,
+    VIR_DOMAIN_SHUTOFF_SHUTDOWN = 1,
+    VIR_DOMAIN_SHUTOFF_DESTROYED = 2,
+    VIR_DOMAIN_SHUTOFF_CRASHED = 3,
+    VIR_DOMAIN_SHUTOFF_MIGRATED = 4,
+    VIR_DOMAIN_SHUTOFF_SAVED = 5,
+    VIR_DOMAIN_SHUTOFF_FAILED = 6,
+    VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT = 7,
+    VIR_DOMAIN_SHUTOFF_DAEMON = 8,
+} virDomainShutoffReason;
+
+typedef enum {
+    VIR_DOMAIN_AFFECT_CURRENT = 0,
+    VIR_DOMAIN_AFFECT_LIVE    = 1 << 0,
+    VIR_DOMAIN_AFFECT_CONFIG  = 1 << 1,
+} virDomainModificationImpact;
+
+typedef enum {
+    VIR_DOMAIN_NONE               = 0,
+    VIR_DOMAIN_START_PAUSED       = 1 << 0,
+    VIR_DOMAIN_START_AUTODESTROY  = 1 << 1,
+    VIR_DOMAIN_START_BYPASS_CACHE = 1 << 2,
+    VIR_DOMAIN_START_FORCE_BOOT   = 1 << 3,
+    VIR_DOMAIN_START_VALIDATE     = 1 << 4,
+    VIR_DOMAIN_START_RESET_NVRAM  = 1 << 5,
+} virDomainCreateFlags;
+
+typedef enum {
+    VIR_DOMAIN_XML_SECURE     = (1 << 0),
+    VIR_DOMAIN_XML_INACTIVE   = (1 << 1),
+    VIR_DOMAIN_XML_UPDATE_CPU = (1 << 2),
+    VIR_DOMAIN_XML_MIGRATABLE = (1 << 3),
+} virDomainXMLFlags;
+
+typedef enum {
+    VIR_DOMAIN_DEFINE_VALIDATE = (1 << 0),
+} virDomainDefineFlags;
+
+typedef enum {
+    VIR_DOMAIN_UNDEFINE_MANAGED_SAVE         = (1 << 0),
+    VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA   = (1 << 1),
+    VIR_DOMAIN_UNDEFINE_NVRAM                = (1 << 2),
+    VIR_DOMAIN_UNDEFINE_KEEP_NVRAM           = (1 << 3),
+    VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA = (1 << 4),
+    VIR_DOMAIN_UNDEFINE_TPM                  = (1 << 5),
+    VIR_DOMAIN_UNDEFINE_KEEP_TPM             = (1 << 6),
+} virDomainUndefineFlagsValues;
+
+typedef enum {
+    VIR_CONNECT_LIST_DOMAINS_ACTIVE         = 1 << 0,
+    VIR_CONNECT_LIST_DOMAINS_INACTIVE       = 1 << 1,
+    VIR_CONNECT_LIST_DOMAINS_PERSISTENT     = 1 << 2,
+    VIR_CONNECT_LIST_DOMAINS_TRANSIENT      = 1 << 3,
+    VIR_CONNECT_LIST_DOMAINS_RUNNING        = 1 << 4,
+    VIR_CONNECT_LIST_DOMAINS_PAUSED         = 1 << 5,
+    VIR_CONNECT_LIST_DOMAINS_SHUTOFF        = 1 << 6,
+    VIR_CONNECT_LIST_DOMAINS_OTHER          = 1 << 7,
+    VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE    = 1 << 8,
+    VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE = 1 << 9,
+    VIR_CONNECT_LIST_DOMAINS_AUTOSTART      = 1 << 10,
+    VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART   = 1 << 11,
+    VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT   = 1 << 12,
+    VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT    = 1 << 13,
+    VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT = 1 << 14,
+    VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT  = 1 << 15,
+} virConnectListAllDomainsFlags;
+
+virDomainPtr virDomainDefineXML(virConnectPtr conn, const char *xml);
+virDomainPtr virDomainDefineXMLFlags(virConnectPtr conn,
+                                     const char *xml,
+                                     unsigned int flags);
+int virDomainUndefine(virDomainPtr domain);
+int virDomainUndefineFlags(virDomainPtr domain, unsigned int flags);
+
+virDomainPtr virDomainLookupByName(virConnectPtr conn, const char *name);
+virDomainPtr virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+virDomainPtr virDomainLookupByUUIDString(virConnectPtr conn, const char *uuid);
+
+int virConnectListAllDomains(virConnectPtr conn,
+                             virDomainPtr **domains,
+                             unsigned int flags);
+
+int virDomainRef(virDomainPtr domain);
+int virDomainFree(virDomainPtr domain);
+
+virConnectPtr virDomainGetConnect(virDomainPtr domain);
+const char *virDomainGetName(virDomainPtr domain);
+int virDomainGetID(virDomainPtr domain);
+int virDomainGetUUID(virDomainPtr domain, unsigned char *uuid);
+int virDomainGetUUIDString(virDomainPtr domain, char *buf);
+char *virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags);
+int virDomainIsActive(virDomainPtr domain);
+int virDomainIsPersistent(virDomainPtr domain);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBVIRT_DOMAIN_H */

@@ -1,0 +1,86 @@
+/*
+ * libvirt-host.h: connections and host level functions
+ */
+#ifndef LIBVIRT_HOST_H
+#define LIBVIRT_HOST_H
+
+#ifndef __VIR_LIBVIRT_H_INCLUDES__
+# error "Do not include libvirt-host.h directly, use <libvirt/libvirt.h>"
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VIR_UUID_BUFLEN (16)
+#define VIR_UUID_STRING_BUFLEN (36 + 1)
+
+typedef enum {
+    VIR_CONNECT_RO         = (1 << 0),
+    VIR_CONNECT_NO_ALIASES = (1 << 1),
+} virConnectFlags;
+
+typedef enum {
+    VIR_CRED_USERNAME = 1,
+    VIR_CRED_AUTHNAME = 2,
+    VIR_CRED_LANGUAGE = 3,
+    VIR_CRED_CNONCE = 4,
+    VIR_CRED_PASSPHRASE = 5,
+    VIR_CRED_ECHOPROMPT = 6,
+    VIR_CRED_NOECHOPROMPT = 7,
+    VIR_CRED_REALM = 8,
+    VIR_CRED_EXTERNAL = 9,
+} virConnectCredentialType;
+
+typedef struct _virConnectCredential virConnectCredential;
+struct _virConnectCredential {
+    int type;
+    const char *prompt;
+    const char *challenge;
+    const char *defresult;
+    char *result;
+    unsigned int resultlen;
+};
+typedef virConnectCredential *virConnectCredentialPtr;
+
+typedef int (*virConnectAuthCallbackPtr)(virConnectCredentialPtr cred,
+                                         unsigned int ncred,
+                                         void *cbdata);
+
+typedef struct _virConnectAuth virConnectAuth;
+struct _virConnectAuth {
+    int *credtype;
+    unsigned int ncredtype;
+    virConnectAuthCallbackPtr cb;
+    void *cbdata;
+};
+typedef virConnectAuth *virConnectAuthPtr;
+
+VIR_EXPORT_VAR virConnectAuthPtr virConnectAuthPtrDefault;
+
+int virInitialize(void);
+
+int virGetVersion(unsigned long *libVer,
+                  const char *type,
+                  unsigned long *typeVer);
+
+virConnectPtr virConnectOpen(const char *name);
+virConnectPtr virConnectOpenReadOnly(const char *name);
+virConnectPtr virConnectOpenAuth(const char *name,
+                                 virConnectAuthPtr auth,
+                                 unsigned int flags);
+int virConnectRef(virConnectPtr conn);
+int virConnectClose(virConnectPtr conn);
+
+const char *virConnectGetType(virConnectPtr conn);
+int virConnectGetVersion(virConnectPtr conn, unsigned long *hvVer);
+int virConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer);
+char *virConnectGetURI(virConnectPtr conn);
+char *virConnectGetHostname(virConnectPtr conn);
+int virConnectIsAlive(virConnectPtr conn);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBVIRT_HOST_H */

@@ -1,0 +1,84 @@
+/*
+ * device_conf.h: what every device has: alias, guest address, boot order;
+ * and the <teaming> element shared by <interface> and <hostdev>.
+ */
+#pragma once
+
+#include "internal.h"
+#include "virbuffer.h"
+#include "virenum.h"
+#include "virpci.h"
+#include "virxml.h"
+
+typedef enum {
+    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE = 0,
+    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI,
+    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE,
+
+    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_LAST
+} virDomainDeviceAddressType;
+VIR_ENUM_DECL(virDomainDeviceAddress);
+
+/* <address type='drive' controller= bus= target= unit=/> */
+typedef struct _virDomainDeviceDriveAddress virDomainDeviceDriveAddress;
+struct _virDomainDeviceDriveAddress {
+    unsigned int controller;
+    unsigned int bus;
+    unsigned int target;
+    unsigned int unit;
+};
+
+typedef struct _virDomainDeviceInfo virDomainDeviceInfo;
+struct _virDomainDeviceInfo {
+    char *alias;                /* user alias (ua-...) or generated id */
+    bool userAlias;             /* alias came from the XML (ua- prefix) */
+    int type;                   /* virDomainDeviceAddressType */
+    union {
+        virPCIDeviceAddress pci;
+        virDomainDeviceDriveAddress drive;
+    } addr;
+    unsigned int bootIndex;     /* <boot order=>, 0 = none */
+};
+
+#define VIR_DOMAIN_USER_ALIAS_PREFIX "ua-"
+
+typedef enum {
+    VIR_DOMAIN_NET_TEAMING_TYPE_NONE = 0,
+    VIR_DOMAIN_NET_TEAMING_TYPE_PERSISTENT,
+    VIR_DOMAIN_NET_TEAMING_TYPE_TRANSIENT,
+
+    VIR_DOMAIN_NET_TEAMING_TYPE_LAST
+} virDomainNetTeamingType;
+VIR_ENUM_DECL(virDomainNetTeaming);
+
+typedef struct _virDomainNetTeamingInfo virDomainNetTeamingInfo;
+struct _virDomainNetTeamingInfo {
+    int type;                   /* virDomainNetTeamingType */
+    char *persistent;           /* transient: alias of the standby */
+};
+
+void virDomainNetTeamingInfoFree(virDomainNetTeamingInfo *teaming);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainNetTeamingInfo, virDomainNetTeamingInfoFree);
+
+/* Parse <teaming> at @node (NULL: none). @owner names the device for
+ * messages. A bare <teaming/> gives *teaming == NULL. */
+int virDomainNetTeamingInfoParseXML(xmlNodePtr node, const char *owner,
+                                    virDomainNetTeamingInfo **teaming);
+void virDomainNetTeamingInfoFormat(virBuffer *buf,
+                                   const virDomainNetTeamingInfo *teaming);
+
+/* <boot>, <alias>, <address> children of @node (its ctxt->node). */
+int virDomainDeviceInfoParseXML(xmlXPathContextPtr ctxt,
+                                virDomainDeviceInfo *info);
+void virDomainDeviceInfoFormat(virBuffer *buf, const virDomainDeviceInfo *info,
+                               bool allowBoot);
+void virDomainDeviceInfoClear(virDomainDeviceInfo *info);
+
+/* <address type='pci' domain= bus= slot= function= [multifunction=]/> */
+int virPCIDeviceAddressParseXML(xmlNodePtr node, virPCIDeviceAddress *addr);
+void virPCIDeviceAddressFormat(virBuffer *buf, const virPCIDeviceAddress *addr,
+                               bool includeType);
+
+/* alias is a valid user alias: ua- followed by [A-Za-z0-9_-]+ */
+bool virDomainDeviceAliasIsUserAlias(const char *alias);
+bool virDomainDeviceAliasIsValidChars(const char *alias);

@@ -1,0 +1,100 @@
+/*
+ * datatypes.c: connection, domain and network handles
+ */
+#include "internal.h"
+#include "datatypes.h"
+#include "driver.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+virConnectPtr
+virGetConnect(void)
+{
+    virConnectPtr conn = g_new0(virConnect, 1);
+
+    conn->refs = 1;
+    return conn;
+}
+
+void
+virObjectUnrefConnect(virConnectPtr conn)
+{
+    if (!conn || !g_atomic_int_dec_and_test(&conn->refs))
+        return;
+    if (conn->networkDriver && conn->networkDriver->connectClose)
+        conn->networkDriver->connectClose(conn);
+    if (conn->driver && conn->driver->connectClose)
+        conn->driver->connectClose(conn);
+    g_free(conn->uri);
+    g_free(conn);
+}
+
+int
+virConnectRef(virConnectPtr conn)
+{
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    g_atomic_int_inc(&conn->refs);
+    return 0;
+}
+
+virDomainPtr
+virGetDomain(virConnectPtr conn, const char *name,
+             const unsigned char *uuid, int id)
+{
+    virDomainPtr dom = g_new0(virDomain, 1);
+
+    dom->refs = 1;
+    dom->conn = conn;
+    g_atomic_int_inc(&conn->refs);
+    dom->name = g_strdup(name);
+    memcpy(dom->uuid, uuid, VIR_UUID_BUFLEN);
+    dom->id = id;
+    return dom;
+}
+
+int
+virDomainRef(virDomainPtr domain)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    g_atomic_int_inc(&domain->refs);
+    return 0;
+}
+
+int
+virDomainFree(virDomainPtr domain)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    if (g_atomic_int_dec_and_test(&domain->refs)) {
+        virObjectUnrefConnect(domain->conn);
+        g_free(domain->name);
+        g_free(domain);
+    }
+    return 0;
+}
+
+virNetworkPtr
+virGetNetwork(virConnectPtr conn, const char *name, const unsigned char *uuid)
+{
+    virNetworkPtr net = g_new0(virNetwork, 1);
+
+    net->refs = 1;
+    net->conn = conn;
+    g_atomic_int_inc(&conn->refs);
+    net->name = g_strdup(name);
+    memcpy(net->uuid, uuid, VIR_UUID_BUFLEN);
+    return net;
+}
+
+void
+virObjectUnrefNetwork(virNetworkPtr net)
+{
+    if (g_atomic_int_dec_and_test(&net->refs)) {
+        virObjectUnrefConnect(net->conn);
+        g_free(net->name);
+        g_free(net);
+    }
+}

@@ -1,0 +1,44 @@
+/*
+ * driver.c: registry of the drivers built into the library
+ */
+#include "internal.h"
+#include "driver.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+#define MAX_DRIVERS 8
+
+static virHypervisorDriver *hypervisorDrivers[MAX_DRIVERS];
+static size_t nhypervisorDrivers;
+static virNetworkDriver *networkDrivers[MAX_DRIVERS];
+static size_t nnetworkDrivers;
+
+int
+virRegisterHypervisorDriver(virHypervisorDriver *driver)
+{
+    if (nhypervisorDrivers >= MAX_DRIVERS) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("too many hypervisor drivers registered"));
+        return -1;
+    }
+    hypervisorDrivers[nhypervisorDrivers++] = driver;
+    return 0;
+}
+
+int
+virRegisterNetworkDriver(virNetworkDriver *driver)
+{
+    if (nnetworkDrivers >= MAX_DRIVERS) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("too many network drivers registered"));
+        return -1;
+    }
+    networkDrivers[nnetworkDrivers++] = driver;
+    return 0;
+}
+
+size_t virDriverHypervisorCount(void) { return nhypervisorDrivers; }
+virHypervisorDriver *virDriverHypervisorAt(size_t i) { return hypervisorDrivers[i]; }
+size_t virDriverNetworkCount(void) { return nnetworkDrivers; }
+virNetworkDriver *virDriverNetworkAt(size_t i) { return networkDrivers[i]; }

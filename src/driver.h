@@ -1,0 +1,61 @@
+/*
+ * driver.h: the tables a driver fills in; public entry points dispatch
+ * through them. A NULL entry means "not supported by this driver".
+ */
+#pragma once
+
+#include "internal.h"
+#include "datatypes.h"
+
+typedef enum {
+    VIR_DRV_OPEN_SUCCESS = 0,
+    VIR_DRV_OPEN_DECLINED = -2,   /* not my URI: try the next driver */
+    VIR_DRV_OPEN_ERROR = -1,      /* my URI, but it failed: error reported */
+} virDrvOpenStatus;
+
+typedef GUri virURI;
+
+struct _virHypervisorDriver {
+    const char *name;
+
+    virDrvOpenStatus (*connectOpen)(virConnectPtr conn, GUri *uri,
+                                    unsigned int flags);
+    int (*connectClose)(virConnectPtr conn);
+    const char *(*connectGetType)(virConnectPtr conn);
+    int (*connectGetVersion)(virConnectPtr conn, unsigned long *hvVer);
+    char *(*connectGetHostname)(virConnectPtr conn);
+
+    virDomainPtr (*domainDefineXMLFlags)(virConnectPtr conn, const char *xml,
+                                         unsigned int flags);
+    int (*domainUndefineFlags)(virDomainPtr dom, unsigned int flags);
+    virDomainPtr (*domainLookupByName)(virConnectPtr conn, const char *name);
+    virDomainPtr (*domainLookupByUUID)(virConnectPtr conn,
+                                       const unsigned char *uuid);
+    int (*connectListAllDomains)(virConnectPtr conn, virDomainPtr **domains,
+                                 unsigned int flags);
+    char *(*domainGetXMLDesc)(virDomainPtr dom, unsigned int flags);
+    int (*domainIsActive)(virDomainPtr dom);
+    int (*domainIsPersistent)(virDomainPtr dom);
+};
+
+struct _virNetworkDriver {
+    const char *name;
+
+    virDrvOpenStatus (*connectOpen)(virConnectPtr conn, GUri *uri,
+                                    unsigned int flags);
+    int (*connectClose)(virConnectPtr conn);
+};
+
+/* Drivers register themselves once (from virInitialize). */
+int virRegisterHypervisorDriver(virHypervisorDriver *driver);
+int virRegisterNetworkDriver(virNetworkDriver *driver);
+
+/* The registry, walked by virConnectOpen. */
+size_t virDriverHypervisorCount(void);
+virHypervisorDriver *virDriverHypervisorAt(size_t i);
+size_t virDriverNetworkCount(void);
+virNetworkDriver *virDriverNetworkAt(size_t i);
+
+/* Report VIR_ERR_NO_SUPPORT for the calling entry point. */
+#define virReportUnsupported() \
+    virReportError(VIR_ERR_NO_SUPPORT, "%s", __func__)

@@ -1,0 +1,278 @@
+/*
+ * libvirt-domain.c: public entry points for domains
+ */
+#include "internal.h"
+#include "datatypes.h"
+#include "driver.h"
+#include "virerror.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+
+virDomainPtr
+virDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    virDomainPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckReadOnlyGoto(conn->flags, error);
+    virCheckNonNullArgGoto(xml, error);
+
+    if (!conn->driver->domainDefineXMLFlags) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (!(ret = conn->driver->domainDefineXMLFlags(conn, xml, flags)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+virDomainPtr
+virDomainDefineXML(virConnectPtr conn, const char *xml)
+{
+    return virDomainDefineXMLFlags(conn, xml, 0);
+}
+
+int
+virDomainUndefineFlags(virDomainPtr domain, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+
+    if (!conn->driver->domainUndefineFlags) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->domainUndefineFlags(domain, flags) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virDomainUndefine(virDomainPtr domain)
+{
+    return virDomainUndefineFlags(domain, 0);
+}
+
+virDomainPtr
+virDomainLookupByName(virConnectPtr conn, const char *name)
+{
+    virDomainPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(name, error);
+
+    if (!conn->driver->domainLookupByName) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (!(ret = conn->driver->domainLookupByName(conn, name)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+virDomainPtr
+virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
+{
+    virDomainPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(uuid, error);
+
+    if (!conn->driver->domainLookupByUUID) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (!(ret = conn->driver->domainLookupByUUID(conn, uuid)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+virDomainPtr
+virDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
+{
+    unsigned char uuid[VIR_UUID_BUFLEN];
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(uuidstr, error);
+
+    if (virUUIDParse(uuidstr, uuid) < 0) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("'%s' is not a valid UUID"), uuidstr);
+        goto error;
+    }
+    return virDomainLookupByUUID(conn, uuid);
+
+ error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+int
+virConnectListAllDomains(virConnectPtr conn,
+                         virDomainPtr **domains,
+                         unsigned int flags)
+{
+    int ret;
+
+    virResetLastError();
+    if (domains)
+        *domains = NULL;
+    virCheckConnectReturn(conn, -1);
+
+    if (!conn->driver->connectListAllDomains) {
+        virReportUnsupported();
+        goto error;
+    }
+    if ((ret = conn->driver->connectListAllDomains(conn, domains, flags)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+virConnectPtr
+virDomainGetConnect(virDomainPtr domain)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, NULL);
+    return domain->conn;
+}
+
+const char *
+virDomainGetName(virDomainPtr domain)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, NULL);
+    return domain->name;
+}
+
+int
+virDomainGetID(virDomainPtr domain)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    return domain->id;
+}
+
+int
+virDomainGetUUID(virDomainPtr domain, unsigned char *uuid)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    virCheckNonNullArgGoto(uuid, error);
+    memcpy(uuid, domain->uuid, VIR_UUID_BUFLEN);
+    return 0;
+
+ error:
+    virDispatchError(domain->conn);
+    return -1;
+}
+
+int
+virDomainGetUUIDString(virDomainPtr domain, char *buf)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    virCheckNonNullArgGoto(buf, error);
+    virUUIDFormat(domain->uuid, buf);
+    return 0;
+
+ error:
+    virDispatchError(domain->conn);
+    return -1;
+}
+
+char *
+virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags)
+{
+    virConnectPtr conn;
+    char *ret;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, NULL);
+    conn = domain->conn;
+
+    if ((conn->flags & VIR_CONNECT_RO) && (flags & VIR_DOMAIN_XML_SECURE)) {
+        virReportError(VIR_ERR_OPERATION_DENIED, "%s",
+                       _("virDomainGetXMLDesc with secure flag"));
+        goto error;
+    }
+    if (!conn->driver->domainGetXMLDesc) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (!(ret = conn->driver->domainGetXMLDesc(domain, flags)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+int
+virDomainIsActive(virDomainPtr domain)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    if (!domain->conn->driver->domainIsActive) {
+        virReportUnsupported();
+        goto error;
+    }
+    if ((ret = domain->conn->driver->domainIsActive(domain)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(domain->conn);
+    return -1;
+}
+
+int
+virDomainIsPersistent(virDomainPtr domain)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    if (!domain->conn->driver->domainIsPersistent) {
+        virReportUnsupported();
+        goto error;
+    }
+    if ((ret = domain->conn->driver->domainIsPersistent(domain)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(domain->conn);
+    return -1;
+}

@@ -1,0 +1,163 @@
+/*
+ * virfile.c: files: atomic writes, reading, directories, locks
+ */
+#include "internal.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "virerror.h"
+#include "virfile.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+static int
+virFileWriteFull(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        data += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int
+virFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode)
+{
+    g_autofree char *tmp = g_strdup_printf("%s.XXXXXX", path);
+    int fd;
+
+    if ((fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, mode)) < 0) {
+        virReportSystemError(errno, _("cannot create temporary file for '%s'"), path);
+        return -1;
+    }
+    if (fchmod(fd, mode) < 0 ||
+        virFileWriteFull(fd, data, len) < 0 ||
+        fdatasync(fd) < 0) {
+        virReportSystemError(errno, _("cannot write '%s'"), tmp);
+        close(fd);
+        unlink(tmp);
+        return -1;
+    }
+    if (close(fd) < 0) {
+        virReportSystemError(errno, _("cannot write '%s'"), tmp);
+        unlink(tmp);
+        return -1;
+    }
+    if (rename(tmp, path) < 0) {
+        virReportSystemError(errno, _("cannot rename '%s' to '%s'"), tmp, path);
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int
+virFileWriteStrAtomic(const char *path, const char *str, mode_t mode)
+{
+    return virFileWriteAtomic(path, str, strlen(str), mode);
+}
+
+int
+virFileReadAll(const char *path, size_t maxlen, char **buf)
+{
+    g_autoptr(GString) data = g_string_sized_new(4096);
+    char chunk[8192];
+    int fd;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        virReportSystemError(errno, _("cannot read file '%s'"), path);
+        return -1;
+    }
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            virReportSystemError(errno, _("cannot read file '%s'"), path);
+            close(fd);
+            return -1;
+        }
+        if (n == 0)
+            break;
+        if (data->len + n > maxlen) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           _("file '%s' is larger than %zu bytes"), path, maxlen);
+            close(fd);
+            return -1;
+        }
+        g_string_append_len(data, chunk, n);
+    }
+    close(fd);
+    *buf = g_string_free(g_steal_pointer(&data), FALSE);
+    return (int)strlen(*buf);
+}
+
+int
+virFileMakePath(const char *path, mode_t mode)
+{
+    if (g_mkdir_with_parents(path, mode) < 0) {
+        virReportSystemError(errno, _("cannot create directory '%s'"), path);
+        return -1;
+    }
+    return 0;
+}
+
+int
+virFileRemove(const char *path)
+{
+    if (unlink(path) < 0 && errno != ENOENT) {
+        virReportSystemError(errno, _("cannot remove '%s'"), path);
+        return -1;
+    }
+    return 0;
+}
+
+bool
+virFileExists(const char *path)
+{
+    return access(path, F_OK) == 0;
+}
+
+int
+virFileLockPath(const char *path, bool shared)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+    if (fd < 0) {
+        virReportSystemError(errno, _("cannot open lock file '%s'"), path);
+        return -1;
+    }
+    while (flock(fd, shared ? LOCK_SH : LOCK_EX) < 0) {
+        if (errno == EINTR)
+            continue;
+        virReportSystemError(errno, _("cannot lock '%s'"), path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+void
+virFileUnlock(int fd)
+{
+    if (fd < 0)
+        return;
+    flock(fd, LOCK_UN);
+    close(fd);
+}
+
+bool
+virFileIsSafeComponent(const char *name)
+{
+    return name && *name && name[0] != '.' && !strchr(name, '/');
+}

@@ -1,0 +1,32 @@
+/*
+ * virfile.h: files: atomic writes, reading, directories, locks
+ */
+#pragma once
+
+#include "internal.h"
+
+/* Write @len bytes of @data to @path through a temporary file in the same
+ * directory, fsync it and rename it over @path, so readers see either the
+ * old or the new content. The file gets @mode. */
+int virFileWriteAtomic(const char *path, const char *data, size_t len,
+                       mode_t mode);
+int virFileWriteStrAtomic(const char *path, const char *str, mode_t mode);
+
+/* Read a whole file, at most @maxlen bytes (error if larger). */
+int virFileReadAll(const char *path, size_t maxlen, char **buf);
+
+/* Create a directory and its parents with @mode. */
+int virFileMakePath(const char *path, mode_t mode);
+
+/* Remove a file; a file that does not exist is not an error. */
+int virFileRemove(const char *path);
+
+bool virFileExists(const char *path);
+
+/* Open @path (created if needed) and take an exclusive flock on it; returns
+ * the fd to pass to virFileUnlock, or -1 with an error reported. */
+int virFileLockPath(const char *path, bool shared);
+void virFileUnlock(int fd);
+
+/* Make the name safe as one path component: refuse "/" and leading ".". */
+bool virFileIsSafeComponent(const char *name);

@@ -1,0 +1,334 @@
+/*
+ * virxml.c: libxml2 helpers: safe parsing, XPath lookups, RelaxNG validation
+ */
+#include "internal.h"
+
+#include <libxml/relaxng.h>
+#include <libxml/xmlerror.h>
+
+#include "virerror.h"
+#include "virxml.h"
+
+#define VIR_FROM_THIS VIR_FROM_XML
+
+typedef struct {
+    const char *what;
+    GString *msg;
+} virXMLParseErrorCtxt;
+
+static void
+virXMLCollectError(void *userData, const xmlError *error)
+{
+    virXMLParseErrorCtxt *pctxt = userData;
+
+    if (!error || pctxt->msg->len)
+        return;   /* keep the first, most relevant, error */
+    g_string_printf(pctxt->msg, "%s:%d: %s", pctxt->what, error->line,
+                    error->message ? error->message : _("unknown error"));
+    while (pctxt->msg->len && g_ascii_isspace(pctxt->msg->str[pctxt->msg->len - 1]))
+        g_string_truncate(pctxt->msg, pctxt->msg->len - 1);
+}
+
+static void
+virXMLStructuredErrorHandler(void *userData, xmlErrorPtr error)
+{
+    virXMLCollectError(userData, error);
+}
+
+xmlDocPtr
+virXMLParseStringCtxt(const char *xmlStr,
+                      const char *what,
+                      const char *rootName,
+                      xmlXPathContextPtr *ctxt)
+{
+    g_autoptr(GString) msg = g_string_new(NULL);
+    virXMLParseErrorCtxt pctxt = { what, msg };
+    xmlParserCtxtPtr pc;
+    g_autoptr(xmlDoc) doc = NULL;
+    xmlNodePtr root;
+
+    if (!xmlStr || !*xmlStr) {
+        virReportError(VIR_ERR_XML_ERROR, _("empty %s"), what);
+        return NULL;
+    }
+
+    if (!(pc = xmlNewParserCtxt())) {
+        virReportOOMError();
+        return NULL;
+    }
+    pc->sax->serror = virXMLStructuredErrorHandler;
+    pc->sax->warning = NULL;
+    pc->sax->error = NULL;
+    xmlSetStructuredErrorFunc(&pctxt, virXMLStructuredErrorHandler);
+
+    doc = xmlCtxtReadMemory(pc, xmlStr, strlen(xmlStr), NULL, NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOWARNING |
+                            XML_PARSE_NOERROR);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    xmlFreeParserCtxt(pc);
+
+    if (!doc) {
+        virReportError(VIR_ERR_XML_ERROR, "%s",
+                       msg->len ? msg->str : _("failed to parse XML document"));
+        return NULL;
+    }
+
+    if (!(root = xmlDocGetRootElement(doc))) {
+        virReportError(VIR_ERR_XML_ERROR, _("missing root element in %s"), what);
+        return NULL;
+    }
+    if (rootName && !xmlStrEqual(root->name, BAD_CAST rootName)) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("expected root element <%s> in %s, found <%s>"),
+                       rootName, what, (const char *)root->name);
+        return NULL;
+    }
+
+    if (ctxt) {
+        if (!(*ctxt = xmlXPathNewContext(doc))) {
+            virReportOOMError();
+            return NULL;
+        }
+        (*ctxt)->node = root;
+    }
+    return g_steal_pointer(&doc);
+}
+
+char *
+virXMLPropString(xmlNodePtr node, const char *name)
+{
+    xmlChar *val = xmlGetNoNsProp(node, BAD_CAST name);
+    char *ret;
+
+    if (!val)
+        return NULL;
+    ret = g_strdup((const char *)val);
+    xmlFree(val);
+    return ret;
+}
+
+char *
+virXMLPropStringRequired(xmlNodePtr node, const char *name)
+{
+    char *ret = virXMLPropString(node, name);
+
+    if (!ret || !*ret) {
+        g_free(ret);
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("missing required attribute '%s' in element '%s'"),
+                       name, (const char *)node->name);
+        return NULL;
+    }
+    return ret;
+}
+
+int
+virXMLPropUInt(xmlNodePtr node, const char *name, int base,
+               unsigned int max, unsigned int *result)
+{
+    g_autofree char *val = virXMLPropString(node, name);
+    guint64 num;
+    char *end = NULL;
+    const char *p;
+
+    if (!val)
+        return 0;
+    p = val;
+    while (g_ascii_isspace(*p))
+        p++;
+    if (*p == '-' || *p == '+' || *p == '\0')
+        goto error;
+    errno = 0;
+    num = g_ascii_strtoull(p, &end, base);
+    if (errno != 0 || end == p || *end != '\0' || num > max)
+        goto error;
+    *result = (unsigned int)num;
+    return 1;
+
+ error:
+    virReportError(VIR_ERR_XML_ERROR,
+                   _("invalid value '%s' for attribute '%s' in element '%s': expected an integer from 0 to %u"),
+                   val, name, (const char *)node->name, max);
+    return -1;
+}
+
+int
+virXMLPropYesNo(xmlNodePtr node, const char *name, bool *result)
+{
+    g_autofree char *val = virXMLPropString(node, name);
+
+    if (!val)
+        return 0;
+    if (STREQ(val, "yes") || STREQ(val, "on")) {
+        *result = true;
+        return 1;
+    }
+    if (STREQ(val, "no") || STREQ(val, "off")) {
+        *result = false;
+        return 1;
+    }
+    virReportError(VIR_ERR_XML_ERROR,
+                   _("invalid value '%s' for attribute '%s' in element '%s': expected 'yes' or 'no'"),
+                   val, name, (const char *)node->name);
+    return -1;
+}
+
+int
+virXMLPropEnum(xmlNodePtr node, const char *name,
+               int (*fromString)(const char *), int minval, int *result)
+{
+    g_autofree char *val = virXMLPropString(node, name);
+    int v;
+
+    if (!val)
+        return 0;
+    if ((v = fromString(val)) < minval) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("invalid value '%s' for attribute '%s' in element '%s'"),
+                       val, name, (const char *)node->name);
+        return -1;
+    }
+    *result = v;
+    return 1;
+}
+
+static xmlXPathObjectPtr
+virXPathEval(const char *xpath, xmlXPathContextPtr ctxt)
+{
+    return xmlXPathEval(BAD_CAST xpath, ctxt);
+}
+
+char *
+virXPathString(const char *xpath, xmlXPathContextPtr ctxt)
+{
+    g_autoptr(xmlXPathObject) obj = virXPathEval(xpath, ctxt);
+
+    if (!obj)
+        return NULL;
+    if (obj->type == XPATH_NODESET) {
+        if (!obj->nodesetval || obj->nodesetval->nodeNr == 0)
+            return NULL;
+        return virXMLNodeContentString(obj->nodesetval->nodeTab[0]);
+    }
+    if (obj->type == XPATH_STRING && obj->stringval && obj->stringval[0])
+        return g_strdup((const char *)obj->stringval);
+    return NULL;
+}
+
+xmlNodePtr
+virXPathNode(const char *xpath, xmlXPathContextPtr ctxt)
+{
+    g_autoptr(xmlXPathObject) obj = virXPathEval(xpath, ctxt);
+
+    if (!obj || obj->type != XPATH_NODESET || !obj->nodesetval ||
+        obj->nodesetval->nodeNr == 0)
+        return NULL;
+    return obj->nodesetval->nodeTab[0];
+}
+
+int
+virXPathNodeSet(const char *xpath, xmlXPathContextPtr ctxt, xmlNodePtr **list)
+{
+    g_autoptr(xmlXPathObject) obj = virXPathEval(xpath, ctxt);
+    int n;
+
+    if (list)
+        *list = NULL;
+    if (!obj) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("cannot evaluate XPath expression '%s'"), xpath);
+        return -1;
+    }
+    if (obj->type != XPATH_NODESET || !obj->nodesetval)
+        return 0;
+    n = obj->nodesetval->nodeNr;
+    if (list && n > 0)
+        *list = g_memdup2(obj->nodesetval->nodeTab, sizeof(xmlNodePtr) * n);
+    return n;
+}
+
+char *
+virXMLNodeContentString(xmlNodePtr node)
+{
+    xmlChar *content = xmlNodeGetContent(node);
+    char *ret;
+
+    if (!content)
+        return g_strdup("");
+    ret = g_strstrip(g_strdup((const char *)content));
+    xmlFree(content);
+    return ret;
+}
+
+void
+virXPathContextNodeRestore(virXPathContextNodeSave *save)
+{
+    if (save->ctxt)
+        save->ctxt->node = save->node;
+}
+
+/* Parsed schemas, by file name; parsing a schema costs milliseconds. */
+static GHashTable *schemaCache;
+G_LOCK_DEFINE_STATIC(schemaCache);
+
+static void
+virXMLSchemaFree(gpointer data)
+{
+    xmlRelaxNGFree(data);
+}
+
+static xmlRelaxNGPtr
+virXMLSchemaGet(const char *schemafile)
+{
+    xmlRelaxNGPtr schema;
+    xmlRelaxNGParserCtxtPtr pctxt;
+
+    G_LOCK(schemaCache);
+    if (!schemaCache)
+        schemaCache = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                            g_free, virXMLSchemaFree);
+    if ((schema = g_hash_table_lookup(schemaCache, schemafile))) {
+        G_UNLOCK(schemaCache);
+        return schema;
+    }
+    if (!(pctxt = xmlRelaxNGNewParserCtxt(schemafile)) ||
+        !(schema = xmlRelaxNGParse(pctxt))) {
+        if (pctxt)
+            xmlRelaxNGFreeParserCtxt(pctxt);
+        G_UNLOCK(schemaCache);
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("cannot load RelaxNG schema '%s'"), schemafile);
+        return NULL;
+    }
+    xmlRelaxNGFreeParserCtxt(pctxt);
+    g_hash_table_insert(schemaCache, g_strdup(schemafile), schema);
+    G_UNLOCK(schemaCache);
+    return schema;
+}
+
+int
+virXMLValidateAgainstSchema(const char *schemafile, xmlDocPtr doc)
+{
+    g_autoptr(GString) msg = g_string_new(NULL);
+    virXMLParseErrorCtxt pctxt = { "schema", msg };
+    xmlRelaxNGPtr schema;
+    xmlRelaxNGValidCtxtPtr vctxt;
+    int rc;
+
+    if (!(schema = virXMLSchemaGet(schemafile)))
+        return -1;
+    if (!(vctxt = xmlRelaxNGNewValidCtxt(schema))) {
+        virReportOOMError();
+        return -1;
+    }
+    xmlRelaxNGSetValidStructuredErrors(vctxt, virXMLStructuredErrorHandler, &pctxt);
+    rc = xmlRelaxNGValidateDoc(vctxt, doc);
+    xmlRelaxNGFreeValidCtxt(vctxt);
+    if (rc != 0) {
+        virReportError(VIR_ERR_XML_INVALID_SCHEMA, _("%s (schema %s)"),
+                       msg->len ? msg->str : _("document is not valid"),
+                       schemafile);
+        return -1;
+    }
+    return 0;
+}

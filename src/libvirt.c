@@ -8,6 +8,7 @@
 #include "datatypes.h"
 #include "driver.h"
 #include "virerror.h"
+#include "qemu/qemu_driver.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
@@ -34,6 +35,9 @@ virGlobalInit(gpointer data G_GNUC_UNUSED)
 {
     bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+
+    if (qemuRegister() < 0)
+        return NULL;
 
     initResult = 0;
     return NULL;

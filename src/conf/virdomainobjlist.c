@@ -1,0 +1,284 @@
+/*
+ * virdomainobjlist.c: the domains a driver knows, and their config files
+ */
+#include "internal.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "virdomainobjlist.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+
+struct _virDomainObjList {
+    GHashTable *byName;     /* name -> virDomainObj (owned) */
+    GHashTable *byUUID;     /* uuid string -> virDomainObj */
+};
+
+static void
+virDomainObjFree(gpointer data)
+{
+    virDomainObj *obj = data;
+
+    if (obj->privateData && obj->privateDataFree)
+        obj->privateDataFree(obj->privateData);
+    virDomainDefFree(obj->def);
+    virDomainDefFree(obj->newDef);
+    g_free(obj);
+}
+
+virDomainObjList *
+virDomainObjListNew(void)
+{
+    virDomainObjList *list = g_new0(virDomainObjList, 1);
+
+    list->byName = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                         virDomainObjFree);
+    list->byUUID = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    return list;
+}
+
+void
+virDomainObjListFree(virDomainObjList *list)
+{
+    if (!list)
+        return;
+    g_hash_table_unref(list->byUUID);
+    g_hash_table_unref(list->byName);
+    g_free(list);
+}
+
+virDomainObj *
+virDomainObjListFindByName(virDomainObjList *list, const char *name)
+{
+    return g_hash_table_lookup(list->byName, name);
+}
+
+virDomainObj *
+virDomainObjListFindByUUID(virDomainObjList *list, const unsigned char *uuid)
+{
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    return g_hash_table_lookup(list->byUUID, virUUIDFormat(uuid, uuidstr));
+}
+
+virDomainObj *
+virDomainObjListCheckAdd(virDomainObjList *list, const virDomainDef *def,
+                         bool *conflict)
+{
+    virDomainObj *byUUID = virDomainObjListFindByUUID(list, def->uuid);
+    virDomainObj *byName = virDomainObjListFindByName(list, def->name);
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    *conflict = false;
+    if (byUUID && STRNEQ(byUUID->def->name, def->name)) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("domain '%s' is already defined with uuid %s: choose another UUID, or use the name '%s'"),
+                       byUUID->def->name, virUUIDFormat(def->uuid, uuidstr),
+                       byUUID->def->name);
+        *conflict = true;
+        return NULL;
+    }
+    if (byName && !byUUID) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("domain '%s' already exists with uuid %s: give that <uuid> to redefine it, or choose another name"),
+                       def->name, virUUIDFormat(byName->def->uuid, uuidstr));
+        *conflict = true;
+        return NULL;
+    }
+    return byUUID;
+}
+
+virDomainObj *
+virDomainObjListAdd(virDomainObjList *list, virDomainDef *def)
+{
+    virDomainObj *obj = g_new0(virDomainObj, 1);
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    obj->def = def;
+    obj->state = VIR_DOMAIN_SHUTOFF;
+    obj->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+    g_hash_table_insert(list->byName, g_strdup(def->name), obj);
+    g_hash_table_insert(list->byUUID, g_strdup(virUUIDFormat(def->uuid, uuidstr)), obj);
+    return obj;
+}
+
+void
+virDomainObjListRemove(virDomainObjList *list, virDomainObj *obj)
+{
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    g_hash_table_remove(list->byUUID, virUUIDFormat(obj->def->uuid, uuidstr));
+    g_hash_table_remove(list->byName, obj->def->name);
+}
+
+static gint
+virDomainObjCompareName(gconstpointer a, gconstpointer b)
+{
+    const virDomainObj *oa = *(virDomainObj * const *)a;
+    const virDomainObj *ob = *(virDomainObj * const *)b;
+
+    return strcmp(oa->def->name, ob->def->name);
+}
+
+GPtrArray *
+virDomainObjListCollect(virDomainObjList *list)
+{
+    GPtrArray *ret = g_ptr_array_sized_new(g_hash_table_size(list->byName));
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init(&iter, list->byName);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        g_ptr_array_add(ret, value);
+    g_ptr_array_sort(ret, virDomainObjCompareName);
+    return ret;
+}
+
+size_t
+virDomainObjListCount(virDomainObjList *list)
+{
+    return g_hash_table_size(list->byName);
+}
+
+virDomainDef *
+virDomainObjGetPersistentDef(virDomainObj *obj)
+{
+    if (!obj->persistent)
+        return NULL;
+    return obj->newDef ? obj->newDef : obj->def;
+}
+
+bool
+virDomainObjIsActive(const virDomainObj *obj)
+{
+    return obj->def->id >= 0;
+}
+
+char *
+virDomainConfigFile(const char *dir, const char *name)
+{
+    return g_strdup_printf("%s/%s.xml", dir, name);
+}
+
+int
+virDomainDefSaveConfig(const char *dir, const virDomainDef *def)
+{
+    g_autofree char *xml = virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+    g_autofree char *path = virDomainConfigFile(dir, def->name);
+
+    if (!xml)
+        return -1;
+    return virFileWriteStrAtomic(path, xml, 0600);
+}
+
+int
+virDomainDeleteConfig(const char *dir, const char *name)
+{
+    g_autofree char *path = virDomainConfigFile(dir, name);
+
+    return virFileRemove(path);
+}
+
+static gint64
+virStatMtimeNs(const struct stat *sb)
+{
+    return (gint64)sb->st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) + sb->st_mtim.tv_nsec;
+}
+
+static void
+virDomainObjListDropMissing(virDomainObjList *list, GHashTable *present)
+{
+    g_autoptr(GPtrArray) all = virDomainObjListCollect(list);
+    size_t i;
+
+    for (i = 0; i < all->len; i++) {
+        virDomainObj *obj = g_ptr_array_index(all, i);
+
+        if (!obj->persistent || g_hash_table_contains(present, obj->def->name))
+            continue;
+        if (virDomainObjIsActive(obj)) {
+            /* undefined elsewhere while running: becomes transient */
+            obj->persistent = false;
+            g_clear_pointer(&obj->newDef, virDomainDefFree);
+            continue;
+        }
+        virDomainObjListRemove(list, obj);
+    }
+}
+
+int
+virDomainObjListSyncConfigDir(virDomainObjList *list, const char *dir)
+{
+    g_autoptr(GHashTable) present = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                                          g_free, NULL);
+    DIR *dh;
+    struct dirent *ent;
+
+    if (!(dh = opendir(dir))) {
+        if (errno == ENOENT)
+            return 0;
+        virReportSystemError(errno, _("cannot read directory '%s'"), dir);
+        return -1;
+    }
+    while ((ent = readdir(dh))) {
+        g_autofree char *name = NULL;
+        g_autofree char *path = NULL;
+        g_autoptr(virDomainDef) def = NULL;
+        virDomainObj *obj;
+        struct stat sb;
+        bool conflict;
+
+        if (ent->d_name[0] == '.' || !g_str_has_suffix(ent->d_name, ".xml"))
+            continue;
+        name = g_strndup(ent->d_name, strlen(ent->d_name) - 4);
+        path = g_build_filename(dir, ent->d_name, NULL);
+        if (stat(path, &sb) < 0)
+            continue;   /* removed meanwhile */
+        g_hash_table_add(present, g_strdup(name));
+
+        obj = virDomainObjListFindByName(list, name);
+        if (obj && obj->persistent && obj->configMtime == virStatMtimeNs(&sb))
+            continue;
+
+        if (!(def = virDomainDefParseFile(path, VIR_DOMAIN_DEF_PARSE_INACTIVE |
+                                          VIR_DOMAIN_DEF_PARSE_SKIP_VALIDATE))) {
+            virReportWarning(_("ignoring domain config '%s': %s"), path,
+                             virGetLastErrorMessage());
+            virResetLastError();
+            g_hash_table_remove(present, name);
+            continue;
+        }
+        if (STRNEQ(def->name, name)) {
+            virReportWarning(_("ignoring domain config '%s': it defines domain '%s'"),
+                             path, def->name);
+            g_hash_table_remove(present, name);
+            continue;
+        }
+
+        if (obj && virDomainObjIsActive(obj)) {
+            virDomainDefFree(obj->newDef);
+            obj->newDef = g_steal_pointer(&def);
+        } else if (obj) {
+            virDomainObjListRemove(list, obj);
+            obj = virDomainObjListAdd(list, g_steal_pointer(&def));
+        } else {
+            if (virDomainObjListCheckAdd(list, def, &conflict), conflict) {
+                virReportWarning(_("ignoring domain config '%s': %s"), path,
+                                 virGetLastErrorMessage());
+                virResetLastError();
+                continue;
+            }
+            obj = virDomainObjListAdd(list, g_steal_pointer(&def));
+        }
+        obj->persistent = true;
+        obj->configMtime = virStatMtimeNs(&sb);
+    }
+    closedir(dh);
+
+    virDomainObjListDropMissing(list, present);
+    return 0;
+}

@@ -1,0 +1,65 @@
+/*
+ * qemu_conf.c: configuration and state layout of the embedded QEMU driver
+ */
+#include "internal.h"
+#include "qemu_conf.h"
+#include "virerror.h"
+#include "virfile.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+virQEMUDriverConfig *
+virQEMUDriverConfigNew(const char *root)
+{
+    g_autoptr(virQEMUDriverConfig) cfg = g_new0(virQEMUDriverConfig, 1);
+
+    cfg->root = g_strdup(root);
+    cfg->configBaseDir = g_build_filename(root, "etc", NULL);
+    cfg->configFile = g_build_filename(root, "etc", "qemu.conf", NULL);
+    cfg->libDir = g_build_filename(root, "lib", "qemu", NULL);
+    cfg->domainConfigDir = g_build_filename(cfg->libDir, "domains", NULL);
+    cfg->domainLockFile = g_build_filename(cfg->libDir, "domains.lock", NULL);
+    cfg->stateDir = g_build_filename(root, "run", "qemu", NULL);
+    cfg->cacheDir = g_build_filename(root, "cache", NULL);
+    cfg->capCacheDir = g_build_filename(cfg->cacheDir, "capabilities", NULL);
+    cfg->logDir = g_build_filename(root, "log", NULL);
+
+    if (!(cfg->conf = virConfReadFile(cfg->configFile)))
+        return NULL;
+    return g_steal_pointer(&cfg);
+}
+
+void
+virQEMUDriverConfigFree(virQEMUDriverConfig *cfg)
+{
+    if (!cfg)
+        return;
+    g_free(cfg->root);
+    g_free(cfg->configFile);
+    g_free(cfg->configBaseDir);
+    g_free(cfg->libDir);
+    g_free(cfg->domainConfigDir);
+    g_free(cfg->domainLockFile);
+    g_free(cfg->stateDir);
+    g_free(cfg->cacheDir);
+    g_free(cfg->capCacheDir);
+    g_free(cfg->logDir);
+    virConfFree(cfg->conf);
+    g_free(cfg);
+}
+
+int
+virQEMUDriverConfigMakeDirs(virQEMUDriverConfig *cfg)
+{
+    const char *dirs[] = {
+        cfg->configBaseDir, cfg->domainConfigDir, cfg->stateDir,
+        cfg->capCacheDir, cfg->logDir,
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(dirs); i++) {
+        if (virFileMakePath(dirs[i], 0700) < 0)
+            return -1;
+    }
+    return 0;
+}

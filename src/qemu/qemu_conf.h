@@ -1,0 +1,39 @@
+/*
+ * qemu_conf.h: configuration and state layout of the embedded QEMU driver
+ *
+ * Everything lives under one root directory (qemu:///embed?root=DIR):
+ *   DIR/etc/qemu.conf          configuration (libvirt's key = value format)
+ *   DIR/lib/qemu/domains/      persistent domain definitions, NAME.xml
+ *   DIR/run/qemu/              status of running domains, pidfiles, sockets
+ *   DIR/cache/capabilities/    probed emulator capabilities
+ *   DIR/log/                   QEMU logs, NAME.log
+ */
+#pragma once
+
+#include "internal.h"
+#include "virconf.h"
+
+typedef struct _virQEMUDriverConfig virQEMUDriverConfig;
+struct _virQEMUDriverConfig {
+    char *root;
+    char *configFile;       /* ROOT/etc/qemu.conf */
+    char *configBaseDir;    /* ROOT/etc */
+    char *libDir;           /* ROOT/lib/qemu */
+    char *domainConfigDir;  /* ROOT/lib/qemu/domains */
+    char *domainLockFile;   /* ROOT/lib/qemu/domains.lock */
+    char *stateDir;         /* ROOT/run/qemu */
+    char *cacheDir;         /* ROOT/cache */
+    char *capCacheDir;      /* ROOT/cache/capabilities */
+    char *logDir;           /* ROOT/log */
+
+    /* The whole parsed qemu.conf, for keys read by other parts. */
+    virConf *conf;
+};
+
+/* Build the layout for @root (absolute) and read DIR/etc/qemu.conf. */
+virQEMUDriverConfig *virQEMUDriverConfigNew(const char *root);
+void virQEMUDriverConfigFree(virQEMUDriverConfig *cfg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virQEMUDriverConfig, virQEMUDriverConfigFree);
+
+/* Create the directories of the layout. */
+int virQEMUDriverConfigMakeDirs(virQEMUDriverConfig *cfg);

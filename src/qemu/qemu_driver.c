@@ -1,0 +1,514 @@
+/*
+ * qemu_driver.c: the embedded QEMU driver (qemu:///embed?root=DIR)
+ *
+ * The driver runs inside the calling process. Several processes may open
+ * the same root at once: changes to persistent definitions are made under
+ * an exclusive lock on ROOT/lib/qemu/domains.lock, and every call first
+ * brings its view of ROOT/lib/qemu/domains/ up to date (a stat of the
+ * directory when nothing changed).
+ */
+#include "internal.h"
+
+#include <sys/stat.h>
+
+#include "datatypes.h"
+#include "driver.h"
+#include "qemu_driver.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+/* Drivers by root directory: connections of one process to one root
+ * share the driver. */
+static GHashTable *qemuDrivers;
+G_LOCK_DEFINE_STATIC(qemuDrivers);
+
+static void
+qemuDriverFree(virQEMUDriver *driver)
+{
+    virDomainObjListFree(driver->domains);
+    virQEMUDriverConfigFree(driver->config);
+    g_mutex_clear(&driver->lock);
+    g_free(driver);
+}
+
+static void
+qemuDriverUnref(virQEMUDriver *driver)
+{
+    bool last;
+
+    G_LOCK(qemuDrivers);
+    last = g_atomic_int_dec_and_test(&driver->refs);
+    if (last)
+        g_hash_table_remove(qemuDrivers, driver->config->root);
+    G_UNLOCK(qemuDrivers);
+    if (last)
+        qemuDriverFree(driver);
+}
+
+static virQEMUDriver *
+qemuDriverGet(const char *root)
+{
+    g_autoptr(virQEMUDriverConfig) cfg = NULL;
+    virQEMUDriver *driver;
+
+    G_LOCK(qemuDrivers);
+    if (!qemuDrivers)
+        qemuDrivers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if ((driver = g_hash_table_lookup(qemuDrivers, root))) {
+        g_atomic_int_inc(&driver->refs);
+        G_UNLOCK(qemuDrivers);
+        return driver;
+    }
+
+    if (!(cfg = virQEMUDriverConfigNew(root)) ||
+        virQEMUDriverConfigMakeDirs(cfg) < 0) {
+        G_UNLOCK(qemuDrivers);
+        return NULL;
+    }
+    driver = g_new0(virQEMUDriver, 1);
+    driver->refs = 1;
+    g_mutex_init(&driver->lock);
+    driver->config = g_steal_pointer(&cfg);
+    driver->domains = virDomainObjListNew();
+    driver->domainDirMtime = -1;
+    g_hash_table_insert(qemuDrivers, g_strdup(root), driver);
+    G_UNLOCK(qemuDrivers);
+    return driver;
+}
+
+static gint64
+qemuDirMtime(const char *dir)
+{
+    struct stat sb;
+
+    if (stat(dir, &sb) < 0)
+        return -1;
+    return (gint64)sb.st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) + sb.st_mtim.tv_nsec;
+}
+
+/* Bring the domain list up to date with the persistent configs on disk,
+ * which other processes may have changed. Call with driver->lock held. */
+static int
+qemuDomainsSync(virQEMUDriver *driver)
+{
+    gint64 mtime = qemuDirMtime(driver->config->domainConfigDir);
+
+    if (mtime >= 0 && mtime == driver->domainDirMtime)
+        return 0;
+    if (virDomainObjListSyncConfigDir(driver->domains,
+                                      driver->config->domainConfigDir) < 0)
+        return -1;
+    driver->domainDirMtime = mtime;
+    return 0;
+}
+
+/* After this process changed the directory (with the file lock held, so
+ * nobody else did meanwhile), remember its new mtime. */
+static void
+qemuDomainsSynced(virQEMUDriver *driver)
+{
+    driver->domainDirMtime = qemuDirMtime(driver->config->domainConfigDir);
+}
+
+static virDrvOpenStatus
+qemuConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
+{
+    g_autoptr(GHashTable) params = NULL;
+    g_autoptr(GError) gerr = NULL;
+    const char *path = g_uri_get_path(uri);
+    const char *query = g_uri_get_query(uri);
+    const char *root;
+    virQEMUDriver *driver;
+
+    virCheckFlags(VIR_CONNECT_RO | VIR_CONNECT_NO_ALIASES, VIR_DRV_OPEN_ERROR);
+
+    if (STRNEQ_NULLABLE(g_uri_get_scheme(uri), "qemu"))
+        return VIR_DRV_OPEN_DECLINED;
+    if (g_uri_get_host(uri) && *g_uri_get_host(uri)) {
+        virReportError(VIR_ERR_NO_CONNECT,
+                       _("%s: remote QEMU hosts are not supported yet; use qemu:///embed?root=DIR"),
+                       conn->uri);
+        return VIR_DRV_OPEN_ERROR;
+    }
+    if (STRNEQ_NULLABLE(path, "/embed")) {
+        virReportError(VIR_ERR_NO_CONNECT,
+                       _("%s: only the embedded driver is available (no daemon); use qemu:///embed?root=DIR"),
+                       conn->uri);
+        return VIR_DRV_OPEN_ERROR;
+    }
+    if (!query ||
+        !(params = g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, &gerr)) ||
+        !(root = g_hash_table_lookup(params, "root")) || !*root) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("%s: the embedded driver needs a root directory: qemu:///embed?root=DIR"),
+                       conn->uri);
+        return VIR_DRV_OPEN_ERROR;
+    }
+    if (!g_path_is_absolute(root)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("root directory '%s' must be an absolute path"), root);
+        return VIR_DRV_OPEN_ERROR;
+    }
+
+    if (!(driver = qemuDriverGet(root)))
+        return VIR_DRV_OPEN_ERROR;
+    conn->privateData = driver;
+    return VIR_DRV_OPEN_SUCCESS;
+}
+
+static int
+qemuConnectClose(virConnectPtr conn)
+{
+    virQEMUDriver *driver = conn->privateData;
+
+    if (driver)
+        qemuDriverUnref(driver);
+    conn->privateData = NULL;
+    return 0;
+}
+
+static const char *
+qemuConnectGetType(virConnectPtr conn G_GNUC_UNUSED)
+{
+    return "QEMU";
+}
+
+static int
+qemuConnectGetVersion(virConnectPtr conn G_GNUC_UNUSED, unsigned long *hvVer)
+{
+    /* Until capabilities are probed, report our own version. */
+    *hvVer = PACKAGE_VERSION_NUMBER;
+    return 0;
+}
+
+static virDomainPtr
+qemuDomainHandle(virConnectPtr conn, virDomainObj *obj)
+{
+    return virGetDomain(conn, obj->def->name, obj->def->uuid, obj->def->id);
+}
+
+/* Look up the object behind a handle; error if gone. Driver lock held. */
+static virDomainObj *
+qemuDomainObjFromDomain(virQEMUDriver *driver, virDomainPtr dom)
+{
+    virDomainObj *obj;
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    if (qemuDomainsSync(driver) < 0)
+        return NULL;
+    if (!(obj = virDomainObjListFindByUUID(driver->domains, dom->uuid))) {
+        virReportError(VIR_ERR_NO_DOMAIN,
+                       _("no domain with matching uuid '%s' (%s)"),
+                       virUUIDFormat(dom->uuid, uuidstr), dom->name);
+        return NULL;
+    }
+    return obj;
+}
+
+static virDomainPtr
+qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    virQEMUDriver *driver = conn->privateData;
+    virQEMUDriverConfig *cfg = driver->config;
+    g_autoptr(virDomainDef) def = NULL;
+    unsigned int parseFlags = VIR_DOMAIN_DEF_PARSE_INACTIVE;
+    virDomainObj *obj;
+    virDomainPtr ret = NULL;
+    bool conflict;
+    int lockfd;
+
+    virCheckFlags(VIR_DOMAIN_DEFINE_VALIDATE, NULL);
+    if (flags & VIR_DOMAIN_DEFINE_VALIDATE)
+        parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
+
+    if (!(def = virDomainDefParseString(xml, parseFlags)))
+        return NULL;
+
+    g_mutex_lock(&driver->lock);
+    if ((lockfd = virFileLockPath(cfg->domainLockFile, false)) < 0)
+        goto cleanup;
+    if (qemuDomainsSync(driver) < 0)
+        goto cleanup;
+
+    obj = virDomainObjListCheckAdd(driver->domains, def, &conflict);
+    if (conflict)
+        goto cleanup;
+
+    /* The file first: if it cannot be written, nothing changed. */
+    if (virDomainDefSaveConfig(cfg->domainConfigDir, def) < 0)
+        goto cleanup;
+
+    if (obj && virDomainObjIsActive(obj)) {
+        virDomainDefFree(obj->newDef);
+        obj->newDef = g_steal_pointer(&def);
+    } else {
+        if (obj)
+            virDomainObjListRemove(driver->domains, obj);
+        obj = virDomainObjListAdd(driver->domains, g_steal_pointer(&def));
+    }
+    obj->persistent = true;
+    obj->configMtime = -1;   /* re-stat on next sync */
+    qemuDomainsSynced(driver);
+    {
+        g_autofree char *path = virDomainConfigFile(cfg->domainConfigDir, obj->def->name);
+        struct stat sb;
+
+        if (stat(path, &sb) == 0)
+            obj->configMtime = (gint64)sb.st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) +
+                               sb.st_mtim.tv_nsec;
+    }
+
+    ret = qemuDomainHandle(conn, obj);
+
+ cleanup:
+    virFileUnlock(lockfd);
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+static int
+qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virQEMUDriverConfig *cfg = driver->config;
+    virDomainObj *obj;
+    int lockfd;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+                  VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+                  VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA |
+                  VIR_DOMAIN_UNDEFINE_NVRAM |
+                  VIR_DOMAIN_UNDEFINE_KEEP_NVRAM |
+                  VIR_DOMAIN_UNDEFINE_TPM |
+                  VIR_DOMAIN_UNDEFINE_KEEP_TPM, -1);
+
+    g_mutex_lock(&driver->lock);
+    if ((lockfd = virFileLockPath(cfg->domainLockFile, false)) < 0)
+        goto cleanup;
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        goto cleanup;
+    if (!obj->persistent) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot undefine transient domain '%s'"), obj->def->name);
+        goto cleanup;
+    }
+    if (virDomainDeleteConfig(cfg->domainConfigDir, obj->def->name) < 0)
+        goto cleanup;
+
+    if (virDomainObjIsActive(obj)) {
+        obj->persistent = false;
+        g_clear_pointer(&obj->newDef, virDomainDefFree);
+    } else {
+        virDomainObjListRemove(driver->domains, obj);
+    }
+    qemuDomainsSynced(driver);
+    ret = 0;
+
+ cleanup:
+    virFileUnlock(lockfd);
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+static virDomainPtr
+qemuDomainLookupByName(virConnectPtr conn, const char *name)
+{
+    virQEMUDriver *driver = conn->privateData;
+    virDomainObj *obj;
+    virDomainPtr ret = NULL;
+
+    g_mutex_lock(&driver->lock);
+    if (qemuDomainsSync(driver) < 0)
+        goto cleanup;
+    if (!(obj = virDomainObjListFindByName(driver->domains, name))) {
+        virReportError(VIR_ERR_NO_DOMAIN,
+                       _("no domain with matching name '%s'"), name);
+        goto cleanup;
+    }
+    ret = qemuDomainHandle(conn, obj);
+
+ cleanup:
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+static virDomainPtr
+qemuDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
+{
+    virQEMUDriver *driver = conn->privateData;
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    virDomainObj *obj;
+    virDomainPtr ret = NULL;
+
+    g_mutex_lock(&driver->lock);
+    if (qemuDomainsSync(driver) < 0)
+        goto cleanup;
+    if (!(obj = virDomainObjListFindByUUID(driver->domains, uuid))) {
+        virReportError(VIR_ERR_NO_DOMAIN,
+                       _("no domain with matching uuid '%s'"),
+                       virUUIDFormat(uuid, uuidstr));
+        goto cleanup;
+    }
+    ret = qemuDomainHandle(conn, obj);
+
+ cleanup:
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+static bool
+qemuDomainObjMatchesFlags(virDomainObj *obj, unsigned int flags)
+{
+    bool active = virDomainObjIsActive(obj);
+
+    if ((flags & (VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_INACTIVE)) &&
+        !((flags & VIR_CONNECT_LIST_DOMAINS_ACTIVE && active) ||
+          (flags & VIR_CONNECT_LIST_DOMAINS_INACTIVE && !active)))
+        return false;
+    if ((flags & (VIR_CONNECT_LIST_DOMAINS_PERSISTENT | VIR_CONNECT_LIST_DOMAINS_TRANSIENT)) &&
+        !((flags & VIR_CONNECT_LIST_DOMAINS_PERSISTENT && obj->persistent) ||
+          (flags & VIR_CONNECT_LIST_DOMAINS_TRANSIENT && !obj->persistent)))
+        return false;
+    if (flags & (VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_PAUSED |
+                 VIR_CONNECT_LIST_DOMAINS_SHUTOFF | VIR_CONNECT_LIST_DOMAINS_OTHER)) {
+        int st = obj->state;
+        bool ok = (flags & VIR_CONNECT_LIST_DOMAINS_RUNNING && st == VIR_DOMAIN_RUNNING) ||
+                  (flags & VIR_CONNECT_LIST_DOMAINS_PAUSED && st == VIR_DOMAIN_PAUSED) ||
+                  (flags & VIR_CONNECT_LIST_DOMAINS_SHUTOFF && st == VIR_DOMAIN_SHUTOFF) ||
+                  (flags & VIR_CONNECT_LIST_DOMAINS_OTHER &&
+                   st != VIR_DOMAIN_RUNNING && st != VIR_DOMAIN_PAUSED &&
+                   st != VIR_DOMAIN_SHUTOFF);
+        if (!ok)
+            return false;
+    }
+    /* No managed save, snapshots or checkpoints exist in this driver. */
+    if (flags & (VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE |
+                 VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT |
+                 VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT |
+                 VIR_CONNECT_LIST_DOMAINS_AUTOSTART))
+        return false;
+    return true;
+}
+
+static int
+qemuConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
+                          unsigned int flags)
+{
+    virQEMUDriver *driver = conn->privateData;
+    g_autoptr(GPtrArray) all = NULL;
+    g_autoptr(GPtrArray) out = NULL;
+    int ret = -1;
+    size_t i;
+
+    virCheckFlags(0xffff, -1);
+
+    g_mutex_lock(&driver->lock);
+    if (qemuDomainsSync(driver) < 0)
+        goto cleanup;
+    all = virDomainObjListCollect(driver->domains);
+    out = g_ptr_array_new();
+    for (i = 0; i < all->len; i++) {
+        virDomainObj *obj = g_ptr_array_index(all, i);
+
+        if (!qemuDomainObjMatchesFlags(obj, flags))
+            continue;
+        if (domains)
+            g_ptr_array_add(out, qemuDomainHandle(conn, obj));
+        else
+            g_ptr_array_add(out, obj);
+    }
+    ret = out->len;
+    if (domains) {
+        g_ptr_array_add(out, NULL);
+        *domains = (virDomainPtr *)g_ptr_array_free(g_steal_pointer(&out), FALSE);
+    }
+
+ cleanup:
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+static char *
+qemuDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+    virDomainDef *def;
+    unsigned int formatFlags = 0;
+    char *ret = NULL;
+
+    virCheckFlags(VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE |
+                  VIR_DOMAIN_XML_UPDATE_CPU | VIR_DOMAIN_XML_MIGRATABLE, NULL);
+
+    g_mutex_lock(&driver->lock);
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        goto cleanup;
+
+    def = obj->def;
+    if ((flags & VIR_DOMAIN_XML_INACTIVE) && obj->newDef)
+        def = obj->newDef;
+    if ((flags & VIR_DOMAIN_XML_INACTIVE) || !virDomainObjIsActive(obj))
+        formatFlags |= VIR_DOMAIN_DEF_FORMAT_INACTIVE;
+    if (flags & VIR_DOMAIN_XML_MIGRATABLE)
+        formatFlags |= VIR_DOMAIN_DEF_FORMAT_MIGRATABLE;
+
+    ret = virDomainDefFormat(def, formatFlags);
+
+ cleanup:
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+static int
+qemuDomainIsActive(virDomainPtr dom)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+    int ret = -1;
+
+    g_mutex_lock(&driver->lock);
+    if ((obj = qemuDomainObjFromDomain(driver, dom)))
+        ret = virDomainObjIsActive(obj);
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+static int
+qemuDomainIsPersistent(virDomainPtr dom)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+    int ret = -1;
+
+    g_mutex_lock(&driver->lock);
+    if ((obj = qemuDomainObjFromDomain(driver, dom)))
+        ret = obj->persistent;
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+static virHypervisorDriver qemuHypervisorDriver = {
+    .name = "QEMU",
+    .connectOpen = qemuConnectOpen,
+    .connectClose = qemuConnectClose,
+    .connectGetType = qemuConnectGetType,
+    .connectGetVersion = qemuConnectGetVersion,
+    .domainDefineXMLFlags = qemuDomainDefineXMLFlags,
+    .domainUndefineFlags = qemuDomainUndefineFlags,
+    .domainLookupByName = qemuDomainLookupByName,
+    .domainLookupByUUID = qemuDomainLookupByUUID,
+    .connectListAllDomains = qemuConnectListAllDomains,
+    .domainGetXMLDesc = qemuDomainGetXMLDesc,
+    .domainIsActive = qemuDomainIsActive,
+    .domainIsPersistent = qemuDomainIsPersistent,
+};
+
+int
+qemuRegister(void)
+{
+    return virRegisterHypervisorDriver(&qemuHypervisorDriver);
+}

@@ -1,0 +1,20 @@
+/*
+ * qemu_driver.h: the embedded QEMU driver (qemu:///embed?root=DIR)
+ */
+#pragma once
+
+#include "internal.h"
+#include "qemu_conf.h"
+#include "virdomainobjlist.h"
+
+typedef struct _virQEMUDriver virQEMUDriver;
+struct _virQEMUDriver {
+    gint refs;
+    GMutex lock;                /* serialises API calls of this process */
+    virQEMUDriverConfig *config;
+    virDomainObjList *domains;
+    gint64 domainDirMtime;      /* domainConfigDir mtime we last synced with */
+};
+
+/* Register the driver with the public API dispatcher. */
+int qemuRegister(void);

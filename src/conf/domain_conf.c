@@ -1129,8 +1129,8 @@ virDomainDefParseNode(xmlXPathContextPtr ctxt, unsigned int flags)
     if ((node = virXPathNode("./description", ctxt)))
         def->description = virXMLNodeContentString(node);
 
-    if (virDomainParseMemory("./memory[1]", ctxt, true, &def->memory) < 0 ||
-        virDomainParseMemory("./currentMemory[1]", ctxt, false, &def->currentMemory) < 0)
+    if (virDomainParseMemory("./memory", ctxt, true, &def->memory) < 0 ||
+        virDomainParseMemory("./currentMemory", ctxt, false, &def->currentMemory) < 0)
         return NULL;
 
     if ((node = virXPathNode("./vcpu", ctxt))) {

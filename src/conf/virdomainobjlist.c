@@ -241,7 +241,8 @@ virDomainObjListSyncConfigDir(virDomainObjList *list, const char *dir)
         g_hash_table_add(present, g_strdup(name));
 
         obj = virDomainObjListFindByName(list, name);
-        if (obj && obj->persistent && obj->configMtime == virStatMtimeNs(&sb))
+        if (obj && obj->persistent && obj->configMtime == virStatMtimeNs(&sb) &&
+            obj->configIno == (guint64)sb.st_ino)
             continue;
 
         if (!(def = virDomainDefParseFile(path, VIR_DOMAIN_DEF_PARSE_INACTIVE |
@@ -276,6 +277,7 @@ virDomainObjListSyncConfigDir(virDomainObjList *list, const char *dir)
         }
         obj->persistent = true;
         obj->configMtime = virStatMtimeNs(&sb);
+        obj->configIno = sb.st_ino;
     }
     closedir(dh);
 

@@ -14,7 +14,8 @@ struct _virDomainObj {
     int reason;                 /* reason of the state */
     bool persistent;
     pid_t pid;                  /* 0 when not running */
-    gint64 configMtime;         /* of the config file we loaded (ns) */
+    gint64 configMtime;         /* identity of the config file we loaded: */
+    guint64 configIno;          /* mtime (ns) and inode (each write is a new inode) */
     void *privateData;          /* driver's */
     GDestroyNotify privateDataFree;
 };

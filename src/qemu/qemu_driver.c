@@ -28,6 +28,8 @@ G_LOCK_DEFINE_STATIC(qemuDrivers);
 static void
 qemuDriverFree(virQEMUDriver *driver)
 {
+    if (driver->domainLockFd >= 0)
+        close(driver->domainLockFd);
     virDomainObjListFree(driver->domains);
     virQEMUDriverConfigFree(driver->config);
     g_mutex_clear(&driver->lock);
@@ -73,20 +75,14 @@ qemuDriverGet(const char *root)
     g_mutex_init(&driver->lock);
     driver->config = g_steal_pointer(&cfg);
     driver->domains = virDomainObjListNew();
-    driver->domainDirMtime = -1;
+    if ((driver->domainLockFd = virFileGenerationOpen(driver->config->domainLockFile)) < 0) {
+        G_UNLOCK(qemuDrivers);
+        qemuDriverFree(driver);
+        return NULL;
+    }
     g_hash_table_insert(qemuDrivers, g_strdup(root), driver);
     G_UNLOCK(qemuDrivers);
     return driver;
-}
-
-static gint64
-qemuDirMtime(const char *dir)
-{
-    struct stat sb;
-
-    if (stat(dir, &sb) < 0)
-        return -1;
-    return (gint64)sb.st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) + sb.st_mtim.tv_nsec;
 }
 
 /* Bring the domain list up to date with the persistent configs on disk,
@@ -94,23 +90,29 @@ qemuDirMtime(const char *dir)
 static int
 qemuDomainsSync(virQEMUDriver *driver)
 {
-    gint64 mtime = qemuDirMtime(driver->config->domainConfigDir);
+    guint64 gen = virFileGenerationRead(driver->domainLockFd);
 
-    if (mtime >= 0 && mtime == driver->domainDirMtime)
+    if (driver->domainSynced && gen == driver->domainGeneration)
         return 0;
     if (virDomainObjListSyncConfigDir(driver->domains,
                                       driver->config->domainConfigDir) < 0)
         return -1;
-    driver->domainDirMtime = mtime;
+    driver->domainGeneration = gen;
+    driver->domainSynced = true;
     return 0;
 }
 
 /* After this process changed the directory (with the file lock held, so
- * nobody else did meanwhile), remember its new mtime. */
+ * nobody else did meanwhile): tell other processes, and remember that this
+ * generation is already reflected in our list. */
 static void
 qemuDomainsSynced(virQEMUDriver *driver)
 {
-    driver->domainDirMtime = qemuDirMtime(driver->config->domainConfigDir);
+    if (virFileGenerationBump(driver->domainLockFd, &driver->domainGeneration) < 0) {
+        /* others will not notice; make ourselves re-read next time */
+        virResetLastError();
+        driver->domainSynced = false;
+    }
 }
 
 static virDrvOpenStatus
@@ -218,7 +220,7 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
     virDomainObj *obj;
     virDomainPtr ret = NULL;
     bool conflict;
-    int lockfd;
+    bool locked = false;
 
     virCheckFlags(VIR_DOMAIN_DEFINE_VALIDATE, NULL);
     if (flags & VIR_DOMAIN_DEFINE_VALIDATE)
@@ -228,8 +230,9 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
         return NULL;
 
     g_mutex_lock(&driver->lock);
-    if ((lockfd = virFileLockPath(cfg->domainLockFile, false)) < 0)
+    if (virFileLockFd(driver->domainLockFd, false) < 0)
         goto cleanup;
+    locked = true;
     if (qemuDomainsSync(driver) < 0)
         goto cleanup;
 
@@ -250,21 +253,24 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
         obj = virDomainObjListAdd(driver->domains, g_steal_pointer(&def));
     }
     obj->persistent = true;
-    obj->configMtime = -1;   /* re-stat on next sync */
-    qemuDomainsSynced(driver);
     {
         g_autofree char *path = virDomainConfigFile(cfg->domainConfigDir, obj->def->name);
         struct stat sb;
 
-        if (stat(path, &sb) == 0)
+        /* remember which file we wrote, so a sync does not re-read it */
+        if (stat(path, &sb) == 0) {
             obj->configMtime = (gint64)sb.st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) +
                                sb.st_mtim.tv_nsec;
+            obj->configIno = sb.st_ino;
+        }
     }
+    qemuDomainsSynced(driver);
 
     ret = qemuDomainHandle(conn, obj);
 
  cleanup:
-    virFileUnlock(lockfd);
+    if (locked)
+        virFileUnlockFd(driver->domainLockFd);
     g_mutex_unlock(&driver->lock);
     return ret;
 }
@@ -275,7 +281,7 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     virQEMUDriver *driver = dom->conn->privateData;
     virQEMUDriverConfig *cfg = driver->config;
     virDomainObj *obj;
-    int lockfd;
+    bool locked = false;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
@@ -287,8 +293,9 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
                   VIR_DOMAIN_UNDEFINE_KEEP_TPM, -1);
 
     g_mutex_lock(&driver->lock);
-    if ((lockfd = virFileLockPath(cfg->domainLockFile, false)) < 0)
+    if (virFileLockFd(driver->domainLockFd, false) < 0)
         goto cleanup;
+    locked = true;
     if (!(obj = qemuDomainObjFromDomain(driver, dom)))
         goto cleanup;
     if (!obj->persistent) {
@@ -309,7 +316,8 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     ret = 0;
 
  cleanup:
-    virFileUnlock(lockfd);
+    if (locked)
+        virFileUnlockFd(driver->domainLockFd);
     g_mutex_unlock(&driver->lock);
     return ret;
 }

@@ -13,7 +13,9 @@ struct _virQEMUDriver {
     GMutex lock;                /* serialises API calls of this process */
     virQEMUDriverConfig *config;
     virDomainObjList *domains;
-    gint64 domainDirMtime;      /* domainConfigDir mtime we last synced with */
+    int domainLockFd;           /* lock + generation of domainConfigDir */
+    guint64 domainGeneration;   /* generation we last synced with */
+    bool domainSynced;          /* domainGeneration is meaningful */
 };
 
 /* Register the driver with the public API dispatcher. */

@@ -122,6 +122,43 @@ virFileRemove(const char *path)
     return 0;
 }
 
+int
+virFileDeleteTree(const char *dir)
+{
+    g_autoptr(GDir) dh = NULL;
+    g_autoptr(GError) gerr = NULL;
+    const char *ent;
+
+    if (!(dh = g_dir_open(dir, 0, &gerr))) {
+        if (g_error_matches(gerr, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            return 0;
+        virReportError(VIR_ERR_SYSTEM_ERROR, _("cannot open directory '%s': %s"),
+                       dir, gerr->message);
+        return -1;
+    }
+    while ((ent = g_dir_read_name(dh))) {
+        g_autofree char *path = g_build_filename(dir, ent, NULL);
+        struct stat sb;
+
+        if (lstat(path, &sb) < 0) {
+            virReportSystemError(errno, _("cannot stat '%s'"), path);
+            return -1;
+        }
+        if (S_ISDIR(sb.st_mode)) {
+            if (virFileDeleteTree(path) < 0)
+                return -1;
+        } else if (unlink(path) < 0) {
+            virReportSystemError(errno, _("cannot remove '%s'"), path);
+            return -1;
+        }
+    }
+    if (rmdir(dir) < 0) {
+        virReportSystemError(errno, _("cannot remove directory '%s'"), dir);
+        return -1;
+    }
+    return 0;
+}
+
 bool
 virFileExists(const char *path)
 {
@@ -154,6 +191,59 @@ virFileUnlock(int fd)
         return;
     flock(fd, LOCK_UN);
     close(fd);
+}
+
+int
+virFileGenerationOpen(const char *path)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+    if (fd < 0)
+        virReportSystemError(errno, _("cannot open lock file '%s'"), path);
+    return fd;
+}
+
+guint64
+virFileGenerationRead(int fd)
+{
+    guint64 gen = 0;
+
+    if (pread(fd, &gen, sizeof(gen), 0) != sizeof(gen))
+        return 0;
+    return gen;
+}
+
+int
+virFileGenerationBump(int fd, guint64 *generation)
+{
+    guint64 gen = virFileGenerationRead(fd) + 1;
+
+    if (pwrite(fd, &gen, sizeof(gen), 0) != sizeof(gen)) {
+        virReportSystemError(errno, "%s", _("cannot update generation counter"));
+        return -1;
+    }
+    if (generation)
+        *generation = gen;
+    return 0;
+}
+
+int
+virFileLockFd(int fd, bool shared)
+{
+    while (flock(fd, shared ? LOCK_SH : LOCK_EX) < 0) {
+        if (errno == EINTR)
+            continue;
+        virReportSystemError(errno, "%s", _("cannot take file lock"));
+        return -1;
+    }
+    return 0;
+}
+
+void
+virFileUnlockFd(int fd)
+{
+    if (fd >= 0)
+        flock(fd, LOCK_UN);
 }
 
 bool

@@ -23,10 +23,24 @@ int virFileRemove(const char *path);
 
 bool virFileExists(const char *path);
 
+/* Remove @dir and everything below it (symlinks are not followed). */
+int virFileDeleteTree(const char *dir);
+
 /* Open @path (created if needed) and take an exclusive flock on it; returns
  * the fd to pass to virFileUnlock, or -1 with an error reported. */
 int virFileLockPath(const char *path, bool shared);
 void virFileUnlock(int fd);
+
+/* A lock file that also carries a generation counter: writers bump it
+ * (under the exclusive lock) after each change to the state it guards,
+ * readers compare it with the value they last saw to know whether to
+ * re-read that state. Cheaper and more precise than directory mtimes,
+ * whose granularity is a kernel tick. */
+int virFileGenerationOpen(const char *path);
+guint64 virFileGenerationRead(int fd);
+int virFileGenerationBump(int fd, guint64 *generation);
+int virFileLockFd(int fd, bool shared);
+void virFileUnlockFd(int fd);
 
 /* Make the name safe as one path component: refuse "/" and leading ".". */
 bool virFileIsSafeComponent(const char *name);

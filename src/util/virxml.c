@@ -198,12 +198,138 @@ virXPathEval(const char *xpath, xmlXPathContextPtr ctxt)
     return xmlXPathEval(BAD_CAST xpath, ctxt);
 }
 
+/*
+ * Most lookups in the parsers are plain child paths ("./a/b", "./a/@attr",
+ * "string(./a)"). Compiling and running an XPath expression for each costs
+ * more than the rest of the parse, so such paths are walked directly over
+ * the tree with the same result XPath would give; anything else goes to
+ * libxml2's XPath engine.
+ */
+typedef struct {
+    const char *path;     /* after "./", without the string() wrapper */
+    size_t len;
+    bool isString;
+} virXPathSimple;
+
+static bool
+virXPathSimpleParse(const char *xpath, virXPathSimple *simple)
+{
+    const char *p;
+    size_t len = strlen(xpath);
+
+    simple->isString = false;
+    if (g_str_has_prefix(xpath, "string(") && len > 8 && xpath[len - 1] == ')') {
+        simple->isString = true;
+        xpath += 7;
+        len -= 8;
+    }
+    if (len < 3 || xpath[0] != '.' || xpath[1] != '/')
+        return false;
+    simple->path = xpath + 2;
+    simple->len = len - 2;
+    for (p = simple->path; p < simple->path + simple->len; p++) {
+        if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-' && *p != '/' && *p != '@')
+            return false;
+        if (*p == '@' && (!simple->isString || (p != simple->path && p[-1] != '/') ||
+                          memchr(p, '/', simple->path + simple->len - p)))
+            return false;
+    }
+    return simple->path[simple->len - 1] != '/';
+}
+
+/* Children of @node matching the element steps of @path[0..len), in
+ * document order, appended to @out (stop after the first if @first). */
+static void
+virXPathSimpleWalk(xmlNodePtr node, const char *path, size_t len,
+                   bool first, GPtrArray *out)
+{
+    const char *slash = memchr(path, '/', len);
+    size_t steplen = slash ? (size_t)(slash - path) : len;
+    xmlNodePtr cur;
+
+    for (cur = node->children; cur; cur = cur->next) {
+        if (cur->type != XML_ELEMENT_NODE ||
+            strlen((const char *)cur->name) != steplen ||
+            strncmp((const char *)cur->name, path, steplen) != 0)
+            continue;
+        if (slash)
+            virXPathSimpleWalk(cur, slash + 1, len - steplen - 1, first, out);
+        else
+            g_ptr_array_add(out, cur);
+        if (first && out->len)
+            return;
+    }
+}
+
+/* Returns true if @xpath was handled: *node is the first match (or NULL),
+ * *attr the attribute name when the path ends in "@attr". */
+static bool
+virXPathSimpleFirst(const char *xpath, xmlXPathContextPtr ctxt,
+                    xmlNodePtr *node, const char **attr, size_t *attrlen,
+                    bool *isString)
+{
+    virXPathSimple simple;
+    const char *at;
+    size_t elemlen;
+    g_autoptr(GPtrArray) out = NULL;
+
+    if (!ctxt->node || !virXPathSimpleParse(xpath, &simple))
+        return false;
+    *isString = simple.isString;
+    *attr = NULL;
+    *node = ctxt->node;
+    at = memchr(simple.path, '@', simple.len);
+    elemlen = at ? (size_t)(at - simple.path) : simple.len;
+    if (at) {
+        *attr = at + 1;
+        *attrlen = simple.len - elemlen - 1;
+        if (elemlen == 0)
+            return true;
+        elemlen--;   /* the '/' before '@' */
+    }
+    out = g_ptr_array_new();
+    virXPathSimpleWalk(ctxt->node, simple.path, elemlen, true, out);
+    *node = out->len ? g_ptr_array_index(out, 0) : NULL;
+    return true;
+}
+
+static char *
+virXMLNodeRawContent(xmlNodePtr node)
+{
+    xmlChar *content = xmlNodeGetContent(node);
+    char *ret = g_strdup(content ? (const char *)content : "");
+
+    xmlFree(content);
+    return ret;
+}
+
 char *
 virXPathString(const char *xpath, xmlXPathContextPtr ctxt)
 {
-    g_autoptr(xmlXPathObject) obj = virXPathEval(xpath, ctxt);
+    g_autoptr(xmlXPathObject) obj = NULL;
+    xmlNodePtr node;
+    const char *attr;
+    size_t attrlen = 0;
+    bool isString;
 
-    if (!obj)
+    if (virXPathSimpleFirst(xpath, ctxt, &node, &attr, &attrlen, &isString)) {
+        g_autofree char *val = NULL;
+
+        if (!node)
+            return NULL;
+        if (attr) {
+            g_autofree char *name = g_strndup(attr, attrlen);
+
+            val = virXMLPropString(node, name);
+        } else {
+            val = isString ? virXMLNodeRawContent(node) : virXMLNodeContentString(node);
+        }
+        if (isString && val && !*val)
+            return NULL;
+        return g_steal_pointer(&val);
+    }
+
+    if (!(obj = virXPathEval(xpath, ctxt)))
         return NULL;
     if (obj->type == XPATH_NODESET) {
         if (!obj->nodesetval || obj->nodesetval->nodeNr == 0)
@@ -218,8 +344,17 @@ virXPathString(const char *xpath, xmlXPathContextPtr ctxt)
 xmlNodePtr
 virXPathNode(const char *xpath, xmlXPathContextPtr ctxt)
 {
-    g_autoptr(xmlXPathObject) obj = virXPathEval(xpath, ctxt);
+    g_autoptr(xmlXPathObject) obj = NULL;
+    xmlNodePtr node;
+    const char *attr;
+    size_t attrlen;
+    bool isString;
 
+    if (virXPathSimpleFirst(xpath, ctxt, &node, &attr, &attrlen, &isString) &&
+        !attr && !isString)
+        return node;
+
+    obj = virXPathEval(xpath, ctxt);
     if (!obj || obj->type != XPATH_NODESET || !obj->nodesetval ||
         obj->nodesetval->nodeNr == 0)
         return NULL;
@@ -229,12 +364,23 @@ virXPathNode(const char *xpath, xmlXPathContextPtr ctxt)
 int
 virXPathNodeSet(const char *xpath, xmlXPathContextPtr ctxt, xmlNodePtr **list)
 {
-    g_autoptr(xmlXPathObject) obj = virXPathEval(xpath, ctxt);
+    g_autoptr(xmlXPathObject) obj = NULL;
+    virXPathSimple simple;
     int n;
 
     if (list)
         *list = NULL;
-    if (!obj) {
+    if (ctxt->node && virXPathSimpleParse(xpath, &simple) && !simple.isString) {
+        g_autoptr(GPtrArray) out = g_ptr_array_new();
+
+        virXPathSimpleWalk(ctxt->node, simple.path, simple.len, false, out);
+        n = out->len;
+        if (list && n > 0)
+            *list = (xmlNodePtr *)g_ptr_array_free(g_steal_pointer(&out), FALSE);
+        return n;
+    }
+
+    if (!(obj = virXPathEval(xpath, ctxt))) {
         virReportError(VIR_ERR_INTERNAL_ERROR,
                        _("cannot evaluate XPath expression '%s'"), xpath);
         return -1;

@@ -1,0 +1,31 @@
+/*
+ * testutils.h: helpers shared by the test programs
+ */
+#pragma once
+
+#include "internal.h"
+
+/* Run one named test case; prints "ok"/"FAIL" and counts failures. */
+int virTestRun(const char *title, int (*body)(const void *data), const void *data);
+
+/* Compare @actual with the golden file @path. With VIR_TEST_REGENERATE_OUTPUT=1
+ * in the environment the file is (re)written instead. Prints a diff-like
+ * report on mismatch. Returns 0 if equal (or regenerated). */
+int virTestCompareToFile(const char *actual, const char *path);
+
+/* Absolute path of a file under the source tests/ directory. */
+char *virTestSrcPath(const char *rel);
+
+/* Exit status for main(): 0 if all passed, 1 otherwise. */
+int virTestResult(void);
+
+/* Collect warnings instead of printing them (tests of warnings). */
+void virTestCaptureWarnings(GString *into);
+
+#define VIR_TEST_MAIN(func) \
+    int main(int argc G_GNUC_UNUSED, char **argv G_GNUC_UNUSED) \
+    { \
+        if (func() < 0) \
+            return 1; \
+        return virTestResult(); \
+    }

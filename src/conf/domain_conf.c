@@ -317,6 +317,29 @@ virDomainDefHasTeaming(const virDomainDef *def)
     return false;
 }
 
+void
+virDomainControllerInsert(virDomainDef *def, virDomainControllerDef *cont)
+{
+    ssize_t pos = -1;
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->type == cont->type &&
+            def->controllers[i]->idx < cont->idx)
+            pos = i;
+    }
+    def->controllers = g_renew(virDomainControllerDef *, def->controllers,
+                               def->ncontrollers + 1);
+    if (pos < 0) {
+        def->controllers[def->ncontrollers++] = cont;
+        return;
+    }
+    memmove(def->controllers + pos + 2, def->controllers + pos + 1,
+            (def->ncontrollers - pos - 1) * sizeof(*def->controllers));
+    def->controllers[pos + 1] = cont;
+    def->ncontrollers++;
+}
+
 /* Parse "<memory unit='U'>N</memory>" into KiB. 0 if absent. */
 static int
 virDomainParseMemory(const char *xpath, xmlXPathContextPtr ctxt,
@@ -1013,7 +1036,7 @@ virDomainDefParseDevices(xmlXPathContextPtr ctxt, virDomainDef *def,
 
             if (!cont)
                 return -1;
-            VIR_APPEND(def->controllers, def->ncontrollers, cont);
+            virDomainControllerInsert(def, cont);
         } else if (STREQ(name, "interface")) {
             virDomainNetDef *net = virDomainNetDefParseXML(cur, ctxt, flags);
 

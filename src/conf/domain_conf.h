@@ -421,3 +421,8 @@ virDomainNetDef *virDomainNetFindByAlias(const virDomainDef *def, const char *al
 /* The network type a driver acts on: the actual type when resolved. */
 int virDomainNetGetActualType(const virDomainNetDef *net);
 bool virDomainDefHasTeaming(const virDomainDef *def);
+
+/* Insert @cont (taking ownership) after the last controller of the same
+ * type with a lower index, or at the end if there is none: controllers of
+ * one type stay together and sorted. */
+void virDomainControllerInsert(virDomainDef *def, virDomainControllerDef *cont);

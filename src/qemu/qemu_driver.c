@@ -13,6 +13,7 @@
 
 #include "datatypes.h"
 #include "driver.h"
+#include "qemu_domain.h"
 #include "qemu_driver.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -226,7 +227,7 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
     if (flags & VIR_DOMAIN_DEFINE_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
 
-    if (!(def = virDomainDefParseString(xml, parseFlags)))
+    if (!(def = qemuDomainDefParseString(xml, parseFlags)))
         return NULL;
 
     g_mutex_lock(&driver->lock);

@@ -1,0 +1,134 @@
+/*
+ * qemu_domain.c: QEMU specific defaults and checks of domain definitions
+ */
+#include "internal.h"
+
+#include "domain_validate.h"
+#include "qemu_domain.h"
+#include "qemu_domain_address.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+static virDomainControllerDef *
+qemuDomainFindControllerByType(const virDomainDef *def, int type, int idx)
+{
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->type == type && def->controllers[i]->idx == idx)
+            return def->controllers[i];
+    }
+    return NULL;
+}
+
+static void
+qemuDomainAddController(virDomainDef *def, int type, int idx, int model)
+{
+    virDomainControllerDef *c = g_new0(virDomainControllerDef, 1);
+
+    c->type = type;
+    c->idx = idx;
+    c->model = model;
+    c->chassis = -1;
+    c->port = -1;
+    virDomainControllerInsert(def, c);
+}
+
+int
+qemuDomainDefPostParse(virDomainDef *def)
+{
+    bool q35 = qemuDomainIsQ35(def);
+    virDomainControllerDef *c;
+    size_t i;
+
+    if ((c = qemuDomainFindControllerByType(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0))) {
+        if (c->model < 0)
+            c->model = q35 ? VIR_DOMAIN_CONTROLLER_MODEL_USB_QEMU_XHCI :
+                             VIR_DOMAIN_CONTROLLER_MODEL_USB_PIIX3_UHCI;
+    } else {
+        qemuDomainAddController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0,
+                                q35 ? VIR_DOMAIN_CONTROLLER_MODEL_USB_QEMU_XHCI :
+                                      VIR_DOMAIN_CONTROLLER_MODEL_USB_PIIX3_UHCI);
+    }
+
+    if ((c = qemuDomainFindControllerByType(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, 0))) {
+        if (c->model < 0)
+            c->model = q35 ? VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT :
+                             VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT;
+    } else {
+        qemuDomainAddController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, 0,
+                                q35 ? VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT :
+                                      VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT);
+    }
+    for (i = 0; i < def->ncontrollers; i++) {
+        c = def->controllers[i];
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI && c->idx > 0 && c->model < 0)
+            c->model = VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT;
+    }
+
+    if (q35 && !qemuDomainFindControllerByType(def, VIR_DOMAIN_CONTROLLER_TYPE_SATA, 0))
+        qemuDomainAddController(def, VIR_DOMAIN_CONTROLLER_TYPE_SATA, 0, -1);
+
+    if (!def->memballoon) {
+        def->memballoon = g_new0(virDomainMemballoonDef, 1);
+        def->memballoon->model = VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO;
+    }
+
+    return qemuDomainAssignAddresses(def);
+}
+
+int
+qemuDomainDefValidate(const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI)
+            continue;
+        if (qemuDomainIsQ35(def) &&
+            (c->model == VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("machine type q35 has a pcie-root controller, not pci-root: change the model of PCI controller 0"));
+            return -1;
+        }
+        if (!qemuDomainIsQ35(def) &&
+            (c->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT ||
+             c->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("%s controllers need a PCI Express machine: use machine='q35'"),
+                           virDomainControllerModelPCITypeToString(c->model));
+            return -1;
+        }
+    }
+    for (i = 0; i < def->ndisks; i++) {
+        if (def->disks[i]->bus == VIR_DOMAIN_DISK_BUS_SATA && !qemuDomainIsQ35(def)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("disk '%s': SATA needs machine='q35' (i440fx has IDE only); use bus='virtio'"),
+                           def->disks[i]->dst);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+virDomainDef *
+qemuDomainDefParseString(const char *xml, unsigned int parseFlags)
+{
+    g_autoptr(virDomainDef) def = NULL;
+
+    if (!(def = virDomainDefParseString(xml, parseFlags | VIR_DOMAIN_DEF_PARSE_SKIP_VALIDATE)))
+        return NULL;
+    /* generic checks first: they catch broken teaming references before
+     * addresses are assigned */
+    if (virDomainDefValidate(def, parseFlags) < 0)
+        return NULL;
+    if (!(parseFlags & VIR_DOMAIN_DEF_PARSE_STATUS) &&
+        qemuDomainDefPostParse(def) < 0)
+        return NULL;
+    if (qemuDomainDefValidate(def) < 0)
+        return NULL;
+    return g_steal_pointer(&def);
+}

@@ -1,0 +1,423 @@
+/*
+ * qemu_domain_address.c: guest PCI addresses for QEMU domains
+ */
+#include "internal.h"
+
+#include "qemu_domain_address.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+/* Slots of bus 0 that are never handed out: 0 is the host bridge, 1 the
+ * PIIX3 on i440fx (and our root ports' slot on q35 is managed apart),
+ * 0x1f the ICH9 LPC/SATA/SMBus functions on q35. */
+#define QEMU_PCI_SLOT_MAX 31
+
+bool
+qemuDomainIsQ35(const virDomainDef *def)
+{
+    return def->os.machine && strstr(def->os.machine, "q35");
+}
+
+bool
+qemuDomainIsI440FX(const virDomainDef *def)
+{
+    return !qemuDomainIsQ35(def);
+}
+
+/* Bitmap of used (bus, slot, function) on buses 0..255. */
+typedef struct {
+    guint8 used[256][QEMU_PCI_SLOT_MAX + 1];   /* bit per function */
+} qemuPCIAddressSet;
+
+static bool
+qemuPCIAddressIsUsed(const qemuPCIAddressSet *set, unsigned int bus,
+                     unsigned int slot, unsigned int function)
+{
+    return set->used[bus][slot] & (1 << function);
+}
+
+static int
+qemuPCIAddressReserve(qemuPCIAddressSet *set, const virPCIDeviceAddress *addr,
+                      const char *what)
+{
+    if (addr->domain != 0 || addr->bus > 255 || addr->slot > QEMU_PCI_SLOT_MAX) {
+        g_autofree char *str = virPCIDeviceAddressAsString(addr);
+
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("guest PCI address %s of %s is out of range (domain must be 0)"),
+                       str, what);
+        return -1;
+    }
+    if (qemuPCIAddressIsUsed(set, addr->bus, addr->slot, addr->function)) {
+        g_autofree char *str = virPCIDeviceAddressAsString(addr);
+
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("guest PCI address %s of %s is already in use by another device: remove one of the <address> elements"),
+                       str, what);
+        return -1;
+    }
+    set->used[addr->bus][addr->slot] |= 1 << addr->function;
+    return 0;
+}
+
+typedef struct {
+    virDomainDeviceInfo *info;
+    const char *what;
+    bool isController;      /* its address is reserved with the controllers */
+} qemuPCIEndpoint;
+
+/* Endpoints that need a PCI address, in assignment order. */
+static GArray *
+qemuDomainCollectEndpoints(virDomainDef *def)
+{
+    GArray *eps = g_array_new(FALSE, FALSE, sizeof(qemuPCIEndpoint));
+    qemuPCIEndpoint ep = { 0 };
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        if (def->nets[i]->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
+            continue;
+        ep.info = &def->nets[i]->info;
+        ep.what = "interface";
+        g_array_append_val(eps, ep);
+    }
+    for (i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_USB ||
+            c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)
+            continue;
+        /* on i440fx the UHCI controller is a function of the PIIX3 */
+        if (c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_PIIX3_UHCI &&
+            qemuDomainIsI440FX(def))
+            continue;
+        ep.info = &c->info;
+        ep.what = "USB controller";
+        ep.isController = true;
+        g_array_append_val(eps, ep);
+        ep.isController = false;
+    }
+    for (i = 0; i < def->ndisks; i++) {
+        if (def->disks[i]->bus != VIR_DOMAIN_DISK_BUS_VIRTIO)
+            continue;
+        ep.info = &def->disks[i]->info;
+        ep.what = "disk";
+        g_array_append_val(eps, ep);
+    }
+    for (i = 0; i < def->nhostdevs; i++) {
+        ep.info = def->hostdevs[i]->info;
+        ep.what = "host device";
+        g_array_append_val(eps, ep);
+    }
+    if (def->memballoon && def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO) {
+        ep.info = &def->memballoon->info;
+        ep.what = "memory balloon";
+        g_array_append_val(eps, ep);
+    }
+    return eps;
+}
+
+static int
+qemuDomainNextPCIIndex(const virDomainDef *def)
+{
+    int next = 1;
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI && c->idx >= next)
+            next = c->idx + 1;
+    }
+    return next;
+}
+
+/* Reserve every address the domain already has. */
+static int
+qemuDomainReserveExisting(virDomainDef *def, qemuPCIAddressSet *set, GArray *eps)
+{
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        virDomainDeviceInfo *info = &def->controllers[i]->info;
+
+        if (info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+            qemuPCIAddressReserve(set, &info->addr.pci, _("a controller")) < 0)
+            return -1;
+    }
+    for (i = 0; i < eps->len; i++) {
+        qemuPCIEndpoint *ep = &g_array_index(eps, qemuPCIEndpoint, i);
+
+        if (ep->isController)
+            continue;   /* done above */
+        if (ep->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+            qemuPCIAddressReserve(set, &ep->info->addr.pci, ep->what) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The next free function for a new root port on pcie.0, from slot 1. */
+static int
+qemuDomainNextRootPortAddress(qemuPCIAddressSet *set, virPCIDeviceAddress *addr)
+{
+    unsigned int slot, fn;
+
+    for (slot = 1; slot < 0x1f; slot++) {
+        for (fn = 0; fn < 8; fn++) {
+            if (!qemuPCIAddressIsUsed(set, 0, slot, fn)) {
+                memset(addr, 0, sizeof(*addr));
+                addr->slot = slot;
+                addr->function = fn;
+                set->used[0][slot] |= 1 << fn;
+                return 0;
+            }
+        }
+    }
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                   _("no free function on pcie.0 for another pcie-root-port"));
+    return -1;
+}
+
+static virDomainControllerDef *
+qemuDomainAddRootPort(virDomainDef *def, qemuPCIAddressSet *set)
+{
+    virDomainControllerDef *c = g_new0(virDomainControllerDef, 1);
+
+    c->type = VIR_DOMAIN_CONTROLLER_TYPE_PCI;
+    c->model = VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT;
+    c->idx = qemuDomainNextPCIIndex(def);
+    c->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+    if (qemuDomainNextRootPortAddress(set, &c->info.addr.pci) < 0) {
+        virDomainControllerDefFree(c);
+        return NULL;
+    }
+    c->chassis = c->idx;
+    c->port = (c->info.addr.pci.slot << 3) + c->info.addr.pci.function;
+    virDomainControllerInsert(def, c);
+    return c;
+}
+
+/* Root ports in the definition that have no device yet. */
+static virDomainControllerDef *
+qemuDomainFindFreeRootPort(virDomainDef *def, const qemuPCIAddressSet *set)
+{
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
+            c->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT &&
+            !qemuPCIAddressIsUsed(set, c->idx, 0, 0))
+            return c;
+    }
+    return NULL;
+}
+
+/* Give function 0 of every slot of pcie.0 with several root ports the
+ * multifunction flag, and fill in chassis/port of ports that lack them. */
+static void
+qemuDomainFinishRootPorts(virDomainDef *def)
+{
+    size_t i, j;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+        virPCIDeviceAddress *a = &c->info.addr.pci;
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI ||
+            c->model != VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT ||
+            c->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
+            continue;
+        if (c->chassis < 0)
+            c->chassis = c->idx;
+        if (c->port < 0)
+            c->port = (a->slot << 3) + a->function;
+        if (a->bus != 0 || a->function != 0)
+            continue;
+        for (j = 0; j < def->ncontrollers; j++) {
+            virDomainControllerDef *o = def->controllers[j];
+
+            if (o != c && o->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+                o->info.addr.pci.bus == 0 && o->info.addr.pci.slot == a->slot)
+                a->multi = true;
+        }
+    }
+}
+
+static int
+qemuDomainAssignQ35Addresses(virDomainDef *def, qemuPCIAddressSet *set, GArray *eps)
+{
+    size_t i;
+    bool needSpare = false;
+
+    /* ICH9 functions on slot 0x1f and the host bridge are built in */
+    set->used[0][0] = 0xff;
+    set->used[0][0x1f] = 0xff;
+
+    for (i = 0; i < eps->len; i++) {
+        qemuPCIEndpoint *ep = &g_array_index(eps, qemuPCIEndpoint, i);
+        virDomainControllerDef *port;
+
+        if (ep->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
+            continue;
+        if (!(port = qemuDomainFindFreeRootPort(def, set)) &&
+            !(port = qemuDomainAddRootPort(def, set)))
+            return -1;
+        ep->info->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+        memset(&ep->info->addr.pci, 0, sizeof(ep->info->addr.pci));
+        ep->info->addr.pci.bus = port->idx;
+        set->used[port->idx][0] |= 1;
+        needSpare = true;
+    }
+
+    /* one empty root port so that a device can be hot-plugged */
+    if (needSpare && !qemuDomainFindFreeRootPort(def, set) &&
+        !qemuDomainAddRootPort(def, set))
+        return -1;
+
+    qemuDomainFinishRootPorts(def);
+    return 0;
+}
+
+static int
+qemuDomainAssignI440FXAddresses(qemuPCIAddressSet *set, GArray *eps)
+{
+    size_t i;
+
+    set->used[0][0] = 0xff;   /* host bridge */
+    set->used[0][1] = 0xff;   /* PIIX3: ISA, IDE, UHCI, ACPI */
+
+    for (i = 0; i < eps->len; i++) {
+        qemuPCIEndpoint *ep = &g_array_index(eps, qemuPCIEndpoint, i);
+        unsigned int slot;
+
+        if (ep->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
+            continue;
+        for (slot = 2; slot <= QEMU_PCI_SLOT_MAX; slot++) {
+            if (!set->used[0][slot])
+                break;
+        }
+        if (slot > QEMU_PCI_SLOT_MAX) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("no free slot on pci.0 for a %s: remove a device"),
+                           ep->what);
+            return -1;
+        }
+        set->used[0][slot] = 0xff;
+        ep->info->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+        memset(&ep->info->addr.pci, 0, sizeof(ep->info->addr.pci));
+        ep->info->addr.pci.slot = slot;
+    }
+    return 0;
+}
+
+static void
+qemuDomainAssignDriveAddresses(virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        virDomainDiskDef *disk = def->disks[i];
+        const char *suffix = disk->dst + 2;
+
+        if (disk->bus != VIR_DOMAIN_DISK_BUS_SATA ||
+            disk->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
+            continue;
+        disk->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE;
+        memset(&disk->info.addr.drive, 0, sizeof(disk->info.addr.drive));
+        /* sda -> unit 0, sdb -> unit 1, ... (one disk per AHCI port) */
+        if (*suffix >= 'a' && *suffix <= 'z' && suffix[1] == '\0')
+            disk->info.addr.drive.bus = *suffix - 'a';
+    }
+}
+
+int
+qemuDomainAssignAddresses(virDomainDef *def)
+{
+    g_autofree qemuPCIAddressSet *set = g_new0(qemuPCIAddressSet, 1);
+    g_autoptr(GArray) eps = qemuDomainCollectEndpoints(def);
+    size_t i;
+
+    /* controllers with fixed places */
+    for (i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+
+        if (c->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
+            continue;
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_SATA && c->idx == 0 &&
+            qemuDomainIsQ35(def)) {
+            c->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+            c->info.addr.pci.slot = 0x1f;
+            c->info.addr.pci.function = 2;
+        } else if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB &&
+                   c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_PIIX3_UHCI &&
+                   qemuDomainIsI440FX(def)) {
+            c->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+            c->info.addr.pci.slot = 1;
+            c->info.addr.pci.function = 2;
+        }
+    }
+
+    if (qemuDomainReserveExisting(def, set, eps) < 0)
+        return -1;
+
+    if (qemuDomainIsQ35(def)) {
+        if (qemuDomainAssignQ35Addresses(def, set, eps) < 0)
+            return -1;
+    } else if (qemuDomainAssignI440FXAddresses(set, eps) < 0) {
+        return -1;
+    }
+
+    qemuDomainAssignDriveAddresses(def);
+    return 0;
+}
+
+int
+qemuDomainFindHotplugSlot(virDomainDef *def, bool allowAdd,
+                          virDomainDeviceInfo *info)
+{
+    g_autofree qemuPCIAddressSet *set = g_new0(qemuPCIAddressSet, 1);
+    g_autoptr(GArray) eps = qemuDomainCollectEndpoints(def);
+    virDomainControllerDef *port;
+    unsigned int slot;
+
+    if (qemuDomainReserveExisting(def, set, eps) < 0)
+        return -1;
+
+    memset(&info->addr.pci, 0, sizeof(info->addr.pci));
+    info->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+
+    if (qemuDomainIsQ35(def)) {
+        set->used[0][0] = 0xff;
+        set->used[0][0x1f] = 0xff;
+        if (!(port = qemuDomainFindFreeRootPort(def, set))) {
+            if (!allowAdd) {
+                virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                               _("no free pcie-root-port to hot-plug the device into: add an empty <controller type='pci' model='pcie-root-port'/> to the domain's configuration and restart it"));
+                info->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE;
+                return -1;
+            }
+            if (!(port = qemuDomainAddRootPort(def, set)))
+                return -1;
+            qemuDomainFinishRootPorts(def);
+        }
+        info->addr.pci.bus = port->idx;
+        return 0;
+    }
+
+    set->used[0][0] = 0xff;
+    set->used[0][1] = 0xff;
+    for (slot = 2; slot <= QEMU_PCI_SLOT_MAX; slot++) {
+        if (!set->used[0][slot]) {
+            info->addr.pci.slot = slot;
+            return 0;
+        }
+    }
+    virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                   _("no free slot on pci.0 to hot-plug the device into"));
+    info->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE;
+    return -1;
+}

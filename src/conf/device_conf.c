@@ -171,7 +171,8 @@ virDomainDeviceAddressParseXML(xmlNodePtr node, virDomainDeviceInfo *info)
 }
 
 int
-virDomainDeviceInfoParseXML(xmlXPathContextPtr ctxt, virDomainDeviceInfo *info)
+virDomainDeviceInfoParseXML(xmlXPathContextPtr ctxt, virDomainDeviceInfo *info,
+                            bool allAliases)
 {
     xmlNodePtr alias = virXPathNode("./alias", ctxt);
     xmlNodePtr address = virXPathNode("./address", ctxt);
@@ -185,6 +186,8 @@ virDomainDeviceInfoParseXML(xmlXPathContextPtr ctxt, virDomainDeviceInfo *info)
         if (name && virDomainDeviceAliasIsUserAlias(name)) {
             info->alias = g_steal_pointer(&name);
             info->userAlias = true;
+        } else if (allAliases && name && virDomainDeviceAliasIsValidChars(name)) {
+            info->alias = g_steal_pointer(&name);
         } else if (name && g_str_has_prefix(name, VIR_DOMAIN_USER_ALIAS_PREFIX)) {
             virReportError(VIR_ERR_XML_ERROR,
                            _("invalid user alias '%s': after 'ua-' use one or more of letters, digits, '_' and '-'"),

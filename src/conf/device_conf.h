@@ -67,9 +67,12 @@ int virDomainNetTeamingInfoParseXML(xmlNodePtr node, const char *owner,
 void virDomainNetTeamingInfoFormat(virBuffer *buf,
                                    const virDomainNetTeamingInfo *teaming);
 
-/* <boot>, <alias>, <address> children of @node (its ctxt->node). */
+/* <boot>, <alias>, <address> children of ctxt->node. Only user aliases
+ * (ua-...) are kept unless @allAliases (status XML of a running domain,
+ * whose aliases the driver generated). */
 int virDomainDeviceInfoParseXML(xmlXPathContextPtr ctxt,
-                                virDomainDeviceInfo *info);
+                                virDomainDeviceInfo *info,
+                                bool allAliases);
 void virDomainDeviceInfoFormat(virBuffer *buf, const virDomainDeviceInfo *info,
                                bool allowBoot);
 void virDomainDeviceInfoClear(virDomainDeviceInfo *info);

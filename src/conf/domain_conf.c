@@ -25,6 +25,12 @@ VIR_ENUM_IMPL(virDomainBoot, VIR_DOMAIN_BOOT_LAST,
 VIR_ENUM_IMPL(virCPUMode, VIR_CPU_MODE_LAST,
               "custom", "host-model", "host-passthrough", "maximum");
 
+VIR_ENUM_IMPL(virCPUCheck, VIR_CPU_CHECK_LAST,
+              "default", "none", "partial", "full");
+
+VIR_ENUM_IMPL(virDomainInput, VIR_DOMAIN_INPUT_TYPE_LAST,
+              "mouse", "keyboard");
+
 VIR_ENUM_IMPL(virDomainClockOffset, VIR_DOMAIN_CLOCK_OFFSET_LAST,
               "utc", "localtime");
 
@@ -234,6 +240,12 @@ virDomainDefFree(virDomainDef *def)
     for (i = 0; i < def->nconsoles; i++)
         virDomainChrDefFree(def->consoles[i]);
     g_free(def->consoles);
+    for (i = 0; i < def->ninputs; i++)
+        g_free(def->inputs[i]);
+    g_free(def->inputs);
+    for (i = 0; i < def->naudios; i++)
+        g_free(def->audios[i]);
+    g_free(def->audios);
     virDomainMemballoonDefFree(def->memballoon);
     g_free(def);
 }
@@ -447,7 +459,8 @@ virDomainHostdevSourceParseXML(xmlNodePtr source, const char *owner,
 }
 
 static virDomainHostdevDef *
-virDomainHostdevDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt)
+virDomainHostdevDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
+                            unsigned int flags)
 {
     g_autoptr(virDomainHostdevDef) def = g_new0(virDomainHostdevDef, 1);
     VIR_XPATH_NODE_AUTORESTORE(ctxt);
@@ -484,7 +497,8 @@ virDomainHostdevDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt)
         return NULL;
     }
 
-    if (virDomainDeviceInfoParseXML(ctxt, &def->ownInfo) < 0)
+    if (virDomainDeviceInfoParseXML(ctxt, &def->ownInfo,
+                                    flags & VIR_DOMAIN_DEF_PARSE_STATUS) < 0)
         return NULL;
     if (def->ownInfo.alias)
         owner = def->ownInfo.alias;
@@ -581,7 +595,8 @@ virDomainNetDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
         return NULL;
     }
 
-    if (virDomainDeviceInfoParseXML(ctxt, &def->info) < 0)
+    if (virDomainDeviceInfoParseXML(ctxt, &def->info,
+                                    flags & VIR_DOMAIN_DEF_PARSE_STATUS) < 0)
         return NULL;
 
     if ((macstr = virXPathString("string(./mac/@address)", ctxt))) {
@@ -692,7 +707,8 @@ virDomainNetDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
 }
 
 static virDomainDiskDef *
-virDomainDiskDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt)
+virDomainDiskDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
+                         unsigned int flags)
 {
     g_autoptr(virDomainDiskDef) def = g_new0(virDomainDiskDef, 1);
     VIR_XPATH_NODE_AUTORESTORE(ctxt);
@@ -755,13 +771,15 @@ virDomainDiskDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt)
     }
     def->readonly = virXPathNode("./readonly", ctxt) != NULL;
 
-    if (virDomainDeviceInfoParseXML(ctxt, &def->info) < 0)
+    if (virDomainDeviceInfoParseXML(ctxt, &def->info,
+                                    flags & VIR_DOMAIN_DEF_PARSE_STATUS) < 0)
         return NULL;
     return g_steal_pointer(&def);
 }
 
 static virDomainControllerDef *
-virDomainControllerDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt)
+virDomainControllerDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
+                               unsigned int flags)
 {
     g_autoptr(virDomainControllerDef) def = g_new0(virDomainControllerDef, 1);
     VIR_XPATH_NODE_AUTORESTORE(ctxt);
@@ -814,13 +832,15 @@ virDomainControllerDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt)
             def->port = port;
     }
 
-    if (virDomainDeviceInfoParseXML(ctxt, &def->info) < 0)
+    if (virDomainDeviceInfoParseXML(ctxt, &def->info,
+                                    flags & VIR_DOMAIN_DEF_PARSE_STATUS) < 0)
         return NULL;
     return g_steal_pointer(&def);
 }
 
 static virDomainChrDef *
-virDomainChrDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt, int deviceType)
+virDomainChrDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt, int deviceType,
+                        unsigned int flags)
 {
     g_autoptr(virDomainChrDef) def = g_new0(virDomainChrDef, 1);
     VIR_XPATH_NODE_AUTORESTORE(ctxt);
@@ -880,13 +900,15 @@ virDomainChrDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt, int deviceType
             return NULL;
     }
 
-    if (virDomainDeviceInfoParseXML(ctxt, &def->info) < 0)
+    if (virDomainDeviceInfoParseXML(ctxt, &def->info,
+                                    flags & VIR_DOMAIN_DEF_PARSE_STATUS) < 0)
         return NULL;
     return g_steal_pointer(&def);
 }
 
 static virDomainMemballoonDef *
-virDomainMemballoonDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt)
+virDomainMemballoonDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
+                               unsigned int flags)
 {
     g_autoptr(virDomainMemballoonDef) def = g_new0(virDomainMemballoonDef, 1);
     VIR_XPATH_NODE_AUTORESTORE(ctxt);
@@ -899,7 +921,8 @@ virDomainMemballoonDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt)
                        NULLSTR(model));
         return NULL;
     }
-    if (virDomainDeviceInfoParseXML(ctxt, &def->info) < 0)
+    if (virDomainDeviceInfoParseXML(ctxt, &def->info,
+                                    flags & VIR_DOMAIN_DEF_PARSE_STATUS) < 0)
         return NULL;
     return g_steal_pointer(&def);
 }
@@ -1026,13 +1049,13 @@ virDomainDefParseDevices(xmlXPathContextPtr ctxt, virDomainDef *def,
             g_free(def->emulator);
             def->emulator = virXMLNodeContentString(cur);
         } else if (STREQ(name, "disk")) {
-            virDomainDiskDef *disk = virDomainDiskDefParseXML(cur, ctxt);
+            virDomainDiskDef *disk = virDomainDiskDefParseXML(cur, ctxt, flags);
 
             if (!disk)
                 return -1;
             VIR_APPEND(def->disks, def->ndisks, disk);
         } else if (STREQ(name, "controller")) {
-            virDomainControllerDef *cont = virDomainControllerDefParseXML(cur, ctxt);
+            virDomainControllerDef *cont = virDomainControllerDefParseXML(cur, ctxt, flags);
 
             if (!cont)
                 return -1;
@@ -1044,36 +1067,67 @@ virDomainDefParseDevices(xmlXPathContextPtr ctxt, virDomainDef *def,
                 return -1;
             VIR_APPEND(def->nets, def->nnets, net);
         } else if (STREQ(name, "hostdev")) {
-            virDomainHostdevDef *hostdev = virDomainHostdevDefParseXML(cur, ctxt);
+            virDomainHostdevDef *hostdev = virDomainHostdevDefParseXML(cur, ctxt, flags);
 
             if (!hostdev)
                 return -1;
             VIR_APPEND(def->hostdevs, def->nhostdevs, hostdev);
         } else if (STREQ(name, "serial")) {
             virDomainChrDef *chr = virDomainChrDefParseXML(cur, ctxt,
-                                                           VIR_DOMAIN_CHR_DEVICE_TYPE_SERIAL);
+                                                           VIR_DOMAIN_CHR_DEVICE_TYPE_SERIAL, flags);
 
             if (!chr)
                 return -1;
             VIR_APPEND(def->serials, def->nserials, chr);
         } else if (STREQ(name, "console")) {
             virDomainChrDef *chr = virDomainChrDefParseXML(cur, ctxt,
-                                                           VIR_DOMAIN_CHR_DEVICE_TYPE_CONSOLE);
+                                                           VIR_DOMAIN_CHR_DEVICE_TYPE_CONSOLE, flags);
 
             if (!chr)
                 return -1;
             VIR_APPEND(def->consoles, def->nconsoles, chr);
+        } else if (STREQ(name, "input")) {
+            g_autofree char *type = virXMLPropString(cur, "type");
+            g_autofree char *bus = virXMLPropString(cur, "bus");
+            virDomainInputDef *input = g_new0(virDomainInputDef, 1);
+
+            VIR_APPEND(def->inputs, def->ninputs, input);
+            if (!type || (input->type = virDomainInputTypeFromString(type)) < 0 ||
+                (bus && STRNEQ(bus, "ps2"))) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               _("input type='%s' bus='%s' is not supported: only the PS/2 mouse and keyboard every x86 guest has"),
+                               NULLSTR(type), NULLSTR(bus));
+                return -1;
+            }
+        } else if (STREQ(name, "audio")) {
+            g_autofree char *type = virXMLPropString(cur, "type");
+            virDomainAudioDef *audio = g_new0(virDomainAudioDef, 1);
+
+            VIR_APPEND(def->audios, def->naudios, audio);
+            if (!type || STRNEQ(type, "none")) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               _("audio type '%s' is not supported: only type='none'"),
+                               NULLSTR(type));
+                return -1;
+            }
+            if (virXMLPropUInt(cur, "id", 10, G_MAXINT, &audio->id) <= 0 ||
+                audio->id == 0) {
+                if (!virGetLastError())
+                    virReportError(VIR_ERR_XML_ERROR, "%s",
+                                   _("<audio> needs id='N' with N >= 1"));
+                return -1;
+            }
         } else if (STREQ(name, "memballoon")) {
             if (def->memballoon) {
                 virReportError(VIR_ERR_XML_ERROR, "%s",
                                _("only one <memballoon> is allowed"));
                 return -1;
             }
-            if (!(def->memballoon = virDomainMemballoonDefParseXML(cur, ctxt)))
+            if (!(def->memballoon = virDomainMemballoonDefParseXML(cur, ctxt, flags)))
                 return -1;
         } else {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("device <%s> is not supported; supported devices: emulator, disk, controller, interface, hostdev, serial, console, memballoon"),
+                           _("device <%s> is not supported; supported devices: emulator, disk, controller, interface, hostdev, serial, console, input, audio, memballoon"),
                            name);
             return -1;
         }
@@ -1178,8 +1232,26 @@ virDomainDefParseNode(xmlXPathContextPtr ctxt, unsigned int flags)
     if ((node = virXPathNode("./cpu", ctxt))) {
         def->cpuSet = true;
         def->cpuMode = VIR_CPU_MODE_CUSTOM;
-        if (virXMLPropEnum(node, "mode", virCPUModeTypeFromString, 0, &def->cpuMode) < 0)
+        def->cpuCheck = VIR_CPU_CHECK_DEFAULT;
+        bool migratable;
+        int rc;
+
+        if (virXMLPropEnum(node, "mode", virCPUModeTypeFromString, 0, &def->cpuMode) < 0 ||
+            virXMLPropEnum(node, "check", virCPUCheckTypeFromString,
+                           VIR_CPU_CHECK_NONE, &def->cpuCheck) < 0)
             return NULL;
+        def->cpuMigratable = -1;
+        if ((rc = virXMLPropYesNo(node, "migratable", &migratable)) < 0)
+            return NULL;
+        if (rc > 0) {
+            if (def->cpuMode != VIR_CPU_MODE_HOST_PASSTHROUGH &&
+                def->cpuMode != VIR_CPU_MODE_MAXIMUM) {
+                virReportError(VIR_ERR_XML_ERROR, "%s",
+                               _("<cpu migratable=...> is only valid with mode='host-passthrough' or mode='maximum'"));
+                return NULL;
+            }
+            def->cpuMigratable = migratable;
+        }
     }
 
     if ((node = virXPathNode("./clock", ctxt))) {
@@ -1368,6 +1440,23 @@ virDomainDefPostParseConsoles(virDomainDef *def)
     return 0;
 }
 
+static bool
+virDomainDefHasDeviceBootOrder(const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++)
+        if (def->disks[i]->info.bootIndex)
+            return true;
+    for (i = 0; i < def->nnets; i++)
+        if (def->nets[i]->info.bootIndex)
+            return true;
+    for (i = 0; i < def->nhostdevs; i++)
+        if (def->hostdevs[i]->info->bootIndex)
+            return true;
+    return false;
+}
+
 int
 virDomainDefPostParse(virDomainDef *def, unsigned int flags G_GNUC_UNUSED)
 {
@@ -1376,6 +1465,21 @@ virDomainDefPostParse(virDomainDef *def, unsigned int flags G_GNUC_UNUSED)
 
     if (!def->os.arch)
         def->os.arch = g_strdup("x86_64");
+
+    if (def->os.nBootDevs == 0 && !virDomainDefHasDeviceBootOrder(def))
+        def->os.bootDevs[def->os.nBootDevs++] = VIR_DOMAIN_BOOT_DISK;
+
+    if (def->cpuSet && def->cpuCheck == VIR_CPU_CHECK_DEFAULT) {
+        if (def->cpuMode == VIR_CPU_MODE_HOST_MODEL)
+            def->cpuCheck = VIR_CPU_CHECK_PARTIAL;
+        else if (def->cpuMode == VIR_CPU_MODE_HOST_PASSTHROUGH ||
+                 def->cpuMode == VIR_CPU_MODE_MAXIMUM)
+            def->cpuCheck = VIR_CPU_CHECK_NONE;
+    }
+    if (def->cpuSet && def->cpuMigratable < 0 &&
+        (def->cpuMode == VIR_CPU_MODE_HOST_PASSTHROUGH ||
+         def->cpuMode == VIR_CPU_MODE_MAXIMUM))
+        def->cpuMigratable = 1;
 
     if (def->currentMemory == 0 || def->currentMemory > def->memory)
         def->currentMemory = def->memory;
@@ -1664,8 +1768,14 @@ virDomainDefFormat(const virDomainDef *def, unsigned int flags)
         virBufferAddLit(&buf, "</features>\n");
     }
 
-    if (def->cpuSet)
-        virBufferAsprintf(&buf, "<cpu mode='%s'/>\n", virCPUModeTypeToString(def->cpuMode));
+    if (def->cpuSet) {
+        virBufferAsprintf(&buf, "<cpu mode='%s'", virCPUModeTypeToString(def->cpuMode));
+        if (def->cpuCheck != VIR_CPU_CHECK_DEFAULT)
+            virBufferAsprintf(&buf, " check='%s'", virCPUCheckTypeToString(def->cpuCheck));
+        if (def->cpuMigratable >= 0)
+            virBufferAsprintf(&buf, " migratable='%s'", def->cpuMigratable ? "on" : "off");
+        virBufferAddLit(&buf, "/>\n");
+    }
     if (def->clockSet)
         virBufferAsprintf(&buf, "<clock offset='%s'/>\n",
                           virDomainClockOffsetTypeToString(def->clockOffset));
@@ -1690,6 +1800,11 @@ virDomainDefFormat(const virDomainDef *def, unsigned int flags)
         virDomainChrDefFormat(&buf, def->serials[i]);
     for (i = 0; i < def->nconsoles; i++)
         virDomainChrDefFormat(&buf, def->consoles[i]);
+    for (i = 0; i < def->ninputs; i++)
+        virBufferAsprintf(&buf, "<input type='%s' bus='ps2'/>\n",
+                          virDomainInputTypeToString(def->inputs[i]->type));
+    for (i = 0; i < def->naudios; i++)
+        virBufferAsprintf(&buf, "<audio id='%u' type='none'/>\n", def->audios[i]->id);
     for (i = 0; i < def->nhostdevs; i++) {
         if (!def->hostdevs[i]->parentnet)
             virDomainHostdevDefFormat(&buf, def->hostdevs[i]);

@@ -53,6 +53,16 @@ typedef enum {
 VIR_ENUM_DECL(virCPUMode);
 
 typedef enum {
+    VIR_CPU_CHECK_DEFAULT = 0,
+    VIR_CPU_CHECK_NONE,
+    VIR_CPU_CHECK_PARTIAL,
+    VIR_CPU_CHECK_FULL,
+
+    VIR_CPU_CHECK_LAST
+} virCPUCheck;
+VIR_ENUM_DECL(virCPUCheck);
+
+typedef enum {
     VIR_DOMAIN_CLOCK_OFFSET_UTC,
     VIR_DOMAIN_CLOCK_OFFSET_LOCALTIME,
 
@@ -314,6 +324,26 @@ struct _virDomainMemballoonDef {
     virDomainDeviceInfo info;
 };
 
+/* ---- input (the PS/2 devices every x86 guest has) ---- */
+typedef enum {
+    VIR_DOMAIN_INPUT_TYPE_MOUSE,
+    VIR_DOMAIN_INPUT_TYPE_KEYBOARD,
+
+    VIR_DOMAIN_INPUT_TYPE_LAST
+} virDomainInputType;
+VIR_ENUM_DECL(virDomainInput);
+
+typedef struct _virDomainInputDef virDomainInputDef;
+struct _virDomainInputDef {
+    int type;                       /* virDomainInputType; bus is always ps2 */
+};
+
+/* ---- audio backend (<audio id='1' type='none'/>) ---- */
+typedef struct _virDomainAudioDef virDomainAudioDef;
+struct _virDomainAudioDef {
+    unsigned int id;                /* >= 1 */
+};
+
 /* ---- the domain ---- */
 #define VIR_DOMAIN_BOOT_MAX 4
 
@@ -345,6 +375,8 @@ struct _virDomainDef {
 
     bool cpuSet;                    /* <cpu> present */
     int cpuMode;                    /* virCPUMode */
+    int cpuCheck;                   /* virCPUCheck */
+    int cpuMigratable;              /* -1 not set, 0 off, 1 on */
 
     bool clockSet;
     int clockOffset;                /* virDomainClockOffset */
@@ -370,6 +402,10 @@ struct _virDomainDef {
     size_t nserials;
     virDomainChrDef **consoles;
     size_t nconsoles;
+    virDomainInputDef **inputs;
+    size_t ninputs;
+    virDomainAudioDef **audios;
+    size_t naudios;
     virDomainMemballoonDef *memballoon;
 };
 

@@ -35,6 +35,26 @@ qemuDomainAddController(virDomainDef *def, int type, int idx, int model)
     virDomainControllerInsert(def, c);
 }
 
+/* Every x86 guest has a PS/2 mouse and keyboard, listed in the XML. */
+static void
+qemuDomainDefAddImplicitInputs(virDomainDef *def)
+{
+    int type;
+    size_t i;
+
+    for (type = 0; type < VIR_DOMAIN_INPUT_TYPE_LAST; type++) {
+        for (i = 0; i < def->ninputs; i++) {
+            if (def->inputs[i]->type == type)
+                break;
+        }
+        if (i < def->ninputs)
+            continue;
+        def->inputs = g_renew(virDomainInputDef *, def->inputs, def->ninputs + 1);
+        def->inputs[def->ninputs] = g_new0(virDomainInputDef, 1);
+        def->inputs[def->ninputs++]->type = type;
+    }
+}
+
 int
 qemuDomainDefPostParse(virDomainDef *def)
 {
@@ -52,6 +72,9 @@ qemuDomainDefPostParse(virDomainDef *def)
                                       VIR_DOMAIN_CONTROLLER_MODEL_USB_PIIX3_UHCI);
     }
 
+    if (q35 && !qemuDomainFindControllerByType(def, VIR_DOMAIN_CONTROLLER_TYPE_SATA, 0))
+        qemuDomainAddController(def, VIR_DOMAIN_CONTROLLER_TYPE_SATA, 0, -1);
+
     if ((c = qemuDomainFindControllerByType(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, 0))) {
         if (c->model < 0)
             c->model = q35 ? VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT :
@@ -67,8 +90,13 @@ qemuDomainDefPostParse(virDomainDef *def)
             c->model = VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT;
     }
 
-    if (q35 && !qemuDomainFindControllerByType(def, VIR_DOMAIN_CONTROLLER_TYPE_SATA, 0))
-        qemuDomainAddController(def, VIR_DOMAIN_CONTROLLER_TYPE_SATA, 0, -1);
+    qemuDomainDefAddImplicitInputs(def);
+    if (def->naudios == 0) {
+        def->audios = g_new0(virDomainAudioDef *, 1);
+        def->audios[0] = g_new0(virDomainAudioDef, 1);
+        def->audios[0]->id = 1;
+        def->naudios = 1;
+    }
 
     if (!def->memballoon) {
         def->memballoon = g_new0(virDomainMemballoonDef, 1);

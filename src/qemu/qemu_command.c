@@ -587,9 +587,19 @@ qemuBuildHostdevDeviceProps(const virDomainDef *def,
          * destination of a migration could not provide the hidden ROM). */
         char mac[VIR_MAC_STRING_BUFLEN];
 
+        const virDomainNetDef *standby = NULL;
+        g_autofree char *netdev = g_strdup_printf("host%s", hostdev->info->alias);
+
+        if (teaming && teaming->type == VIR_DOMAIN_NET_TEAMING_TYPE_TRANSIENT)
+            standby = virDomainNetFindByAlias(def, teaming->persistent);
         qemuPropsAddString(props, "driver", opts->simulateVFModel);
+        qemuPropsAddString(props, "netdev", netdev);
+        /* a plain <hostdev> VF keeps its own MAC: the simulated one was set
+         * up like the standby, as an administrator must do on a real host */
         if (hostdev->parentnet)
             qemuPropsAddString(props, "mac", virMacAddrFormat(&hostdev->parentnet->mac, mac));
+        else if (standby)
+            qemuPropsAddString(props, "mac", virMacAddrFormat(&standby->mac, mac));
         qemuPropsAddString(props, "id", hostdev->info->alias);
         if (teaming && teaming->type == VIR_DOMAIN_NET_TEAMING_TYPE_TRANSIENT)
             qemuPropsAddString(props, "failover_pair_id", teaming->persistent);
@@ -733,6 +743,14 @@ qemuBuildHostdevs(qemuCommand *cmd)
     for (i = 0; i < def->nhostdevs; i++) {
         g_autoptr(qemuProps) dev = NULL;
 
+        if (cmd->opts->simulateVFModel) {
+            /* the emulated stand-in of a VF needs a network backend */
+            g_autoptr(qemuProps) netdev = qemuPropsNew();
+
+            qemuPropsAddString(netdev, "type", "user");
+            qemuPropsAddStringf(netdev, "id", "host%s", def->hostdevs[i]->info->alias);
+            qemuCommandAddProps(cmd, "-netdev", netdev, "type");
+        }
         if (!(dev = qemuBuildHostdevDeviceProps(def, def->hostdevs[i], cmd->opts)))
             return -1;
         qemuCommandAddProps(cmd, "-device", dev, "driver");

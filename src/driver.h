@@ -36,6 +36,17 @@ struct _virHypervisorDriver {
     char *(*domainGetXMLDesc)(virDomainPtr dom, unsigned int flags);
     int (*domainIsActive)(virDomainPtr dom);
     int (*domainIsPersistent)(virDomainPtr dom);
+
+    virDomainPtr (*domainCreateXML)(virConnectPtr conn, const char *xml,
+                                    unsigned int flags);
+    int (*domainCreateWithFlags)(virDomainPtr dom, unsigned int flags);
+    int (*domainDestroyFlags)(virDomainPtr dom, unsigned int flags);
+    int (*domainShutdownFlags)(virDomainPtr dom, unsigned int flags);
+    int (*domainSuspend)(virDomainPtr dom);
+    int (*domainResume)(virDomainPtr dom);
+    int (*domainGetState)(virDomainPtr dom, int *state, int *reason,
+                          unsigned int flags);
+    int (*domainGetInfo)(virDomainPtr dom, virDomainInfoPtr info);
 };
 
 struct _virNetworkDriver {

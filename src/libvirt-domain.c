@@ -276,3 +276,127 @@ virDomainIsPersistent(virDomainPtr domain)
     virDispatchError(domain->conn);
     return -1;
 }
+
+/* Entry points that take a domain and flags and return 0/-1. */
+#define VIR_DOMAIN_CALL(dom, field, ...) \
+    do { \
+        virResetLastError(); \
+        virCheckDomainReturn(dom, -1); \
+        if (!(dom)->conn->driver->field) { \
+            virReportUnsupported(); \
+            goto error; \
+        } \
+        if ((dom)->conn->driver->field(__VA_ARGS__) < 0) \
+            goto error; \
+        return 0; \
+     error: \
+        virDispatchError((dom)->conn); \
+        return -1; \
+    } while (0)
+
+#define VIR_DOMAIN_CHECK_WRITABLE(dom) \
+    do { \
+        if ((dom) && (dom)->conn && ((dom)->conn->flags & VIR_CONNECT_RO)) { \
+            virReportError(VIR_ERR_OPERATION_DENIED, "%s", \
+                           _("read only access prevents this operation")); \
+            virDispatchError((dom)->conn); \
+            return -1; \
+        } \
+    } while (0)
+
+virDomainPtr
+virDomainCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
+{
+    virDomainPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckReadOnlyGoto(conn->flags, error);
+    virCheckNonNullArgGoto(xmlDesc, error);
+    if (!conn->driver->domainCreateXML) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (!(ret = conn->driver->domainCreateXML(conn, xmlDesc, flags)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+int
+virDomainCreateWithFlags(virDomainPtr domain, unsigned int flags)
+{
+    VIR_DOMAIN_CHECK_WRITABLE(domain);
+    VIR_DOMAIN_CALL(domain, domainCreateWithFlags, domain, flags);
+}
+
+int
+virDomainCreate(virDomainPtr domain)
+{
+    return virDomainCreateWithFlags(domain, 0);
+}
+
+int
+virDomainDestroyFlags(virDomainPtr domain, unsigned int flags)
+{
+    VIR_DOMAIN_CHECK_WRITABLE(domain);
+    VIR_DOMAIN_CALL(domain, domainDestroyFlags, domain, flags);
+}
+
+int
+virDomainDestroy(virDomainPtr domain)
+{
+    return virDomainDestroyFlags(domain, 0);
+}
+
+int
+virDomainShutdownFlags(virDomainPtr domain, unsigned int flags)
+{
+    VIR_DOMAIN_CHECK_WRITABLE(domain);
+    VIR_DOMAIN_CALL(domain, domainShutdownFlags, domain, flags);
+}
+
+int
+virDomainShutdown(virDomainPtr domain)
+{
+    return virDomainShutdownFlags(domain, 0);
+}
+
+int
+virDomainSuspend(virDomainPtr domain)
+{
+    VIR_DOMAIN_CHECK_WRITABLE(domain);
+    VIR_DOMAIN_CALL(domain, domainSuspend, domain);
+}
+
+int
+virDomainResume(virDomainPtr domain)
+{
+    VIR_DOMAIN_CHECK_WRITABLE(domain);
+    VIR_DOMAIN_CALL(domain, domainResume, domain);
+}
+
+int
+virDomainGetState(virDomainPtr domain, int *state, int *reason, unsigned int flags)
+{
+    if (!state) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s", _("state must not be NULL"));
+        virDispatchError(domain ? domain->conn : NULL);
+        return -1;
+    }
+    VIR_DOMAIN_CALL(domain, domainGetState, domain, state, reason, flags);
+}
+
+int
+virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info)
+{
+    if (!info) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s", _("info must not be NULL"));
+        virDispatchError(domain ? domain->conn : NULL);
+        return -1;
+    }
+    VIR_DOMAIN_CALL(domain, domainGetInfo, domain, info);
+}

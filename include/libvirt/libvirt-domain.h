@@ -132,6 +132,45 @@ typedef enum {
     VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT  = 1 << 15,
 } virConnectListAllDomainsFlags;
 
+typedef struct _virDomainInfo virDomainInfo;
+struct _virDomainInfo {
+    unsigned char state;        /* virDomainState */
+    unsigned long maxMem;       /* KiB */
+    unsigned long memory;       /* KiB */
+    unsigned short nrVirtCpu;
+    unsigned long long cpuTime; /* ns */
+};
+typedef virDomainInfo *virDomainInfoPtr;
+
+typedef enum {
+    VIR_DOMAIN_SHUTDOWN_DEFAULT        = 0,
+    VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN = (1 << 0),
+    VIR_DOMAIN_SHUTDOWN_GUEST_AGENT    = (1 << 1),
+    VIR_DOMAIN_SHUTDOWN_INITCTL        = (1 << 2),
+    VIR_DOMAIN_SHUTDOWN_SIGNAL         = (1 << 3),
+    VIR_DOMAIN_SHUTDOWN_PARAVIRT       = (1 << 4),
+} virDomainShutdownFlagValues;
+
+typedef enum {
+    VIR_DOMAIN_DESTROY_DEFAULT     = 0,
+    VIR_DOMAIN_DESTROY_GRACEFUL    = 1 << 0,
+    VIR_DOMAIN_DESTROY_REMOVE_LOGS = 1 << 1,
+} virDomainDestroyFlagsValues;
+
+virDomainPtr virDomainCreateXML(virConnectPtr conn, const char *xmlDesc,
+                                unsigned int flags);
+int virDomainCreate(virDomainPtr domain);
+int virDomainCreateWithFlags(virDomainPtr domain, unsigned int flags);
+int virDomainDestroy(virDomainPtr domain);
+int virDomainDestroyFlags(virDomainPtr domain, unsigned int flags);
+int virDomainShutdown(virDomainPtr domain);
+int virDomainShutdownFlags(virDomainPtr domain, unsigned int flags);
+int virDomainSuspend(virDomainPtr domain);
+int virDomainResume(virDomainPtr domain);
+int virDomainGetState(virDomainPtr domain, int *state, int *reason,
+                      unsigned int flags);
+int virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info);
+
 virDomainPtr virDomainDefineXML(virConnectPtr conn, const char *xml);
 virDomainPtr virDomainDefineXMLFlags(virConnectPtr conn,
                                      const char *xml,

@@ -46,6 +46,7 @@ virDomainNetTeamingInfoFree(virDomainNetTeamingInfo *teaming)
 
 int
 virDomainNetTeamingInfoParseXML(xmlNodePtr node, const char *owner,
+                                bool runtime,
                                 virDomainNetTeamingInfo **teaming)
 {
     g_autoptr(virDomainNetTeamingInfo) t = NULL;
@@ -93,19 +94,35 @@ virDomainNetTeamingInfoParseXML(xmlNodePtr node, const char *owner,
         return -1;
     }
 
+    if (runtime && t->type == VIR_DOMAIN_NET_TEAMING_TYPE_PERSISTENT) {
+        bool negotiated;
+        int rc = virXMLPropYesNo(node, "negotiated", &negotiated);
+
+        if (rc < 0)
+            return -1;
+        if (rc > 0)
+            t->negotiated = negotiated ? VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES :
+                                         VIR_DOMAIN_NET_TEAMING_NEGOTIATED_NO;
+    }
+
     *teaming = g_steal_pointer(&t);
     return 0;
 }
 
 void
 virDomainNetTeamingInfoFormat(virBuffer *buf,
-                              const virDomainNetTeamingInfo *teaming)
+                              const virDomainNetTeamingInfo *teaming,
+                              bool runtime)
 {
     if (!teaming || teaming->type == VIR_DOMAIN_NET_TEAMING_TYPE_NONE)
         return;
     virBufferAsprintf(buf, "<teaming type='%s'",
                       virDomainNetTeamingTypeToString(teaming->type));
     virBufferEscapeString(buf, " persistent='%s'", teaming->persistent);
+    if (runtime && teaming->negotiated != VIR_DOMAIN_NET_TEAMING_NEGOTIATED_UNKNOWN)
+        virBufferAsprintf(buf, " negotiated='%s'",
+                          teaming->negotiated == VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES ?
+                          "yes" : "no");
     virBufferAddLit(buf, "/>\n");
 }
 

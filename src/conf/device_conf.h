@@ -52,9 +52,21 @@ typedef enum {
 VIR_ENUM_DECL(virDomainNetTeaming);
 
 typedef struct _virDomainNetTeamingInfo virDomainNetTeamingInfo;
+typedef enum {
+    VIR_DOMAIN_NET_TEAMING_NEGOTIATED_UNKNOWN = 0,
+    VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES,
+    VIR_DOMAIN_NET_TEAMING_NEGOTIATED_NO,
+
+    VIR_DOMAIN_NET_TEAMING_NEGOTIATED_LAST
+} virDomainNetTeamingNegotiated;
+
 struct _virDomainNetTeamingInfo {
     int type;                   /* virDomainNetTeamingType */
     char *persistent;           /* transient: alias of the standby */
+    /* persistent side of a running domain: whether the guest's driver
+     * accepted failover (QEMU's FAILOVER_NEGOTIATED). Runtime only: in live
+     * and status XML as negotiated='yes|no'. */
+    int negotiated;             /* virDomainNetTeamingNegotiated */
 };
 
 void virDomainNetTeamingInfoFree(virDomainNetTeamingInfo *teaming);
@@ -63,9 +75,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainNetTeamingInfo, virDomainNetTeamingInfoFr
 /* Parse <teaming> at @node (NULL: none). @owner names the device for
  * messages. A bare <teaming/> gives *teaming == NULL. */
 int virDomainNetTeamingInfoParseXML(xmlNodePtr node, const char *owner,
+                                    bool runtime,
                                     virDomainNetTeamingInfo **teaming);
 void virDomainNetTeamingInfoFormat(virBuffer *buf,
-                                   const virDomainNetTeamingInfo *teaming);
+                                   const virDomainNetTeamingInfo *teaming,
+                                   bool runtime);
 
 /* <boot>, <alias>, <address> children of ctxt->node. Only user aliases
  * (ua-...) are kept unless @allAliases (status XML of a running domain,

@@ -507,7 +507,7 @@ virDomainHostdevDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
                                        &def->source) < 0)
         return NULL;
 
-    if (virDomainNetTeamingInfoParseXML(virXPathNode("./teaming", ctxt), owner,
+    if (virDomainNetTeamingInfoParseXML(virXPathNode("./teaming", ctxt), owner, false,
                                         &def->teaming) < 0)
         return NULL;
 
@@ -694,6 +694,7 @@ virDomainNetDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
     }
 
     if (virDomainNetTeamingInfoParseXML(virXPathNode("./teaming", ctxt), owner,
+                                        flags & VIR_DOMAIN_DEF_PARSE_STATUS,
                                         &def->teaming) < 0)
         return NULL;
 
@@ -1575,7 +1576,7 @@ virDomainNetDefFormat(virBuffer *buf, const virDomainNetDef *def,
     if (def->model != VIR_DOMAIN_NET_MODEL_UNKNOWN)
         virBufferAsprintf(buf, "<model type='%s'/>\n",
                           virDomainNetModelTypeToString(def->model));
-    virDomainNetTeamingInfoFormat(buf, def->teaming);
+    virDomainNetTeamingInfoFormat(buf, def->teaming, live || (flags & VIR_DOMAIN_DEF_FORMAT_STATUS));
     if (def->linkstate != VIR_DOMAIN_NET_INTERFACE_LINK_STATE_DEFAULT)
         virBufferAsprintf(buf, "<link state='%s'/>\n",
                           virDomainNetInterfaceLinkStateTypeToString(def->linkstate));
@@ -1597,7 +1598,7 @@ virDomainHostdevDefFormat(virBuffer *buf, const virDomainHostdevDef *def)
                       def->managed ? "yes" : "no");
     virBufferAdjustIndent(buf, 2);
     virDomainHostdevSourceFormat(buf, &def->source, false);
-    virDomainNetTeamingInfoFormat(buf, def->teaming);
+    virDomainNetTeamingInfoFormat(buf, def->teaming, false);
     virDomainDeviceInfoFormat(buf, def->info, true);
     virBufferAdjustIndent(buf, -2);
     virBufferAddLit(buf, "</hostdev>\n");

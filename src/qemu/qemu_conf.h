@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "virconf.h"
+#include "virdomainobjlist.h"
 
 typedef struct _virQEMUDriverConfig virQEMUDriverConfig;
 struct _virQEMUDriverConfig {
@@ -37,3 +38,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virQEMUDriverConfig, virQEMUDriverConfigFree);
 
 /* Create the directories of the layout. */
 int virQEMUDriverConfigMakeDirs(virQEMUDriverConfig *cfg);
+
+/* The embedded driver of one root directory in this process. */
+typedef struct _virQEMUDriver virQEMUDriver;
+struct _virQEMUDriver {
+    gint refs;
+    GMutex lock;                /* serialises API calls of this process */
+    virQEMUDriverConfig *config;
+    virDomainObjList *domains;
+    /* ROOT/lib/qemu/domains.lock: flock'ed by any process changing a
+     * persistent config or the state of a domain; its content is a
+     * generation counter bumped by each such change. */
+    int domainLockFd;
+    int domainLockDepth;        /* nesting of qemuDriverLockRoot() */
+    guint64 domainGeneration;   /* generation we last synced with */
+    bool domainSynced;          /* domainGeneration is meaningful */
+};

@@ -7,6 +7,7 @@
 #include "qemu_domain.h"
 #include "qemu_domain_address.h"
 #include "virerror.h"
+#include "virxml.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -159,4 +160,108 @@ qemuDomainDefParseString(const char *xml, unsigned int parseFlags)
     if (qemuDomainDefValidate(def) < 0)
         return NULL;
     return g_steal_pointer(&def);
+}
+
+static void
+qemuDomainObjPrivateFree(gpointer data)
+{
+    qemuDomainObjPrivate *priv = data;
+
+    g_free(priv->monitorPath);
+    g_free(priv->emulator);
+    g_free(priv);
+}
+
+qemuDomainObjPrivate *
+qemuDomainObjGetPrivate(virDomainObj *obj)
+{
+    if (!obj->privateData) {
+        obj->privateData = g_new0(qemuDomainObjPrivate, 1);
+        obj->privateDataFree = qemuDomainObjPrivateFree;
+    }
+    return obj->privateData;
+}
+
+/* State names in status XML, indexed by virDomainState. */
+static const char *const qemuDomainStateNames[] = {
+    "nostate", "running", "blocked", "paused", "shutdown", "shutoff",
+    "crashed", "pmsuspended",
+};
+
+char *
+qemuDomainObjFormatStatus(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    g_auto(virBuffer) buf = VIR_BUFFER_INITIALIZER;
+    g_autofree char *domxml = NULL;
+    g_auto(GStrv) lines = NULL;
+    size_t i;
+
+    if (!(domxml = virDomainDefFormat(obj->def, VIR_DOMAIN_DEF_FORMAT_STATUS)))
+        return NULL;
+    virBufferAsprintf(&buf, "<domstatus state='%s' reason='%d' pid='%lld'>\n",
+                      qemuDomainStateNames[obj->state], obj->reason,
+                      (long long)obj->pid);
+    virBufferAdjustIndent(&buf, 2);
+    virBufferEscapeString(&buf, "<monitor path='%s'/>\n", priv->monitorPath);
+    virBufferEscapeString(&buf, "<emulator path='%s'/>\n", priv->emulator);
+    if (priv->simulatedVFs)
+        virBufferAddLit(&buf, "<simulatedVFs/>\n");
+    lines = g_strsplit(domxml, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        if (*lines[i])
+            virBufferAsprintf(&buf, "%s\n", lines[i]);
+    }
+    virBufferAdjustIndent(&buf, -2);
+    virBufferAddLit(&buf, "</domstatus>\n");
+    return virBufferContentAndReset(&buf);
+}
+
+int
+qemuDomainObjParseStatus(const char *xml, virDomainDef **def, int *state,
+                         int *reason, pid_t *pid, qemuDomainObjPrivate *priv)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(xmlXPathContext) ctxt = NULL;
+    g_autofree char *statestr = NULL;
+    g_autofree char *pidstr = NULL;
+    g_autofree char *reasonstr = NULL;
+    g_autoptr(xmlBuffer) dombuf = NULL;
+    xmlNodePtr dom;
+    size_t i;
+
+    if (!(doc = virXMLParseStringCtxt(xml, _("(domain_status)"), "domstatus", &ctxt)))
+        return -1;
+    statestr = virXMLPropString(ctxt->node, "state");
+    pidstr = virXMLPropString(ctxt->node, "pid");
+    reasonstr = virXMLPropString(ctxt->node, "reason");
+    *state = -1;
+    for (i = 0; statestr && i < G_N_ELEMENTS(qemuDomainStateNames); i++) {
+        if (STREQ(statestr, qemuDomainStateNames[i]))
+            *state = i;
+    }
+    if (*state < 0 || !pidstr || !reasonstr) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("status XML lacks a valid state, reason or pid"));
+        return -1;
+    }
+    *pid = g_ascii_strtoll(pidstr, NULL, 10);
+    *reason = g_ascii_strtoll(reasonstr, NULL, 10);
+    g_free(priv->monitorPath);
+    priv->monitorPath = virXPathString("string(./monitor/@path)", ctxt);
+    g_free(priv->emulator);
+    priv->emulator = virXPathString("string(./emulator/@path)", ctxt);
+    priv->simulatedVFs = virXPathNode("./simulatedVFs", ctxt) != NULL;
+
+    if (!(dom = virXPathNode("./domain", ctxt))) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("status XML lacks <domain>"));
+        return -1;
+    }
+    dombuf = xmlBufferCreate();
+    xmlNodeDump(dombuf, doc, dom, 0, 0);
+    if (!(*def = virDomainDefParseString((const char *)xmlBufferContent(dombuf),
+                                         VIR_DOMAIN_DEF_PARSE_STATUS |
+                                         VIR_DOMAIN_DEF_PARSE_SKIP_VALIDATE)))
+        return -1;
+    return 0;
 }

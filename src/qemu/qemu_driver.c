@@ -15,8 +15,10 @@
 #include "driver.h"
 #include "qemu_domain.h"
 #include "qemu_driver.h"
+#include "qemu_process.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virprocess.h"
 #include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -86,20 +88,186 @@ qemuDriverGet(const char *root)
     return driver;
 }
 
-/* Bring the domain list up to date with the persistent configs on disk,
- * which other processes may have changed. Call with driver->lock held. */
+static void qemuDomainsSynced(virQEMUDriver *driver);
+
+/* Take the root's exclusive lock (nests within this process). Call with
+ * driver->lock held. */
+static int
+qemuDriverLockRoot(virQEMUDriver *driver)
+{
+    if (driver->domainLockDepth == 0 &&
+        virFileLockFd(driver->domainLockFd, false) < 0)
+        return -1;
+    driver->domainLockDepth++;
+    return 0;
+}
+
+static void
+qemuDriverUnlockRoot(virQEMUDriver *driver)
+{
+    if (--driver->domainLockDepth == 0)
+        virFileUnlockFd(driver->domainLockFd);
+}
+
+static gint64
+qemuStatMtimeNs(const struct stat *sb)
+{
+    return (gint64)sb->st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) + sb->st_mtim.tv_nsec;
+}
+
+/* Load one status file into the list (creating a transient object when
+ * there is no persistent config). */
+static void
+qemuDomainsSyncOneStatus(virQEMUDriver *driver, const char *path,
+                         const char *name, const struct stat *sb)
+{
+    virDomainObj *obj = virDomainObjListFindByName(driver->domains, name);
+    g_autofree char *xml = NULL;
+    g_autoptr(virDomainDef) live = NULL;
+    qemuDomainObjPrivate *priv;
+    qemuDomainObjPrivate parsed = { 0 };
+    int state, reason;
+    pid_t pid;
+
+    if (obj && virDomainObjIsActive(obj)) {
+        priv = qemuDomainObjGetPrivate(obj);
+        if (priv->statusMtime == qemuStatMtimeNs(sb) && priv->statusIno == (guint64)sb->st_ino)
+            return;
+    }
+    if (virFileReadAll(path, 10 * 1024 * 1024, &xml) < 0 ||
+        qemuDomainObjParseStatus(xml, &live, &state, &reason, &pid, &parsed) < 0) {
+        virReportWarning(_("ignoring status file '%s': %s"), path, virGetLastErrorMessage());
+        virResetLastError();
+        g_free(parsed.monitorPath);
+        g_free(parsed.emulator);
+        return;
+    }
+    if (!obj) {
+        obj = virDomainObjListAdd(driver->domains, g_steal_pointer(&live));
+        obj->persistent = false;
+    } else if (!virDomainObjIsActive(obj)) {
+        if (obj->persistent) {
+            virDomainDefFree(obj->newDef);
+            obj->newDef = obj->def;
+        } else {
+            virDomainDefFree(obj->def);
+        }
+        obj->def = g_steal_pointer(&live);
+    } else {
+        virDomainDefFree(obj->def);
+        obj->def = g_steal_pointer(&live);
+    }
+    obj->state = state;
+    obj->reason = reason;
+    obj->pid = pid;
+    priv = qemuDomainObjGetPrivate(obj);
+    g_free(priv->monitorPath);
+    priv->monitorPath = parsed.monitorPath;
+    g_free(priv->emulator);
+    priv->emulator = parsed.emulator;
+    priv->simulatedVFs = parsed.simulatedVFs;
+    priv->statusMtime = qemuStatMtimeNs(sb);
+    priv->statusIno = sb->st_ino;
+}
+
+/* Running domains: ROOT/run/qemu/NAME.xml. */
+static int
+qemuDomainsSyncStatus(virQEMUDriver *driver)
+{
+    g_autoptr(GHashTable) present = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GDir) dir = NULL;
+    g_autoptr(GPtrArray) all = NULL;
+    const char *ent;
+    size_t i;
+
+    if (!(dir = g_dir_open(driver->config->stateDir, 0, NULL)))
+        return 0;
+    while ((ent = g_dir_read_name(dir))) {
+        g_autofree char *path = NULL;
+        g_autofree char *name = NULL;
+        struct stat sb;
+
+        if (!g_str_has_suffix(ent, ".xml") || ent[0] == '.')
+            continue;
+        path = g_build_filename(driver->config->stateDir, ent, NULL);
+        if (stat(path, &sb) < 0)
+            continue;
+        name = g_strndup(ent, strlen(ent) - 4);
+        qemuDomainsSyncOneStatus(driver, path, name, &sb);
+        g_hash_table_add(present, g_steal_pointer(&name));
+    }
+
+    /* stopped by another process meanwhile */
+    all = virDomainObjListCollect(driver->domains);
+    for (i = 0; i < all->len; i++) {
+        virDomainObj *obj = g_ptr_array_index(all, i);
+
+        if (!virDomainObjIsActive(obj) || g_hash_table_contains(present, obj->def->name))
+            continue;
+        obj->pid = 0;
+        obj->state = VIR_DOMAIN_SHUTOFF;
+        obj->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+        if (obj->newDef) {
+            virDomainDefFree(obj->def);
+            obj->def = g_steal_pointer(&obj->newDef);
+            obj->def->id = -1;
+        } else {
+            virDomainObjListRemove(driver->domains, obj);
+        }
+    }
+    return 0;
+}
+
+/* Domains whose QEMU died while nobody watched: clean them up (under the
+ * root's lock, which the caller may already hold). */
+static void
+qemuDomainsReapDead(virQEMUDriver *driver)
+{
+    g_autoptr(GPtrArray) all = virDomainObjListCollect(driver->domains);
+    bool changed = false;
+    size_t i;
+
+    for (i = 0; i < all->len; i++) {
+        virDomainObj *obj = g_ptr_array_index(all, i);
+        g_autofree char *namearg = NULL;
+
+        if (!virDomainObjIsActive(obj))
+            continue;
+        namearg = g_strdup_printf("guest=%s,debug-threads=on", obj->def->name);
+        if (virProcessIsAlive(obj->pid) && virProcessHasArg(obj->pid, namearg))
+            continue;
+        if (!changed && qemuDriverLockRoot(driver) < 0) {
+            virResetLastError();
+            return;
+        }
+        changed = true;
+        qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_CRASHED);
+        if (!obj->persistent)
+            virDomainObjListRemove(driver->domains, obj);
+    }
+    if (changed) {
+        qemuDomainsSynced(driver);
+        qemuDriverUnlockRoot(driver);
+    }
+}
+
+/* Bring the domain list up to date with the persistent configs and the
+ * run state on disk, which other processes may have changed. Call with
+ * driver->lock held. */
 static int
 qemuDomainsSync(virQEMUDriver *driver)
 {
     guint64 gen = virFileGenerationRead(driver->domainLockFd);
 
-    if (driver->domainSynced && gen == driver->domainGeneration)
-        return 0;
-    if (virDomainObjListSyncConfigDir(driver->domains,
-                                      driver->config->domainConfigDir) < 0)
-        return -1;
-    driver->domainGeneration = gen;
-    driver->domainSynced = true;
+    if (!driver->domainSynced || gen != driver->domainGeneration) {
+        if (virDomainObjListSyncConfigDir(driver->domains,
+                                          driver->config->domainConfigDir) < 0 ||
+            qemuDomainsSyncStatus(driver) < 0)
+            return -1;
+        driver->domainGeneration = gen;
+        driver->domainSynced = true;
+    }
+    qemuDomainsReapDead(driver);
     return 0;
 }
 
@@ -231,7 +399,7 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
         return NULL;
 
     g_mutex_lock(&driver->lock);
-    if (virFileLockFd(driver->domainLockFd, false) < 0)
+    if (qemuDriverLockRoot(driver) < 0)
         goto cleanup;
     locked = true;
     if (qemuDomainsSync(driver) < 0)
@@ -271,7 +439,7 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
 
  cleanup:
     if (locked)
-        virFileUnlockFd(driver->domainLockFd);
+        qemuDriverUnlockRoot(driver);
     g_mutex_unlock(&driver->lock);
     return ret;
 }
@@ -294,7 +462,7 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
                   VIR_DOMAIN_UNDEFINE_KEEP_TPM, -1);
 
     g_mutex_lock(&driver->lock);
-    if (virFileLockFd(driver->domainLockFd, false) < 0)
+    if (qemuDriverLockRoot(driver) < 0)
         goto cleanup;
     locked = true;
     if (!(obj = qemuDomainObjFromDomain(driver, dom)))
@@ -318,7 +486,7 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
 
  cleanup:
     if (locked)
-        virFileUnlockFd(driver->domainLockFd);
+        qemuDriverUnlockRoot(driver);
     g_mutex_unlock(&driver->lock);
     return ret;
 }
@@ -500,6 +668,275 @@ qemuDomainIsPersistent(virDomainPtr dom)
     return ret;
 }
 
+static int
+qemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_START_PAUSED, -1);
+
+    g_mutex_lock(&driver->lock);
+    if (qemuDriverLockRoot(driver) < 0)
+        goto unlock;
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        goto cleanup;
+    if (virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is already running"), obj->def->name);
+        goto cleanup;
+    }
+    ret = qemuProcessStart(driver, obj, flags);
+    qemuDomainsSynced(driver);
+    if (ret == 0)
+        dom->id = obj->def->id;
+
+ cleanup:
+    qemuDriverUnlockRoot(driver);
+ unlock:
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+static virDomainPtr
+qemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    virQEMUDriver *driver = conn->privateData;
+    g_autoptr(virDomainDef) def = NULL;
+    unsigned int parseFlags = VIR_DOMAIN_DEF_PARSE_INACTIVE;
+    virDomainObj *obj;
+    virDomainPtr ret = NULL;
+    bool conflict;
+
+    virCheckFlags(VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_VALIDATE, NULL);
+    if (flags & VIR_DOMAIN_START_VALIDATE)
+        parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
+    if (!(def = qemuDomainDefParseString(xml, parseFlags)))
+        return NULL;
+
+    g_mutex_lock(&driver->lock);
+    if (qemuDriverLockRoot(driver) < 0)
+        goto unlock;
+    if (qemuDomainsSync(driver) < 0)
+        goto cleanup;
+    obj = virDomainObjListCheckAdd(driver->domains, def, &conflict);
+    if (conflict)
+        goto cleanup;
+    if (obj) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is already defined: use virsh start to run it"),
+                       def->name);
+        goto cleanup;
+    }
+    obj = virDomainObjListAdd(driver->domains, g_steal_pointer(&def));
+    obj->persistent = false;
+    if (qemuProcessStart(driver, obj, flags & VIR_DOMAIN_START_PAUSED) < 0) {
+        virDomainObjListRemove(driver->domains, obj);
+        qemuDomainsSynced(driver);
+        goto cleanup;
+    }
+    qemuDomainsSynced(driver);
+    ret = qemuDomainHandle(conn, obj);
+
+ cleanup:
+    qemuDriverUnlockRoot(driver);
+ unlock:
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+static int
+qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_DESTROY_GRACEFUL, -1);
+
+    g_mutex_lock(&driver->lock);
+    if (qemuDriverLockRoot(driver) < 0)
+        goto unlock;
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        goto cleanup;
+    if (!virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is not running"), obj->def->name);
+        goto cleanup;
+    }
+    if ((flags & VIR_DOMAIN_DESTROY_GRACEFUL) &&
+        virProcessKillPainfully(obj->pid, 10000, true) < 0)
+        goto cleanup;
+    qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_DESTROYED);
+    if (!obj->persistent)
+        virDomainObjListRemove(driver->domains, obj);
+    qemuDomainsSynced(driver);
+    dom->id = -1;
+    ret = 0;
+
+ cleanup:
+    qemuDriverUnlockRoot(driver);
+ unlock:
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+/* Run one QMP command on a running domain, then record @state/@reason
+ * (when >= 0). */
+static int
+qemuDomainSimpleJob(virDomainPtr dom, const char *cmd, int state, int reason)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+    qemuMonitor *mon = NULL;
+    int ret = -1;
+
+    g_mutex_lock(&driver->lock);
+    if (qemuDriverLockRoot(driver) < 0)
+        goto unlock;
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        goto cleanup;
+    if (!(mon = qemuProcessBeginJob(driver, obj)))
+        goto cleanup;
+    if (qemuMonitorCommand(mon, cmd, NULL, 0, NULL) < 0)
+        goto endjob;
+    qemuProcessApplyEvents(driver, obj, mon);
+    if (state >= 0) {
+        obj->state = state;
+        obj->reason = reason;
+    }
+    ret = 0;
+
+ endjob:
+    qemuProcessEndJob(driver, obj, mon);
+    qemuDomainsSynced(driver);
+ cleanup:
+    qemuDriverUnlockRoot(driver);
+ unlock:
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+static int
+qemuDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
+{
+    virCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, -1);
+    /* the guest powers off on its own time; its state follows then */
+    return qemuDomainSimpleJob(dom, "system_powerdown", -1, -1);
+}
+
+static int
+qemuDomainSuspend(virDomainPtr dom)
+{
+    return qemuDomainSimpleJob(dom, "stop", VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+}
+
+static int
+qemuDomainResume(virDomainPtr dom)
+{
+    return qemuDomainSimpleJob(dom, "cont", VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+}
+
+/* Refresh the state of a running domain from QEMU; keeps the recorded
+ * state if the monitor is busy (another process is in a job). */
+static void
+qemuDomainRefreshState(virQEMUDriver *driver, virDomainObj *obj)
+{
+    qemuMonitor *mon;
+
+    if (!virDomainObjIsActive(obj) || qemuDriverLockRoot(driver) < 0) {
+        virResetLastError();
+        return;
+    }
+    if ((mon = qemuProcessBeginJob(driver, obj))) {
+        qemuProcessEndJob(driver, obj, mon);
+        qemuDomainsSynced(driver);
+    } else if (!virDomainObjIsActive(obj)) {
+        qemuDomainsSynced(driver);
+    }
+    virResetLastError();
+    qemuDriverUnlockRoot(driver);
+}
+
+static int
+qemuDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+
+    g_mutex_lock(&driver->lock);
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        goto cleanup;
+    qemuDomainRefreshState(driver, obj);
+    if (!(obj = virDomainObjListFindByUUID(driver->domains, dom->uuid))) {
+        /* a transient domain that stopped */
+        *state = VIR_DOMAIN_SHUTOFF;
+        if (reason)
+            *reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+        ret = 0;
+        goto cleanup;
+    }
+    *state = obj->state;
+    if (reason)
+        *reason = obj->reason;
+    ret = 0;
+
+ cleanup:
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+static unsigned long long
+qemuProcessCPUTime(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%lld/stat", (long long)pid);
+    g_autofree char *stat = NULL;
+    g_auto(GStrv) fields = NULL;
+    const char *p;
+
+    if (pid <= 0 || !g_file_get_contents(path, &stat, NULL, NULL) ||
+        !(p = strrchr(stat, ')')))
+        return 0;
+    fields = g_strsplit(p + 2, " ", 0);
+    /* after "(comm) ": state is field 0, utime 11, stime 12 */
+    if (g_strv_length(fields) < 13)
+        return 0;
+    return (g_ascii_strtoull(fields[11], NULL, 10) + g_ascii_strtoull(fields[12], NULL, 10)) *
+           (1000000000ULL / sysconf(_SC_CLK_TCK));
+}
+
+static int
+qemuDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+    int ret = -1;
+
+    g_mutex_lock(&driver->lock);
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        goto cleanup;
+    qemuDomainRefreshState(driver, obj);
+    if (!(obj = virDomainObjListFindByUUID(driver->domains, dom->uuid))) {
+        virReportError(VIR_ERR_NO_DOMAIN, _("domain '%s' is gone"), dom->name);
+        goto cleanup;
+    }
+    memset(info, 0, sizeof(*info));
+    info->state = obj->state;
+    info->maxMem = obj->def->memory;
+    info->memory = obj->def->currentMemory;
+    info->nrVirtCpu = obj->def->vcpus;
+    info->cpuTime = virDomainObjIsActive(obj) ? qemuProcessCPUTime(obj->pid) : 0;
+    ret = 0;
+
+ cleanup:
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
 static virHypervisorDriver qemuHypervisorDriver = {
     .name = "QEMU",
     .connectOpen = qemuConnectOpen,
@@ -514,6 +951,14 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainGetXMLDesc = qemuDomainGetXMLDesc,
     .domainIsActive = qemuDomainIsActive,
     .domainIsPersistent = qemuDomainIsPersistent,
+    .domainCreateXML = qemuDomainCreateXML,
+    .domainCreateWithFlags = qemuDomainCreateWithFlags,
+    .domainDestroyFlags = qemuDomainDestroyFlags,
+    .domainShutdownFlags = qemuDomainShutdownFlags,
+    .domainSuspend = qemuDomainSuspend,
+    .domainResume = qemuDomainResume,
+    .domainGetState = qemuDomainGetState,
+    .domainGetInfo = qemuDomainGetInfo,
 };
 
 int

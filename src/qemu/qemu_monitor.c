@@ -399,6 +399,12 @@ qemuMonitorGetVersion(qemuMonitor *mon)
     return mon->version;
 }
 
+void *
+qemuMonitorGetOpaque(qemuMonitor *mon)
+{
+    return mon->opaque;
+}
+
 bool
 qemuMonitorIsAlive(qemuMonitor *mon)
 {

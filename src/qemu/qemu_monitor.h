@@ -73,5 +73,8 @@ const char *qemuMonitorObjectGetString(yajl_val obj, const char *key);
 bool qemuMonitorObjectGetNumber(yajl_val obj, const char *key, long long *num);
 yajl_val qemuMonitorObjectGet(yajl_val obj, const char *key);
 
+/* The @opaque given at open. */
+void *qemuMonitorGetOpaque(qemuMonitor *mon);
+
 /* Is the connection still open? */
 bool qemuMonitorIsAlive(qemuMonitor *mon);

@@ -1,0 +1,704 @@
+/*
+ * qemu_process.c: running QEMU for a domain: start, stop, monitor, reconnect
+ */
+#include "internal.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "qemu_alias.h"
+#include "qemu_command.h"
+#include "qemu_domain.h"
+#include "qemu_process.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virprocess.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+/* fd number the QMP listening socket has in QEMU */
+#define QEMU_MONITOR_CHILD_FD 3
+/* how long QEMU gets to come up and greet us */
+#define QEMU_START_TIMEOUT_MS 30000
+
+#define QEMU_DEFAULT_EMULATOR "/usr/bin/qemu-system-x86_64"
+
+/* ------------------------------------------------------------------ */
+/* Events                                                              */
+/* ------------------------------------------------------------------ */
+
+static void
+qemuProcessEventFree(gpointer data)
+{
+    qemuProcessEvent *ev = data;
+
+    g_free(ev->name);
+    g_free(ev->device);
+    g_free(ev->status);
+    g_free(ev);
+}
+
+static qemuProcessEventQueue *
+qemuProcessEventQueueNew(void)
+{
+    qemuProcessEventQueue *q = g_new0(qemuProcessEventQueue, 1);
+
+    g_mutex_init(&q->lock);
+    g_cond_init(&q->cond);
+    q->events = g_ptr_array_new_with_free_func(qemuProcessEventFree);
+    return q;
+}
+
+static void
+qemuProcessEventQueueFree(qemuProcessEventQueue *q)
+{
+    if (!q)
+        return;
+    g_ptr_array_unref(q->events);
+    g_cond_clear(&q->cond);
+    g_mutex_clear(&q->lock);
+    g_free(q);
+}
+
+qemuProcessEventQueue *
+qemuProcessGetEvents(qemuMonitor *mon)
+{
+    return qemuMonitorGetOpaque(mon);
+}
+
+static void
+qemuProcessHandleEvent(qemuMonitor *mon G_GNUC_UNUSED, const char *event,
+                       yajl_val data, void *opaque)
+{
+    qemuProcessEventQueue *q = opaque;
+    qemuProcessEvent *ev = g_new0(qemuProcessEvent, 1);
+    const char *dev;
+
+    ev->name = g_strdup(event);
+    ev->when = g_get_monotonic_time();
+    if ((dev = qemuMonitorObjectGetString(data, "device-id")) ||
+        (dev = qemuMonitorObjectGetString(data, "device")))
+        ev->device = g_strdup(dev);
+    ev->status = g_strdup(qemuMonitorObjectGetString(data, "status"));
+    g_debug("QEMU event %s device=%s status=%s", event, NULLSTR(ev->device),
+            NULLSTR(ev->status));
+
+    g_mutex_lock(&q->lock);
+    g_ptr_array_add(q->events, ev);
+    g_cond_broadcast(&q->cond);
+    g_mutex_unlock(&q->lock);
+}
+
+static void
+qemuProcessHandleEOF(qemuMonitor *mon G_GNUC_UNUSED, bool error G_GNUC_UNUSED,
+                     void *opaque)
+{
+    qemuProcessEventQueue *q = opaque;
+
+    g_mutex_lock(&q->lock);
+    q->eof = true;
+    g_cond_broadcast(&q->cond);
+    g_mutex_unlock(&q->lock);
+}
+
+const qemuMonitorCallbacks qemuProcessMonitorCallbacks = {
+    .event = qemuProcessHandleEvent,
+    .eof = qemuProcessHandleEOF,
+};
+
+qemuProcessEvent *
+qemuProcessWaitEvent(qemuMonitor *mon, guint *from, const char *name,
+                     const char *status, const char *device, int timeoutMs)
+{
+    qemuProcessEventQueue *q = qemuProcessGetEvents(mon);
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
+    qemuProcessEvent *found = NULL;
+
+    g_mutex_lock(&q->lock);
+    for (;;) {
+        for (; *from < q->events->len; (*from)++) {
+            qemuProcessEvent *ev = g_ptr_array_index(q->events, *from);
+
+            if (STREQ(ev->name, name) &&
+                (!status || STREQ_NULLABLE(ev->status, status)) &&
+                (!device || STREQ_NULLABLE(ev->device, device))) {
+                found = ev;
+                (*from)++;
+                goto done;
+            }
+        }
+        if (q->eof)
+            break;
+        if (!g_cond_wait_until(&q->cond, &q->lock, deadline))
+            break;
+    }
+ done:
+    g_mutex_unlock(&q->lock);
+    return found;
+}
+
+/* ------------------------------------------------------------------ */
+/* Files under run/                                                    */
+/* ------------------------------------------------------------------ */
+
+static char *
+qemuProcessStatusPath(virQEMUDriver *driver, const char *name)
+{
+    return g_strdup_printf("%s/%s.xml", driver->config->stateDir, name);
+}
+
+static char *
+qemuProcessMonitorPath(virQEMUDriver *driver, const char *name)
+{
+    return g_strdup_printf("%s/%s.monitor", driver->config->stateDir, name);
+}
+
+static char *
+qemuProcessPidPath(virQEMUDriver *driver, const char *name)
+{
+    return g_strdup_printf("%s/%s.pid", driver->config->stateDir, name);
+}
+
+int
+qemuProcessSaveStatus(virQEMUDriver *driver, virDomainObj *obj)
+{
+    g_autofree char *xml = qemuDomainObjFormatStatus(obj);
+    g_autofree char *path = qemuProcessStatusPath(driver, obj->def->name);
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    struct stat sb;
+
+    if (!xml || virFileWriteStrAtomic(path, xml, 0600) < 0)
+        return -1;
+    /* remember which file we wrote, so a sync does not re-read it */
+    if (stat(path, &sb) == 0) {
+        priv->statusMtime = (gint64)sb.st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) +
+                            sb.st_mtim.tv_nsec;
+        priv->statusIno = sb.st_ino;
+    }
+    return 0;
+}
+
+static void
+qemuProcessRemoveRunFiles(virQEMUDriver *driver, const char *name)
+{
+    g_autofree char *status = qemuProcessStatusPath(driver, name);
+    g_autofree char *monitor = qemuProcessMonitorPath(driver, name);
+    g_autofree char *pidfile = qemuProcessPidPath(driver, name);
+
+    unlink(status);
+    unlink(monitor);
+    unlink(pidfile);
+}
+
+/* ------------------------------------------------------------------ */
+/* Start                                                                */
+/* ------------------------------------------------------------------ */
+
+static int
+qemuProcessListen(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("monitor socket path '%s' is longer than %zu bytes: use a shorter root directory"),
+                       path, sizeof(addr.sun_path) - 1);
+        return -1;
+    }
+    strcpy(addr.sun_path, path);
+    unlink(path);
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+        listen(fd, 1) < 0) {
+        virReportSystemError(errno, _("cannot listen on monitor socket '%s'"), path);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void
+qemuProcessChildSetup(gpointer data G_GNUC_UNUSED)
+{
+    /* its own session: no terminal signals from the starting process */
+    setsid();
+}
+
+static int
+qemuProcessNextId(virQEMUDriver *driver)
+{
+    g_autofree char *path = g_strdup_printf("%s/next-id", driver->config->stateDir);
+    g_autofree char *content = NULL;
+    g_autofree char *next = NULL;
+    int id = 1;
+
+    if (g_file_get_contents(path, &content, NULL, NULL))
+        id = MAX(1, atoi(content));
+    next = g_strdup_printf("%d\n", id + 1);
+    if (virFileWriteStrAtomic(path, next, 0600) < 0)
+        virResetLastError();   /* ids are cosmetic: never fail a start */
+    return id;
+}
+
+/* The last lines QEMU wrote to its log, for error messages. */
+static char *
+qemuProcessLogTail(const char *logpath, off_t from)
+{
+    g_autofree char *content = NULL;
+    gsize len = 0;
+    g_autofree char *tail = NULL;
+
+    if (!g_file_get_contents(logpath, &content, &len, NULL) || (gsize)from >= len)
+        return g_strdup("");
+    tail = g_strstrip(g_strdup(content + from));
+    return g_steal_pointer(&tail);
+}
+
+static const char *
+qemuProcessFindEmulator(const virDomainDef *def)
+{
+    return def->emulator ? def->emulator : QEMU_DEFAULT_EMULATOR;
+}
+
+int
+qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
+{
+    virQEMUDriverConfig *cfg = driver->config;
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    g_autoptr(virDomainDef) live = NULL;
+    g_autofree char *monitorPath = NULL;
+    g_autofree char *logPath = NULL;
+    g_autofree char *pidPath = NULL;
+    g_autofree char *pidStr = NULL;
+    g_auto(GStrv) argv = NULL;
+    g_autofree char *cmdline = NULL;
+    g_autoptr(GError) gerr = NULL;
+    qemuCommandOptions opts = { 0 };
+    qemuProcessEventQueue *events = NULL;
+    qemuMonitor *mon = NULL;
+    int listenfd = -1;
+    int logfd = -1;
+    int nullfd = -1;
+    off_t logStart = 0;
+    GPid pid = 0;
+    struct stat sb;
+    bool paused = flags & VIR_DOMAIN_START_PAUSED;
+
+    if (virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is already running"), obj->def->name);
+        return -1;
+    }
+
+    if (!(live = virDomainDefCopy(obj->def, VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
+        return -1;
+
+    if (qemuAssignDeviceAliases(live) < 0)
+        return -1;
+
+    monitorPath = qemuProcessMonitorPath(driver, live->name);
+    logPath = g_strdup_printf("%s/%s.log", cfg->logDir, live->name);
+    pidPath = qemuProcessPidPath(driver, live->name);
+
+    opts.emulator = qemuProcessFindEmulator(live);
+    opts.machine = live->os.machine ? live->os.machine : "pc";
+    opts.jsonDevice = true;
+    opts.failover = true;
+    opts.monitorFd = QEMU_MONITOR_CHILD_FD;
+    if (!(argv = qemuBuildCommandLine(live, &opts)))
+        goto error;
+
+    if ((listenfd = qemuProcessListen(monitorPath)) < 0)
+        goto error;
+    if ((logfd = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) < 0) {
+        virReportSystemError(errno, _("cannot open log file '%s'"), logPath);
+        goto error;
+    }
+    if (fstat(logfd, &sb) == 0)
+        logStart = sb.st_size;
+    cmdline = qemuCommandLineToString((const char * const *)argv);
+    {
+        g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+        g_autofree char *stamp = g_date_time_format_iso8601(now);
+        g_autofree char *header = g_strdup_printf("%s: starting up\n%s", stamp, cmdline);
+
+        if (write(logfd, header, strlen(header)) == (ssize_t)strlen(header))
+            logStart += strlen(header);
+    }
+    if ((nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
+        virReportSystemError(errno, "%s", _("cannot open /dev/null"));
+        goto error;
+    }
+
+    {
+        gint source[] = { listenfd };
+        gint target[] = { QEMU_MONITOR_CHILD_FD };
+        const char *envp[] = { "LC_ALL=C", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+
+        if (!g_spawn_async_with_pipes_and_fds(NULL, (const char * const *)argv, envp,
+                                              G_SPAWN_DO_NOT_REAP_CHILD |
+                                              G_SPAWN_CLOEXEC_PIPES,
+                                              qemuProcessChildSetup, NULL,
+                                              nullfd, logfd, logfd,
+                                              source, target, 1,
+                                              &pid, NULL, NULL, NULL, &gerr)) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("cannot run %s: %s"), opts.emulator, gerr->message);
+            goto error;
+        }
+    }
+    close(listenfd);
+    listenfd = -1;
+    close(nullfd);
+    nullfd = -1;
+
+    /* from here on, a crash of this process leaves enough to clean up */
+    live->id = qemuProcessNextId(driver);
+    if (obj->persistent) {
+        virDomainDefFree(obj->newDef);
+        obj->newDef = obj->def;
+    } else {
+        virDomainDefFree(obj->def);
+    }
+    obj->def = g_steal_pointer(&live);
+    obj->pid = pid;
+    obj->state = VIR_DOMAIN_PAUSED;
+    obj->reason = VIR_DOMAIN_PAUSED_STARTING_UP;
+    g_free(priv->monitorPath);
+    priv->monitorPath = g_strdup(monitorPath);
+    g_free(priv->emulator);
+    priv->emulator = g_strdup(opts.emulator);
+    pidStr = g_strdup_printf("%lld\n", (long long)pid);
+    if (virFileWriteStrAtomic(pidPath, pidStr, 0600) < 0 ||
+        qemuProcessSaveStatus(driver, obj) < 0)
+        goto stop;
+
+    events = qemuProcessEventQueueNew();
+    if (!(mon = qemuMonitorOpen(monitorPath, QEMU_START_TIMEOUT_MS,
+                                &qemuProcessMonitorCallbacks, events))) {
+        g_autofree char *tail = NULL;
+
+        g_usleep(50 * 1000);   /* let QEMU finish writing why it stopped */
+        tail = qemuProcessLogTail(logPath, logStart);
+        if (*tail) {
+            virResetLastError();
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("QEMU failed to start domain '%s': %s"),
+                           obj->def->name, tail);
+        }
+        goto stop;
+    }
+
+    /* standbys have not negotiated failover until the guest driver says so */
+    {
+        size_t i;
+
+        for (i = 0; i < obj->def->nnets; i++) {
+            virDomainNetTeamingInfo *t = obj->def->nets[i]->teaming;
+
+            if (t && t->type == VIR_DOMAIN_NET_TEAMING_TYPE_PERSISTENT)
+                t->negotiated = VIR_DOMAIN_NET_TEAMING_NEGOTIATED_NO;
+        }
+    }
+
+    if (!paused) {
+        if (qemuMonitorCommand(mon, "cont", NULL, 0, NULL) < 0)
+            goto stop;
+        obj->state = VIR_DOMAIN_RUNNING;
+        obj->reason = VIR_DOMAIN_RUNNING_BOOTED;
+    } else {
+        obj->state = VIR_DOMAIN_PAUSED;
+        obj->reason = VIR_DOMAIN_PAUSED_USER;
+    }
+    qemuProcessApplyEvents(driver, obj, mon);
+    if (qemuProcessSaveStatus(driver, obj) < 0)
+        goto stop;
+
+    qemuMonitorClose(mon);
+    qemuProcessEventQueueFree(events);
+    close(logfd);
+    return 0;
+
+ stop:
+    {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        qemuMonitorClose(mon);
+        qemuProcessEventQueueFree(events);
+        qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED);
+        virErrorRestore(&saved);
+    }
+    if (logfd >= 0)
+        close(logfd);
+    return -1;
+
+ error:
+    if (listenfd >= 0) {
+        close(listenfd);
+        unlink(monitorPath);
+    }
+    if (logfd >= 0)
+        close(logfd);
+    if (nullfd >= 0)
+        close(nullfd);
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Stop                                                                 */
+/* ------------------------------------------------------------------ */
+
+void
+qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason)
+{
+    g_autofree char *name = g_strdup(obj->def->name);
+
+    if (obj->pid > 0 &&
+        virProcessKillPainfully(obj->pid, 3000, false) < 0) {
+        virReportWarning(_("QEMU of domain '%s' (pid %lld) could not be killed: %s"),
+                         name, (long long)obj->pid, virGetLastErrorMessage());
+        virResetLastError();
+    }
+
+    qemuProcessRemoveRunFiles(driver, name);
+
+    obj->pid = 0;
+    obj->state = VIR_DOMAIN_SHUTOFF;
+    obj->reason = reason;
+    if (obj->newDef) {
+        virDomainDefFree(obj->def);
+        obj->def = g_steal_pointer(&obj->newDef);
+    }
+    obj->def->id = -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Jobs on running domains                                              */
+/* ------------------------------------------------------------------ */
+
+/* Is @alias a device QEMU lists in query-pci (recursively behind bridges)? */
+static bool
+qemuProcessPCIHasDevice(yajl_val devices, const char *alias)
+{
+    size_t i;
+
+    if (!devices || !YAJL_IS_ARRAY(devices))
+        return false;
+    for (i = 0; i < devices->u.array.len; i++) {
+        yajl_val dev = devices->u.array.values[i];
+        yajl_val bridge = qemuMonitorObjectGet(dev, "pci_bridge");
+
+        if (STREQ_NULLABLE(qemuMonitorObjectGetString(dev, "qdev_id"), alias))
+            return true;
+        if (bridge && qemuProcessPCIHasDevice(qemuMonitorObjectGet(bridge, "devices"), alias))
+            return true;
+    }
+    return false;
+}
+
+/* The alias of the primary paired with standby @alias, or NULL. */
+static const char *
+qemuProcessTeamingPrimary(const virDomainDef *def, const char *alias)
+{
+    size_t i;
+
+    for (i = 0; i < def->nhostdevs; i++) {
+        virDomainHostdevDef *h = def->hostdevs[i];
+        virDomainNetTeamingInfo *t = h->parentnet ? h->parentnet->teaming : h->teaming;
+
+        if (t && t->type == VIR_DOMAIN_NET_TEAMING_TYPE_TRANSIENT &&
+            STREQ_NULLABLE(t->persistent, alias))
+            return h->info->alias;
+    }
+    return NULL;
+}
+
+/* A primary is hidden from the guest until the standby negotiated
+ * failover; so its presence on the bus means the pair negotiated. */
+static int
+qemuProcessReconcileFailover(virDomainObj *obj, qemuMonitor *mon)
+{
+    g_autoptr(qemuMonitorReply) reply = NULL;
+    size_t i, b;
+
+    if (!virDomainDefHasTeaming(obj->def))
+        return 0;
+    if (qemuMonitorCommand(mon, "query-pci", NULL, 0, &reply) < 0)
+        return -1;
+    for (i = 0; i < obj->def->nnets; i++) {
+        virDomainNetDef *net = obj->def->nets[i];
+        const char *primary;
+        bool present = false;
+
+        if (!net->teaming || net->teaming->type != VIR_DOMAIN_NET_TEAMING_TYPE_PERSISTENT)
+            continue;
+        if (!(primary = qemuProcessTeamingPrimary(obj->def, net->info.alias)))
+            continue;
+        for (b = 0; reply->ret && YAJL_IS_ARRAY(reply->ret) && b < reply->ret->u.array.len; b++) {
+            if (qemuProcessPCIHasDevice(qemuMonitorObjectGet(reply->ret->u.array.values[b],
+                                                             "devices"), primary))
+                present = true;
+        }
+        if (present)
+            net->teaming->negotiated = VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES;
+    }
+    return 0;
+}
+
+/* Bring the recorded run state in line with QEMU's own. */
+static int
+qemuProcessReconcileState(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
+{
+    g_autoptr(qemuMonitorReply) reply = NULL;
+    const char *status;
+
+    if (qemuMonitorCommand(mon, "query-status", NULL, 0, &reply) < 0)
+        return -1;
+    status = qemuMonitorObjectGetString(reply->ret, "status");
+    if (STREQ_NULLABLE(status, "shutdown")) {
+        /* the guest powered off while nobody watched (-no-shutdown kept
+         * QEMU alive for us to notice) */
+        return 1;
+    } else if (STREQ_NULLABLE(status, "running")) {
+        if (obj->state != VIR_DOMAIN_RUNNING) {
+            obj->state = VIR_DOMAIN_RUNNING;
+            obj->reason = VIR_DOMAIN_RUNNING_UNPAUSED;
+        }
+    } else if (STREQ_NULLABLE(status, "paused") || STREQ_NULLABLE(status, "prelaunch")) {
+        if (obj->state != VIR_DOMAIN_PAUSED) {
+            obj->state = VIR_DOMAIN_PAUSED;
+            obj->reason = VIR_DOMAIN_PAUSED_UNKNOWN;
+        }
+    }
+    if (qemuProcessReconcileFailover(obj, mon) < 0)
+        virResetLastError();   /* visibility only: never fail a job for it */
+    (void)driver;
+    return 0;
+}
+
+int
+qemuProcessCheckAlive(virQEMUDriver *driver, virDomainObj *obj)
+{
+    g_autofree char *namearg = g_strdup_printf("guest=%s,debug-threads=on", obj->def->name);
+
+    if (obj->pid > 0 && virProcessIsAlive(obj->pid) &&
+        virProcessHasArg(obj->pid, namearg))
+        return 1;
+    qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_CRASHED);
+    return 0;
+}
+
+qemuMonitor *
+qemuProcessBeginJob(virQEMUDriver *driver, virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    qemuProcessEventQueue *events;
+    qemuMonitor *mon;
+    int rc;
+
+    if (!virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is not running"), obj->def->name);
+        return NULL;
+    }
+    if (qemuProcessCheckAlive(driver, obj) == 0) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("QEMU of domain '%s' has exited; the domain is now shut off"),
+                       obj->def->name);
+        return NULL;
+    }
+    events = qemuProcessEventQueueNew();
+    if (!(mon = qemuMonitorOpen(priv->monitorPath, 10000,
+                                &qemuProcessMonitorCallbacks, events))) {
+        qemuProcessEventQueueFree(events);
+        if (qemuProcessCheckAlive(driver, obj) == 0) {
+            virResetLastError();
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("QEMU of domain '%s' has exited; the domain is now shut off"),
+                           obj->def->name);
+        }
+        return NULL;
+    }
+    if ((rc = qemuProcessReconcileState(driver, obj, mon)) != 0) {
+        qemuMonitorClose(mon);
+        qemuProcessEventQueueFree(events);
+        if (rc > 0) {
+            qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_SHUTDOWN);
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           _("domain '%s' is not running: the guest has powered off"),
+                           obj->def->name);
+        }
+        return NULL;
+    }
+    return mon;
+}
+
+void
+qemuProcessApplyEvents(virQEMUDriver *driver G_GNUC_UNUSED, virDomainObj *obj,
+                       qemuMonitor *mon)
+{
+    qemuProcessEventQueue *q = qemuProcessGetEvents(mon);
+    size_t i;
+
+    g_mutex_lock(&q->lock);
+    for (; q->applied < q->events->len; q->applied++) {
+        qemuProcessEvent *ev = g_ptr_array_index(q->events, q->applied);
+
+        /* our own stop/cont produce these too: only a change of state
+         * changes the reason */
+        if (STREQ(ev->name, "STOP")) {
+            if (obj->state != VIR_DOMAIN_PAUSED) {
+                obj->state = VIR_DOMAIN_PAUSED;
+                obj->reason = VIR_DOMAIN_PAUSED_USER;
+            }
+        } else if (STREQ(ev->name, "RESUME")) {
+            if (obj->state != VIR_DOMAIN_RUNNING) {
+                obj->state = VIR_DOMAIN_RUNNING;
+                obj->reason = VIR_DOMAIN_RUNNING_UNPAUSED;
+            }
+        } else if (STREQ(ev->name, "SHUTDOWN")) {
+            obj->state = VIR_DOMAIN_SHUTDOWN;
+            obj->reason = VIR_DOMAIN_SHUTDOWN_USER;
+        } else if (STREQ(ev->name, "FAILOVER_NEGOTIATED") && ev->device) {
+            for (i = 0; i < obj->def->nnets; i++) {
+                virDomainNetDef *net = obj->def->nets[i];
+
+                if (net->teaming && STREQ_NULLABLE(net->info.alias, ev->device))
+                    net->teaming->negotiated = VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES;
+            }
+        }
+    }
+    g_mutex_unlock(&q->lock);
+}
+
+void
+qemuProcessEndJob(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
+{
+    qemuProcessEventQueue *events;
+
+    if (!mon)
+        return;
+    events = qemuProcessGetEvents(mon);
+    qemuProcessApplyEvents(driver, obj, mon);
+    qemuMonitorClose(mon);
+    qemuProcessEventQueueFree(events);
+
+    if (!virDomainObjIsActive(obj))
+        return;
+    if (obj->state == VIR_DOMAIN_SHUTDOWN) {
+        /* -no-shutdown keeps QEMU around after a guest power off:
+         * apply on_poweroff (we only support destroy semantics) */
+        qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_SHUTDOWN);
+        return;
+    }
+    if (qemuProcessSaveStatus(driver, obj) < 0) {
+        virReportWarning(_("cannot save status of domain '%s': %s"),
+                         obj->def->name, virGetLastErrorMessage());
+        virResetLastError();
+    }
+}

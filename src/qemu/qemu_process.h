@@ -1,0 +1,76 @@
+/*
+ * qemu_process.h: running QEMU for a domain: start, stop, monitor, reconnect
+ *
+ * QEMU outlives the process that started it. Everything needed to find it
+ * again is under ROOT/run/qemu: NAME.xml (status: state, pid, live
+ * definition), NAME.monitor (QMP socket), NAME.pid. The process that wants
+ * to act on a running domain connects to its monitor for the duration of
+ * the operation ("job") and brings the recorded state up to date from QEMU
+ * first, so changes that happened while nobody watched (guest shutdown,
+ * failover negotiation, QEMU death) are never missed.
+ */
+#pragma once
+
+#include "qemu_conf.h"
+#include "qemu_monitor.h"
+
+/* Start the persistent definition of @obj (or @obj->def for a transient
+ * domain). flags: VIR_DOMAIN_START_PAUSED. On failure everything done so
+ * far is undone and the domain is shut off. */
+int qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags);
+
+/* Kill QEMU and clean up (resources, run/ files); the domain becomes shut
+ * off with @reason (virDomainShutoffReason). */
+void qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason);
+
+/* Write ROOT/run/qemu/NAME.xml. */
+int qemuProcessSaveStatus(virQEMUDriver *driver, virDomainObj *obj);
+
+/* A job on a running domain: connects to its monitor and reconciles the
+ * recorded state with QEMU's. Returns the monitor (NULL with an error if
+ * the domain is not running or QEMU is gone; in the latter case the domain
+ * was cleaned up). */
+qemuMonitor *qemuProcessBeginJob(virQEMUDriver *driver, virDomainObj *obj);
+/* Apply what the monitor reported during the job, save the status,
+ * disconnect. */
+void qemuProcessEndJob(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon);
+
+/* Check a domain found running in ROOT/run: if its QEMU is gone, clean up
+ * (reason: crashed) and return 0; if alive return 1. */
+int qemuProcessCheckAlive(virQEMUDriver *driver, virDomainObj *obj);
+
+/* Apply events collected by @mon so far (state changes, negotiation). */
+void qemuProcessApplyEvents(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon);
+
+/* What QEMU reported asynchronously during a job, in arrival order. */
+typedef struct _qemuProcessEvent qemuProcessEvent;
+struct _qemuProcessEvent {
+    char *name;         /* SHUTDOWN, STOP, RESUME, DEVICE_DELETED, ... */
+    char *device;       /* device / device-id member, if any */
+    char *status;       /* MIGRATION: status */
+    gint64 when;        /* monotonic us */
+};
+
+typedef struct _qemuProcessEventQueue qemuProcessEventQueue;
+struct _qemuProcessEventQueue {
+    GMutex lock;
+    GCond cond;
+    GPtrArray *events;  /* qemuProcessEvent */
+    guint applied;      /* events before this index were applied */
+    bool eof;           /* QEMU went away */
+};
+
+/* The queue of a job's monitor. */
+qemuProcessEventQueue *qemuProcessGetEvents(qemuMonitor *mon);
+
+/* Wait until an event named @name (and, if given, with @status or
+ * @device) arrives after index *@from, or until @timeoutMs passes or QEMU
+ * goes away. Returns the event (owned by the queue) and moves *@from past
+ * it, or NULL. */
+qemuProcessEvent *qemuProcessWaitEvent(qemuMonitor *mon, guint *from,
+                                       const char *name, const char *status,
+                                       const char *device, int timeoutMs);
+
+/* Callback table used for every domain monitor (events are queued, then
+ * applied by the job that holds the domain). */
+extern const qemuMonitorCallbacks qemuProcessMonitorCallbacks;

@@ -1,0 +1,98 @@
+/*
+ * virprocess.c: other processes: liveness, identity, termination
+ */
+#include "internal.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "virerror.h"
+#include "virfile.h"
+#include "virprocess.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+bool
+virProcessIsAlive(pid_t pid)
+{
+    g_autofree char *path = NULL;
+    g_autofree char *stat = NULL;
+    const char *p;
+
+    if (pid <= 0)
+        return false;
+    /* reap it if it is a child of ours that has exited */
+    if (waitpid(pid, NULL, WNOHANG) == pid)
+        return false;
+    if (kill(pid, 0) < 0 && errno == ESRCH)
+        return false;
+    path = g_strdup_printf("/proc/%lld/stat", (long long)pid);
+    if (!g_file_get_contents(path, &stat, NULL, NULL))
+        return false;
+    /* "pid (comm) S ...": the state follows the last ')' */
+    if ((p = strrchr(stat, ')')) && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
+        return false;
+    return true;
+}
+
+bool
+virProcessHasArg(pid_t pid, const char *needle)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%lld/cmdline", (long long)pid);
+    g_autofree char *cmdline = NULL;
+    gsize len = 0;
+    gsize off = 0;
+
+    if (!g_file_get_contents(path, &cmdline, &len, NULL))
+        return false;
+    while (off < len) {
+        if (STREQ(cmdline + off, needle))
+            return true;
+        off += strlen(cmdline + off) + 1;
+    }
+    return false;
+}
+
+static bool
+virProcessWaitGone(pid_t pid, int ms)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)ms * 1000;
+
+    while (virProcessIsAlive(pid)) {
+        if (g_get_monotonic_time() >= deadline)
+            return false;
+        g_usleep(10 * 1000);
+    }
+    return true;
+}
+
+int
+virProcessKillPainfully(pid_t pid, int graceMs, bool graceful)
+{
+    if (!virProcessIsAlive(pid))
+        return 0;
+    if (kill(pid, SIGTERM) < 0 && errno != ESRCH) {
+        virReportSystemError(errno, _("cannot send SIGTERM to process %lld"),
+                             (long long)pid);
+        return -1;
+    }
+    if (virProcessWaitGone(pid, graceMs))
+        return 0;
+    if (graceful) {
+        virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                       _("process %lld did not exit within %d ms of SIGTERM"),
+                       (long long)pid, graceMs);
+        return -1;
+    }
+    if (kill(pid, SIGKILL) < 0 && errno != ESRCH) {
+        virReportSystemError(errno, _("cannot send SIGKILL to process %lld"),
+                             (long long)pid);
+        return -1;
+    }
+    if (!virProcessWaitGone(pid, 5000)) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("process %lld survived SIGKILL"), (long long)pid);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,78 @@
+/*
+ * virsh.h: the command line client: shared types of the command modules
+ *
+ * virsh uses the public API only.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <glib.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+typedef enum {
+    VSH_OT_BOOL,        /* --flag */
+    VSH_OT_STRING,      /* --name VALUE, or positional */
+    VSH_OT_INT,
+} vshOptType;
+
+typedef enum {
+    VSH_OFLAG_NONE = 0,
+    VSH_OFLAG_REQ = 1 << 0,     /* must be given */
+    VSH_OFLAG_POS = 1 << 1,     /* may be given without its --name */
+} vshOptFlags;
+
+typedef struct {
+    const char *name;
+    vshOptType type;
+    unsigned int flags;         /* vshOptFlags */
+    const char *help;
+} vshCmdOptDef;
+
+typedef struct _vshControl vshControl;
+typedef struct _vshCmd vshCmd;
+
+typedef struct {
+    const char *name;
+    bool (*handler)(vshControl *ctl, const vshCmd *cmd);
+    const vshCmdOptDef *opts;   /* terminated by { NULL } */
+    const char *help;           /* one line */
+    const char *desc;           /* longer description */
+} vshCmdDef;
+
+struct _vshControl {
+    char *uri;                  /* NULL: library default */
+    bool readonly;
+    bool quiet;
+    virConnectPtr conn;
+};
+
+/* Connect on first use. */
+virConnectPtr vshConnection(vshControl *ctl);
+
+/* Option values of a parsed command. */
+bool vshCommandOptBool(const vshCmd *cmd, const char *name);
+const char *vshCommandOptString(const vshCmd *cmd, const char *name);
+/* 0 absent, 1 given, -1 malformed (error printed) */
+int vshCommandOptInt(vshControl *ctl, const vshCmd *cmd, const char *name, int *value);
+
+/* Look up the DOMAIN argument by id, UUID or name, printing
+ * "error: failed to get domain 'X'" on failure. */
+virDomainPtr vshCommandOptDomain(vshControl *ctl, const vshCmd *cmd, const char **name);
+
+void vshPrint(vshControl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void vshError(vshControl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Print the library's last error as "error: ...". */
+void vshReportError(vshControl *ctl);
+
+/* Read a whole file named by an option ("error: Failed to open file ..."). */
+char *vshReadFile(vshControl *ctl, const char *path);
+
+const char *vshDomainStateToString(int state);
+const char *vshDomainStateReasonToString(int state, int reason);
+
+/* Command tables of the modules. */
+extern const vshCmdDef domManagementCmds[];
+extern const vshCmdDef domMonitoringCmds[];
+extern const vshCmdDef hostAndHypervisorCmds[];

@@ -26,6 +26,14 @@ virQEMUDriverConfigNew(const char *root)
 
     if (!(cfg->conf = virConfReadFile(cfg->configFile)))
         return NULL;
+    if (virConfGetValueString(cfg->conf, "hostdev_simulate", &cfg->hostdevSimulate) < 0)
+        return NULL;
+    if (cfg->hostdevSimulate && STRNEQ(cfg->hostdevSimulate, "e1000e")) {
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       _("%s: hostdev_simulate = \"%s\" is not supported: the only simulated VF model is \"e1000e\""),
+                       cfg->configFile, cfg->hostdevSimulate);
+        return NULL;
+    }
     return g_steal_pointer(&cfg);
 }
 
@@ -44,6 +52,7 @@ virQEMUDriverConfigFree(virQEMUDriverConfig *cfg)
     g_free(cfg->cacheDir);
     g_free(cfg->capCacheDir);
     g_free(cfg->logDir);
+    g_free(cfg->hostdevSimulate);
     virConfFree(cfg->conf);
     g_free(cfg);
 }

@@ -27,6 +27,10 @@ struct _virQEMUDriverConfig {
     char *capCacheDir;      /* ROOT/cache/capabilities */
     char *logDir;           /* ROOT/log */
 
+    /* hostdev_simulate = "e1000e": present every passed-through VF to QEMU
+     * as this emulated NIC (simulated SR-IOV host; never in production). */
+    char *hostdevSimulate;
+
     /* The whole parsed qemu.conf, for keys read by other parts. */
     virConf *conf;
 };

@@ -355,6 +355,8 @@ qemuConnectGetVersion(virConnectPtr conn G_GNUC_UNUSED, unsigned long *hvVer)
     return 0;
 }
 
+static void qemuDomainRefreshState(virQEMUDriver *driver, virDomainObj *obj);
+
 static virDomainPtr
 qemuDomainHandle(virConnectPtr conn, virDomainObj *obj)
 {
@@ -624,6 +626,14 @@ qemuDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
     g_mutex_lock(&driver->lock);
     if (!(obj = qemuDomainObjFromDomain(driver, dom)))
         goto cleanup;
+    if (!(flags & VIR_DOMAIN_XML_INACTIVE) && virDomainObjIsActive(obj)) {
+        /* the live view includes what QEMU knows now (failover state) */
+        qemuDomainRefreshState(driver, obj);
+        if (!(obj = virDomainObjListFindByUUID(driver->domains, dom->uuid))) {
+            virReportError(VIR_ERR_NO_DOMAIN, _("domain '%s' is gone"), dom->name);
+            goto cleanup;
+        }
+    }
 
     def = obj->def;
     if ((flags & VIR_DOMAIN_XML_INACTIVE) && obj->newDef)

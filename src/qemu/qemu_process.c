@@ -309,6 +309,13 @@ qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
     opts.jsonDevice = true;
     opts.failover = true;
     opts.monitorFd = QEMU_MONITOR_CHILD_FD;
+    if (cfg->hostdevSimulate && live->nhostdevs) {
+        opts.simulateVFModel = cfg->hostdevSimulate;
+        priv->simulatedVFs = true;
+
+    } else {
+        priv->simulatedVFs = false;
+    }
     if (!(argv = qemuBuildCommandLine(live, &opts)))
         goto error;
 
@@ -324,7 +331,10 @@ qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
     {
         g_autoptr(GDateTime) now = g_date_time_new_now_utc();
         g_autofree char *stamp = g_date_time_format_iso8601(now);
-        g_autofree char *header = g_strdup_printf("%s: starting up\n%s", stamp, cmdline);
+        g_autofree char *header = g_strdup_printf("%s: starting up%s\n%s", stamp,
+                                                  opts.simulateVFModel ?
+                                                  " (simulated SR-IOV host: VFs are emulated NICs)" : "",
+                                                  cmdline);
 
         if (write(logfd, header, strlen(header)) == (ssize_t)strlen(header))
             logStart += strlen(header);

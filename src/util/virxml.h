@@ -57,7 +57,7 @@ int virXMLValidateAgainstSchema(const char *schemafile, xmlDocPtr doc);
 
 /* Run @node's children with a temporary XPath context node. */
 #define VIR_XPATH_NODE_AUTORESTORE(ctxt) \
-    g_auto(virXPathContextNodeSave) ctxt ## CtxtSave = { .ctxt = ctxt, \
+    g_auto(virXPathContextNodeSave) ctxt ## CtxtSave G_GNUC_UNUSED = { .ctxt = ctxt, \
                                                          .node = ctxt->node }
 
 typedef struct {

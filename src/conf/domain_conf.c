@@ -280,14 +280,23 @@ virDomainNetGetDisplayName(const virDomainNetDef *net, char *buf, size_t buflen)
 {
     char mac[VIR_MAC_STRING_BUFLEN];
 
-    if (net->info.alias)
+    if (net->info.alias) {
         g_snprintf(buf, buflen, _("interface '%s'"), net->info.alias);
-    else if (!net->macGenerated && !virMacAddrIsNull(&net->mac))
-        g_snprintf(buf, buflen, _("interface with MAC %s"),
-                   virMacAddrFormat(&net->mac, mac));
-    else
+    } else if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV) {
+        g_autofree char *addr = virPCIDeviceAddressAsString(&net->hostdev.source);
+
+        g_snprintf(buf, buflen, _("hostdev interface %s"), addr);
+    } else if (!net->macGenerated && !virMacAddrIsNull(&net->mac)) {
+        if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK && net->data.network.name)
+            g_snprintf(buf, buflen, _("interface with MAC %s on network '%s'"),
+                       virMacAddrFormat(&net->mac, mac), net->data.network.name);
+        else
+            g_snprintf(buf, buflen, _("interface with MAC %s"),
+                       virMacAddrFormat(&net->mac, mac));
+    } else {
         g_snprintf(buf, buflen, _("interface of type '%s'"),
                    virDomainNetTypeToString(net->type));
+    }
     return buf;
 }
 
@@ -1186,7 +1195,7 @@ virDomainDefParseNode(xmlXPathContextPtr ctxt, unsigned int flags)
 
     if (!(def->name = virXPathString("string(./name)", ctxt))) {
         virReportError(VIR_ERR_NO_NAME, "%s",
-                       _("domain has no <name>"));
+                       _("missing <name> in the domain definition: every domain needs one"));
         return NULL;
     }
 

@@ -286,9 +286,9 @@ virDomainTeamingValidateTransient(const virDomainDef *def,
         char m1[VIR_MAC_STRING_BUFLEN], m2[VIR_MAC_STRING_BUFLEN];
 
         virReportError(VIR_ERR_XML_ERROR,
-                       _("teaming primary %s has MAC %s but its standby '%s' has MAC %s: the guest pairs them by MAC, give both the same <mac address=.../> (or omit it on one side)"),
-                       owner, virMacAddrFormat(&net->mac, m1),
-                       standby->info.alias, virMacAddrFormat(&standby->mac, m2));
+                       _("teaming primary %s and its standby '%s' have different MACs (%s and %s): the guest pairs them by MAC; give both the same <mac address=.../> (or omit it on one side)"),
+                       owner, standby->info.alias, virMacAddrFormat(&net->mac, m1),
+                       virMacAddrFormat(&standby->mac, m2));
         return -1;
     }
 

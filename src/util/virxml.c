@@ -56,14 +56,12 @@ virXMLParseStringCtxt(const char *xmlStr,
         virReportOOMError();
         return NULL;
     }
-    pc->sax->serror = virXMLStructuredErrorHandler;
-    pc->sax->warning = NULL;
-    pc->sax->error = NULL;
+    /* errors go to the per-thread structured handler, with our context
+     * (the SAX callbacks would get the parser context instead) */
     xmlSetStructuredErrorFunc(&pctxt, virXMLStructuredErrorHandler);
 
     doc = xmlCtxtReadMemory(pc, xmlStr, strlen(xmlStr), NULL, NULL,
-                            XML_PARSE_NONET | XML_PARSE_NOWARNING |
-                            XML_PARSE_NOERROR);
+                            XML_PARSE_NONET | XML_PARSE_NOWARNING);
     xmlSetStructuredErrorFunc(NULL, NULL);
     xmlFreeParserCtxt(pc);
 

@@ -1,0 +1,51 @@
+#!/bin/sh
+# virsh: options, errors and the domain commands against a temporary
+# embedded root (no QEMU is started).
+set -u
+virsh=$1
+example=$2
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+uri="qemu:///embed?root=$root"
+fail=0
+
+check() {  # check NAME EXPECTED-RC EXPECTED-STDOUT-REGEX EXPECTED-STDERR-REGEX -- ARGS
+    name=$1 rc=$2 out=$3 err=$4; shift 5
+    "$virsh" "$@" >"$root/out" 2>"$root/err"
+    got=$?
+    if [ "$got" != "$rc" ] ||
+       { [ -n "$out" ] && ! grep -Eq -- "$out" "$root/out"; } ||
+       { [ -n "$err" ] && ! grep -Eq -- "$err" "$root/err"; }; then
+        echo "not ok - $name (rc $got)"; echo "  stdout: $(cat "$root/out")"; echo "  stderr: $(cat "$root/err")"
+        fail=1
+    else
+        echo "ok - $name"
+    fi
+}
+
+check "unknown command" 1 '' "^error: unknown command: 'frobnicate'$" -- -c "$uri" frobnicate
+check "missing argument" 1 '' "^error: command 'define' requires <file> option$" -- -c "$uri" define
+check "unknown option" 1 '' "^error: command 'list' doesn't support option --bogus$" -- -c "$uri" list --bogus
+check "bad uri" 1 '' "^error: failed to connect to the hypervisor$" -- -c "qemu:///system" list
+check "relative root" 1 '' "must be an absolute path" -- -c "qemu:///embed?root=relative" list
+check "missing file" 1 '' "^error: Failed to open file '/nonexistent.xml': No such file or directory$" -- -c "$uri" define /nonexistent.xml
+check "define" 0 "^Domain 'team-valid' defined from " '' -- -c "$uri" define "$example"
+check "define --validate" 0 "^Domain 'team-valid' defined from " '' -- -c "$uri" define --validate "$example"
+check "list --all" 0 '^ -    team-valid   shut off$' '' -- -c "$uri" list --all
+check "list header" 0 '^ Id   Name         State$' '' -- -c "$uri" list --all
+check "list running" 0 '^--------------------$' '' -- -c "$uri" list
+check "list --name" 0 '^team-valid$' '' -- -c "$uri" list --all --name
+check "domuuid" 0 '^6f1c3a6e-1d2b-4c5e-9a7b-000000000001$' '' -- -c "$uri" domuuid team-valid
+check "domname by uuid" 0 '^team-valid$' '' -- -c "$uri" domname 6f1c3a6e-1d2b-4c5e-9a7b-000000000001
+check "domid inactive" 0 '^-$' '' -- -c "$uri" domid team-valid
+check "domstate" 0 '^shut off$' '' -- -c "$uri" domstate team-valid
+check "dumpxml --inactive" 0 "<teaming type='transient' persistent='ua-backup0'/>" '' -- -c "$uri" dumpxml --inactive team-valid
+check "dumpxml addresses" 0 "<controller type='pci' index='5' model='pcie-root-port'>" '' -- -c "$uri" dumpxml team-valid
+check "dominfo" 0 '^Persistent:     yes$' '' -- -c "$uri" dominfo team-valid
+check "unknown domain" 1 '' "^error: failed to get domain 'nosuch'$" -- -c "$uri" dumpxml nosuch
+check "quiet define" 0 '' '' -- -q -c "$uri" define "$example"
+check "undefine" 0 "^Domain 'team-valid' has been undefined$" '' -- -c "$uri" undefine team-valid
+check "undefine again" 1 '' "^error: failed to get domain 'team-valid'$" -- -c "$uri" undefine team-valid
+check "survives the process" 0 '' '' -- -c "$uri" list --all
+check "default uri" 0 '^ Id   Name   State$' '' -- list
+exit $fail

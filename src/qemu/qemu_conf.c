@@ -6,6 +6,8 @@
 #include "virerror.h"
 #include "virfile.h"
 
+#include <sys/stat.h>
+
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
 virQEMUDriverConfig *
@@ -28,6 +30,14 @@ virQEMUDriverConfigNew(const char *root)
         return NULL;
     if (virConfGetValueString(cfg->conf, "hostdev_simulate", &cfg->hostdevSimulate) < 0)
         return NULL;
+    {
+        bool usable;
+        int rc = virConfGetValueBool(cfg->conf, "kvm_usable", &usable);
+
+        if (rc < 0)
+            return NULL;
+        cfg->kvmOverride = rc > 0 ? usable : -1;
+    }
     if (cfg->hostdevSimulate && STRNEQ(cfg->hostdevSimulate, "e1000e")) {
         virReportError(VIR_ERR_CONF_SYNTAX,
                        _("%s: hostdev_simulate = \"%s\" is not supported: the only simulated VF model is \"e1000e\""),
@@ -71,4 +81,25 @@ virQEMUDriverConfigMakeDirs(virQEMUDriverConfig *cfg)
             return -1;
     }
     return 0;
+}
+
+virQEMUCaps *
+virQEMUDriverGetCaps(virQEMUDriver *driver, const char *emulator)
+{
+    virQEMUCaps *caps;
+    bool kvm = virQEMUCapsKVMUsable(driver->config->kvmOverride);
+    struct stat sb;
+
+    if (!driver->capsCache)
+        driver->capsCache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                  (GDestroyNotify)virQEMUCapsFree);
+    if ((caps = g_hash_table_lookup(driver->capsCache, emulator)) &&
+        stat(emulator, &sb) == 0 &&
+        caps->ctime == (gint64)sb.st_ctim.tv_sec * G_GINT64_CONSTANT(1000000000) + sb.st_ctim.tv_nsec &&
+        caps->size == sb.st_size && caps->kvmUsable == kvm)
+        return caps;
+    if (!(caps = virQEMUCapsCacheLookup(driver->config->capCacheDir, emulator, kvm)))
+        return NULL;
+    g_hash_table_replace(driver->capsCache, g_strdup(emulator), caps);
+    return caps;
 }

@@ -13,6 +13,7 @@
 #include "internal.h"
 #include "virconf.h"
 #include "virdomainobjlist.h"
+#include "qemu_capabilities.h"
 
 typedef struct _virQEMUDriverConfig virQEMUDriverConfig;
 struct _virQEMUDriverConfig {
@@ -30,6 +31,10 @@ struct _virQEMUDriverConfig {
     /* hostdev_simulate = "e1000e": present every passed-through VF to QEMU
      * as this emulated NIC (simulated SR-IOV host; never in production). */
     char *hostdevSimulate;
+
+    /* kvm_usable = 0|1: override the detection of a usable /dev/kvm
+     * (-1: detect) */
+    int kvmOverride;
 
     /* The whole parsed qemu.conf, for keys read by other parts. */
     virConf *conf;
@@ -57,4 +62,10 @@ struct _virQEMUDriver {
     int domainLockDepth;        /* nesting of qemuDriverLockRoot() */
     guint64 domainGeneration;   /* generation we last synced with */
     bool domainSynced;          /* domainGeneration is meaningful */
+    GHashTable *capsCache;      /* emulator path -> virQEMUCaps */
 };
+
+/* Capabilities of @emulator (probed or from ROOT/cache), kept in memory and
+ * revalidated against the binary. Borrowed: valid while driver->lock is
+ * held. */
+virQEMUCaps *virQEMUDriverGetCaps(virQEMUDriver *driver, const char *emulator);

@@ -143,8 +143,31 @@ qemuDomainDefValidate(const virDomainDef *def)
     return 0;
 }
 
+const char *
+qemuDomainDefEmulator(const virDomainDef *def)
+{
+    return def->emulator ? def->emulator : QEMU_DEFAULT_EMULATOR;
+}
+
+int
+qemuDomainDefPostParseCaps(virDomainDef *def, const virQEMUCaps *caps)
+{
+    const char *machine;
+
+    if (!def->emulator)
+        def->emulator = g_strdup(caps->binary);
+    if (!(machine = virQEMUCapsResolveMachine(caps, def->os.machine)))
+        return -1;
+    if (STRNEQ_NULLABLE(machine, def->os.machine)) {
+        g_free(def->os.machine);
+        def->os.machine = g_strdup(machine);
+    }
+    return virQEMUCapsValidateTeaming(caps, virDomainDefHasTeaming(def));
+}
+
 virDomainDef *
-qemuDomainDefParseString(const char *xml, unsigned int parseFlags)
+qemuDomainDefParseString(const char *xml, unsigned int parseFlags,
+                         qemuDomainCapsLookup lookup, void *opaque)
 {
     g_autoptr(virDomainDef) def = NULL;
 
@@ -154,6 +177,12 @@ qemuDomainDefParseString(const char *xml, unsigned int parseFlags)
      * addresses are assigned */
     if (virDomainDefValidate(def, parseFlags) < 0)
         return NULL;
+    if (lookup) {
+        virQEMUCaps *caps = lookup(opaque, qemuDomainDefEmulator(def));
+
+        if (!caps || qemuDomainDefPostParseCaps(def, caps) < 0)
+            return NULL;
+    }
     if (!(parseFlags & VIR_DOMAIN_DEF_PARSE_STATUS) &&
         qemuDomainDefPostParse(def) < 0)
         return NULL;

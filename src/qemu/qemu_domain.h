@@ -5,6 +5,7 @@
 
 #include "domain_conf.h"
 #include "virdomainobjlist.h"
+#include "qemu_capabilities.h"
 
 /* What the QEMU driver keeps about a running domain besides its live
  * definition; stored in its status XML. */
@@ -30,9 +31,26 @@ int qemuDomainObjParseStatus(const char *xml, virDomainDef **def, int *state,
  * memory balloon. */
 int qemuDomainDefPostParse(virDomainDef *def);
 
+/* What needs the emulator's capabilities: the machine type resolved
+ * (q35 -> pc-q35-7.2), the emulator filled in, teaming only if QEMU has
+ * virtio-net failover. */
+int qemuDomainDefPostParseCaps(virDomainDef *def, const virQEMUCaps *caps);
+
+/* The emulator of a definition without <emulator>. */
+#define QEMU_DEFAULT_EMULATOR "/usr/bin/qemu-system-x86_64"
+
+/* The emulator a definition runs with. */
+const char *qemuDomainDefEmulator(const virDomainDef *def);
+
 /* Rules that hold for QEMU but not for every hypervisor. */
 int qemuDomainDefValidate(const virDomainDef *def);
 
+/* Returns the capabilities of an emulator (borrowed from the driver's
+ * cache), or NULL with an error. */
+typedef virQEMUCaps *(*qemuDomainCapsLookup)(void *opaque, const char *emulator);
+
 /* Parse a definition the way the QEMU driver stores it: generic parse,
- * QEMU defaults, guest addresses, then generic and QEMU validation. */
-virDomainDef *qemuDomainDefParseString(const char *xml, unsigned int parseFlags);
+ * QEMU defaults, capabilities, guest addresses, then generic and QEMU
+ * validation. @lookup may be NULL (no capabilities: machine unresolved). */
+virDomainDef *qemuDomainDefParseString(const char *xml, unsigned int parseFlags,
+                                       qemuDomainCapsLookup lookup, void *opaque);

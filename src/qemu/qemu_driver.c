@@ -34,6 +34,8 @@ qemuDriverFree(virQEMUDriver *driver)
     if (driver->domainLockFd >= 0)
         close(driver->domainLockFd);
     virDomainObjListFree(driver->domains);
+    if (driver->capsCache)
+        g_hash_table_unref(driver->capsCache);
     virQEMUDriverConfigFree(driver->config);
     g_mutex_clear(&driver->lock);
     g_free(driver);
@@ -348,14 +350,28 @@ qemuConnectGetType(virConnectPtr conn G_GNUC_UNUSED)
 }
 
 static int
-qemuConnectGetVersion(virConnectPtr conn G_GNUC_UNUSED, unsigned long *hvVer)
+qemuConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
 {
-    /* Until capabilities are probed, report our own version. */
-    *hvVer = PACKAGE_VERSION_NUMBER;
-    return 0;
+    virQEMUDriver *driver = conn->privateData;
+    virQEMUCaps *caps;
+    int ret = -1;
+
+    g_mutex_lock(&driver->lock);
+    if ((caps = virQEMUDriverGetCaps(driver, QEMU_DEFAULT_EMULATOR))) {
+        *hvVer = caps->version;
+        ret = 0;
+    }
+    g_mutex_unlock(&driver->lock);
+    return ret;
 }
 
 static void qemuDomainRefreshState(virQEMUDriver *driver, virDomainObj *obj);
+
+static virQEMUCaps *
+qemuDriverCapsLookup(void *opaque, const char *emulator)
+{
+    return virQEMUDriverGetCaps(opaque, emulator);
+}
 
 static virDomainPtr
 qemuDomainHandle(virConnectPtr conn, virDomainObj *obj)
@@ -397,10 +413,9 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
     if (flags & VIR_DOMAIN_DEFINE_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
 
-    if (!(def = qemuDomainDefParseString(xml, parseFlags)))
-        return NULL;
-
     g_mutex_lock(&driver->lock);
+    if (!(def = qemuDomainDefParseString(xml, parseFlags, qemuDriverCapsLookup, driver)))
+        goto cleanup;
     if (qemuDriverLockRoot(driver) < 0)
         goto cleanup;
     locked = true;
@@ -722,10 +737,9 @@ qemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     virCheckFlags(VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_VALIDATE, NULL);
     if (flags & VIR_DOMAIN_START_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
-    if (!(def = qemuDomainDefParseString(xml, parseFlags)))
-        return NULL;
-
     g_mutex_lock(&driver->lock);
+    if (!(def = qemuDomainDefParseString(xml, parseFlags, qemuDriverCapsLookup, driver)))
+        goto unlock;
     if (qemuDriverLockRoot(driver) < 0)
         goto unlock;
     if (qemuDomainsSync(driver) < 0)

@@ -72,7 +72,7 @@ qemuMonitorObjectGetString(yajl_val obj, const char *key)
 {
     yajl_val v = qemuMonitorObjectGet(obj, key);
 
-    return v && YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
+    return v && YAJL_IS_STRING(v) ? v->u.string : NULL;
 }
 
 bool

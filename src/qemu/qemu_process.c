@@ -23,8 +23,6 @@
 /* how long QEMU gets to come up and greet us */
 #define QEMU_START_TIMEOUT_MS 30000
 
-#define QEMU_DEFAULT_EMULATOR "/usr/bin/qemu-system-x86_64"
-
 /* ------------------------------------------------------------------ */
 /* Events                                                              */
 /* ------------------------------------------------------------------ */
@@ -258,12 +256,6 @@ qemuProcessLogTail(const char *logpath, off_t from)
     return g_steal_pointer(&tail);
 }
 
-static const char *
-qemuProcessFindEmulator(const virDomainDef *def)
-{
-    return def->emulator ? def->emulator : QEMU_DEFAULT_EMULATOR;
-}
-
 int
 qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
 {
@@ -278,6 +270,7 @@ qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
     g_autofree char *cmdline = NULL;
     g_autoptr(GError) gerr = NULL;
     qemuCommandOptions opts = { 0 };
+    virQEMUCaps *caps;
     qemuProcessEventQueue *events = NULL;
     qemuMonitor *mon = NULL;
     int listenfd = -1;
@@ -304,10 +297,21 @@ qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
     logPath = g_strdup_printf("%s/%s.log", cfg->logDir, live->name);
     pidPath = qemuProcessPidPath(driver, live->name);
 
-    opts.emulator = qemuProcessFindEmulator(live);
-    opts.machine = live->os.machine ? live->os.machine : "pc";
-    opts.jsonDevice = true;
-    opts.failover = true;
+    opts.emulator = qemuDomainDefEmulator(live);
+    if (!(caps = virQEMUDriverGetCaps(driver, opts.emulator)))
+        return -1;
+    if (live->virtType == VIR_DOMAIN_VIRT_KVM &&
+        !(caps->kvmUsable && virQEMUCapsGet(caps, QEMU_CAPS_KVM))) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("domain '%s' has type='kvm' but KVM is not usable on this host (no /dev/kvm, or a paravirtual KVM without hardware virtualisation that hangs guests): use <domain type='qemu'>, or set kvm_usable = 1 in %s to override"),
+                       live->name, cfg->configFile);
+        return -1;
+    }
+    if (qemuDomainDefPostParseCaps(live, caps) < 0)
+        return -1;
+    opts.machine = live->os.machine;
+    opts.jsonDevice = virQEMUCapsGet(caps, QEMU_CAPS_DEVICE_JSON);
+    opts.failover = virQEMUCapsGet(caps, QEMU_CAPS_VIRTIO_NET_FAILOVER);
     opts.monitorFd = QEMU_MONITOR_CHILD_FD;
     if (cfg->hostdevSimulate && live->nhostdevs) {
         opts.simulateVFModel = cfg->hostdevSimulate;

@@ -1,0 +1,718 @@
+/*
+ * qemu_capabilities.c: what an installed QEMU can do
+ */
+#include "internal.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <yajl/yajl_gen.h>
+
+#include "qemu_capabilities.h"
+#include "virbuffer.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virprocess.h"
+#include "virxml.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+VIR_ENUM_IMPL(virQEMUCaps, QEMU_CAPS_LAST,
+              "virtio-net.failover",
+              "device.json",
+              "virtio-net",
+              "vfio-pci",
+              "e1000e",
+              "pcie-root-port",
+              "qemu-xhci",
+              "virtio-balloon",
+              "migration.wait-unplug",
+              "event.unplug-primary",
+              "event.failover-negotiated",
+              "kvm");
+
+/* QOM type names whose presence sets a flag */
+static const struct {
+    const char *type;
+    virQEMUCapsFlags flag;
+} virQEMUCapsObjectTypes[] = {
+    { "virtio-net-pci", QEMU_CAPS_DEVICE_VIRTIO_NET },
+    { "vfio-pci", QEMU_CAPS_DEVICE_VFIO_PCI },
+    { "e1000e", QEMU_CAPS_DEVICE_E1000E },
+    { "pcie-root-port", QEMU_CAPS_DEVICE_PCIE_ROOT_PORT },
+    { "qemu-xhci", QEMU_CAPS_DEVICE_QEMU_XHCI },
+    { "virtio-balloon-pci", QEMU_CAPS_DEVICE_VIRTIO_BALLOON },
+};
+
+#define QEMU_CAPS_PROBE_TIMEOUT_MS 10000
+
+void
+virQEMUCapsFree(virQEMUCaps *caps)
+{
+    size_t i;
+
+    if (!caps)
+        return;
+    for (i = 0; i < caps->nmachines; i++) {
+        g_free(caps->machines[i].name);
+        g_free(caps->machines[i].alias);
+    }
+    g_free(caps->machines);
+    g_free(caps->binary);
+    g_free(caps->selfvers);
+    g_free(caps->package);
+    g_free(caps);
+}
+
+bool
+virQEMUCapsGet(const virQEMUCaps *caps, virQEMUCapsFlags flag)
+{
+    return caps && flag < QEMU_CAPS_LAST && caps->flags[flag];
+}
+
+const char *
+virQEMUCapsResolveMachine(const virQEMUCaps *caps, const char *machine)
+{
+    size_t i;
+
+    for (i = 0; i < caps->nmachines; i++) {
+        const virQEMUCapsMachine *m = &caps->machines[i];
+
+        if (!machine ? m->isDefault :
+            (STREQ_NULLABLE(m->name, machine) || STREQ_NULLABLE(m->alias, machine)))
+            return m->name;
+    }
+    if (!machine)
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("emulator %s has no default machine type: give one in <os><type machine=...>"),
+                       caps->binary);
+    else
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("emulator %s does not support machine type '%s'"),
+                       caps->binary, machine);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Probe                                                                */
+/* ------------------------------------------------------------------ */
+
+static int
+virQEMUCapsProbeVersion(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *opaque)
+{
+    g_autoptr(qemuMonitorReply) reply = NULL;
+    yajl_val q;
+    long long maj = 0, min = 0, mic = 0;
+
+    if (run(opaque, "query-version", NULL, &reply) < 0)
+        return -1;
+    q = qemuMonitorObjectGet(reply->ret, "qemu");
+    if (!qemuMonitorObjectGetNumber(q, "major", &maj) ||
+        !qemuMonitorObjectGetNumber(q, "minor", &min) ||
+        !qemuMonitorObjectGetNumber(q, "micro", &mic)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("malformed reply to query-version"));
+        return -1;
+    }
+    caps->version = maj * 1000000 + min * 1000 + mic;
+    g_free(caps->package);
+    caps->package = g_strdup(qemuMonitorObjectGetString(reply->ret, "package"));
+    if (caps->package)
+        g_strstrip(caps->package);
+    return 0;
+}
+
+static int
+virQEMUCapsProbeKVM(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *opaque)
+{
+    g_autoptr(qemuMonitorReply) reply = NULL;
+    yajl_val present;
+
+    if (run(opaque, "query-kvm", NULL, &reply) < 0)
+        return -1;
+    present = qemuMonitorObjectGet(reply->ret, "present");
+    caps->flags[QEMU_CAPS_KVM] = present && YAJL_IS_TRUE(present);
+    return 0;
+}
+
+static int
+virQEMUCapsProbeTypes(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *opaque)
+{
+    g_autoptr(qemuMonitorReply) reply = NULL;
+    size_t i, j;
+
+    if (run(opaque, "qom-list-types", NULL, &reply) < 0)
+        return -1;
+    if (!reply->ret || !YAJL_IS_ARRAY(reply->ret)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("malformed reply to qom-list-types"));
+        return -1;
+    }
+    for (i = 0; i < reply->ret->u.array.len; i++) {
+        const char *name = qemuMonitorObjectGetString(reply->ret->u.array.values[i], "name");
+
+        for (j = 0; name && j < G_N_ELEMENTS(virQEMUCapsObjectTypes); j++) {
+            if (STREQ(name, virQEMUCapsObjectTypes[j].type))
+                caps->flags[virQEMUCapsObjectTypes[j].flag] = true;
+        }
+    }
+    return 0;
+}
+
+static int
+virQEMUCapsProbeNetProps(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *opaque)
+{
+    g_autoptr(qemuMonitorReply) reply = NULL;
+    size_t i;
+
+    if (!caps->flags[QEMU_CAPS_DEVICE_VIRTIO_NET])
+        return 0;
+    if (run(opaque, "device-list-properties", "{\"typename\":\"virtio-net-pci\"}", &reply) < 0)
+        return -1;
+    for (i = 0; reply->ret && YAJL_IS_ARRAY(reply->ret) && i < reply->ret->u.array.len; i++) {
+        if (STREQ_NULLABLE(qemuMonitorObjectGetString(reply->ret->u.array.values[i], "name"),
+                           "failover"))
+            caps->flags[QEMU_CAPS_VIRTIO_NET_FAILOVER] = true;
+    }
+    return 0;
+}
+
+static gint
+virQEMUCapsMachineCompare(gconstpointer a, gconstpointer b)
+{
+    return strcmp(((const virQEMUCapsMachine *)a)->name,
+                  ((const virQEMUCapsMachine *)b)->name);
+}
+
+static int
+virQEMUCapsProbeMachines(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *opaque)
+{
+    g_autoptr(qemuMonitorReply) reply = NULL;
+    g_autoptr(GArray) machines = g_array_new(FALSE, TRUE, sizeof(virQEMUCapsMachine));
+    size_t i;
+
+    if (run(opaque, "query-machines", NULL, &reply) < 0)
+        return -1;
+    for (i = 0; reply->ret && YAJL_IS_ARRAY(reply->ret) && i < reply->ret->u.array.len; i++) {
+        yajl_val m = reply->ret->u.array.values[i];
+        yajl_val def = qemuMonitorObjectGet(m, "is-default");
+        virQEMUCapsMachine machine = { 0 };
+        const char *name = qemuMonitorObjectGetString(m, "name");
+
+        if (!name || STREQ(name, "none"))
+            continue;
+        machine.name = g_strdup(name);
+        machine.alias = g_strdup(qemuMonitorObjectGetString(m, "alias"));
+        machine.isDefault = def && YAJL_IS_TRUE(def);
+        g_array_append_val(machines, machine);
+    }
+    /* stable order for the cache and tests */
+    g_array_sort(machines, virQEMUCapsMachineCompare);
+    caps->nmachines = machines->len;
+    caps->machines = (virQEMUCapsMachine *)g_array_free(g_steal_pointer(&machines), FALSE);
+    return 0;
+}
+
+static bool
+virQEMUCapsSchemaHasFeature(yajl_val entry, const char *feature)
+{
+    yajl_val features = qemuMonitorObjectGet(entry, "features");
+    size_t i;
+
+    for (i = 0; features && YAJL_IS_ARRAY(features) && i < features->u.array.len; i++) {
+        yajl_val f = features->u.array.values[i];
+
+        if (YAJL_IS_STRING(f) && STREQ(f->u.string, feature))
+            return true;
+    }
+    return false;
+}
+
+static bool
+virQEMUCapsSchemaEnumHas(yajl_val entry, const char *value)
+{
+    yajl_val values = qemuMonitorObjectGet(entry, "values");
+    size_t i;
+
+    for (i = 0; values && YAJL_IS_ARRAY(values) && i < values->u.array.len; i++) {
+        yajl_val v = values->u.array.values[i];
+
+        if (YAJL_IS_STRING(v) && STREQ(v->u.string, value))
+            return true;
+    }
+    return false;
+}
+
+static int
+virQEMUCapsProbeSchema(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *opaque)
+{
+    g_autoptr(qemuMonitorReply) reply = NULL;
+    size_t i;
+
+    if (run(opaque, "query-qmp-schema", NULL, &reply) < 0)
+        return -1;
+    for (i = 0; reply->ret && YAJL_IS_ARRAY(reply->ret) && i < reply->ret->u.array.len; i++) {
+        yajl_val e = reply->ret->u.array.values[i];
+        const char *name = qemuMonitorObjectGetString(e, "name");
+        const char *meta = qemuMonitorObjectGetString(e, "meta-type");
+
+        if (!name || !meta)
+            continue;
+        if (STREQ(meta, "command") && STREQ(name, "device_add") &&
+            virQEMUCapsSchemaHasFeature(e, "json-cli-hotplug"))
+            caps->flags[QEMU_CAPS_DEVICE_JSON] = true;
+        else if (STREQ(meta, "event") && STREQ(name, "UNPLUG_PRIMARY"))
+            caps->flags[QEMU_CAPS_EVENT_UNPLUG_PRIMARY] = true;
+        else if (STREQ(meta, "event") && STREQ(name, "FAILOVER_NEGOTIATED"))
+            caps->flags[QEMU_CAPS_EVENT_FAILOVER_NEGOTIATED] = true;
+        else if (STREQ(meta, "enum") && virQEMUCapsSchemaEnumHas(e, "wait-unplug"))
+            caps->flags[QEMU_CAPS_MIGRATION_WAIT_UNPLUG] = true;
+    }
+    return 0;
+}
+
+int
+virQEMUCapsProbeQMP(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *opaque)
+{
+    if (virQEMUCapsProbeVersion(caps, run, opaque) < 0 ||
+        virQEMUCapsProbeKVM(caps, run, opaque) < 0 ||
+        virQEMUCapsProbeTypes(caps, run, opaque) < 0 ||
+        virQEMUCapsProbeNetProps(caps, run, opaque) < 0 ||
+        virQEMUCapsProbeMachines(caps, run, opaque) < 0 ||
+        virQEMUCapsProbeSchema(caps, run, opaque) < 0)
+        return -1;
+    return 0;
+}
+
+typedef struct {
+    qemuMonitor *mon;
+    GString *record;
+} virQEMUCapsProbeCtxt;
+
+/* Re-serialise a yajl tree (for recording replies). */
+static void
+virQEMUCapsGenValue(yajl_gen g, yajl_val v)
+{
+    size_t i;
+
+    if (!v || YAJL_IS_NULL(v)) {
+        yajl_gen_null(g);
+    } else if (YAJL_IS_STRING(v)) {
+        yajl_gen_string(g, (const unsigned char *)v->u.string, strlen(v->u.string));
+    } else if (YAJL_IS_INTEGER(v)) {
+        yajl_gen_integer(g, YAJL_GET_INTEGER(v));
+    } else if (YAJL_IS_NUMBER(v)) {
+        yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
+    } else if (YAJL_IS_TRUE(v)) {
+        yajl_gen_bool(g, 1);
+    } else if (YAJL_IS_FALSE(v)) {
+        yajl_gen_bool(g, 0);
+    } else if (YAJL_IS_ARRAY(v)) {
+        yajl_gen_array_open(g);
+        for (i = 0; i < v->u.array.len; i++)
+            virQEMUCapsGenValue(g, v->u.array.values[i]);
+        yajl_gen_array_close(g);
+    } else if (YAJL_IS_OBJECT(v)) {
+        yajl_gen_map_open(g);
+        for (i = 0; i < v->u.object.len; i++) {
+            yajl_gen_string(g, (const unsigned char *)v->u.object.keys[i],
+                            strlen(v->u.object.keys[i]));
+            virQEMUCapsGenValue(g, v->u.object.values[i]);
+        }
+        yajl_gen_map_close(g);
+    }
+}
+
+static int
+virQEMUCapsRunAndRecord(void *opaque, const char *cmd, const char *args,
+                        qemuMonitorReply **reply)
+{
+    virQEMUCapsProbeCtxt *ctxt = opaque;
+    g_autofree char *cmdjson = qemuMonitorJSONString(cmd);
+    yajl_gen g;
+    const unsigned char *buf;
+    size_t len;
+
+    if (qemuMonitorCommand(ctxt->mon, cmd, args, QEMU_CAPS_PROBE_TIMEOUT_MS, reply) < 0)
+        return -1;
+    if (!ctxt->record)
+        return 0;
+    g_string_append_printf(ctxt->record, "{\"execute\":%s%s%s}\n\n", cmdjson,
+                           args ? ",\"arguments\":" : "", args ? args : "");
+    g = yajl_gen_alloc(NULL);
+    yajl_gen_map_open(g);
+    yajl_gen_string(g, (const unsigned char *)"return", 6);
+    virQEMUCapsGenValue(g, (*reply)->ret);
+    yajl_gen_map_close(g);
+    yajl_gen_get_buf(g, &buf, &len);
+    g_string_append_len(ctxt->record, (const char *)buf, len);
+    g_string_append(ctxt->record, "\n\n");
+    yajl_gen_free(g);
+    return 0;
+}
+
+static int
+virQEMUCapsStatBinary(const char *binary, gint64 *ctime, gint64 *size)
+{
+    struct stat sb;
+
+    if (stat(binary, &sb) < 0) {
+        virReportSystemError(errno, _("cannot find emulator '%s'"), binary);
+        return -1;
+    }
+    *ctime = (gint64)sb.st_ctim.tv_sec * G_GINT64_CONSTANT(1000000000) + sb.st_ctim.tv_nsec;
+    *size = sb.st_size;
+    return 0;
+}
+
+virQEMUCaps *
+virQEMUCapsNewForBinary(const char *binary, GString *record)
+{
+    g_autoptr(virQEMUCaps) caps = g_new0(virQEMUCaps, 1);
+    g_autofree char *tmpdir = NULL;
+    g_autofree char *sock = NULL;
+    g_autofree char *qmparg = NULL;
+    g_autoptr(GError) gerr = NULL;
+    virQEMUCapsProbeCtxt ctxt = { NULL, record };
+    GPid pid = 0;
+    int ret = -1;
+
+    caps->binary = g_strdup(binary);
+    caps->selfvers = g_strdup(BUILD_ID);
+    if (virQEMUCapsStatBinary(binary, &caps->ctime, &caps->size) < 0)
+        return NULL;
+    if (!(tmpdir = g_dir_make_tmp("qemu-probe-XXXXXX", &gerr))) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("cannot create a directory for probing %s: %s"),
+                       binary, gerr->message);
+        return NULL;
+    }
+    sock = g_build_filename(tmpdir, "qmp.sock", NULL);
+    qmparg = g_strdup_printf("unix:%s,server=on,wait=off", sock);
+    {
+        const char *argv[] = {
+            binary, "-machine", "none", "-nodefaults", "-nographic", "-S",
+            "-qmp", qmparg, NULL,
+        };
+        const char *envp[] = { "LC_ALL=C", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+
+        if (!g_spawn_async_with_pipes_and_fds(tmpdir, argv, envp,
+                                              G_SPAWN_DO_NOT_REAP_CHILD |
+                                              G_SPAWN_STDOUT_TO_DEV_NULL |
+                                              G_SPAWN_STDERR_TO_DEV_NULL,
+                                              NULL, NULL, -1, -1, -1, NULL, NULL, 0,
+                                              &pid, NULL, NULL, NULL, &gerr)) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("cannot run emulator %s to probe it: %s"),
+                           binary, gerr->message);
+            goto cleanup;
+        }
+    }
+
+    if (!(ctxt.mon = qemuMonitorOpen(sock, QEMU_CAPS_PROBE_TIMEOUT_MS, NULL, NULL))) {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("emulator %s did not answer on QMP: %s"),
+                       binary, saved ? saved->message : _("unknown error"));
+        virFreeError(saved);
+        goto cleanup;
+    }
+    /* the greeting and negotiation happened in qemuMonitorOpen; a replay
+     * needs them first (the version is read from query-version) */
+    if (record)
+        g_string_append(record,
+                        "{\"QMP\":{\"version\":{\"qemu\":{\"micro\":0,\"minor\":0,\"major\":0},\"package\":\"\"},\"capabilities\":[\"oob\"]}}\n\n"
+                        "{\"execute\":\"qmp_capabilities\"}\n\n{\"return\":{}}\n\n");
+    if (virQEMUCapsProbeQMP(caps, virQEMUCapsRunAndRecord, &ctxt) < 0)
+        goto cleanup;
+    qemuMonitorCommand(ctxt.mon, "quit", NULL, 2000, NULL);
+    virResetLastError();
+    ret = 0;
+
+ cleanup:
+    qemuMonitorClose(ctxt.mon);
+    if (pid > 0 && virProcessKillPainfully(pid, 1000, false) < 0)
+        virResetLastError();
+    if (pid > 0)
+        g_spawn_close_pid(pid);
+    unlink(sock);
+    rmdir(tmpdir);
+    if (ret < 0)
+        return NULL;
+    return g_steal_pointer(&caps);
+}
+
+/* ------------------------------------------------------------------ */
+/* Cache                                                                */
+/* ------------------------------------------------------------------ */
+
+char *
+virQEMUCapsFormatCache(const virQEMUCaps *caps)
+{
+    g_auto(virBuffer) buf = VIR_BUFFER_INITIALIZER;
+    size_t i;
+
+    virBufferAddLit(&buf, "<qemuCaps>\n");
+    virBufferAdjustIndent(&buf, 2);
+    virBufferEscapeString(&buf, "<emulator>%s</emulator>\n", caps->binary);
+    virBufferAsprintf(&buf, "<ctime>%lld</ctime>\n", (long long)caps->ctime);
+    virBufferAsprintf(&buf, "<size>%lld</size>\n", (long long)caps->size);
+    virBufferEscapeString(&buf, "<selfvers>%s</selfvers>\n", caps->selfvers);
+    virBufferAsprintf(&buf, "<kvm usable='%s'/>\n", caps->kvmUsable ? "yes" : "no");
+    virBufferAsprintf(&buf, "<version>%lu</version>\n", caps->version);
+    virBufferEscapeString(&buf, "<package>%s</package>\n", caps->package);
+    for (i = 0; i < QEMU_CAPS_LAST; i++) {
+        if (caps->flags[i])
+            virBufferAsprintf(&buf, "<flag name='%s'/>\n", virQEMUCapsTypeToString(i));
+    }
+    for (i = 0; i < caps->nmachines; i++) {
+        const virQEMUCapsMachine *m = &caps->machines[i];
+
+        virBufferEscapeString(&buf, "<machine name='%s'", m->name);
+        virBufferEscapeString(&buf, " alias='%s'", m->alias);
+        if (m->isDefault)
+            virBufferAddLit(&buf, " default='yes'");
+        virBufferAddLit(&buf, "/>\n");
+    }
+    virBufferAdjustIndent(&buf, -2);
+    virBufferAddLit(&buf, "</qemuCaps>\n");
+    return virBufferContentAndReset(&buf);
+}
+
+virQEMUCaps *
+virQEMUCapsParseCache(const char *xml)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(xmlXPathContext) ctxt = NULL;
+    g_autoptr(virQEMUCaps) caps = g_new0(virQEMUCaps, 1);
+    g_autofree xmlNodePtr *nodes = NULL;
+    g_autofree char *ctime = NULL;
+    g_autofree char *size = NULL;
+    g_autofree char *version = NULL;
+    g_autofree char *kvm = NULL;
+    int n, i;
+
+    if (!(doc = virXMLParseStringCtxt(xml, _("(QEMU capabilities cache)"), "qemuCaps", &ctxt)))
+        return NULL;
+    caps->binary = virXPathString("string(./emulator)", ctxt);
+    caps->selfvers = virXPathString("string(./selfvers)", ctxt);
+    caps->package = virXPathString("string(./package)", ctxt);
+    ctime = virXPathString("string(./ctime)", ctxt);
+    size = virXPathString("string(./size)", ctxt);
+    version = virXPathString("string(./version)", ctxt);
+    kvm = virXPathString("string(./kvm/@usable)", ctxt);
+    if (!caps->binary || !caps->selfvers || !ctime || !size || !version || !kvm) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("QEMU capabilities cache lacks required elements"));
+        return NULL;
+    }
+    caps->ctime = g_ascii_strtoll(ctime, NULL, 10);
+    caps->size = g_ascii_strtoll(size, NULL, 10);
+    caps->version = g_ascii_strtoull(version, NULL, 10);
+    caps->kvmUsable = STREQ(kvm, "yes");
+
+    if ((n = virXPathNodeSet("./flag", ctxt, &nodes)) < 0)
+        return NULL;
+    for (i = 0; i < n; i++) {
+        g_autofree char *name = virXMLPropString(nodes[i], "name");
+        int flag = virQEMUCapsTypeFromString(name);
+
+        if (flag < 0) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           _("unknown flag '%s' in QEMU capabilities cache"), NULLSTR(name));
+            return NULL;
+        }
+        caps->flags[flag] = true;
+    }
+    g_clear_pointer(&nodes, g_free);
+    if ((n = virXPathNodeSet("./machine", ctxt, &nodes)) < 0)
+        return NULL;
+    caps->machines = g_new0(virQEMUCapsMachine, n);
+    for (i = 0; i < n; i++) {
+        g_autofree char *def = virXMLPropString(nodes[i], "default");
+
+        if (!(caps->machines[i].name = virXMLPropString(nodes[i], "name"))) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           _("machine without a name in QEMU capabilities cache"));
+            caps->nmachines = i;
+            return NULL;
+        }
+        caps->machines[i].alias = virXMLPropString(nodes[i], "alias");
+        caps->machines[i].isDefault = STREQ_NULLABLE(def, "yes");
+    }
+    caps->nmachines = n;
+    return g_steal_pointer(&caps);
+}
+
+static char *
+virQEMUCapsCachePath(const char *cacheDir, const char *binary)
+{
+    g_autofree char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, binary, -1);
+
+    return g_strdup_printf("%s/%s.xml", cacheDir, hash);
+}
+
+virQEMUCaps *
+virQEMUCapsCacheLookup(const char *cacheDir, const char *binary, bool kvmUsable)
+{
+    g_autofree char *path = virQEMUCapsCachePath(cacheDir, binary);
+    g_autofree char *xml = NULL;
+    g_autoptr(virQEMUCaps) caps = NULL;
+    gint64 ctime, size;
+
+    if (virQEMUCapsStatBinary(binary, &ctime, &size) < 0)
+        return NULL;
+
+    if (virFileExists(path)) {
+        if (virFileReadAll(path, 1024 * 1024, &xml) >= 0 &&
+            (caps = virQEMUCapsParseCache(xml)) &&
+            STREQ(caps->binary, binary) && caps->ctime == ctime && caps->size == size &&
+            STREQ(caps->selfvers, BUILD_ID) && caps->kvmUsable == kvmUsable)
+            return g_steal_pointer(&caps);
+        /* stale, foreign or corrupt: never trusted, replaced below */
+        virResetLastError();
+        g_clear_pointer(&caps, virQEMUCapsFree);
+    }
+
+    if (!(caps = virQEMUCapsNewForBinary(binary, NULL)))
+        return NULL;
+    caps->kvmUsable = kvmUsable;
+    g_clear_pointer(&xml, g_free);
+    xml = virQEMUCapsFormatCache(caps);
+    if (virFileMakePath(cacheDir, 0700) < 0 ||
+        virFileWriteStrAtomic(path, xml, 0600) < 0) {
+        /* a cache we cannot write only costs time */
+        virReportWarning(_("cannot cache capabilities of %s: %s"), binary,
+                         virGetLastErrorMessage());
+        virResetLastError();
+    }
+    return g_steal_pointer(&caps);
+}
+
+/* ------------------------------------------------------------------ */
+/* KVM                                                                  */
+/* ------------------------------------------------------------------ */
+
+bool
+virQEMUCapsKVMUsable(int override)
+{
+    g_autofree char *cpuinfo = NULL;
+    int fd;
+
+    if (override >= 0)
+        return override;
+    if ((fd = open("/dev/kvm", O_RDWR | O_CLOEXEC)) < 0)
+        return false;
+    close(fd);
+    /* A paravirtual KVM (kvm_pvm) opens and "starts" guests, but without
+     * hardware virtualisation the guest kernel hangs early. */
+    if (virFileExists("/sys/module/kvm_pvm") &&
+        g_file_get_contents("/proc/cpuinfo", &cpuinfo, NULL, NULL) &&
+        !strstr(cpuinfo, " vmx") && !strstr(cpuinfo, " svm"))
+        return false;
+    return true;
+}
+
+int
+virQEMUCapsValidateTeaming(const virQEMUCaps *caps, bool hasTeaming)
+{
+    if (hasTeaming && !virQEMUCapsGet(caps, QEMU_CAPS_VIRTIO_NET_FAILOVER)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("emulator %s (QEMU %lu.%lu.%lu) has no virtio-net failover support, which <teaming> needs: use QEMU 4.2 or later"),
+                       caps->binary, caps->version / 1000000,
+                       (caps->version / 1000) % 1000, caps->version % 1000);
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* capabilities / domcapabilities                                       */
+/* ------------------------------------------------------------------ */
+
+char *
+virQEMUCapsFormatHostCapabilities(const virQEMUCaps *caps)
+{
+    g_auto(virBuffer) buf = VIR_BUFFER_INITIALIZER;
+    size_t i;
+
+    virBufferAddLit(&buf, "<capabilities>\n\n");
+    virBufferAdjustIndent(&buf, 2);
+    virBufferAddLit(&buf, "<host>\n");
+    virBufferAddLit(&buf, "  <cpu>\n    <arch>x86_64</arch>\n  </cpu>\n");
+    virBufferAddLit(&buf, "</host>\n\n");
+    virBufferAddLit(&buf, "<guest>\n");
+    virBufferAdjustIndent(&buf, 2);
+    virBufferAddLit(&buf, "<os_type>hvm</os_type>\n");
+    virBufferAddLit(&buf, "<arch name='x86_64'>\n");
+    virBufferAdjustIndent(&buf, 2);
+    virBufferAddLit(&buf, "<wordsize>64</wordsize>\n");
+    virBufferEscapeString(&buf, "<emulator>%s</emulator>\n", caps->binary);
+    for (i = 0; i < caps->nmachines; i++) {
+        const virQEMUCapsMachine *m = &caps->machines[i];
+
+        if (m->alias) {
+            virBufferEscapeString(&buf, "<machine canonical='%s'", m->name);
+            virBufferEscapeString(&buf, " maxCpus='255'>%s</machine>\n", m->alias);
+        }
+        virBufferEscapeString(&buf, "<machine maxCpus='255'>%s</machine>\n", m->name);
+    }
+    virBufferAddLit(&buf, "<domain type='qemu'/>\n");
+    if (caps->kvmUsable && caps->flags[QEMU_CAPS_KVM])
+        virBufferAddLit(&buf, "<domain type='kvm'/>\n");
+    virBufferAdjustIndent(&buf, -2);
+    virBufferAddLit(&buf, "</arch>\n");
+    virBufferAdjustIndent(&buf, -2);
+    virBufferAddLit(&buf, "</guest>\n\n");
+    virBufferAdjustIndent(&buf, -2);
+    virBufferAddLit(&buf, "</capabilities>\n");
+    return virBufferContentAndReset(&buf);
+}
+
+char *
+virQEMUCapsFormatDomainCapabilities(const virQEMUCaps *caps,
+                                    const char *machine,
+                                    const char *virttype)
+{
+    g_auto(virBuffer) buf = VIR_BUFFER_INITIALIZER;
+    const char *resolved;
+    bool kvm = virttype && STREQ(virttype, "kvm");
+
+    if (!(resolved = virQEMUCapsResolveMachine(caps, machine)))
+        return NULL;
+    if (kvm && !(caps->kvmUsable && caps->flags[QEMU_CAPS_KVM])) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("KVM is not usable on this host (emulator %s): use virttype 'qemu'"),
+                       caps->binary);
+        return NULL;
+    }
+
+    virBufferAddLit(&buf, "<domainCapabilities>\n");
+    virBufferAdjustIndent(&buf, 2);
+    virBufferEscapeString(&buf, "<path>%s</path>\n", caps->binary);
+    virBufferAsprintf(&buf, "<domain>%s</domain>\n", kvm ? "kvm" : "qemu");
+    virBufferEscapeString(&buf, "<machine>%s</machine>\n", resolved);
+    virBufferAddLit(&buf, "<arch>x86_64</arch>\n");
+    virBufferAddLit(&buf, "<vcpu max='255'/>\n");
+    virBufferAddLit(&buf, "<os supported='yes'>\n  <enum name='firmware'/>\n</os>\n");
+    virBufferAddLit(&buf, "<devices>\n");
+    virBufferAdjustIndent(&buf, 2);
+    virBufferAddLit(&buf, "<hostdev supported='yes'>\n");
+    virBufferAddLit(&buf, "  <enum name='mode'>\n    <value>subsystem</value>\n  </enum>\n");
+    virBufferAddLit(&buf, "  <enum name='subsysType'>\n    <value>pci</value>\n  </enum>\n");
+    virBufferAsprintf(&buf, "  <enum name='pciBackend'>\n%s  </enum>\n",
+                      caps->flags[QEMU_CAPS_DEVICE_VFIO_PCI] ? "    <value>vfio</value>\n" : "");
+    virBufferAddLit(&buf, "</hostdev>\n");
+    /* Our extension: can interfaces be teamed (virtio-net failover)? */
+    virBufferAddLit(&buf, "<interface supported='yes'>\n");
+    virBufferAddLit(&buf, "  <enum name='backendType'>\n    <value>default</value>\n  </enum>\n");
+    virBufferAsprintf(&buf, "  <teaming supported='%s'/>\n",
+                      caps->flags[QEMU_CAPS_VIRTIO_NET_FAILOVER] ? "yes" : "no");
+    virBufferAddLit(&buf, "</interface>\n");
+    virBufferAdjustIndent(&buf, -2);
+    virBufferAddLit(&buf, "</devices>\n");
+    virBufferAdjustIndent(&buf, -2);
+    virBufferAddLit(&buf, "</domainCapabilities>\n");
+    return virBufferContentAndReset(&buf);
+}

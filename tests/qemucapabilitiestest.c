@@ -1,0 +1,105 @@
+/*
+ * qemucapabilitiestest.c: capabilities probe replayed from recordings
+ *
+ * Each tests/qemucapabilitiesdata/caps_VERSION.ARCH.replies is served by a
+ * fake QEMU to the real QMP client and probe; the capabilities found are
+ * formatted and compared with caps_VERSION.ARCH.xml. Host-specific values
+ * (binary ctime and size, our build id, the KVM decision) are fixed so the
+ * result depends on the recording only.
+ */
+#include "internal.h"
+
+#include "qemu/qemu_capabilities.h"
+#include "qemumonitortestutils.h"
+#include "testutils.h"
+#include "virerror.h"
+
+typedef struct {
+    qemuMonitor *mon;
+} testRunCtxt;
+
+static int
+testRun(void *opaque, const char *cmd, const char *args, qemuMonitorReply **reply)
+{
+    testRunCtxt *ctxt = opaque;
+
+    return qemuMonitorCommand(ctxt->mon, cmd, args, 5000, reply);
+}
+
+static int
+testCaps(const void *opaque)
+{
+    const char *base = opaque;
+    g_autofree char *replies = g_strdup_printf("%s/tests/qemucapabilitiesdata/%s.replies",
+                                               ABS_SRCDIR, base);
+    g_autofree char *golden = g_strdup_printf("%s/tests/qemucapabilitiesdata/%s.xml",
+                                              ABS_SRCDIR, base);
+    g_autoptr(virQEMUCaps) caps = g_new0(virQEMUCaps, 1);
+    g_autofree char *xml = NULL;
+    qemuMonitorTest *test;
+    testRunCtxt ctxt = { NULL };
+    int clientfd;
+    int ret = -1;
+
+    if (!(test = qemuMonitorTestNewReplay(replies, &clientfd)))
+        return -1;
+    if (!(ctxt.mon = qemuMonitorOpenFD(clientfd, 5000, NULL, NULL)))
+        goto cleanup;
+    if (virQEMUCapsProbeQMP(caps, testRun, &ctxt) < 0)
+        goto cleanup;
+    if (qemuMonitorTestError(test)) {
+        printf("#   %s\n", qemuMonitorTestError(test));
+        goto cleanup;
+    }
+    caps->binary = g_strdup("/usr/bin/qemu-system-x86_64");
+    caps->selfvers = g_strdup("test");
+    xml = virQEMUCapsFormatCache(caps);
+    ret = virTestCompareToFile(xml, golden);
+
+    /* the cache format reads back to the same capabilities */
+    if (ret == 0) {
+        g_autoptr(virQEMUCaps) again = virQEMUCapsParseCache(xml);
+        g_autofree char *xml2 = again ? virQEMUCapsFormatCache(again) : NULL;
+
+        if (!xml2 || STRNEQ(xml, xml2)) {
+            printf("#   cache format does not round-trip\n");
+            ret = -1;
+        }
+    }
+
+ cleanup:
+    qemuMonitorClose(ctxt.mon);
+    qemuMonitorTestFree(test);
+    return ret;
+}
+
+static int
+testTeamingNeedsFailover(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *golden = g_strdup_printf("%s/tests/qemucapabilitiesdata/caps_4.1.0.x86_64.xml",
+                                              ABS_SRCDIR);
+    g_autofree char *xml = NULL;
+    g_autoptr(virQEMUCaps) caps = NULL;
+
+    if (!g_file_get_contents(golden, &xml, NULL, NULL) ||
+        !(caps = virQEMUCapsParseCache(xml)))
+        return -1;
+    if (virQEMUCapsValidateTeaming(caps, true) == 0)
+        return -1;
+    if (!strstr(virGetLastErrorMessage(), "QEMU 4.1.0") ||
+        !strstr(virGetLastErrorMessage(), "/usr/bin/qemu-system-x86_64"))
+        return -1;
+    virResetLastError();
+    return 0;
+}
+
+static int
+mymain(void)
+{
+    virTestRun("caps 7.2.0", testCaps, "caps_7.2.0.x86_64");
+    virTestRun("caps 4.1.0 (no failover, no JSON -device)", testCaps, "caps_4.1.0.x86_64");
+    virTestRun("teaming rejected without failover", testTeamingNeedsFailover, NULL);
+    return 0;
+}
+
+VIR_TEST_MAIN(mymain)

@@ -1,0 +1,23 @@
+/*
+ * qemumonitortestutils.h: a fake QEMU at the other end of a QMP socket
+ *
+ * It serves a .replies file (JSON objects separated by blank lines: the
+ * greeting, then each command followed by the reply QEMU gave), checking
+ * that the client sends the recorded commands in the recorded order; or it
+ * sends raw text to test how the client copes with misbehaving peers.
+ */
+#pragma once
+
+#include "internal.h"
+#include "qemu/qemu_monitor.h"
+
+typedef struct _qemuMonitorTest qemuMonitorTest;
+
+/* Replay @path; the client end of the socket is returned in @clientfd. */
+qemuMonitorTest *qemuMonitorTestNewReplay(const char *path, int *clientfd);
+/* Send @raw (then keep the connection open until freed, or close it if
+ * @closeAfter); read and ignore whatever the client sends. */
+qemuMonitorTest *qemuMonitorTestNewRaw(const char *raw, bool closeAfter, int *clientfd);
+/* Error text if the client deviated from the recording, else NULL. */
+const char *qemuMonitorTestError(qemuMonitorTest *test);
+void qemuMonitorTestFree(qemuMonitorTest *test);

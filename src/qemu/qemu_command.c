@@ -182,6 +182,12 @@ qemuPropsToLegacy(const qemuProps *props, const char *leadKey)
     return g_string_free(buf, FALSE);
 }
 
+const char *const qemuCommandEnv[] = {
+    "LC_ALL=C",
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    NULL,
+};
+
 /* ------------------------------------------------------------------ */
 /* argv builder                                                         */
 /* ------------------------------------------------------------------ */
@@ -834,7 +840,10 @@ qemuCommandLineToString(const char * const *argv)
     GString *buf = g_string_new(NULL);
     size_t i;
 
+    for (i = 0; qemuCommandEnv[i]; i++)
+        g_string_append_printf(buf, "%s \\\n", qemuCommandEnv[i]);
     for (i = 0; argv[i]; i++) {
+        /* an option starts a line; its value follows on the same line */
         if (i > 0)
             g_string_append(buf, argv[i][0] == '-' ? " \\\n" : " ");
         g_string_append(buf, argv[i]);

@@ -26,11 +26,15 @@ struct _qemuCommandOptions {
     const char *simulateVFModel;
 };
 
+/* The environment QEMU runs with (NULL-terminated). */
+extern const char *const qemuCommandEnv[];
+
 /* The argv (argv[0] is the emulator), NULL-terminated. */
 GStrv qemuBuildCommandLine(const virDomainDef *def, const qemuCommandOptions *opts);
 
-/* The same as one string in the .args layout used by golden tests: one
- * option and its value per line, lines joined with " \\\n". */
+/* The same as one string in the .args layout used by golden tests: the
+ * environment, then one option and its value per line, lines joined with
+ * " \\\n". */
 char *qemuCommandLineToString(const char * const *argv);
 
 /* -device value of one hostdev / NIC (for hotplug: QMP device_add takes

@@ -351,9 +351,7 @@ qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
     {
         gint source[] = { listenfd };
         gint target[] = { QEMU_MONITOR_CHILD_FD };
-        const char *envp[] = { "LC_ALL=C", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-
-        if (!g_spawn_async_with_pipes_and_fds(NULL, (const char * const *)argv, envp,
+        if (!g_spawn_async_with_pipes_and_fds(NULL, (const char * const *)argv, qemuCommandEnv,
                                               G_SPAWN_DO_NOT_REAP_CHILD |
                                               G_SPAWN_CLOEXEC_PIPES,
                                               qemuProcessChildSetup, NULL,

@@ -1,0 +1,260 @@
+/*
+ * qemuxml2argvtest.c: domain XML -> QEMU argv golden tests
+ *
+ * Every tests/qemuxml2argvdata/NAME.xml is defined (QEMU defaults,
+ * addresses, capability checks) against each recorded emulator
+ * (tests/qemucapabilitiesdata/caps_VERSION.x86_64.xml) and its command
+ * line is compared with NAME.x86_64-VERSION.args; when the definition or
+ * the command line is refused, the message is compared with
+ * NAME.x86_64-VERSION.err instead.
+ *
+ * Interfaces on networks whose name starts with "sriov" resolve to VFs
+ * 0000:03:07.1, .2, ... as a hostdev network would give them.
+ *
+ * NAME.libvirt-9.0.argv, when present, is the argv libvirt 9.0 ran for the
+ * same XML: every -netdev, -device and -blockdev must be identical.
+ */
+#include "internal.h"
+
+#include "qemu/qemu_alias.h"
+#include "qemu/qemu_command.h"
+#include "qemu/qemu_domain.h"
+#include "testutils.h"
+#include "virerror.h"
+#include "virfile.h"
+
+typedef struct {
+    const char *name;
+    const char *version;
+    virQEMUCaps *caps;
+} testInfo;
+
+static virQEMUCaps *
+testCapsLookup(void *opaque, const char *emulator G_GNUC_UNUSED)
+{
+    return opaque;
+}
+
+/* What the network driver does at start for a hostdev pool. */
+static void
+testResolveNetworks(virDomainDef *def)
+{
+    unsigned int nextVF = 1;
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        virDomainNetDef *net = def->nets[i];
+        virDomainActualNetDef *actual;
+
+        if (net->type != VIR_DOMAIN_NET_TYPE_NETWORK ||
+            !g_str_has_prefix(net->data.network.name, "sriov"))
+            continue;
+        actual = net->actual = g_new0(virDomainActualNetDef, 1);
+        actual->type = VIR_DOMAIN_NET_TYPE_HOSTDEV;
+        actual->hostdev.managed = true;
+        actual->hostdev.source.bus = 3;
+        actual->hostdev.source.slot = 7;
+        actual->hostdev.source.function = nextVF++;
+        actual->hostdev.parentnet = net;
+        actual->hostdev.info = &net->info;
+        /* the VF joins the host devices, after the fixed ones of earlier
+         * interfaces, in interface order */
+        def->hostdevs = g_renew(virDomainHostdevDef *, def->hostdevs, def->nhostdevs + 1);
+        memmove(def->hostdevs + 1, def->hostdevs, def->nhostdevs * sizeof(*def->hostdevs));
+        def->hostdevs[0] = &actual->hostdev;
+        def->nhostdevs++;
+    }
+}
+
+static char *
+testBuildArgs(const char *inpath, virQEMUCaps *caps)
+{
+    g_autofree char *xml = NULL;
+    g_autoptr(virDomainDef) def = NULL;
+    g_auto(GStrv) argv = NULL;
+    qemuCommandOptions opts = { 0 };
+
+    if (virFileReadAll(inpath, 1024 * 1024, &xml) < 0 ||
+        !(def = qemuDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE,
+                                         testCapsLookup, caps)))
+        return NULL;
+    testResolveNetworks(def);
+    if (qemuAssignDeviceAliases(def) < 0)
+        return NULL;
+    opts.emulator = qemuDomainDefEmulator(def);
+    opts.machine = def->os.machine;
+    opts.jsonDevice = virQEMUCapsGet(caps, QEMU_CAPS_DEVICE_JSON);
+    opts.failover = virQEMUCapsGet(caps, QEMU_CAPS_VIRTIO_NET_FAILOVER);
+    opts.monitorFd = 3;
+    if (!(argv = qemuBuildCommandLine(def, &opts)))
+        return NULL;
+    return qemuCommandLineToString((const char * const *)argv);
+}
+
+static void
+testIgnoreWarning(const char *msg G_GNUC_UNUSED, void *opaque G_GNUC_UNUSED)
+{
+}
+
+static int
+testCompare(const void *opaque)
+{
+    const testInfo *info = opaque;
+    g_autofree char *inpath = g_strdup_printf("%s/tests/qemuxml2argvdata/%s.xml",
+                                              ABS_SRCDIR, info->name);
+    g_autofree char *args = g_strdup_printf("%s/tests/qemuxml2argvdata/%s.x86_64-%s.args",
+                                            ABS_SRCDIR, info->name, info->version);
+    g_autofree char *err = g_strdup_printf("%s/tests/qemuxml2argvdata/%s.x86_64-%s.err",
+                                           ABS_SRCDIR, info->name, info->version);
+    g_autofree char *actual = NULL;
+    bool regen = g_strcmp0(g_getenv("VIR_TEST_REGENERATE_OUTPUT"), "1") == 0;
+
+    virSetWarningHandler(testIgnoreWarning, NULL);
+    actual = testBuildArgs(inpath, info->caps);
+    virSetWarningHandler(NULL, NULL);
+
+    if (actual) {
+        if (virFileExists(err) && !regen) {
+            printf("#   expected failure (%s) but got a command line\n", err);
+            return -1;
+        }
+        if (regen)
+            unlink(err);
+        return virTestCompareToFile(actual, args);
+    }
+    {
+        g_autofree char *msg = g_strdup_printf("%s\n", virGetLastErrorMessage());
+
+        virResetLastError();
+        if (virFileExists(args) && !regen) {
+            printf("#   expected %s but failed: %s", args, msg);
+            return -1;
+        }
+        if (regen)
+            unlink(args);
+        return virTestCompareToFile(msg, err);
+    }
+}
+
+/* -netdev/-device/-blockdev values of an argv written one per line. */
+static GPtrArray *
+testDeviceLines(const char *text, bool argsLayout)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    size_t i;
+
+    for (i = 0; lines[i]; i++) {
+        char *l = g_strstrip(lines[i]);
+        size_t len = strlen(l);
+
+        if (argsLayout) {
+            if (len >= 2 && STREQ(l + len - 2, " \\"))
+                l[len - 2] = '\0';
+            if (g_str_has_prefix(l, "-netdev ") || g_str_has_prefix(l, "-device ") ||
+                g_str_has_prefix(l, "-blockdev "))
+                g_ptr_array_add(out, g_strdup(l));
+        } else if ((STREQ(l, "-netdev") || STREQ(l, "-device") || STREQ(l, "-blockdev")) &&
+                   lines[i + 1]) {
+            g_ptr_array_add(out, g_strdup_printf("%s %s", l, g_strstrip(lines[i + 1])));
+        }
+    }
+    return out;
+}
+
+static int
+testMatchesLibvirt(const void *opaque)
+{
+    const char *name = opaque;
+    g_autofree char *refpath = g_strdup_printf("%s/tests/qemuxml2argvdata/%s.libvirt-9.0.argv",
+                                               ABS_SRCDIR, name);
+    g_autofree char *argspath = g_strdup_printf("%s/tests/qemuxml2argvdata/%s.x86_64-7.2.0.args",
+                                                ABS_SRCDIR, name);
+    g_autofree char *ref = NULL;
+    g_autofree char *ours = NULL;
+    g_autoptr(GPtrArray) a = NULL;
+    g_autoptr(GPtrArray) b = NULL;
+    size_t i;
+
+    if (!g_file_get_contents(refpath, &ref, NULL, NULL) ||
+        !g_file_get_contents(argspath, &ours, NULL, NULL))
+        return -1;
+    a = testDeviceLines(ref, false);
+    b = testDeviceLines(ours, true);
+    for (i = 0; i < MAX(a->len, b->len); i++) {
+        const char *la = i < a->len ? g_ptr_array_index(a, i) : "(none)";
+        const char *lb = i < b->len ? g_ptr_array_index(b, i) : "(none)";
+
+        if (STRNEQ(la, lb)) {
+            printf("#   device %zu differs:\n#   libvirt: %s\n#   ours:    %s\n", i, la, lb);
+            return -1;
+        }
+    }
+    return a->len > 0 ? 0 : -1;
+}
+
+static gint
+testCompareNames(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char * const *)a, *(const char * const *)b);
+}
+
+static virQEMUCaps *
+testLoadCaps(const char *version)
+{
+    g_autofree char *path = g_strdup_printf("%s/tests/qemucapabilitiesdata/caps_%s.x86_64.xml",
+                                            ABS_SRCDIR, version);
+    g_autofree char *xml = NULL;
+
+    if (virFileReadAll(path, 1024 * 1024, &xml) < 0)
+        return NULL;
+    return virQEMUCapsParseCache(xml);
+}
+
+static int
+mymain(void)
+{
+    const char *versions[] = { "7.2.0", "4.1.0" };
+    g_autofree char *dirpath = g_strdup_printf("%s/tests/qemuxml2argvdata", ABS_SRCDIR);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GDir) dir = g_dir_open(dirpath, 0, NULL);
+    virQEMUCaps *caps[G_N_ELEMENTS(versions)];
+    const char *ent;
+    size_t i, v;
+
+    if (!dir)
+        return -1;
+    for (v = 0; v < G_N_ELEMENTS(versions); v++) {
+        if (!(caps[v] = testLoadCaps(versions[v]))) {
+            printf("# cannot load capabilities %s: %s\n", versions[v], virGetLastErrorMessage());
+            return -1;
+        }
+    }
+    while ((ent = g_dir_read_name(dir))) {
+        if (g_str_has_suffix(ent, ".xml"))
+            g_ptr_array_add(names, g_strndup(ent, strlen(ent) - 4));
+    }
+    g_ptr_array_sort(names, testCompareNames);
+
+    for (i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        g_autofree char *ref = g_strdup_printf("%s/%s.libvirt-9.0.argv", dirpath, name);
+
+        for (v = 0; v < G_N_ELEMENTS(versions); v++) {
+            testInfo info = { name, versions[v], caps[v] };
+            g_autofree char *title = g_strdup_printf("%s (QEMU %s)", name, versions[v]);
+
+            virTestRun(title, testCompare, &info);
+        }
+        if (virFileExists(ref)) {
+            g_autofree char *title = g_strdup_printf("%s: devices as libvirt 9.0", name);
+
+            virTestRun(title, testMatchesLibvirt, name);
+        }
+    }
+    for (v = 0; v < G_N_ELEMENTS(versions); v++)
+        virQEMUCapsFree(caps[v]);
+    return 0;
+}
+
+VIR_TEST_MAIN(mymain)

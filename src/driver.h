@@ -24,6 +24,12 @@ struct _virHypervisorDriver {
     const char *(*connectGetType)(virConnectPtr conn);
     int (*connectGetVersion)(virConnectPtr conn, unsigned long *hvVer);
     char *(*connectGetHostname)(virConnectPtr conn);
+    char *(*connectGetCapabilities)(virConnectPtr conn);
+    char *(*connectGetDomainCapabilities)(virConnectPtr conn, const char *emulatorbin,
+                                          const char *arch, const char *machine,
+                                          const char *virttype, unsigned int flags);
+    char *(*connectDomainXMLToNative)(virConnectPtr conn, const char *nativeFormat,
+                                      const char *domainXml, unsigned int flags);
 
     virDomainPtr (*domainDefineXMLFlags)(virConnectPtr conn, const char *xml,
                                          unsigned int flags);

@@ -400,3 +400,29 @@ virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info)
     }
     VIR_DOMAIN_CALL(domain, domainGetInfo, domain, info);
 }
+
+char *
+virConnectDomainXMLToNative(virConnectPtr conn,
+                            const char *nativeFormat,
+                            const char *domainXml,
+                            unsigned int flags)
+{
+    char *ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckReadOnlyGoto(conn->flags, error);
+    virCheckNonNullArgGoto(nativeFormat, error);
+    virCheckNonNullArgGoto(domainXml, error);
+    if (!conn->driver->connectDomainXMLToNative) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (!(ret = conn->driver->connectDomainXMLToNative(conn, nativeFormat, domainXml, flags)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
+}

@@ -264,3 +264,49 @@ virConnectIsAlive(virConnectPtr conn)
     /* Embedded drivers live in this process: alive while open. */
     return 1;
 }
+
+char *
+virConnectGetCapabilities(virConnectPtr conn)
+{
+    char *ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    if (!conn->driver->connectGetCapabilities) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (!(ret = conn->driver->connectGetCapabilities(conn)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+char *
+virConnectGetDomainCapabilities(virConnectPtr conn,
+                                const char *emulatorbin,
+                                const char *arch,
+                                const char *machine,
+                                const char *virttype,
+                                unsigned int flags)
+{
+    char *ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    if (!conn->driver->connectGetDomainCapabilities) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (!(ret = conn->driver->connectGetDomainCapabilities(conn, emulatorbin, arch,
+                                                          machine, virttype, flags)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
+}

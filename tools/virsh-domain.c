@@ -226,7 +226,54 @@ cmdDumpXML(vshControl *ctl, const vshCmd *cmd)
     return true;
 }
 
+static const vshCmdOptDef opts_domxml_to_native[] = {
+    { "format", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("target config data type format") },
+    { "xml", VSH_OT_STRING, VSH_OFLAG_POS, N_("xml data file to export from") },
+    { "domain", VSH_OT_STRING, 0, N_("domain name, id or uuid") },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdDomXMLToNative(vshControl *ctl, const vshCmd *cmd)
+{
+    const char *format = vshCommandOptString(cmd, "format");
+    const char *file = vshCommandOptString(cmd, "xml");
+    g_autofree char *xml = NULL;
+    virConnectPtr conn;
+    char *native;
+
+    if (!(conn = vshConnection(ctl)))
+        return false;
+    if (vshCommandOptString(cmd, "domain") && !file) {
+        virDomainPtr dom = vshCommandOptDomain(ctl, cmd, NULL);
+        char *desc;
+
+        if (!dom)
+            return false;
+        desc = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+        virDomainFree(dom);
+        if (!desc)
+            return false;
+        xml = g_strdup(desc);
+        free(desc);
+    } else if (file) {
+        if (!(xml = vshReadFile(ctl, file)))
+            return false;
+    } else {
+        vshError(ctl, "%s", _("need either domain or domain XML"));
+        return false;
+    }
+    if (!(native = virConnectDomainXMLToNative(conn, format, xml, 0)))
+        return false;
+    printf("%s", native);
+    free(native);
+    return true;
+}
+
 const vshCmdDef domManagementCmds[] = {
+    { "domxml-to-native", cmdDomXMLToNative, opts_domxml_to_native,
+      N_("Convert domain XML to native config"),
+      N_("Print the QEMU command line that starting the domain would run.") },
     { "create", cmdCreate, opts_create, N_("create a domain from an XML file"),
       N_("Create and start a transient domain from an XML file.") },
     { "define", cmdDefine, opts_define, N_("define (but don't start) a domain from an XML file"),

@@ -171,6 +171,11 @@ int virDomainGetState(virDomainPtr domain, int *state, int *reason,
                       unsigned int flags);
 int virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info);
 
+char *virConnectDomainXMLToNative(virConnectPtr conn,
+                                  const char *nativeFormat,
+                                  const char *domainXml,
+                                  unsigned int flags);
+
 virDomainPtr virDomainDefineXML(virConnectPtr conn, const char *xml);
 virDomainPtr virDomainDefineXMLFlags(virConnectPtr conn,
                                      const char *xml,

@@ -79,6 +79,14 @@ char *virConnectGetURI(virConnectPtr conn);
 char *virConnectGetHostname(virConnectPtr conn);
 int virConnectIsAlive(virConnectPtr conn);
 
+char *virConnectGetCapabilities(virConnectPtr conn);
+char *virConnectGetDomainCapabilities(virConnectPtr conn,
+                                      const char *emulatorbin,
+                                      const char *arch,
+                                      const char *machine,
+                                      const char *virttype,
+                                      unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif

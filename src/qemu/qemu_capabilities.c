@@ -640,7 +640,9 @@ virQEMUCapsFormatHostCapabilities(const virQEMUCaps *caps)
     virBufferAddLit(&buf, "<capabilities>\n\n");
     virBufferAdjustIndent(&buf, 2);
     virBufferAddLit(&buf, "<host>\n");
-    virBufferAddLit(&buf, "  <cpu>\n    <arch>x86_64</arch>\n  </cpu>\n");
+    virBufferAddLit(&buf, "  <cpu>\n");
+    virBufferAddLit(&buf, "    <arch>x86_64</arch>\n");
+    virBufferAddLit(&buf, "  </cpu>\n");
     virBufferAddLit(&buf, "</host>\n\n");
     virBufferAddLit(&buf, "<guest>\n");
     virBufferAdjustIndent(&buf, 2);
@@ -695,18 +697,28 @@ virQEMUCapsFormatDomainCapabilities(const virQEMUCaps *caps,
     virBufferEscapeString(&buf, "<machine>%s</machine>\n", resolved);
     virBufferAddLit(&buf, "<arch>x86_64</arch>\n");
     virBufferAddLit(&buf, "<vcpu max='255'/>\n");
-    virBufferAddLit(&buf, "<os supported='yes'>\n  <enum name='firmware'/>\n</os>\n");
+    virBufferAddLit(&buf, "<os supported='yes'>\n");
+    virBufferAddLit(&buf, "  <enum name='firmware'/>\n");
+    virBufferAddLit(&buf, "</os>\n");
     virBufferAddLit(&buf, "<devices>\n");
     virBufferAdjustIndent(&buf, 2);
     virBufferAddLit(&buf, "<hostdev supported='yes'>\n");
-    virBufferAddLit(&buf, "  <enum name='mode'>\n    <value>subsystem</value>\n  </enum>\n");
-    virBufferAddLit(&buf, "  <enum name='subsysType'>\n    <value>pci</value>\n  </enum>\n");
-    virBufferAsprintf(&buf, "  <enum name='pciBackend'>\n%s  </enum>\n",
-                      caps->flags[QEMU_CAPS_DEVICE_VFIO_PCI] ? "    <value>vfio</value>\n" : "");
+    virBufferAddLit(&buf, "  <enum name='mode'>\n");
+    virBufferAddLit(&buf, "    <value>subsystem</value>\n");
+    virBufferAddLit(&buf, "  </enum>\n");
+    virBufferAddLit(&buf, "  <enum name='subsysType'>\n");
+    virBufferAddLit(&buf, "    <value>pci</value>\n");
+    virBufferAddLit(&buf, "  </enum>\n");
+    virBufferAddLit(&buf, "  <enum name='pciBackend'>\n");
+    if (caps->flags[QEMU_CAPS_DEVICE_VFIO_PCI])
+        virBufferAddLit(&buf, "    <value>vfio</value>\n");
+    virBufferAddLit(&buf, "  </enum>\n");
     virBufferAddLit(&buf, "</hostdev>\n");
     /* Our extension: can interfaces be teamed (virtio-net failover)? */
     virBufferAddLit(&buf, "<interface supported='yes'>\n");
-    virBufferAddLit(&buf, "  <enum name='backendType'>\n    <value>default</value>\n  </enum>\n");
+    virBufferAddLit(&buf, "  <enum name='backendType'>\n");
+    virBufferAddLit(&buf, "    <value>default</value>\n");
+    virBufferAddLit(&buf, "  </enum>\n");
     virBufferAsprintf(&buf, "  <teaming supported='%s'/>\n",
                       caps->flags[QEMU_CAPS_VIRTIO_NET_FAILOVER] ? "yes" : "no");
     virBufferAddLit(&buf, "</interface>\n");

@@ -961,12 +961,114 @@ qemuDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
     return ret;
 }
 
+static char *
+qemuConnectGetCapabilities(virConnectPtr conn)
+{
+    virQEMUDriver *driver = conn->privateData;
+    virQEMUCaps *caps;
+    char *ret = NULL;
+
+    g_mutex_lock(&driver->lock);
+    if ((caps = virQEMUDriverGetCaps(driver, QEMU_DEFAULT_EMULATOR)))
+        ret = virQEMUCapsFormatHostCapabilities(caps);
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+static char *
+qemuConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
+                                 const char *arch, const char *machine,
+                                 const char *virttype, unsigned int flags)
+{
+    virQEMUDriver *driver = conn->privateData;
+    virQEMUCaps *caps;
+    char *ret = NULL;
+
+    virCheckFlags(0, NULL);
+    if (arch && STRNEQ(arch, "x86_64")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("architecture '%s' is not supported: only x86_64"), arch);
+        return NULL;
+    }
+    if (virttype && STRNEQ(virttype, "kvm") && STRNEQ(virttype, "qemu")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("virtualization type '%s' is not supported: use kvm or qemu"),
+                       virttype);
+        return NULL;
+    }
+    g_mutex_lock(&driver->lock);
+    if ((caps = virQEMUDriverGetCaps(driver, emulatorbin ? emulatorbin : QEMU_DEFAULT_EMULATOR)))
+        ret = virQEMUCapsFormatDomainCapabilities(caps, machine, virttype ? virttype :
+                                                  caps->kvmUsable && virQEMUCapsGet(caps, QEMU_CAPS_KVM) ?
+                                                  "kvm" : "qemu");
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+/* The argv joined into one line, quoted for a POSIX shell where needed. */
+static char *
+qemuCommandLineToShell(const char * const *argv)
+{
+    GString *buf = g_string_new(NULL);
+    size_t i;
+
+    for (i = 0; qemuCommandEnv[i]; i++)
+        g_string_append_printf(buf, "%s ", qemuCommandEnv[i]);
+    for (i = 0; argv[i]; i++) {
+        const char *a = argv[i];
+        bool plain = *a != '\0';
+        const char *p;
+
+        for (p = a; *p && plain; p++)
+            plain = g_ascii_isalnum(*p) || strchr("-_./=,:@+%", *p);
+        if (i > 0)
+            g_string_append_c(buf, ' ');
+        if (plain) {
+            g_string_append(buf, a);
+        } else {
+            g_autofree char *q = g_shell_quote(a);
+
+            g_string_append(buf, q);
+        }
+    }
+    g_string_append_c(buf, '\n');
+    return g_string_free(buf, FALSE);
+}
+
+static char *
+qemuConnectDomainXMLToNative(virConnectPtr conn, const char *format,
+                             const char *xml, unsigned int flags)
+{
+    virQEMUDriver *driver = conn->privateData;
+    g_autoptr(virDomainDef) def = NULL;
+    g_auto(GStrv) argv = NULL;
+    qemuCommandOptions opts;
+    char *ret = NULL;
+
+    virCheckFlags(0, NULL);
+    if (STRNEQ(format, "qemu-argv")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("unsupported native format '%s': use 'qemu-argv'"), format);
+        return NULL;
+    }
+    g_mutex_lock(&driver->lock);
+    if ((def = qemuDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE,
+                                        qemuDriverCapsLookup, driver)) &&
+        (argv = qemuProcessBuildCommand(driver, def, &opts)))
+        ret = qemuCommandLineToShell((const char * const *)argv);
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
 static virHypervisorDriver qemuHypervisorDriver = {
     .name = "QEMU",
     .connectOpen = qemuConnectOpen,
     .connectClose = qemuConnectClose,
     .connectGetType = qemuConnectGetType,
     .connectGetVersion = qemuConnectGetVersion,
+    .connectGetCapabilities = qemuConnectGetCapabilities,
+    .connectGetDomainCapabilities = qemuConnectGetDomainCapabilities,
+    .connectDomainXMLToNative = qemuConnectDomainXMLToNative,
     .domainDefineXMLFlags = qemuDomainDefineXMLFlags,
     .domainUndefineFlags = qemuDomainUndefineFlags,
     .domainLookupByName = qemuDomainLookupByName,

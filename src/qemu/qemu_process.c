@@ -256,6 +256,36 @@ qemuProcessLogTail(const char *logpath, off_t from)
     return g_steal_pointer(&tail);
 }
 
+GStrv
+qemuProcessBuildCommand(virQEMUDriver *driver, virDomainDef *live,
+                        qemuCommandOptions *opts)
+{
+    virQEMUDriverConfig *cfg = driver->config;
+    virQEMUCaps *caps;
+
+    memset(opts, 0, sizeof(*opts));
+    opts->emulator = qemuDomainDefEmulator(live);
+    if (!(caps = virQEMUDriverGetCaps(driver, opts->emulator)))
+        return NULL;
+    if (live->virtType == VIR_DOMAIN_VIRT_KVM &&
+        !(caps->kvmUsable && virQEMUCapsGet(caps, QEMU_CAPS_KVM))) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("domain '%s' has type='kvm' but KVM is not usable on this host (no /dev/kvm, or a paravirtual KVM without hardware virtualisation that hangs guests): use <domain type='qemu'>, or set kvm_usable = 1 in %s to override"),
+                       live->name, cfg->configFile);
+        return NULL;
+    }
+    if (qemuDomainDefPostParseCaps(live, caps) < 0 ||
+        qemuAssignDeviceAliases(live) < 0)
+        return NULL;
+    opts->machine = live->os.machine;
+    opts->jsonDevice = virQEMUCapsGet(caps, QEMU_CAPS_DEVICE_JSON);
+    opts->failover = virQEMUCapsGet(caps, QEMU_CAPS_VIRTIO_NET_FAILOVER);
+    opts->monitorFd = QEMU_MONITOR_CHILD_FD;
+    if (cfg->hostdevSimulate && live->nhostdevs)
+        opts->simulateVFModel = cfg->hostdevSimulate;
+    return qemuBuildCommandLine(live, opts);
+}
+
 int
 qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
 {
@@ -270,7 +300,6 @@ qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
     g_autofree char *cmdline = NULL;
     g_autoptr(GError) gerr = NULL;
     qemuCommandOptions opts = { 0 };
-    virQEMUCaps *caps;
     qemuProcessEventQueue *events = NULL;
     qemuMonitor *mon = NULL;
     int listenfd = -1;
@@ -290,38 +319,13 @@ qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
     if (!(live = virDomainDefCopy(obj->def, VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
         return -1;
 
-    if (qemuAssignDeviceAliases(live) < 0)
+    if (!(argv = qemuProcessBuildCommand(driver, live, &opts)))
         return -1;
+    priv->simulatedVFs = opts.simulateVFModel != NULL;
 
     monitorPath = qemuProcessMonitorPath(driver, live->name);
     logPath = g_strdup_printf("%s/%s.log", cfg->logDir, live->name);
     pidPath = qemuProcessPidPath(driver, live->name);
-
-    opts.emulator = qemuDomainDefEmulator(live);
-    if (!(caps = virQEMUDriverGetCaps(driver, opts.emulator)))
-        return -1;
-    if (live->virtType == VIR_DOMAIN_VIRT_KVM &&
-        !(caps->kvmUsable && virQEMUCapsGet(caps, QEMU_CAPS_KVM))) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("domain '%s' has type='kvm' but KVM is not usable on this host (no /dev/kvm, or a paravirtual KVM without hardware virtualisation that hangs guests): use <domain type='qemu'>, or set kvm_usable = 1 in %s to override"),
-                       live->name, cfg->configFile);
-        return -1;
-    }
-    if (qemuDomainDefPostParseCaps(live, caps) < 0)
-        return -1;
-    opts.machine = live->os.machine;
-    opts.jsonDevice = virQEMUCapsGet(caps, QEMU_CAPS_DEVICE_JSON);
-    opts.failover = virQEMUCapsGet(caps, QEMU_CAPS_VIRTIO_NET_FAILOVER);
-    opts.monitorFd = QEMU_MONITOR_CHILD_FD;
-    if (cfg->hostdevSimulate && live->nhostdevs) {
-        opts.simulateVFModel = cfg->hostdevSimulate;
-        priv->simulatedVFs = true;
-
-    } else {
-        priv->simulatedVFs = false;
-    }
-    if (!(argv = qemuBuildCommandLine(live, &opts)))
-        goto error;
 
     if ((listenfd = qemuProcessListen(monitorPath)) < 0)
         goto error;

@@ -13,6 +13,12 @@
 
 #include "qemu_conf.h"
 #include "qemu_monitor.h"
+#include "qemu_command.h"
+
+/* What start does to a live definition before spawning QEMU: capability
+ * checks, aliases, options; returns the argv QEMU is run with. */
+GStrv qemuProcessBuildCommand(virQEMUDriver *driver, virDomainDef *live,
+                              qemuCommandOptions *opts);
 
 /* Start the persistent definition of @obj (or @obj->def for a transient
  * domain). flags: VIR_DOMAIN_START_PAUSED. On failure everything done so

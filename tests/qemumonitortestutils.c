@@ -122,8 +122,18 @@ static gpointer
 qemuMonitorTestRawThread(gpointer opaque)
 {
     qemuMonitorTest *test = opaque;
+    g_auto(GStrv) chunks = g_strsplit(test->raw, QEMU_MONITOR_TEST_NEXT, -1);
+    size_t i;
 
-    qemuMonitorTestSend(test->fd, test->raw);
+    for (i = 0; chunks[i]; i++) {
+        if (i > 0) {
+            g_autofree char *line = qemuMonitorTestReadLine(test->fd);
+
+            if (!line)
+                return NULL;
+        }
+        qemuMonitorTestSend(test->fd, chunks[i]);
+    }
     if (test->closeAfter) {
         shutdown(test->fd, SHUT_RDWR);
         return NULL;

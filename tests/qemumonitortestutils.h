@@ -15,8 +15,13 @@ typedef struct _qemuMonitorTest qemuMonitorTest;
 
 /* Replay @path; the client end of the socket is returned in @clientfd. */
 qemuMonitorTest *qemuMonitorTestNewReplay(const char *path, int *clientfd);
-/* Send @raw (then keep the connection open until freed, or close it if
- * @closeAfter); read and ignore whatever the client sends. */
+/* Separates the parts of a raw script: each part after the first is sent
+ * once the client has sent one more line (a command). */
+#define QEMU_MONITOR_TEST_NEXT "\x01"
+
+/* Send @raw (see QEMU_MONITOR_TEST_NEXT), then keep the connection open
+ * until freed, or close it if @closeAfter; read and ignore whatever else
+ * the client sends. */
 qemuMonitorTest *qemuMonitorTestNewRaw(const char *raw, bool closeAfter, int *clientfd);
 /* Error text if the client deviated from the recording, else NULL. */
 const char *qemuMonitorTestError(qemuMonitorTest *test);

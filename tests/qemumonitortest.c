@@ -1,0 +1,213 @@
+/*
+ * qemumonitortest.c: the QMP client against a fake QEMU that misbehaves
+ */
+#include "internal.h"
+
+#include "qemu/qemu_monitor.h"
+#include "qemumonitortestutils.h"
+#include "testutils.h"
+#include "virerror.h"
+
+#define GREETING "{\"QMP\":{\"version\":{\"qemu\":{\"micro\":0,\"minor\":2,\"major\":7},\"package\":\"\"},\"capabilities\":[]}}\r\n" QEMU_MONITOR_TEST_NEXT
+#define NEXT QEMU_MONITOR_TEST_NEXT
+
+typedef struct {
+    GMutex lock;
+    GPtrArray *events;
+    bool eof;
+    bool eofError;
+} testEvents;
+
+static void
+testEvent(qemuMonitor *mon G_GNUC_UNUSED, const char *event, yajl_val data, void *opaque)
+{
+    testEvents *ev = opaque;
+    const char *dev = qemuMonitorObjectGetString(data, "device-id");
+
+    g_mutex_lock(&ev->lock);
+    g_ptr_array_add(ev->events, g_strdup_printf("%s %s", event, NULLSTR(dev)));
+    g_mutex_unlock(&ev->lock);
+}
+
+static void
+testEOF(qemuMonitor *mon G_GNUC_UNUSED, bool error, void *opaque)
+{
+    testEvents *ev = opaque;
+
+    g_mutex_lock(&ev->lock);
+    ev->eof = true;
+    ev->eofError = error;
+    g_mutex_unlock(&ev->lock);
+}
+
+static const qemuMonitorCallbacks testCallbacks = { testEvent, testEOF };
+
+/* Open a monitor on a peer that sends @raw. */
+static qemuMonitor *
+testOpenRaw(const char *raw, bool closeAfter, qemuMonitorTest **test, testEvents *ev)
+{
+    int fd;
+
+    if (!(*test = qemuMonitorTestNewRaw(raw, closeAfter, &fd)))
+        return NULL;
+    return qemuMonitorOpenFD(fd, 1000, &testCallbacks, ev);
+}
+
+static int
+testNoGreeting(const void *opaque G_GNUC_UNUSED)
+{
+    testEvents ev = { .events = g_ptr_array_new_with_free_func(g_free) };
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenRaw("", false, &test, &ev);
+    int ret = mon ? -1 : 0;
+
+    if (mon)
+        qemuMonitorClose(mon);
+    else if (virGetLastErrorCode() != VIR_ERR_OPERATION_TIMEOUT)
+        ret = -1;
+    qemuMonitorTestFree(test);
+    g_ptr_array_unref(ev.events);
+    return ret;
+}
+
+static int
+testEOFBeforeGreeting(const void *opaque G_GNUC_UNUSED)
+{
+    testEvents ev = { .events = g_ptr_array_new_with_free_func(g_free) };
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenRaw("", true, &test, &ev);
+    int ret = mon ? -1 : 0;
+
+    if (mon)
+        qemuMonitorClose(mon);
+    else if (!strstr(virGetLastErrorMessage(), "closed the monitor"))
+        ret = -1;
+    qemuMonitorTestFree(test);
+    g_ptr_array_unref(ev.events);
+    return ret;
+}
+
+static int
+testMalformed(const void *opaque G_GNUC_UNUSED)
+{
+    testEvents ev = { .events = g_ptr_array_new_with_free_func(g_free) };
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenRaw(GREETING "{\"return\": {}, \"id\": 1}\r\n" NEXT "{this is not json\r\n",
+                                   false, &test, &ev);
+    int ret = -1;
+
+    if (!mon)
+        goto cleanup;
+    /* the broken message closes the connection; commands then fail */
+    if (qemuMonitorCommand(mon, "query-status", NULL, 1000, NULL) == 0)
+        goto cleanup;
+    if (qemuMonitorIsAlive(mon) || !ev.eof || !ev.eofError)
+        goto cleanup;
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    g_ptr_array_unref(ev.events);
+    return ret;
+}
+
+static int
+testOversized(const void *opaque G_GNUC_UNUSED)
+{
+    testEvents ev = { .events = g_ptr_array_new_with_free_func(g_free) };
+    qemuMonitorTest *test = NULL;
+    g_autoptr(GString) raw = g_string_new(GREETING "{\"return\": {}, \"id\": 1}\r\n" NEXT "{\"return\":\"");
+    qemuMonitor *mon;
+    int ret = -1;
+
+    /* a message larger than the limit, never terminated */
+    while (raw->len < QEMU_MONITOR_MAX_MESSAGE + 4096)
+        g_string_append(raw, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    if (!(mon = testOpenRaw(raw->str, false, &test, &ev)))
+        goto cleanup;
+    if (qemuMonitorCommand(mon, "query-status", NULL, 5000, NULL) == 0)
+        goto cleanup;
+    if (!ev.eof || !ev.eofError)
+        goto cleanup;
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    g_ptr_array_unref(ev.events);
+    return ret;
+}
+
+static int
+testTimeout(const void *opaque G_GNUC_UNUSED)
+{
+    testEvents ev = { .events = g_ptr_array_new_with_free_func(g_free) };
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenRaw(GREETING "{\"return\": {}, \"id\": 1}\r\n", false, &test, &ev);
+    gint64 t0;
+    int ret = -1;
+
+    if (!mon)
+        goto cleanup;
+    t0 = g_get_monotonic_time();
+    if (qemuMonitorCommand(mon, "query-status", NULL, 200, NULL) == 0 ||
+        virGetLastErrorCode() != VIR_ERR_OPERATION_TIMEOUT)
+        goto cleanup;
+    /* it returned because of the timeout, not of something else */
+    if (g_get_monotonic_time() - t0 < 150 * 1000)
+        goto cleanup;
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    g_ptr_array_unref(ev.events);
+    return ret;
+}
+
+static int
+testEventsAndErrors(const void *opaque G_GNUC_UNUSED)
+{
+    testEvents ev = { .events = g_ptr_array_new_with_free_func(g_free) };
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenRaw(GREETING
+                                   "{\"return\": {}, \"id\": 1}\r\n" NEXT
+                                   "{\"event\": \"FAILOVER_NEGOTIATED\", \"data\": {\"device-id\": \"ua-backup0\"}, \"timestamp\": {\"seconds\": 1, \"microseconds\": 2}}\r\n"
+                                   "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Device 'x' not found\"}, \"id\": 2}\r\n" NEXT
+                                   "{\"event\": \"UNPLUG_PRIMARY\", \"data\": {\"device-id\": \"hostdev0\"}}\r\n"
+                                   "{\"return\": {\"status\": \"running\"}, \"id\": 3}\r\n",
+                                   false, &test, &ev);
+    g_autoptr(qemuMonitorReply) reply = NULL;
+    int ret = -1;
+
+    if (!mon)
+        goto cleanup;
+    if (qemuMonitorCommand(mon, "device_del", "{\"id\":\"x\"}", 1000, NULL) == 0 ||
+        !strstr(virGetLastErrorMessage(), "Device 'x' not found"))
+        goto cleanup;
+    if (qemuMonitorCommand(mon, "query-status", NULL, 1000, &reply) < 0 ||
+        STRNEQ_NULLABLE(qemuMonitorObjectGetString(reply->ret, "status"), "running"))
+        goto cleanup;
+    g_mutex_lock(&ev.lock);
+    ret = ev.events->len == 2 &&
+          STREQ(g_ptr_array_index(ev.events, 0), "FAILOVER_NEGOTIATED ua-backup0") &&
+          STREQ(g_ptr_array_index(ev.events, 1), "UNPLUG_PRIMARY hostdev0") ? 0 : -1;
+    g_mutex_unlock(&ev.lock);
+ cleanup:
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    g_ptr_array_unref(ev.events);
+    return ret;
+}
+
+static int
+mymain(void)
+{
+    virTestRun("no greeting: timeout", testNoGreeting, NULL);
+    virTestRun("EOF before greeting", testEOFBeforeGreeting, NULL);
+    virTestRun("malformed JSON closes the connection", testMalformed, NULL);
+    virTestRun("oversized message closes the connection", testOversized, NULL);
+    virTestRun("command timeout", testTimeout, NULL);
+    virTestRun("events, error replies, ids", testEventsAndErrors, NULL);
+    return 0;
+}
+
+VIR_TEST_MAIN(mymain)

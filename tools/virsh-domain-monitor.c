@@ -8,6 +8,9 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+
 #include "virsh.h"
 
 #define VSH_OPT_DOMAIN \
@@ -255,7 +258,118 @@ cmdDomInfo(vshControl *ctl, const vshCmd *cmd)
     return true;
 }
 
+static char *
+vshXPathString(xmlXPathContextPtr ctxt, xmlNodePtr node, const char *expr)
+{
+    xmlXPathObjectPtr obj;
+    char *ret = NULL;
+
+    ctxt->node = node;
+    if ((obj = xmlXPathEval(BAD_CAST expr, ctxt))) {
+        if (obj->type == XPATH_STRING && obj->stringval && obj->stringval[0])
+            ret = g_strdup((const char *)obj->stringval);
+        xmlXPathFreeObject(obj);
+    }
+    return ret;
+}
+
+/* "0000:03:07.1" from a <source><address .../></source> */
+static char *
+vshHostdevSource(xmlXPathContextPtr ctxt, xmlNodePtr node)
+{
+    g_autofree char *d = vshXPathString(ctxt, node, "string(./source/address/@domain)");
+    g_autofree char *b = vshXPathString(ctxt, node, "string(./source/address/@bus)");
+    g_autofree char *s = vshXPathString(ctxt, node, "string(./source/address/@slot)");
+    g_autofree char *f = vshXPathString(ctxt, node, "string(./source/address/@function)");
+
+    if (!d || !b || !s || !f)
+        return g_strdup("-");
+    return g_strdup_printf("%04x:%02x:%02x.%x",
+                           (unsigned int)g_ascii_strtoull(d, NULL, 0),
+                           (unsigned int)g_ascii_strtoull(b, NULL, 0),
+                           (unsigned int)g_ascii_strtoull(s, NULL, 0),
+                           (unsigned int)g_ascii_strtoull(f, NULL, 0));
+}
+
+static bool
+cmdDomIfTeaming(vshControl *ctl, const vshCmd *cmd)
+{
+    virDomainPtr dom = vshCommandOptDomain(ctl, cmd, NULL);
+    g_autoptr(GPtrArray) rows = NULL;
+    xmlDocPtr doc = NULL;
+    xmlXPathContextPtr ctxt = NULL;
+    xmlXPathObjectPtr standbys = NULL;
+    char *xml = NULL;
+    bool ok = false;
+    int i;
+
+    if (!dom)
+        return false;
+    if (virDomainIsActive(dom) != 1) {
+        vshError(ctl, _("domain '%s' is not running: failover state exists only while it runs"),
+                 virDomainGetName(dom));
+        goto cleanup;
+    }
+    if (!(xml = virDomainGetXMLDesc(dom, 0)))
+        goto cleanup;
+    if (!(doc = xmlReadMemory(xml, strlen(xml), NULL, NULL, XML_PARSE_NONET)) ||
+        !(ctxt = xmlXPathNewContext(doc))) {
+        vshError(ctl, "%s", _("cannot parse the domain XML"));
+        goto cleanup;
+    }
+    standbys = xmlXPathEval(BAD_CAST "/domain/devices/interface[teaming/@type='persistent']", ctxt);
+    rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+    g_ptr_array_add(rows, g_strsplit(_("Standby|Primary|VF|MAC|Negotiated"), "|", 5));
+    for (i = 0; standbys && standbys->nodesetval && i < standbys->nodesetval->nodeNr; i++) {
+        xmlNodePtr sb = standbys->nodesetval->nodeTab[i];
+        g_autofree char *alias = vshXPathString(ctxt, sb, "string(./alias/@name)");
+        g_autofree char *mac = vshXPathString(ctxt, sb, "string(./mac/@address)");
+        g_autofree char *neg = vshXPathString(ctxt, sb, "string(./teaming/@negotiated)");
+        g_autofree char *expr = g_strdup_printf("/domain/devices/*[self::interface or self::hostdev]"
+                                                "[teaming/@type='transient' and teaming/@persistent='%s']",
+                                                alias ? alias : "");
+        xmlXPathObjectPtr prim;
+        char **row = g_new0(char *, 6);
+
+        row[0] = g_strdup(alias ? alias : "-");
+        row[1] = g_strdup("-");
+        row[2] = g_strdup("-");
+        ctxt->node = sb;
+        if ((prim = xmlXPathEval(BAD_CAST expr, ctxt))) {
+            if (prim->nodesetval && prim->nodesetval->nodeNr > 0) {
+                xmlNodePtr p = prim->nodesetval->nodeTab[0];
+                g_autofree char *palias = vshXPathString(ctxt, p, "string(./alias/@name)");
+
+                g_free(row[1]);
+                g_free(row[2]);
+                row[1] = g_strdup(palias ? palias : "-");
+                row[2] = vshHostdevSource(ctxt, p);
+            }
+            xmlXPathFreeObject(prim);
+        }
+        row[3] = g_strdup(mac ? mac : "-");
+        row[4] = g_strdup(neg ? neg : _("unknown"));
+        g_ptr_array_add(rows, row);
+    }
+    vshTablePrint(rows, 5);
+    printf("\n");
+    ok = true;
+
+ cleanup:
+    if (standbys)
+        xmlXPathFreeObject(standbys);
+    if (ctxt)
+        xmlXPathFreeContext(ctxt);
+    if (doc)
+        xmlFreeDoc(doc);
+    free(xml);
+    virDomainFree(dom);
+    return ok;
+}
+
 const vshCmdDef domMonitoringCmds[] = {
+    { "domifteaming", cmdDomIfTeaming, opts_domain_only, N_("failover pairs of a running domain"),
+      N_("For each teaming standby of a running domain: its primary (device and host VF), the shared MAC, and whether the guest negotiated failover.") },
     { "domid", cmdDomID, opts_domain_only, N_("convert a domain name or UUID to domain id"),
       N_("Print the id of a running domain, '-' for an inactive one.") },
     { "dominfo", cmdDomInfo, opts_domain_only, N_("domain information"),

@@ -1,0 +1,124 @@
+#!/bin/sh
+# Real guests under TCG on a simulated SR-IOV host (VFs are emulated e1000e):
+#  1. a teaming guest boots, its net_failover master enslaves the virtio
+#     standby and the VF, traffic flows, domifteaming says negotiated yes;
+#     destroy leaves nothing in run/;
+#  2. a guest without virtio_net never negotiates: negotiated no;
+#  3. QEMU killed while no virsh runs: the next list shows it shut off and
+#     run/ is cleaned;
+#  4. two guests started at the same time by two virsh processes.
+set -u
+virsh=$1
+top=$2
+builddir=$3
+guest=$builddir/guest
+root=$(mktemp -d /tmp/guesttest.XXXXXX)
+uri="qemu:///embed?root=$root"
+fail=0
+trap 'for d in g1 g2 g3 g4 g5; do "$virsh" -q -c "$uri" destroy $d >/dev/null 2>&1; done; rm -rf "$root"' EXIT
+
+python3 "$top/tests/guest/mkguest.py" "$guest" || exit 1
+mkdir -p "$root/etc"
+echo 'hostdev_simulate = "e1000e"' > "$root/etc/qemu.conf"
+
+mkxml() {  # mkxml NAME MACSUFFIX CMDLINE-EXTRA
+    cat > "$root/$1.xml" <<XML
+<domain type='qemu'>
+  <name>$1</name>
+  <memory unit='MiB'>256</memory>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>$guest/vmlinux</kernel>
+    <initrd>$guest/initramfs.cpio.gz</initrd>
+    <cmdline>console=ttyS0 quiet $3</cmdline>
+  </os>
+  <features><acpi/></features>
+  <devices>
+    <interface type='user'>
+      <mac address='52:54:00:7e:57:$2'/>
+      <model type='virtio'/>
+      <teaming type='persistent'/>
+      <alias name='ua-sb'/>
+    </interface>
+    <interface type='hostdev' managed='yes'>
+      <source><address type='pci' domain='0x0000' bus='0x03' slot='0x07' function='0x$2'/></source>
+      <teaming type='transient' persistent='ua-sb'/>
+    </interface>
+    <serial type='file'><source path='$root/$1.console'/></serial>
+  </devices>
+</domain>
+XML
+}
+
+waitfor() {  # waitfor FILE REGEX SECONDS
+    i=0
+    while [ $i -lt $(($3 * 10)) ]; do
+        grep -Eq "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    echo "timed out waiting for '$2' in $1"; tail -5 "$1" 2>/dev/null
+    return 1
+}
+
+ok() { echo "ok - $1"; }
+notok() { echo "not ok - $1"; fail=1; }
+
+# 1. negotiated pair, bond with both slaves, traffic
+mkxml g1 01 "guest.ping=10.0.2.2"
+"$virsh" -q -c "$uri" define "$root/g1.xml" && "$virsh" -q -c "$uri" start g1 || notok "start g1"
+if waitfor "$root/g1.console" "driver=e1000e master=eth" 60 &&
+   waitfor "$root/g1.console" "GUEST-PING ok" 30; then
+    ok "guest bonds standby and VF, traffic flows"
+else
+    notok "guest bonds standby and VF"
+fi
+grep -q "mac=52:54:00:7e:57:01 driver=virtio_net master=eth" "$root/g1.console" &&
+    ok "virtio standby enslaved with the shared MAC" || notok "virtio standby enslaved"
+out=$("$virsh" -c "$uri" domifteaming g1)
+echo "$out" | grep -Eq "^ ua-sb +hostdev0 +0000:03:07.1 +52:54:00:7e:57:01 +yes$" &&
+    ok "domifteaming: negotiated yes" || { notok "domifteaming yes"; echo "$out"; }
+"$virsh" -q -c "$uri" dumpxml g1 | grep -q "<teaming type='persistent' negotiated='yes'/>" &&
+    ok "live XML shows negotiated='yes'" || notok "live XML negotiated"
+grep -q "simulated SR-IOV host" "$root/log/g1.log" && ok "log says the host is simulated" || notok "log says simulated"
+"$virsh" -q -c "$uri" destroy g1 || notok "destroy g1"
+[ -z "$(ls "$root/run/qemu" | grep -v next-id)" ] && ok "nothing left in run/ after destroy" ||
+    { notok "run/ cleaned"; ls "$root/run/qemu"; }
+
+# 2. a guest without virtio_net never negotiates
+mkxml g2 02 "guest.novirtionet=1"
+"$virsh" -q -c "$uri" define "$root/g2.xml" && "$virsh" -q -c "$uri" start g2 || notok "start g2"
+if waitfor "$root/g2.console" "GUEST-READY" 60; then
+    sleep 1
+    out=$("$virsh" -c "$uri" domifteaming g2)
+    echo "$out" | grep -Eq "^ ua-sb .* no$" && ok "domifteaming: negotiated no" || { notok "negotiated no"; echo "$out"; }
+else
+    notok "g2 boots"
+fi
+"$virsh" -q -c "$uri" destroy g2
+
+# 3. QEMU dies while nobody watches
+mkxml g3 03 ""
+"$virsh" -q -c "$uri" define "$root/g3.xml" && "$virsh" -q -c "$uri" start g3 || notok "start g3"
+pid=$(cat "$root/run/qemu/g3.pid")
+kill -9 "$pid"
+sleep 0.3
+"$virsh" -c "$uri" list --all | grep -Eq "^ -    g3 +shut off$" && ok "killed guest shown shut off" || notok "killed guest shut off"
+[ ! -e "$root/run/qemu/g3.xml" ] && ok "status of the dead guest removed" || notok "dead guest status removed"
+
+# 4. two starts at once from two processes
+mkxml g4 04 ""
+mkxml g5 05 ""
+"$virsh" -q -c "$uri" define "$root/g4.xml" && "$virsh" -q -c "$uri" define "$root/g5.xml"
+"$virsh" -q -c "$uri" start g4 & p1=$!
+"$virsh" -q -c "$uri" start g5 & p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+[ $r1 = 0 ] && [ $r2 = 0 ] && ok "concurrent starts succeed" || notok "concurrent starts"
+n=$("$virsh" -c "$uri" list | grep -c running)
+[ "$n" = 2 ] && ok "both guests running" || { notok "both running"; "$virsh" -c "$uri" list; }
+ids=$("$virsh" -c "$uri" list | awk 'NR>2 && $1 != "" {print $1}' | sort -u | wc -l)
+[ "$ids" = 2 ] && ok "distinct ids" || notok "distinct ids"
+"$virsh" -q -c "$uri" destroy g4
+"$virsh" -q -c "$uri" destroy g5
+exit $fail

@@ -53,6 +53,24 @@ struct _virHypervisorDriver {
     int (*domainGetState)(virDomainPtr dom, int *state, int *reason,
                           unsigned int flags);
     int (*domainGetInfo)(virDomainPtr dom, virDomainInfoPtr info);
+
+    /* Live migration in phases, each run by the driver of the host it
+     * concerns, so that a remote transport can carry them later:
+     * begin (source) -> prepare (destination) -> perform (source) ->
+     * finish (destination) -> confirm (source). */
+    char *(*domainMigrateBegin)(virDomainPtr dom, unsigned int flags);
+    char *(*domainMigratePrepare)(virConnectPtr dconn, const char *xml,
+                                  const char *dname, unsigned int flags);
+    int (*domainMigratePerform)(virDomainPtr dom, const char *uri,
+                                unsigned int flags);
+    virDomainPtr (*domainMigrateFinish)(virConnectPtr dconn, const char *dname,
+                                        bool cancelled, unsigned int flags);
+    int (*domainMigrateConfirm)(virDomainPtr dom, bool cancelled,
+                                unsigned int flags);
+    int (*domainGetJobStats)(virDomainPtr dom, int *type,
+                             virTypedParameterPtr *params, int *nparams,
+                             unsigned int flags);
+    int (*domainAbortJob)(virDomainPtr dom);
 };
 
 struct _virNetworkDriver {

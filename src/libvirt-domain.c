@@ -426,3 +426,130 @@ virConnectDomainXMLToNative(virConnectPtr conn,
     virDispatchError(conn);
     return NULL;
 }
+
+/* The phases of a migration, driven from here (both drivers are in this
+ * process). Every failure after prepare is rolled back on both sides. */
+virDomainPtr
+virDomainMigrate3(virDomainPtr domain, virConnectPtr dconn,
+                  virTypedParameterPtr params, unsigned int nparams,
+                  unsigned int flags)
+{
+    virConnectPtr conn;
+    virHypervisorDriver *src;
+    virHypervisorDriver *dst;
+    g_autofree char *xml = NULL;
+    g_autofree char *uri = NULL;
+    const char *dname = NULL;
+    const char *dxml = NULL;
+    virDomainPtr ddom = NULL;
+    virErrorPtr saved = NULL;
+    int rc;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, NULL);
+    conn = domain->conn;
+    virCheckConnectReturn(dconn, NULL);
+    virCheckReadOnlyGoto(conn->flags, error);
+    virCheckReadOnlyGoto(dconn->flags, error);
+    src = conn->driver;
+    dst = dconn->driver;
+    if (!src->domainMigrateBegin || !src->domainMigratePerform ||
+        !src->domainMigrateConfirm || !dst->domainMigratePrepare ||
+        !dst->domainMigrateFinish) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_NAME, &dname) < 0 ||
+        virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_XML, &dxml) < 0)
+        goto error;
+    if (dname && STRNEQ(dname, domain->name)) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("renaming a domain during migration is not supported"));
+        goto error;
+    }
+
+    if (!(xml = src->domainMigrateBegin(domain, flags)))
+        goto error;
+    if (!(uri = dst->domainMigratePrepare(dconn, dxml ? dxml : xml, domain->name, flags))) {
+        virErrorPreserveLast(&saved);
+        src->domainMigrateConfirm(domain, true, flags);
+        virErrorRestore(&saved);
+        goto error;
+    }
+    rc = src->domainMigratePerform(domain, uri, flags);
+    if (rc < 0)
+        virErrorPreserveLast(&saved);
+    ddom = dst->domainMigrateFinish(dconn, domain->name, rc < 0, flags);
+    if (rc == 0 && !ddom)
+        virErrorPreserveLast(&saved);
+    if (src->domainMigrateConfirm(domain, ddom == NULL, flags) < 0 && !saved && ddom) {
+        /* the guest runs on the destination; the source could not clean
+         * up after itself: report it, the migration itself succeeded */
+        virReportWarning(_("migration of '%s' succeeded but cleaning up the source failed: %s"),
+                         domain->name, virGetLastErrorMessage());
+        virResetLastError();
+    }
+    if (!ddom) {
+        virErrorRestore(&saved);
+        goto error;
+    }
+    virFreeError(saved);
+    return ddom;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+int
+virDomainMigrateToURI3(virDomainPtr domain, const char *dconnuri,
+                       virTypedParameterPtr params, unsigned int nparams,
+                       unsigned int flags)
+{
+    virConnectPtr dconn;
+    virDomainPtr ddom;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    virCheckNonNullArgGoto(dconnuri, error);
+    if (flags & VIR_MIGRATE_PEER2PEER) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("peer-to-peer migration needs a daemon; this build migrates between embedded roots directly"));
+        goto error;
+    }
+    if (!(dconn = virConnectOpen(dconnuri)))
+        goto error;
+    ddom = virDomainMigrate3(domain, dconn, params, nparams, flags);
+    if (ddom)
+        virDomainFree(ddom);
+    virConnectClose(dconn);
+    if (!ddom)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(domain->conn);
+    return -1;
+}
+
+int
+virDomainGetJobStats(virDomainPtr domain, int *type,
+                     virTypedParameterPtr *params, int *nparams,
+                     unsigned int flags)
+{
+    if (!type || !params || !nparams) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s", _("type, params and nparams must not be NULL"));
+        virDispatchError(domain ? domain->conn : NULL);
+        return -1;
+    }
+    *params = NULL;
+    *nparams = 0;
+    VIR_DOMAIN_CALL(domain, domainGetJobStats, domain, type, params, nparams, flags);
+}
+
+int
+virDomainAbortJob(virDomainPtr domain)
+{
+    VIR_DOMAIN_CHECK_WRITABLE(domain);
+    VIR_DOMAIN_CALL(domain, domainAbortJob, domain);
+}

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "virsh.h"
@@ -270,7 +271,203 @@ cmdDomXMLToNative(vshControl *ctl, const vshCmd *cmd)
     return true;
 }
 
+static const vshCmdOptDef opts_migrate[] = {
+    { "live", VSH_OT_BOOL, 0, N_("live migration") },
+    { "persistent", VSH_OT_BOOL, 0, N_("persist VM on destination") },
+    { "undefinesource", VSH_OT_BOOL, 0, N_("undefine VM on source") },
+    { "suspend", VSH_OT_BOOL, 0, N_("do not restart the domain on the destination host") },
+    { "unsafe", VSH_OT_BOOL, 0, N_("force migration even if it may be unsafe (guest without negotiated failover)") },
+    { "abort-on-error", VSH_OT_BOOL, 0, N_("abort on soft errors during migration") },
+    { "verbose", VSH_OT_BOOL, 0, N_("display the progress of migration") },
+    { "timeout", VSH_OT_INT, 0, N_("abort the migration if it takes longer than this many seconds") },
+    { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("domain name, id or uuid") },
+    { "desturi", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("connection URI of the destination host") },
+    { NULL, 0, 0, NULL },
+};
+
+typedef struct {
+    virDomainPtr dom;
+    const char *desturi;
+    unsigned int flags;
+    int ret;
+    virErrorPtr err;
+    volatile gint done;
+} vshMigrateJob;
+
+static gpointer
+vshMigrateThread(gpointer opaque)
+{
+    vshMigrateJob *job = opaque;
+
+    job->ret = virDomainMigrateToURI3(job->dom, job->desturi, NULL, 0, job->flags);
+    if (job->ret < 0)
+        job->err = virSaveLastError();
+    g_atomic_int_set(&job->done, 1);
+    return NULL;
+}
+
+/* "Migration: [ 42 %]" lines, and the phase when it changes. */
+static void
+vshMigrationProgress(virDomainPtr dom, char **lastPhase)
+{
+    virTypedParameterPtr params = NULL;
+    int nparams = 0, type;
+    const char *phase = NULL;
+    const char *primary = NULL;
+    unsigned long long total = 0, remaining = 0;
+
+    if (virDomainGetJobStats(dom, &type, &params, &nparams, 0) < 0 ||
+        type != VIR_DOMAIN_JOB_UNBOUNDED) {
+        virResetLastError();
+        virTypedParamsFree(params, nparams);
+        return;
+    }
+    virTypedParamsGetString(params, nparams, "phase", &phase);
+    virTypedParamsGetString(params, nparams, "unplug_primary", &primary);
+    virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_MEMORY_TOTAL, &total);
+    virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_MEMORY_REMAINING, &remaining);
+    if (phase && g_strcmp0(phase, *lastPhase) != 0) {
+        if (g_str_equal(phase, "wait-unplug"))
+            fprintf(stderr, _("Migration: wait-unplug (the guest is releasing %s)\n"),
+                    primary ? primary : _("its VF"));
+        else if (!g_str_equal(phase, "active"))
+            fprintf(stderr, _("Migration: %s\n"), phase);
+        g_free(*lastPhase);
+        *lastPhase = g_strdup(phase);
+    }
+    if (phase && g_str_equal(phase, "active") && total > 0)
+        fprintf(stderr, "\rMigration: [%3d %%]", (int)(100 - remaining * 100 / total));
+    virTypedParamsFree(params, nparams);
+}
+
+static bool
+cmdMigrate(vshControl *ctl, const vshCmd *cmd)
+{
+    const char *name;
+    virDomainPtr dom = vshCommandOptDomain(ctl, cmd, &name);
+    vshMigrateJob job = { 0 };
+    g_autofree char *lastPhase = NULL;
+    bool verbose = vshCommandOptBool(cmd, "verbose");
+    int timeout = 0;
+    gint64 deadline = 0;
+    bool aborted = false;
+    GThread *thread;
+
+    if (!dom)
+        return false;
+    if (vshCommandOptInt(ctl, cmd, "timeout", &timeout) < 0 || timeout < 0) {
+        virDomainFree(dom);
+        return false;
+    }
+    job.dom = dom;
+    job.desturi = vshCommandOptString(cmd, "desturi");
+    if (vshCommandOptBool(cmd, "live"))
+        job.flags |= VIR_MIGRATE_LIVE;
+    if (vshCommandOptBool(cmd, "persistent"))
+        job.flags |= VIR_MIGRATE_PERSIST_DEST;
+    if (vshCommandOptBool(cmd, "undefinesource"))
+        job.flags |= VIR_MIGRATE_UNDEFINE_SOURCE;
+    if (vshCommandOptBool(cmd, "suspend"))
+        job.flags |= VIR_MIGRATE_PAUSED;
+    if (vshCommandOptBool(cmd, "unsafe"))
+        job.flags |= VIR_MIGRATE_UNSAFE;
+    if (vshCommandOptBool(cmd, "abort-on-error"))
+        job.flags |= VIR_MIGRATE_ABORT_ON_ERROR;
+    if (timeout > 0)
+        deadline = g_get_monotonic_time() + (gint64)timeout * G_USEC_PER_SEC;
+
+    thread = g_thread_new("migrate", vshMigrateThread, &job);
+    while (!g_atomic_int_get(&job.done)) {
+        g_usleep(100 * 1000);
+        if (verbose)
+            vshMigrationProgress(dom, &lastPhase);
+        if (deadline && !aborted && g_get_monotonic_time() > deadline) {
+            aborted = true;
+            if (virDomainAbortJob(dom) < 0)
+                virResetLastError();
+        }
+    }
+    g_thread_join(thread);
+    if (job.ret == 0 && verbose)
+        fprintf(stderr, "\rMigration: [100 %%]\n");
+    virDomainFree(dom);
+    if (job.ret < 0) {
+        if (lastPhase && verbose)
+            fprintf(stderr, "\n");
+        if (aborted)
+            vshError(ctl, _("migration of '%s' exceeded the timeout of %d s and was aborted"),
+                     name, timeout);
+        vshError(ctl, "%s", job.err && job.err->message ? job.err->message : _("migration failed"));
+        virFreeError(job.err);
+        return false;
+    }
+    return true;
+}
+
+static const vshCmdOptDef opts_domjob[] = {
+    { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("domain name, id or uuid") },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdDomJobInfo(vshControl *ctl, const vshCmd *cmd)
+{
+    virDomainPtr dom = vshCommandOptDomain(ctl, cmd, NULL);
+    virTypedParameterPtr params = NULL;
+    int nparams = 0, type, i;
+    static const char *const typeNames[] = {
+        N_("None"), N_("Bounded"), N_("Unbounded"), N_("Completed"), N_("Failed"), N_("Cancelled"),
+    };
+
+    if (!dom)
+        return false;
+    if (virDomainGetJobStats(dom, &type, &params, &nparams, 0) < 0) {
+        virDomainFree(dom);
+        return false;
+    }
+    printf("%-17s %-12s\n", _("Job type:"),
+           type >= 0 && type < (int)G_N_ELEMENTS(typeNames) ? _(typeNames[type]) : _("unknown"));
+    if (type != VIR_DOMAIN_JOB_NONE) {
+        printf("%-17s %-12s\n", _("Operation:"), _("Outgoing migration"));
+        for (i = 0; i < nparams; i++) {
+            virTypedParameterPtr p = &params[i];
+
+            if (p->type == VIR_TYPED_PARAM_STRING)
+                printf("%-17s %s\n", p->field, p->value.s);
+            else if (p->type == VIR_TYPED_PARAM_ULLONG && strstr(p->field, "time"))
+                printf("%-17s %llu ms\n", p->field, p->value.ul);
+            else if (p->type == VIR_TYPED_PARAM_ULLONG && strstr(p->field, "memory"))
+                printf("%-17s %.3f MiB\n", p->field, p->value.ul / 1048576.0);
+            else if (p->type == VIR_TYPED_PARAM_ULLONG)
+                printf("%-17s %llu\n", p->field, p->value.ul);
+        }
+    }
+    printf("\n");
+    virTypedParamsFree(params, nparams);
+    virDomainFree(dom);
+    return true;
+}
+
+static bool
+cmdDomJobAbort(vshControl *ctl, const vshCmd *cmd)
+{
+    virDomainPtr dom = vshCommandOptDomain(ctl, cmd, NULL);
+    bool ok;
+
+    if (!dom)
+        return false;
+    ok = virDomainAbortJob(dom) == 0;
+    virDomainFree(dom);
+    return ok;
+}
+
 const vshCmdDef domManagementCmds[] = {
+    { "domjobabort", cmdDomJobAbort, opts_domjob, N_("abort active domain job"),
+      N_("Aborts the currently running domain job (a migration).") },
+    { "domjobinfo", cmdDomJobInfo, opts_domjob, N_("domain job information"),
+      N_("Returns information about the domain's job: phase, progress, and for a migration with failover the VF being unplugged and the time it took.") },
+    { "migrate", cmdMigrate, opts_migrate, N_("migrate domain to another host"),
+      N_("Migrate a running domain to another host (another embedded root), with its failover pairs: the VF leaves here, a VF of the destination joins there.") },
     { "domxml-to-native", cmdDomXMLToNative, opts_domxml_to_native,
       N_("Convert domain XML to native config"),
       N_("Print the QEMU command line that starting the domain would run.") },

@@ -176,6 +176,76 @@ char *virConnectDomainXMLToNative(virConnectPtr conn,
                                   const char *domainXml,
                                   unsigned int flags);
 
+typedef enum {
+    VIR_MIGRATE_LIVE              = (1 << 0),
+    VIR_MIGRATE_PEER2PEER         = (1 << 1),
+    VIR_MIGRATE_TUNNELLED         = (1 << 2),
+    VIR_MIGRATE_PERSIST_DEST      = (1 << 3),
+    VIR_MIGRATE_UNDEFINE_SOURCE   = (1 << 4),
+    VIR_MIGRATE_PAUSED            = (1 << 5),
+    VIR_MIGRATE_NON_SHARED_DISK   = (1 << 6),
+    VIR_MIGRATE_NON_SHARED_INC    = (1 << 7),
+    VIR_MIGRATE_CHANGE_PROTECTION = (1 << 8),
+    VIR_MIGRATE_UNSAFE            = (1 << 9),
+    VIR_MIGRATE_OFFLINE           = (1 << 10),
+    VIR_MIGRATE_COMPRESSED        = (1 << 11),
+    VIR_MIGRATE_ABORT_ON_ERROR    = (1 << 12),
+    VIR_MIGRATE_AUTO_CONVERGE     = (1 << 13),
+} virDomainMigrateFlags;
+
+#define VIR_MIGRATE_PARAM_URI          "migrate_uri"
+#define VIR_MIGRATE_PARAM_DEST_NAME    "destination_name"
+#define VIR_MIGRATE_PARAM_DEST_XML     "destination_xml"
+#define VIR_MIGRATE_PARAM_PERSIST_XML  "persistent_xml"
+#define VIR_MIGRATE_PARAM_BANDWIDTH    "bandwidth"
+
+virDomainPtr virDomainMigrate3(virDomainPtr domain, virConnectPtr dconn,
+                               virTypedParameterPtr params, unsigned int nparams,
+                               unsigned int flags);
+int virDomainMigrateToURI3(virDomainPtr domain, const char *dconnuri,
+                           virTypedParameterPtr params, unsigned int nparams,
+                           unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_JOB_NONE      = 0,
+    VIR_DOMAIN_JOB_BOUNDED   = 1,
+    VIR_DOMAIN_JOB_UNBOUNDED = 2,
+    VIR_DOMAIN_JOB_COMPLETED = 3,
+    VIR_DOMAIN_JOB_FAILED    = 4,
+    VIR_DOMAIN_JOB_CANCELLED = 5,
+} virDomainJobType;
+
+typedef enum {
+    VIR_DOMAIN_JOB_STATS_COMPLETED = 1 << 0,
+    VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED = 1 << 1,
+} virDomainGetJobStatsFlags;
+
+typedef enum {
+    VIR_DOMAIN_JOB_OPERATION_UNKNOWN = 0,
+    VIR_DOMAIN_JOB_OPERATION_START = 1,
+    VIR_DOMAIN_JOB_OPERATION_SAVE = 2,
+    VIR_DOMAIN_JOB_OPERATION_RESTORE = 3,
+    VIR_DOMAIN_JOB_OPERATION_MIGRATION_IN = 4,
+    VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT = 5,
+} virDomainJobOperation;
+
+#define VIR_DOMAIN_JOB_OPERATION          "operation"
+#define VIR_DOMAIN_JOB_TIME_ELAPSED       "time_elapsed"
+#define VIR_DOMAIN_JOB_DOWNTIME           "downtime"
+#define VIR_DOMAIN_JOB_SETUP_TIME         "setup_time"
+#define VIR_DOMAIN_JOB_DATA_TOTAL         "data_total"
+#define VIR_DOMAIN_JOB_DATA_PROCESSED     "data_processed"
+#define VIR_DOMAIN_JOB_DATA_REMAINING     "data_remaining"
+#define VIR_DOMAIN_JOB_MEMORY_TOTAL       "memory_total"
+#define VIR_DOMAIN_JOB_MEMORY_PROCESSED   "memory_processed"
+#define VIR_DOMAIN_JOB_MEMORY_REMAINING   "memory_remaining"
+#define VIR_DOMAIN_JOB_ERRMSG             "errmsg"
+
+int virDomainGetJobStats(virDomainPtr domain, int *type,
+                         virTypedParameterPtr *params, int *nparams,
+                         unsigned int flags);
+int virDomainAbortJob(virDomainPtr dom);
+
 virDomainPtr virDomainDefineXML(virConnectPtr conn, const char *xml);
 virDomainPtr virDomainDefineXMLFlags(virConnectPtr conn,
                                      const char *xml,

@@ -38,6 +38,19 @@ virQEMUDriverConfigNew(const char *root)
             return NULL;
         cfg->kvmOverride = rc > 0 ? usable : -1;
     }
+    {
+        long long secs = 30;
+
+        if (virConfGetValueInt(cfg->conf, "migration_unplug_timeout", &secs) < 0)
+            return NULL;
+        if (secs < 1 || secs > 3600) {
+            virReportError(VIR_ERR_CONF_SYNTAX,
+                           _("%s: migration_unplug_timeout must be from 1 to 3600 seconds"),
+                           cfg->configFile);
+            return NULL;
+        }
+        cfg->migrationUnplugTimeout = secs;
+    }
     if (cfg->hostdevSimulate && STRNEQ(cfg->hostdevSimulate, "e1000e")) {
         virReportError(VIR_ERR_CONF_SYNTAX,
                        _("%s: hostdev_simulate = \"%s\" is not supported: the only simulated VF model is \"e1000e\""),

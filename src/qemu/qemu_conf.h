@@ -36,6 +36,10 @@ struct _virQEMUDriverConfig {
      * (-1: detect) */
     int kvmOverride;
 
+    /* migration_unplug_timeout = SECONDS: how long a migration waits for
+     * the guest to release its VFs (QEMU's wait-unplug) before cancelling */
+    int migrationUnplugTimeout;
+
     /* The whole parsed qemu.conf, for keys read by other parts. */
     virConf *conf;
 };

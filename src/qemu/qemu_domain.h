@@ -6,6 +6,7 @@
 #include "domain_conf.h"
 #include "virdomainobjlist.h"
 #include "qemu_capabilities.h"
+#include "qemu_monitor.h"
 
 /* What the QEMU driver keeps about a running domain besides its live
  * definition; stored in its status XML. */
@@ -16,6 +17,10 @@ struct _qemuDomainObjPrivate {
     bool simulatedVFs;          /* VFs presented as emulated NICs */
     gint64 statusMtime;         /* identity of the status file we read */
     guint64 statusIno;
+
+    /* In this process only, during a migration: the monitor held from
+     * begin/prepare until confirm/finish. */
+    qemuMonitor *migMon;
 };
 
 qemuDomainObjPrivate *qemuDomainObjGetPrivate(virDomainObj *obj);

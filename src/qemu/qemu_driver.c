@@ -15,6 +15,7 @@
 #include "driver.h"
 #include "qemu_domain.h"
 #include "qemu_driver.h"
+#include "qemu_migration.h"
 #include "qemu_process.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -1054,8 +1055,204 @@ qemuConnectDomainXMLToNative(virConnectPtr conn, const char *format,
     g_mutex_lock(&driver->lock);
     if ((def = qemuDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE,
                                         qemuDriverCapsLookup, driver)) &&
-        (argv = qemuProcessBuildCommand(driver, def, &opts)))
+        (argv = qemuProcessBuildCommand(driver, def, &opts, NULL)))
         ret = qemuCommandLineToShell((const char * const *)argv);
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+#define QEMU_MIGRATION_FLAGS (VIR_MIGRATE_LIVE | VIR_MIGRATE_PERSIST_DEST | \
+                              VIR_MIGRATE_UNDEFINE_SOURCE | VIR_MIGRATE_PAUSED | \
+                              VIR_MIGRATE_UNSAFE | VIR_MIGRATE_ABORT_ON_ERROR)
+
+static char *
+qemuDomainMigrateBegin(virDomainPtr dom, unsigned int flags)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+    char *xml = NULL;
+
+    virCheckFlags(QEMU_MIGRATION_FLAGS, NULL);
+
+    g_mutex_lock(&driver->lock);
+    /* the source root stays locked until confirm */
+    if (qemuDriverLockRoot(driver) < 0)
+        goto cleanup;
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)) ||
+        !(xml = qemuMigrationSrcBegin(driver, obj, flags))) {
+        qemuDriverUnlockRoot(driver);
+        goto cleanup;
+    }
+    qemuDomainsSynced(driver);
+
+ cleanup:
+    g_mutex_unlock(&driver->lock);
+    return xml;
+}
+
+static char *
+qemuDomainMigratePrepare(virConnectPtr dconn, const char *xml, const char *dname,
+                         unsigned int flags)
+{
+    virQEMUDriver *driver = dconn->privateData;
+    g_autoptr(virDomainDef) def = NULL;
+    virDomainObj *obj;
+    virDomainDef *persistentDef = NULL;
+    bool added = false;
+    bool conflict;
+    char *uri = NULL;
+
+    virCheckFlags(QEMU_MIGRATION_FLAGS, NULL);
+
+    g_mutex_lock(&driver->lock);
+    if (!(def = qemuDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE,
+                                         qemuDriverCapsLookup, driver)))
+        goto unlock;
+    if (STRNEQ(def->name, dname)) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("the migrated definition names another domain"));
+        goto unlock;
+    }
+    if (qemuDriverLockRoot(driver) < 0)
+        goto unlock;
+    if (qemuDomainsSync(driver) < 0)
+        goto cleanup;
+    obj = virDomainObjListCheckAdd(driver->domains, def, &conflict);
+    if (conflict)
+        goto cleanup;
+    if (obj && virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is already running on the destination"), def->name);
+        goto cleanup;
+    }
+    if (obj) {
+        /* run what the source runs; keep the destination's own persistent
+         * definition as the config */
+        persistentDef = obj->persistent ? obj->def : NULL;
+        if (!obj->persistent)
+            virDomainDefFree(obj->def);
+        obj->def = g_steal_pointer(&def);
+    } else {
+        obj = virDomainObjListAdd(driver->domains, g_steal_pointer(&def));
+        obj->persistent = false;
+        added = true;
+    }
+    uri = qemuMigrationDstPrepare(driver, xml, flags, &obj);
+    if (persistentDef) {
+        if (uri) {
+            /* start made the incoming definition the config: undo that */
+            virDomainDefFree(obj->newDef);
+            obj->newDef = persistentDef;
+        } else {
+            virDomainDefFree(obj->def);
+            obj->def = persistentDef;
+        }
+    } else if (!uri && added) {
+        virDomainObjListRemove(driver->domains, obj);
+    }
+    qemuDomainsSynced(driver);
+
+ cleanup:
+    qemuDriverUnlockRoot(driver);
+ unlock:
+    g_mutex_unlock(&driver->lock);
+    return uri;
+}
+
+static int
+qemuDomainMigratePerform(virDomainPtr dom, const char *uri, unsigned int flags)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+
+    virCheckFlags(QEMU_MIGRATION_FLAGS, -1);
+
+    /* The migration runs without the driver mutex, so that other threads
+     * (progress, abort) are served; the root lock taken at begin keeps
+     * other processes away from the domain. */
+    g_mutex_lock(&driver->lock);
+    obj = virDomainObjListFindByUUID(driver->domains, dom->uuid);
+    g_mutex_unlock(&driver->lock);
+    if (!obj || !qemuDomainObjGetPrivate(obj)->migMon) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is not being migrated"), dom->name);
+        return -1;
+    }
+    return qemuMigrationSrcPerform(driver, obj, uri, flags);
+}
+
+static virDomainPtr
+qemuDomainMigrateFinish(virConnectPtr dconn, const char *dname, bool cancelled,
+                        unsigned int flags)
+{
+    virQEMUDriver *driver = dconn->privateData;
+    virDomainObj *obj;
+    virDomainPtr ret = NULL;
+
+    g_mutex_lock(&driver->lock);
+    if (qemuDriverLockRoot(driver) < 0)
+        goto unlock;
+    if (!(obj = virDomainObjListFindByName(driver->domains, dname))) {
+        virReportError(VIR_ERR_NO_DOMAIN, _("no incoming domain '%s'"), dname);
+        goto cleanup;
+    }
+    if (qemuMigrationDstFinish(driver, obj, cancelled, flags) == 0)
+        ret = qemuDomainHandle(dconn, obj);
+    else if (!obj->persistent)
+        virDomainObjListRemove(driver->domains, obj);
+    qemuDomainsSynced(driver);
+
+ cleanup:
+    qemuDriverUnlockRoot(driver);
+ unlock:
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+static int
+qemuDomainMigrateConfirm(virDomainPtr dom, bool cancelled, unsigned int flags)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+    int ret = -1;
+
+    g_mutex_lock(&driver->lock);
+    if (!(obj = virDomainObjListFindByUUID(driver->domains, dom->uuid))) {
+        virReportError(VIR_ERR_NO_DOMAIN, _("domain '%s' is gone"), dom->name);
+        goto cleanup;
+    }
+    ret = qemuMigrationSrcConfirm(driver, obj, cancelled, flags);
+    if (!obj->persistent && !virDomainObjIsActive(obj))
+        virDomainObjListRemove(driver->domains, obj);
+    qemuDomainsSynced(driver);
+
+ cleanup:
+    /* taken at begin */
+    qemuDriverUnlockRoot(driver);
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+static int
+qemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
+                      int *nparams, unsigned int flags)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+
+    virCheckFlags(0, -1);
+    return qemuMigrationGetJobStats(driver, dom->name, type, params, nparams);
+}
+
+static int
+qemuDomainAbortJob(virDomainPtr dom)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+    int ret = -1;
+
+    g_mutex_lock(&driver->lock);
+    if ((obj = qemuDomainObjFromDomain(driver, dom)))
+        ret = qemuMigrationAbort(driver, obj);
     g_mutex_unlock(&driver->lock);
     return ret;
 }
@@ -1085,6 +1282,13 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainResume = qemuDomainResume,
     .domainGetState = qemuDomainGetState,
     .domainGetInfo = qemuDomainGetInfo,
+    .domainMigrateBegin = qemuDomainMigrateBegin,
+    .domainMigratePrepare = qemuDomainMigratePrepare,
+    .domainMigratePerform = qemuDomainMigratePerform,
+    .domainMigrateFinish = qemuDomainMigrateFinish,
+    .domainMigrateConfirm = qemuDomainMigrateConfirm,
+    .domainGetJobStats = qemuDomainGetJobStats,
+    .domainAbortJob = qemuDomainAbortJob,
 };
 
 int

@@ -107,6 +107,36 @@ const qemuMonitorCallbacks qemuProcessMonitorCallbacks = {
 };
 
 qemuProcessEvent *
+qemuProcessNextEvent(qemuMonitor *mon, guint *from, int timeoutMs)
+{
+    qemuProcessEventQueue *q = qemuProcessGetEvents(mon);
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
+    qemuProcessEvent *ev = NULL;
+
+    g_mutex_lock(&q->lock);
+    while (*from >= q->events->len && !q->eof) {
+        if (!g_cond_wait_until(&q->cond, &q->lock, deadline))
+            break;
+    }
+    if (*from < q->events->len)
+        ev = g_ptr_array_index(q->events, (*from)++);
+    g_mutex_unlock(&q->lock);
+    return ev;
+}
+
+bool
+qemuProcessMonitorGone(qemuMonitor *mon)
+{
+    qemuProcessEventQueue *q = qemuProcessGetEvents(mon);
+    bool gone;
+
+    g_mutex_lock(&q->lock);
+    gone = q->eof;
+    g_mutex_unlock(&q->lock);
+    return gone;
+}
+
+qemuProcessEvent *
 qemuProcessWaitEvent(qemuMonitor *mon, guint *from, const char *name,
                      const char *status, const char *device, int timeoutMs)
 {
@@ -184,10 +214,18 @@ qemuProcessRemoveRunFiles(virQEMUDriver *driver, const char *name)
     g_autofree char *status = qemuProcessStatusPath(driver, name);
     g_autofree char *monitor = qemuProcessMonitorPath(driver, name);
     g_autofree char *pidfile = qemuProcessPidPath(driver, name);
+    const char *const extra[] = { "incoming", "job", "abort" };
+    size_t i;
 
     unlink(status);
     unlink(monitor);
     unlink(pidfile);
+    for (i = 0; i < G_N_ELEMENTS(extra); i++) {
+        g_autofree char *path = g_strdup_printf("%s/%s.%s", driver->config->stateDir,
+                                                name, extra[i]);
+
+        unlink(path);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -258,7 +296,7 @@ qemuProcessLogTail(const char *logpath, off_t from)
 
 GStrv
 qemuProcessBuildCommand(virQEMUDriver *driver, virDomainDef *live,
-                        qemuCommandOptions *opts)
+                        qemuCommandOptions *opts, const char *incomingURI)
 {
     virQEMUDriverConfig *cfg = driver->config;
     virQEMUCaps *caps;
@@ -281,6 +319,7 @@ qemuProcessBuildCommand(virQEMUDriver *driver, virDomainDef *live,
     opts->jsonDevice = virQEMUCapsGet(caps, QEMU_CAPS_DEVICE_JSON);
     opts->failover = virQEMUCapsGet(caps, QEMU_CAPS_VIRTIO_NET_FAILOVER);
     opts->monitorFd = QEMU_MONITOR_CHILD_FD;
+    opts->incomingURI = incomingURI;
     if (cfg->hostdevSimulate && live->nhostdevs)
         opts->simulateVFModel = cfg->hostdevSimulate;
     return qemuBuildCommandLine(live, opts);
@@ -288,6 +327,13 @@ qemuProcessBuildCommand(virQEMUDriver *driver, virDomainDef *live,
 
 int
 qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
+{
+    return qemuProcessStartFull(driver, obj, flags, NULL, NULL);
+}
+
+int
+qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
+                     const char *incomingURI, qemuMonitor **monOut)
 {
     virQEMUDriverConfig *cfg = driver->config;
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
@@ -319,7 +365,7 @@ qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
     if (!(live = virDomainDefCopy(obj->def, VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
         return -1;
 
-    if (!(argv = qemuProcessBuildCommand(driver, live, &opts)))
+    if (!(argv = qemuProcessBuildCommand(driver, live, &opts, incomingURI)))
         return -1;
     priv->simulatedVFs = opts.simulateVFModel != NULL;
 
@@ -421,7 +467,15 @@ qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
         }
     }
 
-    if (!paused) {
+    if (incomingURI) {
+        /* the guest arrives by migration: it runs once it is all there */
+        if (qemuMonitorCommand(mon, "migrate-set-capabilities",
+                               "{\"capabilities\":[{\"capability\":\"events\",\"state\":true}]}",
+                               0, NULL) < 0)
+            goto stop;
+        obj->state = VIR_DOMAIN_PAUSED;
+        obj->reason = VIR_DOMAIN_PAUSED_MIGRATION;
+    } else if (!paused) {
         if (qemuMonitorCommand(mon, "cont", NULL, 0, NULL) < 0)
             goto stop;
         obj->state = VIR_DOMAIN_RUNNING;
@@ -434,8 +488,12 @@ qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
     if (qemuProcessSaveStatus(driver, obj) < 0)
         goto stop;
 
-    qemuMonitorClose(mon);
-    qemuProcessEventQueueFree(events);
+    if (monOut) {
+        *monOut = mon;
+    } else {
+        qemuMonitorClose(mon);
+        qemuProcessEventQueueFree(events);
+    }
     close(logfd);
     return 0;
 

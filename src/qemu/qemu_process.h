@@ -18,12 +18,18 @@
 /* What start does to a live definition before spawning QEMU: capability
  * checks, aliases, options; returns the argv QEMU is run with. */
 GStrv qemuProcessBuildCommand(virQEMUDriver *driver, virDomainDef *live,
-                              qemuCommandOptions *opts);
+                              qemuCommandOptions *opts, const char *incomingURI);
 
 /* Start the persistent definition of @obj (or @obj->def for a transient
  * domain). flags: VIR_DOMAIN_START_PAUSED. On failure everything done so
  * far is undone and the domain is shut off. */
 int qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags);
+
+/* The same, for a guest arriving by migration at @incomingURI: QEMU runs
+ * with -incoming, migration events enabled, the guest paused; the open
+ * monitor is returned in @monOut (close it with qemuProcessEndJob). */
+int qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
+                         const char *incomingURI, qemuMonitor **monOut);
 
 /* Kill QEMU and clean up (resources, run/ files); the domain becomes shut
  * off with @reason (virDomainShutoffReason). */
@@ -76,6 +82,12 @@ qemuProcessEventQueue *qemuProcessGetEvents(qemuMonitor *mon);
 qemuProcessEvent *qemuProcessWaitEvent(qemuMonitor *mon, guint *from,
                                        const char *name, const char *status,
                                        const char *device, int timeoutMs);
+
+/* The next event after index *@from, waiting up to @timeoutMs; NULL on
+ * timeout or when QEMU went away. */
+qemuProcessEvent *qemuProcessNextEvent(qemuMonitor *mon, guint *from, int timeoutMs);
+/* Did QEMU close the monitor? */
+bool qemuProcessMonitorGone(qemuMonitor *mon);
 
 /* Callback table used for every domain monitor (events are queued, then
  * applied by the job that holds the domain). */

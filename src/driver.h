@@ -62,6 +62,7 @@ struct _virHypervisorDriver {
     char *(*domainMigratePrepare)(virConnectPtr dconn, const char *xml,
                                   const char *dname, unsigned int flags);
     int (*domainMigratePerform)(virDomainPtr dom, const char *uri,
+                                unsigned long long bandwidthMiB,
                                 unsigned int flags);
     virDomainPtr (*domainMigrateFinish)(virConnectPtr dconn, const char *dname,
                                         bool cancelled, unsigned int flags);

@@ -441,6 +441,7 @@ virDomainMigrate3(virDomainPtr domain, virConnectPtr dconn,
     g_autofree char *uri = NULL;
     const char *dname = NULL;
     const char *dxml = NULL;
+    unsigned long long bandwidth = 0;
     virDomainPtr ddom = NULL;
     virErrorPtr saved = NULL;
     int rc;
@@ -460,7 +461,8 @@ virDomainMigrate3(virDomainPtr domain, virConnectPtr dconn,
         goto error;
     }
     if (virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_NAME, &dname) < 0 ||
-        virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_XML, &dxml) < 0)
+        virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_XML, &dxml) < 0 ||
+        virTypedParamsGetULLong(params, nparams, VIR_MIGRATE_PARAM_BANDWIDTH, &bandwidth) < 0)
         goto error;
     if (dname && STRNEQ(dname, domain->name)) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
@@ -476,7 +478,7 @@ virDomainMigrate3(virDomainPtr domain, virConnectPtr dconn,
         virErrorRestore(&saved);
         goto error;
     }
-    rc = src->domainMigratePerform(domain, uri, flags);
+    rc = src->domainMigratePerform(domain, uri, bandwidth, flags);
     if (rc < 0)
         virErrorPreserveLast(&saved);
     ddom = dst->domainMigrateFinish(dconn, domain->name, rc < 0, flags);
@@ -520,12 +522,19 @@ virDomainMigrateToURI3(virDomainPtr domain, const char *dconnuri,
     if (!(dconn = virConnectOpen(dconnuri)))
         goto error;
     ddom = virDomainMigrate3(domain, dconn, params, nparams, flags);
-    if (ddom)
+    if (ddom) {
         virDomainFree(ddom);
-    virConnectClose(dconn);
-    if (!ddom)
-        goto error;
-    return 0;
+        virConnectClose(dconn);
+        return 0;
+    }
+    {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        virConnectClose(dconn);
+        virErrorRestore(&saved);
+    }
+    goto error;
 
  error:
     virDispatchError(domain->conn);

@@ -280,6 +280,7 @@ static const vshCmdOptDef opts_migrate[] = {
     { "abort-on-error", VSH_OT_BOOL, 0, N_("abort on soft errors during migration") },
     { "verbose", VSH_OT_BOOL, 0, N_("display the progress of migration") },
     { "timeout", VSH_OT_INT, 0, N_("abort the migration if it takes longer than this many seconds") },
+    { "bandwidth", VSH_OT_INT, 0, N_("migration bandwidth limit in MiB/s") },
     { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("domain name, id or uuid") },
     { "desturi", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("connection URI of the destination host") },
     { NULL, 0, 0, NULL },
@@ -288,6 +289,8 @@ static const vshCmdOptDef opts_migrate[] = {
 typedef struct {
     virDomainPtr dom;
     const char *desturi;
+    virTypedParameterPtr params;
+    int nparams;
     unsigned int flags;
     int ret;
     virErrorPtr err;
@@ -299,7 +302,8 @@ vshMigrateThread(gpointer opaque)
 {
     vshMigrateJob *job = opaque;
 
-    job->ret = virDomainMigrateToURI3(job->dom, job->desturi, NULL, 0, job->flags);
+    job->ret = virDomainMigrateToURI3(job->dom, job->desturi, job->params, job->nparams,
+                                      job->flags);
     if (job->ret < 0)
         job->err = virSaveLastError();
     g_atomic_int_set(&job->done, 1);
@@ -375,6 +379,18 @@ cmdMigrate(vshControl *ctl, const vshCmd *cmd)
         job.flags |= VIR_MIGRATE_ABORT_ON_ERROR;
     if (timeout > 0)
         deadline = g_get_monotonic_time() + (gint64)timeout * G_USEC_PER_SEC;
+    {
+        int bandwidth = 0;
+        int maxparams = 0;
+
+        if (vshCommandOptInt(ctl, cmd, "bandwidth", &bandwidth) < 0 || bandwidth < 0) {
+            virDomainFree(dom);
+            return false;
+        }
+        if (bandwidth > 0)
+            virTypedParamsAddULLong(&job.params, &job.nparams, &maxparams,
+                                    VIR_MIGRATE_PARAM_BANDWIDTH, bandwidth);
+    }
 
     thread = g_thread_new("migrate", vshMigrateThread, &job);
     while (!g_atomic_int_get(&job.done)) {
@@ -388,6 +404,7 @@ cmdMigrate(vshControl *ctl, const vshCmd *cmd)
         }
     }
     g_thread_join(thread);
+    virTypedParamsFree(job.params, job.nparams);
     if (job.ret == 0 && verbose)
         fprintf(stderr, "\rMigration: [100 %%]\n");
     virDomainFree(dom);

@@ -1160,7 +1160,8 @@ qemuDomainMigratePrepare(virConnectPtr dconn, const char *xml, const char *dname
 }
 
 static int
-qemuDomainMigratePerform(virDomainPtr dom, const char *uri, unsigned int flags)
+qemuDomainMigratePerform(virDomainPtr dom, const char *uri,
+                         unsigned long long bandwidthMiB, unsigned int flags)
 {
     virQEMUDriver *driver = dom->conn->privateData;
     virDomainObj *obj;
@@ -1178,7 +1179,7 @@ qemuDomainMigratePerform(virDomainPtr dom, const char *uri, unsigned int flags)
                        _("domain '%s' is not being migrated"), dom->name);
         return -1;
     }
-    return qemuMigrationSrcPerform(driver, obj, uri, flags);
+    return qemuMigrationSrcPerform(driver, obj, uri, bandwidthMiB, flags);
 }
 
 static virDomainPtr

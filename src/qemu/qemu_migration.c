@@ -291,9 +291,33 @@ qemuMigrationCancel(qemuMonitor *mon, guint *from)
     }
 }
 
+/* Append one line to the domain's log: what the migration went through. */
+static void
+qemuMigrationLog(virQEMUDriver *driver, const char *name, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+static void
+qemuMigrationLog(virQEMUDriver *driver, const char *name, const char *fmt, ...)
+{
+    g_autofree char *path = g_strdup_printf("%s/%s.log", driver->config->logDir, name);
+    g_autofree char *msg = NULL;
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autofree char *stamp = g_date_time_format_iso8601(now);
+    FILE *f;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if ((f = fopen(path, "a"))) {
+        fprintf(f, "%s: %s\n", stamp, msg);
+        fclose(f);
+    }
+}
+
 int
 qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
-                        const char *uri, unsigned int flags G_GNUC_UNUSED)
+                        const char *uri, unsigned long long bandwidthMiB,
+                        unsigned int flags G_GNUC_UNUSED)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     qemuMonitor *mon = priv->migMon;
@@ -301,6 +325,7 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     g_autofree char *uriJSON = NULL;
     g_autofree char *args = NULL;
     qemuMigrationJob job = { 0 };
+    g_autoptr(GString) sequence = g_string_new("migration:");
     gint64 unplugTimeoutUs = (gint64)driver->config->migrationUnplugTimeout * G_USEC_PER_SEC;
     gint64 lastProgress = 0;
     guint from = qemuProcessGetEvents(mon)->events->len;
@@ -317,8 +342,16 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     args = g_strdup_printf("{\"uri\":%s}", uriJSON);
     if (qemuMonitorCommand(mon, "migrate-set-capabilities",
                            "{\"capabilities\":[{\"capability\":\"events\",\"state\":true}]}",
-                           0, NULL) < 0 ||
-        qemuMonitorCommand(mon, "migrate", args, 0, NULL) < 0)
+                           0, NULL) < 0)
+        goto cleanup;
+    if (bandwidthMiB) {
+        g_autofree char *bw = g_strdup_printf("{\"max-bandwidth\":%llu}",
+                                              bandwidthMiB * 1024 * 1024);
+
+        if (qemuMonitorCommand(mon, "migrate-set-parameters", bw, 0, NULL) < 0)
+            goto cleanup;
+    }
+    if (qemuMonitorCommand(mon, "migrate", args, 0, NULL) < 0)
         goto cleanup;
 
     for (;;) {
@@ -342,9 +375,11 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
         if (ev && STREQ(ev->name, "UNPLUG_PRIMARY")) {
             g_free(job.unplugPrimary);
             job.unplugPrimary = g_strdup(ev->device);
+            g_string_append_printf(sequence, " UNPLUG_PRIMARY(%s)", NULLSTR(ev->device));
         } else if (ev && STREQ(ev->name, "MIGRATION") && ev->status) {
             const char *st = ev->status;
 
+            g_string_append_printf(sequence, " %s", st);
             if (job.waitUnplugStart && STRNEQ(st, "wait-unplug")) {
                 job.waitUnplugMs = (ev->when - job.waitUnplugStart) / 1000;
                 job.waitUnplugStart = 0;
@@ -398,6 +433,10 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     if (ret < 0 && !job.errmsg)
         job.errmsg = g_strdup(virGetLastErrorMessage());
     qemuMigrationJobSave(driver, obj->def->name, &job);
+    qemuMigrationLog(driver, obj->def->name,
+                     "%s; wait-unplug %lld ms, total %llu ms, downtime %llu ms%s%s",
+                     sequence->str, (long long)job.waitUnplugMs, job.totalTime, job.downtime,
+                     ret < 0 ? "; failed: " : "", ret < 0 ? NULLSTR(job.errmsg) : "");
     g_free(job.unplugPrimary);
     g_free(job.errmsg);
     return ret;

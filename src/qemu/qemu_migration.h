@@ -21,8 +21,10 @@ char *qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj,
 /* Returns the URI the source sends to; *objOut is the incoming domain. */
 char *qemuMigrationDstPrepare(virQEMUDriver *driver, const char *xml,
                               unsigned int flags, virDomainObj **objOut);
+/* @bandwidthMiB: limit in MiB/s, 0 for QEMU's default */
 int qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
-                            const char *uri, unsigned int flags);
+                            const char *uri, unsigned long long bandwidthMiB,
+                            unsigned int flags);
 int qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
                            bool cancelled, unsigned int flags);
 int qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,

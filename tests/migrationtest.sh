@@ -1,0 +1,157 @@
+#!/bin/sh
+# Live migration of a real net_failover guest between two embedded roots
+# (two "hosts" on one machine, simulated SR-IOV on both), and its failures.
+# After every failure the guest runs on exactly one side and nothing of the
+# attempt is left in the destination's run/.
+set -u
+virsh=$1
+top=$2
+builddir=$3
+guest=$builddir/guest
+base=$(mktemp -d /tmp/migtest.XXXXXX)
+A=$base/A B=$base/B
+uA="qemu:///embed?root=$A" uB="qemu:///embed?root=$B"
+fail=0
+cleanup() {
+    for u in "$uA" "$uB"; do
+        for d in m1 m2 m3 m4 m5 m6; do "$virsh" -q -c "$u" destroy $d >/dev/null 2>&1; done
+    done
+    rm -rf "$base"
+}
+trap cleanup EXIT
+
+python3 "$top/tests/guest/mkguest.py" "$guest" || exit 1
+mkdir -p "$A/etc" "$B/etc"
+printf 'hostdev_simulate = "e1000e"\nmigration_unplug_timeout = 3\n' > "$A/etc/qemu.conf"
+printf 'hostdev_simulate = "e1000e"\n' > "$B/etc/qemu.conf"
+
+ok() { echo "ok - $1"; }
+notok() { echo "not ok - $1"; fail=1; }
+
+waitfor() {  # waitfor FILE REGEX SECONDS
+    i=0
+    while [ $i -lt $(($3 * 10)) ]; do
+        grep -Eq "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    echo "# timed out waiting for '$2' in $1"
+    return 1
+}
+
+only_next_id() { [ -z "$(ls "$1/run/qemu" 2>/dev/null | grep -v '^next-id$')" ]; }
+
+boot() {  # boot NAME FUNC CMDLINE-EXTRA: define and start on A, wait for the bond
+    cat > "$base/$1.xml" <<XML
+<domain type='qemu'>
+  <name>$1</name>
+  <memory unit='MiB'>256</memory>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>$guest/vmlinux</kernel>
+    <initrd>$guest/initramfs.cpio.gz</initrd>
+    <cmdline>console=ttyS0 quiet guest.ping=10.0.2.2 $3</cmdline>
+  </os>
+  <features><acpi/></features>
+  <devices>
+    <interface type='user'>
+      <mac address='52:54:00:6d:00:$2'/>
+      <model type='virtio'/>
+      <teaming type='persistent'/>
+      <alias name='ua-sb'/>
+    </interface>
+    <interface type='hostdev' managed='yes'>
+      <source><address type='pci' domain='0x0000' bus='0x03' slot='0x07' function='0x$2'/></source>
+      <teaming type='transient' persistent='ua-sb'/>
+    </interface>
+    <serial type='file'><source path='$base/$1.console'/></serial>
+  </devices>
+</domain>
+XML
+    "$virsh" -q -c "$uA" define "$base/$1.xml" >/dev/null && "$virsh" -q -c "$uA" start "$1" >/dev/null
+}
+
+state() { "$virsh" -q -c "$1" domstate "$2" 2>/dev/null | head -1; }
+
+# 1. success: the VF leaves A, B's VF joins, traffic continues
+boot m1 01 ""
+waitfor "$base/m1.console" "driver=e1000e master=eth" 60 && waitfor "$base/m1.console" "GUEST-PING ok" 30 ||
+    notok "m1 bonds before migration"
+"$virsh" -c "$uA" migrate --live --verbose --persistent --undefinesource m1 "$uB" 2>"$base/m1.migrate"
+rc=$?
+[ $rc = 0 ] && ok "migration succeeds" || { notok "migration succeeds"; cat "$base/m1.migrate"; }
+grep -q "wait-unplug (the guest is releasing hostdev0)" "$base/m1.migrate" && ok "--verbose shows wait-unplug" ||
+    notok "--verbose shows wait-unplug"
+grep -Eq "migration: setup .*UNPLUG_PRIMARY\(hostdev0\).* wait-unplug .*active.* completed" "$A/log/m1.log" &&
+    ok "source log: MIGRATION sequence with UNPLUG_PRIMARY and wait-unplug" ||
+    { notok "MIGRATION sequence"; grep migration: "$A/log/m1.log"; }
+[ "$(state "$uB" m1)" = running ] && ok "running on B" || notok "running on B"
+"$virsh" -q -c "$uA" list --all --name | grep -qx m1 && notok "undefined on A" || ok "undefined on A"
+only_next_id "$A" && ok "A's run/ is empty" || { notok "A's run/ empty"; ls "$A/run/qemu"; }
+lines=$(wc -l < "$base/m1.console")
+sleep 4
+tail -n +"$lines" "$base/m1.console" | grep -q "driver=e1000e master=eth" &&
+    ok "the guest enslaves B's VF with the same MAC" || notok "guest enslaves B's VF"
+tail -n 5 "$base/m1.console" | grep -q "GUEST-PING ok" && ok "traffic flows after migration" ||
+    { notok "traffic after migration"; tail -n 8 "$base/m1.console"; }
+out=$("$virsh" -c "$uB" domifteaming m1)
+echo "$out" | grep -Eq "^ ua-sb .* yes$" && ok "domifteaming on B: negotiated yes" || { notok "negotiated on B"; echo "$out"; }
+"$virsh" -q -c "$uB" list --all --persistent --name | grep -qx m1 && ok "persistent on B" || notok "persistent on B"
+"$virsh" -q -c "$uB" destroy m1 >/dev/null
+
+# 2. a guest that never negotiated failover is refused
+boot m2 02 "guest.novirtionet=1"
+waitfor "$base/m2.console" "GUEST-READY" 60
+"$virsh" -q -c "$uA" migrate --live m2 "$uB" 2>"$base/m2.migrate" && notok "non-negotiated refused" ||
+    { grep -q "has not negotiated failover" "$base/m2.migrate" && ok "non-negotiated guest refused with a reason" ||
+      { notok "refusal message"; cat "$base/m2.migrate"; }; }
+[ "$(state "$uA" m2)" = running ] && only_next_id "$B" && ok "m2 still on A only" || notok "m2 on A only"
+"$virsh" -q -c "$uA" destroy m2 >/dev/null
+
+# 3. a guest that ignores the unplug request: bounded wait, cancelled
+boot m3 03 "acpiphp.disable=1"
+# without ACPI hotplug the guest negotiates but never sees (nor releases) the VF
+waitfor "$base/m3.console" "GUEST-READY" 60 && sleep 2
+t0=$(date +%s)
+"$virsh" -q -c "$uA" migrate --live m3 "$uB" 2>"$base/m3.migrate" && notok "ignored unplug fails" ||
+    { grep -q "did not release its VF" "$base/m3.migrate" && ok "ignored unplug: cancelled after migration_unplug_timeout" ||
+      { notok "unplug timeout message"; cat "$base/m3.migrate"; }; }
+echo "# gave up after $(( $(date +%s) - t0 )) s"
+[ "$(state "$uA" m3)" = running ] && ok "m3 keeps running on A" || notok "m3 on A"
+only_next_id "$B" && ok "nothing of m3 left on B" || { notok "B clean after m3"; ls "$B/run/qemu"; }
+"$virsh" -q -c "$uA" destroy m3 >/dev/null
+
+# 4. user abort (slow migration, domjobabort from another process)
+boot m4 04 ""
+waitfor "$base/m4.console" "driver=e1000e master=eth" 60
+"$virsh" -q -c "$uA" migrate --live --bandwidth 1 m4 "$uB" 2>"$base/m4.migrate" & p=$!
+sleep 2
+"$virsh" -q -c "$uA" domjobinfo m4 | grep -q "Unbounded" && ok "domjobinfo shows the running migration" || notok "domjobinfo"
+"$virsh" -q -c "$uA" domjobabort m4 || notok "domjobabort"
+wait $p && notok "aborted migration fails" ||
+    { grep -q "canceled by client" "$base/m4.migrate" && ok "abort cancels the migration" || { notok "abort message"; cat "$base/m4.migrate"; }; }
+[ "$(state "$uA" m4)" = running ] && ok "m4 keeps running on A" || notok "m4 on A"
+only_next_id "$B" && ok "nothing of m4 left on B" || { notok "B clean after m4"; ls "$B/run/qemu"; }
+"$virsh" -q -c "$uA" destroy m4 >/dev/null
+
+# 5. the destination QEMU dies during the migration
+boot m5 05 ""
+waitfor "$base/m5.console" "driver=e1000e master=eth" 60
+"$virsh" -q -c "$uA" migrate --live --bandwidth 1 m5 "$uB" 2>"$base/m5.migrate" & p=$!
+waitfor "$B/run/qemu/m5.pid" "[0-9]" 20 && sleep 1 && kill -9 "$(cat "$B/run/qemu/m5.pid")"
+wait $p && notok "migration to a dead destination fails" || ok "migration to a dead destination fails"
+[ "$(state "$uA" m5)" = running ] && ok "m5 keeps running on A" || notok "m5 on A"
+only_next_id "$B" && ok "nothing of m5 left on B" || { notok "B clean after m5"; ls "$B/run/qemu"; }
+"$virsh" -q -c "$uA" destroy m5 >/dev/null
+
+# 6. the source QEMU dies during the migration
+boot m6 06 ""
+waitfor "$base/m6.console" "driver=e1000e master=eth" 60
+"$virsh" -q -c "$uA" migrate --live --bandwidth 1 m6 "$uB" 2>"$base/m6.migrate" & p=$!
+sleep 2
+kill -9 "$(cat "$A/run/qemu/m6.pid")"
+wait $p && notok "migration of a dead source fails" || ok "migration of a dead source fails"
+"$virsh" -q -c "$uA" list --all | grep -Eq "^ -    m6 +shut off$" && ok "m6 shown shut off on A" || notok "m6 shut off on A"
+only_next_id "$A" && only_next_id "$B" && ok "nothing of m6 left on A or B" ||
+    { notok "clean after m6"; ls "$A/run/qemu" "$B/run/qemu"; }
+exit $fail

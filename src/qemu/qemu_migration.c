@@ -330,6 +330,7 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     gint64 lastProgress = 0;
     guint from = qemuProcessGetEvents(mon)->events->len;
     int ret = -1;
+    int i;
 
     job.type = VIR_DOMAIN_JOB_UNBOUNDED;
     job.operation = VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT;
@@ -392,8 +393,11 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
             } else if (STREQ(st, "completed")) {
                 job.phase = "completed";
                 /* total-time and downtime appear a moment after the event */
-                g_usleep(20 * 1000);
-                qemuMigrationReadProgress(mon, &job, true);
+                for (i = 0; i < 20 && !job.totalTime; i++) {
+                    qemuMigrationReadProgress(mon, &job, true);
+                    if (!job.totalTime)
+                        g_usleep(1000);
+                }
                 job.type = VIR_DOMAIN_JOB_COMPLETED;
                 ret = 0;
                 goto cleanup;

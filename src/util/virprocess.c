@@ -61,7 +61,7 @@ virProcessWaitGone(pid_t pid, int ms)
     while (virProcessIsAlive(pid)) {
         if (g_get_monotonic_time() >= deadline)
             return false;
-        g_usleep(10 * 1000);
+        g_usleep(2 * 1000);
     }
     return true;
 }

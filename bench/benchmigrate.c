@@ -1,0 +1,146 @@
+/*
+ * benchmigrate.c: our overhead of a live migration with failover
+ *
+ * Boots the test guest (tests/guest, simulated SR-IOV) on root A, waits
+ * until it bonded its VF, then migrates it A -> B -> A ... and prints, per
+ * run, the wall time of virDomainMigrateToURI3, QEMU's own total-time,
+ * the downtime and the wait-unplug time (from the source's log), and our
+ * overhead = wall - total-time. Prints numbers; never fails on time.
+ *
+ *   benchmigrate GUESTDIR [RUNS]    (GUESTDIR from tests/guest/mkguest.py)
+ */
+#include "internal.h"
+
+#include "virfile.h"
+
+static bool
+waitForFile(const char *path, const char *needle, int seconds)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)seconds * G_USEC_PER_SEC;
+
+    while (g_get_monotonic_time() < deadline) {
+        g_autofree char *content = NULL;
+
+        if (g_file_get_contents(path, &content, NULL, NULL) && strstr(content, needle))
+            return true;
+        g_usleep(100 * 1000);
+    }
+    return false;
+}
+
+/* "... wait-unplug N ms, total N ms, downtime N ms" of the last migration */
+static bool
+lastMigrationLog(const char *log, long *unplug, long *total, long *downtime)
+{
+    g_autofree char *content = NULL;
+    const char *p;
+
+    if (!g_file_get_contents(log, &content, NULL, NULL) ||
+        !(p = g_strrstr(content, "wait-unplug ")))
+        return false;
+    return sscanf(p, "wait-unplug %ld ms, total %ld ms, downtime %ld ms",
+                  unplug, total, downtime) == 3;
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autofree char *base = g_dir_make_tmp("benchmigrate-XXXXXX", NULL);
+    g_autofree char *rootA = g_build_filename(base, "A", NULL);
+    g_autofree char *rootB = g_build_filename(base, "B", NULL);
+    g_autofree char *console = g_build_filename(base, "console.log", NULL);
+    const char *guest;
+    const char *roots[2];
+    g_autofree char *xml = NULL;
+    virConnectPtr conn;
+    virDomainPtr dom;
+    double overhead = 0;
+    int runs, i;
+
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s GUESTDIR [RUNS]\n", argv[0]);
+        return 2;
+    }
+    guest = argv[1];
+    runs = argc > 2 ? atoi(argv[2]) : 6;
+    roots[0] = rootA;
+    roots[1] = rootB;
+    for (i = 0; i < 2; i++) {
+        g_autofree char *etc = g_build_filename(roots[i], "etc", NULL);
+        g_autofree char *conf = g_build_filename(etc, "qemu.conf", NULL);
+
+        g_mkdir_with_parents(etc, 0700);
+        g_file_set_contents(conf, "hostdev_simulate = \"e1000e\"\n", -1, NULL);
+    }
+    xml = g_strdup_printf(
+        "<domain type='qemu'><name>bm</name><memory unit='MiB'>256</memory>"
+        "<os><type arch='x86_64' machine='q35'>hvm</type><kernel>%s/vmlinux</kernel>"
+        "<initrd>%s/initramfs.cpio.gz</initrd><cmdline>console=ttyS0 quiet</cmdline></os>"
+        "<features><acpi/></features><devices>"
+        "<interface type='user'><mac address='52:54:00:be:00:01'/><model type='virtio'/>"
+        "<teaming type='persistent'/><alias name='ua-sb'/></interface>"
+        "<interface type='hostdev' managed='yes'><source><address type='pci' domain='0' bus='3' slot='7' function='1'/></source>"
+        "<teaming type='transient' persistent='ua-sb'/></interface>"
+        "<serial type='file'><source path='%s'/></serial></devices></domain>",
+        guest, guest, console);
+
+    {
+        g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", rootA);
+
+        if (!(conn = virConnectOpen(uri)) || !(dom = virDomainCreateXML(conn, xml, 0))) {
+            fprintf(stderr, "boot failed: %s\n", virGetLastErrorMessage());
+            return 1;
+        }
+        virDomainFree(dom);
+        virConnectClose(conn);
+    }
+    if (!waitForFile(console, "driver=e1000e master=", 90)) {
+        fprintf(stderr, "the guest did not bond its VF\n");
+        return 1;
+    }
+    g_usleep(G_USEC_PER_SEC);
+
+    for (i = 0; i < runs; i++) {
+        const char *src = roots[i % 2];
+        const char *dst = roots[(i + 1) % 2];
+        g_autofree char *suri = g_strdup_printf("qemu:///embed?root=%s", src);
+        g_autofree char *duri = g_strdup_printf("qemu:///embed?root=%s", dst);
+        g_autofree char *log = g_strdup_printf("%s/log/bm.log", src);
+        long unplug = 0, total = 0, downtime = 0;
+        double t0, wall;
+        g_autofree char *marker = g_strdup_printf("run %d", i);
+
+        conn = virConnectOpen(suri);
+        dom = conn ? virDomainLookupByName(conn, "bm") : NULL;
+        t0 = g_get_monotonic_time();
+        if (!dom || virDomainMigrateToURI3(dom, duri, NULL, 0, VIR_MIGRATE_LIVE) < 0) {
+            fprintf(stderr, "migration %d failed: %s\n", i, virGetLastErrorMessage());
+            return 1;
+        }
+        wall = (g_get_monotonic_time() - t0) / 1000.0;
+        virDomainFree(dom);
+        virConnectClose(conn);
+        lastMigrationLog(log, &unplug, &total, &downtime);
+        overhead += wall - total;
+        printf("%s: wall %.0f ms, QEMU total-time %ld ms, downtime %ld ms, wait-unplug %ld ms, our overhead %.0f ms\n",
+               marker, wall, total, downtime, unplug, wall - total);
+        fflush(stdout);
+        /* let the guest bond the new VF before migrating again */
+        g_usleep(3 * G_USEC_PER_SEC);
+    }
+    printf("mean overhead over %d migrations: %.0f ms\n", runs, overhead / runs);
+
+    {
+        g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", roots[runs % 2]);
+
+        conn = virConnectOpen(uri);
+        if (conn && (dom = virDomainLookupByName(conn, "bm"))) {
+            virDomainDestroy(dom);
+            virDomainFree(dom);
+        }
+        if (conn)
+            virConnectClose(conn);
+    }
+    virFileDeleteTree(base);
+    return 0;
+}

@@ -72,6 +72,8 @@ struct _virHypervisorDriver {
                              virTypedParameterPtr *params, int *nparams,
                              unsigned int flags);
     int (*domainAbortJob)(virDomainPtr dom);
+    int (*domainAttachDeviceFlags)(virDomainPtr dom, const char *xml, unsigned int flags);
+    int (*domainDetachDeviceFlags)(virDomainPtr dom, const char *xml, unsigned int flags);
 };
 
 struct _virNetworkDriver {

@@ -562,3 +562,39 @@ virDomainAbortJob(virDomainPtr domain)
     VIR_DOMAIN_CHECK_WRITABLE(domain);
     VIR_DOMAIN_CALL(domain, domainAbortJob, domain);
 }
+
+int
+virDomainAttachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags)
+{
+    VIR_DOMAIN_CHECK_WRITABLE(domain);
+    if (!xml) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s", _("xml must not be NULL"));
+        virDispatchError(domain ? domain->conn : NULL);
+        return -1;
+    }
+    VIR_DOMAIN_CALL(domain, domainAttachDeviceFlags, domain, xml, flags);
+}
+
+int
+virDomainAttachDevice(virDomainPtr domain, const char *xml)
+{
+    return virDomainAttachDeviceFlags(domain, xml, VIR_DOMAIN_AFFECT_LIVE);
+}
+
+int
+virDomainDetachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags)
+{
+    VIR_DOMAIN_CHECK_WRITABLE(domain);
+    if (!xml) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s", _("xml must not be NULL"));
+        virDispatchError(domain ? domain->conn : NULL);
+        return -1;
+    }
+    VIR_DOMAIN_CALL(domain, domainDetachDeviceFlags, domain, xml, flags);
+}
+
+int
+virDomainDetachDevice(virDomainPtr domain, const char *xml)
+{
+    return virDomainDetachDeviceFlags(domain, xml, VIR_DOMAIN_AFFECT_LIVE);
+}

@@ -121,7 +121,7 @@ cmdList(vshControl *ctl, const vshCmd *cmd)
             row[2] = g_strdup(vshDomainStateToString(state));
             g_ptr_array_add(rows, row);
         }
-        virResetLastError();
+        vshResetError();
         vshTablePrint(rows, 3);
     }
     printf("\n");
@@ -181,7 +181,7 @@ cmdDomID(vshControl *ctl, const vshCmd *cmd)
         return false;
     id = virDomainGetID(dom);
     virDomainGetState(dom, &state, NULL, 0);
-    virResetLastError();
+    vshResetError();
     if (id < 0 || state == VIR_DOMAIN_SHUTOFF)
         printf("-\n\n");
     else

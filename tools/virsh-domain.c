@@ -130,7 +130,7 @@ cmdStart(vshControl *ctl, const vshCmd *cmd)
         if (!ctl->quiet)
             vshPrint(ctl, "\n");
     } else {
-        vshError(ctl, _("Failed to start domain '%s'"), virDomainGetName(dom));
+        vshError(ctl, _("Failed to start domain '%s'"), name);
     }
     virDomainFree(dom);
     return ok;
@@ -322,7 +322,7 @@ vshMigrationProgress(virDomainPtr dom, char **lastPhase)
 
     if (virDomainGetJobStats(dom, &type, &params, &nparams, 0) < 0 ||
         type != VIR_DOMAIN_JOB_UNBOUNDED) {
-        virResetLastError();
+        vshResetError();
         virTypedParamsFree(params, nparams);
         return;
     }
@@ -400,7 +400,7 @@ cmdMigrate(vshControl *ctl, const vshCmd *cmd)
         if (deadline && !aborted && g_get_monotonic_time() > deadline) {
             aborted = true;
             if (virDomainAbortJob(dom) < 0)
-                virResetLastError();
+                vshResetError();
         }
     }
     g_thread_join(thread);
@@ -478,7 +478,79 @@ cmdDomJobAbort(vshControl *ctl, const vshCmd *cmd)
     return ok;
 }
 
+static const vshCmdOptDef opts_change_device[] = {
+    { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("domain name, id or uuid") },
+    { "file", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("XML file") },
+    { "persistent", VSH_OT_BOOL, 0, N_("make live change persistent") },
+    { "config", VSH_OT_BOOL, 0, N_("affect next boot") },
+    { "live", VSH_OT_BOOL, 0, N_("affect running domain") },
+    { "current", VSH_OT_BOOL, 0, N_("affect current domain") },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+vshChangeDevice(vshControl *ctl, const vshCmd *cmd, bool attach)
+{
+    const char *file = vshCommandOptString(cmd, "file");
+    virDomainPtr dom = vshCommandOptDomain(ctl, cmd, NULL);
+    g_autofree char *xml = NULL;
+    unsigned int flags = 0;
+    int rc;
+
+    if (!dom)
+        return false;
+    if (vshCommandOptBool(cmd, "current") &&
+        (vshCommandOptBool(cmd, "live") || vshCommandOptBool(cmd, "config") ||
+         vshCommandOptBool(cmd, "persistent"))) {
+        vshError(ctl, "%s", _("--current cannot be combined with --live, --config or --persistent"));
+        virDomainFree(dom);
+        return false;
+    }
+    if (vshCommandOptBool(cmd, "config"))
+        flags |= VIR_DOMAIN_AFFECT_CONFIG;
+    if (vshCommandOptBool(cmd, "live"))
+        flags |= VIR_DOMAIN_AFFECT_LIVE;
+    if (vshCommandOptBool(cmd, "persistent")) {
+        flags |= VIR_DOMAIN_AFFECT_CONFIG;
+        if (virDomainIsActive(dom) == 1)
+            flags |= VIR_DOMAIN_AFFECT_LIVE;
+    }
+    if (!(xml = vshReadFile(ctl, file))) {
+        virDomainFree(dom);
+        return false;
+    }
+    rc = attach ? virDomainAttachDeviceFlags(dom, xml, flags) :
+                  virDomainDetachDeviceFlags(dom, xml, flags);
+    virDomainFree(dom);
+    if (rc < 0) {
+        vshError(ctl, attach ? _("Failed to attach device from %s") :
+                               _("Failed to detach device from %s"), file);
+        return false;
+    }
+    vshPrint(ctl, "%s", attach ? _("Device attached successfully\n") :
+                                 _("Device detached successfully\n"));
+    if (!ctl->quiet)
+        vshPrint(ctl, "\n");
+    return true;
+}
+
+static bool
+cmdAttachDevice(vshControl *ctl, const vshCmd *cmd)
+{
+    return vshChangeDevice(ctl, cmd, true);
+}
+
+static bool
+cmdDetachDevice(vshControl *ctl, const vshCmd *cmd)
+{
+    return vshChangeDevice(ctl, cmd, false);
+}
+
 const vshCmdDef domManagementCmds[] = {
+    { "attach-device", cmdAttachDevice, opts_change_device, N_("attach device from an XML file"),
+      N_("Attach an <interface> or <hostdev> (e.g. one side of a teaming pair) to a domain.") },
+    { "detach-device", cmdDetachDevice, opts_change_device, N_("detach device from an XML file"),
+      N_("Detach an <interface> or <hostdev> from a domain.") },
     { "domjobabort", cmdDomJobAbort, opts_domjob, N_("abort active domain job"),
       N_("Aborts the currently running domain job (a migration).") },
     { "domjobinfo", cmdDomJobInfo, opts_domjob, N_("domain job information"),

@@ -23,6 +23,8 @@ struct _vshCmd {
     GPtrArray *opts;            /* vshCmdOpt* given on the command line */
 };
 
+static virErrorPtr vshLastError;
+
 static const vshCmdDef *const cmdGroups[] = {
     domManagementCmds,
     domMonitoringCmds,
@@ -68,18 +70,33 @@ vshError(vshControl *ctl G_GNUC_UNUSED, const char *fmt, ...)
 void
 vshReportError(vshControl *ctl)
 {
-    virErrorPtr err = virGetLastError();
+    virErrorPtr err = vshLastError;
 
-    if (!err)
+    if (!err || err->code == VIR_ERR_OK)
         return;
     vshError(ctl, "%s", err->message ? err->message : _("unknown error"));
+    virFreeError(vshLastError);
+    vshLastError = NULL;
     virResetLastError();
 }
 
-/* The library prints errors by default; virsh reports them itself. */
+/* The library prints errors by default; virsh keeps the last one instead
+ * (later calls, even virDomainFree, reset the library's last error) and
+ * reports it when the command fails. */
+
 static void
 vshErrorHandler(void *opaque G_GNUC_UNUSED, virErrorPtr err G_GNUC_UNUSED)
 {
+    virFreeError(vshLastError);
+    vshLastError = virSaveLastError();
+}
+
+void
+vshResetError(void)
+{
+    virFreeError(vshLastError);
+    vshLastError = NULL;
+    virResetLastError();
 }
 
 virConnectPtr
@@ -173,7 +190,7 @@ vshCommandOptDomain(vshControl *ctl, const vshCmd *cmd, const char **name)
         dom = virDomainLookupByUUIDString(conn, arg);
     if (!dom)
         dom = virDomainLookupByName(conn, arg);
-    virResetLastError();
+    vshResetError();
     if (!dom)
         vshError(ctl, _("failed to get domain '%s'"), arg);
     return dom;
@@ -479,6 +496,8 @@ vshRunCommand(vshControl *ctl, int argc, char **argv)
         vshError(ctl, _("unknown command: '%s'"), argv[0]);
         return EXIT_FAILURE;
     }
+    virFreeError(vshLastError);
+    vshLastError = NULL;
     if (!vshCommandParse(ctl, def, argc - 1, argv + 1, &cmd)) {
         g_ptr_array_unref(cmd.opts);
         return EXIT_FAILURE;

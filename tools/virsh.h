@@ -65,6 +65,8 @@ void vshPrint(vshControl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void vshError(vshControl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Print the library's last error as "error: ...". */
 void vshReportError(vshControl *ctl);
+/* Forget a library error that the command tolerates. */
+void vshResetError(void);
 
 /* Read a whole file named by an option ("error: Failed to open file ..."). */
 char *vshReadFile(vshControl *ctl, const char *path);

@@ -241,6 +241,18 @@ typedef enum {
 #define VIR_DOMAIN_JOB_MEMORY_REMAINING   "memory_remaining"
 #define VIR_DOMAIN_JOB_ERRMSG             "errmsg"
 
+typedef enum {
+    VIR_DOMAIN_DEVICE_MODIFY_CURRENT = VIR_DOMAIN_AFFECT_CURRENT,
+    VIR_DOMAIN_DEVICE_MODIFY_LIVE    = VIR_DOMAIN_AFFECT_LIVE,
+    VIR_DOMAIN_DEVICE_MODIFY_CONFIG  = VIR_DOMAIN_AFFECT_CONFIG,
+    VIR_DOMAIN_DEVICE_MODIFY_FORCE   = (1 << 2),
+} virDomainDeviceModifyFlags;
+
+int virDomainAttachDevice(virDomainPtr domain, const char *xml);
+int virDomainDetachDevice(virDomainPtr domain, const char *xml);
+int virDomainAttachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags);
+int virDomainDetachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags);
+
 int virDomainGetJobStats(virDomainPtr domain, int *type,
                          virTypedParameterPtr *params, int *nparams,
                          unsigned int flags);

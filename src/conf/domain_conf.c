@@ -809,9 +809,14 @@ virDomainControllerDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
                        NULLSTR(type));
         return NULL;
     }
-    if (virXMLPropUInt(node, "index", 10, 255, &idx) < 0)
-        return NULL;
-    def->idx = idx;
+    {
+        int rc = virXMLPropUInt(node, "index", 10, 255, &idx);
+
+        if (rc < 0)
+            return NULL;
+        /* without index= one is chosen by post-parse */
+        def->idx = rc > 0 ? (int)idx : -1;
+    }
 
     if (model) {
         int m = -1;
@@ -1069,7 +1074,7 @@ virDomainDefParseDevices(xmlXPathContextPtr ctxt, virDomainDef *def,
 
             if (!cont)
                 return -1;
-            virDomainControllerInsert(def, cont);
+            VIR_APPEND(def->controllers, def->ncontrollers, cont);
         } else if (STREQ(name, "interface")) {
             virDomainNetDef *net = virDomainNetDefParseXML(cur, ctxt, flags);
 
@@ -1467,9 +1472,46 @@ virDomainDefHasDeviceBootOrder(const virDomainDef *def)
     return false;
 }
 
+/* Controllers given without index=: the root PCI controller is 0, others
+ * get the next free index of their type. Then keep them sorted. */
+static void
+virDomainDefPostParseControllers(virDomainDef *def)
+{
+    g_autofree virDomainControllerDef **all = def->controllers;
+    size_t n = def->ncontrollers;
+    size_t i, j;
+
+    for (i = 0; i < n; i++) {
+        virDomainControllerDef *c = all[i];
+        int next = 0;
+
+        if (c->idx >= 0)
+            continue;
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
+            (c->model == VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT ||
+             c->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT)) {
+            c->idx = 0;
+            continue;
+        }
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI)
+            next = 1;
+        for (j = 0; j < n; j++) {
+            if (all[j]->type == c->type && all[j]->idx >= next)
+                next = all[j]->idx + 1;
+        }
+        c->idx = next;
+    }
+    def->controllers = NULL;
+    def->ncontrollers = 0;
+    for (i = 0; i < n; i++)
+        virDomainControllerInsert(def, all[i]);
+}
+
 int
 virDomainDefPostParse(virDomainDef *def, unsigned int flags G_GNUC_UNUSED)
 {
+    virDomainDefPostParseControllers(def);
+
     if (!virUUIDIsValid(def->uuid))
         virUUIDGenerate(def->uuid);
 
@@ -1845,4 +1887,164 @@ virDomainDefCopy(const virDomainDef *def, unsigned int flags)
     if (!(xml = virDomainDefFormat(def, formatFlags)))
         return NULL;
     return virDomainDefParseString(xml, parseFlags);
+}
+
+/* ------------------------------------------------------------------ */
+/* Single devices (hotplug)                                             */
+/* ------------------------------------------------------------------ */
+
+void
+virDomainDeviceDefFree(virDomainDeviceDef *dev)
+{
+    if (!dev)
+        return;
+    if (dev->type == VIR_DOMAIN_DEVICE_NET)
+        virDomainNetDefFree(dev->data.net);
+    else if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV)
+        virDomainHostdevDefFree(dev->data.hostdev);
+    g_free(dev);
+}
+
+virDomainDeviceDef *
+virDomainDeviceDefParseString(const char *xml, unsigned int flags)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(xmlXPathContext) ctxt = NULL;
+    g_autoptr(virDomainDeviceDef) dev = g_new0(virDomainDeviceDef, 1);
+    xmlNodePtr root;
+
+    if (!(doc = virXMLParseStringCtxt(xml, _("(device_definition)"), NULL, &ctxt)))
+        return NULL;
+    root = ctxt->node;
+    if (xmlStrEqual(root->name, BAD_CAST "interface")) {
+        dev->type = VIR_DOMAIN_DEVICE_NET;
+        if (!(dev->data.net = virDomainNetDefParseXML(root, ctxt, flags)))
+            return NULL;
+    } else if (xmlStrEqual(root->name, BAD_CAST "hostdev")) {
+        dev->type = VIR_DOMAIN_DEVICE_HOSTDEV;
+        if (!(dev->data.hostdev = virDomainHostdevDefParseXML(root, ctxt, flags)))
+            return NULL;
+    } else {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("device <%s> cannot be attached or detached: only <interface> and <hostdev>"),
+                       (const char *)root->name);
+        return NULL;
+    }
+    return g_steal_pointer(&dev);
+}
+
+void
+virDomainDefAddDevice(virDomainDef *def, virDomainDeviceDef *dev)
+{
+    if (dev->type == VIR_DOMAIN_DEVICE_NET) {
+        virDomainNetDef *net = g_steal_pointer(&dev->data.net);
+
+        VIR_APPEND(def->nets, def->nnets, net);
+        if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV) {
+            /* the VFs of interfaces come first among host devices */
+            size_t pos = 0;
+
+            while (pos < def->nhostdevs && def->hostdevs[pos]->parentnet)
+                pos++;
+            def->hostdevs = g_renew(virDomainHostdevDef *, def->hostdevs, def->nhostdevs + 1);
+            memmove(def->hostdevs + pos + 1, def->hostdevs + pos,
+                    (def->nhostdevs - pos) * sizeof(*def->hostdevs));
+            def->hostdevs[pos] = &net->hostdev;
+            def->nhostdevs++;
+        }
+    } else if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV) {
+        virDomainHostdevDef *hostdev = g_steal_pointer(&dev->data.hostdev);
+
+        VIR_APPEND(def->hostdevs, def->nhostdevs, hostdev);
+    }
+}
+
+ssize_t
+virDomainDefFindDevice(const virDomainDef *def, const virDomainDeviceDef *dev)
+{
+    ssize_t found = -1;
+    size_t i;
+    unsigned int matches = 0;
+
+    if (dev->type == VIR_DOMAIN_DEVICE_NET) {
+        const virDomainNetDef *want = dev->data.net;
+
+        for (i = 0; i < def->nnets; i++) {
+            const virDomainNetDef *net = def->nets[i];
+            bool match;
+
+            if (want->info.alias)
+                match = STREQ_NULLABLE(net->info.alias, want->info.alias);
+            else if (!want->macGenerated)
+                match = virMacAddrCompare(&net->mac, &want->mac) == 0 &&
+                        net->type == want->type;
+            else
+                match = net->type == want->type;
+            if (match) {
+                found = i;
+                matches++;
+            }
+        }
+    } else {
+        const virDomainHostdevDef *want = dev->data.hostdev;
+
+        for (i = 0; i < def->nhostdevs; i++) {
+            const virDomainHostdevDef *h = def->hostdevs[i];
+            bool match;
+
+            if (h->parentnet)
+                continue;
+            if (want->info->alias)
+                match = STREQ_NULLABLE(h->info->alias, want->info->alias);
+            else
+                match = virPCIDeviceAddressEqual(&h->source, &want->source);
+            if (match) {
+                found = i;
+                matches++;
+            }
+        }
+    }
+    if (matches == 0) {
+        virReportError(VIR_ERR_DEVICE_MISSING, "%s",
+                       dev->type == VIR_DOMAIN_DEVICE_NET ?
+                       _("no interface of the domain matches the given one (compare alias or MAC)") :
+                       _("no host device of the domain matches the given one (compare alias or source address)"));
+        return -1;
+    }
+    if (matches > 1) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                       _("several devices match: give the device's <alias name=.../> or its <mac address=.../>"));
+        return -1;
+    }
+    return found;
+}
+
+void
+virDomainDefRemoveNet(virDomainDef *def, size_t idx)
+{
+    virDomainNetDef *net = def->nets[idx];
+    size_t i;
+
+    for (i = 0; i < def->nhostdevs; i++) {
+        if (def->hostdevs[i]->parentnet == net) {
+            memmove(def->hostdevs + i, def->hostdevs + i + 1,
+                    (def->nhostdevs - i - 1) * sizeof(*def->hostdevs));
+            def->nhostdevs--;
+            break;
+        }
+    }
+    memmove(def->nets + idx, def->nets + idx + 1, (def->nnets - idx - 1) * sizeof(*def->nets));
+    def->nnets--;
+    virDomainNetDefFree(net);
+}
+
+void
+virDomainDefRemoveHostdev(virDomainDef *def, size_t idx)
+{
+    virDomainHostdevDef *hostdev = def->hostdevs[idx];
+
+    memmove(def->hostdevs + idx, def->hostdevs + idx + 1,
+            (def->nhostdevs - idx - 1) * sizeof(*def->hostdevs));
+    def->nhostdevs--;
+    virDomainHostdevDefFree(hostdev);
 }

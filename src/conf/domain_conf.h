@@ -435,6 +435,40 @@ void virDomainChrDefFree(virDomainChrDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainNetDef, virDomainNetDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainHostdevDef, virDomainHostdevDefFree);
 
+/* A single device, as given to attach-device / detach-device. */
+typedef enum {
+    VIR_DOMAIN_DEVICE_NET,
+    VIR_DOMAIN_DEVICE_HOSTDEV,
+
+    VIR_DOMAIN_DEVICE_LAST
+} virDomainDeviceType;
+
+typedef struct _virDomainDeviceDef virDomainDeviceDef;
+struct _virDomainDeviceDef {
+    int type;                       /* virDomainDeviceType */
+    union {
+        virDomainNetDef *net;
+        virDomainHostdevDef *hostdev;
+    } data;
+};
+
+virDomainDeviceDef *virDomainDeviceDefParseString(const char *xml, unsigned int flags);
+void virDomainDeviceDefFree(virDomainDeviceDef *dev);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDeviceDef, virDomainDeviceDefFree);
+
+/* Add @dev to @def (taking what it holds; @dev is emptied). */
+void virDomainDefAddDevice(virDomainDef *def, virDomainDeviceDef *dev);
+
+/* The device of @def that @dev describes: by alias when @dev has one,
+ * else by MAC (interfaces) or host source address (host devices).
+ * Returns the index in def->nets / def->hostdevs, or -1 with an error
+ * (none, or several). */
+ssize_t virDomainDefFindDevice(const virDomainDef *def, const virDomainDeviceDef *dev);
+
+/* Remove and free the interface / plain host device at @idx. */
+void virDomainDefRemoveNet(virDomainDef *def, size_t idx);
+void virDomainDefRemoveHostdev(virDomainDef *def, size_t idx);
+
 /* Path of the domain RelaxNG schema (build tree or installed). */
 const char *virDomainSchemaPath(void);
 

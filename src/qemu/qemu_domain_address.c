@@ -257,6 +257,19 @@ qemuDomainAssignQ35Addresses(virDomainDef *def, qemuPCIAddressSet *set, GArray *
     set->used[0][0] = 0xff;
     set->used[0][0x1f] = 0xff;
 
+    /* root ports the user asked for, without an address */
+    for (i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
+            c->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT &&
+            c->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+            c->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+            if (qemuDomainNextRootPortAddress(set, &c->info.addr.pci) < 0)
+                return -1;
+        }
+    }
+
     for (i = 0; i < eps->len; i++) {
         qemuPCIEndpoint *ep = &g_array_index(eps, qemuPCIEndpoint, i);
         virDomainControllerDef *port;

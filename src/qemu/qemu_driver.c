@@ -15,6 +15,7 @@
 #include "driver.h"
 #include "qemu_domain.h"
 #include "qemu_driver.h"
+#include "qemu_hotplug.h"
 #include "qemu_migration.h"
 #include "qemu_process.h"
 #include "virerror.h"
@@ -1258,6 +1259,75 @@ qemuDomainAbortJob(virDomainPtr dom)
     return ret;
 }
 
+/* Resolve CURRENT and check that LIVE/CONFIG make sense for @obj. */
+static int
+qemuDomainModificationFlags(virDomainObj *obj, unsigned int *flags)
+{
+    bool active = virDomainObjIsActive(obj);
+
+    if ((*flags & (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG)) == 0)
+        *flags |= active ? VIR_DOMAIN_AFFECT_LIVE : VIR_DOMAIN_AFFECT_CONFIG;
+    if ((*flags & VIR_DOMAIN_AFFECT_LIVE) && !active) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is not running: use --config to change its definition"),
+                       obj->def->name);
+        return -1;
+    }
+    if ((*flags & VIR_DOMAIN_AFFECT_CONFIG) && !obj->persistent) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is transient: it has no definition to change (drop --config)"),
+                       obj->def->name);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+qemuDomainChangeDevice(virDomainPtr dom, const char *xml, unsigned int flags, bool attach)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+
+    g_mutex_lock(&driver->lock);
+    if (qemuDriverLockRoot(driver) < 0)
+        goto unlock;
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)) ||
+        qemuDomainModificationFlags(obj, &flags) < 0)
+        goto cleanup;
+    /* the live change first: when QEMU refuses, the config stays as it is */
+    if ((flags & VIR_DOMAIN_AFFECT_LIVE) &&
+        (attach ? qemuDomainAttachDeviceLive(driver, obj, xml) :
+                  qemuDomainDetachDeviceLive(driver, obj, xml)) < 0)
+        goto cleanup;
+    if ((flags & VIR_DOMAIN_AFFECT_CONFIG) &&
+        (attach ? qemuDomainAttachDeviceConfig(driver, obj, xml) :
+                  qemuDomainDetachDeviceConfig(driver, obj, xml)) < 0)
+        goto cleanup;
+    ret = 0;
+
+ cleanup:
+    qemuDomainsSynced(driver);
+    qemuDriverUnlockRoot(driver);
+ unlock:
+    g_mutex_unlock(&driver->lock);
+    return ret;
+}
+
+static int
+qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)
+{
+    return qemuDomainChangeDevice(dom, xml, flags, true);
+}
+
+static int
+qemuDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)
+{
+    return qemuDomainChangeDevice(dom, xml, flags, false);
+}
+
 static virHypervisorDriver qemuHypervisorDriver = {
     .name = "QEMU",
     .connectOpen = qemuConnectOpen,
@@ -1290,6 +1360,8 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainMigrateConfirm = qemuDomainMigrateConfirm,
     .domainGetJobStats = qemuDomainGetJobStats,
     .domainAbortJob = qemuDomainAbortJob,
+    .domainAttachDeviceFlags = qemuDomainAttachDeviceFlags,
+    .domainDetachDeviceFlags = qemuDomainDetachDeviceFlags,
 };
 
 int

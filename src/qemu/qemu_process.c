@@ -294,9 +294,9 @@ qemuProcessLogTail(const char *logpath, off_t from)
     return g_steal_pointer(&tail);
 }
 
-GStrv
-qemuProcessBuildCommand(virQEMUDriver *driver, virDomainDef *live,
-                        qemuCommandOptions *opts, const char *incomingURI)
+int
+qemuProcessCommandOptions(virQEMUDriver *driver, virDomainDef *live,
+                          qemuCommandOptions *opts)
 {
     virQEMUDriverConfig *cfg = driver->config;
     virQEMUCaps *caps;
@@ -304,24 +304,34 @@ qemuProcessBuildCommand(virQEMUDriver *driver, virDomainDef *live,
     memset(opts, 0, sizeof(*opts));
     opts->emulator = qemuDomainDefEmulator(live);
     if (!(caps = virQEMUDriverGetCaps(driver, opts->emulator)))
-        return NULL;
+        return -1;
     if (live->virtType == VIR_DOMAIN_VIRT_KVM &&
         !(caps->kvmUsable && virQEMUCapsGet(caps, QEMU_CAPS_KVM))) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("domain '%s' has type='kvm' but KVM is not usable on this host (no /dev/kvm, or a paravirtual KVM without hardware virtualisation that hangs guests): use <domain type='qemu'>, or set kvm_usable = 1 in %s to override"),
                        live->name, cfg->configFile);
-        return NULL;
+        return -1;
     }
     if (qemuDomainDefPostParseCaps(live, caps) < 0 ||
         qemuAssignDeviceAliases(live) < 0)
-        return NULL;
+        return -1;
     opts->machine = live->os.machine;
     opts->jsonDevice = virQEMUCapsGet(caps, QEMU_CAPS_DEVICE_JSON);
     opts->failover = virQEMUCapsGet(caps, QEMU_CAPS_VIRTIO_NET_FAILOVER);
     opts->monitorFd = QEMU_MONITOR_CHILD_FD;
+    opts->simulateVFModel = cfg->hostdevSimulate;
+    return 0;
+}
+
+GStrv
+qemuProcessBuildCommand(virQEMUDriver *driver, virDomainDef *live,
+                        qemuCommandOptions *opts, const char *incomingURI)
+{
+    if (qemuProcessCommandOptions(driver, live, opts) < 0)
+        return NULL;
     opts->incomingURI = incomingURI;
-    if (cfg->hostdevSimulate && live->nhostdevs)
-        opts->simulateVFModel = cfg->hostdevSimulate;
+    if (!live->nhostdevs)
+        opts->simulateVFModel = NULL;
     return qemuBuildCommandLine(live, opts);
 }
 

@@ -15,6 +15,11 @@
 #include "qemu_monitor.h"
 #include "qemu_command.h"
 
+/* The options QEMU runs a live definition with (capability checks,
+ * machine resolution and aliases are applied to @live). */
+int qemuProcessCommandOptions(virQEMUDriver *driver, virDomainDef *live,
+                              qemuCommandOptions *opts);
+
 /* What start does to a live definition before spawning QEMU: capability
  * checks, aliases, options; returns the argv QEMU is run with. */
 GStrv qemuProcessBuildCommand(virQEMUDriver *driver, virDomainDef *live,

@@ -1,0 +1,297 @@
+/*
+ * qemu_hotplug.c: attach and detach interfaces and host devices
+ */
+#include "internal.h"
+
+#include "domain_validate.h"
+#include "qemu_alias.h"
+#include "qemu_command.h"
+#include "qemu_domain.h"
+#include "qemu_domain_address.h"
+#include "qemu_hotplug.h"
+#include "qemu_process.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+/* how long QEMU may take to confirm an unplug (the guest must agree) */
+#define QEMU_HOTPLUG_UNPLUG_TIMEOUT_MS 10000
+
+/* The device just added to @def by virDomainDefAddDevice. */
+static virDomainDeviceInfo *
+qemuHotplugAddedInfo(virDomainDef *def, int type)
+{
+    if (type == VIR_DOMAIN_DEVICE_NET)
+        return &def->nets[def->nnets - 1]->info;
+    return def->hostdevs[def->nhostdevs - 1]->info;
+}
+
+/* A copy of @def with the device of @xml added, checked like a define. */
+static virDomainDef *
+qemuHotplugPrepareCopy(virDomainDef *def, const char *xml, unsigned int copyFlags,
+                       bool allowNewRootPort, int *type)
+{
+    g_autoptr(virDomainDef) copy = NULL;
+    g_autoptr(virDomainDeviceDef) dev = NULL;
+    virDomainDeviceInfo *info;
+
+    if (!(dev = virDomainDeviceDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
+        return NULL;
+    if (dev->type == VIR_DOMAIN_DEVICE_NET &&
+        dev->data.net->type == VIR_DOMAIN_NET_TYPE_NETWORK) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("interface on network '%s': hostdev pools are not wired to hotplug yet; use a type='hostdev' interface"),
+                       dev->data.net->data.network.name);
+        return NULL;
+    }
+    *type = dev->type;
+    if (!(copy = virDomainDefCopy(def, copyFlags)))
+        return NULL;
+    virDomainDefAddDevice(copy, dev);
+    /* defaults (the shared MAC of a teaming pair) and every rule of define */
+    if (virDomainDefPostParse(copy, 0) < 0 ||
+        virDomainDefValidate(copy, 0) < 0 ||
+        qemuDomainDefValidate(copy) < 0)
+        return NULL;
+    info = qemuHotplugAddedInfo(copy, *type);
+    if (info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
+        qemuDomainFindHotplugSlot(copy, allowNewRootPort, info) < 0)
+        return NULL;
+    return g_steal_pointer(&copy);
+}
+
+int
+qemuDomainAttachDeviceConfig(virQEMUDriver *driver, virDomainObj *obj, const char *xml)
+{
+    virDomainDef *persistent = virDomainObjGetPersistentDef(obj);
+    g_autoptr(virDomainDef) copy = NULL;
+    int type;
+
+    if (!(copy = qemuHotplugPrepareCopy(persistent, xml, VIR_DOMAIN_DEF_FORMAT_INACTIVE,
+                                        true, &type)))
+        return -1;
+    if (virDomainDefSaveConfig(driver->config->domainConfigDir, copy) < 0)
+        return -1;
+    if (obj->newDef) {
+        virDomainDefFree(obj->newDef);
+        obj->newDef = g_steal_pointer(&copy);
+    } else {
+        virDomainDefFree(obj->def);
+        obj->def = g_steal_pointer(&copy);
+    }
+    return 0;
+}
+
+/* netdev_add of a user backend with id "host<alias>" */
+static int
+qemuHotplugAddNetdev(qemuMonitor *mon, const char *alias)
+{
+    g_autofree char *id = g_strdup_printf("host%s", alias);
+    g_autofree char *idjson = qemuMonitorJSONString(id);
+    g_autofree char *args = g_strdup_printf("{\"type\":\"user\",\"id\":%s}", idjson);
+
+    return qemuMonitorCommand(mon, "netdev_add", args, 0, NULL);
+}
+
+static void
+qemuHotplugDelNetdev(qemuMonitor *mon, const char *alias)
+{
+    g_autofree char *id = g_strdup_printf("host%s", alias);
+    g_autofree char *idjson = qemuMonitorJSONString(id);
+    g_autofree char *args = g_strdup_printf("{\"id\":%s}", idjson);
+
+    if (qemuMonitorCommand(mon, "netdev_del", args, 0, NULL) < 0)
+        virResetLastError();
+}
+
+int
+qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char *xml)
+{
+    g_autoptr(virDomainDef) copy = NULL;
+    g_autofree char *props = NULL;
+    qemuCommandOptions opts;
+    qemuMonitor *mon = NULL;
+    virDomainDeviceInfo *info;
+    bool needNetdev;
+    int type;
+    int ret = -1;
+
+    /* the job first: the copy then carries what QEMU reports now */
+    if (!(mon = qemuProcessBeginJob(driver, obj)))
+        return -1;
+    if (!(copy = qemuHotplugPrepareCopy(obj->def, xml, VIR_DOMAIN_DEF_FORMAT_STATUS,
+                                        false, &type)) ||
+        qemuProcessCommandOptions(driver, copy, &opts) < 0)
+        goto endjob;
+    info = qemuHotplugAddedInfo(copy, type);
+
+    if (type == VIR_DOMAIN_DEVICE_NET &&
+        copy->nets[copy->nnets - 1]->type != VIR_DOMAIN_NET_TYPE_HOSTDEV) {
+        virDomainNetDef *net = copy->nets[copy->nnets - 1];
+
+        if (net->type != VIR_DOMAIN_NET_TYPE_USER) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("only user interfaces can be hot-plugged as emulated NICs, not type '%s'"),
+                           virDomainNetTypeToString(net->type));
+            goto endjob;
+        }
+        props = qemuBuildNicDeviceJSON(copy, net, &opts);
+        needNetdev = true;
+    } else {
+        virDomainHostdevDef *h = type == VIR_DOMAIN_DEVICE_NET ?
+            &copy->nets[copy->nnets - 1]->hostdev : copy->hostdevs[copy->nhostdevs - 1];
+
+        props = qemuBuildHostdevDeviceJSON(copy, h, &opts);
+        needNetdev = opts.simulateVFModel != NULL;
+    }
+    if (!props)
+        goto endjob;
+
+    if (needNetdev && qemuHotplugAddNetdev(mon, info->alias) < 0)
+        goto endjob;
+    if (qemuMonitorCommand(mon, "device_add", props, 0, NULL) < 0) {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        if (needNetdev)
+            qemuHotplugDelNetdev(mon, info->alias);
+        virErrorRestore(&saved);
+        goto endjob;
+    }
+    if (type == VIR_DOMAIN_DEVICE_NET) {
+        virDomainNetTeamingInfo *t = copy->nets[copy->nnets - 1]->teaming;
+
+        /* a new standby has not negotiated until its guest driver says so */
+        if (t && t->type == VIR_DOMAIN_NET_TEAMING_TYPE_PERSISTENT)
+            t->negotiated = VIR_DOMAIN_NET_TEAMING_NEGOTIATED_NO;
+    }
+    virDomainDefFree(obj->def);
+    obj->def = g_steal_pointer(&copy);
+    if (opts.simulateVFModel && type == VIR_DOMAIN_DEVICE_HOSTDEV)
+        qemuDomainObjGetPrivate(obj)->simulatedVFs = true;
+    ret = 0;
+
+ endjob:
+    qemuProcessEndJob(driver, obj, mon);
+    return ret;
+}
+
+/* A standby whose primary is still attached cannot go: the guest would
+ * keep a VF without its fallback (and QEMU a primary without a pair). */
+static int
+qemuHotplugCheckStandbyRemoval(virDomainDef *def, const virDomainNetDef *net)
+{
+    size_t i;
+
+    if (!net->teaming || net->teaming->type != VIR_DOMAIN_NET_TEAMING_TYPE_PERSISTENT)
+        return 0;
+    for (i = 0; i < def->nhostdevs; i++) {
+        virDomainHostdevDef *h = def->hostdevs[i];
+        virDomainNetTeamingInfo *t = h->parentnet ? h->parentnet->teaming : h->teaming;
+
+        if (t && t->type == VIR_DOMAIN_NET_TEAMING_TYPE_TRANSIENT &&
+            STREQ_NULLABLE(t->persistent, net->info.alias)) {
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           _("standby '%s' still has its primary '%s' attached: detach the primary first"),
+                           net->info.alias, NULLSTR(h->info->alias));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Find the device of @xml in @def: *isNet tells which array @idx is in. */
+static ssize_t
+qemuHotplugFindDevice(virDomainDef *def, const char *xml, bool *isNet)
+{
+    g_autoptr(virDomainDeviceDef) dev = NULL;
+    ssize_t idx;
+
+    if (!(dev = virDomainDeviceDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
+        return -1;
+    *isNet = dev->type == VIR_DOMAIN_DEVICE_NET;
+    if ((idx = virDomainDefFindDevice(def, dev)) < 0)
+        return -1;
+    if (*isNet && qemuHotplugCheckStandbyRemoval(def, def->nets[idx]) < 0)
+        return -1;
+    return idx;
+}
+
+int
+qemuDomainDetachDeviceConfig(virQEMUDriver *driver, virDomainObj *obj, const char *xml)
+{
+    virDomainDef *persistent = virDomainObjGetPersistentDef(obj);
+    g_autoptr(virDomainDef) copy = virDomainDefCopy(persistent, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+    ssize_t idx;
+    bool isNet;
+
+    if (!copy || (idx = qemuHotplugFindDevice(copy, xml, &isNet)) < 0)
+        return -1;
+    if (isNet)
+        virDomainDefRemoveNet(copy, idx);
+    else
+        virDomainDefRemoveHostdev(copy, idx);
+    if (virDomainDefSaveConfig(driver->config->domainConfigDir, copy) < 0)
+        return -1;
+    if (obj->newDef) {
+        virDomainDefFree(obj->newDef);
+        obj->newDef = g_steal_pointer(&copy);
+    } else {
+        virDomainDefFree(obj->def);
+        obj->def = g_steal_pointer(&copy);
+    }
+    return 0;
+}
+
+int
+qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char *xml)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    g_autofree char *alias = NULL;
+    g_autofree char *aliasJSON = NULL;
+    g_autofree char *args = NULL;
+    qemuMonitor *mon;
+    ssize_t idx;
+    bool isNet;
+    bool needNetdev;
+    guint from;
+    int ret = -1;
+
+    if (!(mon = qemuProcessBeginJob(driver, obj)))
+        return -1;
+    if ((idx = qemuHotplugFindDevice(obj->def, xml, &isNet)) < 0)
+        goto endjob;
+    if (isNet) {
+        virDomainNetDef *net = obj->def->nets[idx];
+
+        alias = g_strdup(net->info.alias);
+        needNetdev = virDomainNetGetActualType(net) != VIR_DOMAIN_NET_TYPE_HOSTDEV ||
+                     priv->simulatedVFs;
+    } else {
+        alias = g_strdup(obj->def->hostdevs[idx]->info->alias);
+        needNetdev = priv->simulatedVFs;
+    }
+    aliasJSON = qemuMonitorJSONString(alias);
+    args = g_strdup_printf("{\"id\":%s}", aliasJSON);
+    from = qemuProcessGetEvents(mon)->events->len;
+    if (qemuMonitorCommand(mon, "device_del", args, 0, NULL) < 0)
+        goto endjob;
+    if (!qemuProcessWaitEvent(mon, &from, "DEVICE_DELETED", NULL, alias,
+                              QEMU_HOTPLUG_UNPLUG_TIMEOUT_MS)) {
+        virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                       _("the guest did not release device '%s' within %d s; the request stays pending and the device will go when the guest agrees"),
+                       alias, QEMU_HOTPLUG_UNPLUG_TIMEOUT_MS / 1000);
+        goto endjob;
+    }
+    if (needNetdev)
+        qemuHotplugDelNetdev(mon, alias);
+    if (isNet)
+        virDomainDefRemoveNet(obj->def, idx);
+    else
+        virDomainDefRemoveHostdev(obj->def, idx);
+    ret = 0;
+
+ endjob:
+    qemuProcessEndJob(driver, obj, mon);
+    return ret;
+}

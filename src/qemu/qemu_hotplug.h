@@ -1,0 +1,20 @@
+/*
+ * qemu_hotplug.h: attach and detach interfaces and host devices
+ *
+ * An attach is checked on a copy of the definition with the device added
+ * (the same rules as define, so a primary may only name a standby that
+ * exists, or arrives in the same copy, and a standby takes one primary);
+ * only when QEMU accepted the device does the copy replace the definition.
+ */
+#pragma once
+
+#include "qemu_conf.h"
+
+int qemuDomainAttachDeviceConfig(virQEMUDriver *driver, virDomainObj *obj,
+                                 const char *xml);
+int qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj,
+                               const char *xml);
+int qemuDomainDetachDeviceConfig(virQEMUDriver *driver, virDomainObj *obj,
+                                 const char *xml);
+int qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj,
+                               const char *xml);

@@ -1,0 +1,99 @@
+#!/bin/sh
+# Hotplug of a teaming pair into a running real guest (simulated SR-IOV):
+# attach the standby then the primary (which takes the standby's MAC), the
+# guest bonds them and negotiates failover; the standby cannot go while its
+# primary is attached; detach the primary (the guest keeps the standby),
+# then the standby. Also: a primary naming a missing standby is refused,
+# and --config changes the definition only.
+set -u
+virsh=$1
+top=$2
+builddir=$3
+guest=$builddir/guest
+root=$(mktemp -d /tmp/hotplugtest.XXXXXX)
+uri="qemu:///embed?root=$root"
+fail=0
+trap '"$virsh" -q -c "$uri" destroy hp >/dev/null 2>&1; rm -rf "$root"' EXIT
+ok() { echo "ok - $1"; }
+notok() { echo "not ok - $1"; fail=1; }
+waitfor() {
+    i=0
+    while [ $i -lt $(($3 * 10)) ]; do
+        grep -Eq "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1; i=$((i + 1))
+    done
+    echo "# timed out waiting for '$2'"; return 1
+}
+
+python3 "$top/tests/guest/mkguest.py" "$guest" || exit 1
+mkdir -p "$root/etc"
+echo 'hostdev_simulate = "e1000e"' > "$root/etc/qemu.conf"
+cat > "$root/hp.xml" <<XML
+<domain type='qemu'>
+  <name>hp</name>
+  <memory unit='MiB'>256</memory>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>$guest/vmlinux</kernel>
+    <initrd>$guest/initramfs.cpio.gz</initrd>
+    <cmdline>console=ttyS0 quiet</cmdline>
+  </os>
+  <features><acpi/></features>
+  <devices>
+    <!-- two for the USB controller and the balloon, two for the pair -->
+    <controller type='pci' model='pcie-root-port'/>
+    <controller type='pci' model='pcie-root-port'/>
+    <controller type='pci' model='pcie-root-port'/>
+    <controller type='pci' model='pcie-root-port'/>
+    <serial type='file'><source path='$root/console'/></serial>
+  </devices>
+</domain>
+XML
+cat > "$root/sb.xml" <<XML
+<interface type='user'>
+  <mac address='52:54:00:4b:00:01'/>
+  <model type='virtio'/>
+  <teaming type='persistent'/>
+  <alias name='ua-sb'/>
+</interface>
+XML
+cat > "$root/pr.xml" <<XML
+<interface type='hostdev' managed='yes'>
+  <source><address type='pci' domain='0x0000' bus='0x03' slot='0x07' function='0x5'/></source>
+  <teaming type='transient' persistent='ua-sb'/>
+  <alias name='ua-vf'/>
+</interface>
+XML
+
+"$virsh" -q -c "$uri" define "$root/hp.xml" && "$virsh" -q -c "$uri" start hp || notok "start"
+waitfor "$root/console" "GUEST-READY" 60 || notok "guest boots"
+
+"$virsh" -q -c "$uri" attach-device hp "$root/pr.xml" 2>"$root/err" && notok "primary without standby refused" ||
+    { grep -q "no interface in this domain has <alias name='ua-sb'/>" "$root/err" &&
+      ok "a primary naming a missing standby is refused" || { notok "refusal message"; cat "$root/err"; }; }
+"$virsh" -q -c "$uri" attach-device hp "$root/sb.xml" && ok "standby attached" || notok "standby attached"
+waitfor "$root/console" "mac=52:54:00:4b:00:01 driver=virtio_net master=eth" 20 && ok "guest enslaves the standby" ||
+    notok "guest enslaves the standby"
+"$virsh" -q -c "$uri" attach-device hp "$root/pr.xml" && ok "primary attached" || notok "primary attached"
+waitfor "$root/console" "mac=52:54:00:4b:00:01 driver=e1000e master=eth" 30 &&
+    ok "guest bonds the primary with the standby's MAC" || notok "guest bonds the primary"
+out=$("$virsh" -c "$uri" domifteaming hp)
+echo "$out" | grep -Eq "^ ua-sb +ua-vf +0000:03:07.5 +52:54:00:4b:00:01 +yes$" && ok "domifteaming: negotiated yes" ||
+    { notok "domifteaming"; echo "$out"; }
+"$virsh" -q -c "$uri" detach-device hp "$root/sb.xml" 2>"$root/err" && notok "standby with primary refused" ||
+    { grep -q "still has its primary 'ua-vf' attached" "$root/err" && ok "standby with its primary cannot go" ||
+      { notok "standby refusal message"; cat "$root/err"; }; }
+lines=$(wc -l < "$root/console")
+"$virsh" -q -c "$uri" detach-device hp "$root/pr.xml" && ok "primary detached" || notok "primary detached"
+sleep 1
+tail -n +"$lines" "$root/console" | grep -q "driver=e1000e" && notok "e1000e gone from the guest" ||
+    ok "the VF is gone from the guest"
+tail -n +"$lines" "$root/console" | grep -q "driver=virtio_net master=eth" && ok "the guest keeps the standby" ||
+    notok "the guest keeps the standby"
+"$virsh" -q -c "$uri" detach-device hp "$root/sb.xml" && ok "standby detached" || notok "standby detached"
+n=$("$virsh" -q -c "$uri" dumpxml hp | grep -c "<interface")
+[ "$n" = 0 ] && ok "no interface left in the live XML" || notok "live XML"
+"$virsh" -q -c "$uri" attach-device --config hp "$root/sb.xml" && ok "--config attach" || notok "--config attach"
+"$virsh" -q -c "$uri" dumpxml --inactive hp | grep -q "<alias name='ua-sb'/>" && ok "definition has the standby" || notok "definition"
+"$virsh" -q -c "$uri" dumpxml hp | grep -q "<alias name='ua-sb'/>" && notok "live unchanged by --config" || ok "live unchanged by --config"
+exit $fail

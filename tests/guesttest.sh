@@ -14,7 +14,7 @@ builddir=$3
 guest=$builddir/guest
 root=$(mktemp -d /tmp/guesttest.XXXXXX)
 uri="qemu:///embed?root=$root"
-fail=0
+. "$top/tests/guest/testlib.sh"
 trap 'for d in g1 g2 g3 g4 g5; do "$virsh" -q -c "$uri" destroy $d >/dev/null 2>&1; done; rm -rf "$root"' EXIT
 
 python3 "$top/tests/guest/mkguest.py" "$guest" || exit 1
@@ -22,47 +22,8 @@ mkdir -p "$root/etc"
 echo 'hostdev_simulate = "e1000e"' > "$root/etc/qemu.conf"
 
 mkxml() {  # mkxml NAME MACSUFFIX CMDLINE-EXTRA
-    cat > "$root/$1.xml" <<XML
-<domain type='qemu'>
-  <name>$1</name>
-  <memory unit='MiB'>256</memory>
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-    <kernel>$guest/vmlinux</kernel>
-    <initrd>$guest/initramfs.cpio.gz</initrd>
-    <cmdline>console=ttyS0 quiet $3</cmdline>
-  </os>
-  <features><acpi/></features>
-  <devices>
-    <interface type='user'>
-      <mac address='52:54:00:7e:57:$2'/>
-      <model type='virtio'/>
-      <teaming type='persistent'/>
-      <alias name='ua-sb'/>
-    </interface>
-    <interface type='hostdev' managed='yes'>
-      <source><address type='pci' domain='0x0000' bus='0x03' slot='0x07' function='0x$2'/></source>
-      <teaming type='transient' persistent='ua-sb'/>
-    </interface>
-    <serial type='file'><source path='$root/$1.console'/></serial>
-  </devices>
-</domain>
-XML
+    guest_xml "$1" "$2" "$2" "$root/$1.console" "$guest" "$3" > "$root/$1.xml"
 }
-
-waitfor() {  # waitfor FILE REGEX SECONDS
-    i=0
-    while [ $i -lt $(($3 * 10)) ]; do
-        grep -Eq "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    echo "timed out waiting for '$2' in $1"; tail -5 "$1" 2>/dev/null
-    return 1
-}
-
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1"; fail=1; }
 
 # 1. negotiated pair, bond with both slaves, traffic
 mkxml g1 01 "guest.ping=10.0.2.2"

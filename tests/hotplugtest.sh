@@ -12,19 +12,8 @@ builddir=$3
 guest=$builddir/guest
 root=$(mktemp -d /tmp/hotplugtest.XXXXXX)
 uri="qemu:///embed?root=$root"
-fail=0
+. "$top/tests/guest/testlib.sh"
 trap '"$virsh" -q -c "$uri" destroy hp >/dev/null 2>&1; rm -rf "$root"' EXIT
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1"; fail=1; }
-waitfor() {
-    i=0
-    while [ $i -lt $(($3 * 10)) ]; do
-        grep -Eq "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1; i=$((i + 1))
-    done
-    echo "# timed out waiting for '$2'"; return 1
-}
-
 python3 "$top/tests/guest/mkguest.py" "$guest" || exit 1
 mkdir -p "$root/etc"
 echo 'hostdev_simulate = "e1000e"' > "$root/etc/qemu.conf"

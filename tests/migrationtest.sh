@@ -11,7 +11,7 @@ guest=$builddir/guest
 base=$(mktemp -d /tmp/migtest.XXXXXX)
 A=$base/A B=$base/B
 uA="qemu:///embed?root=$A" uB="qemu:///embed?root=$B"
-fail=0
+. "$top/tests/guest/testlib.sh"
 cleanup() {
     for u in "$uA" "$uB"; do
         for d in m1 m2 m3 m4 m5 m6; do "$virsh" -q -c "$u" destroy $d >/dev/null 2>&1; done
@@ -25,49 +25,10 @@ mkdir -p "$A/etc" "$B/etc"
 printf 'hostdev_simulate = "e1000e"\nmigration_unplug_timeout = 3\n' > "$A/etc/qemu.conf"
 printf 'hostdev_simulate = "e1000e"\n' > "$B/etc/qemu.conf"
 
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1"; fail=1; }
-
-waitfor() {  # waitfor FILE REGEX SECONDS
-    i=0
-    while [ $i -lt $(($3 * 10)) ]; do
-        grep -Eq "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    echo "# timed out waiting for '$2' in $1"
-    return 1
-}
-
 only_next_id() { [ -z "$(ls "$1/run/qemu" 2>/dev/null | grep -v '^next-id$')" ]; }
 
 boot() {  # boot NAME FUNC CMDLINE-EXTRA: define and start on A, wait for the bond
-    cat > "$base/$1.xml" <<XML
-<domain type='qemu'>
-  <name>$1</name>
-  <memory unit='MiB'>256</memory>
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-    <kernel>$guest/vmlinux</kernel>
-    <initrd>$guest/initramfs.cpio.gz</initrd>
-    <cmdline>console=ttyS0 quiet guest.ping=10.0.2.2 $3</cmdline>
-  </os>
-  <features><acpi/></features>
-  <devices>
-    <interface type='user'>
-      <mac address='52:54:00:6d:00:$2'/>
-      <model type='virtio'/>
-      <teaming type='persistent'/>
-      <alias name='ua-sb'/>
-    </interface>
-    <interface type='hostdev' managed='yes'>
-      <source><address type='pci' domain='0x0000' bus='0x03' slot='0x07' function='0x$2'/></source>
-      <teaming type='transient' persistent='ua-sb'/>
-    </interface>
-    <serial type='file'><source path='$base/$1.console'/></serial>
-  </devices>
-</domain>
-XML
+    guest_xml "$1" "$2" "$2" "$base/$1.console" "$guest" "guest.ping=10.0.2.2 $3" > "$base/$1.xml"
     "$virsh" -q -c "$uA" define "$base/$1.xml" >/dev/null && "$virsh" -q -c "$uA" start "$1" >/dev/null
 }
 
@@ -89,10 +50,10 @@ grep -Eq "migration: setup .*UNPLUG_PRIMARY\(hostdev0\).* wait-unplug .*active.*
 "$virsh" -q -c "$uA" list --all --name | grep -qx m1 && notok "undefined on A" || ok "undefined on A"
 only_next_id "$A" && ok "A's run/ is empty" || { notok "A's run/ empty"; ls "$A/run/qemu"; }
 lines=$(wc -l < "$base/m1.console")
-sleep 4
-tail -n +"$lines" "$base/m1.console" | grep -q "driver=e1000e master=eth" &&
+waitafter "$base/m1.console" "$lines" "driver=e1000e master=eth" 20 &&
     ok "the guest enslaves B's VF with the same MAC" || notok "guest enslaves B's VF"
-tail -n 5 "$base/m1.console" | grep -q "GUEST-PING ok" && ok "traffic flows after migration" ||
+lines=$(wc -l < "$base/m1.console")
+waitafter "$base/m1.console" "$lines" "GUEST-PING ok" 20 && ok "traffic flows after migration" ||
     { notok "traffic after migration"; tail -n 8 "$base/m1.console"; }
 out=$("$virsh" -c "$uB" domifteaming m1)
 echo "$out" | grep -Eq "^ ua-sb .* yes$" && ok "domifteaming on B: negotiated yes" || { notok "negotiated on B"; echo "$out"; }

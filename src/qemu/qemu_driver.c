@@ -113,6 +113,34 @@ qemuDriverUnlockRoot(virQEMUDriver *driver)
         virFileUnlockFd(driver->domainLockFd);
 }
 
+static virDomainObj *qemuDomainObjFromDomain(virQEMUDriver *driver, virDomainPtr dom);
+
+/* For operations that change a domain: lock the driver and the root and
+ * find the object of @dom; NULL (everything unlocked) on failure. */
+static virDomainObj *
+qemuDomainObjAcquire(virQEMUDriver *driver, virDomainPtr dom)
+{
+    virDomainObj *obj;
+
+    g_mutex_lock(&driver->lock);
+    if (qemuDriverLockRoot(driver) < 0) {
+        g_mutex_unlock(&driver->lock);
+        return NULL;
+    }
+    if (!(obj = qemuDomainObjFromDomain(driver, dom))) {
+        qemuDriverUnlockRoot(driver);
+        g_mutex_unlock(&driver->lock);
+    }
+    return obj;
+}
+
+static void
+qemuDomainObjRelease(virQEMUDriver *driver)
+{
+    qemuDriverUnlockRoot(driver);
+    g_mutex_unlock(&driver->lock);
+}
+
 static gint64
 qemuStatMtimeNs(const struct stat *sb)
 {
@@ -233,12 +261,8 @@ qemuDomainsReapDead(virQEMUDriver *driver)
 
     for (i = 0; i < all->len; i++) {
         virDomainObj *obj = g_ptr_array_index(all, i);
-        g_autofree char *namearg = NULL;
 
-        if (!virDomainObjIsActive(obj))
-            continue;
-        namearg = g_strdup_printf("guest=%s,debug-threads=on", obj->def->name);
-        if (virProcessIsAlive(obj->pid) && virProcessHasArg(obj->pid, namearg))
+        if (!virDomainObjIsActive(obj) || qemuProcessIsRunning(obj))
             continue;
         if (!changed && qemuDriverLockRoot(driver) < 0) {
             virResetLastError();
@@ -704,11 +728,8 @@ qemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
 
     virCheckFlags(VIR_DOMAIN_START_PAUSED, -1);
 
-    g_mutex_lock(&driver->lock);
-    if (qemuDriverLockRoot(driver) < 0)
-        goto unlock;
-    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
-        goto cleanup;
+    if (!(obj = qemuDomainObjAcquire(driver, dom)))
+        return -1;
     if (virDomainObjIsActive(obj)) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("domain '%s' is already running"), obj->def->name);
@@ -720,9 +741,7 @@ qemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
         dom->id = obj->def->id;
 
  cleanup:
-    qemuDriverUnlockRoot(driver);
- unlock:
-    g_mutex_unlock(&driver->lock);
+    qemuDomainObjRelease(driver);
     return ret;
 }
 
@@ -740,10 +759,11 @@ qemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     if (flags & VIR_DOMAIN_START_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
     g_mutex_lock(&driver->lock);
-    if (!(def = qemuDomainDefParseString(xml, parseFlags, qemuDriverCapsLookup, driver)))
-        goto unlock;
-    if (qemuDriverLockRoot(driver) < 0)
-        goto unlock;
+    if (!(def = qemuDomainDefParseString(xml, parseFlags, qemuDriverCapsLookup, driver)) ||
+        qemuDriverLockRoot(driver) < 0) {
+        g_mutex_unlock(&driver->lock);
+        return NULL;
+    }
     if (qemuDomainsSync(driver) < 0)
         goto cleanup;
     obj = virDomainObjListCheckAdd(driver->domains, def, &conflict);
@@ -766,9 +786,7 @@ qemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     ret = qemuDomainHandle(conn, obj);
 
  cleanup:
-    qemuDriverUnlockRoot(driver);
- unlock:
-    g_mutex_unlock(&driver->lock);
+    qemuDomainObjRelease(driver);
     return ret;
 }
 
@@ -781,11 +799,8 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
 
     virCheckFlags(VIR_DOMAIN_DESTROY_GRACEFUL, -1);
 
-    g_mutex_lock(&driver->lock);
-    if (qemuDriverLockRoot(driver) < 0)
-        goto unlock;
-    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
-        goto cleanup;
+    if (!(obj = qemuDomainObjAcquire(driver, dom)))
+        return -1;
     if (!virDomainObjIsActive(obj)) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("domain '%s' is not running"), obj->def->name);
@@ -802,9 +817,7 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     ret = 0;
 
  cleanup:
-    qemuDriverUnlockRoot(driver);
- unlock:
-    g_mutex_unlock(&driver->lock);
+    qemuDomainObjRelease(driver);
     return ret;
 }
 
@@ -818,11 +831,8 @@ qemuDomainSimpleJob(virDomainPtr dom, const char *cmd, int state, int reason)
     qemuMonitor *mon = NULL;
     int ret = -1;
 
-    g_mutex_lock(&driver->lock);
-    if (qemuDriverLockRoot(driver) < 0)
-        goto unlock;
-    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
-        goto cleanup;
+    if (!(obj = qemuDomainObjAcquire(driver, dom)))
+        return -1;
     if (!(mon = qemuProcessBeginJob(driver, obj)))
         goto cleanup;
     if (qemuMonitorCommand(mon, cmd, NULL, 0, NULL) < 0)
@@ -838,9 +848,7 @@ qemuDomainSimpleJob(virDomainPtr dom, const char *cmd, int state, int reason)
     qemuProcessEndJob(driver, obj, mon);
     qemuDomainsSynced(driver);
  cleanup:
-    qemuDriverUnlockRoot(driver);
- unlock:
-    g_mutex_unlock(&driver->lock);
+    qemuDomainObjRelease(driver);
     return ret;
 }
 
@@ -1192,8 +1200,10 @@ qemuDomainMigrateFinish(virConnectPtr dconn, const char *dname, bool cancelled,
     virDomainPtr ret = NULL;
 
     g_mutex_lock(&driver->lock);
-    if (qemuDriverLockRoot(driver) < 0)
-        goto unlock;
+    if (qemuDriverLockRoot(driver) < 0) {
+        g_mutex_unlock(&driver->lock);
+        return NULL;
+    }
     if (!(obj = virDomainObjListFindByName(driver->domains, dname))) {
         virReportError(VIR_ERR_NO_DOMAIN, _("no incoming domain '%s'"), dname);
         goto cleanup;
@@ -1205,9 +1215,7 @@ qemuDomainMigrateFinish(virConnectPtr dconn, const char *dname, bool cancelled,
     qemuDomainsSynced(driver);
 
  cleanup:
-    qemuDriverUnlockRoot(driver);
- unlock:
-    g_mutex_unlock(&driver->lock);
+    qemuDomainObjRelease(driver);
     return ret;
 }
 
@@ -1291,11 +1299,9 @@ qemuDomainChangeDevice(virDomainPtr dom, const char *xml, unsigned int flags, bo
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
 
-    g_mutex_lock(&driver->lock);
-    if (qemuDriverLockRoot(driver) < 0)
-        goto unlock;
-    if (!(obj = qemuDomainObjFromDomain(driver, dom)) ||
-        qemuDomainModificationFlags(obj, &flags) < 0)
+    if (!(obj = qemuDomainObjAcquire(driver, dom)))
+        return -1;
+    if (qemuDomainModificationFlags(obj, &flags) < 0)
         goto cleanup;
     /* the live change first: when QEMU refuses, the config stays as it is */
     if ((flags & VIR_DOMAIN_AFFECT_LIVE) &&
@@ -1310,9 +1316,7 @@ qemuDomainChangeDevice(virDomainPtr dom, const char *xml, unsigned int flags, bo
 
  cleanup:
     qemuDomainsSynced(driver);
-    qemuDriverUnlockRoot(driver);
- unlock:
-    g_mutex_unlock(&driver->lock);
+    qemuDomainObjRelease(driver);
     return ret;
 }
 

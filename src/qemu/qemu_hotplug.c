@@ -60,6 +60,23 @@ qemuHotplugPrepareCopy(virDomainDef *def, const char *xml, unsigned int copyFlag
     return g_steal_pointer(&copy);
 }
 
+/* Save @copy as the persistent definition of @obj and make it so. */
+static int
+qemuHotplugReplacePersistent(virQEMUDriver *driver, virDomainObj *obj,
+                             virDomainDef **copy)
+{
+    if (virDomainDefSaveConfig(driver->config->domainConfigDir, *copy) < 0)
+        return -1;
+    if (obj->newDef) {
+        virDomainDefFree(obj->newDef);
+        obj->newDef = g_steal_pointer(copy);
+    } else {
+        virDomainDefFree(obj->def);
+        obj->def = g_steal_pointer(copy);
+    }
+    return 0;
+}
+
 int
 qemuDomainAttachDeviceConfig(virQEMUDriver *driver, virDomainObj *obj, const char *xml)
 {
@@ -70,16 +87,7 @@ qemuDomainAttachDeviceConfig(virQEMUDriver *driver, virDomainObj *obj, const cha
     if (!(copy = qemuHotplugPrepareCopy(persistent, xml, VIR_DOMAIN_DEF_FORMAT_INACTIVE,
                                         true, &type)))
         return -1;
-    if (virDomainDefSaveConfig(driver->config->domainConfigDir, copy) < 0)
-        return -1;
-    if (obj->newDef) {
-        virDomainDefFree(obj->newDef);
-        obj->newDef = g_steal_pointer(&copy);
-    } else {
-        virDomainDefFree(obj->def);
-        obj->def = g_steal_pointer(&copy);
-    }
-    return 0;
+    return qemuHotplugReplacePersistent(driver, obj, &copy);
 }
 
 /* netdev_add of a user backend with id "host<alias>" */
@@ -231,16 +239,7 @@ qemuDomainDetachDeviceConfig(virQEMUDriver *driver, virDomainObj *obj, const cha
         virDomainDefRemoveNet(copy, idx);
     else
         virDomainDefRemoveHostdev(copy, idx);
-    if (virDomainDefSaveConfig(driver->config->domainConfigDir, copy) < 0)
-        return -1;
-    if (obj->newDef) {
-        virDomainDefFree(obj->newDef);
-        obj->newDef = g_steal_pointer(&copy);
-    } else {
-        virDomainDefFree(obj->def);
-        obj->def = g_steal_pointer(&copy);
-    }
-    return 0;
+    return qemuHotplugReplacePersistent(driver, obj, &copy);
 }
 
 int

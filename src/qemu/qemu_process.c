@@ -665,13 +665,19 @@ qemuProcessReconcileState(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor 
     return 0;
 }
 
-int
-qemuProcessCheckAlive(virQEMUDriver *driver, virDomainObj *obj)
+bool
+qemuProcessIsRunning(virDomainObj *obj)
 {
     g_autofree char *namearg = g_strdup_printf("guest=%s,debug-threads=on", obj->def->name);
 
-    if (obj->pid > 0 && virProcessIsAlive(obj->pid) &&
-        virProcessHasArg(obj->pid, namearg))
+    return obj->pid > 0 && virProcessIsAlive(obj->pid) &&
+           virProcessHasArg(obj->pid, namearg);
+}
+
+int
+qemuProcessCheckAlive(virQEMUDriver *driver, virDomainObj *obj)
+{
+    if (qemuProcessIsRunning(obj))
         return 1;
     qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_CRASHED);
     return 0;

@@ -52,6 +52,9 @@ qemuMonitor *qemuProcessBeginJob(virQEMUDriver *driver, virDomainObj *obj);
  * disconnect. */
 void qemuProcessEndJob(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon);
 
+/* Is the QEMU recorded for @obj alive (and really that domain's)? */
+bool qemuProcessIsRunning(virDomainObj *obj);
+
 /* Check a domain found running in ROOT/run: if its QEMU is gone, clean up
  * (reason: crashed) and return 0; if alive return 1. */
 int qemuProcessCheckAlive(virQEMUDriver *driver, virDomainObj *obj);

@@ -4,6 +4,7 @@
 #include "internal.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 
@@ -12,8 +13,8 @@
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
-static int
-virFileWriteFull(int fd, const char *data, size_t len)
+int
+virFileWriteAll(int fd, const char *data, size_t len)
 {
     while (len > 0) {
         ssize_t n = write(fd, data, len);
@@ -21,6 +22,12 @@ virFileWriteFull(int fd, const char *data, size_t len)
         if (n < 0) {
             if (errno == EINTR)
                 continue;
+            if (errno == EAGAIN) {
+                struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+                poll(&pfd, 1, 1000);
+                continue;
+            }
             return -1;
         }
         data += n;
@@ -40,7 +47,7 @@ virFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode)
         return -1;
     }
     if (fchmod(fd, mode) < 0 ||
-        virFileWriteFull(fd, data, len) < 0 ||
+        virFileWriteAll(fd, data, len) < 0 ||
         fdatasync(fd) < 0) {
         virReportSystemError(errno, _("cannot write '%s'"), tmp);
         close(fd);

@@ -42,6 +42,24 @@ testEOF(qemuMonitor *mon G_GNUC_UNUSED, bool error, void *opaque)
 
 static const qemuMonitorCallbacks testCallbacks = { testEvent, testEOF };
 
+/* The EOF callback runs on the monitor's thread, maybe just after the
+ * failed command returned: wait for it. */
+static bool
+testWaitEOF(testEvents *ev, bool wantError)
+{
+    gint64 deadline = g_get_monotonic_time() + G_USEC_PER_SEC;
+    bool done = false;
+
+    while (!done && g_get_monotonic_time() < deadline) {
+        g_mutex_lock(&ev->lock);
+        done = ev->eof && ev->eofError == wantError;
+        g_mutex_unlock(&ev->lock);
+        if (!done)
+            g_usleep(1000);
+    }
+    return done;
+}
+
 /* Open a monitor on a peer that sends @raw. */
 static qemuMonitor *
 testOpenRaw(const char *raw, bool closeAfter, qemuMonitorTest **test, testEvents *ev)
@@ -101,7 +119,7 @@ testMalformed(const void *opaque G_GNUC_UNUSED)
     /* the broken message closes the connection; commands then fail */
     if (qemuMonitorCommand(mon, "query-status", NULL, 1000, NULL) == 0)
         goto cleanup;
-    if (qemuMonitorIsAlive(mon) || !ev.eof || !ev.eofError)
+    if (qemuMonitorIsAlive(mon) || !testWaitEOF(&ev, true))
         goto cleanup;
     ret = 0;
  cleanup:
@@ -127,7 +145,7 @@ testOversized(const void *opaque G_GNUC_UNUSED)
         goto cleanup;
     if (qemuMonitorCommand(mon, "query-status", NULL, 5000, NULL) == 0)
         goto cleanup;
-    if (!ev.eof || !ev.eofError)
+    if (!testWaitEOF(&ev, true))
         goto cleanup;
     ret = 0;
  cleanup:

@@ -24,3 +24,20 @@ int virPCIDeviceAddressParse(const char *str, virPCIDeviceAddress *addr);
 char *virPCIDeviceAddressAsString(const virPCIDeviceAddress *addr);
 bool virPCIDeviceAddressEqual(const virPCIDeviceAddress *a,
                               const virPCIDeviceAddress *b);
+
+/* SR-IOV through sysfs. @sysfsRoot is "/sys" on a real host, or the tree
+ * of a simulated host. */
+
+/* The VFs of the PF whose network device is @pfname:
+ * SYSFS/class/net/PF/device/{sriov_totalvfs,virtfn0,virtfn1,...}. Errors
+ * name the PF: it does not exist, is not an SR-IOV PF, or has no VFs. */
+int virPCIGetVirtualFunctionsOfNetdev(const char *sysfsRoot, const char *pfname,
+                                      virPCIDeviceAddress **vfs, size_t *nvfs);
+
+/* For VF @vf: the network device name of its PF and its index on that PF
+ * (what netlink wants), from SYSFS/bus/pci/devices/VF/physfn. */
+int virPCIGetVirtualFunctionInfo(const char *sysfsRoot, const virPCIDeviceAddress *vf,
+                                 char **pfname, unsigned int *vfindex);
+
+/* SYSFS/bus/pci/devices/ADDR */
+char *virPCIDeviceSysfsPath(const char *sysfsRoot, const virPCIDeviceAddress *addr);

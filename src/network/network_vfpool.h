@@ -1,0 +1,40 @@
+/*
+ * network_vfpool.h: the VFs of one SR-IOV pool and who uses them
+ *
+ * In memory: a stack of free VFs and a table from VF address to slot, so
+ * an allocation or a release is O(1) whatever the pool size. On disk: one
+ * fixed-size record per VF in STATEDIR/NAME.vfpool (the owner, or empty),
+ * written in place with pwrite, so a process that opens the same root
+ * sees every allocation. The file is runtime state (under run/): it must
+ * survive the death of a process, not a reboot of the host, so it is not
+ * fsync'ed. Callers serialise processes (the network driver holds the
+ * root's lock around every call and re-creates the pool from the file
+ * when another process changed it).
+ */
+#pragma once
+
+#include "internal.h"
+#include "virpci.h"
+
+typedef struct _virNetworkVFPool virNetworkVFPool;
+
+/* The pool of network @netname over @vfs, with the allocations recorded
+ * in @stateDir (created if needed). */
+virNetworkVFPool *virNetworkVFPoolNew(const char *netname, const char *stateDir,
+                                      const virPCIDeviceAddress *vfs, size_t nvfs);
+/* A free VF for @owner; error naming the network and its size when none. */
+int virNetworkVFPoolAcquire(virNetworkVFPool *pool, const char *owner,
+                            virPCIDeviceAddress *vf);
+/* That VF for @owner (fine if @owner has it already). */
+int virNetworkVFPoolAcquireSpecific(virNetworkVFPool *pool, const char *owner,
+                                    const virPCIDeviceAddress *vf);
+int virNetworkVFPoolRelease(virNetworkVFPool *pool, const virPCIDeviceAddress *vf);
+size_t virNetworkVFPoolConnections(virNetworkVFPool *pool);
+/* Release the VFs whose owner @ownerAlive says is gone; returns how many. */
+int virNetworkVFPoolReconcile(virNetworkVFPool *pool,
+                              bool (*ownerAlive)(const char *owner, void *opaque),
+                              void *opaque);
+/* The owner of @vf, or NULL. */
+const char *virNetworkVFPoolOwner(virNetworkVFPool *pool, const virPCIDeviceAddress *vf);
+void virNetworkVFPoolFree(virNetworkVFPool *pool);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetworkVFPool, virNetworkVFPoolFree);

@@ -1,0 +1,206 @@
+/*
+ * virnetdevvf.c: admin MAC and VLAN of an SR-IOV VF, through netlink
+ */
+#include "internal.h"
+
+#include <net/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <netlink/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/socket.h>
+
+#include "virerror.h"
+#include "virnetdevvf.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+struct nl_msg *
+virNetDevVFBuildSetMessage(int ifindex, unsigned int vfindex,
+                           const virMacAddr *mac, int vlan)
+{
+    struct ifinfomsg ifinfo = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
+    struct nl_msg *msg = nlmsg_alloc_simple(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK);
+    struct nlattr *list;
+    struct nlattr *info;
+
+    if (!msg)
+        return NULL;
+    if (nlmsg_append(msg, &ifinfo, sizeof(ifinfo), NLMSG_ALIGNTO) < 0 ||
+        !(list = nla_nest_start(msg, IFLA_VFINFO_LIST)) ||
+        !(info = nla_nest_start(msg, IFLA_VF_INFO)))
+        goto error;
+    if (mac) {
+        struct ifla_vf_mac vfmac = { .vf = vfindex };
+
+        memcpy(vfmac.mac, mac->addr, VIR_MAC_BUFLEN);
+        if (nla_put(msg, IFLA_VF_MAC, sizeof(vfmac), &vfmac) < 0)
+            goto error;
+    }
+    if (vlan >= 0) {
+        struct ifla_vf_vlan vfvlan = { .vf = vfindex, .vlan = vlan, .qos = 0 };
+
+        if (nla_put(msg, IFLA_VF_VLAN, sizeof(vfvlan), &vfvlan) < 0)
+            goto error;
+    }
+    nla_nest_end(msg, info);
+    nla_nest_end(msg, list);
+    return msg;
+
+ error:
+    nlmsg_free(msg);
+    return NULL;
+}
+
+static int
+virNetDevVFIfindex(const char *pfname)
+{
+    unsigned int idx = if_nametoindex(pfname);
+
+    if (!idx)
+        virReportSystemError(errno, _("cannot find the physical function '%s'"), pfname);
+    return idx ? (int)idx : -1;
+}
+
+static struct nl_sock *
+virNetDevVFSocket(void)
+{
+    struct nl_sock *sock = nl_socket_alloc();
+
+    if (!sock || nl_connect(sock, NETLINK_ROUTE) < 0) {
+        virReportError(VIR_ERR_SYSTEM_ERROR, "%s", _("cannot open a netlink socket"));
+        if (sock)
+            nl_socket_free(sock);
+        return NULL;
+    }
+    return sock;
+}
+
+int
+virNetDevVFSetConfig(const char *pfname, unsigned int vfindex,
+                     const virMacAddr *mac, int vlan)
+{
+    struct nl_sock *sock = NULL;
+    struct nl_msg *msg = NULL;
+    int ifindex;
+    int rc;
+    int ret = -1;
+
+    if (vlan > 4095) {
+        virReportError(VIR_ERR_INVALID_ARG, _("VLAN %d is out of range (0-4095)"), vlan);
+        return -1;
+    }
+    if ((ifindex = virNetDevVFIfindex(pfname)) < 0 || !(sock = virNetDevVFSocket()))
+        goto cleanup;
+    if (!(msg = virNetDevVFBuildSetMessage(ifindex, vfindex, mac, vlan))) {
+        virReportOOMError();
+        goto cleanup;
+    }
+    if ((rc = nl_send_auto(sock, msg)) < 0 || (rc = nl_wait_for_ack(sock)) < 0) {
+        virReportError(VIR_ERR_SYSTEM_ERROR,
+                       _("cannot set MAC/VLAN of VF %u of '%s': %s"),
+                       vfindex, pfname, nl_geterror(rc));
+        goto cleanup;
+    }
+    ret = 0;
+
+ cleanup:
+    if (msg)
+        nlmsg_free(msg);
+    if (sock)
+        nl_socket_free(sock);
+    return ret;
+}
+
+typedef struct {
+    unsigned int vfindex;
+    bool found;
+    bool up;
+    virMacAddr mac;
+    int vlan;
+} virNetDevVFGetData;
+
+static int
+virNetDevVFParseLink(struct nl_msg *msg, void *opaque)
+{
+    virNetDevVFGetData *data = opaque;
+    struct nlmsghdr *hdr = nlmsg_hdr(msg);
+    struct ifinfomsg *ifi = nlmsg_data(hdr);
+    struct nlattr *tb[IFLA_MAX + 1];
+    struct nlattr *vfinfo;
+    int rem;
+
+    if (hdr->nlmsg_type != RTM_NEWLINK ||
+        nlmsg_parse(hdr, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
+        return NL_SKIP;
+    data->up = ifi->ifi_flags & IFF_UP;
+    if (!tb[IFLA_VFINFO_LIST])
+        return NL_SKIP;
+    nla_for_each_nested(vfinfo, tb[IFLA_VFINFO_LIST], rem) {
+        struct nlattr *vf[IFLA_VF_MAX + 1];
+        struct ifla_vf_mac *m;
+        struct ifla_vf_vlan *v;
+
+        if (nla_type(vfinfo) != IFLA_VF_INFO ||
+            nla_parse_nested(vf, IFLA_VF_MAX, vfinfo, NULL) < 0 ||
+            !vf[IFLA_VF_MAC] || !vf[IFLA_VF_VLAN])
+            continue;
+        m = nla_data(vf[IFLA_VF_MAC]);
+        v = nla_data(vf[IFLA_VF_VLAN]);
+        if (m->vf != data->vfindex)
+            continue;
+        memcpy(data->mac.addr, m->mac, VIR_MAC_BUFLEN);
+        data->vlan = v->vlan;
+        data->found = true;
+    }
+    return NL_OK;
+}
+
+int
+virNetDevVFGetConfig(const char *pfname, unsigned int vfindex,
+                     virMacAddr *mac, int *vlan)
+{
+    struct ifinfomsg ifinfo = { .ifi_family = AF_UNSPEC };
+    virNetDevVFGetData data = { .vfindex = vfindex };
+    struct nl_sock *sock = NULL;
+    struct nl_msg *msg = NULL;
+    int ret = -1;
+    int rc;
+
+    if ((ifinfo.ifi_index = virNetDevVFIfindex(pfname)) < 0 || !(sock = virNetDevVFSocket()))
+        goto cleanup;
+    if (!(msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_REQUEST)) ||
+        nlmsg_append(msg, &ifinfo, sizeof(ifinfo), NLMSG_ALIGNTO) < 0 ||
+        nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_VF) < 0) {
+        virReportOOMError();
+        goto cleanup;
+    }
+    nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, virNetDevVFParseLink, &data);
+    if ((rc = nl_send_auto(sock, msg)) < 0 || (rc = nl_recvmsgs_default(sock)) < 0) {
+        virReportError(VIR_ERR_SYSTEM_ERROR,
+                       _("cannot read the VFs of '%s': %s"), pfname, nl_geterror(rc));
+        goto cleanup;
+    }
+    if (!data.up) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("physical function '%s' is down: bring it up first (ip link set %s up)"),
+                       pfname, pfname);
+        goto cleanup;
+    }
+    if (!data.found) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("'%s' reports no VF %u"), pfname, vfindex);
+        goto cleanup;
+    }
+    *mac = data.mac;
+    *vlan = data.vlan;
+    ret = 0;
+
+ cleanup:
+    if (msg)
+        nlmsg_free(msg);
+    if (sock)
+        nl_socket_free(sock);
+    return ret;
+}

@@ -82,6 +82,25 @@ struct _virNetworkDriver {
     virDrvOpenStatus (*connectOpen)(virConnectPtr conn, GUri *uri,
                                     unsigned int flags);
     int (*connectClose)(virConnectPtr conn);
+
+    int (*connectListAllNetworks)(virConnectPtr conn, virNetworkPtr **nets,
+                                  unsigned int flags);
+    virNetworkPtr (*networkLookupByName)(virConnectPtr conn, const char *name);
+    virNetworkPtr (*networkLookupByUUID)(virConnectPtr conn,
+                                         const unsigned char *uuid);
+    virNetworkPtr (*networkCreateXMLFlags)(virConnectPtr conn, const char *xml,
+                                           unsigned int flags);
+    virNetworkPtr (*networkDefineXMLFlags)(virConnectPtr conn, const char *xml,
+                                           unsigned int flags);
+    int (*networkUndefine)(virNetworkPtr net);
+    int (*networkCreate)(virNetworkPtr net);
+    int (*networkDestroy)(virNetworkPtr net);
+    char *(*networkGetXMLDesc)(virNetworkPtr net, unsigned int flags);
+    char *(*networkGetBridgeName)(virNetworkPtr net);
+    int (*networkGetAutostart)(virNetworkPtr net, int *autostart);
+    int (*networkSetAutostart)(virNetworkPtr net, int autostart);
+    int (*networkIsActive)(virNetworkPtr net);
+    int (*networkIsPersistent)(virNetworkPtr net);
 };
 
 /* Drivers register themselves once (from virInitialize). */

@@ -9,6 +9,7 @@
 #include "driver.h"
 #include "virerror.h"
 #include "qemu/qemu_driver.h"
+#include "network/network_driver.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
@@ -37,6 +38,8 @@ virGlobalInit(gpointer data G_GNUC_UNUSED)
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 
     if (qemuRegister() < 0)
+        return NULL;
+    if (networkRegister() < 0)
         return NULL;
 
     initResult = 0;

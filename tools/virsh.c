@@ -29,6 +29,7 @@ static const vshCmdDef *const cmdGroups[] = {
     domManagementCmds,
     domMonitoringCmds,
     hostAndHypervisorCmds,
+    networkCmds,
 };
 
 static bool cmdHelp(vshControl *ctl, const vshCmd *cmd);

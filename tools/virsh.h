@@ -78,3 +78,4 @@ const char *vshDomainStateReasonToString(int state, int reason);
 extern const vshCmdDef domManagementCmds[];
 extern const vshCmdDef domMonitoringCmds[];
 extern const vshCmdDef hostAndHypervisorCmds[];
+extern const vshCmdDef networkCmds[];

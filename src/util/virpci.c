@@ -101,12 +101,6 @@ virPCIGetVirtualFunctionsOfNetdev(const char *sysfsRoot, const char *pfname,
         }
         g_array_append_val(found, addr);
     }
-    if (found->len == 0) {
-        virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("physical function '%s' has no VFs: enable them (sriov_numvfs) first"),
-                       pfname);
-        return -1;
-    }
     *nvfs = found->len;
     *vfs = (virPCIDeviceAddress *)g_array_free(g_steal_pointer(&found), FALSE);
     return 0;

@@ -30,7 +30,8 @@ bool virPCIDeviceAddressEqual(const virPCIDeviceAddress *a,
 
 /* The VFs of the PF whose network device is @pfname:
  * SYSFS/class/net/PF/device/{sriov_totalvfs,virtfn0,virtfn1,...}. Errors
- * name the PF: it does not exist, is not an SR-IOV PF, or has no VFs. */
+ * name the PF: it does not exist or is not an SR-IOV PF. An SR-IOV PF
+ * whose VFs are not enabled gives *nvfs == 0 (the caller says what to do). */
 int virPCIGetVirtualFunctionsOfNetdev(const char *sysfsRoot, const char *pfname,
                                       virPCIDeviceAddress **vfs, size_t *nvfs);
 

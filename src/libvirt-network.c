@@ -1,0 +1,391 @@
+/*
+ * libvirt-network.c: public entry points for networks
+ *
+ * Each entry point checks its arguments, dispatches to the network driver
+ * the connection opened (conn->networkDriver) and hands failures to
+ * virDispatchError().
+ */
+#include "internal.h"
+#include "datatypes.h"
+#include "driver.h"
+#include "virerror.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_NETWORK
+
+/* The network driver of @conn, or NULL with VIR_ERR_NO_SUPPORT reported
+ * when the connection has none or it lacks @field. */
+#define NET_DRIVER_CHECK(conn, field, label) \
+    do { \
+        if (!(conn)->networkDriver || !(conn)->networkDriver->field) { \
+            virReportError(VIR_ERR_NO_SUPPORT, \
+                           _("%s: this connection has no network driver that supports it"), \
+                           __func__); \
+            goto label; \
+        } \
+    } while (0)
+
+virConnectPtr
+virNetworkGetConnect(virNetworkPtr network)
+{
+    virResetLastError();
+    virCheckNetworkReturn(network, NULL);
+    return network->conn;
+}
+
+int
+virConnectListAllNetworks(virConnectPtr conn, virNetworkPtr **nets,
+                          unsigned int flags)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    if (nets)
+        *nets = NULL;
+    NET_DRIVER_CHECK(conn, connectListAllNetworks, error);
+    if ((ret = conn->networkDriver->connectListAllNetworks(conn, nets, flags)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+virNetworkPtr
+virNetworkLookupByName(virConnectPtr conn, const char *name)
+{
+    virNetworkPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(name, error);
+    NET_DRIVER_CHECK(conn, networkLookupByName, error);
+    if (!(ret = conn->networkDriver->networkLookupByName(conn, name)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+virNetworkPtr
+virNetworkLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
+{
+    virNetworkPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(uuid, error);
+    NET_DRIVER_CHECK(conn, networkLookupByUUID, error);
+    if (!(ret = conn->networkDriver->networkLookupByUUID(conn, uuid)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+virNetworkPtr
+virNetworkLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
+{
+    unsigned char uuid[VIR_UUID_BUFLEN];
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(uuidstr, error);
+    if (virUUIDParse(uuidstr, uuid) < 0) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("'%s' is not a UUID: use the form 4f509714-0cb7-4825-8209-cb960ac5b566"),
+                       uuidstr);
+        goto error;
+    }
+    return virNetworkLookupByUUID(conn, uuid);
+
+ error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+virNetworkPtr
+virNetworkCreateXMLFlags(virConnectPtr conn, const char *xmlDesc,
+                         unsigned int flags)
+{
+    virNetworkPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckReadOnlyGoto(conn->flags, error);
+    virCheckNonNullArgGoto(xmlDesc, error);
+    NET_DRIVER_CHECK(conn, networkCreateXMLFlags, error);
+    if (!(ret = conn->networkDriver->networkCreateXMLFlags(conn, xmlDesc, flags)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+virNetworkPtr
+virNetworkCreateXML(virConnectPtr conn, const char *xmlDesc)
+{
+    return virNetworkCreateXMLFlags(conn, xmlDesc, 0);
+}
+
+virNetworkPtr
+virNetworkDefineXMLFlags(virConnectPtr conn, const char *xml,
+                         unsigned int flags)
+{
+    virNetworkPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckReadOnlyGoto(conn->flags, error);
+    virCheckNonNullArgGoto(xml, error);
+    NET_DRIVER_CHECK(conn, networkDefineXMLFlags, error);
+    if (!(ret = conn->networkDriver->networkDefineXMLFlags(conn, xml, flags)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+virNetworkPtr
+virNetworkDefineXML(virConnectPtr conn, const char *xml)
+{
+    return virNetworkDefineXMLFlags(conn, xml, 0);
+}
+
+int
+virNetworkUndefine(virNetworkPtr network)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNetworkReturn(network, -1);
+    conn = network->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+    NET_DRIVER_CHECK(conn, networkUndefine, error);
+    if ((ret = conn->networkDriver->networkUndefine(network)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virNetworkCreate(virNetworkPtr network)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNetworkReturn(network, -1);
+    conn = network->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+    NET_DRIVER_CHECK(conn, networkCreate, error);
+    if ((ret = conn->networkDriver->networkCreate(network)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virNetworkDestroy(virNetworkPtr network)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNetworkReturn(network, -1);
+    conn = network->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+    NET_DRIVER_CHECK(conn, networkDestroy, error);
+    if ((ret = conn->networkDriver->networkDestroy(network)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virNetworkIsActive(virNetworkPtr network)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNetworkReturn(network, -1);
+    conn = network->conn;
+    NET_DRIVER_CHECK(conn, networkIsActive, error);
+    if ((ret = conn->networkDriver->networkIsActive(network)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virNetworkIsPersistent(virNetworkPtr network)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNetworkReturn(network, -1);
+    conn = network->conn;
+    NET_DRIVER_CHECK(conn, networkIsPersistent, error);
+    if ((ret = conn->networkDriver->networkIsPersistent(network)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virNetworkRef(virNetworkPtr network)
+{
+    virResetLastError();
+    virCheckNetworkReturn(network, -1);
+    g_atomic_int_inc(&network->refs);
+    return 0;
+}
+
+int
+virNetworkFree(virNetworkPtr network)
+{
+    virResetLastError();
+    virCheckNetworkReturn(network, -1);
+    virObjectUnrefNetwork(network);
+    return 0;
+}
+
+const char *
+virNetworkGetName(virNetworkPtr network)
+{
+    virResetLastError();
+    virCheckNetworkReturn(network, NULL);
+    return network->name;
+}
+
+int
+virNetworkGetUUID(virNetworkPtr network, unsigned char *uuid)
+{
+    virResetLastError();
+    virCheckNetworkReturn(network, -1);
+    virCheckNonNullArgGoto(uuid, error);
+    memcpy(uuid, network->uuid, VIR_UUID_BUFLEN);
+    return 0;
+
+ error:
+    virDispatchError(network->conn);
+    return -1;
+}
+
+int
+virNetworkGetUUIDString(virNetworkPtr network, char *buf)
+{
+    virResetLastError();
+    virCheckNetworkReturn(network, -1);
+    virCheckNonNullArgGoto(buf, error);
+    virUUIDFormat(network->uuid, buf);
+    return 0;
+
+ error:
+    virDispatchError(network->conn);
+    return -1;
+}
+
+char *
+virNetworkGetXMLDesc(virNetworkPtr network, unsigned int flags)
+{
+    virConnectPtr conn;
+    char *ret;
+
+    virResetLastError();
+    virCheckNetworkReturn(network, NULL);
+    conn = network->conn;
+    NET_DRIVER_CHECK(conn, networkGetXMLDesc, error);
+    if (!(ret = conn->networkDriver->networkGetXMLDesc(network, flags)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+char *
+virNetworkGetBridgeName(virNetworkPtr network)
+{
+    virConnectPtr conn;
+    char *ret;
+
+    virResetLastError();
+    virCheckNetworkReturn(network, NULL);
+    conn = network->conn;
+    NET_DRIVER_CHECK(conn, networkGetBridgeName, error);
+    if (!(ret = conn->networkDriver->networkGetBridgeName(network)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+int
+virNetworkGetAutostart(virNetworkPtr network, int *autostart)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckNetworkReturn(network, -1);
+    conn = network->conn;
+    virCheckNonNullArgGoto(autostart, error);
+    NET_DRIVER_CHECK(conn, networkGetAutostart, error);
+    if (conn->networkDriver->networkGetAutostart(network, autostart) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virNetworkSetAutostart(virNetworkPtr network, int autostart)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckNetworkReturn(network, -1);
+    conn = network->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+    NET_DRIVER_CHECK(conn, networkSetAutostart, error);
+    if (conn->networkDriver->networkSetAutostart(network, autostart) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}

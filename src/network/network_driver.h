@@ -1,0 +1,84 @@
+/*
+ * network_driver.h: the embedded network driver (qemu:///embed?root=DIR)
+ *
+ * Networks of a root live under it:
+ *   DIR/lib/network/NAME.xml             persistent definitions
+ *   DIR/etc/network/autostart/NAME.xml   symlink: start NAME when the root
+ *                                        is first opened (once per run/)
+ *   DIR/run/network/NAME.xml             live definition of an active network
+ *   DIR/run/network/vfpool/NAME/         VF allocations of an active pool
+ *   DIR/lib/network.lock                 flock + generation counter
+ *   DIR/etc/network.conf                 sysfs_root = "/path" (else the key of
+ *                                        the same name in DIR/etc/qemu.conf,
+ *                                        else /sys)
+ *
+ * Several processes may use one root at once: every operation holds an
+ * exclusive flock on DIR/lib/network.lock, and a process re-reads the
+ * directories only when another one changed them (generation counter), so
+ * a VF allocation costs O(1) when nothing else happened.
+ */
+#pragma once
+
+#include "internal.h"
+#include "virpci.h"
+
+typedef struct _virNetworkDriverState virNetworkDriverState;
+
+/* Register the driver with the public library (called by virInitialize). */
+int networkRegister(void);
+
+/* ---- API for hypervisor drivers (the QEMU driver) ----
+ *
+ * The driver state of root @root (absolute path), shared by all users in
+ * this process; take a reference with networkDriverStateGet and drop it
+ * with networkDriverStateUnref. Returns NULL with an error reported. */
+virNetworkDriverState *networkDriverStateGet(const char *root);
+void networkDriverStateUnref(virNetworkDriverState *driver);
+
+/* Is network @netname an SR-IOV pool (<forward mode='hostdev'>)?
+ * Returns 1 (and sets *managed from its managed= attribute if @managed is
+ * not NULL), 0 for any other kind of network, -1 with VIR_ERR_NO_NETWORK
+ * if there is no such network. The network need not be active. */
+int networkIsHostdevPool(virNetworkDriverState *driver, const char *netname,
+                         bool *managed);
+
+/* Give @owner (e.g. "DOMAIN-UUID/MAC", whatever the caller can recognise
+ * later in networkReconcileVFs) a free VF of hostdev network @netname:
+ * exclusive, persisted before returning, never handed to two callers even
+ * in different processes. *vf receives its PCI address and *managed (if
+ * @managed is not NULL) the network's managed= setting.
+ * Errors: the network does not exist, is not active, is not a hostdev
+ * pool, or every VF is in use (the message names the network and its
+ * size). */
+int networkAllocateVF(virNetworkDriverState *driver, const char *netname,
+                      const char *owner, virPCIDeviceAddress *vf,
+                      bool *managed);
+
+/* Take the given VF of @netname for @owner (a domain's status XML already
+ * names it: reconnect, incoming migration). Succeeds if @owner already has
+ * it; fails if somebody else has it or it is not in the pool. */
+int networkAllocateSpecificVF(virNetworkDriverState *driver, const char *netname,
+                              const char *owner, const virPCIDeviceAddress *vf);
+
+/* Return @vf to the pool of @netname. Every domain stop, failed start,
+ * hot-unplug and failed migration calls this for every VF it took. */
+int networkReleaseVF(virNetworkDriverState *driver, const char *netname,
+                     const virPCIDeviceAddress *vf);
+
+/* Return to their pools the VFs whose owner is gone: @ownerAlive is
+ * called with each owner string and says whether it still exists. The
+ * hypervisor driver calls this when it opens a root, after it knows which
+ * domains still run. */
+int networkReconcileVFs(virNetworkDriverState *driver,
+                        bool (*ownerAlive)(const char *owner, void *opaque),
+                        void *opaque);
+
+/* Number of VFs of @netname in use (its live connections= value). */
+int networkGetConnections(virNetworkDriverState *driver, const char *netname,
+                          unsigned int *connections);
+
+/* The host bridge an interface on network @netname connects to: the
+ * network must be active with <forward mode='bridge'/>. *bridge is
+ * allocated. Errors name the network and say what to do. */
+int networkResolveBridge(virNetworkDriverState *driver, const char *netname,
+                         char **bridge);

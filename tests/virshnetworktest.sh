@@ -1,0 +1,119 @@
+#!/bin/sh
+# virsh net-* commands against a temporary embedded root whose sysfs_root
+# is a fake SR-IOV host: PF pf0 with 4 VFs 0000:03:07.1-4, PF pfbare
+# without VFs.
+set -u
+virsh=$1
+srcdir=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+root=$tmp/root
+sys=$tmp/sys
+uri="qemu:///embed?root=$root"
+fail=0
+
+pf=$sys/devices/0000:03:00.0
+mkdir -p "$pf" "$sys/class/net/pf0" "$sys/class/net/pfbare/device" "$root/etc"
+echo 4 > "$pf/sriov_totalvfs"
+echo 8 > "$sys/class/net/pfbare/device/sriov_totalvfs"   # SR-IOV capable, no VFs enabled
+for i in 0 1 2 3; do
+    vf=0000:03:07.$((i + 1))
+    mkdir -p "$sys/devices/$vf"
+    ln -s ../0000:03:00.0 "$sys/devices/$vf/physfn"
+    ln -s "../$vf" "$pf/virtfn$i"
+done
+ln -s ../../../devices/0000:03:00.0 "$sys/class/net/pf0/device"
+echo "sysfs_root = \"$sys\"" > "$root/etc/network.conf"
+
+cat > "$tmp/pool.xml" <<'XML'
+<network>
+  <name>vfpool</name>
+  <uuid>4f509714-0cb7-4825-8209-cb960ac5b566</uuid>
+  <forward mode='hostdev' managed='yes'>
+    <pf dev='pf0'/>
+  </forward>
+</network>
+XML
+cat > "$tmp/bare.xml" <<'XML'
+<network>
+  <name>bare</name>
+  <forward mode='hostdev'>
+    <pf dev='pfbare'/>
+  </forward>
+</network>
+XML
+cat > "$tmp/twopf.xml" <<'XML'
+<network>
+  <name>twopf</name>
+  <forward mode='hostdev'>
+    <pf dev='a'/>
+    <pf dev='b'/>
+  </forward>
+</network>
+XML
+
+check() {  # check NAME EXPECTED-RC EXPECTED-STDOUT-REGEX EXPECTED-STDERR-REGEX -- ARGS
+    name=$1 rc=$2 out=$3 err=$4; shift 5
+    "$virsh" "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    if [ "$got" != "$rc" ] ||
+       { [ -n "$out" ] && ! grep -Eq -- "$out" "$tmp/out"; } ||
+       { [ -n "$err" ] && ! grep -Eq -- "$err" "$tmp/err"; }; then
+        echo "not ok - $name (rc $got)"; echo "  stdout: $(cat "$tmp/out")"; echo "  stderr: $(cat "$tmp/err")"
+        fail=1
+    else
+        echo "ok - $name"
+    fi
+}
+
+# whole output of a command, compared exactly
+check_exact() {  # check_exact NAME EXPECTED-FILE -- ARGS
+    name=$1 expected=$2; shift 3
+    if "$virsh" "$@" >"$tmp/out" 2>"$tmp/err" && cmp -s "$expected" "$tmp/out"; then
+        echo "ok - $name"
+    else
+        echo "not ok - $name"; diff -u "$expected" "$tmp/out" | sed 's/^/  /'; cat "$tmp/err"
+        fail=1
+    fi
+}
+
+check_empty() {  # check_empty NAME -- ARGS: succeeds and prints nothing
+    name=$1; shift 2
+    if "$virsh" "$@" >"$tmp/out" 2>"$tmp/err" && [ ! -s "$tmp/out" ]; then
+        echo "ok - $name"
+    else
+        echo "not ok - $name"; echo "  stdout: $(cat "$tmp/out")"; echo "  stderr: $(cat "$tmp/err")"
+        fail=1
+    fi
+}
+
+c="-c $uri"
+check "net-define" 0 "^Network vfpool defined from $tmp/pool.xml$" '' -- $c net-define "$tmp/pool.xml"
+check "net-define --validate" 0 "^Network vfpool defined from " '' -- $c net-define --validate "$tmp/pool.xml"
+check "net-define two pf" 1 '' "more than one <pf>" -- $c net-define "$tmp/twopf.xml"
+check "net-list (active only)" 0 '^ Name   State   Autostart   Persistent$' '' -- $c net-list
+check "net-list --all" 0 '^ vfpool   inactive   no          yes$' '' -- $c net-list --all
+check "net-start" 0 '^Network vfpool started$' '' -- $c net-start vfpool
+check "net-start again" 1 '' "already active" -- $c net-start vfpool
+check_exact "net-dumpxml (live)" "$srcdir/tests/networkdriverdata/virsh-live.xml" -- $c net-dumpxml vfpool
+check_exact "net-dumpxml --inactive" "$srcdir/tests/networkdriverdata/virsh-inactive.xml" -- $c net-dumpxml --inactive vfpool
+check_exact "net-list --all table" "$srcdir/tests/networkdriverdata/virsh-list.txt" -- $c net-list --all
+check "net-uuid" 0 '^4f509714-0cb7-4825-8209-cb960ac5b566$' '' -- $c net-uuid vfpool
+check "net-name" 0 '^vfpool$' '' -- $c net-name 4f509714-0cb7-4825-8209-cb960ac5b566
+check "net-autostart" 0 '^Network vfpool marked as autostarted$' '' -- $c net-autostart vfpool
+check "net-list --autostart --name" 0 '^vfpool$' '' -- $c net-list --autostart --name
+check "net-autostart --disable" 0 '^Network vfpool unmarked as autostarted$' '' -- $c net-autostart --disable vfpool
+check "net-list --no-autostart --uuid" 0 '^4f509714-0cb7-4825-8209-cb960ac5b566$' '' -- $c net-list --no-autostart --uuid
+check "net-info" 0 '^Active:         yes$' '' -- $c net-info vfpool
+check "unknown network" 1 '' "^error: failed to get network 'nosuch'$" -- $c net-dumpxml nosuch
+check "unknown network reason" 1 '' "^error: Network not found: no network with matching name 'nosuch'$" -- $c net-start nosuch
+check "PF without VFs" 1 '' "network 'bare': physical function 'pfbare' has no VFs" -- $c net-create "$tmp/bare.xml"
+check "net-destroy" 0 '^Network vfpool destroyed$' '' -- $c net-destroy vfpool
+check "net-destroy inactive" 1 '' "^error: Requested operation is not valid: network 'vfpool' is not active$" -- $c net-destroy vfpool
+check_empty "quiet" -- -q $c net-start vfpool
+check "net-undefine active" 0 '^Network vfpool has been undefined$' '' -- $c net-undefine vfpool
+check "transient after undefine" 0 '^ vfpool   active   no          no$' '' -- $c net-list --transient
+check "net-destroy transient" 0 '^Network vfpool destroyed$' '' -- $c net-destroy vfpool
+printf ' Name   State   Autostart   Persistent\n----------------------------------------\n\n' > "$tmp/empty-list.txt"
+check_exact "gone" "$tmp/empty-list.txt" -- $c net-list --all
+exit $fail

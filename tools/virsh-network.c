@@ -1,0 +1,448 @@
+/*
+ * virsh-network.c: network commands (net-define, net-start, net-list, ...)
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "virsh.h"
+
+#define VSH_OPT_NETWORK \
+    { "network", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("network name or uuid") }
+
+/* The NETWORK argument: a UUID, then a name. Prints "error: failed to get
+ * network 'X'" on failure. */
+static virNetworkPtr
+vshCommandOptNetwork(vshControl *ctl, const vshCmd *cmd, const char **name)
+{
+    const char *arg = vshCommandOptString(cmd, "network");
+    virConnectPtr conn;
+    virNetworkPtr net = NULL;
+
+    if (!arg || !(conn = vshConnection(ctl)))
+        return NULL;
+    if (name)
+        *name = arg;
+    if (strlen(arg) == VIR_UUID_STRING_BUFLEN - 1 &&
+        (net = virNetworkLookupByUUIDString(conn, arg)))
+        return net;
+    virResetLastError();
+    /* the library's reason is printed after this line, when the command
+     * fails */
+    if (!(net = virNetworkLookupByName(conn, arg)))
+        vshError(ctl, _("failed to get network '%s'"), arg);
+    return net;
+}
+
+/* Messages libvirt's virsh prints only when not --quiet, followed by the
+ * blank line of its command output. */
+static void G_GNUC_PRINTF(2, 3)
+vshPrintExtra(vshControl *ctl, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (ctl->quiet)
+        return;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+}
+
+/* libvirt's table: a leading space, columns left aligned and separated by
+ * three spaces (the last not padded), a dashed rule under the header two
+ * characters longer than the header line. */
+static void
+vshNetTablePrint(GPtrArray *rows, size_t ncols)
+{
+    g_autofree size_t *width = g_new0(size_t, ncols);
+    size_t total = 1;
+    size_t r, c;
+
+    for (r = 0; r < rows->len; r++) {
+        char **row = g_ptr_array_index(rows, r);
+
+        for (c = 0; c < ncols; c++)
+            width[c] = MAX(width[c], (size_t)g_utf8_strlen(row[c], -1));
+    }
+    for (c = 0; c < ncols; c++)
+        total += width[c] + (c ? 3 : 0);
+    for (r = 0; r < rows->len; r++) {
+        char **row = g_ptr_array_index(rows, r);
+        g_autoptr(GString) line = g_string_new(" ");
+
+        for (c = 0; c < ncols; c++) {
+            g_string_append(line, row[c]);
+            if (c + 1 < ncols) {
+                size_t pad = width[c] - g_utf8_strlen(row[c], -1) + 3;
+
+                while (pad--)
+                    g_string_append_c(line, ' ');
+            }
+        }
+        printf("%s\n", line->str);
+        if (r == 0) {
+            for (c = 0; c < total + 2; c++)
+                putchar('-');
+            putchar('\n');
+        }
+    }
+}
+
+/* ---- net-define, net-create ---- */
+
+static const vshCmdOptDef opts_net_define[] = {
+    { "file", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("file containing an XML network description") },
+    { "validate", VSH_OT_BOOL, 0, N_("validate the XML against the schema") },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdNetDefine(vshControl *ctl, const vshCmd *cmd)
+{
+    const char *file = vshCommandOptString(cmd, "file");
+    bool validate = vshCommandOptBool(cmd, "validate");
+    g_autofree char *xml = NULL;
+    virConnectPtr conn;
+    virNetworkPtr net;
+
+    if (!(conn = vshConnection(ctl)) || !(xml = vshReadFile(ctl, file)))
+        return false;
+    if (!(net = validate ? virNetworkDefineXMLFlags(conn, xml, VIR_NETWORK_DEFINE_VALIDATE)
+                         : virNetworkDefineXML(conn, xml))) {
+        vshError(ctl, _("Failed to define network from %s"), file);
+        return false;
+    }
+    vshPrintExtra(ctl, _("Network %s defined from %s\n"), virNetworkGetName(net), file);
+    virNetworkFree(net);
+    return true;
+}
+
+static bool
+cmdNetCreate(vshControl *ctl, const vshCmd *cmd)
+{
+    const char *file = vshCommandOptString(cmd, "file");
+    bool validate = vshCommandOptBool(cmd, "validate");
+    g_autofree char *xml = NULL;
+    virConnectPtr conn;
+    virNetworkPtr net;
+
+    if (!(conn = vshConnection(ctl)) || !(xml = vshReadFile(ctl, file)))
+        return false;
+    if (!(net = validate ? virNetworkCreateXMLFlags(conn, xml, VIR_NETWORK_CREATE_VALIDATE)
+                         : virNetworkCreateXML(conn, xml))) {
+        vshError(ctl, _("Failed to create network from %s"), file);
+        return false;
+    }
+    vshPrintExtra(ctl, _("Network %s created from %s\n"), virNetworkGetName(net), file);
+    virNetworkFree(net);
+    return true;
+}
+
+/* ---- one call on a network, one line of output ---- */
+
+static const vshCmdOptDef opts_network_only[] = {
+    VSH_OPT_NETWORK,
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdNetUndefine(vshControl *ctl, const vshCmd *cmd)
+{
+    const char *name;
+    virNetworkPtr net = vshCommandOptNetwork(ctl, cmd, &name);
+    bool ok;
+
+    if (!net)
+        return false;
+    if ((ok = virNetworkUndefine(net) == 0)) {
+        vshPrintExtra(ctl, _("Network %s has been undefined\n"), name);
+    } else {
+        vshError(ctl, _("Failed to undefine network %s"), name);
+        vshReportError(ctl);   /* before virNetworkFree resets it */
+    }
+    virNetworkFree(net);
+    return ok;
+}
+
+static bool
+cmdNetStart(vshControl *ctl, const vshCmd *cmd)
+{
+    const char *name;
+    virNetworkPtr net = vshCommandOptNetwork(ctl, cmd, &name);
+    bool ok;
+
+    if (!net)
+        return false;
+    if ((ok = virNetworkCreate(net) == 0)) {
+        vshPrintExtra(ctl, _("Network %s started\n"), name);
+    } else {
+        vshError(ctl, _("Failed to start network %s"), name);
+        vshReportError(ctl);   /* before virNetworkFree resets it */
+    }
+    virNetworkFree(net);
+    return ok;
+}
+
+static bool
+cmdNetDestroy(vshControl *ctl, const vshCmd *cmd)
+{
+    const char *name;
+    virNetworkPtr net = vshCommandOptNetwork(ctl, cmd, &name);
+    bool ok;
+
+    if (!net)
+        return false;
+    if ((ok = virNetworkDestroy(net) == 0)) {
+        vshPrintExtra(ctl, _("Network %s destroyed\n"), name);
+    } else {
+        vshError(ctl, _("Failed to destroy network %s"), name);
+        vshReportError(ctl);   /* before virNetworkFree resets it */
+    }
+    virNetworkFree(net);
+    return ok;
+}
+
+static const vshCmdOptDef opts_net_autostart[] = {
+    VSH_OPT_NETWORK,
+    { "disable", VSH_OT_BOOL, 0, N_("disable autostarting") },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdNetAutostart(vshControl *ctl, const vshCmd *cmd)
+{
+    const char *name;
+    virNetworkPtr net = vshCommandOptNetwork(ctl, cmd, &name);
+    bool enable = !vshCommandOptBool(cmd, "disable");
+    bool ok;
+
+    if (!net)
+        return false;
+    if ((ok = virNetworkSetAutostart(net, enable ? 1 : 0) == 0)) {
+        if (enable)
+            vshPrintExtra(ctl, _("Network %s marked as autostarted\n"), name);
+        else
+            vshPrintExtra(ctl, _("Network %s unmarked as autostarted\n"), name);
+    } else {
+        if (enable)
+            vshError(ctl, _("failed to mark network %s as autostarted"), name);
+        else
+            vshError(ctl, _("failed to unmark network %s as autostarted"), name);
+        vshReportError(ctl);   /* before virNetworkFree resets it */
+    }
+    virNetworkFree(net);
+    return ok;
+}
+
+static const vshCmdOptDef opts_net_dumpxml[] = {
+    VSH_OPT_NETWORK,
+    { "inactive", VSH_OT_BOOL, 0, N_("show inactive defined XML") },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdNetDumpXML(vshControl *ctl, const vshCmd *cmd)
+{
+    virNetworkPtr net = vshCommandOptNetwork(ctl, cmd, NULL);
+    unsigned int flags = vshCommandOptBool(cmd, "inactive") ? VIR_NETWORK_XML_INACTIVE : 0;
+    char *xml;
+
+    if (!net)
+        return false;
+    if (!(xml = virNetworkGetXMLDesc(net, flags)))
+        vshReportError(ctl);
+    virNetworkFree(net);
+    if (!xml)
+        return false;
+    printf("%s", xml);
+    free(xml);
+    return true;
+}
+
+static bool
+cmdNetUUID(vshControl *ctl, const vshCmd *cmd)
+{
+    virNetworkPtr net = vshCommandOptNetwork(ctl, cmd, NULL);
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    bool ok;
+
+    if (!net)
+        return false;
+    if ((ok = virNetworkGetUUIDString(net, uuid) == 0)) {
+        printf("%s\n\n", uuid);
+    } else {
+        vshError(ctl, "%s", _("failed to get network UUID"));
+        vshReportError(ctl);
+    }
+    virNetworkFree(net);
+    return ok;
+}
+
+static const vshCmdOptDef opts_net_name[] = {
+    { "network", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("network uuid") },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdNetName(vshControl *ctl, const vshCmd *cmd)
+{
+    const char *arg = vshCommandOptString(cmd, "network");
+    virConnectPtr conn = vshConnection(ctl);
+    virNetworkPtr net;
+
+    if (!conn)
+        return false;
+    if (!(net = virNetworkLookupByUUIDString(conn, arg))) {
+        vshError(ctl, _("failed to get network '%s'"), arg);
+        return false;
+    }
+    printf("%s\n\n", virNetworkGetName(net));
+    virNetworkFree(net);
+    return true;
+}
+
+static bool
+cmdNetInfo(vshControl *ctl, const vshCmd *cmd)
+{
+    virNetworkPtr net = vshCommandOptNetwork(ctl, cmd, NULL);
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    int active, persistent, autostart = 0;
+    char *bridge;
+
+    if (!net)
+        return false;
+    active = virNetworkIsActive(net);
+    persistent = virNetworkIsPersistent(net);
+    if (virNetworkGetUUIDString(net, uuid) < 0 || active < 0 || persistent < 0 ||
+        virNetworkGetAutostart(net, &autostart) < 0) {
+        virNetworkFree(net);
+        return false;
+    }
+    printf("%-15s %s\n", _("Name:"), virNetworkGetName(net));
+    printf("%-15s %s\n", _("UUID:"), uuid);
+    printf("%-15s %s\n", _("Active:"), active ? _("yes") : _("no"));
+    printf("%-15s %s\n", _("Persistent:"), persistent ? _("yes") : _("no"));
+    printf("%-15s %s\n", _("Autostart:"), autostart ? _("yes") : _("no"));
+    if ((bridge = virNetworkGetBridgeName(net))) {
+        printf("%-15s %s\n", _("Bridge:"), bridge);
+        free(bridge);
+    }
+    virResetLastError();
+    printf("\n");
+    virNetworkFree(net);
+    return true;
+}
+
+/* ---- net-list ---- */
+
+static const vshCmdOptDef opts_net_list[] = {
+    { "inactive", VSH_OT_BOOL, 0, N_("list inactive networks") },
+    { "all", VSH_OT_BOOL, 0, N_("list inactive & active networks") },
+    { "persistent", VSH_OT_BOOL, 0, N_("list persistent networks") },
+    { "transient", VSH_OT_BOOL, 0, N_("list transient networks") },
+    { "autostart", VSH_OT_BOOL, 0, N_("list networks with autostart enabled") },
+    { "no-autostart", VSH_OT_BOOL, 0, N_("list networks with autostart disabled") },
+    { "uuid", VSH_OT_BOOL, 0, N_("list uuid's only") },
+    { "name", VSH_OT_BOOL, 0, N_("list network names only") },
+    { "table", VSH_OT_BOOL, 0, N_("list table (default)") },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdNetList(vshControl *ctl, const vshCmd *cmd)
+{
+    virConnectPtr conn = vshConnection(ctl);
+    bool optName = vshCommandOptBool(cmd, "name");
+    bool optUUID = vshCommandOptBool(cmd, "uuid");
+    unsigned int flags = VIR_CONNECT_LIST_NETWORKS_ACTIVE;
+    virNetworkPtr *nets = NULL;
+    int n, i;
+
+    if (!conn)
+        return false;
+    if ((optName || optUUID) && vshCommandOptBool(cmd, "table")) {
+        vshError(ctl, "%s", _("Options --table and --name/--uuid are mutually exclusive"));
+        return false;
+    }
+    if (vshCommandOptBool(cmd, "inactive"))
+        flags = VIR_CONNECT_LIST_NETWORKS_INACTIVE;
+    if (vshCommandOptBool(cmd, "all"))
+        flags = VIR_CONNECT_LIST_NETWORKS_ACTIVE | VIR_CONNECT_LIST_NETWORKS_INACTIVE;
+    if (vshCommandOptBool(cmd, "persistent"))
+        flags |= VIR_CONNECT_LIST_NETWORKS_PERSISTENT;
+    if (vshCommandOptBool(cmd, "transient"))
+        flags |= VIR_CONNECT_LIST_NETWORKS_TRANSIENT;
+    if (vshCommandOptBool(cmd, "autostart"))
+        flags |= VIR_CONNECT_LIST_NETWORKS_AUTOSTART;
+    if (vshCommandOptBool(cmd, "no-autostart"))
+        flags |= VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART;
+
+    if ((n = virConnectListAllNetworks(conn, &nets, flags)) < 0) {
+        vshError(ctl, "%s", _("Failed to list networks"));
+        return false;
+    }
+
+    if (optName || optUUID) {
+        for (i = 0; i < n; i++) {
+            char uuid[VIR_UUID_STRING_BUFLEN];
+
+            if (optUUID && virNetworkGetUUIDString(nets[i], uuid) == 0)
+                printf(optName ? "%s  " : "%s\n", uuid);
+            if (optName)
+                printf("%s\n", virNetworkGetName(nets[i]));
+        }
+    } else {
+        g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+
+        g_ptr_array_add(rows, g_strsplit(_("Name|State|Autostart|Persistent"), "|", 4));
+        for (i = 0; i < n; i++) {
+            char **row = g_new0(char *, 5);
+            int autostart = 0;
+
+            virNetworkGetAutostart(nets[i], &autostart);
+            row[0] = g_strdup(virNetworkGetName(nets[i]));
+            row[1] = g_strdup(virNetworkIsActive(nets[i]) == 1 ? _("active") : _("inactive"));
+            row[2] = g_strdup(autostart ? _("yes") : _("no"));
+            row[3] = g_strdup(virNetworkIsPersistent(nets[i]) == 1 ? _("yes") : _("no"));
+            g_ptr_array_add(rows, row);
+        }
+        virResetLastError();
+        vshNetTablePrint(rows, 4);
+    }
+    printf("\n");
+    for (i = 0; i < n; i++)
+        virNetworkFree(nets[i]);
+    free(nets);
+    return true;
+}
+
+const vshCmdDef networkCmds[] = {
+    { "net-autostart", cmdNetAutostart, opts_net_autostart, N_("autostart a network"),
+      N_("Configure a network to be started when the root is first opened (once per run directory).") },
+    { "net-create", cmdNetCreate, opts_net_define, N_("create a network from an XML file"),
+      N_("Create and start a transient network from an XML file.") },
+    { "net-define", cmdNetDefine, opts_net_define, N_("define an inactive persistent virtual network or modify an existing persistent one from an XML file"),
+      N_("Define or modify a persistent network from an XML file.") },
+    { "net-destroy", cmdNetDestroy, opts_network_only, N_("destroy (stop) a network"),
+      N_("Stop a running network; refused while guests use its VFs.") },
+    { "net-dumpxml", cmdNetDumpXML, opts_net_dumpxml, N_("network information in XML"),
+      N_("Output the network information as an XML dump to stdout; the live XML of an SR-IOV pool lists its VFs and connections.") },
+    { "net-info", cmdNetInfo, opts_network_only, N_("network information"),
+      N_("Returns basic information about the network.") },
+    { "net-list", cmdNetList, opts_net_list, N_("list networks"),
+      N_("Returns list of networks.") },
+    { "net-name", cmdNetName, opts_net_name, N_("convert a network UUID to network name"),
+      N_("Print the name of the network with this UUID.") },
+    { "net-start", cmdNetStart, opts_network_only, N_("start a (previously defined) inactive network"),
+      N_("Start a network; an SR-IOV pool finds the VFs of its PF at this point.") },
+    { "net-undefine", cmdNetUndefine, opts_network_only, N_("undefine a persistent network"),
+      N_("Undefine the configuration for a persistent network; an active one keeps running as transient.") },
+    { "net-uuid", cmdNetUUID, opts_network_only, N_("get a network UUID"),
+      N_("Print the UUID of the network.") },
+    { NULL, NULL, NULL, NULL, NULL },
+};

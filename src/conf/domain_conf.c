@@ -322,6 +322,17 @@ virDomainNetGetActualType(const virDomainNetDef *net)
     return net->type;
 }
 
+virDomainHostdevDef *
+virDomainNetGetActualHostdev(virDomainNetDef *net)
+{
+    if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
+        return &net->hostdev;
+    if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK && net->actual &&
+        net->actual->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
+        return &net->actual->hostdev;
+    return NULL;
+}
+
 bool
 virDomainDefHasTeaming(const virDomainDef *def)
 {
@@ -548,13 +559,30 @@ virDomainNetVlanParseXML(xmlXPathContextPtr ctxt, virDomainNetDef *def)
     return 0;
 }
 
+/* VF @vf resolved for network interface @net. */
+static virDomainActualNetDef *
+virDomainActualNetDefNewHostdev(virDomainNetDef *net, const virPCIDeviceAddress *vf,
+                                bool managed)
+{
+    virDomainActualNetDef *actual = g_new0(virDomainActualNetDef, 1);
+
+    actual->type = VIR_DOMAIN_NET_TYPE_HOSTDEV;
+    actual->hostdev.mode = VIR_DOMAIN_HOSTDEV_MODE_SUBSYS;
+    actual->hostdev.subsysType = VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI;
+    actual->hostdev.managed = managed;
+    actual->hostdev.source = *vf;
+    actual->hostdev.parentnet = net;
+    actual->hostdev.info = &net->info;
+    return actual;
+}
+
 static int
 virDomainActualNetDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
                               virDomainNetDef *net)
 {
     g_autofree char *type = virXMLPropString(node, "type");
     VIR_XPATH_NODE_AUTORESTORE(ctxt);
-    virDomainActualNetDef *actual;
+    virPCIDeviceAddress vf;
     bool managed = false;
 
     ctxt->node = node;
@@ -564,17 +592,12 @@ virDomainActualNetDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
                        NULLSTR(type));
         return -1;
     }
-    actual = net->actual = g_new0(virDomainActualNetDef, 1);
-    actual->type = VIR_DOMAIN_NET_TYPE_HOSTDEV;
-    if (virXMLPropYesNo(node, "managed", &managed) < 0)
+    if (virXMLPropYesNo(node, "managed", &managed) < 0 ||
+        virDomainHostdevSourceParseXML(virXPathNode("./source", ctxt),
+                                       _("<actual>"), &vf) < 0)
         return -1;
-    actual->hostdev.mode = VIR_DOMAIN_HOSTDEV_MODE_SUBSYS;
-    actual->hostdev.subsysType = VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI;
-    actual->hostdev.managed = managed;
-    actual->hostdev.parentnet = net;
-    actual->hostdev.info = &net->info;
-    return virDomainHostdevSourceParseXML(virXPathNode("./source", ctxt),
-                                          _("<actual>"), &actual->hostdev.source);
+    net->actual = virDomainActualNetDefNewHostdev(net, &vf, managed);
+    return 0;
 }
 
 static virDomainNetDef *
@@ -1155,8 +1178,10 @@ virDomainDefParseDevices(xmlXPathContextPtr ctxt, virDomainDef *def,
         size_t n = 0;
 
         for (i = 0; i < def->nnets; i++) {
-            if (def->nets[i]->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
-                VIR_APPEND(all, n, &def->nets[i]->hostdev);
+            virDomainHostdevDef *vf = virDomainNetGetActualHostdev(def->nets[i]);
+
+            if (vf)
+                VIR_APPEND(all, n, vf);
         }
         if (n) {
             for (i = 0; i < def->nhostdevs; i++)
@@ -1933,6 +1958,59 @@ virDomainDeviceDefParseString(const char *xml, unsigned int flags)
     return g_steal_pointer(&dev);
 }
 
+/* Put the VF of @net (if it has one) among the host devices of @def:
+ * the VFs of interfaces come first, in the order they were added. */
+static void
+virDomainDefInsertNetHostdev(virDomainDef *def, virDomainNetDef *net)
+{
+    virDomainHostdevDef *vf = virDomainNetGetActualHostdev(net);
+    size_t pos = 0;
+
+    if (!vf)
+        return;
+    while (pos < def->nhostdevs && def->hostdevs[pos]->parentnet)
+        pos++;
+    def->hostdevs = g_renew(virDomainHostdevDef *, def->hostdevs, def->nhostdevs + 1);
+    memmove(def->hostdevs + pos + 1, def->hostdevs + pos,
+            (def->nhostdevs - pos) * sizeof(*def->hostdevs));
+    def->hostdevs[pos] = vf;
+    def->nhostdevs++;
+}
+
+/* Take the VF of @net out of the host devices of @def (not freed). */
+static void
+virDomainDefUnlinkNetHostdev(virDomainDef *def, virDomainNetDef *net)
+{
+    size_t i;
+
+    for (i = 0; i < def->nhostdevs; i++) {
+        if (def->hostdevs[i]->parentnet == net) {
+            memmove(def->hostdevs + i, def->hostdevs + i + 1,
+                    (def->nhostdevs - i - 1) * sizeof(*def->hostdevs));
+            def->nhostdevs--;
+            return;
+        }
+    }
+}
+
+void
+virDomainNetSetActualHostdev(virDomainDef *def, virDomainNetDef *net,
+                             const virPCIDeviceAddress *vf, bool managed)
+{
+    virDomainNetClearActual(def, net);
+    net->actual = virDomainActualNetDefNewHostdev(net, vf, managed);
+    virDomainDefInsertNetHostdev(def, net);
+}
+
+void
+virDomainNetClearActual(virDomainDef *def, virDomainNetDef *net)
+{
+    if (!net->actual)
+        return;
+    virDomainDefUnlinkNetHostdev(def, net);
+    virDomainActualNetDefFree(g_steal_pointer(&net->actual));
+}
+
 void
 virDomainDefAddDevice(virDomainDef *def, virDomainDeviceDef *dev)
 {
@@ -1940,18 +2018,7 @@ virDomainDefAddDevice(virDomainDef *def, virDomainDeviceDef *dev)
         virDomainNetDef *net = g_steal_pointer(&dev->data.net);
 
         VIR_APPEND(def->nets, def->nnets, net);
-        if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV) {
-            /* the VFs of interfaces come first among host devices */
-            size_t pos = 0;
-
-            while (pos < def->nhostdevs && def->hostdevs[pos]->parentnet)
-                pos++;
-            def->hostdevs = g_renew(virDomainHostdevDef *, def->hostdevs, def->nhostdevs + 1);
-            memmove(def->hostdevs + pos + 1, def->hostdevs + pos,
-                    (def->nhostdevs - pos) * sizeof(*def->hostdevs));
-            def->hostdevs[pos] = &net->hostdev;
-            def->nhostdevs++;
-        }
+        virDomainDefInsertNetHostdev(def, net);
     } else if (dev->type == VIR_DOMAIN_DEVICE_HOSTDEV) {
         virDomainHostdevDef *hostdev = g_steal_pointer(&dev->data.hostdev);
 
@@ -2023,16 +2090,8 @@ void
 virDomainDefRemoveNet(virDomainDef *def, size_t idx)
 {
     virDomainNetDef *net = def->nets[idx];
-    size_t i;
 
-    for (i = 0; i < def->nhostdevs; i++) {
-        if (def->hostdevs[i]->parentnet == net) {
-            memmove(def->hostdevs + i, def->hostdevs + i + 1,
-                    (def->nhostdevs - i - 1) * sizeof(*def->hostdevs));
-            def->nhostdevs--;
-            break;
-        }
-    }
+    virDomainDefUnlinkNetHostdev(def, net);
     memmove(def->nets + idx, def->nets + idx + 1, (def->nnets - idx - 1) * sizeof(*def->nets));
     def->nnets--;
     virDomainNetDefFree(net);

@@ -490,6 +490,14 @@ const char *virDomainNetGetDisplayName(const virDomainNetDef *net, char *buf, si
 virDomainNetDef *virDomainNetFindByAlias(const virDomainDef *def, const char *alias);
 /* The network type a driver acts on: the actual type when resolved. */
 int virDomainNetGetActualType(const virDomainNetDef *net);
+/* The VF @net passes to the guest: its own (type='hostdev') or the one its
+ * network gave it (<actual type='hostdev'>); NULL for other interfaces. */
+virDomainHostdevDef *virDomainNetGetActualHostdev(virDomainNetDef *net);
+/* Record that network interface @net of @def resolved to VF @vf (it joins
+ * the host devices of @def), or forget it again. */
+void virDomainNetSetActualHostdev(virDomainDef *def, virDomainNetDef *net,
+                                  const virPCIDeviceAddress *vf, bool managed);
+void virDomainNetClearActual(virDomainDef *def, virDomainNetDef *net);
 bool virDomainDefHasTeaming(const virDomainDef *def);
 
 /* Insert @cont (taking ownership) after the last controller of the same

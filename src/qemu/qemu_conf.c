@@ -5,6 +5,7 @@
 #include "qemu_conf.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "hypervisor/virhostdev_vf.h"
 
 #include <sys/stat.h>
 
@@ -25,11 +26,36 @@ virQEMUDriverConfigNew(const char *root)
     cfg->cacheDir = g_build_filename(root, "cache", NULL);
     cfg->capCacheDir = g_build_filename(cfg->cacheDir, "capabilities", NULL);
     cfg->logDir = g_build_filename(root, "log", NULL);
+    cfg->hostdevStateDir = g_build_filename(root, "run", "hostdev", NULL);
 
     if (!(cfg->conf = virConfReadFile(cfg->configFile)))
         return NULL;
     if (virConfGetValueString(cfg->conf, "hostdev_simulate", &cfg->hostdevSimulate) < 0)
         return NULL;
+    if (virConfGetValueString(cfg->conf, "sysfs_root", &cfg->sysfsRoot) < 0)
+        return NULL;
+    if (!cfg->sysfsRoot) {
+        cfg->sysfsRoot = g_strdup("/sys");
+    } else if (!g_path_is_absolute(cfg->sysfsRoot)) {
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       _("%s: sysfs_root = \"%s\" must be an absolute path"),
+                       cfg->configFile, cfg->sysfsRoot);
+        return NULL;
+    }
+    {
+        g_autofree char *backend = NULL;
+
+        if (virConfGetValueString(cfg->conf, "vf_config_backend", &backend) < 0)
+            return NULL;
+        if (!backend) {
+            cfg->vfConfigBackend = VIR_HOSTDEV_VF_BACKEND_NETLINK;
+        } else if ((cfg->vfConfigBackend = virHostdevVFBackendTypeFromString(backend)) < 0) {
+            virReportError(VIR_ERR_CONF_SYNTAX,
+                           _("%s: vf_config_backend = \"%s\" is not supported: use \"netlink\" or \"simulated\""),
+                           cfg->configFile, backend);
+            return NULL;
+        }
+    }
     {
         bool usable;
         int rc = virConfGetValueBool(cfg->conf, "kvm_usable", &usable);
@@ -76,6 +102,8 @@ virQEMUDriverConfigFree(virQEMUDriverConfig *cfg)
     g_free(cfg->capCacheDir);
     g_free(cfg->logDir);
     g_free(cfg->hostdevSimulate);
+    g_free(cfg->sysfsRoot);
+    g_free(cfg->hostdevStateDir);
     virConfFree(cfg->conf);
     g_free(cfg);
 }

@@ -14,6 +14,7 @@
 #include "virconf.h"
 #include "virdomainobjlist.h"
 #include "qemu_capabilities.h"
+#include "network/network_driver.h"
 
 typedef struct _virQEMUDriverConfig virQEMUDriverConfig;
 struct _virQEMUDriverConfig {
@@ -31,6 +32,14 @@ struct _virQEMUDriverConfig {
     /* hostdev_simulate = "e1000e": present every passed-through VF to QEMU
      * as this emulated NIC (simulated SR-IOV host; never in production). */
     char *hostdevSimulate;
+
+    /* sysfs_root = "/path": where SR-IOV VFs are looked up (/sys, or the
+     * tree of a simulated host) */
+    char *sysfsRoot;
+    /* vf_config_backend = "netlink" | "simulated": how a VF gets the
+     * guest's MAC and VLAN (virHostdevVFBackend) */
+    int vfConfigBackend;
+    char *hostdevStateDir;  /* ROOT/run/hostdev: saved VF settings */
 
     /* kvm_usable = 0|1: override the detection of a usable /dev/kvm
      * (-1: detect) */
@@ -67,6 +76,8 @@ struct _virQEMUDriver {
     guint64 domainGeneration;   /* generation we last synced with */
     bool domainSynced;          /* domainGeneration is meaningful */
     GHashTable *capsCache;      /* emulator path -> virQEMUCaps */
+    virNetworkDriverState *network;  /* the root's networks (VF pools) */
+    bool poolsReconciled;       /* VFs of dead domains given back once */
 };
 
 /* Capabilities of @emulator (probed or from ROOT/cache), kept in memory and

@@ -76,7 +76,8 @@ qemuDomainCollectEndpoints(virDomainDef *def)
     size_t i;
 
     for (i = 0; i < def->nnets; i++) {
-        if (def->nets[i]->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
+        /* a VF (own or from a pool) is counted with the host devices */
+        if (virDomainNetGetActualHostdev(def->nets[i]))
             continue;
         ep.info = &def->nets[i]->info;
         ep.what = "interface";

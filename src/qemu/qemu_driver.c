@@ -16,6 +16,7 @@
 #include "qemu_domain.h"
 #include "qemu_driver.h"
 #include "qemu_hotplug.h"
+#include "qemu_interface.h"
 #include "qemu_migration.h"
 #include "qemu_process.h"
 #include "virerror.h"
@@ -36,6 +37,7 @@ qemuDriverFree(virQEMUDriver *driver)
     if (driver->domainLockFd >= 0)
         close(driver->domainLockFd);
     virDomainObjListFree(driver->domains);
+    networkDriverStateUnref(driver->network);
     if (driver->capsCache)
         g_hash_table_unref(driver->capsCache);
     virQEMUDriverConfigFree(driver->config);
@@ -82,7 +84,8 @@ qemuDriverGet(const char *root)
     g_mutex_init(&driver->lock);
     driver->config = g_steal_pointer(&cfg);
     driver->domains = virDomainObjListNew();
-    if ((driver->domainLockFd = virFileGenerationOpen(driver->config->domainLockFile)) < 0) {
+    if ((driver->domainLockFd = virFileGenerationOpen(driver->config->domainLockFile)) < 0 ||
+        !(driver->network = networkDriverStateGet(root))) {
         G_UNLOCK(qemuDrivers);
         qemuDriverFree(driver);
         return NULL;
@@ -279,6 +282,29 @@ qemuDomainsReapDead(virQEMUDriver *driver)
     }
 }
 
+/* Once per process: VFs taken by a process that died before it recorded
+ * them in a status file go back to their pools. Starts hold the root's
+ * lock from allocation until the status is written, so with the lock held
+ * every VF of a live start is visible in run/. */
+static void
+qemuDomainsReconcilePools(virQEMUDriver *driver)
+{
+    if (driver->poolsReconciled)
+        return;
+    if (qemuDriverLockRoot(driver) < 0) {
+        virResetLastError();
+        return;
+    }
+    if (qemuDomainsSyncStatus(driver) < 0 || qemuInterfaceReconcilePools(driver) < 0) {
+        virReportWarning(_("cannot give back the VFs of stopped domains: %s"),
+                         virGetLastErrorMessage());
+        virResetLastError();
+    } else {
+        driver->poolsReconciled = true;
+    }
+    qemuDriverUnlockRoot(driver);
+}
+
 /* Bring the domain list up to date with the persistent configs and the
  * run state on disk, which other processes may have changed. Call with
  * driver->lock held. */
@@ -296,6 +322,7 @@ qemuDomainsSync(virQEMUDriver *driver)
         driver->domainSynced = true;
     }
     qemuDomainsReapDead(driver);
+    qemuDomainsReconcilePools(driver);
     return 0;
 }
 

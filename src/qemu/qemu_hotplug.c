@@ -9,6 +9,7 @@
 #include "qemu_domain.h"
 #include "qemu_domain_address.h"
 #include "qemu_hotplug.h"
+#include "qemu_interface.h"
 #include "qemu_process.h"
 #include "virerror.h"
 
@@ -37,13 +38,6 @@ qemuHotplugPrepareCopy(virDomainDef *def, const char *xml, unsigned int copyFlag
 
     if (!(dev = virDomainDeviceDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
         return NULL;
-    if (dev->type == VIR_DOMAIN_DEVICE_NET &&
-        dev->data.net->type == VIR_DOMAIN_NET_TYPE_NETWORK) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("interface on network '%s': hostdev pools are not wired to hotplug yet; use a type='hostdev' interface"),
-                       dev->data.net->data.network.name);
-        return NULL;
-    }
     *type = dev->type;
     if (!(copy = virDomainDefCopy(def, copyFlags)))
         return NULL;
@@ -120,6 +114,8 @@ qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
     qemuCommandOptions opts;
     qemuMonitor *mon = NULL;
     virDomainDeviceInfo *info;
+    virDomainNetDef *net = NULL;    /* the added interface, once prepared */
+    virDomainHostdevDef *vf;
     bool needNetdev;
     int type;
     int ret = -1;
@@ -133,24 +129,32 @@ qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
         goto endjob;
     info = qemuHotplugAddedInfo(copy, type);
 
-    if (type == VIR_DOMAIN_DEVICE_NET &&
-        copy->nets[copy->nnets - 1]->type != VIR_DOMAIN_NET_TYPE_HOSTDEV) {
-        virDomainNetDef *net = copy->nets[copy->nnets - 1];
+    if (type == VIR_DOMAIN_DEVICE_NET) {
+        virDomainNetDef *added = copy->nets[copy->nnets - 1];
 
-        if (net->type != VIR_DOMAIN_NET_TYPE_USER) {
+        if (added->type != VIR_DOMAIN_NET_TYPE_USER &&
+            added->type != VIR_DOMAIN_NET_TYPE_HOSTDEV &&
+            added->type != VIR_DOMAIN_NET_TYPE_NETWORK) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("only user interfaces can be hot-plugged as emulated NICs, not type '%s'"),
-                           virDomainNetTypeToString(net->type));
+                           _("only user, hostdev and SR-IOV pool interfaces can be hot-plugged, not type '%s'"),
+                           virDomainNetTypeToString(added->type));
             goto endjob;
         }
+        /* a pool interface takes its VF here; a VF gets the guest's MAC */
+        if (qemuInterfacePrepare(driver, copy, added) < 0)
+            goto endjob;
+        net = added;
+        vf = virDomainNetGetActualHostdev(net);
+    } else {
+        vf = copy->hostdevs[copy->nhostdevs - 1];
+    }
+
+    if (vf) {
+        props = qemuBuildHostdevDeviceJSON(copy, vf, &opts);
+        needNetdev = opts.simulateVFModel != NULL;
+    } else {
         props = qemuBuildNicDeviceJSON(copy, net, &opts);
         needNetdev = true;
-    } else {
-        virDomainHostdevDef *h = type == VIR_DOMAIN_DEVICE_NET ?
-            &copy->nets[copy->nnets - 1]->hostdev : copy->hostdevs[copy->nhostdevs - 1];
-
-        props = qemuBuildHostdevDeviceJSON(copy, h, &opts);
-        needNetdev = opts.simulateVFModel != NULL;
     }
     if (!props)
         goto endjob;
@@ -166,20 +170,25 @@ qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
         virErrorRestore(&saved);
         goto endjob;
     }
-    if (type == VIR_DOMAIN_DEVICE_NET) {
-        virDomainNetTeamingInfo *t = copy->nets[copy->nnets - 1]->teaming;
-
+    if (net && net->teaming && net->teaming->type == VIR_DOMAIN_NET_TEAMING_TYPE_PERSISTENT) {
         /* a new standby has not negotiated until its guest driver says so */
-        if (t && t->type == VIR_DOMAIN_NET_TEAMING_TYPE_PERSISTENT)
-            t->negotiated = VIR_DOMAIN_NET_TEAMING_NEGOTIATED_NO;
+        net->teaming->negotiated = VIR_DOMAIN_NET_TEAMING_NEGOTIATED_NO;
     }
     virDomainDefFree(obj->def);
     obj->def = g_steal_pointer(&copy);
-    if (opts.simulateVFModel && type == VIR_DOMAIN_DEVICE_HOSTDEV)
+    net = NULL;
+    if (opts.simulateVFModel && vf)
         qemuDomainObjGetPrivate(obj)->simulatedVFs = true;
     ret = 0;
 
  endjob:
+    if (net) {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        qemuInterfaceRelease(driver, copy, net);
+        virErrorRestore(&saved);
+    }
     qemuProcessEndJob(driver, obj, mon);
     return ret;
 }
@@ -284,9 +293,11 @@ qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
     }
     if (needNetdev)
         qemuHotplugDelNetdev(mon, alias);
-    if (isNet)
+    if (isNet) {
+        /* QEMU let go of the VF: restore it and give it back to its pool */
+        qemuInterfaceRelease(driver, obj->def, obj->def->nets[idx]);
         virDomainDefRemoveNet(obj->def, idx);
-    else
+    } else
         virDomainDefRemoveHostdev(obj->def, idx);
     ret = 0;
 

@@ -11,6 +11,7 @@
 #include "qemu_alias.h"
 #include "qemu_command.h"
 #include "qemu_domain.h"
+#include "qemu_interface.h"
 #include "qemu_process.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -375,8 +376,12 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     if (!(live = virDomainDefCopy(obj->def, VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
         return -1;
 
-    if (!(argv = qemuProcessBuildCommand(driver, live, &opts, incomingURI)))
+    /* resources first (VFs from pools, with the guest's MAC and VLAN):
+     * the command line passes them through */
+    if (qemuInterfacePrepareAll(driver, live) < 0)
         return -1;
+    if (!(argv = qemuProcessBuildCommand(driver, live, &opts, incomingURI)))
+        goto error;
     priv->simulatedVFs = opts.simulateVFModel != NULL;
 
     monitorPath = qemuProcessMonitorPath(driver, live->name);
@@ -522,6 +527,13 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     return -1;
 
  error:
+    if (live) {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        qemuInterfaceReleaseAll(driver, live);
+        virErrorRestore(&saved);
+    }
     if (listenfd >= 0) {
         close(listenfd);
         unlink(monitorPath);
@@ -549,7 +561,10 @@ qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason)
         virResetLastError();
     }
 
+    /* the status goes first: a process that dies now leaves VFs that the
+     * next one gives back (nobody records them), never a VF released twice */
     qemuProcessRemoveRunFiles(driver, name);
+    qemuInterfaceReleaseAll(driver, obj->def);
 
     obj->pid = 0;
     obj->state = VIR_DOMAIN_SHUTOFF;

@@ -1,0 +1,184 @@
+/*
+ * qemu_interface.c: the host side of a domain's network interfaces
+ */
+#include "internal.h"
+
+#include "hypervisor/virhostdev_vf.h"
+#include "network/network_driver.h"
+#include "qemu_interface.h"
+#include "virerror.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+/* Pool allocations of this driver are owned by "qemu/UUID/MAC". */
+#define QEMU_INTERFACE_OWNER_PREFIX "qemu/"
+
+static char *
+qemuInterfaceOwner(const virDomainDef *def, const virDomainNetDef *net)
+{
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    char mac[VIR_MAC_STRING_BUFLEN];
+
+    return g_strdup_printf(QEMU_INTERFACE_OWNER_PREFIX "%s/%s",
+                           virUUIDFormat(def->uuid, uuid), virMacAddrFormat(&net->mac, mac));
+}
+
+static void
+qemuInterfaceVFContext(virQEMUDriver *driver, virHostdevVFContext *ctx)
+{
+    ctx->backend = driver->config->vfConfigBackend;
+    ctx->sysfsRoot = driver->config->sysfsRoot;
+    ctx->stateDir = driver->config->hostdevStateDir;
+}
+
+/* A VF of the pool of @net's network, recorded in @net. 0 when the
+ * network is not a pool (nothing to do), -1 on error. */
+static int
+qemuInterfaceAllocateVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net)
+{
+    const char *netname = net->data.network.name;
+    g_autofree char *owner = qemuInterfaceOwner(def, net);
+    virPCIDeviceAddress vf;
+    bool managed = false;
+    char display[128];
+    int rc;
+
+    if ((rc = networkIsHostdevPool(driver->network, netname, NULL)) < 0)
+        return -1;
+    if (rc == 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("%s: network '%s' is not an SR-IOV pool; the embedded driver connects type='network' interfaces only to <forward mode='hostdev'> networks"),
+                       virDomainNetGetDisplayName(net, display, sizeof(display)), netname);
+        return -1;
+    }
+    if (networkAllocateVF(driver->network, netname, owner, &vf, &managed) < 0)
+        return -1;
+    virDomainNetSetActualHostdev(def, net, &vf, managed);
+    return 1;
+}
+
+static void
+qemuInterfaceReleaseVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net)
+{
+    if (net->type != VIR_DOMAIN_NET_TYPE_NETWORK || !net->actual)
+        return;
+    if (networkReleaseVF(driver->network, net->data.network.name,
+                         &net->actual->hostdev.source) < 0) {
+        char mac[VIR_MAC_STRING_BUFLEN];
+
+        virReportWarning(_("cannot return the VF of interface %s to network '%s': %s"),
+                         virMacAddrFormat(&net->mac, mac),
+                         net->data.network.name, virGetLastErrorMessage());
+        virResetLastError();
+    }
+    virDomainNetClearActual(def, net);
+}
+
+int
+qemuInterfacePrepare(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net)
+{
+    virHostdevVFContext ctx;
+    virDomainHostdevDef *vf;
+
+    if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK &&
+        qemuInterfaceAllocateVF(driver, def, net) < 0)
+        return -1;
+    if (!(vf = virDomainNetGetActualHostdev(net)))
+        return 0;
+    qemuInterfaceVFContext(driver, &ctx);
+    if (virHostdevVFConfigure(&ctx, &vf->source, &net->mac,
+                              net->vlanSet ? (int)net->vlanTag : -1) < 0) {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        qemuInterfaceRelease(driver, def, net);
+        virErrorRestore(&saved);
+        return -1;
+    }
+    return 0;
+}
+
+int
+qemuInterfacePrepareAll(virQEMUDriver *driver, virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        if (qemuInterfacePrepare(driver, def, def->nets[i]) < 0) {
+            virErrorPtr saved;
+
+            virErrorPreserveLast(&saved);
+            while (i-- > 0)
+                qemuInterfaceRelease(driver, def, def->nets[i]);
+            virErrorRestore(&saved);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void
+qemuInterfaceRelease(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net)
+{
+    virHostdevVFContext ctx;
+    virDomainHostdevDef *vf;
+
+    if ((vf = virDomainNetGetActualHostdev(net))) {
+        qemuInterfaceVFContext(driver, &ctx);
+        if (virHostdevVFRestore(&ctx, &vf->source) < 0) {
+            g_autofree char *addr = virPCIDeviceAddressAsString(&vf->source);
+
+            virReportWarning(_("cannot restore the MAC and VLAN of VF %s: %s"),
+                             addr, virGetLastErrorMessage());
+            virResetLastError();
+        }
+    }
+    qemuInterfaceReleaseVF(driver, def, net);
+}
+
+void
+qemuInterfaceReleaseAll(virQEMUDriver *driver, virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++)
+        qemuInterfaceRelease(driver, def, def->nets[i]);
+}
+
+/* Is the interface named by pool owner @owner part of a running domain? */
+static bool
+qemuInterfaceOwnerAlive(const char *owner, void *opaque)
+{
+    virQEMUDriver *driver = opaque;
+    g_auto(GStrv) parts = NULL;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    virMacAddr mac;
+    virDomainObj *obj;
+    size_t i;
+
+    if (!g_str_has_prefix(owner, QEMU_INTERFACE_OWNER_PREFIX))
+        return true;   /* somebody else's */
+    parts = g_strsplit(owner + strlen(QEMU_INTERFACE_OWNER_PREFIX), "/", 2);
+    if (g_strv_length(parts) != 2 ||
+        virUUIDParse(parts[0], uuid) < 0 || virMacAddrParse(parts[1], &mac) < 0) {
+        virResetLastError();
+        return true;   /* not ours to judge */
+    }
+    if (!(obj = virDomainObjListFindByUUID(driver->domains, uuid)) ||
+        !virDomainObjIsActive(obj))
+        return false;
+    for (i = 0; i < obj->def->nnets; i++) {
+        virDomainNetDef *net = obj->def->nets[i];
+
+        if (net->actual && virMacAddrCompare(&net->mac, &mac) == 0)
+            return true;
+    }
+    return false;
+}
+
+int
+qemuInterfaceReconcilePools(virQEMUDriver *driver)
+{
+    return networkReconcileVFs(driver->network, qemuInterfaceOwnerAlive, driver);
+}

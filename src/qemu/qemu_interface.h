@@ -1,0 +1,32 @@
+/*
+ * qemu_interface.h: the host side of a domain's network interfaces
+ *
+ * Before QEMU is given an interface (start, hotplug, incoming migration):
+ *  - a type='network' interface on an SR-IOV pool (<forward
+ *    mode='hostdev'>) takes a free VF of the pool; the interface records
+ *    it as <actual type='hostdev'> and the VF joins the domain's host
+ *    devices, so the command line passes it through;
+ *  - every VF behind an interface (pool or type='hostdev') gets the
+ *    guest's MAC and VLAN as its admin settings, the previous ones saved.
+ * Release undoes both, and is called on every path that takes an
+ * interface away from QEMU: stop (any reason), failed start, hot-unplug,
+ * failed or completed migration.
+ */
+#pragma once
+
+#include "domain_conf.h"
+#include "qemu_conf.h"
+
+/* Prepare @net, an interface of @def. Nothing is left taken on failure. */
+int qemuInterfacePrepare(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net);
+/* Prepare every interface of @def; on failure the ones done are released. */
+int qemuInterfacePrepareAll(virQEMUDriver *driver, virDomainDef *def);
+/* Give back what qemuInterfacePrepare took for @net (errors are warnings:
+ * a release never fails half-way). */
+void qemuInterfaceRelease(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net);
+void qemuInterfaceReleaseAll(virQEMUDriver *driver, virDomainDef *def);
+
+/* Return to their pools the VFs of domains of this root that are not
+ * running (a process that died between taking a VF and recording it).
+ * Call with the root locked and the domain list in sync with run/. */
+int qemuInterfaceReconcilePools(virQEMUDriver *driver);

@@ -346,9 +346,12 @@ qemuMonitorOpenFD(int fd, int timeoutMs, const qemuMonitorCallbacks *cb,
         bool closed = mon->closed;
 
         g_mutex_unlock(&mon->lock);
-        virReportError(VIR_ERR_OPERATION_TIMEOUT, "%s",
-                       closed ? _("QEMU closed the monitor before greeting") :
-                                _("no QMP greeting from QEMU"));
+        if (closed)
+            virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                           _("QEMU closed the monitor before greeting"));
+        else
+            virReportError(VIR_ERR_OPERATION_TIMEOUT, "%s",
+                           _("no QMP greeting from QEMU"));
         qemuMonitorClose(mon);
         return NULL;
     }

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <yajl/yajl_gen.h>
 
@@ -432,10 +433,17 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
 
  cleanup:
     qemuMonitorClose(ctxt.mon);
-    if (pid > 0 && virProcessKillPainfully(pid, 1000, false) < 0)
-        virResetLastError();
-    if (pid > 0)
+    if (pid > 0) {
+        if (virProcessKillPainfully(pid, 1000, false) < 0) {
+            virResetLastError();
+        } else {
+            /* An exiting QEMU shows as a zombie while its other threads
+             * still run, before it can be waited for: reap it for sure. */
+            while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+        }
         g_spawn_close_pid(pid);
+    }
     unlink(sock);
     rmdir(tmpdir);
     if (ret < 0)

@@ -4,7 +4,9 @@
 #include "internal.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <yajl/yajl_gen.h>
@@ -365,6 +367,81 @@ virQEMUCapsStatBinary(const char *binary, gint64 *ctime, gint64 *size)
     return 0;
 }
 
+/* The last line the probed emulator wrote to @errlog (QEMU says why it
+ * refused to start there), or "" */
+static char *
+virQEMUCapsProbeLastError(const char *errlog)
+{
+    g_autofree char *text = NULL;
+    char *nl;
+
+    if (!g_file_get_contents(errlog, &text, NULL, NULL))
+        return g_strdup("");
+    g_strstrip(text);
+    if ((nl = strrchr(text, '\n')))
+        return g_strdup_printf(": %.512s", nl + 1);
+    return *text ? g_strdup_printf(": %.512s", text) : g_strdup("");
+}
+
+/* Connect to the QMP socket the probe process creates at @sock. Fails as
+ * soon as the process exits (reaping it: *pid becomes 0) instead of waiting
+ * for the timeout. */
+static int
+virQEMUCapsProbeConnect(const char *binary, const char *sock, const char *errlog,
+                        GPid *pid)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    gint64 deadline = g_get_monotonic_time() + QEMU_CAPS_PROBE_TIMEOUT_MS * 1000;
+
+    if (strlen(sock) >= sizeof(addr.sun_path)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("probe socket path '%s' is too long"), sock);
+        return -1;
+    }
+    strcpy(addr.sun_path, sock);
+
+    for (;;) {
+        int status;
+        int fd;
+        int err;
+
+        if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+            virReportSystemError(errno, "%s", _("cannot create a socket to probe QEMU"));
+            return -1;
+        }
+        if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0)
+            return fd;
+        err = errno;
+        close(fd);
+        if (err != ENOENT && err != ECONNREFUSED) {
+            virReportSystemError(err, _("cannot connect to the QMP socket of emulator %s"),
+                                 binary);
+            return -1;
+        }
+        if (waitpid(*pid, &status, WNOHANG) == *pid) {
+            g_autofree char *why = virQEMUCapsProbeLastError(errlog);
+
+            *pid = 0;
+            if (WIFEXITED(status))
+                virReportError(VIR_ERR_OPERATION_FAILED,
+                               _("emulator %s exited with status %d before answering on QMP%s"),
+                               binary, WEXITSTATUS(status), why);
+            else
+                virReportError(VIR_ERR_OPERATION_FAILED,
+                               _("emulator %s was killed by signal %d before answering on QMP%s"),
+                               binary, WTERMSIG(status), why);
+            return -1;
+        }
+        if (g_get_monotonic_time() >= deadline) {
+            virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                           _("emulator %s did not open its QMP socket within %d ms"),
+                           binary, QEMU_CAPS_PROBE_TIMEOUT_MS);
+            return -1;
+        }
+        g_usleep(2 * 1000);
+    }
+}
+
 virQEMUCaps *
 virQEMUCapsNewForBinary(const char *binary, GString *record)
 {
@@ -372,9 +449,12 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
     g_autofree char *tmpdir = NULL;
     g_autofree char *sock = NULL;
     g_autofree char *qmparg = NULL;
+    g_autofree char *errlog = NULL;
     g_autoptr(GError) gerr = NULL;
     virQEMUCapsProbeCtxt ctxt = { NULL, record };
     GPid pid = 0;
+    int errfd = -1;
+    int monfd;
     int ret = -1;
 
     caps->binary = g_strdup(binary);
@@ -389,6 +469,11 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
     }
     sock = g_build_filename(tmpdir, "qmp.sock", NULL);
     qmparg = g_strdup_printf("unix:%s,server=on,wait=off", sock);
+    errlog = g_build_filename(tmpdir, "stderr.log", NULL);
+    if ((errfd = open(errlog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+        virReportSystemError(errno, _("cannot create '%s'"), errlog);
+        goto cleanup;
+    }
     {
         const char *argv[] = {
             binary, "-machine", "none", "-nodefaults", "-nographic", "-S",
@@ -398,9 +483,9 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
 
         if (!g_spawn_async_with_pipes_and_fds(tmpdir, argv, envp,
                                               G_SPAWN_DO_NOT_REAP_CHILD |
-                                              G_SPAWN_STDOUT_TO_DEV_NULL |
-                                              G_SPAWN_STDERR_TO_DEV_NULL,
-                                              NULL, NULL, -1, -1, -1, NULL, NULL, 0,
+                                              G_SPAWN_STDIN_FROM_DEV_NULL |
+                                              G_SPAWN_STDOUT_TO_DEV_NULL,
+                                              NULL, NULL, -1, -1, errfd, NULL, NULL, 0,
                                               &pid, NULL, NULL, NULL, &gerr)) {
             virReportError(VIR_ERR_OPERATION_FAILED,
                            _("cannot run emulator %s to probe it: %s"),
@@ -409,13 +494,16 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
         }
     }
 
-    if (!(ctxt.mon = qemuMonitorOpen(sock, QEMU_CAPS_PROBE_TIMEOUT_MS, NULL, NULL))) {
+    if ((monfd = virQEMUCapsProbeConnect(binary, sock, errlog, &pid)) < 0)
+        goto cleanup;
+    if (!(ctxt.mon = qemuMonitorOpenFD(monfd, QEMU_CAPS_PROBE_TIMEOUT_MS, NULL, NULL))) {
         virErrorPtr saved;
+        g_autofree char *why = virQEMUCapsProbeLastError(errlog);
 
         virErrorPreserveLast(&saved);
         virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("emulator %s did not answer on QMP: %s"),
-                       binary, saved ? saved->message : _("unknown error"));
+                       _("emulator %s did not answer on QMP: %s%s"),
+                       binary, saved ? saved->message : _("unknown error"), why);
         virFreeError(saved);
         goto cleanup;
     }
@@ -444,7 +532,10 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
         }
         g_spawn_close_pid(pid);
     }
+    if (errfd >= 0)
+        close(errfd);
     unlink(sock);
+    unlink(errlog);
     rmdir(tmpdir);
     if (ret < 0)
         return NULL;

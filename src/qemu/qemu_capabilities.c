@@ -73,8 +73,8 @@ virQEMUCapsGet(const virQEMUCaps *caps, virQEMUCapsFlags flag)
     return caps && flag < QEMU_CAPS_LAST && caps->flags[flag];
 }
 
-const char *
-virQEMUCapsResolveMachine(const virQEMUCaps *caps, const char *machine)
+static const virQEMUCapsMachine *
+virQEMUCapsFindMachine(const virQEMUCaps *caps, const char *machine)
 {
     size_t i;
 
@@ -83,8 +83,18 @@ virQEMUCapsResolveMachine(const virQEMUCaps *caps, const char *machine)
 
         if (!machine ? m->isDefault :
             (STREQ_NULLABLE(m->name, machine) || STREQ_NULLABLE(m->alias, machine)))
-            return m->name;
+            return m;
     }
+    return NULL;
+}
+
+const char *
+virQEMUCapsResolveMachine(const virQEMUCaps *caps, const char *machine)
+{
+    const virQEMUCapsMachine *m = virQEMUCapsFindMachine(caps, machine);
+
+    if (m)
+        return m->name;
     if (!machine)
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("emulator %s has no default machine type: give one in <os><type machine=...>"),
@@ -200,9 +210,15 @@ virQEMUCapsProbeMachines(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *op
         yajl_val def = qemuMonitorObjectGet(m, "is-default");
         virQEMUCapsMachine machine = { 0 };
         const char *name = qemuMonitorObjectGetString(m, "name");
+        long long maxCpus = 1;
 
         if (!name || STREQ(name, "none"))
             continue;
+        if (qemuMonitorObjectGetNumber(m, "cpu-max", &maxCpus) && maxCpus > 0 &&
+            maxCpus <= G_MAXINT)
+            machine.maxCpus = maxCpus;
+        else
+            machine.maxCpus = 1;
         machine.name = g_strdup(name);
         machine.alias = g_strdup(qemuMonitorObjectGetString(m, "alias"));
         machine.isDefault = def && YAJL_IS_TRUE(def);
@@ -570,6 +586,7 @@ virQEMUCapsFormatCache(const virQEMUCaps *caps)
 
         virBufferEscapeString(&buf, "<machine name='%s'", m->name);
         virBufferEscapeString(&buf, " alias='%s'", m->alias);
+        virBufferAsprintf(&buf, " maxCpus='%u'", m->maxCpus);
         if (m->isDefault)
             virBufferAddLit(&buf, " default='yes'");
         virBufferAddLit(&buf, "/>\n");
@@ -630,6 +647,8 @@ virQEMUCapsParseCache(const char *xml)
     caps->machines = g_new0(virQEMUCapsMachine, n);
     for (i = 0; i < n; i++) {
         g_autofree char *def = virXMLPropString(nodes[i], "default");
+        g_autofree char *maxCpus = virXMLPropString(nodes[i], "maxCpus");
+        guint64 num = 0;
 
         if (!(caps->machines[i].name = virXMLPropString(nodes[i], "name"))) {
             virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
@@ -637,6 +656,14 @@ virQEMUCapsParseCache(const char *xml)
             caps->nmachines = i;
             return NULL;
         }
+        if (!maxCpus || !g_ascii_string_to_unsigned(maxCpus, 10, 1, G_MAXINT, &num, NULL)) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           _("machine '%s' without a valid maxCpus in QEMU capabilities cache"),
+                           caps->machines[i].name);
+            caps->nmachines = i + 1;
+            return NULL;
+        }
+        caps->machines[i].maxCpus = num;
         caps->machines[i].alias = virXMLPropString(nodes[i], "alias");
         caps->machines[i].isDefault = STREQ_NULLABLE(def, "yes");
     }
@@ -755,9 +782,11 @@ virQEMUCapsFormatHostCapabilities(const virQEMUCaps *caps)
 
         if (m->alias) {
             virBufferEscapeString(&buf, "<machine canonical='%s'", m->name);
-            virBufferEscapeString(&buf, " maxCpus='255'>%s</machine>\n", m->alias);
+            virBufferAsprintf(&buf, " maxCpus='%u'", m->maxCpus);
+            virBufferEscapeString(&buf, ">%s</machine>\n", m->alias);
         }
-        virBufferEscapeString(&buf, "<machine maxCpus='255'>%s</machine>\n", m->name);
+        virBufferAsprintf(&buf, "<machine maxCpus='%u'", m->maxCpus);
+        virBufferEscapeString(&buf, ">%s</machine>\n", m->name);
     }
     virBufferAddLit(&buf, "<domain type='qemu'/>\n");
     if (caps->kvmUsable && caps->flags[QEMU_CAPS_KVM])
@@ -777,11 +806,12 @@ virQEMUCapsFormatDomainCapabilities(const virQEMUCaps *caps,
                                     const char *virttype)
 {
     g_auto(virBuffer) buf = VIR_BUFFER_INITIALIZER;
-    const char *resolved;
+    const virQEMUCapsMachine *m;
     bool kvm = virttype && STREQ(virttype, "kvm");
 
-    if (!(resolved = virQEMUCapsResolveMachine(caps, machine)))
+    if (!virQEMUCapsResolveMachine(caps, machine))
         return NULL;
+    m = virQEMUCapsFindMachine(caps, machine);
     if (kvm && !(caps->kvmUsable && caps->flags[QEMU_CAPS_KVM])) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("KVM is not usable on this host (emulator %s): use virttype 'qemu'"),
@@ -793,9 +823,9 @@ virQEMUCapsFormatDomainCapabilities(const virQEMUCaps *caps,
     virBufferAdjustIndent(&buf, 2);
     virBufferEscapeString(&buf, "<path>%s</path>\n", caps->binary);
     virBufferAsprintf(&buf, "<domain>%s</domain>\n", kvm ? "kvm" : "qemu");
-    virBufferEscapeString(&buf, "<machine>%s</machine>\n", resolved);
+    virBufferEscapeString(&buf, "<machine>%s</machine>\n", m->name);
     virBufferAddLit(&buf, "<arch>x86_64</arch>\n");
-    virBufferAddLit(&buf, "<vcpu max='255'/>\n");
+    virBufferAsprintf(&buf, "<vcpu max='%u'/>\n", m->maxCpus);
     virBufferAddLit(&buf, "<os supported='yes'>\n");
     virBufferAddLit(&buf, "  <enum name='firmware'/>\n");
     virBufferAddLit(&buf, "</os>\n");

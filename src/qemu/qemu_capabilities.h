@@ -32,6 +32,7 @@ typedef struct _virQEMUCapsMachine virQEMUCapsMachine;
 struct _virQEMUCapsMachine {
     char *name;             /* pc-q35-7.2 */
     char *alias;            /* q35, or NULL */
+    unsigned int maxCpus;   /* query-machines' cpu-max */
     bool isDefault;
 };
 

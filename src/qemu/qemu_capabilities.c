@@ -208,6 +208,7 @@ virQEMUCapsProbeMachines(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *op
     for (i = 0; reply->ret && YAJL_IS_ARRAY(reply->ret) && i < reply->ret->u.array.len; i++) {
         yajl_val m = reply->ret->u.array.values[i];
         yajl_val def = qemuMonitorObjectGet(m, "is-default");
+        yajl_val deprecated = qemuMonitorObjectGet(m, "deprecated");
         virQEMUCapsMachine machine = { 0 };
         const char *name = qemuMonitorObjectGetString(m, "name");
         long long maxCpus = 1;
@@ -222,6 +223,7 @@ virQEMUCapsProbeMachines(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *op
         machine.name = g_strdup(name);
         machine.alias = g_strdup(qemuMonitorObjectGetString(m, "alias"));
         machine.isDefault = def && YAJL_IS_TRUE(def);
+        machine.deprecated = deprecated && YAJL_IS_TRUE(deprecated);
         g_array_append_val(machines, machine);
     }
     /* stable order for the cache and tests */
@@ -589,6 +591,8 @@ virQEMUCapsFormatCache(const virQEMUCaps *caps)
         virBufferAsprintf(&buf, " maxCpus='%u'", m->maxCpus);
         if (m->isDefault)
             virBufferAddLit(&buf, " default='yes'");
+        if (m->deprecated)
+            virBufferAddLit(&buf, " deprecated='yes'");
         virBufferAddLit(&buf, "/>\n");
     }
     virBufferAdjustIndent(&buf, -2);
@@ -647,6 +651,7 @@ virQEMUCapsParseCache(const char *xml)
     caps->machines = g_new0(virQEMUCapsMachine, n);
     for (i = 0; i < n; i++) {
         g_autofree char *def = virXMLPropString(nodes[i], "default");
+        g_autofree char *deprecated = virXMLPropString(nodes[i], "deprecated");
         g_autofree char *maxCpus = virXMLPropString(nodes[i], "maxCpus");
         guint64 num = 0;
 
@@ -666,6 +671,7 @@ virQEMUCapsParseCache(const char *xml)
         caps->machines[i].maxCpus = num;
         caps->machines[i].alias = virXMLPropString(nodes[i], "alias");
         caps->machines[i].isDefault = STREQ_NULLABLE(def, "yes");
+        caps->machines[i].deprecated = STREQ_NULLABLE(deprecated, "yes");
     }
     caps->nmachines = n;
     return g_steal_pointer(&caps);
@@ -783,9 +789,13 @@ virQEMUCapsFormatHostCapabilities(const virQEMUCaps *caps)
         if (m->alias) {
             virBufferEscapeString(&buf, "<machine canonical='%s'", m->name);
             virBufferAsprintf(&buf, " maxCpus='%u'", m->maxCpus);
+            if (m->deprecated)
+                virBufferAddLit(&buf, " deprecated='yes'");
             virBufferEscapeString(&buf, ">%s</machine>\n", m->alias);
         }
         virBufferAsprintf(&buf, "<machine maxCpus='%u'", m->maxCpus);
+        if (m->deprecated)
+            virBufferAddLit(&buf, " deprecated='yes'");
         virBufferEscapeString(&buf, ">%s</machine>\n", m->name);
     }
     virBufferAddLit(&buf, "<domain type='qemu'/>\n");

@@ -34,6 +34,7 @@ struct _virQEMUCapsMachine {
     char *alias;            /* q35, or NULL */
     unsigned int maxCpus;   /* query-machines' cpu-max */
     bool isDefault;
+    bool deprecated;
 };
 
 typedef struct _virQEMUCaps virQEMUCaps;

@@ -29,4 +29,16 @@ grep -q "<emulator>/usr/bin/qemu-system-x86_64</emulator>" "$f" && ok "foreign c
 sed -i "s|<flag name='virtio-net.failover'/>||; s|<selfvers>.*</selfvers>|<selfvers>an-older-build</selfvers>|" "$f"
 "$virsh" -q -c "$uri" domcapabilities | grep -q "<teaming supported='yes'/>" && ok "cache of another build is re-probed" ||
     notok "another build re-probed"
+# a rebuild of ours (here: only the library's ctime changes, as when it is
+# relinked) re-probes even though the configured BUILD_ID stays the same
+lib=$(ldd "$virsh" | sed -n 's|.*libvirt\.so\.0 => \(.*\) (.*|\1|p')
+if [ -n "$lib" ] && [ -w "$lib" ]; then
+    before=$(grep -o '<selfvers>.*</selfvers>' "$f")
+    chmod u+w "$lib"
+    "$virsh" -q -c "$uri" version >/dev/null || notok "after a rebuild"
+    [ "$(grep -o '<selfvers>.*</selfvers>' "$f")" != "$before" ] && ok "rebuild of ours re-probes" ||
+        notok "rebuild of ours re-probes"
+else
+    echo "ok - rebuild of ours re-probes # SKIP library not found or not writable"
+fi
 exit $fail

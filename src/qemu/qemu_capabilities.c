@@ -3,6 +3,7 @@
  */
 #include "internal.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -48,6 +49,37 @@ static const struct {
 };
 
 #define QEMU_CAPS_PROBE_TIMEOUT_MS 10000
+
+/* Which build of ours probed. BUILD_ID alone is fixed when meson
+ * configures, so it survives rebuilds after a change: add the ctime and
+ * size of the object this code was linked into (libvirt.so, or the
+ * program that links the driver statically). */
+static const char *
+virQEMUCapsSelfVersion(void)
+{
+    static gsize once;
+    static char *selfvers;
+
+    if (g_once_init_enter(&once)) {
+        Dl_info info = { 0 };
+        struct stat sb;
+        const char *path = NULL;
+
+        if (dladdr((void *)virQEMUCapsSelfVersion, &info) && info.dli_fname &&
+            stat(info.dli_fname, &sb) == 0)
+            path = info.dli_fname;
+        else if (stat("/proc/self/exe", &sb) == 0)
+            path = "/proc/self/exe";
+        if (path)
+            selfvers = g_strdup_printf("%s-%lld.%09ld-%lld", BUILD_ID,
+                                       (long long)sb.st_ctim.tv_sec, sb.st_ctim.tv_nsec,
+                                       (long long)sb.st_size);
+        else
+            selfvers = g_strdup(BUILD_ID);
+        g_once_init_leave(&once, 1);
+    }
+    return selfvers;
+}
 
 void
 virQEMUCapsFree(virQEMUCaps *caps)
@@ -476,7 +508,7 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
     int ret = -1;
 
     caps->binary = g_strdup(binary);
-    caps->selfvers = g_strdup(BUILD_ID);
+    caps->selfvers = g_strdup(virQEMUCapsSelfVersion());
     if (virQEMUCapsStatBinary(binary, &caps->ctime, &caps->size) < 0)
         return NULL;
     if (!(tmpdir = g_dir_make_tmp("qemu-probe-XXXXXX", &gerr))) {
@@ -700,7 +732,7 @@ virQEMUCapsCacheLookup(const char *cacheDir, const char *binary, bool kvmUsable)
         if (virFileReadAll(path, 1024 * 1024, &xml) >= 0 &&
             (caps = virQEMUCapsParseCache(xml)) &&
             STREQ(caps->binary, binary) && caps->ctime == ctime && caps->size == size &&
-            STREQ(caps->selfvers, BUILD_ID) && caps->kvmUsable == kvmUsable)
+            STREQ(caps->selfvers, virQEMUCapsSelfVersion()) && caps->kvmUsable == kvmUsable)
             return g_steal_pointer(&caps);
         /* stale, foreign or corrupt: never trusted, replaced below */
         virResetLastError();

@@ -142,6 +142,49 @@ testProbeEarlyExit(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* The KVM decision on fake /dev/kvm, kvm_pvm and /proc/cpuinfo. */
+static int
+testKVMUsable(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *dir = g_dir_make_tmp("qemucapstest-XXXXXX", NULL);
+    g_autofree char *kvm = g_build_filename(dir, "kvm", NULL);
+    g_autofree char *pvm = g_build_filename(dir, "kvm_pvm", NULL);
+    g_autofree char *cpuinfo = g_build_filename(dir, "cpuinfo", NULL);
+    g_autofree char *nothing = g_build_filename(dir, "nothing", NULL);
+    const char *novirt = "processor\t: 0\nflags\t\t: fpu vme de pse hypervisor vmxnet svm_lock\n";
+    const char *vmx = "processor\t: 0\nflags\t\t: fpu vme vmx hypervisor\nvmx flags\t: vnmi\n";
+    int ret = -1;
+
+    if (!g_file_set_contents(kvm, "", 0, NULL) ||
+        !g_file_set_contents(cpuinfo, novirt, -1, NULL))
+        goto cleanup;
+    /* no /dev/kvm */
+    if (virQEMUCapsKVMUsableAt(-1, nothing, pvm, cpuinfo) ||
+        !virQEMUCapsKVMUsableAt(1, nothing, pvm, cpuinfo))
+        goto cleanup;
+    /* /dev/kvm of a real KVM (no kvm_pvm) */
+    if (!virQEMUCapsKVMUsableAt(-1, kvm, pvm, cpuinfo) ||
+        virQEMUCapsKVMUsableAt(0, kvm, pvm, cpuinfo))
+        goto cleanup;
+    /* paravirtual KVM without vmx/svm: hangs guests (words that only
+     * contain "vmx" or "svm" do not count) */
+    if (mkdir(pvm, 0700) < 0 ||
+        virQEMUCapsKVMUsableAt(-1, kvm, pvm, cpuinfo) ||
+        !virQEMUCapsKVMUsableAt(1, kvm, pvm, cpuinfo))
+        goto cleanup;
+    /* paravirtual KVM with hardware virtualisation */
+    if (!g_file_set_contents(cpuinfo, vmx, -1, NULL) ||
+        !virQEMUCapsKVMUsableAt(-1, kvm, pvm, cpuinfo))
+        goto cleanup;
+    ret = 0;
+ cleanup:
+    unlink(kvm);
+    unlink(cpuinfo);
+    rmdir(pvm);
+    rmdir(dir);
+    return ret;
+}
+
 static int
 mymain(void)
 {
@@ -149,6 +192,7 @@ mymain(void)
     virTestRun("caps 4.1.0 (no failover, no JSON -device)", testCaps, "caps_4.1.0.x86_64");
     virTestRun("teaming rejected without failover", testTeamingNeedsFailover, NULL);
     virTestRun("probe of an emulator that exits at once", testProbeEarlyExit, NULL);
+    virTestRun("KVM usability decision", testKVMUsable, NULL);
     return 0;
 }
 

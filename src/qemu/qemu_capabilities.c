@@ -758,24 +758,54 @@ virQEMUCapsCacheLookup(const char *cacheDir, const char *binary, bool kvmUsable)
 /* KVM                                                                  */
 /* ------------------------------------------------------------------ */
 
+/* Does a "flags" line of @cpuinfo list hardware virtualisation? */
+static bool
+virQEMUCapsCPUInfoHasVirt(const char *cpuinfo)
+{
+    g_auto(GStrv) lines = g_strsplit(cpuinfo, "\n", -1);
+    size_t i, j;
+
+    for (i = 0; lines[i]; i++) {
+        g_auto(GStrv) words = NULL;
+        char *colon;
+
+        if (!g_str_has_prefix(lines[i], "flags") || !(colon = strchr(lines[i], ':')))
+            continue;
+        words = g_strsplit_set(colon + 1, " \t", -1);
+        for (j = 0; words[j]; j++) {
+            if (STREQ(words[j], "vmx") || STREQ(words[j], "svm"))
+                return true;
+        }
+    }
+    return false;
+}
+
 bool
-virQEMUCapsKVMUsable(int override)
+virQEMUCapsKVMUsableAt(int override, const char *devkvm, const char *pvmModule,
+                       const char *cpuinfoPath)
 {
     g_autofree char *cpuinfo = NULL;
     int fd;
 
     if (override >= 0)
         return override;
-    if ((fd = open("/dev/kvm", O_RDWR | O_CLOEXEC)) < 0)
+    if ((fd = open(devkvm, O_RDWR | O_CLOEXEC)) < 0)
         return false;
     close(fd);
     /* A paravirtual KVM (kvm_pvm) opens and "starts" guests, but without
      * hardware virtualisation the guest kernel hangs early. */
-    if (virFileExists("/sys/module/kvm_pvm") &&
-        g_file_get_contents("/proc/cpuinfo", &cpuinfo, NULL, NULL) &&
-        !strstr(cpuinfo, " vmx") && !strstr(cpuinfo, " svm"))
+    if (virFileExists(pvmModule) &&
+        (!g_file_get_contents(cpuinfoPath, &cpuinfo, NULL, NULL) ||
+         !virQEMUCapsCPUInfoHasVirt(cpuinfo)))
         return false;
     return true;
+}
+
+bool
+virQEMUCapsKVMUsable(int override)
+{
+    return virQEMUCapsKVMUsableAt(override, "/dev/kvm", "/sys/module/kvm_pvm",
+                                  "/proc/cpuinfo");
 }
 
 int

@@ -54,6 +54,12 @@ testCaps(const void *opaque)
         printf("#   %s\n", qemuMonitorTestError(test));
         goto cleanup;
     }
+    /* a real recording: the greeting is QEMU's own */
+    if (qemuMonitorGetVersion(ctxt.mon) != caps->version) {
+        printf("#   greeting says version %lu, query-version %lu\n",
+               qemuMonitorGetVersion(ctxt.mon), caps->version);
+        goto cleanup;
+    }
     caps->binary = g_strdup("/usr/bin/qemu-system-x86_64");
     caps->selfvers = g_strdup("test");
     xml = virQEMUCapsFormatCache(caps);

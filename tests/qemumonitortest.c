@@ -201,6 +201,9 @@ testEventsAndErrors(const void *opaque G_GNUC_UNUSED)
 
     if (!mon)
         goto cleanup;
+    if (qemuMonitorGetVersion(mon) != 7002000 ||
+        !g_str_has_prefix(NULLSTR(qemuMonitorGetGreeting(mon)), "{\"QMP\":"))
+        goto cleanup;
     if (qemuMonitorCommand(mon, "device_del", "{\"id\":\"x\"}", 1000, NULL) == 0 ||
         !strstr(virGetLastErrorMessage(), "Device 'x' not found"))
         goto cleanup;

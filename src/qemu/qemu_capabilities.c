@@ -557,12 +557,12 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
         virFreeError(saved);
         goto cleanup;
     }
-    /* the greeting and negotiation happened in qemuMonitorOpen; a replay
-     * needs them first (the version is read from query-version) */
+    /* the greeting and negotiation happened when the monitor opened; a
+     * replay needs them first */
     if (record)
-        g_string_append(record,
-                        "{\"QMP\":{\"version\":{\"qemu\":{\"micro\":0,\"minor\":0,\"major\":0},\"package\":\"\"},\"capabilities\":[\"oob\"]}}\n\n"
-                        "{\"execute\":\"qmp_capabilities\"}\n\n{\"return\":{}}\n\n");
+        g_string_append_printf(record,
+                               "%s\n\n{\"execute\":\"qmp_capabilities\"}\n\n{\"return\":{}}\n\n",
+                               qemuMonitorGetGreeting(ctxt.mon));
     if (virQEMUCapsProbeQMP(caps, virQEMUCapsRunAndRecord, &ctxt) < 0)
         goto cleanup;
     qemuMonitorCommand(ctxt.mon, "quit", NULL, 2000, NULL);

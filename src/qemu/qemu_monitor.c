@@ -40,6 +40,7 @@ struct _qemuMonitor {
     bool closed;            /* EOF or error seen */
     char *closeReason;
     unsigned long version;
+    char *greeting;
     unsigned long long nextId;
     GHashTable *pending;    /* id -> qemuMonitorPending* (not owned) */
 };
@@ -137,6 +138,8 @@ qemuMonitorDispatchMessage(qemuMonitor *mon, const char *line)
         qemuMonitorObjectGetNumber(q, "micro", &mic);
         g_mutex_lock(&mon->lock);
         mon->version = maj * 1000000 + min * 1000 + mic;
+        g_free(mon->greeting);
+        mon->greeting = g_strdup(line);
         mon->greeted = true;
         g_cond_broadcast(&mon->cond);
         g_mutex_unlock(&mon->lock);
@@ -416,6 +419,7 @@ qemuMonitorClose(qemuMonitor *mon)
     g_hash_table_unref(mon->pending);
     g_string_free(mon->inbuf, TRUE);
     g_free(mon->closeReason);
+    g_free(mon->greeting);
     g_cond_clear(&mon->cond);
     g_mutex_clear(&mon->lock);
     g_free(mon);
@@ -425,6 +429,12 @@ unsigned long
 qemuMonitorGetVersion(qemuMonitor *mon)
 {
     return mon->version;
+}
+
+const char *
+qemuMonitorGetGreeting(qemuMonitor *mon)
+{
+    return mon->greeting;
 }
 
 void *

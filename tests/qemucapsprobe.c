@@ -7,6 +7,8 @@
  */
 #include "internal.h"
 
+#include <sys/wait.h>
+
 #include "qemu/qemu_capabilities.h"
 
 int
@@ -21,6 +23,11 @@ main(int argc, char **argv)
     }
     if (!(caps = virQEMUCapsNewForBinary(argv[1], record))) {
         fprintf(stderr, "probe failed: %s\n", virGetLastErrorMessage());
+        return 1;
+    }
+    /* the probe process is gone: neither running nor a zombie */
+    if (waitpid(-1, NULL, WNOHANG) != -1 || errno != ECHILD) {
+        fprintf(stderr, "the probe left a child process behind\n");
         return 1;
     }
     fputs(record->str, stdout);

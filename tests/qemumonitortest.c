@@ -3,6 +3,8 @@
  */
 #include "internal.h"
 
+#include <sys/socket.h>
+
 #include "qemu/qemu_monitor.h"
 #include "qemumonitortestutils.h"
 #include "testutils.h"
@@ -98,8 +100,9 @@ testEOFBeforeGreeting(const void *opaque G_GNUC_UNUSED)
 
     if (mon)
         qemuMonitorClose(mon);
-    else if (!strstr(virGetLastErrorMessage(), "closed the monitor"))
-        ret = -1;
+    else if (!strstr(virGetLastErrorMessage(), "closed the monitor") ||
+             virGetLastErrorCode() != VIR_ERR_OPERATION_FAILED)
+        ret = -1;  /* an EOF is not a timeout */
     qemuMonitorTestFree(test);
     g_ptr_array_unref(ev.events);
     return ret;
@@ -198,6 +201,9 @@ testEventsAndErrors(const void *opaque G_GNUC_UNUSED)
 
     if (!mon)
         goto cleanup;
+    if (qemuMonitorGetVersion(mon) != 7002000 ||
+        !g_str_has_prefix(NULLSTR(qemuMonitorGetGreeting(mon)), "{\"QMP\":"))
+        goto cleanup;
     if (qemuMonitorCommand(mon, "device_del", "{\"id\":\"x\"}", 1000, NULL) == 0 ||
         !strstr(virGetLastErrorMessage(), "Device 'x' not found"))
         goto cleanup;
@@ -216,6 +222,56 @@ testEventsAndErrors(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* Fake QEMU side of testPeerStoppedReading: answer qmp_capabilities. */
+static gpointer
+testAnswerCapabilities(gpointer opaque)
+{
+    int fd = GPOINTER_TO_INT(opaque);
+    const char *reply = "{\"return\": {}, \"id\": 1}\r\n";
+    char c;
+
+    while (read(fd, &c, 1) == 1 && c != '\n')
+        ;
+    if (write(fd, reply, strlen(reply)) < 0)
+        return NULL;
+    return NULL;
+}
+
+/* QEMU stopped reading (it is exiting): sending a command must fail
+ * with an error, not kill us with SIGPIPE. */
+static int
+testPeerStoppedReading(const void *opaque G_GNUC_UNUSED)
+{
+    const char *greeting = "{\"QMP\":{\"version\":{\"qemu\":{\"micro\":0,\"minor\":2,\"major\":7},\"package\":\"\"},\"capabilities\":[]}}\r\n";
+    qemuMonitor *mon = NULL;
+    GThread *peer;
+    int sv[2];
+    int ret = -1;
+
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return -1;
+    if (write(sv[0], greeting, strlen(greeting)) != (ssize_t)strlen(greeting))
+        goto cleanup;
+    peer = g_thread_new("fake-qemu", testAnswerCapabilities, GINT_TO_POINTER(sv[0]));
+    mon = qemuMonitorOpenFD(sv[1], 1000, NULL, NULL);
+    sv[1] = -1;
+    g_thread_join(peer);
+    if (!mon)
+        goto cleanup;
+    shutdown(sv[0], SHUT_RD);
+    if (qemuMonitorCommand(mon, "query-status", NULL, 1000, NULL) == 0 ||
+        virGetLastErrorCode() == VIR_ERR_OK)
+        goto cleanup;
+    virResetLastError();
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    if (sv[1] >= 0)
+        close(sv[1]);
+    close(sv[0]);
+    return ret;
+}
+
 static int
 mymain(void)
 {
@@ -225,6 +281,7 @@ mymain(void)
     virTestRun("oversized message closes the connection", testOversized, NULL);
     virTestRun("command timeout", testTimeout, NULL);
     virTestRun("events, error replies, ids", testEventsAndErrors, NULL);
+    virTestRun("peer stopped reading: error, no SIGPIPE", testPeerStoppedReading, NULL);
     return 0;
 }
 

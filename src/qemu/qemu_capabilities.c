@@ -3,8 +3,12 @@
  */
 #include "internal.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 
 #include <yajl/yajl_gen.h>
 
@@ -46,6 +50,37 @@ static const struct {
 
 #define QEMU_CAPS_PROBE_TIMEOUT_MS 10000
 
+/* Which build of ours probed. BUILD_ID alone is fixed when meson
+ * configures, so it survives rebuilds after a change: add the ctime and
+ * size of the object this code was linked into (libvirt.so, or the
+ * program that links the driver statically). */
+static const char *
+virQEMUCapsSelfVersion(void)
+{
+    static gsize once;
+    static char *selfvers;
+
+    if (g_once_init_enter(&once)) {
+        Dl_info info = { 0 };
+        struct stat sb;
+        const char *path = NULL;
+
+        if (dladdr((void *)virQEMUCapsSelfVersion, &info) && info.dli_fname &&
+            stat(info.dli_fname, &sb) == 0)
+            path = info.dli_fname;
+        else if (stat("/proc/self/exe", &sb) == 0)
+            path = "/proc/self/exe";
+        if (path)
+            selfvers = g_strdup_printf("%s-%lld.%09ld-%lld", BUILD_ID,
+                                       (long long)sb.st_ctim.tv_sec, sb.st_ctim.tv_nsec,
+                                       (long long)sb.st_size);
+        else
+            selfvers = g_strdup(BUILD_ID);
+        g_once_init_leave(&once, 1);
+    }
+    return selfvers;
+}
+
 void
 virQEMUCapsFree(virQEMUCaps *caps)
 {
@@ -70,8 +105,8 @@ virQEMUCapsGet(const virQEMUCaps *caps, virQEMUCapsFlags flag)
     return caps && flag < QEMU_CAPS_LAST && caps->flags[flag];
 }
 
-const char *
-virQEMUCapsResolveMachine(const virQEMUCaps *caps, const char *machine)
+static const virQEMUCapsMachine *
+virQEMUCapsFindMachine(const virQEMUCaps *caps, const char *machine)
 {
     size_t i;
 
@@ -80,8 +115,18 @@ virQEMUCapsResolveMachine(const virQEMUCaps *caps, const char *machine)
 
         if (!machine ? m->isDefault :
             (STREQ_NULLABLE(m->name, machine) || STREQ_NULLABLE(m->alias, machine)))
-            return m->name;
+            return m;
     }
+    return NULL;
+}
+
+const char *
+virQEMUCapsResolveMachine(const virQEMUCaps *caps, const char *machine)
+{
+    const virQEMUCapsMachine *m = virQEMUCapsFindMachine(caps, machine);
+
+    if (m)
+        return m->name;
     if (!machine)
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("emulator %s has no default machine type: give one in <os><type machine=...>"),
@@ -195,14 +240,22 @@ virQEMUCapsProbeMachines(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *op
     for (i = 0; reply->ret && YAJL_IS_ARRAY(reply->ret) && i < reply->ret->u.array.len; i++) {
         yajl_val m = reply->ret->u.array.values[i];
         yajl_val def = qemuMonitorObjectGet(m, "is-default");
+        yajl_val deprecated = qemuMonitorObjectGet(m, "deprecated");
         virQEMUCapsMachine machine = { 0 };
         const char *name = qemuMonitorObjectGetString(m, "name");
+        long long maxCpus = 1;
 
         if (!name || STREQ(name, "none"))
             continue;
+        if (qemuMonitorObjectGetNumber(m, "cpu-max", &maxCpus) && maxCpus > 0 &&
+            maxCpus <= G_MAXINT)
+            machine.maxCpus = maxCpus;
+        else
+            machine.maxCpus = 1;
         machine.name = g_strdup(name);
         machine.alias = g_strdup(qemuMonitorObjectGetString(m, "alias"));
         machine.isDefault = def && YAJL_IS_TRUE(def);
+        machine.deprecated = deprecated && YAJL_IS_TRUE(deprecated);
         g_array_append_val(machines, machine);
     }
     /* stable order for the cache and tests */
@@ -364,6 +417,81 @@ virQEMUCapsStatBinary(const char *binary, gint64 *ctime, gint64 *size)
     return 0;
 }
 
+/* The last line the probed emulator wrote to @errlog (QEMU says why it
+ * refused to start there), or "" */
+static char *
+virQEMUCapsProbeLastError(const char *errlog)
+{
+    g_autofree char *text = NULL;
+    char *nl;
+
+    if (!g_file_get_contents(errlog, &text, NULL, NULL))
+        return g_strdup("");
+    g_strstrip(text);
+    if ((nl = strrchr(text, '\n')))
+        return g_strdup_printf(": %.512s", nl + 1);
+    return *text ? g_strdup_printf(": %.512s", text) : g_strdup("");
+}
+
+/* Connect to the QMP socket the probe process creates at @sock. Fails as
+ * soon as the process exits (reaping it: *pid becomes 0) instead of waiting
+ * for the timeout. */
+static int
+virQEMUCapsProbeConnect(const char *binary, const char *sock, const char *errlog,
+                        GPid *pid)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    gint64 deadline = g_get_monotonic_time() + QEMU_CAPS_PROBE_TIMEOUT_MS * 1000;
+
+    if (strlen(sock) >= sizeof(addr.sun_path)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("probe socket path '%s' is too long"), sock);
+        return -1;
+    }
+    strcpy(addr.sun_path, sock);
+
+    for (;;) {
+        int status;
+        int fd;
+        int err;
+
+        if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+            virReportSystemError(errno, "%s", _("cannot create a socket to probe QEMU"));
+            return -1;
+        }
+        if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0)
+            return fd;
+        err = errno;
+        close(fd);
+        if (err != ENOENT && err != ECONNREFUSED) {
+            virReportSystemError(err, _("cannot connect to the QMP socket of emulator %s"),
+                                 binary);
+            return -1;
+        }
+        if (waitpid(*pid, &status, WNOHANG) == *pid) {
+            g_autofree char *why = virQEMUCapsProbeLastError(errlog);
+
+            *pid = 0;
+            if (WIFEXITED(status))
+                virReportError(VIR_ERR_OPERATION_FAILED,
+                               _("emulator %s exited with status %d before answering on QMP%s"),
+                               binary, WEXITSTATUS(status), why);
+            else
+                virReportError(VIR_ERR_OPERATION_FAILED,
+                               _("emulator %s was killed by signal %d before answering on QMP%s"),
+                               binary, WTERMSIG(status), why);
+            return -1;
+        }
+        if (g_get_monotonic_time() >= deadline) {
+            virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                           _("emulator %s did not open its QMP socket within %d ms"),
+                           binary, QEMU_CAPS_PROBE_TIMEOUT_MS);
+            return -1;
+        }
+        g_usleep(2 * 1000);
+    }
+}
+
 virQEMUCaps *
 virQEMUCapsNewForBinary(const char *binary, GString *record)
 {
@@ -371,13 +499,16 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
     g_autofree char *tmpdir = NULL;
     g_autofree char *sock = NULL;
     g_autofree char *qmparg = NULL;
+    g_autofree char *errlog = NULL;
     g_autoptr(GError) gerr = NULL;
     virQEMUCapsProbeCtxt ctxt = { NULL, record };
     GPid pid = 0;
+    int errfd = -1;
+    int monfd;
     int ret = -1;
 
     caps->binary = g_strdup(binary);
-    caps->selfvers = g_strdup(BUILD_ID);
+    caps->selfvers = g_strdup(virQEMUCapsSelfVersion());
     if (virQEMUCapsStatBinary(binary, &caps->ctime, &caps->size) < 0)
         return NULL;
     if (!(tmpdir = g_dir_make_tmp("qemu-probe-XXXXXX", &gerr))) {
@@ -388,6 +519,11 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
     }
     sock = g_build_filename(tmpdir, "qmp.sock", NULL);
     qmparg = g_strdup_printf("unix:%s,server=on,wait=off", sock);
+    errlog = g_build_filename(tmpdir, "stderr.log", NULL);
+    if ((errfd = open(errlog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+        virReportSystemError(errno, _("cannot create '%s'"), errlog);
+        goto cleanup;
+    }
     {
         const char *argv[] = {
             binary, "-machine", "none", "-nodefaults", "-nographic", "-S",
@@ -397,9 +533,9 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
 
         if (!g_spawn_async_with_pipes_and_fds(tmpdir, argv, envp,
                                               G_SPAWN_DO_NOT_REAP_CHILD |
-                                              G_SPAWN_STDOUT_TO_DEV_NULL |
-                                              G_SPAWN_STDERR_TO_DEV_NULL,
-                                              NULL, NULL, -1, -1, -1, NULL, NULL, 0,
+                                              G_SPAWN_STDIN_FROM_DEV_NULL |
+                                              G_SPAWN_STDOUT_TO_DEV_NULL,
+                                              NULL, NULL, -1, -1, errfd, NULL, NULL, 0,
                                               &pid, NULL, NULL, NULL, &gerr)) {
             virReportError(VIR_ERR_OPERATION_FAILED,
                            _("cannot run emulator %s to probe it: %s"),
@@ -408,22 +544,25 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
         }
     }
 
-    if (!(ctxt.mon = qemuMonitorOpen(sock, QEMU_CAPS_PROBE_TIMEOUT_MS, NULL, NULL))) {
+    if ((monfd = virQEMUCapsProbeConnect(binary, sock, errlog, &pid)) < 0)
+        goto cleanup;
+    if (!(ctxt.mon = qemuMonitorOpenFD(monfd, QEMU_CAPS_PROBE_TIMEOUT_MS, NULL, NULL))) {
         virErrorPtr saved;
+        g_autofree char *why = virQEMUCapsProbeLastError(errlog);
 
         virErrorPreserveLast(&saved);
         virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("emulator %s did not answer on QMP: %s"),
-                       binary, saved ? saved->message : _("unknown error"));
+                       _("emulator %s did not answer on QMP: %s%s"),
+                       binary, saved ? saved->message : _("unknown error"), why);
         virFreeError(saved);
         goto cleanup;
     }
-    /* the greeting and negotiation happened in qemuMonitorOpen; a replay
-     * needs them first (the version is read from query-version) */
+    /* the greeting and negotiation happened when the monitor opened; a
+     * replay needs them first */
     if (record)
-        g_string_append(record,
-                        "{\"QMP\":{\"version\":{\"qemu\":{\"micro\":0,\"minor\":0,\"major\":0},\"package\":\"\"},\"capabilities\":[\"oob\"]}}\n\n"
-                        "{\"execute\":\"qmp_capabilities\"}\n\n{\"return\":{}}\n\n");
+        g_string_append_printf(record,
+                               "%s\n\n{\"execute\":\"qmp_capabilities\"}\n\n{\"return\":{}}\n\n",
+                               qemuMonitorGetGreeting(ctxt.mon));
     if (virQEMUCapsProbeQMP(caps, virQEMUCapsRunAndRecord, &ctxt) < 0)
         goto cleanup;
     qemuMonitorCommand(ctxt.mon, "quit", NULL, 2000, NULL);
@@ -432,11 +571,21 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
 
  cleanup:
     qemuMonitorClose(ctxt.mon);
-    if (pid > 0 && virProcessKillPainfully(pid, 1000, false) < 0)
-        virResetLastError();
-    if (pid > 0)
+    if (pid > 0) {
+        if (virProcessKillPainfully(pid, 1000, false) < 0) {
+            virResetLastError();
+        } else {
+            /* An exiting QEMU shows as a zombie while its other threads
+             * still run, before it can be waited for: reap it for sure. */
+            while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+        }
         g_spawn_close_pid(pid);
+    }
+    if (errfd >= 0)
+        close(errfd);
     unlink(sock);
+    unlink(errlog);
     rmdir(tmpdir);
     if (ret < 0)
         return NULL;
@@ -471,8 +620,11 @@ virQEMUCapsFormatCache(const virQEMUCaps *caps)
 
         virBufferEscapeString(&buf, "<machine name='%s'", m->name);
         virBufferEscapeString(&buf, " alias='%s'", m->alias);
+        virBufferAsprintf(&buf, " maxCpus='%u'", m->maxCpus);
         if (m->isDefault)
             virBufferAddLit(&buf, " default='yes'");
+        if (m->deprecated)
+            virBufferAddLit(&buf, " deprecated='yes'");
         virBufferAddLit(&buf, "/>\n");
     }
     virBufferAdjustIndent(&buf, -2);
@@ -531,6 +683,9 @@ virQEMUCapsParseCache(const char *xml)
     caps->machines = g_new0(virQEMUCapsMachine, n);
     for (i = 0; i < n; i++) {
         g_autofree char *def = virXMLPropString(nodes[i], "default");
+        g_autofree char *deprecated = virXMLPropString(nodes[i], "deprecated");
+        g_autofree char *maxCpus = virXMLPropString(nodes[i], "maxCpus");
+        guint64 num = 0;
 
         if (!(caps->machines[i].name = virXMLPropString(nodes[i], "name"))) {
             virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
@@ -538,8 +693,17 @@ virQEMUCapsParseCache(const char *xml)
             caps->nmachines = i;
             return NULL;
         }
+        if (!maxCpus || !g_ascii_string_to_unsigned(maxCpus, 10, 1, G_MAXINT, &num, NULL)) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           _("machine '%s' without a valid maxCpus in QEMU capabilities cache"),
+                           caps->machines[i].name);
+            caps->nmachines = i + 1;
+            return NULL;
+        }
+        caps->machines[i].maxCpus = num;
         caps->machines[i].alias = virXMLPropString(nodes[i], "alias");
         caps->machines[i].isDefault = STREQ_NULLABLE(def, "yes");
+        caps->machines[i].deprecated = STREQ_NULLABLE(deprecated, "yes");
     }
     caps->nmachines = n;
     return g_steal_pointer(&caps);
@@ -568,7 +732,7 @@ virQEMUCapsCacheLookup(const char *cacheDir, const char *binary, bool kvmUsable)
         if (virFileReadAll(path, 1024 * 1024, &xml) >= 0 &&
             (caps = virQEMUCapsParseCache(xml)) &&
             STREQ(caps->binary, binary) && caps->ctime == ctime && caps->size == size &&
-            STREQ(caps->selfvers, BUILD_ID) && caps->kvmUsable == kvmUsable)
+            STREQ(caps->selfvers, virQEMUCapsSelfVersion()) && caps->kvmUsable == kvmUsable)
             return g_steal_pointer(&caps);
         /* stale, foreign or corrupt: never trusted, replaced below */
         virResetLastError();
@@ -594,24 +758,54 @@ virQEMUCapsCacheLookup(const char *cacheDir, const char *binary, bool kvmUsable)
 /* KVM                                                                  */
 /* ------------------------------------------------------------------ */
 
+/* Does a "flags" line of @cpuinfo list hardware virtualisation? */
+static bool
+virQEMUCapsCPUInfoHasVirt(const char *cpuinfo)
+{
+    g_auto(GStrv) lines = g_strsplit(cpuinfo, "\n", -1);
+    size_t i, j;
+
+    for (i = 0; lines[i]; i++) {
+        g_auto(GStrv) words = NULL;
+        char *colon;
+
+        if (!g_str_has_prefix(lines[i], "flags") || !(colon = strchr(lines[i], ':')))
+            continue;
+        words = g_strsplit_set(colon + 1, " \t", -1);
+        for (j = 0; words[j]; j++) {
+            if (STREQ(words[j], "vmx") || STREQ(words[j], "svm"))
+                return true;
+        }
+    }
+    return false;
+}
+
 bool
-virQEMUCapsKVMUsable(int override)
+virQEMUCapsKVMUsableAt(int override, const char *devkvm, const char *pvmModule,
+                       const char *cpuinfoPath)
 {
     g_autofree char *cpuinfo = NULL;
     int fd;
 
     if (override >= 0)
         return override;
-    if ((fd = open("/dev/kvm", O_RDWR | O_CLOEXEC)) < 0)
+    if ((fd = open(devkvm, O_RDWR | O_CLOEXEC)) < 0)
         return false;
     close(fd);
     /* A paravirtual KVM (kvm_pvm) opens and "starts" guests, but without
      * hardware virtualisation the guest kernel hangs early. */
-    if (virFileExists("/sys/module/kvm_pvm") &&
-        g_file_get_contents("/proc/cpuinfo", &cpuinfo, NULL, NULL) &&
-        !strstr(cpuinfo, " vmx") && !strstr(cpuinfo, " svm"))
+    if (virFileExists(pvmModule) &&
+        (!g_file_get_contents(cpuinfoPath, &cpuinfo, NULL, NULL) ||
+         !virQEMUCapsCPUInfoHasVirt(cpuinfo)))
         return false;
     return true;
+}
+
+bool
+virQEMUCapsKVMUsable(int override)
+{
+    return virQEMUCapsKVMUsableAt(override, "/dev/kvm", "/sys/module/kvm_pvm",
+                                  "/proc/cpuinfo");
 }
 
 int
@@ -656,9 +850,15 @@ virQEMUCapsFormatHostCapabilities(const virQEMUCaps *caps)
 
         if (m->alias) {
             virBufferEscapeString(&buf, "<machine canonical='%s'", m->name);
-            virBufferEscapeString(&buf, " maxCpus='255'>%s</machine>\n", m->alias);
+            virBufferAsprintf(&buf, " maxCpus='%u'", m->maxCpus);
+            if (m->deprecated)
+                virBufferAddLit(&buf, " deprecated='yes'");
+            virBufferEscapeString(&buf, ">%s</machine>\n", m->alias);
         }
-        virBufferEscapeString(&buf, "<machine maxCpus='255'>%s</machine>\n", m->name);
+        virBufferAsprintf(&buf, "<machine maxCpus='%u'", m->maxCpus);
+        if (m->deprecated)
+            virBufferAddLit(&buf, " deprecated='yes'");
+        virBufferEscapeString(&buf, ">%s</machine>\n", m->name);
     }
     virBufferAddLit(&buf, "<domain type='qemu'/>\n");
     if (caps->kvmUsable && caps->flags[QEMU_CAPS_KVM])
@@ -678,11 +878,12 @@ virQEMUCapsFormatDomainCapabilities(const virQEMUCaps *caps,
                                     const char *virttype)
 {
     g_auto(virBuffer) buf = VIR_BUFFER_INITIALIZER;
-    const char *resolved;
+    const virQEMUCapsMachine *m;
     bool kvm = virttype && STREQ(virttype, "kvm");
 
-    if (!(resolved = virQEMUCapsResolveMachine(caps, machine)))
+    if (!virQEMUCapsResolveMachine(caps, machine))
         return NULL;
+    m = virQEMUCapsFindMachine(caps, machine);
     if (kvm && !(caps->kvmUsable && caps->flags[QEMU_CAPS_KVM])) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("KVM is not usable on this host (emulator %s): use virttype 'qemu'"),
@@ -694,9 +895,9 @@ virQEMUCapsFormatDomainCapabilities(const virQEMUCaps *caps,
     virBufferAdjustIndent(&buf, 2);
     virBufferEscapeString(&buf, "<path>%s</path>\n", caps->binary);
     virBufferAsprintf(&buf, "<domain>%s</domain>\n", kvm ? "kvm" : "qemu");
-    virBufferEscapeString(&buf, "<machine>%s</machine>\n", resolved);
+    virBufferEscapeString(&buf, "<machine>%s</machine>\n", m->name);
     virBufferAddLit(&buf, "<arch>x86_64</arch>\n");
-    virBufferAddLit(&buf, "<vcpu max='255'/>\n");
+    virBufferAsprintf(&buf, "<vcpu max='%u'/>\n", m->maxCpus);
     virBufferAddLit(&buf, "<os supported='yes'>\n");
     virBufferAddLit(&buf, "  <enum name='firmware'/>\n");
     virBufferAddLit(&buf, "</os>\n");

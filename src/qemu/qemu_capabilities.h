@@ -32,7 +32,9 @@ typedef struct _virQEMUCapsMachine virQEMUCapsMachine;
 struct _virQEMUCapsMachine {
     char *name;             /* pc-q35-7.2 */
     char *alias;            /* q35, or NULL */
+    unsigned int maxCpus;   /* query-machines' cpu-max */
     bool isDefault;
+    bool deprecated;
 };
 
 typedef struct _virQEMUCaps virQEMUCaps;
@@ -85,6 +87,10 @@ virQEMUCaps *virQEMUCapsParseCache(const char *xml);
  * (kvm_pvm loaded) without vmx/svm in /proc/cpuinfo, which hangs guests.
  * @override: -1 decide, 0 force unusable, 1 force usable. */
 bool virQEMUCapsKVMUsable(int override);
+/* The same with other paths for /dev/kvm, /sys/module/kvm_pvm and
+ * /proc/cpuinfo (tests). */
+bool virQEMUCapsKVMUsableAt(int override, const char *devkvm,
+                            const char *pvmModule, const char *cpuinfoPath);
 
 /* Reject a definition that needs what @caps lacks (teaming without
  * virtio-net failover, ...). */

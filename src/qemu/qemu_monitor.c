@@ -4,13 +4,13 @@
 #include "internal.h"
 
 #include <glib-unix.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <yajl/yajl_gen.h>
 
 #include "qemu_monitor.h"
 #include "virerror.h"
-#include "virfile.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -40,6 +40,7 @@ struct _qemuMonitor {
     bool closed;            /* EOF or error seen */
     char *closeReason;
     unsigned long version;
+    char *greeting;
     unsigned long long nextId;
     GHashTable *pending;    /* id -> qemuMonitorPending* (not owned) */
 };
@@ -137,6 +138,8 @@ qemuMonitorDispatchMessage(qemuMonitor *mon, const char *line)
         qemuMonitorObjectGetNumber(q, "micro", &mic);
         g_mutex_lock(&mon->lock);
         mon->version = maj * 1000000 + min * 1000 + mic;
+        g_free(mon->greeting);
+        mon->greeting = g_strdup(line);
         mon->greeted = true;
         g_cond_broadcast(&mon->cond);
         g_mutex_unlock(&mon->lock);
@@ -251,6 +254,31 @@ qemuMonitorThread(gpointer opaque)
     return NULL;
 }
 
+/* Write all of @data to the (non-blocking) socket. MSG_NOSIGNAL: a QEMU that
+ * went away must give EPIPE, not a SIGPIPE that kills the caller. */
+static int
+qemuMonitorSend(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN) {
+                struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+                poll(&pfd, 1, 1000);
+                continue;
+            }
+            return -1;
+        }
+        data += n;
+        len -= n;
+    }
+    return 0;
+}
+
 static int
 qemuMonitorConnectPath(const char *path, int timeoutMs)
 {
@@ -321,9 +349,12 @@ qemuMonitorOpenFD(int fd, int timeoutMs, const qemuMonitorCallbacks *cb,
         bool closed = mon->closed;
 
         g_mutex_unlock(&mon->lock);
-        virReportError(VIR_ERR_OPERATION_TIMEOUT, "%s",
-                       closed ? _("QEMU closed the monitor before greeting") :
-                                _("no QMP greeting from QEMU"));
+        if (closed)
+            virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                           _("QEMU closed the monitor before greeting"));
+        else
+            virReportError(VIR_ERR_OPERATION_TIMEOUT, "%s",
+                           _("no QMP greeting from QEMU"));
         qemuMonitorClose(mon);
         return NULL;
     }
@@ -388,6 +419,7 @@ qemuMonitorClose(qemuMonitor *mon)
     g_hash_table_unref(mon->pending);
     g_string_free(mon->inbuf, TRUE);
     g_free(mon->closeReason);
+    g_free(mon->greeting);
     g_cond_clear(&mon->cond);
     g_mutex_clear(&mon->lock);
     g_free(mon);
@@ -397,6 +429,12 @@ unsigned long
 qemuMonitorGetVersion(qemuMonitor *mon)
 {
     return mon->version;
+}
+
+const char *
+qemuMonitorGetGreeting(qemuMonitor *mon)
+{
+    return mon->greeting;
 }
 
 void *
@@ -442,7 +480,7 @@ qemuMonitorCommand(qemuMonitor *mon, const char *cmd, const char *args,
     msg = g_strdup_printf("{\"execute\":%s%s%s,\"id\":%llu}\r\n", cmdjson,
                           args ? ",\"arguments\":" : "", args ? args : "", p.id);
     g_hash_table_insert(mon->pending, &p.id, &p);
-    if (virFileWriteAll(mon->fd, msg, strlen(msg)) < 0) {
+    if (qemuMonitorSend(mon->fd, msg, strlen(msg)) < 0) {
         int err = errno;
 
         g_hash_table_remove(mon->pending, &p.id);

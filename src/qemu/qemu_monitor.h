@@ -57,6 +57,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuMonitor, qemuMonitorClose);
 
 /* QEMU's version from the greeting: major * 1000000 + minor * 1000 + micro. */
 unsigned long qemuMonitorGetVersion(qemuMonitor *mon);
+/* The greeting as QEMU sent it (one line of JSON). */
+const char *qemuMonitorGetGreeting(qemuMonitor *mon);
 
 /* Run @cmd with @args (JSON object text, or NULL). Waits up to @timeoutMs
  * (<= 0: 30 s). On success *reply (if given) holds the reply. An "error"

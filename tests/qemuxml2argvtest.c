@@ -57,12 +57,11 @@ testResolveNetworks(virDomainDef *def)
         actual->hostdev.source.function = nextVF++;
         actual->hostdev.parentnet = net;
         actual->hostdev.info = &net->info;
-        /* the VF joins the host devices, after the fixed ones of earlier
-         * interfaces, in interface order */
+        /* the VF is appended to the host devices, after every <hostdev>
+         * and hostdev interface of the XML (libvirt 9.0 passes them to
+         * QEMU in that order) */
         def->hostdevs = g_renew(virDomainHostdevDef *, def->hostdevs, def->nhostdevs + 1);
-        memmove(def->hostdevs + 1, def->hostdevs, def->nhostdevs * sizeof(*def->hostdevs));
-        def->hostdevs[0] = &actual->hostdev;
-        def->nhostdevs++;
+        def->hostdevs[def->nhostdevs++] = &actual->hostdev;
     }
 }
 

@@ -248,6 +248,15 @@ qemuCommandAddProps(qemuCommand *cmd, const char *opt, const qemuProps *props,
                     qemuPropsToJSON(props) : qemuPropsToLegacy(props, leadKey));
 }
 
+/* Add "-blockdev VALUE": JSON whatever the emulator, as libvirt does
+ * (every QEMU with -blockdev parses JSON there; null needs it). */
+static void
+qemuCommandAddBlockdev(qemuCommand *cmd, const qemuProps *props)
+{
+    qemuCommandAddArg(cmd, "-blockdev");
+    g_ptr_array_add(cmd->argv, qemuPropsToJSON(props));
+}
+
 /* Find the alias of the PCI controller @idx. */
 static const char *
 qemuPCIBusAlias(const virDomainDef *def, unsigned int bus)
@@ -520,7 +529,7 @@ qemuBuildDisks(qemuCommand *cmd)
         qemuPropsAddString(storage, "node-name", storageName);
         qemuPropsAddBool(storage, "auto-read-only", true);
         qemuPropsAddString(storage, "discard", "unmap");
-        qemuCommandAddProps(cmd, "-blockdev", storage, NULL);
+        qemuCommandAddBlockdev(cmd, storage);
 
         qemuPropsAddString(format, "node-name", formatName);
         qemuPropsAddBool(format, "read-only", disk->readonly);
@@ -533,7 +542,7 @@ qemuBuildDisks(qemuCommand *cmd)
         if (disk->format == VIR_STORAGE_FILE_QCOW2 &&
             !qemuDiskQcow2HasBackingFile(disk->src))
             qemuPropsAddNull(format, "backing");
-        qemuCommandAddProps(cmd, "-blockdev", format, NULL);
+        qemuCommandAddBlockdev(cmd, format);
 
         if (disk->bus == VIR_DOMAIN_DISK_BUS_VIRTIO) {
             qemuPropsAddString(dev, "driver", "virtio-blk-pci");

@@ -6,7 +6,9 @@
  * (tests/qemucapabilitiesdata/caps_VERSION.x86_64.xml) and its command
  * line is compared with NAME.x86_64-VERSION.args; when the definition or
  * the command line is refused, the message is compared with
- * NAME.x86_64-VERSION.err instead.
+ * NAME.x86_64-VERSION.err instead. VERSION "7.2.0-legacy" is QEMU 7.2
+ * without JSON -device: the legacy syntax of emulators that have failover
+ * but not JSON (QEMU 4.2 to 6.x), which 4.1 cannot show.
  *
  * Interfaces on networks whose name starts with "sriov" resolve to VFs
  * 0000:03:07.1, .2, ... as a hostdev network would give them.
@@ -57,12 +59,11 @@ testResolveNetworks(virDomainDef *def)
         actual->hostdev.source.function = nextVF++;
         actual->hostdev.parentnet = net;
         actual->hostdev.info = &net->info;
-        /* the VF joins the host devices, after the fixed ones of earlier
-         * interfaces, in interface order */
+        /* the VF is appended to the host devices, after every <hostdev>
+         * and hostdev interface of the XML (libvirt 9.0 passes them to
+         * QEMU in that order) */
         def->hostdevs = g_renew(virDomainHostdevDef *, def->hostdevs, def->nhostdevs + 1);
-        memmove(def->hostdevs + 1, def->hostdevs, def->nhostdevs * sizeof(*def->hostdevs));
-        def->hostdevs[0] = &actual->hostdev;
-        def->nhostdevs++;
+        def->hostdevs[def->nhostdevs++] = &actual->hostdev;
     }
 }
 
@@ -199,22 +200,36 @@ testCompareNames(gconstpointer a, gconstpointer b)
     return strcmp(*(const char * const *)a, *(const char * const *)b);
 }
 
+typedef struct {
+    const char *name;       /* in golden file names */
+    const char *capsFile;   /* tests/qemucapabilitiesdata/caps_FILE.x86_64.xml */
+    bool noJSON;            /* pretend -device takes no JSON */
+} testVersion;
+
 static virQEMUCaps *
-testLoadCaps(const char *version)
+testLoadCaps(const testVersion *version)
 {
     g_autofree char *path = g_strdup_printf("%s/tests/qemucapabilitiesdata/caps_%s.x86_64.xml",
-                                            ABS_SRCDIR, version);
+                                            ABS_SRCDIR, version->capsFile);
     g_autofree char *xml = NULL;
+    virQEMUCaps *caps;
 
-    if (virFileReadAll(path, 1024 * 1024, &xml) < 0)
+    if (virFileReadAll(path, 1024 * 1024, &xml) < 0 ||
+        !(caps = virQEMUCapsParseCache(xml)))
         return NULL;
-    return virQEMUCapsParseCache(xml);
+    if (version->noJSON)
+        caps->flags[QEMU_CAPS_DEVICE_JSON] = false;
+    return caps;
 }
 
 static int
 mymain(void)
 {
-    const char *versions[] = { "7.2.0", "4.1.0" };
+    const testVersion versions[] = {
+        { "7.2.0", "7.2.0", false },
+        { "7.2.0-legacy", "7.2.0", true },
+        { "4.1.0", "4.1.0", false },
+    };
     g_autofree char *dirpath = g_strdup_printf("%s/tests/qemuxml2argvdata", ABS_SRCDIR);
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GDir) dir = g_dir_open(dirpath, 0, NULL);
@@ -225,8 +240,8 @@ mymain(void)
     if (!dir)
         return -1;
     for (v = 0; v < G_N_ELEMENTS(versions); v++) {
-        if (!(caps[v] = testLoadCaps(versions[v]))) {
-            printf("# cannot load capabilities %s: %s\n", versions[v], virGetLastErrorMessage());
+        if (!(caps[v] = testLoadCaps(&versions[v]))) {
+            printf("# cannot load capabilities %s: %s\n", versions[v].name, virGetLastErrorMessage());
             return -1;
         }
     }
@@ -241,8 +256,8 @@ mymain(void)
         g_autofree char *ref = g_strdup_printf("%s/%s.libvirt-9.0.argv", dirpath, name);
 
         for (v = 0; v < G_N_ELEMENTS(versions); v++) {
-            testInfo info = { name, versions[v], caps[v] };
-            g_autofree char *title = g_strdup_printf("%s (QEMU %s)", name, versions[v]);
+            testInfo info = { name, versions[v].name, caps[v] };
+            g_autofree char *title = g_strdup_printf("%s (QEMU %s)", name, versions[v].name);
 
             virTestRun(title, testCompare, &info);
         }

@@ -3,6 +3,8 @@
  */
 #include "internal.h"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <yajl/yajl_gen.h>
 
 #include "qemu_alias.h"
@@ -21,6 +23,7 @@ typedef enum {
     QEMU_PROP_STRING,
     QEMU_PROP_INT,
     QEMU_PROP_BOOL,
+    QEMU_PROP_NULL,     /* JSON null; left out of the legacy syntax */
 } qemuPropType;
 
 typedef struct {
@@ -98,6 +101,14 @@ qemuPropsAddBool(qemuProps *props, const char *key, bool value)
     g_array_append_val(props->props, p);
 }
 
+static void
+qemuPropsAddNull(qemuProps *props, const char *key)
+{
+    qemuProp p = { key, QEMU_PROP_NULL, NULL, 0 };
+
+    g_array_append_val(props->props, p);
+}
+
 static char *
 qemuPropsToJSON(const qemuProps *props)
 {
@@ -121,6 +132,9 @@ qemuPropsToJSON(const qemuProps *props)
             break;
         case QEMU_PROP_BOOL:
             yajl_gen_bool(g, p->num != 0);
+            break;
+        case QEMU_PROP_NULL:
+            yajl_gen_null(g);
             break;
         }
     }
@@ -162,7 +176,7 @@ qemuPropsToLegacy(const qemuProps *props, const char *leadKey)
     for (i = 0; i < props->props->len; i++) {
         const qemuProp *p = &g_array_index(props->props, qemuProp, i);
 
-        if (leadKey && STREQ(p->key, leadKey))
+        if ((leadKey && STREQ(p->key, leadKey)) || p->type == QEMU_PROP_NULL)
             continue;
         if (buf->len)
             g_string_append_c(buf, ',');
@@ -176,6 +190,8 @@ qemuPropsToLegacy(const qemuProps *props, const char *leadKey)
             break;
         case QEMU_PROP_BOOL:
             g_string_append(buf, p->num ? "on" : "off");
+            break;
+        case QEMU_PROP_NULL:
             break;
         }
     }
@@ -230,6 +246,15 @@ qemuCommandAddProps(qemuCommand *cmd, const char *opt, const qemuProps *props,
     qemuCommandAddArg(cmd, opt);
     g_ptr_array_add(cmd->argv, cmd->opts->jsonDevice ?
                     qemuPropsToJSON(props) : qemuPropsToLegacy(props, leadKey));
+}
+
+/* Add "-blockdev VALUE": JSON whatever the emulator, as libvirt does
+ * (every QEMU with -blockdev parses JSON there; null needs it). */
+static void
+qemuCommandAddBlockdev(qemuCommand *cmd, const qemuProps *props)
+{
+    qemuCommandAddArg(cmd, "-blockdev");
+    g_ptr_array_add(cmd->argv, qemuPropsToJSON(props));
 }
 
 /* Find the alias of the PCI controller @idx. */
@@ -296,8 +321,11 @@ qemuBuildCPU(qemuCommand *cmd)
             cpu = def->cpuMigratable == 0 ? "host" : "host,migratable=on";
             break;
         case VIR_CPU_MODE_HOST_MODEL:
-        case VIR_CPU_MODE_MAXIMUM:
             cpu = def->virtType == VIR_DOMAIN_VIRT_KVM ? "host,migratable=on" : "max";
+            break;
+        case VIR_CPU_MODE_MAXIMUM:
+            /* the most the accelerator can do, KVM or TCG */
+            cpu = "max";
             break;
         case VIR_CPU_MODE_CUSTOM:
         case VIR_CPU_MODE_LAST:
@@ -452,6 +480,28 @@ qemuDeviceBootIndex(const virDomainDef *def, const virDomainDeviceInfo *info)
     return 0;
 }
 
+/* Does the qcow2 image at @path name a backing file in its header (bytes
+ * 8..15: big-endian offset of the name, 0 when there is none)? An image
+ * that cannot be read is taken to have none: QEMU reports that one. */
+static bool
+qemuDiskQcow2HasBackingFile(const char *path)
+{
+    unsigned char hdr[16];
+    bool ret = false;
+    int fd;
+    size_t i;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return false;
+    if (pread(fd, hdr, sizeof(hdr), 0) == (ssize_t)sizeof(hdr) &&
+        memcmp(hdr, "QFI\xfb", 4) == 0) {
+        for (i = 8; i < 16; i++)
+            ret |= hdr[i] != 0;
+    }
+    close(fd);
+    return ret;
+}
+
 static int
 qemuBuildDisks(qemuCommand *cmd)
 {
@@ -479,14 +529,20 @@ qemuBuildDisks(qemuCommand *cmd)
         qemuPropsAddString(storage, "node-name", storageName);
         qemuPropsAddBool(storage, "auto-read-only", true);
         qemuPropsAddString(storage, "discard", "unmap");
-        qemuCommandAddProps(cmd, "-blockdev", storage, NULL);
+        qemuCommandAddBlockdev(cmd, storage);
 
         qemuPropsAddString(format, "node-name", formatName);
         qemuPropsAddBool(format, "read-only", disk->readonly);
         qemuPropsAddString(format, "driver",
                            disk->format == VIR_STORAGE_FILE_QCOW2 ? "qcow2" : "raw");
         qemuPropsAddString(format, "file", storageName);
-        qemuCommandAddProps(cmd, "-blockdev", format, NULL);
+        /* as libvirt does for a qcow2 image without a backing file, so that
+         * QEMU does not look for one; an image with one is left to QEMU,
+         * which opens the chain itself */
+        if (disk->format == VIR_STORAGE_FILE_QCOW2 &&
+            !qemuDiskQcow2HasBackingFile(disk->src))
+            qemuPropsAddNull(format, "backing");
+        qemuCommandAddBlockdev(cmd, format);
 
         if (disk->bus == VIR_DOMAIN_DISK_BUS_VIRTIO) {
             qemuPropsAddString(dev, "driver", "virtio-blk-pci");

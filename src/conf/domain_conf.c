@@ -282,7 +282,8 @@ virDomainNetGetDisplayName(const virDomainNetDef *net, char *buf, size_t buflen)
 
     if (net->info.alias) {
         g_snprintf(buf, buflen, _("interface '%s'"), net->info.alias);
-    } else if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV) {
+    } else if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV && net->hostdev.parentnet) {
+        /* parentnet is set once the host address has been parsed */
         g_autofree char *addr = virPCIDeviceAddressAsString(&net->hostdev.source);
 
         g_snprintf(buf, buflen, _("hostdev interface %s"), addr);
@@ -629,6 +630,7 @@ virDomainNetDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
         def->macGenerated = true;   /* filled in by post-parse */
     }
 
+    /* Named by alias or MAC until the source is known, then again below. */
     virDomainNetGetDisplayName(def, owner, sizeof(owner));
     source = virXPathNode("./source", ctxt);
 
@@ -660,16 +662,17 @@ virDomainNetDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
         def->hostdev.mode = VIR_DOMAIN_HOSTDEV_MODE_SUBSYS;
         def->hostdev.subsysType = VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI;
         def->hostdev.managed = managed;
-        def->hostdev.parentnet = def;
         def->hostdev.info = &def->info;
         if (virDomainHostdevSourceParseXML(source, owner, &def->hostdev.source) < 0)
             return NULL;
+        def->hostdev.parentnet = def;
         break;
     }
     case VIR_DOMAIN_NET_TYPE_USER:
     case VIR_DOMAIN_NET_TYPE_LAST:
         break;
     }
+    virDomainNetGetDisplayName(def, owner, sizeof(owner));
 
     if ((model = virXPathString("string(./model/@type)", ctxt))) {
         int m = virDomainNetModelTypeFromString(model);

@@ -486,6 +486,8 @@ char *virDomainDefFormat(const virDomainDef *def, unsigned int flags);
 virDomainDef *virDomainDefCopy(const virDomainDef *def, unsigned int flags);
 
 /* Helpers used by validation and drivers. */
+/* How messages name @net: by user alias, else host address (hostdev), MAC,
+ * or type. */
 const char *virDomainNetGetDisplayName(const virDomainNetDef *net, char *buf, size_t buflen);
 virDomainNetDef *virDomainNetFindByAlias(const virDomainDef *def, const char *alias);
 /* The network type a driver acts on: the actual type when resolved. */

@@ -44,6 +44,12 @@ check "dumpxml addresses" 0 "<controller type='pci' index='5' model='pcie-root-p
 check "dominfo" 0 '^Persistent:     yes$' '' -- -c "$uri" dominfo team-valid
 check "unknown domain" 1 '' "^error: failed to get domain 'nosuch'$" -- -c "$uri" dumpxml nosuch
 check "quiet define" 0 '' '' -- -q -c "$uri" define "$example"
+# like libvirt's virsh, --quiet drops the confirmation lines
+if [ -s "$root/out" ]; then
+    echo "not ok - quiet define printed: $(cat "$root/out")"; fail=1
+else
+    echo "ok - quiet define prints nothing"
+fi
 check "undefine" 0 "^Domain 'team-valid' has been undefined$" '' -- -c "$uri" undefine team-valid
 check "undefine again" 1 '' "^error: failed to get domain 'team-valid'$" -- -c "$uri" undefine team-valid
 check "survives the process" 0 '' '' -- -c "$uri" list --all

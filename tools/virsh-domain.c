@@ -228,6 +228,8 @@ cmdDumpXML(vshControl *ctl, const vshCmd *cmd)
     if (!xml)
         return false;
     vshPrint(ctl, "%s", xml);
+    if (!ctl->quiet)
+        vshPrint(ctl, "\n");
     free(xml);
     return true;
 }

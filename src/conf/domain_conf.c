@@ -1273,7 +1273,6 @@ virDomainDefParseNode(xmlXPathContextPtr ctxt, unsigned int flags)
     }
 
     if ((node = virXPathNode("./clock", ctxt))) {
-        def->clockSet = true;
         if ((offset = virXMLPropString(node, "offset")) &&
             (def->clockOffset = virDomainClockOffsetTypeFromString(offset)) < 0) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -1831,9 +1830,9 @@ virDomainDefFormat(const virDomainDef *def, unsigned int flags)
             virBufferAsprintf(&buf, " migratable='%s'", def->cpuMigratable ? "on" : "off");
         virBufferAddLit(&buf, "/>\n");
     }
-    if (def->clockSet)
-        virBufferAsprintf(&buf, "<clock offset='%s'/>\n",
-                          virDomainClockOffsetTypeToString(def->clockOffset));
+    /* always written, UTC by default, as libvirt does */
+    virBufferAsprintf(&buf, "<clock offset='%s'/>\n",
+                      virDomainClockOffsetTypeToString(def->clockOffset));
 
     virBufferAsprintf(&buf, "<on_poweroff>%s</on_poweroff>\n",
                       virDomainLifecycleActionTypeToString(def->onPoweroff));

@@ -378,8 +378,7 @@ struct _virDomainDef {
     int cpuCheck;                   /* virCPUCheck */
     int cpuMigratable;              /* -1 not set, 0 off, 1 on */
 
-    bool clockSet;
-    int clockOffset;                /* virDomainClockOffset */
+    int clockOffset;                /* virDomainClockOffset; <clock> absent: UTC */
 
     int onPoweroff;                 /* virDomainLifecycleAction */
     int onReboot;

@@ -16,7 +16,7 @@ for f in "$top"/tests/genericxml2xmlindata/*.xml "$top"/tests/genericxml2xmloutd
         echo "not ok - $f"; cat /tmp/schematest.$$; fail=1
     fi
 done
-for name in teaming-unknown-type teaming-type-none teaming-transient-no-persistent \
+for name in teaming-unknown-type teaming-type-none teaming-type-missing teaming-transient-no-persistent \
             teaming-persistent-with-attr teaming-hostdev-persistent teaming-hostdev-usb \
             alias-chars interface-type name-slash uuid memory-unit domain-type \
             unknown-device no-memory; do

@@ -42,8 +42,23 @@ check "domstate" 0 '^shut off$' '' -- -c "$uri" domstate team-valid
 check "dumpxml --inactive" 0 "<teaming type='transient' persistent='ua-backup0'/>" '' -- -c "$uri" dumpxml --inactive team-valid
 check "dumpxml addresses" 0 "<controller type='pci' index='5' model='pcie-root-port'>" '' -- -c "$uri" dumpxml team-valid
 check "dominfo" 0 '^Persistent:     yes$' '' -- -c "$uri" dominfo team-valid
+# like libvirt's virsh: a blank line after the XML, none with --quiet
+"$virsh" -c "$uri" dumpxml team-valid | tail -c 11 | od -An -c | tr -d ' ' >"$root/tail"
+"$virsh" -q -c "$uri" dumpxml team-valid | tail -c 10 | od -An -c | tr -d ' ' >>"$root/tail"
+if [ "$(cat "$root/tail")" = '</domain>\n\n
+</domain>\n' ]; then
+    echo "ok - dumpxml ends like libvirt's"
+else
+    printf "not ok - dumpxml ends with: %s\n" "$(cat "$root/tail")"; fail=1
+fi
 check "unknown domain" 1 '' "^error: failed to get domain 'nosuch'$" -- -c "$uri" dumpxml nosuch
 check "quiet define" 0 '' '' -- -q -c "$uri" define "$example"
+# like libvirt's virsh, --quiet drops the confirmation lines
+if [ -s "$root/out" ]; then
+    echo "not ok - quiet define printed: $(cat "$root/out")"; fail=1
+else
+    echo "ok - quiet define prints nothing"
+fi
 check "undefine" 0 "^Domain 'team-valid' has been undefined$" '' -- -c "$uri" undefine team-valid
 check "undefine again" 1 '' "^error: failed to get domain 'team-valid'$" -- -c "$uri" undefine team-valid
 check "survives the process" 0 '' '' -- -c "$uri" list --all

@@ -37,9 +37,10 @@ cmdDefine(vshControl *ctl, const vshCmd *cmd)
         vshError(ctl, _("Failed to define domain from %s"), file);
         return false;
     }
-    vshPrint(ctl, _("Domain '%s' defined from %s\n"), virDomainGetName(dom), file);
-    if (!ctl->quiet)
+    if (!ctl->quiet) {
+        vshPrint(ctl, _("Domain '%s' defined from %s\n"), virDomainGetName(dom), file);
         vshPrint(ctl, "\n");
+    }
     virDomainFree(dom);
     return true;
 }
@@ -70,9 +71,10 @@ cmdCreate(vshControl *ctl, const vshCmd *cmd)
         vshError(ctl, _("Failed to create domain from %s"), file);
         return false;
     }
-    vshPrint(ctl, _("Domain '%s' created from %s\n"), virDomainGetName(dom), file);
-    if (!ctl->quiet)
+    if (!ctl->quiet) {
+        vshPrint(ctl, _("Domain '%s' created from %s\n"), virDomainGetName(dom), file);
         vshPrint(ctl, "\n");
+    }
     virDomainFree(dom);
     return true;
 }
@@ -92,9 +94,10 @@ cmdUndefine(vshControl *ctl, const vshCmd *cmd)
     if (!dom)
         return false;
     if ((ok = virDomainUndefine(dom) == 0)) {
-        vshPrint(ctl, _("Domain '%s' has been undefined\n"), virDomainGetName(dom));
-        if (!ctl->quiet)
+        if (!ctl->quiet) {
+            vshPrint(ctl, _("Domain '%s' has been undefined\n"), virDomainGetName(dom));
             vshPrint(ctl, "\n");
+        }
     } else {
         vshError(ctl, _("Failed to undefine domain '%s'"), name);
     }
@@ -126,9 +129,10 @@ cmdStart(vshControl *ctl, const vshCmd *cmd)
     if (vshCommandOptBool(cmd, "paused"))
         flags |= VIR_DOMAIN_START_PAUSED;
     if ((ok = (flags ? virDomainCreateWithFlags(dom, flags) : virDomainCreate(dom)) == 0)) {
-        vshPrint(ctl, _("Domain '%s' started\n"), virDomainGetName(dom));
-        if (!ctl->quiet)
+        if (!ctl->quiet) {
+            vshPrint(ctl, _("Domain '%s' started\n"), virDomainGetName(dom));
             vshPrint(ctl, "\n");
+        }
     } else {
         vshError(ctl, _("Failed to start domain '%s'"), name);
     }
@@ -152,9 +156,10 @@ vshDomainSimpleAction(vshControl *ctl, const vshCmd *cmd, vshDomainAction action
     if ((ok = action(dom) == 0)) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-        vshPrint(ctl, okFmt, virDomainGetName(dom));
-        if (!ctl->quiet)
+        if (!ctl->quiet) {
+            vshPrint(ctl, okFmt, virDomainGetName(dom));
             vshPrint(ctl, "\n");
+        }
     } else {
         vshError(ctl, errFmt, name);
 #pragma GCC diagnostic pop
@@ -223,6 +228,8 @@ cmdDumpXML(vshControl *ctl, const vshCmd *cmd)
     if (!xml)
         return false;
     vshPrint(ctl, "%s", xml);
+    if (!ctl->quiet)
+        vshPrint(ctl, "\n");
     free(xml);
     return true;
 }
@@ -527,10 +534,11 @@ vshChangeDevice(vshControl *ctl, const vshCmd *cmd, bool attach)
                                _("Failed to detach device from %s"), file);
         return false;
     }
-    vshPrint(ctl, "%s", attach ? _("Device attached successfully\n") :
-                                 _("Device detached successfully\n"));
-    if (!ctl->quiet)
+    if (!ctl->quiet) {
+        vshPrint(ctl, "%s", attach ? _("Device attached successfully\n") :
+                                     _("Device detached successfully\n"));
         vshPrint(ctl, "\n");
+    }
     return true;
 }
 

@@ -65,11 +65,16 @@ virDomainNetTeamingInfoParseXML(xmlNodePtr node, const char *owner,
         return 0;
 
     t = g_new0(virDomainNetTeamingInfo, 1);
-    if (!type ||
-        (t->type = virDomainNetTeamingTypeFromString(type)) <= 0) {
+    if (!type) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("missing teaming type in %s: add type='transient' (next to persistent='ALIAS') on the passthrough primary, or type='persistent' on the virtio standby"),
+                       owner);
+        return -1;
+    }
+    if ((t->type = virDomainNetTeamingTypeFromString(type)) <= 0) {
         virReportError(VIR_ERR_XML_ERROR,
                        _("unknown teaming type '%s' in %s: use type='persistent' on the virtio standby or type='transient' on the passthrough primary"),
-                       NULLSTR(type), owner);
+                       type, owner);
         return -1;
     }
 

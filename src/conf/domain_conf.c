@@ -282,7 +282,8 @@ virDomainNetGetDisplayName(const virDomainNetDef *net, char *buf, size_t buflen)
 
     if (net->info.alias) {
         g_snprintf(buf, buflen, _("interface '%s'"), net->info.alias);
-    } else if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV) {
+    } else if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV && net->hostdev.parentnet) {
+        /* parentnet is set once the host address has been parsed */
         g_autofree char *addr = virPCIDeviceAddressAsString(&net->hostdev.source);
 
         g_snprintf(buf, buflen, _("hostdev interface %s"), addr);
@@ -652,6 +653,7 @@ virDomainNetDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
         def->macGenerated = true;   /* filled in by post-parse */
     }
 
+    /* Named by alias or MAC until the source is known, then again below. */
     virDomainNetGetDisplayName(def, owner, sizeof(owner));
     source = virXPathNode("./source", ctxt);
 
@@ -683,16 +685,17 @@ virDomainNetDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
         def->hostdev.mode = VIR_DOMAIN_HOSTDEV_MODE_SUBSYS;
         def->hostdev.subsysType = VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI;
         def->hostdev.managed = managed;
-        def->hostdev.parentnet = def;
         def->hostdev.info = &def->info;
         if (virDomainHostdevSourceParseXML(source, owner, &def->hostdev.source) < 0)
             return NULL;
+        def->hostdev.parentnet = def;
         break;
     }
     case VIR_DOMAIN_NET_TYPE_USER:
     case VIR_DOMAIN_NET_TYPE_LAST:
         break;
     }
+    virDomainNetGetDisplayName(def, owner, sizeof(owner));
 
     if ((model = virXPathString("string(./model/@type)", ctxt))) {
         int m = virDomainNetModelTypeFromString(model);
@@ -1295,7 +1298,6 @@ virDomainDefParseNode(xmlXPathContextPtr ctxt, unsigned int flags)
     }
 
     if ((node = virXPathNode("./clock", ctxt))) {
-        def->clockSet = true;
         if ((offset = virXMLPropString(node, "offset")) &&
             (def->clockOffset = virDomainClockOffsetTypeFromString(offset)) < 0) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -1853,9 +1855,9 @@ virDomainDefFormat(const virDomainDef *def, unsigned int flags)
             virBufferAsprintf(&buf, " migratable='%s'", def->cpuMigratable ? "on" : "off");
         virBufferAddLit(&buf, "/>\n");
     }
-    if (def->clockSet)
-        virBufferAsprintf(&buf, "<clock offset='%s'/>\n",
-                          virDomainClockOffsetTypeToString(def->clockOffset));
+    /* always written, UTC by default, as libvirt does */
+    virBufferAsprintf(&buf, "<clock offset='%s'/>\n",
+                      virDomainClockOffsetTypeToString(def->clockOffset));
 
     virBufferAsprintf(&buf, "<on_poweroff>%s</on_poweroff>\n",
                       virDomainLifecycleActionTypeToString(def->onPoweroff));

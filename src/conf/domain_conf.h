@@ -378,8 +378,7 @@ struct _virDomainDef {
     int cpuCheck;                   /* virCPUCheck */
     int cpuMigratable;              /* -1 not set, 0 off, 1 on */
 
-    bool clockSet;
-    int clockOffset;                /* virDomainClockOffset */
+    int clockOffset;                /* virDomainClockOffset; <clock> absent: UTC */
 
     int onPoweroff;                 /* virDomainLifecycleAction */
     int onReboot;
@@ -486,6 +485,8 @@ char *virDomainDefFormat(const virDomainDef *def, unsigned int flags);
 virDomainDef *virDomainDefCopy(const virDomainDef *def, unsigned int flags);
 
 /* Helpers used by validation and drivers. */
+/* How messages name @net: by user alias, else host address (hostdev), MAC,
+ * or type. */
 const char *virDomainNetGetDisplayName(const virDomainNetDef *net, char *buf, size_t buflen);
 virDomainNetDef *virDomainNetFindByAlias(const virDomainDef *def, const char *alias);
 /* The network type a driver acts on: the actual type when resolved. */

@@ -216,7 +216,7 @@ virDomainDefIsQ35(const virDomainDef *def)
 /* A teaming primary given an explicit guest address must be on a slot QEMU
  * can hot-unplug: never the root bus of q35 (pcie.0 has no hotplug), and on
  * i440fx only with ACPI (pci.0 hotplug is ACPI based); never the slot of
- * its standby. */
+ * its standby, not even as another function. */
 static int
 virDomainTeamingValidatePrimarySlot(const virDomainDef *def,
                                     const char *owner,
@@ -239,10 +239,14 @@ virDomainTeamingValidatePrimarySlot(const virDomainDef *def,
                        owner);
         return -1;
     }
+    /* Hotplug works on whole slots: another function of the standby's slot
+     * cannot be unplugged without the standby. */
     if (standby && standby->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
-        virPCIDeviceAddressEqual(&standby->info.addr.pci, &info->addr.pci)) {
+        standby->info.addr.pci.domain == info->addr.pci.domain &&
+        standby->info.addr.pci.bus == info->addr.pci.bus &&
+        standby->info.addr.pci.slot == info->addr.pci.slot) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("teaming primary %s has the same guest PCI address as its standby '%s': give each its own slot"),
+                       _("teaming primary %s is in the same guest PCI slot as its standby '%s', so it cannot be unplugged alone: give each its own slot"),
                        owner, standby->info.alias);
         return -1;
     }

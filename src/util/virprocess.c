@@ -30,8 +30,15 @@ virProcessIsAlive(pid_t pid)
     if (!g_file_get_contents(path, &stat, NULL, NULL))
         return false;
     /* "pid (comm) S ...": the state follows the last ')' */
-    if ((p = strrchr(stat, ')')) && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
+    if ((p = strrchr(stat, ')')) && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X')) {
+        /* Exiting: its main thread is a zombie while other threads still
+         * finish, so the WNOHANG above found nothing to reap. A child of
+         * ours is waited for (briefly: it is on its way out), anything
+         * else gives ECHILD at once. */
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
         return false;
+    }
     return true;
 }
 

@@ -138,6 +138,21 @@ virDomainObjListCollect(virDomainObjList *list)
     return ret;
 }
 
+GPtrArray *
+virDomainObjListCollectActive(virDomainObjList *list)
+{
+    GPtrArray *ret = g_ptr_array_new();
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init(&iter, list->byName);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        if (virDomainObjIsActive(value))
+            g_ptr_array_add(ret, value);
+    }
+    return ret;
+}
+
 size_t
 virDomainObjListCount(virDomainObjList *list)
 {

@@ -44,6 +44,8 @@ void virDomainObjListRemove(virDomainObjList *list, virDomainObj *obj);
 
 /* All objects, sorted by name (caller frees the array, not the objects). */
 GPtrArray *virDomainObjListCollect(virDomainObjList *list);
+/* The running ones, in no particular order (cheap with many domains). */
+GPtrArray *virDomainObjListCollectActive(virDomainObjList *list);
 size_t virDomainObjListCount(virDomainObjList *list);
 
 /* The persistent definition: newDef while running, else def. */

@@ -780,11 +780,22 @@ virQEMUCapsCPUInfoHasVirt(const char *cpuinfo)
     return false;
 }
 
-bool
-virQEMUCapsKVMUsableAt(int override, const char *devkvm, const char *pvmModule,
-                       const char *cpuinfoPath)
+/* Does the CPU described by @cpuinfoPath have hardware virtualisation? */
+static bool
+virQEMUCapsCPUInfoFileHasVirt(const char *cpuinfoPath)
 {
     g_autofree char *cpuinfo = NULL;
+
+    return g_file_get_contents(cpuinfoPath, &cpuinfo, NULL, NULL) &&
+           virQEMUCapsCPUInfoHasVirt(cpuinfo);
+}
+
+/* @cpuHasVirt: the answer of virQEMUCapsCPUInfoFileHasVirt(@cpuinfoPath)
+ * if the caller knows it already, else NULL */
+static bool
+virQEMUCapsKVMUsableWith(int override, const char *devkvm, const char *pvmModule,
+                         const char *cpuinfoPath, const bool *cpuHasVirt)
+{
     int fd;
 
     if (override >= 0)
@@ -795,17 +806,32 @@ virQEMUCapsKVMUsableAt(int override, const char *devkvm, const char *pvmModule,
     /* A paravirtual KVM (kvm_pvm) opens and "starts" guests, but without
      * hardware virtualisation the guest kernel hangs early. */
     if (virFileExists(pvmModule) &&
-        (!g_file_get_contents(cpuinfoPath, &cpuinfo, NULL, NULL) ||
-         !virQEMUCapsCPUInfoHasVirt(cpuinfo)))
+        !(cpuHasVirt ? *cpuHasVirt : virQEMUCapsCPUInfoFileHasVirt(cpuinfoPath)))
         return false;
     return true;
 }
 
 bool
+virQEMUCapsKVMUsableAt(int override, const char *devkvm, const char *pvmModule,
+                       const char *cpuinfoPath)
+{
+    return virQEMUCapsKVMUsableWith(override, devkvm, pvmModule, cpuinfoPath, NULL);
+}
+
+bool
 virQEMUCapsKVMUsable(int override)
 {
-    return virQEMUCapsKVMUsableAt(override, "/dev/kvm", "/sys/module/kvm_pvm",
-                                  "/proc/cpuinfo");
+    /* the CPU's flags do not change while we run: read them once (every
+     * define and start asks) */
+    static gsize once;
+    static bool hostHasVirt;
+
+    if (g_once_init_enter(&once)) {
+        hostHasVirt = virQEMUCapsCPUInfoFileHasVirt("/proc/cpuinfo");
+        g_once_init_leave(&once, 1);
+    }
+    return virQEMUCapsKVMUsableWith(override, "/dev/kvm", "/sys/module/kvm_pvm",
+                                    "/proc/cpuinfo", &hostHasVirt);
 }
 
 int

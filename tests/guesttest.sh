@@ -1,12 +1,16 @@
 #!/bin/sh
-# Real guests under TCG on a simulated SR-IOV host (VFs are emulated e1000e):
+# Real guests under TCG on a simulated SR-IOV host (VFs are emulated e1000e)
+# whose primaries come from the hostdev network 'vfpool' (PF ens1f0, 4 VFs):
 #  1. a teaming guest boots, its net_failover master enslaves the virtio
 #     standby and the VF, traffic flows, domifteaming says negotiated yes;
-#     destroy leaves nothing in run/;
+#     the VF carries the guest's MAC while in use; destroy gives the VF back
+#     with its MAC restored and leaves nothing in run/;
 #  2. a guest without virtio_net never negotiates: negotiated no;
-#  3. QEMU killed while no virsh runs: the next list shows it shut off and
-#     run/ is cleaned;
-#  4. two guests started at the same time by two virsh processes.
+#  3. QEMU killed while no virsh runs: the next list shows it shut off,
+#     run/ is cleaned and its VF is back in the pool;
+#  4. two guests started at the same time by two virsh processes get two
+#     different VFs; with every VF taken, a start fails naming the pool
+#     and leaves nothing behind.
 set -u
 virsh=$1
 top=$2
@@ -15,14 +19,15 @@ guest=$builddir/guest
 root=$(mktemp -d /tmp/guesttest.XXXXXX)
 uri="qemu:///embed?root=$root"
 . "$top/tests/guest/testlib.sh"
-trap 'for d in g1 g2 g3 g4 g5; do "$virsh" -q -c "$uri" destroy $d >/dev/null 2>&1; done; rm -rf "$root"' EXIT
+trap 'for d in g1 g2 g3 g4 g5 g6 g7 g8; do "$virsh" -q -c "$uri" destroy $d >/dev/null 2>&1; done; rm -rf "$root"' EXIT
 
 python3 "$top/tests/guest/mkguest.py" "$guest" || exit 1
-mkdir -p "$root/etc"
-echo 'hostdev_simulate = "e1000e"' > "$root/etc/qemu.conf"
+sim_host "$virsh" "$root" ens1f0 4 || { notok "simulated host"; exit 1; }
+vf1=0000:03:07.1
+mac0=$(vf_mac "$root" $vf1)
 
 mkxml() {  # mkxml NAME MACSUFFIX CMDLINE-EXTRA
-    guest_xml "$1" "$2" "$2" "$root/$1.console" "$guest" "$3" > "$root/$1.xml"
+    guest_xml "$1" "$2" "$root/$1.console" "$guest" "$3" > "$root/$1.xml"
 }
 
 # 1. negotiated pair, bond with both slaves, traffic
@@ -42,9 +47,19 @@ echo "$out" | grep -Eq "^ ua-sb +hostdev0 +0000:03:07.1 +52:54:00:7e:57:01 +yes$
 "$virsh" -q -c "$uri" dumpxml g1 | grep -q "<teaming type='persistent' negotiated='yes'/>" &&
     ok "live XML shows negotiated='yes'" || notok "live XML negotiated"
 grep -q "simulated SR-IOV host" "$root/log/g1.log" && ok "log says the host is simulated" || notok "log says simulated"
+"$virsh" -q -c "$uri" dumpxml g1 | grep -q "<interface type='hostdev' managed='yes'>" &&
+    "$virsh" -q -c "$uri" dumpxml --inactive g1 | grep -q "<source network='vfpool'/>" &&
+    ok "live XML shows the VF, inactive XML the network" || notok "live/inactive interface type"
+grep -q "<actual type='hostdev' managed='yes'>" "$root/run/qemu/g1.xml" && ok "status XML records <actual>" ||
+    notok "status <actual>"
+[ "$(pool_used "$virsh" "$root")" = 1 ] && ok "pool: one VF in use" || notok "pool connections while running"
+[ "$(vf_mac "$root" $vf1)" = 52:54:00:7e:57:01 ] && ok "VF admin MAC is the guest's" ||
+    notok "VF admin MAC set ($(vf_mac "$root" $vf1))"
 "$virsh" -q -c "$uri" destroy g1 || notok "destroy g1"
-[ -z "$(ls "$root/run/qemu" | grep -v next-id)" ] && ok "nothing left in run/ after destroy" ||
-    { notok "run/ cleaned"; ls "$root/run/qemu"; }
+[ -z "$(ls "$root/run/qemu" | grep -v next-id)" ] && [ -z "$(ls "$root/run/hostdev")" ] &&
+    ok "nothing left in run/ after destroy" || { notok "run/ cleaned"; ls "$root/run/qemu" "$root/run/hostdev"; }
+[ "$(pool_used "$virsh" "$root")" = 0 ] && [ "$(vf_mac "$root" $vf1)" = "$mac0" ] &&
+    ok "VF back in the pool with its MAC restored" || notok "VF released and restored"
 
 # 2. a guest without virtio_net never negotiates
 mkxml g2 02 "guest.novirtionet=1"
@@ -66,6 +81,15 @@ kill -9 "$pid"
 sleep 0.3
 "$virsh" -c "$uri" list --all | grep -Eq "^ -    g3 +shut off$" && ok "killed guest shown shut off" || notok "killed guest shut off"
 [ ! -e "$root/run/qemu/g3.xml" ] && ok "status of the dead guest removed" || notok "dead guest status removed"
+[ "$(pool_used "$virsh" "$root")" = 0 ] && ok "the dead guest's VF is back in the pool" || notok "dead guest VF released"
+
+# a process that died between taking a VF and recording it: the next
+# process to open the root gives the VF back
+"$virsh" -q -c "$uri" start --paused g3 >/dev/null || notok "start g3 again"
+kill -9 "$(cat "$root/run/qemu/g3.pid")"
+rm -f "$root/run/qemu/g3.xml" "$root/run/qemu/g3.pid"   # as if never recorded
+[ "$(pool_used "$virsh" "$root")" = 0 ] && ok "an unrecorded VF goes back when the root is opened" ||
+    notok "unrecorded VF reconciled"
 
 # 4. two starts at once from two processes
 mkxml g4 04 ""
@@ -80,6 +104,22 @@ n=$("$virsh" -c "$uri" list | grep -c running)
 [ "$n" = 2 ] && ok "both guests running" || { notok "both running"; "$virsh" -c "$uri" list; }
 ids=$("$virsh" -c "$uri" list | awk 'NR>2 && $1 != "" {print $1}' | sort -u | wc -l)
 [ "$ids" = 2 ] && ok "distinct ids" || notok "distinct ids"
+vfs=$("$virsh" -c "$uri" domifteaming g4; "$virsh" -c "$uri" domifteaming g5)
+[ "$(echo "$vfs" | grep -Eo '0000:03:07\.[1-4]' | sort -u | wc -l)" = 2 ] && ok "concurrent starts got two VFs" ||
+    { notok "two VFs"; echo "$vfs"; }
+# take the last two VFs with paused guests, then one start too many
+mkxml g6 06 ""
+mkxml g7 07 ""
+mkxml g8 08 ""
+for d in g6 g7 g8; do "$virsh" -q -c "$uri" define "$root/$d.xml" >/dev/null; done
+"$virsh" -q -c "$uri" start --paused g6 >/dev/null && "$virsh" -q -c "$uri" start --paused g7 >/dev/null ||
+    notok "start g6 g7"
+"$virsh" -q -c "$uri" start g8 2>"$root/g8.err" && notok "start with an empty pool fails" ||
+    { grep -q "vfpool" "$root/g8.err" && ok "empty pool: start fails naming the network" ||
+      { notok "empty pool message"; cat "$root/g8.err"; }; }
+[ "$("$virsh" -q -c "$uri" domstate g8)" = "shut off" ] && [ "$(pool_used "$virsh" "$root")" = 4 ] &&
+    [ ! -e "$root/run/qemu/g8.xml" ] && ok "failed start left nothing behind" || notok "failed start clean"
+for d in g6 g7; do "$virsh" -q -c "$uri" destroy $d >/dev/null; done
 "$virsh" -q -c "$uri" destroy g4
 "$virsh" -q -c "$uri" destroy g5
 exit $fail

@@ -1,9 +1,9 @@
 #!/bin/sh
 # Hotplug of a teaming pair into a running real guest (simulated SR-IOV):
-# attach the standby then the primary (which takes the standby's MAC), the
-# guest bonds them and negotiates failover; the standby cannot go while its
-# primary is attached; detach the primary (the guest keeps the standby),
-# then the standby. Also: a primary naming a missing standby is refused,
+# attach the standby then the primary (a VF of the pool 'vfpool', which
+# takes the standby's MAC), the guest bonds them and negotiates failover;
+# the standby cannot go while its primary is attached; detach the primary
+# (the guest keeps the standby, the VF goes back), then the standby. Also: a primary naming a missing standby is refused,
 # and --config changes the definition only.
 set -u
 virsh=$1
@@ -15,8 +15,9 @@ uri="qemu:///embed?root=$root"
 . "$top/tests/guest/testlib.sh"
 trap '"$virsh" -q -c "$uri" destroy hp >/dev/null 2>&1; rm -rf "$root"' EXIT
 python3 "$top/tests/guest/mkguest.py" "$guest" || exit 1
-mkdir -p "$root/etc"
-echo 'hostdev_simulate = "e1000e"' > "$root/etc/qemu.conf"
+sim_host "$virsh" "$root" ens1f0 2 || { notok "simulated host"; exit 1; }
+vf=0000:03:07.1
+mac0=$(vf_mac "$root" $vf)
 cat > "$root/hp.xml" <<XML
 <domain type='qemu'>
   <name>hp</name>
@@ -47,8 +48,8 @@ cat > "$root/sb.xml" <<XML
 </interface>
 XML
 cat > "$root/pr.xml" <<XML
-<interface type='hostdev' managed='yes'>
-  <source><address type='pci' domain='0x0000' bus='0x03' slot='0x07' function='0x5'/></source>
+<interface type='network'>
+  <source network='vfpool'/>
   <teaming type='transient' persistent='ua-sb'/>
   <alias name='ua-vf'/>
 </interface>
@@ -67,8 +68,10 @@ waitfor "$root/console" "mac=52:54:00:4b:00:01 driver=virtio_net master=eth" 20 
 waitfor "$root/console" "mac=52:54:00:4b:00:01 driver=e1000e master=eth" 30 &&
     ok "guest bonds the primary with the standby's MAC" || notok "guest bonds the primary"
 out=$("$virsh" -c "$uri" domifteaming hp)
-echo "$out" | grep -Eq "^ ua-sb +ua-vf +0000:03:07.5 +52:54:00:4b:00:01 +yes$" && ok "domifteaming: negotiated yes" ||
+echo "$out" | grep -Eq "^ ua-sb +ua-vf +$vf +52:54:00:4b:00:01 +yes$" && ok "domifteaming: negotiated yes" ||
     { notok "domifteaming"; echo "$out"; }
+[ "$(pool_used "$virsh" "$root")" = 1 ] && [ "$(vf_mac "$root" $vf)" = 52:54:00:4b:00:01 ] &&
+    ok "the primary took a VF of the pool, with the guest's MAC" || notok "VF taken from the pool"
 "$virsh" -q -c "$uri" detach-device hp "$root/sb.xml" 2>"$root/err" && notok "standby with primary refused" ||
     { grep -q "still has its primary 'ua-vf' attached" "$root/err" && ok "standby with its primary cannot go" ||
       { notok "standby refusal message"; cat "$root/err"; }; }
@@ -79,6 +82,8 @@ tail -n +"$lines" "$root/console" | grep -q "driver=e1000e" && notok "e1000e gon
     ok "the VF is gone from the guest"
 tail -n +"$lines" "$root/console" | grep -q "driver=virtio_net master=eth" && ok "the guest keeps the standby" ||
     notok "the guest keeps the standby"
+[ "$(pool_used "$virsh" "$root")" = 0 ] && [ "$(vf_mac "$root" $vf)" = "$mac0" ] &&
+    ok "detached VF back in the pool with its MAC restored" || notok "detached VF released"
 "$virsh" -q -c "$uri" detach-device hp "$root/sb.xml" && ok "standby detached" || notok "standby detached"
 n=$("$virsh" -q -c "$uri" dumpxml hp | grep -c "<interface")
 [ "$n" = 0 ] && ok "no interface left in the live XML" || notok "live XML"

@@ -14,21 +14,33 @@ uA="qemu:///embed?root=$A" uB="qemu:///embed?root=$B"
 . "$top/tests/guest/testlib.sh"
 cleanup() {
     for u in "$uA" "$uB"; do
-        for d in m1 m2 m3 m4 m5 m6; do "$virsh" -q -c "$u" destroy $d >/dev/null 2>&1; done
+        for d in m1 m2 m3 m4 m5 m6 m7 hog; do "$virsh" -q -c "$u" destroy $d >/dev/null 2>&1; done
     done
     rm -rf "$base"
 }
 trap cleanup EXIT
 
 python3 "$top/tests/guest/mkguest.py" "$guest" || exit 1
-mkdir -p "$A/etc" "$B/etc"
-printf 'hostdev_simulate = "e1000e"\nmigration_unplug_timeout = 3\n' > "$A/etc/qemu.conf"
-printf 'hostdev_simulate = "e1000e"\n' > "$B/etc/qemu.conf"
+mkdir -p "$A/etc"
+printf 'migration_unplug_timeout = 3\n' > "$A/etc/qemu.conf"
+# both hosts have a pool 'vfpool'; B's PF sits on another bus, so its VFs
+# have other addresses than A's
+sim_host "$virsh" "$A" ens1f0 4 || { notok "simulated host A"; exit 1; }
+sim_host "$virsh" "$B" spare 1 ens1f0 4 || { notok "simulated host B"; exit 1; }
+vfA=0000:03:07.1 vfB=0000:04:07.1
+macA=$(vf_mac "$A" $vfA) macB=$(vf_mac "$B" $vfB)
+
+# pools NAME USED-ON-A USED-ON-B: the VFs are where the guest is
+pools() {
+    a=$(pool_used "$virsh" "$A") b=$(pool_used "$virsh" "$B")
+    [ "$a" = "$2" ] && [ "$b" = "$3" ] && ok "$1: VFs in use A=$2 B=$3" ||
+        notok "$1: VFs in use A=$a B=$b, expected A=$2 B=$3"
+}
 
 only_next_id() { [ -z "$(ls "$1/run/qemu" 2>/dev/null | grep -v '^next-id$')" ]; }
 
 boot() {  # boot NAME FUNC CMDLINE-EXTRA: define and start on A, wait for the bond
-    guest_xml "$1" "$2" "$2" "$base/$1.console" "$guest" "guest.ping=10.0.2.2 $3" > "$base/$1.xml"
+    guest_xml "$1" "$2" "$base/$1.console" "$guest" "guest.ping=10.0.2.2 $3" > "$base/$1.xml"
     "$virsh" -q -c "$uA" define "$base/$1.xml" >/dev/null && "$virsh" -q -c "$uA" start "$1" >/dev/null
 }
 
@@ -38,6 +50,7 @@ state() { "$virsh" -q -c "$1" domstate "$2" 2>/dev/null | head -1; }
 boot m1 01 ""
 waitfor "$base/m1.console" "driver=e1000e master=eth" 60 && waitfor "$base/m1.console" "GUEST-PING ok" 30 ||
     notok "m1 bonds before migration"
+[ "$(vf_mac "$A" $vfA)" = 52:54:00:7e:57:01 ] || notok "A's VF has the guest's MAC"
 "$virsh" -c "$uA" migrate --live --verbose --persistent --undefinesource m1 "$uB" 2>"$base/m1.migrate"
 rc=$?
 [ $rc = 0 ] && ok "migration succeeds" || { notok "migration succeeds"; cat "$base/m1.migrate"; }
@@ -56,9 +69,16 @@ lines=$(wc -l < "$base/m1.console")
 waitafter "$base/m1.console" "$lines" "GUEST-PING ok" 20 && ok "traffic flows after migration" ||
     { notok "traffic after migration"; tail -n 8 "$base/m1.console"; }
 out=$("$virsh" -c "$uB" domifteaming m1)
-echo "$out" | grep -Eq "^ ua-sb .* yes$" && ok "domifteaming on B: negotiated yes" || { notok "negotiated on B"; echo "$out"; }
+echo "$out" | grep -Eq "^ ua-sb +hostdev0 +$vfB +52:54:00:7e:57:01 +yes$" &&
+    ok "domifteaming on B: B's VF, negotiated yes" || { notok "negotiated on B"; echo "$out"; }
+pools "after migration" 0 1
+[ "$(vf_mac "$B" $vfB)" = 52:54:00:7e:57:01 ] && [ "$(vf_mac "$A" $vfA)" = "$macA" ] &&
+    ok "B's VF has the guest's MAC, A's VF its own again" || notok "VF MACs after migration"
+"$virsh" -q -c "$uB" dumpxml --inactive m1 | grep -q "<source network='vfpool'/>" &&
+    ok "B's definition keeps the network interface" || notok "B's definition"
 "$virsh" -q -c "$uB" list --all --persistent --name | grep -qx m1 && ok "persistent on B" || notok "persistent on B"
 "$virsh" -q -c "$uB" destroy m1 >/dev/null
+[ "$(vf_mac "$B" $vfB)" = "$macB" ] && pools "after destroy on B" 0 0
 
 # 2. a guest that never negotiated failover is refused
 boot m2 02 "guest.novirtionet=1"
@@ -67,6 +87,7 @@ waitfor "$base/m2.console" "GUEST-READY" 60
     { grep -q "has not negotiated failover" "$base/m2.migrate" && ok "non-negotiated guest refused with a reason" ||
       { notok "refusal message"; cat "$base/m2.migrate"; }; }
 [ "$(state "$uA" m2)" = running ] && only_next_id "$B" && ok "m2 still on A only" || notok "m2 on A only"
+pools "m2 failed" 1 0
 "$virsh" -q -c "$uA" destroy m2 >/dev/null
 
 # 3. a guest that ignores the unplug request: bounded wait, cancelled
@@ -80,6 +101,7 @@ t0=$(date +%s)
 echo "# gave up after $(( $(date +%s) - t0 )) s"
 [ "$(state "$uA" m3)" = running ] && ok "m3 keeps running on A" || notok "m3 on A"
 only_next_id "$B" && ok "nothing of m3 left on B" || { notok "B clean after m3"; ls "$B/run/qemu"; }
+pools "m3 failed" 1 0
 "$virsh" -q -c "$uA" destroy m3 >/dev/null
 
 # 4. user abort (slow migration, domjobabort from another process)
@@ -93,6 +115,7 @@ wait $p && notok "aborted migration fails" ||
     { grep -q "canceled by client" "$base/m4.migrate" && ok "abort cancels the migration" || { notok "abort message"; cat "$base/m4.migrate"; }; }
 [ "$(state "$uA" m4)" = running ] && ok "m4 keeps running on A" || notok "m4 on A"
 only_next_id "$B" && ok "nothing of m4 left on B" || { notok "B clean after m4"; ls "$B/run/qemu"; }
+pools "m4 failed" 1 0
 "$virsh" -q -c "$uA" destroy m4 >/dev/null
 
 # 5. the destination QEMU dies during the migration
@@ -103,6 +126,7 @@ waitfor "$B/run/qemu/m5.pid" "[0-9]" 20 && sleep 1 && kill -9 "$(cat "$B/run/qem
 wait $p && notok "migration to a dead destination fails" || ok "migration to a dead destination fails"
 [ "$(state "$uA" m5)" = running ] && ok "m5 keeps running on A" || notok "m5 on A"
 only_next_id "$B" && ok "nothing of m5 left on B" || { notok "B clean after m5"; ls "$B/run/qemu"; }
+pools "m5 failed" 1 0
 "$virsh" -q -c "$uA" destroy m5 >/dev/null
 
 # 6. the source QEMU dies during the migration
@@ -115,4 +139,24 @@ wait $p && notok "migration of a dead source fails" || ok "migration of a dead s
 "$virsh" -q -c "$uA" list --all | grep -Eq "^ -    m6 +shut off$" && ok "m6 shown shut off on A" || notok "m6 shut off on A"
 only_next_id "$A" && only_next_id "$B" && ok "nothing of m6 left on A or B" ||
     { notok "clean after m6"; ls "$A/run/qemu" "$B/run/qemu"; }
+pools "m6 failed with its source" 0 0
+
+# 7. the destination's pool has no free VF: refused before the source
+#    unplugs anything
+sed "s/ens1f0/spare/" "$B/vfpool.xml" > "$base/small.xml"
+"$virsh" -q -c "$uB" net-destroy vfpool >/dev/null &&
+    "$virsh" -q -c "$uB" net-define "$base/small.xml" >/dev/null &&
+    "$virsh" -q -c "$uB" net-start vfpool >/dev/null || notok "one-VF pool on B"
+guest_xml hog 70 "$base/hog.console" "$guest" "" > "$base/hog.xml"
+"$virsh" -q -c "$uB" create --paused "$base/hog.xml" >/dev/null || notok "a guest on B takes its only VF"
+boot m7 07 ""
+waitfor "$base/m7.console" "driver=e1000e master=eth" 60
+"$virsh" -q -c "$uA" migrate --live m7 "$uB" 2>"$base/m7.migrate" && notok "migration to an empty pool fails" ||
+    { grep -q "network 'vfpool'" "$base/m7.migrate" && ok "empty destination pool: refused naming the network" ||
+      { notok "empty pool message"; cat "$base/m7.migrate"; }; }
+[ "$(state "$uA" m7)" = running ] && ok "m7 keeps running on A" || notok "m7 on A"
+grep -q "UNPLUG_PRIMARY" "$A/log/m7.log" && notok "the source unplugged nothing" || ok "the source unplugged nothing"
+pools "m7 refused" 1 1
+"$virsh" -q -c "$uA" destroy m7 >/dev/null
+"$virsh" -q -c "$uB" destroy hog >/dev/null
 exit $fail

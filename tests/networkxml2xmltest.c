@@ -180,6 +180,16 @@ testTruncated(const void *opaque)
             g_autoptr(virNetworkDef) def = virNetworkDefParseString(copy, VIR_NETWORK_DEF_PARSE_STATUS);
 
             parsed++;
+            if (def) {
+                /* a prefix that parses is a whole document: it formats */
+                g_autofree char *xml = virNetworkDefFormat(def, 0);
+
+                if (!xml) {
+                    printf("#   %s cut at byte %zu parses but does not format: %s\n",
+                           path, len, virGetLastErrorMessage());
+                    return -1;
+                }
+            }
             virResetLastError();
         }
         for (len = 0; len < n; len++) {

@@ -41,29 +41,17 @@ testCapsLookup(void *opaque, const char *emulator G_GNUC_UNUSED)
 static void
 testResolveNetworks(virDomainDef *def)
 {
-    unsigned int nextVF = 1;
+    virPCIDeviceAddress vf = { .domain = 0, .bus = 3, .slot = 7, .function = 1 };
     size_t i;
 
     for (i = 0; i < def->nnets; i++) {
         virDomainNetDef *net = def->nets[i];
-        virDomainActualNetDef *actual;
 
         if (net->type != VIR_DOMAIN_NET_TYPE_NETWORK ||
             !g_str_has_prefix(net->data.network.name, "sriov"))
             continue;
-        actual = net->actual = g_new0(virDomainActualNetDef, 1);
-        actual->type = VIR_DOMAIN_NET_TYPE_HOSTDEV;
-        actual->hostdev.managed = true;
-        actual->hostdev.source.bus = 3;
-        actual->hostdev.source.slot = 7;
-        actual->hostdev.source.function = nextVF++;
-        actual->hostdev.parentnet = net;
-        actual->hostdev.info = &net->info;
-        /* the VF is appended to the host devices, after every <hostdev>
-         * and hostdev interface of the XML (libvirt 9.0 passes them to
-         * QEMU in that order) */
-        def->hostdevs = g_renew(virDomainHostdevDef *, def->hostdevs, def->nhostdevs + 1);
-        def->hostdevs[def->nhostdevs++] = &actual->hostdev;
+        virDomainNetSetActualHostdev(def, net, &vf, true);
+        vf.function++;
     }
 }
 

@@ -1069,6 +1069,48 @@ virDomainDefParseLifecycle(xmlXPathContextPtr ctxt, const char *xpath, int *acti
     return 0;
 }
 
+/* Put the VF of @net (if it has one) among the host devices of @def, in
+ * the order QEMU gets them: the VFs of type='hostdev' interfaces, then the
+ * plain <hostdev> elements, then the VFs that networks resolved to (as
+ * libvirt 9.0 orders them). */
+static void
+virDomainDefInsertNetHostdev(virDomainDef *def, virDomainNetDef *net)
+{
+    virDomainHostdevDef *vf = virDomainNetGetActualHostdev(net);
+    size_t pos = 0;
+
+    if (!vf)
+        return;
+    if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV) {
+        while (pos < def->nhostdevs && def->hostdevs[pos]->parentnet &&
+               def->hostdevs[pos]->parentnet->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
+            pos++;
+    } else {
+        pos = def->nhostdevs;
+    }
+    def->hostdevs = g_renew(virDomainHostdevDef *, def->hostdevs, def->nhostdevs + 1);
+    memmove(def->hostdevs + pos + 1, def->hostdevs + pos,
+            (def->nhostdevs - pos) * sizeof(*def->hostdevs));
+    def->hostdevs[pos] = vf;
+    def->nhostdevs++;
+}
+
+/* Take the VF of @net out of the host devices of @def (not freed). */
+static void
+virDomainDefUnlinkNetHostdev(virDomainDef *def, virDomainNetDef *net)
+{
+    size_t i;
+
+    for (i = 0; i < def->nhostdevs; i++) {
+        if (def->hostdevs[i]->parentnet == net) {
+            memmove(def->hostdevs + i, def->hostdevs + i + 1,
+                    (def->nhostdevs - i - 1) * sizeof(*def->hostdevs));
+            def->nhostdevs--;
+            return;
+        }
+    }
+}
+
 static int
 virDomainDefParseDevices(xmlXPathContextPtr ctxt, virDomainDef *def,
                          unsigned int flags)
@@ -1174,26 +1216,9 @@ virDomainDefParseDevices(xmlXPathContextPtr ctxt, virDomainDef *def,
         }
     }
 
-    /* QEMU sees the VFs of hostdev interfaces first (in interface order),
-     * then the plain <hostdev> elements. */
-    if (def->nnets) {
-        g_autofree virDomainHostdevDef **all = NULL;
-        size_t n = 0;
-
-        for (i = 0; i < def->nnets; i++) {
-            virDomainHostdevDef *vf = virDomainNetGetActualHostdev(def->nets[i]);
-
-            if (vf)
-                VIR_APPEND(all, n, vf);
-        }
-        if (n) {
-            for (i = 0; i < def->nhostdevs; i++)
-                VIR_APPEND(all, n, def->hostdevs[i]);
-            g_free(def->hostdevs);
-            def->hostdevs = g_steal_pointer(&all);
-            def->nhostdevs = n;
-        }
-    }
+    /* the VFs of interfaces join the plain <hostdev> elements */
+    for (i = 0; i < def->nnets; i++)
+        virDomainDefInsertNetHostdev(def, def->nets[i]);
     return 0;
 }
 
@@ -1958,41 +1983,6 @@ virDomainDeviceDefParseString(const char *xml, unsigned int flags)
         return NULL;
     }
     return g_steal_pointer(&dev);
-}
-
-/* Put the VF of @net (if it has one) among the host devices of @def:
- * the VFs of interfaces come first, in the order they were added. */
-static void
-virDomainDefInsertNetHostdev(virDomainDef *def, virDomainNetDef *net)
-{
-    virDomainHostdevDef *vf = virDomainNetGetActualHostdev(net);
-    size_t pos = 0;
-
-    if (!vf)
-        return;
-    while (pos < def->nhostdevs && def->hostdevs[pos]->parentnet)
-        pos++;
-    def->hostdevs = g_renew(virDomainHostdevDef *, def->hostdevs, def->nhostdevs + 1);
-    memmove(def->hostdevs + pos + 1, def->hostdevs + pos,
-            (def->nhostdevs - pos) * sizeof(*def->hostdevs));
-    def->hostdevs[pos] = vf;
-    def->nhostdevs++;
-}
-
-/* Take the VF of @net out of the host devices of @def (not freed). */
-static void
-virDomainDefUnlinkNetHostdev(virDomainDef *def, virDomainNetDef *net)
-{
-    size_t i;
-
-    for (i = 0; i < def->nhostdevs; i++) {
-        if (def->hostdevs[i]->parentnet == net) {
-            memmove(def->hostdevs + i, def->hostdevs + i + 1,
-                    (def->nhostdevs - i - 1) * sizeof(*def->hostdevs));
-            def->nhostdevs--;
-            return;
-        }
-    }
 }
 
 void

@@ -368,7 +368,6 @@ virNetworkDriverState *
 networkDriverStateGet(const char *root)
 {
     virNetworkDriverState *driver;
-    g_autofree char *etc = NULL;
 
     G_LOCK(networkDrivers);
     if (!networkDrivers)

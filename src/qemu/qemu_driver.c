@@ -109,6 +109,19 @@ qemuDriverLockRoot(virQEMUDriver *driver)
     return 0;
 }
 
+/* The same without waiting: 1 taken, 0 another process holds it. */
+static int
+qemuDriverTryLockRoot(virQEMUDriver *driver)
+{
+    int rc;
+
+    if (driver->domainLockDepth == 0 &&
+        (rc = virFileTryLockFd(driver->domainLockFd)) <= 0)
+        return rc;
+    driver->domainLockDepth++;
+    return 1;
+}
+
 static void
 qemuDriverUnlockRoot(virQEMUDriver *driver)
 {
@@ -211,7 +224,7 @@ qemuDomainsSyncStatus(virQEMUDriver *driver)
 {
     g_autoptr(GHashTable) present = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GDir) dir = NULL;
-    g_autoptr(GPtrArray) all = NULL;
+    g_autoptr(GPtrArray) running = NULL;
     const char *ent;
     size_t i;
 
@@ -233,11 +246,11 @@ qemuDomainsSyncStatus(virQEMUDriver *driver)
     }
 
     /* stopped by another process meanwhile */
-    all = virDomainObjListCollect(driver->domains);
-    for (i = 0; i < all->len; i++) {
-        virDomainObj *obj = g_ptr_array_index(all, i);
+    running = virDomainObjListCollectActive(driver->domains);
+    for (i = 0; i < running->len; i++) {
+        virDomainObj *obj = g_ptr_array_index(running, i);
 
-        if (!virDomainObjIsActive(obj) || g_hash_table_contains(present, obj->def->name))
+        if (g_hash_table_contains(present, obj->def->name))
             continue;
         obj->pid = 0;
         obj->state = VIR_DOMAIN_SHUTOFF;
@@ -258,14 +271,14 @@ qemuDomainsSyncStatus(virQEMUDriver *driver)
 static void
 qemuDomainsReapDead(virQEMUDriver *driver)
 {
-    g_autoptr(GPtrArray) all = virDomainObjListCollect(driver->domains);
+    g_autoptr(GPtrArray) running = virDomainObjListCollectActive(driver->domains);
     bool changed = false;
     size_t i;
 
-    for (i = 0; i < all->len; i++) {
-        virDomainObj *obj = g_ptr_array_index(all, i);
+    for (i = 0; i < running->len; i++) {
+        virDomainObj *obj = g_ptr_array_index(running, i);
 
-        if (!virDomainObjIsActive(obj) || qemuProcessIsRunning(obj))
+        if (qemuProcessIsRunning(obj))
             continue;
         if (!changed && qemuDriverLockRoot(driver) < 0) {
             virResetLastError();
@@ -285,13 +298,17 @@ qemuDomainsReapDead(virQEMUDriver *driver)
 /* Once per process: VFs taken by a process that died before it recorded
  * them in a status file go back to their pools. Starts hold the root's
  * lock from allocation until the status is written, so with the lock held
- * every VF of a live start is visible in run/. */
+ * every VF of a live start is visible in run/. While another process holds
+ * the lock (a long job such as a migration) this waits for nobody: it is
+ * tried again at the next call. */
 static void
 qemuDomainsReconcilePools(virQEMUDriver *driver)
 {
+    int rc;
+
     if (driver->poolsReconciled)
         return;
-    if (qemuDriverLockRoot(driver) < 0) {
+    if ((rc = qemuDriverTryLockRoot(driver)) <= 0) {
         virResetLastError();
         return;
     }
@@ -381,6 +398,16 @@ qemuConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
 
     if (!(driver = qemuDriverGet(root)))
         return VIR_DRV_OPEN_ERROR;
+    /* opening a root finds what happened while nobody watched: dead
+     * guests are cleaned up and their VFs go back to the pools (network
+     * calls see that too, not only domain calls) */
+    g_mutex_lock(&driver->lock);
+    if (!driver->poolsReconciled && qemuDomainsSync(driver) < 0) {
+        virReportWarning(_("cannot read the domains of root '%s': %s"), root,
+                         virGetLastErrorMessage());
+        virResetLastError();
+    }
+    g_mutex_unlock(&driver->lock);
     conn->privateData = driver;
     return VIR_DRV_OPEN_SUCCESS;
 }

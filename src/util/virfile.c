@@ -246,6 +246,20 @@ virFileLockFd(int fd, bool shared)
     return 0;
 }
 
+int
+virFileTryLockFd(int fd)
+{
+    while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        if (errno == EINTR)
+            continue;
+        if (errno == EWOULDBLOCK)
+            return 0;
+        virReportSystemError(errno, "%s", _("cannot take file lock"));
+        return -1;
+    }
+    return 1;
+}
+
 void
 virFileUnlockFd(int fd)
 {

@@ -44,6 +44,8 @@ int virFileGenerationOpen(const char *path);
 guint64 virFileGenerationRead(int fd);
 int virFileGenerationBump(int fd, guint64 *generation);
 int virFileLockFd(int fd, bool shared);
+/* An exclusive lock on @fd if nobody holds one: 1 taken, 0 busy, -1 error. */
+int virFileTryLockFd(int fd);
 void virFileUnlockFd(int fd);
 
 /* Make the name safe as one path component: refuse "/" and leading ".". */

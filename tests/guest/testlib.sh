@@ -29,8 +29,45 @@ waitafter() {
     return 1
 }
 
-# guest_xml NAME MAC-SUFFIX VF-FUNCTION CONSOLE GUESTDIR CMDLINE-EXTRA:
-# a q35 teaming guest (virtio standby ua-sb + hostdev primary) on stdout
+# sim_host VIRSH ROOT [PF VFS]...: a simulated SR-IOV host for ROOT (PFs
+# with VFs, see virt-sriov-sim) and the active hostdev network 'vfpool' on
+# the last PF given. Settings already in ROOT/etc/qemu.conf are kept.
+sim_host() {
+    _virsh=$1 _root=$2
+    shift 2
+    _args= _pf=
+    while [ $# -ge 2 ]; do
+        _args="$_args --pf $1 --vfs $2"
+        _pf=$1
+        shift 2
+    done
+    # shellcheck disable=SC2086
+    "$(dirname "$_virsh")/virt-sriov-sim" --root "$_root" $_args >/dev/null || return 1
+    cat > "$_root/vfpool.xml" <<XML
+<network>
+  <name>vfpool</name>
+  <forward mode='hostdev' managed='yes'>
+    <pf dev='$_pf'/>
+  </forward>
+</network>
+XML
+    "$_virsh" -q -c "qemu:///embed?root=$_root" net-define "$_root/vfpool.xml" >/dev/null &&
+        "$_virsh" -q -c "qemu:///embed?root=$_root" net-start vfpool >/dev/null
+}
+
+# pool_used VIRSH ROOT: how many VFs of 'vfpool' are in use
+pool_used() {
+    "$1" -q -c "qemu:///embed?root=$2" net-dumpxml vfpool |
+        sed -n "s/^<network connections='\([0-9]*\)'.*/\1/p;t;s/^<network>$/0/p"
+}
+
+# vf_mac ROOT VF: the admin MAC the simulated host gives VF (0000:BB:SS.F)
+vf_mac() {
+    cat "$1/sim/sys/bus/pci/devices/$2/sim_admin_mac"
+}
+
+# guest_xml NAME MAC-SUFFIX CONSOLE GUESTDIR CMDLINE-EXTRA: a q35 teaming
+# guest on stdout: virtio standby ua-sb, primary a VF of network 'vfpool'
 guest_xml() {
     cat <<XML
 <domain type='qemu'>
@@ -38,9 +75,9 @@ guest_xml() {
   <memory unit='MiB'>256</memory>
   <os>
     <type arch='x86_64' machine='q35'>hvm</type>
-    <kernel>$5/vmlinux</kernel>
-    <initrd>$5/initramfs.cpio.gz</initrd>
-    <cmdline>console=ttyS0 quiet $6</cmdline>
+    <kernel>$4/vmlinux</kernel>
+    <initrd>$4/initramfs.cpio.gz</initrd>
+    <cmdline>console=ttyS0 quiet $5</cmdline>
   </os>
   <features><acpi/></features>
   <devices>
@@ -50,11 +87,11 @@ guest_xml() {
       <teaming type='persistent'/>
       <alias name='ua-sb'/>
     </interface>
-    <interface type='hostdev' managed='yes'>
-      <source><address type='pci' domain='0x0000' bus='0x03' slot='0x07' function='0x$3'/></source>
+    <interface type='network'>
+      <source network='vfpool'/>
       <teaming type='transient' persistent='ua-sb'/>
     </interface>
-    <serial type='file'><source path='$4'/></serial>
+    <serial type='file'><source path='$3'/></serial>
   </devices>
 </domain>
 XML

@@ -52,6 +52,32 @@ cat > "$tmp/twopf.xml" <<'XML'
 </network>
 XML
 
+# two failover pairs whose primaries come from the pool
+cat > "$tmp/dom.xml" <<'XML'
+<domain type='qemu'>
+  <name>pooled</name>
+  <memory unit='MiB'>256</memory>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <features><acpi/></features>
+  <devices>
+    <interface type='user'>
+      <mac address='52:54:00:00:00:01'/><model type='virtio'/>
+      <teaming type='persistent'/><alias name='ua-sb0'/>
+    </interface>
+    <interface type='network'>
+      <source network='vfpool'/><teaming type='transient' persistent='ua-sb0'/>
+    </interface>
+    <interface type='user'>
+      <mac address='52:54:00:00:00:02'/><model type='virtio'/>
+      <teaming type='persistent'/><alias name='ua-sb1'/>
+    </interface>
+    <interface type='network'>
+      <source network='vfpool'/><teaming type='transient' persistent='ua-sb1'/>
+    </interface>
+  </devices>
+</domain>
+XML
+
 check() {  # check NAME EXPECTED-RC EXPECTED-STDOUT-REGEX EXPECTED-STDERR-REGEX -- ARGS
     name=$1 rc=$2 out=$3 err=$4; shift 5
     "$virsh" "$@" >"$tmp/out" 2>"$tmp/err"
@@ -107,6 +133,12 @@ check "net-list --no-autostart --uuid" 0 '^4f509714-0cb7-4825-8209-cb960ac5b566$
 check "net-info" 0 '^Active:         yes$' '' -- $c net-info vfpool
 check "unknown network" 1 '' "^error: failed to get network 'nosuch'$" -- $c net-dumpxml nosuch
 check "unknown network reason" 1 '' "^error: Network not found: no network with matching name 'nosuch'$" -- $c net-start nosuch
+# domxml-to-native shows the VFs a start would take, and takes none
+check "domxml-to-native: first pool VF" 0 '"driver":"vfio-pci","host":"0000:03:07.[1-4]","id":"hostdev0","failover_pair_id":"ua-sb0"' '' -- $c domxml-to-native qemu-argv "$tmp/dom.xml"
+check "domxml-to-native: second pool VF" 0 '"host":"0000:03:07.[1-4]","id":"hostdev1","failover_pair_id":"ua-sb1"' '' -- $c domxml-to-native qemu-argv "$tmp/dom.xml"
+vfs=$(grep -Eo '"host":"0000:03:07.[1-4]"' "$tmp/out" | sort -u | wc -l)
+[ "$vfs" = 2 ] && echo "ok - domxml-to-native: two different VFs" || { echo "not ok - domxml-to-native: $vfs VFs"; fail=1; }
+check "domxml-to-native takes no VF" 0 "^<network>$" '' -- $c net-dumpxml vfpool
 check "PF without VFs" 1 '' "network 'bare': physical function 'pfbare' has no VFs" -- $c net-create "$tmp/bare.xml"
 check "net-destroy" 0 '^Network vfpool destroyed$' '' -- $c net-destroy vfpool
 check "net-destroy inactive" 1 '' "^error: Requested operation is not valid: network 'vfpool' is not active$" -- $c net-destroy vfpool

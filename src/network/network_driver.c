@@ -1163,6 +1163,24 @@ networkAllocateVF(virNetworkDriverState *driver, const char *netname,
 }
 
 int
+networkPeekVF(virNetworkDriverState *driver, const char *netname, size_t skip,
+              virPCIDeviceAddress *vf, bool *managed)
+{
+    networkObj *obj;
+    int ret = -1;
+
+    if (networkBegin(driver) < 0)
+        return -1;
+    if ((obj = networkPoolLookup(driver, netname)) &&
+        virNetworkVFPoolPeek(obj->pool, skip, vf) == 0) {
+        *managed = obj->live->managed;
+        ret = 0;
+    }
+    networkEnd(driver, false);
+    return ret;
+}
+
+int
 networkAllocateSpecificVF(virNetworkDriverState *driver, const char *netname,
                           const char *owner, const virPCIDeviceAddress *vf)
 {

@@ -54,6 +54,11 @@ int networkAllocateVF(virNetworkDriverState *driver, const char *netname,
                       const char *owner, virPCIDeviceAddress *vf,
                       bool *managed);
 
+/* The VF that the (@skip + 1)-th next networkAllocateVF on @netname would
+ * give, without taking it (a preview of a start). Same errors. */
+int networkPeekVF(virNetworkDriverState *driver, const char *netname, size_t skip,
+                  virPCIDeviceAddress *vf, bool *managed);
+
 /* Take the given VF of @netname for @owner (a domain's status XML already
  * names it: reconnect, incoming migration). Succeeds if @owner already has
  * it; fails if somebody else has it or it is not in the pool. */

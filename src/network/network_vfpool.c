@@ -182,18 +182,35 @@ virNetworkVFPoolRemoveFree(virNetworkVFPool *pool, size_t slot)
     }
 }
 
+/* Are @n VFs free? */
+static int
+virNetworkVFPoolCheckFree(virNetworkVFPool *pool, size_t n)
+{
+    if (pool->nfree >= n)
+        return 0;
+    virReportError(VIR_ERR_OPERATION_FAILED,
+                   _("network '%s' has no free VF: all %zu are in use; free one or add VFs to the pool"),
+                   pool->netname, pool->nvfs);
+    return -1;
+}
+
+int
+virNetworkVFPoolPeek(virNetworkVFPool *pool, size_t skip, virPCIDeviceAddress *vf)
+{
+    if (virNetworkVFPoolCheckFree(pool, skip + 1) < 0)
+        return -1;
+    *vf = pool->vfs[pool->freeStack[pool->nfree - 1 - skip]];
+    return 0;
+}
+
 int
 virNetworkVFPoolAcquire(virNetworkVFPool *pool, const char *owner,
                         virPCIDeviceAddress *vf)
 {
     size_t slot;
 
-    if (pool->nfree == 0) {
-        virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("network '%s' has no free VF: all %zu are in use; free one or add VFs to the pool"),
-                       pool->netname, pool->nvfs);
+    if (virNetworkVFPoolCheckFree(pool, 1) < 0)
         return -1;
-    }
     slot = pool->freeStack[pool->nfree - 1];
     pool->owners[slot] = g_strdup(owner);
     if (virNetworkVFPoolWriteRecord(pool, slot) < 0) {

@@ -25,6 +25,9 @@ virNetworkVFPool *virNetworkVFPoolNew(const char *netname, const char *stateDir,
 /* A free VF for @owner; error naming the network and its size when none. */
 int virNetworkVFPoolAcquire(virNetworkVFPool *pool, const char *owner,
                             virPCIDeviceAddress *vf);
+/* The VF that the (@skip + 1)-th next acquisition would return, left free
+ * (what a start would use: domxml-to-native). */
+int virNetworkVFPoolPeek(virNetworkVFPool *pool, size_t skip, virPCIDeviceAddress *vf);
 /* That VF for @owner (fine if @owner has it already). */
 int virNetworkVFPoolAcquireSpecific(virNetworkVFPool *pool, const char *owner,
                                     const virPCIDeviceAddress *vf);

@@ -1118,6 +1118,7 @@ qemuConnectDomainXMLToNative(virConnectPtr conn, const char *format,
     g_mutex_lock(&driver->lock);
     if ((def = qemuDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE,
                                         qemuDriverCapsLookup, driver)) &&
+        qemuInterfacePreview(driver, def) == 0 &&
         (argv = qemuProcessBuildCommand(driver, def, &opts, NULL)))
         ret = qemuCommandLineToShell((const char * const *)argv);
     g_mutex_unlock(&driver->lock);

@@ -32,30 +32,18 @@ qemuInterfaceVFContext(virQEMUDriver *driver, virHostdevVFContext *ctx)
     ctx->stateDir = driver->config->hostdevStateDir;
 }
 
-/* A VF of the pool of @net's network, recorded in @net. 0 when the
- * network is not a pool (nothing to do), -1 on error. */
+/* A VF of the pool of @net's network, recorded in @net. */
 static int
 qemuInterfaceAllocateVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net)
 {
-    const char *netname = net->data.network.name;
     g_autofree char *owner = qemuInterfaceOwner(def, net);
     virPCIDeviceAddress vf;
     bool managed = false;
-    char display[128];
-    int rc;
 
-    if ((rc = networkIsHostdevPool(driver->network, netname, NULL)) < 0)
-        return -1;
-    if (rc == 0) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("%s: network '%s' is not an SR-IOV pool; the embedded driver connects type='network' interfaces only to <forward mode='hostdev'> networks"),
-                       virDomainNetGetDisplayName(net, display, sizeof(display)), netname);
-        return -1;
-    }
-    if (networkAllocateVF(driver->network, netname, owner, &vf, &managed) < 0)
+    if (networkAllocateVF(driver->network, net->data.network.name, owner, &vf, &managed) < 0)
         return -1;
     virDomainNetSetActualHostdev(def, net, &vf, managed);
-    return 1;
+    return 0;
 }
 
 static void
@@ -144,6 +132,32 @@ qemuInterfaceReleaseAll(virQEMUDriver *driver, virDomainDef *def)
 
     for (i = 0; i < def->nnets; i++)
         qemuInterfaceRelease(driver, def, def->nets[i]);
+}
+
+int
+qemuInterfacePreview(virQEMUDriver *driver, virDomainDef *def)
+{
+    g_autoptr(GHashTable) taken = g_hash_table_new(g_str_hash, g_str_equal);
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        virDomainNetDef *net = def->nets[i];
+        const char *netname;
+        virPCIDeviceAddress vf;
+        bool managed;
+        guint skip;
+
+        if (net->type != VIR_DOMAIN_NET_TYPE_NETWORK)
+            continue;
+        netname = net->data.network.name;
+        /* two interfaces on one pool get two different VFs */
+        skip = GPOINTER_TO_UINT(g_hash_table_lookup(taken, netname));
+        if (networkPeekVF(driver->network, netname, skip, &vf, &managed) < 0)
+            return -1;
+        g_hash_table_insert(taken, (gpointer)netname, GUINT_TO_POINTER(skip + 1));
+        virDomainNetSetActualHostdev(def, net, &vf, managed);
+    }
+    return 0;
 }
 
 /* Is the interface named by pool owner @owner part of a running domain? */

@@ -26,6 +26,10 @@ int qemuInterfacePrepareAll(virQEMUDriver *driver, virDomainDef *def);
 void qemuInterfaceRelease(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net);
 void qemuInterfaceReleaseAll(virQEMUDriver *driver, virDomainDef *def);
 
+/* Resolve the pool interfaces of @def to the VFs a start would give them
+ * now, taking nothing (domxml-to-native). */
+int qemuInterfacePreview(virQEMUDriver *driver, virDomainDef *def);
+
 /* Return to their pools the VFs of domains of this root that are not
  * running (a process that died between taking a VF and recording it).
  * Call with the root locked and the domain list in sync with run/. */

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The main demo: a guest with a virtio-net standby and an SR-IOV VF primary
-# (simulated host: the VF is an emulated e1000e) bonded by net_failover,
+# taken from a hostdev network pool (simulated host: the VF is an emulated
+# e1000e) bonded by net_failover,
 # run by the embedded driver. Prints the domain XML and the guest's view of
 # its failover bond.
 set -eu
@@ -14,11 +15,20 @@ trap 'rm -rf "$root"' EXIT
 
 python3 "$top/tests/guest/mkguest.py" "$guest"
 
-mkdir -p "$root/etc"
-cat > "$root/etc/qemu.conf" <<CONF
-# This host has no SR-IOV hardware: present VFs as emulated NICs.
-hostdev_simulate = "e1000e"
-CONF
+echo "== virt-sriov-sim: this host has no SR-IOV hardware, simulate a PF with 4 VFs"
+"$build/tools/virt-sriov-sim" --root "$root" --pf ens1f0 --vfs 4
+cat > "$root/vfpool.xml" <<XML
+<network>
+  <name>vfpool</name>
+  <forward mode='hostdev' managed='yes'>
+    <pf dev='ens1f0'/>
+  </forward>
+</network>
+XML
+echo "== virsh net-define + net-start: an SR-IOV pool on the PF"
+"$virsh" -c "$uri" net-define "$root/vfpool.xml"
+"$virsh" -c "$uri" net-start vfpool
+"$virsh" -c "$uri" net-dumpxml vfpool
 
 cat > "$root/demo.xml" <<XML
 <domain type='qemu'>
@@ -39,8 +49,8 @@ cat > "$root/demo.xml" <<XML
       <teaming type='persistent'/>
       <alias name='ua-backup0'/>
     </interface>
-    <interface type='hostdev' managed='yes'>
-      <source><address type='pci' domain='0x0000' bus='0x03' slot='0x07' function='0x1'/></source>
+    <interface type='network'>
+      <source network='vfpool'/>
       <teaming type='transient' persistent='ua-backup0'/>
     </interface>
     <serial type='file'><source path='$root/demo-console.log'/></serial>
@@ -67,5 +77,11 @@ grep "GUEST-NET" "$root/demo-console.log" | tail -n 3
 grep -q "GUEST-PING ok" "$root/demo-console.log" && echo "traffic over the failover master: ping ok"
 echo "== virsh dumpxml demo (live)"
 "$virsh" -c "$uri" dumpxml demo | grep -E "teaming|<interface|<mac"
+echo "== virsh domifteaming demo (the primary is a VF of the pool)"
+"$virsh" -c "$uri" domifteaming demo
+echo "== the pool while the guest runs"
+"$virsh" -c "$uri" net-dumpxml vfpool | head -n 1
 "$virsh" -c "$uri" destroy demo
+echo "== the pool after destroy (the VF is back)"
+"$virsh" -c "$uri" net-dumpxml vfpool | head -n 1
 "$virsh" -c "$uri" undefine demo

@@ -376,7 +376,7 @@ virNetworkForwardParseXML(virNetworkDef *def, xmlNodePtr fwd)
             def->managed = false;
         } else {
             virReportError(VIR_ERR_XML_ERROR,
-                           _("network '%s': managed='%s' is invalid; use managed='yes' (VFs are bound to vfio-pci automatically) or managed='no'"),
+                           _("network '%s': managed='%s' is invalid; use managed='yes' or managed='no'"),
                            def->name, managed);
             return -1;
         }

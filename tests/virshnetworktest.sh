@@ -137,8 +137,35 @@ check "unknown network reason" 1 '' "^error: Network not found: no network with 
 check "domxml-to-native: first pool VF" 0 '"driver":"vfio-pci","host":"0000:03:07.[1-4]","id":"hostdev0","failover_pair_id":"ua-sb0"' '' -- $c domxml-to-native qemu-argv "$tmp/dom.xml"
 check "domxml-to-native: second pool VF" 0 '"host":"0000:03:07.[1-4]","id":"hostdev1","failover_pair_id":"ua-sb1"' '' -- $c domxml-to-native qemu-argv "$tmp/dom.xml"
 vfs=$(grep -Eo '"host":"0000:03:07.[1-4]"' "$tmp/out" | sort -u | wc -l)
+first=$(grep -Eo '"host":"0000:03:07.[1-4]","id":"hostdev0"' "$tmp/out" | head -1 | grep -Eo '07.[1-4]' | cut -c4)
 [ "$vfs" = 2 ] && echo "ok - domxml-to-native: two different VFs" || { echo "not ok - domxml-to-native: $vfs VFs"; fail=1; }
 check "domxml-to-native takes no VF" 0 "^<network>$" '' -- $c net-dumpxml vfpool
+# a domain that also passes the VF the pool would give it as a fixed
+# <hostdev>: the start is refused before anything is changed on the VF
+cat > "$tmp/dup.xml" <<XML
+<domain type='qemu'>
+  <name>pooled</name>
+  <memory unit='MiB'>256</memory>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <features><acpi/></features>
+  <devices>
+    <interface type='user'>
+      <mac address='52:54:00:00:00:01'/><model type='virtio'/>
+      <teaming type='persistent'/><alias name='ua-sb0'/>
+    </interface>
+    <interface type='network'>
+      <source network='vfpool'/><teaming type='transient' persistent='ua-sb0'/>
+    </interface>
+    <hostdev mode='subsystem' type='pci'>
+      <source><address domain='0x0000' bus='0x03' slot='0x07' function='0x$first'/></source>
+    </hostdev>
+  </devices>
+</domain>
+XML
+check "define with a fixed VF of the pool" 0 '' '' -- $c define "$tmp/dup.xml"
+check "pool VF already fixed in the domain" 1 '' "host PCI device 0000:03:07.$first is assigned twice" -- $c start pooled
+check "refused start takes no VF" 0 "^<network>$" '' -- $c net-dumpxml vfpool
+check "undefine" 0 '' '' -- $c undefine pooled
 check "PF without VFs" 1 '' "network 'bare': physical function 'pfbare' has no VFs" -- $c net-create "$tmp/bare.xml"
 check "net-destroy" 0 '^Network vfpool destroyed$' '' -- $c net-destroy vfpool
 check "net-destroy inactive" 1 '' "^error: Requested operation is not valid: network 'vfpool' is not active$" -- $c net-destroy vfpool

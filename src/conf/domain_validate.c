@@ -185,7 +185,7 @@ virDomainDefValidateControllers(const virDomainDef *def)
     return 0;
 }
 
-static int
+int
 virDomainDefValidateHostdevSources(const virDomainDef *def)
 {
     size_t i, j;

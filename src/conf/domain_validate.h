@@ -7,3 +7,7 @@
 #include "domain_conf.h"
 
 int virDomainDefValidate(const virDomainDef *def, unsigned int flags);
+
+/* No host PCI device is passed to the guest twice (also after network
+ * interfaces resolved to VFs). */
+int virDomainDefValidateHostdevSources(const virDomainDef *def);

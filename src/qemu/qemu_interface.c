@@ -3,6 +3,7 @@
  */
 #include "internal.h"
 
+#include "domain_validate.h"
 #include "hypervisor/virhostdev_vf.h"
 #include "network/network_driver.h"
 #include "qemu_interface.h"
@@ -32,20 +33,6 @@ qemuInterfaceVFContext(virQEMUDriver *driver, virHostdevVFContext *ctx)
     ctx->stateDir = driver->config->hostdevStateDir;
 }
 
-/* A VF of the pool of @net's network, recorded in @net. */
-static int
-qemuInterfaceAllocateVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net)
-{
-    g_autofree char *owner = qemuInterfaceOwner(def, net);
-    virPCIDeviceAddress vf;
-    bool managed = false;
-
-    if (networkAllocateVF(driver->network, net->data.network.name, owner, &vf, &managed) < 0)
-        return -1;
-    virDomainNetSetActualHostdev(def, net, &vf, managed);
-    return 0;
-}
-
 static void
 qemuInterfaceReleaseVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net)
 {
@@ -61,6 +48,29 @@ qemuInterfaceReleaseVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef
         virResetLastError();
     }
     virDomainNetClearActual(def, net);
+}
+
+/* A VF of the pool of @net's network, recorded in @net. */
+static int
+qemuInterfaceAllocateVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net)
+{
+    g_autofree char *owner = qemuInterfaceOwner(def, net);
+    virPCIDeviceAddress vf;
+    bool managed = false;
+
+    if (networkAllocateVF(driver->network, net->data.network.name, owner, &vf, &managed) < 0)
+        return -1;
+    virDomainNetSetActualHostdev(def, net, &vf, managed);
+    /* the pool may hold a VF this domain also uses as a fixed device */
+    if (virDomainDefValidateHostdevSources(def) < 0) {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        qemuInterfaceReleaseVF(driver, def, net);
+        virErrorRestore(&saved);
+        return -1;
+    }
+    return 0;
 }
 
 int

@@ -125,15 +125,15 @@ main(void)
     printf("  net-start: best %.2f ms, mean %.2f ms\n", best, total / rounds);
 
     printf("allocation through the driver:\n");
-    if (virNetworkCreate(nets[0]) < 0 || benchAllocRelease(conn, "pool0", 2000) < 0)
+    if (virNetworkCreate(nets[0]) < 0 || benchAllocRelease(conn, "pool0", 10000) < 0)
         goto cleanup;
     for (i = 1; i < 8; i++) {
         if (virNetworkCreate(nets[i]) < 0)
             goto cleanup;
     }
     printf("  (8 active pools of 256 VFs = 2048 VFs)\n");
-    if (benchAllocRelease(conn, "pool0", 2000) < 0 ||
-        benchAllocRelease(conn, "pool7", 2000) < 0)
+    if (benchAllocRelease(conn, "pool0", 10000) < 0 ||
+        benchAllocRelease(conn, "pool7", 10000) < 0)
         goto cleanup;
     ret = 0;
 

@@ -1,7 +1,8 @@
 /*
  * benchmigrate.c: our overhead of a live migration with failover
  *
- * Boots the test guest (tests/guest, simulated SR-IOV) on root A, waits
+ * Boots the test guest (tests/guest) on root A of a simulated SR-IOV host,
+ * its primary a VF of the pool 'vfpool' (roots A and B have one each), waits
  * until it bonded its VF, then migrates it A -> B -> A ... and prints, per
  * run, the wall time of virDomainMigrateToURI3, QEMU's own total-time,
  * the downtime and the wait-unplug time (from the source's log), and our
@@ -42,6 +43,40 @@ lastMigrationLog(const char *log, long *unplug, long *total, long *downtime)
                   unplug, total, downtime) == 3;
 }
 
+/* A simulated SR-IOV host for @root (virt-sriov-sim next to this
+ * program's build directory) with the active pool 'vfpool' on it. */
+static int
+benchSimulateHost(const char *argv0, const char *root)
+{
+    g_autofree char *dir = g_path_get_dirname(argv0);
+    g_autofree char *sim = g_build_filename(dir, "..", "tools", "virt-sriov-sim", NULL);
+    g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", root);
+    const char *simArgv[] = { sim, "--root", root, "--pf", "ens1f0", "--vfs", "4", NULL };
+    g_autoptr(GError) gerr = NULL;
+    virConnectPtr conn;
+    virNetworkPtr net = NULL;
+    int status = 0;
+
+    if (!g_spawn_sync(NULL, (char **)simArgv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                      NULL, NULL, NULL, NULL, &status, &gerr) ||
+        !g_spawn_check_wait_status(status, &gerr)) {
+        fprintf(stderr, "%s: %s\n", sim, gerr->message);
+        return -1;
+    }
+    if (!(conn = virConnectOpen(uri)) ||
+        !(net = virNetworkCreateXML(conn, "<network><name>vfpool</name>"
+                                          "<forward mode='hostdev' managed='yes'>"
+                                          "<pf dev='ens1f0'/></forward></network>"))) {
+        fprintf(stderr, "cannot start the pool of %s: %s\n", root, virGetLastErrorMessage());
+        if (conn)
+            virConnectClose(conn);
+        return -1;
+    }
+    virNetworkFree(net);
+    virConnectClose(conn);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -66,11 +101,8 @@ main(int argc, char **argv)
     roots[0] = rootA;
     roots[1] = rootB;
     for (i = 0; i < 2; i++) {
-        g_autofree char *etc = g_build_filename(roots[i], "etc", NULL);
-        g_autofree char *conf = g_build_filename(etc, "qemu.conf", NULL);
-
-        g_mkdir_with_parents(etc, 0700);
-        g_file_set_contents(conf, "hostdev_simulate = \"e1000e\"\n", -1, NULL);
+        if (benchSimulateHost(argv[0], roots[i]) < 0)
+            return 1;
     }
     xml = g_strdup_printf(
         "<domain type='qemu'><name>bm</name><memory unit='MiB'>256</memory>"
@@ -79,7 +111,7 @@ main(int argc, char **argv)
         "<features><acpi/></features><devices>"
         "<interface type='user'><mac address='52:54:00:be:00:01'/><model type='virtio'/>"
         "<teaming type='persistent'/><alias name='ua-sb'/></interface>"
-        "<interface type='hostdev' managed='yes'><source><address type='pci' domain='0' bus='3' slot='7' function='1'/></source>"
+        "<interface type='network'><source network='vfpool'/>"
         "<teaming type='transient' persistent='ua-sb'/></interface>"
         "<serial type='file'><source path='%s'/></serial></devices></domain>",
         guest, guest, console);

@@ -40,11 +40,16 @@ virHostdevVFGet(const virHostdevVFContext *ctx, const virPCIDeviceAddress *vf,
         if (virFileReadAll(macpath, 64, &macstr) < 0 ||
             virFileReadAll(vlanpath, 64, &vlanstr) < 0)
             return -1;
-        if (virMacAddrParse(g_strstrip(macstr), mac) < 0) {
-            virReportError(VIR_ERR_INTERNAL_ERROR, _("bad MAC in %s"), macpath);
+        gint64 v;
+
+        if (virMacAddrParse(g_strstrip(macstr), mac) < 0 ||
+            !g_ascii_string_to_signed(g_strstrip(vlanstr), 10, 0, 4095, &v, NULL)) {
+            virResetLastError();
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           _("bad MAC or VLAN in %s or %s"), macpath, vlanpath);
             return -1;
         }
-        *vlan = atoi(vlanstr);
+        *vlan = v;
         return 0;
     }
     return virNetDevVFGetConfig(pfname, vfindex, mac, vlan);
@@ -66,8 +71,8 @@ virHostdevVFSet(const virHostdevVFContext *ctx, const virPCIDeviceAddress *vf,
         g_autofree char *m = g_strdup_printf("%s\n", virMacAddrFormat(mac, macstr));
         g_autofree char *v = g_strdup_printf("%d\n", MAX(vlan, 0));
 
-        if (virFileWriteStrAtomic(macpath, m, 0644) < 0 ||
-            virFileWriteStrAtomic(vlanpath, v, 0644) < 0)
+        if (virFileWriteStrRuntime(macpath, m, 0644) < 0 ||
+            virFileWriteStrRuntime(vlanpath, v, 0644) < 0)
             return -1;
         return 0;
     }
@@ -95,6 +100,11 @@ virHostdevVFConfigure(const virHostdevVFContext *ctx, const virPCIDeviceAddress 
 {
     g_autofree char *state = virHostdevVFStatePath(ctx, vf);
 
+    if (vlan > 4095) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("VLAN %d is out of range (0-4095)"), vlan);
+        return -1;
+    }
     if (!virFileExists(state)) {
         g_autoptr(GKeyFile) kf = g_key_file_new();
         g_autofree char *data = NULL;
@@ -108,7 +118,7 @@ virHostdevVFConfigure(const virHostdevVFContext *ctx, const virPCIDeviceAddress 
         g_key_file_set_integer(kf, "vf", "vlan", oldvlan);
         data = g_key_file_to_data(kf, NULL, NULL);
         if (virFileMakePath(ctx->stateDir, 0700) < 0 ||
-            virFileWriteStrAtomic(state, data, 0600) < 0)
+            virFileWriteStrRuntime(state, data, 0600) < 0)
             return -1;
     }
     return virHostdevVFSet(ctx, vf, mac, vlan);
@@ -120,6 +130,7 @@ virHostdevVFRestore(const virHostdevVFContext *ctx, const virPCIDeviceAddress *v
     g_autofree char *state = virHostdevVFStatePath(ctx, vf);
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autofree char *macstr = NULL;
+    g_autoptr(GError) gerr = NULL;
     virMacAddr mac;
     int vlan;
 
@@ -127,12 +138,14 @@ virHostdevVFRestore(const virHostdevVFContext *ctx, const virPCIDeviceAddress *v
         return 0;
     if (!g_key_file_load_from_file(kf, state, G_KEY_FILE_NONE, NULL) ||
         !(macstr = g_key_file_get_string(kf, "vf", "mac", NULL)) ||
-        virMacAddrParse(macstr, &mac) < 0) {
+        virMacAddrParse(macstr, &mac) < 0 ||
+        (vlan = g_key_file_get_integer(kf, "vf", "vlan", &gerr), gerr) ||
+        vlan < 0 || vlan > 4095) {
+        virResetLastError();
         virReportError(VIR_ERR_INTERNAL_ERROR,
                        _("the saved configuration of the VF in '%s' is unreadable"), state);
         return -1;
     }
-    vlan = g_key_file_get_integer(kf, "vf", "vlan", NULL);
     if (virHostdevVFSet(ctx, vf, &mac, vlan) < 0)
         return -1;
     return virFileRemove(state);

@@ -77,42 +77,6 @@ virNetDevVFSocket(void)
     return sock;
 }
 
-int
-virNetDevVFSetConfig(const char *pfname, unsigned int vfindex,
-                     const virMacAddr *mac, int vlan)
-{
-    struct nl_sock *sock = NULL;
-    struct nl_msg *msg = NULL;
-    int ifindex;
-    int rc;
-    int ret = -1;
-
-    if (vlan > 4095) {
-        virReportError(VIR_ERR_INVALID_ARG, _("VLAN %d is out of range (0-4095)"), vlan);
-        return -1;
-    }
-    if ((ifindex = virNetDevVFIfindex(pfname)) < 0 || !(sock = virNetDevVFSocket()))
-        goto cleanup;
-    if (!(msg = virNetDevVFBuildSetMessage(ifindex, vfindex, mac, vlan))) {
-        virReportOOMError();
-        goto cleanup;
-    }
-    if ((rc = nl_send_auto(sock, msg)) < 0 || (rc = nl_wait_for_ack(sock)) < 0) {
-        virReportError(VIR_ERR_SYSTEM_ERROR,
-                       _("cannot set MAC/VLAN of VF %u of '%s': %s"),
-                       vfindex, pfname, nl_geterror(rc));
-        goto cleanup;
-    }
-    ret = 0;
-
- cleanup:
-    if (msg)
-        nlmsg_free(msg);
-    if (sock)
-        nl_socket_free(sock);
-    return ret;
-}
-
 typedef struct {
     unsigned int vfindex;
     bool found;
@@ -157,12 +121,11 @@ virNetDevVFParseLink(struct nl_msg *msg, void *opaque)
     return NL_OK;
 }
 
-int
-virNetDevVFGetConfig(const char *pfname, unsigned int vfindex,
-                     virMacAddr *mac, int *vlan)
+/* What the kernel says of PF @pfname and its VF data->vfindex. */
+static int
+virNetDevVFQuery(const char *pfname, virNetDevVFGetData *data)
 {
     struct ifinfomsg ifinfo = { .ifi_family = AF_UNSPEC };
-    virNetDevVFGetData data = { .vfindex = vfindex };
     struct nl_sock *sock = NULL;
     struct nl_msg *msg = NULL;
     int ret = -1;
@@ -176,25 +139,80 @@ virNetDevVFGetConfig(const char *pfname, unsigned int vfindex,
         virReportOOMError();
         goto cleanup;
     }
-    nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, virNetDevVFParseLink, &data);
+    nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, virNetDevVFParseLink, data);
     if ((rc = nl_send_auto(sock, msg)) < 0 || (rc = nl_recvmsgs_default(sock)) < 0) {
         virReportError(VIR_ERR_SYSTEM_ERROR,
                        _("cannot read the VFs of '%s': %s"), pfname, nl_geterror(rc));
         goto cleanup;
     }
-    if (!data.up) {
+    if (!data->up) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("physical function '%s' is down: bring it up first (ip link set %s up)"),
                        pfname, pfname);
         goto cleanup;
     }
+    ret = 0;
+
+ cleanup:
+    if (msg)
+        nlmsg_free(msg);
+    if (sock)
+        nl_socket_free(sock);
+    return ret;
+}
+
+int
+virNetDevVFGetConfig(const char *pfname, unsigned int vfindex,
+                     virMacAddr *mac, int *vlan)
+{
+    virNetDevVFGetData data = { .vfindex = vfindex };
+
+    if (virNetDevVFQuery(pfname, &data) < 0)
+        return -1;
     if (!data.found) {
         virReportError(VIR_ERR_OPERATION_FAILED,
                        _("'%s' reports no VF %u"), pfname, vfindex);
-        goto cleanup;
+        return -1;
     }
     *mac = data.mac;
     *vlan = data.vlan;
+    return 0;
+}
+
+int
+virNetDevVFSetConfig(const char *pfname, unsigned int vfindex,
+                     const virMacAddr *mac, int vlan)
+{
+    struct nl_sock *sock = NULL;
+    struct nl_msg *msg = NULL;
+    int ifindex;
+    int rc;
+    int ret = -1;
+
+    if (vlan > 4095) {
+        virReportError(VIR_ERR_INVALID_ARG, _("VLAN %d is out of range (0-4095)"), vlan);
+        return -1;
+    }
+    {
+        /* a VF of a PF that is down takes the setting on some drivers and
+         * refuses it on others: refuse it here, the same everywhere */
+        virNetDevVFGetData data = { .vfindex = vfindex };
+
+        if (virNetDevVFQuery(pfname, &data) < 0)
+            return -1;
+    }
+    if ((ifindex = virNetDevVFIfindex(pfname)) < 0 || !(sock = virNetDevVFSocket()))
+        goto cleanup;
+    if (!(msg = virNetDevVFBuildSetMessage(ifindex, vfindex, mac, vlan))) {
+        virReportOOMError();
+        goto cleanup;
+    }
+    if ((rc = nl_send_auto(sock, msg)) < 0 || (rc = nl_wait_for_ack(sock)) < 0) {
+        virReportError(VIR_ERR_SYSTEM_ERROR,
+                       _("cannot set MAC/VLAN of VF %u of '%s': %s"),
+                       vfindex, pfname, nl_geterror(rc));
+        goto cleanup;
+    }
     ret = 0;
 
  cleanup:

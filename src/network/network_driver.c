@@ -337,7 +337,7 @@ networkAutostart(virNetworkDriverState *driver)
         networkEnd(driver, false);
         return;
     }
-    if (virFileWriteStrAtomic(marker, "", 0600) < 0) {
+    if (virFileWriteStrRuntime(marker, "", 0600) < 0) {
         virReportWarning(_("cannot autostart networks: %s"), virGetLastErrorMessage());
         virResetLastError();
         networkEnd(driver, false);
@@ -540,7 +540,7 @@ networkStartObj(virNetworkDriverState *driver, networkObj *obj)
 
     status = networkStatusPath(driver, obj->live->name);
     xml = virNetworkDefFormat(obj->live, 0);
-    if (virFileWriteStrAtomic(status, xml, 0600) < 0)
+    if (virFileWriteStrRuntime(status, xml, 0600) < 0)
         goto error;
     return 0;
 

@@ -71,7 +71,7 @@ qemuMigrationJobSave(virQEMUDriver *driver, const char *name, const qemuMigratio
         g_key_file_set_string(kf, "job", "errmsg", job->errmsg);
     data = g_key_file_to_data(kf, NULL, NULL);
     /* progress only: a failed write must not disturb the migration */
-    if (virFileWriteStrAtomic(path, data, 0600) < 0)
+    if (virFileWriteStrRuntime(path, data, 0600) < 0)
         virResetLastError();
 }
 
@@ -128,7 +128,7 @@ qemuMigrationAbort(virQEMUDriver *driver, virDomainObj *obj)
                        _("no job is active on domain '%s'"), obj->def->name);
         return -1;
     }
-    return virFileWriteStrAtomic(path, "abort\n", 0600);
+    return virFileWriteStrRuntime(path, "abort\n", 0600);
 }
 
 /* ------------------------------------------------------------------ */
@@ -531,10 +531,8 @@ qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
         return 0;
     }
 
-    if (mon) {
-        qemuProcessApplyEvents(driver, obj, mon);
-        qemuProcessEndJob(driver, obj, mon);
-    }
+    /* the guest runs on the destination: nothing here is worth saving */
+    qemuProcessAbandonJob(mon);
     qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_MIGRATED);
     if ((flags & VIR_MIGRATE_UNDEFINE_SOURCE) && obj->persistent) {
         if (virDomainDeleteConfig(driver->config->domainConfigDir, obj->def->name) < 0)

@@ -198,7 +198,7 @@ qemuProcessSaveStatus(virQEMUDriver *driver, virDomainObj *obj)
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     struct stat sb;
 
-    if (!xml || virFileWriteStrAtomic(path, xml, 0600) < 0)
+    if (!xml || virFileWriteStrRuntime(path, xml, 0600) < 0)
         return -1;
     /* remember which file we wrote, so a sync does not re-read it */
     if (stat(path, &sb) == 0) {
@@ -276,7 +276,7 @@ qemuProcessNextId(virQEMUDriver *driver)
     if (g_file_get_contents(path, &content, NULL, NULL))
         id = MAX(1, atoi(content));
     next = g_strdup_printf("%d\n", id + 1);
-    if (virFileWriteStrAtomic(path, next, 0600) < 0)
+    if (virFileWriteStrRuntime(path, next, 0600) < 0)
         virResetLastError();   /* ids are cosmetic: never fail a start */
     return id;
 }
@@ -450,7 +450,7 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     g_free(priv->emulator);
     priv->emulator = g_strdup(opts.emulator);
     pidStr = g_strdup_printf("%lld\n", (long long)pid);
-    if (virFileWriteStrAtomic(pidPath, pidStr, 0600) < 0 ||
+    if (virFileWriteStrRuntime(pidPath, pidStr, 0600) < 0 ||
         qemuProcessSaveStatus(driver, obj) < 0)
         goto stop;
 
@@ -503,12 +503,10 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     if (qemuProcessSaveStatus(driver, obj) < 0)
         goto stop;
 
-    if (monOut) {
+    if (monOut)
         *monOut = mon;
-    } else {
-        qemuMonitorClose(mon);
-        qemuProcessEventQueueFree(events);
-    }
+    else
+        qemuProcessAbandonJob(mon);
     close(logfd);
     return 0;
 
@@ -517,8 +515,10 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
         virErrorPtr saved;
 
         virErrorPreserveLast(&saved);
-        qemuMonitorClose(mon);
-        qemuProcessEventQueueFree(events);
+        if (mon)
+            qemuProcessAbandonJob(mon);
+        else
+            qemuProcessEventQueueFree(events);
         qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED);
         virErrorRestore(&saved);
     }
@@ -554,8 +554,10 @@ qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason)
 {
     g_autofree char *name = g_strdup(obj->def->name);
 
+    /* a migrated source holds nothing the guest still needs: no grace */
     if (obj->pid > 0 &&
-        virProcessKillPainfully(obj->pid, 3000, false) < 0) {
+        virProcessKillPainfully(obj->pid, reason == VIR_DOMAIN_SHUTOFF_MIGRATED ? 0 : 3000,
+                                false) < 0) {
         virReportWarning(_("QEMU of domain '%s' (pid %lld) could not be killed: %s"),
                          name, (long long)obj->pid, virGetLastErrorMessage());
         virResetLastError();
@@ -730,8 +732,7 @@ qemuProcessBeginJob(virQEMUDriver *driver, virDomainObj *obj)
         return NULL;
     }
     if ((rc = qemuProcessReconcileState(driver, obj, mon)) != 0) {
-        qemuMonitorClose(mon);
-        qemuProcessEventQueueFree(events);
+        qemuProcessAbandonJob(mon);
         if (rc > 0) {
             qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_SHUTDOWN);
             virReportError(VIR_ERR_OPERATION_INVALID,
@@ -782,16 +783,24 @@ qemuProcessApplyEvents(virQEMUDriver *driver G_GNUC_UNUSED, virDomainObj *obj,
 }
 
 void
-qemuProcessEndJob(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
+qemuProcessAbandonJob(qemuMonitor *mon)
 {
     qemuProcessEventQueue *events;
 
     if (!mon)
         return;
     events = qemuProcessGetEvents(mon);
-    qemuProcessApplyEvents(driver, obj, mon);
     qemuMonitorClose(mon);
     qemuProcessEventQueueFree(events);
+}
+
+void
+qemuProcessEndJob(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
+{
+    if (!mon)
+        return;
+    qemuProcessApplyEvents(driver, obj, mon);
+    qemuProcessAbandonJob(mon);
 
     if (!virDomainObjIsActive(obj))
         return;

@@ -51,6 +51,8 @@ qemuMonitor *qemuProcessBeginJob(virQEMUDriver *driver, virDomainObj *obj);
 /* Apply what the monitor reported during the job, save the status,
  * disconnect. */
 void qemuProcessEndJob(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon);
+/* Disconnect without recording anything (the caller stops the domain). */
+void qemuProcessAbandonJob(qemuMonitor *mon);
 
 /* Is the QEMU recorded for @obj alive (and really that domain's)? */
 bool qemuProcessIsRunning(virDomainObj *obj);

@@ -36,8 +36,9 @@ virFileWriteAll(int fd, const char *data, size_t len)
     return 0;
 }
 
-int
-virFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode)
+static int
+virFileWriteReplace(const char *path, const char *data, size_t len, mode_t mode,
+                    bool durable)
 {
     g_autofree char *tmp = g_strdup_printf("%s.XXXXXX", path);
     int fd;
@@ -48,7 +49,7 @@ virFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode)
     }
     if (fchmod(fd, mode) < 0 ||
         virFileWriteAll(fd, data, len) < 0 ||
-        fdatasync(fd) < 0) {
+        (durable && fdatasync(fd) < 0)) {
         virReportSystemError(errno, _("cannot write '%s'"), tmp);
         close(fd);
         unlink(tmp);
@@ -68,9 +69,21 @@ virFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode)
 }
 
 int
+virFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode)
+{
+    return virFileWriteReplace(path, data, len, mode, true);
+}
+
+int
 virFileWriteStrAtomic(const char *path, const char *str, mode_t mode)
 {
-    return virFileWriteAtomic(path, str, strlen(str), mode);
+    return virFileWriteReplace(path, str, strlen(str), mode, true);
+}
+
+int
+virFileWriteStrRuntime(const char *path, const char *str, mode_t mode)
+{
+    return virFileWriteReplace(path, str, strlen(str), mode, false);
 }
 
 int

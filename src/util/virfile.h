@@ -11,6 +11,11 @@
 int virFileWriteAtomic(const char *path, const char *data, size_t len,
                        mode_t mode);
 int virFileWriteStrAtomic(const char *path, const char *str, mode_t mode);
+/* The same without the fsync, for runtime state under ROOT/run (status of
+ * running guests, VF allocations, saved VF settings): readers still see
+ * the old or the new content even if the writer dies, but the file need
+ * not survive a crash of the host, which ends every guest anyway. */
+int virFileWriteStrRuntime(const char *path, const char *str, mode_t mode);
 
 /* Write all of @data to @fd, retrying on EINTR and, for a non-blocking
  * fd, waiting until it is writable. Returns 0, or -1 with errno set. */

@@ -54,7 +54,7 @@ VIR_ENUM_IMPL(virDomainController, VIR_DOMAIN_CONTROLLER_TYPE_LAST,
               "pci", "usb", "sata");
 
 VIR_ENUM_IMPL(virDomainControllerModelPCI, VIR_DOMAIN_CONTROLLER_MODEL_PCI_LAST,
-              "pci-root", "pcie-root", "pcie-root-port");
+              "pci-root", "pcie-root", "pcie-root-port", "pcie-to-pci-bridge");
 
 VIR_ENUM_IMPL(virDomainControllerModelUSB, VIR_DOMAIN_CONTROLLER_MODEL_USB_LAST,
               "piix3-uhci", "ich9-ehci1", "qemu-xhci", "nec-xhci", "none");
@@ -1751,9 +1751,13 @@ virDomainControllerDefFormat(virBuffer *buf, const virDomainControllerDef *def)
     if (model)
         virBufferAsprintf(&attrBuf, " model='%s'", model);
 
-    if (def->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
-        def->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT)
-        virBufferAsprintf(&childBuf, "<model name='%s'/>\n", model);
+    if (def->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI) {
+        /* the name of the device the hypervisor emulates */
+        if (def->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT)
+            virBufferAddLit(&childBuf, "<model name='pcie-root-port'/>\n");
+        else if (def->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE)
+            virBufferAddLit(&childBuf, "<model name='pcie-pci-bridge'/>\n");
+    }
     if (def->chassis >= 0 || def->port >= 0) {
         virBufferAddLit(&childBuf, "<target");
         if (def->chassis >= 0)

@@ -125,7 +125,8 @@ qemuDomainDefValidate(const virDomainDef *def)
         }
         if (!qemuDomainIsQ35(def) &&
             (c->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT ||
-             c->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT)) {
+             c->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT ||
+             c->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE)) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                            _("%s controllers need a PCI Express machine: use machine='q35'"),
                            virDomainControllerModelPCITypeToString(c->model));

@@ -391,13 +391,19 @@ qemuBuildControllers(qemuCommand *cmd)
         virDomainControllerDef *c = def->controllers[i];
         g_autoptr(qemuProps) props = NULL;
 
-        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI ||
-            c->model != VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT)
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI)
             continue;
-        props = qemuPropsNew();
-        qemuPropsAddString(props, "driver", "pcie-root-port");
-        qemuPropsAddInt(props, "port", c->port);
-        qemuPropsAddInt(props, "chassis", c->chassis);
+        if (c->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT) {
+            props = qemuPropsNew();
+            qemuPropsAddString(props, "driver", "pcie-root-port");
+            qemuPropsAddInt(props, "port", c->port);
+            qemuPropsAddInt(props, "chassis", c->chassis);
+        } else if (c->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE) {
+            props = qemuPropsNew();
+            qemuPropsAddString(props, "driver", "pcie-pci-bridge");
+        } else {
+            continue;   /* the root bus is built in */
+        }
         qemuPropsAddString(props, "id", c->info.alias);
         if (qemuPropsAddPCIAddress(props, def, &c->info) < 0)
             return -1;

@@ -65,7 +65,30 @@ typedef struct {
     virDomainDeviceInfo *info;
     const char *what;
     bool isController;      /* its address is reserved with the controllers */
+    /* conventional PCI only (no PCI Express): on q35 it goes into a slot
+     * of a pcie-to-pci-bridge, never onto a root port */
+    bool conventional;
+    unsigned int function;  /* function it takes in its slot */
 } qemuPCIEndpoint;
+
+/* NIC models QEMU emulates as conventional PCI devices. */
+static bool
+qemuDomainNetIsConventionalPCI(const virDomainNetDef *net)
+{
+    switch ((virDomainNetModelType) net->model) {
+    case VIR_DOMAIN_NET_MODEL_E1000:
+    case VIR_DOMAIN_NET_MODEL_RTL8139:
+    case VIR_DOMAIN_NET_MODEL_VIRTIO_TRANSITIONAL:
+        return true;
+    case VIR_DOMAIN_NET_MODEL_UNKNOWN:      /* e1000e */
+    case VIR_DOMAIN_NET_MODEL_VIRTIO:
+    case VIR_DOMAIN_NET_MODEL_VIRTIO_NON_TRANSITIONAL:
+    case VIR_DOMAIN_NET_MODEL_E1000E:
+    case VIR_DOMAIN_NET_MODEL_LAST:
+        break;
+    }
+    return false;
+}
 
 /* Endpoints that need a PCI address, in assignment order. */
 static GArray *
@@ -81,7 +104,9 @@ qemuDomainCollectEndpoints(virDomainDef *def)
             continue;
         ep.info = &def->nets[i]->info;
         ep.what = "interface";
+        ep.conventional = qemuDomainNetIsConventionalPCI(def->nets[i]);
         g_array_append_val(eps, ep);
+        ep.conventional = false;
     }
     for (i = 0; i < def->ncontrollers; i++) {
         virDomainControllerDef *c = def->controllers[i];
@@ -96,8 +121,15 @@ qemuDomainCollectEndpoints(virDomainDef *def)
         ep.info = &c->info;
         ep.what = "USB controller";
         ep.isController = true;
+        /* UHCI and EHCI are conventional PCI; EHCI takes function 7, the
+         * place of the EHCI of a slot with UHCI companions */
+        ep.conventional = c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_PIIX3_UHCI ||
+                          c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_EHCI1;
+        ep.function = c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_EHCI1 ? 7 : 0;
         g_array_append_val(eps, ep);
         ep.isController = false;
+        ep.conventional = false;
+        ep.function = 0;
     }
     for (i = 0; i < def->ndisks; i++) {
         if (def->disks[i]->bus != VIR_DOMAIN_DISK_BUS_VIRTIO)
@@ -182,13 +214,26 @@ qemuDomainNextRootPortAddress(qemuPCIAddressSet *set, virPCIDeviceAddress *addr)
 }
 
 static virDomainControllerDef *
-qemuDomainAddRootPort(virDomainDef *def, qemuPCIAddressSet *set)
+qemuDomainNewPCIController(int idx, int model)
 {
     virDomainControllerDef *c = g_new0(virDomainControllerDef, 1);
 
     c->type = VIR_DOMAIN_CONTROLLER_TYPE_PCI;
-    c->model = VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT;
-    c->idx = qemuDomainNextPCIIndex(def);
+    c->model = model;
+    c->idx = idx;
+    c->chassis = -1;
+    c->port = -1;
+    return c;
+}
+
+/* Add a root port with an address on pcie.0 (hotplug into the config). */
+static virDomainControllerDef *
+qemuDomainAddRootPort(virDomainDef *def, qemuPCIAddressSet *set)
+{
+    virDomainControllerDef *c;
+
+    c = qemuDomainNewPCIController(qemuDomainNextPCIIndex(def),
+                                   VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT);
     c->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
     if (qemuDomainNextRootPortAddress(set, &c->info.addr.pci) < 0) {
         virDomainControllerDefFree(c);
@@ -198,23 +243,6 @@ qemuDomainAddRootPort(virDomainDef *def, qemuPCIAddressSet *set)
     c->port = (c->info.addr.pci.slot << 3) + c->info.addr.pci.function;
     virDomainControllerInsert(def, c);
     return c;
-}
-
-/* Root ports in the definition that have no device yet. */
-static virDomainControllerDef *
-qemuDomainFindFreeRootPort(virDomainDef *def, const qemuPCIAddressSet *set)
-{
-    size_t i;
-
-    for (i = 0; i < def->ncontrollers; i++) {
-        virDomainControllerDef *c = def->controllers[i];
-
-        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
-            c->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT &&
-            !qemuPCIAddressIsUsed(set, c->idx, 0, 0))
-            return c;
-    }
-    return NULL;
 }
 
 /* Give function 0 of every slot of pcie.0 with several root ports the
@@ -248,48 +276,218 @@ qemuDomainFinishRootPorts(virDomainDef *def)
     }
 }
 
-static int
-qemuDomainAssignQ35Addresses(virDomainDef *def, qemuPCIAddressSet *set, GArray *eps)
+/* The PCI buses of a q35 domain while addresses are planned: the model of
+ * the controller of each index (-1: none), including the ones a first,
+ * dry pass decides to add. */
+typedef struct {
+    qemuPCIAddressSet *set;
+    int models[256];
+    unsigned int nbuses;        /* highest index + 1 */
+} qemuQ35Buses;
+
+static void
+qemuQ35BusesInit(qemuQ35Buses *buses, const virDomainDef *def, qemuPCIAddressSet *set)
 {
     size_t i;
-    bool needSpare = false;
 
-    /* ICH9 functions on slot 0x1f and the host bridge are built in */
-    set->used[0][0] = 0xff;
-    set->used[0][0x1f] = 0xff;
-
-    /* root ports the user asked for, without an address */
+    buses->set = set;
+    buses->nbuses = 1;
+    for (i = 0; i < G_N_ELEMENTS(buses->models); i++)
+        buses->models[i] = -1;
     for (i = 0; i < def->ncontrollers; i++) {
         virDomainControllerDef *c = def->controllers[i];
 
-        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
-            c->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT &&
-            c->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI || c->idx < 0 || c->idx > 255)
+            continue;
+        buses->models[c->idx] = c->model;
+        if ((unsigned int)c->idx >= buses->nbuses)
+            buses->nbuses = c->idx + 1;
+    }
+}
+
+static int
+qemuQ35BusesGrow(qemuQ35Buses *buses, int model)
+{
+    if (buses->nbuses > 255) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("no PCI controller index left for another pcie-root-port or pcie-to-pci-bridge: remove a device"));
+        return -1;
+    }
+    buses->models[buses->nbuses] = model;
+    return buses->nbuses++;
+}
+
+/* The lowest root port with nothing plugged in, -1 if there is none. */
+static int
+qemuQ35FreeRootPort(const qemuQ35Buses *buses)
+{
+    unsigned int i;
+
+    for (i = 1; i < buses->nbuses; i++) {
+        if (buses->models[i] == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT &&
+            !qemuPCIAddressIsUsed(buses->set, i, 0, 0))
+            return i;
+    }
+    return -1;
+}
+
+/* Take a free root port for a PCI Express device, adding one to @buses
+ * when @grow. Returns its index, or -1 (with an error when !@grow). */
+static int
+qemuQ35TakeRootPort(qemuQ35Buses *buses, bool grow)
+{
+    int idx = qemuQ35FreeRootPort(buses);
+
+    if (idx < 0) {
+        if (!grow) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           _("no free pcie-root-port for a PCI Express device"));
+            return -1;
+        }
+        if ((idx = qemuQ35BusesGrow(buses, VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT)) < 0)
+            return -1;
+    }
+    buses->set->used[idx][0] |= 1;
+    return idx;
+}
+
+/* Take a free slot (1..31, all functions free) of a pcie-to-pci-bridge
+ * for a conventional PCI device. Returns -1 without an error if there is
+ * none. */
+static int
+qemuQ35FindBridgeSlot(qemuQ35Buses *buses, unsigned int function,
+                      virPCIDeviceAddress *addr)
+{
+    unsigned int i, slot;
+
+    for (i = 1; i < buses->nbuses; i++) {
+        if (buses->models[i] != VIR_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE)
+            continue;
+        for (slot = 1; slot <= QEMU_PCI_SLOT_MAX; slot++) {
+            if (buses->set->used[i][slot])
+                continue;
+            buses->set->used[i][slot] |= 1 << function;
+            memset(addr, 0, sizeof(*addr));
+            addr->bus = i;
+            addr->slot = slot;
+            addr->function = function;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* As above, adding a root port and a bridge on it to @buses when @grow
+ * and every bridge is full. */
+static int
+qemuQ35TakeBridgeSlot(qemuQ35Buses *buses, bool grow, unsigned int function,
+                      virPCIDeviceAddress *addr)
+{
+    int port, bridge;
+
+    if (qemuQ35FindBridgeSlot(buses, function, addr) == 0)
+        return 0;
+    if (!grow) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("no free pcie-to-pci-bridge slot for a conventional PCI device"));
+        return -1;
+    }
+    if ((port = qemuQ35BusesGrow(buses, VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT)) < 0 ||
+        (bridge = qemuQ35BusesGrow(buses, VIR_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE)) < 0)
+        return -1;
+    buses->set->used[port][0] |= 1;
+    return qemuQ35FindBridgeSlot(buses, function, addr);
+}
+
+/* One pass of q35 addressing. The dry pass (@dryRun) works on a copy of
+ * the used addresses and only grows @buses: it finds out which root ports
+ * and bridges are missing. The real pass runs once they exist: it first
+ * places the controllers without an address in index order (root ports on
+ * pcie.0, bridges on the lowest free root port), then the endpoints. That
+ * a bridge added for a device takes the first root port, whichever device
+ * made the dry pass add that port, is how libvirt numbers them too. */
+static int
+qemuDomainQ35Pass(virDomainDef *def, qemuQ35Buses *buses, GArray *eps,
+                  bool dryRun, bool *assigned)
+{
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+        int port;
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI ||
+            c->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
+            continue;
+        if (c->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT) {
+            if (dryRun)
+                continue;   /* pcie.0 does not grow */
             c->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
-            if (qemuDomainNextRootPortAddress(set, &c->info.addr.pci) < 0)
+            if (qemuDomainNextRootPortAddress(buses->set, &c->info.addr.pci) < 0)
                 return -1;
+        } else if (c->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE) {
+            if ((port = qemuQ35TakeRootPort(buses, dryRun)) < 0)
+                return -1;
+            if (dryRun)
+                continue;
+            c->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+            memset(&c->info.addr.pci, 0, sizeof(c->info.addr.pci));
+            c->info.addr.pci.bus = port;
         }
     }
 
     for (i = 0; i < eps->len; i++) {
         qemuPCIEndpoint *ep = &g_array_index(eps, qemuPCIEndpoint, i);
-        virDomainControllerDef *port;
+        virPCIDeviceAddress addr = { 0 };
+        int port;
 
         if (ep->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
             continue;
-        if (!(port = qemuDomainFindFreeRootPort(def, set)) &&
-            !(port = qemuDomainAddRootPort(def, set)))
-            return -1;
+        if (ep->conventional) {
+            if (qemuQ35TakeBridgeSlot(buses, dryRun, ep->function, &addr) < 0)
+                return -1;
+        } else {
+            if ((port = qemuQ35TakeRootPort(buses, dryRun)) < 0)
+                return -1;
+            addr.bus = port;
+        }
+        *assigned = true;
+        if (dryRun)
+            continue;
         ep->info->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
-        memset(&ep->info->addr.pci, 0, sizeof(ep->info->addr.pci));
-        ep->info->addr.pci.bus = port->idx;
-        set->used[port->idx][0] |= 1;
-        needSpare = true;
+        ep->info->addr.pci = addr;
     }
+    return 0;
+}
 
+static int
+qemuDomainAssignQ35Addresses(virDomainDef *def, qemuPCIAddressSet *set, GArray *eps)
+{
+    g_autofree qemuPCIAddressSet *dry = g_new0(qemuPCIAddressSet, 1);
+    qemuQ35Buses buses;
+    unsigned int first;
+    unsigned int i;
+    bool assigned = false;
+
+    /* ICH9 functions on slot 0x1f and the host bridge are built in */
+    set->used[0][0] = 0xff;
+    set->used[0][0x1f] = 0xff;
+
+    /* dry pass: which controllers are missing */
+    memcpy(dry, set, sizeof(*dry));
+    qemuQ35BusesInit(&buses, def, dry);
+    first = buses.nbuses;
+    if (qemuDomainQ35Pass(def, &buses, eps, true, &assigned) < 0)
+        return -1;
     /* one empty root port so that a device can be hot-plugged */
-    if (needSpare && !qemuDomainFindFreeRootPort(def, set) &&
-        !qemuDomainAddRootPort(def, set))
+    if (assigned && qemuQ35FreeRootPort(&buses) < 0 &&
+        qemuQ35BusesGrow(&buses, VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT) < 0)
+        return -1;
+    for (i = first; i < buses.nbuses; i++)
+        virDomainControllerInsert(def, qemuDomainNewPCIController(i, buses.models[i]));
+
+    qemuQ35BusesInit(&buses, def, set);
+    if (qemuDomainQ35Pass(def, &buses, eps, false, &assigned) < 0)
         return -1;
 
     qemuDomainFinishRootPorts(def);
@@ -389,6 +587,39 @@ qemuDomainAssignAddresses(virDomainDef *def)
     return 0;
 }
 
+/* A conventional PCI device hot-plugged into a q35 guest: a free slot of a
+ * pcie-to-pci-bridge; for the config only, a new bridge on a new root port
+ * when there is none. */
+static int
+qemuDomainFindHotplugBridgeSlot(virDomainDef *def, qemuPCIAddressSet *set,
+                                bool allowAdd, unsigned int function,
+                                virDomainDeviceInfo *info)
+{
+    qemuQ35Buses buses;
+    virDomainControllerDef *port;
+    virDomainControllerDef *bridge;
+
+    qemuQ35BusesInit(&buses, def, set);
+    if (qemuQ35FindBridgeSlot(&buses, function, &info->addr.pci) == 0)
+        return 0;
+    if (!allowAdd) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                       _("no free pcie-to-pci-bridge slot to hot-plug the conventional PCI device into: use a PCI Express model (virtio, e1000e) or add a <controller type='pci' model='pcie-to-pci-bridge'/> to the domain's configuration and restart it"));
+        return -1;
+    }
+    if (!(port = qemuDomainAddRootPort(def, set)))
+        return -1;
+    bridge = qemuDomainNewPCIController(qemuDomainNextPCIIndex(def),
+                                        VIR_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE);
+    bridge->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+    bridge->info.addr.pci.bus = port->idx;
+    set->used[port->idx][0] |= 1;
+    virDomainControllerInsert(def, bridge);
+    qemuDomainFinishRootPorts(def);
+    qemuQ35BusesInit(&buses, def, set);
+    return qemuQ35TakeBridgeSlot(&buses, false, function, &info->addr.pci);
+}
+
 int
 qemuDomainFindHotplugSlot(virDomainDef *def, bool allowAdd,
                           virDomainDeviceInfo *info)
@@ -397,6 +628,7 @@ qemuDomainFindHotplugSlot(virDomainDef *def, bool allowAdd,
     g_autoptr(GArray) eps = qemuDomainCollectEndpoints(def);
     virDomainControllerDef *port;
     unsigned int slot;
+    size_t i;
 
     if (qemuDomainReserveExisting(def, set, eps) < 0)
         return -1;
@@ -405,9 +637,24 @@ qemuDomainFindHotplugSlot(virDomainDef *def, bool allowAdd,
     info->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
 
     if (qemuDomainIsQ35(def)) {
+        qemuQ35Buses buses;
+        int idx;
+
         set->used[0][0] = 0xff;
         set->used[0][0x1f] = 0xff;
-        if (!(port = qemuDomainFindFreeRootPort(def, set))) {
+        for (i = 0; i < eps->len; i++) {
+            qemuPCIEndpoint *ep = &g_array_index(eps, qemuPCIEndpoint, i);
+
+            if (ep->info != info || !ep->conventional)
+                continue;
+            if (qemuDomainFindHotplugBridgeSlot(def, set, allowAdd, ep->function, info) < 0) {
+                info->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE;
+                return -1;
+            }
+            return 0;
+        }
+        qemuQ35BusesInit(&buses, def, set);
+        if ((idx = qemuQ35FreeRootPort(&buses)) < 0) {
             if (!allowAdd) {
                 virReportError(VIR_ERR_OPERATION_FAILED, "%s",
                                _("no free pcie-root-port to hot-plug the device into: add an empty <controller type='pci' model='pcie-root-port'/> to the domain's configuration and restart it"));
@@ -417,8 +664,9 @@ qemuDomainFindHotplugSlot(virDomainDef *def, bool allowAdd,
             if (!(port = qemuDomainAddRootPort(def, set)))
                 return -1;
             qemuDomainFinishRootPorts(def);
+            idx = port->idx;
         }
-        info->addr.pci.bus = port->idx;
+        info->addr.pci.bus = idx;
         return 0;
     }
 

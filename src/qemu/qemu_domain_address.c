@@ -408,7 +408,7 @@ qemuQ35TakeBridgeSlot(qemuQ35Buses *buses, bool grow, unsigned int function,
  * made the dry pass add that port, is how libvirt numbers them too. */
 static int
 qemuDomainQ35Pass(virDomainDef *def, qemuQ35Buses *buses, GArray *eps,
-                  bool dryRun, bool *assigned)
+                  bool dryRun)
 {
     size_t i;
 
@@ -451,7 +451,6 @@ qemuDomainQ35Pass(virDomainDef *def, qemuQ35Buses *buses, GArray *eps,
                 return -1;
             addr.bus = port;
         }
-        *assigned = true;
         if (dryRun)
             continue;
         ep->info->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
@@ -467,7 +466,6 @@ qemuDomainAssignQ35Addresses(virDomainDef *def, qemuPCIAddressSet *set, GArray *
     qemuQ35Buses buses;
     unsigned int first;
     unsigned int i;
-    bool assigned = false;
 
     /* ICH9 functions on slot 0x1f and the host bridge are built in */
     set->used[0][0] = 0xff;
@@ -477,17 +475,19 @@ qemuDomainAssignQ35Addresses(virDomainDef *def, qemuPCIAddressSet *set, GArray *
     memcpy(dry, set, sizeof(*dry));
     qemuQ35BusesInit(&buses, def, dry);
     first = buses.nbuses;
-    if (qemuDomainQ35Pass(def, &buses, eps, true, &assigned) < 0)
+    if (qemuDomainQ35Pass(def, &buses, eps, true) < 0)
         return -1;
-    /* one empty root port so that a device can be hot-plugged */
-    if (assigned && qemuQ35FreeRootPort(&buses) < 0 &&
+    /* one empty root port so that a device can be hot-plugged, when this
+     * pass added controllers to a definition that had none but the root
+     * (with PCI controllers of the user's, libvirt adds no spare either) */
+    if (first == 1 && buses.nbuses > first && qemuQ35FreeRootPort(&buses) < 0 &&
         qemuQ35BusesGrow(&buses, VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT) < 0)
         return -1;
     for (i = first; i < buses.nbuses; i++)
         virDomainControllerInsert(def, qemuDomainNewPCIController(i, buses.models[i]));
 
     qemuQ35BusesInit(&buses, def, set);
-    if (qemuDomainQ35Pass(def, &buses, eps, false, &assigned) < 0)
+    if (qemuDomainQ35Pass(def, &buses, eps, false) < 0)
         return -1;
 
     qemuDomainFinishRootPorts(def);

@@ -9,7 +9,9 @@
  * pcie-root-port on pcie.0 (slot 1 functions 0..7, then slot 2, ...), in
  * this order: network interfaces (except type='hostdev'), the USB
  * controller, virtio disks, host devices (including hostdev interfaces),
- * the memory balloon; then one spare root port is added for hotplug.
+ * the memory balloon; then one spare root port is added for hotplug
+ * (only when the definition had no PCI controller but the root, as
+ * libvirt does).
  * Conventional PCI endpoints (e1000, rtl8139 and virtio-transitional
  * interfaces, UHCI and EHCI USB controllers) get slots 1, 2, ... of a
  * pcie-to-pci-bridge instead (EHCI on function 7), which is added, with a

@@ -354,22 +354,29 @@ void
 virDomainControllerInsert(virDomainDef *def, virDomainControllerDef *cont)
 {
     ssize_t pos = -1;
-    size_t i;
+    ssize_t i;
 
-    for (i = 0; i < def->ncontrollers; i++) {
-        if (def->controllers[i]->type == cont->type &&
-            def->controllers[i]->idx < cont->idx)
+    /* from the end: before controllers of the type with a higher index,
+     * else just after the last one with a lower index */
+    for (i = (ssize_t)def->ncontrollers - 1; i >= 0; i--) {
+        const virDomainControllerDef *cur = def->controllers[i];
+
+        if (cur->type != cont->type)
+            continue;
+        if (cur->idx > cont->idx) {
             pos = i;
+        } else if (pos < 0) {
+            pos = i + 1;
+            break;
+        }
     }
+    if (pos < 0)
+        pos = def->ncontrollers;
     def->controllers = g_renew(virDomainControllerDef *, def->controllers,
                                def->ncontrollers + 1);
-    if (pos < 0) {
-        def->controllers[def->ncontrollers++] = cont;
-        return;
-    }
-    memmove(def->controllers + pos + 2, def->controllers + pos + 1,
-            (def->ncontrollers - pos - 1) * sizeof(*def->controllers));
-    def->controllers[pos + 1] = cont;
+    memmove(def->controllers + pos + 1, def->controllers + pos,
+            (def->ncontrollers - pos) * sizeof(*def->controllers));
+    def->controllers[pos] = cont;
     def->ncontrollers++;
 }
 

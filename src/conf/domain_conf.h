@@ -502,7 +502,8 @@ void virDomainNetSetActualHostdev(virDomainDef *def, virDomainNetDef *net,
 void virDomainNetClearActual(virDomainDef *def, virDomainNetDef *net);
 bool virDomainDefHasTeaming(const virDomainDef *def);
 
-/* Insert @cont (taking ownership) after the last controller of the same
- * type with a lower index, or at the end if there is none: controllers of
- * one type stay together and sorted. */
+/* Insert @cont (taking ownership) before the controllers of the same type
+ * with a higher index that end the list of its type, else after the last
+ * one with a lower index, else at the end: controllers of one type stay
+ * together and sorted (libvirt's order). */
 void virDomainControllerInsert(virDomainDef *def, virDomainControllerDef *cont);

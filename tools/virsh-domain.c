@@ -301,7 +301,9 @@ typedef struct {
     unsigned int flags;
     int ret;
     virErrorPtr err;
-    volatile gint done;
+    GMutex lock;
+    GCond cond;
+    bool done;          /* under lock; cond is signalled when it is set */
 } vshMigrateJob;
 
 static gpointer
@@ -313,7 +315,10 @@ vshMigrateThread(gpointer opaque)
                                       job->flags);
     if (job->ret < 0)
         job->err = virSaveLastError();
-    g_atomic_int_set(&job->done, 1);
+    g_mutex_lock(&job->lock);
+    job->done = true;
+    g_cond_signal(&job->cond);
+    g_mutex_unlock(&job->lock);
     return NULL;
 }
 
@@ -399,9 +404,16 @@ cmdMigrate(vshControl *ctl, const vshCmd *cmd)
                                     VIR_MIGRATE_PARAM_BANDWIDTH, bandwidth);
     }
 
+    g_mutex_init(&job.lock);
+    g_cond_init(&job.cond);
     thread = g_thread_new("migrate", vshMigrateThread, &job);
-    while (!g_atomic_int_get(&job.done)) {
-        g_usleep(100 * 1000);
+    /* progress and the timeout every 100 ms; the end wakes us at once */
+    g_mutex_lock(&job.lock);
+    while (!job.done) {
+        if (g_cond_wait_until(&job.cond, &job.lock, g_get_monotonic_time() + 100 * 1000) ||
+            job.done)
+            continue;
+        g_mutex_unlock(&job.lock);
         if (verbose)
             vshMigrationProgress(dom, &lastPhase);
         if (deadline && !aborted && g_get_monotonic_time() > deadline) {
@@ -409,8 +421,12 @@ cmdMigrate(vshControl *ctl, const vshCmd *cmd)
             if (virDomainAbortJob(dom) < 0)
                 vshResetError();
         }
+        g_mutex_lock(&job.lock);
     }
+    g_mutex_unlock(&job.lock);
     g_thread_join(thread);
+    g_cond_clear(&job.cond);
+    g_mutex_clear(&job.lock);
     virTypedParamsFree(job.params, job.nparams);
     if (job.ret == 0 && verbose)
         fprintf(stderr, "\rMigration: [100 %%]\n");

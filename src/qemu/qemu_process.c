@@ -295,6 +295,28 @@ qemuProcessLogTail(const char *logpath, off_t from)
     return g_steal_pointer(&tail);
 }
 
+/* A line "TIMESTAMP: MESSAGE" in the domain's log; returns the bytes
+ * written (0 if the write failed: the log is for people, never fatal). */
+static size_t
+qemuProcessLogWrite(int logfd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static size_t
+qemuProcessLogWrite(int logfd, const char *fmt, ...)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autofree char *stamp = g_date_time_format_iso8601(now);
+    g_autofree char *msg = NULL;
+    g_autofree char *line = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    line = g_strdup_printf("%s: %s", stamp, msg);
+    if (write(logfd, line, strlen(line)) != (ssize_t)strlen(line))
+        return 0;
+    return strlen(line);
+}
+
 int
 qemuProcessCommandOptions(virQEMUDriver *driver, virDomainDef *live,
                           qemuCommandOptions *opts)
@@ -363,6 +385,7 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     int logfd = -1;
     int nullfd = -1;
     off_t logStart = 0;
+    gint64 spawned = 0;
     GPid pid = 0;
     struct stat sb;
     bool paused = flags & VIR_DOMAIN_START_PAUSED;
@@ -397,17 +420,10 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     if (fstat(logfd, &sb) == 0)
         logStart = sb.st_size;
     cmdline = qemuCommandLineToString((const char * const *)argv);
-    {
-        g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-        g_autofree char *stamp = g_date_time_format_iso8601(now);
-        g_autofree char *header = g_strdup_printf("%s: starting up%s\n%s", stamp,
-                                                  opts.simulateVFModel ?
-                                                  " (simulated SR-IOV host: VFs are emulated NICs)" : "",
-                                                  cmdline);
-
-        if (write(logfd, header, strlen(header)) == (ssize_t)strlen(header))
-            logStart += strlen(header);
-    }
+    logStart += qemuProcessLogWrite(logfd, "starting up%s\n%s",
+                                    opts.simulateVFModel ?
+                                    " (simulated SR-IOV host: VFs are emulated NICs)" : "",
+                                    cmdline);
     if ((nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
         virReportSystemError(errno, "%s", _("cannot open /dev/null"));
         goto error;
@@ -428,6 +444,7 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
             goto error;
         }
     }
+    spawned = g_get_monotonic_time();
     close(listenfd);
     listenfd = -1;
     close(nullfd);
@@ -469,6 +486,10 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
         }
         goto stop;
     }
+
+    /* QEMU's own start-up time, for whoever wonders where a start went */
+    qemuProcessLogWrite(logfd, "QMP ready %lld ms after spawn\n",
+                        (long long)(g_get_monotonic_time() - spawned) / 1000);
 
     /* standbys have not negotiated failover until the guest driver says so */
     {

@@ -3,7 +3,9 @@
  */
 #include "internal.h"
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/pidfd.h>
 #include <sys/wait.h>
 
 #include "virerror.h"
@@ -64,13 +66,34 @@ static bool
 virProcessWaitGone(pid_t pid, int ms)
 {
     gint64 deadline = g_get_monotonic_time() + (gint64)ms * 1000;
+    /* a pidfd becomes readable the moment the process is gone: no polling
+     * delay (without one, look again every 2 ms) */
+    int pidfd = pidfd_open(pid, 0);
+    bool gone = false;
 
-    while (virProcessIsAlive(pid)) {
-        if (g_get_monotonic_time() >= deadline)
-            return false;
-        g_usleep(2 * 1000);
+    for (;;) {
+        gint64 left;
+
+        if (!virProcessIsAlive(pid)) {
+            gone = true;
+            break;
+        }
+        if ((left = deadline - g_get_monotonic_time()) <= 0)
+            break;
+        if (pidfd >= 0) {
+            struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+
+            /* wake up now and then anyway: an exiting process whose main
+             * thread is a zombie is "gone" for virProcessIsAlive first */
+            if (poll(&pfd, 1, MIN(left / 1000 + 1, 20)) < 0 && errno != EINTR)
+                g_usleep(2 * 1000);
+        } else {
+            g_usleep(2 * 1000);
+        }
     }
-    return true;
+    if (pidfd >= 0)
+        close(pidfd);
+    return gone;
 }
 
 int

@@ -36,6 +36,15 @@ typedef struct {
 } simPF;
 
 static void
+simPFFree(gpointer data)
+{
+    simPF *pf = data;
+
+    g_free(pf->name);
+    g_free(pf);
+}
+
+static void
 die(const char *fmt, ...) G_GNUC_PRINTF(1, 2) G_GNUC_NORETURN;
 
 static void
@@ -230,7 +239,7 @@ int
 main(int argc, char **argv)
 {
     g_autofree char *root = NULL;
-    g_autoptr(GPtrArray) pfs = g_ptr_array_new();
+    g_autoptr(GPtrArray) pfs = g_ptr_array_new_with_free_func(simPFFree);
     g_autofree char *sys = NULL;
     g_autofree char *pfsfile = NULL;
     g_autofree char *etc = NULL;

@@ -53,46 +53,6 @@ vshPrintExtra(vshControl *ctl, const char *fmt, ...)
     printf("\n");
 }
 
-/* libvirt's table: a leading space, columns left aligned and separated by
- * three spaces (the last not padded), a dashed rule under the header two
- * characters longer than the header line. */
-static void
-vshNetTablePrint(GPtrArray *rows, size_t ncols)
-{
-    g_autofree size_t *width = g_new0(size_t, ncols);
-    size_t total = 1;
-    size_t r, c;
-
-    for (r = 0; r < rows->len; r++) {
-        char **row = g_ptr_array_index(rows, r);
-
-        for (c = 0; c < ncols; c++)
-            width[c] = MAX(width[c], (size_t)g_utf8_strlen(row[c], -1));
-    }
-    for (c = 0; c < ncols; c++)
-        total += width[c] + (c ? 3 : 0);
-    for (r = 0; r < rows->len; r++) {
-        char **row = g_ptr_array_index(rows, r);
-        g_autoptr(GString) line = g_string_new(" ");
-
-        for (c = 0; c < ncols; c++) {
-            g_string_append(line, row[c]);
-            if (c + 1 < ncols) {
-                size_t pad = width[c] - g_utf8_strlen(row[c], -1) + 3;
-
-                while (pad--)
-                    g_string_append_c(line, ' ');
-            }
-        }
-        printf("%s\n", line->str);
-        if (r == 0) {
-            for (c = 0; c < total + 2; c++)
-                putchar('-');
-            putchar('\n');
-        }
-    }
-}
-
 /* ---- net-define, net-create ---- */
 
 static const vshCmdOptDef opts_net_define[] = {
@@ -412,7 +372,7 @@ cmdNetList(vshControl *ctl, const vshCmd *cmd)
             g_ptr_array_add(rows, row);
         }
         virResetLastError();
-        vshNetTablePrint(rows, 4);
+        vshTablePrint(rows, 4);
     }
     printf("\n");
     for (i = 0; i < n; i++)

@@ -68,6 +68,10 @@ void vshReportError(vshControl *ctl);
 /* Forget a library error that the command tolerates. */
 void vshResetError(void);
 
+/* Print @rows (char ** of @ncols columns, the first the header) as
+ * libvirt's virsh prints its tables. */
+void vshTablePrint(GPtrArray *rows, size_t ncols);
+
 /* Read a whole file named by an option ("error: Failed to open file ..."). */
 char *vshReadFile(vshControl *ctl, const char *path);
 

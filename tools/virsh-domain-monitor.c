@@ -32,17 +32,14 @@ cmdList(vshControl *ctl, const vshCmd *cmd)
 {
     virConnectPtr conn = vshConnection(ctl);
     unsigned int flags = VIR_CONNECT_LIST_DOMAINS_ACTIVE;
-    bool optName = vshCommandOptBool(cmd, "name");
-    bool optUUID = vshCommandOptBool(cmd, "uuid");
+    bool optName, optUUID;
     virDomainPtr *doms = NULL;
     int n, i;
 
     if (!conn)
         return false;
-    if ((optName || optUUID) && vshCommandOptBool(cmd, "table")) {
-        vshError(ctl, "%s", _("Options --table and --name/--uuid are mutually exclusive"));
+    if (!vshListOutputOpts(ctl, cmd, &optName, &optUUID))
         return false;
-    }
     if (vshCommandOptBool(cmd, "inactive"))
         flags = VIR_CONNECT_LIST_DOMAINS_INACTIVE;
     if (vshCommandOptBool(cmd, "all"))
@@ -60,11 +57,9 @@ cmdList(vshControl *ctl, const vshCmd *cmd)
     if (optName || optUUID) {
         for (i = 0; i < n; i++) {
             char uuid[VIR_UUID_STRING_BUFLEN];
+            bool known = optUUID && virDomainGetUUIDString(doms[i], uuid) == 0;
 
-            if (optUUID && virDomainGetUUIDString(doms[i], uuid) == 0)
-                printf(optName ? "%s  " : "%s\n", uuid);
-            if (optName)
-                printf("%s\n", virDomainGetName(doms[i]));
+            vshListPrintNameUUID(optName, virDomainGetName(doms[i]), known ? uuid : NULL);
         }
     } else {
         g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);

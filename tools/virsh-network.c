@@ -309,18 +309,15 @@ static bool
 cmdNetList(vshControl *ctl, const vshCmd *cmd)
 {
     virConnectPtr conn = vshConnection(ctl);
-    bool optName = vshCommandOptBool(cmd, "name");
-    bool optUUID = vshCommandOptBool(cmd, "uuid");
+    bool optName, optUUID;
     unsigned int flags = VIR_CONNECT_LIST_NETWORKS_ACTIVE;
     virNetworkPtr *nets = NULL;
     int n, i;
 
     if (!conn)
         return false;
-    if ((optName || optUUID) && vshCommandOptBool(cmd, "table")) {
-        vshError(ctl, "%s", _("Options --table and --name/--uuid are mutually exclusive"));
+    if (!vshListOutputOpts(ctl, cmd, &optName, &optUUID))
         return false;
-    }
     if (vshCommandOptBool(cmd, "inactive"))
         flags = VIR_CONNECT_LIST_NETWORKS_INACTIVE;
     if (vshCommandOptBool(cmd, "all"))
@@ -342,11 +339,9 @@ cmdNetList(vshControl *ctl, const vshCmd *cmd)
     if (optName || optUUID) {
         for (i = 0; i < n; i++) {
             char uuid[VIR_UUID_STRING_BUFLEN];
+            bool known = optUUID && virNetworkGetUUIDString(nets[i], uuid) == 0;
 
-            if (optUUID && virNetworkGetUUIDString(nets[i], uuid) == 0)
-                printf(optName ? "%s  " : "%s\n", uuid);
-            if (optName)
-                printf("%s\n", virNetworkGetName(nets[i]));
+            vshListPrintNameUUID(optName, virNetworkGetName(nets[i]), known ? uuid : NULL);
         }
     } else {
         g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);

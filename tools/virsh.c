@@ -95,6 +95,27 @@ vshTablePrint(GPtrArray *rows, size_t ncols)
     }
 }
 
+bool
+vshListOutputOpts(vshControl *ctl, const vshCmd *cmd, bool *optName, bool *optUUID)
+{
+    *optName = vshCommandOptBool(cmd, "name");
+    *optUUID = vshCommandOptBool(cmd, "uuid");
+    if ((*optName || *optUUID) && vshCommandOptBool(cmd, "table")) {
+        vshError(ctl, "%s", _("Options --table and --name/--uuid are mutually exclusive"));
+        return false;
+    }
+    return true;
+}
+
+void
+vshListPrintNameUUID(bool optName, const char *name, const char *uuid)
+{
+    if (uuid)
+        printf(optName ? "%s  " : "%s\n", uuid);
+    if (optName)
+        printf("%s\n", name);
+}
+
 void
 vshError(vshControl *ctl G_GNUC_UNUSED, const char *fmt, ...)
 {

@@ -955,8 +955,11 @@ networkUndefine(virNetworkPtr net)
     return ret;
 }
 
+/* Run @change on the object behind @net; the root has changed if it
+ * succeeds. */
 static int
-networkCreate(virNetworkPtr net)
+networkChangeObj(virNetworkPtr net,
+                 int (*change)(virNetworkDriverState *driver, networkObj *obj))
 {
     virNetworkDriverState *driver;
     networkObj *obj;
@@ -964,23 +967,21 @@ networkCreate(virNetworkPtr net)
 
     if (!(obj = networkBeginObj(net, &driver)))
         return -1;
-    ret = networkStartObj(driver, obj);
+    ret = change(driver, obj);
     networkEnd(driver, ret == 0);
     return ret;
 }
 
 static int
+networkCreate(virNetworkPtr net)
+{
+    return networkChangeObj(net, networkStartObj);
+}
+
+static int
 networkDestroy(virNetworkPtr net)
 {
-    virNetworkDriverState *driver;
-    networkObj *obj;
-    int ret;
-
-    if (!(obj = networkBeginObj(net, &driver)))
-        return -1;
-    ret = networkStopObj(driver, obj);
-    networkEnd(driver, ret == 0);
-    return ret;
+    return networkChangeObj(net, networkStopObj);
 }
 
 static char *

@@ -25,6 +25,33 @@
         } \
     } while (0)
 
+/* The end of an entry point whose checks passed: calls the driver's @field
+ * with the arguments that follow. A result for which "result @failed" holds
+ * (or no driver with @field) dispatches the error on @conn and makes the
+ * entry point return @errret; otherwise it returns @okret, which may name the
+ * driver's result 'ret'. The checks before it jump to its label 'error'. */
+#define NET_DISPATCH(conn, type, failed, okret, errret, field, ...) \
+    do { \
+        type ret; \
+        NET_DRIVER_CHECK(conn, field, error); \
+        if ((ret = (conn)->networkDriver->field(__VA_ARGS__)) failed) \
+            goto error; \
+        return okret; \
+     error: \
+        virDispatchError(conn); \
+        return errret; \
+    } while (0)
+
+/* Entry points returning the driver's int (-1 on failure)... */
+#define NET_DISPATCH_INT(conn, field, ...) \
+    NET_DISPATCH(conn, int, < 0, ret, -1, field, __VA_ARGS__)
+/* ...0 or -1... */
+#define NET_DISPATCH_STATUS(conn, field, ...) \
+    NET_DISPATCH(conn, int, < 0, 0, -1, field, __VA_ARGS__)
+/* ...or the driver's pointer (NULL on failure). */
+#define NET_DISPATCH_PTR(conn, type, field, ...) \
+    NET_DISPATCH(conn, type, == NULL, ret, NULL, field, __VA_ARGS__)
+
 virConnectPtr
 virNetworkGetConnect(virNetworkPtr network)
 {
@@ -37,56 +64,29 @@ int
 virConnectListAllNetworks(virConnectPtr conn, virNetworkPtr **nets,
                           unsigned int flags)
 {
-    int ret;
-
     virResetLastError();
     virCheckConnectReturn(conn, -1);
     if (nets)
         *nets = NULL;
-    NET_DRIVER_CHECK(conn, connectListAllNetworks, error);
-    if ((ret = conn->networkDriver->connectListAllNetworks(conn, nets, flags)) < 0)
-        goto error;
-    return ret;
-
- error:
-    virDispatchError(conn);
-    return -1;
+    NET_DISPATCH_INT(conn, connectListAllNetworks, conn, nets, flags);
 }
 
 virNetworkPtr
 virNetworkLookupByName(virConnectPtr conn, const char *name)
 {
-    virNetworkPtr ret;
-
     virResetLastError();
     virCheckConnectReturn(conn, NULL);
     virCheckNonNullArgGoto(name, error);
-    NET_DRIVER_CHECK(conn, networkLookupByName, error);
-    if (!(ret = conn->networkDriver->networkLookupByName(conn, name)))
-        goto error;
-    return ret;
-
- error:
-    virDispatchError(conn);
-    return NULL;
+    NET_DISPATCH_PTR(conn, virNetworkPtr, networkLookupByName, conn, name);
 }
 
 virNetworkPtr
 virNetworkLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
 {
-    virNetworkPtr ret;
-
     virResetLastError();
     virCheckConnectReturn(conn, NULL);
     virCheckNonNullArgGoto(uuid, error);
-    NET_DRIVER_CHECK(conn, networkLookupByUUID, error);
-    if (!(ret = conn->networkDriver->networkLookupByUUID(conn, uuid)))
-        goto error;
-    return ret;
-
- error:
-    virDispatchError(conn);
-    return NULL;
+    NET_DISPATCH_PTR(conn, virNetworkPtr, networkLookupByUUID, conn, uuid);
 }
 
 virNetworkPtr
@@ -114,20 +114,11 @@ virNetworkPtr
 virNetworkCreateXMLFlags(virConnectPtr conn, const char *xmlDesc,
                          unsigned int flags)
 {
-    virNetworkPtr ret;
-
     virResetLastError();
     virCheckConnectReturn(conn, NULL);
     virCheckReadOnlyGoto(conn->flags, error);
     virCheckNonNullArgGoto(xmlDesc, error);
-    NET_DRIVER_CHECK(conn, networkCreateXMLFlags, error);
-    if (!(ret = conn->networkDriver->networkCreateXMLFlags(conn, xmlDesc, flags)))
-        goto error;
-    return ret;
-
- error:
-    virDispatchError(conn);
-    return NULL;
+    NET_DISPATCH_PTR(conn, virNetworkPtr, networkCreateXMLFlags, conn, xmlDesc, flags);
 }
 
 virNetworkPtr
@@ -140,20 +131,11 @@ virNetworkPtr
 virNetworkDefineXMLFlags(virConnectPtr conn, const char *xml,
                          unsigned int flags)
 {
-    virNetworkPtr ret;
-
     virResetLastError();
     virCheckConnectReturn(conn, NULL);
     virCheckReadOnlyGoto(conn->flags, error);
     virCheckNonNullArgGoto(xml, error);
-    NET_DRIVER_CHECK(conn, networkDefineXMLFlags, error);
-    if (!(ret = conn->networkDriver->networkDefineXMLFlags(conn, xml, flags)))
-        goto error;
-    return ret;
-
- error:
-    virDispatchError(conn);
-    return NULL;
+    NET_DISPATCH_PTR(conn, virNetworkPtr, networkDefineXMLFlags, conn, xml, flags);
 }
 
 virNetworkPtr
@@ -165,99 +147,44 @@ virNetworkDefineXML(virConnectPtr conn, const char *xml)
 int
 virNetworkUndefine(virNetworkPtr network)
 {
-    virConnectPtr conn;
-    int ret;
-
     virResetLastError();
     virCheckNetworkReturn(network, -1);
-    conn = network->conn;
-    virCheckReadOnlyGoto(conn->flags, error);
-    NET_DRIVER_CHECK(conn, networkUndefine, error);
-    if ((ret = conn->networkDriver->networkUndefine(network)) < 0)
-        goto error;
-    return ret;
-
- error:
-    virDispatchError(conn);
-    return -1;
+    virCheckReadOnlyGoto(network->conn->flags, error);
+    NET_DISPATCH_INT(network->conn, networkUndefine, network);
 }
 
 int
 virNetworkCreate(virNetworkPtr network)
 {
-    virConnectPtr conn;
-    int ret;
-
     virResetLastError();
     virCheckNetworkReturn(network, -1);
-    conn = network->conn;
-    virCheckReadOnlyGoto(conn->flags, error);
-    NET_DRIVER_CHECK(conn, networkCreate, error);
-    if ((ret = conn->networkDriver->networkCreate(network)) < 0)
-        goto error;
-    return ret;
-
- error:
-    virDispatchError(conn);
-    return -1;
+    virCheckReadOnlyGoto(network->conn->flags, error);
+    NET_DISPATCH_INT(network->conn, networkCreate, network);
 }
 
 int
 virNetworkDestroy(virNetworkPtr network)
 {
-    virConnectPtr conn;
-    int ret;
-
     virResetLastError();
     virCheckNetworkReturn(network, -1);
-    conn = network->conn;
-    virCheckReadOnlyGoto(conn->flags, error);
-    NET_DRIVER_CHECK(conn, networkDestroy, error);
-    if ((ret = conn->networkDriver->networkDestroy(network)) < 0)
-        goto error;
-    return ret;
-
- error:
-    virDispatchError(conn);
-    return -1;
+    virCheckReadOnlyGoto(network->conn->flags, error);
+    NET_DISPATCH_INT(network->conn, networkDestroy, network);
 }
 
 int
 virNetworkIsActive(virNetworkPtr network)
 {
-    virConnectPtr conn;
-    int ret;
-
     virResetLastError();
     virCheckNetworkReturn(network, -1);
-    conn = network->conn;
-    NET_DRIVER_CHECK(conn, networkIsActive, error);
-    if ((ret = conn->networkDriver->networkIsActive(network)) < 0)
-        goto error;
-    return ret;
-
- error:
-    virDispatchError(conn);
-    return -1;
+    NET_DISPATCH_INT(network->conn, networkIsActive, network);
 }
 
 int
 virNetworkIsPersistent(virNetworkPtr network)
 {
-    virConnectPtr conn;
-    int ret;
-
     virResetLastError();
     virCheckNetworkReturn(network, -1);
-    conn = network->conn;
-    NET_DRIVER_CHECK(conn, networkIsPersistent, error);
-    if ((ret = conn->networkDriver->networkIsPersistent(network)) < 0)
-        goto error;
-    return ret;
-
- error:
-    virDispatchError(conn);
-    return -1;
+    NET_DISPATCH_INT(network->conn, networkIsPersistent, network);
 }
 
 int
@@ -317,75 +244,33 @@ virNetworkGetUUIDString(virNetworkPtr network, char *buf)
 char *
 virNetworkGetXMLDesc(virNetworkPtr network, unsigned int flags)
 {
-    virConnectPtr conn;
-    char *ret;
-
     virResetLastError();
     virCheckNetworkReturn(network, NULL);
-    conn = network->conn;
-    NET_DRIVER_CHECK(conn, networkGetXMLDesc, error);
-    if (!(ret = conn->networkDriver->networkGetXMLDesc(network, flags)))
-        goto error;
-    return ret;
-
- error:
-    virDispatchError(conn);
-    return NULL;
+    NET_DISPATCH_PTR(network->conn, char *, networkGetXMLDesc, network, flags);
 }
 
 char *
 virNetworkGetBridgeName(virNetworkPtr network)
 {
-    virConnectPtr conn;
-    char *ret;
-
     virResetLastError();
     virCheckNetworkReturn(network, NULL);
-    conn = network->conn;
-    NET_DRIVER_CHECK(conn, networkGetBridgeName, error);
-    if (!(ret = conn->networkDriver->networkGetBridgeName(network)))
-        goto error;
-    return ret;
-
- error:
-    virDispatchError(conn);
-    return NULL;
+    NET_DISPATCH_PTR(network->conn, char *, networkGetBridgeName, network);
 }
 
 int
 virNetworkGetAutostart(virNetworkPtr network, int *autostart)
 {
-    virConnectPtr conn;
-
     virResetLastError();
     virCheckNetworkReturn(network, -1);
-    conn = network->conn;
     virCheckNonNullArgGoto(autostart, error);
-    NET_DRIVER_CHECK(conn, networkGetAutostart, error);
-    if (conn->networkDriver->networkGetAutostart(network, autostart) < 0)
-        goto error;
-    return 0;
-
- error:
-    virDispatchError(conn);
-    return -1;
+    NET_DISPATCH_STATUS(network->conn, networkGetAutostart, network, autostart);
 }
 
 int
 virNetworkSetAutostart(virNetworkPtr network, int autostart)
 {
-    virConnectPtr conn;
-
     virResetLastError();
     virCheckNetworkReturn(network, -1);
-    conn = network->conn;
-    virCheckReadOnlyGoto(conn->flags, error);
-    NET_DRIVER_CHECK(conn, networkSetAutostart, error);
-    if (conn->networkDriver->networkSetAutostart(network, autostart) < 0)
-        goto error;
-    return 0;
-
- error:
-    virDispatchError(conn);
-    return -1;
+    virCheckReadOnlyGoto(network->conn->flags, error);
+    NET_DISPATCH_STATUS(network->conn, networkSetAutostart, network, autostart);
 }

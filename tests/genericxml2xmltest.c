@@ -17,15 +17,10 @@
 #include "virerror.h"
 #include "virfile.h"
 
-typedef struct {
-    char *name;
-    char *inpath;
-} testInfo;
-
 static int
 testCompareValid(const void *opaque)
 {
-    const testInfo *info = opaque;
+    const virTestXMLInput *info = opaque;
     g_autoptr(GString) warnings = g_string_new(NULL);
     g_autofree char *outpath = NULL;
     g_autofree char *warnpath = NULL;
@@ -79,7 +74,7 @@ testCompareValid(const void *opaque)
 static int
 testCompareInvalid(const void *opaque)
 {
-    const testInfo *info = opaque;
+    const virTestXMLInput *info = opaque;
     g_autoptr(GString) actual = g_string_new(NULL);
     g_autofree char *errpath = NULL;
     g_autoptr(virDomainDef) def = NULL;
@@ -99,51 +94,15 @@ testCompareInvalid(const void *opaque)
     return virTestCompareToFile(actual->str, errpath);
 }
 
-static gint
-testCompareNames(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char * const *)a, *(const char * const *)b);
-}
-
 static int
 mymain(void)
 {
     g_autofree char *indir = virTestSrcPath("genericxml2xmlindata");
-    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GDir) dir = NULL;
-    const char *ent;
-    size_t i;
+    g_autoptr(GPtrArray) names = virTestXMLInputs(indir);
 
-    if (!(dir = g_dir_open(indir, 0, NULL))) {
-        printf("# cannot open %s\n", indir);
+    if (!names)
         return -1;
-    }
-    while ((ent = g_dir_read_name(dir))) {
-        if (g_str_has_suffix(ent, ".xml"))
-            g_ptr_array_add(names, g_strndup(ent, strlen(ent) - 4));
-    }
-    g_ptr_array_sort(names, testCompareNames);
-
-    for (i = 0; i < names->len; i++) {
-        testInfo info;
-        const char *name = g_ptr_array_index(names, i);
-        g_autofree char *title = NULL;
-
-        info.name = (char *)name;
-        info.inpath = g_strdup_printf("%s/%s.xml", indir, name);
-        if (g_str_has_prefix(name, "invalid-")) {
-            title = g_strdup_printf("rejects %s", name);
-            virTestRun(title, testCompareInvalid, &info);
-        } else {
-            title = g_strdup_printf("xml2xml %s", name);
-            virTestRun(title, testCompareValid, &info);
-        }
-        g_free(info.inpath);
-    }
-    if (names->len == 0) {
-        printf("# no inputs in %s\n", indir);
-        return -1;
-    }
+    virTestRunXMLInputs(indir, names, testCompareValid, testCompareInvalid);
     return 0;
 }
 

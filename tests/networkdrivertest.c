@@ -106,6 +106,47 @@ testDriver(virConnectPtr conn)
     return conn->networkPrivateData;
 }
 
+/* Open the root and look up the network @name in it. */
+static int
+testOpenNetwork(virConnectPtr *conn, virNetworkPtr *net, const char *name)
+{
+    if (!(*conn = virConnectOpen(uri)) || !(*net = virNetworkLookupByName(*conn, name)))
+        return -1;
+    return 0;
+}
+
+/* Drop what is set of @net and @conn. */
+static void
+testClose(virConnectPtr *conn, virNetworkPtr *net)
+{
+    if (*net)
+        virNetworkFree(*net);
+    if (*conn)
+        virConnectClose(*conn);
+    *net = NULL;
+    *conn = NULL;
+}
+
+/* Define @xml, check that starting it fails with an error containing
+ * @needle, undefine it. */
+static int
+testStartFails(virConnectPtr conn, const char *xml, const char *what, const char *needle)
+{
+    virNetworkPtr net;
+    int ret = -1;
+
+    if (!(net = virNetworkDefineXML(conn, xml)))
+        return -1;
+    if (virNetworkCreate(net) == 0 || testExpectError(what, needle) < 0 ||
+        virNetworkUndefine(net) < 0)
+        goto cleanup;
+    ret = 0;
+
+ cleanup:
+    virNetworkFree(net);
+    return ret;
+}
+
 /* ---- tests ---- */
 
 static int
@@ -151,10 +192,7 @@ testDefineStart(const void *opaque G_GNUC_UNUSED)
     ret = 0;
 
  cleanup:
-    if (net)
-        virNetworkFree(net);
-    if (conn)
-        virConnectClose(conn);
+    testClose(&conn, &net);
     return ret;
 }
 
@@ -281,14 +319,14 @@ testNobodyAlive(const char *owner G_GNUC_UNUSED, void *opaque G_GNUC_UNUSED)
 static int
 testReconcileDestroy(const void *opaque G_GNUC_UNUSED)
 {
-    virConnectPtr conn = virConnectOpen(uri);
+    virConnectPtr conn = NULL;
     virNetworkPtr net = NULL;
     unsigned int connections = 0;
     g_autofree char *status = g_build_filename(root, "run", "network", "vfpool.xml", NULL);
     int ret = -1;
     int i;
 
-    if (!conn || !(net = virNetworkLookupByName(conn, "vfpool")))
+    if (testOpenNetwork(&conn, &net, "vfpool") < 0)
         goto cleanup;
     if (networkReconcileVFs(testDriver(conn), testOwnerAlive, NULL) < 0)
         goto cleanup;
@@ -316,24 +354,21 @@ testReconcileDestroy(const void *opaque G_GNUC_UNUSED)
     ret = 0;
 
  cleanup:
-    if (net)
-        virNetworkFree(net);
-    if (conn)
-        virConnectClose(conn);
+    testClose(&conn, &net);
     return ret;
 }
 
 static int
 testAutostart(const void *opaque G_GNUC_UNUSED)
 {
-    virConnectPtr conn = virConnectOpen(uri);
+    virConnectPtr conn = NULL;
     virNetworkPtr net = NULL;
     g_autofree char *link = g_build_filename(root, "etc", "network", "autostart", "vfpool.xml", NULL);
     g_autofree char *marker = g_build_filename(root, "run", "network", "autostarted", NULL);
     int autostart = -1;
     int ret = -1;
 
-    if (!conn || !(net = virNetworkLookupByName(conn, "vfpool")))
+    if (testOpenNetwork(&conn, &net, "vfpool") < 0)
         goto cleanup;
     if (virNetworkGetAutostart(net, &autostart) < 0 || autostart != 0)
         goto cleanup;
@@ -342,27 +377,19 @@ testAutostart(const void *opaque G_GNUC_UNUSED)
         printf("#   autostart not recorded\n");
         goto cleanup;
     }
-    virNetworkFree(net);
-    net = NULL;
-    virConnectClose(conn);
-    conn = NULL;
+    testClose(&conn, &net);
 
     /* the root was already opened during this run: no autostart */
-    if (!(conn = virConnectOpen(uri)) || !(net = virNetworkLookupByName(conn, "vfpool")))
+    if (testOpenNetwork(&conn, &net, "vfpool") < 0)
         goto cleanup;
     if (virNetworkIsActive(net) != 0) {
         printf("#   autostarted twice in one run of the root\n");
         goto cleanup;
     }
-    virNetworkFree(net);
-    net = NULL;
-    virConnectClose(conn);
-    conn = NULL;
+    testClose(&conn, &net);
 
     /* a fresh run/ (host reboot): opening the root starts it */
-    if (virFileRemove(marker) < 0)
-        goto cleanup;
-    if (!(conn = virConnectOpen(uri)) || !(net = virNetworkLookupByName(conn, "vfpool")))
+    if (virFileRemove(marker) < 0 || testOpenNetwork(&conn, &net, "vfpool") < 0)
         goto cleanup;
     if (virNetworkIsActive(net) != 1) {
         printf("#   autostart network not started when the root was opened\n");
@@ -373,17 +400,14 @@ testAutostart(const void *opaque G_GNUC_UNUSED)
     ret = 0;
 
  cleanup:
-    if (net)
-        virNetworkFree(net);
-    if (conn)
-        virConnectClose(conn);
+    testClose(&conn, &net);
     return ret;
 }
 
 static int
 testUndefineActive(const void *opaque G_GNUC_UNUSED)
 {
-    virConnectPtr conn = virConnectOpen(uri);
+    virConnectPtr conn = NULL;
     virNetworkPtr net = NULL;
     virNetworkPtr *nets = NULL;
     g_autofree char *cfg = g_build_filename(root, "lib", "network", "vfpool.xml", NULL);
@@ -391,7 +415,7 @@ testUndefineActive(const void *opaque G_GNUC_UNUSED)
     int ret = -1;
     int i;
 
-    if (!conn || !(net = virNetworkLookupByName(conn, "vfpool")))
+    if (testOpenNetwork(&conn, &net, "vfpool") < 0)
         goto cleanup;
     if (virNetworkUndefine(net) < 0)
         goto cleanup;
@@ -421,10 +445,7 @@ testUndefineActive(const void *opaque G_GNUC_UNUSED)
     for (i = 0; nets && i < n; i++)
         virNetworkFree(nets[i]);
     g_free(nets);
-    if (net)
-        virNetworkFree(net);
-    if (conn)
-        virConnectClose(conn);
+    testClose(&conn, &net);
     return ret;
 }
 
@@ -437,28 +458,13 @@ testStartErrors(const void *opaque G_GNUC_UNUSED)
 
     if (!conn)
         return -1;
-    if (!(net = virNetworkDefineXML(conn,
-                                    "<network><name>nopf</name><forward mode='hostdev'>"
-                                    "<pf dev='ens9'/></forward></network>")))
+    if (testStartFails(conn, "<network><name>nopf</name><forward mode='hostdev'>"
+                             "<pf dev='ens9'/></forward></network>",
+                       "missing PF", "network 'nopf': physical function 'ens9' does not exist") < 0 ||
+        testStartFails(conn, "<network><name>novfs</name><forward mode='hostdev'>"
+                             "<pf dev='pfnovfs'/></forward></network>",
+                       "PF without VFs", "network 'novfs': physical function 'pfnovfs' has no VFs") < 0)
         goto cleanup;
-    if (virNetworkCreate(net) == 0 ||
-        testExpectError("missing PF", "network 'nopf': physical function 'ens9' does not exist") < 0)
-        goto cleanup;
-    if (virNetworkUndefine(net) < 0)
-        goto cleanup;
-    virNetworkFree(net);
-
-    if (!(net = virNetworkDefineXML(conn,
-                                    "<network><name>novfs</name><forward mode='hostdev'>"
-                                    "<pf dev='pfnovfs'/></forward></network>")))
-        goto cleanup;
-    if (virNetworkCreate(net) == 0 ||
-        testExpectError("PF without VFs", "network 'novfs': physical function 'pfnovfs' has no VFs") < 0)
-        goto cleanup;
-    if (virNetworkUndefine(net) < 0)
-        goto cleanup;
-    virNetworkFree(net);
-    net = NULL;
 
     /* bad XML is rejected at define with the parser's message */
     if (virNetworkDefineXML(conn, "<network><name>x</name><forward mode='hostdev'>"
@@ -515,9 +521,7 @@ testStartErrors(const void *opaque G_GNUC_UNUSED)
     ret = 0;
 
  cleanup:
-    if (net)
-        virNetworkFree(net);
-    virConnectClose(conn);
+    testClose(&conn, &net);
     return ret;
 }
 
@@ -585,9 +589,7 @@ testList(const void *opaque G_GNUC_UNUSED)
     ret = 0;
 
  cleanup:
-    if (net)
-        virNetworkFree(net);
-    virConnectClose(conn);
+    testClose(&conn, &net);
     return ret;
 }
 

@@ -20,11 +20,6 @@
 #include "virfile.h"
 #include "virxml.h"
 
-typedef struct {
-    char *name;
-    char *inpath;
-} testInfo;
-
 /* Invalid inputs whose fault only the parser can see. */
 static const char *schemaAccepts[] = {
     "invalid-dup-address",        /* uniqueness */
@@ -63,7 +58,7 @@ testSchemaCheck(const char *xml, const char *what, bool expectValid)
 static int
 testCompareValid(const void *opaque)
 {
-    const testInfo *info = opaque;
+    const virTestXMLInput *info = opaque;
     bool live = g_str_has_prefix(info->name, "live-");
     unsigned int parseFlags = live ? VIR_NETWORK_DEF_PARSE_STATUS
                                    : VIR_NETWORK_DEF_PARSE_VALIDATE_SCHEMA;
@@ -109,7 +104,7 @@ testCompareValid(const void *opaque)
 static int
 testCompareInvalid(const void *opaque)
 {
-    const testInfo *info = opaque;
+    const virTestXMLInput *info = opaque;
     g_autofree char *errpath = NULL;
     g_autofree char *actual = NULL;
     g_autofree char *input = NULL;
@@ -215,51 +210,15 @@ testTruncated(const void *opaque)
     return 0;
 }
 
-static gint
-testCompareNames(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char * const *)a, *(const char * const *)b);
-}
-
 static int
 mymain(void)
 {
     g_autofree char *indir = virTestSrcPath("networkxml2xmlin");
-    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GDir) dir = NULL;
-    const char *ent;
-    size_t i;
+    g_autoptr(GPtrArray) names = virTestXMLInputs(indir);
 
-    if (!(dir = g_dir_open(indir, 0, NULL))) {
-        printf("# cannot open %s\n", indir);
+    if (!names)
         return -1;
-    }
-    while ((ent = g_dir_read_name(dir))) {
-        if (g_str_has_suffix(ent, ".xml"))
-            g_ptr_array_add(names, g_strndup(ent, strlen(ent) - 4));
-    }
-    g_ptr_array_sort(names, testCompareNames);
-    if (names->len == 0) {
-        printf("# no inputs in %s\n", indir);
-        return -1;
-    }
-
-    for (i = 0; i < names->len; i++) {
-        testInfo info;
-        const char *name = g_ptr_array_index(names, i);
-        g_autofree char *title = NULL;
-
-        info.name = (char *)name;
-        info.inpath = g_strdup_printf("%s/%s.xml", indir, name);
-        if (g_str_has_prefix(name, "invalid-")) {
-            title = g_strdup_printf("rejects %s", name);
-            virTestRun(title, testCompareInvalid, &info);
-        } else {
-            title = g_strdup_printf("xml2xml %s", name);
-            virTestRun(title, testCompareValid, &info);
-        }
-        g_free(info.inpath);
-    }
+    virTestRunXMLInputs(indir, names, testCompareValid, testCompareInvalid);
     virTestRun("status parse keeps the rules", testStatusStillValidates, NULL);
     virTestRun("truncated and corrupted inputs never crash", testTruncated, names);
     return 0;

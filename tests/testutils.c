@@ -42,6 +42,59 @@ virTestSrcPath(const char *rel)
     return g_build_filename(ABS_SRCDIR, "tests", rel, NULL);
 }
 
+static gint
+virTestCompareNames(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char * const *)a, *(const char * const *)b);
+}
+
+GPtrArray *
+virTestXMLInputs(const char *indir)
+{
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GDir) dir = NULL;
+    const char *ent;
+
+    if (!(dir = g_dir_open(indir, 0, NULL))) {
+        printf("# cannot open %s\n", indir);
+        return NULL;
+    }
+    while ((ent = g_dir_read_name(dir))) {
+        if (g_str_has_suffix(ent, ".xml"))
+            g_ptr_array_add(names, g_strndup(ent, strlen(ent) - 4));
+    }
+    g_ptr_array_sort(names, virTestCompareNames);
+    if (names->len == 0) {
+        printf("# no inputs in %s\n", indir);
+        return NULL;
+    }
+    return g_steal_pointer(&names);
+}
+
+void
+virTestRunXMLInputs(const char *indir, const GPtrArray *names,
+                    int (*valid)(const void *data),
+                    int (*invalid)(const void *data))
+{
+    size_t i;
+
+    for (i = 0; i < names->len; i++) {
+        virTestXMLInput info;
+        g_autofree char *title = NULL;
+
+        info.name = g_ptr_array_index(names, i);
+        info.inpath = g_strdup_printf("%s/%s.xml", indir, info.name);
+        if (g_str_has_prefix(info.name, "invalid-")) {
+            title = g_strdup_printf("rejects %s", info.name);
+            virTestRun(title, invalid, &info);
+        } else {
+            title = g_strdup_printf("xml2xml %s", info.name);
+            virTestRun(title, valid, &info);
+        }
+        g_free(info.inpath);
+    }
+}
+
 static bool
 virTestRegenerate(void)
 {

@@ -22,6 +22,23 @@ int virTestResult(void);
 /* Collect warnings instead of printing them (tests of warnings). */
 void virTestCaptureWarnings(GString *into);
 
+/* One input of a parse -> format test: NAME and the path of its NAME.xml. */
+typedef struct {
+    const char *name;
+    char *inpath;
+} virTestXMLInput;
+
+/* The NAMEs of the NAME.xml files in @indir, sorted; NULL, with a message,
+ * when the directory cannot be read or holds none. */
+GPtrArray *virTestXMLInputs(const char *indir);
+
+/* A test per NAME of @names (a virTestXMLInput is its data): "rejects NAME"
+ * running @invalid when NAME starts with "invalid-", else "xml2xml NAME"
+ * running @valid. */
+void virTestRunXMLInputs(const char *indir, const GPtrArray *names,
+                         int (*valid)(const void *data),
+                         int (*invalid)(const void *data));
+
 #define VIR_TEST_MAIN(func) \
     int main(int argc G_GNUC_UNUSED, char **argv G_GNUC_UNUSED) \
     { \

@@ -16,46 +16,6 @@
 #define VSH_OPT_DOMAIN \
     { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("domain name, id or uuid") }
 
-/* libvirt's table layout: a leading space, columns left aligned and
- * separated by three spaces, the last column not padded, a dashed line
- * under the header two characters longer than the widest row. */
-static void
-vshTablePrint(GPtrArray *rows, size_t ncols)
-{
-    g_autofree size_t *width = g_new0(size_t, ncols);
-    size_t total = 1;
-    size_t r, c;
-
-    for (r = 0; r < rows->len; r++) {
-        char **row = g_ptr_array_index(rows, r);
-
-        for (c = 0; c < ncols; c++)
-            width[c] = MAX(width[c], (size_t)g_utf8_strlen(row[c], -1));
-    }
-    for (c = 0; c < ncols; c++)
-        total += width[c] + (c ? 3 : 0);
-    for (r = 0; r < rows->len; r++) {
-        char **row = g_ptr_array_index(rows, r);
-        g_autoptr(GString) line = g_string_new(" ");
-
-        for (c = 0; c < ncols; c++) {
-            g_string_append(line, row[c]);
-            if (c + 1 < ncols) {
-                size_t pad = width[c] - g_utf8_strlen(row[c], -1) + 3;
-
-                while (pad--)
-                    g_string_append_c(line, ' ');
-            }
-        }
-        printf("%s\n", line->str);
-        if (r == 0) {
-            for (c = 0; c < total + 2; c++)
-                putchar('-');
-            putchar('\n');
-        }
-    }
-}
-
 static const vshCmdOptDef opts_list[] = {
     { "inactive", VSH_OT_BOOL, 0, N_("list inactive domains") },
     { "all", VSH_OT_BOOL, 0, N_("list inactive & active domains") },
@@ -72,17 +32,14 @@ cmdList(vshControl *ctl, const vshCmd *cmd)
 {
     virConnectPtr conn = vshConnection(ctl);
     unsigned int flags = VIR_CONNECT_LIST_DOMAINS_ACTIVE;
-    bool optName = vshCommandOptBool(cmd, "name");
-    bool optUUID = vshCommandOptBool(cmd, "uuid");
+    bool optName, optUUID;
     virDomainPtr *doms = NULL;
     int n, i;
 
     if (!conn)
         return false;
-    if ((optName || optUUID) && vshCommandOptBool(cmd, "table")) {
-        vshError(ctl, "%s", _("Options --table and --name/--uuid are mutually exclusive"));
+    if (!vshListOutputOpts(ctl, cmd, &optName, &optUUID))
         return false;
-    }
     if (vshCommandOptBool(cmd, "inactive"))
         flags = VIR_CONNECT_LIST_DOMAINS_INACTIVE;
     if (vshCommandOptBool(cmd, "all"))
@@ -100,11 +57,9 @@ cmdList(vshControl *ctl, const vshCmd *cmd)
     if (optName || optUUID) {
         for (i = 0; i < n; i++) {
             char uuid[VIR_UUID_STRING_BUFLEN];
+            bool known = optUUID && virDomainGetUUIDString(doms[i], uuid) == 0;
 
-            if (optUUID && virDomainGetUUIDString(doms[i], uuid) == 0)
-                printf(optName ? "%s  " : "%s\n", uuid);
-            if (optName)
-                printf("%s\n", virDomainGetName(doms[i]));
+            vshListPrintNameUUID(optName, virDomainGetName(doms[i]), known ? uuid : NULL);
         }
     } else {
         g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);

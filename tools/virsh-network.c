@@ -53,46 +53,6 @@ vshPrintExtra(vshControl *ctl, const char *fmt, ...)
     printf("\n");
 }
 
-/* libvirt's table: a leading space, columns left aligned and separated by
- * three spaces (the last not padded), a dashed rule under the header two
- * characters longer than the header line. */
-static void
-vshNetTablePrint(GPtrArray *rows, size_t ncols)
-{
-    g_autofree size_t *width = g_new0(size_t, ncols);
-    size_t total = 1;
-    size_t r, c;
-
-    for (r = 0; r < rows->len; r++) {
-        char **row = g_ptr_array_index(rows, r);
-
-        for (c = 0; c < ncols; c++)
-            width[c] = MAX(width[c], (size_t)g_utf8_strlen(row[c], -1));
-    }
-    for (c = 0; c < ncols; c++)
-        total += width[c] + (c ? 3 : 0);
-    for (r = 0; r < rows->len; r++) {
-        char **row = g_ptr_array_index(rows, r);
-        g_autoptr(GString) line = g_string_new(" ");
-
-        for (c = 0; c < ncols; c++) {
-            g_string_append(line, row[c]);
-            if (c + 1 < ncols) {
-                size_t pad = width[c] - g_utf8_strlen(row[c], -1) + 3;
-
-                while (pad--)
-                    g_string_append_c(line, ' ');
-            }
-        }
-        printf("%s\n", line->str);
-        if (r == 0) {
-            for (c = 0; c < total + 2; c++)
-                putchar('-');
-            putchar('\n');
-        }
-    }
-}
-
 /* ---- net-define, net-create ---- */
 
 static const vshCmdOptDef opts_net_define[] = {
@@ -101,8 +61,9 @@ static const vshCmdOptDef opts_net_define[] = {
     { NULL, 0, 0, NULL },
 };
 
+/* net-define and net-create: a network from the XML of --file. */
 static bool
-cmdNetDefine(vshControl *ctl, const vshCmd *cmd)
+vshNetworkFromFile(vshControl *ctl, const vshCmd *cmd, bool define)
 {
     const char *file = vshCommandOptString(cmd, "file");
     bool validate = vshCommandOptBool(cmd, "validate");
@@ -112,35 +73,34 @@ cmdNetDefine(vshControl *ctl, const vshCmd *cmd)
 
     if (!(conn = vshConnection(ctl)) || !(xml = vshReadFile(ctl, file)))
         return false;
-    if (!(net = validate ? virNetworkDefineXMLFlags(conn, xml, VIR_NETWORK_DEFINE_VALIDATE)
-                         : virNetworkDefineXML(conn, xml))) {
-        vshError(ctl, _("Failed to define network from %s"), file);
+    if (define)
+        net = validate ? virNetworkDefineXMLFlags(conn, xml, VIR_NETWORK_DEFINE_VALIDATE)
+                       : virNetworkDefineXML(conn, xml);
+    else
+        net = validate ? virNetworkCreateXMLFlags(conn, xml, VIR_NETWORK_CREATE_VALIDATE)
+                       : virNetworkCreateXML(conn, xml);
+    if (!net) {
+        vshError(ctl, define ? _("Failed to define network from %s")
+                             : _("Failed to create network from %s"), file);
         return false;
     }
-    vshPrintExtra(ctl, _("Network %s defined from %s\n"), virNetworkGetName(net), file);
+    vshPrintExtra(ctl, define ? _("Network %s defined from %s\n")
+                              : _("Network %s created from %s\n"),
+                  virNetworkGetName(net), file);
     virNetworkFree(net);
     return true;
 }
 
 static bool
+cmdNetDefine(vshControl *ctl, const vshCmd *cmd)
+{
+    return vshNetworkFromFile(ctl, cmd, true);
+}
+
+static bool
 cmdNetCreate(vshControl *ctl, const vshCmd *cmd)
 {
-    const char *file = vshCommandOptString(cmd, "file");
-    bool validate = vshCommandOptBool(cmd, "validate");
-    g_autofree char *xml = NULL;
-    virConnectPtr conn;
-    virNetworkPtr net;
-
-    if (!(conn = vshConnection(ctl)) || !(xml = vshReadFile(ctl, file)))
-        return false;
-    if (!(net = validate ? virNetworkCreateXMLFlags(conn, xml, VIR_NETWORK_CREATE_VALIDATE)
-                         : virNetworkCreateXML(conn, xml))) {
-        vshError(ctl, _("Failed to create network from %s"), file);
-        return false;
-    }
-    vshPrintExtra(ctl, _("Network %s created from %s\n"), virNetworkGetName(net), file);
-    virNetworkFree(net);
-    return true;
+    return vshNetworkFromFile(ctl, cmd, false);
 }
 
 /* ---- one call on a network, one line of output ---- */
@@ -150,8 +110,13 @@ static const vshCmdOptDef opts_network_only[] = {
     { NULL, 0, 0, NULL },
 };
 
+typedef int (*vshNetworkAction)(virNetworkPtr net);
+
+/* Run @action on the NETWORK argument; print @okFmt or, with the library's
+ * error, @errFmt (both take the argument as given). */
 static bool
-cmdNetUndefine(vshControl *ctl, const vshCmd *cmd)
+vshNetworkSimpleAction(vshControl *ctl, const vshCmd *cmd, vshNetworkAction action,
+                       const char *okFmt, const char *errFmt)
 {
     const char *name;
     virNetworkPtr net = vshCommandOptNetwork(ctl, cmd, &name);
@@ -159,52 +124,41 @@ cmdNetUndefine(vshControl *ctl, const vshCmd *cmd)
 
     if (!net)
         return false;
-    if ((ok = virNetworkUndefine(net) == 0)) {
-        vshPrintExtra(ctl, _("Network %s has been undefined\n"), name);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    if ((ok = action(net) == 0)) {
+        vshPrintExtra(ctl, okFmt, name);
     } else {
-        vshError(ctl, _("Failed to undefine network %s"), name);
+        vshError(ctl, errFmt, name);
         vshReportError(ctl);   /* before virNetworkFree resets it */
     }
+#pragma GCC diagnostic pop
     virNetworkFree(net);
     return ok;
+}
+
+static bool
+cmdNetUndefine(vshControl *ctl, const vshCmd *cmd)
+{
+    return vshNetworkSimpleAction(ctl, cmd, virNetworkUndefine,
+                                  _("Network %s has been undefined\n"),
+                                  _("Failed to undefine network %s"));
 }
 
 static bool
 cmdNetStart(vshControl *ctl, const vshCmd *cmd)
 {
-    const char *name;
-    virNetworkPtr net = vshCommandOptNetwork(ctl, cmd, &name);
-    bool ok;
-
-    if (!net)
-        return false;
-    if ((ok = virNetworkCreate(net) == 0)) {
-        vshPrintExtra(ctl, _("Network %s started\n"), name);
-    } else {
-        vshError(ctl, _("Failed to start network %s"), name);
-        vshReportError(ctl);   /* before virNetworkFree resets it */
-    }
-    virNetworkFree(net);
-    return ok;
+    return vshNetworkSimpleAction(ctl, cmd, virNetworkCreate,
+                                  _("Network %s started\n"),
+                                  _("Failed to start network %s"));
 }
 
 static bool
 cmdNetDestroy(vshControl *ctl, const vshCmd *cmd)
 {
-    const char *name;
-    virNetworkPtr net = vshCommandOptNetwork(ctl, cmd, &name);
-    bool ok;
-
-    if (!net)
-        return false;
-    if ((ok = virNetworkDestroy(net) == 0)) {
-        vshPrintExtra(ctl, _("Network %s destroyed\n"), name);
-    } else {
-        vshError(ctl, _("Failed to destroy network %s"), name);
-        vshReportError(ctl);   /* before virNetworkFree resets it */
-    }
-    virNetworkFree(net);
-    return ok;
+    return vshNetworkSimpleAction(ctl, cmd, virNetworkDestroy,
+                                  _("Network %s destroyed\n"),
+                                  _("Failed to destroy network %s"));
 }
 
 static const vshCmdOptDef opts_net_autostart[] = {
@@ -213,30 +167,28 @@ static const vshCmdOptDef opts_net_autostart[] = {
     { NULL, 0, 0, NULL },
 };
 
+static int
+vshNetworkAutostartOn(virNetworkPtr net)
+{
+    return virNetworkSetAutostart(net, 1);
+}
+
+static int
+vshNetworkAutostartOff(virNetworkPtr net)
+{
+    return virNetworkSetAutostart(net, 0);
+}
+
 static bool
 cmdNetAutostart(vshControl *ctl, const vshCmd *cmd)
 {
-    const char *name;
-    virNetworkPtr net = vshCommandOptNetwork(ctl, cmd, &name);
-    bool enable = !vshCommandOptBool(cmd, "disable");
-    bool ok;
-
-    if (!net)
-        return false;
-    if ((ok = virNetworkSetAutostart(net, enable ? 1 : 0) == 0)) {
-        if (enable)
-            vshPrintExtra(ctl, _("Network %s marked as autostarted\n"), name);
-        else
-            vshPrintExtra(ctl, _("Network %s unmarked as autostarted\n"), name);
-    } else {
-        if (enable)
-            vshError(ctl, _("failed to mark network %s as autostarted"), name);
-        else
-            vshError(ctl, _("failed to unmark network %s as autostarted"), name);
-        vshReportError(ctl);   /* before virNetworkFree resets it */
-    }
-    virNetworkFree(net);
-    return ok;
+    if (vshCommandOptBool(cmd, "disable"))
+        return vshNetworkSimpleAction(ctl, cmd, vshNetworkAutostartOff,
+                                      _("Network %s unmarked as autostarted\n"),
+                                      _("failed to unmark network %s as autostarted"));
+    return vshNetworkSimpleAction(ctl, cmd, vshNetworkAutostartOn,
+                                  _("Network %s marked as autostarted\n"),
+                                  _("failed to mark network %s as autostarted"));
 }
 
 static const vshCmdOptDef opts_net_dumpxml[] = {
@@ -357,18 +309,15 @@ static bool
 cmdNetList(vshControl *ctl, const vshCmd *cmd)
 {
     virConnectPtr conn = vshConnection(ctl);
-    bool optName = vshCommandOptBool(cmd, "name");
-    bool optUUID = vshCommandOptBool(cmd, "uuid");
+    bool optName, optUUID;
     unsigned int flags = VIR_CONNECT_LIST_NETWORKS_ACTIVE;
     virNetworkPtr *nets = NULL;
     int n, i;
 
     if (!conn)
         return false;
-    if ((optName || optUUID) && vshCommandOptBool(cmd, "table")) {
-        vshError(ctl, "%s", _("Options --table and --name/--uuid are mutually exclusive"));
+    if (!vshListOutputOpts(ctl, cmd, &optName, &optUUID))
         return false;
-    }
     if (vshCommandOptBool(cmd, "inactive"))
         flags = VIR_CONNECT_LIST_NETWORKS_INACTIVE;
     if (vshCommandOptBool(cmd, "all"))
@@ -390,11 +339,9 @@ cmdNetList(vshControl *ctl, const vshCmd *cmd)
     if (optName || optUUID) {
         for (i = 0; i < n; i++) {
             char uuid[VIR_UUID_STRING_BUFLEN];
+            bool known = optUUID && virNetworkGetUUIDString(nets[i], uuid) == 0;
 
-            if (optUUID && virNetworkGetUUIDString(nets[i], uuid) == 0)
-                printf(optName ? "%s  " : "%s\n", uuid);
-            if (optName)
-                printf("%s\n", virNetworkGetName(nets[i]));
+            vshListPrintNameUUID(optName, virNetworkGetName(nets[i]), known ? uuid : NULL);
         }
     } else {
         g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
@@ -412,7 +359,7 @@ cmdNetList(vshControl *ctl, const vshCmd *cmd)
             g_ptr_array_add(rows, row);
         }
         virResetLastError();
-        vshNetTablePrint(rows, 4);
+        vshTablePrint(rows, 4);
     }
     printf("\n");
     for (i = 0; i < n; i++)

@@ -55,6 +55,67 @@ vshPrint(vshControl *ctl G_GNUC_UNUSED, const char *fmt, ...)
     va_end(ap);
 }
 
+/* libvirt's table layout: a leading space, columns left aligned and
+ * separated by three spaces, the last column not padded, a dashed line
+ * under the header two characters longer than the widest row. */
+void
+vshTablePrint(GPtrArray *rows, size_t ncols)
+{
+    g_autofree size_t *width = g_new0(size_t, ncols);
+    size_t total = 1;
+    size_t r, c;
+
+    for (r = 0; r < rows->len; r++) {
+        char **row = g_ptr_array_index(rows, r);
+
+        for (c = 0; c < ncols; c++)
+            width[c] = MAX(width[c], (size_t)g_utf8_strlen(row[c], -1));
+    }
+    for (c = 0; c < ncols; c++)
+        total += width[c] + (c ? 3 : 0);
+    for (r = 0; r < rows->len; r++) {
+        char **row = g_ptr_array_index(rows, r);
+        g_autoptr(GString) line = g_string_new(" ");
+
+        for (c = 0; c < ncols; c++) {
+            g_string_append(line, row[c]);
+            if (c + 1 < ncols) {
+                size_t pad = width[c] - g_utf8_strlen(row[c], -1) + 3;
+
+                while (pad--)
+                    g_string_append_c(line, ' ');
+            }
+        }
+        printf("%s\n", line->str);
+        if (r == 0) {
+            for (c = 0; c < total + 2; c++)
+                putchar('-');
+            putchar('\n');
+        }
+    }
+}
+
+bool
+vshListOutputOpts(vshControl *ctl, const vshCmd *cmd, bool *optName, bool *optUUID)
+{
+    *optName = vshCommandOptBool(cmd, "name");
+    *optUUID = vshCommandOptBool(cmd, "uuid");
+    if ((*optName || *optUUID) && vshCommandOptBool(cmd, "table")) {
+        vshError(ctl, "%s", _("Options --table and --name/--uuid are mutually exclusive"));
+        return false;
+    }
+    return true;
+}
+
+void
+vshListPrintNameUUID(bool optName, const char *name, const char *uuid)
+{
+    if (uuid)
+        printf(optName ? "%s  " : "%s\n", uuid);
+    if (optName)
+        printf("%s\n", name);
+}
+
 void
 vshError(vshControl *ctl G_GNUC_UNUSED, const char *fmt, ...)
 {

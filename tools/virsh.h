@@ -68,6 +68,17 @@ void vshReportError(vshControl *ctl);
 /* Forget a library error that the command tolerates. */
 void vshResetError(void);
 
+/* Print @rows (char ** of @ncols columns, the first the header) as
+ * libvirt's virsh prints its tables. */
+void vshTablePrint(GPtrArray *rows, size_t ncols);
+
+/* --name and --uuid of a list command: false, with an error, when --table
+ * comes with them. */
+bool vshListOutputOpts(vshControl *ctl, const vshCmd *cmd, bool *optName, bool *optUUID);
+/* The line of one object in a list --name and/or --uuid: @uuid (NULL: not
+ * printed), then with @optName the name. */
+void vshListPrintNameUUID(bool optName, const char *name, const char *uuid);
+
 /* Read a whole file named by an option ("error: Failed to open file ..."). */
 char *vshReadFile(vshControl *ctl, const char *path);
 

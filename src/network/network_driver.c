@@ -79,6 +79,18 @@ networkFindByName(virNetworkDriverState *driver, const char *name)
     return g_hash_table_lookup(driver->nets, name);
 }
 
+/* As networkFindByName, with an error when there is no such network. */
+static networkObj *
+networkObjFromName(virNetworkDriverState *driver, const char *name)
+{
+    networkObj *obj = networkFindByName(driver, name);
+
+    if (!obj)
+        virReportError(VIR_ERR_NO_NETWORK,
+                       _("no network with matching name '%s'"), name);
+    return obj;
+}
+
 static networkObj *
 networkFindByUUID(virNetworkDriverState *driver, const unsigned char *uuid)
 {
@@ -259,6 +271,46 @@ networkEnd(virNetworkDriverState *driver, bool changed)
     }
     virFileUnlockFd(driver->lockFd);
     g_mutex_unlock(&driver->lock);
+}
+
+/* The active pool of @netname. Lock held. */
+static networkObj *
+networkPoolLookup(virNetworkDriverState *driver, const char *netname)
+{
+    networkObj *obj = networkObjFromName(driver, netname);
+
+    if (!obj)
+        return NULL;
+    if (networkObjDef(obj)->forwardType != VIR_NETWORK_FORWARD_HOSTDEV) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("network '%s' is not an SR-IOV pool (forward mode '%s'); VFs come from <forward mode='hostdev'> networks"),
+                       netname, virNetworkForwardTypeToString(networkObjDef(obj)->forwardType));
+        return NULL;
+    }
+    if (!obj->live || !obj->pool) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("network '%s' is not active; start it with 'virsh net-start %s'"),
+                       netname, netname);
+        return NULL;
+    }
+    return obj;
+}
+
+/* Enter an operation (networkBegin) on the network @netname, which with
+ * @pool must be an active SR-IOV pool. NULL, with the error reported and
+ * the operation left, when the root cannot be locked or there is no such
+ * network. */
+static networkObj *
+networkBeginByName(virNetworkDriverState *driver, const char *netname, bool pool)
+{
+    networkObj *obj;
+
+    if (networkBegin(driver) < 0)
+        return NULL;
+    obj = pool ? networkPoolLookup(driver, netname) : networkObjFromName(driver, netname);
+    if (!obj)
+        networkEnd(driver, false);
+    return obj;
 }
 
 /* ------------------------------------------------------------------ */
@@ -642,6 +694,22 @@ networkObjFromNetwork(virNetworkDriverState *driver, virNetworkPtr net)
     return obj;
 }
 
+/* Enter an operation on the object behind @net (networkBegin), setting
+ * @driver. NULL, with the error reported and the operation left, when the
+ * root cannot be locked or the network is gone. */
+static networkObj *
+networkBeginObj(virNetworkPtr net, virNetworkDriverState **driver)
+{
+    networkObj *obj;
+
+    *driver = net->conn->networkPrivateData;
+    if (networkBegin(*driver) < 0)
+        return NULL;
+    if (!(obj = networkObjFromNetwork(*driver, net)))
+        networkEnd(*driver, false);
+    return obj;
+}
+
 static bool
 networkMatchFlags(const networkObj *obj, unsigned int flags)
 {
@@ -704,16 +772,12 @@ static virNetworkPtr
 networkLookupByName(virConnectPtr conn, const char *name)
 {
     virNetworkDriverState *driver = conn->networkPrivateData;
-    virNetworkPtr ret = NULL;
+    virNetworkPtr ret;
     networkObj *obj;
 
-    if (networkBegin(driver) < 0)
+    if (!(obj = networkBeginByName(driver, name, false)))
         return NULL;
-    if (!(obj = networkFindByName(driver, name)))
-        virReportError(VIR_ERR_NO_NETWORK,
-                       _("no network with matching name '%s'"), name);
-    else
-        ret = networkHandle(conn, obj);
+    ret = networkHandle(conn, obj);
     networkEnd(driver, false);
     return ret;
 }
@@ -859,17 +923,15 @@ networkCreateXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
 static int
 networkUndefine(virNetworkPtr net)
 {
-    virNetworkDriverState *driver = net->conn->networkPrivateData;
+    virNetworkDriverState *driver;
     g_autofree char *path = NULL;
     g_autofree char *link = NULL;
     networkObj *obj;
     int ret = -1;
     bool changed = false;
 
-    if (networkBegin(driver) < 0)
+    if (!(obj = networkBeginObj(net, &driver)))
         return -1;
-    if (!(obj = networkObjFromNetwork(driver, net)))
-        goto cleanup;
     if (!obj->config) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("network '%s' is transient (not defined); stop it with net-destroy"),
@@ -893,51 +955,48 @@ networkUndefine(virNetworkPtr net)
     return ret;
 }
 
+/* Run @change on the object behind @net; the root has changed if it
+ * succeeds. */
+static int
+networkChangeObj(virNetworkPtr net,
+                 int (*change)(virNetworkDriverState *driver, networkObj *obj))
+{
+    virNetworkDriverState *driver;
+    networkObj *obj;
+    int ret;
+
+    if (!(obj = networkBeginObj(net, &driver)))
+        return -1;
+    ret = change(driver, obj);
+    networkEnd(driver, ret == 0);
+    return ret;
+}
+
 static int
 networkCreate(virNetworkPtr net)
 {
-    virNetworkDriverState *driver = net->conn->networkPrivateData;
-    networkObj *obj;
-    int ret = -1;
-
-    if (networkBegin(driver) < 0)
-        return -1;
-    if ((obj = networkObjFromNetwork(driver, net)))
-        ret = networkStartObj(driver, obj);
-    networkEnd(driver, ret == 0);
-    return ret;
+    return networkChangeObj(net, networkStartObj);
 }
 
 static int
 networkDestroy(virNetworkPtr net)
 {
-    virNetworkDriverState *driver = net->conn->networkPrivateData;
-    networkObj *obj;
-    int ret = -1;
-
-    if (networkBegin(driver) < 0)
-        return -1;
-    if ((obj = networkObjFromNetwork(driver, net)))
-        ret = networkStopObj(driver, obj);
-    networkEnd(driver, ret == 0);
-    return ret;
+    return networkChangeObj(net, networkStopObj);
 }
 
 static char *
 networkGetXMLDesc(virNetworkPtr net, unsigned int flags)
 {
-    virNetworkDriverState *driver = net->conn->networkPrivateData;
+    virNetworkDriverState *driver;
     const virNetworkDef *def;
     unsigned int connections = 0;
     networkObj *obj;
-    char *ret = NULL;
+    char *ret;
 
     virCheckFlags(VIR_NETWORK_XML_INACTIVE, NULL);
 
-    if (networkBegin(driver) < 0)
+    if (!(obj = networkBeginObj(net, &driver)))
         return NULL;
-    if (!(obj = networkObjFromNetwork(driver, net)))
-        goto cleanup;
     if ((flags & VIR_NETWORK_XML_INACTIVE) && obj->config) {
         def = obj->config;
     } else {
@@ -946,8 +1005,6 @@ networkGetXMLDesc(virNetworkPtr net, unsigned int flags)
             connections = virNetworkVFPoolConnections(obj->pool);
     }
     ret = virNetworkDefFormat(def, connections);
-
- cleanup:
     networkEnd(driver, false);
     return ret;
 }
@@ -955,14 +1012,12 @@ networkGetXMLDesc(virNetworkPtr net, unsigned int flags)
 static char *
 networkGetBridgeName(virNetworkPtr net)
 {
-    virNetworkDriverState *driver = net->conn->networkPrivateData;
+    virNetworkDriverState *driver;
     networkObj *obj;
     char *ret = NULL;
 
-    if (networkBegin(driver) < 0)
+    if (!(obj = networkBeginObj(net, &driver)))
         return NULL;
-    if (!(obj = networkObjFromNetwork(driver, net)))
-        goto cleanup;
     if (!networkObjDef(obj)->bridge) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("network '%s' has no bridge (forward mode '%s')"),
@@ -979,34 +1034,28 @@ networkGetBridgeName(virNetworkPtr net)
 static int
 networkGetAutostart(virNetworkPtr net, int *autostart)
 {
-    virNetworkDriverState *driver = net->conn->networkPrivateData;
+    virNetworkDriverState *driver;
     networkObj *obj;
-    int ret = -1;
 
-    if (networkBegin(driver) < 0)
+    if (!(obj = networkBeginObj(net, &driver)))
         return -1;
-    if ((obj = networkObjFromNetwork(driver, net))) {
-        *autostart = obj->autostart ? 1 : 0;
-        ret = 0;
-    }
+    *autostart = obj->autostart ? 1 : 0;
     networkEnd(driver, false);
-    return ret;
+    return 0;
 }
 
 static int
 networkSetAutostart(virNetworkPtr net, int autostart)
 {
-    virNetworkDriverState *driver = net->conn->networkPrivateData;
+    virNetworkDriverState *driver;
     g_autofree char *link = NULL;
     g_autofree char *path = NULL;
     networkObj *obj;
     int ret = -1;
     bool changed = false;
 
-    if (networkBegin(driver) < 0)
+    if (!(obj = networkBeginObj(net, &driver)))
         return -1;
-    if (!(obj = networkObjFromNetwork(driver, net)))
-        goto cleanup;
     if (!obj->config) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("network '%s' is transient; define it (net-define) before marking it autostart"),
@@ -1037,14 +1086,13 @@ networkSetAutostart(virNetworkPtr net, int autostart)
 static int
 networkIsActive(virNetworkPtr net)
 {
-    virNetworkDriverState *driver = net->conn->networkPrivateData;
+    virNetworkDriverState *driver;
     networkObj *obj;
-    int ret = -1;
+    int ret;
 
-    if (networkBegin(driver) < 0)
+    if (!(obj = networkBeginObj(net, &driver)))
         return -1;
-    if ((obj = networkObjFromNetwork(driver, net)))
-        ret = obj->live ? 1 : 0;
+    ret = obj->live ? 1 : 0;
     networkEnd(driver, false);
     return ret;
 }
@@ -1052,14 +1100,13 @@ networkIsActive(virNetworkPtr net)
 static int
 networkIsPersistent(virNetworkPtr net)
 {
-    virNetworkDriverState *driver = net->conn->networkPrivateData;
+    virNetworkDriverState *driver;
     networkObj *obj;
-    int ret = -1;
+    int ret;
 
-    if (networkBegin(driver) < 0)
+    if (!(obj = networkBeginObj(net, &driver)))
         return -1;
-    if ((obj = networkObjFromNetwork(driver, net)))
-        ret = obj->config ? 1 : 0;
+    ret = obj->config ? 1 : 0;
     networkEnd(driver, false);
     return ret;
 }
@@ -1094,50 +1141,19 @@ networkRegister(void)
 /* API for hypervisor drivers                                          */
 /* ------------------------------------------------------------------ */
 
-/* The active pool of @netname. Lock held. */
-static networkObj *
-networkPoolLookup(virNetworkDriverState *driver, const char *netname)
-{
-    networkObj *obj = networkFindByName(driver, netname);
-
-    if (!obj) {
-        virReportError(VIR_ERR_NO_NETWORK,
-                       _("no network with matching name '%s'"), netname);
-        return NULL;
-    }
-    if (networkObjDef(obj)->forwardType != VIR_NETWORK_FORWARD_HOSTDEV) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("network '%s' is not an SR-IOV pool (forward mode '%s'); VFs come from <forward mode='hostdev'> networks"),
-                       netname, virNetworkForwardTypeToString(networkObjDef(obj)->forwardType));
-        return NULL;
-    }
-    if (!obj->live || !obj->pool) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("network '%s' is not active; start it with 'virsh net-start %s'"),
-                       netname, netname);
-        return NULL;
-    }
-    return obj;
-}
-
 int
 networkIsHostdevPool(virNetworkDriverState *driver, const char *netname,
                      bool *managed)
 {
     networkObj *obj;
-    int ret = -1;
+    int ret = 0;
 
-    if (networkBegin(driver) < 0)
+    if (!(obj = networkBeginByName(driver, netname, false)))
         return -1;
-    if (!(obj = networkFindByName(driver, netname))) {
-        virReportError(VIR_ERR_NO_NETWORK,
-                       _("no network with matching name '%s'"), netname);
-    } else if (networkObjDef(obj)->forwardType == VIR_NETWORK_FORWARD_HOSTDEV) {
+    if (networkObjDef(obj)->forwardType == VIR_NETWORK_FORWARD_HOSTDEV) {
         if (managed)
             *managed = networkObjDef(obj)->managed;
         ret = 1;
-    } else {
-        ret = 0;
     }
     networkEnd(driver, false);
     return ret;
@@ -1150,10 +1166,9 @@ networkAllocateVF(virNetworkDriverState *driver, const char *netname,
     networkObj *obj;
     int ret = -1;
 
-    if (networkBegin(driver) < 0)
+    if (!(obj = networkBeginByName(driver, netname, true)))
         return -1;
-    if ((obj = networkPoolLookup(driver, netname)) &&
-        virNetworkVFPoolAcquire(obj->pool, owner, vf) == 0) {
+    if (virNetworkVFPoolAcquire(obj->pool, owner, vf) == 0) {
         if (managed)
             *managed = obj->live->managed;
         ret = 0;
@@ -1169,10 +1184,9 @@ networkPeekVF(virNetworkDriverState *driver, const char *netname, size_t skip,
     networkObj *obj;
     int ret = -1;
 
-    if (networkBegin(driver) < 0)
+    if (!(obj = networkBeginByName(driver, netname, true)))
         return -1;
-    if ((obj = networkPoolLookup(driver, netname)) &&
-        virNetworkVFPoolPeek(obj->pool, skip, vf) == 0) {
+    if (virNetworkVFPoolPeek(obj->pool, skip, vf) == 0) {
         *managed = obj->live->managed;
         ret = 0;
     }
@@ -1187,10 +1201,9 @@ networkAllocateSpecificVF(virNetworkDriverState *driver, const char *netname,
     networkObj *obj;
     int ret = -1;
 
-    if (networkBegin(driver) < 0)
+    if (!(obj = networkBeginByName(driver, netname, true)))
         return -1;
-    if ((obj = networkPoolLookup(driver, netname)) &&
-        virNetworkVFPoolAcquireSpecific(obj->pool, owner, vf) == 0)
+    if (virNetworkVFPoolAcquireSpecific(obj->pool, owner, vf) == 0)
         ret = 0;
     networkEnd(driver, ret == 0);
     return ret;
@@ -1203,10 +1216,9 @@ networkReleaseVF(virNetworkDriverState *driver, const char *netname,
     networkObj *obj;
     int ret = -1;
 
-    if (networkBegin(driver) < 0)
+    if (!(obj = networkBeginByName(driver, netname, true)))
         return -1;
-    if ((obj = networkPoolLookup(driver, netname)) &&
-        virNetworkVFPoolRelease(obj->pool, vf) == 0)
+    if (virNetworkVFPoolRelease(obj->pool, vf) == 0)
         ret = 0;
     networkEnd(driver, ret == 0);
     return ret;
@@ -1239,19 +1251,12 @@ networkGetConnections(virNetworkDriverState *driver, const char *netname,
                       unsigned int *connections)
 {
     networkObj *obj;
-    int ret = -1;
 
-    if (networkBegin(driver) < 0)
+    if (!(obj = networkBeginByName(driver, netname, false)))
         return -1;
-    if ((obj = networkFindByName(driver, netname))) {
-        *connections = obj->pool ? virNetworkVFPoolConnections(obj->pool) : 0;
-        ret = 0;
-    } else {
-        virReportError(VIR_ERR_NO_NETWORK,
-                       _("no network with matching name '%s'"), netname);
-    }
+    *connections = obj->pool ? virNetworkVFPoolConnections(obj->pool) : 0;
     networkEnd(driver, false);
-    return ret;
+    return 0;
 }
 
 int
@@ -1261,12 +1266,9 @@ networkResolveBridge(virNetworkDriverState *driver, const char *netname,
     networkObj *obj;
     int ret = -1;
 
-    if (networkBegin(driver) < 0)
+    if (!(obj = networkBeginByName(driver, netname, false)))
         return -1;
-    if (!(obj = networkFindByName(driver, netname))) {
-        virReportError(VIR_ERR_NO_NETWORK,
-                       _("no network with matching name '%s'"), netname);
-    } else if (networkObjDef(obj)->forwardType != VIR_NETWORK_FORWARD_BRIDGE) {
+    if (networkObjDef(obj)->forwardType != VIR_NETWORK_FORWARD_BRIDGE) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("network '%s' (forward mode '%s') does not connect guests to a host bridge"),
                        netname, virNetworkForwardTypeToString(networkObjDef(obj)->forwardType));

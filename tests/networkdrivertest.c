@@ -303,7 +303,8 @@ testReopen(const void *opaque G_GNUC_UNUSED)
 }
 
 static bool
-testOwnerAlive(const char *owner, void *opaque G_GNUC_UNUSED)
+testOwnerAlive(const char *owner, const virPCIDeviceAddress *vf G_GNUC_UNUSED,
+               void *opaque G_GNUC_UNUSED)
 {
     /* dom0..dom3 "still run", the others are gone */
     return STREQ(owner, "dom0") || STREQ(owner, "dom1") ||
@@ -311,7 +312,8 @@ testOwnerAlive(const char *owner, void *opaque G_GNUC_UNUSED)
 }
 
 static bool
-testNobodyAlive(const char *owner G_GNUC_UNUSED, void *opaque G_GNUC_UNUSED)
+testNobodyAlive(const char *owner G_GNUC_UNUSED, const virPCIDeviceAddress *vf G_GNUC_UNUSED,
+                void *opaque G_GNUC_UNUSED)
 {
     return false;
 }

@@ -1225,8 +1225,7 @@ networkReleaseVF(virNetworkDriverState *driver, const char *netname,
 }
 
 int
-networkReconcileVFs(virNetworkDriverState *driver,
-                    bool (*ownerAlive)(const char *owner, void *opaque),
+networkReconcileVFs(virNetworkDriverState *driver, virNetworkVFOwnerCheck ownerAlive,
                     void *opaque)
 {
     GHashTableIter iter;

@@ -21,6 +21,7 @@
 
 #include "internal.h"
 #include "virpci.h"
+#include "network_vfpool.h"
 
 typedef struct _virNetworkDriverState virNetworkDriverState;
 
@@ -71,11 +72,10 @@ int networkReleaseVF(virNetworkDriverState *driver, const char *netname,
                      const virPCIDeviceAddress *vf);
 
 /* Return to their pools the VFs whose owner is gone: @ownerAlive is
- * called with each owner string and says whether it still exists. The
- * hypervisor driver calls this when it opens a root, after it knows which
- * domains still run. */
-int networkReconcileVFs(virNetworkDriverState *driver,
-                        bool (*ownerAlive)(const char *owner, void *opaque),
+ * called with each owner string and its VF, and says whether the owner
+ * still exists (see virNetworkVFOwnerCheck). The hypervisor driver calls
+ * this when it opens a root, after it knows which domains still run. */
+int networkReconcileVFs(virNetworkDriverState *driver, virNetworkVFOwnerCheck ownerAlive,
                         void *opaque);
 
 /* Number of VFs of @netname in use (its live connections= value). */

@@ -290,15 +290,14 @@ virNetworkVFPoolOwner(virNetworkVFPool *pool, const virPCIDeviceAddress *vf)
 }
 
 int
-virNetworkVFPoolReconcile(virNetworkVFPool *pool,
-                          bool (*ownerAlive)(const char *owner, void *opaque),
+virNetworkVFPoolReconcile(virNetworkVFPool *pool, virNetworkVFOwnerCheck ownerAlive,
                           void *opaque)
 {
     int released = 0;
     size_t i;
 
     for (i = 0; i < pool->nvfs; i++) {
-        if (!pool->owners[i] || ownerAlive(pool->owners[i], opaque))
+        if (!pool->owners[i] || ownerAlive(pool->owners[i], &pool->vfs[i], opaque))
             continue;
         if (virNetworkVFPoolRelease(pool, &pool->vfs[i]) < 0)
             return -1;

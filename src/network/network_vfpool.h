@@ -33,9 +33,14 @@ int virNetworkVFPoolAcquireSpecific(virNetworkVFPool *pool, const char *owner,
                                     const virPCIDeviceAddress *vf);
 int virNetworkVFPoolRelease(virNetworkVFPool *pool, const virPCIDeviceAddress *vf);
 size_t virNetworkVFPoolConnections(virNetworkVFPool *pool);
+/* Is the @owner of @vf still there? Called for each VF in use when pools
+ * are reconciled; returning false gives the VF back, and the callback may
+ * tidy the VF up first (e.g. restore its MAC). */
+typedef bool (*virNetworkVFOwnerCheck)(const char *owner, const virPCIDeviceAddress *vf,
+                                       void *opaque);
+
 /* Release the VFs whose owner @ownerAlive says is gone; returns how many. */
-int virNetworkVFPoolReconcile(virNetworkVFPool *pool,
-                              bool (*ownerAlive)(const char *owner, void *opaque),
+int virNetworkVFPoolReconcile(virNetworkVFPool *pool, virNetworkVFOwnerCheck ownerAlive,
                               void *opaque);
 /* The owner of @vf, or NULL. */
 const char *virNetworkVFPoolOwner(virNetworkVFPool *pool, const virPCIDeviceAddress *vf);

@@ -33,6 +33,23 @@ qemuInterfaceVFContext(virQEMUDriver *driver, virHostdevVFContext *ctx)
     ctx->stateDir = driver->config->hostdevStateDir;
 }
 
+/* Put back the MAC and VLAN @vf had before a guest got it (a warning if
+ * that fails: releasing goes on). */
+static void
+qemuInterfaceRestoreVF(virQEMUDriver *driver, const virPCIDeviceAddress *vf)
+{
+    virHostdevVFContext ctx;
+
+    qemuInterfaceVFContext(driver, &ctx);
+    if (virHostdevVFRestore(&ctx, vf) < 0) {
+        g_autofree char *addr = virPCIDeviceAddressAsString(vf);
+
+        virReportWarning(_("cannot restore the MAC and VLAN of VF %s: %s"),
+                         addr, virGetLastErrorMessage());
+        virResetLastError();
+    }
+}
+
 static void
 qemuInterfaceReleaseVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net)
 {
@@ -119,19 +136,10 @@ qemuInterfacePrepareAll(virQEMUDriver *driver, virDomainDef *def)
 void
 qemuInterfaceRelease(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net)
 {
-    virHostdevVFContext ctx;
     virDomainHostdevDef *vf;
 
-    if ((vf = virDomainNetGetActualHostdev(net))) {
-        qemuInterfaceVFContext(driver, &ctx);
-        if (virHostdevVFRestore(&ctx, &vf->source) < 0) {
-            g_autofree char *addr = virPCIDeviceAddressAsString(&vf->source);
-
-            virReportWarning(_("cannot restore the MAC and VLAN of VF %s: %s"),
-                             addr, virGetLastErrorMessage());
-            virResetLastError();
-        }
-    }
+    if ((vf = virDomainNetGetActualHostdev(net)))
+        qemuInterfaceRestoreVF(driver, &vf->source);
     qemuInterfaceReleaseVF(driver, def, net);
 }
 
@@ -170,11 +178,9 @@ qemuInterfacePreview(virQEMUDriver *driver, virDomainDef *def)
     return 0;
 }
 
-/* Is the interface named by pool owner @owner part of a running domain? */
 static bool
-qemuInterfaceOwnerAlive(const char *owner, void *opaque)
+qemuInterfaceOwnerRunning(virQEMUDriver *driver, const char *owner)
 {
-    virQEMUDriver *driver = opaque;
     g_auto(GStrv) parts = NULL;
     unsigned char uuid[VIR_UUID_BUFLEN];
     virMacAddr mac;
@@ -198,6 +204,20 @@ qemuInterfaceOwnerAlive(const char *owner, void *opaque)
         if (net->actual && virMacAddrCompare(&net->mac, &mac) == 0)
             return true;
     }
+    return false;
+}
+
+/* Is the interface named by pool owner @owner part of a running domain?
+ * If not, VF @vf gets its own MAC and VLAN back before it returns to the
+ * pool (its owner died before it could do that). */
+static bool
+qemuInterfaceOwnerAlive(const char *owner, const virPCIDeviceAddress *vf, void *opaque)
+{
+    virQEMUDriver *driver = opaque;
+
+    if (qemuInterfaceOwnerRunning(driver, owner))
+        return true;
+    qemuInterfaceRestoreVF(driver, vf);
     return false;
 }
 

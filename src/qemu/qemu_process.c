@@ -575,10 +575,12 @@ qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason)
 {
     g_autofree char *name = g_strdup(obj->def->name);
 
-    /* a migrated source holds nothing the guest still needs: no grace */
+    /* A migrated source holds nothing any more: the guest runs elsewhere
+     * and its VFs were unplugged before the memory was copied. It is
+     * killed without waiting for the kernel to tear it down. */
     if (obj->pid > 0 &&
-        virProcessKillPainfully(obj->pid, reason == VIR_DOMAIN_SHUTOFF_MIGRATED ? 0 : 3000,
-                                false) < 0) {
+        (reason == VIR_DOMAIN_SHUTOFF_MIGRATED ? virProcessKillNow(obj->pid) :
+         virProcessKillPainfully(obj->pid, 3000, false)) < 0) {
         virReportWarning(_("QEMU of domain '%s' (pid %lld) could not be killed: %s"),
                          name, (long long)obj->pid, virGetLastErrorMessage());
         virResetLastError();

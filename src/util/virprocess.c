@@ -126,3 +126,29 @@ virProcessKillPainfully(pid_t pid, int graceMs, bool graceful)
     }
     return 0;
 }
+
+static gpointer
+virProcessReaper(gpointer data)
+{
+    pid_t pid = GPOINTER_TO_INT(data);
+
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    return NULL;
+}
+
+int
+virProcessKillNow(pid_t pid)
+{
+    if (kill(pid, SIGKILL) < 0) {
+        if (errno == ESRCH)
+            return 0;
+        virReportSystemError(errno, _("cannot send SIGKILL to process %lld"),
+                             (long long)pid);
+        return -1;
+    }
+    /* a child of ours still running: somebody has to wait for it */
+    if (waitpid(pid, NULL, WNOHANG) == 0)
+        g_thread_unref(g_thread_new("reaper", virProcessReaper, GINT_TO_POINTER(pid)));
+    return 0;
+}

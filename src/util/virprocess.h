@@ -17,3 +17,10 @@ bool virProcessHasArg(pid_t pid, const char *needle);
  * the process to be gone. Returns 0 when it is gone, -1 (error reported)
  * if it survived. */
 int virProcessKillPainfully(pid_t pid, int graceMs, bool graceful);
+
+/* SIGKILL @pid without waiting for the kernel to finish tearing it down
+ * (a large process takes milliseconds): for a process whose work is over
+ * and whose resources it no longer holds. A child of ours is reaped by a
+ * background thread. Returns 0, or -1 (error reported) if the signal could
+ * not be sent. */
+int virProcessKillNow(pid_t pid);

@@ -87,6 +87,23 @@ tail -n +"$lines" "$root/console" | grep -q "driver=virtio_net master=eth" && ok
 "$virsh" -q -c "$uri" detach-device hp "$root/sb.xml" && ok "standby detached" || notok "standby detached"
 n=$("$virsh" -q -c "$uri" dumpxml hp | grep -c "<interface")
 [ "$n" = 0 ] && ok "no interface left in the live XML" || notok "live XML"
+# <link state='down'/> reaches the guest (QEMU takes it over QMP, not on
+# its command line): next to a NIC whose link is up, it stays down
+for l in up down; do
+    mac=52:54:00:4b:00:2$([ $l = up ] && echo 1 || echo 2)
+    printf "<interface type='user'>\n  <mac address='%s'/>\n  <model type='e1000e'/>\n  <link state='%s'/>\n</interface>\n" \
+        "$mac" "$l" > "$root/link-$l.xml"
+    "$virsh" -q -c "$uri" attach-device hp "$root/link-$l.xml" || notok "attach a NIC with link $l"
+done
+if waitfor "$root/console" "mac=52:54:00:4b:00:21 driver=e1000e master=none state=up" 20; then
+    sleep 1
+    last=$(grep "mac=52:54:00:4b:00:22 " "$root/console" | tail -n 1)
+    echo "$last" | grep -q "state=down" && ok "the guest sees the link down" ||
+        { notok "link down in the guest"; echo "# $last"; }
+else
+    notok "the NIC with its link up comes up"
+fi
+for l in up down; do "$virsh" -q -c "$uri" detach-device hp "$root/link-$l.xml" || notok "detach link $l"; done
 "$virsh" -q -c "$uri" attach-device --config hp "$root/sb.xml" && ok "--config attach" || notok "--config attach"
 "$virsh" -q -c "$uri" dumpxml --inactive hp | grep -q "<alias name='ua-sb'/>" && ok "definition has the standby" || notok "definition"
 "$virsh" -q -c "$uri" dumpxml hp | grep -q "<alias name='ua-sb'/>" && notok "live unchanged by --config" || ok "live unchanged by --config"

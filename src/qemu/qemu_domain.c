@@ -133,6 +133,21 @@ qemuDomainDefValidate(const virDomainDef *def)
             return -1;
         }
     }
+    for (i = 0; i < def->nnets; i++) {
+        const virDomainNetDef *net = def->nets[i];
+        char owner[128];
+
+        /* the MTU is a property of the host side of a tap (network and
+         * bridge interfaces); slirp and VFs have none to set */
+        if (net->mtu &&
+            (net->type == VIR_DOMAIN_NET_TYPE_USER || net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("%s: setting MTU on interface type '%s' is not supported; remove <mtu> (it applies to network and bridge interfaces)"),
+                           virDomainNetGetDisplayName(net, owner, sizeof(owner)),
+                           virDomainNetTypeToString(net->type));
+            return -1;
+        }
+    }
     for (i = 0; i < def->ndisks; i++) {
         if (def->disks[i]->bus == VIR_DOMAIN_DISK_BUS_SATA && !qemuDomainIsQ35(def)) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,

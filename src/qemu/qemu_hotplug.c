@@ -170,6 +170,12 @@ qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
         virErrorRestore(&saved);
         goto endjob;
     }
+    if (net && qemuProcessSetLinkState(mon, net) < 0) {
+        /* the device is there: leave it, but say the link could not be set */
+        virReportWarning(_("interface '%s' was attached with its link up: %s"),
+                         NULLSTR(net->info.alias), virGetLastErrorMessage());
+        virResetLastError();
+    }
     if (net && net->teaming && net->teaming->type == VIR_DOMAIN_NET_TEAMING_TYPE_PERSISTENT) {
         /* a new standby has not negotiated until its guest driver says so */
         net->teaming->negotiated = VIR_DOMAIN_NET_TEAMING_NEGOTIATED_NO;

@@ -359,6 +359,33 @@ qemuProcessBuildCommand(virQEMUDriver *driver, virDomainDef *live,
 }
 
 int
+qemuProcessSetLinkState(qemuMonitor *mon, const virDomainNetDef *net)
+{
+    g_autofree char *name = NULL;
+    g_autofree char *args = NULL;
+
+    /* QEMU starts every NIC with its link up; a VF's link is its own */
+    if (net->linkstate != VIR_DOMAIN_NET_INTERFACE_LINK_STATE_DOWN ||
+        virDomainNetGetActualHostdev((virDomainNetDef *)net))
+        return 0;
+    name = qemuMonitorJSONString(net->info.alias);
+    args = g_strdup_printf("{\"name\":%s,\"up\":false}", name);
+    return qemuMonitorCommand(mon, "set_link", args, 0, NULL);
+}
+
+static int
+qemuProcessApplyLinkStates(qemuMonitor *mon, const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        if (qemuProcessSetLinkState(mon, def->nets[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int
 qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
 {
     return qemuProcessStartFull(driver, obj, flags, NULL, NULL);
@@ -502,6 +529,9 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
                 t->negotiated = VIR_DOMAIN_NET_TEAMING_NEGOTIATED_NO;
         }
     }
+
+    if (qemuProcessApplyLinkStates(mon, obj->def) < 0)
+        goto stop;
 
     if (incomingURI) {
         /* the guest arrives by migration: it runs once it is all there */

@@ -36,6 +36,9 @@ int qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
 int qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
                          const char *incomingURI, qemuMonitor **monOut);
 
+/* <link state='down'/> of @net, which QEMU cannot take on its command
+ * line: set it over QMP once the device exists. */
+int qemuProcessSetLinkState(qemuMonitor *mon, const virDomainNetDef *net);
 /* Kill QEMU and clean up (resources, run/ files); the domain becomes shut
  * off with @reason (virDomainShutoffReason). */
 void qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason);

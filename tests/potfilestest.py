@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Every C file under src/ and tools/ that marks strings for translation
+"""Every C source or header under src/ and tools/ that marks strings for translation
 (_("...") or N_("...")) must be listed in po/POTFILES, and POTFILES must list
 only files that exist."""
 import os
@@ -13,7 +13,7 @@ found = []
 for sub in ("src", "tools"):
     for dirpath, dirs, files in os.walk(os.path.join(top, sub)):
         for f in files:
-            if f.endswith(".c"):
+            if f.endswith((".c", ".h")):
                 path = os.path.join(dirpath, f)
                 if marked.search(open(path, encoding="utf-8").read()):
                     found.append(os.path.relpath(path, top))

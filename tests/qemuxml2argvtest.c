@@ -10,8 +10,10 @@
  * without JSON -device: the legacy syntax of emulators that have failover
  * but not JSON (QEMU 4.2 to 6.x), which 4.1 cannot show.
  *
- * Interfaces on networks whose name starts with "sriov" resolve to VFs
- * 0000:03:07.1, .2, ... as a hostdev network would give them.
+ * Networks whose name starts with "sriov" are hostdev pools: at define
+ * (an interface on one gets no default NIC model) and at start, where
+ * their interfaces resolve to VFs 0000:03:07.1, .2, ... as the network
+ * driver would give them. Every other network is a plain one.
  *
  * NAME.libvirt-9.0.argv, when present, is the argv libvirt 9.0 ran for the
  * same XML: every -netdev, -device and -blockdev must be identical.
@@ -36,6 +38,17 @@ testCapsLookup(void *opaque, const char *emulator G_GNUC_UNUSED)
 {
     return opaque;
 }
+
+static int
+testNetPoolLookup(void *opaque G_GNUC_UNUSED, const char *netname)
+{
+    return g_str_has_prefix(netname, "sriov") ? 1 : 0;
+}
+
+static const qemuDomainParseLookups testLookups = {
+    .caps = testCapsLookup,
+    .netPool = testNetPoolLookup,
+};
 
 /* What the network driver does at start for a hostdev pool. */
 static void
@@ -65,7 +78,7 @@ testBuildArgs(const char *inpath, virQEMUCaps *caps)
 
     if (virFileReadAll(inpath, 1024 * 1024, &xml) < 0 ||
         !(def = qemuDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE,
-                                         testCapsLookup, caps)))
+                                         &testLookups, caps)))
         return NULL;
     testResolveNetworks(def);
     if (qemuAssignDeviceAliases(def) < 0)

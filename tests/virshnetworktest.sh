@@ -140,6 +140,65 @@ vfs=$(grep -Eo '"host":"0000:03:07.[1-4]"' "$tmp/out" | sort -u | wc -l)
 first=$(grep -Eo '"host":"0000:03:07.[1-4]","id":"hostdev0"' "$tmp/out" | head -1 | grep -Eo '07.[1-4]' | cut -c4)
 [ "$vfs" = 2 ] && echo "ok - domxml-to-native: two different VFs" || { echo "not ok - domxml-to-native: $vfs VFs"; fail=1; }
 check "domxml-to-native takes no VF" 0 "^<network>$" '' -- $c net-dumpxml vfpool
+
+# the NIC model of interfaces without <model>, decided at define as
+# libvirt 9.0 does (its dumpxml --inactive of the same XML): rtl8139 (on
+# q35 behind a pcie-to-pci-bridge) unless the interface is a VF: hostdev,
+# or a network that is an SR-IOV pool when the domain is defined
+cat > "$tmp/brnet.xml" <<'XML'
+<network>
+  <name>brnet</name>
+  <forward mode='bridge'/>
+  <bridge name='br0'/>
+</network>
+XML
+cat > "$tmp/nics.xml" <<'XML'
+<domain type='qemu'>
+  <name>nics</name>
+  <memory unit='MiB'>256</memory>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <features><acpi/></features>
+  <devices>
+    <interface type='user'><mac address='52:54:00:00:01:01'/></interface>
+    <interface type='network'><mac address='52:54:00:00:01:02'/><source network='vfpool'/></interface>
+    <interface type='network'><mac address='52:54:00:00:01:03'/><source network='brnet'/></interface>
+    <interface type='network'><mac address='52:54:00:00:01:04'/><source network='nosuch'/></interface>
+    <interface type='hostdev' managed='yes'><mac address='52:54:00:00:01:05'/>
+      <source><address type='pci' domain='0x0000' bus='0x03' slot='0x07' function='0x2'/></source></interface>
+    <interface type='user'><mac address='52:54:00:00:01:06'/><model type='e1000e'/></interface>
+  </devices>
+</domain>
+XML
+cat > "$tmp/nics-expected.txt" <<'TXT'
+52:54:00:00:01:01 rtl8139 0x02:0x01
+52:54:00:00:01:02 none 0x03:0x00
+52:54:00:00:01:03 rtl8139 0x02:0x02
+52:54:00:00:01:04 rtl8139 0x02:0x03
+52:54:00:00:01:05 none 0x06:0x00
+52:54:00:00:01:06 e1000e 0x04:0x00
+TXT
+check "net-define bridge network" 0 '' '' -- $c net-define "$tmp/brnet.xml"
+check "define without NIC models" 0 '' '' -- $c define "$tmp/nics.xml"
+"$virsh" $c dumpxml --inactive nics >"$tmp/nics-out.xml" 2>"$tmp/err"
+# one line per interface: MAC, model (or none), PCI bus:slot
+sed -n "/<interface /,/<\/interface>/{
+    s/.*<mac address='\([^']*\)'.*/M \1/p
+    s/.*<model type='\([^']*\)'.*/T \1/p
+    s/.*<address type='pci' domain='[^']*' bus='\([^']*\)' slot='\([^']*\)'.*/A \1:\2/p
+    s/.*<\/interface>.*/E/p
+}" "$tmp/nics-out.xml" |
+    awk '$1 == "M" { mac = $2; model = "none" } $1 == "T" { model = $2 }
+         $1 == "A" { addr = $2 } $1 == "E" { print mac, model, addr }' >"$tmp/nics-got.txt"
+if cmp -s "$tmp/nics-expected.txt" "$tmp/nics-got.txt" &&
+   grep -q "model='pcie-to-pci-bridge'" "$tmp/nics-out.xml"; then
+    echo "ok - default NIC models and their addresses"
+else
+    echo "not ok - default NIC models and their addresses"
+    diff -u "$tmp/nics-expected.txt" "$tmp/nics-got.txt" | sed 's/^/  /'; cat "$tmp/err"
+    fail=1
+fi
+check "undefine nics" 0 '' '' -- $c undefine nics
+check "net-undefine bridge network" 0 '' '' -- $c net-undefine brnet
 # a domain that also passes the VF the pool would give it as a fixed
 # <hostdev>: the start is refused before anything is changed on the VF
 cat > "$tmp/dup.xml" <<XML

@@ -582,7 +582,8 @@ qemuNicModelDriver(int model)
         return "e1000";
     case VIR_DOMAIN_NET_MODEL_E1000E:
     case VIR_DOMAIN_NET_MODEL_UNKNOWN:
-        /* the default NIC of x86 QEMU guests */
+        /* no <model>: defined before rtl8139 became the default at define
+         * (qemuDomainNetDefPostParse); such a guest keeps its e1000e */
         return "e1000e";
     case VIR_DOMAIN_NET_MODEL_RTL8139:
         return "rtl8139";

@@ -57,7 +57,27 @@ qemuDomainDefAddImplicitInputs(virDomainDef *def)
 }
 
 int
-qemuDomainDefPostParse(virDomainDef *def)
+qemuDomainNetDefPostParse(virDomainNetDef *net, qemuDomainNetPoolLookup poolLookup,
+                          void *opaque)
+{
+    int pool = 0;
+
+    if (net->model != VIR_DOMAIN_NET_MODEL_UNKNOWN ||
+        net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
+        return 0;
+    /* the network's kind when the domain is defined: an interface on a
+     * network that is not (yet) a pool is a NIC */
+    if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK && poolLookup &&
+        (pool = poolLookup(opaque, net->data.network.name)) < 0)
+        return -1;
+    if (pool == 0)
+        net->model = VIR_DOMAIN_NET_MODEL_RTL8139;
+    return 0;
+}
+
+int
+qemuDomainDefPostParse(virDomainDef *def, qemuDomainNetPoolLookup poolLookup,
+                       void *opaque)
 {
     bool q35 = qemuDomainIsQ35(def);
     virDomainControllerDef *c;
@@ -102,6 +122,11 @@ qemuDomainDefPostParse(virDomainDef *def)
     if (!def->memballoon) {
         def->memballoon = g_new0(virDomainMemballoonDef, 1);
         def->memballoon->model = VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO;
+    }
+
+    for (i = 0; i < def->nnets; i++) {
+        if (qemuDomainNetDefPostParse(def->nets[i], poolLookup, opaque) < 0)
+            return -1;
     }
 
     return qemuDomainAssignAddresses(def);
@@ -183,24 +208,25 @@ qemuDomainDefPostParseCaps(virDomainDef *def, const virQEMUCaps *caps)
 
 virDomainDef *
 qemuDomainDefParseString(const char *xml, unsigned int parseFlags,
-                         qemuDomainCapsLookup lookup, void *opaque)
+                         const qemuDomainParseLookups *lookups, void *opaque)
 {
     g_autoptr(virDomainDef) def = NULL;
 
     if (!(def = virDomainDefParseString(xml, parseFlags | VIR_DOMAIN_DEF_PARSE_SKIP_VALIDATE)))
         return NULL;
-    /* generic checks first: they catch broken teaming references before
-     * addresses are assigned */
+    /* generic checks first, on what the user wrote: they catch broken
+     * teaming references before addresses are assigned, and a teaming
+     * standby without <model> before it would become rtl8139 */
     if (virDomainDefValidate(def, parseFlags) < 0)
         return NULL;
-    if (lookup) {
-        virQEMUCaps *caps = lookup(opaque, qemuDomainDefEmulator(def));
+    if (lookups && lookups->caps) {
+        virQEMUCaps *caps = lookups->caps(opaque, qemuDomainDefEmulator(def));
 
         if (!caps || qemuDomainDefPostParseCaps(def, caps) < 0)
             return NULL;
     }
     if (!(parseFlags & VIR_DOMAIN_DEF_PARSE_STATUS) &&
-        qemuDomainDefPostParse(def) < 0)
+        qemuDomainDefPostParse(def, lookups ? lookups->netPool : NULL, opaque) < 0)
         return NULL;
     if (qemuDomainDefValidate(def) < 0)
         return NULL;

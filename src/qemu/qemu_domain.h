@@ -31,10 +31,22 @@ char *qemuDomainObjFormatStatus(virDomainObj *obj);
 int qemuDomainObjParseStatus(const char *xml, virDomainDef **def, int *state,
                              int *reason, pid_t *pid, qemuDomainObjPrivate *priv);
 
+/* Is network @netname an SR-IOV pool (<forward mode='hostdev'>)? 1 yes,
+ * 0 no (also when there is no such network), -1 with an error. */
+typedef int (*qemuDomainNetPoolLookup)(void *opaque, const char *netname);
+
+/* The NIC model of an interface without <model> (rtl8139, as libvirt on
+ * x86), decided at define: none for type='hostdev' and for type='network'
+ * on an SR-IOV pool, whose guest device is the VF itself. @poolLookup may
+ * be NULL (no network driver: no network is a pool). */
+int qemuDomainNetDefPostParse(virDomainNetDef *net, qemuDomainNetPoolLookup poolLookup,
+                              void *opaque);
+
 /* What every QEMU guest has unless the XML says otherwise: the root PCI
  * controller, a USB controller, q35's built-in SATA controller, a virtio
- * memory balloon. */
-int qemuDomainDefPostParse(virDomainDef *def);
+ * memory balloon, a model for each emulated NIC. */
+int qemuDomainDefPostParse(virDomainDef *def, qemuDomainNetPoolLookup poolLookup,
+                           void *opaque);
 
 /* What needs the emulator's capabilities: the machine type resolved
  * (q35 -> pc-q35-7.2), the emulator filled in, teaming only if QEMU has
@@ -54,8 +66,15 @@ int qemuDomainDefValidate(const virDomainDef *def);
  * cache), or NULL with an error. */
 typedef virQEMUCaps *(*qemuDomainCapsLookup)(void *opaque, const char *emulator);
 
-/* Parse a definition the way the QEMU driver stores it: generic parse,
- * QEMU defaults, capabilities, guest addresses, then generic and QEMU
- * validation. @lookup may be NULL (no capabilities: machine unresolved). */
+/* What a parse asks of its driver; both get the same opaque pointer. */
+typedef struct {
+    qemuDomainCapsLookup caps;          /* NULL: machine unresolved */
+    qemuDomainNetPoolLookup netPool;    /* NULL: no network is a pool */
+} qemuDomainParseLookups;
+
+/* Parse a definition the way the QEMU driver stores it: generic
+ * validation (of what the user wrote), capabilities, QEMU defaults, guest
+ * addresses, then QEMU validation. @lookups may be NULL. */
 virDomainDef *qemuDomainDefParseString(const char *xml, unsigned int parseFlags,
-                                       qemuDomainCapsLookup lookup, void *opaque);
+                                       const qemuDomainParseLookups *lookups,
+                                       void *opaque);

@@ -80,7 +80,7 @@ qemuDomainNetIsConventionalPCI(const virDomainNetDef *net)
     case VIR_DOMAIN_NET_MODEL_RTL8139:
     case VIR_DOMAIN_NET_MODEL_VIRTIO_TRANSITIONAL:
         return true;
-    case VIR_DOMAIN_NET_MODEL_UNKNOWN:      /* e1000e */
+    case VIR_DOMAIN_NET_MODEL_UNKNOWN:      /* e1000e (defined by an older version) */
     case VIR_DOMAIN_NET_MODEL_VIRTIO:
     case VIR_DOMAIN_NET_MODEL_VIRTIO_NON_TRANSITIONAL:
     case VIR_DOMAIN_NET_MODEL_E1000E:

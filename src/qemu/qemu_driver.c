@@ -453,6 +453,12 @@ qemuDriverCapsLookup(void *opaque, const char *emulator)
     return virQEMUDriverGetCaps(opaque, emulator);
 }
 
+/* What a parse asks the driver (opaque: the driver). */
+static const qemuDomainParseLookups qemuDriverLookups = {
+    .caps = qemuDriverCapsLookup,
+    .netPool = qemuInterfaceNetIsPool,
+};
+
 static virDomainPtr
 qemuDomainHandle(virConnectPtr conn, virDomainObj *obj)
 {
@@ -494,7 +500,7 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
 
     g_mutex_lock(&driver->lock);
-    if (!(def = qemuDomainDefParseString(xml, parseFlags, qemuDriverCapsLookup, driver)))
+    if (!(def = qemuDomainDefParseString(xml, parseFlags, &qemuDriverLookups, driver)))
         goto cleanup;
     if (qemuDriverLockRoot(driver) < 0)
         goto cleanup;
@@ -813,7 +819,7 @@ qemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     if (flags & VIR_DOMAIN_START_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
     g_mutex_lock(&driver->lock);
-    if (!(def = qemuDomainDefParseString(xml, parseFlags, qemuDriverCapsLookup, driver)) ||
+    if (!(def = qemuDomainDefParseString(xml, parseFlags, &qemuDriverLookups, driver)) ||
         qemuDriverLockRoot(driver) < 0) {
         g_mutex_unlock(&driver->lock);
         return NULL;
@@ -1117,7 +1123,7 @@ qemuConnectDomainXMLToNative(virConnectPtr conn, const char *format,
     }
     g_mutex_lock(&driver->lock);
     if ((def = qemuDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE,
-                                        qemuDriverCapsLookup, driver)) &&
+                                        &qemuDriverLookups, driver)) &&
         qemuInterfacePreview(driver, def) == 0 &&
         (argv = qemuProcessBuildCommand(driver, def, &opts, NULL)))
         ret = qemuCommandLineToShell((const char * const *)argv);
@@ -1170,7 +1176,7 @@ qemuDomainMigratePrepare(virConnectPtr dconn, const char *xml, const char *dname
 
     g_mutex_lock(&driver->lock);
     if (!(def = qemuDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE,
-                                         qemuDriverCapsLookup, driver)))
+                                         &qemuDriverLookups, driver)))
         goto unlock;
     if (STRNEQ(def->name, dname)) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",

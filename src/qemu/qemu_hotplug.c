@@ -29,8 +29,8 @@ qemuHotplugAddedInfo(virDomainDef *def, int type)
 
 /* A copy of @def with the device of @xml added, checked like a define. */
 static virDomainDef *
-qemuHotplugPrepareCopy(virDomainDef *def, const char *xml, unsigned int copyFlags,
-                       bool allowNewRootPort, int *type)
+qemuHotplugPrepareCopy(virQEMUDriver *driver, virDomainDef *def, const char *xml,
+                       unsigned int copyFlags, bool allowNewRootPort, int *type)
 {
     g_autoptr(virDomainDef) copy = NULL;
     g_autoptr(virDomainDeviceDef) dev = NULL;
@@ -42,9 +42,13 @@ qemuHotplugPrepareCopy(virDomainDef *def, const char *xml, unsigned int copyFlag
     if (!(copy = virDomainDefCopy(def, copyFlags)))
         return NULL;
     virDomainDefAddDevice(copy, dev);
-    /* defaults (the shared MAC of a teaming pair) and every rule of define */
+    /* defaults (the shared MAC of a teaming pair) and every rule of define;
+     * the NIC model, as at define, once the user's input is validated */
     if (virDomainDefPostParse(copy, 0) < 0 ||
         virDomainDefValidate(copy, 0) < 0 ||
+        (*type == VIR_DOMAIN_DEVICE_NET &&
+         qemuDomainNetDefPostParse(copy->nets[copy->nnets - 1],
+                                   qemuInterfaceNetIsPool, driver) < 0) ||
         qemuDomainDefValidate(copy) < 0)
         return NULL;
     info = qemuHotplugAddedInfo(copy, *type);
@@ -78,8 +82,8 @@ qemuDomainAttachDeviceConfig(virQEMUDriver *driver, virDomainObj *obj, const cha
     g_autoptr(virDomainDef) copy = NULL;
     int type;
 
-    if (!(copy = qemuHotplugPrepareCopy(persistent, xml, VIR_DOMAIN_DEF_FORMAT_INACTIVE,
-                                        true, &type)))
+    if (!(copy = qemuHotplugPrepareCopy(driver, persistent, xml,
+                                        VIR_DOMAIN_DEF_FORMAT_INACTIVE, true, &type)))
         return -1;
     return qemuHotplugReplacePersistent(driver, obj, &copy);
 }
@@ -123,8 +127,8 @@ qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
     /* the job first: the copy then carries what QEMU reports now */
     if (!(mon = qemuProcessBeginJob(driver, obj)))
         return -1;
-    if (!(copy = qemuHotplugPrepareCopy(obj->def, xml, VIR_DOMAIN_DEF_FORMAT_STATUS,
-                                        false, &type)) ||
+    if (!(copy = qemuHotplugPrepareCopy(driver, obj->def, xml,
+                                        VIR_DOMAIN_DEF_FORMAT_STATUS, false, &type)) ||
         qemuProcessCommandOptions(driver, copy, &opts) < 0)
         goto endjob;
     info = qemuHotplugAddedInfo(copy, type);

@@ -153,6 +153,20 @@ qemuInterfaceReleaseAll(virQEMUDriver *driver, virDomainDef *def)
 }
 
 int
+qemuInterfaceNetIsPool(void *opaque, const char *netname)
+{
+    virQEMUDriver *driver = opaque;
+    int rc = networkIsHostdevPool(driver->network, netname, NULL);
+
+    if (rc < 0 && virGetLastErrorCode() == VIR_ERR_NO_NETWORK) {
+        /* defined before its network: a NIC, as for any other network */
+        virResetLastError();
+        return 0;
+    }
+    return rc;
+}
+
+int
 qemuInterfacePreview(virQEMUDriver *driver, virDomainDef *def)
 {
     g_autoptr(GHashTable) taken = g_hash_table_new(g_str_hash, g_str_equal);

@@ -26,6 +26,11 @@ int qemuInterfacePrepareAll(virQEMUDriver *driver, virDomainDef *def);
 void qemuInterfaceRelease(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net);
 void qemuInterfaceReleaseAll(virQEMUDriver *driver, virDomainDef *def);
 
+/* Is network @netname of @opaque (the virQEMUDriver) an SR-IOV pool now?
+ * 1 yes, 0 no or no such network, -1 with an error. A
+ * qemuDomainNetPoolLookup. */
+int qemuInterfaceNetIsPool(void *opaque, const char *netname);
+
 /* Resolve the pool interfaces of @def to the VFs a start would give them
  * now, taking nothing (domxml-to-native). */
 int qemuInterfacePreview(virQEMUDriver *driver, virDomainDef *def);

@@ -4,13 +4,13 @@
 #include "internal.h"
 
 #include <glib-unix.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <yajl/yajl_gen.h>
 
 #include "qemu_monitor.h"
 #include "virerror.h"
+#include "virfile.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -254,31 +254,6 @@ qemuMonitorThread(gpointer opaque)
     return NULL;
 }
 
-/* Write all of @data to the (non-blocking) socket. MSG_NOSIGNAL: a QEMU that
- * went away must give EPIPE, not a SIGPIPE that kills the caller. */
-static int
-qemuMonitorSend(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN) {
-                struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-
-                poll(&pfd, 1, 1000);
-                continue;
-            }
-            return -1;
-        }
-        data += n;
-        len -= n;
-    }
-    return 0;
-}
-
 static int
 qemuMonitorConnectPath(const char *path, int timeoutMs)
 {
@@ -480,7 +455,7 @@ qemuMonitorCommand(qemuMonitor *mon, const char *cmd, const char *args,
     msg = g_strdup_printf("{\"execute\":%s%s%s,\"id\":%llu}\r\n", cmdjson,
                           args ? ",\"arguments\":" : "", args ? args : "", p.id);
     g_hash_table_insert(mon->pending, &p.id, &p);
-    if (qemuMonitorSend(mon->fd, msg, strlen(msg)) < 0) {
+    if (virFileSendAll(mon->fd, msg, strlen(msg)) < 0) {
         int err = errno;
 
         g_hash_table_remove(mon->pending, &p.id);

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 
@@ -13,11 +14,13 @@
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
-int
-virFileWriteAll(int fd, const char *data, size_t len)
+/* @socket: send with MSG_NOSIGNAL, so a peer that went away is an EPIPE
+ * error rather than a SIGPIPE that kills the process */
+static int
+virFileWriteAllTo(int fd, const char *data, size_t len, bool socket)
 {
     while (len > 0) {
-        ssize_t n = write(fd, data, len);
+        ssize_t n = socket ? send(fd, data, len, MSG_NOSIGNAL) : write(fd, data, len);
 
         if (n < 0) {
             if (errno == EINTR)
@@ -34,6 +37,18 @@ virFileWriteAll(int fd, const char *data, size_t len)
         len -= n;
     }
     return 0;
+}
+
+int
+virFileWriteAll(int fd, const char *data, size_t len)
+{
+    return virFileWriteAllTo(fd, data, len, false);
+}
+
+int
+virFileSendAll(int fd, const char *data, size_t len)
+{
+    return virFileWriteAllTo(fd, data, len, true);
 }
 
 static int

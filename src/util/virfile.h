@@ -20,6 +20,9 @@ int virFileWriteStrRuntime(const char *path, const char *str, mode_t mode);
 /* Write all of @data to @fd, retrying on EINTR and, for a non-blocking
  * fd, waiting until it is writable. Returns 0, or -1 with errno set. */
 int virFileWriteAll(int fd, const char *data, size_t len);
+/* The same on a connected socket, where a closed peer gives EPIPE
+ * instead of SIGPIPE. */
+int virFileSendAll(int fd, const char *data, size_t len);
 
 /* Read a whole file, at most @maxlen bytes (error if larger). */
 int virFileReadAll(const char *path, size_t maxlen, char **buf);

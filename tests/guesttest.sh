@@ -47,7 +47,7 @@ echo "$out" | grep -Eq "^ ua-sb +hostdev0 +0000:03:07.1 +52:54:00:7e:57:01 +yes$
 "$virsh" -q -c "$uri" dumpxml g1 | grep -q "<teaming type='persistent' negotiated='yes'/>" &&
     ok "live XML shows negotiated='yes'" || notok "live XML negotiated"
 grep -q "simulated SR-IOV host" "$root/log/g1.log" && ok "log says the host is simulated" || notok "log says simulated"
-"$virsh" -q -c "$uri" dumpxml g1 | grep -q "<interface type='hostdev' managed='yes'>" &&
+"$virsh" -q -c "$uri" dumpxml g1 | grep -A2 "<interface type='hostdev' managed='yes'>" | grep -q "<driver name='vfio'/>" &&
     "$virsh" -q -c "$uri" dumpxml --inactive g1 | grep -q "<source network='vfpool'/>" &&
     ok "live XML shows the VF, inactive XML the network" || notok "live/inactive interface type"
 grep -q "<actual type='hostdev' managed='yes'>" "$root/run/qemu/g1.xml" && ok "status XML records <actual>" ||

@@ -1650,6 +1650,10 @@ virDomainNetDefFormat(virBuffer *buf, const virDomainNetDef *def,
     virBufferAdjustIndent(buf, 2);
 
     virBufferAsprintf(buf, "<mac address='%s'/>\n", virMacAddrFormat(&def->mac, macstr));
+    /* a running VF is assigned through VFIO, the only backend: the live
+     * view says so, as libvirt's does */
+    if (live && type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
+        virBufferAddLit(buf, "<driver name='vfio'/>\n");
 
     switch ((virDomainNetType) type) {
     case VIR_DOMAIN_NET_TYPE_NETWORK:

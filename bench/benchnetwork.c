@@ -63,7 +63,7 @@ benchAllocRelease(virConnectPtr conn, const char *netname, unsigned int rounds)
 
     for (i = 0; i < rounds; i++) {
         if (networkAllocateVF(driver, netname, "bench", &vf, NULL) < 0 ||
-            networkReleaseVF(driver, netname, &vf) < 0)
+            networkReleaseVF(driver, netname, "bench", &vf) < 0)
             return -1;
     }
     printf("  %s: %u allocate+release pairs: %.1f us per pair\n",

@@ -10,7 +10,9 @@
 #     run/ is cleaned and its VF is back in the pool;
 #  4. two guests started at the same time by two virsh processes get two
 #     different VFs; with every VF taken, a start fails naming the pool
-#     and leaves nothing behind.
+#     and leaves nothing behind;
+#  5. a process with a stale view of a dead guest does not stop the guest's
+#     next run once it gets the root's lock.
 set -u
 virsh=$1
 top=$2
@@ -123,6 +125,30 @@ for d in g6 g7 g8; do "$virsh" -q -c "$uri" define "$root/$d.xml" >/dev/null; do
 [ "$("$virsh" -q -c "$uri" domstate g8)" = "shut off" ] && [ "$(pool_used "$virsh" "$root")" = 4 ] &&
     [ ! -e "$root/run/qemu/g8.xml" ] && ok "failed start left nothing behind" || notok "failed start clean"
 for d in g6 g7; do "$virsh" -q -c "$uri" destroy $d >/dev/null; done
+
+# 5. a process that read run/ before another cleaned up a dead guest and
+#    started it again must not stop the new run (nor free its VF) once it
+#    gets the root's lock
+before=$(pool_used "$virsh" "$root")
+"$virsh" -q -c "$uri" start --paused g3 >/dev/null || notok "start g3 for the stale reaper"
+kill -9 "$(cat "$root/run/qemu/g3.pid")"
+sleep 0.3
+flock "$root/lib/qemu/domains.lock" sleep 1.5 & holder=$!
+sleep 0.3
+"$virsh" -q -c "$uri" list --all >/dev/null 2>&1 & stale=$!
+sleep 0.5
+kill -STOP $stale       # it has read the dead g3 and waits for the lock
+wait $holder
+"$virsh" -q -c "$uri" list --all >/dev/null           # cleans up g3
+"$virsh" -q -c "$uri" start --paused g3 >/dev/null || notok "restart g3"
+pid=$(cat "$root/run/qemu/g3.pid")
+kill -CONT $stale; wait $stale
+[ -e "$root/run/qemu/g3.xml" ] && [ "$("$virsh" -q -c "$uri" domstate g3)" = paused ] &&
+    [ "$(pool_used "$virsh" "$root")" = $((before + 1)) ] && grep -q "52:54:00:7e:57:03" "$root"/sim/sys/bus/pci/devices/*/sim_admin_mac &&
+    ok "a stale view of a dead guest leaves its new run and VF alone" ||
+    { notok "stale reaper"; ls "$root/run/qemu"; }
+kill -0 "$pid" 2>/dev/null || notok "the new QEMU of g3 survived"
+"$virsh" -q -c "$uri" destroy g3 >/dev/null
 "$virsh" -q -c "$uri" destroy g4
 "$virsh" -q -c "$uri" destroy g5
 exit $fail

@@ -236,14 +236,27 @@ testAllocate(const void *opaque G_GNUC_UNUSED)
     }
     if (testExpectError("exhausted", "vfpool") < 0)
         goto cleanup;
+    /* a release by somebody who does not hold the VF leaves it alone */
+    if (networkReleaseVF(testDriver(conn), "vfpool", "dom1", &vfs[0]) != 0 ||
+        networkGetConnections(testDriver(conn), "vfpool", &connections) < 0 ||
+        connections != NVFS) {
+        printf("#   dom1 released dom0's VF\n");
+        goto cleanup;
+    }
+    if (networkReleaseVF(testDriver(conn), "vfpool", "dom0", &vfs[0]) != 1 ||
+        networkReleaseVF(testDriver(conn), "vfpool", "dom0", &vfs[0]) != 0 ||
+        networkAllocateVF(testDriver(conn), "vfpool", "dom0", &vfs[0], NULL) < 0) {
+        printf("#   dom0 could not release and take back its VF once\n");
+        goto cleanup;
+    }
     if (networkGetConnections(testDriver(conn), "vfpool", &connections) < 0 ||
         connections != NVFS) {
         printf("#   connections %u, expected %d\n", connections, NVFS);
         goto cleanup;
     }
     /* release two; the live XML counts the rest */
-    if (networkReleaseVF(testDriver(conn), "vfpool", &vfs[2]) < 0 ||
-        networkReleaseVF(testDriver(conn), "vfpool", &vfs[5]) < 0)
+    if (networkReleaseVF(testDriver(conn), "vfpool", NULL, &vfs[2]) != 1 ||
+        networkReleaseVF(testDriver(conn), "vfpool", NULL, &vfs[5]) != 1)
         goto cleanup;
     if (!(xml = testNetXML(conn, "vfpool", 0)))
         goto cleanup;

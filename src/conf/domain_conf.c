@@ -2093,15 +2093,21 @@ virDomainDefFindDevice(const virDomainDef *def, const virDomainDeviceDef *dev)
     return found;
 }
 
-void
-virDomainDefRemoveNet(virDomainDef *def, size_t idx)
+virDomainNetDef *
+virDomainDefStealNet(virDomainDef *def, size_t idx)
 {
     virDomainNetDef *net = def->nets[idx];
 
     virDomainDefUnlinkNetHostdev(def, net);
     memmove(def->nets + idx, def->nets + idx + 1, (def->nnets - idx - 1) * sizeof(*def->nets));
     def->nnets--;
-    virDomainNetDefFree(net);
+    return net;
+}
+
+void
+virDomainDefRemoveNet(virDomainDef *def, size_t idx)
+{
+    virDomainNetDefFree(virDomainDefStealNet(def, idx));
 }
 
 void

@@ -467,6 +467,9 @@ ssize_t virDomainDefFindDevice(const virDomainDef *def, const virDomainDeviceDef
 
 /* Remove and free the interface / plain host device at @idx. */
 void virDomainDefRemoveNet(virDomainDef *def, size_t idx);
+/* Remove the interface at @idx (and its VF from the host devices) and
+ * hand it to the caller. */
+virDomainNetDef *virDomainDefStealNet(virDomainDef *def, size_t idx);
 void virDomainDefRemoveHostdev(virDomainDef *def, size_t idx);
 
 /* Path of the domain RelaxNG schema (build tree or installed). */

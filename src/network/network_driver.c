@@ -1211,16 +1211,15 @@ networkAllocateSpecificVF(virNetworkDriverState *driver, const char *netname,
 
 int
 networkReleaseVF(virNetworkDriverState *driver, const char *netname,
-                 const virPCIDeviceAddress *vf)
+                 const char *owner, const virPCIDeviceAddress *vf)
 {
     networkObj *obj;
-    int ret = -1;
+    int ret;
 
     if (!(obj = networkBeginByName(driver, netname, true)))
         return -1;
-    if (virNetworkVFPoolRelease(obj->pool, vf) == 0)
-        ret = 0;
-    networkEnd(driver, ret == 0);
+    ret = virNetworkVFPoolRelease(obj->pool, vf, owner);
+    networkEnd(driver, ret > 0);
     return ret;
 }
 

@@ -66,10 +66,13 @@ int networkPeekVF(virNetworkDriverState *driver, const char *netname, size_t ski
 int networkAllocateSpecificVF(virNetworkDriverState *driver, const char *netname,
                               const char *owner, const virPCIDeviceAddress *vf);
 
-/* Return @vf to the pool of @netname. Every domain stop, failed start,
+/* Return @vf to the pool of @netname if @owner (as given to
+ * networkAllocateVF) still holds it: 1 released, 0 it was free or is now
+ * somebody else's (left alone: a late or repeated release never takes a
+ * VF from its new holder), -1 error. Every domain stop, failed start,
  * hot-unplug and failed migration calls this for every VF it took. */
 int networkReleaseVF(virNetworkDriverState *driver, const char *netname,
-                     const virPCIDeviceAddress *vf);
+                     const char *owner, const virPCIDeviceAddress *vf);
 
 /* Return to their pools the VFs whose owner is gone: @ownerAlive is
  * called with each owner string and its VF, and says whether the owner

@@ -252,7 +252,8 @@ virNetworkVFPoolAcquireSpecific(virNetworkVFPool *pool, const char *owner,
 }
 
 int
-virNetworkVFPoolRelease(virNetworkVFPool *pool, const virPCIDeviceAddress *vf)
+virNetworkVFPoolRelease(virNetworkVFPool *pool, const virPCIDeviceAddress *vf,
+                        const char *owner)
 {
     ssize_t slot = virNetworkVFPoolSlot(pool, vf);
     g_autofree char *saved = NULL;
@@ -264,7 +265,7 @@ virNetworkVFPoolRelease(virNetworkVFPool *pool, const virPCIDeviceAddress *vf)
                        _("VF %s is not part of network '%s'"), addr, pool->netname);
         return -1;
     }
-    if (!pool->owners[slot])
+    if (!pool->owners[slot] || (owner && STRNEQ(pool->owners[slot], owner)))
         return 0;
     saved = g_steal_pointer(&pool->owners[slot]);
     if (virNetworkVFPoolWriteRecord(pool, slot) < 0) {
@@ -272,7 +273,7 @@ virNetworkVFPoolRelease(virNetworkVFPool *pool, const virPCIDeviceAddress *vf)
         return -1;
     }
     pool->freeStack[pool->nfree++] = slot;
-    return 0;
+    return 1;
 }
 
 size_t
@@ -299,7 +300,7 @@ virNetworkVFPoolReconcile(virNetworkVFPool *pool, virNetworkVFOwnerCheck ownerAl
     for (i = 0; i < pool->nvfs; i++) {
         if (!pool->owners[i] || ownerAlive(pool->owners[i], &pool->vfs[i], opaque))
             continue;
-        if (virNetworkVFPoolRelease(pool, &pool->vfs[i]) < 0)
+        if (virNetworkVFPoolRelease(pool, &pool->vfs[i], NULL) < 0)
             return -1;
         released++;
     }

@@ -31,7 +31,10 @@ int virNetworkVFPoolPeek(virNetworkVFPool *pool, size_t skip, virPCIDeviceAddres
 /* That VF for @owner (fine if @owner has it already). */
 int virNetworkVFPoolAcquireSpecific(virNetworkVFPool *pool, const char *owner,
                                     const virPCIDeviceAddress *vf);
-int virNetworkVFPoolRelease(virNetworkVFPool *pool, const virPCIDeviceAddress *vf);
+/* Free @vf if @owner holds it (any holder if @owner is NULL): 1 freed, 0
+ * it was free or somebody else's (left alone), -1 error. */
+int virNetworkVFPoolRelease(virNetworkVFPool *pool, const virPCIDeviceAddress *vf,
+                            const char *owner);
 size_t virNetworkVFPoolConnections(virNetworkVFPool *pool);
 /* Is the @owner of @vf still there? Called for each VF in use when pools
  * are reconciled; returning false gives the VF back, and the callback may

@@ -266,33 +266,54 @@ qemuDomainsSyncStatus(virQEMUDriver *driver)
     return 0;
 }
 
-/* Domains whose QEMU died while nobody watched: clean them up (under the
- * root's lock, which the caller may already hold). */
+/* Is a domain recorded as running whose QEMU is gone? */
+static bool
+qemuDomainsAnyDead(virQEMUDriver *driver)
+{
+    g_autoptr(GPtrArray) running = virDomainObjListCollectActive(driver->domains);
+    size_t i;
+
+    for (i = 0; i < running->len; i++) {
+        if (!qemuProcessIsRunning(g_ptr_array_index(running, i)))
+            return true;
+    }
+    return false;
+}
+
+/* Domains whose QEMU died while nobody watched: clean them up. What was
+ * read of run/ before taking the root's lock may be stale by then (another
+ * process may have cleaned the domain up and started it again, with a new
+ * QEMU and maybe the same VF): so run/ is read again under the lock, and
+ * only what is still dead then is stopped. */
 static void
 qemuDomainsReapDead(virQEMUDriver *driver)
 {
-    g_autoptr(GPtrArray) running = virDomainObjListCollectActive(driver->domains);
-    bool changed = false;
+    g_autoptr(GPtrArray) running = NULL;
     size_t i;
 
+    if (!qemuDomainsAnyDead(driver))
+        return;
+    if (qemuDriverLockRoot(driver) < 0) {
+        virResetLastError();
+        return;
+    }
+    if (qemuDomainsSyncStatus(driver) < 0) {
+        virResetLastError();
+        qemuDriverUnlockRoot(driver);
+        return;
+    }
+    running = virDomainObjListCollectActive(driver->domains);
     for (i = 0; i < running->len; i++) {
         virDomainObj *obj = g_ptr_array_index(running, i);
 
         if (qemuProcessIsRunning(obj))
             continue;
-        if (!changed && qemuDriverLockRoot(driver) < 0) {
-            virResetLastError();
-            return;
-        }
-        changed = true;
         qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_CRASHED);
         if (!obj->persistent)
             virDomainObjListRemove(driver->domains, obj);
     }
-    if (changed) {
-        qemuDomainsSynced(driver);
-        qemuDriverUnlockRoot(driver);
-    }
+    qemuDomainsSynced(driver);
+    qemuDriverUnlockRoot(driver);
 }
 
 /* Once per process: VFs taken by a process that died before it recorded
@@ -445,7 +466,7 @@ qemuConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
     return ret;
 }
 
-static void qemuDomainRefreshState(virQEMUDriver *driver, virDomainObj *obj);
+static void qemuDomainRefreshState(virQEMUDriver *driver, const unsigned char *uuid);
 
 static virQEMUCaps *
 qemuDriverCapsLookup(void *opaque, const char *emulator)
@@ -729,7 +750,7 @@ qemuDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
         goto cleanup;
     if (!(flags & VIR_DOMAIN_XML_INACTIVE) && virDomainObjIsActive(obj)) {
         /* the live view includes what QEMU knows now (failover state) */
-        qemuDomainRefreshState(driver, obj);
+        qemuDomainRefreshState(driver, dom->uuid);
         if (!(obj = virDomainObjListFindByUUID(driver->domains, dom->uuid))) {
             virReportError(VIR_ERR_NO_DOMAIN, _("domain '%s' is gone"), dom->name);
             goto cleanup;
@@ -934,13 +955,24 @@ qemuDomainResume(virDomainPtr dom)
 
 /* Refresh the state of a running domain from QEMU; keeps the recorded
  * state if the monitor is busy (another process is in a job). */
+/* Bring the running domain @uuid up to date with its QEMU. The object is
+ * looked up again once the root is locked: what was read before may be
+ * stale (another process may have stopped or restarted the domain). */
 static void
-qemuDomainRefreshState(virQEMUDriver *driver, virDomainObj *obj)
+qemuDomainRefreshState(virQEMUDriver *driver, const unsigned char *uuid)
 {
+    virDomainObj *obj;
     qemuMonitor *mon;
 
-    if (!virDomainObjIsActive(obj) || qemuDriverLockRoot(driver) < 0) {
+    if (qemuDriverLockRoot(driver) < 0) {
         virResetLastError();
+        return;
+    }
+    if (qemuDomainsSync(driver) < 0 ||
+        !(obj = virDomainObjListFindByUUID(driver->domains, uuid)) ||
+        !virDomainObjIsActive(obj)) {
+        virResetLastError();
+        qemuDriverUnlockRoot(driver);
         return;
     }
     if ((mon = qemuProcessBeginJob(driver, obj))) {
@@ -965,7 +997,7 @@ qemuDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags
     g_mutex_lock(&driver->lock);
     if (!(obj = qemuDomainObjFromDomain(driver, dom)))
         goto cleanup;
-    qemuDomainRefreshState(driver, obj);
+    qemuDomainRefreshState(driver, dom->uuid);
     if (!(obj = virDomainObjListFindByUUID(driver->domains, dom->uuid))) {
         /* a transient domain that stopped */
         *state = VIR_DOMAIN_SHUTOFF;
@@ -1013,7 +1045,7 @@ qemuDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
     g_mutex_lock(&driver->lock);
     if (!(obj = qemuDomainObjFromDomain(driver, dom)))
         goto cleanup;
-    qemuDomainRefreshState(driver, obj);
+    qemuDomainRefreshState(driver, dom->uuid);
     if (!(obj = virDomainObjListFindByUUID(driver->domains, dom->uuid))) {
         virReportError(VIR_ERR_NO_DOMAIN, _("domain '%s' is gone"), dom->name);
         goto cleanup;

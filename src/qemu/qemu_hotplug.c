@@ -304,11 +304,20 @@ qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
     if (needNetdev)
         qemuHotplugDelNetdev(mon, alias);
     if (isNet) {
-        /* QEMU let go of the VF: restore it and give it back to its pool */
-        qemuInterfaceRelease(driver, obj->def, obj->def->nets[idx]);
-        virDomainDefRemoveNet(obj->def, idx);
-    } else
+        g_autoptr(virDomainNetDef) net = virDomainDefStealNet(obj->def, idx);
+
+        /* the status stops naming the VF before the VF goes back: a crash
+         * in between leaves a VF that the next process reconciles, never
+         * one recorded here and free in the pool */
+        if (qemuProcessSaveStatus(driver, obj) < 0) {
+            virReportWarning(_("cannot save status of domain '%s': %s"),
+                             obj->def->name, virGetLastErrorMessage());
+            virResetLastError();
+        }
+        qemuInterfaceRelease(driver, obj->def, net);
+    } else {
         virDomainDefRemoveHostdev(obj->def, idx);
+    }
     ret = 0;
 
  endjob:

@@ -12,7 +12,9 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
-/* Pool allocations of this driver are owned by "qemu/UUID/MAC". */
+/* Pool allocations of this driver are owned by "qemu/UUID/ID/MAC": the
+ * domain, the run of it (its id: a restarted domain is another owner) and
+ * the interface. */
 #define QEMU_INTERFACE_OWNER_PREFIX "qemu/"
 
 static char *
@@ -21,8 +23,9 @@ qemuInterfaceOwner(const virDomainDef *def, const virDomainNetDef *net)
     char uuid[VIR_UUID_STRING_BUFLEN];
     char mac[VIR_MAC_STRING_BUFLEN];
 
-    return g_strdup_printf(QEMU_INTERFACE_OWNER_PREFIX "%s/%s",
-                           virUUIDFormat(def->uuid, uuid), virMacAddrFormat(&net->mac, mac));
+    return g_strdup_printf(QEMU_INTERFACE_OWNER_PREFIX "%s/%d/%s",
+                           virUUIDFormat(def->uuid, uuid), def->id,
+                           virMacAddrFormat(&net->mac, mac));
 }
 
 static void
@@ -50,13 +53,23 @@ qemuInterfaceRestoreVF(virQEMUDriver *driver, const virPCIDeviceAddress *vf)
     }
 }
 
+/* Give the pool VF of @net back, if this run of the domain still holds
+ * it; its MAC and VLAN are put back first. A VF that is free or somebody
+ * else's by now (a repeated or stale release) is left alone. */
 static void
 qemuInterfaceReleaseVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net)
 {
+    g_autofree char *owner = NULL;
+    virPCIDeviceAddress vf;
+    int rc;
+
     if (net->type != VIR_DOMAIN_NET_TYPE_NETWORK || !net->actual)
         return;
-    if (networkReleaseVF(driver->network, net->data.network.name,
-                         &net->actual->hostdev.source) < 0) {
+    owner = qemuInterfaceOwner(def, net);
+    vf = net->actual->hostdev.source;
+    /* the root's lock is held: nobody takes the VF between these two */
+    rc = networkReleaseVF(driver->network, net->data.network.name, owner, &vf);
+    if (rc < 0) {
         char mac[VIR_MAC_STRING_BUFLEN];
 
         virReportWarning(_("cannot return the VF of interface %s to network '%s': %s"),
@@ -64,6 +77,8 @@ qemuInterfaceReleaseVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef
                          net->data.network.name, virGetLastErrorMessage());
         virResetLastError();
     }
+    if (rc != 0)
+        qemuInterfaceRestoreVF(driver, &vf);
     virDomainNetClearActual(def, net);
 }
 
@@ -138,9 +153,10 @@ qemuInterfaceRelease(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *
 {
     virDomainHostdevDef *vf;
 
-    if ((vf = virDomainNetGetActualHostdev(net)))
+    if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK)
+        qemuInterfaceReleaseVF(driver, def, net);
+    else if ((vf = virDomainNetGetActualHostdev(net)))
         qemuInterfaceRestoreVF(driver, &vf->source);
-    qemuInterfaceReleaseVF(driver, def, net);
 }
 
 void
@@ -193,9 +209,11 @@ qemuInterfacePreview(virQEMUDriver *driver, virDomainDef *def)
 }
 
 static bool
-qemuInterfaceOwnerRunning(virQEMUDriver *driver, const char *owner)
+qemuInterfaceOwnerRunning(virQEMUDriver *driver, const char *owner,
+                          const virPCIDeviceAddress *vf)
 {
     g_auto(GStrv) parts = NULL;
+    gint64 id;
     unsigned char uuid[VIR_UUID_BUFLEN];
     virMacAddr mac;
     virDomainObj *obj;
@@ -203,25 +221,30 @@ qemuInterfaceOwnerRunning(virQEMUDriver *driver, const char *owner)
 
     if (!g_str_has_prefix(owner, QEMU_INTERFACE_OWNER_PREFIX))
         return true;   /* somebody else's */
-    parts = g_strsplit(owner + strlen(QEMU_INTERFACE_OWNER_PREFIX), "/", 2);
-    if (g_strv_length(parts) != 2 ||
-        virUUIDParse(parts[0], uuid) < 0 || virMacAddrParse(parts[1], &mac) < 0) {
+    parts = g_strsplit(owner + strlen(QEMU_INTERFACE_OWNER_PREFIX), "/", 3);
+    if (g_strv_length(parts) != 3 ||
+        virUUIDParse(parts[0], uuid) < 0 ||
+        !g_ascii_string_to_signed(parts[1], 10, G_MININT, G_MAXINT, &id, NULL) ||
+        virMacAddrParse(parts[2], &mac) < 0) {
         virResetLastError();
         return true;   /* not ours to judge */
     }
     if (!(obj = virDomainObjListFindByUUID(driver->domains, uuid)) ||
-        !virDomainObjIsActive(obj))
+        !virDomainObjIsActive(obj) || obj->def->id != id)
         return false;
     for (i = 0; i < obj->def->nnets; i++) {
         virDomainNetDef *net = obj->def->nets[i];
 
-        if (net->actual && virMacAddrCompare(&net->mac, &mac) == 0)
+        if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK && net->actual &&
+            virMacAddrCompare(&net->mac, &mac) == 0 &&
+            virPCIDeviceAddressEqual(&net->actual->hostdev.source, vf))
             return true;
     }
     return false;
 }
 
-/* Is the interface named by pool owner @owner part of a running domain?
+/* Is the interface named by pool owner @owner part of a running domain,
+ * with VF @vf?
  * If not, VF @vf gets its own MAC and VLAN back before it returns to the
  * pool (its owner died before it could do that). */
 static bool
@@ -229,7 +252,7 @@ qemuInterfaceOwnerAlive(const char *owner, const virPCIDeviceAddress *vf, void *
 {
     virQEMUDriver *driver = opaque;
 
-    if (qemuInterfaceOwnerRunning(driver, owner))
+    if (qemuInterfaceOwnerRunning(driver, owner, vf))
         return true;
     qemuInterfaceRestoreVF(driver, vf);
     return false;

@@ -426,6 +426,8 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     if (!(live = virDomainDefCopy(obj->def, VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
         return -1;
 
+    /* this run's id first: the VFs taken below are recorded under it */
+    live->id = qemuProcessNextId(driver);
     /* resources first (VFs from pools, with the guest's MAC and VLAN):
      * the command line passes them through */
     if (qemuInterfacePrepareAll(driver, live) < 0)
@@ -478,7 +480,6 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     nullfd = -1;
 
     /* from here on, a crash of this process leaves enough to clean up */
-    live->id = qemuProcessNextId(driver);
     if (obj->persistent) {
         virDomainDefFree(obj->newDef);
         obj->newDef = obj->def;

@@ -14,17 +14,35 @@
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
+static gpointer
+virProcessReaper(gpointer data)
+{
+    pid_t pid = GPOINTER_TO_INT(data);
+
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    return NULL;
+}
+
+/* Wait for child @pid in a thread of its own. */
+static void
+virProcessReapLater(pid_t pid)
+{
+    g_thread_unref(g_thread_new("reaper", virProcessReaper, GINT_TO_POINTER(pid)));
+}
+
 bool
 virProcessIsAlive(pid_t pid)
 {
     g_autofree char *path = NULL;
     g_autofree char *stat = NULL;
     const char *p;
+    pid_t waited;
 
     if (pid <= 0)
         return false;
     /* reap it if it is a child of ours that has exited */
-    if (waitpid(pid, NULL, WNOHANG) == pid)
+    if ((waited = waitpid(pid, NULL, WNOHANG)) == pid)
         return false;
     if (kill(pid, 0) < 0 && errno == ESRCH)
         return false;
@@ -34,11 +52,11 @@ virProcessIsAlive(pid_t pid)
     /* "pid (comm) S ...": the state follows the last ')' */
     if ((p = strrchr(stat, ')')) && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X')) {
         /* Exiting: its main thread is a zombie while other threads still
-         * finish, so the WNOHANG above found nothing to reap. A child of
-         * ours is waited for (briefly: it is on its way out), anything
-         * else gives ECHILD at once. */
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-            ;
+         * finish, so the WNOHANG above found nothing to reap yet. A child
+         * of ours is waited for in the background (its last threads may
+         * take long: memory teardown, a device reset) */
+        if (waited == 0)
+            virProcessReapLater(pid);
         return false;
     }
     return true;
@@ -127,16 +145,6 @@ virProcessKillPainfully(pid_t pid, int graceMs, bool graceful)
     return 0;
 }
 
-static gpointer
-virProcessReaper(gpointer data)
-{
-    pid_t pid = GPOINTER_TO_INT(data);
-
-    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-        ;
-    return NULL;
-}
-
 int
 virProcessKillNow(pid_t pid)
 {
@@ -149,6 +157,6 @@ virProcessKillNow(pid_t pid)
     }
     /* a child of ours still running: somebody has to wait for it */
     if (waitpid(pid, NULL, WNOHANG) == 0)
-        g_thread_unref(g_thread_new("reaper", virProcessReaper, GINT_TO_POINTER(pid)));
+        virProcessReapLater(pid);
     return 0;
 }

@@ -76,7 +76,7 @@ echo "== the guest's network devices (serial console markers)"
 grep "GUEST-NET" "$root/demo-console.log" | tail -n 3
 grep -q "GUEST-PING ok" "$root/demo-console.log" && echo "traffic over the failover master: ping ok"
 echo "== virsh dumpxml demo (live)"
-"$virsh" -c "$uri" dumpxml demo | grep -E "teaming|<interface|<mac"
+"$virsh" -c "$uri" dumpxml demo | grep -E "teaming|<interface|<mac|<driver name|bus=.0x03. slot=.0x07."
 echo "== virsh domifteaming demo (the primary is a VF of the pool)"
 "$virsh" -c "$uri" domifteaming demo
 echo "== the pool while the guest runs"

@@ -40,6 +40,7 @@ check "domname by uuid" 0 '^team-valid$' '' -- -c "$uri" domname 6f1c3a6e-1d2b-4
 check "domid inactive" 0 '^-$' '' -- -c "$uri" domid team-valid
 check "domstate" 0 '^shut off$' '' -- -c "$uri" domstate team-valid
 check "dumpxml --inactive" 0 "<teaming type='transient' persistent='ua-backup0'/>" '' -- -c "$uri" dumpxml --inactive team-valid
+check "dumpxml: QEMU's default CPU, as libvirt records it" 0 "^    <model fallback='forbid'>qemu64</model>$" '' -- -c "$uri" dumpxml --inactive team-valid
 check "dumpxml addresses" 0 "<controller type='pci' index='5' model='pcie-root-port'>" '' -- -c "$uri" dumpxml team-valid
 check "dominfo" 0 '^Persistent:     yes$' '' -- -c "$uri" dominfo team-valid
 # like libvirt's virsh: a blank line after the XML, none with --quiet

@@ -28,6 +28,12 @@ VIR_ENUM_IMPL(virCPUMode, VIR_CPU_MODE_LAST,
 VIR_ENUM_IMPL(virCPUCheck, VIR_CPU_CHECK_LAST,
               "default", "none", "partial", "full");
 
+VIR_ENUM_IMPL(virCPUMatch, VIR_CPU_MATCH_LAST,
+              "default", "minimum", "exact", "strict");
+
+VIR_ENUM_IMPL(virCPUFallback, VIR_CPU_FALLBACK_LAST,
+              "default", "allow", "forbid");
+
 VIR_ENUM_IMPL(virDomainInput, VIR_DOMAIN_INPUT_TYPE_LAST,
               "mouse", "keyboard");
 
@@ -221,6 +227,7 @@ virDomainDefFree(virDomainDef *def)
     g_free(def->os.initrd);
     g_free(def->os.cmdline);
     g_free(def->emulator);
+    g_free(def->cpuModel);
     for (i = 0; i < def->ndisks; i++)
         virDomainDiskDefFree(def->disks[i]);
     g_free(def->disks);
@@ -1238,6 +1245,7 @@ virDomainDefParseNode(xmlXPathContextPtr ctxt, unsigned int flags)
     g_autofree char *uuid = NULL;
     g_autofree char *offset = NULL;
     xmlNodePtr node;
+    xmlNodePtr model;
 
     if (!virttype) {
         virReportError(VIR_ERR_XML_ERROR, "%s",
@@ -1326,6 +1334,28 @@ virDomainDefParseNode(xmlXPathContextPtr ctxt, unsigned int flags)
                 return NULL;
             }
             def->cpuMigratable = migratable;
+        }
+        if (virXMLPropEnum(node, "match", virCPUMatchTypeFromString,
+                           VIR_CPU_MATCH_MINIMUM, &def->cpuMatch) < 0)
+            return NULL;
+        if ((model = virXPathNode("./cpu/model", ctxt))) {
+            if (def->cpuMode != VIR_CPU_MODE_CUSTOM) {
+                virReportError(VIR_ERR_XML_ERROR, "%s",
+                               _("<cpu><model> is only valid with mode='custom'"));
+                return NULL;
+            }
+            def->cpuModel = virXMLNodeContentString(model);
+            if (!def->cpuModel || !*def->cpuModel ||
+                strspn(def->cpuModel, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+                strlen(def->cpuModel)) {
+                virReportError(VIR_ERR_XML_ERROR,
+                               _("invalid CPU model '%s': use a QEMU CPU model name such as qemu64 or Skylake-Client"),
+                               NULLSTR(def->cpuModel));
+                return NULL;
+            }
+            if (virXMLPropEnum(model, "fallback", virCPUFallbackTypeFromString,
+                               VIR_CPU_FALLBACK_ALLOW, &def->cpuFallback) < 0)
+                return NULL;
         }
     }
 
@@ -1889,11 +1919,23 @@ virDomainDefFormat(const virDomainDef *def, unsigned int flags)
 
     if (def->cpuSet) {
         virBufferAsprintf(&buf, "<cpu mode='%s'", virCPUModeTypeToString(def->cpuMode));
+        if (def->cpuMatch != VIR_CPU_MATCH_DEFAULT)
+            virBufferAsprintf(&buf, " match='%s'", virCPUMatchTypeToString(def->cpuMatch));
         if (def->cpuCheck != VIR_CPU_CHECK_DEFAULT)
             virBufferAsprintf(&buf, " check='%s'", virCPUCheckTypeToString(def->cpuCheck));
         if (def->cpuMigratable >= 0)
             virBufferAsprintf(&buf, " migratable='%s'", def->cpuMigratable ? "on" : "off");
-        virBufferAddLit(&buf, "/>\n");
+        if (def->cpuModel) {
+            virBufferAddLit(&buf, ">\n");
+            virBufferAddLit(&buf, "  <model");
+            if (def->cpuFallback != VIR_CPU_FALLBACK_DEFAULT)
+                virBufferAsprintf(&buf, " fallback='%s'",
+                                  virCPUFallbackTypeToString(def->cpuFallback));
+            virBufferEscapeString(&buf, ">%s</model>\n", def->cpuModel);
+            virBufferAddLit(&buf, "</cpu>\n");
+        } else {
+            virBufferAddLit(&buf, "/>\n");
+        }
     }
     /* always written, UTC by default, as libvirt does */
     virBufferAsprintf(&buf, "<clock offset='%s'/>\n",

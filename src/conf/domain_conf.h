@@ -62,6 +62,27 @@ typedef enum {
 } virCPUCheck;
 VIR_ENUM_DECL(virCPUCheck);
 
+/* <cpu match=>, for mode='custom' */
+typedef enum {
+    VIR_CPU_MATCH_DEFAULT = 0,
+    VIR_CPU_MATCH_MINIMUM,
+    VIR_CPU_MATCH_EXACT,
+    VIR_CPU_MATCH_STRICT,
+
+    VIR_CPU_MATCH_LAST
+} virCPUMatch;
+VIR_ENUM_DECL(virCPUMatch);
+
+/* <cpu><model fallback=> */
+typedef enum {
+    VIR_CPU_FALLBACK_DEFAULT = 0,
+    VIR_CPU_FALLBACK_ALLOW,
+    VIR_CPU_FALLBACK_FORBID,
+
+    VIR_CPU_FALLBACK_LAST
+} virCPUFallback;
+VIR_ENUM_DECL(virCPUFallback);
+
 typedef enum {
     VIR_DOMAIN_CLOCK_OFFSET_UTC,
     VIR_DOMAIN_CLOCK_OFFSET_LOCALTIME,
@@ -378,6 +399,9 @@ struct _virDomainDef {
     int cpuMode;                    /* virCPUMode */
     int cpuCheck;                   /* virCPUCheck */
     int cpuMigratable;              /* -1 not set, 0 off, 1 on */
+    int cpuMatch;                   /* virCPUMatch */
+    char *cpuModel;                 /* <cpu><model>NAME</model>, mode='custom' */
+    int cpuFallback;                /* virCPUFallback */
 
     int clockOffset;                /* virDomainClockOffset; <clock> absent: UTC */
 

@@ -9,6 +9,7 @@
 
 #include "qemu_alias.h"
 #include "qemu_command.h"
+#include "qemu_domain.h"
 #include "qemu_domain_address.h"
 #include "virerror.h"
 #include "viruuid.h"
@@ -313,7 +314,7 @@ static void
 qemuBuildCPU(qemuCommand *cmd)
 {
     const virDomainDef *def = cmd->def;
-    const char *cpu = "qemu64";
+    const char *cpu = QEMU_DEFAULT_CPU_MODEL;
 
     if (def->cpuSet) {
         switch ((virCPUMode) def->cpuMode) {
@@ -328,6 +329,10 @@ qemuBuildCPU(qemuCommand *cmd)
             cpu = "max";
             break;
         case VIR_CPU_MODE_CUSTOM:
+            /* a plain name (checked at parse): no escaping needed */
+            if (def->cpuModel)
+                cpu = def->cpuModel;
+            break;
         case VIR_CPU_MODE_LAST:
             break;
         }

@@ -75,6 +75,34 @@ qemuDomainNetDefPostParse(virDomainNetDef *net, qemuDomainNetPoolLookup poolLook
     return 0;
 }
 
+/* The CPU as libvirt 9.0 records it: without a model, QEMU's default x86
+ * model qemu64, exactly (that is what -cpu gets); a given model matches
+ * exactly, may fall back, and is checked partially. */
+static void
+qemuDomainDefPostParseCPU(virDomainDef *def)
+{
+    if (!def->cpuSet) {
+        def->cpuSet = true;
+        def->cpuMode = VIR_CPU_MODE_CUSTOM;
+        def->cpuMigratable = -1;
+    }
+    if (def->cpuMode != VIR_CPU_MODE_CUSTOM)
+        return;
+    if (!def->cpuModel) {
+        def->cpuModel = g_strdup(QEMU_DEFAULT_CPU_MODEL);
+        if (def->cpuFallback == VIR_CPU_FALLBACK_DEFAULT)
+            def->cpuFallback = VIR_CPU_FALLBACK_FORBID;
+        if (def->cpuCheck == VIR_CPU_CHECK_DEFAULT)
+            def->cpuCheck = VIR_CPU_CHECK_NONE;
+    }
+    if (def->cpuMatch == VIR_CPU_MATCH_DEFAULT)
+        def->cpuMatch = VIR_CPU_MATCH_EXACT;
+    if (def->cpuFallback == VIR_CPU_FALLBACK_DEFAULT)
+        def->cpuFallback = VIR_CPU_FALLBACK_ALLOW;
+    if (def->cpuCheck == VIR_CPU_CHECK_DEFAULT)
+        def->cpuCheck = VIR_CPU_CHECK_PARTIAL;
+}
+
 int
 qemuDomainDefPostParse(virDomainDef *def, qemuDomainNetPoolLookup poolLookup,
                        void *opaque)
@@ -83,6 +111,7 @@ qemuDomainDefPostParse(virDomainDef *def, qemuDomainNetPoolLookup poolLookup,
     virDomainControllerDef *c;
     size_t i;
 
+    qemuDomainDefPostParseCPU(def);
     if ((c = qemuDomainFindControllerByType(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0))) {
         if (c->model < 0)
             c->model = q35 ? VIR_DOMAIN_CONTROLLER_MODEL_USB_QEMU_XHCI :

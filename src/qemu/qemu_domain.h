@@ -55,6 +55,8 @@ int qemuDomainDefPostParseCaps(virDomainDef *def, const virQEMUCaps *caps);
 
 /* The emulator of a definition without <emulator>. */
 #define QEMU_DEFAULT_EMULATOR "/usr/bin/qemu-system-x86_64"
+/* the CPU model QEMU gives an x86 guest when nothing says otherwise */
+#define QEMU_DEFAULT_CPU_MODEL "qemu64"
 
 /* The emulator a definition runs with. */
 const char *qemuDomainDefEmulator(const virDomainDef *def);

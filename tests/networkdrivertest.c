@@ -547,7 +547,6 @@ testList(const void *opaque G_GNUC_UNUSED)
     virNetworkPtr net = NULL;
     virNetworkPtr *nets = NULL;
     g_autofree char *names = NULL;
-    g_autofree char *bridge = NULL;
     g_autoptr(GString) got = g_string_new(NULL);
     struct { unsigned int flags; const char *expect; } cases[] = {
         { 0, "br vfpool" },
@@ -586,16 +585,7 @@ testList(const void *opaque G_GNUC_UNUSED)
     }
     if (virConnectListAllNetworks(conn, NULL, 0) != 2)
         goto cleanup;
-    /* the hypervisor side: bridge of an active bridge network only */
-    if (networkResolveBridge(testDriver(conn), "br", &bridge) == 0 ||
-        testExpectError("inactive bridge", "network 'br' is not active") < 0)
-        goto cleanup;
-    if (networkResolveBridge(testDriver(conn), "vfpool", &bridge) == 0 ||
-        testExpectError("not a bridge", "does not connect guests to a host bridge") < 0)
-        goto cleanup;
-    if (virNetworkCreate(net) < 0 ||
-        networkResolveBridge(testDriver(conn), "br", &bridge) < 0 || STRNEQ(bridge, "br0") ||
-        virNetworkDestroy(net) < 0)
+    if (virNetworkCreate(net) < 0 || virNetworkDestroy(net) < 0)
         goto cleanup;
     if (networkIsHostdevPool(testDriver(conn), "br", NULL) != 0)
         goto cleanup;

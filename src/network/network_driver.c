@@ -1195,21 +1195,6 @@ networkPeekVF(virNetworkDriverState *driver, const char *netname, size_t skip,
 }
 
 int
-networkAllocateSpecificVF(virNetworkDriverState *driver, const char *netname,
-                          const char *owner, const virPCIDeviceAddress *vf)
-{
-    networkObj *obj;
-    int ret = -1;
-
-    if (!(obj = networkBeginByName(driver, netname, true)))
-        return -1;
-    if (virNetworkVFPoolAcquireSpecific(obj->pool, owner, vf) == 0)
-        ret = 0;
-    networkEnd(driver, ret == 0);
-    return ret;
-}
-
-int
 networkReleaseVF(virNetworkDriverState *driver, const char *netname,
                  const char *owner, const virPCIDeviceAddress *vf)
 {
@@ -1257,27 +1242,3 @@ networkGetConnections(virNetworkDriverState *driver, const char *netname,
     return 0;
 }
 
-int
-networkResolveBridge(virNetworkDriverState *driver, const char *netname,
-                     char **bridge)
-{
-    networkObj *obj;
-    int ret = -1;
-
-    if (!(obj = networkBeginByName(driver, netname, false)))
-        return -1;
-    if (networkObjDef(obj)->forwardType != VIR_NETWORK_FORWARD_BRIDGE) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("network '%s' (forward mode '%s') does not connect guests to a host bridge"),
-                       netname, virNetworkForwardTypeToString(networkObjDef(obj)->forwardType));
-    } else if (!obj->live) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("network '%s' is not active; start it with 'virsh net-start %s'"),
-                       netname, netname);
-    } else {
-        *bridge = g_strdup(obj->live->bridge);
-        ret = 0;
-    }
-    networkEnd(driver, false);
-    return ret;
-}

@@ -60,12 +60,6 @@ int networkAllocateVF(virNetworkDriverState *driver, const char *netname,
 int networkPeekVF(virNetworkDriverState *driver, const char *netname, size_t skip,
                   virPCIDeviceAddress *vf, bool *managed);
 
-/* Take the given VF of @netname for @owner (a domain's status XML already
- * names it: reconnect, incoming migration). Succeeds if @owner already has
- * it; fails if somebody else has it or it is not in the pool. */
-int networkAllocateSpecificVF(virNetworkDriverState *driver, const char *netname,
-                              const char *owner, const virPCIDeviceAddress *vf);
-
 /* Return @vf to the pool of @netname if @owner (as given to
  * networkAllocateVF) still holds it: 1 released, 0 it was free or is now
  * somebody else's (left alone: a late or repeated release never takes a
@@ -85,8 +79,3 @@ int networkReconcileVFs(virNetworkDriverState *driver, virNetworkVFOwnerCheck ow
 int networkGetConnections(virNetworkDriverState *driver, const char *netname,
                           unsigned int *connections);
 
-/* The host bridge an interface on network @netname connects to: the
- * network must be active with <forward mode='bridge'/>. *bridge is
- * allocated. Errors name the network and say what to do. */
-int networkResolveBridge(virNetworkDriverState *driver, const char *netname,
-                         char **bridge);

@@ -166,22 +166,6 @@ virNetworkVFPoolFree(virNetworkVFPool *pool)
     g_free(pool);
 }
 
-static void
-virNetworkVFPoolRemoveFree(virNetworkVFPool *pool, size_t slot)
-{
-    size_t i;
-
-    /* only for a specific request (reconnect, migration): rare, O(free) */
-    for (i = 0; i < pool->nfree; i++) {
-        if (pool->freeStack[i] == slot) {
-            memmove(pool->freeStack + i, pool->freeStack + i + 1,
-                    (pool->nfree - i - 1) * sizeof(*pool->freeStack));
-            pool->nfree--;
-            return;
-        }
-    }
-}
-
 /* Are @n VFs free? */
 static int
 virNetworkVFPoolCheckFree(virNetworkVFPool *pool, size_t n)
@@ -223,35 +207,6 @@ virNetworkVFPoolAcquire(virNetworkVFPool *pool, const char *owner,
 }
 
 int
-virNetworkVFPoolAcquireSpecific(virNetworkVFPool *pool, const char *owner,
-                                const virPCIDeviceAddress *vf)
-{
-    ssize_t slot = virNetworkVFPoolSlot(pool, vf);
-    g_autofree char *addr = virNetworkVFPoolKey(vf);
-
-    if (slot < 0) {
-        virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("VF %s is not part of network '%s'"), addr, pool->netname);
-        return -1;
-    }
-    if (pool->owners[slot]) {
-        if (STREQ(pool->owners[slot], owner))
-            return 0;
-        virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("VF %s of network '%s' is already used by %s"),
-                       addr, pool->netname, pool->owners[slot]);
-        return -1;
-    }
-    pool->owners[slot] = g_strdup(owner);
-    if (virNetworkVFPoolWriteRecord(pool, slot) < 0) {
-        g_clear_pointer(&pool->owners[slot], g_free);
-        return -1;
-    }
-    virNetworkVFPoolRemoveFree(pool, slot);
-    return 0;
-}
-
-int
 virNetworkVFPoolRelease(virNetworkVFPool *pool, const virPCIDeviceAddress *vf,
                         const char *owner)
 {
@@ -280,14 +235,6 @@ size_t
 virNetworkVFPoolConnections(virNetworkVFPool *pool)
 {
     return pool->nvfs - pool->nfree;
-}
-
-const char *
-virNetworkVFPoolOwner(virNetworkVFPool *pool, const virPCIDeviceAddress *vf)
-{
-    ssize_t slot = virNetworkVFPoolSlot(pool, vf);
-
-    return slot < 0 ? NULL : pool->owners[slot];
 }
 
 int

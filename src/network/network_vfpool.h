@@ -28,9 +28,6 @@ int virNetworkVFPoolAcquire(virNetworkVFPool *pool, const char *owner,
 /* The VF that the (@skip + 1)-th next acquisition would return, left free
  * (what a start would use: domxml-to-native). */
 int virNetworkVFPoolPeek(virNetworkVFPool *pool, size_t skip, virPCIDeviceAddress *vf);
-/* That VF for @owner (fine if @owner has it already). */
-int virNetworkVFPoolAcquireSpecific(virNetworkVFPool *pool, const char *owner,
-                                    const virPCIDeviceAddress *vf);
 /* Free @vf if @owner holds it (any holder if @owner is NULL): 1 freed, 0
  * it was free or somebody else's (left alone), -1 error. */
 int virNetworkVFPoolRelease(virNetworkVFPool *pool, const virPCIDeviceAddress *vf,
@@ -45,7 +42,5 @@ typedef bool (*virNetworkVFOwnerCheck)(const char *owner, const virPCIDeviceAddr
 /* Release the VFs whose owner @ownerAlive says is gone; returns how many. */
 int virNetworkVFPoolReconcile(virNetworkVFPool *pool, virNetworkVFOwnerCheck ownerAlive,
                               void *opaque);
-/* The owner of @vf, or NULL. */
-const char *virNetworkVFPoolOwner(virNetworkVFPool *pool, const virPCIDeviceAddress *vf);
 void virNetworkVFPoolFree(virNetworkVFPool *pool);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetworkVFPool, virNetworkVFPoolFree);

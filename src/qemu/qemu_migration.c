@@ -392,11 +392,12 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
                 job.phase = "active";
             } else if (STREQ(st, "completed")) {
                 job.phase = "completed";
-                /* total-time and downtime appear a moment after the event */
-                for (i = 0; i < 20 && !job.totalTime; i++) {
+                /* total-time and downtime appear a moment after the event
+                 * (once the migration thread has the big lock again) */
+                for (i = 0; i < 40 && !job.totalTime; i++) {
                     qemuMigrationReadProgress(mon, &job, true);
                     if (!job.totalTime)
-                        g_usleep(1000);
+                        g_usleep(250);
                 }
                 job.type = VIR_DOMAIN_JOB_COMPLETED;
                 ret = 0;
@@ -466,6 +467,13 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
     if (cancelled)
         goto stop;
 
+    /* The source has sent everything: ask for the guest to run now, so
+     * that QEMU starts it the moment the last bytes are loaded rather
+     * than one round trip later. QEMU keeps it paused if it was paused
+     * on the source. */
+    if (!(flags & VIR_MIGRATE_PAUSED) &&
+        qemuMonitorCommand(mon, "cont", NULL, 0, NULL) < 0)
+        goto stop;
     if (!qemuProcessWaitEvent(mon, &from, "MIGRATION", "completed", NULL,
                               QEMU_MIGRATION_FINISH_TIMEOUT_MS)) {
         virReportError(VIR_ERR_OPERATION_FAILED,
@@ -473,18 +481,14 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
                        obj->def->name);
         goto stop;
     }
+    /* QEMU reports RESUME before completed: the events say how it runs */
     qemuProcessApplyEvents(driver, obj, mon);
-    if (!(flags & VIR_MIGRATE_PAUSED)) {
-        if (qemuMonitorCommand(mon, "cont", NULL, 0, NULL) < 0)
-            goto stop;
-        obj->state = VIR_DOMAIN_RUNNING;
+    if (obj->state == VIR_DOMAIN_RUNNING) {
         obj->reason = VIR_DOMAIN_RUNNING_MIGRATED;
     } else {
         obj->state = VIR_DOMAIN_PAUSED;
         obj->reason = VIR_DOMAIN_PAUSED_USER;
     }
-    qemuProcessApplyEvents(driver, obj, mon);
-    obj->state = flags & VIR_MIGRATE_PAUSED ? VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING;
     qemuProcessEndJob(driver, obj, mon);
 
     if (flags & VIR_MIGRATE_PERSIST_DEST) {

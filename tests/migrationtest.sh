@@ -14,7 +14,7 @@ uA="qemu:///embed?root=$A" uB="qemu:///embed?root=$B"
 . "$top/tests/guest/testlib.sh"
 cleanup() {
     for u in "$uA" "$uB"; do
-        for d in m1 m2 m3 m4 m5 m6 m7 hog; do "$virsh" -q -c "$u" destroy $d >/dev/null 2>&1; done
+        for d in m1 m2 m3 m4 m5 m6 m7 m8 hog; do "$virsh" -q -c "$u" destroy $d >/dev/null 2>&1; done
     done
     rm -rf "$base"
 }
@@ -140,6 +140,39 @@ wait $p && notok "migration of a dead source fails" || ok "migration of a dead s
 only_next_id "$A" && only_next_id "$B" && ok "nothing of m6 left on A or B" ||
     { notok "clean after m6"; ls "$A/run/qemu" "$B/run/qemu"; }
 pools "m6 failed with its source" 0 0
+
+# 8. (before 7, which fills B's pool) the guest was paused behind our back
+#    (raw QMP): begin goes by the recorded state, which says running and
+#    negotiated; the
+#    live check, made while B prepares, refuses before the source does
+#    anything, and B's prepared QEMU and VF are given back
+boot m8 08 ""
+waitfor "$base/m8.console" "driver=e1000e master=eth" 60
+# the operator looks before migrating: the negotiation is now on record
+"$virsh" -c "$uA" domifteaming m8 | grep -q "yes" || notok "m8 negotiated on record"
+python3 - "$A/run/qemu/m8.monitor" <<'PY' || notok "raw QMP stop"
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile("rw")
+f.readline()
+for cmd in ("qmp_capabilities", "stop"):
+    f.write(json.dumps({"execute": cmd}) + "\n")
+    f.flush()
+    while "return" not in json.loads(f.readline()):
+        pass
+PY
+"$virsh" -q -c "$uA" migrate --live m8 "$uB" 2>"$base/m8.migrate" && notok "paused behind our back: refused" ||
+    { grep -q "is paused" "$base/m8.migrate" && ok "a guest paused behind our back is refused by the live check" ||
+      { notok "live check message"; cat "$base/m8.migrate"; }; }
+[ "$(state "$uA" m8)" = paused ] && ok "m8 is shown paused on A" || notok "m8 paused on A: $(state "$uA" m8)"
+grep -q "UNPLUG_PRIMARY" "$A/log/m8.log" && notok "m8: the source unplugged nothing" ||
+    ok "m8: the source unplugged nothing"
+grep -q "starting up" "$B/log/m8.log" 2>/dev/null && ok "B had prepared m8 (the check ran in parallel)" ||
+    notok "B prepared m8"
+only_next_id "$B" && ok "nothing of m8 left on B" || { notok "B clean after m8"; ls "$B/run/qemu"; }
+pools "m8 refused" 1 0
+"$virsh" -q -c "$uA" destroy m8 >/dev/null
 
 # 7. the destination's pool has no free VF: refused before the source
 #    unplugs anything

@@ -21,6 +21,11 @@ struct _qemuDomainObjPrivate {
     /* In this process only, during a migration: the monitor held from
      * begin/prepare until confirm/finish. */
     qemuMonitor *migMon;
+    /* On the source, from begin until perform (or confirm): the thread
+     * that connects to QEMU and checks its live state while the
+     * destination prepares, and the error it found. */
+    GThread *migCheck;
+    virErrorPtr migCheckError;
 };
 
 qemuDomainObjPrivate *qemuDomainObjGetPrivate(virDomainObj *obj);

@@ -1276,11 +1276,14 @@ qemuDomainMigratePerform(virDomainPtr dom, const char *uri,
     g_mutex_lock(&driver->lock);
     obj = virDomainObjListFindByUUID(driver->domains, dom->uuid);
     g_mutex_unlock(&driver->lock);
-    if (!obj || !qemuDomainObjGetPrivate(obj)->migMon) {
+    if (!obj || !qemuMigrationSrcIsActive(obj)) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("domain '%s' is not being migrated"), dom->name);
         return -1;
     }
+    /* the live checks begin left running */
+    if (qemuMigrationSrcWaitChecked(obj) < 0)
+        return -1;
     return qemuMigrationSrcPerform(driver, obj, uri, bandwidthMiB, flags);
 }
 
@@ -1323,6 +1326,14 @@ qemuDomainMigrateConfirm(virDomainPtr dom, bool cancelled, unsigned int flags)
     if (!(obj = virDomainObjListFindByUUID(driver->domains, dom->uuid))) {
         virReportError(VIR_ERR_NO_DOMAIN, _("domain '%s' is gone"), dom->name);
         goto cleanup;
+    }
+    if (qemuDomainObjGetPrivate(obj)->migCheck) {
+        /* a migration that stopped before perform: the checks of begin
+         * may still run, and need the mutex */
+        g_mutex_unlock(&driver->lock);
+        if (qemuMigrationSrcWaitChecked(obj) < 0)
+            virResetLastError();
+        g_mutex_lock(&driver->lock);
     }
     ret = qemuMigrationSrcConfirm(driver, obj, cancelled, flags);
     if (!obj->persistent && !virDomainObjIsActive(obj))

@@ -178,12 +178,96 @@ qemuMigrationSrcCheck(virDomainObj *obj, unsigned int flags)
     return 0;
 }
 
+/* Connect to QEMU, bring the recorded state up to date and check it.
+ * The monitor is kept for perform. Driver mutex held. */
+static int
+qemuMigrationSrcConnect(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    qemuMonitor *mon;
+
+    if (!(mon = qemuProcessBeginJob(driver, obj)))
+        return -1;
+    qemuProcessApplyEvents(driver, obj, mon);
+    if (qemuMigrationSrcCheck(obj, flags) < 0) {
+        qemuProcessEndJob(driver, obj, mon);
+        return -1;
+    }
+    priv->migMon = mon;
+    return 0;
+}
+
+typedef struct {
+    virQEMUDriver *driver;
+    virDomainObj *obj;
+    unsigned int flags;
+} qemuMigrationSrcConnectData;
+
+static gpointer
+qemuMigrationSrcConnectThread(gpointer opaque)
+{
+    g_autofree qemuMigrationSrcConnectData *data = opaque;
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(data->obj);
+
+    g_mutex_lock(&data->driver->lock);
+    if (qemuMigrationSrcConnect(data->driver, data->obj, data->flags) < 0)
+        virErrorPreserveLast(&priv->migCheckError);
+    g_mutex_unlock(&data->driver->lock);
+    return NULL;
+}
+
+/* Wait for the checks begin started; 0 when the domain may go, -1 with
+ * their error. The driver mutex must not be held. */
+int
+qemuMigrationSrcWaitChecked(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+
+    if (priv->migCheck)
+        g_thread_join(g_steal_pointer(&priv->migCheck));
+    if (priv->migCheckError) {
+        virErrorRestore(&priv->migCheckError);
+        return -1;
+    }
+    if (!priv->migMon) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is not being migrated"), obj->def->name);
+        return -1;
+    }
+    return 0;
+}
+
+bool
+qemuMigrationSrcIsActive(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+
+    return priv->migMon || priv->migCheck || priv->migCheckError;
+}
+
+/* What the destination gets: the definition without runtime state. */
+static char *
+qemuMigrationSrcFormat(virDomainObj *obj)
+{
+    g_autoptr(virDomainDef) copy = virDomainDefCopy(obj->def, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+
+    if (!copy)
+        return NULL;
+    return virDomainDefFormat(copy, VIR_DOMAIN_DEF_FORMAT_MIGRATABLE |
+                                    VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+}
+
+/* Begin answers from the recorded state when that state lets the domain
+ * go, and checks QEMU's live state in a thread while the destination
+ * prepares (its QEMU takes tens of milliseconds to start): perform waits
+ * for that check and fails, before the source does anything, if the live
+ * state says otherwise. A domain the recorded state refuses is checked
+ * live here, so that a refusal never reaches the destination. */
 char *
 qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
-    g_autoptr(virDomainDef) copy = NULL;
-    qemuMonitor *mon;
+    g_autofree char *xml = NULL;
 
     if (!(flags & VIR_MIGRATE_LIVE) && virDomainDefHasTeaming(obj->def)) {
         /* an offline (paused) migration would never see the VF released */
@@ -191,25 +275,39 @@ qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj, unsigned int fla
                        _("domains with teaming pairs migrate live only: use --live"));
         return NULL;
     }
-    if (priv->migMon) {
+    if (qemuMigrationSrcIsActive(obj)) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("domain '%s' is already migrating"), obj->def->name);
         return NULL;
     }
-    if (!(mon = qemuProcessBeginJob(driver, obj)))
-        return NULL;
-    qemuProcessApplyEvents(driver, obj, mon);
-    if (qemuMigrationSrcCheck(obj, flags) < 0) {
-        qemuProcessEndJob(driver, obj, mon);
+    if (!virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is not running"), obj->def->name);
         return NULL;
     }
-    priv->migMon = mon;
 
-    /* what the destination gets: the definition without runtime state */
-    if (!(copy = virDomainDefCopy(obj->def, VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
+    if (qemuMigrationSrcCheck(obj, flags) == 0) {
+        qemuMigrationSrcConnectData *data;
+
+        if (!(xml = qemuMigrationSrcFormat(obj)))
+            return NULL;
+        data = g_new0(qemuMigrationSrcConnectData, 1);
+        data->driver = driver;
+        data->obj = obj;
+        data->flags = flags;
+        /* it waits for the driver mutex, which the caller holds */
+        priv->migCheck = g_thread_new("migration-begin", qemuMigrationSrcConnectThread, data);
+        return g_steal_pointer(&xml);
+    }
+
+    virResetLastError();
+    if (qemuMigrationSrcConnect(driver, obj, flags) < 0)
         return NULL;
-    return virDomainDefFormat(copy, VIR_DOMAIN_DEF_FORMAT_MIGRATABLE |
-                                    VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+    if (!(xml = qemuMigrationSrcFormat(obj))) {
+        qemuProcessEndJob(driver, obj, g_steal_pointer(&priv->migMon));
+        return NULL;
+    }
+    return g_steal_pointer(&xml);
 }
 
 /* ------------------------------------------------------------------ */
@@ -545,3 +643,4 @@ qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
     }
     return 0;
 }
+

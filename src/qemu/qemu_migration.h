@@ -21,6 +21,11 @@ char *qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj,
 /* Returns the URI the source sends to; *objOut is the incoming domain. */
 char *qemuMigrationDstPrepare(virQEMUDriver *driver, const char *xml,
                               unsigned int flags, virDomainObj **objOut);
+/* Is a migration of @obj under way in this process (from begin on)? */
+bool qemuMigrationSrcIsActive(virDomainObj *obj);
+/* Wait for the live checks begin started: 0, or -1 with their error.
+ * Without the driver mutex. */
+int qemuMigrationSrcWaitChecked(virDomainObj *obj);
 /* @bandwidthMiB: limit in MiB/s, 0 for QEMU's default */
 int qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
                             const char *uri, unsigned long long bandwidthMiB,

@@ -673,6 +673,25 @@ qemuProcessTeamingPrimary(const virDomainDef *def, const char *alias)
     return NULL;
 }
 
+/* Is there a standby with a primary not known to have negotiated? Only
+ * those can learn something from query-pci, which turns "no" into "yes"
+ * and never back. */
+static bool
+qemuProcessTeamingUnknown(const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        const virDomainNetDef *net = def->nets[i];
+
+        if (net->teaming && net->teaming->type == VIR_DOMAIN_NET_TEAMING_TYPE_PERSISTENT &&
+            net->teaming->negotiated != VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES &&
+            qemuProcessTeamingPrimary(def, net->info.alias))
+            return true;
+    }
+    return false;
+}
+
 /* A primary is hidden from the guest until the standby negotiated
  * failover; so its presence on the bus means the pair negotiated. */
 static int
@@ -681,7 +700,7 @@ qemuProcessReconcileFailover(virDomainObj *obj, qemuMonitor *mon)
     g_autoptr(qemuMonitorReply) reply = NULL;
     size_t i, b;
 
-    if (!virDomainDefHasTeaming(obj->def))
+    if (!qemuProcessTeamingUnknown(obj->def))
         return 0;
     if (qemuMonitorCommand(mon, "query-pci", NULL, 0, &reply) < 0)
         return -1;

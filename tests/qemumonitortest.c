@@ -3,6 +3,7 @@
  */
 #include "internal.h"
 
+#include <glib-unix.h>
 #include <sys/socket.h>
 
 #include "qemu/qemu_monitor.h"
@@ -272,6 +273,63 @@ testPeerStoppedReading(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* Closed without waiting for its thread: no callback after the close
+ * returns (the caller frees what they use), and the thread still ends and
+ * closes the connection by itself. */
+static int
+testCloseNoWait(const void *opaque G_GNUC_UNUSED)
+{
+    const char *greeting = "{\"QMP\":{\"version\":{\"qemu\":{\"micro\":0,\"minor\":2,\"major\":7},\"package\":\"\"},\"capabilities\":[]}}\r\n";
+    const char *event = "{\"event\": \"UNPLUG_PRIMARY\", \"data\": {\"device-id\": \"hostdev0\"}}\r\n";
+    testEvents *ev = g_new0(testEvents, 1);
+    qemuMonitor *mon = NULL;
+    GThread *peer;
+    gint64 deadline;
+    int sv[2];
+    int ret = -1;
+    char c;
+
+    ev->events = g_ptr_array_new_with_free_func(g_free);
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return -1;
+    if (write(sv[0], greeting, strlen(greeting)) != (ssize_t)strlen(greeting))
+        goto cleanup;
+    peer = g_thread_new("fake-qemu", testAnswerCapabilities, GINT_TO_POINTER(sv[0]));
+    mon = qemuMonitorOpenFD(sv[1], 1000, &testCallbacks, ev);
+    g_thread_join(peer);
+    if (!mon)
+        goto cleanup;
+    qemuMonitorCloseNoWait(mon);
+    mon = NULL;
+    /* an event that arrives now reaches nobody (or finds the connection
+     * closed already) */
+    if (send(sv[0], event, strlen(event), MSG_NOSIGNAL) < 0 && errno != EPIPE)
+        goto cleanup;
+    g_ptr_array_unref(g_steal_pointer(&ev->events));
+    g_clear_pointer(&ev, g_free);
+    /* the thread closes its end */
+    deadline = g_get_monotonic_time() + G_USEC_PER_SEC;
+    g_unix_set_fd_nonblocking(sv[0], TRUE, NULL);
+    while (g_get_monotonic_time() < deadline) {
+        ssize_t n = read(sv[0], &c, 1);
+
+        if (n == 0) {
+            ret = 0;
+            break;
+        }
+        g_usleep(1000);
+    }
+ cleanup:
+    if (ev) {
+        if (ev->events)
+            g_ptr_array_unref(ev->events);
+        g_free(ev);
+    }
+    qemuMonitorClose(mon);
+    close(sv[0]);
+    return ret;
+}
+
 static int
 mymain(void)
 {
@@ -282,6 +340,7 @@ mymain(void)
     virTestRun("command timeout", testTimeout, NULL);
     virTestRun("events, error replies, ids", testEventsAndErrors, NULL);
     virTestRun("peer stopped reading: error, no SIGPIPE", testPeerStoppedReading, NULL);
+    virTestRun("close without waiting: no callback after, thread ends", testCloseNoWait, NULL);
     return 0;
 }
 

@@ -178,8 +178,9 @@ qemuMigrationSrcCheck(virDomainObj *obj, unsigned int flags)
     return 0;
 }
 
-/* Connect to QEMU, bring the recorded state up to date and check it.
- * The monitor is kept for perform. Driver mutex held. */
+/* Connect to QEMU, bring the recorded state up to date, check it and
+ * turn on migration events. The monitor is kept for perform. Driver mutex
+ * held. */
 static int
 qemuMigrationSrcConnect(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
 {
@@ -189,7 +190,8 @@ qemuMigrationSrcConnect(virQEMUDriver *driver, virDomainObj *obj, unsigned int f
     if (!(mon = qemuProcessBeginJob(driver, obj)))
         return -1;
     qemuProcessApplyEvents(driver, obj, mon);
-    if (qemuMigrationSrcCheck(obj, flags) < 0) {
+    if (qemuMigrationSrcCheck(obj, flags) < 0 ||
+        qemuProcessEnableMigrationEvents(mon) < 0) {
         qemuProcessEndJob(driver, obj, mon);
         return -1;
     }
@@ -439,10 +441,6 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
 
     uriJSON = qemuMonitorJSONString(uri);
     args = g_strdup_printf("{\"uri\":%s}", uriJSON);
-    if (qemuMonitorCommand(mon, "migrate-set-capabilities",
-                           "{\"capabilities\":[{\"capability\":\"events\",\"state\":true}]}",
-                           0, NULL) < 0)
-        goto cleanup;
     if (bandwidthMiB) {
         g_autofree char *bw = g_strdup_printf("{\"max-bandwidth\":%llu}",
                                               bandwidthMiB * 1024 * 1024);

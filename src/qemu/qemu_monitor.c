@@ -33,8 +33,10 @@ struct _qemuMonitor {
     GSource *watch;
     GString *inbuf;
 
+    GMutex cbLock;          /* held while a callback runs */
     qemuMonitorCallbacks cb;
     void *opaque;
+    bool detached;          /* closed without waiting: the thread frees */
 
     bool greeted;
     bool closed;            /* EOF or error seen */
@@ -148,8 +150,10 @@ qemuMonitorDispatchMessage(qemuMonitor *mon, const char *line)
     }
 
     if ((event = qemuMonitorObjectGetString(root, "event"))) {
+        g_mutex_lock(&mon->cbLock);
         if (mon->cb.event)
             mon->cb.event(mon, event, qemuMonitorObjectGet(root, "data"), mon->opaque);
+        g_mutex_unlock(&mon->cbLock);
         yajl_tree_free(root);
         return true;
     }
@@ -237,20 +241,30 @@ qemuMonitorIO(gint fd, GIOCondition cond, gpointer opaque)
     g_mutex_lock(&mon->lock);
     qemuMonitorMarkClosed(mon, reason);
     g_mutex_unlock(&mon->lock);
+    g_mutex_lock(&mon->cbLock);
     if (mon->cb.eof)
         mon->cb.eof(mon, error, mon->opaque);
+    g_mutex_unlock(&mon->cbLock);
     mon->watch = NULL;
     return G_SOURCE_REMOVE;
 }
+
+static void qemuMonitorFree(qemuMonitor *mon);
 
 static gpointer
 qemuMonitorThread(gpointer opaque)
 {
     qemuMonitor *mon = opaque;
+    bool detached;
 
     g_main_context_push_thread_default(mon->ctx);
     g_main_loop_run(mon->loop);
     g_main_context_pop_thread_default(mon->ctx);
+    g_mutex_lock(&mon->lock);
+    detached = mon->detached;
+    g_mutex_unlock(&mon->lock);
+    if (detached)
+        qemuMonitorFree(mon);
     return NULL;
 }
 
@@ -296,6 +310,7 @@ qemuMonitorOpenFD(int fd, int timeoutMs, const qemuMonitorCallbacks *cb,
         timeoutMs = QEMU_MONITOR_DEFAULT_TIMEOUT;
     mon->fd = fd;
     g_mutex_init(&mon->lock);
+    g_mutex_init(&mon->cbLock);
     g_cond_init(&mon->cond);
     mon->inbuf = g_string_new(NULL);
     mon->pending = g_hash_table_new(g_int64_hash, g_int64_equal);
@@ -368,22 +383,20 @@ qemuMonitorQuitLoop(gpointer opaque)
     return G_SOURCE_REMOVE;
 }
 
-void
-qemuMonitorClose(qemuMonitor *mon)
+static void
+qemuMonitorStopLoop(qemuMonitor *mon)
 {
-    if (!mon)
-        return;
-    if (mon->thread) {
-        GSource *quit = g_idle_source_new();
+    GSource *quit = g_idle_source_new();
 
-        g_source_set_callback(quit, qemuMonitorQuitLoop, mon, NULL);
-        g_source_attach(quit, mon->ctx);
-        g_source_unref(quit);
-        if (g_thread_self() != mon->thread)
-            g_thread_join(mon->thread);
-        else
-            g_thread_unref(mon->thread);
-    }
+    g_source_set_callback(quit, qemuMonitorQuitLoop, mon, NULL);
+    g_source_attach(quit, mon->ctx);
+    g_source_unref(quit);
+}
+
+/* Everything but the thread, which has finished or is finishing now. */
+static void
+qemuMonitorFree(qemuMonitor *mon)
+{
     g_mutex_lock(&mon->lock);
     qemuMonitorMarkClosed(mon, _("monitor closed"));
     g_mutex_unlock(&mon->lock);
@@ -396,8 +409,46 @@ qemuMonitorClose(qemuMonitor *mon)
     g_free(mon->closeReason);
     g_free(mon->greeting);
     g_cond_clear(&mon->cond);
+    g_mutex_clear(&mon->cbLock);
     g_mutex_clear(&mon->lock);
     g_free(mon);
+}
+
+void
+qemuMonitorClose(qemuMonitor *mon)
+{
+    if (!mon)
+        return;
+    if (mon->thread) {
+        qemuMonitorStopLoop(mon);
+        if (g_thread_self() != mon->thread)
+            g_thread_join(mon->thread);
+        else
+            g_thread_unref(mon->thread);
+    }
+    qemuMonitorFree(mon);
+}
+
+void
+qemuMonitorCloseNoWait(qemuMonitor *mon)
+{
+    if (!mon)
+        return;
+    if (!mon->thread || g_thread_self() == mon->thread) {
+        qemuMonitorClose(mon);
+        return;
+    }
+    /* no callback runs after this */
+    g_mutex_lock(&mon->cbLock);
+    memset(&mon->cb, 0, sizeof(mon->cb));
+    mon->opaque = NULL;
+    g_mutex_unlock(&mon->cbLock);
+    g_mutex_lock(&mon->lock);
+    qemuMonitorMarkClosed(mon, _("monitor closed"));
+    mon->detached = true;
+    g_mutex_unlock(&mon->lock);
+    g_thread_unref(g_steal_pointer(&mon->thread));
+    qemuMonitorStopLoop(mon);
 }
 
 unsigned long

@@ -53,6 +53,9 @@ qemuMonitor *qemuMonitorOpenFD(int fd, int timeoutMs,
                                const qemuMonitorCallbacks *cb, void *opaque);
 /* Disconnect; no callback runs after this returns. */
 void qemuMonitorClose(qemuMonitor *mon);
+/* The same without waiting for the monitor's thread, which frees the rest
+ * when it ends; no callback runs once this returns. */
+void qemuMonitorCloseNoWait(qemuMonitor *mon);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuMonitor, qemuMonitorClose);
 
 /* QEMU's version from the greeting: major * 1000000 + minor * 1000 + micro. */

@@ -373,6 +373,14 @@ qemuProcessSetLinkState(qemuMonitor *mon, const virDomainNetDef *net)
     return qemuMonitorCommand(mon, "set_link", args, 0, NULL);
 }
 
+int
+qemuProcessEnableMigrationEvents(qemuMonitor *mon)
+{
+    return qemuMonitorCommand(mon, "migrate-set-capabilities",
+                              "{\"capabilities\":[{\"capability\":\"events\",\"state\":true}]}",
+                              0, NULL);
+}
+
 static int
 qemuProcessApplyLinkStates(qemuMonitor *mon, const virDomainDef *def)
 {
@@ -536,9 +544,7 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
 
     if (incomingURI) {
         /* the guest arrives by migration: it runs once it is all there */
-        if (qemuMonitorCommand(mon, "migrate-set-capabilities",
-                               "{\"capabilities\":[{\"capability\":\"events\",\"state\":true}]}",
-                               0, NULL) < 0)
+        if (qemuProcessEnableMigrationEvents(mon) < 0)
             goto stop;
         obj->state = VIR_DOMAIN_PAUSED;
         obj->reason = VIR_DOMAIN_PAUSED_MIGRATION;
@@ -863,7 +869,8 @@ qemuProcessAbandonJob(qemuMonitor *mon)
     if (!mon)
         return;
     events = qemuProcessGetEvents(mon);
-    qemuMonitorClose(mon);
+    /* its thread ends on its own: nobody waits for it to be scheduled */
+    qemuMonitorCloseNoWait(mon);
     qemuProcessEventQueueFree(events);
 }
 

@@ -39,6 +39,9 @@ int qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int 
 /* <link state='down'/> of @net, which QEMU cannot take on its command
  * line: set it over QMP once the device exists. */
 int qemuProcessSetLinkState(qemuMonitor *mon, const virDomainNetDef *net);
+/* MIGRATION events on (both sides of a migration follow them: polling
+ * misses short states). */
+int qemuProcessEnableMigrationEvents(qemuMonitor *mon);
 /* Kill QEMU and clean up (resources, run/ files); the domain becomes shut
  * off with @reason (virDomainShutoffReason). */
 void qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason);

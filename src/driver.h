@@ -61,9 +61,11 @@ struct _virHypervisorDriver {
     char *(*domainMigrateBegin)(virDomainPtr dom, unsigned int flags);
     char *(*domainMigratePrepare)(virConnectPtr dconn, const char *xml,
                                   const char *dname, unsigned int flags);
+    /* *paused: the guest was paused when it left, and stays paused on the
+     * destination */
     int (*domainMigratePerform)(virDomainPtr dom, const char *uri,
                                 unsigned long long bandwidthMiB,
-                                unsigned int flags);
+                                unsigned int flags, bool *paused);
     virDomainPtr (*domainMigrateFinish)(virConnectPtr dconn, const char *dname,
                                         bool cancelled, unsigned int flags);
     int (*domainMigrateConfirm)(virDomainPtr dom, bool cancelled,

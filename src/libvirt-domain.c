@@ -444,6 +444,7 @@ virDomainMigrate3(virDomainPtr domain, virConnectPtr dconn,
     unsigned long long bandwidth = 0;
     virDomainPtr ddom = NULL;
     virErrorPtr saved = NULL;
+    bool paused = false;
     int rc;
 
     virResetLastError();
@@ -478,9 +479,11 @@ virDomainMigrate3(virDomainPtr domain, virConnectPtr dconn,
         virErrorRestore(&saved);
         goto error;
     }
-    rc = src->domainMigratePerform(domain, uri, bandwidth, flags);
+    rc = src->domainMigratePerform(domain, uri, bandwidth, flags, &paused);
     if (rc < 0)
         virErrorPreserveLast(&saved);
+    if (paused)
+        flags |= VIR_MIGRATE_PAUSED;
     ddom = dst->domainMigrateFinish(dconn, domain->name, rc < 0, flags);
     if (rc == 0 && !ddom)
         virErrorPreserveLast(&saved);

@@ -14,7 +14,7 @@ uA="qemu:///embed?root=$A" uB="qemu:///embed?root=$B"
 . "$top/tests/guest/testlib.sh"
 cleanup() {
     for u in "$uA" "$uB"; do
-        for d in m1 m2 m3 m4 m5 m6 m7 m8 hog; do "$virsh" -q -c "$u" destroy $d >/dev/null 2>&1; done
+        for d in m1 m2 m3 m4 m5 m6 m7 m8 m9 hog; do "$virsh" -q -c "$u" destroy $d >/dev/null 2>&1; done
     done
     rm -rf "$base"
 }
@@ -192,4 +192,19 @@ grep -q "UNPLUG_PRIMARY" "$A/log/m7.log" && notok "the source unplugged nothing"
 pools "m7 refused" 1 1
 "$virsh" -q -c "$uA" destroy m7 >/dev/null
 "$virsh" -q -c "$uB" destroy hog >/dev/null
+
+# 9. a guest without teaming that is paused migrates paused: the
+#    destination, told to run it, leaves it as the source had it
+guest_xml m9 09 "$base/m9.console" "$guest" "" |
+    sed -e '/<interface type=.network.>/,/<\/interface>/d' -e '/<teaming/d' > "$base/m9.xml"
+"$virsh" -q -c "$uA" create "$base/m9.xml" >/dev/null && "$virsh" -q -c "$uA" suspend m9 >/dev/null ||
+    notok "m9 started and paused"
+"$virsh" -q -c "$uA" migrate --live m9 "$uB" 2>"$base/m9.migrate" && ok "a paused guest migrates" ||
+    { notok "paused guest migrates"; cat "$base/m9.migrate"; }
+[ "$("$virsh" -q -c "$uB" domstate --reason m9 | head -1)" = "paused (user)" ] &&
+    ok "it is paused on B" || notok "m9 paused on B: $("$virsh" -q -c "$uB" domstate --reason m9)"
+"$virsh" -q -c "$uA" list --all --name | grep -qx m9 && notok "m9 gone from A" || ok "m9 gone from A"
+"$virsh" -q -c "$uB" resume m9 >/dev/null && [ "$(state "$uB" m9)" = running ] &&
+    ok "and runs on B once resumed" || notok "m9 resumes on B"
+"$virsh" -q -c "$uB" destroy m9 >/dev/null
 exit $fail

@@ -1263,7 +1263,8 @@ qemuDomainMigratePrepare(virConnectPtr dconn, const char *xml, const char *dname
 
 static int
 qemuDomainMigratePerform(virDomainPtr dom, const char *uri,
-                         unsigned long long bandwidthMiB, unsigned int flags)
+                         unsigned long long bandwidthMiB, unsigned int flags,
+                         bool *paused)
 {
     virQEMUDriver *driver = dom->conn->privateData;
     virDomainObj *obj;
@@ -1284,6 +1285,8 @@ qemuDomainMigratePerform(virDomainPtr dom, const char *uri,
     /* the live checks begin left running */
     if (qemuMigrationSrcWaitChecked(obj) < 0)
         return -1;
+    /* as the live check found it */
+    *paused = obj->state == VIR_DOMAIN_PAUSED;
     return qemuMigrationSrcPerform(driver, obj, uri, bandwidthMiB, flags);
 }
 

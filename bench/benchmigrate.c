@@ -103,6 +103,54 @@ compareDouble(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+typedef struct {
+    int n;
+    double overhead;            /* sums, ms */
+    double qemuStart;
+    double *overheads;
+} benchStats;
+
+/* Migrate 'bm' from root @src to root @dst, through the API or with a
+ * virsh process (the tool next to this program's build directory), and
+ * return the wall time in ms, -1 on failure. */
+static double
+benchMigrateOnce(const char *argv0, const char *src, const char *dst, bool viaVirsh)
+{
+    g_autofree char *suri = g_strdup_printf("qemu:///embed?root=%s", src);
+    g_autofree char *duri = g_strdup_printf("qemu:///embed?root=%s", dst);
+    double t0, wall;
+
+    if (viaVirsh) {
+        g_autofree char *dir = g_path_get_dirname(argv0);
+        g_autofree char *virsh = g_build_filename(dir, "..", "tools", "virsh", NULL);
+        const char *args[] = { virsh, "-q", "-c", suri, "migrate", "--live", "bm", duri, NULL };
+        g_autoptr(GError) gerr = NULL;
+        int status = 0;
+
+        t0 = g_get_monotonic_time();
+        if (!g_spawn_sync(NULL, (char **)args, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                          NULL, NULL, &status, &gerr) ||
+            !g_spawn_check_wait_status(status, &gerr)) {
+            fprintf(stderr, "virsh migrate failed: %s\n", gerr->message);
+            return -1;
+        }
+        wall = (g_get_monotonic_time() - t0) / 1000.0;
+    } else {
+        virConnectPtr conn = virConnectOpen(suri);
+        virDomainPtr dom = conn ? virDomainLookupByName(conn, "bm") : NULL;
+
+        t0 = g_get_monotonic_time();
+        if (!dom || virDomainMigrateToURI3(dom, duri, NULL, 0, VIR_MIGRATE_LIVE) < 0) {
+            fprintf(stderr, "migration failed: %s\n", virGetLastErrorMessage());
+            return -1;
+        }
+        wall = (g_get_monotonic_time() - t0) / 1000.0;
+        virDomainFree(dom);
+        virConnectClose(conn);
+    }
+    return wall;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -115,9 +163,7 @@ main(int argc, char **argv)
     g_autofree char *xml = NULL;
     virConnectPtr conn;
     virDomainPtr dom;
-    double overhead = 0;
-    double ownOverhead = 0;
-    g_autofree double *overheads = NULL;
+    benchStats stats[2] = { { 0 } };
     int runs, i;
 
     if (argc < 2) {
@@ -128,7 +174,8 @@ main(int argc, char **argv)
     runs = argc > 2 ? atoi(argv[2]) : 6;
     if (runs < 1)
         runs = 1;
-    overheads = g_new0(double, runs);
+    stats[0].overheads = g_new0(double, runs);
+    stats[1].overheads = g_new0(double, runs);
     roots[0] = rootA;
     roots[1] = rootB;
     for (i = 0; i < 2; i++) {
@@ -163,48 +210,45 @@ main(int argc, char **argv)
     }
     g_usleep(G_USEC_PER_SEC);
 
-    for (i = 0; i < runs; i++) {
+    for (i = 0; i < 2 * runs; i++) {
         const char *src = roots[i % 2];
         const char *dst = roots[(i + 1) % 2];
-        g_autofree char *suri = g_strdup_printf("qemu:///embed?root=%s", src);
-        g_autofree char *duri = g_strdup_printf("qemu:///embed?root=%s", dst);
+        bool viaVirsh = i >= runs;
+        benchStats *st = &stats[viaVirsh];
         g_autofree char *log = g_strdup_printf("%s/log/bm.log", src);
         g_autofree char *dlog = g_strdup_printf("%s/log/bm.log", dst);
         long qemuStart;
         long unplug = 0, total = 0, downtime = 0;
-        double t0, wall;
-        g_autofree char *marker = g_strdup_printf("run %d", i);
+        double wall;
 
-        conn = virConnectOpen(suri);
-        dom = conn ? virDomainLookupByName(conn, "bm") : NULL;
-        t0 = g_get_monotonic_time();
-        if (!dom || virDomainMigrateToURI3(dom, duri, NULL, 0, VIR_MIGRATE_LIVE) < 0) {
-            fprintf(stderr, "migration %d failed: %s\n", i, virGetLastErrorMessage());
+        if ((wall = benchMigrateOnce(argv[0], src, dst, viaVirsh)) < 0)
             return 1;
-        }
-        wall = (g_get_monotonic_time() - t0) / 1000.0;
-        virDomainFree(dom);
-        virConnectClose(conn);
         lastMigrationLog(log, &unplug, &total, &downtime);
         qemuStart = lastQMPReady(dlog);
-        overhead += wall - total;
-        ownOverhead += wall - total - qemuStart;
-        overheads[i] = wall - total;
-        printf("%s: wall %.0f ms, QEMU total-time %ld ms, downtime %ld ms, wait-unplug %ld ms, "
+        st->overhead += wall - total;
+        st->qemuStart += qemuStart;
+        st->overheads[st->n++] = wall - total;
+        printf("%s run %d: wall %.0f ms, QEMU total-time %ld ms, downtime %ld ms, wait-unplug %ld ms, "
                "overhead %.0f ms (destination QEMU start-up %ld ms, the rest %.0f ms)\n",
-               marker, wall, total, downtime, unplug, wall - total, qemuStart,
-               wall - total - qemuStart);
+               viaVirsh ? "virsh" : "API", i % runs, wall, total, downtime, unplug,
+               wall - total, qemuStart, wall - total - qemuStart);
         fflush(stdout);
         /* let the guest bond the new VF before migrating again */
         g_usleep(3 * G_USEC_PER_SEC);
     }
-    qsort(overheads, runs, sizeof(double), compareDouble);
-    printf("overhead (wall - QEMU total-time) over %d migrations: %.0f ms mean, %.0f ms median; "
-           "without the destination QEMU's own start-up: %.0f ms mean\n",
-           runs, overhead / runs, overheads[runs / 2], ownOverhead / runs);
+    for (i = 0; i < 2; i++) {
+        benchStats *st = &stats[i];
+
+        qsort(st->overheads, st->n, sizeof(double), compareDouble);
+        printf("overhead (wall - QEMU total-time) over %d migrations %s: %.0f ms mean, "
+               "%.0f ms median; destination QEMU start-up %.0f ms mean, the rest %.0f ms mean\n",
+               st->n, i ? "with virsh migrate (a process each)" : "through the API",
+               st->overhead / st->n, st->overheads[st->n / 2], st->qemuStart / st->n,
+               (st->overhead - st->qemuStart) / st->n);
+    }
 
     {
-        g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", roots[runs % 2]);
+        g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", roots[0]);
 
         conn = virConnectOpen(uri);
         if (conn && (dom = virDomainLookupByName(conn, "bm"))) {

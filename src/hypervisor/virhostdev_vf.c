@@ -71,10 +71,8 @@ virHostdevVFSet(const virHostdevVFContext *ctx, const virPCIDeviceAddress *vf,
         g_autofree char *m = g_strdup_printf("%s\n", virMacAddrFormat(mac, macstr));
         g_autofree char *v = g_strdup_printf("%d\n", MAX(vlan, 0));
 
-        /* attributes of the simulated sysfs: written in place, as the
-         * real ones would be */
-        if (virFileWriteStrInPlace(macpath, m) < 0 ||
-            virFileWriteStrInPlace(vlanpath, v) < 0)
+        if (virFileWriteStrRuntime(macpath, m, 0644) < 0 ||
+            virFileWriteStrRuntime(vlanpath, v, 0644) < 0)
             return -1;
         return 0;
     }

@@ -6,6 +6,7 @@
 #include "domain_validate.h"
 #include "qemu_domain.h"
 #include "qemu_domain_address.h"
+#include "qemu_process.h"
 #include "virerror.h"
 #include "virxml.h"
 
@@ -267,6 +268,12 @@ qemuDomainObjPrivateFree(gpointer data)
 {
     qemuDomainObjPrivate *priv = data;
 
+    /* a domain that goes away during a migration in this process: its
+     * checks thread, if still running, finds it gone and ends by itself */
+    if (priv->migCheck)
+        g_thread_unref(priv->migCheck);
+    virFreeError(priv->migCheckError);
+    qemuProcessAbandonJob(priv->migMon);
     g_free(priv->monitorPath);
     g_free(priv->emulator);
     g_free(priv);

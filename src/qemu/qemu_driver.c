@@ -1275,9 +1275,11 @@ qemuDomainMigratePerform(virDomainPtr dom, const char *uri,
      * (progress, abort) are served; the root lock taken at begin keeps
      * other processes away from the domain. */
     g_mutex_lock(&driver->lock);
-    obj = virDomainObjListFindByUUID(driver->domains, dom->uuid);
+    if ((obj = virDomainObjListFindByUUID(driver->domains, dom->uuid)) &&
+        !qemuMigrationSrcIsActive(obj))
+        obj = NULL;
     g_mutex_unlock(&driver->lock);
-    if (!obj || !qemuMigrationSrcIsActive(obj)) {
+    if (!obj) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("domain '%s' is not being migrated"), dom->name);
         return -1;

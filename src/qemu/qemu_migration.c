@@ -201,7 +201,7 @@ qemuMigrationSrcConnect(virQEMUDriver *driver, virDomainObj *obj, unsigned int f
 
 typedef struct {
     virQEMUDriver *driver;
-    virDomainObj *obj;
+    unsigned char uuid[VIR_UUID_BUFLEN];
     unsigned int flags;
 } qemuMigrationSrcConnectData;
 
@@ -209,11 +209,13 @@ static gpointer
 qemuMigrationSrcConnectThread(gpointer opaque)
 {
     g_autofree qemuMigrationSrcConnectData *data = opaque;
-    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(data->obj);
+    virDomainObj *obj;
 
     g_mutex_lock(&data->driver->lock);
-    if (qemuMigrationSrcConnect(data->driver, data->obj, data->flags) < 0)
-        virErrorPreserveLast(&priv->migCheckError);
+    /* looked up again: the object may have gone before this runs */
+    if ((obj = virDomainObjListFindByUUID(data->driver->domains, data->uuid)) &&
+        qemuMigrationSrcConnect(data->driver, obj, data->flags) < 0)
+        virErrorPreserveLast(&qemuDomainObjGetPrivate(obj)->migCheckError);
     g_mutex_unlock(&data->driver->lock);
     return NULL;
 }
@@ -232,8 +234,9 @@ qemuMigrationSrcWaitChecked(virDomainObj *obj)
         return -1;
     }
     if (!priv->migMon) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("domain '%s' is not being migrated"), obj->def->name);
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("the checks of domain '%s' before its migration ended without a connection to QEMU"),
+                       obj->def->name);
         return -1;
     }
     return 0;
@@ -295,7 +298,7 @@ qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj, unsigned int fla
             return NULL;
         data = g_new0(qemuMigrationSrcConnectData, 1);
         data->driver = driver;
-        data->obj = obj;
+        memcpy(data->uuid, obj->def->uuid, VIR_UUID_BUFLEN);
         data->flags = flags;
         /* it waits for the driver mutex, which the caller holds */
         priv->migCheck = g_thread_new("migration-begin", qemuMigrationSrcConnectThread, data);
@@ -563,13 +566,6 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
     if (cancelled)
         goto stop;
 
-    /* The source has sent everything: ask for the guest to run now, so
-     * that QEMU starts it the moment the last bytes are loaded rather
-     * than one round trip later. QEMU keeps it paused if it was paused
-     * on the source. */
-    if (!(flags & VIR_MIGRATE_PAUSED) &&
-        qemuMonitorCommand(mon, "cont", NULL, 0, NULL) < 0)
-        goto stop;
     if (!qemuProcessWaitEvent(mon, &from, "MIGRATION", "completed", NULL,
                               QEMU_MIGRATION_FINISH_TIMEOUT_MS)) {
         virReportError(VIR_ERR_OPERATION_FAILED,
@@ -577,10 +573,18 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
                        obj->def->name);
         goto stop;
     }
-    /* QEMU reports RESUME before completed: the events say how it runs */
     qemuProcessApplyEvents(driver, obj, mon);
-    if (obj->state == VIR_DOMAIN_RUNNING) {
-        obj->reason = VIR_DOMAIN_RUNNING_MIGRATED;
+    /* Only now: QEMU 7.2 activates the disks on any 'cont', even one that
+     * comes while the incoming state is still loading. A guest that was
+     * paused on the source stays paused (perform said so in @flags). */
+    if (!(flags & VIR_MIGRATE_PAUSED)) {
+        if (qemuMonitorCommand(mon, "cont", NULL, 0, NULL) < 0)
+            goto stop;
+        qemuProcessApplyEvents(driver, obj, mon);
+        if (obj->state != VIR_DOMAIN_SHUTDOWN) {
+            obj->state = VIR_DOMAIN_RUNNING;
+            obj->reason = VIR_DOMAIN_RUNNING_MIGRATED;
+        }
     } else {
         obj->state = VIR_DOMAIN_PAUSED;
         obj->reason = VIR_DOMAIN_PAUSED_USER;
@@ -615,6 +619,39 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
     return -1;
 }
 
+/* The source sent everything but the destination failed to take the
+ * guest (it died, or did not load or start it): QEMU here has stopped the
+ * guest for good ("postmigrate"), and only we can run it again. Its
+ * primaries were unplugged for the migration and QEMU does not plug them
+ * back after a completed migration: the guest keeps its standbys. */
+static void
+qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj,
+                           qemuMonitor *mon, unsigned int flags)
+{
+    g_autoptr(qemuMonitorReply) reply = NULL;
+
+    if (qemuMonitorCommand(mon, "query-status", NULL, 0, &reply) < 0 ||
+        STRNEQ_NULLABLE(qemuMonitorObjectGetString(reply->ret, "status"), "postmigrate")) {
+        virResetLastError();
+        return;
+    }
+    qemuMigrationLog(driver, obj->def->name,
+                     "migration: the destination did not take the guest after the source had sent it; %s",
+                     flags & VIR_MIGRATE_PAUSED ? "it stays paused here" :
+                     "it runs here again, without its primaries (unplugged for the migration)");
+    if (flags & VIR_MIGRATE_PAUSED)
+        return;
+    if (qemuMonitorCommand(mon, "cont", NULL, 0, NULL) < 0) {
+        virReportWarning(_("domain '%s' could not be resumed on the source after its destination failed: %s"),
+                         obj->def->name, virGetLastErrorMessage());
+        virResetLastError();
+        return;
+    }
+    qemuProcessApplyEvents(driver, obj, mon);
+    obj->state = VIR_DOMAIN_RUNNING;
+    obj->reason = VIR_DOMAIN_RUNNING_MIGRATION_CANCELED;
+}
+
 int
 qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
                         bool cancelled, unsigned int flags)
@@ -625,9 +662,12 @@ qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
 
     unlink(jobPath);
     if (cancelled) {
-        /* the guest stays here; QEMU plugged the primary back in */
-        if (mon)
+        /* the guest stays here; after a failed or cancelled migration QEMU
+         * plugged the primary back in itself */
+        if (mon) {
+            qemuMigrationSrcRestoreRun(driver, obj, mon, flags);
             qemuProcessEndJob(driver, obj, mon);
+        }
         return 0;
     }
 

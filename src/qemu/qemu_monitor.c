@@ -386,11 +386,15 @@ qemuMonitorQuitLoop(gpointer opaque)
 static void
 qemuMonitorStopLoop(qemuMonitor *mon)
 {
+    /* a detached monitor may be freed by its thread as soon as the quit is
+     * attached: keep the context alive until we are done with the source */
+    GMainContext *ctx = g_main_context_ref(mon->ctx);
     GSource *quit = g_idle_source_new();
 
     g_source_set_callback(quit, qemuMonitorQuitLoop, mon, NULL);
-    g_source_attach(quit, mon->ctx);
+    g_source_attach(quit, ctx);
     g_source_unref(quit);
+    g_main_context_unref(ctx);
 }
 
 /* Everything but the thread, which has finished or is finishing now. */
@@ -447,6 +451,9 @@ qemuMonitorCloseNoWait(qemuMonitor *mon)
     qemuMonitorMarkClosed(mon, _("monitor closed"));
     mon->detached = true;
     g_mutex_unlock(&mon->lock);
+    /* QEMU sees the end of this client now (and accepts the next one),
+     * not when the thread gets to close the socket */
+    shutdown(mon->fd, SHUT_RDWR);
     g_thread_unref(g_steal_pointer(&mon->thread));
     qemuMonitorStopLoop(mon);
 }

@@ -102,27 +102,6 @@ virFileWriteStrRuntime(const char *path, const char *str, mode_t mode)
 }
 
 int
-virFileWriteStrInPlace(const char *path, const char *str)
-{
-    int fd;
-
-    if ((fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)) < 0) {
-        virReportSystemError(errno, _("cannot open '%s' for writing"), path);
-        return -1;
-    }
-    if (virFileWriteAll(fd, str, strlen(str)) < 0) {
-        virReportSystemError(errno, _("cannot write '%s'"), path);
-        close(fd);
-        return -1;
-    }
-    if (close(fd) < 0) {
-        virReportSystemError(errno, _("cannot write '%s'"), path);
-        return -1;
-    }
-    return 0;
-}
-
-int
 virFileReadAll(const char *path, size_t maxlen, char **buf)
 {
     g_autoptr(GString) data = g_string_sized_new(4096);

@@ -17,10 +17,6 @@ int virFileWriteStrAtomic(const char *path, const char *str, mode_t mode);
  * not survive a crash of the host, which ends every guest anyway. */
 int virFileWriteStrRuntime(const char *path, const char *str, mode_t mode);
 
-/* Write @str over the content of the existing file @path, in place, as
- * one writes a sysfs attribute: no temporary file, no rename. */
-int virFileWriteStrInPlace(const char *path, const char *str);
-
 /* Write all of @data to @fd, retrying on EINTR and, for a non-blocking
  * fd, waiting until it is writable. Returns 0, or -1 with errno set. */
 int virFileWriteAll(int fd, const char *data, size_t len);

@@ -792,6 +792,14 @@ qemuProcessBeginJob(virQEMUDriver *driver, virDomainObj *obj)
                        _("domain '%s' is not running"), obj->def->name);
         return NULL;
     }
+    if (priv->migMon) {
+        /* QEMU serves one monitor client: a second connection would wait
+         * for the end of the migration without a word */
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is being migrated by this process; try again when the migration has ended"),
+                       obj->def->name);
+        return NULL;
+    }
     if (qemuProcessCheckAlive(driver, obj) == 0) {
         virReportError(VIR_ERR_OPERATION_FAILED,
                        _("QEMU of domain '%s' has exited; the domain is now shut off"),

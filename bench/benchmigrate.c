@@ -171,11 +171,14 @@ benchMigrateOnce(const char *argv0, const char *src, const char *dst, bool viaVi
         t0 = g_get_monotonic_time();
         if (!dom || virDomainMigrateToURI3(dom, duri, NULL, 0, VIR_MIGRATE_LIVE) < 0) {
             fprintf(stderr, "migration failed: %s\n", virGetLastErrorMessage());
-            return -1;
+            wall = -1;
+        } else {
+            wall = (g_get_monotonic_time() - t0) / 1000.0;
         }
-        wall = (g_get_monotonic_time() - t0) / 1000.0;
-        virDomainFree(dom);
-        virConnectClose(conn);
+        if (dom)
+            virDomainFree(dom);
+        if (conn)
+            virConnectClose(conn);
     }
     return wall;
 }
@@ -295,5 +298,7 @@ main(int argc, char **argv)
             virConnectClose(conn);
     }
     virFileDeleteTree(base);
+    g_free(stats[0].overheads);
+    g_free(stats[1].overheads);
     return 0;
 }

@@ -26,6 +26,8 @@ struct _qemuDomainObjPrivate {
      * destination prepares, and the error it found. */
     GThread *migCheck;
     virErrorPtr migCheckError;
+    /* the guest was not running when perform started */
+    bool migWasPaused;
 };
 
 qemuDomainObjPrivate *qemuDomainObjGetPrivate(virDomainObj *obj);

@@ -218,6 +218,17 @@ qemuDomainsSyncOneStatus(virQEMUDriver *driver, const char *path,
     priv->statusIno = sb->st_ino;
 }
 
+/* A transient domain that stopped leaves the list, unless a migration in
+ * this process still holds it (its phases run without the driver mutex):
+ * confirm on the source, finish on the destination removes it then. */
+static void
+qemuDomainObjRemoveStopped(virQEMUDriver *driver, virDomainObj *obj)
+{
+    if (qemuMigrationSrcIsActive(obj))
+        return;
+    virDomainObjListRemove(driver->domains, obj);
+}
+
 /* Running domains: ROOT/run/qemu/NAME.xml. */
 static int
 qemuDomainsSyncStatus(virQEMUDriver *driver)
@@ -260,7 +271,7 @@ qemuDomainsSyncStatus(virQEMUDriver *driver)
             obj->def = g_steal_pointer(&obj->newDef);
             obj->def->id = -1;
         } else {
-            virDomainObjListRemove(driver->domains, obj);
+            qemuDomainObjRemoveStopped(driver, obj);
         }
     }
     return 0;
@@ -310,7 +321,7 @@ qemuDomainsReapDead(virQEMUDriver *driver)
             continue;
         qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_CRASHED);
         if (!obj->persistent)
-            virDomainObjListRemove(driver->domains, obj);
+            qemuDomainObjRemoveStopped(driver, obj);
     }
     qemuDomainsSynced(driver);
     qemuDriverUnlockRoot(driver);
@@ -892,7 +903,7 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
         goto cleanup;
     qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_DESTROYED);
     if (!obj->persistent)
-        virDomainObjListRemove(driver->domains, obj);
+        qemuDomainObjRemoveStopped(driver, obj);
     qemuDomainsSynced(driver);
     dom->id = -1;
     ret = 0;
@@ -1274,6 +1285,7 @@ qemuDomainMigratePerform(virDomainPtr dom, const char *uri,
     /* The migration runs without the driver mutex, so that other threads
      * (progress, abort) are served; the root lock taken at begin keeps
      * other processes away from the domain. */
+    *paused = false;
     g_mutex_lock(&driver->lock);
     if ((obj = virDomainObjListFindByUUID(driver->domains, dom->uuid)) &&
         !qemuMigrationSrcIsActive(obj))
@@ -1287,8 +1299,11 @@ qemuDomainMigratePerform(virDomainPtr dom, const char *uri,
     /* the live checks begin left running */
     if (qemuMigrationSrcWaitChecked(obj) < 0)
         return -1;
-    /* as the live check found it */
-    *paused = obj->state == VIR_DOMAIN_PAUSED;
+    /* as the live check found it: the destination leaves it so, and so
+     * does the source if the destination fails late */
+    g_mutex_lock(&driver->lock);
+    *paused = qemuDomainObjGetPrivate(obj)->migWasPaused = obj->state != VIR_DOMAIN_RUNNING;
+    g_mutex_unlock(&driver->lock);
     return qemuMigrationSrcPerform(driver, obj, uri, bandwidthMiB, flags);
 }
 

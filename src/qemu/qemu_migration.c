@@ -212,8 +212,10 @@ qemuMigrationSrcConnectThread(gpointer opaque)
     virDomainObj *obj;
 
     g_mutex_lock(&data->driver->lock);
-    /* looked up again: the object may have gone before this runs */
+    /* looked up again: the object may have gone before this runs (and
+     * another with its UUID come) */
     if ((obj = virDomainObjListFindByUUID(data->driver->domains, data->uuid)) &&
+        qemuDomainObjGetPrivate(obj)->migCheck == g_thread_self() &&
         qemuMigrationSrcConnect(data->driver, obj, data->flags) < 0)
         virErrorPreserveLast(&qemuDomainObjGetPrivate(obj)->migCheckError);
     g_mutex_unlock(&data->driver->lock);
@@ -580,11 +582,10 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
     if (!(flags & VIR_MIGRATE_PAUSED)) {
         if (qemuMonitorCommand(mon, "cont", NULL, 0, NULL) < 0)
             goto stop;
+        /* QEMU reports RESUME before the reply */
         qemuProcessApplyEvents(driver, obj, mon);
-        if (obj->state != VIR_DOMAIN_SHUTDOWN) {
-            obj->state = VIR_DOMAIN_RUNNING;
+        if (obj->state == VIR_DOMAIN_RUNNING)
             obj->reason = VIR_DOMAIN_RUNNING_MIGRATED;
-        }
     } else {
         obj->state = VIR_DOMAIN_PAUSED;
         obj->reason = VIR_DOMAIN_PAUSED_USER;
@@ -625,9 +626,9 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
  * primaries were unplugged for the migration and QEMU does not plug them
  * back after a completed migration: the guest keeps its standbys. */
 static void
-qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj,
-                           qemuMonitor *mon, unsigned int flags)
+qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
 {
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     g_autoptr(qemuMonitorReply) reply = NULL;
 
     if (qemuMonitorCommand(mon, "query-status", NULL, 0, &reply) < 0 ||
@@ -636,10 +637,11 @@ qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj,
         return;
     }
     qemuMigrationLog(driver, obj->def->name,
-                     "migration: the destination did not take the guest after the source had sent it; %s",
-                     flags & VIR_MIGRATE_PAUSED ? "it stays paused here" :
-                     "it runs here again, without its primaries (unplugged for the migration)");
-    if (flags & VIR_MIGRATE_PAUSED)
+                     "migration: the destination did not take the guest after the source had sent it; %s%s",
+                     priv->migWasPaused ? "it stays paused here" : "it runs here again",
+                     !priv->migWasPaused && obj->def->nhostdevs ?
+                     ", without its primaries (unplugged for the migration)" : "");
+    if (priv->migWasPaused)
         return;
     if (qemuMonitorCommand(mon, "cont", NULL, 0, NULL) < 0) {
         virReportWarning(_("domain '%s' could not be resumed on the source after its destination failed: %s"),
@@ -648,8 +650,8 @@ qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj,
         return;
     }
     qemuProcessApplyEvents(driver, obj, mon);
-    obj->state = VIR_DOMAIN_RUNNING;
-    obj->reason = VIR_DOMAIN_RUNNING_MIGRATION_CANCELED;
+    if (obj->state == VIR_DOMAIN_RUNNING)
+        obj->reason = VIR_DOMAIN_RUNNING_MIGRATION_CANCELED;
 }
 
 int
@@ -665,7 +667,7 @@ qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
         /* the guest stays here; after a failed or cancelled migration QEMU
          * plugged the primary back in itself */
         if (mon) {
-            qemuMigrationSrcRestoreRun(driver, obj, mon, flags);
+            qemuMigrationSrcRestoreRun(driver, obj, mon);
             qemuProcessEndJob(driver, obj, mon);
         }
         return 0;

@@ -749,11 +749,13 @@ qemuProcessReconcileState(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor 
             obj->state = VIR_DOMAIN_RUNNING;
             obj->reason = VIR_DOMAIN_RUNNING_UNPAUSED;
         }
-    } else if (STREQ_NULLABLE(status, "paused") || STREQ_NULLABLE(status, "prelaunch")) {
-        if (obj->state != VIR_DOMAIN_PAUSED) {
-            obj->state = VIR_DOMAIN_PAUSED;
-            obj->reason = VIR_DOMAIN_PAUSED_UNKNOWN;
-        }
+    } else if (obj->state != VIR_DOMAIN_PAUSED) {
+        /* stopped by the user, an I/O error, a watchdog, a migration...:
+         * anything but running is not running */
+        obj->state = VIR_DOMAIN_PAUSED;
+        obj->reason = STREQ_NULLABLE(status, "io-error") ? VIR_DOMAIN_PAUSED_IOERROR :
+                      STREQ_NULLABLE(status, "watchdog") ? VIR_DOMAIN_PAUSED_WATCHDOG :
+                      VIR_DOMAIN_PAUSED_UNKNOWN;
     }
     if (qemuProcessReconcileFailover(obj, mon) < 0)
         virResetLastError();   /* visibility only: never fail a job for it */

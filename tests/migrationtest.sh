@@ -14,7 +14,7 @@ uA="qemu:///embed?root=$A" uB="qemu:///embed?root=$B"
 . "$top/tests/guest/testlib.sh"
 cleanup() {
     for u in "$uA" "$uB"; do
-        for d in m1 m2 m3 m4 m5 m6 m7 m8 m9 hog; do "$virsh" -q -c "$u" destroy $d >/dev/null 2>&1; done
+        for d in m1 m2 m3 m4 m5 m6 m7 m8 m9 m10 hog; do "$virsh" -q -c "$u" destroy $d >/dev/null 2>&1; done
     done
     rm -rf "$base"
 }
@@ -22,7 +22,7 @@ trap cleanup EXIT
 
 python3 "$top/tests/guest/mkguest.py" "$guest" || exit 1
 mkdir -p "$A/etc"
-printf 'migration_unplug_timeout = 3\n' > "$A/etc/qemu.conf"
+printf 'migration_unplug_timeout = 3\nmigration_stall_timeout = 3\n' > "$A/etc/qemu.conf"
 # both hosts have a pool 'vfpool'; B's PF sits on another bus, so its VFs
 # have other addresses than A's
 sim_host "$virsh" "$A" ens1f0 4 || { notok "simulated host A"; exit 1; }
@@ -128,6 +128,21 @@ wait $p && notok "migration to a dead destination fails" || ok "migration to a d
 only_next_id "$B" && ok "nothing of m5 left on B" || { notok "B clean after m5"; ls "$B/run/qemu"; }
 pools "m5 failed" 1 0
 "$virsh" -q -c "$uA" destroy m5 >/dev/null
+
+# 10. the destination QEMU stops taking data (SIGSTOP) during the
+#     migration: cancelled after migration_stall_timeout instead of a
+#     migration that never ends
+boot m10 10 ""
+waitfor "$base/m10.console" "driver=e1000e master=eth" 60
+"$virsh" -q -c "$uA" migrate --live --bandwidth 1 m10 "$uB" 2>"$base/m10.migrate" & p=$!
+waitfor "$B/run/qemu/m10.pid" "[0-9]" 20 && sleep 1 && kill -STOP "$(cat "$B/run/qemu/m10.pid")"
+wait $p && notok "a stalled destination fails the migration" ||
+    { grep -q "took no data for 3 s" "$base/m10.migrate" && ok "stalled destination: cancelled after migration_stall_timeout" ||
+      { notok "stall message"; cat "$base/m10.migrate"; }; }
+[ "$(state "$uA" m10)" = running ] && ok "m10 keeps running on A" || notok "m10 on A"
+only_next_id "$B" && ok "nothing of m10 left on B" || { notok "B clean after m10"; ls "$B/run/qemu"; }
+pools "m10 stalled" 1 0
+"$virsh" -q -c "$uA" destroy m10 >/dev/null
 
 # 6. the source QEMU dies during the migration
 boot m6 06 ""

@@ -64,4 +64,9 @@ check "undefine" 0 "^Domain 'team-valid' has been undefined$" '' -- -c "$uri" un
 check "undefine again" 1 '' "^error: failed to get domain 'team-valid'$" -- -c "$uri" undefine team-valid
 check "survives the process" 0 '' '' -- -c "$uri" list --all
 check "default uri" 0 '^ Id   Name   State$' '' -- list
+badroot=$root/badconf
+mkdir -p "$badroot/etc"
+printf 'migration_stall_timeout = 0\n' > "$badroot/etc/qemu.conf"
+check "qemu.conf: timeout out of range" 1 '' "migration_stall_timeout must be from 1 to 3600 seconds" -- \
+    -c "qemu:///embed?root=$badroot" list
 exit $fail

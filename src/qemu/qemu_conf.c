@@ -11,6 +11,24 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
+/* @key = SECONDS of qemu.conf, 1 to 3600, @def when absent. */
+static int
+qemuDriverConfigSeconds(virQEMUDriverConfig *cfg, const char *key, long long def,
+                        int *secs)
+{
+    long long v = def;
+
+    if (virConfGetValueInt(cfg->conf, key, &v) < 0)
+        return -1;
+    if (v < 1 || v > 3600) {
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       _("%s: %s must be from 1 to 3600 seconds"), cfg->configFile, key);
+        return -1;
+    }
+    *secs = v;
+    return 0;
+}
+
 virQEMUDriverConfig *
 virQEMUDriverConfigNew(const char *root)
 {
@@ -64,19 +82,11 @@ virQEMUDriverConfigNew(const char *root)
             return NULL;
         cfg->kvmOverride = rc > 0 ? usable : -1;
     }
-    {
-        long long secs = 30;
-
-        if (virConfGetValueInt(cfg->conf, "migration_unplug_timeout", &secs) < 0)
-            return NULL;
-        if (secs < 1 || secs > 3600) {
-            virReportError(VIR_ERR_CONF_SYNTAX,
-                           _("%s: migration_unplug_timeout must be from 1 to 3600 seconds"),
-                           cfg->configFile);
-            return NULL;
-        }
-        cfg->migrationUnplugTimeout = secs;
-    }
+    if (qemuDriverConfigSeconds(cfg, "migration_unplug_timeout", 30,
+                                &cfg->migrationUnplugTimeout) < 0 ||
+        qemuDriverConfigSeconds(cfg, "migration_stall_timeout", 30,
+                                &cfg->migrationStallTimeout) < 0)
+        return NULL;
     if (cfg->hostdevSimulate && STRNEQ(cfg->hostdevSimulate, "e1000e")) {
         virReportError(VIR_ERR_CONF_SYNTAX,
                        _("%s: hostdev_simulate = \"%s\" is not supported: the only simulated VF model is \"e1000e\""),

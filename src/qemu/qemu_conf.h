@@ -48,6 +48,9 @@ struct _virQEMUDriverConfig {
     /* migration_unplug_timeout = SECONDS: how long a migration waits for
      * the guest to release its VFs (QEMU's wait-unplug) before cancelling */
     int migrationUnplugTimeout;
+    /* migration_stall_timeout = SECONDS: how long a migration may send
+     * nothing (the destination takes no data) before it is cancelled */
+    int migrationStallTimeout;
 
     /* The whole parsed qemu.conf, for keys read by other parts. */
     virConf *conf;

@@ -433,6 +433,9 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     g_autoptr(GString) sequence = g_string_new("migration:");
     gint64 unplugTimeoutUs = (gint64)driver->config->migrationUnplugTimeout * G_USEC_PER_SEC;
     gint64 lastProgress = 0;
+    gint64 stallTimeoutUs = (gint64)driver->config->migrationStallTimeout * G_USEC_PER_SEC;
+    gint64 movedAt = 0;           /* when the bytes sent last changed */
+    unsigned long long movedBytes = 0;
     guint from = qemuProcessGetEvents(mon)->events->len;
     int ret = -1;
     int i;
@@ -459,6 +462,7 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     for (;;) {
         qemuProcessEvent *ev = qemuProcessNextEvent(mon, &from, 100);
         gint64 now = g_get_monotonic_time();
+        bool sending;
 
         if (virFileExists(abortPath)) {
             unlink(abortPath);
@@ -491,6 +495,7 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
                 job.waitUnplugStart = ev->when;
             } else if (STREQ(st, "active")) {
                 job.phase = "active";
+                movedAt = ev->when;
             } else if (STREQ(st, "completed")) {
                 job.phase = "completed";
                 /* total-time and downtime appear a moment after the event
@@ -526,10 +531,25 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
                            driver->config->migrationUnplugTimeout);
             goto cleanup;
         }
-        if (STREQ(job.phase, "active") && now - lastProgress > QEMU_MIGRATION_PROGRESS_MS * 1000) {
+        sending = STREQ(job.phase, "active") || STREQ(job.phase, "device");
+        if (sending && now - lastProgress > QEMU_MIGRATION_PROGRESS_MS * 1000) {
             qemuMigrationReadProgress(mon, &job, false);
             qemuMigrationJobSave(driver, obj->def->name, &job);
             lastProgress = now;
+            if (job.memProcessed != movedBytes) {
+                movedBytes = job.memProcessed;
+                movedAt = now;
+            }
+        }
+        /* a destination that takes nothing (stopped, or a network that
+         * dropped it) would keep the migration active for ever */
+        if (sending && movedAt && now - movedAt > stallTimeoutUs) {
+            qemuMigrationCancel(mon, &from);
+            job.type = VIR_DOMAIN_JOB_CANCELLED;
+            virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                           _("the destination of domain '%s' took no data for %d s (migration_stall_timeout): migration cancelled, the guest keeps running here"),
+                           obj->def->name, driver->config->migrationStallTimeout);
+            goto cleanup;
         }
     }
 

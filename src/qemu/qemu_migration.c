@@ -640,6 +640,36 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
     return -1;
 }
 
+/* Wait, up to the cancel timeout, while the outgoing migration is in a
+ * state from which it may still complete (a cancel that came during the
+ * last stage loses against the completion). False if it still is. */
+static bool
+qemuMigrationSrcWaitSettled(qemuMonitor *mon)
+{
+    static const char *const unsettled[] = { "active", "pre-switchover", "device" };
+    gint64 deadline = g_get_monotonic_time() + (gint64)QEMU_MIGRATION_CANCEL_TIMEOUT_MS * 1000;
+
+    for (;;) {
+        g_autoptr(qemuMonitorReply) reply = NULL;
+        const char *status;
+        bool settled = true;
+        size_t i;
+
+        if (qemuMonitorCommand(mon, "query-migrate", NULL, 5000, &reply) < 0)
+            return false;
+        status = qemuMonitorObjectGetString(reply->ret, "status");
+        for (i = 0; status && i < G_N_ELEMENTS(unsettled); i++) {
+            if (STREQ(status, unsettled[i]))
+                settled = false;
+        }
+        if (settled)
+            return true;
+        if (g_get_monotonic_time() >= deadline)
+            return false;
+        g_usleep(50 * 1000);
+    }
+}
+
 /* The source sent everything but the destination failed to take the
  * guest (it died, or did not load or start it): QEMU here has stopped the
  * guest for good ("postmigrate"), and only we can run it again. Its
@@ -651,7 +681,9 @@ qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     g_autoptr(qemuMonitorReply) reply = NULL;
 
-    if (qemuMonitorCommand(mon, "query-status", NULL, 0, &reply) < 0 ||
+    /* a cancel that came too late may still end in completion */
+    if (!qemuMigrationSrcWaitSettled(mon) ||
+        qemuMonitorCommand(mon, "query-status", NULL, 0, &reply) < 0 ||
         STRNEQ_NULLABLE(qemuMonitorObjectGetString(reply->ret, "status"), "postmigrate")) {
         virResetLastError();
         return;

@@ -110,6 +110,9 @@ waitfor "$base/m4.console" "driver=e1000e master=eth" 60
 "$virsh" -q -c "$uA" migrate --live --bandwidth 1 m4 "$uB" 2>"$base/m4.migrate" & p=$!
 sleep 2
 "$virsh" -q -c "$uA" domjobinfo m4 | grep -q "Unbounded" && ok "domjobinfo shows the running migration" || notok "domjobinfo"
+# a query from another process answers while the migration holds the root
+[ "$(state "$uA" m4)" = running ] && kill -0 $p 2>/dev/null &&
+    ok "domstate answers during the migration" || notok "domstate during the migration"
 "$virsh" -q -c "$uA" domjobabort m4 || notok "domjobabort"
 wait $p && notok "aborted migration fails" ||
     { grep -q "canceled by client" "$base/m4.migrate" && ok "abort cancels the migration" || { notok "abort message"; cat "$base/m4.migrate"; }; }

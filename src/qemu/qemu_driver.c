@@ -964,18 +964,20 @@ qemuDomainResume(virDomainPtr dom)
     return qemuDomainSimpleJob(dom, "cont", VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
 }
 
-/* Refresh the state of a running domain from QEMU; keeps the recorded
- * state if the monitor is busy (another process is in a job). */
 /* Bring the running domain @uuid up to date with its QEMU. The object is
  * looked up again once the root is locked: what was read before may be
- * stale (another process may have stopped or restarted the domain). */
+ * stale (another process may have stopped or restarted the domain). The
+ * recorded state stands when the root or the monitor is busy (another
+ * process, or this one, is in a job on it). */
 static void
 qemuDomainRefreshState(virQEMUDriver *driver, const unsigned char *uuid)
 {
     virDomainObj *obj;
     qemuMonitor *mon;
 
-    if (qemuDriverLockRoot(driver) < 0) {
+    /* a query never waits for a job of another process (a migration holds
+     * the root until it ends): it answers from the record then */
+    if (qemuDriverTryLockRoot(driver) <= 0) {
         virResetLastError();
         return;
     }

@@ -223,7 +223,7 @@ testEventsAndErrors(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
-/* Fake QEMU side of testPeerStoppedReading: answer qmp_capabilities. */
+/* Fake QEMU side of testOpenPeer: answer qmp_capabilities. */
 static gpointer
 testAnswerCapabilities(gpointer opaque)
 {
@@ -238,28 +238,46 @@ testAnswerCapabilities(gpointer opaque)
     return NULL;
 }
 
+/* A monitor on a socket pair whose other end (*peerfd, the caller's to
+ * close) has greeted and answered qmp_capabilities; NULL on failure. */
+static qemuMonitor *
+testOpenPeer(int *peerfd, const qemuMonitorCallbacks *cb, void *opaque)
+{
+    const char *greeting = "{\"QMP\":{\"version\":{\"qemu\":{\"micro\":0,\"minor\":2,\"major\":7},\"package\":\"\"},\"capabilities\":[]}}\r\n";
+    qemuMonitor *mon;
+    GThread *peer;
+    int sv[2];
+
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return NULL;
+    if (write(sv[0], greeting, strlen(greeting)) != (ssize_t)strlen(greeting)) {
+        close(sv[0]);
+        close(sv[1]);
+        return NULL;
+    }
+    peer = g_thread_new("fake-qemu", testAnswerCapabilities, GINT_TO_POINTER(sv[0]));
+    mon = qemuMonitorOpenFD(sv[1], 1000, cb, opaque);
+    g_thread_join(peer);
+    if (!mon) {
+        close(sv[0]);
+        return NULL;
+    }
+    *peerfd = sv[0];
+    return mon;
+}
+
 /* QEMU stopped reading (it is exiting): sending a command must fail
  * with an error, not kill us with SIGPIPE. */
 static int
 testPeerStoppedReading(const void *opaque G_GNUC_UNUSED)
 {
-    const char *greeting = "{\"QMP\":{\"version\":{\"qemu\":{\"micro\":0,\"minor\":2,\"major\":7},\"package\":\"\"},\"capabilities\":[]}}\r\n";
-    qemuMonitor *mon = NULL;
-    GThread *peer;
-    int sv[2];
+    qemuMonitor *mon;
+    int peerfd = -1;
     int ret = -1;
 
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+    if (!(mon = testOpenPeer(&peerfd, NULL, NULL)))
         return -1;
-    if (write(sv[0], greeting, strlen(greeting)) != (ssize_t)strlen(greeting))
-        goto cleanup;
-    peer = g_thread_new("fake-qemu", testAnswerCapabilities, GINT_TO_POINTER(sv[0]));
-    mon = qemuMonitorOpenFD(sv[1], 1000, NULL, NULL);
-    sv[1] = -1;
-    g_thread_join(peer);
-    if (!mon)
-        goto cleanup;
-    shutdown(sv[0], SHUT_RD);
+    shutdown(peerfd, SHUT_RD);
     if (qemuMonitorCommand(mon, "query-status", NULL, 1000, NULL) == 0 ||
         virGetLastErrorCode() == VIR_ERR_OK)
         goto cleanup;
@@ -267,9 +285,7 @@ testPeerStoppedReading(const void *opaque G_GNUC_UNUSED)
     ret = 0;
  cleanup:
     qemuMonitorClose(mon);
-    if (sv[1] >= 0)
-        close(sv[1]);
-    close(sv[0]);
+    close(peerfd);
     return ret;
 }
 
@@ -279,41 +295,29 @@ testPeerStoppedReading(const void *opaque G_GNUC_UNUSED)
 static int
 testCloseNoWait(const void *opaque G_GNUC_UNUSED)
 {
-    const char *greeting = "{\"QMP\":{\"version\":{\"qemu\":{\"micro\":0,\"minor\":2,\"major\":7},\"package\":\"\"},\"capabilities\":[]}}\r\n";
     const char *event = "{\"event\": \"UNPLUG_PRIMARY\", \"data\": {\"device-id\": \"hostdev0\"}}\r\n";
     testEvents *ev = g_new0(testEvents, 1);
-    qemuMonitor *mon = NULL;
-    GThread *peer;
+    qemuMonitor *mon;
     gint64 deadline;
-    int sv[2];
+    int peerfd = -1;
     int ret = -1;
     char c;
 
     ev->events = g_ptr_array_new_with_free_func(g_free);
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-        return -1;
-    if (write(sv[0], greeting, strlen(greeting)) != (ssize_t)strlen(greeting))
-        goto cleanup;
-    peer = g_thread_new("fake-qemu", testAnswerCapabilities, GINT_TO_POINTER(sv[0]));
-    mon = qemuMonitorOpenFD(sv[1], 1000, &testCallbacks, ev);
-    g_thread_join(peer);
-    if (!mon)
+    if (!(mon = testOpenPeer(&peerfd, &testCallbacks, ev)))
         goto cleanup;
     qemuMonitorCloseNoWait(mon);
-    mon = NULL;
     /* an event that arrives now reaches nobody (or finds the connection
-     * closed already) */
-    if (send(sv[0], event, strlen(event), MSG_NOSIGNAL) < 0 && errno != EPIPE)
+     * closed already); ev goes at once */
+    if (send(peerfd, event, strlen(event), MSG_NOSIGNAL) < 0 && errno != EPIPE)
         goto cleanup;
     g_ptr_array_unref(g_steal_pointer(&ev->events));
     g_clear_pointer(&ev, g_free);
     /* the thread closes its end */
     deadline = g_get_monotonic_time() + G_USEC_PER_SEC;
-    g_unix_set_fd_nonblocking(sv[0], TRUE, NULL);
+    g_unix_set_fd_nonblocking(peerfd, TRUE, NULL);
     while (g_get_monotonic_time() < deadline) {
-        ssize_t n = read(sv[0], &c, 1);
-
-        if (n == 0) {
+        if (read(peerfd, &c, 1) == 0) {
             ret = 0;
             break;
         }
@@ -321,12 +325,11 @@ testCloseNoWait(const void *opaque G_GNUC_UNUSED)
     }
  cleanup:
     if (ev) {
-        if (ev->events)
-            g_ptr_array_unref(ev->events);
+        g_ptr_array_unref(ev->events);
         g_free(ev);
     }
-    qemuMonitorClose(mon);
-    close(sv[0]);
+    if (peerfd >= 0)
+        close(peerfd);
     return ret;
 }
 

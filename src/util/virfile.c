@@ -51,16 +51,18 @@ virFileSendAll(int fd, const char *data, size_t len)
     return virFileWriteAllTo(fd, data, len, true);
 }
 
-static int
-virFileWriteReplace(const char *path, const char *data, size_t len, mode_t mode,
-                    bool durable)
+/* A complete temporary file next to @path holding @data (its name is
+ * returned), not yet visible under @path. */
+static char *
+virFileWriteTemp(const char *path, const char *data, size_t len, mode_t mode,
+                 bool durable)
 {
     g_autofree char *tmp = g_strdup_printf("%s.XXXXXX", path);
     int fd;
 
     if ((fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, mode)) < 0) {
         virReportSystemError(errno, _("cannot create temporary file for '%s'"), path);
-        return -1;
+        return NULL;
     }
     if (fchmod(fd, mode) < 0 ||
         virFileWriteAll(fd, data, len) < 0 ||
@@ -68,13 +70,24 @@ virFileWriteReplace(const char *path, const char *data, size_t len, mode_t mode,
         virReportSystemError(errno, _("cannot write '%s'"), tmp);
         close(fd);
         unlink(tmp);
-        return -1;
+        return NULL;
     }
     if (close(fd) < 0) {
         virReportSystemError(errno, _("cannot write '%s'"), tmp);
         unlink(tmp);
-        return -1;
+        return NULL;
     }
+    return g_steal_pointer(&tmp);
+}
+
+static int
+virFileWriteReplace(const char *path, const char *data, size_t len, mode_t mode,
+                    bool durable)
+{
+    g_autofree char *tmp = NULL;
+
+    if (!(tmp = virFileWriteTemp(path, data, len, mode, durable)))
+        return -1;
     if (rename(tmp, path) < 0) {
         virReportSystemError(errno, _("cannot rename '%s' to '%s'"), tmp, path);
         unlink(tmp);
@@ -99,6 +112,27 @@ int
 virFileWriteStrRuntime(const char *path, const char *str, mode_t mode)
 {
     return virFileWriteReplace(path, str, strlen(str), mode, false);
+}
+
+int
+virFileCreateStrRuntime(const char *path, const char *str, mode_t mode)
+{
+    g_autofree char *tmp = NULL;
+    int rc = 1;
+
+    if (!(tmp = virFileWriteTemp(path, str, strlen(str), mode, false)))
+        return -1;
+    /* link(), unlike rename(), never replaces an existing @path */
+    if (link(tmp, path) < 0) {
+        if (errno == EEXIST) {
+            rc = 0;
+        } else {
+            virReportSystemError(errno, _("cannot create '%s'"), path);
+            rc = -1;
+        }
+    }
+    unlink(tmp);
+    return rc;
 }
 
 int

@@ -16,6 +16,11 @@ int virFileWriteStrAtomic(const char *path, const char *str, mode_t mode);
  * the old or the new content even if the writer dies, but the file need
  * not survive a crash of the host, which ends every guest anyway. */
 int virFileWriteStrRuntime(const char *path, const char *str, mode_t mode);
+/* Create @path holding @str unless it exists: 1 created, 0 it exists (left
+ * as it is), -1 error. Nobody ever sees @path half-written, and of
+ * processes racing to create it exactly one succeeds. Runtime state: no
+ * fsync, as virFileWriteStrRuntime. */
+int virFileCreateStrRuntime(const char *path, const char *str, mode_t mode);
 
 /* Write all of @data to @fd, retrying on EINTR and, for a non-blocking
  * fd, waiting until it is writable. Returns 0, or -1 with errno set. */

@@ -62,7 +62,7 @@ benchAllocRelease(virConnectPtr conn, const char *netname, unsigned int rounds)
     unsigned int i;
 
     for (i = 0; i < rounds; i++) {
-        if (networkAllocateVF(driver, netname, "bench", &vf, NULL) < 0 ||
+        if (networkAllocateVF(driver, netname, "bench", "bench", &vf, NULL) < 0 ||
             networkReleaseVF(driver, netname, "bench", &vf) < 0)
             return -1;
     }

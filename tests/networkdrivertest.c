@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 
 #include "datatypes.h"
+#include "hypervisor/virhostdev_owner.h"
 #include "network/network_driver.h"
 #include "testutils.h"
 #include "virerror.h"
@@ -217,7 +218,7 @@ testAllocate(const void *opaque G_GNUC_UNUSED)
     for (i = 0; i < NVFS; i++) {
         g_autofree char *owner = g_strdup_printf("dom%zu", i);
 
-        if (networkAllocateVF(testDriver(conn), "vfpool", owner, &vfs[i], NULL) < 0)
+        if (networkAllocateVF(testDriver(conn), "vfpool", owner, "guest", &vfs[i], NULL) < 0)
             goto cleanup;
         if (vfs[i].domain != 0 || vfs[i].bus != 3 || vfs[i].slot != 0x10) {
             printf("#   allocated a VF that is not in the pool\n");
@@ -230,7 +231,7 @@ testAllocate(const void *opaque G_GNUC_UNUSED)
             }
         }
     }
-    if (networkAllocateVF(testDriver(conn), "vfpool", "one-too-many", &extra, NULL) == 0) {
+    if (networkAllocateVF(testDriver(conn), "vfpool", "one-too-many", "guest", &extra, NULL) == 0) {
         printf("#   allocation from an exhausted pool succeeded\n");
         goto cleanup;
     }
@@ -245,7 +246,7 @@ testAllocate(const void *opaque G_GNUC_UNUSED)
     }
     if (networkReleaseVF(testDriver(conn), "vfpool", "dom0", &vfs[0]) != 1 ||
         networkReleaseVF(testDriver(conn), "vfpool", "dom0", &vfs[0]) != 0 ||
-        networkAllocateVF(testDriver(conn), "vfpool", "dom0", &vfs[0], NULL) < 0) {
+        networkAllocateVF(testDriver(conn), "vfpool", "dom0", "guest", &vfs[0], NULL) < 0) {
         printf("#   dom0 could not release and take back its VF once\n");
         goto cleanup;
     }
@@ -265,7 +266,7 @@ testAllocate(const void *opaque G_GNUC_UNUSED)
         goto cleanup;
     }
     /* errors of the allocation API */
-    if (networkAllocateVF(testDriver(conn), "nosuch", "x", &extra, NULL) == 0 ||
+    if (networkAllocateVF(testDriver(conn), "nosuch", "x", "guest", &extra, NULL) == 0 ||
         testExpectError("missing network", "no network with matching name 'nosuch'") < 0)
         goto cleanup;
     ret = 0;
@@ -292,8 +293,8 @@ testReopen(const void *opaque G_GNUC_UNUSED)
         printf("#   after reopen: connections %u, expected 6\n", connections);
         goto cleanup;
     }
-    if (networkAllocateVF(testDriver(conn), "vfpool", "late1", &a, NULL) < 0 ||
-        networkAllocateVF(testDriver(conn), "vfpool", "late2", &b, NULL) < 0)
+    if (networkAllocateVF(testDriver(conn), "vfpool", "late1", "guest", &a, NULL) < 0 ||
+        networkAllocateVF(testDriver(conn), "vfpool", "late2", "guest", &b, NULL) < 0)
         goto cleanup;
     if (virPCIDeviceAddressEqual(&a, &b) ||
         !((a.function == 2 && b.function == 5) || (a.function == 5 && b.function == 2))) {
@@ -301,7 +302,7 @@ testReopen(const void *opaque G_GNUC_UNUSED)
                a.function, b.function);
         goto cleanup;
     }
-    if (networkAllocateVF(testDriver(conn), "vfpool", "late3", &c, NULL) == 0) {
+    if (networkAllocateVF(testDriver(conn), "vfpool", "late3", "guest", &c, NULL) == 0) {
         printf("#   pool not exhausted after reopen\n");
         goto cleanup;
     }
@@ -626,7 +627,7 @@ testParallel(const void *opaque G_GNUC_UNUSED)
             close(fds[0]);
             if (!(conn = virConnectOpen(uri)))
                 _exit(2);
-            if (networkAllocateVF(testDriver(conn), "vfpool", owner, &vf, NULL) < 0)
+            if (networkAllocateVF(testDriver(conn), "vfpool", owner, "guest", &vf, NULL) < 0)
                 line = g_strdup_printf("exhausted %s\n",
                                        strstr(virGetLastErrorMessage(), "vfpool") ? "named" : "unnamed");
             else
@@ -673,6 +674,91 @@ testParallel(const void *opaque G_GNUC_UNUSED)
     return 0;
 }
 
+/* A VF held outside the pool (a domain names it directly) is never
+ * handed out, and the pool says so when it has nothing else; the VFs it
+ * does hand out get an ownership record naming the pool. */
+static int
+testHeldOutside(const void *opaque G_GNUC_UNUSED)
+{
+    virConnectPtr conn = virConnectOpen(uri);
+    g_autofree char *dir = g_build_filename(root, "run", "hostdev", NULL);
+    g_autoptr(virHostdevOwner) h2 = virHostdevOwnerNew("qemu/U2/2/hostdev", "h2", NULL);
+    g_autoptr(virHostdevOwner) rec = NULL;
+    virPCIDeviceAddress held, vf, peek;
+    bool managed;
+    size_t i;
+    int ret = -1;
+
+    if (!conn)
+        return -1;
+    /* whatever the earlier cases left goes back first */
+    if (networkReconcileVFs(testDriver(conn), testNobodyAlive, NULL) < 0)
+        goto cleanup;
+    /* the VF the pool would give next is taken by a domain naming it */
+    if (networkPeekVF(testDriver(conn), "vfpool", 0, &held, &managed) < 0 ||
+        virHostdevOwnerAcquire(dir, &held, h2) < 0)
+        goto cleanup;
+    if (networkPeekVF(testDriver(conn), "vfpool", 0, &peek, &managed) < 0 ||
+        virPCIDeviceAddressEqual(&peek, &held)) {
+        printf("#   the preview still offers the held VF\n");
+        goto cleanup;
+    }
+    for (i = 0; i < NVFS - 1; i++) {
+        g_autofree char *owner = g_strdup_printf("qemu/U1/1/52:54:00:00:00:%02zx", i);
+
+        if (networkAllocateVF(testDriver(conn), "vfpool", owner, "a1", &vf, NULL) < 0)
+            goto cleanup;
+        if (virPCIDeviceAddressEqual(&vf, &held)) {
+            printf("#   the pool handed out the VF h2 holds\n");
+            goto cleanup;
+        }
+        g_clear_pointer(&rec, virHostdevOwnerFree);
+        if (virHostdevOwnerGet(dir, &vf, &rec) != 1 || STRNEQ(rec->holder, owner) ||
+            STRNEQ(rec->domain, "a1") || STRNEQ_NULLABLE(rec->network, "vfpool")) {
+            printf("#   the allocated VF has no record naming a1 and vfpool\n");
+            goto cleanup;
+        }
+    }
+    if (networkAllocateVF(testDriver(conn), "vfpool", "qemu/U1/1/52:54:00:00:00:ff", "a1",
+                          &vf, NULL) == 0 ||
+        testExpectError("only a held VF left",
+                        "network 'vfpool' has no free VF: 7 of its 8 VFs are in use by its guests and 1 held outside the pool") < 0)
+        goto cleanup;
+    g_clear_pointer(&rec, virHostdevOwnerFree);
+    if (virHostdevOwnerGet(dir, &held, &rec) != 1 || STRNEQ(rec->domain, "h2")) {
+        printf("#   the failed allocation touched h2's record\n");
+        goto cleanup;
+    }
+    /* h2 lets it go: the pool gives it, and a release drops the record */
+    if (virHostdevOwnerRelease(dir, &held, h2->holder) != 1 ||
+        networkAllocateVF(testDriver(conn), "vfpool", "qemu/U1/1/52:54:00:00:00:ff", "a1",
+                          &vf, NULL) < 0 ||
+        !virPCIDeviceAddressEqual(&vf, &held))
+        goto cleanup;
+    if (networkReleaseVF(testDriver(conn), "vfpool", "qemu/U1/1/52:54:00:00:00:ff", &vf) != 1 ||
+        virHostdevOwnerGet(dir, &vf, &rec) != 0) {
+        printf("#   the release left the VF's record\n");
+        goto cleanup;
+    }
+    /* a dead owner's VFs leave the pool and their records together */
+    if (networkReconcileVFs(testDriver(conn), testNobodyAlive, NULL) < 0)
+        goto cleanup;
+    {
+        g_autofree virPCIDeviceAddress *left = NULL;
+        size_t nleft;
+
+        if (virHostdevStateList(dir, ".owner", &left, &nleft) < 0 || nleft != 0) {
+            printf("#   %zu records left after the owners were found gone\n", nleft);
+            goto cleanup;
+        }
+    }
+    ret = 0;
+
+ cleanup:
+    virConnectClose(conn);
+    return ret;
+}
+
 static int
 mymain(void)
 {
@@ -709,6 +795,7 @@ mymain(void)
     virTestRun("start and define errors", testStartErrors, NULL);
     virTestRun("list with filters", testList, NULL);
     virTestRun("parallel processes never share a VF", testParallel, NULL);
+    virTestRun("a VF held outside the pool is skipped", testHeldOutside, NULL);
 
     if (!g_getenv("VIR_TEST_KEEP_TMP") && virFileDeleteTree(tmpdir) < 0)
         ret = -1;

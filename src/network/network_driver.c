@@ -13,6 +13,7 @@
 
 #include "datatypes.h"
 #include "driver.h"
+#include "hypervisor/virhostdev_owner.h"
 #include "network_conf.h"
 #include "network_driver.h"
 #include "network_vfpool.h"
@@ -40,6 +41,7 @@ struct _virNetworkDriverState {
     char *stateDir;             /* ROOT/run/network */
     char *poolDir;              /* ROOT/run/network/vfpool */
     char *lockFile;             /* ROOT/lib/network.lock */
+    char *hostdevDir;           /* ROOT/run/hostdev: who holds each device */
     char *sysfsRoot;
     int lockFd;
     guint64 generation;         /* of the root, as last read */
@@ -330,6 +332,7 @@ networkDriverStateFree(virNetworkDriverState *driver)
     g_free(driver->stateDir);
     g_free(driver->poolDir);
     g_free(driver->lockFile);
+    g_free(driver->hostdevDir);
     g_free(driver->sysfsRoot);
     g_mutex_clear(&driver->lock);
     g_free(driver);
@@ -440,6 +443,7 @@ networkDriverStateGet(const char *root)
     driver->stateDir = g_build_filename(root, "run", "network", NULL);
     driver->poolDir = g_build_filename(driver->stateDir, "vfpool", NULL);
     driver->lockFile = g_build_filename(root, "lib", "network.lock", NULL);
+    driver->hostdevDir = virHostdevStateDir(root);
     driver->nets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify)networkObjFree);
 
@@ -1159,19 +1163,67 @@ networkIsHostdevPool(virNetworkDriverState *driver, const char *netname,
     return ret;
 }
 
+/* A pool VF with an ownership record: held by a domain (of this pool or
+ * naming it directly). */
+static int
+networkVFHeld(const virPCIDeviceAddress *vf, void *opaque)
+{
+    virNetworkDriverState *driver = opaque;
+    g_autoptr(virHostdevOwner) owner = NULL;
+    int rc = virHostdevOwnerGet(driver->hostdevDir, vf, &owner);
+
+    if (rc < 0) {
+        /* unreadable: not ours to give, but no reason to fail the others */
+        virReportWarning(_("skipping a VF: %s"), virGetLastErrorMessage());
+        virResetLastError();
+        return 1;
+    }
+    return rc;
+}
+
+typedef struct {
+    virNetworkDriverState *driver;
+    const virHostdevOwner *owner;
+    bool claimed;
+    virPCIDeviceAddress vf;
+} networkVFClaimData;
+
+static int
+networkVFClaim(const virPCIDeviceAddress *vf, void *opaque)
+{
+    networkVFClaimData *data = opaque;
+    int rc = virHostdevOwnerTryAcquire(data->driver->hostdevDir, vf, data->owner, NULL);
+
+    if (rc > 0) {
+        data->claimed = true;
+        data->vf = *vf;
+    }
+    return rc;
+}
+
 int
 networkAllocateVF(virNetworkDriverState *driver, const char *netname,
-                  const char *owner, virPCIDeviceAddress *vf, bool *managed)
+                  const char *owner, const char *domain, virPCIDeviceAddress *vf,
+                  bool *managed)
 {
+    g_autoptr(virHostdevOwner) record = virHostdevOwnerNew(owner, domain, netname);
+    networkVFClaimData data = { .driver = driver, .owner = record };
     networkObj *obj;
     int ret = -1;
 
     if (!(obj = networkBeginByName(driver, netname, true)))
         return -1;
-    if (virNetworkVFPoolAcquire(obj->pool, owner, vf) == 0) {
+    if (virNetworkVFPoolAcquire(obj->pool, owner, networkVFClaim, &data, vf) == 0) {
         if (managed)
             *managed = obj->live->managed;
         ret = 0;
+    } else if (data.claimed) {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        if (virHostdevOwnerRelease(driver->hostdevDir, &data.vf, owner) < 0)
+            virResetLastError();
+        virErrorRestore(&saved);
     }
     networkEnd(driver, ret == 0);
     return ret;
@@ -1186,7 +1238,7 @@ networkPeekVF(virNetworkDriverState *driver, const char *netname, size_t skip,
 
     if (!(obj = networkBeginByName(driver, netname, true)))
         return -1;
-    if (virNetworkVFPoolPeek(obj->pool, skip, vf) == 0) {
+    if (virNetworkVFPoolPeek(obj->pool, skip, networkVFHeld, driver, vf) == 0) {
         *managed = obj->live->managed;
         ret = 0;
     }
@@ -1198,20 +1250,53 @@ int
 networkReleaseVF(virNetworkDriverState *driver, const char *netname,
                  const char *owner, const virPCIDeviceAddress *vf)
 {
+    virErrorPtr saved = NULL;
     networkObj *obj;
-    int ret;
+    int slot = -1;
+    int record;
 
-    if (!(obj = networkBeginByName(driver, netname, true)))
+    if ((obj = networkBeginByName(driver, netname, true))) {
+        slot = virNetworkVFPoolRelease(obj->pool, vf, owner);
+        networkEnd(driver, slot > 0);
+    }
+    /* the record goes last (until then nobody else can take the VF), and
+     * goes even when the pool could not be told */
+    virErrorPreserveLast(&saved);
+    record = virHostdevOwnerRelease(driver->hostdevDir, vf, owner);
+    virErrorRestore(&saved);
+    if (slot < 0 || record < 0)
         return -1;
-    ret = virNetworkVFPoolRelease(obj->pool, vf, owner);
-    networkEnd(driver, ret > 0);
-    return ret;
+    return slot > 0 || record > 0;
+}
+
+typedef struct {
+    virNetworkDriverState *driver;
+    virNetworkVFOwnerCheck ownerAlive;
+    void *opaque;
+} networkReconcileData;
+
+/* A VF whose owner is gone leaves the pool's records and its ownership
+ * record (if that owner's) together. */
+static bool
+networkReconcileOwnerAlive(const char *owner, const virPCIDeviceAddress *vf, void *opaque)
+{
+    networkReconcileData *data = opaque;
+
+    if (data->ownerAlive(owner, vf, data->opaque))
+        return true;
+    if (virHostdevOwnerRelease(data->driver->hostdevDir, vf, owner) < 0) {
+        virReportWarning(_("cannot release a VF of a domain that is gone: %s"),
+                         virGetLastErrorMessage());
+        virResetLastError();
+    }
+    return false;
 }
 
 int
 networkReconcileVFs(virNetworkDriverState *driver, virNetworkVFOwnerCheck ownerAlive,
                     void *opaque)
 {
+    networkReconcileData data = { driver, ownerAlive, opaque };
     GHashTableIter iter;
     gpointer value;
     int ret = 0;
@@ -1222,7 +1307,8 @@ networkReconcileVFs(virNetworkDriverState *driver, virNetworkVFOwnerCheck ownerA
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         networkObj *obj = value;
 
-        if (obj->pool && virNetworkVFPoolReconcile(obj->pool, ownerAlive, opaque) < 0)
+        if (obj->pool &&
+            virNetworkVFPoolReconcile(obj->pool, networkReconcileOwnerAlive, &data) < 0)
             ret = -1;
     }
     networkEnd(driver, true);

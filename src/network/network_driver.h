@@ -8,6 +8,8 @@
  *   DIR/run/network/NAME.xml             live definition of an active network
  *   DIR/run/network/vfpool/NAME/         VF allocations of an active pool
  *   DIR/lib/network.lock                 flock + generation counter
+ *   DIR/run/hostdev/PCIADDR.owner        who holds each VF, host-wide
+ *                                        (virhostdev_owner.h)
  *   DIR/etc/network.conf                 sysfs_root = "/path" (else the key of
  *                                        the same name in DIR/etc/qemu.conf,
  *                                        else /sys)
@@ -43,16 +45,20 @@ void networkDriverStateUnref(virNetworkDriverState *driver);
 int networkIsHostdevPool(virNetworkDriverState *driver, const char *netname,
                          bool *managed);
 
-/* Give @owner (e.g. "DOMAIN-UUID/MAC", whatever the caller can recognise
- * later in networkReconcileVFs) a free VF of hostdev network @netname:
- * exclusive, persisted before returning, never handed to two callers even
- * in different processes. *vf receives its PCI address and *managed (if
- * @managed is not NULL) the network's managed= setting.
+/* Give @owner (e.g. "qemu/UUID/ID/MAC", whatever the caller can recognise
+ * later in networkReconcileVFs; it should name the run of the domain) of
+ * domain @domain a free VF of hostdev network @netname: exclusive,
+ * persisted before returning, never handed to two callers even in
+ * different processes. The VF also gets its host-wide ownership record
+ * (virhostdev_owner.h: holder @owner, domain @domain, network @netname);
+ * a VF somebody holds outside the pool (a domain naming it directly) is
+ * skipped. *vf receives its PCI address and *managed (if @managed is not
+ * NULL) the network's managed= setting.
  * Errors: the network does not exist, is not active, is not a hostdev
- * pool, or every VF is in use (the message names the network and its
- * size). */
+ * pool, or no VF is free (the message names the network, its size and
+ * how many VFs are held outside it). */
 int networkAllocateVF(virNetworkDriverState *driver, const char *netname,
-                      const char *owner, virPCIDeviceAddress *vf,
+                      const char *owner, const char *domain, virPCIDeviceAddress *vf,
                       bool *managed);
 
 /* The VF that the (@skip + 1)-th next networkAllocateVF on @netname would
@@ -61,7 +67,8 @@ int networkPeekVF(virNetworkDriverState *driver, const char *netname, size_t ski
                   virPCIDeviceAddress *vf, bool *managed);
 
 /* Return @vf to the pool of @netname if @owner (as given to
- * networkAllocateVF) still holds it: 1 released, 0 it was free or is now
+ * networkAllocateVF) still holds it, and drop its ownership record if
+ * @owner holds that: 1 released (either), 0 it was free or is now
  * somebody else's (left alone: a late or repeated release never takes a
  * VF from its new holder), -1 error. Every domain stop, failed start,
  * hot-unplug and failed migration calls this for every VF it took. */
@@ -70,7 +77,8 @@ int networkReleaseVF(virNetworkDriverState *driver, const char *netname,
 
 /* Return to their pools the VFs whose owner is gone: @ownerAlive is
  * called with each owner string and its VF, and says whether the owner
- * still exists (see virNetworkVFOwnerCheck). The hypervisor driver calls
+ * still exists (see virNetworkVFOwnerCheck). The ownership record of such
+ * a VF goes too if that owner holds it. The hypervisor driver calls
  * this when it opens a root, after it knows which domains still run. */
 int networkReconcileVFs(virNetworkDriverState *driver, virNetworkVFOwnerCheck ownerAlive,
                         void *opaque);

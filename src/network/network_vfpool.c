@@ -166,44 +166,73 @@ virNetworkVFPoolFree(virNetworkVFPool *pool)
     g_free(pool);
 }
 
-/* Are @n VFs free? */
-static int
-virNetworkVFPoolCheckFree(virNetworkVFPool *pool, size_t n)
+static void
+virNetworkVFPoolReportNoneFree(virNetworkVFPool *pool, size_t outside)
 {
-    if (pool->nfree >= n)
-        return 0;
-    virReportError(VIR_ERR_OPERATION_FAILED,
-                   _("network '%s' has no free VF: all %zu are in use; free one or add VFs to the pool"),
-                   pool->netname, pool->nvfs);
+    if (outside > 0)
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("network '%s' has no free VF: %zu of its %zu VFs are in use by its guests and %zu held outside the pool (by domains that name them directly); free one or add VFs to the pool"),
+                       pool->netname, pool->nvfs - pool->nfree, pool->nvfs, outside);
+    else
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("network '%s' has no free VF: all %zu are in use; free one or add VFs to the pool"),
+                       pool->netname, pool->nvfs);
+}
+
+int
+virNetworkVFPoolPeek(virNetworkVFPool *pool, size_t skip, virNetworkVFHeldCheck held,
+                     void *opaque, virPCIDeviceAddress *vf)
+{
+    size_t outside = 0;
+    size_t i;
+
+    /* in the order acquisitions take them */
+    for (i = pool->nfree; i > 0; i--) {
+        size_t slot = pool->freeStack[i - 1];
+        int rc = held ? held(&pool->vfs[slot], opaque) : 0;
+
+        if (rc < 0)
+            return -1;
+        if (rc > 0) {
+            outside++;
+        } else if (skip-- == 0) {
+            *vf = pool->vfs[slot];
+            return 0;
+        }
+    }
+    virNetworkVFPoolReportNoneFree(pool, outside);
     return -1;
 }
 
 int
-virNetworkVFPoolPeek(virNetworkVFPool *pool, size_t skip, virPCIDeviceAddress *vf)
-{
-    if (virNetworkVFPoolCheckFree(pool, skip + 1) < 0)
-        return -1;
-    *vf = pool->vfs[pool->freeStack[pool->nfree - 1 - skip]];
-    return 0;
-}
-
-int
 virNetworkVFPoolAcquire(virNetworkVFPool *pool, const char *owner,
-                        virPCIDeviceAddress *vf)
+                        virNetworkVFClaim claim, void *opaque, virPCIDeviceAddress *vf)
 {
-    size_t slot;
+    size_t i;
 
-    if (virNetworkVFPoolCheckFree(pool, 1) < 0)
-        return -1;
-    slot = pool->freeStack[pool->nfree - 1];
-    pool->owners[slot] = g_strdup(owner);
-    if (virNetworkVFPoolWriteRecord(pool, slot) < 0) {
-        g_clear_pointer(&pool->owners[slot], g_free);
-        return -1;
+    /* the top of the free stack first: O(1) unless VFs on top are held
+     * outside the pool, which are skipped (and stay where they are) */
+    for (i = pool->nfree; i > 0; i--) {
+        size_t slot = pool->freeStack[i - 1];
+        int rc;
+
+        if ((rc = claim(&pool->vfs[slot], opaque)) < 0)
+            return -1;
+        if (rc == 0)
+            continue;
+        pool->owners[slot] = g_strdup(owner);
+        if (virNetworkVFPoolWriteRecord(pool, slot) < 0) {
+            g_clear_pointer(&pool->owners[slot], g_free);
+            return -1;
+        }
+        memmove(&pool->freeStack[i - 1], &pool->freeStack[i],
+                (pool->nfree - i) * sizeof(pool->freeStack[0]));
+        pool->nfree--;
+        *vf = pool->vfs[slot];
+        return 0;
     }
-    pool->nfree--;
-    *vf = pool->vfs[slot];
-    return 0;
+    virNetworkVFPoolReportNoneFree(pool, pool->nfree);
+    return -1;
 }
 
 int

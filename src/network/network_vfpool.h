@@ -22,12 +22,25 @@ typedef struct _virNetworkVFPool virNetworkVFPool;
  * in @stateDir (created if needed). */
 virNetworkVFPool *virNetworkVFPoolNew(const char *netname, const char *stateDir,
                                       const virPCIDeviceAddress *vfs, size_t nvfs);
-/* A free VF for @owner; error naming the network and its size when none. */
+/* Does somebody outside the pool hold @vf (a domain naming it directly)?
+ * 1 yes, 0 no, -1 error. Such VFs stay free in the pool and are skipped. */
+typedef int (*virNetworkVFHeldCheck)(const virPCIDeviceAddress *vf, void *opaque);
+/* Make @vf the caller's outside the pool too (its host-wide ownership
+ * record): 1 done, 0 somebody outside the pool holds it (the VF is
+ * skipped and stays free in the pool), -1 error. */
+typedef int (*virNetworkVFClaim)(const virPCIDeviceAddress *vf, void *opaque);
+
+/* A free VF for @owner that @claim could claim, recorded as @owner's;
+ * error naming the network, its size and how many of its free VFs are
+ * held outside it when there is none. If recording fails after the claim,
+ * undoing the claim is the caller's job. */
 int virNetworkVFPoolAcquire(virNetworkVFPool *pool, const char *owner,
+                            virNetworkVFClaim claim, void *opaque,
                             virPCIDeviceAddress *vf);
 /* The VF that the (@skip + 1)-th next acquisition would return, left free
- * (what a start would use: domxml-to-native). */
-int virNetworkVFPoolPeek(virNetworkVFPool *pool, size_t skip, virPCIDeviceAddress *vf);
+ * (what a start would use: domxml-to-native). @held may be NULL. */
+int virNetworkVFPoolPeek(virNetworkVFPool *pool, size_t skip, virNetworkVFHeldCheck held,
+                         void *opaque, virPCIDeviceAddress *vf);
 /* Free @vf if @owner holds it (any holder if @owner is NULL): 1 freed, 0
  * it was free or somebody else's (left alone), -1 error. */
 int virNetworkVFPoolRelease(virNetworkVFPool *pool, const virPCIDeviceAddress *vf,

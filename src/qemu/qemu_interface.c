@@ -90,7 +90,8 @@ qemuInterfaceAllocateVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDe
     virPCIDeviceAddress vf;
     bool managed = false;
 
-    if (networkAllocateVF(driver->network, net->data.network.name, owner, &vf, &managed) < 0)
+    if (networkAllocateVF(driver->network, net->data.network.name, owner, def->name,
+                          &vf, &managed) < 0)
         return -1;
     virDomainNetSetActualHostdev(def, net, &vf, managed);
     /* the pool may hold a VF this domain also uses as a fixed device */

@@ -5,6 +5,7 @@
 #include "qemu_conf.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "hypervisor/virhostdev_owner.h"
 #include "hypervisor/virhostdev_vf.h"
 
 #include <sys/stat.h>
@@ -44,7 +45,7 @@ virQEMUDriverConfigNew(const char *root)
     cfg->cacheDir = g_build_filename(root, "cache", NULL);
     cfg->capCacheDir = g_build_filename(cfg->cacheDir, "capabilities", NULL);
     cfg->logDir = g_build_filename(root, "log", NULL);
-    cfg->hostdevStateDir = g_build_filename(root, "run", "hostdev", NULL);
+    cfg->hostdevStateDir = virHostdevStateDir(root);
 
     if (!(cfg->conf = virConfReadFile(cfg->configFile)))
         return NULL;

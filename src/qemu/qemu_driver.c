@@ -15,6 +15,7 @@
 #include "driver.h"
 #include "qemu_domain.h"
 #include "qemu_driver.h"
+#include "qemu_hostdev.h"
 #include "qemu_hotplug.h"
 #include "qemu_interface.h"
 #include "qemu_migration.h"
@@ -327,8 +328,10 @@ qemuDomainsReapDead(virQEMUDriver *driver)
     qemuDriverUnlockRoot(driver);
 }
 
-/* Once per process: VFs taken by a process that died before it recorded
- * them in a status file go back to their pools. Starts hold the root's
+/* Once per process: host devices taken by a process that died before it
+ * recorded them in a status file (or before it gave them back) are given
+ * back: ownership records dropped, saved VF settings put back, pool VFs
+ * returned to their pools (qemuHostdevReconcile). Starts hold the root's
  * lock from allocation until the status is written, so with the lock held
  * every VF of a live start is visible in run/. While another process holds
  * the lock (a long job such as a migration) this waits for nobody: it is
@@ -344,7 +347,7 @@ qemuDomainsReconcilePools(virQEMUDriver *driver)
         virResetLastError();
         return;
     }
-    if (qemuDomainsSyncStatus(driver) < 0 || qemuInterfaceReconcilePools(driver) < 0) {
+    if (qemuDomainsSyncStatus(driver) < 0 || qemuHostdevReconcile(driver) < 0) {
         virReportWarning(_("cannot give back the VFs of stopped domains: %s"),
                          virGetLastErrorMessage());
         virResetLastError();

@@ -8,6 +8,7 @@
 #include "qemu_command.h"
 #include "qemu_domain.h"
 #include "qemu_domain_address.h"
+#include "qemu_hostdev.h"
 #include "qemu_hotplug.h"
 #include "qemu_interface.h"
 #include "qemu_process.h"
@@ -119,6 +120,7 @@ qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
     qemuMonitor *mon = NULL;
     virDomainDeviceInfo *info;
     virDomainNetDef *net = NULL;    /* the added interface, once prepared */
+    virDomainHostdevDef *plain = NULL;  /* the added <hostdev>, once recorded */
     virDomainHostdevDef *vf;
     bool needNetdev;
     int type;
@@ -151,6 +153,9 @@ qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
         vf = virDomainNetGetActualHostdev(net);
     } else {
         vf = copy->hostdevs[copy->nhostdevs - 1];
+        if (qemuHostdevAcquire(driver, copy, vf) < 0)
+            goto endjob;
+        plain = vf;
     }
 
     if (vf) {
@@ -187,16 +192,20 @@ qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
     virDomainDefFree(obj->def);
     obj->def = g_steal_pointer(&copy);
     net = NULL;
+    plain = NULL;
     if (opts.simulateVFModel && vf)
         qemuDomainObjGetPrivate(obj)->simulatedVFs = true;
     ret = 0;
 
  endjob:
-    if (net) {
+    if (net || plain) {
         virErrorPtr saved;
 
         virErrorPreserveLast(&saved);
-        qemuInterfaceRelease(driver, copy, net);
+        if (net)
+            qemuInterfaceRelease(driver, copy, net);
+        else
+            qemuHostdevRelease(driver, copy, plain);
         virErrorRestore(&saved);
     }
     qemuProcessEndJob(driver, obj, mon);
@@ -261,6 +270,17 @@ qemuDomainDetachDeviceConfig(virQEMUDriver *driver, virDomainObj *obj, const cha
     return qemuHotplugReplacePersistent(driver, obj, &copy);
 }
 
+/* A failed save is a warning: the device is gone from QEMU either way. */
+static void
+qemuHotplugSaveStatus(virQEMUDriver *driver, virDomainObj *obj)
+{
+    if (qemuProcessSaveStatus(driver, obj) < 0) {
+        virReportWarning(_("cannot save status of domain '%s': %s"),
+                         obj->def->name, virGetLastErrorMessage());
+        virResetLastError();
+    }
+}
+
 int
 qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char *xml)
 {
@@ -303,20 +323,21 @@ qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
     }
     if (needNetdev)
         qemuHotplugDelNetdev(mon, alias);
+    /* the status stops naming the device before the device goes back: a
+     * crash in between leaves a device that the next process reconciles,
+     * never one recorded here and free for others */
     if (isNet) {
         g_autoptr(virDomainNetDef) net = virDomainDefStealNet(obj->def, idx);
 
-        /* the status stops naming the VF before the VF goes back: a crash
-         * in between leaves a VF that the next process reconciles, never
-         * one recorded here and free in the pool */
-        if (qemuProcessSaveStatus(driver, obj) < 0) {
-            virReportWarning(_("cannot save status of domain '%s': %s"),
-                             obj->def->name, virGetLastErrorMessage());
-            virResetLastError();
-        }
+        qemuHotplugSaveStatus(driver, obj);
         qemuInterfaceRelease(driver, obj->def, net);
     } else {
+        g_autofree char *holder = qemuHostdevHolder(obj->def, NULL);
+        virPCIDeviceAddress source = obj->def->hostdevs[idx]->source;
+
         virDomainDefRemoveHostdev(obj->def, idx);
+        qemuHotplugSaveStatus(driver, obj);
+        qemuHostdevReleaseSource(driver, holder, &source);
     }
     ret = 0;
 

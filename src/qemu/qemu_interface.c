@@ -4,54 +4,13 @@
 #include "internal.h"
 
 #include "domain_validate.h"
-#include "hypervisor/virhostdev_vf.h"
 #include "network/network_driver.h"
+#include "qemu_hostdev.h"
 #include "qemu_interface.h"
 #include "virerror.h"
 #include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
-
-/* Pool allocations of this driver are owned by "qemu/UUID/ID/MAC": the
- * domain, the run of it (its id: a restarted domain is another owner) and
- * the interface. */
-#define QEMU_INTERFACE_OWNER_PREFIX "qemu/"
-
-static char *
-qemuInterfaceOwner(const virDomainDef *def, const virDomainNetDef *net)
-{
-    char uuid[VIR_UUID_STRING_BUFLEN];
-    char mac[VIR_MAC_STRING_BUFLEN];
-
-    return g_strdup_printf(QEMU_INTERFACE_OWNER_PREFIX "%s/%d/%s",
-                           virUUIDFormat(def->uuid, uuid), def->id,
-                           virMacAddrFormat(&net->mac, mac));
-}
-
-static void
-qemuInterfaceVFContext(virQEMUDriver *driver, virHostdevVFContext *ctx)
-{
-    ctx->backend = driver->config->vfConfigBackend;
-    ctx->sysfsRoot = driver->config->sysfsRoot;
-    ctx->stateDir = driver->config->hostdevStateDir;
-}
-
-/* Put back the MAC and VLAN @vf had before a guest got it (a warning if
- * that fails: releasing goes on). */
-static void
-qemuInterfaceRestoreVF(virQEMUDriver *driver, const virPCIDeviceAddress *vf)
-{
-    virHostdevVFContext ctx;
-
-    qemuInterfaceVFContext(driver, &ctx);
-    if (virHostdevVFRestore(&ctx, vf) < 0) {
-        g_autofree char *addr = virPCIDeviceAddressAsString(vf);
-
-        virReportWarning(_("cannot restore the MAC and VLAN of VF %s: %s"),
-                         addr, virGetLastErrorMessage());
-        virResetLastError();
-    }
-}
 
 /* Give the pool VF of @net back, if this run of the domain still holds
  * it; its MAC and VLAN are put back first. A VF that is free or somebody
@@ -65,7 +24,7 @@ qemuInterfaceReleaseVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef
 
     if (net->type != VIR_DOMAIN_NET_TYPE_NETWORK || !net->actual)
         return;
-    owner = qemuInterfaceOwner(def, net);
+    owner = qemuHostdevHolder(def, net);
     vf = net->actual->hostdev.source;
     /* the root's lock is held: nobody takes the VF between these two */
     rc = networkReleaseVF(driver->network, net->data.network.name, owner, &vf);
@@ -78,7 +37,7 @@ qemuInterfaceReleaseVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef
         virResetLastError();
     }
     if (rc != 0)
-        qemuInterfaceRestoreVF(driver, &vf);
+        qemuHostdevRestoreVF(driver, &vf);
     virDomainNetClearActual(def, net);
 }
 
@@ -86,7 +45,7 @@ qemuInterfaceReleaseVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef
 static int
 qemuInterfaceAllocateVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net)
 {
-    g_autofree char *owner = qemuInterfaceOwner(def, net);
+    g_autofree char *owner = qemuHostdevHolder(def, net);
     virPCIDeviceAddress vf;
     bool managed = false;
 
@@ -117,7 +76,12 @@ qemuInterfacePrepare(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *
         return -1;
     if (!(vf = virDomainNetGetActualHostdev(net)))
         return 0;
-    qemuInterfaceVFContext(driver, &ctx);
+    /* a VF named directly: nobody else may hold it (the pool recorded its
+     * own VFs while it picked them) */
+    if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV &&
+        qemuHostdevAcquire(driver, def, vf) < 0)
+        return -1;
+    qemuHostdevVFContext(driver, &ctx);
     if (virHostdevVFConfigure(&ctx, &vf->source, &net->mac,
                               net->vlanSet ? (int)net->vlanTag : -1) < 0) {
         virErrorPtr saved;
@@ -157,7 +121,7 @@ qemuInterfaceRelease(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *
     if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK)
         qemuInterfaceReleaseVF(driver, def, net);
     else if ((vf = virDomainNetGetActualHostdev(net)))
-        qemuInterfaceRestoreVF(driver, &vf->source);
+        qemuHostdevRelease(driver, def, vf);
 }
 
 void
@@ -207,60 +171,4 @@ qemuInterfacePreview(virQEMUDriver *driver, virDomainDef *def)
         virDomainNetSetActualHostdev(def, net, &vf, managed);
     }
     return 0;
-}
-
-static bool
-qemuInterfaceOwnerRunning(virQEMUDriver *driver, const char *owner,
-                          const virPCIDeviceAddress *vf)
-{
-    g_auto(GStrv) parts = NULL;
-    gint64 id;
-    unsigned char uuid[VIR_UUID_BUFLEN];
-    virMacAddr mac;
-    virDomainObj *obj;
-    size_t i;
-
-    if (!g_str_has_prefix(owner, QEMU_INTERFACE_OWNER_PREFIX))
-        return true;   /* somebody else's */
-    parts = g_strsplit(owner + strlen(QEMU_INTERFACE_OWNER_PREFIX), "/", 3);
-    if (g_strv_length(parts) != 3 ||
-        virUUIDParse(parts[0], uuid) < 0 ||
-        !g_ascii_string_to_signed(parts[1], 10, G_MININT, G_MAXINT, &id, NULL) ||
-        virMacAddrParse(parts[2], &mac) < 0) {
-        virResetLastError();
-        return true;   /* not ours to judge */
-    }
-    if (!(obj = virDomainObjListFindByUUID(driver->domains, uuid)) ||
-        !virDomainObjIsActive(obj) || obj->def->id != id)
-        return false;
-    for (i = 0; i < obj->def->nnets; i++) {
-        virDomainNetDef *net = obj->def->nets[i];
-
-        if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK && net->actual &&
-            virMacAddrCompare(&net->mac, &mac) == 0 &&
-            virPCIDeviceAddressEqual(&net->actual->hostdev.source, vf))
-            return true;
-    }
-    return false;
-}
-
-/* Is the interface named by pool owner @owner part of a running domain,
- * with VF @vf?
- * If not, VF @vf gets its own MAC and VLAN back before it returns to the
- * pool (its owner died before it could do that). */
-static bool
-qemuInterfaceOwnerAlive(const char *owner, const virPCIDeviceAddress *vf, void *opaque)
-{
-    virQEMUDriver *driver = opaque;
-
-    if (qemuInterfaceOwnerRunning(driver, owner, vf))
-        return true;
-    qemuInterfaceRestoreVF(driver, vf);
-    return false;
-}
-
-int
-qemuInterfaceReconcilePools(virQEMUDriver *driver)
-{
-    return networkReconcileVFs(driver->network, qemuInterfaceOwnerAlive, driver);
 }

@@ -6,6 +6,9 @@
  *    mode='hostdev'>) takes a free VF of the pool; the interface records
  *    it as <actual type='hostdev'> and the VF joins the domain's host
  *    devices, so the command line passes it through;
+ *  - a VF named directly (type='hostdev') is recorded as held by the
+ *    domain, refused if somebody else holds it (qemu_hostdev.h; the pool
+ *    records its VFs itself and skips those held outside it);
  *  - every VF behind an interface (pool or type='hostdev') gets the
  *    guest's MAC and VLAN as its admin settings, the previous ones saved.
  * Release undoes both, and is called on every path that takes an
@@ -34,8 +37,3 @@ int qemuInterfaceNetIsPool(void *opaque, const char *netname);
 /* Resolve the pool interfaces of @def to the VFs a start would give them
  * now, taking nothing (domxml-to-native). */
 int qemuInterfacePreview(virQEMUDriver *driver, virDomainDef *def);
-
-/* Return to their pools the VFs of domains of this root that are not
- * running (a process that died between taking a VF and recording it).
- * Call with the root locked and the domain list in sync with run/. */
-int qemuInterfaceReconcilePools(virQEMUDriver *driver);

@@ -11,6 +11,7 @@
 #include "qemu_alias.h"
 #include "qemu_command.h"
 #include "qemu_domain.h"
+#include "qemu_hostdev.h"
 #include "qemu_interface.h"
 #include "qemu_process.h"
 #include "virerror.h"
@@ -440,6 +441,8 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
      * the command line passes them through */
     if (qemuInterfacePrepareAll(driver, live) < 0)
         return -1;
+    if (qemuHostdevPrepareAll(driver, live) < 0)
+        goto error;
     if (!(argv = qemuProcessBuildCommand(driver, live, &opts, incomingURI)))
         goto error;
     priv->simulatedVFs = opts.simulateVFModel != NULL;
@@ -589,6 +592,7 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
         virErrorPtr saved;
 
         virErrorPreserveLast(&saved);
+        qemuHostdevReleaseAll(driver, live);
         qemuInterfaceReleaseAll(driver, live);
         virErrorRestore(&saved);
     }
@@ -626,6 +630,7 @@ qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason)
     /* the status goes first: a process that dies now leaves VFs that the
      * next one gives back (nobody records them), never a VF released twice */
     qemuProcessRemoveRunFiles(driver, name);
+    qemuHostdevReleaseAll(driver, obj->def);
     qemuInterfaceReleaseAll(driver, obj->def);
 
     obj->pid = 0;

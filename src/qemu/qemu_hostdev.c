@@ -1,0 +1,306 @@
+/*
+ * qemu_hostdev.c: which run of which domain holds each host PCI device
+ */
+#include "internal.h"
+
+#include "hypervisor/virhostdev_owner.h"
+#include "network/network_driver.h"
+#include "qemu_hostdev.h"
+#include "qemu_process.h"
+#include "virerror.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+#define QEMU_HOSTDEV_HOLDER_PREFIX "qemu/"
+/* WHAT of a plain <hostdev> (interfaces use their MAC) */
+#define QEMU_HOSTDEV_HOLDER_PLAIN "hostdev"
+
+char *
+qemuHostdevHolder(const virDomainDef *def, const virDomainNetDef *net)
+{
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    char mac[VIR_MAC_STRING_BUFLEN];
+
+    return g_strdup_printf(QEMU_HOSTDEV_HOLDER_PREFIX "%s/%d/%s",
+                           virUUIDFormat(def->uuid, uuid), def->id,
+                           net ? virMacAddrFormat(&net->mac, mac) : QEMU_HOSTDEV_HOLDER_PLAIN);
+}
+
+void
+qemuHostdevVFContext(virQEMUDriver *driver, virHostdevVFContext *ctx)
+{
+    ctx->backend = driver->config->vfConfigBackend;
+    ctx->sysfsRoot = driver->config->sysfsRoot;
+    ctx->stateDir = driver->config->hostdevStateDir;
+}
+
+void
+qemuHostdevRestoreVF(virQEMUDriver *driver, const virPCIDeviceAddress *vf)
+{
+    virHostdevVFContext ctx;
+
+    qemuHostdevVFContext(driver, &ctx);
+    if (virHostdevVFRestore(&ctx, vf) < 0) {
+        g_autofree char *addr = virPCIDeviceAddressAsString(vf);
+
+        virReportWarning(_("cannot restore the MAC and VLAN of VF %s: %s"),
+                         addr, virGetLastErrorMessage());
+        virResetLastError();
+    }
+}
+
+int
+qemuHostdevAcquire(virQEMUDriver *driver, const virDomainDef *def,
+                   const virDomainHostdevDef *hostdev)
+{
+    g_autofree char *holder = qemuHostdevHolder(def, hostdev->parentnet);
+    g_autoptr(virHostdevOwner) owner = virHostdevOwnerNew(holder, def->name, NULL);
+
+    return virHostdevOwnerAcquire(driver->config->hostdevStateDir, &hostdev->source, owner);
+}
+
+/* The error of a release (@source) or of a reconcile (NULL) as a
+ * warning: both go on with the other devices. */
+static void
+qemuHostdevWarn(const virPCIDeviceAddress *source)
+{
+    g_autofree char *addr = source ? virPCIDeviceAddressAsString(source) : NULL;
+
+    if (addr)
+        virReportWarning(_("cannot release PCI device %s: %s"), addr,
+                         virGetLastErrorMessage());
+    else
+        virReportWarning(_("cannot reconcile the host devices of domains: %s"),
+                         virGetLastErrorMessage());
+    virResetLastError();
+}
+
+void
+qemuHostdevReleaseSource(virQEMUDriver *driver, const char *holder,
+                         const virPCIDeviceAddress *source)
+{
+    const char *dir = driver->config->hostdevStateDir;
+    g_autoptr(virHostdevOwner) current = NULL;
+    int rc;
+
+    if ((rc = virHostdevOwnerGet(dir, source, &current)) < 0) {
+        qemuHostdevWarn(source);
+        return;
+    }
+    /* somebody else's by now: neither its settings nor its record are ours */
+    if (rc > 0 && STRNEQ(current->holder, holder))
+        return;
+    /* settings first: until the record goes nobody else can take the VF */
+    qemuHostdevRestoreVF(driver, source);
+    if (rc > 0 && virHostdevOwnerRelease(dir, source, holder) < 0)
+        qemuHostdevWarn(source);
+}
+
+void
+qemuHostdevRelease(virQEMUDriver *driver, const virDomainDef *def,
+                   const virDomainHostdevDef *hostdev)
+{
+    g_autofree char *holder = qemuHostdevHolder(def, hostdev->parentnet);
+
+    qemuHostdevReleaseSource(driver, holder, &hostdev->source);
+}
+
+int
+qemuHostdevPrepareAll(virQEMUDriver *driver, virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nhostdevs; i++) {
+        if (def->hostdevs[i]->parentnet)
+            continue;
+        if (qemuHostdevAcquire(driver, def, def->hostdevs[i]) < 0) {
+            virErrorPtr saved;
+
+            virErrorPreserveLast(&saved);
+            while (i-- > 0) {
+                if (!def->hostdevs[i]->parentnet)
+                    qemuHostdevRelease(driver, def, def->hostdevs[i]);
+            }
+            virErrorRestore(&saved);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void
+qemuHostdevReleaseAll(virQEMUDriver *driver, virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nhostdevs; i++) {
+        if (!def->hostdevs[i]->parentnet)
+            qemuHostdevRelease(driver, def, def->hostdevs[i]);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Reconcile                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Is @holder a run of a domain of this driver that is running and has
+ * @dev? Holders of other drivers, or that cannot be read, are not ours to
+ * judge: alive. */
+static bool
+qemuHostdevHolderAlive(virQEMUDriver *driver, const char *holder,
+                       const virPCIDeviceAddress *dev)
+{
+    g_auto(GStrv) parts = NULL;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    virMacAddr mac;
+    bool plain;
+    gint64 id;
+    virDomainObj *obj;
+    size_t i;
+
+    if (!g_str_has_prefix(holder, QEMU_HOSTDEV_HOLDER_PREFIX))
+        return true;
+    parts = g_strsplit(holder + strlen(QEMU_HOSTDEV_HOLDER_PREFIX), "/", 3);
+    if (g_strv_length(parts) != 3 ||
+        virUUIDParse(parts[0], uuid) < 0 ||
+        !g_ascii_string_to_signed(parts[1], 10, G_MININT, G_MAXINT, &id, NULL) ||
+        (!(plain = STREQ(parts[2], QEMU_HOSTDEV_HOLDER_PLAIN)) &&
+         virMacAddrParse(parts[2], &mac) < 0)) {
+        virResetLastError();
+        return true;
+    }
+    if (!(obj = virDomainObjListFindByUUID(driver->domains, uuid)) ||
+        !virDomainObjIsActive(obj) || obj->def->id != id ||
+        !qemuProcessIsRunning(obj))
+        return false;
+    for (i = 0; i < obj->def->nhostdevs; i++) {
+        virDomainHostdevDef *h = obj->def->hostdevs[i];
+
+        if (!virPCIDeviceAddressEqual(&h->source, dev))
+            continue;
+        if (plain ? !h->parentnet :
+                    h->parentnet && virMacAddrCompare(&h->parentnet->mac, &mac) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* networkReconcileVFs: a pool allocation whose holder is gone (it died
+ * before it recorded the VF anywhere else) gets the VF's settings back
+ * before the VF returns to the pool. */
+static bool
+qemuHostdevPoolOwnerAlive(const char *owner, const virPCIDeviceAddress *vf, void *opaque)
+{
+    virQEMUDriver *driver = opaque;
+
+    if (qemuHostdevHolderAlive(driver, owner, vf))
+        return true;
+    qemuHostdevReleaseSource(driver, owner, vf);
+    return false;
+}
+
+/* Devices of running domains that have no record get one. */
+static void
+qemuHostdevAdoptRunning(virQEMUDriver *driver)
+{
+    g_autoptr(GPtrArray) running = virDomainObjListCollectActive(driver->domains);
+    size_t i, j;
+
+    for (i = 0; i < running->len; i++) {
+        virDomainObj *obj = g_ptr_array_index(running, i);
+
+        if (!qemuProcessIsRunning(obj))
+            continue;
+        for (j = 0; j < obj->def->nhostdevs; j++) {
+            virDomainHostdevDef *h = obj->def->hostdevs[j];
+            virDomainNetDef *net = h->parentnet;
+            g_autofree char *holder = qemuHostdevHolder(obj->def, net);
+            g_autoptr(virHostdevOwner) owner =
+                virHostdevOwnerNew(holder, obj->def->name,
+                                   net && net->type == VIR_DOMAIN_NET_TYPE_NETWORK ?
+                                   net->data.network.name : NULL);
+            g_autoptr(virHostdevOwner) current = NULL;
+            int rc = virHostdevOwnerGet(driver->config->hostdevStateDir, &h->source, &current);
+
+            if (rc == 0)
+                rc = virHostdevOwnerTryAcquire(driver->config->hostdevStateDir, &h->source,
+                                               owner, &current);
+            if (rc < 0) {
+                qemuHostdevWarn(&h->source);
+            } else if (current && STRNEQ(current->holder, holder)) {
+                g_autofree char *addr = virPCIDeviceAddressAsString(&h->source);
+
+                virReportWarning(_("PCI device %s is used by domain '%s' and recorded as held by domain '%s'"),
+                                 addr, obj->def->name, current->domain);
+            }
+        }
+    }
+}
+
+/* Records whose holder is gone. */
+static void
+qemuHostdevReconcileRecords(virQEMUDriver *driver)
+{
+    const char *dir = driver->config->hostdevStateDir;
+    g_autofree virPCIDeviceAddress *devs = NULL;
+    size_t ndevs;
+    size_t i;
+
+    if (virHostdevStateList(dir, ".owner", &devs, &ndevs) < 0) {
+        qemuHostdevWarn(NULL);
+        return;
+    }
+    for (i = 0; i < ndevs; i++) {
+        g_autoptr(virHostdevOwner) owner = NULL;
+
+        if (virHostdevOwnerGet(dir, &devs[i], &owner) <= 0) {
+            /* unreadable: left for the operator, whom the error tells */
+            qemuHostdevWarn(&devs[i]);
+            continue;
+        }
+        if (qemuHostdevHolderAlive(driver, owner->holder, &devs[i]))
+            continue;
+        qemuHostdevRestoreVF(driver, &devs[i]);
+        /* a pool VF goes back to its pool with the record */
+        if ((owner->network ?
+             networkReleaseVF(driver->network, owner->network, owner->holder, &devs[i]) :
+             virHostdevOwnerRelease(dir, &devs[i], owner->holder)) < 0)
+            qemuHostdevWarn(&devs[i]);
+    }
+}
+
+/* Saved settings of VFs nobody holds. */
+static void
+qemuHostdevReconcileSaved(virQEMUDriver *driver)
+{
+    const char *dir = driver->config->hostdevStateDir;
+    g_autofree virPCIDeviceAddress *devs = NULL;
+    size_t ndevs;
+    size_t i;
+
+    if (virHostdevStateList(dir, ".vf", &devs, &ndevs) < 0) {
+        qemuHostdevWarn(NULL);
+        return;
+    }
+    for (i = 0; i < ndevs; i++) {
+        g_autoptr(virHostdevOwner) owner = NULL;
+        int rc = virHostdevOwnerGet(dir, &devs[i], &owner);
+
+        if (rc < 0)
+            virResetLastError();
+        if (rc == 0)
+            qemuHostdevRestoreVF(driver, &devs[i]);
+    }
+}
+
+int
+qemuHostdevReconcile(virQEMUDriver *driver)
+{
+    qemuHostdevAdoptRunning(driver);
+    qemuHostdevReconcileRecords(driver);
+    if (networkReconcileVFs(driver->network, qemuHostdevPoolOwnerAlive, driver) < 0)
+        return -1;
+    qemuHostdevReconcileSaved(driver);
+    return 0;
+}

@@ -1,0 +1,62 @@
+/*
+ * qemu_hostdev.h: which run of which domain holds each host PCI device
+ *
+ * Every host PCI device a domain gets is recorded host-wide
+ * (hypervisor/virhostdev_owner.h) before QEMU sees it, whatever gives it:
+ * a start, a hot-plug, the destination of a migration; a plain <hostdev>,
+ * the VF of an <interface type='hostdev'>, or a VF of a pool (the network
+ * driver records those while it picks them). The holder is
+ *
+ *   qemu/UUID/ID/WHAT
+ *
+ * the domain, its run (the id of this start: a restarted domain is another
+ * holder) and the device: the MAC of the interface it belongs to, or
+ * "hostdev" for a plain <hostdev>. A device somebody else holds is
+ * refused with an error naming that domain (and its network).
+ *
+ * All of it runs with the root's domain lock held (ROOT/lib/qemu/
+ * domains.lock): the lock orders the records with the status files, so
+ * that reconciling (a holder that is not a running domain is gone) never
+ * mistakes a start in progress for a dead one.
+ */
+#pragma once
+
+#include "domain_conf.h"
+#include "qemu_conf.h"
+#include "hypervisor/virhostdev_vf.h"
+
+/* The holder string of @net's VF (@net NULL: a plain <hostdev>) in this
+ * run of @def. */
+char *qemuHostdevHolder(const virDomainDef *def, const virDomainNetDef *net);
+
+/* How this driver sets a VF's MAC and VLAN. */
+void qemuHostdevVFContext(virQEMUDriver *driver, virHostdevVFContext *ctx);
+/* Put back the MAC and VLAN @vf had before a guest got it (a warning if
+ * that fails: releasing goes on). */
+void qemuHostdevRestoreVF(virQEMUDriver *driver, const virPCIDeviceAddress *vf);
+
+/* Record @hostdev (of @def, not from a pool) as held by this run of @def;
+ * an error naming the holder if somebody holds it. */
+int qemuHostdevAcquire(virQEMUDriver *driver, const virDomainDef *def,
+                       const virDomainHostdevDef *hostdev);
+/* Give up the device @source that @holder held: a VF gets its saved MAC
+ * and VLAN back first. A device somebody else holds by now is left alone.
+ * Errors are warnings. */
+void qemuHostdevReleaseSource(virQEMUDriver *driver, const char *holder,
+                              const virPCIDeviceAddress *source);
+void qemuHostdevRelease(virQEMUDriver *driver, const virDomainDef *def,
+                        const virDomainHostdevDef *hostdev);
+
+/* The same for every plain <hostdev> of @def (interfaces: qemu_interface.h);
+ * nothing is left taken on failure. */
+int qemuHostdevPrepareAll(virQEMUDriver *driver, virDomainDef *def);
+void qemuHostdevReleaseAll(virQEMUDriver *driver, virDomainDef *def);
+
+/* After a crash of whoever held devices: every record whose holder is not
+ * a running domain that still has the device is dropped (a VF gets its
+ * own MAC and VLAN back, a pool VF goes back to its pool), so is every
+ * pool allocation of such a holder, and every saved VF setting that no
+ * record covers is put back. Devices of running domains without a record
+ * (started by an older version) get one first. Root lock held, domain
+ * list in sync with run/. */
+int qemuHostdevReconcile(virQEMUDriver *driver);

@@ -88,19 +88,6 @@ testNetXML(virConnectPtr conn, const char *name, unsigned int flags)
     return xml;
 }
 
-static int
-testExpectError(const char *what, const char *needle)
-{
-    const char *msg = virGetLastErrorMessage();
-
-    if (!strstr(msg, needle)) {
-        printf("#   %s: expected an error containing \"%s\", got \"%s\"\n", what, needle, msg);
-        return -1;
-    }
-    virResetLastError();
-    return 0;
-}
-
 static virNetworkDriverState *
 testDriver(virConnectPtr conn)
 {
@@ -138,7 +125,7 @@ testStartFails(virConnectPtr conn, const char *xml, const char *what, const char
 
     if (!(net = virNetworkDefineXML(conn, xml)))
         return -1;
-    if (virNetworkCreate(net) == 0 || testExpectError(what, needle) < 0 ||
+    if (virNetworkCreate(net) == 0 || virTestExpectError(what, needle) < 0 ||
         virNetworkUndefine(net) < 0)
         goto cleanup;
     ret = 0;
@@ -179,7 +166,7 @@ testDefineStart(const void *opaque G_GNUC_UNUSED)
         goto cleanup;
     }
     if (virNetworkCreate(net) == 0 ||
-        testExpectError("second start", "already active") < 0)
+        virTestExpectError("second start", "already active") < 0)
         goto cleanup;
 
     /* live XML lists the VFs found; inactive XML is the config */
@@ -235,7 +222,7 @@ testAllocate(const void *opaque G_GNUC_UNUSED)
         printf("#   allocation from an exhausted pool succeeded\n");
         goto cleanup;
     }
-    if (testExpectError("exhausted", "vfpool") < 0)
+    if (virTestExpectError("exhausted", "vfpool") < 0)
         goto cleanup;
     /* a release by somebody who does not hold the VF leaves it alone */
     if (networkReleaseVF(testDriver(conn), "vfpool", "dom1", &vfs[0]) != 0 ||
@@ -267,7 +254,7 @@ testAllocate(const void *opaque G_GNUC_UNUSED)
     }
     /* errors of the allocation API */
     if (networkAllocateVF(testDriver(conn), "nosuch", "x", "guest", &extra, NULL) == 0 ||
-        testExpectError("missing network", "no network with matching name 'nosuch'") < 0)
+        virTestExpectError("missing network", "no network with matching name 'nosuch'") < 0)
         goto cleanup;
     ret = 0;
 
@@ -351,14 +338,14 @@ testReconcileDestroy(const void *opaque G_GNUC_UNUSED)
         goto cleanup;
     }
     if (virNetworkDestroy(net) == 0 ||
-        testExpectError("destroy in use", "stop those domains") < 0)
+        virTestExpectError("destroy in use", "stop those domains") < 0)
         goto cleanup;
     /* everything goes back */
     if (networkReconcileVFs(testDriver(conn), testNobodyAlive, NULL) < 0)
         goto cleanup;
     for (i = 0; i < 2; i++) {
         if (virNetworkDestroy(net) < 0) {
-            if (i == 1 && testExpectError("second destroy", "is not active") == 0)
+            if (i == 1 && virTestExpectError("second destroy", "is not active") == 0)
                 break;
             goto cleanup;
         }
@@ -444,7 +431,7 @@ testUndefineActive(const void *opaque G_GNUC_UNUSED)
         goto cleanup;
     }
     if (virNetworkSetAutostart(net, 1) == 0 ||
-        testExpectError("autostart transient", "transient") < 0)
+        virTestExpectError("autostart transient", "transient") < 0)
         goto cleanup;
     if (virNetworkDestroy(net) < 0)
         goto cleanup;
@@ -453,7 +440,7 @@ testUndefineActive(const void *opaque G_GNUC_UNUSED)
         printf("#   transient network still exists after destroy\n");
         goto cleanup;
     }
-    if (testExpectError("lookup", "no network with matching name 'vfpool'") < 0)
+    if (virTestExpectError("lookup", "no network with matching name 'vfpool'") < 0)
         goto cleanup;
     ret = 0;
 
@@ -485,7 +472,7 @@ testStartErrors(const void *opaque G_GNUC_UNUSED)
     /* bad XML is rejected at define with the parser's message */
     if (virNetworkDefineXML(conn, "<network><name>x</name><forward mode='hostdev'>"
                                   "<pf dev='a'/><pf dev='b'/></forward></network>") ||
-        testExpectError("two pf", "more than one <pf>") < 0)
+        virTestExpectError("two pf", "more than one <pf>") < 0)
         goto cleanup;
     if (virNetworkDefineXMLFlags(conn, "<network><name>x</name><forward mode='hostdev'>"
                                        "<pf dev='a'/></forward><foo/></network>",
@@ -515,12 +502,12 @@ testStartErrors(const void *opaque G_GNUC_UNUSED)
     if (virNetworkDefineXML(conn, "<network><name>other</name>"
                                   "<uuid>4f509714-0cb7-4825-8209-cb960ac5b566</uuid>"
                                   "<forward mode='hostdev'><pf dev='pf0'/></forward></network>") ||
-        testExpectError("uuid clash", "already has uuid") < 0)
+        virTestExpectError("uuid clash", "already has uuid") < 0)
         goto cleanup;
     if (virNetworkDefineXML(conn, "<network><name>vfpool</name>"
                                   "<uuid>00000000-0cb7-4825-8209-cb960ac5b566</uuid>"
                                   "<forward mode='hostdev'><pf dev='pf0'/></forward></network>") ||
-        testExpectError("uuid change", "already exists with uuid") < 0)
+        virTestExpectError("uuid change", "already exists with uuid") < 0)
         goto cleanup;
     /* two pools may not share a VF */
     if (virNetworkCreate(net) < 0)
@@ -528,11 +515,11 @@ testStartErrors(const void *opaque G_GNUC_UNUSED)
     if (virNetworkCreateXML(conn, "<network><name>overlap</name><forward mode='hostdev'>"
                                   "<address type='pci' domain='0' bus='3' slot='0x10' function='4'/>"
                                   "</forward></network>") ||
-        testExpectError("overlap", "VF 0000:03:10.4 already belongs to active network 'vfpool'") < 0)
+        virTestExpectError("overlap", "VF 0000:03:10.4 already belongs to active network 'vfpool'") < 0)
         goto cleanup;
     /* networks that need their own bridge cannot be started here */
     if (virNetworkCreateXML(conn, "<network><name>nat</name><forward mode='nat'/></network>") ||
-        testExpectError("nat", "is not supported") < 0)
+        virTestExpectError("nat", "is not supported") < 0)
         goto cleanup;
     ret = 0;
 
@@ -721,7 +708,7 @@ testHeldOutside(const void *opaque G_GNUC_UNUSED)
     }
     if (networkAllocateVF(testDriver(conn), "vfpool", "qemu/U1/1/52:54:00:00:00:ff", "a1",
                           &vf, NULL) == 0 ||
-        testExpectError("only a held VF left",
+        virTestExpectError("only a held VF left",
                         "network 'vfpool' has no free VF: 7 of its 8 VFs are in use by its guests and 1 held outside the pool") < 0)
         goto cleanup;
     g_clear_pointer(&rec, virHostdevOwnerFree);

@@ -30,6 +30,19 @@ virTestRun(const char *title, int (*body)(const void *data), const void *data)
 }
 
 int
+virTestExpectError(const char *what, const char *needle)
+{
+    const char *msg = virGetLastErrorMessage();
+
+    if (!virGetLastError() || !strstr(msg, needle)) {
+        printf("#   %s: expected an error containing \"%s\", got \"%s\"\n", what, needle, msg);
+        return -1;
+    }
+    virResetLastError();
+    return 0;
+}
+
+int
 virTestResult(void)
 {
     printf("1..%d\n", testCount);

@@ -16,6 +16,10 @@ int virTestCompareToFile(const char *actual, const char *path);
 /* Absolute path of a file under the source tests/ directory. */
 char *virTestSrcPath(const char *rel);
 
+/* Is there a last error containing @needle? If so it is reset and 0
+ * returned; else a message naming @what and -1. */
+int virTestExpectError(const char *what, const char *needle);
+
 /* Exit status for main(): 0 if all passed, 1 otherwise. */
 int virTestResult(void);
 

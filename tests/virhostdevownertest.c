@@ -32,19 +32,6 @@ testStateDir(const char *name)
 }
 
 static int
-testExpectError(const char *what, const char *needle)
-{
-    const char *msg = virGetLastErrorMessage();
-
-    if (!strstr(msg, needle)) {
-        printf("#   %s: expected an error containing \"%s\", got \"%s\"\n", what, needle, msg);
-        return -1;
-    }
-    virResetLastError();
-    return 0;
-}
-
-static int
 testAcquireRelease(const void *opaque G_GNUC_UNUSED)
 {
     g_autofree char *dir = testStateDir("acquire");
@@ -75,7 +62,7 @@ testAcquireRelease(const void *opaque G_GNUC_UNUSED)
     }
     /* a second taker is refused with the holder's name and network */
     if (virHostdevOwnerAcquire(dir, &vf1, h2) == 0 ||
-        testExpectError("second taker",
+        virTestExpectError("second taker",
                         "PCI device 0000:03:07.1 is in use by domain 'a1' (a VF of network 'vfpool')") < 0)
         return -1;
     if (virHostdevOwnerTryAcquire(dir, &vf1, h2, &current) != 0 || !current ||
@@ -96,7 +83,7 @@ testAcquireRelease(const void *opaque G_GNUC_UNUSED)
     /* free again: h2 takes it, and a1 is named nowhere */
     if (virHostdevOwnerAcquire(dir, &vf1, h2) < 0 ||
         virHostdevOwnerAcquire(dir, &vf1, a1) == 0 ||
-        testExpectError("after release", "is in use by domain 'h2'; a device goes to one running domain at a time: stop 'h2'") < 0)
+        virTestExpectError("after release", "is in use by domain 'h2'; a device goes to one running domain at a time: stop 'h2'") < 0)
         return -1;
     return 0;
 }
@@ -114,10 +101,10 @@ testUnreadable(const void *opaque G_GNUC_UNUSED)
     if (virFileMakePath(dir, 0700) < 0 || virFileWriteStrRuntime(path, "garbage\n", 0600) < 0)
         return -1;
     if (virHostdevOwnerGet(dir, &vf1, &got) != -1 ||
-        testExpectError("get", "is unreadable") < 0)
+        virTestExpectError("get", "is unreadable") < 0)
         return -1;
     if (virHostdevOwnerAcquire(dir, &vf1, a1) == 0 ||
-        testExpectError("acquire", "is unreadable") < 0)
+        virTestExpectError("acquire", "is unreadable") < 0)
         return -1;
     if (virHostdevOwnerRelease(dir, &vf1, a1->holder) != -1)
         return -1;

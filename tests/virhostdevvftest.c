@@ -325,19 +325,6 @@ testRestore(const testFixture *fix, const char *addr)
     return 0;
 }
 
-static int
-testExpectError(const char *what, const char *needle)
-{
-    const char *msg = virGetLastErrorMessage();
-
-    if (!virGetLastError() || !strstr(msg, needle)) {
-        printf("#   %s: expected an error containing \"%s\", got \"%s\"\n", what, needle, msg);
-        return -1;
-    }
-    virResetLastError();
-    return 0;
-}
-
 /* ---- tests ---- */
 
 static int
@@ -489,7 +476,7 @@ testConfigureNotVF(const void *opaque G_GNUC_UNUSED)
         printf("#   Configure of %s (no physfn) succeeded\n", ORPHAN);
         return -1;
     }
-    if (testExpectError("Configure without physfn", ORPHAN " is not a VF") < 0)
+    if (virTestExpectError("Configure without physfn", ORPHAN " is not a VF") < 0)
         return -1;
     if (testCheckNoState(fix, ORPHAN) < 0 ||
         testCheckSim(fix, ORPHAN, ORPHAN_MAC, "0") < 0)
@@ -533,7 +520,7 @@ testRestoreCorrupt(const void *opaque)
         printf("#   Restore with a %s state file succeeded\n", data->what);
         return -1;
     }
-    if (testExpectError("Restore", state) < 0)
+    if (virTestExpectError("Restore", state) < 0)
         return -1;
     /* nothing was put back, and the state is kept for a later look */
     if (testCheckSim(fix, VF0, GUEST_MAC, "10") < 0)

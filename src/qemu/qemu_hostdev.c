@@ -238,69 +238,65 @@ qemuHostdevAdoptRunning(virQEMUDriver *driver)
     }
 }
 
-/* Records whose holder is gone. */
+/* A record whose holder is gone: the VF gets its settings back, a pool
+ * VF goes back to its pool with the record. */
 static void
-qemuHostdevReconcileRecords(virQEMUDriver *driver)
+qemuHostdevReconcileRecord(virQEMUDriver *driver, const virPCIDeviceAddress *dev)
 {
     const char *dir = driver->config->hostdevStateDir;
-    g_autofree virPCIDeviceAddress *devs = NULL;
-    size_t ndevs;
-    size_t i;
+    g_autoptr(virHostdevOwner) owner = NULL;
 
-    if (virHostdevStateList(dir, ".owner", &devs, &ndevs) < 0) {
-        qemuHostdevWarn(NULL);
+    if (virHostdevOwnerGet(dir, dev, &owner) <= 0) {
+        /* unreadable: left for the operator, whom the warning tells */
+        qemuHostdevWarn(dev);
         return;
     }
-    for (i = 0; i < ndevs; i++) {
-        g_autoptr(virHostdevOwner) owner = NULL;
-
-        if (virHostdevOwnerGet(dir, &devs[i], &owner) <= 0) {
-            /* unreadable: left for the operator, whom the error tells */
-            qemuHostdevWarn(&devs[i]);
-            continue;
-        }
-        if (qemuHostdevHolderAlive(driver, owner->holder, &devs[i]))
-            continue;
-        qemuHostdevRestoreVF(driver, &devs[i]);
-        /* a pool VF goes back to its pool with the record */
-        if ((owner->network ?
-             networkReleaseVF(driver->network, owner->network, owner->holder, &devs[i]) :
-             virHostdevOwnerRelease(dir, &devs[i], owner->holder)) < 0)
-            qemuHostdevWarn(&devs[i]);
-    }
+    if (qemuHostdevHolderAlive(driver, owner->holder, dev))
+        return;
+    qemuHostdevRestoreVF(driver, dev);
+    if ((owner->network ?
+         networkReleaseVF(driver->network, owner->network, owner->holder, dev) :
+         virHostdevOwnerRelease(dir, dev, owner->holder)) < 0)
+        qemuHostdevWarn(dev);
 }
 
-/* Saved settings of VFs nobody holds. */
+/* Saved settings of a VF nobody holds are put back. */
 static void
-qemuHostdevReconcileSaved(virQEMUDriver *driver)
+qemuHostdevReconcileSaved(virQEMUDriver *driver, const virPCIDeviceAddress *dev)
 {
-    const char *dir = driver->config->hostdevStateDir;
+    g_autoptr(virHostdevOwner) owner = NULL;
+    int rc = virHostdevOwnerGet(driver->config->hostdevStateDir, dev, &owner);
+
+    if (rc < 0)
+        virResetLastError();
+    if (rc == 0)
+        qemuHostdevRestoreVF(driver, dev);
+}
+
+/* @fix each device that has a @suffix file in the state directory. */
+static void
+qemuHostdevReconcileEach(virQEMUDriver *driver, const char *suffix,
+                         void (*fix)(virQEMUDriver *driver, const virPCIDeviceAddress *dev))
+{
     g_autofree virPCIDeviceAddress *devs = NULL;
     size_t ndevs;
     size_t i;
 
-    if (virHostdevStateList(dir, ".vf", &devs, &ndevs) < 0) {
+    if (virHostdevStateList(driver->config->hostdevStateDir, suffix, &devs, &ndevs) < 0) {
         qemuHostdevWarn(NULL);
         return;
     }
-    for (i = 0; i < ndevs; i++) {
-        g_autoptr(virHostdevOwner) owner = NULL;
-        int rc = virHostdevOwnerGet(dir, &devs[i], &owner);
-
-        if (rc < 0)
-            virResetLastError();
-        if (rc == 0)
-            qemuHostdevRestoreVF(driver, &devs[i]);
-    }
+    for (i = 0; i < ndevs; i++)
+        fix(driver, &devs[i]);
 }
 
 int
 qemuHostdevReconcile(virQEMUDriver *driver)
 {
     qemuHostdevAdoptRunning(driver);
-    qemuHostdevReconcileRecords(driver);
+    qemuHostdevReconcileEach(driver, ".owner", qemuHostdevReconcileRecord);
     if (networkReconcileVFs(driver->network, qemuHostdevPoolOwnerAlive, driver) < 0)
         return -1;
-    qemuHostdevReconcileSaved(driver);
+    qemuHostdevReconcileEach(driver, ".vf", qemuHostdevReconcileSaved);
     return 0;
 }

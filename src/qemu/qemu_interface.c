@@ -12,9 +12,10 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
-/* Give the pool VF of @net back, if this run of the domain still holds
- * it; its MAC and VLAN are put back first. A VF that is free or somebody
- * else's by now (a repeated or stale release) is left alone. */
+/* Give the pool VF of @net back (pool slot and ownership record), if this
+ * run of the domain still holds it, and put its MAC and VLAN back. A VF
+ * that is free or somebody else's by now (a repeated or stale release) is
+ * left alone. */
 static void
 qemuInterfaceReleaseVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net)
 {

@@ -11,7 +11,11 @@
 #  d. hot-plug of a held VF is refused and changes nothing;
 #  e. what a SIGKILLed attach-device --live leaves (saved VF settings, an
 #     ownership record of a domain run that does not have the device) and
-#     records of domain runs that are gone are undone by the next open.
+#     records of domain runs that are gone are undone by the next open;
+#  f. the destination of a migration (a second root, host B, whose one
+#     pool VF a local guest names directly) refuses to give the incoming
+#     guest that VF: the migration fails before the source gives up
+#     anything.
 set -u
 virsh=$1
 top=$2
@@ -19,7 +23,10 @@ top=$2
 root=$(mktemp -d /tmp/hostdevownertest.XXXXXX)
 uri="qemu:///embed?root=$root"
 . "$top/tests/guest/testlib.sh"
-trap 'for d in a1 a5 h2 h3 p4 hp; do "$virsh" -q -c "$uri" destroy $d >/dev/null 2>&1; done; rm -rf "$root"' EXIT
+rootB=$root/hostB
+uriB="qemu:///embed?root=$rootB"
+trap 'for d in a1 a5 h2 h3 p4 hp m; do "$virsh" -q -c "$uri" destroy $d >/dev/null 2>&1; done
+      for d in d1 m; do "$virsh" -q -c "$uriB" destroy $d >/dev/null 2>&1; done; rm -rf "$root"' EXIT
 v() { "$virsh" -q -c "$uri" "$@"; }
 
 sim_host "$virsh" "$root" ens1f0 2 || { notok "simulated host"; exit 1; }
@@ -38,6 +45,7 @@ domain() {
   <name>$1</name>
   <memory unit='MiB'>64</memory>
   <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <features><acpi/></features>
   <devices>
     <controller type='pci' model='pcie-root-port'/>
     <controller type='pci' model='pcie-root-port'/>
@@ -172,4 +180,40 @@ v destroy h2 >/dev/null
 v destroy hp >/dev/null
 [ -z "$(ls "$root/run/hostdev")" ] && ok "run/hostdev empty at the end" ||
     notok "left: $(ls "$root/run/hostdev")"
+
+# f. migration destination: B's only pool VF is held by d1, which names it
+mkdir -p "$rootB/etc"
+echo 'migration_unplug_timeout = 2' > "$root/etc/qemu.conf.new"
+cat "$root/etc/qemu.conf" >> "$root/etc/qemu.conf.new" && mv "$root/etc/qemu.conf.new" "$root/etc/qemu.conf"
+sim_host "$virsh" "$rootB" ens1f0 1 || notok "simulated host B"
+macB=$(vf_mac "$rootB" $x)
+cat > "$rootB/d1.xml" <<XML
+<domain type='qemu'>
+  <name>d1</name>
+  <memory unit='MiB'>64</memory>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <devices>$(vf_nic 11 1)</devices>
+</domain>
+XML
+"$virsh" -q -c "$uriB" define "$rootB/d1.xml" >/dev/null && "$virsh" -q -c "$uriB" start --paused d1 &&
+    [ "$(vf_mac "$rootB" $x)" = 52:54:00:0e:00:11 ] && ok "host B: d1 runs on $x" || notok "d1 on host B"
+domain m 12 "<interface type='user'><mac address='52:54:00:0e:00:12'/><model type='virtio'/>
+      <teaming type='persistent'/><alias name='ua-sb'/></interface>
+    <interface type='network'><source network='vfpool'/><teaming type='transient' persistent='ua-sb'/></interface>"
+v start --paused m && running m || notok "m started"
+if "$virsh" -q -c "$uri" migrate --live --unsafe m "$uriB" 2>"$root/err"; then
+    notok "migration to a host whose VF is held: it succeeded"
+elif grep -q "network 'vfpool' has no free VF: 0 of its 1 VFs are in use by its guests and 1 held outside the pool" "$root/err"; then
+    ok "the destination refuses the VF d1 holds, naming why"
+else
+    notok "migration to a host whose VF is held: wrong error"; sed 's/^/# /' "$root/err"
+fi
+running m && "$virsh" -q -c "$uriB" list --all --name > "$root/listB" && grep -qx d1 "$root/listB" &&
+    ! grep -qx m "$root/listB" && ok "m stays on host A, host B has no m" || notok "where m is"
+[ "$(vf_mac "$rootB" $x)" = 52:54:00:0e:00:11 ] && grep -q "^domain=d1$" "$rootB/run/hostdev/$x.owner" &&
+    ok "host B: $x keeps d1's MAC and record" || notok "host B's $x: MAC $(vf_mac "$rootB" $x)"
+v destroy m >/dev/null
+"$virsh" -q -c "$uriB" destroy d1 >/dev/null
+[ "$(vf_mac "$rootB" $x)" = "$macB" ] && [ -z "$(ls "$rootB/run/hostdev")" ] &&
+    ok "host B: d1 stopped, $x has its MAC back" || notok "host B after d1: $(ls "$rootB/run/hostdev")"
 exit $fail

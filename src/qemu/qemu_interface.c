@@ -37,8 +37,12 @@ qemuInterfaceReleaseVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef
                          net->data.network.name, virGetLastErrorMessage());
         virResetLastError();
     }
-    if (rc != 0)
+    if (rc > 0)
         qemuHostdevRestoreVF(driver, &vf);
+    else if (rc < 0)
+        /* the pool could not say: the record does (a VF somebody else
+         * holds keeps its settings) */
+        qemuHostdevReleaseSource(driver, owner, &vf);
     virDomainNetClearActual(def, net);
 }
 

@@ -231,7 +231,7 @@ qemuHostdevAdoptRunning(virQEMUDriver *driver)
             } else if (current && STRNEQ(current->holder, holder)) {
                 g_autofree char *addr = virPCIDeviceAddressAsString(&h->source);
 
-                virReportWarning(_("PCI device %s is used by domain '%s' and recorded as held by domain '%s'"),
+                virReportWarning(_("PCI device %s is used by domain '%s' and recorded as held by domain '%s' (both started by an older version?); stop one of them"),
                                  addr, obj->def->name, current->domain);
             }
         }

@@ -41,7 +41,14 @@ virDomainNetTeamingInfoFree(virDomainNetTeamingInfo *teaming)
     if (!teaming)
         return;
     g_free(teaming->persistent);
+    g_free(teaming->where);
     g_free(teaming);
+}
+
+const char *
+virDomainNetTeamingInfoWhere(const virDomainNetTeamingInfo *teaming)
+{
+    return teaming && teaming->where ? teaming->where : "";
 }
 
 int
@@ -65,37 +72,38 @@ virDomainNetTeamingInfoParseXML(xmlNodePtr node, const char *owner,
         return 0;
 
     t = g_new0(virDomainNetTeamingInfo, 1);
+    t->where = virXMLNodeWhere(node);
     if (!type) {
         virReportError(VIR_ERR_XML_ERROR,
-                       _("missing teaming type in %s: add type='transient' (next to persistent='ALIAS') on the passthrough primary, or type='persistent' on the virtio standby"),
-                       owner);
+                       _("missing teaming type in %s: add type='transient' (next to persistent='ALIAS') on the passthrough primary, or type='persistent' on the virtio standby%s"),
+                       owner, t->where);
         return -1;
     }
     if ((t->type = virDomainNetTeamingTypeFromString(type)) <= 0) {
         virReportError(VIR_ERR_XML_ERROR,
-                       _("unknown teaming type '%s' in %s: use type='persistent' on the virtio standby or type='transient' on the passthrough primary"),
-                       type, owner);
+                       _("unknown teaming type '%s' in %s: use type='persistent' on the virtio standby or type='transient' on the passthrough primary%s"),
+                       type, owner, t->where);
         return -1;
     }
 
     if (t->type == VIR_DOMAIN_NET_TEAMING_TYPE_TRANSIENT) {
         if (!persistent || !*persistent) {
             virReportError(VIR_ERR_XML_ERROR,
-                           _("teaming type='transient' in %s needs persistent='ALIAS' naming the alias of its virtio standby interface"),
-                           owner);
+                           _("teaming type='transient' in %s needs persistent='ALIAS' naming the alias of its virtio standby interface%s"),
+                           owner, t->where);
             return -1;
         }
         if (!virDomainDeviceAliasIsValidChars(persistent)) {
             virReportError(VIR_ERR_XML_ERROR,
-                           _("teaming persistent='%s' in %s is not a valid alias: use only letters, digits, '_' and '-'"),
-                           persistent, owner);
+                           _("teaming persistent='%s' in %s is not a valid alias: use only letters, digits, '_' and '-'%s"),
+                           persistent, owner, t->where);
             return -1;
         }
         t->persistent = g_steal_pointer(&persistent);
     } else if (persistent) {
         virReportError(VIR_ERR_XML_ERROR,
-                       _("teaming type='persistent' in %s must not have a persistent attribute (only the transient side names its standby)"),
-                       owner);
+                       _("teaming type='persistent' in %s must not have a persistent attribute (only the transient side names its standby)%s"),
+                       owner, t->where);
         return -1;
     }
 

@@ -67,7 +67,13 @@ struct _virDomainNetTeamingInfo {
      * accepted failover (QEMU's FAILOVER_NEGOTIATED). Runtime only: in live
      * and status XML as negotiated='yes|no'. */
     int negotiated;             /* virDomainNetTeamingNegotiated */
+    /* where <teaming> was in the parsed document, " (at PATH, line N)",
+     * appended to every teaming error (NULL: not parsed from XML) */
+    char *where;
 };
+
+/* The location suffix of @teaming's messages, "" when unknown. */
+const char *virDomainNetTeamingInfoWhere(const virDomainNetTeamingInfo *teaming);
 
 void virDomainNetTeamingInfoFree(virDomainNetTeamingInfo *teaming);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainNetTeamingInfo, virDomainNetTeamingInfoFree);

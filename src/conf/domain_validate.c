@@ -220,13 +220,14 @@ virDomainDefIsQ35(const virDomainDef *def)
 static int
 virDomainTeamingValidatePrimarySlot(const virDomainDef *def,
                                     const char *owner,
+                                    const char *where,
                                     const virDomainDeviceInfo *info,
                                     const virDomainNetDef *standby)
 {
     if (!virDomainDefIsQ35(def) && !def->features[VIR_DOMAIN_FEATURE_ACPI]) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("teaming primary %s would not be hot-pluggable: on i440fx, PCI hotplug needs ACPI; add <features><acpi/></features> (or use machine='q35')"),
-                       owner);
+                       _("teaming primary %s would not be hot-pluggable: on i440fx, PCI hotplug needs ACPI; add <features><acpi/></features> (or use machine='q35')%s"),
+                       owner, where);
         return -1;
     }
 
@@ -235,8 +236,8 @@ virDomainTeamingValidatePrimarySlot(const virDomainDef *def,
 
     if (virDomainDefIsQ35(def) && info->addr.pci.bus == 0) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("teaming primary %s is on bus 0 (pcie.0), which does not support hotplug: remove its <address> or put it on a pcie-root-port bus"),
-                       owner);
+                       _("teaming primary %s is on bus 0 (pcie.0), which does not support hotplug: remove its <address> or put it on a pcie-root-port bus%s"),
+                       owner, where);
         return -1;
     }
     /* Hotplug works on whole slots: another function of the standby's slot
@@ -246,8 +247,8 @@ virDomainTeamingValidatePrimarySlot(const virDomainDef *def,
         standby->info.addr.pci.bus == info->addr.pci.bus &&
         standby->info.addr.pci.slot == info->addr.pci.slot) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("teaming primary %s is in the same guest PCI slot as its standby '%s', so it cannot be unplugged alone: give each its own slot"),
-                       owner, standby->info.alias);
+                       _("teaming primary %s is in the same guest PCI slot as its standby '%s', so it cannot be unplugged alone: give each its own slot%s"),
+                       owner, standby->info.alias, where);
         return -1;
     }
     return 0;
@@ -263,25 +264,26 @@ virDomainTeamingValidateTransient(const virDomainDef *def,
                                   GHashTable *primaries)
 {
     virDomainNetDef *standby = virDomainNetFindByAlias(def, teaming->persistent);
+    const char *where = virDomainNetTeamingInfoWhere(teaming);
     const char *other;
 
     if (!standby) {
         virReportError(VIR_ERR_XML_ERROR,
-                       _("teaming primary %s names persistent='%s', but no interface in this domain has <alias name='%s'/>: add that alias to the virtio standby interface"),
-                       owner, teaming->persistent, teaming->persistent);
+                       _("teaming primary %s names persistent='%s', but no interface in this domain has <alias name='%s'/>: add that alias to the virtio standby interface%s"),
+                       owner, teaming->persistent, teaming->persistent, where);
         return -1;
     }
     if (!standby->teaming ||
         standby->teaming->type != VIR_DOMAIN_NET_TEAMING_TYPE_PERSISTENT) {
         virReportError(VIR_ERR_XML_ERROR,
-                       _("teaming primary %s names interface '%s' as its standby, but that interface lacks <teaming type='persistent'/>: add it there"),
-                       owner, teaming->persistent);
+                       _("teaming primary %s names interface '%s' as its standby, but that interface lacks <teaming type='persistent'/>: add it there%s"),
+                       owner, teaming->persistent, where);
         return -1;
     }
     if ((other = g_hash_table_lookup(primaries, teaming->persistent))) {
         virReportError(VIR_ERR_XML_ERROR,
-                       _("standby interface '%s' has two teaming primaries (%s and %s): a standby takes at most one transient device"),
-                       teaming->persistent, other, owner);
+                       _("standby interface '%s' has two teaming primaries (%s and %s): a standby takes at most one transient device%s"),
+                       teaming->persistent, other, owner, where);
         return -1;
     }
     g_hash_table_insert(primaries, teaming->persistent, (gpointer)g_intern_string(owner));
@@ -290,13 +292,13 @@ virDomainTeamingValidateTransient(const virDomainDef *def,
         char m1[VIR_MAC_STRING_BUFLEN], m2[VIR_MAC_STRING_BUFLEN];
 
         virReportError(VIR_ERR_XML_ERROR,
-                       _("teaming primary %s and its standby '%s' have different MACs (%s and %s): the guest pairs them by MAC; give both the same <mac address=.../> (or omit it on one side)"),
+                       _("teaming primary %s and its standby '%s' have different MACs (%s and %s): the guest pairs them by MAC; give both the same <mac address=.../> (or omit it on one side)%s"),
                        owner, standby->info.alias, virMacAddrFormat(&net->mac, m1),
-                       virMacAddrFormat(&standby->mac, m2));
+                       virMacAddrFormat(&standby->mac, m2), where);
         return -1;
     }
 
-    return virDomainTeamingValidatePrimarySlot(def, owner, info, standby);
+    return virDomainTeamingValidatePrimarySlot(def, owner, where, info, standby);
 }
 
 static int
@@ -308,32 +310,34 @@ virDomainDefValidateTeaming(const virDomainDef *def)
 
     for (i = 0; i < def->nnets; i++) {
         virDomainNetDef *net = def->nets[i];
+        const char *where;
         char owner[128];
 
         if (!net->teaming)
             continue;
         anyTeaming = true;
         virDomainNetGetDisplayName(net, owner, sizeof(owner));
+        where = virDomainNetTeamingInfoWhere(net->teaming);
 
         if (net->teaming->type == VIR_DOMAIN_NET_TEAMING_TYPE_PERSISTENT) {
             if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV) {
                 virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                               _("%s: a hostdev interface cannot be the teaming standby; use type='transient' persistent='ALIAS' on it and put <teaming type='persistent'/> on a virtio interface"),
-                               owner);
+                               _("%s: a hostdev interface cannot be the teaming standby; use type='transient' persistent='ALIAS' on it and put <teaming type='persistent'/> on a virtio interface%s"),
+                               owner, where);
                 return -1;
             }
             if (net->model != VIR_DOMAIN_NET_MODEL_VIRTIO &&
                 net->model != VIR_DOMAIN_NET_MODEL_VIRTIO_TRANSITIONAL &&
                 net->model != VIR_DOMAIN_NET_MODEL_VIRTIO_NON_TRANSITIONAL) {
                 virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                               _("teaming standby %s must be a virtio NIC: add <model type='virtio'/>"),
-                               owner);
+                               _("teaming standby %s must be a virtio NIC: add <model type='virtio'/>%s"),
+                               owner, where);
                 return -1;
             }
             if (!net->info.alias) {
                 virReportError(VIR_ERR_XML_ERROR,
-                               _("teaming standby %s needs a user alias so its primary can name it: add <alias name='ua-...'/>"),
-                               owner);
+                               _("teaming standby %s needs a user alias so its primary can name it: add <alias name='ua-...'/>%s"),
+                               owner, where);
                 return -1;
             }
             continue;
@@ -343,8 +347,8 @@ virDomainDefValidateTeaming(const virDomainDef *def)
         if (net->type != VIR_DOMAIN_NET_TYPE_HOSTDEV &&
             net->type != VIR_DOMAIN_NET_TYPE_NETWORK) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("teaming primary %s must be type='hostdev' or type='network' (a hostdev pool), not type='%s'"),
-                           owner, virDomainNetTypeToString(net->type));
+                           _("teaming primary %s must be type='hostdev' or type='network' (a hostdev pool), not type='%s'%s"),
+                           owner, virDomainNetTypeToString(net->type), where);
             return -1;
         }
         if (virDomainTeamingValidateTransient(def, owner, net->teaming, &net->info,
@@ -368,8 +372,8 @@ virDomainDefValidateTeaming(const virDomainDef *def)
         }
         if (hostdev->teaming->type != VIR_DOMAIN_NET_TEAMING_TYPE_TRANSIENT) {
             virReportError(VIR_ERR_XML_ERROR,
-                           _("%s: teaming on a <hostdev> must be type='transient' with persistent='ALIAS' naming its virtio standby"),
-                           owner);
+                           _("%s: teaming on a <hostdev> must be type='transient' with persistent='ALIAS' naming its virtio standby%s"),
+                           owner, virDomainNetTeamingInfoWhere(hostdev->teaming));
             return -1;
         }
         if (virDomainTeamingValidateTransient(def, owner, hostdev->teaming,

@@ -411,6 +411,21 @@ virXPathContextNodeRestore(virXPathContextNodeSave *save)
         save->ctxt->node = save->node;
 }
 
+char *
+virXMLNodeWhere(xmlNodePtr node)
+{
+    xmlChar *path = xmlGetNodePath(node);
+    long line = xmlGetLineNo(node);
+    char *ret;
+
+    if (line > 0)
+        ret = g_strdup_printf(_(" (at %s, line %ld)"), path ? (const char *)path : "?", line);
+    else
+        ret = g_strdup_printf(_(" (at %s)"), path ? (const char *)path : "?");
+    xmlFree(path);
+    return ret;
+}
+
 /* Parsed schemas, by file name; parsing a schema costs milliseconds. */
 static GHashTable *schemaCache;
 G_LOCK_DEFINE_STATIC(schemaCache);

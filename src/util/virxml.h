@@ -51,6 +51,11 @@ int virXPathNodeSet(const char *xpath, xmlXPathContextPtr ctxt,
 /* Content of the node as a trimmed string. */
 char *virXMLNodeContentString(xmlNodePtr node);
 
+/* Where @node is in its document, for messages: " (at PATH, line N)",
+ * e.g. " (at /domain/devices/interface[3]/teaming, line 42)"; the line is
+ * left out when the parser did not record it. */
+char *virXMLNodeWhere(xmlNodePtr node);
+
 /* Validate @doc against the RelaxNG schema in @schemafile (cached per file,
  * thread safe). Returns 0 if valid, -1 with VIR_ERR_XML_INVALID_SCHEMA. */
 int virXMLValidateAgainstSchema(const char *schemafile, xmlDocPtr doc);

@@ -465,11 +465,33 @@ virXMLSchemaGet(const char *schemafile)
     return schema;
 }
 
+/* Every RelaxNG error, one per line, each with where it happened. */
+static void
+virXMLCollectSchemaError(void *userData, xmlErrorPtr error)
+{
+    GString *msg = userData;
+    xmlNodePtr node;
+    g_autofree char *text = NULL;
+
+    if (!error || !error->message)
+        return;
+    text = g_strstrip(g_strdup(error->message));
+    node = error->node;
+    if (node && node->type == XML_ELEMENT_NODE) {
+        g_autofree char *where = virXMLNodeWhere(node);
+
+        g_string_append_printf(msg, "\n%s%s", text, where);
+    } else if (error->line > 0) {
+        g_string_append_printf(msg, _("\n%s (at line %d)"), text, error->line);
+    } else {
+        g_string_append_printf(msg, "\n%s", text);
+    }
+}
+
 int
 virXMLValidateAgainstSchema(const char *schemafile, xmlDocPtr doc)
 {
     g_autoptr(GString) msg = g_string_new(NULL);
-    virXMLParseErrorCtxt pctxt = { "schema", msg };
     xmlRelaxNGPtr schema;
     xmlRelaxNGValidCtxtPtr vctxt;
     int rc;
@@ -480,13 +502,14 @@ virXMLValidateAgainstSchema(const char *schemafile, xmlDocPtr doc)
         virReportOOMError();
         return -1;
     }
-    xmlRelaxNGSetValidStructuredErrors(vctxt, virXMLStructuredErrorHandler, &pctxt);
+    xmlRelaxNGSetValidStructuredErrors(vctxt, virXMLCollectSchemaError, msg);
     rc = xmlRelaxNGValidateDoc(vctxt, doc);
     xmlRelaxNGFreeValidCtxt(vctxt);
     if (rc != 0) {
-        virReportError(VIR_ERR_XML_INVALID_SCHEMA, _("%s (schema %s)"),
-                       msg->len ? msg->str : _("document is not valid"),
-                       schemafile);
+        /* libvirt's shape: the schema, then libxml2's messages a line each */
+        virReportError(VIR_ERR_XML_INVALID_SCHEMA,
+                       _("Unable to validate doc against %s%s"),
+                       schemafile, msg->str);
         return -1;
     }
     return 0;

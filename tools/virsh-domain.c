@@ -570,6 +570,64 @@ cmdDetachDevice(vshControl *ctl, const vshCmd *cmd)
     return vshChangeDevice(ctl, cmd, false);
 }
 
+/* ---- edit ---- */
+
+static char *
+vshDomainEditDump(void *obj)
+{
+    return virDomainGetXMLDesc(obj, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+}
+
+static const char *
+vshDomainEditName(void *obj)
+{
+    return virDomainGetName(obj);
+}
+
+static char *
+vshDomainEditDefine(vshControl *ctl, const char *xml, bool validate)
+{
+    virDomainPtr dom = virDomainDefineXMLFlags(vshConnection(ctl), xml,
+                                               validate ? VIR_DOMAIN_DEFINE_VALIDATE : 0);
+    char *name;
+
+    if (!dom)
+        return NULL;
+    name = g_strdup(virDomainGetName(dom));
+    virDomainFree(dom);
+    return name;
+}
+
+static const vshEditOps domainEditOps = {
+    .dump = vshDomainEditDump,
+    .name = vshDomainEditName,
+    .define = vshDomainEditDefine,
+    .notChangedFmt = N_("Domain '%s' XML configuration not changed.\n"),
+    .editedFmt = N_("Domain '%s' XML configuration edited.\n"),
+};
+
+static const vshCmdOptDef opts_edit[] = {
+    VSH_OPT_DOMAIN,
+    { "skip-validate", VSH_OT_BOOL, 0, N_("skip validation of the XML against the schema") },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdEdit(vshControl *ctl, const vshCmd *cmd)
+{
+    virDomainPtr dom = vshCommandOptDomain(ctl, cmd, NULL);
+    vshEditOps ops = domainEditOps;
+    bool ok;
+
+    if (!dom)
+        return false;
+    ops.notChangedFmt = _(ops.notChangedFmt);
+    ops.editedFmt = _(ops.editedFmt);
+    ok = vshEdit(ctl, &ops, dom, !vshCommandOptBool(cmd, "skip-validate"));
+    virDomainFree(dom);
+    return ok;
+}
+
 const vshCmdDef domManagementCmds[] = {
     { "attach-device", cmdAttachDevice, opts_change_device, N_("attach device from an XML file"),
       N_("Attach an <interface> or <hostdev> (e.g. one side of a teaming pair) to a domain.") },
@@ -590,6 +648,8 @@ const vshCmdDef domManagementCmds[] = {
       N_("Define a persistent domain from an XML file.") },
     { "destroy", cmdDestroy, opts_domain_only, N_("destroy (stop) a domain"),
       N_("Forcefully stop a running domain: its QEMU is killed.") },
+    { "edit", cmdEdit, opts_edit, N_("edit XML configuration for a domain"),
+      N_("Edit the XML configuration for a domain: $VISUAL or $EDITOR (default vi) opens the inactive XML and the saved result is defined, validated against the schema unless --skip-validate.") },
     { "dumpxml", cmdDumpXML, opts_dumpxml, N_("domain information in XML"),
       N_("Output the domain information as an XML dump to stdout.") },
     { "resume", cmdResume, opts_domain_only, N_("resume a domain"),

@@ -368,6 +368,60 @@ cmdNetList(vshControl *ctl, const vshCmd *cmd)
     return true;
 }
 
+/* ---- net-edit ---- */
+
+static char *
+vshNetworkEditDump(void *obj)
+{
+    return virNetworkGetXMLDesc(obj, VIR_NETWORK_XML_INACTIVE);
+}
+
+static const char *
+vshNetworkEditName(void *obj)
+{
+    return virNetworkGetName(obj);
+}
+
+static char *
+vshNetworkEditDefine(vshControl *ctl, const char *xml, bool validate)
+{
+    virNetworkPtr net = virNetworkDefineXMLFlags(vshConnection(ctl), xml,
+                                                 validate ? VIR_NETWORK_DEFINE_VALIDATE : 0);
+    char *name;
+
+    if (!net)
+        return NULL;
+    name = g_strdup(virNetworkGetName(net));
+    virNetworkFree(net);
+    return name;
+}
+
+static const vshEditOps networkEditOps = {
+    .dump = vshNetworkEditDump,
+    .name = vshNetworkEditName,
+    .define = vshNetworkEditDefine,
+    .notChangedFmt = N_("Network %s XML configuration not changed.\n"),
+    .editedFmt = N_("Network %s XML configuration edited.\n"),
+};
+
+static bool
+cmdNetEdit(vshControl *ctl, const vshCmd *cmd)
+{
+    virNetworkPtr net = vshCommandOptNetwork(ctl, cmd, NULL);
+    vshEditOps ops = networkEditOps;
+    bool ok;
+
+    if (!net)
+        return false;
+    ops.notChangedFmt = _(ops.notChangedFmt);
+    ops.editedFmt = _(ops.editedFmt);
+    /* libvirt 9.0's net-edit has no validation option and defines
+     * without the schema check */
+    ok = vshEdit(ctl, &ops, net, false);
+    virNetworkFree(net);
+    return ok;
+}
+
 const vshCmdDef networkCmds[] = {
     { "net-autostart", cmdNetAutostart, opts_net_autostart, N_("autostart a network"),
       N_("Configure a network to be started when the root is first opened (once per run directory).") },
@@ -379,6 +433,8 @@ const vshCmdDef networkCmds[] = {
       N_("Stop a running network; refused while guests use its VFs.") },
     { "net-dumpxml", cmdNetDumpXML, opts_net_dumpxml, N_("network information in XML"),
       N_("Output the network information as an XML dump to stdout; the live XML of an SR-IOV pool lists its VFs and connections.") },
+    { "net-edit", cmdNetEdit, opts_network_only, N_("edit XML configuration for a network"),
+      N_("Edit the XML configuration for a network: $VISUAL or $EDITOR (default vi) opens the inactive XML and the saved result is defined.") },
     { "net-info", cmdNetInfo, opts_network_only, N_("network information"),
       N_("Returns basic information about the network.") },
     { "net-list", cmdNetList, opts_net_list, N_("list networks"),

@@ -85,6 +85,21 @@ char *vshReadFile(vshControl *ctl, const char *path);
 const char *vshDomainStateToString(int state);
 const char *vshDomainStateReasonToString(int state, int reason);
 
+/* What "edit" and "net-edit" need of their object. */
+typedef struct {
+    char *(*dump)(void *obj);               /* the XML to edit, NULL on error */
+    const char *(*name)(void *obj);
+    /* Define @xml (with schema validation if @validate): the name of the
+     * object defined, or NULL with the library's error pending. */
+    char *(*define)(vshControl *ctl, const char *xml, bool validate);
+    const char *notChangedFmt;              /* "... %s ... not changed.\n" */
+    const char *editedFmt;                  /* "... %s ... edited.\n" */
+} vshEditOps;
+
+/* Edit @obj's XML in $VISUAL/$EDITOR and define the result; on failure
+ * libvirt's "Failed. Try again? [y,n,i,f,?]" question. */
+bool vshEdit(vshControl *ctl, const vshEditOps *ops, void *obj, bool validate);
+
 /* Command tables of the modules. */
 extern const vshCmdDef domManagementCmds[];
 extern const vshCmdDef domMonitoringCmds[];

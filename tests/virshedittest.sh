@@ -138,6 +138,21 @@ rc=$?
 run '' "$editor" edit nosuch
 [ $? = 1 ] && grep -q "^error: failed to get domain 'nosuch'" "$tmp/err" && ok "unknown domain" || notok "unknown domain"
 
+# -- detach-device-alias (with the persistent definition)
+sed "s|<name>team-valid</name>|<name>da</name>|;s|<uuid>.*</uuid>||;s|<devices>|<devices>\n    <interface type='user'><model type='virtio'/><alias name='ua-extra'/></interface>|" \
+    "$srcdir/tests/qemuxml2argvdata/q35-teaming-hostdev.xml" > "$tmp/da.xml"
+"$virsh" -q -c "$uri" define "$tmp/da.xml" >/dev/null 2>"$tmp/err" &&
+    "$virsh" -q -c "$uri" dumpxml --inactive da | grep -q "<alias name='ua-extra'/>" ||
+    { echo "Bail out! define da: $(cat "$tmp/err")"; exit 1; }
+"$virsh" -c "$uri" detach-device-alias da ua-extra --config >"$tmp/out" 2>"$tmp/err"
+[ $? = 0 ] && grep -qx "Device detach request sent successfully" "$tmp/out" &&
+    ! "$virsh" -q -c "$uri" dumpxml --inactive da | grep -q "ua-extra" &&
+    "$virsh" -q -c "$uri" dumpxml --inactive da | grep -q "<alias name='ua-backup0'/>" &&
+    ok "detach-device-alias --config" || notok "detach-device-alias"
+"$virsh" -c "$uri" detach-device-alias da ua-extra --config >"$tmp/out" 2>"$tmp/err"
+[ $? = 1 ] && grep -qx "error: Failed to detach device with alias ua-extra" "$tmp/err" &&
+    ok "detach-device-alias: unknown alias" || notok "detach-device-alias unknown alias"
+
 # -- net-edit
 "$virsh" -q -c "$uri" net-define "$srcdir/tests/networkxml2xmlin/bridge-host.xml" >/dev/null 2>"$tmp/err" ||
     { echo "Bail out! net-define failed: $(cat "$tmp/err")"; exit 1; }

@@ -558,6 +558,69 @@ vshChangeDevice(vshControl *ctl, const vshCmd *cmd, bool attach)
     return true;
 }
 
+static const vshCmdOptDef opts_detach_device_alias[] = {
+    VSH_OPT_DOMAIN,
+    { "alias", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("device alias") },
+    { "config", VSH_OT_BOOL, 0, N_("affect next boot") },
+    { "live", VSH_OT_BOOL, 0, N_("affect running domain") },
+    { "current", VSH_OT_BOOL, 0, N_("affect current domain") },
+    { NULL, 0, 0, NULL },
+};
+
+/* The device is looked up by its alias in the domain XML the flags
+ * affect (live if running and not --config) and detached as
+ * detach-device would with its XML. */
+static bool
+cmdDetachDeviceAlias(vshControl *ctl, const vshCmd *cmd)
+{
+    const char *alias = vshCommandOptString(cmd, "alias");
+    virDomainPtr dom = vshCommandOptDomain(ctl, cmd, NULL);
+    g_autofree char *devxml = NULL;
+    unsigned int flags = 0;
+    bool live;
+    char *xml;
+    int rc;
+
+    if (!dom)
+        return false;
+    if (vshCommandOptBool(cmd, "current") &&
+        (vshCommandOptBool(cmd, "live") || vshCommandOptBool(cmd, "config"))) {
+        vshError(ctl, "%s", _("--current cannot be combined with --live or --config"));
+        virDomainFree(dom);
+        return false;
+    }
+    if (vshCommandOptBool(cmd, "config"))
+        flags |= VIR_DOMAIN_AFFECT_CONFIG;
+    if (vshCommandOptBool(cmd, "live"))
+        flags |= VIR_DOMAIN_AFFECT_LIVE;
+    live = (flags & VIR_DOMAIN_AFFECT_LIVE) ||
+           (!(flags & VIR_DOMAIN_AFFECT_CONFIG) && virDomainIsActive(dom) == 1);
+    if (!(xml = virDomainGetXMLDesc(dom, live ? 0 : VIR_DOMAIN_XML_INACTIVE))) {
+        virDomainFree(dom);
+        return false;
+    }
+    devxml = vshDomainXMLDeviceByAlias(xml, alias);
+    free(xml);
+    if (!devxml) {
+        vshError(ctl, _("Failed to detach device with alias %s"), alias);
+        vshError(ctl, _("device not found: no device with alias '%s' in the %s XML of domain '%s'"),
+                 alias, live ? _("live") : _("persistent"), virDomainGetName(dom));
+        virDomainFree(dom);
+        return false;
+    }
+    rc = virDomainDetachDeviceFlags(dom, devxml, flags);
+    virDomainFree(dom);
+    if (rc < 0) {
+        vshError(ctl, _("Failed to detach device with alias %s"), alias);
+        return false;
+    }
+    if (!ctl->quiet) {
+        vshPrint(ctl, "%s", _("Device detach request sent successfully\n"));
+        vshPrint(ctl, "\n");
+    }
+    return true;
+}
+
 static bool
 cmdAttachDevice(vshControl *ctl, const vshCmd *cmd)
 {
@@ -633,6 +696,9 @@ const vshCmdDef domManagementCmds[] = {
       N_("Attach an <interface> or <hostdev> (e.g. one side of a teaming pair) to a domain.") },
     { "detach-device", cmdDetachDevice, opts_change_device, N_("detach device from an XML file"),
       N_("Detach an <interface> or <hostdev> from a domain.") },
+    { "detach-device-alias", cmdDetachDeviceAlias, opts_detach_device_alias,
+      N_("detach device from an alias"),
+      N_("Detach the device with the given alias (e.g. the VF primary 'ua-vf0' of a teaming pair) from a domain.") },
     { "domjobabort", cmdDomJobAbort, opts_domjob, N_("abort active domain job"),
       N_("Aborts the currently running domain job (a migration).") },
     { "domjobinfo", cmdDomJobInfo, opts_domjob, N_("domain job information"),

@@ -100,6 +100,11 @@ typedef struct {
  * libvirt's "Failed. Try again? [y,n,i,f,?]" question. */
 bool vshEdit(vshControl *ctl, const vshEditOps *ops, void *obj, bool validate);
 
+/* The aliases of the devices of a domain XML (NULL-terminated; empty if
+ * it does not parse), and the XML of the device with @alias (NULL: none). */
+char **vshDomainXMLAliases(const char *xml);
+char *vshDomainXMLDeviceByAlias(const char *xml, const char *alias);
+
 /* Command tables of the modules. */
 extern const vshCmdDef domManagementCmds[];
 extern const vshCmdDef domMonitoringCmds[];

@@ -45,6 +45,20 @@ static const vshCmdDef virshCmds[] = {
     { NULL, NULL, NULL, NULL, NULL },
 };
 
+static bool cmdComplete(vshControl *ctl, const vshCmd *cmd);
+
+static const vshCmdOptDef opts_complete[] = {
+    { "line", VSH_OT_STRING, VSH_OFLAG_POS, N_("the command line up to the cursor") },
+    { NULL, 0, 0, NULL },
+};
+
+/* Commands not in the help list (as in libvirt's virsh). */
+static const vshCmdDef virshHiddenCmds[] = {
+    { "complete", cmdComplete, opts_complete, N_("internal command for autocompletion"),
+      N_("Prints the completions of a command line, one per line (used by the bash completion script).") },
+    { NULL, NULL, NULL, NULL, NULL },
+};
+
 void
 vshPrint(vshControl *ctl G_GNUC_UNUSED, const char *fmt, ...)
 {
@@ -333,21 +347,43 @@ vshDomainStateReasonToString(int state, int reason)
     return _(table[reason]);
 }
 
-static const vshCmdDef *
+GPtrArray *
+vshCommandList(bool hidden)
+{
+    GPtrArray *list = g_ptr_array_new();
+    const vshCmdDef *c;
+    size_t g;
+
+    for (c = virshCmds; c->name; c++)
+        g_ptr_array_add(list, (gpointer)c);
+    for (g = 0; g < G_N_ELEMENTS(cmdGroups); g++) {
+        for (c = cmdGroups[g]; c->name; c++)
+            g_ptr_array_add(list, (gpointer)c);
+    }
+    for (c = virshHiddenCmds; hidden && c->name; c++)
+        g_ptr_array_add(list, (gpointer)c);
+    return list;
+}
+
+static bool
+cmdComplete(vshControl *ctl G_GNUC_UNUSED, const vshCmd *cmd)
+{
+    const char *line = vshCommandOptString(cmd, "line");
+
+    return vshComplete(line ? line : "") == EXIT_SUCCESS;
+}
+
+const vshCmdDef *
 vshCmddefSearch(const char *name)
 {
-    size_t g;
-    const vshCmdDef *c;
+    g_autoptr(GPtrArray) list = vshCommandList(true);
+    guint i;
 
-    for (c = virshCmds; c->name; c++) {
+    for (i = 0; i < list->len; i++) {
+        const vshCmdDef *c = g_ptr_array_index(list, i);
+
         if (g_str_equal(c->name, name))
             return c;
-    }
-    for (g = 0; g < G_N_ELEMENTS(cmdGroups); g++) {
-        for (c = cmdGroups[g]; c->name; c++) {
-            if (g_str_equal(c->name, name))
-                return c;
-        }
     }
     return NULL;
 }
@@ -518,15 +554,11 @@ cmdHelp(vshControl *ctl, const vshCmd *cmd)
 static void
 vshListCommands(void)
 {
-    const vshCmdDef *def;
-    size_t g;
+    g_autoptr(GPtrArray) list = vshCommandList(true);
+    guint i;
 
-    for (def = virshCmds; def->name; def++)
-        printf("%s\n", def->name);
-    for (g = 0; g < G_N_ELEMENTS(cmdGroups); g++) {
-        for (def = cmdGroups[g]; def->name; def++)
-            printf("%s\n", def->name);
-    }
+    for (i = 0; i < list->len; i++)
+        printf("%s\n", ((const vshCmdDef *)g_ptr_array_index(list, i))->name);
 }
 
 static void
@@ -629,6 +661,12 @@ main(int argc, char **argv)
     if (i >= argc) {
         vshUsage();
         return EXIT_SUCCESS;
+    }
+    /* "complete -- LINE": as libvirt's virsh, "--" ends the options; the
+     * completer reads its own -c from LINE */
+    if (g_str_equal(argv[i], "complete") && i + 2 < argc && g_str_equal(argv[i + 1], "--")) {
+        argv[i + 1] = argv[i];
+        i++;
     }
 
     ret = vshRunCommand(&ctl, argc - i, argv + i);

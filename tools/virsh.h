@@ -105,6 +105,15 @@ bool vshEdit(vshControl *ctl, const vshEditOps *ops, void *obj, bool validate);
 char **vshDomainXMLAliases(const char *xml);
 char *vshDomainXMLDeviceByAlias(const char *xml, const char *alias);
 
+/* Every command (help first, then the groups' tables, then with @hidden
+ * the commands the help does not list), and one by name. */
+GPtrArray *vshCommandList(bool hidden);
+const vshCmdDef *vshCmddefSearch(const char *name);
+
+/* Print the completions of the command line @line (up to the cursor, the
+ * program name first), one per line. Returns the exit status. */
+int vshComplete(const char *line);
+
 /* Command tables of the modules. */
 extern const vshCmdDef domManagementCmds[];
 extern const vshCmdDef domMonitoringCmds[];

@@ -511,6 +511,31 @@ static const vshCmdOptDef opts_change_device[] = {
     { NULL, 0, 0, NULL },
 };
 
+/* VIR_DOMAIN_AFFECT_* of --config, --live, --current and (where the
+ * command has it) --persistent: config, plus live if @dom runs. */
+static bool
+vshDomainAffectFlags(vshControl *ctl, const vshCmd *cmd, virDomainPtr dom,
+                     unsigned int *flags)
+{
+    *flags = 0;
+    if (vshCommandOptBool(cmd, "current") &&
+        (vshCommandOptBool(cmd, "live") || vshCommandOptBool(cmd, "config") ||
+         vshCommandOptBool(cmd, "persistent"))) {
+        vshError(ctl, "%s", _("--current cannot be combined with --live, --config or --persistent"));
+        return false;
+    }
+    if (vshCommandOptBool(cmd, "config"))
+        *flags |= VIR_DOMAIN_AFFECT_CONFIG;
+    if (vshCommandOptBool(cmd, "live"))
+        *flags |= VIR_DOMAIN_AFFECT_LIVE;
+    if (vshCommandOptBool(cmd, "persistent")) {
+        *flags |= VIR_DOMAIN_AFFECT_CONFIG;
+        if (virDomainIsActive(dom) == 1)
+            *flags |= VIR_DOMAIN_AFFECT_LIVE;
+    }
+    return true;
+}
+
 static bool
 vshChangeDevice(vshControl *ctl, const vshCmd *cmd, bool attach)
 {
@@ -522,23 +547,7 @@ vshChangeDevice(vshControl *ctl, const vshCmd *cmd, bool attach)
 
     if (!dom)
         return false;
-    if (vshCommandOptBool(cmd, "current") &&
-        (vshCommandOptBool(cmd, "live") || vshCommandOptBool(cmd, "config") ||
-         vshCommandOptBool(cmd, "persistent"))) {
-        vshError(ctl, "%s", _("--current cannot be combined with --live, --config or --persistent"));
-        virDomainFree(dom);
-        return false;
-    }
-    if (vshCommandOptBool(cmd, "config"))
-        flags |= VIR_DOMAIN_AFFECT_CONFIG;
-    if (vshCommandOptBool(cmd, "live"))
-        flags |= VIR_DOMAIN_AFFECT_LIVE;
-    if (vshCommandOptBool(cmd, "persistent")) {
-        flags |= VIR_DOMAIN_AFFECT_CONFIG;
-        if (virDomainIsActive(dom) == 1)
-            flags |= VIR_DOMAIN_AFFECT_LIVE;
-    }
-    if (!(xml = vshReadFile(ctl, file))) {
+    if (!vshDomainAffectFlags(ctl, cmd, dom, &flags) || !(xml = vshReadFile(ctl, file))) {
         virDomainFree(dom);
         return false;
     }
@@ -583,16 +592,10 @@ cmdDetachDeviceAlias(vshControl *ctl, const vshCmd *cmd)
 
     if (!dom)
         return false;
-    if (vshCommandOptBool(cmd, "current") &&
-        (vshCommandOptBool(cmd, "live") || vshCommandOptBool(cmd, "config"))) {
-        vshError(ctl, "%s", _("--current cannot be combined with --live or --config"));
+    if (!vshDomainAffectFlags(ctl, cmd, dom, &flags)) {
         virDomainFree(dom);
         return false;
     }
-    if (vshCommandOptBool(cmd, "config"))
-        flags |= VIR_DOMAIN_AFFECT_CONFIG;
-    if (vshCommandOptBool(cmd, "live"))
-        flags |= VIR_DOMAIN_AFFECT_LIVE;
     live = (flags & VIR_DOMAIN_AFFECT_LIVE) ||
            (!(flags & VIR_DOMAIN_AFFECT_CONFIG) && virDomainIsActive(dom) == 1);
     if (!(xml = virDomainGetXMLDesc(dom, live ? 0 : VIR_DOMAIN_XML_INACTIVE))) {

@@ -572,7 +572,11 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
  cleanup:
     qemuMonitorClose(ctxt.mon);
     if (pid > 0) {
-        if (virProcessKillPainfully(pid, 1000, false) < 0) {
+        virProcessIdentity id;
+
+        /* our child, not reaped yet: its pid is still its own */
+        if (virProcessIdentityGet(pid, &id) < 0 ||
+            virProcessKillPainfully(&id, 1000, false) < 0) {
             virResetLastError();
         } else {
             /* An exiting QEMU shows as a zombie while its other threads

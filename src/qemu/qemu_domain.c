@@ -8,6 +8,7 @@
 #include "qemu_domain_address.h"
 #include "qemu_process.h"
 #include "virerror.h"
+#include "viruuid.h"
 #include "virxml.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -306,9 +307,9 @@ qemuDomainObjFormatStatus(virDomainObj *obj)
 
     if (!(domxml = virDomainDefFormat(obj->def, VIR_DOMAIN_DEF_FORMAT_STATUS)))
         return NULL;
-    virBufferAsprintf(&buf, "<domstatus state='%s' reason='%d' pid='%lld'>\n",
+    virBufferAsprintf(&buf, "<domstatus state='%s' reason='%d' pid='%lld' starttime='%llu'>\n",
                       qemuDomainStateNames[obj->state], obj->reason,
-                      (long long)obj->pid);
+                      (long long)obj->pid, priv->pidStartTime);
     virBufferAdjustIndent(&buf, 2);
     virBufferEscapeString(&buf, "<monitor path='%s'/>\n", priv->monitorPath);
     virBufferEscapeString(&buf, "<emulator path='%s'/>\n", priv->emulator);
@@ -324,6 +325,52 @@ qemuDomainObjFormatStatus(virDomainObj *obj)
     return virBufferContentAndReset(&buf);
 }
 
+/* pid= and starttime= of <domstatus>: the identity of its QEMU. */
+static int
+qemuDomainStatusParseProcess(xmlNodePtr node, virProcessIdentity *id)
+{
+    g_autofree char *pidstr = virXMLPropString(node, "pid");
+    g_autofree char *startstr = virXMLPropString(node, "starttime");
+    gint64 pid;
+    guint64 start;
+
+    if (!pidstr || !g_ascii_string_to_signed(pidstr, 10, 1, G_MAXINT, &pid, NULL)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, _("status XML has an invalid pid '%s'"),
+                       NULLSTR(pidstr));
+        return -1;
+    }
+    if (!startstr ||
+        !g_ascii_string_to_unsigned(startstr, 10, 0, G_MAXUINT64, &start, NULL)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("status XML lacks the start time of its QEMU process (written by an older version): the pid it records is not trusted"));
+        return -1;
+    }
+    id->pid = pid;
+    id->startTime = start;
+    return 0;
+}
+
+int
+qemuDomainStatusParseIdentity(const char *xml, const char *path, unsigned char *uuid,
+                              virProcessIdentity *id)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(xmlXPathContext) ctxt = NULL;
+    g_autofree char *uuidstr = NULL;
+
+    if (!(doc = virXMLParseStringCtxt(xml, path, "domstatus", &ctxt)) ||
+        qemuDomainStatusParseProcess(ctxt->node, id) < 0)
+        return -1;
+    if (!(uuidstr = virXPathString("string(./domain/uuid)", ctxt)) ||
+        virUUIDParse(uuidstr, uuid) < 0) {
+        virResetLastError();
+        virReportError(VIR_ERR_INTERNAL_ERROR, _("status file '%s' records no valid domain UUID"),
+                       path);
+        return -1;
+    }
+    return 0;
+}
+
 int
 qemuDomainObjParseStatus(const char *xml, virDomainDef **def, int *state,
                          int *reason, pid_t *pid, qemuDomainObjPrivate *priv)
@@ -331,28 +378,30 @@ qemuDomainObjParseStatus(const char *xml, virDomainDef **def, int *state,
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(xmlXPathContext) ctxt = NULL;
     g_autofree char *statestr = NULL;
-    g_autofree char *pidstr = NULL;
     g_autofree char *reasonstr = NULL;
     g_autoptr(xmlBuffer) dombuf = NULL;
+    virProcessIdentity id;
     xmlNodePtr dom;
     size_t i;
 
     if (!(doc = virXMLParseStringCtxt(xml, _("(domain_status)"), "domstatus", &ctxt)))
         return -1;
     statestr = virXMLPropString(ctxt->node, "state");
-    pidstr = virXMLPropString(ctxt->node, "pid");
     reasonstr = virXMLPropString(ctxt->node, "reason");
     *state = -1;
     for (i = 0; statestr && i < G_N_ELEMENTS(qemuDomainStateNames); i++) {
         if (STREQ(statestr, qemuDomainStateNames[i]))
             *state = i;
     }
-    if (*state < 0 || !pidstr || !reasonstr) {
+    if (*state < 0 || !reasonstr) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                       _("status XML lacks a valid state, reason or pid"));
+                       _("status XML lacks a valid state or reason"));
         return -1;
     }
-    *pid = g_ascii_strtoll(pidstr, NULL, 10);
+    if (qemuDomainStatusParseProcess(ctxt->node, &id) < 0)
+        return -1;
+    *pid = id.pid;
+    priv->pidStartTime = id.startTime;
     *reason = g_ascii_strtoll(reasonstr, NULL, 10);
     g_free(priv->monitorPath);
     priv->monitorPath = virXPathString("string(./monitor/@path)", ctxt);

@@ -7,11 +7,14 @@
 #include "virdomainobjlist.h"
 #include "qemu_capabilities.h"
 #include "qemu_monitor.h"
+#include "virprocess.h"
 
 /* What the QEMU driver keeps about a running domain besides its live
  * definition; stored in its status XML. */
 typedef struct _qemuDomainObjPrivate qemuDomainObjPrivate;
 struct _qemuDomainObjPrivate {
+    unsigned long long pidStartTime; /* with obj->pid: the identity of its
+                                      * QEMU (virprocess.h) */
     char *monitorPath;          /* QMP socket */
     char *emulator;             /* binary that runs it */
     bool simulatedVFs;          /* VFs presented as emulated NICs */
@@ -32,11 +35,19 @@ struct _qemuDomainObjPrivate {
 
 qemuDomainObjPrivate *qemuDomainObjGetPrivate(virDomainObj *obj);
 
-/* <domstatus state= reason= pid=>...<domain/></domstatus> */
+/* <domstatus state= reason= pid= starttime=>...<domain/></domstatus> */
 char *qemuDomainObjFormatStatus(virDomainObj *obj);
-/* Parse a status file into a new live definition and the object's state. */
+/* Parse a status file into a new live definition and the object's state.
+ * A status without the start time of its QEMU (pid and start time are its
+ * identity) is refused: nothing could prove the pid it names is ours. */
 int qemuDomainObjParseStatus(const char *xml, virDomainDef **def, int *state,
                              int *reason, pid_t *pid, qemuDomainObjPrivate *priv);
+
+/* What a status file (text @xml, read from @path) says the domain is
+ * (its UUID) and which process runs it (pid and start time), without
+ * parsing the whole definition. */
+int qemuDomainStatusParseIdentity(const char *xml, const char *path, unsigned char *uuid,
+                                  virProcessIdentity *id);
 
 /* Is network @netname an SR-IOV pool (<forward mode='hostdev'>)? 1 yes,
  * 0 no (also when there is no such network), -1 with an error. */

@@ -215,6 +215,7 @@ qemuDomainsSyncOneStatus(virQEMUDriver *driver, const char *path,
     g_free(priv->emulator);
     priv->emulator = parsed.emulator;
     priv->simulatedVFs = parsed.simulatedVFs;
+    priv->pidStartTime = parsed.pidStartTime;
     priv->statusMtime = qemuStatMtimeNs(sb);
     priv->statusIno = sb->st_ino;
 }
@@ -897,12 +898,25 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     if (!(obj = qemuDomainObjAcquire(driver, dom)))
         return -1;
     if (!virDomainObjIsActive(obj)) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("domain '%s' is not running"), obj->def->name);
+        int rc;
+
+        /* its QEMU may run without a usable status file (a damaged one) */
+        if ((rc = qemuProcessStopUnrecorded(driver, obj->def)) < 0)
+            goto cleanup;
+        if (rc == 0) {
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           _("domain '%s' is not running"), obj->def->name);
+            goto cleanup;
+        }
+        /* its VFs, recorded in the lost status, go back to their pools */
+        driver->poolsReconciled = false;
+        qemuDomainsSynced(driver);
+        dom->id = -1;
+        ret = 0;
         goto cleanup;
     }
     if ((flags & VIR_DOMAIN_DESTROY_GRACEFUL) &&
-        virProcessKillPainfully(obj->pid, 10000, true) < 0)
+        qemuProcessShutdownGracefully(driver, obj) < 0)
         goto cleanup;
     qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_DESTROYED);
     if (!obj->persistent)
@@ -1035,20 +1049,11 @@ qemuDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags
 static unsigned long long
 qemuProcessCPUTime(pid_t pid)
 {
-    g_autofree char *path = g_strdup_printf("/proc/%lld/stat", (long long)pid);
-    g_autofree char *stat = NULL;
-    g_auto(GStrv) fields = NULL;
-    const char *p;
+    virProcessStat st;
 
-    if (pid <= 0 || !g_file_get_contents(path, &stat, NULL, NULL) ||
-        !(p = strrchr(stat, ')')))
+    if (virProcessStatRead(pid, &st) < 0)
         return 0;
-    fields = g_strsplit(p + 2, " ", 0);
-    /* after "(comm) ": state is field 0, utime 11, stime 12 */
-    if (g_strv_length(fields) < 13)
-        return 0;
-    return (g_ascii_strtoull(fields[11], NULL, 10) + g_ascii_strtoull(fields[12], NULL, 10)) *
-           (1000000000ULL / sysconf(_SC_CLK_TCK));
+    return (st.utime + st.stime) * (1000000000ULL / sysconf(_SC_CLK_TCK));
 }
 
 static int

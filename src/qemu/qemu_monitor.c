@@ -370,6 +370,18 @@ qemuMonitorOpen(const char *path, int timeoutMs, const qemuMonitorCallbacks *cb,
     return qemuMonitorOpenFD(fd, timeoutMs, cb, opaque);
 }
 
+qemuMonitor *
+qemuMonitorOpenListening(const char *path, int timeoutMs, const qemuMonitorCallbacks *cb,
+                         void *opaque)
+{
+    int fd;
+
+    /* one attempt: a deadline that has passed already */
+    if ((fd = qemuMonitorConnectPath(path, 0)) < 0)
+        return NULL;
+    return qemuMonitorOpenFD(fd, timeoutMs, cb, opaque);
+}
+
 static gboolean
 qemuMonitorQuitLoop(gpointer opaque)
 {

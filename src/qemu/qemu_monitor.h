@@ -48,6 +48,10 @@ struct _qemuMonitorCallbacks {
  * create it), read the greeting and negotiate capabilities. */
 qemuMonitor *qemuMonitorOpen(const char *path, int timeoutMs,
                              const qemuMonitorCallbacks *cb, void *opaque);
+/* The same for a socket something listens on now: no waiting for QEMU to
+ * create it (@timeoutMs is for the greeting). */
+qemuMonitor *qemuMonitorOpenListening(const char *path, int timeoutMs,
+                                      const qemuMonitorCallbacks *cb, void *opaque);
 /* The same over an already connected socket (ownership of @fd taken). */
 qemuMonitor *qemuMonitorOpenFD(int fd, int timeoutMs,
                                const qemuMonitorCallbacks *cb, void *opaque);

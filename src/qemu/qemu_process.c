@@ -17,6 +17,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virprocess.h"
+#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -24,6 +25,8 @@
 #define QEMU_MONITOR_CHILD_FD 3
 /* how long QEMU gets to come up and greet us */
 #define QEMU_START_TIMEOUT_MS 30000
+/* how long a QEMU found without its status gets to answer */
+#define QEMU_PROBE_TIMEOUT_MS 3000
 
 /* ------------------------------------------------------------------ */
 /* Events                                                              */
@@ -189,6 +192,47 @@ static char *
 qemuProcessPidPath(virQEMUDriver *driver, const char *name)
 {
     return g_strdup_printf("%s/%s.pid", driver->config->stateDir, name);
+}
+
+/* NAME.pid: the pid of QEMU on the first line (as in any pidfile), its
+ * start time on the second: together, its identity (virprocess.h). */
+static int
+qemuProcessWritePidfile(const char *path, const virProcessIdentity *id)
+{
+    g_autofree char *content = g_strdup_printf("%lld\n%llu\n", (long long)id->pid,
+                                               id->startTime);
+
+    return virFileWriteStrRuntime(path, content, 0600);
+}
+
+/* Returns 0, or -1 (nothing reported) when the pidfile is missing or is
+ * not what qemuProcessWritePidfile writes. */
+static int
+qemuProcessReadPidfile(const char *path, virProcessIdentity *id)
+{
+    g_autofree char *content = NULL;
+    g_auto(GStrv) lines = NULL;
+    gint64 pid;
+    guint64 start;
+
+    if (!g_file_get_contents(path, &content, NULL, NULL))
+        return -1;
+    lines = g_strsplit(content, "\n", 0);
+    if (g_strv_length(lines) != 3 || *lines[2] ||
+        !g_ascii_string_to_signed(lines[0], 10, 1, G_MAXINT, &pid, NULL) ||
+        !g_ascii_string_to_unsigned(lines[1], 10, 0, G_MAXUINT64, &start, NULL))
+        return -1;
+    id->pid = pid;
+    id->startTime = start;
+    return 0;
+}
+
+static virProcessIdentity
+qemuProcessIdentityOf(virDomainObj *obj)
+{
+    virProcessIdentity id = { obj->pid, qemuDomainObjGetPrivate(obj)->pidStartTime };
+
+    return id;
 }
 
 int
@@ -394,6 +438,9 @@ qemuProcessApplyLinkStates(qemuMonitor *mon, const virDomainDef *def)
     return 0;
 }
 
+static void qemuProcessStopFull(virQEMUDriver *driver, virDomainObj *obj, int reason,
+                                bool checkRecord);
+
 int
 qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
 {
@@ -410,7 +457,6 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     g_autofree char *monitorPath = NULL;
     g_autofree char *logPath = NULL;
     g_autofree char *pidPath = NULL;
-    g_autofree char *pidStr = NULL;
     g_auto(GStrv) argv = NULL;
     g_autofree char *cmdline = NULL;
     g_autoptr(GError) gerr = NULL;
@@ -423,6 +469,7 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     off_t logStart = 0;
     gint64 spawned = 0;
     GPid pid = 0;
+    virProcessIdentity qemuId;
     struct stat sb;
     bool paused = flags & VIR_DOMAIN_START_PAUSED;
 
@@ -431,6 +478,9 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
                        _("domain '%s' is already running"), obj->def->name);
         return -1;
     }
+    /* never a second QEMU of one guest, whatever its status file says */
+    if (qemuProcessRefuseUnrecorded(driver, obj->def) < 0)
+        return -1;
 
     if (!(live = virDomainDefCopy(obj->def, VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
         return -1;
@@ -485,6 +535,9 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
         }
     }
     spawned = g_get_monotonic_time();
+    /* our child, not reaped: the pid cannot name another process yet */
+    if (virProcessIdentityGet(pid, &qemuId) < 0)
+        goto error;
     close(listenfd);
     listenfd = -1;
     close(nullfd);
@@ -498,15 +551,15 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
         virDomainDefFree(obj->def);
     }
     obj->def = g_steal_pointer(&live);
-    obj->pid = pid;
+    obj->pid = qemuId.pid;
+    priv->pidStartTime = qemuId.startTime;
     obj->state = VIR_DOMAIN_PAUSED;
     obj->reason = VIR_DOMAIN_PAUSED_STARTING_UP;
     g_free(priv->monitorPath);
     priv->monitorPath = g_strdup(monitorPath);
     g_free(priv->emulator);
     priv->emulator = g_strdup(opts.emulator);
-    pidStr = g_strdup_printf("%lld\n", (long long)pid);
-    if (virFileWriteStrRuntime(pidPath, pidStr, 0600) < 0 ||
+    if (qemuProcessWritePidfile(pidPath, &qemuId) < 0 ||
         qemuProcessSaveStatus(driver, obj) < 0)
         goto stop;
 
@@ -580,7 +633,8 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
             qemuProcessAbandonJob(mon);
         else
             qemuProcessEventQueueFree(events);
-        qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED);
+        /* the status may not be written: this is our own child */
+        qemuProcessStopFull(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED, false);
         virErrorRestore(&saved);
     }
     if (logfd >= 0)
@@ -611,29 +665,131 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
 /* Stop                                                                 */
 /* ------------------------------------------------------------------ */
 
-void
-qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason)
+/* Does run/ still say that domain @obj (its UUID) runs in the process
+ * @obj knows (pid and start time)? The status file says so, or, when it is
+ * missing or unreadable, the pidfile written by the same start. Returns 0,
+ * or -1 with an error saying what differs. */
+static int
+qemuProcessCheckRecord(virQEMUDriver *driver, virDomainObj *obj)
+{
+    g_autofree char *statusPath = qemuProcessStatusPath(driver, obj->def->name);
+    g_autofree char *pidPath = qemuProcessPidPath(driver, obj->def->name);
+    virProcessIdentity mine = qemuProcessIdentityOf(obj);
+    virProcessIdentity recorded;
+    g_autofree char *xml = NULL;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    if (virFileReadAll(statusPath, 10 * 1024 * 1024, &xml) >= 0 &&
+        qemuDomainStatusParseIdentity(xml, statusPath, uuid, &recorded) == 0) {
+        if (memcmp(uuid, obj->def->uuid, VIR_UUID_BUFLEN) != 0) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("status file '%s' records domain UUID %s, not the UUID of domain '%s'"),
+                           statusPath, virUUIDFormat(uuid, uuidstr), obj->def->name);
+            return -1;
+        }
+    } else {
+        virResetLastError();
+        if (qemuProcessReadPidfile(pidPath, &recorded) < 0) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("neither the status file '%s' nor the pidfile '%s' of domain '%s' can be read"),
+                           statusPath, pidPath, obj->def->name);
+            return -1;
+        }
+    }
+    if (recorded.pid != mine.pid || recorded.startTime != mine.startTime) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("run/ records process %lld (started at %llu) for domain '%s', not process %lld (started at %llu)"),
+                       (long long)recorded.pid, recorded.startTime, obj->def->name,
+                       (long long)mine.pid, mine.startTime);
+        return -1;
+    }
+    return 0;
+}
+
+typedef enum {
+    QEMU_PROCESS_KILL_PAINFULLY,    /* SIGTERM, then SIGKILL */
+    QEMU_PROCESS_KILL_GRACEFULLY,   /* SIGTERM only */
+    QEMU_PROCESS_KILL_NOW,          /* SIGKILL, no waiting */
+} qemuProcessKillMode;
+
+/* Signal the QEMU of @obj, if it is proven to be it: run/ records this
+ * domain with this process (unless @checkRecord is false: a start that
+ * failed before writing them kills its own child) and the pid is still
+ * that process. Returns 1 when the records of the domain are ours to clean
+ * up (QEMU is gone, or never was ours to signal: its pid belongs to
+ * another process now), 0 when they describe another process (left alone,
+ * with a warning), -1 (error reported) when QEMU survived. */
+static int
+qemuProcessKill(virQEMUDriver *driver, virDomainObj *obj, qemuProcessKillMode mode,
+                bool checkRecord)
+{
+    virProcessIdentity id = qemuProcessIdentityOf(obj);
+    int rc;
+
+    if (obj->pid <= 0)
+        return 1;
+    if (checkRecord && qemuProcessCheckRecord(driver, obj) < 0) {
+        virReportWarning(_("QEMU of domain '%s' (pid %lld) is not signalled: %s"),
+                         obj->def->name, (long long)obj->pid, virGetLastErrorMessage());
+        virResetLastError();
+        return 0;
+    }
+    switch (mode) {
+    case QEMU_PROCESS_KILL_NOW:
+        rc = virProcessKillNow(&id);
+        break;
+    case QEMU_PROCESS_KILL_GRACEFULLY:
+        rc = virProcessKillPainfully(&id, 10000, true);
+        break;
+    case QEMU_PROCESS_KILL_PAINFULLY:
+    default:
+        rc = virProcessKillPainfully(&id, 3000, false);
+        break;
+    }
+    if (rc < 0)
+        return -1;
+    if (rc == 1)
+        virReportWarning(_("QEMU of domain '%s' is gone: its pid %lld belongs to another process now, which was not signalled"),
+                         obj->def->name, (long long)obj->pid);
+    return 1;
+}
+
+int
+qemuProcessShutdownGracefully(virQEMUDriver *driver, virDomainObj *obj)
+{
+    return qemuProcessKill(driver, obj, QEMU_PROCESS_KILL_GRACEFULLY, true) < 0 ? -1 : 0;
+}
+
+static void
+qemuProcessStopFull(virQEMUDriver *driver, virDomainObj *obj, int reason,
+                    bool checkRecord)
 {
     g_autofree char *name = g_strdup(obj->def->name);
+    int rc;
 
     /* A migrated source holds nothing any more: the guest runs elsewhere
      * and its VFs were unplugged before the memory was copied. It is
      * killed without waiting for the kernel to tear it down. */
-    if (obj->pid > 0 &&
-        (reason == VIR_DOMAIN_SHUTOFF_MIGRATED ? virProcessKillNow(obj->pid) :
-         virProcessKillPainfully(obj->pid, 3000, false)) < 0) {
+    rc = qemuProcessKill(driver, obj, reason == VIR_DOMAIN_SHUTOFF_MIGRATED ?
+                         QEMU_PROCESS_KILL_NOW : QEMU_PROCESS_KILL_PAINFULLY, checkRecord);
+    if (rc < 0) {
         virReportWarning(_("QEMU of domain '%s' (pid %lld) could not be killed: %s"),
                          name, (long long)obj->pid, virGetLastErrorMessage());
         virResetLastError();
     }
 
     /* the status goes first: a process that dies now leaves VFs that the
-     * next one gives back (nobody records them), never a VF released twice */
-    qemuProcessRemoveRunFiles(driver, name);
-    qemuHostdevReleaseAll(driver, obj->def);
-    qemuInterfaceReleaseAll(driver, obj->def);
+     * next one gives back (nobody records them), never a VF released twice.
+     * Records of another process (rc 0) are not ours to remove. */
+    if (rc != 0) {
+        qemuProcessRemoveRunFiles(driver, name);
+        qemuHostdevReleaseAll(driver, obj->def);
+        qemuInterfaceReleaseAll(driver, obj->def);
+    }
 
     obj->pid = 0;
+    qemuDomainObjGetPrivate(obj)->pidStartTime = 0;
     obj->state = VIR_DOMAIN_SHUTOFF;
     obj->reason = reason;
     if (obj->newDef) {
@@ -641,6 +797,124 @@ qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason)
         obj->def = g_steal_pointer(&obj->newDef);
     }
     obj->def->id = -1;
+}
+
+void
+qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason)
+{
+    qemuProcessStopFull(driver, obj, reason, true);
+}
+
+/* Is the QEMU at @path the one of the domain with @uuid? 1 it answers
+ * query-uuid with @uuid (*@monOut: the open monitor), 0 nothing answers
+ * (no listener, or no greeting in time: busy or hung), -1 it answers with
+ * another UUID. Nothing is reported. */
+static int
+qemuProcessProbeMonitor(const char *path, const unsigned char *uuid, qemuMonitor **monOut)
+{
+    g_autoptr(qemuMonitorReply) reply = NULL;
+    unsigned char found[VIR_UUID_BUFLEN];
+    const char *uuidstr;
+    qemuMonitor *mon;
+
+    if (!virFileExists(path))
+        return 0;
+    if (!(mon = qemuMonitorOpenListening(path, QEMU_PROBE_TIMEOUT_MS, NULL, NULL))) {
+        virResetLastError();
+        return 0;
+    }
+    if (qemuMonitorCommand(mon, "query-uuid", NULL, QEMU_PROBE_TIMEOUT_MS, &reply) < 0) {
+        virResetLastError();
+        qemuMonitorClose(mon);
+        return 0;
+    }
+    if (!(uuidstr = qemuMonitorObjectGetString(reply->ret, "UUID")) ||
+        virUUIDParse(uuidstr, found) < 0 || memcmp(found, uuid, VIR_UUID_BUFLEN) != 0) {
+        virResetLastError();
+        qemuMonitorClose(mon);
+        return -1;
+    }
+    *monOut = mon;
+    return 1;
+}
+
+/* A QEMU of domain @def that runs without a usable status file (damaged,
+ * or removed): its pidfile names a live process with the recorded start
+ * time, or its monitor answers with the domain's UUID. Returns 1 when one
+ * runs, with *@id its identity (pid 0 when only the monitor knows it) and
+ * *@monOut its open monitor (NULL if it did not answer); 0 when none does. */
+static int
+qemuProcessFindUnrecorded(virQEMUDriver *driver, const virDomainDef *def,
+                          virProcessIdentity *id, qemuMonitor **monOut)
+{
+    g_autofree char *pidPath = qemuProcessPidPath(driver, def->name);
+    g_autofree char *monitorPath = qemuProcessMonitorPath(driver, def->name);
+    bool pidAlive = false;
+    int answer;
+
+    *monOut = NULL;
+    if (qemuProcessReadPidfile(pidPath, id) == 0) {
+        /* the QEMU of that start is gone: its monitor socket is a leftover */
+        if (!virProcessIdentityIsAlive(id))
+            return 0;
+        pidAlive = true;
+    } else {
+        id->pid = 0;
+        id->startTime = 0;
+    }
+    if ((answer = qemuProcessProbeMonitor(monitorPath, def->uuid, monOut)) < 0) {
+        /* another guest's QEMU: the pidfile is not to be trusted either */
+        return 0;
+    }
+    return pidAlive || answer > 0;
+}
+
+int
+qemuProcessRefuseUnrecorded(virQEMUDriver *driver, const virDomainDef *def)
+{
+    g_autofree char *statusPath = qemuProcessStatusPath(driver, def->name);
+    virProcessIdentity id;
+    qemuMonitor *mon = NULL;
+
+    if (qemuProcessFindUnrecorded(driver, def, &id, &mon) == 0)
+        return 0;
+    if (mon)
+        qemuMonitorClose(mon);
+    if (id.pid > 0)
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is already running: a QEMU of this guest (pid %lld) is alive, but its status file '%s' is missing or unreadable; stop it with 'virsh destroy %s'"),
+                       def->name, (long long)id.pid, statusPath, def->name);
+    else
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is already running: a QEMU of this guest answers on its monitor (pid unknown), but its status file '%s' is missing or unreadable; stop it with 'virsh destroy %s'"),
+                       def->name, statusPath, def->name);
+    return -1;
+}
+
+int
+qemuProcessStopUnrecorded(virQEMUDriver *driver, const virDomainDef *def)
+{
+    virProcessIdentity id;
+    qemuMonitor *mon = NULL;
+
+    if (qemuProcessFindUnrecorded(driver, def, &id, &mon) == 0)
+        return 0;
+    if (mon) {
+        /* QEMU exits on its own: its pid is not needed for that */
+        if (qemuMonitorCommand(mon, "quit", NULL, QEMU_PROBE_TIMEOUT_MS, NULL) < 0)
+            virResetLastError();   /* it may close the monitor before replying */
+        qemuMonitorClose(mon);
+    }
+    if (id.pid > 0 && virProcessKillPainfully(&id, 3000, false) < 0)
+        return -1;
+    if (id.pid > 0)
+        virReportWarning(_("domain '%s': its QEMU (pid %lld) ran without a usable status file and was stopped"),
+                         def->name, (long long)id.pid);
+    else
+        virReportWarning(_("domain '%s': its QEMU (pid unknown) ran without a usable status file and was told to quit on its monitor"),
+                         def->name);
+    qemuProcessRemoveRunFiles(driver, def->name);
+    return 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -771,10 +1045,9 @@ qemuProcessReconcileState(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor 
 bool
 qemuProcessIsRunning(virDomainObj *obj)
 {
-    g_autofree char *namearg = g_strdup_printf("guest=%s,debug-threads=on", obj->def->name);
+    virProcessIdentity id = qemuProcessIdentityOf(obj);
 
-    return obj->pid > 0 && virProcessIsAlive(obj->pid) &&
-           virProcessHasArg(obj->pid, namearg);
+    return obj->pid > 0 && virProcessIdentityIsAlive(&id);
 }
 
 int

@@ -2,8 +2,9 @@
  * qemu_process.h: running QEMU for a domain: start, stop, monitor, reconnect
  *
  * QEMU outlives the process that started it. Everything needed to find it
- * again is under ROOT/run/qemu: NAME.xml (status: state, pid, live
- * definition), NAME.monitor (QMP socket), NAME.pid. The process that wants
+ * again is under ROOT/run/qemu: NAME.xml (status: state, pid and start
+ * time of QEMU, live definition), NAME.monitor (QMP socket), NAME.pid (pid
+ * and start time). The process that wants
  * to act on a running domain connects to its monitor for the duration of
  * the operation ("job") and brings the recorded state up to date from QEMU
  * first, so changes that happened while nobody watched (guest shutdown,
@@ -43,8 +44,27 @@ int qemuProcessSetLinkState(qemuMonitor *mon, const virDomainNetDef *net);
  * misses short states). */
 int qemuProcessEnableMigrationEvents(qemuMonitor *mon);
 /* Kill QEMU and clean up (resources, run/ files); the domain becomes shut
- * off with @reason (virDomainShutoffReason). */
+ * off with @reason (virDomainShutoffReason). QEMU is signalled only when
+ * it is proven to be the domain's: run/ records the domain's UUID with its
+ * pid and start time, and the pid is still that process (through a pidfd).
+ * Otherwise nothing is signalled and a warning says why. */
 void qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason);
+
+/* SIGTERM the domain's QEMU (proven as for qemuProcessStop) and wait up to
+ * 10 s for it to exit. Returns 0 when it is gone (or not the domain's: a
+ * warning says so), -1 (error reported) if it is still running. */
+int qemuProcessShutdownGracefully(virQEMUDriver *driver, virDomainObj *obj);
+
+/* Before a start: a QEMU of domain @def may run without a usable status
+ * file (damaged, or removed), found by its pidfile (pid and start time
+ * alive) or its monitor (query-uuid answers @def's UUID). Returns 0 when
+ * none runs, -1 with an error naming it. */
+int qemuProcessRefuseUnrecorded(virQEMUDriver *driver, const virDomainDef *def);
+
+/* Stop such a QEMU: "quit" on its monitor when it answers, SIGTERM/SIGKILL
+ * when its pid is proven; its run/ files are removed. Returns 1 when one
+ * was stopped, 0 when none runs, -1 (error reported) if it survived. */
+int qemuProcessStopUnrecorded(virQEMUDriver *driver, const virDomainDef *def);
 
 /* Write ROOT/run/qemu/NAME.xml. */
 int qemuProcessSaveStatus(virQEMUDriver *driver, virDomainObj *obj);
@@ -60,7 +80,8 @@ void qemuProcessEndJob(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mo
 /* Disconnect without recording anything (the caller stops the domain). */
 void qemuProcessAbandonJob(qemuMonitor *mon);
 
-/* Is the QEMU recorded for @obj alive (and really that domain's)? */
+/* Is the QEMU recorded for @obj alive: its pid names the process that
+ * started at the recorded start time? */
 bool qemuProcessIsRunning(virDomainObj *obj);
 
 /* Check a domain found running in ROOT/run: if its QEMU is gone, clean up

@@ -14,6 +14,85 @@
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
+/* Positions in /proc/PID/stat (man 5 proc counts from 1): the fields
+ * after the command name, counted from the state (field 3). */
+#define VIR_PROCESS_STAT_STATE 3
+#define VIR_PROCESS_STAT_UTIME 14
+#define VIR_PROCESS_STAT_STIME 15
+#define VIR_PROCESS_STAT_STARTTIME 22
+#define VIR_PROCESS_STAT_AFTER(field) ((field) - VIR_PROCESS_STAT_STATE)
+
+static bool
+virProcessStatNumber(const char *text, unsigned long long *num)
+{
+    guint64 value;
+
+    if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, &value, NULL))
+        return false;
+    *num = value;
+    return true;
+}
+
+int
+virProcessStatParse(const char *text, virProcessStat *st)
+{
+    const char *open = strchr(text, '(');
+    const char *close = strrchr(text, ')');
+    g_autofree char *pidstr = NULL;
+    g_auto(GStrv) fields = NULL;
+    unsigned long long pid;
+
+    /* "PID (COMM) STATE ...": COMM is whatever the process calls itself */
+    if (!open || !close || close < open || open == text || open[-1] != ' ' ||
+        close[1] != ' ')
+        return -1;
+    pidstr = g_strndup(text, open - 1 - text);
+    if (!virProcessStatNumber(pidstr, &pid) || pid == 0 || pid > G_MAXINT)
+        return -1;
+    fields = g_strsplit(close + 2, " ", 0);
+    if (g_strv_length(fields) <= VIR_PROCESS_STAT_AFTER(VIR_PROCESS_STAT_STARTTIME))
+        return -1;
+    if (strlen(fields[0]) != 1 ||
+        !virProcessStatNumber(fields[VIR_PROCESS_STAT_AFTER(VIR_PROCESS_STAT_UTIME)], &st->utime) ||
+        !virProcessStatNumber(fields[VIR_PROCESS_STAT_AFTER(VIR_PROCESS_STAT_STIME)], &st->stime) ||
+        !virProcessStatNumber(fields[VIR_PROCESS_STAT_AFTER(VIR_PROCESS_STAT_STARTTIME)],
+                              &st->startTime))
+        return -1;
+    st->pid = pid;
+    st->state = fields[0][0];
+    return 0;
+}
+
+int
+virProcessStatRead(pid_t pid, virProcessStat *st)
+{
+    g_autofree char *path = NULL;
+    g_autofree char *text = NULL;
+
+    if (pid <= 0)
+        return -1;
+    path = g_strdup_printf("/proc/%lld/stat", (long long)pid);
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return -1;
+    return virProcessStatParse(text, st);
+}
+
+int
+virProcessIdentityGet(pid_t pid, virProcessIdentity *id)
+{
+    virProcessStat st;
+
+    if (virProcessStatRead(pid, &st) < 0) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("cannot read the start time of process %lld: it is gone"),
+                       (long long)pid);
+        return -1;
+    }
+    id->pid = pid;
+    id->startTime = st.startTime;
+    return 0;
+}
+
 static gpointer
 virProcessReaper(gpointer data)
 {
@@ -31,132 +110,145 @@ virProcessReapLater(pid_t pid)
     g_thread_unref(g_thread_new("reaper", virProcessReaper, GINT_TO_POINTER(pid)));
 }
 
-bool
-virProcessIsAlive(pid_t pid)
+virProcessIdentityState
+virProcessIdentityCheck(const virProcessIdentity *id)
 {
-    g_autofree char *path = NULL;
-    g_autofree char *stat = NULL;
-    const char *p;
-    pid_t waited;
+    virProcessStat st;
 
-    if (pid <= 0)
-        return false;
-    /* reap it if it is a child of ours that has exited */
-    if ((waited = waitpid(pid, NULL, WNOHANG)) == pid)
-        return false;
-    if (kill(pid, 0) < 0 && errno == ESRCH)
-        return false;
-    path = g_strdup_printf("/proc/%lld/stat", (long long)pid);
-    if (!g_file_get_contents(path, &stat, NULL, NULL))
-        return false;
-    /* "pid (comm) S ...": the state follows the last ')' */
-    if ((p = strrchr(stat, ')')) && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X')) {
-        /* Exiting: its main thread is a zombie while other threads still
-         * finish, so the WNOHANG above found nothing to reap yet. A child
-         * of ours is waited for in the background (its last threads may
-         * take long: memory teardown, a device reset) */
-        if (waited == 0)
-            virProcessReapLater(pid);
-        return false;
+    if (virProcessStatRead(id->pid, &st) < 0)
+        return VIR_PROCESS_IDENTITY_GONE;
+    /* only then may it be waited for: another child of ours may have
+     * the pid now, and its status is its parent's to collect */
+    if (st.startTime != id->startTime)
+        return VIR_PROCESS_IDENTITY_OTHER;
+    if (st.state == 'Z' || st.state == 'X') {
+        /* A zombie: reap it if it is a child of ours. Its main thread may
+         * be a zombie while other threads still finish (memory teardown,
+         * a device reset): then nothing can be reaped yet, and a thread
+         * waits for it. */
+        if (waitpid(id->pid, NULL, WNOHANG) == 0)
+            virProcessReapLater(id->pid);
+        return VIR_PROCESS_IDENTITY_GONE;
     }
-    return true;
+    return VIR_PROCESS_IDENTITY_SAME;
 }
 
 bool
-virProcessHasArg(pid_t pid, const char *needle)
+virProcessIdentityIsAlive(const virProcessIdentity *id)
 {
-    g_autofree char *path = g_strdup_printf("/proc/%lld/cmdline", (long long)pid);
-    g_autofree char *cmdline = NULL;
-    gsize len = 0;
-    gsize off = 0;
+    return virProcessIdentityCheck(id) == VIR_PROCESS_IDENTITY_SAME;
+}
 
-    if (!g_file_get_contents(path, &cmdline, &len, NULL))
-        return false;
-    while (off < len) {
-        if (STREQ(cmdline + off, needle))
-            return true;
-        off += strlen(cmdline + off) + 1;
+int
+virProcessIdentityOpen(const virProcessIdentity *id, int *pidfd)
+{
+    virProcessIdentityState state;
+    int fd;
+
+    *pidfd = -1;
+    if (id->pid <= 0)
+        return VIR_PROCESS_IDENTITY_GONE;
+    /* The pidfd first, the check second: the pidfd names whatever process
+     * had the pid when it was opened; if that one is still there when its
+     * start time is checked, the pidfd names the process checked. If it
+     * died meanwhile, the pid names another process (never the one we
+     * look for, which started before) or none. */
+    if ((fd = pidfd_open(id->pid, 0)) < 0) {
+        if (errno == ESRCH)
+            return VIR_PROCESS_IDENTITY_GONE;
+        virReportSystemError(errno, _("cannot open process %lld"), (long long)id->pid);
+        return -1;
     }
+    if ((state = virProcessIdentityCheck(id)) != VIR_PROCESS_IDENTITY_SAME) {
+        close(fd);
+        return state;
+    }
+    *pidfd = fd;
+    return state;
+}
+
+/* Send @sig through @pidfd; true when sent or the process is gone. */
+static bool
+virProcessSignal(int pidfd, const virProcessIdentity *id, int sig)
+{
+    if (pidfd_send_signal(pidfd, sig, NULL, 0) == 0 || errno == ESRCH)
+        return true;
+    virReportSystemError(errno, _("cannot send SIG%s to process %lld"),
+                         sigabbrev_np(sig), (long long)id->pid);
     return false;
 }
 
 static bool
-virProcessWaitGone(pid_t pid, int ms)
+virProcessWaitGone(int pidfd, const virProcessIdentity *id, int ms)
 {
     gint64 deadline = g_get_monotonic_time() + (gint64)ms * 1000;
-    /* a pidfd becomes readable the moment the process is gone: no polling
-     * delay (without one, look again every 2 ms) */
-    int pidfd = pidfd_open(pid, 0);
-    bool gone = false;
 
     for (;;) {
+        struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
         gint64 left;
 
-        if (!virProcessIsAlive(pid)) {
-            gone = true;
-            break;
-        }
+        if (!virProcessIdentityIsAlive(id))
+            return true;
         if ((left = deadline - g_get_monotonic_time()) <= 0)
-            break;
-        if (pidfd >= 0) {
-            struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-
-            /* wake up now and then anyway: an exiting process whose main
-             * thread is a zombie is "gone" for virProcessIsAlive first */
-            if (poll(&pfd, 1, MIN(left / 1000 + 1, 20)) < 0 && errno != EINTR)
-                g_usleep(2 * 1000);
-        } else {
+            return false;
+        /* the pidfd becomes readable the moment the process is gone; wake
+         * up now and then anyway: an exiting process whose main thread is
+         * a zombie is gone for virProcessIdentityIsAlive first */
+        if (poll(&pfd, 1, MIN(left / 1000 + 1, 20)) < 0 && errno != EINTR)
             g_usleep(2 * 1000);
-        }
     }
-    if (pidfd >= 0)
-        close(pidfd);
-    return gone;
 }
 
 int
-virProcessKillPainfully(pid_t pid, int graceMs, bool graceful)
+virProcessKillPainfully(const virProcessIdentity *id, int graceMs, bool graceful)
 {
-    if (!virProcessIsAlive(pid))
-        return 0;
-    if (kill(pid, SIGTERM) < 0 && errno != ESRCH) {
-        virReportSystemError(errno, _("cannot send SIGTERM to process %lld"),
-                             (long long)pid);
-        return -1;
+    int pidfd = -1;
+    int state;
+    int ret = -1;
+
+    if ((state = virProcessIdentityOpen(id, &pidfd)) != VIR_PROCESS_IDENTITY_SAME)
+        return state < 0 ? -1 : state == VIR_PROCESS_IDENTITY_OTHER ? 1 : 0;
+    if (!virProcessSignal(pidfd, id, SIGTERM))
+        goto cleanup;
+    if (virProcessWaitGone(pidfd, id, graceMs)) {
+        ret = 0;
+        goto cleanup;
     }
-    if (virProcessWaitGone(pid, graceMs))
-        return 0;
     if (graceful) {
         virReportError(VIR_ERR_OPERATION_TIMEOUT,
                        _("process %lld did not exit within %d ms of SIGTERM"),
-                       (long long)pid, graceMs);
-        return -1;
+                       (long long)id->pid, graceMs);
+        goto cleanup;
     }
-    if (kill(pid, SIGKILL) < 0 && errno != ESRCH) {
-        virReportSystemError(errno, _("cannot send SIGKILL to process %lld"),
-                             (long long)pid);
-        return -1;
-    }
-    if (!virProcessWaitGone(pid, 5000)) {
+    if (!virProcessSignal(pidfd, id, SIGKILL))
+        goto cleanup;
+    if (!virProcessWaitGone(pidfd, id, 5000)) {
         virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("process %lld survived SIGKILL"), (long long)pid);
-        return -1;
+                       _("process %lld survived SIGKILL"), (long long)id->pid);
+        goto cleanup;
     }
-    return 0;
+    ret = 0;
+
+ cleanup:
+    close(pidfd);
+    return ret;
 }
 
 int
-virProcessKillNow(pid_t pid)
+virProcessKillNow(const virProcessIdentity *id)
 {
-    if (kill(pid, SIGKILL) < 0) {
-        if (errno == ESRCH)
-            return 0;
-        virReportSystemError(errno, _("cannot send SIGKILL to process %lld"),
-                             (long long)pid);
+    int pidfd = -1;
+    int state;
+    bool sent;
+
+    if ((state = virProcessIdentityOpen(id, &pidfd)) != VIR_PROCESS_IDENTITY_SAME)
+        return state < 0 ? -1 : state == VIR_PROCESS_IDENTITY_OTHER ? 1 : 0;
+    sent = virProcessSignal(pidfd, id, SIGKILL);
+    close(pidfd);
+    if (!sent)
         return -1;
-    }
     /* a child of ours still running: somebody has to wait for it */
-    if (waitpid(pid, NULL, WNOHANG) == 0)
-        virProcessReapLater(pid);
+    if (waitpid(id->pid, NULL, WNOHANG) == 0)
+        virProcessReapLater(id->pid);
     return 0;
 }

@@ -3,7 +3,6 @@
  */
 #include "internal.h"
 
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include "virdomainobjlist.h"
@@ -225,32 +224,65 @@ virDomainObjListDropMissing(virDomainObjList *list, GHashTable *present)
     }
 }
 
+/* Does @def claim the UUID of a domain other than @obj (the one of its
+ * name, or NULL)? Then a warning names both, and the definition in @path
+ * is to be skipped. */
+static bool
+virDomainObjListUUIDTaken(virDomainObjList *list, const char *dir, const char *path,
+                          virDomainObj *obj, const virDomainDef *def)
+{
+    virDomainObj *other = virDomainObjListFindByUUID(list, def->uuid);
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    virUUIDFormat(def->uuid, uuidstr);
+    if (other && other != obj) {
+        g_autofree char *otherPath = virDomainConfigFile(dir, other->def->name);
+
+        /* a running domain may be read before its config */
+        if (virDomainObjIsActive(other) && virFileExists(otherPath)) {
+            virReportWarning(_("ignoring domain config '%s': its UUID %s is the UUID of domain '%s' ('%s'), which is running; give one of them another UUID"),
+                             path, uuidstr, other->def->name, otherPath);
+        } else if (other->persistent) {
+            virReportWarning(_("ignoring domain config '%s': its UUID %s is the UUID of domain '%s' ('%s'), which was loaded first; give one of them another UUID"),
+                             path, uuidstr, other->def->name, otherPath);
+        } else {
+            virReportWarning(_("ignoring domain config '%s': its UUID %s is the UUID of running domain '%s'; give it another UUID"),
+                             path, uuidstr, other->def->name);
+        }
+        return true;
+    }
+    if (obj && virDomainObjIsActive(obj) &&
+        memcmp(obj->def->uuid, def->uuid, VIR_UUID_BUFLEN) != 0) {
+        char runningstr[VIR_UUID_STRING_BUFLEN];
+
+        virReportWarning(_("ignoring domain config '%s': it gives running domain '%s' the UUID %s instead of %s"),
+                         path, def->name, uuidstr, virUUIDFormat(obj->def->uuid, runningstr));
+        return true;
+    }
+    return false;
+}
+
 int
 virDomainObjListSyncConfigDir(virDomainObjList *list, const char *dir)
 {
     g_autoptr(GHashTable) present = g_hash_table_new_full(g_str_hash, g_str_equal,
                                                           g_free, NULL);
-    DIR *dh;
-    struct dirent *ent;
+    g_autoptr(GPtrArray) files = NULL;
+    size_t i;
 
-    if (!(dh = opendir(dir))) {
-        if (errno == ENOENT)
-            return 0;
-        virReportSystemError(errno, _("cannot read directory '%s'"), dir);
+    /* by name: the order in which the files claim their UUIDs */
+    if (!(files = virFileListDirSorted(dir, ".xml")))
         return -1;
-    }
-    while ((ent = readdir(dh))) {
+    for (i = 0; i < files->len; i++) {
+        const char *file = g_ptr_array_index(files, i);
         g_autofree char *name = NULL;
         g_autofree char *path = NULL;
         g_autoptr(virDomainDef) def = NULL;
         virDomainObj *obj;
         struct stat sb;
-        bool conflict;
 
-        if (ent->d_name[0] == '.' || !g_str_has_suffix(ent->d_name, ".xml"))
-            continue;
-        name = g_strndup(ent->d_name, strlen(ent->d_name) - 4);
-        path = g_build_filename(dir, ent->d_name, NULL);
+        name = g_strndup(file, strlen(file) - 4);
+        path = g_build_filename(dir, file, NULL);
         if (stat(path, &sb) < 0)
             continue;   /* removed meanwhile */
         g_hash_table_add(present, g_strdup(name));
@@ -274,27 +306,26 @@ virDomainObjListSyncConfigDir(virDomainObjList *list, const char *dir)
             g_hash_table_remove(present, name);
             continue;
         }
+        /* one UUID, one domain: the first to claim it keeps it (running
+         * domains, then configs in the order of their file names) */
+        if (virDomainObjListUUIDTaken(list, dir, path, obj, def)) {
+            if (!obj || !obj->persistent)
+                g_hash_table_remove(present, name);
+            continue;
+        }
 
         if (obj && virDomainObjIsActive(obj)) {
             virDomainDefFree(obj->newDef);
             obj->newDef = g_steal_pointer(&def);
-        } else if (obj) {
-            virDomainObjListRemove(list, obj);
-            obj = virDomainObjListAdd(list, g_steal_pointer(&def));
         } else {
-            if (virDomainObjListCheckAdd(list, def, &conflict), conflict) {
-                virReportWarning(_("ignoring domain config '%s': %s"), path,
-                                 virGetLastErrorMessage());
-                virResetLastError();
-                continue;
-            }
+            if (obj)
+                virDomainObjListRemove(list, obj);
             obj = virDomainObjListAdd(list, g_steal_pointer(&def));
         }
         obj->persistent = true;
         obj->configMtime = virStatMtimeNs(&sb);
         obj->configIno = sb.st_ino;
     }
-    closedir(dh);
 
     virDomainObjListDropMissing(list, present);
     return 0;

@@ -59,5 +59,7 @@ int virDomainDeleteConfig(const char *dir, const char *name);
 
 /* Make the list's persistent domains match the files in @dir: new files
  * are parsed, changed ones re-read, vanished ones dropped (unless running).
- * Files that fail to parse are skipped with a warning. */
+ * Files that fail to parse are skipped with a warning, and so are files
+ * whose UUID another domain has: domains already in the list (running ones
+ * first) keep theirs, then files claim theirs in the order of their names. */
 int virDomainObjListSyncConfigDir(virDomainObjList *list, const char *dir);

@@ -164,6 +164,44 @@ qemuStatMtimeNs(const struct stat *sb)
     return (gint64)sb->st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) + sb->st_mtim.tv_nsec;
 }
 
+/* May the running domain of status file @path (definition @live) have
+ * its UUID? @obj is the domain of its name (or NULL). One UUID names one
+ * domain: a running domain keeps its UUID against definitions (a config
+ * sharing it is skipped with a warning when configs are read), and of two
+ * status files sharing one, the first read (by name) keeps it. */
+static bool
+qemuDomainsStatusClaimUUID(virQEMUDriver *driver, const char *path, virDomainObj *obj,
+                           const virDomainDef *live)
+{
+    virDomainObj *other = virDomainObjListFindByUUID(driver->domains, live->uuid);
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    virUUIDFormat(live->uuid, uuidstr);
+    if (obj && memcmp(obj->def->uuid, live->uuid, VIR_UUID_BUFLEN) != 0 &&
+        (virDomainObjIsActive(obj) || obj->persistent)) {
+        virReportWarning(_("ignoring status file '%s': it gives domain '%s' the UUID %s, not its own"),
+                         path, live->name, uuidstr);
+        return false;
+    }
+    if (!other || other == obj)
+        return true;
+    if (virDomainObjIsActive(other)) {
+        virReportWarning(_("ignoring status file '%s': its UUID %s is the UUID of running domain '%s'"),
+                         path, uuidstr, other->def->name);
+        return false;
+    }
+    /* a definition that took the UUID of this running domain: it goes */
+    {
+        g_autofree char *otherPath = virDomainConfigFile(driver->config->domainConfigDir,
+                                                         other->def->name);
+
+        virReportWarning(_("ignoring domain config '%s': its UUID %s is the UUID of running domain '%s' ('%s')"),
+                         otherPath, uuidstr, live->name, path);
+    }
+    virDomainObjListRemove(driver->domains, other);
+    return true;
+}
+
 /* Load one status file into the list (creating a transient object when
  * there is no persistent config). */
 static void
@@ -187,6 +225,11 @@ qemuDomainsSyncOneStatus(virQEMUDriver *driver, const char *path,
         qemuDomainObjParseStatus(xml, &live, &state, &reason, &pid, &parsed) < 0) {
         virReportWarning(_("ignoring status file '%s': %s"), path, virGetLastErrorMessage());
         virResetLastError();
+        g_free(parsed.monitorPath);
+        g_free(parsed.emulator);
+        return;
+    }
+    if (!qemuDomainsStatusClaimUUID(driver, path, obj, live)) {
         g_free(parsed.monitorPath);
         g_free(parsed.emulator);
         return;
@@ -236,24 +279,24 @@ static int
 qemuDomainsSyncStatus(virQEMUDriver *driver)
 {
     g_autoptr(GHashTable) present = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr(GDir) dir = NULL;
     g_autoptr(GPtrArray) running = NULL;
-    const char *ent;
+    g_autoptr(GPtrArray) files = NULL;
     size_t i;
 
-    if (!(dir = g_dir_open(driver->config->stateDir, 0, NULL)))
-        return 0;
-    while ((ent = g_dir_read_name(dir))) {
+    /* by name: of two files claiming one UUID, the same one wins in every
+     * process */
+    if (!(files = virFileListDirSorted(driver->config->stateDir, ".xml")))
+        return -1;
+    for (i = 0; i < files->len; i++) {
+        const char *file = g_ptr_array_index(files, i);
         g_autofree char *path = NULL;
         g_autofree char *name = NULL;
         struct stat sb;
 
-        if (!g_str_has_suffix(ent, ".xml") || ent[0] == '.')
-            continue;
-        path = g_build_filename(driver->config->stateDir, ent, NULL);
+        path = g_build_filename(driver->config->stateDir, file, NULL);
         if (stat(path, &sb) < 0)
             continue;
-        name = g_strndup(ent, strlen(ent) - 4);
+        name = g_strndup(file, strlen(file) - 4);
         qemuDomainsSyncOneStatus(driver, path, name, &sb);
         g_hash_table_add(present, g_steal_pointer(&name));
     }
@@ -367,9 +410,10 @@ qemuDomainsSync(virQEMUDriver *driver)
     guint64 gen = virFileGenerationRead(driver->domainLockFd);
 
     if (!driver->domainSynced || gen != driver->domainGeneration) {
-        if (virDomainObjListSyncConfigDir(driver->domains,
-                                          driver->config->domainConfigDir) < 0 ||
-            qemuDomainsSyncStatus(driver) < 0)
+        /* running domains first: they keep their UUIDs against configs */
+        if (qemuDomainsSyncStatus(driver) < 0 ||
+            virDomainObjListSyncConfigDir(driver->domains,
+                                          driver->config->domainConfigDir) < 0)
             return -1;
         driver->domainGeneration = gen;
         driver->domainSynced = true;
@@ -510,7 +554,10 @@ qemuDomainObjFromDomain(virQEMUDriver *driver, virDomainPtr dom)
 
     if (qemuDomainsSync(driver) < 0)
         return NULL;
-    if (!(obj = virDomainObjListFindByUUID(driver->domains, dom->uuid))) {
+    /* the name too: a handle acts on the domain it was given for, never
+     * on another one that has its UUID now */
+    if (!(obj = virDomainObjListFindByUUID(driver->domains, dom->uuid)) ||
+        STRNEQ(obj->def->name, dom->name)) {
         virReportError(VIR_ERR_NO_DOMAIN,
                        _("no domain with matching uuid '%s' (%s)"),
                        virUUIDFormat(dom->uuid, uuidstr), dom->name);
@@ -1046,12 +1093,14 @@ qemuDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags
     return ret;
 }
 
+/* CPU time of the QEMU of @obj (0 when the pid is not that process). */
 static unsigned long long
-qemuProcessCPUTime(pid_t pid)
+qemuDomainCPUTime(virDomainObj *obj)
 {
     virProcessStat st;
 
-    if (virProcessStatRead(pid, &st) < 0)
+    if (virProcessStatRead(obj->pid, &st) < 0 ||
+        st.startTime != qemuDomainObjGetPrivate(obj)->pidStartTime)
         return 0;
     return (st.utime + st.stime) * (1000000000ULL / sysconf(_SC_CLK_TCK));
 }
@@ -1076,7 +1125,7 @@ qemuDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
     info->maxMem = obj->def->memory;
     info->memory = obj->def->currentMemory;
     info->nrVirtCpu = obj->def->vcpus;
-    info->cpuTime = virDomainObjIsActive(obj) ? qemuProcessCPUTime(obj->pid) : 0;
+    info->cpuTime = virDomainObjIsActive(obj) ? qemuDomainCPUTime(obj) : 0;
     ret = 0;
 
  cleanup:

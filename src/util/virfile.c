@@ -334,3 +334,32 @@ virFileIsSafeComponent(const char *name)
 {
     return name && *name && name[0] != '.' && !strchr(name, '/');
 }
+
+static gint
+virFileCompareNames(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char * const *)a, *(const char * const *)b);
+}
+
+GPtrArray *
+virFileListDirSorted(const char *dir, const char *suffix)
+{
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GDir) dh = NULL;
+    g_autoptr(GError) gerr = NULL;
+    const char *ent;
+
+    if (!(dh = g_dir_open(dir, 0, &gerr))) {
+        if (g_error_matches(gerr, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            return g_steal_pointer(&names);
+        virReportError(VIR_ERR_SYSTEM_ERROR, _("cannot read directory '%s': %s"),
+                       dir, gerr->message);
+        return NULL;
+    }
+    while ((ent = g_dir_read_name(dh))) {
+        if (ent[0] != '.' && g_str_has_suffix(ent, suffix))
+            g_ptr_array_add(names, g_strdup(ent));
+    }
+    g_ptr_array_sort(names, virFileCompareNames);
+    return g_steal_pointer(&names);
+}

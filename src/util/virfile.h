@@ -63,3 +63,9 @@ void virFileUnlockFd(int fd);
 
 /* Make the name safe as one path component: refuse "/" and leading ".". */
 bool virFileIsSafeComponent(const char *name);
+
+/* The names of the entries of directory @dir that end in @suffix (hidden
+ * ones, starting with '.', left out), sorted by strcmp: the same order in
+ * every process. An empty list when @dir does not exist; NULL with an
+ * error when it cannot be read. */
+GPtrArray *virFileListDirSorted(const char *dir, const char *suffix);

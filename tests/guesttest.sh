@@ -78,7 +78,7 @@ fi
 # 3. QEMU dies while nobody watches
 mkxml g3 03 ""
 "$virsh" -q -c "$uri" define "$root/g3.xml" && "$virsh" -q -c "$uri" start g3 || notok "start g3"
-pid=$(cat "$root/run/qemu/g3.pid")
+pid=$(head -n1 "$root/run/qemu/g3.pid")
 kill -9 "$pid"
 sleep 0.3
 "$virsh" -c "$uri" list --all | grep -Eq "^ -    g3 +shut off$" && ok "killed guest shown shut off" || notok "killed guest shut off"
@@ -88,7 +88,7 @@ sleep 0.3
 # a process that died between taking a VF and recording it: the next
 # process to open the root gives the VF back
 "$virsh" -q -c "$uri" start --paused g3 >/dev/null || notok "start g3 again"
-kill -9 "$(cat "$root/run/qemu/g3.pid")"
+kill -9 "$(head -n1 "$root/run/qemu/g3.pid")"
 rm -f "$root/run/qemu/g3.xml" "$root/run/qemu/g3.pid"   # as if never recorded
 [ "$(pool_used "$virsh" "$root")" = 0 ] && ok "an unrecorded VF goes back when the root is opened" ||
     notok "unrecorded VF reconciled"
@@ -132,7 +132,7 @@ for d in g6 g7; do "$virsh" -q -c "$uri" destroy $d >/dev/null; done
 #    gets the root's lock
 before=$(pool_used "$virsh" "$root")
 "$virsh" -q -c "$uri" start --paused g3 >/dev/null || notok "start g3 for the stale reaper"
-kill -9 "$(cat "$root/run/qemu/g3.pid")"
+kill -9 "$(head -n1 "$root/run/qemu/g3.pid")"
 sleep 0.3
 flock "$root/lib/qemu/domains.lock" sleep 1.5 & holder=$!
 sleep 0.3
@@ -142,7 +142,7 @@ kill -STOP $stale       # it has read the dead g3 and waits for the lock
 wait $holder
 "$virsh" -q -c "$uri" list --all >/dev/null           # cleans up g3
 "$virsh" -q -c "$uri" start --paused g3 >/dev/null || notok "restart g3"
-pid=$(cat "$root/run/qemu/g3.pid")
+pid=$(head -n1 "$root/run/qemu/g3.pid")
 kill -CONT $stale; wait $stale
 [ -e "$root/run/qemu/g3.xml" ] && [ "$("$virsh" -q -c "$uri" domstate g3)" = paused ] &&
     [ "$(pool_used "$virsh" "$root")" = $((before + 1)) ] && grep -q "52:54:00:7e:57:03" "$root"/sim/sys/bus/pci/devices/*/sim_admin_mac &&

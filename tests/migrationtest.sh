@@ -125,7 +125,7 @@ pools "m4 failed" 1 0
 boot m5 05 ""
 waitfor "$base/m5.console" "driver=e1000e master=eth" 60
 "$virsh" -q -c "$uA" migrate --live --bandwidth 1 m5 "$uB" 2>"$base/m5.migrate" & p=$!
-waitfor "$B/run/qemu/m5.pid" "[0-9]" 20 && sleep 1 && kill -9 "$(cat "$B/run/qemu/m5.pid")"
+waitfor "$B/run/qemu/m5.pid" "[0-9]" 20 && sleep 1 && kill -9 "$(head -n1 "$B/run/qemu/m5.pid")"
 wait $p && notok "migration to a dead destination fails" || ok "migration to a dead destination fails"
 [ "$(state "$uA" m5)" = running ] && ok "m5 keeps running on A" || notok "m5 on A"
 only_next_id "$B" && ok "nothing of m5 left on B" || { notok "B clean after m5"; ls "$B/run/qemu"; }
@@ -138,7 +138,7 @@ pools "m5 failed" 1 0
 boot m10 10 ""
 waitfor "$base/m10.console" "driver=e1000e master=eth" 60
 "$virsh" -q -c "$uA" migrate --live --bandwidth 1 m10 "$uB" 2>"$base/m10.migrate" & p=$!
-waitfor "$B/run/qemu/m10.pid" "[0-9]" 20 && sleep 1 && kill -STOP "$(cat "$B/run/qemu/m10.pid")"
+waitfor "$B/run/qemu/m10.pid" "[0-9]" 20 && sleep 1 && kill -STOP "$(head -n1 "$B/run/qemu/m10.pid")"
 wait $p && notok "a stalled destination fails the migration" ||
     { grep -q "took no data for 3 s" "$base/m10.migrate" && ok "stalled destination: cancelled after migration_stall_timeout" ||
       { notok "stall message"; cat "$base/m10.migrate"; }; }
@@ -152,7 +152,7 @@ boot m6 06 ""
 waitfor "$base/m6.console" "driver=e1000e master=eth" 60
 "$virsh" -q -c "$uA" migrate --live --bandwidth 1 m6 "$uB" 2>"$base/m6.migrate" & p=$!
 sleep 2
-kill -9 "$(cat "$A/run/qemu/m6.pid")"
+kill -9 "$(head -n1 "$A/run/qemu/m6.pid")"
 wait $p && notok "migration of a dead source fails" || ok "migration of a dead source fails"
 "$virsh" -q -c "$uA" list --all | grep -Eq "^ -    m6 +shut off$" && ok "m6 shown shut off on A" || notok "m6 shut off on A"
 only_next_id "$A" && only_next_id "$B" && ok "nothing of m6 left on A or B" ||

@@ -4,9 +4,11 @@
 #include "internal.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include "qemu_alias.h"
 #include "qemu_command.h"
@@ -536,8 +538,12 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     }
     spawned = g_get_monotonic_time();
     /* our child, not reaped: the pid cannot name another process yet */
-    if (virProcessIdentityGet(pid, &qemuId) < 0)
+    if (virProcessIdentityGet(pid, &qemuId) < 0) {
+        kill(pid, SIGKILL);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
         goto error;
+    }
     close(listenfd);
     listenfd = -1;
     close(nullfd);

@@ -859,19 +859,17 @@ qemuProcessFindUnrecorded(virQEMUDriver *driver, const virDomainDef *def,
     int answer;
 
     *monOut = NULL;
-    if (qemuProcessReadPidfile(pidPath, id) == 0) {
-        /* the QEMU of that start is gone: its monitor socket is a leftover */
-        if (!virProcessIdentityIsAlive(id))
-            return 0;
+    if (qemuProcessReadPidfile(pidPath, id) == 0 && virProcessIdentityIsAlive(id)) {
         pidAlive = true;
     } else {
         id->pid = 0;
         id->startTime = 0;
     }
-    if ((answer = qemuProcessProbeMonitor(monitorPath, def->uuid, monOut)) < 0) {
-        /* another guest's QEMU: the pidfile is not to be trusted either */
-        return 0;
-    }
+    /* cheap when nothing listens (refused at once); a QEMU that listens
+     * but does not answer in time is busy or hung, not gone */
+    answer = qemuProcessProbeMonitor(monitorPath, def->uuid, monOut);
+    /* (a monitor answering with another UUID is not this guest's; the
+     * pidfile, written at spawn with the start time, still is) */
     return pidAlive || answer > 0;
 }
 

@@ -848,10 +848,12 @@ qemuProcessProbeMonitor(const char *path, const unsigned char *uuid, qemuMonitor
  * or removed): its pidfile names a live process with the recorded start
  * time, or its monitor answers with the domain's UUID. Returns 1 when one
  * runs, with *@id its identity (pid 0 when only the monitor knows it) and
- * *@monOut its open monitor (NULL if it did not answer); 0 when none does. */
+ * *@monOut its open monitor (NULL if it did not answer); 0 when none does.
+ * *@otherUUID tells that the monitor answered with another guest's UUID. */
 static int
 qemuProcessFindUnrecorded(virQEMUDriver *driver, const virDomainDef *def,
-                          virProcessIdentity *id, qemuMonitor **monOut)
+                          virProcessIdentity *id, qemuMonitor **monOut,
+                          bool *otherUUID)
 {
     g_autofree char *pidPath = qemuProcessPidPath(driver, def->name);
     g_autofree char *monitorPath = qemuProcessMonitorPath(driver, def->name);
@@ -868,8 +870,7 @@ qemuProcessFindUnrecorded(virQEMUDriver *driver, const virDomainDef *def,
     /* cheap when nothing listens (refused at once); a QEMU that listens
      * but does not answer in time is busy or hung, not gone */
     answer = qemuProcessProbeMonitor(monitorPath, def->uuid, monOut);
-    /* (a monitor answering with another UUID is not this guest's; the
-     * pidfile, written at spawn with the start time, still is) */
+    *otherUUID = answer < 0;
     return pidAlive || answer > 0;
 }
 
@@ -879,8 +880,11 @@ qemuProcessRefuseUnrecorded(virQEMUDriver *driver, const virDomainDef *def)
     g_autofree char *statusPath = qemuProcessStatusPath(driver, def->name);
     virProcessIdentity id;
     qemuMonitor *mon = NULL;
+    bool otherUUID;
 
-    if (qemuProcessFindUnrecorded(driver, def, &id, &mon) == 0)
+    /* never two QEMUs of one guest: whatever answers on the monitor, a
+     * live process of the pidfile refuses the start */
+    if (qemuProcessFindUnrecorded(driver, def, &id, &mon, &otherUUID) == 0)
         return 0;
     if (mon)
         qemuMonitorClose(mon);
@@ -900,9 +904,17 @@ qemuProcessStopUnrecorded(virQEMUDriver *driver, const virDomainDef *def)
 {
     virProcessIdentity id;
     qemuMonitor *mon = NULL;
+    bool otherUUID;
 
-    if (qemuProcessFindUnrecorded(driver, def, &id, &mon) == 0)
+    if (qemuProcessFindUnrecorded(driver, def, &id, &mon, &otherUUID) == 0)
         return 0;
+    if (otherUUID) {
+        /* the pidfile and the monitor disagree on whose QEMU it is */
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("process %lld of the pidfile of domain '%s' is alive, but its monitor answers with the UUID of another guest: it is not signalled"),
+                       (long long)id.pid, def->name);
+        return -1;
+    }
     if (mon) {
         /* QEMU exits on its own: its pid is not needed for that */
         if (qemuMonitorCommand(mon, "quit", NULL, QEMU_PROBE_TIMEOUT_MS, NULL) < 0)

@@ -5,8 +5,9 @@
 #     domstate from other processes and is destroyable;
 #  2. a status file naming an unrelated process (a sleep holding the pid
 #     QEMU had) never gets it signalled: the guest reads as shut off;
-#  3. a status file damaged while its QEMU runs: start never runs a second
-#     QEMU of the guest and names the running one; destroy stops it;
+#  3. a status file damaged while its QEMU runs (truncated, garbage, or
+#     naming a process that is gone): start never runs a second QEMU of the
+#     guest and names the running one; destroy stops it;
 #  4. a definition planted with the UUID of a running guest is skipped
 #     with a warning naming both files; destroy of it cannot reach the
 #     running guest;
@@ -137,6 +138,29 @@ run destroy c6 && [ "$(qemus $u3)" = 0 ] && ok "destroy stops the QEMU without a
     notok "records left: $(ls "$root/run/qemu")"
 run start --paused c6 && [ "$(qemus $u3)" = 1 ] && ok "c6 starts again" || notok "restart c6"
 run destroy c6
+
+# a status (and pidfile) that still parse but name a process that is gone
+# while the guest's QEMU runs: the QEMU is found on its monitor
+run start --paused c6 || notok "start c6 for a wrong pid"
+sh -c 'exit 0' & gone=$!
+wait $gone
+qpid=$(head -n1 "$root/run/qemu/c6.pid")
+sed -i "s/pid='$qpid'/pid='$gone'/" "$root/run/qemu/c6.xml"
+sed -i "1s/.*/$gone/" "$root/run/qemu/c6.pid"
+grep -q "pid='$gone'" "$root/run/qemu/c6.xml" && ! kill -0 "$gone" 2>/dev/null ||
+    notok "status names the gone pid $gone"
+run list --all
+grep -Eq "^ - +c6 +shut off$" "$root/out" &&
+    grep -q "its status named process $gone, which is gone, but a QEMU of this guest answers on its monitor" "$root/err" &&
+    [ "$(qemus $u3)" = 1 ] && ok "a status naming a gone pid: QEMU left running, with a warning" ||
+    notok "wrong pid: $(cat "$root/out" "$root/err"), $(qemus $u3) QEMUs"
+run start c6 && notok "start over a wrong-pid status succeeded" ||
+    { grep -q "a QEMU of this guest answers on its monitor" "$root/err" &&
+      ok "a status naming a gone pid: start refused" || notok "wrong pid refusal: $(cat "$root/err")"; }
+[ "$(qemus $u3)" = 1 ] && ok "a status naming a gone pid: still one QEMU of c6" ||
+    notok "wrong pid: $(qemus $u3) QEMUs of c6"
+run destroy c6 && [ "$(qemus $u3)" = 0 ] && ok "a status naming a gone pid: destroy stops the QEMU" ||
+    notok "wrong pid destroy: $(cat "$root/err"), $(qemus $u3) QEMUs"
 
 # 4. a planted definition with the UUID of a running guest
 u4=6a1d0e10-0000-4000-8000-000000000004

@@ -966,6 +966,10 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
         qemuProcessShutdownGracefully(driver, obj) < 0)
         goto cleanup;
     qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_DESTROYED);
+    /* a QEMU of the guest that its status did not name (it was left
+     * running, without a status) goes too */
+    if (qemuProcessStopUnrecorded(driver, obj->def) < 0)
+        goto cleanup;
     if (!obj->persistent)
         qemuDomainObjRemoveStopped(driver, obj);
     qemuDomainsSynced(driver);

@@ -767,11 +767,15 @@ qemuProcessShutdownGracefully(virQEMUDriver *driver, virDomainObj *obj)
     return qemuProcessKill(driver, obj, QEMU_PROCESS_KILL_GRACEFULLY, true) < 0 ? -1 : 0;
 }
 
+static int qemuProcessProbeMonitor(const char *path, const unsigned char *uuid,
+                                   qemuMonitor **monOut);
+
 static void
 qemuProcessStopFull(virQEMUDriver *driver, virDomainObj *obj, int reason,
                     bool checkRecord)
 {
     g_autofree char *name = g_strdup(obj->def->name);
+    bool wasAlive = qemuProcessIsRunning(obj);
     int rc;
 
     /* A migrated source holds nothing any more: the guest runs elsewhere
@@ -783,6 +787,27 @@ qemuProcessStopFull(virQEMUDriver *driver, virDomainObj *obj, int reason,
         virReportWarning(_("QEMU of domain '%s' (pid %lld) could not be killed: %s"),
                          name, (long long)obj->pid, virGetLastErrorMessage());
         virResetLastError();
+    }
+
+    /* The recorded QEMU was gone before we came: is another QEMU of the
+     * guest on its monitor (a status that names the wrong process)? Then
+     * it holds the guest and its VFs: only the status goes, the monitor
+     * and the pidfile stay so that no start runs a second QEMU, and
+     * destroy finds it (qemuProcessStopUnrecorded). Nothing listening is
+     * refused at once. */
+    if (rc == 1 && !wasAlive && checkRecord && reason != VIR_DOMAIN_SHUTOFF_MIGRATED) {
+        g_autofree char *monitorPath = qemuProcessMonitorPath(driver, name);
+        qemuMonitor *mon = NULL;
+
+        if (qemuProcessProbeMonitor(monitorPath, obj->def->uuid, &mon) > 0) {
+            g_autofree char *statusPath = qemuProcessStatusPath(driver, name);
+
+            qemuMonitorClose(mon);
+            virReportWarning(_("domain '%s': its status named process %lld, which is gone, but a QEMU of this guest answers on its monitor; it is left running without a status: 'virsh destroy %s' stops it"),
+                             name, (long long)obj->pid, name);
+            unlink(statusPath);
+            rc = 0;
+        }
     }
 
     /* the status goes first: a process that dies now leaves VFs that the

@@ -64,26 +64,10 @@ virNetMessageBeginRead(virNetMessage *msg)
     msg->bufferLength = VIR_NET_MESSAGE_LEN_MAX;
 }
 
-int
-virNetMessageDecodeLength(virNetMessage *msg)
+/* Whether @len is a length word a frame may have. */
+static int
+virNetMessageCheckLength(unsigned int len)
 {
-    XDR xdr;
-    unsigned int len;
-
-    if (msg->bufferLength < VIR_NET_MESSAGE_LEN_MAX ||
-        msg->bufferSize < VIR_NET_MESSAGE_LEN_MAX) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                       _("the length word of an RPC message was not read yet"));
-        return -1;
-    }
-    xdrmem_create(&xdr, msg->buffer, VIR_NET_MESSAGE_LEN_MAX, XDR_DECODE);
-    if (!xdr_u_int(&xdr, &len)) {
-        xdr_destroy(&xdr);
-        virReportError(VIR_ERR_RPC, "%s", _("unable to decode the length of an RPC message"));
-        return -1;
-    }
-    xdr_destroy(&xdr);
-
     if (len < VIR_NET_MESSAGE_FRAME_MIN) {
         virReportError(VIR_ERR_RPC,
                        _("RPC message of %u bytes is shorter than its header (%d bytes): the peer does not speak this protocol"),
@@ -96,6 +80,32 @@ virNetMessageDecodeLength(virNetMessage *msg)
                        len, VIR_NET_MESSAGE_FRAME_MAX);
         return -1;
     }
+    return 0;
+}
+
+static unsigned int
+virNetMessagePeekLength(const char *buf)
+{
+    guint32 be;
+
+    memcpy(&be, buf, sizeof(be));
+    return GUINT32_FROM_BE(be);
+}
+
+int
+virNetMessageDecodeLength(virNetMessage *msg)
+{
+    unsigned int len;
+
+    if (msg->bufferLength < VIR_NET_MESSAGE_LEN_MAX ||
+        msg->bufferSize < VIR_NET_MESSAGE_LEN_MAX) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("the length word of an RPC message was not read yet"));
+        return -1;
+    }
+    len = virNetMessagePeekLength(msg->buffer);
+    if (virNetMessageCheckLength(len) < 0)
+        return -1;
 
     virNetMessageResize(msg, len);
     msg->bufferLength = len;
@@ -234,16 +244,19 @@ virNetMessageDecodeFrame(virNetMessage *msg,
                        _("RPC message of %zu bytes is cut short in its length word"), len);
         return -1;
     }
+    /* Checked before DecodeLength allocates what the word says. */
+    if (virNetMessageCheckLength(virNetMessagePeekLength(data)) < 0)
+        return -1;
+    if (len != virNetMessagePeekLength(data)) {
+        virReportError(VIR_ERR_RPC,
+                       _("RPC message has %zu bytes but its length word says %u"),
+                       len, virNetMessagePeekLength(data));
+        return -1;
+    }
     memcpy(msg->buffer, data, VIR_NET_MESSAGE_LEN_MAX);
     msg->bufferOffset = VIR_NET_MESSAGE_LEN_MAX;
     if (virNetMessageDecodeLength(msg) < 0)
         return -1;
-    if (len != msg->bufferLength) {
-        virReportError(VIR_ERR_RPC,
-                       _("RPC message has %zu bytes but its length word says %zu"),
-                       len, msg->bufferLength);
-        return -1;
-    }
     memcpy(msg->buffer + VIR_NET_MESSAGE_LEN_MAX, data + VIR_NET_MESSAGE_LEN_MAX,
            len - VIR_NET_MESSAGE_LEN_MAX);
     msg->bufferOffset = len;

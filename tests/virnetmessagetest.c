@@ -193,6 +193,15 @@ testTruncatedFrame(const void *opaque G_GNUC_UNUSED)
     if (virNetMessageDecodeFrame(msg, (const char *)b->data, b->len) != -1 ||
         testCheckError(VIR_ERR_RPC, "36 bytes but its length word says 32") < 0)
         return -1;
+    /* A short frame claiming the maximum is refused before its buffer is
+     * sized to the claim. */
+    if (virNetMessageDecodeFrame(msg, "\x02\x00\x00\x04", 4) != -1 ||
+        testCheckError(VIR_ERR_RPC, "4 bytes but its length word says 33554436") < 0)
+        return -1;
+    if (msg->bufferSize > 4096) {
+        fprintf(stderr, "refused frame left a buffer of %zu bytes\n", msg->bufferSize);
+        return -1;
+    }
     return 0;
 }
 

@@ -9,7 +9,7 @@
  * encoding may differ from the input: XDR decoders ignore the content of
  * padding and read any non-zero word as TRUE).
  * Built with -fsanitize=fuzzer,address,undefined (meson -Dfuzz=true); the
- * same file without libFuzzer replays tests/fuzz/rpccorpus/ in the suite.
+ * same file with fuzzreplay.c replays tests/fuzz/rpccorpus/ in the suite.
  */
 #include "internal.h"
 
@@ -91,35 +91,3 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     return 0;
 }
-
-#ifndef VIR_FUZZ_LIBFUZZER
-/* Replay mode: every file of the directories given through the target. */
-int
-main(int argc, char **argv)
-{
-    int i;
-    size_t n = 0;
-
-    for (i = 1; i < argc; i++) {
-        g_autoptr(GDir) dir = g_dir_open(argv[i], 0, NULL);
-        const char *ent;
-
-        if (!dir) {
-            fprintf(stderr, "cannot open %s\n", argv[i]);
-            return 1;
-        }
-        while ((ent = g_dir_read_name(dir))) {
-            g_autofree char *path = g_build_filename(argv[i], ent, NULL);
-            g_autofree char *buf = NULL;
-            gsize len = 0;
-
-            if (!g_file_get_contents(path, &buf, &len, NULL))
-                return 1;
-            LLVMFuzzerTestOneInput((const uint8_t *)buf, len);
-            n++;
-        }
-    }
-    printf("%zu passed, 0 failed\n", n);
-    return n ? 0 : 1;
-}
-#endif

@@ -357,10 +357,11 @@ virNetMessageEncodeValue(virNetMessage *msg,
         msg->bufferOffset += xdr_getpos(&xdr);
     xdr_destroy(&xdr);
     if (!ok) {
-        /* The sizing pass accepted it; only a value over a declared
-         * maximum (or a NULL where the .x wants a value) ends here. */
+        /* xdr_sizeof gives 0 both for an empty payload and for one it
+         * refuses (a string, opaque or array over its maximum): that
+         * one fails here, with nothing allocated for it. */
         virReportError(VIR_ERR_RPC,
-                       _("unable to encode the %s of RPC message (program 0x%x procedure %d): a value is missing or over its limit"),
+                       _("unable to encode the %s of RPC message (program 0x%x procedure %d): a value is over its maximum in the protocol"),
                        what, msg->header.prog, msg->header.proc);
         return -1;
     }

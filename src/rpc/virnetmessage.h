@@ -76,7 +76,8 @@ int virNetMessageDecodeFrame(virNetMessage *msg,
                              const char *data,
                              size_t len);
 
-/* Sending. */
+/* Sending. A payload must hold a value wherever its .x wants one (no NULL
+ * for a non-null string): that is the caller's bug, not the peer's. */
 int virNetMessageEncodeHeader(virNetMessage *msg);
 int virNetMessageEncodeNumFDs(virNetMessage *msg);
 int virNetMessageEncodePayload(virNetMessage *msg,

@@ -57,6 +57,8 @@ testCoverage(const void *opaque G_GNUC_UNUSED)
         /* host, domains */
         6, 8, 9, 11, 12, 13, 14, 15, 16, 22, 23, 24, 35, 150, 151, 160, 161, 183, 187,
         196, 212, 231, 234, 273, 350, 392,
+        /* virsh create, suspend, resume, autostart, dominfo */
+        10, 19, 28, 29, 34, 121, 122, 426,
         /* networks */
         39, 41, 42, 43, 44, 46, 47, 48, 49, 152, 153, 283, 432,
         /* events */
@@ -80,6 +82,7 @@ testCoverage(const void *opaque G_GNUC_UNUSED)
  * only read (or only concern the connection itself). */
 static const char *const mutating[] = {
     "DEFINE", "UNDEFINE", "CREATE", "DESTROY", "ATTACH", "DETACH", "_SET_",
+    "SUSPEND", "RESUME",
     "ABORT", "MIGRATE_BEGIN", "MIGRATE_PREPARE", "MIGRATE_PERFORM", "MIGRATE_FINISH",
     "MIGRATE_CONFIRM",
 };

@@ -59,6 +59,9 @@ testCoverage(const void *opaque G_GNUC_UNUSED)
         196, 212, 231, 234, 273, 350, 392,
         /* virsh create, suspend, resume, autostart, dominfo */
         10, 19, 28, 29, 34, 121, 122, 426,
+        /* python's numOfDomains, listDomainsID, numOfDefinedDomains,
+         * listDefinedDomains */
+        51, 37, 25, 21,
         /* networks */
         39, 41, 42, 43, 44, 46, 47, 48, 49, 152, 153, 283, 432,
         /* events */
@@ -78,17 +81,17 @@ testCoverage(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
-/* Name parts of procedures that change something, and of those that
- * only read (or only concern the connection itself). */
+/* Words (a name is matched as _NAME_) of procedures that change
+ * something, and of those that only read (or only concern the connection
+ * itself). */
 static const char *const mutating[] = {
-    "DEFINE", "UNDEFINE", "CREATE", "DESTROY", "ATTACH", "DETACH", "_SET_",
-    "SUSPEND", "RESUME",
-    "ABORT", "MIGRATE_BEGIN", "MIGRATE_PREPARE", "MIGRATE_PERFORM", "MIGRATE_FINISH",
+    "_DEFINE_", "_UNDEFINE_", "_CREATE_", "_DESTROY_", "_ATTACH_", "_DETACH_", "_SET_",
+    "_SUSPEND_", "_RESUME_", "_ABORT_", "MIGRATE_BEGIN", "MIGRATE_PREPARE", "MIGRATE_PERFORM", "MIGRATE_FINISH",
     "MIGRATE_CONFIRM",
 };
 static const char *const reading[] = {
     "_GET_", "LOOKUP_", "_LIST_", "_IS_", "HAS_", "SNAPSHOT_NUM", "SUPPORTS_FEATURE",
-    "AUTH_", "CONNECT_OPEN", "CONNECT_CLOSE", "REGISTER", "_EVENT_",
+    "AUTH_", "CONNECT_OPEN", "CONNECT_CLOSE", "REGISTER", "_EVENT_", "_NUM_OF_",
 };
 
 static bool

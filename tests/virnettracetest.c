@@ -228,7 +228,7 @@ mymain(void)
     static const char *const traces[] = {
         "trace-unix.log", "trace-tls.log", "trace-B.log",
         "trace-mig-client.log", "trace-mig-p2p.log", "trace-mig2-p2p.log",
-        "trace-oracle-extra.log",
+        "trace-oracle-extra.log", "trace-python.log",
     };
     size_t i;
 

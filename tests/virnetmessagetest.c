@@ -136,7 +136,8 @@ testLength(const void *opaque)
     msg->bufferOffset = 4;
     rc = virNetMessageDecodeLength(msg);
     if (c->ok)
-        return rc == 0 && msg->bufferLength == c->len && msg->bufferSize >= c->len ? 0 : -1;
+        return rc == 0 && msg->bufferLength == c->len &&
+            msg->bufferSize == MIN(c->len, VIR_NET_MESSAGE_INITIAL) ? 0 : -1;
     if (rc != -1)
         return -1;
     return testCheckError(VIR_ERR_RPC, c->len < 28 ? "shorter than its header" : "too large");
@@ -150,6 +151,7 @@ testIncremental(const void *opaque G_GNUC_UNUSED)
                                              VIR_NET_CALL, VIR_NET_OK);
     g_autoptr(virNetMessage) msg = virNetMessageNew();
     remote_domain_lookup_by_name_args args = { 0 };
+    size_t len;
     int ret = -1;
 
     putString(b, "d1");
@@ -161,8 +163,19 @@ testIncremental(const void *opaque G_GNUC_UNUSED)
     if (virNetMessageDecodeLength(msg) < 0 || msg->bufferLength != b->len ||
         msg->bufferOffset != 4)
         return -1;
-    memcpy(msg->buffer + 4, b->data + 4, b->len - 4);
-    msg->bufferOffset = b->len;
+    while (msg->bufferOffset < msg->bufferLength) {
+        size_t avail;
+        char *p = virNetMessageReadSpace(msg, &avail);
+
+        if (!p || avail == 0 || avail > b->len - msg->bufferOffset)
+            return -1;
+        /* three bytes at a time, as a slow peer sends them */
+        avail = MIN(avail, 3);
+        memcpy(p, b->data + msg->bufferOffset, avail);
+        msg->bufferOffset += avail;
+    }
+    if (virNetMessageReadSpace(msg, &len) || len != 0)
+        return -1;
     if (virNetMessageDecodeHeader(msg) < 0 ||
         msg->header.proc != REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME || msg->header.serial != 7 ||
         virNetMessageDecodePayload(msg, (xdrproc_t)xdr_remote_domain_lookup_by_name_args, &args) < 0)
@@ -171,6 +184,44 @@ testIncremental(const void *opaque G_GNUC_UNUSED)
         ret = 0;
     xdr_free((xdrproc_t)xdr_remote_domain_lookup_by_name_args, &args);
     return ret;
+}
+
+/* A peer announces the largest frame: the buffer follows the bytes that
+ * arrive, not the announcement. */
+static int
+testBigFrameGrows(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(virNetMessage) msg = virNetMessageNew();
+    size_t total = VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_MAX;
+    size_t steps = 0;
+
+    virNetMessageBeginRead(msg);
+    memcpy(msg->buffer, "\x02\x00\x00\x04", 4);
+    msg->bufferOffset = 4;
+    if (virNetMessageDecodeLength(msg) < 0 || msg->bufferLength != total)
+        return -1;
+    if (msg->bufferSize > VIR_NET_MESSAGE_INITIAL) {
+        fprintf(stderr, "buffer of %zu bytes for 4 bytes received\n", msg->bufferSize);
+        return -1;
+    }
+    while (msg->bufferOffset < msg->bufferLength) {
+        size_t avail;
+        char *p = virNetMessageReadSpace(msg, &avail);
+
+        if (!p || avail == 0)
+            return -1;
+        if (msg->bufferSize > 2 * msg->bufferOffset + VIR_NET_MESSAGE_INITIAL) {
+            fprintf(stderr, "buffer of %zu bytes for %zu bytes received\n",
+                    msg->bufferSize, msg->bufferOffset);
+            return -1;
+        }
+        memset(p, 0, avail);
+        msg->bufferOffset += avail;
+        steps++;
+    }
+    if (msg->bufferSize != total || steps > 16)
+        return -1;
+    return 0;
 }
 
 /* A frame whose size and length word disagree. */
@@ -784,6 +835,7 @@ mymain(void)
         virTestRun(title, testLength, &lengths[i]);
     }
     virTestRun("a frame read in pieces", testIncremental, NULL);
+    virTestRun("the buffer of a 32 MiB frame grows as it arrives", testBigFrameGrows, NULL);
     virTestRun("frame size and length word disagree", testTruncatedFrame, NULL);
     for (i = 0; i < G_N_ELEMENTS(headers); i++) {
         g_autofree char *title = g_strdup_printf("header refused: %s", headers[i].error);

@@ -107,10 +107,28 @@ virNetMessageDecodeLength(virNetMessage *msg)
     if (virNetMessageCheckLength(len) < 0)
         return -1;
 
-    virNetMessageResize(msg, len);
+    /* The buffer grows as the bytes arrive (virNetMessageReadSpace): a
+     * peer that announces 32 MiB and stalls holds only what it sent. */
+    virNetMessageResize(msg, MIN(len, VIR_NET_MESSAGE_INITIAL));
     msg->bufferLength = len;
     msg->bufferOffset = VIR_NET_MESSAGE_LEN_MAX;
     return 0;
+}
+
+char *
+virNetMessageReadSpace(virNetMessage *msg, size_t *avail)
+{
+    if (msg->bufferOffset >= msg->bufferLength) {
+        *avail = 0;
+        return NULL;
+    }
+    if (msg->bufferOffset == msg->bufferSize) {
+        size_t size = MAX(msg->bufferSize * 2, msg->bufferOffset + VIR_NET_MESSAGE_INITIAL);
+
+        virNetMessageResize(msg, MIN(size, msg->bufferLength));
+    }
+    *avail = MIN(msg->bufferSize, msg->bufferLength) - msg->bufferOffset;
+    return msg->buffer + msg->bufferOffset;
 }
 
 static bool
@@ -257,6 +275,7 @@ virNetMessageDecodeFrame(virNetMessage *msg,
     msg->bufferOffset = VIR_NET_MESSAGE_LEN_MAX;
     if (virNetMessageDecodeLength(msg) < 0)
         return -1;
+    virNetMessageResize(msg, len);
     memcpy(msg->buffer + VIR_NET_MESSAGE_LEN_MAX, data + VIR_NET_MESSAGE_LEN_MAX,
            len - VIR_NET_MESSAGE_LEN_MAX);
     msg->bufferOffset = len;

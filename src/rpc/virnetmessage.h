@@ -13,7 +13,9 @@
  *     virNetMessageBeginRead(msg);             4 bytes expected
  *     read until msg->bufferOffset == msg->bufferLength
  *     virNetMessageDecodeLength(msg);          the rest expected
- *     read until msg->bufferOffset == msg->bufferLength
+ *     while msg->bufferOffset < msg->bufferLength:
+ *         p = virNetMessageReadSpace(msg, &avail);
+ *         n = read(fd, p, avail); msg->bufferOffset += n;
  *     virNetMessageDecodeHeader(msg);
  *     [virNetMessageDecodeNumFDs(msg);]         *_WITH_FDS only
  *     virNetMessageDecodePayload(msg, filter, data);
@@ -60,7 +62,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetMessage, virNetMessageFree);
 
 /* Receiving. */
 void virNetMessageBeginRead(virNetMessage *msg);
+/* Checks the length word and expects the rest of the frame; the buffer
+ * is not sized to the whole frame yet. */
 int virNetMessageDecodeLength(virNetMessage *msg);
+/* Where the next bytes of the frame go, and how many fit there (NULL, 0
+ * when the frame is complete). The buffer grows as the frame arrives,
+ * never more than VIR_NET_MESSAGE_INITIAL ahead of the bytes received. */
+char *virNetMessageReadSpace(virNetMessage *msg, size_t *avail);
 int virNetMessageDecodeHeader(virNetMessage *msg);
 int virNetMessageDecodeNumFDs(virNetMessage *msg);
 /* Decodes the rest of the frame into @data (zeroed, of the size the

@@ -98,7 +98,8 @@ virNetMessageDecodeLength(virNetMessage *msg)
     unsigned int len;
 
     if (msg->bufferLength < VIR_NET_MESSAGE_LEN_MAX ||
-        msg->bufferSize < VIR_NET_MESSAGE_LEN_MAX) {
+        msg->bufferSize < VIR_NET_MESSAGE_LEN_MAX ||
+        msg->bufferOffset < VIR_NET_MESSAGE_LEN_MAX) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                        _("the length word of an RPC message was not read yet"));
         return -1;
@@ -180,8 +181,11 @@ virNetMessageDecodeNumFDs(virNetMessage *msg)
     size_t i;
     bool ok;
 
-    if (msg->bufferOffset > msg->bufferLength)
+    if (msg->bufferOffset > msg->bufferLength || msg->bufferLength > msg->bufferSize) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("RPC message buffer positions are inconsistent"));
         return -1;
+    }
     xdrmem_create(&xdr, msg->buffer + msg->bufferOffset,
                   msg->bufferLength - msg->bufferOffset, XDR_DECODE);
     ok = xdr_u_int(&xdr, &nfds);

@@ -53,8 +53,8 @@ bool_t virNetXDRNone(XDR *xdrs, void *data);
 /* The keepalive program (PING, PONG). */
 extern const virNetProgram virKeepaliveProgram;
 
-/* The procedure @proc of @program, or NULL (no error reported: the caller
- * answers "unknown procedure" with virNetMessageErrorUnknownProcedure). */
+/* The procedure @proc of @program, or NULL (no error reported; see
+ * virNetProgramFindProcedure for the error a peer expects). */
 const virNetProcedure *virNetProgramLookup(const virNetProgram *program,
                                            int proc);
 

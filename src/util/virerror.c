@@ -40,7 +40,7 @@ static const virErrorMsgTuple errorMessages[] = {
     { VIR_ERR_PARSE_FAILED, N_("failed to parse %s"), N_("failed to parse configuration file") },
     { VIR_ERR_CONF_SYNTAX, N_("configuration file syntax error: %s"), N_("configuration file syntax error") },
     { VIR_ERR_WRITE_FAILED, N_("failed to write %s"), N_("failed to write configuration file") },
-    { VIR_ERR_XML_DETAIL, N_("XML error: %s"), N_("XML error") },
+    { VIR_ERR_XML_DETAIL, "%s", N_("XML error") },
     { VIR_ERR_INVALID_NETWORK, N_("invalid network pointer in %s"), N_("invalid network pointer") },
     { VIR_ERR_NETWORK_EXIST, N_("network %s already exists"), N_("this network exists already") },
     { VIR_ERR_SYSTEM_ERROR, "%s", N_("system call error") },

@@ -391,6 +391,48 @@ virXPathNodeSet(const char *xpath, xmlXPathContextPtr ctxt, xmlNodePtr **list)
     return n;
 }
 
+/* @str with its control characters written as \xNN, for messages */
+static char *
+virXMLEscapeControlChars(const char *str)
+{
+    GString *out = g_string_new(NULL);
+    const char *p;
+
+    for (p = str; *p; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            g_string_append_printf(out, "\\x%02x", (unsigned char)*p);
+        else
+            g_string_append_c(out, *p);
+    }
+    return g_string_free(out, FALSE);
+}
+
+int
+virXMLCheckIllegalChars(const char *what, const char *str, const char *illegal)
+{
+    g_autofree char *shown = NULL;
+    const char *p;
+
+    if (!str)
+        return 0;
+    for (p = str; *p; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+            shown = virXMLEscapeControlChars(str);
+            virReportError(VIR_ERR_XML_DETAIL,
+                           _("invalid char in %s: control character 0x%02x in '%s'; use printable characters only"),
+                           what, (unsigned char)*p, shown);
+            return -1;
+        }
+        if (illegal && strchr(illegal, *p)) {
+            virReportError(VIR_ERR_XML_DETAIL,
+                           _("invalid char in %s: '%c' in '%s'; remove it"),
+                           what, *p, str);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 char *
 virXMLNodeContentString(xmlNodePtr node)
 {

@@ -56,6 +56,14 @@ char *virXMLNodeContentString(xmlNodePtr node);
  * left out when the parser did not record it. */
 char *virXMLNodeWhere(xmlNodePtr node);
 
+/* Refuse a name (@what: "name", "alias", ...) that holds a control
+ * character (below 0x20, or 0x7f) or one of the characters of @illegal
+ * (may be NULL): such names would break the files, logs and command lines
+ * they end up in. Reports VIR_ERR_XML_DETAIL "invalid char in WHAT: ..."
+ * (libvirt's code and wording) and returns -1; 0 if @str is usable. */
+int virXMLCheckIllegalChars(const char *what, const char *str,
+                            const char *illegal);
+
 /* Validate @doc against the RelaxNG schema in @schemafile (cached per file,
  * thread safe). Returns 0 if valid, -1 with VIR_ERR_XML_INVALID_SCHEMA. */
 int virXMLValidateAgainstSchema(const char *schemafile, xmlDocPtr doc);

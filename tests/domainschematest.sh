@@ -19,6 +19,7 @@ done
 for name in teaming-unknown-type teaming-type-none teaming-type-missing teaming-transient-no-persistent \
             teaming-persistent-with-attr teaming-hostdev-persistent teaming-hostdev-usb \
             alias-chars interface-type name-slash uuid memory-unit domain-type \
+            name-newline name-tab name-del name-dotdot alias-newline source-network-newline \
             unknown-device no-memory; do
     f=$top/tests/genericxml2xmlindata/invalid-$name.xml
     n=$((n + 1))

@@ -680,6 +680,8 @@ virDomainNetDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
                            owner);
             return NULL;
         }
+        if (virXMLCheckIllegalChars("network name", def->data.network.name, "/") < 0)
+            return NULL;
         break;
     case VIR_DOMAIN_NET_TYPE_BRIDGE:
         if (!source || !(def->data.bridge.brname = virXMLPropString(source, "bridge")) ||
@@ -689,6 +691,8 @@ virDomainNetDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
                            owner);
             return NULL;
         }
+        if (virXMLCheckIllegalChars("bridge name", def->data.bridge.brname, "/") < 0)
+            return NULL;
         break;
     case VIR_DOMAIN_NET_TYPE_HOSTDEV: {
         bool managed = false;
@@ -802,6 +806,8 @@ virDomainDiskDefParseXML(xmlNodePtr node, xmlXPathContextPtr ctxt,
                        _("<disk> needs <target dev='vda' bus='virtio'/> (or sda with bus='sata')"));
         return NULL;
     }
+    if (virXMLCheckIllegalChars("disk target", def->dst, "/") < 0)
+        return NULL;
     if (!(bus = virXMLPropString(target, "bus"))) {
         if (g_str_has_prefix(def->dst, "vd")) {
             def->bus = VIR_DOMAIN_DISK_BUS_VIRTIO;
@@ -1271,6 +1277,9 @@ virDomainDefParseNode(xmlXPathContextPtr ctxt, unsigned int flags)
                        _("missing <name> in the domain definition: every domain needs one"));
         return NULL;
     }
+    /* the name becomes file names under the root and QEMU's -name */
+    if (virXMLCheckIllegalChars("name", def->name, NULL) < 0)
+        return NULL;
 
     if ((uuid = virXPathString("string(./uuid)", ctxt)) &&
         virUUIDParse(uuid, def->uuid) < 0) {

@@ -22,7 +22,8 @@ virDomainDefValidateName(const virDomainDef *def)
     }
     if (strchr(def->name, '/')) {
         virReportError(VIR_ERR_XML_ERROR,
-                       _("domain name '%s' must not contain '/'"), def->name);
+                       _("name %s cannot contain '/': a domain name is used as a file name"),
+                       def->name);
         return -1;
     }
     if (def->name[0] == '.') {

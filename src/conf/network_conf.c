@@ -81,26 +81,20 @@ virNetworkSchemaPath(void)
 int
 virNetworkNameValidate(const char *name)
 {
-    const char *p;
-
     if (!name || !*name) {
-        virReportError(VIR_ERR_XML_ERROR, "%s",
+        virReportError(VIR_ERR_NO_NAME, "%s",
                        _("network definition has no name: add <name>NAME</name> to <network>"));
         return -1;
     }
-    if (strchr(name, '/') || name[0] == '.') {
+    /* the name is a file name under the root: libvirt's code and wording
+     * for '/' and control characters, and no '.', '..' or hidden files */
+    if (virXMLCheckIllegalChars("name", name, "/") < 0)
+        return -1;
+    if (name[0] == '.') {
         virReportError(VIR_ERR_XML_ERROR,
-                       _("network name '%s' is not usable as a file name: it must not contain '/' or start with '.'"),
+                       _("network name '%s' is not usable as a file name: it must not start with '.'"),
                        name);
         return -1;
-    }
-    for (p = name; *p; p++) {
-        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-            virReportError(VIR_ERR_XML_ERROR,
-                           _("network name '%s' contains a control character: use printable characters only"),
-                           name);
-            return -1;
-        }
     }
     return 0;
 }
@@ -288,6 +282,8 @@ virNetworkForwardHostdevParseXML(virNetworkDef *def, xmlNodePtr fwd)
                                def->name);
                 return -1;
             }
+            if (virXMLCheckIllegalChars("pf dev", def->pfDev, NULL) < 0)
+                return -1;
             if (!virFileIsSafeComponent(def->pfDev)) {
                 virReportError(VIR_ERR_XML_ERROR,
                                _("network '%s': <pf dev='%s'> is not a network device name"),
@@ -384,6 +380,8 @@ virNetworkForwardParseXML(virNetworkDef *def, xmlNodePtr fwd)
     }
 
     def->forwardDev = virXMLPropString(fwd, "dev");
+    if (virXMLCheckIllegalChars("forward dev", def->forwardDev, "/") < 0)
+        return -1;
     if (def->forwardDev && def->forwardType == VIR_NETWORK_FORWARD_HOSTDEV) {
         virReportError(VIR_ERR_XML_ERROR,
                        _("network '%s': <forward dev='%s'> is not used in hostdev mode; name the physical function with <pf dev='%s'/> instead"),
@@ -489,6 +487,8 @@ virNetworkDefParseNode(xmlXPathContextPtr ctxt, unsigned int flags)
         def->bridge = virXMLPropString(nodes[0], "name");
         def->bridgeStp = virXMLPropString(nodes[0], "stp");
         def->bridgeDelay = virXMLPropString(nodes[0], "delay");
+        if (virXMLCheckIllegalChars("bridge name", def->bridge, NULL) < 0)
+            return NULL;
         if (def->bridge && !virFileIsSafeComponent(def->bridge)) {
             virReportError(VIR_ERR_XML_ERROR,
                            _("network '%s': <bridge name='%s'> is not a network device name"),

@@ -1281,11 +1281,18 @@ virDomainDefParseNode(xmlXPathContextPtr ctxt, unsigned int flags)
     if (virXMLCheckIllegalChars("name", def->name, NULL) < 0)
         return NULL;
 
-    if ((uuid = virXPathString("string(./uuid)", ctxt)) &&
-        virUUIDParse(uuid, def->uuid) < 0) {
-        virReportError(VIR_ERR_XML_ERROR,
-                       _("malformed <uuid> '%s': expected 32 hex digits like 6f1c3a6e-1d2b-4c5e-9a7b-000000000001"),
-                       uuid);
+    /* A given UUID is kept as it is, all zeros or all ff included (as
+     * libvirt does); only a missing one is generated. */
+    if ((uuid = virXPathString("string(./uuid)", ctxt))) {
+        if (virUUIDParse(uuid, def->uuid) < 0) {
+            virReportError(VIR_ERR_XML_ERROR,
+                           _("malformed <uuid> '%s': expected 32 hex digits like 6f1c3a6e-1d2b-4c5e-9a7b-000000000001"),
+                           uuid);
+            return NULL;
+        }
+    } else if (virUUIDGenerate(def->uuid) < 0) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("domain '%s': cannot generate a UUID"), def->name);
         return NULL;
     }
 
@@ -1609,9 +1616,6 @@ int
 virDomainDefPostParse(virDomainDef *def, unsigned int flags G_GNUC_UNUSED)
 {
     virDomainDefPostParseControllers(def);
-
-    if (!virUUIDIsValid(def->uuid))
-        virUUIDGenerate(def->uuid);
 
     if (!def->os.arch)
         def->os.arch = g_strdup("x86_64");

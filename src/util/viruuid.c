@@ -52,16 +52,3 @@ virUUIDFormat(const unsigned char *uuid, char *uuidstr)
                uuid[8], uuid[9], uuid[10], uuid[11], uuid[12], uuid[13], uuid[14], uuid[15]);
     return uuidstr;
 }
-
-bool
-virUUIDIsValid(const unsigned char *uuid)
-{
-    size_t i;
-    unsigned int ctr = 1;
-
-    /* All bytes equal (e.g. all zero) is not a usable UUID. */
-    for (i = 1; i < VIR_UUID_BUFLEN; i++)
-        if (uuid[i] == uuid[0])
-            ctr++;
-    return ctr != VIR_UUID_BUFLEN;
-}

@@ -10,4 +10,3 @@ int virUUIDGenerate(unsigned char *uuid);
  * tolerated, as libvirt does) and 32 hex digits. */
 int virUUIDParse(const char *uuidstr, unsigned char *uuid);
 const char *virUUIDFormat(const unsigned char *uuid, char *uuidstr);
-bool virUUIDIsValid(const unsigned char *uuid);

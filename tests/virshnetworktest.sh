@@ -234,4 +234,25 @@ check "transient after undefine" 0 '^ vfpool   active   no          no$' '' -- $
 check "net-destroy transient" 0 '^Network vfpool destroyed$' '' -- $c net-destroy vfpool
 printf ' Name   State   Autostart   Persistent\n----------------------------------------\n\n' > "$tmp/empty-list.txt"
 check_exact "gone" "$tmp/empty-list.txt" -- $c net-list --all
+# names with control characters are refused, libvirt's code and wording
+# (issue 13); a given all-zero or all-ff UUID is kept, so defining the
+# same file twice redefines the network
+mknet() {  # mknet NAME [UUID]
+    printf "<network>\n  <name>%s</name>\n" "$1"
+    [ -n "${2:-}" ] && printf "  <uuid>%s</uuid>\n" "$2"
+    printf "  <bridge name='virbr7'/>\n</network>\n"
+}
+mknet "$(printf 'n\nx')" > "$tmp/nl.xml"
+mknet n > "$tmp/plain.xml"
+check "net-define plain twin" 0 "^Network n defined from " '' -- $c net-define "$tmp/plain.xml"
+check "net-define newline name" 1 '' "^error: invalid char in name: control character 0x0a in 'n\\\\x0ax'" -- $c net-define "$tmp/nl.xml"
+check "net-undefine plain twin" 0 '' '' -- $c net-undefine n
+for u in 00000000-0000-0000-0000-000000000000 ffffffff-ffff-ffff-ffff-ffffffffffff; do
+    mknet "u${u%%-*}" "$u" > "$tmp/u.xml"
+    check "net-define uuid $u" 0 "^Network u${u%%-*} defined from " '' -- $c net-define "$tmp/u.xml"
+    check "net uuid $u kept" 0 "^$u\$" '' -- $c net-uuid "u${u%%-*}"
+    check "net-define uuid $u again" 0 "^Network u${u%%-*} defined from " '' -- $c net-define "$tmp/u.xml"
+    check "net-undefine uuid $u" 0 '' '' -- $c net-undefine "u${u%%-*}"
+done
+check_exact "none left" "$tmp/empty-list.txt" -- $c net-list --all
 exit $fail

@@ -69,4 +69,27 @@ mkdir -p "$badroot/etc"
 printf 'migration_stall_timeout = 0\n' > "$badroot/etc/qemu.conf"
 check "qemu.conf: timeout out of range" 1 '' "migration_stall_timeout must be from 1 to 3600 seconds" -- \
     -c "qemu:///embed?root=$badroot" list
+# names with control characters are refused with libvirt's code and
+# wording (issue 13); the same domain with a plain name is accepted
+mkdom() {  # mkdom NAME [UUID]: a minimal domain, printed
+    printf "<domain type='qemu'>\n  <name>%s</name>\n" "$1"
+    [ -n "${2:-}" ] && printf "  <uuid>%s</uuid>\n" "$2"
+    printf "  <memory>131072</memory>\n  <os><type>hvm</type></os>\n</domain>\n"
+}
+mkdom nl > "$root/plain.xml"
+mkdom "$(printf 'nl\nx')" > "$root/nl.xml"
+check "plain twin of the newline name" 0 "^Domain 'nl' defined from " '' -- -c "$uri" define "$root/plain.xml"
+check "newline in a name" 1 '' "^error: invalid char in name: control character 0x0a in 'nl\\\\x0ax'" -- -c "$uri" define "$root/nl.xml"
+check "nothing defined for it" 0 '^nl$' '' -- -c "$uri" list --all --name
+if [ "$(grep -c . "$root/out")" = 1 ]; then echo "ok - only 'nl' listed"; else echo "not ok - list: $(cat "$root/out")"; fail=1; fi
+check "undefine plain twin" 0 '' '' -- -c "$uri" undefine nl
+# a given UUID is kept even when it is all zeros or all ff: defining the
+# same file twice is a redefinition, as for any other UUID
+for u in 00000000-0000-0000-0000-000000000000 ffffffff-ffff-ffff-ffff-ffffffffffff; do
+    mkdom "u${u%%-*}" "$u" > "$root/u.xml"
+    check "define uuid $u" 0 "^Domain 'u${u%%-*}' defined from " '' -- -c "$uri" define "$root/u.xml"
+    check "uuid $u kept" 0 "^$u\$" '' -- -c "$uri" domuuid "u${u%%-*}"
+    check "define uuid $u again" 0 "^Domain 'u${u%%-*}' defined from " '' -- -c "$uri" define "$root/u.xml"
+    check "lookup by uuid $u" 0 "^u${u%%-*}\$" '' -- -c "$uri" domname "$u"
+done
 exit $fail

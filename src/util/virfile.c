@@ -235,14 +235,44 @@ virFileExists(const char *path)
 }
 
 int
-virFileLockPath(const char *path, bool shared)
+virFileOpenWrite(const char *path, int flags, mode_t mode, const char *what)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    struct stat sb;
+    int fd;
 
-    if (fd < 0) {
-        virReportSystemError(errno, _("cannot open lock file '%s'"), path);
+    /* O_NONBLOCK only for the open itself, so that a FIFO does not wait
+     * for a reader before we can refuse it */
+    if ((fd = open(path, flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
+                   mode)) < 0) {
+        if (errno == ELOOP)
+            virReportError(VIR_ERR_OPERATION_DENIED,
+                           _("%s '%s' is a symbolic link: refusing to write through it; remove the link"),
+                           what, path);
+        else
+            virReportSystemError(errno, _("cannot open %s '%s'"), what, path);
         return -1;
     }
+    if (fstat(fd, &sb) < 0) {
+        virReportSystemError(errno, _("cannot stat %s '%s'"), what, path);
+    } else if (!S_ISREG(sb.st_mode)) {
+        virReportError(VIR_ERR_OPERATION_DENIED,
+                       _("%s '%s' is not a regular file: remove it"), what, path);
+    } else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+        virReportSystemError(errno, _("cannot open %s '%s'"), what, path);
+    } else {
+        return fd;
+    }
+    close(fd);
+    return -1;
+}
+
+int
+virFileLockPath(const char *path, bool shared)
+{
+    int fd = virFileOpenWrite(path, O_RDWR, 0600, _("lock file"));
+
+    if (fd < 0)
+        return -1;
     while (flock(fd, shared ? LOCK_SH : LOCK_EX) < 0) {
         if (errno == EINTR)
             continue;
@@ -265,11 +295,7 @@ virFileUnlock(int fd)
 int
 virFileGenerationOpen(const char *path)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-
-    if (fd < 0)
-        virReportSystemError(errno, _("cannot open lock file '%s'"), path);
-    return fd;
+    return virFileOpenWrite(path, O_RDWR, 0600, _("lock file"));
 }
 
 guint64

@@ -43,6 +43,18 @@ bool virFileExists(const char *path);
 /* Remove @dir and everything below it (symlinks are not followed). */
 int virFileDeleteTree(const char *dir);
 
+/* Open @path for writing the way every file under a root is opened:
+ * created with @mode if missing, never through a symbolic link (a link
+ * planted in place of a log, lock or state file must not redirect our
+ * writes to its target) and only if it is a regular file (a FIFO would
+ * block). @flags: O_WRONLY or O_RDWR, plus O_APPEND or O_TRUNC if wanted;
+ * O_CREAT, O_NOFOLLOW and O_CLOEXEC are added. Returns the fd, or -1 with
+ * an error reported that names @what ("log file", "lock file", ...).
+ * Whole files are replaced with virFileWriteAtomic & co instead, whose
+ * temporary file is created exclusively and renamed over a link, never
+ * written through it. */
+int virFileOpenWrite(const char *path, int flags, mode_t mode, const char *what);
+
 /* Open @path (created if needed) and take an exclusive flock on it; returns
  * the fd to pass to virFileUnlock, or -1 with an error reported. */
 int virFileLockPath(const char *path, bool shared);

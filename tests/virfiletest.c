@@ -1,0 +1,195 @@
+/*
+ * virfiletest.c: files under a root are never written through a link
+ *
+ * virFileOpenWrite is how every log, lock and record file under a root
+ * is opened: it creates a missing file with the mode asked for, appends
+ * to an existing one, and refuses a symbolic link (whatever it points
+ * to, the target is left untouched) and anything but a regular file.
+ * The atomic writers replace a planted link instead of writing through
+ * it. The lock helpers go through the same rule.
+ */
+#include "internal.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "testutils.h"
+#include "virerror.h"
+#include "virfile.h"
+
+static char *dir;
+
+static char *
+testPath(const char *name)
+{
+    return g_build_filename(dir, name, NULL);
+}
+
+/* @path holds exactly @want */
+static int
+testHasContent(const char *path, const char *want)
+{
+    g_autofree char *got = NULL;
+
+    if (!g_file_get_contents(path, &got, NULL, NULL)) {
+        printf("#   cannot read %s\n", path);
+        return -1;
+    }
+    if (STRNEQ(got, want)) {
+        printf("#   %s holds '%s', expected '%s'\n", path, got, want);
+        return -1;
+    }
+    return 0;
+}
+
+/* a symlink @name -> a target file holding "secret\n" */
+static int
+testPlantLink(const char *name, char **target, char **link)
+{
+    *target = testPath("target");
+    *link = testPath(name);
+    if (!g_file_set_contents(*target, "secret\n", -1, NULL) ||
+        symlink(*target, *link) < 0) {
+        printf("#   cannot plant %s\n", *link);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+testCreatesAndAppends(const void *data G_GNUC_UNUSED)
+{
+    g_autofree char *path = testPath("new.log");
+    struct stat sb;
+    int fd;
+
+    if ((fd = virFileOpenWrite(path, O_WRONLY | O_APPEND, 0600, "log file")) < 0)
+        return -1;
+    virFileWriteAll(fd, "one\n", 4);
+    close(fd);
+    if ((fd = virFileOpenWrite(path, O_WRONLY | O_APPEND, 0600, "log file")) < 0)
+        return -1;
+    virFileWriteAll(fd, "two\n", 4);
+    close(fd);
+    if (stat(path, &sb) < 0 || (sb.st_mode & 0777) != 0600) {
+        printf("#   %s: mode %o, expected 600\n", path, sb.st_mode & 0777);
+        return -1;
+    }
+    return testHasContent(path, "one\ntwo\n");
+}
+
+static int
+testRefusesSymlink(const void *data G_GNUC_UNUSED)
+{
+    g_autofree char *target = NULL;
+    g_autofree char *link = NULL;
+    int fd;
+
+    if (testPlantLink("planted.log", &target, &link) < 0)
+        return -1;
+    fd = virFileOpenWrite(link, O_WRONLY | O_APPEND, 0600, "log file");
+    if (fd >= 0) {
+        close(fd);
+        printf("#   opened the planted link %s\n", link);
+        return -1;
+    }
+    if (!strstr(virGetLastErrorMessage(), "is a symbolic link")) {
+        printf("#   unexpected error: %s\n", virGetLastErrorMessage());
+        return -1;
+    }
+    virResetLastError();
+    unlink(link);
+    return testHasContent(target, "secret\n");
+}
+
+static int
+testRefusesFifo(const void *data G_GNUC_UNUSED)
+{
+    g_autofree char *path = testPath("fifo");
+    int fd;
+
+    if (mkfifo(path, 0600) < 0) {
+        printf("#   cannot make %s\n", path);
+        return -1;
+    }
+    /* O_RDWR opens a FIFO without a reader: refused as not a file */
+    fd = virFileOpenWrite(path, O_RDWR, 0600, "lock file");
+    unlink(path);
+    if (fd >= 0) {
+        close(fd);
+        printf("#   opened the FIFO\n");
+        return -1;
+    }
+    if (!strstr(virGetLastErrorMessage(), "is not a regular file")) {
+        printf("#   unexpected error: %s\n", virGetLastErrorMessage());
+        return -1;
+    }
+    virResetLastError();
+    return 0;
+}
+
+static int
+testLockRefusesSymlink(const void *data G_GNUC_UNUSED)
+{
+    g_autofree char *target = NULL;
+    g_autofree char *link = NULL;
+    int fd;
+
+    if (testPlantLink("planted.lock", &target, &link) < 0)
+        return -1;
+    fd = virFileLockPath(link, false);
+    if (fd >= 0) {
+        virFileUnlock(fd);
+        printf("#   locked through the planted link %s\n", link);
+        return -1;
+    }
+    virResetLastError();
+    if ((fd = virFileGenerationOpen(link)) >= 0) {
+        close(fd);
+        printf("#   opened a generation counter through %s\n", link);
+        return -1;
+    }
+    virResetLastError();
+    unlink(link);
+    return testHasContent(target, "secret\n");
+}
+
+static int
+testAtomicReplacesSymlink(const void *data G_GNUC_UNUSED)
+{
+    g_autofree char *target = NULL;
+    g_autofree char *link = NULL;
+    struct stat sb;
+
+    if (testPlantLink("planted.xml", &target, &link) < 0)
+        return -1;
+    if (virFileWriteStrRuntime(link, "status\n", 0600) < 0)
+        return -1;
+    if (lstat(link, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        printf("#   %s is not a regular file after the write\n", link);
+        return -1;
+    }
+    unlink(link);
+    return testHasContent(target, "secret\n");
+}
+
+static int
+mymain(void)
+{
+    g_autoptr(GError) gerr = NULL;
+
+    if (!(dir = g_dir_make_tmp("virfiletest.XXXXXX", &gerr))) {
+        printf("# cannot make a directory: %s\n", gerr->message);
+        return -1;
+    }
+    virTestRun("creates 0600 and appends", testCreatesAndAppends, NULL);
+    virTestRun("refuses a planted symlink, target untouched", testRefusesSymlink, NULL);
+    virTestRun("refuses a FIFO", testRefusesFifo, NULL);
+    virTestRun("locks refuse a planted symlink", testLockRefusesSymlink, NULL);
+    virTestRun("atomic write replaces a planted symlink", testAtomicReplacesSymlink, NULL);
+    virFileDeleteTree(dir);
+    g_free(dir);
+    return 0;
+}
+
+VIR_TEST_MAIN(mymain)

@@ -106,11 +106,8 @@ virNetworkVFPoolNew(const char *netname, const char *stateDir,
 
     if (virFileMakePath(stateDir, 0700) < 0)
         return NULL;
-    if ((pool->fd = open(pool->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
-        virReportSystemError(errno, _("cannot open the VF records of network '%s' at '%s'"),
-                             netname, pool->path);
+    if ((pool->fd = virFileOpenWrite(pool->path, O_RDWR, 0600, _("VF records"))) < 0)
         return NULL;
-    }
     recorded = virNetworkVFPoolReadRecords(pool);
 
     for (i = 0; i < nvfs; i++) {

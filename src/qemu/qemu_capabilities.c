@@ -520,10 +520,8 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
     sock = g_build_filename(tmpdir, "qmp.sock", NULL);
     qmparg = g_strdup_printf("unix:%s,server=on,wait=off", sock);
     errlog = g_build_filename(tmpdir, "stderr.log", NULL);
-    if ((errfd = open(errlog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
-        virReportSystemError(errno, _("cannot create '%s'"), errlog);
+    if ((errfd = virFileOpenWrite(errlog, O_WRONLY | O_TRUNC, 0600, _("probe log"))) < 0)
         goto cleanup;
-    }
     {
         const char *argv[] = {
             binary, "-machine", "none", "-nodefaults", "-nographic", "-S",

@@ -3,6 +3,8 @@
  */
 #include "internal.h"
 
+#include <fcntl.h>
+
 #include "qemu_domain.h"
 #include "qemu_migration.h"
 #include "qemu_process.h"
@@ -407,16 +409,25 @@ qemuMigrationLog(virQEMUDriver *driver, const char *name, const char *fmt, ...)
     g_autofree char *msg = NULL;
     g_autoptr(GDateTime) now = g_date_time_new_now_utc();
     g_autofree char *stamp = g_date_time_format_iso8601(now);
-    FILE *f;
+    g_autofree char *line = NULL;
+    virErrorPtr saved;
+    int fd;
     va_list ap;
 
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    if ((f = fopen(path, "a"))) {
-        fprintf(f, "%s: %s\n", stamp, msg);
-        fclose(f);
-    }
+    /* a note in the guest's log: best effort, never a reason to fail nor
+     * to replace the error being handled */
+    virErrorPreserveLast(&saved);
+    if ((fd = virFileOpenWrite(path, O_WRONLY | O_APPEND, 0600, _("log file"))) < 0)
+        virResetLastError();
+    virErrorRestore(&saved);
+    if (fd < 0)
+        return;
+    line = g_strdup_printf("%s: %s\n", stamp, msg);
+    virFileWriteAll(fd, line, strlen(line));
+    close(fd);
 }
 
 int

@@ -505,10 +505,8 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
 
     if ((listenfd = qemuProcessListen(monitorPath)) < 0)
         goto error;
-    if ((logfd = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) < 0) {
-        virReportSystemError(errno, _("cannot open log file '%s'"), logPath);
+    if ((logfd = virFileOpenWrite(logPath, O_WRONLY | O_APPEND, 0600, _("log file"))) < 0)
         goto error;
-    }
     if (fstat(logfd, &sb) == 0)
         logStart = sb.st_size;
     cmdline = qemuCommandLineToString((const char * const *)argv);

@@ -5,10 +5,12 @@
 #include "qemu_conf.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "viruuid.h"
 #include "hypervisor/virhostdev_owner.h"
 #include "hypervisor/virhostdev_vf.h"
 
 #include <sys/stat.h>
+#include <sys/un.h>
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -46,6 +48,22 @@ virQEMUDriverConfigNew(const char *root)
     cfg->capCacheDir = g_build_filename(cfg->cacheDir, "capabilities", NULL);
     cfg->logDir = g_build_filename(root, "log", NULL);
     cfg->hostdevStateDir = virHostdevStateDir(root);
+
+    {
+        struct sockaddr_un addr;
+        /* the longest socket path a guest of this root gets */
+        size_t need = strlen(cfg->stateDir) + strlen("/.") +
+                      VIR_UUID_STRING_BUFLEN - 1 + strlen(QEMU_SOCKET_INCOMING);
+
+        if (need >= sizeof(addr.sun_path)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("root directory '%s' is too long: the sockets of its guests (%s/UUID.%s) would take %zu bytes, more than the %zu of a socket address; use a root of at most %zu characters"),
+                           root, cfg->stateDir, QEMU_SOCKET_INCOMING, need,
+                           sizeof(addr.sun_path) - 1,
+                           strlen(root) - (need - (sizeof(addr.sun_path) - 1)));
+            return NULL;
+        }
+    }
 
     if (!(cfg->conf = virConfReadFile(cfg->configFile)))
         return NULL;
@@ -154,4 +172,13 @@ virQEMUDriverGetCaps(virQEMUDriver *driver, const char *emulator)
         return NULL;
     g_hash_table_replace(driver->capsCache, g_strdup(emulator), caps);
     return caps;
+}
+
+char *
+virQEMUDriverConfigSocketPath(virQEMUDriverConfig *cfg, const unsigned char *uuid,
+                              const char *suffix)
+{
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    return g_strdup_printf("%s/%s.%s", cfg->stateDir, virUUIDFormat(uuid, uuidstr), suffix);
 }

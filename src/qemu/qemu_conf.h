@@ -4,7 +4,8 @@
  * Everything lives under one root directory (qemu:///embed?root=DIR):
  *   DIR/etc/qemu.conf          configuration (libvirt's key = value format)
  *   DIR/lib/qemu/domains/      persistent domain definitions, NAME.xml
- *   DIR/run/qemu/              status of running domains, pidfiles, sockets
+ *   DIR/run/qemu/              status of running domains, pidfiles, and
+ *                              their sockets UUID.monitor, UUID.incoming
  *   DIR/cache/capabilities/    probed emulator capabilities
  *   DIR/log/                   QEMU logs, NAME.log
  */
@@ -56,8 +57,18 @@ struct _virQEMUDriverConfig {
     virConf *conf;
 };
 
-/* Build the layout for @root (absolute) and read DIR/etc/qemu.conf. */
+/* Build the layout for @root (absolute) and read DIR/etc/qemu.conf. A
+ * root too long for the sockets of its guests is refused. */
 virQEMUDriverConfig *virQEMUDriverConfigNew(const char *root);
+
+/* The sockets of a running guest, ROOT/run/qemu/UUID.SUFFIX: named by
+ * UUID rather than by name, so that whether they fit in a socket address
+ * depends on the root only, never on the guest's name. */
+#define QEMU_SOCKET_MONITOR "monitor"    /* QMP */
+#define QEMU_SOCKET_INCOMING "incoming"  /* incoming migration stream */
+char *virQEMUDriverConfigSocketPath(virQEMUDriverConfig *cfg,
+                                    const unsigned char *uuid,
+                                    const char *suffix);
 void virQEMUDriverConfigFree(virQEMUDriverConfig *cfg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virQEMUDriverConfig, virQEMUDriverConfigFree);
 

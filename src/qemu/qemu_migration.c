@@ -329,8 +329,8 @@ qemuMigrationDstPrepare(virQEMUDriver *driver, const char *xml,
 {
     virDomainObj *obj = *objOut;
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
-    g_autofree char *sock = g_strdup_printf("%s/%s.incoming", driver->config->stateDir,
-                                            obj->def->name);
+    g_autofree char *sock = virQEMUDriverConfigSocketPath(driver->config, obj->def->uuid,
+                                                          QEMU_SOCKET_INCOMING);
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     qemuMonitor *mon = NULL;
 

@@ -185,12 +185,6 @@ qemuProcessStatusPath(virQEMUDriver *driver, const char *name)
 }
 
 static char *
-qemuProcessMonitorPath(virQEMUDriver *driver, const char *name)
-{
-    return g_strdup_printf("%s/%s.monitor", driver->config->stateDir, name);
-}
-
-static char *
 qemuProcessPidPath(virQEMUDriver *driver, const char *name)
 {
     return g_strdup_printf("%s/%s.pid", driver->config->stateDir, name);
@@ -256,17 +250,23 @@ qemuProcessSaveStatus(virQEMUDriver *driver, virDomainObj *obj)
     return 0;
 }
 
+/* @monitor: the monitor socket recorded for the run (ROOT/run/qemu/
+ * NAME.monitor for guests started before sockets were named by UUID) */
 static void
-qemuProcessRemoveRunFiles(virQEMUDriver *driver, const char *name)
+qemuProcessRemoveRunFiles(virQEMUDriver *driver, const char *name,
+                          const unsigned char *uuid, const char *monitor)
 {
     g_autofree char *status = qemuProcessStatusPath(driver, name);
-    g_autofree char *monitor = qemuProcessMonitorPath(driver, name);
     g_autofree char *pidfile = qemuProcessPidPath(driver, name);
-    const char *const extra[] = { "incoming", "job", "abort" };
+    g_autofree char *incoming = virQEMUDriverConfigSocketPath(driver->config, uuid,
+                                                              QEMU_SOCKET_INCOMING);
+    const char *const extra[] = { "job", "abort" };
     size_t i;
 
     unlink(status);
-    unlink(monitor);
+    if (monitor)
+        unlink(monitor);
+    unlink(incoming);
     unlink(pidfile);
     for (i = 0; i < G_N_ELEMENTS(extra); i++) {
         g_autofree char *path = g_strdup_printf("%s/%s.%s", driver->config->stateDir,
@@ -499,7 +499,7 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
         goto error;
     priv->simulatedVFs = opts.simulateVFModel != NULL;
 
-    monitorPath = qemuProcessMonitorPath(driver, live->name);
+    monitorPath = virQEMUDriverConfigSocketPath(cfg, live->uuid, QEMU_SOCKET_MONITOR);
     logPath = g_strdup_printf("%s/%s.log", cfg->logDir, live->name);
     pidPath = qemuProcessPidPath(driver, live->name);
 
@@ -794,7 +794,9 @@ qemuProcessStopFull(virQEMUDriver *driver, virDomainObj *obj, int reason,
      * destroy finds it (qemuProcessStopUnrecorded). Nothing listening is
      * refused at once. */
     if (rc == 1 && !wasAlive && checkRecord && reason != VIR_DOMAIN_SHUTOFF_MIGRATED) {
-        g_autofree char *monitorPath = qemuProcessMonitorPath(driver, name);
+        qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+        g_autofree char *monitorPath = priv->monitorPath ? g_strdup(priv->monitorPath) :
+            virQEMUDriverConfigSocketPath(driver->config, obj->def->uuid, QEMU_SOCKET_MONITOR);
         qemuMonitor *mon = NULL;
 
         if (qemuProcessProbeMonitor(monitorPath, obj->def->uuid, &mon) > 0) {
@@ -812,7 +814,8 @@ qemuProcessStopFull(virQEMUDriver *driver, virDomainObj *obj, int reason,
      * next one gives back (nobody records them), never a VF released twice.
      * Records of another process (rc 0) are not ours to remove. */
     if (rc != 0) {
-        qemuProcessRemoveRunFiles(driver, name);
+        qemuProcessRemoveRunFiles(driver, name, obj->def->uuid,
+                                  qemuDomainObjGetPrivate(obj)->monitorPath);
         qemuHostdevReleaseAll(driver, obj->def);
         qemuInterfaceReleaseAll(driver, obj->def);
     }
@@ -879,7 +882,8 @@ qemuProcessFindUnrecorded(virQEMUDriver *driver, const virDomainDef *def,
                           bool *otherUUID)
 {
     g_autofree char *pidPath = qemuProcessPidPath(driver, def->name);
-    g_autofree char *monitorPath = qemuProcessMonitorPath(driver, def->name);
+    g_autofree char *monitorPath = virQEMUDriverConfigSocketPath(driver->config, def->uuid,
+                                                                 QEMU_SOCKET_MONITOR);
     bool pidAlive = false;
     int answer;
 
@@ -925,6 +929,7 @@ qemuProcessRefuseUnrecorded(virQEMUDriver *driver, const virDomainDef *def)
 int
 qemuProcessStopUnrecorded(virQEMUDriver *driver, const virDomainDef *def)
 {
+    g_autofree char *monitorPath = NULL;
     virProcessIdentity id;
     qemuMonitor *mon = NULL;
     bool otherUUID;
@@ -952,7 +957,8 @@ qemuProcessStopUnrecorded(virQEMUDriver *driver, const virDomainDef *def)
     else
         virReportWarning(_("domain '%s': its QEMU (pid unknown) ran without a usable status file and was told to quit on its monitor"),
                          def->name);
-    qemuProcessRemoveRunFiles(driver, def->name);
+    monitorPath = virQEMUDriverConfigSocketPath(driver->config, def->uuid, QEMU_SOCKET_MONITOR);
+    qemuProcessRemoveRunFiles(driver, def->name, def->uuid, monitorPath);
     return 1;
 }
 

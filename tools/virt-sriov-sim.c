@@ -12,23 +12,23 @@
  *   vf_config_backend = "simulated"  VF MAC/VLAN go to those files, not netlink
  *   hostdev_simulate = "e1000e"      VFs reach QEMU as emulated e1000e NICs
  *
+ * Every file is written atomically, qemu.conf and DIR/sim/pfs with mode
+ * 0600 like the rest of the root, the sysfs attributes 0644 as the kernel
+ * shows them.
+ *
  * Idempotent: running it again with the same arguments changes nothing; a
  * PF keeps its PCI bus (recorded in DIR/sim/pfs). PF k (in order of first
  * appearance) is 0000:(3+k):00.0, its VF i is 0000:(3+k):SS.F with
  * SS.F = 07.1 + i.
  */
-#include <config.h>
+#include "internal.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <locale.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <glib.h>
-#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+
+#include "virerror.h"
+#include "virfile.h"
 
 typedef struct {
     char *name;
@@ -92,12 +92,10 @@ mkdirs(const char *path)
 }
 
 static void
-writeFile(const char *path, const char *content)
+writeFile(const char *path, const char *content, mode_t mode)
 {
-    g_autoptr(GError) gerr = NULL;
-
-    if (!g_file_set_contents(path, content, -1, &gerr))
-        die(_("cannot write %s: %s"), path, gerr->message);
+    if (virFileWriteStrAtomic(path, content, mode) < 0)
+        die("%s", virGetLastErrorMessage());
 }
 
 /* A symlink @link -> @target, replaced if it points elsewhere. */
@@ -144,7 +142,7 @@ writeBuses(const char *path, GHashTable *buses)
     for (k = keys; k; k = k->next)
         g_string_append_printf(out, "%s %u\n", (char *)k->data,
                                GPOINTER_TO_UINT(g_hash_table_lookup(buses, k->data)));
-    writeFile(path, out->str);
+    writeFile(path, out->str, 0600);
 }
 
 static void
@@ -162,9 +160,9 @@ simulatePF(const char *sys, const char *name, unsigned int bus, unsigned int nvf
     mkdirs(pfnet);
     mkdirs(classdir);
     mkdirs(busdir);
-    writeFile(joinPath(pfdir, "sriov_totalvfs"), count);
-    writeFile(joinPath(pfdir, "sriov_numvfs"), count);
-    writeFile(joinPath(pfnet, "operstate"), "up\n");
+    writeFile(joinPath(pfdir, "sriov_totalvfs"), count, 0644);
+    writeFile(joinPath(pfdir, "sriov_numvfs"), count, 0644);
+    writeFile(joinPath(pfnet, "operstate"), "up\n", 0644);
     symlinkTo(joinRel("../../../devices/pci0000:00/", pfaddr),
               joinPath(classdir, "device"));
     symlinkTo(joinRel("../../../devices/pci0000:00/", pfaddr),
@@ -187,8 +185,8 @@ simulatePF(const char *sys, const char *name, unsigned int bus, unsigned int nvf
             g_autofree char *mac = g_strdup_printf("02:00:%02x:%02x:%02x:%02x\n",
                                                    bus, n >> 3, n & 7, i & 0xff);
 
-            writeFile(macfile, mac);
-            writeFile(joinPath(vfdir, "sim_admin_vlan"), "0\n");
+            writeFile(macfile, mac, 0644);
+            writeFile(joinPath(vfdir, "sim_admin_vlan"), "0\n", 0644);
         }
     }
     /* fewer VFs than before: drop the extra links */
@@ -232,7 +230,7 @@ setConfKey(const char *path, const char *key, const char *value)
     }
     if (!found)
         g_string_append_printf(out, "%s = \"%s\"\n", key, value);
-    writeFile(path, out->str);
+    writeFile(path, out->str, 0600);
 }
 
 int

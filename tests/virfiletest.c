@@ -56,6 +56,23 @@ testPlantLink(const char *name, char **target, char **link)
     return 0;
 }
 
+/* @fd came from an open that must have been refused with @error */
+static int
+testRefused(int fd, const char *what, const char *error)
+{
+    if (fd >= 0) {
+        close(fd);
+        printf("#   opened %s\n", what);
+        return -1;
+    }
+    if (error && !strstr(virGetLastErrorMessage(), error)) {
+        printf("#   unexpected error for %s: %s\n", what, virGetLastErrorMessage());
+        return -1;
+    }
+    virResetLastError();
+    return 0;
+}
+
 static int
 testCreatesAndAppends(const void *data G_GNUC_UNUSED)
 {
@@ -83,21 +100,12 @@ testRefusesSymlink(const void *data G_GNUC_UNUSED)
 {
     g_autofree char *target = NULL;
     g_autofree char *link = NULL;
-    int fd;
 
     if (testPlantLink("planted.log", &target, &link) < 0)
         return -1;
-    fd = virFileOpenWrite(link, O_WRONLY | O_APPEND, 0600, "log file");
-    if (fd >= 0) {
-        close(fd);
-        printf("#   opened the planted link %s\n", link);
+    if (testRefused(virFileOpenWrite(link, O_WRONLY | O_APPEND, 0600, "log file"),
+                    link, "is a symbolic link") < 0)
         return -1;
-    }
-    if (!strstr(virGetLastErrorMessage(), "is a symbolic link")) {
-        printf("#   unexpected error: %s\n", virGetLastErrorMessage());
-        return -1;
-    }
-    virResetLastError();
     unlink(link);
     return testHasContent(target, "secret\n");
 }
@@ -115,17 +123,7 @@ testRefusesFifo(const void *data G_GNUC_UNUSED)
     /* O_RDWR opens a FIFO without a reader: refused as not a file */
     fd = virFileOpenWrite(path, O_RDWR, 0600, "lock file");
     unlink(path);
-    if (fd >= 0) {
-        close(fd);
-        printf("#   opened the FIFO\n");
-        return -1;
-    }
-    if (!strstr(virGetLastErrorMessage(), "is not a regular file")) {
-        printf("#   unexpected error: %s\n", virGetLastErrorMessage());
-        return -1;
-    }
-    virResetLastError();
-    return 0;
+    return testRefused(fd, path, "is not a regular file");
 }
 
 static int
@@ -133,23 +131,11 @@ testLockRefusesSymlink(const void *data G_GNUC_UNUSED)
 {
     g_autofree char *target = NULL;
     g_autofree char *link = NULL;
-    int fd;
 
-    if (testPlantLink("planted.lock", &target, &link) < 0)
+    if (testPlantLink("planted.lock", &target, &link) < 0 ||
+        testRefused(virFileLockPath(link, false), link, "is a symbolic link") < 0 ||
+        testRefused(virFileGenerationOpen(link), link, "is a symbolic link") < 0)
         return -1;
-    fd = virFileLockPath(link, false);
-    if (fd >= 0) {
-        virFileUnlock(fd);
-        printf("#   locked through the planted link %s\n", link);
-        return -1;
-    }
-    virResetLastError();
-    if ((fd = virFileGenerationOpen(link)) >= 0) {
-        close(fd);
-        printf("#   opened a generation counter through %s\n", link);
-        return -1;
-    }
-    virResetLastError();
     unlink(link);
     return testHasContent(target, "secret\n");
 }

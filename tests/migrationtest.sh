@@ -168,7 +168,7 @@ boot m8 08 ""
 waitfor "$base/m8.console" "driver=e1000e master=eth" 60
 # the operator looks before migrating: the negotiation is now on record
 "$virsh" -c "$uA" domifteaming m8 | grep -q "yes" || notok "m8 negotiated on record"
-python3 - "$A/run/qemu/m8.monitor" <<'PY' || notok "raw QMP stop"
+python3 - "$A/run/qemu/$("$virsh" -q -c "$uA" domuuid m8 | tr -d -).qmp" <<'PY' || notok "raw QMP stop"
 import json, socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])

@@ -2,7 +2,8 @@
 # Files and sockets under a root, whatever the guests are called (issue 13).
 # Guests here start paused without a kernel: QEMU runs, nothing boots.
 #  1. a 200-character name defines and starts: the monitor socket is
-#     ROOT/run/qemu/UUID.monitor, recorded in the status; destroy cleans;
+#     ROOT/run/qemu/UUID.qmp (32 hex digits), recorded in the status;
+#     destroy cleans;
 #  2. a guest started with the older layout (ROOT/run/qemu/NAME.monitor,
 #     recorded in its status) is still driven and cleaned up;
 #  3. a root too long for the socket address of its guests is refused
@@ -35,9 +36,8 @@ if "$virsh" -q -c "$uri" define "$root/long.xml" >/dev/null &&
 else
     notok "a 200-character name starts: $(cat "$root/out")"
 fi
-uuid=$("$virsh" -q -c "$uri" domuuid "$long")
-[ -S "$root/run/qemu/$uuid.monitor" ] &&
-    grep -q "<monitor path='$root/run/qemu/$uuid.monitor'/>" "$root/run/qemu/$long.xml" &&
+qmp=$root/run/qemu/$("$virsh" -q -c "$uri" domuuid "$long" | tr -d -).qmp
+[ -S "$qmp" ] && grep -q "<monitor path='$qmp'/>" "$root/run/qemu/$long.xml" &&
     ok "monitor socket named by UUID and recorded in the status" ||
     { notok "monitor socket by UUID"; ls "$root/run/qemu"; }
 "$virsh" -q -c "$uri" destroy "$long" >/dev/null || notok "destroy the long name"
@@ -48,10 +48,9 @@ uuid=$("$virsh" -q -c "$uri" domuuid "$long")
 mkdom old1 > "$root/old1.xml"
 "$virsh" -q -c "$uri" define "$root/old1.xml" >/dev/null &&
     "$virsh" -q -c "$uri" start --paused old1 >/dev/null || notok "start old1"
-uuid=$("$virsh" -q -c "$uri" domuuid old1)
-if [ -S "$root/run/qemu/$uuid.monitor" ] &&
-   mv "$root/run/qemu/$uuid.monitor" "$root/run/qemu/old1.monitor" &&
-   sed "s|$root/run/qemu/$uuid.monitor|$root/run/qemu/old1.monitor|" "$root/run/qemu/old1.xml" >"$root/status.new" &&
+qmp=$root/run/qemu/$("$virsh" -q -c "$uri" domuuid old1 | tr -d -).qmp
+if [ -S "$qmp" ] && mv "$qmp" "$root/run/qemu/old1.monitor" &&
+   sed "s|$qmp|$root/run/qemu/old1.monitor|" "$root/run/qemu/old1.xml" >"$root/status.new" &&
    grep -q "<monitor path='$root/run/qemu/old1.monitor'/>" "$root/status.new" &&
    mv "$root/status.new" "$root/run/qemu/old1.xml"; then
     "$virsh" -q -c "$uri" resume old1 >/dev/null &&

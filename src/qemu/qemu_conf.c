@@ -5,7 +5,6 @@
 #include "qemu_conf.h"
 #include "virerror.h"
 #include "virfile.h"
-#include "viruuid.h"
 #include "hypervisor/virhostdev_owner.h"
 #include "hypervisor/virhostdev_vf.h"
 
@@ -52,13 +51,13 @@ virQEMUDriverConfigNew(const char *root)
     {
         struct sockaddr_un addr;
         /* the longest socket path a guest of this root gets */
-        size_t need = strlen(cfg->stateDir) + strlen("/.") +
-                      VIR_UUID_STRING_BUFLEN - 1 + strlen(QEMU_SOCKET_INCOMING);
+        size_t need = strlen(cfg->stateDir) + strlen("/.") + VIR_UUID_BUFLEN * 2 +
+                      MAX(strlen(QEMU_SOCKET_MONITOR), strlen(QEMU_SOCKET_INCOMING));
 
         if (need >= sizeof(addr.sun_path)) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                            _("root directory '%s' is too long: the sockets of its guests (%s/UUID.%s) would take %zu bytes, more than the %zu of a socket address; use a root of at most %zu characters"),
-                           root, cfg->stateDir, QEMU_SOCKET_INCOMING, need,
+                           root, cfg->stateDir, QEMU_SOCKET_MONITOR, need,
                            sizeof(addr.sun_path) - 1,
                            strlen(root) - (need - (sizeof(addr.sun_path) - 1)));
             return NULL;
@@ -178,7 +177,12 @@ char *
 virQEMUDriverConfigSocketPath(virQEMUDriverConfig *cfg, const unsigned char *uuid,
                               const char *suffix)
 {
-    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    g_autoptr(GString) path = g_string_new(cfg->stateDir);
+    size_t i;
 
-    return g_strdup_printf("%s/%s.%s", cfg->stateDir, virUUIDFormat(uuid, uuidstr), suffix);
+    g_string_append_c(path, '/');
+    for (i = 0; i < VIR_UUID_BUFLEN; i++)
+        g_string_append_printf(path, "%02x", uuid[i]);
+    g_string_append_printf(path, ".%s", suffix);
+    return g_string_free(g_steal_pointer(&path), FALSE);
 }

@@ -5,7 +5,7 @@
  *   DIR/etc/qemu.conf          configuration (libvirt's key = value format)
  *   DIR/lib/qemu/domains/      persistent domain definitions, NAME.xml
  *   DIR/run/qemu/              status of running domains, pidfiles, and
- *                              their sockets UUID.monitor, UUID.incoming
+ *                              their sockets UUID.qmp, UUID.mig
  *   DIR/cache/capabilities/    probed emulator capabilities
  *   DIR/log/                   QEMU logs, NAME.log
  */
@@ -61,11 +61,12 @@ struct _virQEMUDriverConfig {
  * root too long for the sockets of its guests is refused. */
 virQEMUDriverConfig *virQEMUDriverConfigNew(const char *root);
 
-/* The sockets of a running guest, ROOT/run/qemu/UUID.SUFFIX: named by
- * UUID rather than by name, so that whether they fit in a socket address
- * depends on the root only, never on the guest's name. */
-#define QEMU_SOCKET_MONITOR "monitor"    /* QMP */
-#define QEMU_SOCKET_INCOMING "incoming"  /* incoming migration stream */
+/* The sockets of a running guest, ROOT/run/qemu/UUID.SUFFIX with the
+ * UUID's 32 hex digits: named by UUID rather than by name, so that whether
+ * they fit in a socket address (107 bytes) depends on the root only, never
+ * on the guest's name; short, so that roots of up to 61 characters work. */
+#define QEMU_SOCKET_MONITOR "qmp"    /* QMP */
+#define QEMU_SOCKET_INCOMING "mig"   /* incoming migration stream */
 char *virQEMUDriverConfigSocketPath(virQEMUDriverConfig *cfg,
                                     const unsigned char *uuid,
                                     const char *suffix);

@@ -66,6 +66,11 @@ vf_mac() {
     cat "$1/sim/sys/bus/pci/devices/$2/sim_admin_mac"
 }
 
+# is_mac STRING: STRING is a MAC address (a value worth comparing)
+is_mac() {
+    echo "$1" | grep -Eqx '([0-9a-f]{2}:){5}[0-9a-f]{2}'
+}
+
 # guest_xml NAME MAC-SUFFIX CONSOLE GUESTDIR CMDLINE-EXTRA: a q35 teaming
 # guest on stdout: virtio standby ua-sb, primary a VF of network 'vfpool'
 guest_xml() {

@@ -4,22 +4,24 @@
  * Any input: parse (with post-parse defaults and validation), and when it
  * parses, format it and parse the result again (which must succeed).
  * Built with -fsanitize=fuzzer,address,undefined (meson -Dfuzz=true); the
- * same file with fuzzreplay.c replays tests/fuzz/regressions/ in the suite.
+ * same file with fuzzreplay.c replays tests/fuzz/regressions/ and corpus/
+ * in the suite, each with the result tests/fuzz/expected.list gives it.
  */
 #include "internal.h"
 
 #include "domain_conf.h"
 #include "virerror.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzzreplay.h"
 
 static void
 fuzzSilence(const char *msg G_GNUC_UNUSED, void *opaque G_GNUC_UNUSED)
 {
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Parse, format, parse again (aborting when the output does not parse):
+ * true when the input parsed. */
+static bool
+fuzzOne(const uint8_t *data, size_t size)
 {
     g_autofree char *xml = g_strndup((const char *)data, size);
     g_autoptr(virDomainDef) def = NULL;
@@ -29,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     virSetWarningHandler(fuzzSilence, NULL);
     if (!(def = virDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE))) {
         virResetLastError();
-        return 0;
+        return false;
     }
     if (!(out = virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
         abort();
@@ -38,5 +40,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 virGetLastErrorMessage(), out);
         abort();
     }
+    return true;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzzOne(data, size);
     return 0;
+}
+
+bool
+fuzzReplayAccepts(const uint8_t *data, size_t size)
+{
+    return fuzzOne(data, size);
 }

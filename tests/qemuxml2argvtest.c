@@ -195,8 +195,9 @@ testReplaceOpt(GString *opt, const char *key, const char *repl)
     return false;
 }
 
-/* The deliberate differences from libvirt 9.0, each applied to both argvs
- * (@ref: libvirt's; @ours) so that every other argument is compared as is:
+/* The argv @argv (libvirt's if @ref, else ours) without the deliberate
+ * differences from libvirt 9.0, so that every other argument is compared
+ * as is:
  *  - "-object {"qom-type":"secret","id":"masterKey0",...}": libvirt's key
  *    for encrypting secrets given to QEMU; we give QEMU no secrets.
  *  - "-add-fd set=N,...": libvirt opens a file chardev itself and passes
@@ -205,7 +206,9 @@ testReplaceOpt(GString *opt, const char *key, const char *repl)
  *    chardev paths. On -chardev, where libvirt passes a descriptor, both
  *    sides' path=... or fd=... become "PASSED" (the path's escaping is checked
  *    by qemuescapetest against QEMU's own parser).
- * Returns the normalised argv as one string, an argument per line. */
+ * @passed says for each -chardev of libvirt's whether it passed a
+ * descriptor: filled with @ref, read for ours. Returns the normalised argv
+ * as one string, an argument per line. */
 static char *
 testLibvirtNormalize(const char * const *argv, bool ref, GArray *passed)
 {

@@ -40,30 +40,6 @@ typedef struct {
 static testQEMUSim *sim;
 static char *vfOwnMac;
 
-static void
-testEventFree(gpointer data)
-{
-    qemuProcessEvent *ev = data;
-
-    g_free(ev->name);
-    g_free(ev->device);
-    g_free(ev->status);
-    g_free(ev);
-}
-
-/* The queue a driver monitor delivers its events to (freed with the
- * monitor by qemuProcessAbandonJob). */
-static qemuProcessEventQueue *
-testEventQueueNew(void)
-{
-    qemuProcessEventQueue *q = g_new0(qemuProcessEventQueue, 1);
-
-    g_mutex_init(&q->lock);
-    g_cond_init(&q->cond);
-    q->events = g_ptr_array_new_with_free_func(testEventFree);
-    return q;
-}
-
 /* The names of the files of the domain in run/qemu. */
 static char *
 testRunFiles(const char *name)
@@ -148,7 +124,7 @@ testRollback(const void *opaque)
     g_clear_pointer(&files, g_free);
     if (!(peer = qemuMonitorTestNewRaw(tc->peer, tc->closeAfter, &fd)) ||
         !(priv->migMon = qemuMonitorOpenFD(fd, 5000, &qemuProcessMonitorCallbacks,
-                                           testEventQueueNew()))) {
+                                           qemuProcessEventQueueNew()))) {
         printf("#   monitor: %s\n", virGetLastErrorMessage());
         goto cleanup;
     }

@@ -45,7 +45,7 @@ qemuProcessEventFree(gpointer data)
     g_free(ev);
 }
 
-static qemuProcessEventQueue *
+qemuProcessEventQueue *
 qemuProcessEventQueueNew(void)
 {
     qemuProcessEventQueue *q = g_new0(qemuProcessEventQueue, 1);

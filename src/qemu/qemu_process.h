@@ -111,6 +111,9 @@ struct _qemuProcessEventQueue {
 
 /* The queue of a job's monitor. */
 qemuProcessEventQueue *qemuProcessGetEvents(qemuMonitor *mon);
+/* A new queue, the opaque of a monitor opened with
+ * qemuProcessMonitorCallbacks (freed with it by qemuProcessAbandonJob). */
+qemuProcessEventQueue *qemuProcessEventQueueNew(void);
 
 /* Wait until an event named @name (and, if given, with @status or
  * @device) arrives after index *@from, or until @timeoutMs passes or QEMU

@@ -40,17 +40,21 @@ typedef struct {
 static testQEMUSim *sim;
 static char *vfOwnMac;
 
-/* The names of the files of the domain in run/qemu. */
+/* The names of the files of domain @obj in run/qemu: NAME.* (status,
+ * pidfile) and its sockets, named by UUID. */
 static char *
-testRunFiles(const char *name)
+testRunFiles(virQEMUDriver *driver, virDomainObj *obj)
 {
     g_autofree char *dir = g_strdup_printf("%s/run/qemu", sim->root);
+    g_autofree char *socket = virQEMUDriverConfigSocketPath(driver->config, obj->def->uuid, "");
+    g_autofree char *sockets = g_path_get_basename(socket);  /* "UUIDHEX." */
+    g_autofree char *files = g_strdup_printf("%s.", obj->def->name);
     g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
     GString *out = g_string_new(NULL);
     const char *ent;
 
     while (d && (ent = g_dir_read_name(d))) {
-        if (g_str_has_prefix(ent, name) && ent[strlen(name)] == '.')
+        if (g_str_has_prefix(ent, files) || g_str_has_prefix(ent, sockets))
             g_string_append_printf(out, " %s", ent);
     }
     return g_string_free(out, FALSE);
@@ -69,6 +73,7 @@ testRollback(const void *opaque)
     qemuMonitorTest *peer = NULL;
     qemuDomainObjPrivate *priv;
     virDomainObj *obj = NULL;
+    virProcessIdentity id = { 0 };
     GPid pid = 0;
     int fd = -1;
     int ret = -1;
@@ -105,19 +110,27 @@ testRollback(const void *opaque)
         printf("#   %s\n", err->message);
         goto cleanup;
     }
-    obj->pid = pid;
+    /* recorded as a spawn records QEMU: pid and start time */
+    if (virProcessIdentityGet(pid, &id) < 0) {
+        printf("#   %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    obj->pid = id.pid;
+    priv->pidStartTime = id.startTime;
     obj->state = VIR_DOMAIN_PAUSED;
     obj->reason = VIR_DOMAIN_PAUSED_MIGRATION;
-    priv->monitorPath = g_strdup_printf("%s/run/qemu/incoming.monitor", sim->root);
-    incoming = g_strdup_printf("%s/run/qemu/incoming.incoming", sim->root);
+    priv->monitorPath = virQEMUDriverConfigSocketPath(driver->config, obj->def->uuid,
+                                                      QEMU_SOCKET_MONITOR);
+    incoming = virQEMUDriverConfigSocketPath(driver->config, obj->def->uuid,
+                                             QEMU_SOCKET_INCOMING);
     if (qemuProcessSaveStatus(driver, obj) < 0 ||
         !g_file_set_contents(incoming, "", 0, NULL)) {
         printf("#   status of the incoming domain: %s\n", virGetLastErrorMessage());
         goto cleanup;
     }
     /* (the emptiness checked below means something only if they were there) */
-    files = testRunFiles("incoming");
-    if (!strstr(files, " incoming.xml") || !strstr(files, " incoming.incoming")) {
+    files = testRunFiles(driver, obj);
+    if (!strstr(files, " incoming.xml") || !strstr(files, "." QEMU_SOCKET_INCOMING)) {
         printf("#   run/qemu holds%s before finish, not the status and the incoming socket\n", files);
         goto cleanup;
     }
@@ -146,13 +159,13 @@ testRollback(const void *opaque)
         printf("#   the interface still records a VF\n");
         goto cleanup;
     }
-    files = testRunFiles("incoming");
+    files = testRunFiles(driver, obj);
     if (*files) {
         printf("#   left in run/qemu:%s\n", files);
         goto cleanup;
     }
     /* the driver reaps its children itself */
-    if (virProcessIsAlive(pid)) {
+    if (virProcessIdentityIsAlive(&id)) {
         printf("#   the process standing in for QEMU still runs\n");
         goto cleanup;
     }

@@ -5,6 +5,8 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -492,6 +494,17 @@ virQEMUCapsProbeConnect(const char *binary, const char *sock, const char *errlog
     }
 }
 
+/* A probe QEMU waits for its client for ever: it dies with the process
+ * that probes (SIGKILLed or not), which is its parent. */
+static void
+virQEMUCapsProbeChildSetup(gpointer data)
+{
+    pid_t parent = GPOINTER_TO_INT(data);
+
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+        _exit(127);
+}
+
 virQEMUCaps *
 virQEMUCapsNewForBinary(const char *binary, GString *record)
 {
@@ -533,7 +546,9 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
                                               G_SPAWN_DO_NOT_REAP_CHILD |
                                               G_SPAWN_STDIN_FROM_DEV_NULL |
                                               G_SPAWN_STDOUT_TO_DEV_NULL,
-                                              NULL, NULL, -1, -1, errfd, NULL, NULL, 0,
+                                              virQEMUCapsProbeChildSetup,
+                                              GINT_TO_POINTER(getpid()),
+                                              -1, -1, errfd, NULL, NULL, 0,
                                               &pid, NULL, NULL, NULL, &gerr)) {
             virReportError(VIR_ERR_OPERATION_FAILED,
                            _("cannot run emulator %s to probe it: %s"),

@@ -60,6 +60,17 @@ if [ -s "$root/out" ]; then
 else
     echo "ok - quiet define prints nothing"
 fi
+# the persistent primary has no alias: the refusal names its host device
+cat > "$root/standby.xml" <<'XML'
+<interface type='user'>
+  <mac address='52:54:00:aa:bb:cc'/>
+  <model type='virtio'/>
+  <teaming type='persistent'/>
+  <alias name='ua-backup0'/>
+</interface>
+XML
+check "standby with its primary stays" 1 '' "^error: .*standby 'ua-backup0' still has its primary \(host device 0000:03:07.1\) attached: detach the primary first" -- -c "$uri" detach-device --config team-valid "$root/standby.xml"
+check "standby still defined" 0 "<teaming type='persistent'/>" '' -- -c "$uri" dumpxml --inactive team-valid
 check "undefine" 0 "^Domain 'team-valid' has been undefined$" '' -- -c "$uri" undefine team-valid
 check "undefine again" 1 '' "^error: failed to get domain 'team-valid'$" -- -c "$uri" undefine team-valid
 check "survives the process" 0 '' '' -- -c "$uri" list --all

@@ -227,9 +227,20 @@ qemuHotplugCheckStandbyRemoval(virDomainDef *def, const virDomainNetDef *net)
 
         if (t && t->type == VIR_DOMAIN_NET_TEAMING_TYPE_TRANSIENT &&
             STREQ_NULLABLE(t->persistent, net->info.alias)) {
-            virReportError(VIR_ERR_OPERATION_INVALID,
-                           _("standby '%s' still has its primary '%s' attached: detach the primary first"),
-                           net->info.alias, NULLSTR(h->info->alias));
+            g_autofree char *pci = NULL;
+
+            /* the persistent definition has aliases only where the user
+             * wrote them: the host device names the primary there */
+            if (h->info->alias) {
+                virReportError(VIR_ERR_OPERATION_INVALID,
+                               _("standby '%s' still has its primary '%s' attached: detach the primary first"),
+                               net->info.alias, h->info->alias);
+            } else {
+                pci = virPCIDeviceAddressAsString(&h->source);
+                virReportError(VIR_ERR_OPERATION_INVALID,
+                               _("standby '%s' still has its primary (host device %s) attached: detach the primary first"),
+                               net->info.alias, pci);
+            }
             return -1;
         }
     }

@@ -17,6 +17,8 @@
  * reported completion, and how long a cancel may take. */
 #define QEMU_MIGRATION_FINISH_TIMEOUT_MS 30000
 #define QEMU_MIGRATION_CANCEL_TIMEOUT_MS 10000
+/* QEMU's own default limit (MiB/s), for a migration that sets none */
+#define QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB 32
 /* how often progress is read while the migration is active */
 #define QEMU_MIGRATION_PROGRESS_MS 200
 
@@ -460,9 +462,11 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
 
     uriJSON = qemuMonitorJSONString(uri);
     args = g_strdup_printf("{\"uri\":%s}", uriJSON);
-    if (bandwidthMiB) {
+    {
+        /* always set: QEMU keeps the limit of an earlier migration */
         g_autofree char *bw = g_strdup_printf("{\"max-bandwidth\":%llu}",
-                                              bandwidthMiB * 1024 * 1024);
+                                              (bandwidthMiB ? bandwidthMiB :
+                                               QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB) * 1024 * 1024);
 
         if (qemuMonitorCommand(mon, "migrate-set-parameters", bw, 0, NULL) < 0)
             goto cleanup;

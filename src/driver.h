@@ -58,9 +58,13 @@ struct _virHypervisorDriver {
      * concerns, so that a remote transport can carry them later:
      * begin (source) -> prepare (destination) -> perform (source) ->
      * finish (destination) -> confirm (source). */
-    char *(*domainMigrateBegin)(virDomainPtr dom, unsigned int flags);
-    char *(*domainMigratePrepare)(virConnectPtr dconn, const char *xml,
-                                  const char *dname, unsigned int flags);
+    /* @dconnuri, @sconnuri: the URI of the other side, recorded with
+     * the job so that whoever finds it after a crash can reach it */
+    char *(*domainMigrateBegin)(virDomainPtr dom, const char *dconnuri,
+                                unsigned int flags);
+    char *(*domainMigratePrepare)(virConnectPtr dconn, const char *sconnuri,
+                                  const char *xml, const char *dname,
+                                  unsigned int flags);
     /* *paused: the guest was paused when it left, and stays paused on the
      * destination */
     int (*domainMigratePerform)(virDomainPtr dom, const char *uri,

@@ -471,9 +471,10 @@ virDomainMigrate3(virDomainPtr domain, virConnectPtr dconn,
         goto error;
     }
 
-    if (!(xml = src->domainMigrateBegin(domain, flags)))
+    if (!(xml = src->domainMigrateBegin(domain, dconn->uri, flags)))
         goto error;
-    if (!(uri = dst->domainMigratePrepare(dconn, dxml ? dxml : xml, domain->name, flags))) {
+    if (!(uri = dst->domainMigratePrepare(dconn, conn->uri, dxml ? dxml : xml,
+                                          domain->name, flags))) {
         virErrorPreserveLast(&saved);
         src->domainMigrateConfirm(domain, true, flags);
         virErrorRestore(&saved);

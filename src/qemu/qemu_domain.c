@@ -8,6 +8,7 @@
 #include "qemu_domain_address.h"
 #include "qemu_process.h"
 #include "virerror.h"
+#include "virfile.h"
 #include "viruuid.h"
 #include "virxml.h"
 
@@ -275,6 +276,9 @@ qemuDomainObjPrivateFree(gpointer data)
         g_thread_unref(priv->migCheck);
     virFreeError(priv->migCheckError);
     qemuProcessAbandonJob(priv->migMon);
+    /* its record stays: the next command recovers the job */
+    if (priv->migJobLocked)
+        virFileUnlock(priv->migJobLock);
     g_free(priv->monitorPath);
     g_free(priv->emulator);
     g_free(priv);

@@ -31,6 +31,11 @@ struct _qemuDomainObjPrivate {
     virErrorPtr migCheckError;
     /* the guest was not running when perform started */
     bool migWasPaused;
+    /* ROOT/run/qemu/NAME.joblock, locked from begin/prepare until
+     * confirm/finish: whoever can take it knows the migrating process is
+     * gone and recovers the job (qemu_migration.h) */
+    int migJobLock;
+    bool migJobLocked;
 };
 
 qemuDomainObjPrivate *qemuDomainObjGetPrivate(virDomainObj *obj);

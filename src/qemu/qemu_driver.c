@@ -401,6 +401,8 @@ qemuDomainsReconcilePools(virQEMUDriver *driver)
     qemuDriverUnlockRoot(driver);
 }
 
+static void qemuDomainsRecoverMigrations(virQEMUDriver *driver);
+
 /* Bring the domain list up to date with the persistent configs and the
  * run state on disk, which other processes may have changed. Call with
  * driver->lock held. */
@@ -418,9 +420,181 @@ qemuDomainsSync(virQEMUDriver *driver)
         driver->domainGeneration = gen;
         driver->domainSynced = true;
     }
+    /* before the dead are reaped: a reaped side takes its record along,
+     * and the other side still needs it settled */
+    qemuDomainsRecoverMigrations(driver);
     qemuDomainsReapDead(driver);
     qemuDomainsReconcilePools(driver);
     return 0;
+}
+
+/* The root of a qemu:///embed?root=DIR URI (borrowed from *@params), or
+ * NULL. */
+static const char *
+qemuDriverURIRoot(GUri *uri, GHashTable **params)
+{
+    const char *query = g_uri_get_query(uri);
+    const char *root;
+
+    if (!query ||
+        !(*params = g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, NULL)) ||
+        !(root = g_hash_table_lookup(*params, "root")) || !*root)
+        return NULL;
+    return root;
+}
+
+/* The root directory of the other side of a migration, from its URI;
+ * NULL (no error) when it is not an embedded root of this driver. */
+static char *
+qemuDriverPeerRoot(const char *uristr)
+{
+    g_autoptr(GUri) uri = uristr ? g_uri_parse(uristr, G_URI_FLAGS_ENCODED_QUERY, NULL) : NULL;
+    g_autoptr(GHashTable) params = NULL;
+    const char *root;
+
+    if (!uri || STRNEQ_NULLABLE(g_uri_get_scheme(uri), "qemu") ||
+        STRNEQ_NULLABLE(g_uri_get_path(uri), "/embed") ||
+        !(root = qemuDriverURIRoot(uri, &params)) || !g_path_is_absolute(root))
+        return NULL;
+    return g_strdup(root);
+}
+
+/* The driver of a root that exists (nothing is created for a root whose
+ * directory is gone: that side of a migration is unreachable). */
+static virQEMUDriver *
+qemuDriverGetExisting(const char *root)
+{
+    g_autofree char *run = g_build_filename(root, "run", "qemu", NULL);
+
+    if (!g_file_test(run, G_FILE_TEST_IS_DIR))
+        return NULL;
+    return qemuDriverGet(root);
+}
+
+/* The running domain @name of @driver if it is the one of @rec. */
+static virDomainObj *
+qemuDomainsFindMigrating(virQEMUDriver *driver, const qemuMigrationRecord *rec)
+{
+    virDomainObj *obj = virDomainObjListFindByName(driver->domains, rec->name);
+
+    if (!obj || memcmp(obj->def->uuid, rec->uuid, VIR_UUID_BUFLEN) != 0)
+        return NULL;
+    return obj;
+}
+
+/* After a recovery: a transient domain that stopped leaves the list, and
+ * other processes learn about the change. */
+static void
+qemuDomainsRecoveredSide(virQEMUDriver *driver, virDomainObj *obj)
+{
+    if (obj && !virDomainObjIsActive(obj) && !obj->persistent)
+        virDomainObjListRemove(driver->domains, obj);
+    qemuDomainsSynced(driver);
+}
+
+/* One recovery at a time in this process: it locks the drivers of two
+ * roots, and a sync of the other root (nested) must not start another. */
+static gint qemuDomainsRecovering;
+
+/* The job of @name on this root, if the process that ran it is gone:
+ * with this root, the other root and both job locks taken (never waited
+ * for: whatever is busy is tried again at the next call), ask both QEMUs
+ * and complete or roll back (qemuMigrationRecover). Call with
+ * driver->lock held and the list in sync. */
+static void
+qemuDomainsRecoverMigration(virQEMUDriver *driver, const char *name)
+{
+    g_autoptr(qemuMigrationRecord) rec = NULL;
+    g_autoptr(qemuMigrationRecord) peerRec = NULL;
+    virQEMUDriver *peer = NULL;
+    bool rootLocked = false, peerMutex = false, peerRootLocked = false;
+    int lockfd = -1, peerLockfd = -1;
+    qemuMigrationSide self = { driver, NULL };
+    qemuMigrationSide other = { NULL, NULL };
+    qemuMigrationRecoverAction action;
+    const qemuMigrationRecord *srcRec;
+    int rc;
+
+    if ((rc = qemuMigrationRecordAcquire(driver, name, &rec, &lockfd)) != 1)
+        goto cleanup;
+    if (qemuDriverTryLockRoot(driver) <= 0)
+        goto cleanup;
+    rootLocked = true;
+    if (rec->peerRoot && (peer = qemuDriverGetExisting(rec->peerRoot)) && peer != driver) {
+        if (!(peerMutex = g_mutex_trylock(&peer->lock)) ||
+            qemuDriverTryLockRoot(peer) <= 0)
+            goto cleanup;
+        peerRootLocked = true;
+        rc = qemuMigrationRecordAcquire(peer, name, &peerRec, &peerLockfd);
+        if (rc == 2 || rc < 0)
+            goto cleanup;   /* a live process works on that side */
+        if (peerRec && (peerRec->role == rec->role ||
+                        memcmp(peerRec->uuid, rec->uuid, VIR_UUID_BUFLEN) != 0)) {
+            /* another job's record: not ours to settle */
+            qemuMigrationRecordRelease(peer, name, peerLockfd, false);
+            peerLockfd = -1;
+            g_clear_pointer(&peerRec, qemuMigrationRecordFree);
+        }
+        if (qemuDomainsSync(peer) < 0)
+            goto cleanup;
+        other.driver = peer;
+        other.obj = qemuDomainsFindMigrating(peer, rec);
+    }
+    self.obj = qemuDomainsFindMigrating(driver, rec);
+
+    srcRec = rec->role == QEMU_MIGRATION_ROLE_SOURCE ? rec : peerRec;
+    if (rec->role == QEMU_MIGRATION_ROLE_SOURCE)
+        action = qemuMigrationRecover(&self, &other, rec->flags,
+                                      srcRec->wasPaused, rec->step);
+    else
+        action = qemuMigrationRecover(&other, &self, rec->flags,
+                                      srcRec ? srcRec->wasPaused : !!(rec->flags & VIR_MIGRATE_PAUSED),
+                                      rec->step);
+    if (action == QEMU_MIGRATION_RECOVER_KEEP) {
+        virReportWarning(_("domain '%s': the migration job of a process that is gone (%s, with root '%s') cannot be settled now: %s; the guest stays as it is and the next command on either root tries again"),
+                         name, qemuMigrationRoleTypeToString(rec->role), NULLSTR(rec->peerRoot),
+                         other.driver ? _("a QEMU of it does not answer on its monitor") :
+                         _("that root is unreachable and the guest may run there"));
+        goto cleanup;
+    }
+    qemuMigrationRecordRelease(driver, name, lockfd, true);
+    lockfd = -1;
+    if (peerLockfd >= 0)
+        qemuMigrationRecordRelease(peer, name, peerLockfd, true);
+    peerLockfd = -1;
+    qemuDomainsRecoveredSide(driver, self.obj);
+    if (other.driver)
+        qemuDomainsRecoveredSide(peer, other.obj);
+
+ cleanup:
+    virResetLastError();
+    if (peerLockfd >= 0)
+        qemuMigrationRecordRelease(peer, name, peerLockfd, false);
+    if (peerRootLocked)
+        qemuDriverUnlockRoot(peer);
+    if (peerMutex)
+        g_mutex_unlock(&peer->lock);
+    if (peer)
+        qemuDriverUnref(peer);
+    if (rootLocked)
+        qemuDriverUnlockRoot(driver);
+    if (lockfd >= 0)
+        qemuMigrationRecordRelease(driver, name, lockfd, false);
+}
+
+/* Jobs of migrations whose process died (see qemu_migration.h). */
+static void
+qemuDomainsRecoverMigrations(virQEMUDriver *driver)
+{
+    g_autoptr(GPtrArray) names = NULL;
+    size_t i;
+
+    if (!g_atomic_int_compare_and_exchange(&qemuDomainsRecovering, 0, 1))
+        return;
+    names = qemuMigrationRecordList(driver);
+    for (i = 0; i < names->len; i++)
+        qemuDomainsRecoverMigration(driver, g_ptr_array_index(names, i));
+    g_atomic_int_set(&qemuDomainsRecovering, 0);
 }
 
 /* After this process changed the directory (with the file lock held, so
@@ -440,9 +614,7 @@ static virDrvOpenStatus
 qemuConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
 {
     g_autoptr(GHashTable) params = NULL;
-    g_autoptr(GError) gerr = NULL;
     const char *path = g_uri_get_path(uri);
-    const char *query = g_uri_get_query(uri);
     const char *root;
     virQEMUDriver *driver;
 
@@ -462,9 +634,7 @@ qemuConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
                        conn->uri);
         return VIR_DRV_OPEN_ERROR;
     }
-    if (!query ||
-        !(params = g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, &gerr)) ||
-        !(root = g_hash_table_lookup(params, "root")) || !*root) {
+    if (!(root = qemuDriverURIRoot(uri, &params))) {
         virReportError(VIR_ERR_INVALID_ARG,
                        _("%s: the embedded driver needs a root directory: qemu:///embed?root=DIR"),
                        conn->uri);
@@ -1242,9 +1412,10 @@ qemuConnectDomainXMLToNative(virConnectPtr conn, const char *format,
                               VIR_MIGRATE_UNSAFE | VIR_MIGRATE_ABORT_ON_ERROR)
 
 static char *
-qemuDomainMigrateBegin(virDomainPtr dom, unsigned int flags)
+qemuDomainMigrateBegin(virDomainPtr dom, const char *dconnuri, unsigned int flags)
 {
     virQEMUDriver *driver = dom->conn->privateData;
+    g_autofree char *peerRoot = qemuDriverPeerRoot(dconnuri);
     virDomainObj *obj;
     char *xml = NULL;
 
@@ -1254,8 +1425,20 @@ qemuDomainMigrateBegin(virDomainPtr dom, unsigned int flags)
     /* the source root stays locked until confirm */
     if (qemuDriverLockRoot(driver) < 0)
         goto cleanup;
-    if (!(obj = qemuDomainObjFromDomain(driver, dom)) ||
-        !(xml = qemuMigrationSrcBegin(driver, obj, flags))) {
+    if (!(obj = qemuDomainObjFromDomain(driver, dom))) {
+        qemuDriverUnlockRoot(driver);
+        goto cleanup;
+    }
+    if (!virDomainObjIsActive(obj) || qemuMigrationSrcIsActive(obj)) {
+        /* refused, and begin says why */
+        xml = qemuMigrationSrcBegin(driver, obj, flags);
+    } else if (qemuMigrationRecordStart(driver, obj, QEMU_MIGRATION_ROLE_SOURCE,
+                                        dconnuri, peerRoot, flags) == 0 &&
+               !(xml = qemuMigrationSrcBegin(driver, obj, flags))) {
+        /* the record first: from now on a crash leaves a job to recover */
+        qemuMigrationRecordEnd(driver, obj);
+    }
+    if (!xml) {
         qemuDriverUnlockRoot(driver);
         goto cleanup;
     }
@@ -1267,10 +1450,11 @@ qemuDomainMigrateBegin(virDomainPtr dom, unsigned int flags)
 }
 
 static char *
-qemuDomainMigratePrepare(virConnectPtr dconn, const char *xml, const char *dname,
-                         unsigned int flags)
+qemuDomainMigratePrepare(virConnectPtr dconn, const char *sconnuri, const char *xml,
+                         const char *dname, unsigned int flags)
 {
     virQEMUDriver *driver = dconn->privateData;
+    g_autofree char *peerRoot = qemuDriverPeerRoot(sconnuri);
     g_autoptr(virDomainDef) def = NULL;
     virDomainObj *obj;
     virDomainDef *persistentDef = NULL;
@@ -1313,7 +1497,10 @@ qemuDomainMigratePrepare(virConnectPtr dconn, const char *xml, const char *dname
         obj->persistent = false;
         added = true;
     }
-    uri = qemuMigrationDstPrepare(driver, xml, flags, &obj);
+    if (qemuMigrationRecordStart(driver, obj, QEMU_MIGRATION_ROLE_DESTINATION,
+                                 sconnuri, peerRoot, flags) == 0 &&
+        !(uri = qemuMigrationDstPrepare(driver, xml, flags, &obj)))
+        qemuMigrationRecordEnd(driver, obj);
     if (persistentDef) {
         if (uri) {
             /* start made the incoming definition the config: undo that */

@@ -4,12 +4,14 @@
 #include "internal.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include "qemu_domain.h"
 #include "qemu_migration.h"
 #include "qemu_process.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -50,12 +52,256 @@ qemuMigrationAbortPath(virQEMUDriver *driver, const char *name)
     return g_strdup_printf("%s/%s.abort", driver->config->stateDir, name);
 }
 
+VIR_ENUM_IMPL(qemuMigrationRole, QEMU_MIGRATION_ROLE_LAST,
+              "source", "destination");
+VIR_ENUM_IMPL(qemuMigrationSrcState, QEMU_MIGRATION_SRC_LAST,
+              "unreachable", "gone", "has the guest", "sent the guest");
+VIR_ENUM_IMPL(qemuMigrationDstState, QEMU_MIGRATION_DST_LAST,
+              "unreachable", "gone", "still loading", "has the guest");
+VIR_ENUM_IMPL(qemuMigrationRecoverAction, QEMU_MIGRATION_RECOVER_LAST,
+              "completed", "rolled back", "kept");
+
+#define QEMU_MIGRATION_RECORD "migration"
+
+static char *
+qemuMigrationJobLockPath(virQEMUDriver *driver, const char *name)
+{
+    return g_strdup_printf("%s/%s.joblock", driver->config->stateDir, name);
+}
+
+/* The job file as it is now (an empty one if there is none). */
+static GKeyFile *
+qemuMigrationJobLoad(virQEMUDriver *driver, const char *name)
+{
+    g_autofree char *path = qemuMigrationJobPath(driver, name);
+    GKeyFile *kf = g_key_file_new();
+
+    g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL);
+    return kf;
+}
+
+static int
+qemuMigrationJobWrite(virQEMUDriver *driver, const char *name, GKeyFile *kf)
+{
+    g_autofree char *path = qemuMigrationJobPath(driver, name);
+    g_autofree char *data = g_key_file_to_data(kf, NULL, NULL);
+
+    return virFileWriteStrRuntime(path, data, 0600);
+}
+
+/* Take the lock of @name's job without waiting: 1 taken (*@fd), 0 held
+ * by an open file of a live process (maybe this one), -1 error. The lock
+ * file of a settled job is removed under its lock; so a lock taken on a
+ * file no longer at its path is worth nothing, and is tried again. */
+static int
+qemuMigrationJobLockTry(virQEMUDriver *driver, const char *name, int *fd)
+{
+    g_autofree char *path = qemuMigrationJobLockPath(driver, name);
+    int tries;
+
+    for (tries = 0; tries < 3; tries++) {
+        struct stat held, now;
+        int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        int rc;
+
+        if (f < 0) {
+            virReportSystemError(errno, _("cannot open the migration job lock '%s'"), path);
+            return -1;
+        }
+        if ((rc = virFileTryLockFd(f)) <= 0) {
+            close(f);
+            return rc;
+        }
+        if (fstat(f, &held) == 0 && stat(path, &now) == 0 &&
+            held.st_ino == now.st_ino && held.st_dev == now.st_dev) {
+            *fd = f;
+            return 1;
+        }
+        virFileUnlock(f);
+    }
+    return 0;
+}
+
+/* The record goes first, then the lock file, then the lock: a process
+ * that opened the old lock file and takes it after us finds no record
+ * (and a new job's lock file is another file). */
+static void
+qemuMigrationJobUnlock(virQEMUDriver *driver, const char *name, int fd, bool clear)
+{
+    if (clear) {
+        g_autofree char *job = qemuMigrationJobPath(driver, name);
+        g_autofree char *lock = qemuMigrationJobLockPath(driver, name);
+
+        unlink(job);
+        unlink(lock);
+    }
+    virFileUnlock(fd);
+}
+
+/* Set the step reached in the record (a progress write: failures are
+ * not fatal, the QEMUs' states decide a recovery anyway). */
+static void
+qemuMigrationRecordStep(virQEMUDriver *driver, virDomainObj *obj, const char *step)
+{
+    g_autoptr(GKeyFile) kf = qemuMigrationJobLoad(driver, obj->def->name);
+
+    if (!qemuDomainObjGetPrivate(obj)->migJobLocked)
+        return;
+    g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "step", step);
+    g_key_file_set_boolean(kf, QEMU_MIGRATION_RECORD, "was_paused",
+                           qemuDomainObjGetPrivate(obj)->migWasPaused);
+    /* this side's run, for whoever reads the record */
+    g_key_file_set_int64(kf, QEMU_MIGRATION_RECORD, "qemu_pid", obj->pid);
+    g_key_file_set_integer(kf, QEMU_MIGRATION_RECORD, "id", obj->def->id);
+    if (qemuMigrationJobWrite(driver, obj->def->name, kf) < 0)
+        virResetLastError();
+}
+
+int
+qemuMigrationRecordStart(virQEMUDriver *driver, virDomainObj *obj, int role,
+                         const char *peerURI, const char *peerRoot,
+                         unsigned int flags)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    g_autofree char *path = qemuMigrationJobPath(driver, obj->def->name);
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autofree char *stamp = g_date_time_format_iso8601(now);
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    int fd = -1;
+    int rc;
+
+    if ((rc = qemuMigrationJobLockTry(driver, obj->def->name, &fd)) < 0)
+        return -1;
+    if (rc == 0) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is being migrated by another process; try again when that migration has ended"),
+                       obj->def->name);
+        return -1;
+    }
+    if (virFileExists(path)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' has an interrupted migration job (%s) that is not recovered yet (the other root of that job is busy or unreachable); any command on either root recovers it once both are there"),
+                       obj->def->name, path);
+        virFileUnlock(fd);
+        return -1;
+    }
+    g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "role",
+                          qemuMigrationRoleTypeToString(role));
+    g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "name", obj->def->name);
+    g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "uuid",
+                          virUUIDFormat(obj->def->uuid, uuidstr));
+    g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "peer_uri", NULLSTR(peerURI));
+    if (peerRoot)
+        g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "peer_root", peerRoot);
+    g_key_file_set_uint64(kf, QEMU_MIGRATION_RECORD, "flags", flags);
+    g_key_file_set_int64(kf, QEMU_MIGRATION_RECORD, "owner_pid", getpid());
+    g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "started", stamp);
+    g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "step",
+                          role == QEMU_MIGRATION_ROLE_SOURCE ? "begin" : "prepare");
+    if (qemuMigrationJobWrite(driver, obj->def->name, kf) < 0) {
+        qemuMigrationJobUnlock(driver, obj->def->name, fd, true);
+        return -1;
+    }
+    priv->migJobLock = fd;
+    priv->migJobLocked = true;
+    return 0;
+}
+
+void
+qemuMigrationRecordEnd(virQEMUDriver *driver, virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+
+    if (!priv->migJobLocked)
+        return;
+    qemuMigrationJobUnlock(driver, obj->def->name, priv->migJobLock, true);
+    priv->migJobLocked = false;
+}
+
+void
+qemuMigrationRecordFree(qemuMigrationRecord *rec)
+{
+    if (!rec)
+        return;
+    g_free(rec->name);
+    g_free(rec->peerURI);
+    g_free(rec->peerRoot);
+    g_free(rec->step);
+    g_free(rec);
+}
+
+GPtrArray *
+qemuMigrationRecordList(virQEMUDriver *driver)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GDir) dir = g_dir_open(driver->config->stateDir, 0, NULL);
+    const char *ent;
+
+    while (dir && (ent = g_dir_read_name(dir))) {
+        if (ent[0] != '.' && g_str_has_suffix(ent, ".job"))
+            g_ptr_array_add(names, g_strndup(ent, strlen(ent) - 4));
+    }
+    return names;
+}
+
+int
+qemuMigrationRecordAcquire(virQEMUDriver *driver, const char *name,
+                           qemuMigrationRecord **rec, int *lockfd)
+{
+    g_autoptr(qemuMigrationRecord) r = NULL;
+    g_autoptr(GKeyFile) kf = NULL;
+    g_autofree char *path = qemuMigrationJobPath(driver, name);
+    g_autofree char *role = NULL;
+    g_autofree char *uuid = NULL;
+    int fd = -1;
+    int rc;
+
+    *rec = NULL;
+    if (!virFileExists(path))
+        return 0;
+    if ((rc = qemuMigrationJobLockTry(driver, name, &fd)) <= 0)
+        return rc < 0 ? -1 : 2;
+    kf = g_key_file_new();
+    if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL) ||
+        !g_key_file_has_group(kf, QEMU_MIGRATION_RECORD)) {
+        /* gone meanwhile, or progress only: nothing to act on */
+        qemuMigrationJobUnlock(driver, name, fd, true);
+        return 0;
+    }
+    r = g_new0(qemuMigrationRecord, 1);
+    role = g_key_file_get_string(kf, QEMU_MIGRATION_RECORD, "role", NULL);
+    uuid = g_key_file_get_string(kf, QEMU_MIGRATION_RECORD, "uuid", NULL);
+    if (!role || (r->role = qemuMigrationRoleTypeFromString(role)) < 0 ||
+        !uuid || virUUIDParse(uuid, r->uuid) < 0) {
+        virReportWarning(_("removing the migration job record '%s' of a process that is gone: it names no role or UUID"),
+                         path);
+        virResetLastError();
+        qemuMigrationJobUnlock(driver, name, fd, true);
+        return 0;
+    }
+    r->name = g_strdup(name);
+    r->peerURI = g_key_file_get_string(kf, QEMU_MIGRATION_RECORD, "peer_uri", NULL);
+    r->peerRoot = g_key_file_get_string(kf, QEMU_MIGRATION_RECORD, "peer_root", NULL);
+    r->flags = g_key_file_get_uint64(kf, QEMU_MIGRATION_RECORD, "flags", NULL);
+    r->wasPaused = g_key_file_get_boolean(kf, QEMU_MIGRATION_RECORD, "was_paused", NULL);
+    r->step = g_key_file_get_string(kf, QEMU_MIGRATION_RECORD, "step", NULL);
+    r->ownerPid = g_key_file_get_int64(kf, QEMU_MIGRATION_RECORD, "owner_pid", NULL);
+    *rec = g_steal_pointer(&r);
+    *lockfd = fd;
+    return 1;
+}
+
+void
+qemuMigrationRecordRelease(virQEMUDriver *driver, const char *name, int lockfd, bool clear)
+{
+    qemuMigrationJobUnlock(driver, name, lockfd, clear);
+}
+
 static void
 qemuMigrationJobSave(virQEMUDriver *driver, const char *name, const qemuMigrationJob *job)
 {
-    g_autoptr(GKeyFile) kf = g_key_file_new();
-    g_autofree char *path = qemuMigrationJobPath(driver, name);
-    g_autofree char *data = NULL;
+    g_autoptr(GKeyFile) kf = qemuMigrationJobLoad(driver, name);
 
     g_key_file_set_integer(kf, "job", "type", job->type);
     g_key_file_set_integer(kf, "job", "operation", job->operation);
@@ -73,9 +319,8 @@ qemuMigrationJobSave(virQEMUDriver *driver, const char *name, const qemuMigratio
         g_key_file_set_string(kf, "job", "unplug_primary", job->unplugPrimary);
     if (job->errmsg)
         g_key_file_set_string(kf, "job", "errmsg", job->errmsg);
-    data = g_key_file_to_data(kf, NULL, NULL);
     /* progress only: a failed write must not disturb the migration */
-    if (virFileWriteStrRuntime(path, data, 0600) < 0)
+    if (qemuMigrationJobWrite(driver, name, kf) < 0)
         virResetLastError();
 }
 
@@ -95,7 +340,9 @@ qemuMigrationGetJobStats(virQEMUDriver *driver, const char *name, int *type,
     size_t i;
 
     *type = VIR_DOMAIN_JOB_NONE;
-    if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL))
+    /* a record without progress: the job has not reached perform */
+    if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL) ||
+        !g_key_file_has_group(kf, "job"))
         return 0;
     *type = g_key_file_get_integer(kf, "job", "type", NULL);
     if (virTypedParamsAddInt(params, nparams, &maxparams, VIR_DOMAIN_JOB_OPERATION,
@@ -341,6 +588,7 @@ qemuMigrationDstPrepare(virQEMUDriver *driver, const char *xml,
     if (qemuProcessStartFull(driver, obj, VIR_DOMAIN_START_PAUSED, uri, &mon) < 0)
         return NULL;
     priv->migMon = mon;
+    qemuMigrationRecordStep(driver, obj, "prepared");
     return g_steal_pointer(&uri);
 }
 
@@ -458,6 +706,7 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     job.started = g_get_monotonic_time();
     job.phase = "setup";
     unlink(abortPath);
+    qemuMigrationRecordStep(driver, obj, "perform");
     qemuMigrationJobSave(driver, obj->def->name, &job);
 
     uriJSON = qemuMonitorJSONString(uri);
@@ -587,6 +836,49 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
 /* Finish (destination) and confirm (source)                            */
 /* ------------------------------------------------------------------ */
 
+/* The whole guest is here: run it (unless it left the source paused). */
+static int
+qemuMigrationDstRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon,
+                    unsigned int flags)
+{
+    qemuProcessApplyEvents(driver, obj, mon);
+    /* Only now: QEMU 7.2 activates the disks on any 'cont', even one that
+     * comes while the incoming state is still loading. A guest that was
+     * paused on the source stays paused (perform said so in @flags). */
+    if (!(flags & VIR_MIGRATE_PAUSED)) {
+        if (qemuMonitorCommand(mon, "cont", NULL, 0, NULL) < 0)
+            return -1;
+        /* QEMU reports RESUME before the reply */
+        qemuProcessApplyEvents(driver, obj, mon);
+        if (obj->state == VIR_DOMAIN_RUNNING)
+            obj->reason = VIR_DOMAIN_RUNNING_MIGRATED;
+    } else {
+        obj->state = VIR_DOMAIN_PAUSED;
+        obj->reason = VIR_DOMAIN_PAUSED_USER;
+    }
+    return 0;
+}
+
+/* --persistent: the running definition becomes the destination's config. */
+static void
+qemuMigrationDstPersist(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
+{
+    g_autoptr(virDomainDef) persistent = NULL;
+
+    if (!(flags & VIR_MIGRATE_PERSIST_DEST))
+        return;
+    if (!(persistent = virDomainDefCopy(obj->def, VIR_DOMAIN_DEF_FORMAT_INACTIVE)) ||
+        virDomainDefSaveConfig(driver->config->domainConfigDir, persistent) < 0) {
+        virReportWarning(_("domain '%s' runs on the destination but could not be made persistent: %s"),
+                         obj->def->name, virGetLastErrorMessage());
+        virResetLastError();
+        return;
+    }
+    virDomainDefFree(obj->newDef);
+    obj->newDef = g_steal_pointer(&persistent);
+    obj->persistent = true;
+}
+
 int
 qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
                        bool cancelled, unsigned int flags)
@@ -598,6 +890,7 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
     if (!mon) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("no incoming migration of domain '%s'"), obj->def->name);
+        qemuMigrationRecordEnd(driver, obj);
         return -1;
     }
     if (cancelled)
@@ -610,37 +903,12 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
                        obj->def->name);
         goto stop;
     }
-    qemuProcessApplyEvents(driver, obj, mon);
-    /* Only now: QEMU 7.2 activates the disks on any 'cont', even one that
-     * comes while the incoming state is still loading. A guest that was
-     * paused on the source stays paused (perform said so in @flags). */
-    if (!(flags & VIR_MIGRATE_PAUSED)) {
-        if (qemuMonitorCommand(mon, "cont", NULL, 0, NULL) < 0)
-            goto stop;
-        /* QEMU reports RESUME before the reply */
-        qemuProcessApplyEvents(driver, obj, mon);
-        if (obj->state == VIR_DOMAIN_RUNNING)
-            obj->reason = VIR_DOMAIN_RUNNING_MIGRATED;
-    } else {
-        obj->state = VIR_DOMAIN_PAUSED;
-        obj->reason = VIR_DOMAIN_PAUSED_USER;
-    }
+    qemuMigrationRecordStep(driver, obj, "finish");
+    if (qemuMigrationDstRun(driver, obj, mon, flags) < 0)
+        goto stop;
     qemuProcessEndJob(driver, obj, mon);
-
-    if (flags & VIR_MIGRATE_PERSIST_DEST) {
-        g_autoptr(virDomainDef) persistent = virDomainDefCopy(obj->def,
-                                                              VIR_DOMAIN_DEF_FORMAT_INACTIVE);
-
-        if (!persistent || virDomainDefSaveConfig(driver->config->domainConfigDir, persistent) < 0) {
-            virReportWarning(_("domain '%s' runs on the destination but could not be made persistent: %s"),
-                             obj->def->name, virGetLastErrorMessage());
-            virResetLastError();
-        } else {
-            virDomainDefFree(obj->newDef);
-            obj->newDef = g_steal_pointer(&persistent);
-            obj->persistent = true;
-        }
-    }
+    qemuMigrationDstPersist(driver, obj, flags);
+    qemuMigrationRecordEnd(driver, obj);
     return 0;
 
  stop:
@@ -650,6 +918,7 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
         virErrorPreserveLast(&saved);
         qemuProcessEndJob(driver, obj, mon);
         qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED);
+        qemuMigrationRecordEnd(driver, obj);
         virErrorRestore(&saved);
     }
     return -1;
@@ -658,10 +927,13 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
 /* Wait, up to the cancel timeout, while the outgoing migration is in a
  * state from which it may still complete (a cancel that came during the
  * last stage loses against the completion). False if it still is. */
+static const char *const qemuMigrationMayComplete[] = {
+    "active", "pre-switchover", "device", NULL
+};
+
 static bool
-qemuMigrationSrcWaitSettled(qemuMonitor *mon)
+qemuMigrationSrcWaitSettled(qemuMonitor *mon, const char *const *unsettled)
 {
-    static const char *const unsettled[] = { "active", "pre-switchover", "device" };
     gint64 deadline = g_get_monotonic_time() + (gint64)QEMU_MIGRATION_CANCEL_TIMEOUT_MS * 1000;
 
     for (;;) {
@@ -673,7 +945,7 @@ qemuMigrationSrcWaitSettled(qemuMonitor *mon)
         if (qemuMonitorCommand(mon, "query-migrate", NULL, 5000, &reply) < 0)
             return false;
         status = qemuMonitorObjectGetString(reply->ret, "status");
-        for (i = 0; status && i < G_N_ELEMENTS(unsettled); i++) {
+        for (i = 0; status && unsettled[i]; i++) {
             if (STREQ(status, unsettled[i]))
                 settled = false;
         }
@@ -697,7 +969,7 @@ qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor
     g_autoptr(qemuMonitorReply) reply = NULL;
 
     /* a cancel that came too late may still end in completion */
-    if (!qemuMigrationSrcWaitSettled(mon) ||
+    if (!qemuMigrationSrcWaitSettled(mon, qemuMigrationMayComplete) ||
         qemuMonitorCommand(mon, "query-status", NULL, 0, &reply) < 0 ||
         STRNEQ_NULLABLE(qemuMonitorObjectGetString(reply->ret, "status"), "postmigrate")) {
         virResetLastError();
@@ -721,27 +993,11 @@ qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor
         obj->reason = VIR_DOMAIN_RUNNING_MIGRATION_CANCELED;
 }
 
-int
-qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
-                        bool cancelled, unsigned int flags)
+/* The guest runs on the destination: stop QEMU here (its VFs go back to
+ * the pool) and, for --undefinesource, drop the definition. */
+static int
+qemuMigrationSrcStopMigrated(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
 {
-    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
-    qemuMonitor *mon = g_steal_pointer(&priv->migMon);
-    g_autofree char *jobPath = qemuMigrationJobPath(driver, obj->def->name);
-
-    unlink(jobPath);
-    if (cancelled) {
-        /* the guest stays here; after a failed or cancelled migration QEMU
-         * plugged the primary back in itself */
-        if (mon) {
-            qemuMigrationSrcRestoreRun(driver, obj, mon);
-            qemuProcessEndJob(driver, obj, mon);
-        }
-        return 0;
-    }
-
-    /* the guest runs on the destination: nothing here is worth saving */
-    qemuProcessAbandonJob(mon);
     qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_MIGRATED);
     if ((flags & VIR_MIGRATE_UNDEFINE_SOURCE) && obj->persistent) {
         if (virDomainDeleteConfig(driver->config->domainConfigDir, obj->def->name) < 0)
@@ -751,3 +1007,233 @@ qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
     return 0;
 }
 
+int
+qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
+                        bool cancelled, unsigned int flags)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    qemuMonitor *mon = g_steal_pointer(&priv->migMon);
+    int ret = 0;
+
+    qemuMigrationRecordStep(driver, obj, "confirm");
+    if (cancelled) {
+        /* the guest stays here; after a failed or cancelled migration QEMU
+         * plugged the primary back in itself */
+        if (mon) {
+            qemuMigrationSrcRestoreRun(driver, obj, mon);
+            qemuProcessEndJob(driver, obj, mon);
+        }
+    } else {
+        /* the guest runs on the destination: nothing here is worth saving */
+        qemuProcessAbandonJob(mon);
+        ret = qemuMigrationSrcStopMigrated(driver, obj, flags);
+    }
+    qemuMigrationRecordEnd(driver, obj);
+    return ret;
+}
+
+
+/* ------------------------------------------------------------------ */
+/* Recovery of a job whose migrating process died                      */
+/* ------------------------------------------------------------------ */
+
+/* The rule. A guest must never run on both sides, and must not be left
+ * paused on both:
+ * - the destination has the whole guest only if the source completed
+ *   (QEMU "postmigrate"), and a source that completed never runs the
+ *   guest again by itself: then the destination is the only place it can
+ *   run, and the job completes (also when the source's QEMU is gone or
+ *   its root is unreachable);
+ * - a source whose migration did not complete still has the guest (QEMU
+ *   resumes it and plugs its primaries back after a failure or cancel,
+ *   and a migration in progress is cancelled first): the job rolls back,
+ *   whatever the destination holds (a destination that loaded everything
+ *   while the source failed at the last step is killed);
+ * - a source that completed while the destination lost the guest (its
+ *   QEMU is gone, or still loading long after) runs the guest again;
+ * - a source that completed while the destination's root is unreachable
+ *   cannot know whether the guest runs there: nothing is done (the guest
+ *   stays paused here and the record stays for the next command). */
+qemuMigrationRecoverAction
+qemuMigrationRecoverDecide(qemuMigrationSrcState src, qemuMigrationDstState dst)
+{
+    if (src == QEMU_MIGRATION_SRC_HAS_GUEST)
+        return QEMU_MIGRATION_RECOVER_ROLLBACK;
+    if (dst == QEMU_MIGRATION_DST_HAS_GUEST)
+        return QEMU_MIGRATION_RECOVER_COMPLETE;
+    if (src == QEMU_MIGRATION_SRC_SENT && dst == QEMU_MIGRATION_DST_UNREACHABLE)
+        return QEMU_MIGRATION_RECOVER_KEEP;
+    return QEMU_MIGRATION_RECOVER_ROLLBACK;
+}
+
+/* States of an outgoing migration that may still change by themselves. */
+static const char *const qemuMigrationInProgress[] = {
+    "setup", "wait-unplug", "active", "pre-switchover", "device", "cancelling", NULL
+};
+
+static const char *
+qemuMigrationQueryString(qemuMonitor *mon, const char *cmd, const char *key,
+                         qemuMonitorReply **reply)
+{
+    if (qemuMonitorCommand(mon, cmd, NULL, 5000, reply) < 0) {
+        virResetLastError();
+        return NULL;
+    }
+    return qemuMonitorObjectGetString((*reply)->ret, key);
+}
+
+/* Where the source's QEMU is: a migration still in progress (nobody
+ * watches its bounds any more) is cancelled first. */
+static qemuMigrationSrcState
+qemuMigrationRecoverSrcState(qemuMonitor *mon, const char **migStatus)
+{
+    g_autoptr(qemuMonitorReply) mig = NULL;
+    g_autoptr(qemuMonitorReply) run = NULL;
+    const char *status = qemuMigrationQueryString(mon, "query-migrate", "status", &mig);
+    const char *runstate;
+    size_t i;
+
+    for (i = 0; status && qemuMigrationInProgress[i]; i++) {
+        if (STREQ(status, qemuMigrationInProgress[i])) {
+            if (qemuMonitorCommand(mon, "migrate_cancel", NULL, 5000, NULL) < 0)
+                virResetLastError();
+            qemuMigrationSrcWaitSettled(mon, qemuMigrationInProgress);
+            g_clear_pointer(&mig, qemuMonitorReplyFree);
+            status = qemuMigrationQueryString(mon, "query-migrate", "status", &mig);
+            break;
+        }
+    }
+    *migStatus = g_intern_string(status ? status : "none");
+    if (!(runstate = qemuMigrationQueryString(mon, "query-status", "status", &run)))
+        return QEMU_MIGRATION_SRC_GONE;
+    if (STREQ_NULLABLE(status, "completed") || STREQ(runstate, "postmigrate"))
+        return QEMU_MIGRATION_SRC_SENT;
+    return QEMU_MIGRATION_SRC_HAS_GUEST;
+}
+
+/* Whether the destination's QEMU has the whole guest. After a source
+ * that completed, the last bytes may still be loading: wait for them as
+ * finish would. */
+static qemuMigrationDstState
+qemuMigrationRecoverDstState(qemuMonitor *mon, bool sourceSent, const char **runstateOut)
+{
+    gint64 deadline = g_get_monotonic_time() +
+                      (sourceSent ? (gint64)QEMU_MIGRATION_FINISH_TIMEOUT_MS * 1000 : 0);
+
+    for (;;) {
+        g_autoptr(qemuMonitorReply) reply = NULL;
+        const char *runstate = qemuMigrationQueryString(mon, "query-status", "status", &reply);
+
+        if (!runstate)
+            return QEMU_MIGRATION_DST_GONE;
+        *runstateOut = g_intern_string(runstate);
+        if (STRNEQ(runstate, "inmigrate"))
+            return QEMU_MIGRATION_DST_HAS_GUEST;
+        if (g_get_monotonic_time() >= deadline || qemuProcessMonitorGone(mon))
+            return QEMU_MIGRATION_DST_INCOMING;
+        g_usleep(100 * 1000);
+    }
+}
+
+/* Connect to the QEMU of one side; NULL if it has none (a dead QEMU is
+ * cleaned up on the way). */
+static qemuMonitor *
+qemuMigrationRecoverConnect(qemuMigrationSide *side)
+{
+    qemuMonitor *mon;
+
+    if (!side->driver || !side->obj || !virDomainObjIsActive(side->obj))
+        return NULL;
+    if (!(mon = qemuProcessBeginJob(side->driver, side->obj)))
+        virResetLastError();
+    return mon;
+}
+
+qemuMigrationRecoverAction
+qemuMigrationRecover(qemuMigrationSide *src, qemuMigrationSide *dst,
+                     unsigned int flags, bool wasPaused, const char *step)
+{
+    qemuMonitor *smon = qemuMigrationRecoverConnect(src);
+    qemuMonitor *dmon = NULL;
+    qemuMigrationSrcState sstate;
+    qemuMigrationDstState dstate;
+    qemuMigrationRecoverAction action;
+    const char *migStatus = "none";
+    const char *dstRunstate = "none";
+    g_autofree char *summary = NULL;
+
+    if (!src->driver)
+        sstate = QEMU_MIGRATION_SRC_UNREACHABLE;
+    else if (!smon)
+        sstate = QEMU_MIGRATION_SRC_GONE;
+    else
+        sstate = qemuMigrationRecoverSrcState(smon, &migStatus);
+
+    dmon = qemuMigrationRecoverConnect(dst);
+    if (!dst->driver)
+        dstate = QEMU_MIGRATION_DST_UNREACHABLE;
+    else if (!dmon)
+        dstate = QEMU_MIGRATION_DST_GONE;
+    else
+        dstate = qemuMigrationRecoverDstState(dmon, sstate == QEMU_MIGRATION_SRC_SENT,
+                                              &dstRunstate);
+
+    action = qemuMigrationRecoverDecide(sstate, dstate);
+    /* a QEMU that lives but does not answer could be anywhere */
+    if ((!smon && src->obj && virDomainObjIsActive(src->obj)) ||
+        (!dmon && dst->obj && virDomainObjIsActive(dst->obj)))
+        action = QEMU_MIGRATION_RECOVER_KEEP;
+    summary = g_strdup_printf("migration interrupted at step '%s' (its process is gone) recovered: source %s (migration %s), destination %s (QEMU %s): %s",
+                              NULLSTR(step), qemuMigrationSrcStateTypeToString(sstate),
+                              migStatus, qemuMigrationDstStateTypeToString(dstate),
+                              dstRunstate, qemuMigrationRecoverActionTypeToString(action));
+    if (src->obj && src->driver)
+        qemuMigrationLog(src->driver, src->obj->def->name, "%s", summary);
+    if (dst->obj && dst->driver)
+        qemuMigrationLog(dst->driver, dst->obj->def->name, "%s", summary);
+
+    switch (action) {
+    case QEMU_MIGRATION_RECOVER_COMPLETE:
+        /* the source first: the guest never runs on both */
+        if (smon) {
+            qemuProcessAbandonJob(g_steal_pointer(&smon));
+            if (qemuMigrationSrcStopMigrated(src->driver, src->obj, flags) < 0) {
+                virReportWarning(_("domain '%s' now runs on its destination, but its definition could not be removed from the source: %s"),
+                                 src->obj->def->name, virGetLastErrorMessage());
+                virResetLastError();
+            }
+        }
+        if (dmon) {
+            if (qemuMigrationDstRun(dst->driver, dst->obj, dmon, wasPaused ? VIR_MIGRATE_PAUSED : 0) < 0) {
+                virReportWarning(_("domain '%s' arrived whole on its destination but could not be resumed there: %s; resume it with 'virsh resume'"),
+                                 dst->obj->def->name, virGetLastErrorMessage());
+                virResetLastError();
+            }
+            qemuProcessEndJob(dst->driver, dst->obj, g_steal_pointer(&dmon));
+            qemuMigrationDstPersist(dst->driver, dst->obj, flags);
+        }
+        break;
+
+    case QEMU_MIGRATION_RECOVER_ROLLBACK:
+        /* the destination first: the guest never runs on both */
+        if (dmon) {
+            qemuProcessAbandonJob(g_steal_pointer(&dmon));
+            qemuProcessStop(dst->driver, dst->obj, VIR_DOMAIN_SHUTOFF_FAILED);
+        }
+        if (smon) {
+            qemuDomainObjGetPrivate(src->obj)->migWasPaused = wasPaused;
+            qemuMigrationSrcRestoreRun(src->driver, src->obj, smon);
+            qemuProcessEndJob(src->driver, src->obj, g_steal_pointer(&smon));
+        }
+        break;
+
+    case QEMU_MIGRATION_RECOVER_KEEP:
+    case QEMU_MIGRATION_RECOVER_LAST:
+        break;
+    }
+    if (smon)
+        qemuProcessEndJob(src->driver, src->obj, smon);
+    if (dmon)
+        qemuProcessEndJob(dst->driver, dst->obj, dmon);
+    return action;
+}

@@ -11,10 +11,36 @@
  * finish (dest)      waits for the guest, resumes it, saves it
  * confirm (source)   stops the source QEMU and releases its VFs; after a
  *                    failure leaves the guest running where it was
+ *
+ * From begin (source) and prepare (destination) on, each side keeps a
+ * record of the job in ROOT/run/qemu/NAME.job (group [migration]: role,
+ * the other side's URI and root, UUID, flags, the migrating process, the
+ * step reached) and holds a lock on ROOT/run/qemu/NAME.joblock. When the
+ * migrating process dies, its locks go with it: the next command on
+ * either root finds the record with a free lock, asks both QEMUs where
+ * the guest is and completes or rolls back the job (docs/teaming.rst).
  */
 #pragma once
 
 #include "qemu_conf.h"
+#include "virenum.h"
+
+typedef enum {
+    QEMU_MIGRATION_ROLE_SOURCE,
+    QEMU_MIGRATION_ROLE_DESTINATION,
+
+    QEMU_MIGRATION_ROLE_LAST
+} qemuMigrationRole;
+VIR_ENUM_DECL(qemuMigrationRole);
+
+/* Start the record of a migration of @obj on this side (@role) and take
+ * its lock; refused while a record of an earlier job of @obj is still
+ * there (its recovery is pending). @peerURI/@peerRoot: the other side. */
+int qemuMigrationRecordStart(virQEMUDriver *driver, virDomainObj *obj, int role,
+                             const char *peerURI, const char *peerRoot,
+                             unsigned int flags);
+/* The job of @obj ended in this process: drop its record and lock. */
+void qemuMigrationRecordEnd(virQEMUDriver *driver, virDomainObj *obj);
 
 char *qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj,
                             unsigned int flags);
@@ -40,3 +66,88 @@ int qemuMigrationGetJobStats(virQEMUDriver *driver, const char *name, int *type,
                              virTypedParameterPtr *params, int *nparams);
 /* Ask the process migrating @name to cancel. */
 int qemuMigrationAbort(virQEMUDriver *driver, virDomainObj *obj);
+
+/* ------------------------------------------------------------------ */
+/* Recovery of a job whose migrating process died                      */
+/* ------------------------------------------------------------------ */
+
+/* What a job's record says. */
+typedef struct _qemuMigrationRecord qemuMigrationRecord;
+struct _qemuMigrationRecord {
+    int role;                   /* qemuMigrationRole */
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    char *peerURI;
+    char *peerRoot;
+    unsigned int flags;         /* virDomainMigrateFlags */
+    bool wasPaused;             /* source: guest not running at perform */
+    char *step;                 /* begin, perform, confirm / prepare, finish */
+    long long ownerPid;         /* the process that ran the migration */
+};
+void qemuMigrationRecordFree(qemuMigrationRecord *rec);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuMigrationRecord, qemuMigrationRecordFree);
+
+/* The names of the domains of this root with a job record. */
+GPtrArray *qemuMigrationRecordList(virQEMUDriver *driver);
+
+/* The record of @name's job if the process that ran it is gone: 1 with
+ * the record in *@rec and its lock taken (*@lockfd), 0 when there is no
+ * record, 2 when its process is alive, -1 error. A record of an older
+ * kind (progress only) whose owner is gone is removed. */
+int qemuMigrationRecordAcquire(virQEMUDriver *driver, const char *name,
+                               qemuMigrationRecord **rec, int *lockfd);
+/* Give the lock back; @clear: the job is settled, its record goes too. */
+void qemuMigrationRecordRelease(virQEMUDriver *driver, const char *name,
+                                int lockfd, bool clear);
+
+/* Where each side of an interrupted migration was found. */
+typedef enum {
+    QEMU_MIGRATION_SRC_UNREACHABLE,  /* its root is not there */
+    QEMU_MIGRATION_SRC_GONE,         /* no QEMU of the domain */
+    QEMU_MIGRATION_SRC_HAS_GUEST,    /* migration not completed: the
+                                        guest is still here (after a
+                                        cancel of one in progress) */
+    QEMU_MIGRATION_SRC_SENT,         /* migration completed: the guest
+                                        left (QEMU "postmigrate") */
+
+    QEMU_MIGRATION_SRC_LAST
+} qemuMigrationSrcState;
+VIR_ENUM_DECL(qemuMigrationSrcState);
+
+typedef enum {
+    QEMU_MIGRATION_DST_UNREACHABLE,
+    QEMU_MIGRATION_DST_GONE,
+    QEMU_MIGRATION_DST_INCOMING,     /* still loading: not all there */
+    QEMU_MIGRATION_DST_HAS_GUEST,    /* loaded the whole guest */
+
+    QEMU_MIGRATION_DST_LAST
+} qemuMigrationDstState;
+VIR_ENUM_DECL(qemuMigrationDstState);
+
+typedef enum {
+    QEMU_MIGRATION_RECOVER_COMPLETE,  /* the guest runs on the destination */
+    QEMU_MIGRATION_RECOVER_ROLLBACK,  /* the guest runs on the source */
+    QEMU_MIGRATION_RECOVER_KEEP,      /* undecidable now: nothing changes */
+
+    QEMU_MIGRATION_RECOVER_LAST
+} qemuMigrationRecoverAction;
+VIR_ENUM_DECL(qemuMigrationRecoverAction);
+
+/* The rule (docs/teaming.rst): never the guest on both sides, never
+ * paused on both. */
+qemuMigrationRecoverAction qemuMigrationRecoverDecide(qemuMigrationSrcState src,
+                                                      qemuMigrationDstState dst);
+
+/* One side of the job: @driver NULL when its root is unreachable, @obj
+ * NULL when that root runs no such domain. */
+typedef struct {
+    virQEMUDriver *driver;
+    virDomainObj *obj;
+} qemuMigrationSide;
+
+/* Ask both QEMUs where the guest is and complete or roll back the job.
+ * @flags and @wasPaused as the records say. Returns the action taken. */
+qemuMigrationRecoverAction qemuMigrationRecover(qemuMigrationSide *src,
+                                                qemuMigrationSide *dst,
+                                                unsigned int flags, bool wasPaused,
+                                                const char *step);

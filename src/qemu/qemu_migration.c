@@ -239,8 +239,28 @@ qemuMigrationRecordList(virQEMUDriver *driver)
     const char *ent;
 
     while (dir && (ent = g_dir_read_name(dir))) {
-        if (ent[0] != '.' && g_str_has_suffix(ent, ".job"))
+        g_autofree char *name = NULL;
+        g_autofree char *job = NULL;
+        int fd = -1;
+        int rc;
+
+        if (ent[0] == '.')
+            continue;
+        if (g_str_has_suffix(ent, ".job")) {
             g_ptr_array_add(names, g_strndup(ent, strlen(ent) - 4));
+            continue;
+        }
+        if (!g_str_has_suffix(ent, ".joblock"))
+            continue;
+        /* the lock of a process that died before it wrote its record */
+        name = g_strndup(ent, strlen(ent) - 8);
+        job = qemuMigrationJobPath(driver, name);
+        if (virFileExists(job))
+            continue;
+        if ((rc = qemuMigrationJobLockTry(driver, name, &fd)) < 0)
+            virResetLastError();
+        else if (rc == 1)
+            qemuMigrationJobUnlock(driver, name, fd, !virFileExists(job));
     }
     return names;
 }

@@ -32,10 +32,11 @@ macA=$(vf_mac "$A" $vfA) macB=$(vf_mac "$B" $vfB)
 state() { "$virsh" -q -c "$1" domstate "$2" 2>/dev/null | head -1; }
 # the phase the source recorded in its job file
 phase() { sed -n '/^\[job\]/,/^\[/s/^phase=//p' "$1/run/qemu/c1.job" 2>/dev/null; }
-# wait_for CMD...: up to 20 s, every 10 ms, until CMD succeeds
+# wait_for CMD...: up to $wait_s (20) s, every 10 ms, until CMD succeeds
+wait_s=20
 wait_for() {
     _i=0
-    while [ $_i -lt 2000 ]; do
+    while [ $_i -lt $((wait_s * 100)) ]; do
         "$@" && return 0
         sleep 0.01
         _i=$((_i + 1))
@@ -132,13 +133,18 @@ recover 3 "$uB"
 verify "3 (memory copy), recovered from B" A
 
 # 4. after QEMU completed, before finish and confirm: the migrating
-#    process is frozen while the copy runs at full speed, then killed;
-#    both QEMUs are paused (source: migrated, destination: all there):
-#    completed on B, with the definition moved as asked
+#    process is frozen while the copy runs at full speed, then killed
+#    once the destination's QEMU closed the migration stream (it has
+#    everything); both QEMUs are paused (source: migrated, destination:
+#    all there): completed on B, with the definition moved as asked
 migrate_bg "$uA" "$uB" --persistent --undefinesource
 wait_for in_phase "$A" active || notok "4: memory copy reached"
 kill -STOP "$vp"
-sleep 4
+bpid=$(cat "$B/run/qemu/c1.pid")
+sockets() { ls -l "/proc/$bpid/fd" 2>/dev/null | grep -c 'socket:'; }
+streaming=$(sockets)
+copied() { [ "$(sockets)" -lt "$streaming" ]; }
+wait_s=90 wait_for copied && ok "4: B's QEMU has the whole guest" || notok "4: B's QEMU got the whole guest"
 crash "4 (completed)"
 recover 4 "$uA"
 verify "4 (completed), recovered from A" B

@@ -173,4 +173,25 @@ verify "5 (one root), then both" B
 "$virsh" -q -c "$uB" migrate --live c1 "$uA" >"$base/migrate.out" 2>&1 &&
     ok "6: migration B -> A after the crashes" || { notok "6: migration B -> A"; cat "$base/migrate.out"; }
 verify "6 (migrated back)" A
+
+# 7. the copy completed and the destination's root is unreachable: the
+#    guest may run there, so the source keeps it paused and keeps the job;
+#    once B is back, the job completes there
+migrate_bg "$uA" "$uB"
+wait_for in_phase "$A" active || notok "7: memory copy reached"
+kill -STOP "$vp"
+bpid=$(cat "$B/run/qemu/c1.pid")
+streaming=$(sockets)
+wait_s=90 wait_for copied && ok "7: B's QEMU has the whole guest" || notok "7: B's QEMU got the whole guest"
+crash "7 (completed, B away)"
+mv "$B" "$base/B.away"
+"$virsh" -q -c "$uA" list --all >"$base/list.out" 2>&1
+echo "# 7: A alone:"; sed 's/^/#   /' "$base/list.out"
+grep -q "unreachable" "$base/list.out" && ok "7: a warning says the other root is unreachable" ||
+    notok "7: warning about the unreachable root"
+[ "$(state "$uA" c1)" = paused ] && ok "7: A keeps the guest paused" || notok "7: A: $(state "$uA" c1)"
+[ -f "$A/run/qemu/c1.job" ] && ok "7: A keeps the job" || notok "7: A keeps the job"
+mv "$base/B.away" "$B"
+recover 7 "$uA"
+verify "7 (completed, B away, then both)" B
 exit $fail

@@ -1018,7 +1018,8 @@ qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor
 static int
 qemuMigrationSrcStopMigrated(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
 {
-    qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_MIGRATED);
+    if (virDomainObjIsActive(obj))
+        qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_MIGRATED);
     if ((flags & VIR_MIGRATE_UNDEFINE_SOURCE) && obj->persistent) {
         if (virDomainDeleteConfig(driver->config->domainConfigDir, obj->def->name) < 0)
             return -1;
@@ -1214,9 +1215,10 @@ qemuMigrationRecover(qemuMigrationSide *src, qemuMigrationSide *dst,
 
     switch (action) {
     case QEMU_MIGRATION_RECOVER_COMPLETE:
-        /* the source first: the guest never runs on both */
-        if (smon) {
-            qemuProcessAbandonJob(g_steal_pointer(&smon));
+        /* the source first: the guest never runs on both (a source whose
+         * QEMU is gone may still have a definition to drop) */
+        qemuProcessAbandonJob(g_steal_pointer(&smon));
+        if (src->driver && src->obj) {
             if (qemuMigrationSrcStopMigrated(src->driver, src->obj, flags) < 0) {
                 virReportWarning(_("domain '%s' now runs on its destination, but its definition could not be removed from the source: %s"),
                                  src->obj->def->name, virGetLastErrorMessage());

@@ -495,6 +495,9 @@ qemuDomainsRecoveredSide(virQEMUDriver *driver, virDomainObj *obj)
 /* One recovery at a time in this process: it locks the drivers of two
  * roots, and a sync of the other root (nested) must not start another. */
 static gint qemuDomainsRecovering;
+/* ROOT/NAME of the jobs that could not be settled, warned about once per
+ * process (each command syncs several times); under qemuDomainsRecovering */
+static GHashTable *qemuDomainsRecoverWarned;
 
 /* The job of @name on this root, if the process that ran it is gone:
  * with this root, the other root and both job locks taken (never waited
@@ -551,6 +554,12 @@ qemuDomainsRecoverMigration(virQEMUDriver *driver, const char *name)
                                       srcRec ? srcRec->wasPaused : !!(rec->flags & VIR_MIGRATE_PAUSED),
                                       rec->step);
     if (action == QEMU_MIGRATION_RECOVER_KEEP) {
+        g_autofree char *key = g_build_filename(driver->config->root, name, NULL);
+
+        if (!qemuDomainsRecoverWarned)
+            qemuDomainsRecoverWarned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        if (!g_hash_table_add(qemuDomainsRecoverWarned, g_steal_pointer(&key)))
+            goto cleanup;
         virReportWarning(_("domain '%s': the migration job of a process that is gone (%s, with root '%s') cannot be settled now: %s; the guest stays as it is and the next command on either root tries again"),
                          name, qemuMigrationRoleTypeToString(rec->role), NULLSTR(rec->peerRoot),
                          other.driver ? _("a QEMU of it does not answer on its monitor") :

@@ -1208,9 +1208,10 @@ qemuMigrationRecover(qemuMigrationSide *src, qemuMigrationSide *dst,
                               NULLSTR(step), qemuMigrationSrcStateTypeToString(sstate),
                               migStatus, qemuMigrationDstStateTypeToString(dstate),
                               dstRunstate, qemuMigrationRecoverActionTypeToString(action));
-    if (src->obj && src->driver)
+    /* a job kept is tried again at every command: the caller warns */
+    if (src->obj && src->driver && action != QEMU_MIGRATION_RECOVER_KEEP)
         qemuMigrationLog(src->driver, src->obj->def->name, "%s", summary);
-    if (dst->obj && dst->driver)
+    if (dst->obj && dst->driver && action != QEMU_MIGRATION_RECOVER_KEEP)
         qemuMigrationLog(dst->driver, dst->obj->def->name, "%s", summary);
 
     switch (action) {

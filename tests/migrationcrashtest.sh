@@ -21,6 +21,7 @@ cleanup() {
     rm -rf "$base"
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM
 
 python3 "$top/tests/guest/mkguest.py" "$guest" || exit 1
 sim_host "$virsh" "$A" ens1f0 4 || { notok "simulated host A"; exit 1; }

@@ -162,10 +162,11 @@ migrate_bg "$uB" "$uA" --bandwidth 1
 wait_for in_phase "$B" active || notok "5: memory copy reached"
 crash "5 (one root)"
 mv "$B" "$base/B.away"
-"$virsh" -q -c "$uA" list --all >"$base/list.out" 2>&1
+"$virsh" -q -c "$uA" list --all >"$base/list.out" 2>&1 || notok "5: virsh list on A alone"
 echo "# 5: A alone:"; sed 's/^/#   /' "$base/list.out"
 [ "$(state "$uA" c1)" = running ] && notok "5: A must not run the guest while B is unreachable" ||
     ok "5: A does not run the guest without B"
+[ "$(pool_used "$virsh" "$A")" = 0 ] && ok "5: A gave its VF back without B" || notok "5: A's VF without B"
 mv "$base/B.away" "$B"
 recover 5 "$uB"
 verify "5 (one root), then both" B
@@ -186,7 +187,7 @@ streaming=$(sockets)
 wait_s=90 wait_for copied && ok "7: B's QEMU has the whole guest" || notok "7: B's QEMU got the whole guest"
 crash "7 (completed, B away)"
 mv "$B" "$base/B.away"
-"$virsh" -q -c "$uA" list --all >"$base/list.out" 2>&1
+"$virsh" -q -c "$uA" list --all >"$base/list.out" 2>&1 || notok "7: virsh list on A alone"
 echo "# 7: A alone:"; sed 's/^/#   /' "$base/list.out"
 grep -q "unreachable" "$base/list.out" && ok "7: a warning says the other root is unreachable" ||
     notok "7: warning about the unreachable root"

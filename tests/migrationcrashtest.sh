@@ -36,11 +36,10 @@ phase() { sed -n '/^\[job\]/,/^\[/s/^phase=//p' "$1/run/qemu/c1.job" 2>/dev/null
 # wait_for CMD...: up to $wait_s (20) s, every 10 ms, until CMD succeeds
 wait_s=20
 wait_for() {
-    _i=0
-    while [ $_i -lt $((wait_s * 100)) ]; do
+    _end=$(($(date +%s) + wait_s))
+    while [ "$(date +%s)" -lt $_end ]; do
         "$@" && return 0
         sleep 0.01
-        _i=$((_i + 1))
     done
     return 1
 }
@@ -139,9 +138,9 @@ recover 3 "$uB"
 verify "3 (memory copy), recovered from B" A
 
 # 4. after QEMU completed, before finish and confirm: the migrating
-#    process is frozen while the copy runs at full speed, then killed
-#    once the destination's QEMU closed the migration stream (it has
-#    everything); both QEMUs are paused (source: migrated, destination:
+#    process is frozen while the copy runs at full speed (under a second
+#    here), then killed once the destination's QEMU closed the migration
+#    stream, or after 15 s; both QEMUs are paused (source: migrated, destination:
 #    all there): completed on B, with the definition moved as asked
 migrate_bg "$uA" "$uB" --persistent --undefinesource
 wait_for in_phase "$A" active || notok "4: memory copy reached"
@@ -150,7 +149,8 @@ bpid=$(cat "$B/run/qemu/c1.pid")
 sockets() { ls -l "/proc/$bpid/fd" 2>/dev/null | grep -c 'socket:'; }
 streaming=$(sockets)
 copied() { [ "$(sockets)" -lt "$streaming" ]; }
-wait_s=90 wait_for copied && ok "4: B's QEMU has the whole guest" || notok "4: B's QEMU got the whole guest"
+# (a hint only: the recovery asks QEMU, and the checks below need it done)
+wait_s=15 wait_for copied || echo "# 4: no end of stream seen, killing after 15 s"
 crash "4 (completed)"
 recover 4 "$uA"
 verify "4 (completed), recovered from A" B
@@ -189,7 +189,7 @@ wait_for in_phase "$A" active || notok "7: memory copy reached"
 kill -STOP "$vp"
 bpid=$(cat "$B/run/qemu/c1.pid")
 streaming=$(sockets)
-wait_s=90 wait_for copied && ok "7: B's QEMU has the whole guest" || notok "7: B's QEMU got the whole guest"
+wait_s=15 wait_for copied || echo "# 7: no end of stream seen, killing after 15 s"
 crash "7 (completed, B away)"
 mv "$B" "$base/B.away"
 "$virsh" -q -c "$uA" list --all >"$base/list.out" 2>&1 || notok "7: virsh list on A alone"

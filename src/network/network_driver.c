@@ -127,6 +127,38 @@ networkStatusPath(virNetworkDriverState *driver, const char *name)
     return g_strdup_printf("%s/%s.xml", driver->stateDir, name);
 }
 
+virNetworkDriverPaths *
+networkDriverPathsNew(const char *root)
+{
+    virNetworkDriverPaths *paths = g_new0(virNetworkDriverPaths, 1);
+
+    paths->configDir = g_build_filename(root, "lib", "network", NULL);
+    paths->autostartDir = g_build_filename(root, "etc", "network", "autostart", NULL);
+    paths->stateDir = g_build_filename(root, "run", "network", NULL);
+    paths->poolDir = g_build_filename(paths->stateDir, "vfpool", NULL);
+    paths->lockFile = g_build_filename(root, "lib", "network.lock", NULL);
+    return paths;
+}
+
+void
+networkDriverPathsFree(virNetworkDriverPaths *paths)
+{
+    if (!paths)
+        return;
+    g_free(paths->configDir);
+    g_free(paths->autostartDir);
+    g_free(paths->stateDir);
+    g_free(paths->poolDir);
+    g_free(paths->lockFile);
+    g_free(paths);
+}
+
+char *
+networkDriverPoolDir(const virNetworkDriverPaths *paths, const char *netname)
+{
+    return g_build_filename(paths->poolDir, netname, NULL);
+}
+
 static char *
 networkPoolPath(virNetworkDriverState *driver, const char *name)
 {
@@ -438,11 +470,15 @@ networkDriverStateGet(const char *root)
     driver->lockFd = -1;
     g_mutex_init(&driver->lock);
     driver->root = g_strdup(root);
-    driver->configDir = g_build_filename(root, "lib", "network", NULL);
-    driver->autostartDir = g_build_filename(root, "etc", "network", "autostart", NULL);
-    driver->stateDir = g_build_filename(root, "run", "network", NULL);
-    driver->poolDir = g_build_filename(driver->stateDir, "vfpool", NULL);
-    driver->lockFile = g_build_filename(root, "lib", "network.lock", NULL);
+    {
+        g_autoptr(virNetworkDriverPaths) paths = networkDriverPathsNew(root);
+
+        driver->configDir = g_steal_pointer(&paths->configDir);
+        driver->autostartDir = g_steal_pointer(&paths->autostartDir);
+        driver->stateDir = g_steal_pointer(&paths->stateDir);
+        driver->poolDir = g_steal_pointer(&paths->poolDir);
+        driver->lockFile = g_steal_pointer(&paths->lockFile);
+    }
     driver->hostdevDir = virHostdevStateDir(root);
     driver->nets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify)networkObjFree);

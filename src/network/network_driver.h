@@ -27,6 +27,22 @@
 
 typedef struct _virNetworkDriverState virNetworkDriverState;
 
+/* Where the network driver keeps the files of a root (the layout above),
+ * for the driver and for tools that read a root without opening it. */
+typedef struct _virNetworkDriverPaths virNetworkDriverPaths;
+struct _virNetworkDriverPaths {
+    char *configDir;            /* ROOT/lib/network */
+    char *autostartDir;         /* ROOT/etc/network/autostart */
+    char *stateDir;             /* ROOT/run/network */
+    char *poolDir;              /* ROOT/run/network/vfpool */
+    char *lockFile;             /* ROOT/lib/network.lock */
+};
+virNetworkDriverPaths *networkDriverPathsNew(const char *root);
+void networkDriverPathsFree(virNetworkDriverPaths *paths);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetworkDriverPaths, networkDriverPathsFree);
+/* The directory holding the VF records of active pool @netname. */
+char *networkDriverPoolDir(const virNetworkDriverPaths *paths, const char *netname);
+
 /* Register the driver with the public library (called by virInitialize). */
 int networkRegister(void);
 

@@ -59,16 +59,16 @@ virNetworkVFPoolWriteRecord(virNetworkVFPool *pool, size_t slot)
     return 0;
 }
 
-/* Owners recorded in the file, by VF address. */
+/* Owners recorded in the file open at @fd, by VF address. */
 static GHashTable *
-virNetworkVFPoolReadRecords(virNetworkVFPool *pool)
+virNetworkVFPoolReadRecords(int fd)
 {
     GHashTable *owners = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     char rec[VF_RECORD_SIZE + 1];
     off_t off = 0;
 
     for (;;) {
-        ssize_t n = pread(pool->fd, rec, VF_RECORD_SIZE, off);
+        ssize_t n = pread(fd, rec, VF_RECORD_SIZE, off);
         char *sp;
         char *nl;
 
@@ -86,6 +86,33 @@ virNetworkVFPoolReadRecords(virNetworkVFPool *pool)
     return owners;
 }
 
+char *
+virNetworkVFPoolPath(const char *stateDir, const char *netname)
+{
+    return g_strdup_printf("%s/%s.vfpool", stateDir, netname);
+}
+
+GHashTable *
+virNetworkVFPoolReadFile(const char *path)
+{
+    GHashTable *owners = NULL;
+    struct stat sb;
+    int fd;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        virReportSystemError(errno, _("cannot open the VF records '%s'"), path);
+        return NULL;
+    }
+    if (fstat(fd, &sb) < 0 || sb.st_size % VF_RECORD_SIZE != 0)
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("the VF records '%s' are damaged: their size is not a multiple of %d bytes"),
+                       path, VF_RECORD_SIZE);
+    else
+        owners = virNetworkVFPoolReadRecords(fd);
+    close(fd);
+    return owners;
+}
+
 virNetworkVFPool *
 virNetworkVFPoolNew(const char *netname, const char *stateDir,
                     const virPCIDeviceAddress *vfs, size_t nvfs)
@@ -97,7 +124,7 @@ virNetworkVFPoolNew(const char *netname, const char *stateDir,
 
     pool->fd = -1;
     pool->netname = g_strdup(netname);
-    pool->path = g_strdup_printf("%s/%s.vfpool", stateDir, netname);
+    pool->path = virNetworkVFPoolPath(stateDir, netname);
     pool->nvfs = nvfs;
     pool->vfs = g_memdup2(vfs, sizeof(*vfs) * nvfs);
     pool->owners = g_new0(char *, nvfs);
@@ -108,7 +135,7 @@ virNetworkVFPoolNew(const char *netname, const char *stateDir,
         return NULL;
     if ((pool->fd = virFileOpenWrite(pool->path, O_RDWR, 0600, _("VF records"))) < 0)
         return NULL;
-    recorded = virNetworkVFPoolReadRecords(pool);
+    recorded = virNetworkVFPoolReadRecords(pool->fd);
 
     for (i = 0; i < nvfs; i++) {
         g_autofree char *key = virNetworkVFPoolKey(&vfs[i]);

@@ -22,6 +22,12 @@ typedef struct _virNetworkVFPool virNetworkVFPool;
  * in @stateDir (created if needed). */
 virNetworkVFPool *virNetworkVFPoolNew(const char *netname, const char *stateDir,
                                       const virPCIDeviceAddress *vfs, size_t nvfs);
+/* The file of the records of pool @netname in @stateDir. */
+char *virNetworkVFPoolPath(const char *stateDir, const char *netname);
+/* Read the records of a pool without changing them (tools that inspect a
+ * root): a table from VF address ("DDDD:BB:SS.F") to owner, for the VFs
+ * in use; NULL with an error if the file is unreadable or damaged. */
+GHashTable *virNetworkVFPoolReadFile(const char *path);
 /* Does somebody outside the pool hold @vf (a domain naming it directly)?
  * 1 yes, 0 no, -1 error. Such VFs stay free in the pool and are skipped. */
 typedef int (*virNetworkVFHeldCheck)(const virPCIDeviceAddress *vf, void *opaque);

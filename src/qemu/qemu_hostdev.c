@@ -144,10 +144,7 @@ qemuHostdevReleaseAll(virQEMUDriver *driver, virDomainDef *def)
 /* Reconcile                                                            */
 /* ------------------------------------------------------------------ */
 
-/* Is @holder a run of a domain of this driver that is running and has
- * @dev? Holders of other drivers, or that cannot be read, are not ours to
- * judge: alive. */
-static bool
+bool
 qemuHostdevHolderAlive(virQEMUDriver *driver, const char *holder,
                        const virPCIDeviceAddress *dev)
 {

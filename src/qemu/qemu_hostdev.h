@@ -52,6 +52,13 @@ void qemuHostdevRelease(virQEMUDriver *driver, const virDomainDef *def,
 int qemuHostdevPrepareAll(virQEMUDriver *driver, virDomainDef *def);
 void qemuHostdevReleaseAll(virQEMUDriver *driver, virDomainDef *def);
 
+/* Is @holder a run of a domain of driver->domains that is running and
+ * has @dev? Holders of other drivers, or that cannot be read, are not
+ * ours to judge: alive. Reads the list only (virt-root-check uses it on a
+ * list it built). */
+bool qemuHostdevHolderAlive(virQEMUDriver *driver, const char *holder,
+                            const virPCIDeviceAddress *dev);
+
 /* After a crash of whoever held devices: every record whose holder is not
  * a running domain that still has the device is dropped (a VF gets its
  * own MAC and VLAN back, a pool VF goes back to its pool), so is every

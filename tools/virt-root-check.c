@@ -588,18 +588,6 @@ rcCheckStatusProcesses(rcRoot *rc)
     }
 }
 
-/* The argument of QEMU's -chardev that names its monitor socket starts
- * with this for a QEMU of this root (qemuBuildCommandLine escapes commas
- * of the path by doubling them). */
-static char *
-rcMonitorArgPrefix(rcRoot *rc)
-{
-    g_auto(GStrv) parts = g_strsplit(rc->cfg->stateDir, ",", -1);
-    g_autofree char *escaped = g_strjoinv(",,", parts);
-
-    return g_strdup_printf("path=%s/", escaped);
-}
-
 /* Is @pid the QEMU of a status file? */
 static rcStatus *
 rcStatusOfPid(rcRoot *rc, pid_t pid)
@@ -615,44 +603,35 @@ rcStatusOfPid(rcRoot *rc, pid_t pid)
     return NULL;
 }
 
-/* Every QEMU of this root (its monitor socket is in ROOT/run/qemu) has
- * a status file: a QEMU without one is invisible and holds its
- * resources forever. */
+/* Every QEMU of this root has a status file: a QEMU without one is
+ * invisible and holds its resources forever. A QEMU of the root is known
+ * by its output: qemuProcessStartFull points its stdout at the domain's
+ * log, ROOT/log/NAME.log (its argv does not name the root: the monitor
+ * is passed as an fd). */
 static void
 rcCheckOrphanProcesses(rcRoot *rc)
 {
-    g_autofree char *prefix = rcMonitorArgPrefix(rc);
+    g_autofree char *logPrefix = g_strdup_printf("%s/", rc->cfg->logDir);
     g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);
     const char *ent;
 
     while (proc && (ent = g_dir_read_name(proc))) {
-        g_autofree char *path = NULL;
-        g_autofree char *cmdline = NULL;
-        gsize len = 0;
+        g_autofree char *fdpath = NULL;
+        g_autofree char *target = NULL;
+        g_autofree char *name = NULL;
         gint64 pid;
-        const char *arg;
-        const char *found = NULL;
 
-        if (!g_ascii_string_to_signed(ent, 10, 1, G_MAXINT, &pid, NULL))
+        if (!g_ascii_string_to_signed(ent, 10, 1, G_MAXINT, &pid, NULL) || pid == getpid())
             continue;
-        path = g_strdup_printf("/proc/%s/cmdline", ent);
-        if (!g_file_get_contents(path, &cmdline, &len, NULL) || len == 0)
+        fdpath = g_strdup_printf("/proc/%s/fd/1", ent);
+        if (!(target = g_file_read_link(fdpath, NULL)) ||
+            !g_str_has_prefix(target, logPrefix) || !g_str_has_suffix(target, ".log") ||
+            !virProcessIsAlive(pid) || rcStatusOfPid(rc, pid))
             continue;
-        for (arg = cmdline; arg < cmdline + len; arg += strlen(arg) + 1) {
-            if ((found = strstr(arg, prefix)))
-                break;
-        }
-        if (!found || strstr(cmdline, "qemu") == NULL || rcStatusOfPid(rc, pid))
-            continue;
-        {
-            g_autofree char *sock = g_strdup(found + strlen("path="));
-            char *end = strstr(sock, RUN_MONITOR_SUFFIX);
-
-            if (end)
-                end[strlen(RUN_MONITOR_SUFFIX)] = '\0';
-            rcReport(rc, RC_FAIL, _("QEMU pid %lld (monitor %s) runs without a status file of this root"),
-                     (long long)pid, sock);
-        }
+        name = g_strndup(target + strlen(logPrefix),
+                         strlen(target) - strlen(logPrefix) - strlen(".log"));
+        rcReport(rc, RC_FAIL, _("pid %lld writes to %s (a QEMU of domain '%s'?) but no status file of this root names it"),
+                 (long long)pid, target, name);
     }
 }
 

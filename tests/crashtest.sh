@@ -107,11 +107,13 @@ XML
 done
 
 # check LABEL: both roots consistent; prints only the problems not seen
-# before (a leftover stays until it is repaired)
-seen=$base/seen
+# before (a leftover nothing repairs stays), and remembers which
+# operation first showed each
+seen=$base/seen summary=$base/summary
 : > "$seen"
+: > "$summary"
 check() {
-    bad=0
+    bad=0 new=0
     for R in "$A" "$B"; do
         out=$("$rootcheck" --quiet "$R" 2>&1)
         rc=$?
@@ -119,13 +121,24 @@ check() {
             continue
         fi
         bad=1
-        echo "$out" | grep -E "^ +(FAIL|WARN): " | while read -r line; do
-            key=$(echo "$line" | sed "s|$base/||g; s/pid [0-9]*/pid N/g")
-            grep -qxF "$key" "$seen" || { echo "# $1: $line"; echo "$key" >> "$seen"; }
-        done
         [ $rc = 1 ] || echo "# $1: virt-root-check exited $rc: $out"
+        echo "$out" | grep -E "^ +(FAIL|WARN): " |
+            sed "s|$base/||g; s/pid [0-9]*/pid N/g; s/^ *//" > "$base/lines"
+        while read -r key; do
+            grep -qxF "$key" "$seen" && continue
+            echo "$key" >> "$seen"
+            echo "# $1: $key"
+            echo "$1 -> $key" >> "$summary"
+            new=1
+        done < "$base/lines"
     done
-    [ $bad = 0 ] && ok "$1: both roots consistent" || notok "$1: virt-root-check finds a root inconsistent"
+    if [ $bad = 0 ]; then
+        ok "$1: both roots consistent"
+    elif [ $new = 1 ]; then
+        notok "$1: virt-root-check finds a root inconsistent"
+    else
+        notok "$1: problems reported above persist (nothing repairs them)"
+    fi
 }
 
 # The checker itself: it passes a fresh root and fails where it must
@@ -203,7 +216,8 @@ i=0
 while [ $i -lt "$iterations" ]; do
     i=$((i + 1))
     if [ "$seconds" -gt 0 ] && [ $(( $(date +%s) - start )) -ge "$seconds" ]; then
-        echo "# stopped after $((i - 1)) operations: VIR_TEST_CRASH_SECONDS=$seconds reached"
+        i=$((i - 1))
+        echo "# stopped after $i operations: VIR_TEST_CRASH_SECONDS=$seconds reached"
         break
     fi
     op
@@ -251,6 +265,8 @@ done
 
 echo "# seed $seed: $i operations in $(( $(date +%s) - start )) s"
 if [ $fail != 0 ]; then
+    echo "# problems, each with the operation that first showed it:"
+    sed 's/^/#   /' "$summary"
     echo "# replay: VIR_TEST_CRASH_SEED=$seed VIR_TEST_CRASH_ITERATIONS=$iterations"
 fi
 exit $fail

@@ -16,7 +16,9 @@
 # migration is --unsafe and waits for an unplug the paused guest never
 # does: it is cancelled after migration_unplug_timeout, the rollback path,
 # with a VF on each root), "np" guests have no VF (their migration
-# succeeds and moves the definition).
+# succeeds and moves the definition), "hd1" names the last VF of the pool
+# directly (<interface type='hostdev'>: the pool must not hand it out
+# while hd1 runs, nor hd1 take it while a pool guest has it).
 set -u
 virsh=$1
 rootcheck=$2
@@ -25,7 +27,7 @@ A=$base/A B=$base/B
 uA="qemu:///embed?root=$A" uB="qemu:///embed?root=$B"
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/guest/testlib.sh"
-guests="tp1 tp2 np1 np2"
+guests="tp1 tp2 np1 np2 hd1"
 cleanup() {
     for u in "$uA" "$uB"; do
         for d in $guests; do "$virsh" -q -c "$u" destroy $d >/dev/null 2>&1; done
@@ -77,6 +79,13 @@ for g in $guests; do
       <source network='vfpool'/>
       <teaming type='transient' persistent='ua-sb'/>
     </interface>" ;;
+    hd*) nets="
+    <interface type='hostdev' managed='yes'>
+      <mac address='52:54:00:c7:00:0$n'/>
+      <source>
+        <address type='pci' domain='0x0000' bus='0x04' slot='0x07' function='0x4'/>
+      </source>
+    </interface>" ;;
     *) nets="
     <interface type='user'>
       <mac address='52:54:00:c7:00:0$n'/>
@@ -123,7 +132,7 @@ check() {
         bad=1
         [ $rc = 1 ] || echo "# $1: virt-root-check exited $rc: $out"
         echo "$out" | grep -E "^ +(FAIL|WARN): " |
-            sed "s|$base/||g; s/pid [0-9]*/pid N/g; s/^ *//" > "$base/lines"
+            sed "s|$base/||g; s/pid [0-9][0-9]*/pid N/g; s/^ *//" > "$base/lines"
         while read -r key; do
             grep -qxF "$key" "$seen" && continue
             echo "$key" >> "$seen"
@@ -179,7 +188,7 @@ where() {
 # arguments in $cmd ("qemu": SIGKILL of the guest's QEMU), on root $u
 # ($src: A or B; $dst the other root's URI)
 op() {
-    rand 4; g=$(echo $guests | cut -d' ' -f$((r + 1)))
+    rand 5; g=$(echo $guests | cut -d' ' -f$((r + 1)))
     sA=$(where "$uA" $g) sB=$(where "$uB" $g)
     if [ "$sB" = running ] || { [ "$sA" != running ] && [ -n "$sB" ]; }; then
         u=$uB src=B dst=$uA s=$sB

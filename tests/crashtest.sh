@@ -32,13 +32,17 @@ cleanup() {
     for u in "$uA" "$uB"; do
         for d in $guests; do "$virsh" -q -c "$u" destroy $d >/dev/null 2>&1; done
     done
-    # QEMUs a defect left without a status file
-    for p in $(grep -l "$base" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3); do
-        [ "$p" != $$ ] && kill -9 "$p" 2>/dev/null
+    # QEMUs a defect left without a status file (their output goes to
+    # the roots' logs)
+    for f in /proc/[0-9]*/fd/1; do
+        case $(readlink "$f" 2>/dev/null) in
+        "$base"/*) p=${f#/proc/}; kill -9 "${p%/fd/1}" 2>/dev/null ;;
+        esac
     done
     rm -rf "$base"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 iterations=${VIR_TEST_CRASH_ITERATIONS:-40}
 seconds=${VIR_TEST_CRASH_SECONDS:-150}

@@ -32,7 +32,6 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virpci.h"
-#include "virprocess.h"
 #include "viruuid.h"
 #include "qemu/qemu_conf.h"
 #include "qemu/qemu_domain.h"
@@ -565,6 +564,21 @@ rcCheckUUIDs(rcRoot *rc)
     }
 }
 
+/* Is there a process @pid (a zombie counts as gone)? Only to word a
+ * message: whether it is the domain's QEMU is the driver's judgement. */
+static bool
+rcPidExists(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%lld/stat", (long long)pid);
+    g_autofree char *stat = NULL;
+    const char *paren;
+
+    if (pid <= 0 || !g_file_get_contents(path, &stat, NULL, NULL) ||
+        !(paren = strrchr(stat, ')')))
+        return false;
+    return !g_str_has_prefix(paren, ") Z") && !g_str_has_prefix(paren, ") X");
+}
+
 /* Every status file has a live QEMU that is really that domain's. */
 static void
 rcCheckStatusProcesses(rcRoot *rc)
@@ -579,7 +593,7 @@ rcCheckStatusProcesses(rcRoot *rc)
         if (!st->active)
             rcReport(rc, RC_FAIL, _("domain '%s': status file %s records no running QEMU"),
                      st->name, st->path);
-        else if (virProcessIsAlive(st->pid))
+        else if (rcPidExists(st->pid))
             rcReport(rc, RC_FAIL, _("domain '%s': status file %s names pid %lld, which is not its QEMU"),
                      st->name, st->path, (long long)st->pid);
         else
@@ -626,7 +640,7 @@ rcCheckOrphanProcesses(rcRoot *rc)
         fdpath = g_strdup_printf("/proc/%s/fd/1", ent);
         if (!(target = g_file_read_link(fdpath, NULL)) ||
             !g_str_has_prefix(target, logPrefix) || !g_str_has_suffix(target, ".log") ||
-            !virProcessIsAlive(pid) || rcStatusOfPid(rc, pid))
+            !rcPidExists(pid) || rcStatusOfPid(rc, pid))
             continue;
         name = g_strndup(target + strlen(logPrefix),
                          strlen(target) - strlen(logPrefix) - strlen(".log"));

@@ -69,9 +69,10 @@ expect_fail "temporary file" "$R/lib/qemu/domains/d1.xml.Ab12Cd: temporary file 
 rm "$R/lib/qemu/domains/d1.xml.Ab12Cd"
 
 # status files: a dead pid, a live process that is not the domain's QEMU
-status() {  # status PID: d1's status file naming PID
+status() {  # status PID: d1's status file naming PID (with a start time
+            # no process of that pid has: never the domain's QEMU)
     cat > "$R/run/qemu/d1.xml" <<XML
-<domstatus state='paused' reason='1' pid='$1'>
+<domstatus state='paused' reason='1' pid='$1' starttime='1'>
   <monitor path='$R/run/qemu/d1.monitor'/>
   <domain type='qemu' id='1'>
     <name>d1</name>

@@ -125,6 +125,11 @@ rm "$R/run/qemu/d1.incoming"
 printf '[vf]\nmac=52:54:00:00:00:01\nvlan=0\n' > "$R/run/hostdev/0000:03:07.1.vf"
 expect_fail "saved VF settings without a user" "VF 0000:03:07.1: saved settings $R/run/hostdev/0000:03:07.1.vf, but no running domain uses it"
 rm "$R/run/hostdev/0000:03:07.1.vf"
+printf '[owner]\nholder=qemu/%s/1/hostdev\ndomain=d1\n' $uuid > "$R/run/hostdev/0000:03:07.2.owner"
+expect_fail "ownership record of a domain not running" "VF 0000:03:07.2 is recorded as held by 'qemu/$uuid/1/hostdev' \\(domain 'd1'\\), which is not a running domain using it"
+echo "[owner" > "$R/run/hostdev/0000:03:07.2.owner"
+expect_fail "unreadable ownership record" "ownership record $R/run/hostdev/0000:03:07.2.owner is unreadable"
+rm "$R/run/hostdev/0000:03:07.2.owner"
 pool=$R/run/network/vfpool/vfpool/vfpool.vfpool
 [ -s "$pool" ] || notok "the pool has its records file"
 python3 - "$pool" "$uuid" <<'PY'

@@ -17,7 +17,8 @@
  *
  * Every rule is one function of the table at the end; the layout of the
  * root is read through the drivers' own headers and parsers (qemu_conf.h,
- * qemu_domain.h, network_driver.h, network_vfpool.h, virhostdev_vf.h).
+ * qemu_domain.h, qemu_hostdev.h, network_driver.h, network_vfpool.h,
+ * virhostdev_owner.h).
  */
 #include "internal.h"
 
@@ -39,6 +40,7 @@
 #include "qemu/qemu_process.h"
 #include "network/network_driver.h"
 #include "network/network_vfpool.h"
+#include "hypervisor/virhostdev_owner.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
@@ -50,7 +52,10 @@
 #define RUN_JOB_SUFFIX ".job"
 #define RUN_INCOMING_SUFFIX ".incoming"
 #define RUN_ABORT_SUFFIX ".abort"
-/* saved VF settings under ROOT/run/hostdev: PCIADDR.vf (virhostdev_vf.c) */
+/* under ROOT/run/hostdev: who holds a device, PCIADDR.owner
+ * (virhostdev_owner.h), and the settings to give a VF back, PCIADDR.vf
+ * (virhostdev_vf.h) */
+#define OWNER_SUFFIX ".owner"
 #define SAVED_VF_SUFFIX ".vf"
 /* virFileWriteAtomic writes PATH.XXXXXX (g_mkstemp) then renames it */
 #define ATOMIC_TEMP_RANDOM_LEN 6
@@ -90,6 +95,8 @@ typedef struct {
     GPtrArray *statuses;        /* rcStatus, parsed status files */
     GPtrArray *pools;           /* rcPool, active SR-IOV pools */
     GHashTable *holders;        /* VF address -> GPtrArray of domain names (live) */
+    GHashTable *owners;         /* device address -> virHostdevOwner (records) */
+    GPtrArray *badOwners;       /* device addresses whose record is unreadable */
     bool busy;                  /* a lock could not be taken: a job runs */
     int lockFds[2];
 
@@ -316,6 +323,31 @@ rcLoadPools(rcRoot *rc)
     }
 }
 
+/* The host-wide ownership records of devices. */
+static void
+rcLoadOwners(rcRoot *rc)
+{
+    g_autofree virPCIDeviceAddress *devs = NULL;
+    size_t ndevs = 0;
+    size_t i;
+
+    if (virHostdevStateList(rc->cfg->hostdevStateDir, OWNER_SUFFIX, &devs, &ndevs) < 0) {
+        virResetLastError();
+        return;
+    }
+    for (i = 0; i < ndevs; i++) {
+        g_autofree char *addr = virPCIDeviceAddressAsString(&devs[i]);
+        virHostdevOwner *owner = NULL;
+
+        if (virHostdevOwnerGet(rc->cfg->hostdevStateDir, &devs[i], &owner) <= 0) {
+            virResetLastError();
+            g_ptr_array_add(rc->badOwners, g_steal_pointer(&addr));
+            continue;
+        }
+        g_hash_table_insert(rc->owners, g_steal_pointer(&addr), owner);
+    }
+}
+
 /* The pool VF @addr belongs to, or NULL. */
 static rcPool *
 rcPoolOfVF(rcRoot *rc, const char *addr)
@@ -448,6 +480,10 @@ rcCheckStatusFiles(rcRoot *rc)
             rcReport(rc, RC_FAIL, _("VF records %s of network '%s' are unreadable or damaged"),
                      pool->path, pool->name);
     }
+    for (i = 0; i < rc->badOwners->len; i++)
+        rcReport(rc, RC_FAIL, _("ownership record %s/%s%s is unreadable or damaged"),
+                 rc->cfg->hostdevStateDir, (char *)g_ptr_array_index(rc->badOwners, i),
+                 OWNER_SUFFIX);
 }
 
 /* Is @name the temporary file of an atomic write (NAME.XXXXXX)? */
@@ -727,8 +763,10 @@ rcCheckJobs(rcRoot *rc)
     }
 }
 
-/* Every VF has at most one live user, and the pool it belongs to records
- * exactly that user (or nobody when it is free). */
+/* Every device has at most one live user, its ownership record names
+ * that user, every record names a running domain that uses the device,
+ * and a pool records a VF as taken exactly when its record says it came
+ * from that pool. */
 static void
 rcCheckVFOwners(rcRoot *rc)
 {
@@ -740,8 +778,7 @@ rcCheckVFOwners(rcRoot *rc)
     while (g_hash_table_iter_next(&it, &key, &value)) {
         const char *addr = key;
         GPtrArray *names = value;
-        rcPool *pool = rcPoolOfVF(rc, addr);
-        const char *owner;
+        virHostdevOwner *owner = g_hash_table_lookup(rc->owners, addr);
 
         if (names->len > 1) {
             g_autoptr(GString) list = g_string_new(NULL);
@@ -752,12 +789,33 @@ rcCheckVFOwners(rcRoot *rc)
             rcReport(rc, RC_FAIL, _("VF %s is passed through to %u running domains: %s"),
                      addr, names->len, list->str);
         }
-        if (!pool || !pool->owners)
-            continue;
-        owner = g_hash_table_lookup(pool->owners, addr);
         if (!owner)
-            rcReport(rc, RC_FAIL, _("VF %s is used by domain '%s' but network '%s' records it as free (%s)"),
-                     addr, (char *)g_ptr_array_index(names, 0), pool->name, pool->path);
+            rcReport(rc, RC_FAIL, _("VF %s is used by domain '%s' but has no ownership record (%s/%s%s)"),
+                     addr, (char *)g_ptr_array_index(names, 0), rc->cfg->hostdevStateDir,
+                     addr, OWNER_SUFFIX);
+    }
+
+    g_hash_table_iter_init(&it, rc->owners);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        const char *addr = key;
+        virHostdevOwner *owner = value;
+        rcPool *pool = rcPoolOfVF(rc, addr);
+        const char *pooled = pool && pool->owners ? g_hash_table_lookup(pool->owners, addr) : NULL;
+        virPCIDeviceAddress dev;
+
+        if (virPCIDeviceAddressParse(addr, &dev) < 0) {
+            virResetLastError();
+            continue;
+        }
+        if (!qemuHostdevHolderAlive(&rc->driver, owner->holder, &dev))
+            rcReport(rc, RC_FAIL, _("VF %s is recorded as held by '%s' (domain '%s'), which is not a running domain using it (%s/%s%s)"),
+                     addr, owner->holder, NULLSTR(owner->domain),
+                     rc->cfg->hostdevStateDir, addr, OWNER_SUFFIX);
+        if (owner->network && pool && STREQ(owner->network, pool->name) &&
+            pool->owners && STRNEQ_NULLABLE(pooled, owner->holder))
+            rcReport(rc, RC_FAIL, _("VF %s is held by '%s' from network '%s', which records it as %s%s%s (%s)"),
+                     addr, owner->holder, pool->name, pooled ? "held by '" : "free",
+                     pooled ? pooled : "", pooled ? "'" : "", pool->path);
     }
 
     for (i = 0; i < rc->pools->len; i++) {
@@ -767,6 +825,7 @@ rcCheckVFOwners(rcRoot *rc)
             continue;
         g_hash_table_iter_init(&it, pool->owners);
         while (g_hash_table_iter_next(&it, &key, &value)) {
+            virHostdevOwner *owner = g_hash_table_lookup(rc->owners, key);
             virPCIDeviceAddress vf;
 
             if (virPCIDeviceAddressParse(key, &vf) < 0) {
@@ -778,6 +837,10 @@ rcCheckVFOwners(rcRoot *rc)
             if (!qemuHostdevHolderAlive(&rc->driver, value, &vf))
                 rcReport(rc, RC_FAIL, _("VF %s of network '%s' is recorded for '%s', which is not a running domain using it (%s)"),
                          (char *)key, pool->name, (char *)value, pool->path);
+            else if (!owner || STRNEQ(owner->holder, (char *)value))
+                rcReport(rc, RC_FAIL, _("VF %s of network '%s' is recorded for '%s' but its ownership record says %s%s%s"),
+                         (char *)key, pool->name, (char *)value, owner ? "'" : "nothing",
+                         owner ? owner->holder : "", owner ? "'" : "");
         }
     }
 }
@@ -899,9 +962,13 @@ main(int argc, char **argv)
     rc.pools = g_ptr_array_new_with_free_func((GDestroyNotify)rcPoolFree);
     rc.holders = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify)g_ptr_array_unref);
+    rc.owners = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify)virHostdevOwnerFree);
+    rc.badOwners = g_ptr_array_new_with_free_func(g_free);
     rcLoadStatuses(&rc);
     rcLoadHolders(&rc);
     rcLoadPools(&rc);
+    rcLoadOwners(&rc);
 
     printf(_("virt-root-check: %s%s\n"), root,
            rc.busy ? _(" (busy: a lock is held by a running operation; read without it)") : "");
@@ -925,6 +992,8 @@ main(int argc, char **argv)
             close(rc.lockFds[i]);
     }
     g_hash_table_unref(rc.holders);
+    g_hash_table_unref(rc.owners);
+    g_ptr_array_unref(rc.badOwners);
     g_ptr_array_unref(rc.pools);
     g_ptr_array_unref(rc.statuses);
     virDomainObjListFree(rc.driver.domains);

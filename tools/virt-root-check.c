@@ -194,6 +194,40 @@ rcLockShared(rcRoot *rc, const char *path, int waitMs)
     return fd;
 }
 
+/* What a status file says, parsed by the driver's own parser. */
+typedef struct {
+    virDomainDef *def;
+    int state;
+    int reason;
+    pid_t pid;
+    qemuDomainObjPrivate priv;  /* monitor, emulator, QEMU identity */
+} rcParsedStatus;
+
+static void
+rcParsedStatusClear(rcParsedStatus *ps)
+{
+    virDomainDefFree(ps->def);
+    g_free(ps->priv.monitorPath);
+    g_free(ps->priv.emulator);
+    memset(ps, 0, sizeof(*ps));
+}
+
+/* 0, or -1 with the error reported (the caller words it). */
+static int
+rcParseStatusFile(const char *path, rcParsedStatus *ps)
+{
+    g_autofree char *xml = NULL;
+
+    memset(ps, 0, sizeof(*ps));
+    if (virFileReadAll(path, 10 * 1024 * 1024, &xml) < 0 ||
+        qemuDomainObjParseStatus(xml, &ps->def, &ps->state, &ps->reason, &ps->pid,
+                                 &ps->priv) < 0) {
+        rcParsedStatusClear(ps);
+        return -1;
+    }
+    return 0;
+}
+
 /* The status files, loaded the way the QEMU driver loads them; each
  * running domain joins rc->driver.domains. Unparsable ones are left out
  * (rcCheckStatusFiles reports them). */
@@ -206,53 +240,42 @@ rcLoadStatuses(rcRoot *rc)
     for (i = 0; i < ents->len; i++) {
         const char *ent = g_ptr_array_index(ents, i);
         g_autofree char *path = g_build_filename(rc->cfg->stateDir, ent, NULL);
-        g_autofree char *xml = NULL;
-        g_autoptr(virDomainDef) def = NULL;
-        qemuDomainObjPrivate parsed = { 0 };
-        qemuDomainObjPrivate *priv;
+        rcParsedStatus ps;
         virDomainObj *obj;
         rcStatus *st;
-        int state, reason;
-        pid_t pid;
 
-        if (virFileReadAll(path, 10 * 1024 * 1024, &xml) < 0 ||
-            qemuDomainObjParseStatus(xml, &def, &state, &reason, &pid, &parsed) < 0) {
+        if (rcParseStatusFile(path, &ps) < 0) {
             virResetLastError();
-            g_free(parsed.monitorPath);
-            g_free(parsed.emulator);
             continue;
         }
-        if (virDomainObjListFindByName(rc->driver.domains, def->name) ||
-            virDomainObjListFindByUUID(rc->driver.domains, def->uuid)) {
+        if (virDomainObjListFindByName(rc->driver.domains, ps.def->name) ||
+            virDomainObjListFindByUUID(rc->driver.domains, ps.def->uuid)) {
             /* reported by rcCheckUUIDs; the first one stands */
-            g_free(parsed.monitorPath);
-            g_free(parsed.emulator);
+            rcParsedStatusClear(&ps);
             continue;
         }
         st = g_new0(rcStatus, 1);
         st->name = rcStripSuffix(ent, RUN_STATUS_SUFFIX);
         st->path = g_steal_pointer(&path);
-        st->pid = pid;
+        st->pid = ps.pid;
         {
             /* the driver's own judgement of a recorded QEMU */
-            virDomainObj probe = { .def = def, .pid = pid, .state = state,
-                                   .reason = reason, .privateData = &parsed };
+            virDomainObj probe = { .def = ps.def, .pid = ps.pid, .state = ps.state,
+                                   .reason = ps.reason, .privateData = &ps.priv };
 
             st->active = virDomainObjIsActive(&probe);
             st->alive = st->active && qemuProcessIsRunning(&probe);
         }
         if (!st->alive) {
             /* dead domains are not owners: the driver reaps them first */
-            st->deadDef = g_steal_pointer(&def);
-            g_free(parsed.monitorPath);
-            g_free(parsed.emulator);
+            st->deadDef = g_steal_pointer(&ps.def);
+            rcParsedStatusClear(&ps);
         } else {
-            obj = virDomainObjListAdd(rc->driver.domains, g_steal_pointer(&def));
-            obj->state = state;
-            obj->reason = reason;
-            obj->pid = pid;
-            priv = qemuDomainObjGetPrivate(obj);
-            *priv = parsed;
+            obj = virDomainObjListAdd(rc->driver.domains, g_steal_pointer(&ps.def));
+            obj->state = ps.state;
+            obj->reason = ps.reason;
+            obj->pid = ps.pid;
+            *qemuDomainObjGetPrivate(obj) = ps.priv;   /* takes its strings */
             st->obj = obj;
         }
         g_ptr_array_add(rc->statuses, st);
@@ -442,23 +465,18 @@ rcCheckStatusFiles(rcRoot *rc)
         const char *ent = g_ptr_array_index(doms, i);
         g_autofree char *name = rcStripSuffix(ent, RUN_STATUS_SUFFIX);
         g_autofree char *path = g_build_filename(rc->cfg->stateDir, ent, NULL);
-        g_autofree char *xml = NULL;
-        g_autoptr(virDomainDef) def = NULL;
-        qemuDomainObjPrivate parsed = { 0 };
-        int state, reason;
-        pid_t pid;
+        rcParsedStatus ps;
 
-        if (virFileReadAll(path, 10 * 1024 * 1024, &xml) < 0 ||
-            qemuDomainObjParseStatus(xml, &def, &state, &reason, &pid, &parsed) < 0) {
+        if (rcParseStatusFile(path, &ps) < 0) {
             rcReport(rc, RC_FAIL, _("status file %s does not parse: %s"),
                      path, virGetLastErrorMessage());
             virResetLastError();
-        } else if (STRNEQ(def->name, name)) {
-            rcReport(rc, RC_FAIL, _("status file %s is the status of domain '%s'"),
-                     path, def->name);
+            continue;
         }
-        g_free(parsed.monitorPath);
-        g_free(parsed.emulator);
+        if (STRNEQ(ps.def->name, name))
+            rcReport(rc, RC_FAIL, _("status file %s is the status of domain '%s'"),
+                     path, ps.def->name);
+        rcParsedStatusClear(&ps);
     }
     for (i = 0; i < nets->len; i++) {
         g_autofree char *path = g_build_filename(rc->netPaths->stateDir,
@@ -551,23 +569,21 @@ rcCheckUUIDs(rcRoot *rc)
         const char *ent = g_ptr_array_index(config ? doms : stats,
                                             config ? i : i - doms->len);
         g_autofree char *path = g_build_filename(dir, ent, NULL);
-        g_autofree char *xml = NULL;
         g_autoptr(virDomainDef) def = NULL;
-        qemuDomainObjPrivate parsed = { 0 };
         char uuid[VIR_UUID_STRING_BUFLEN];
         const char *other;
-        int state, reason;
-        pid_t pid;
 
         if (config) {
             def = virDomainDefParseFile(path, VIR_DOMAIN_DEF_PARSE_INACTIVE |
                                         VIR_DOMAIN_DEF_PARSE_SKIP_VALIDATE);
-        } else if (virFileReadAll(path, 10 * 1024 * 1024, &xml) == 0 &&
-                   qemuDomainObjParseStatus(xml, &def, &state, &reason, &pid, &parsed) < 0) {
-            g_clear_pointer(&def, virDomainDefFree);
+        } else {
+            rcParsedStatus ps;
+
+            if (rcParseStatusFile(path, &ps) == 0) {
+                def = g_steal_pointer(&ps.def);
+                rcParsedStatusClear(&ps);
+            }
         }
-        g_free(parsed.monitorPath);
-        g_free(parsed.emulator);
         virResetLastError();
         if (!def)
             continue;   /* rcCheckDefinitions, rcCheckStatusFiles */

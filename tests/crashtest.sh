@@ -159,7 +159,7 @@ check() {
     ok "virt-root-check passes a fresh root" || { notok "virt-root-check passes a fresh root"; cat "$base/out"; }
 "$virsh" -q -c "$uA" define "$base/tp1.xml" >/dev/null && "$virsh" -q -c "$uA" start --paused tp1 >/dev/null ||
     notok "start tp1"
-pid=$(cat "$A/run/qemu/tp1.pid")
+pid=$(head -n 1 "$A/run/qemu/tp1.pid")
 kill -0 "$pid" && kill -9 "$pid"
 sleep 0.2
 "$rootcheck" "$A" > "$base/out" 2>&1
@@ -236,7 +236,7 @@ while [ $i -lt "$iterations" ]; do
     op
     if [ "$cmd" = qemu ]; then
         R=$A; [ $src = B ] && R=$B
-        pid=$(cat "$R/run/qemu/$g.pid" 2>/dev/null)
+        pid=$(head -n 1 "$R/run/qemu/$g.pid" 2>/dev/null)
         if [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; then
             what="SIGKILL of the QEMU of $g on $src"
         else

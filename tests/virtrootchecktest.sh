@@ -118,8 +118,12 @@ printf '[job]\ntype=2\nphase=active\n' > "$R/run/qemu/d1.job"
 expect_fail "job of a domain not running" "domain 'd1': job file $R/run/qemu/d1.job is left, the domain is not running"
 rm "$R/run/qemu/d1.job"
 : > "$R/run/qemu/d1.incoming"
-expect_fail "incoming socket left" "domain 'd1': $R/run/qemu/d1.incoming of a migration is left"
+expect_fail "incoming socket left (old name)" "$R/run/qemu/d1.incoming of a migration is left, its domain is not running"
 rm "$R/run/qemu/d1.incoming"
+hex=$(echo $uuid | tr -d -)
+: > "$R/run/qemu/$hex.mig"
+expect_fail "incoming socket left" "$R/run/qemu/$hex.mig of a migration is left, its domain is not running"
+rm "$R/run/qemu/$hex.mig"
 
 # VFs: saved settings without a user, a pool record without its owner
 printf '[vf]\nmac=52:54:00:00:00:01\nvlan=0\n' > "$R/run/hostdev/0000:03:07.1.vf"

@@ -48,6 +48,8 @@
  * qemu_migration.c). */
 #define RUN_STATUS_SUFFIX ".xml"
 #define RUN_PID_SUFFIX ".pid"
+/* sockets: UUID.qmp and UUID.mig (virQEMUDriverConfigSocketPath), or
+ * NAME.monitor and NAME.incoming for guests started before that layout */
 #define RUN_MONITOR_SUFFIX ".monitor"
 #define RUN_JOB_SUFFIX ".job"
 #define RUN_INCOMING_SUFFIX ".incoming"
@@ -701,26 +703,64 @@ rcCheckOrphanProcesses(rcRoot *rc)
     }
 }
 
+/* The domain whose socket (suffix @sock of qemu_conf.h, or the older
+ * NAME@legacy) file @ent of ROOT/run/qemu is, among the status files;
+ * NULL if none. */
+static rcStatus *
+rcSocketStatus(rcRoot *rc, const char *ent, const char *sock, const char *legacy)
+{
+    g_autofree char *path = g_build_filename(rc->cfg->stateDir, ent, NULL);
+    size_t i;
+
+    for (i = 0; i < rc->statuses->len; i++) {
+        rcStatus *st = g_ptr_array_index(rc->statuses, i);
+        virDomainDef *def = st->alive ? st->obj->def : st->deadDef;
+        g_autofree char *mine = virQEMUDriverConfigSocketPath(rc->cfg, def->uuid, sock);
+        g_autofree char *old = g_strdup_printf("%s%s", st->name, legacy);
+
+        if (STREQ(mine, path) || STREQ(old, ent))
+            return st;
+    }
+    return NULL;
+}
+
+/* Is @ent of ROOT/run/qemu a socket file of a domain (new or old name)? */
+static bool
+rcIsSocket(const char *ent, const char *sock, const char *legacy)
+{
+    g_autofree char *suffix = g_strdup_printf(".%s", sock);
+
+    return g_str_has_suffix(ent, suffix) || g_str_has_suffix(ent, legacy);
+}
+
 /* Files of a running domain left behind by one that stopped. */
 static void
 rcCheckRunLeftovers(rcRoot *rc)
 {
-    const char *const suffixes[] = { RUN_PID_SUFFIX, RUN_MONITOR_SUFFIX };
-    size_t s, i;
+    g_autoptr(GPtrArray) pids = rcListDir(rc->cfg->stateDir, RUN_PID_SUFFIX);
+    g_autoptr(GPtrArray) all = rcListDir(rc->cfg->stateDir, "");
+    size_t i;
 
-    for (s = 0; s < G_N_ELEMENTS(suffixes); s++) {
-        g_autoptr(GPtrArray) ents = rcListDir(rc->cfg->stateDir, suffixes[s]);
+    for (i = 0; i < pids->len; i++) {
+        const char *ent = g_ptr_array_index(pids, i);
+        g_autofree char *name = rcStripSuffix(ent, RUN_PID_SUFFIX);
+        g_autofree char *status = g_strdup_printf("%s/%s%s", rc->cfg->stateDir,
+                                                  name, RUN_STATUS_SUFFIX);
 
-        for (i = 0; i < ents->len; i++) {
-            const char *ent = g_ptr_array_index(ents, i);
-            g_autofree char *name = rcStripSuffix(ent, suffixes[s]);
-            g_autofree char *status = g_strdup_printf("%s/%s%s", rc->cfg->stateDir,
-                                                      name, RUN_STATUS_SUFFIX);
+        if (!virFileExists(status))
+            rcReport(rc, RC_WARN, _("%s/%s is left from domain '%s', which is not running"),
+                     rc->cfg->stateDir, ent, name);
+    }
+    for (i = 0; i < all->len; i++) {
+        const char *ent = g_ptr_array_index(all, i);
+        rcStatus *st;
 
-            if (!virFileExists(status))
-                rcReport(rc, RC_WARN, _("%s/%s is left from domain '%s', which is not running"),
-                         rc->cfg->stateDir, ent, name);
-        }
+        if (!rcIsSocket(ent, QEMU_SOCKET_MONITOR, RUN_MONITOR_SUFFIX))
+            continue;
+        if (!(st = rcSocketStatus(rc, ent, QEMU_SOCKET_MONITOR, RUN_MONITOR_SUFFIX)) ||
+            !st->alive)
+            rcReport(rc, RC_WARN, _("monitor socket %s/%s is left from a domain that is not running"),
+                     rc->cfg->stateDir, ent);
     }
 }
 
@@ -731,8 +771,8 @@ static void
 rcCheckJobs(rcRoot *rc)
 {
     g_autoptr(GPtrArray) jobs = rcListDir(rc->cfg->stateDir, RUN_JOB_SUFFIX);
-    const char *const litter[] = { RUN_INCOMING_SUFFIX, RUN_ABORT_SUFFIX };
-    size_t i, s;
+    g_autoptr(GPtrArray) all = rcListDir(rc->cfg->stateDir, "");
+    size_t i;
 
     for (i = 0; i < jobs->len; i++) {
         const char *ent = g_ptr_array_index(jobs, i);
@@ -761,21 +801,25 @@ rcCheckJobs(rcRoot *rc)
             rcReport(rc, RC_FAIL, _("domain '%s': migration job %s is active (phase %s) but no process holds the root"),
                      name, path, NULLSTR(phase));
     }
-    for (s = 0; s < G_N_ELEMENTS(litter); s++) {
-        g_autoptr(GPtrArray) ents = rcListDir(rc->cfg->stateDir, litter[s]);
+    for (i = 0; i < all->len; i++) {
+        const char *ent = g_ptr_array_index(all, i);
+        rcStatus *st = NULL;
 
-        for (i = 0; i < ents->len; i++) {
-            const char *ent = g_ptr_array_index(ents, i);
-            g_autofree char *name = rcStripSuffix(ent, litter[s]);
-            rcStatus *st = rcStatusByName(rc, name);
+        if (rcIsSocket(ent, QEMU_SOCKET_INCOMING, RUN_INCOMING_SUFFIX)) {
+            st = rcSocketStatus(rc, ent, QEMU_SOCKET_INCOMING, RUN_INCOMING_SUFFIX);
+        } else if (g_str_has_suffix(ent, RUN_ABORT_SUFFIX)) {
+            g_autofree char *name = rcStripSuffix(ent, RUN_ABORT_SUFFIX);
 
-            if (!st || !st->alive)
-                rcReport(rc, RC_FAIL, _("domain '%s': %s/%s of a migration is left, the domain is not running"),
-                         name, rc->cfg->stateDir, ent);
-            else if (!rc->busy)
-                rcReport(rc, RC_WARN, _("domain '%s': %s/%s of a migration is left"),
-                         name, rc->cfg->stateDir, ent);
+            st = rcStatusByName(rc, name);
+        } else {
+            continue;
         }
+        if (!st || !st->alive)
+            rcReport(rc, RC_FAIL, _("%s/%s of a migration is left, its domain is not running"),
+                     rc->cfg->stateDir, ent);
+        else if (!rc->busy)
+            rcReport(rc, RC_WARN, _("domain '%s': %s/%s of a migration is left"),
+                     st->name, rc->cfg->stateDir, ent);
     }
 }
 

@@ -54,6 +54,9 @@
 #define RUN_JOB_SUFFIX ".job"
 #define RUN_INCOMING_SUFFIX ".incoming"
 #define RUN_ABORT_SUFFIX ".abort"
+/* NAME.starting: a start under way, or one whose process died (undone by
+ * the next process that opens the root) */
+#define RUN_STARTING_SUFFIX ".starting"
 /* under ROOT/run/hostdev: who holds a device, PCIADDR.owner
  * (virhostdev_owner.h), and the settings to give a VF back, PCIADDR.vf
  * (virhostdev_vf.h) */
@@ -738,6 +741,7 @@ static void
 rcCheckRunLeftovers(rcRoot *rc)
 {
     g_autoptr(GPtrArray) pids = rcListDir(rc->cfg->stateDir, RUN_PID_SUFFIX);
+    g_autoptr(GPtrArray) starting = rcListDir(rc->cfg->stateDir, RUN_STARTING_SUFFIX);
     g_autoptr(GPtrArray) all = rcListDir(rc->cfg->stateDir, "");
     size_t i;
 
@@ -750,6 +754,13 @@ rcCheckRunLeftovers(rcRoot *rc)
         if (!virFileExists(status))
             rcReport(rc, RC_WARN, _("%s/%s is left from domain '%s', which is not running"),
                      rc->cfg->stateDir, ent, name);
+    }
+    for (i = 0; i < starting->len; i++) {
+        const char *ent = g_ptr_array_index(starting, i);
+        g_autofree char *name = rcStripSuffix(ent, RUN_STARTING_SUFFIX);
+
+        rcReport(rc, RC_WARN, _("%s/%s: a start of domain '%s' is under way, or its process died (the next open of the root undoes it)"),
+                 rc->cfg->stateDir, ent, name);
     }
     for (i = 0; i < all->len; i++) {
         const char *ent = g_ptr_array_index(all, i);

@@ -372,6 +372,30 @@ qemuDomainsReapDead(virQEMUDriver *driver)
     qemuDriverUnlockRoot(driver);
 }
 
+/* Starts whose starting process died (their start record is left; with
+ * the root's lock held no start is under way): undone, before their VFs
+ * are given back. */
+static int
+qemuDomainsUndoStarts(virQEMUDriver *driver)
+{
+    g_autoptr(GPtrArray) names = qemuProcessListStarting(driver);
+    size_t i;
+    int ret = 0;
+
+    for (i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        virDomainObj *obj = virDomainObjListFindByName(driver->domains, name);
+
+        if (qemuProcessUndoStart(driver, obj, name) < 0) {
+            ret = -1;
+            continue;
+        }
+        if (obj && !obj->persistent && !virDomainObjIsActive(obj))
+            qemuDomainObjRemoveStopped(driver, obj);
+    }
+    return ret;
+}
+
 /* Once per process: host devices taken by a process that died before it
  * recorded them in a status file (or before it gave them back) are given
  * back: ownership records dropped, saved VF settings put back, pool VFs
@@ -391,7 +415,8 @@ qemuDomainsReconcilePools(virQEMUDriver *driver)
         virResetLastError();
         return;
     }
-    if (qemuDomainsSyncStatus(driver) < 0 || qemuHostdevReconcile(driver) < 0) {
+    if (qemuDomainsSyncStatus(driver) < 0 || qemuDomainsUndoStarts(driver) < 0 ||
+        qemuHostdevReconcile(driver) < 0) {
         virReportWarning(_("cannot give back the VFs of stopped domains: %s"),
                          virGetLastErrorMessage());
         virResetLastError();

@@ -190,6 +190,17 @@ qemuProcessPidPath(virQEMUDriver *driver, const char *name)
     return g_strdup_printf("%s/%s.pid", driver->config->stateDir, name);
 }
 
+/* NAME.starting: the UUID of a run being started, written under the
+ * root's lock before anything of the run exists and removed when the start
+ * completed or was undone, while the lock is still held: seen by a process
+ * holding the lock, it is a start whose starter died. */
+static char *
+qemuProcessStartingPath(virQEMUDriver *driver, const char *name)
+{
+    return g_strdup_printf("%s/%s%s", driver->config->stateDir, name,
+                           QEMU_PROCESS_STARTING_SUFFIX);
+}
+
 /* NAME.pid: the pid of QEMU on the first line (as in any pidfile), its
  * start time on the second: together, its identity (virprocess.h). */
 static int
@@ -459,6 +470,8 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     g_autofree char *monitorPath = NULL;
     g_autofree char *logPath = NULL;
     g_autofree char *pidPath = NULL;
+    g_autofree char *startingPath = NULL;
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
     g_auto(GStrv) argv = NULL;
     g_autofree char *cmdline = NULL;
     g_autoptr(GError) gerr = NULL;
@@ -502,6 +515,13 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     monitorPath = virQEMUDriverConfigSocketPath(cfg, live->uuid, QEMU_SOCKET_MONITOR);
     logPath = g_strdup_printf("%s/%s.log", cfg->logDir, live->name);
     pidPath = qemuProcessPidPath(driver, live->name);
+    startingPath = qemuProcessStartingPath(driver, live->name);
+
+    /* before the QEMU exists: a crash from here on is undone by the next
+     * process that opens the root (qemuProcessUndoStart) */
+    virUUIDFormat(live->uuid, uuidstr);
+    if (virFileWriteStrRuntime(startingPath, uuidstr, 0600) < 0)
+        goto error;
 
     if ((listenfd = qemuProcessListen(monitorPath)) < 0)
         goto error;
@@ -620,6 +640,7 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     qemuProcessApplyEvents(driver, obj, mon);
     if (qemuProcessSaveStatus(driver, obj) < 0)
         goto stop;
+    unlink(startingPath);
 
     if (monOut)
         *monOut = mon;
@@ -641,6 +662,7 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
         qemuProcessStopFull(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED, false);
         virErrorRestore(&saved);
     }
+    unlink(startingPath);
     if (logfd >= 0)
         close(logfd);
     return -1;
@@ -658,6 +680,8 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
         close(listenfd);
         unlink(monitorPath);
     }
+    if (startingPath)
+        unlink(startingPath);
     if (logfd >= 0)
         close(logfd);
     if (nullfd >= 0)
@@ -877,12 +901,12 @@ qemuProcessProbeMonitor(const char *path, const unsigned char *uuid, qemuMonitor
  * *@monOut its open monitor (NULL if it did not answer); 0 when none does.
  * *@otherUUID tells that the monitor answered with another guest's UUID. */
 static int
-qemuProcessFindUnrecorded(virQEMUDriver *driver, const virDomainDef *def,
-                          virProcessIdentity *id, qemuMonitor **monOut,
-                          bool *otherUUID)
+qemuProcessFindUnrecorded(virQEMUDriver *driver, const char *name,
+                          const unsigned char *uuid, virProcessIdentity *id,
+                          qemuMonitor **monOut, bool *otherUUID)
 {
-    g_autofree char *pidPath = qemuProcessPidPath(driver, def->name);
-    g_autofree char *monitorPath = virQEMUDriverConfigSocketPath(driver->config, def->uuid,
+    g_autofree char *pidPath = qemuProcessPidPath(driver, name);
+    g_autofree char *monitorPath = virQEMUDriverConfigSocketPath(driver->config, uuid,
                                                                  QEMU_SOCKET_MONITOR);
     bool pidAlive = false;
     int answer;
@@ -896,7 +920,7 @@ qemuProcessFindUnrecorded(virQEMUDriver *driver, const virDomainDef *def,
     }
     /* cheap when nothing listens (refused at once); a QEMU that listens
      * but does not answer in time is busy or hung, not gone */
-    answer = qemuProcessProbeMonitor(monitorPath, def->uuid, monOut);
+    answer = qemuProcessProbeMonitor(monitorPath, uuid, monOut);
     *otherUUID = answer < 0;
     return pidAlive || answer > 0;
 }
@@ -911,7 +935,7 @@ qemuProcessRefuseUnrecorded(virQEMUDriver *driver, const virDomainDef *def)
 
     /* never two QEMUs of one guest: whatever answers on the monitor, a
      * live process of the pidfile refuses the start */
-    if (qemuProcessFindUnrecorded(driver, def, &id, &mon, &otherUUID) == 0)
+    if (qemuProcessFindUnrecorded(driver, def->name, def->uuid, &id, &mon, &otherUUID) == 0)
         return 0;
     if (mon)
         qemuMonitorClose(mon);
@@ -926,21 +950,24 @@ qemuProcessRefuseUnrecorded(virQEMUDriver *driver, const virDomainDef *def)
     return -1;
 }
 
-int
-qemuProcessStopUnrecorded(virQEMUDriver *driver, const virDomainDef *def)
+/* qemuProcessStopUnrecorded for the run of domain @name with @uuid; @what
+ * says in warnings how it came to run unrecorded. */
+static int
+qemuProcessStopUnrecordedRun(virQEMUDriver *driver, const char *name,
+                             const unsigned char *uuid, const char *what)
 {
     g_autofree char *monitorPath = NULL;
     virProcessIdentity id;
     qemuMonitor *mon = NULL;
     bool otherUUID;
 
-    if (qemuProcessFindUnrecorded(driver, def, &id, &mon, &otherUUID) == 0)
+    if (qemuProcessFindUnrecorded(driver, name, uuid, &id, &mon, &otherUUID) == 0)
         return 0;
     if (otherUUID) {
         /* the pidfile and the monitor disagree on whose QEMU it is */
         virReportError(VIR_ERR_OPERATION_FAILED,
                        _("process %lld of the pidfile of domain '%s' is alive, but its monitor answers with the UUID of another guest: it is not signalled"),
-                       (long long)id.pid, def->name);
+                       (long long)id.pid, name);
         return -1;
     }
     if (mon) {
@@ -952,14 +979,75 @@ qemuProcessStopUnrecorded(virQEMUDriver *driver, const virDomainDef *def)
     if (id.pid > 0 && virProcessKillPainfully(&id, 3000, false) < 0)
         return -1;
     if (id.pid > 0)
-        virReportWarning(_("domain '%s': its QEMU (pid %lld) ran without a usable status file and was stopped"),
-                         def->name, (long long)id.pid);
+        virReportWarning(_("domain '%s': its QEMU (pid %lld) %s and was stopped"),
+                         name, (long long)id.pid, what);
     else
-        virReportWarning(_("domain '%s': its QEMU (pid unknown) ran without a usable status file and was told to quit on its monitor"),
-                         def->name);
-    monitorPath = virQEMUDriverConfigSocketPath(driver->config, def->uuid, QEMU_SOCKET_MONITOR);
-    qemuProcessRemoveRunFiles(driver, def->name, def->uuid, monitorPath);
+        virReportWarning(_("domain '%s': its QEMU (pid unknown) %s and was told to quit on its monitor"),
+                         name, what);
+    monitorPath = virQEMUDriverConfigSocketPath(driver->config, uuid, QEMU_SOCKET_MONITOR);
+    qemuProcessRemoveRunFiles(driver, name, uuid, monitorPath);
     return 1;
+}
+
+int
+qemuProcessStopUnrecorded(virQEMUDriver *driver, const virDomainDef *def)
+{
+    return qemuProcessStopUnrecordedRun(driver, def->name, def->uuid,
+                                        _("ran without a usable status file"));
+}
+
+GPtrArray *
+qemuProcessListStarting(virQEMUDriver *driver)
+{
+    g_autoptr(GPtrArray) files = NULL;
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    size_t i;
+
+    if (!(files = virFileListDirSorted(driver->config->stateDir,
+                                       QEMU_PROCESS_STARTING_SUFFIX))) {
+        virResetLastError();
+        return names;
+    }
+    for (i = 0; i < files->len; i++) {
+        const char *file = g_ptr_array_index(files, i);
+
+        g_ptr_array_add(names, g_strndup(file, strlen(file) -
+                                         strlen(QEMU_PROCESS_STARTING_SUFFIX)));
+    }
+    return names;
+}
+
+int
+qemuProcessUndoStart(virQEMUDriver *driver, virDomainObj *obj, const char *name)
+{
+    g_autofree char *path = qemuProcessStartingPath(driver, name);
+    g_autofree char *content = NULL;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int rc = 0;
+
+    if (obj && virDomainObjIsActive(obj)) {
+        /* its status was written: stopped as any recorded run */
+        virReportWarning(_("domain '%s': its start did not complete (the starting process died): it is stopped"),
+                         name);
+        qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED);
+    } else if (virFileReadAll(path, 1024, &content) >= 0 &&
+               virUUIDParse(g_strstrip(content), uuid) == 0) {
+        rc = qemuProcessStopUnrecordedRun(driver, name, uuid,
+                                          _("was started by a process that died before it wrote the status file"));
+        if (rc == 0) {
+            /* nothing runs: what the start had made before the QEMU */
+            g_autofree char *monitor = virQEMUDriverConfigSocketPath(driver->config, uuid,
+                                                                     QEMU_SOCKET_MONITOR);
+
+            qemuProcessRemoveRunFiles(driver, name, uuid, monitor);
+        }
+    }
+    /* unreadable: killed while writing it, before anything of the run */
+    virResetLastError();
+    if (rc < 0)
+        return -1;
+    unlink(path);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ */

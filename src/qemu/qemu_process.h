@@ -66,6 +66,23 @@ int qemuProcessRefuseUnrecorded(virQEMUDriver *driver, const virDomainDef *def);
  * was stopped, 0 when none runs, -1 (error reported) if it survived. */
 int qemuProcessStopUnrecorded(virQEMUDriver *driver, const virDomainDef *def);
 
+#define QEMU_PROCESS_STARTING_SUFFIX ".starting"
+
+/* The names of domains with a start record (ROOT/run/qemu/NAME.starting),
+ * written by a start before it spawns QEMU and removed when the start
+ * completed or failed. Seen under the root's lock, which every start holds
+ * throughout, such a record is a start whose starting process died. */
+GPtrArray *qemuProcessListStarting(virQEMUDriver *driver);
+
+/* Undo the start of domain @name recorded so (@obj: the domain, NULL if
+ * not known): its QEMU is stopped, found by its status file, else its
+ * pidfile or its monitor (qemuProcessStopUnrecorded; a pid not proven to
+ * be the domain's QEMU is never signalled), its run/ files and the record
+ * are removed. Its VFs are given back by qemuHostdevReconcile (or by
+ * qemuProcessStop). Call with the root's lock held. Returns 0, or -1 (error
+ * reported) when its QEMU survived; the record then stays. */
+int qemuProcessUndoStart(virQEMUDriver *driver, virDomainObj *obj, const char *name);
+
 /* Write ROOT/run/qemu/NAME.xml. */
 int qemuProcessSaveStatus(virQEMUDriver *driver, virDomainObj *obj);
 

@@ -1,0 +1,96 @@
+#!/bin/sh
+# A start whose process dies before it completes is undone by the next
+# process that opens the root: its QEMU is stopped, its run/ files and its
+# start record removed, the domain reads as shut off.
+#  1. virsh start killed by its own emulator (a wrapper that SIGKILLs its
+#     parent, the starting virsh, then runs QEMU): the QEMU runs, its
+#     start never completed;
+#  2. the state a start leaves when killed between spawning QEMU and
+#     writing its pidfile: a QEMU answering on its monitor, a start record,
+#     neither pidfile nor status file: found by the monitor (query-uuid).
+set -u
+virsh=$1
+rootcheck=$2
+root=$(mktemp -d /tmp/startcrash.XXXXXX)
+uri="qemu:///embed?root=$root"
+fail=0
+ok() { echo "ok - $1"; }
+notok() { echo "not ok - $1"; fail=1; }
+cleanup() {
+    for d in k1 k2; do "$virsh" -q -c "$uri" destroy "$d" >/dev/null 2>&1; done
+    rm -rf "$root"
+}
+trap cleanup EXIT
+
+# qemus UUID: how many processes run with argument UUID (QEMU's -uuid)
+qemus() {
+    printf '%s\n' "$1" > "$root/pattern"
+    grep -lzxF -f "$root/pattern" /proc/[0-9]*/cmdline 2>/dev/null | wc -l
+}
+run() {  # run ARGS...: virsh, stdout in $root/out, stderr in $root/err
+    "$virsh" -q -c "$uri" "$@" >"$root/out" 2>"$root/err"
+}
+# mkdomain NAME UUID [EMULATOR]
+mkdomain() {
+    cat > "$root/$1.xml" <<XML
+<domain type='qemu'>
+  <name>$1</name>
+  <uuid>$2</uuid>
+  <memory unit='MiB'>64</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices><emulator>${3:-/usr/bin/qemu-system-x86_64}</emulator></devices>
+</domain>
+XML
+}
+
+# 1. the starting process killed while QEMU starts
+cat > "$root/qemu-killer" <<SH
+#!/bin/sh
+case " \$* " in
+*" -uuid "*) if rm "$root/kill-starter" 2>/dev/null; then kill -9 \$PPID; fi ;;
+esac
+exec /usr/bin/qemu-system-x86_64 "\$@"
+SH
+chmod +x "$root/qemu-killer"
+u1=5c7a2f30-0000-4000-8000-000000000001
+mkdomain k1 $u1 "$root/qemu-killer"
+run define "$root/k1.xml" || notok "define k1: $(cat "$root/err")"
+: > "$root/kill-starter"
+run start --paused k1
+rc=$?
+# QEMU outlives its starter: wait until it is up (its -uuid argv is there)
+i=0
+while [ "$(qemus $u1)" = 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ $rc = 137 ] && [ ! -e "$root/kill-starter" ] && [ "$(qemus $u1)" = 1 ] &&
+    [ -e "$root/run/qemu/k1.starting" ] &&
+    ok "start k1 killed while its QEMU starts: QEMU runs, start record left" ||
+    notok "start k1 killed (rc $rc, $(qemus $u1) QEMU): $(cat "$root/err"; ls "$root/run/qemu")"
+run list --all && grep -Eq "^ -  +k1 +shut off$" "$root/out" && [ "$(qemus $u1)" = 0 ] &&
+    ok "the next open stops the QEMU of the interrupted start: k1 shut off" ||
+    notok "after list: $(qemus $u1) QEMU of k1: $(cat "$root/out" "$root/err")"
+grep -q "k1.*did not complete\|k1.*died before" "$root/err" &&
+    ok "a warning names the undone start" || notok "no warning: $(cat "$root/err")"
+ls "$root/run/qemu" > "$root/ls"
+[ -s "$root/ls" ] || echo "(run/qemu is empty)" > "$root/ls"
+! grep -q "^k1\.\|$u1" "$root/ls" &&
+    ok "no run/ file of k1 is left" || notok "left in run/qemu: $(cat "$root/ls")"
+"$rootcheck" -q "$root" > "$root/check" 2>&1 && ok "virt-root-check passes" ||
+    notok "virt-root-check: $(cat "$root/check")"
+run start --paused k1 && [ "$(qemus $u1)" = 1 ] && run destroy k1 && [ "$(qemus $u1)" = 0 ] &&
+    ok "k1 starts and stops again" || notok "restart k1: $(cat "$root/err")"
+
+# 2. killed before the pidfile: only the start record and the monitor
+u2=5c7a2f30-0000-4000-8000-000000000002
+mkdomain k2 $u2
+run define "$root/k2.xml" && run start --paused k2 && [ "$(qemus $u2)" = 1 ] &&
+    [ -e "$root/run/qemu/k2.xml" ] && [ -e "$root/run/qemu/k2.pid" ] &&
+    [ ! -e "$root/run/qemu/k2.starting" ] &&
+    ok "k2 started: status and pidfile, no start record" || notok "start k2: $(cat "$root/err")"
+rm "$root/run/qemu/k2.xml" "$root/run/qemu/k2.pid"
+printf '%s' $u2 > "$root/run/qemu/k2.starting"
+run list --all && grep -Eq "^ -  +k2 +shut off$" "$root/out" && [ "$(qemus $u2)" = 0 ] &&
+    [ ! -e "$root/run/qemu/k2.starting" ] &&
+    ok "a start record without pidfile: its QEMU is found by its monitor and stopped" ||
+    notok "k2: $(qemus $u2) QEMU: $(cat "$root/out" "$root/err"; ls "$root/run/qemu")"
+
+exit $fail

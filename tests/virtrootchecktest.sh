@@ -64,9 +64,10 @@ rm "$R/lib/qemu/domains/d3.xml"
 expect_pass "definitions repaired"
 
 # temporary file of an atomic write
-cp "$R/lib/qemu/domains/d1.xml" "$R/lib/qemu/domains/d1.xml.Ab12Cd"
-expect_fail "temporary file" "$R/lib/qemu/domains/d1.xml.Ab12Cd: temporary file of an interrupted write"
-rm "$R/lib/qemu/domains/d1.xml.Ab12Cd"
+dead=$(sh -c 'echo $$')
+cp "$R/lib/qemu/domains/d1.xml" "$R/lib/qemu/domains/d1.xml.tmp.$dead.1.Ab12Cd"
+expect_fail "temporary file" "$R/lib/qemu/domains/d1.xml.tmp.$dead.1.Ab12Cd: temporary file of an interrupted write"
+rm "$R/lib/qemu/domains/d1.xml.tmp.$dead.1.Ab12Cd"
 
 # status files: a dead pid, a live process that is not the domain's QEMU
 status() {  # status PID: d1's status file naming PID (with a start time

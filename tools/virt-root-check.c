@@ -33,6 +33,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virpci.h"
+#include "virprocess.h"
 #include "viruuid.h"
 #include "qemu/qemu_conf.h"
 #include "qemu/qemu_domain.h"
@@ -62,8 +63,6 @@
  * (virhostdev_vf.h) */
 #define OWNER_SUFFIX ".owner"
 #define SAVED_VF_SUFFIX ".vf"
-/* virFileWriteAtomic writes PATH.XXXXXX (g_mkstemp) then renames it */
-#define ATOMIC_TEMP_RANDOM_LEN 6
 
 typedef enum {
     RC_PASS,
@@ -509,25 +508,6 @@ rcCheckStatusFiles(rcRoot *rc)
                  OWNER_SUFFIX);
 }
 
-/* Is @name the temporary file of an atomic write (NAME.XXXXXX)? */
-static bool
-rcIsAtomicTemp(const char *name)
-{
-    const char *dot = strrchr(name, '.');
-    size_t i;
-
-    if (!dot || dot == name || strlen(dot + 1) != ATOMIC_TEMP_RANDOM_LEN)
-        return false;
-    /* the one extension of that length the drivers use */
-    if (STREQ(dot, ".vfpool"))
-        return false;
-    for (i = 1; dot[i]; i++) {
-        if (!g_ascii_isalnum(dot[i]))
-            return false;
-    }
-    return true;
-}
-
 static void
 rcFindTemps(rcRoot *rc, const char *dir, int depth)
 {
@@ -538,14 +518,18 @@ rcFindTemps(rcRoot *rc, const char *dir, int depth)
         return;
     while ((ent = g_dir_read_name(d))) {
         g_autofree char *path = g_build_filename(dir, ent, NULL);
+        virProcessIdentity writer;
         struct stat sb;
 
         if (lstat(path, &sb) < 0)
             continue;
         if (S_ISDIR(sb.st_mode))
             rcFindTemps(rc, path, depth + 1);
-        else if (S_ISREG(sb.st_mode) && rcIsAtomicTemp(ent))
-            rcReport(rc, RC_FAIL, _("%s: temporary file of an interrupted write"), path);
+        else if (S_ISREG(sb.st_mode) && virFileAtomicTempParse(ent, &writer) &&
+                 !virProcessIdentityIsAlive(&writer))
+            /* a live writer's file is a write under way */
+            rcReport(rc, RC_FAIL, _("%s: temporary file of an interrupted write (its writer, pid %lld, is gone)"),
+                     path, (long long)writer.pid);
     }
 }
 

@@ -80,6 +80,9 @@ qemuDriverGet(const char *root)
         G_UNLOCK(qemuDrivers);
         return NULL;
     }
+    /* files of writes whose process died while writing them (those of
+     * live writers in other processes stay) */
+    virFileRemoveStaleTemps(root);
     driver = g_new0(virQEMUDriver, 1);
     driver->refs = 1;
     g_mutex_init(&driver->lock);

@@ -11,6 +11,7 @@
 
 #include "virerror.h"
 #include "virfile.h"
+#include "virprocess.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
@@ -51,14 +52,99 @@ virFileSendAll(int fd, const char *data, size_t len)
     return virFileWriteAllTo(fd, data, len, true);
 }
 
+/* The identity of this process, for the names of its temporary files
+ * (looked up again in a child after fork) */
+static bool
+virFileTempWriter(virProcessIdentity *self)
+{
+    static virProcessIdentity cached;
+    G_LOCK_DEFINE_STATIC(cached);
+    bool ok = true;
+
+    G_LOCK(cached);
+    if (cached.pid != getpid()) {
+        virProcessIdentity now;
+
+        if (virProcessIdentityGet(getpid(), &now) == 0)
+            cached = now;
+        else
+            ok = false;
+    }
+    *self = cached;
+    G_UNLOCK(cached);
+    return ok;
+}
+
+bool
+virFileAtomicTempParse(const char *name, virProcessIdentity *writer)
+{
+    g_auto(GStrv) parts = g_strsplit(name, ".", -1);
+    guint n = g_strv_length(parts);
+    gint64 pid;
+    guint64 start;
+    size_t i;
+
+    /* NAME . tmp . PID . START . XXXXXX, NAME not empty */
+    if (n < 5 || !*parts[0] || STRNEQ(parts[n - 4], VIR_FILE_ATOMIC_TEMP_TAG) ||
+        strlen(parts[n - 1]) != 6 ||
+        !g_ascii_string_to_signed(parts[n - 3], 10, 1, G_MAXINT, &pid, NULL) ||
+        !g_ascii_string_to_unsigned(parts[n - 2], 10, 0, G_MAXUINT64, &start, NULL))
+        return false;
+    for (i = 0; parts[n - 1][i]; i++) {
+        if (!g_ascii_isalnum(parts[n - 1][i]))
+            return false;
+    }
+    writer->pid = pid;
+    writer->startTime = start;
+    return true;
+}
+
+int
+virFileRemoveStaleTemps(const char *dir)
+{
+    g_autoptr(GDir) d = NULL;
+    const char *ent;
+    int removed = 0;
+
+    if (!(d = g_dir_open(dir, 0, NULL)))
+        return 0;
+    while ((ent = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(dir, ent, NULL);
+        virProcessIdentity writer;
+        struct stat sb;
+
+        if (lstat(path, &sb) < 0)
+            continue;
+        if (S_ISDIR(sb.st_mode)) {
+            removed += virFileRemoveStaleTemps(path);
+            continue;
+        }
+        /* a writer alive is still writing it: never touched */
+        if (!S_ISREG(sb.st_mode) || !virFileAtomicTempParse(ent, &writer) ||
+            virProcessIdentityIsAlive(&writer))
+            continue;
+        if (unlink(path) == 0)
+            removed++;
+    }
+    return removed;
+}
+
 /* A complete temporary file next to @path holding @data (its name is
- * returned), not yet visible under @path. */
+ * returned), not yet visible under @path. Its name carries the identity
+ * of this process, so that once it is gone, a file left by its death is
+ * known for a leftover (virFileRemoveStaleTemps). */
 static char *
 virFileWriteTemp(const char *path, const char *data, size_t len, mode_t mode,
                  bool durable)
 {
-    g_autofree char *tmp = g_strdup_printf("%s.XXXXXX", path);
+    g_autofree char *tmp = NULL;
+    virProcessIdentity self;
     int fd;
+
+    if (!virFileTempWriter(&self))
+        return NULL;
+    tmp = g_strdup_printf("%s." VIR_FILE_ATOMIC_TEMP_TAG ".%lld.%llu.XXXXXX", path,
+                          (long long)self.pid, self.startTime);
 
     if ((fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, mode)) < 0) {
         virReportSystemError(errno, _("cannot create temporary file for '%s'"), path);

@@ -22,6 +22,19 @@ int virFileWriteStrRuntime(const char *path, const char *str, mode_t mode);
  * fsync, as virFileWriteStrRuntime. */
 int virFileCreateStrRuntime(const char *path, const char *str, mode_t mode);
 
+/* The temporary file of those writes is PATH.tmp.PID.START.XXXXXX: PID
+ * and START the identity of the writing process (virprocess.h), XXXXXX
+ * random. */
+#define VIR_FILE_ATOMIC_TEMP_TAG "tmp"
+typedef struct _virProcessIdentity virProcessIdentity;
+/* Is @name (a file name, no directory) such a temporary file? Then
+ * *@writer is its writer. */
+bool virFileAtomicTempParse(const char *name, virProcessIdentity *writer);
+/* Remove, in @dir and below, the temporary files of atomic writes whose
+ * writer is gone (killed while writing). Those of live writers are left.
+ * Returns how many were removed; nothing is reported. */
+int virFileRemoveStaleTemps(const char *dir);
+
 /* Write all of @data to @fd, retrying on EINTR and, for a non-blocking
  * fd, waiting until it is writable. Returns 0, or -1 with errno set. */
 int virFileWriteAll(int fd, const char *data, size_t len);

@@ -93,6 +93,8 @@ struct _virQEMUDriver {
     GHashTable *capsCache;      /* emulator path -> virQEMUCaps */
     virNetworkDriverState *network;  /* the root's networks (VF pools) */
     bool poolsReconciled;       /* VFs of dead domains given back once */
+    int startsRunning;          /* starts under way in this process: their
+                                 * start records are not left by a death */
 };
 
 /* Capabilities of @emulator (probed or from ROOT/cache), kept in memory and

@@ -381,10 +381,15 @@ qemuDomainsReapDead(virQEMUDriver *driver)
 static int
 qemuDomainsUndoStarts(virQEMUDriver *driver)
 {
-    g_autoptr(GPtrArray) names = qemuProcessListStarting(driver);
+    g_autoptr(GPtrArray) names = NULL;
     size_t i;
     int ret = 0;
 
+    /* this process is starting a domain of the root (a migration syncs
+     * its peer while it prepares): its record is not a dead start's */
+    if (driver->startsRunning > 0)
+        return 0;
+    names = qemuProcessListStarting(driver);
     for (i = 0; i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);
         virDomainObj *obj = virDomainObjListFindByName(driver->domains, name);

@@ -522,6 +522,7 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     virUUIDFormat(live->uuid, uuidstr);
     if (virFileWriteStrRuntime(startingPath, uuidstr, 0600) < 0)
         goto error;
+    driver->startsRunning++;
 
     if ((listenfd = qemuProcessListen(monitorPath)) < 0)
         goto error;
@@ -641,6 +642,7 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     if (qemuProcessSaveStatus(driver, obj) < 0)
         goto stop;
     unlink(startingPath);
+    driver->startsRunning--;
 
     if (monOut)
         *monOut = mon;
@@ -663,6 +665,7 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
         virErrorRestore(&saved);
     }
     unlink(startingPath);
+    driver->startsRunning--;
     if (logfd >= 0)
         close(logfd);
     return -1;
@@ -680,8 +683,8 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
         close(listenfd);
         unlink(monitorPath);
     }
-    if (startingPath)
-        unlink(startingPath);
+    if (startingPath && unlink(startingPath) == 0)
+        driver->startsRunning--;
     if (logfd >= 0)
         close(logfd);
     if (nullfd >= 0)

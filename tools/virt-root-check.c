@@ -509,35 +509,18 @@ rcCheckStatusFiles(rcRoot *rc)
 }
 
 static void
-rcFindTemps(rcRoot *rc, const char *dir, int depth)
+rcReportTemp(const char *path, const virProcessIdentity *writer, void *opaque)
 {
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-    const char *ent;
-
-    if (!d || depth > 16)
-        return;
-    while ((ent = g_dir_read_name(d))) {
-        g_autofree char *path = g_build_filename(dir, ent, NULL);
-        virProcessIdentity writer;
-        struct stat sb;
-
-        if (lstat(path, &sb) < 0)
-            continue;
-        if (S_ISDIR(sb.st_mode))
-            rcFindTemps(rc, path, depth + 1);
-        else if (S_ISREG(sb.st_mode) && virFileAtomicTempParse(ent, &writer) &&
-                 !virProcessIdentityIsAlive(&writer))
-            /* a live writer's file is a write under way */
-            rcReport(rc, RC_FAIL, _("%s: temporary file of an interrupted write (its writer, pid %lld, is gone)"),
-                     path, (long long)writer.pid);
-    }
+    rcReport(opaque, RC_FAIL, _("%s: temporary file of an interrupted write (its writer, pid %lld, is gone)"),
+             path, (long long)writer->pid);
 }
 
-/* No temporary file of an atomic write is left anywhere in the root. */
+/* No temporary file of an atomic write whose writer is gone is left
+ * anywhere in the root. */
 static void
 rcCheckTemps(rcRoot *rc)
 {
-    rcFindTemps(rc, rc->root, 0);
+    virFileForEachStaleTemp(rc->root, rcReportTemp, rc);
 }
 
 /* The same UUID for two names (two definitions, or a definition and a

@@ -99,15 +99,15 @@ virFileAtomicTempParse(const char *name, virProcessIdentity *writer)
     return true;
 }
 
-int
-virFileRemoveStaleTemps(const char *dir)
+static void
+virFileForEachStaleTempIn(const char *dir, int depth, virFileStaleTempFunc func,
+                          void *opaque)
 {
     g_autoptr(GDir) d = NULL;
     const char *ent;
-    int removed = 0;
 
-    if (!(d = g_dir_open(dir, 0, NULL)))
-        return 0;
+    if (depth > 16 || !(d = g_dir_open(dir, 0, NULL)))
+        return;
     while ((ent = g_dir_read_name(d))) {
         g_autofree char *path = g_build_filename(dir, ent, NULL);
         virProcessIdentity writer;
@@ -115,17 +115,37 @@ virFileRemoveStaleTemps(const char *dir)
 
         if (lstat(path, &sb) < 0)
             continue;
-        if (S_ISDIR(sb.st_mode)) {
-            removed += virFileRemoveStaleTemps(path);
-            continue;
-        }
-        /* a writer alive is still writing it: never touched */
-        if (!S_ISREG(sb.st_mode) || !virFileAtomicTempParse(ent, &writer) ||
-            virProcessIdentityIsAlive(&writer))
-            continue;
-        if (unlink(path) == 0)
-            removed++;
+        if (S_ISDIR(sb.st_mode))
+            virFileForEachStaleTempIn(path, depth + 1, func, opaque);
+        /* a writer alive is still writing it */
+        else if (S_ISREG(sb.st_mode) && virFileAtomicTempParse(ent, &writer) &&
+                 !virProcessIdentityIsAlive(&writer))
+            func(path, &writer, opaque);
     }
+}
+
+void
+virFileForEachStaleTemp(const char *dir, virFileStaleTempFunc func, void *opaque)
+{
+    virFileForEachStaleTempIn(dir, 0, func, opaque);
+}
+
+static void
+virFileRemoveStaleTemp(const char *path, const virProcessIdentity *writer G_GNUC_UNUSED,
+                       void *opaque)
+{
+    int *removed = opaque;
+
+    if (unlink(path) == 0)
+        (*removed)++;
+}
+
+int
+virFileRemoveStaleTemps(const char *dir)
+{
+    int removed = 0;
+
+    virFileForEachStaleTemp(dir, virFileRemoveStaleTemp, &removed);
     return removed;
 }
 

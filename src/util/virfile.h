@@ -30,9 +30,14 @@ typedef struct _virProcessIdentity virProcessIdentity;
 /* Is @name (a file name, no directory) such a temporary file? Then
  * *@writer is its writer. */
 bool virFileAtomicTempParse(const char *name, virProcessIdentity *writer);
-/* Remove, in @dir and below, the temporary files of atomic writes whose
- * writer is gone (killed while writing). Those of live writers are left.
- * Returns how many were removed; nothing is reported. */
+/* Call @func for each temporary file of an atomic write in @dir and below
+ * whose writer is gone (killed while writing); those of live writers are
+ * writes under way. Symbolic links are not followed. */
+typedef void (*virFileStaleTempFunc)(const char *path, const virProcessIdentity *writer,
+                                     void *opaque);
+void virFileForEachStaleTemp(const char *dir, virFileStaleTempFunc func, void *opaque);
+/* Remove those files. Returns how many were removed; nothing is
+ * reported. */
 int virFileRemoveStaleTemps(const char *dir);
 
 /* Write all of @data to @fd, retrying on EINTR and, for a non-blocking

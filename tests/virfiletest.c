@@ -6,16 +6,20 @@
  * to an existing one, and refuses a symbolic link (whatever it points
  * to, the target is left untouched) and anything but a regular file.
  * The atomic writers replace a planted link instead of writing through
- * it. The lock helpers go through the same rule.
+ * it. The lock helpers go through the same rule. Their temporary files
+ * are named by their writer (NAME.tmp.PID.START.XXXXXX): only those of a
+ * writer that is gone are found as leftovers.
  */
 #include "internal.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "testutils.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virprocess.h"
 
 static char *dir;
 
@@ -160,6 +164,71 @@ testAtomicReplacesSymlink(const void *data G_GNUC_UNUSED)
 }
 
 static int
+testTempNames(const void *data G_GNUC_UNUSED)
+{
+    const char *bad[] = { "d.xml.Ab12Cd", ".tmp.1.2.Ab12Cd", "d.xml.tmp.0.2.Ab12Cd",
+                          "d.xml.tmp.x.2.Ab12Cd", "d.xml.tmp.1.2.Ab12C",
+                          "d.xml.tmp.1.2.Ab-2Cd", "d.xml.tmq.1.2.Ab12Cd" };
+    virProcessIdentity id;
+    size_t i;
+
+    if (!virFileAtomicTempParse("0000:03:07.1.vf.tmp.4242.987654.Ab12Cd", &id) ||
+        id.pid != 4242 || id.startTime != 987654) {
+        printf("#   a temporary file name with dots in NAME is not parsed\n");
+        return -1;
+    }
+    for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+        if (virFileAtomicTempParse(bad[i], &id)) {
+            printf("#   '%s' is taken for a temporary file\n", bad[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* only the files of dead writers go; a live writer's and others stay */
+static int
+testRemovesDeadWritersTemps(const void *data G_GNUC_UNUSED)
+{
+    virProcessIdentity self;
+    GPid child;
+    g_autofree char *sub = testPath("sub");
+    g_autofree char *mine = NULL;
+    g_autofree char *dead = NULL;
+    g_autofree char *reused = NULL;
+    g_autofree char *other = testPath("sub/d.xml.Ab12Cd");
+    const char *argv[] = { "/bin/true", NULL };
+
+    if (virProcessIdentityGet(getpid(), &self) < 0 ||
+        !g_spawn_async(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                       &child, NULL))
+        return -1;
+    waitpid(child, NULL, 0);
+    mine = g_strdup_printf("%s/sub/d.xml.tmp.%lld.%llu.Ab12Cd", dir,
+                           (long long)self.pid, self.startTime);
+    dead = g_strdup_printf("%s/sub/d.xml.tmp.%lld.%llu.Ab12Cd", dir,
+                           (long long)child, self.startTime);
+    reused = g_strdup_printf("%s/sub/d.xml.tmp.%lld.%llu.Ab12Cd", dir,
+                             (long long)self.pid, self.startTime + 1);
+    if (virFileMakePath(sub, 0700) < 0 ||
+        virFileWriteStrRuntime(mine, "x", 0600) < 0 ||
+        virFileWriteStrRuntime(dead, "x", 0600) < 0 ||
+        virFileWriteStrRuntime(reused, "x", 0600) < 0 ||
+        virFileWriteStrRuntime(other, "x", 0600) < 0)
+        return -1;
+    if (virFileRemoveStaleTemps(dir) != 2 || virFileExists(dead) ||
+        virFileExists(reused) || !virFileExists(mine) || !virFileExists(other)) {
+        printf("#   dead writer's file %s, reused pid's %s, live writer's %s, other %s\n",
+               virFileExists(dead) ? "kept" : "removed",
+               virFileExists(reused) ? "kept" : "removed",
+               virFileExists(mine) ? "kept" : "removed",
+               virFileExists(other) ? "kept" : "removed");
+        return -1;
+    }
+    return 0;
+}
+
+static int
 mymain(void)
 {
     g_autoptr(GError) gerr = NULL;
@@ -173,6 +242,9 @@ mymain(void)
     virTestRun("refuses a FIFO", testRefusesFifo, NULL);
     virTestRun("locks refuse a planted symlink", testLockRefusesSymlink, NULL);
     virTestRun("atomic write replaces a planted symlink", testAtomicReplacesSymlink, NULL);
+    virTestRun("temporary file names carry their writer", testTempNames, NULL);
+    virTestRun("only dead writers' temporary files are removed",
+               testRemovesDeadWritersTemps, NULL);
     virFileDeleteTree(dir);
     g_free(dir);
     return 0;

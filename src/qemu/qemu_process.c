@@ -1045,10 +1045,10 @@ qemuProcessUndoStart(virQEMUDriver *driver, virDomainObj *obj, const char *name)
             qemuProcessRemoveRunFiles(driver, name, uuid, monitor);
         }
     }
+    if (rc < 0)
+        return -1;   /* its QEMU survived: the record stays, its VFs too */
     /* unreadable: killed while writing it, before anything of the run */
     virResetLastError();
-    if (rc < 0)
-        return -1;
     unlink(path);
     return 0;
 }

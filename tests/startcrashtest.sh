@@ -7,17 +7,22 @@
 #     start never completed;
 #  2. the state a start leaves when killed between spawning QEMU and
 #     writing its pidfile: a QEMU answering on its monitor, a start record,
-#     neither pidfile nor status file: found by the monitor (query-uuid).
+#     neither pidfile nor status file: found by the monitor (query-uuid);
+#  3. virsh migrate killed by the destination's emulator (the same
+#     wrapper) while the destination QEMU starts: the next open of the
+#     destination stops it, the guest keeps running on the source.
 set -u
 virsh=$1
 rootcheck=$2
 root=$(mktemp -d /tmp/startcrash.XXXXXX)
 uri="qemu:///embed?root=$root"
+uriB="qemu:///embed?root=$root/B"
 fail=0
 ok() { echo "ok - $1"; }
 notok() { echo "not ok - $1"; fail=1; }
 cleanup() {
-    for d in k1 k2; do "$virsh" -q -c "$uri" destroy "$d" >/dev/null 2>&1; done
+    for d in k1 k2 k3; do "$virsh" -q -c "$uri" destroy "$d" >/dev/null 2>&1; done
+    "$virsh" -q -c "$uriB" destroy k3 >/dev/null 2>&1
     rm -rf "$root"
 }
 trap cleanup EXIT
@@ -92,5 +97,29 @@ run list --all && grep -Eq "^ -  +k2 +shut off$" "$root/out" && [ "$(qemus $u2)"
     [ ! -e "$root/run/qemu/k2.starting" ] &&
     ok "a start record without pidfile: its QEMU is found by its monitor and stopped" ||
     notok "k2: $(qemus $u2) QEMU: $(cat "$root/out" "$root/err"; ls "$root/run/qemu")"
+
+# 3. the destination of a migration
+u3=5c7a2f30-0000-4000-8000-000000000003
+mkdomain k3 $u3 "$root/qemu-killer"
+run define "$root/k3.xml" && run start --paused k3 && [ "$(qemus $u3)" = 1 ] ||
+    notok "start k3: $(cat "$root/err")"
+"$virsh" -q -c "$uriB" list --all >/dev/null 2>&1
+: > "$root/kill-starter"
+"$virsh" -q -c "$uri" migrate --live k3 "$uriB" >"$root/out" 2>"$root/err"
+rc=$?
+i=0
+while [ "$(qemus $u3)" = 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ $rc = 137 ] && [ ! -e "$root/kill-starter" ] && [ "$(qemus $u3)" = 2 ] &&
+    [ -e "$root/B/run/qemu/k3.starting" ] &&
+    ok "migrate killed while the destination QEMU starts: two QEMUs, start record left" ||
+    notok "migrate k3 killed (rc $rc, $(qemus $u3) QEMU): $(cat "$root/err"; ls "$root/B/run/qemu")"
+"$virsh" -q -c "$uriB" list --all >"$root/out" 2>"$root/err"
+"$virsh" -q -c "$uri" list --all >>"$root/out" 2>>"$root/err"
+[ "$(qemus $u3)" = 1 ] && [ ! -e "$root/B/run/qemu/k3.starting" ] &&
+    run domstate k3 && grep -q "paused\|running" "$root/out" &&
+    ok "the next open stops the destination QEMU; k3 still runs on the source" ||
+    notok "after list: $(qemus $u3) QEMU of k3: $(cat "$root/out" "$root/err"; ls "$root/B/run/qemu")"
+"$rootcheck" -q "$root/B" > "$root/check" 2>&1 && "$rootcheck" -q "$root" >> "$root/check" 2>&1 &&
+    ok "virt-root-check passes on both roots" || notok "virt-root-check: $(cat "$root/check")"
 
 exit $fail

@@ -3,6 +3,7 @@
  */
 #include "internal.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -99,29 +100,47 @@ virFileAtomicTempParse(const char *name, virProcessIdentity *writer)
     return true;
 }
 
+/* Runs at every first open of a root, over its whole tree (thousands of
+ * entries with a simulated SR-IOV host): the type comes from the
+ * directory entry and the name is checked before anything is stat'ed. */
 static void
 virFileForEachStaleTempIn(const char *dir, int depth, virFileStaleTempFunc func,
                           void *opaque)
 {
-    g_autoptr(GDir) d = NULL;
-    const char *ent;
+    DIR *d;
+    struct dirent *ent;
 
-    if (depth > 16 || !(d = g_dir_open(dir, 0, NULL)))
+    if (depth > 16 || !(d = opendir(dir)))
         return;
-    while ((ent = g_dir_read_name(d))) {
-        g_autofree char *path = g_build_filename(dir, ent, NULL);
+    while ((ent = readdir(d))) {
+        g_autofree char *path = NULL;
         virProcessIdentity writer;
+        unsigned char type = ent->d_type;
         struct stat sb;
 
-        if (lstat(path, &sb) < 0)
+        if (STREQ(ent->d_name, ".") || STREQ(ent->d_name, ".."))
             continue;
-        if (S_ISDIR(sb.st_mode))
+        if (type != DT_DIR && type != DT_UNKNOWN &&
+            (type != DT_REG || !virFileAtomicTempParse(ent->d_name, &writer)))
+            continue;
+        path = g_build_filename(dir, ent->d_name, NULL);
+        if (type == DT_UNKNOWN) {
+            if (lstat(path, &sb) < 0)
+                continue;
+            if (S_ISDIR(sb.st_mode))
+                type = DT_DIR;
+            else if (S_ISREG(sb.st_mode) && virFileAtomicTempParse(ent->d_name, &writer))
+                type = DT_REG;
+            else
+                continue;
+        }
+        if (type == DT_DIR)
             virFileForEachStaleTempIn(path, depth + 1, func, opaque);
         /* a writer alive is still writing it */
-        else if (S_ISREG(sb.st_mode) && virFileAtomicTempParse(ent, &writer) &&
-                 !virProcessIdentityIsAlive(&writer))
+        else if (!virProcessIdentityIsAlive(&writer))
             func(path, &writer, opaque);
     }
+    closedir(d);
 }
 
 void

@@ -5,11 +5,12 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <yajl/yajl_gen.h>
@@ -51,6 +52,10 @@ static const struct {
 };
 
 #define QEMU_CAPS_PROBE_TIMEOUT_MS 10000
+/* the probed emulator's end of its QMP socket pair */
+#define QEMU_CAPS_PROBE_CHILD_FD 3
+/* how long an emulator that closed QMP is given to exit */
+#define QEMU_CAPS_PROBE_EXIT_WAIT_MS 1000
 
 /* Which build of ours probed. BUILD_ID alone is fixed when meson
  * configures, so it survives rebuilds after a change: add the ctime and
@@ -435,63 +440,38 @@ virQEMUCapsProbeLastError(const char *errlog)
     return *text ? g_strdup_printf(": %.512s", text) : g_strdup("");
 }
 
-/* Connect to the QMP socket the probe process creates at @sock. Fails as
- * soon as the process exits (reaping it: *pid becomes 0) instead of waiting
- * for the timeout. */
-static int
-virQEMUCapsProbeConnect(const char *binary, const char *sock, const char *errlog,
-                        GPid *pid)
+/* An emulator that closed its end of QMP has usually exited: wait a
+ * little for it (reaping it: *pid becomes 0) and say how it ended, with
+ * the last thing it printed. False when it is still there. */
+static bool
+virQEMUCapsProbeReapExited(const char *binary, const char *errlog, GPid *pid)
 {
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    gint64 deadline = g_get_monotonic_time() + QEMU_CAPS_PROBE_TIMEOUT_MS * 1000;
+    g_autofree char *why = NULL;
+    int status;
+    int pidfd;
 
-    if (strlen(sock) >= sizeof(addr.sun_path)) {
-        virReportError(VIR_ERR_INTERNAL_ERROR,
-                       _("probe socket path '%s' is too long"), sock);
-        return -1;
+    /* our child, not reaped: the pidfd is readable once it has exited */
+    if ((pidfd = pidfd_open(*pid, 0)) >= 0) {
+        struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+
+        if (poll(&pfd, 1, QEMU_CAPS_PROBE_EXIT_WAIT_MS) < 0)
+            g_debug("poll on the probe's pidfd: %s", g_strerror(errno));
+        close(pidfd);
     }
-    strcpy(addr.sun_path, sock);
-
-    for (;;) {
-        int status;
-        int fd;
-        int err;
-
-        if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
-            virReportSystemError(errno, "%s", _("cannot create a socket to probe QEMU"));
-            return -1;
-        }
-        if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0)
-            return fd;
-        err = errno;
-        close(fd);
-        if (err != ENOENT && err != ECONNREFUSED) {
-            virReportSystemError(err, _("cannot connect to the QMP socket of emulator %s"),
-                                 binary);
-            return -1;
-        }
-        if (waitpid(*pid, &status, WNOHANG) == *pid) {
-            g_autofree char *why = virQEMUCapsProbeLastError(errlog);
-
-            *pid = 0;
-            if (WIFEXITED(status))
-                virReportError(VIR_ERR_OPERATION_FAILED,
-                               _("emulator %s exited with status %d before answering on QMP%s"),
-                               binary, WEXITSTATUS(status), why);
-            else
-                virReportError(VIR_ERR_OPERATION_FAILED,
-                               _("emulator %s was killed by signal %d before answering on QMP%s"),
-                               binary, WTERMSIG(status), why);
-            return -1;
-        }
-        if (g_get_monotonic_time() >= deadline) {
-            virReportError(VIR_ERR_OPERATION_TIMEOUT,
-                           _("emulator %s did not open its QMP socket within %d ms"),
-                           binary, QEMU_CAPS_PROBE_TIMEOUT_MS);
-            return -1;
-        }
-        g_usleep(2 * 1000);
-    }
+    if (waitpid(*pid, &status, WNOHANG) != *pid)
+        return false;
+    *pid = 0;
+    virResetLastError();
+    why = virQEMUCapsProbeLastError(errlog);
+    if (WIFEXITED(status))
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("emulator %s exited with status %d before answering on QMP%s"),
+                       binary, WEXITSTATUS(status), why);
+    else
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("emulator %s was killed by signal %d before answering on QMP%s"),
+                       binary, WTERMSIG(status), why);
+    return true;
 }
 
 /* A probe QEMU waits for its client for ever: it dies with the process
@@ -510,14 +490,12 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
 {
     g_autoptr(virQEMUCaps) caps = g_new0(virQEMUCaps, 1);
     g_autofree char *tmpdir = NULL;
-    g_autofree char *sock = NULL;
-    g_autofree char *qmparg = NULL;
+    int pair[2] = { -1, -1 };
     g_autofree char *errlog = NULL;
     g_autoptr(GError) gerr = NULL;
     virQEMUCapsProbeCtxt ctxt = { NULL, record };
     GPid pid = 0;
     int errfd = -1;
-    int monfd;
     int ret = -1;
 
     caps->binary = g_strdup(binary);
@@ -530,16 +508,26 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
                        binary, gerr->message);
         return NULL;
     }
-    sock = g_build_filename(tmpdir, "qmp.sock", NULL);
-    qmparg = g_strdup_printf("unix:%s,server=on,wait=off", sock);
+    /* QMP over a connected socket pair: QEMU 7.2 may wedge when a client
+     * connects to a listening QMP socket while the monitor is being set
+     * up (its main loop and its monitor thread both accept; the loser
+     * blocks in accept() for ever, and a monitor whose thread is stuck
+     * never answers). Nothing is accepted here. */
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
+        virReportSystemError(errno, _("cannot create a socket to probe %s"), binary);
+        goto cleanup;
+    }
     errlog = g_build_filename(tmpdir, "stderr.log", NULL);
     if ((errfd = virFileOpenWrite(errlog, O_WRONLY | O_TRUNC, 0600, _("probe log"))) < 0)
         goto cleanup;
     {
         const char *argv[] = {
             binary, "-machine", "none", "-nodefaults", "-nographic", "-S",
-            "-qmp", qmparg, NULL,
+            "-chardev", "socket,id=qmp,fd=" G_STRINGIFY(QEMU_CAPS_PROBE_CHILD_FD),
+            "-mon", "chardev=qmp,mode=control", NULL,
         };
+        const int sourcefds[] = { pair[1] };
+        const int targetfds[] = { QEMU_CAPS_PROBE_CHILD_FD };
         const char *envp[] = { "LC_ALL=C", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 
         if (!g_spawn_async_with_pipes_and_fds(tmpdir, argv, envp,
@@ -548,7 +536,8 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
                                               G_SPAWN_STDOUT_TO_DEV_NULL,
                                               virQEMUCapsProbeChildSetup,
                                               GINT_TO_POINTER(getpid()),
-                                              -1, -1, errfd, NULL, NULL, 0,
+                                              -1, -1, errfd, sourcefds, targetfds,
+                                              G_N_ELEMENTS(sourcefds),
                                               &pid, NULL, NULL, NULL, &gerr)) {
             virReportError(VIR_ERR_OPERATION_FAILED,
                            _("cannot run emulator %s to probe it: %s"),
@@ -557,12 +546,19 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
         }
     }
 
-    if ((monfd = virQEMUCapsProbeConnect(binary, sock, errlog, &pid)) < 0)
-        goto cleanup;
-    if (!(ctxt.mon = qemuMonitorOpenFD(monfd, QEMU_CAPS_PROBE_TIMEOUT_MS, NULL, NULL))) {
+    close(pair[1]);
+    pair[1] = -1;
+    /* the monitor owns the fd from here, also when it fails; an emulator
+     * that exits closes its end: that is an error at once, no timeout */
+    ctxt.mon = qemuMonitorOpenFD(pair[0], QEMU_CAPS_PROBE_TIMEOUT_MS, NULL, NULL);
+    pair[0] = -1;
+    if (!ctxt.mon) {
         virErrorPtr saved;
-        g_autofree char *why = virQEMUCapsProbeLastError(errlog);
+        g_autofree char *why = NULL;
 
+        if (virQEMUCapsProbeReapExited(binary, errlog, &pid))
+            goto cleanup;
+        why = virQEMUCapsProbeLastError(errlog);
         virErrorPreserveLast(&saved);
         virReportError(VIR_ERR_OPERATION_FAILED,
                        _("emulator %s did not answer on QMP: %s%s"),
@@ -601,7 +597,10 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
     }
     if (errfd >= 0)
         close(errfd);
-    unlink(sock);
+    if (pair[0] >= 0)
+        close(pair[0]);
+    if (pair[1] >= 0)
+        close(pair[1]);
     unlink(errlog);
     rmdir(tmpdir);
     if (ret < 0)

@@ -12,6 +12,7 @@
 #include "qemu/qemu_monitor.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virsocket.h"
 
 static const char *domainXML =
     "<domain type='qemu'>\n"
@@ -29,24 +30,39 @@ static double
 rawStartMs(const char *root)
 {
     g_autofree char *sock = g_build_filename(root, "raw.sock", NULL);
-    g_autofree char *qmp = g_strdup_printf("unix:%s,server=on,wait=off", sock);
     const char *argv[] = {
         "/usr/bin/qemu-system-x86_64", "-machine", "pc-q35-7.2", "-accel", "tcg",
         "-m", "128", "-display", "none", "-nodefaults", "-S",
         "-netdev", "user,id=n0", "-device", "virtio-net-pci,failover=on,netdev=n0,id=ua-backup0",
-        "-qmp", qmp, NULL,
+        "-chardev", "socket,id=qmp,fd=3,server=on,wait=off", "-mon", "chardev=qmp,mode=control", NULL,
     };
     GPid pid;
     double t0 = g_get_monotonic_time();
     qemuMonitor *mon;
     double ms;
+    /* as the driver does: QEMU is given a socket listening already */
+    int listenfd = virSocketListenUnix(sock, 0600, 1);
+    const gint source[] = { listenfd };
+    const gint target[] = { 3 };
+    gboolean spawned;
 
-    if (!g_spawn_async(NULL, (char **)argv, NULL,
-                       G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                       NULL, NULL, &pid, NULL))
+    if (listenfd < 0) {
+        fprintf(stderr, "raw start failed: %s\n", virGetLastErrorMessage());
         return -1;
-    if (!(mon = qemuMonitorOpen(sock, 10000, NULL, NULL)))
+    }
+    spawned = g_spawn_async_with_pipes_and_fds(NULL, argv, NULL,
+                                               G_SPAWN_DO_NOT_REAP_CHILD |
+                                               G_SPAWN_STDOUT_TO_DEV_NULL |
+                                               G_SPAWN_STDERR_TO_DEV_NULL,
+                                               NULL, NULL, -1, -1, -1, source, target, 1,
+                                               &pid, NULL, NULL, NULL, NULL);
+    close(listenfd);
+    if (!spawned)
         return -1;
+    if (!(mon = qemuMonitorOpen(sock, 10000, NULL, NULL))) {
+        fprintf(stderr, "raw start failed: %s\n", virGetLastErrorMessage());
+        return -1;
+    }
     qemuMonitorCommand(mon, "query-status", NULL, 0, NULL);
     ms = (g_get_monotonic_time() - t0) / 1000.0;
     qemuMonitorCommand(mon, "quit", NULL, 0, NULL);

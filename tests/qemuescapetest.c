@@ -29,8 +29,12 @@
 #include "testutils.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virsocket.h"
 
 #define TEST_QEMU "/usr/bin/qemu-system-x86_64"
+
+/* the fd of the listening QMP socket in QEMU, as the driver passes it */
+#define TEST_MONITOR_FD 3
 
 /* The hostile parts of each name (a unix socket path must stay under
  * 108 bytes, so the scratch directory is short and these are too). */
@@ -74,7 +78,7 @@ testXMLAttr(const char *s)
 }
 
 static GStrv
-testBuildArgv(const char *dir, bool json, const char *monitor)
+testBuildArgv(const char *dir, bool json)
 {
     g_autofree char *disk = g_build_filename(dir, TEST_DISK, NULL);
     g_autofree char *log = g_build_filename(dir, TEST_LOG, NULL);
@@ -112,8 +116,7 @@ testBuildArgv(const char *dir, bool json, const char *monitor)
     opts.emulator = qemuDomainDefEmulator(def);
     opts.machine = def->os.machine;
     opts.jsonDevice = json;
-    opts.monitorFd = -1;
-    opts.monitorPath = monitor;
+    opts.monitorFd = TEST_MONITOR_FD;
     return qemuBuildCommandLine(def, &opts);
 }
 
@@ -225,6 +228,7 @@ testEscape(const void *opaque)
     qemuMonitor *mon = NULL;
     GPid pid = 0;
     int errfd = -1;
+    int listenfd = -1;
     int ret = -1;
 
     if (!g_mkdtemp(dir))
@@ -234,14 +238,23 @@ testEscape(const void *opaque)
     disk = g_build_filename(dir, TEST_DISK, NULL);
     if (!g_file_set_contents(disk, "", 0, NULL) ||
         (errfd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0 ||
-        !(argv = testBuildArgv(dir, tc->json, monitor)))
+        !(argv = testBuildArgv(dir, tc->json)))
         goto cleanup;
-    if (!g_spawn_async_with_pipes_and_fds(NULL, (const char * const *)argv, qemuCommandEnv,
-                                          G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                          -1, errfd, errfd, NULL, NULL, 0,
-                                          &pid, NULL, NULL, NULL, &err)) {
-        printf("#   cannot start QEMU: %s\n", err->message);
+    if ((listenfd = virSocketListenUnix(monitor, 0600, 1)) < 0) {
+        printf("#   %s\n", virGetLastErrorMessage());
         goto cleanup;
+    }
+    {
+        const gint source[] = { listenfd };
+        const gint target[] = { TEST_MONITOR_FD };
+
+        if (!g_spawn_async_with_pipes_and_fds(NULL, (const char * const *)argv, qemuCommandEnv,
+                                              G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                              -1, errfd, errfd, source, target, 1,
+                                              &pid, NULL, NULL, NULL, &err)) {
+            printf("#   cannot start QEMU: %s\n", err->message);
+            goto cleanup;
+        }
     }
     if (!(mon = qemuMonitorOpen(monitor, 10000, NULL, NULL))) {
         g_autofree char *qerr = NULL;
@@ -275,6 +288,8 @@ testEscape(const void *opaque)
     }
     if (errfd >= 0)
         close(errfd);
+    if (listenfd >= 0)
+        close(listenfd);
     virResetLastError();
     unlink(monitor);
     unlink(errpath);

@@ -20,6 +20,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virprocess.h"
+#include "virsocket.h"
 #include "virxml.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -513,10 +514,8 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
      * up (its main loop and its monitor thread both accept; the loser
      * blocks in accept() for ever, and a monitor whose thread is stuck
      * never answers). Nothing is accepted here. */
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
-        virReportSystemError(errno, _("cannot create a socket to probe %s"), binary);
+    if (virSocketPair(pair) < 0)
         goto cleanup;
-    }
     errlog = g_build_filename(tmpdir, "stderr.log", NULL);
     if ((errfd = virFileOpenWrite(errlog, O_WRONLY | O_TRUNC, 0600, _("probe log"))) < 0)
         goto cleanup;

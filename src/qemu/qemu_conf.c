@@ -5,11 +5,11 @@
 #include "qemu_conf.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virsocket.h"
 #include "hypervisor/virhostdev_owner.h"
 #include "hypervisor/virhostdev_vf.h"
 
 #include <sys/stat.h>
-#include <sys/un.h>
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -49,17 +49,16 @@ virQEMUDriverConfigNew(const char *root)
     cfg->hostdevStateDir = virHostdevStateDir(root);
 
     {
-        struct sockaddr_un addr;
         /* the longest socket path a guest of this root gets */
         size_t need = strlen(cfg->stateDir) + strlen("/.") + VIR_UUID_BUFLEN * 2 +
                       MAX(strlen(QEMU_SOCKET_MONITOR), strlen(QEMU_SOCKET_INCOMING));
 
-        if (need >= sizeof(addr.sun_path)) {
+        if (need > VIR_SOCKET_UNIX_PATH_MAX) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                            _("root directory '%s' is too long: the sockets of its guests (%s/UUID.%s) would take %zu bytes, more than the %zu of a socket address; use a root of at most %zu characters"),
                            root, cfg->stateDir, QEMU_SOCKET_MONITOR, need,
-                           sizeof(addr.sun_path) - 1,
-                           strlen(root) - (need - (sizeof(addr.sun_path) - 1)));
+                           VIR_SOCKET_UNIX_PATH_MAX,
+                           strlen(root) - (need - (VIR_SOCKET_UNIX_PATH_MAX)));
             return NULL;
         }
     }

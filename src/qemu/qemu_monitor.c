@@ -5,12 +5,12 @@
 
 #include <glib-unix.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <yajl/yajl_gen.h>
 
 #include "qemu_monitor.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virsocket.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -268,37 +268,6 @@ qemuMonitorThread(gpointer opaque)
     return NULL;
 }
 
-static int
-qemuMonitorConnectPath(const char *path, int timeoutMs)
-{
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
-    int fd;
-
-    if (strlen(path) >= sizeof(addr.sun_path)) {
-        virReportError(VIR_ERR_INTERNAL_ERROR,
-                       _("monitor socket path '%s' is too long"), path);
-        return -1;
-    }
-    strcpy(addr.sun_path, path);
-
-    for (;;) {
-        if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
-            virReportSystemError(errno, "%s", _("cannot create monitor socket"));
-            return -1;
-        }
-        if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0)
-            return fd;
-        close(fd);
-        if ((errno != ENOENT && errno != ECONNREFUSED) ||
-            g_get_monotonic_time() >= deadline) {
-            virReportSystemError(errno, _("cannot connect to QEMU monitor '%s'"), path);
-            return -1;
-        }
-        g_usleep(5 * 1000);
-    }
-}
-
 qemuMonitor *
 qemuMonitorOpenFD(int fd, int timeoutMs, const qemuMonitorCallbacks *cb,
                   void *opaque)
@@ -365,7 +334,7 @@ qemuMonitorOpen(const char *path, int timeoutMs, const qemuMonitorCallbacks *cb,
 
     if (timeoutMs <= 0)
         timeoutMs = QEMU_MONITOR_DEFAULT_TIMEOUT;
-    if ((fd = qemuMonitorConnectPath(path, timeoutMs)) < 0)
+    if ((fd = virSocketConnectUnix(path, timeoutMs)) < 0)
         return NULL;
     return qemuMonitorOpenFD(fd, timeoutMs, cb, opaque);
 }
@@ -377,7 +346,7 @@ qemuMonitorOpenListening(const char *path, int timeoutMs, const qemuMonitorCallb
     int fd;
 
     /* one attempt: a deadline that has passed already */
-    if ((fd = qemuMonitorConnectPath(path, 0)) < 0)
+    if ((fd = virSocketConnectUnix(path, 0)) < 0)
         return NULL;
     return qemuMonitorOpenFD(fd, timeoutMs, cb, opaque);
 }

@@ -5,9 +5,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 
 #include "qemu_alias.h"
@@ -19,6 +17,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virprocess.h"
+#include "virsocket.h"
 #include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -291,31 +290,6 @@ qemuProcessRemoveRunFiles(virQEMUDriver *driver, const char *name,
 /* Start                                                                */
 /* ------------------------------------------------------------------ */
 
-static int
-qemuProcessListen(const char *path)
-{
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    int fd;
-
-    if (strlen(path) >= sizeof(addr.sun_path)) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("monitor socket path '%s' is longer than %zu bytes: use a shorter root directory"),
-                       path, sizeof(addr.sun_path) - 1);
-        return -1;
-    }
-    strcpy(addr.sun_path, path);
-    unlink(path);
-    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-        bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
-        listen(fd, 1) < 0) {
-        virReportSystemError(errno, _("cannot listen on monitor socket '%s'"), path);
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 static void
 qemuProcessChildSetup(gpointer data G_GNUC_UNUSED)
 {
@@ -524,7 +498,7 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
         goto error;
     driver->startsRunning++;
 
-    if ((listenfd = qemuProcessListen(monitorPath)) < 0)
+    if ((listenfd = virSocketListenUnix(monitorPath, 0600, 1)) < 0)
         goto error;
     if ((logfd = virFileOpenWrite(logPath, O_WRONLY | O_APPEND, 0600, _("log file"))) < 0)
         goto error;

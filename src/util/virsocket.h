@@ -1,0 +1,31 @@
+/*
+ * virsocket.h: AF_UNIX stream sockets: listen on a path, connect to one
+ */
+#pragma once
+
+#include "internal.h"
+
+#include <sys/types.h>
+#include <sys/un.h>
+
+/* The longest path a UNIX socket address holds (without its NUL). */
+#define VIR_SOCKET_UNIX_PATH_MAX (sizeof(((struct sockaddr_un *)NULL)->sun_path) - 1)
+
+/* A listening stream socket bound to @path (close-on-exec, blocking),
+ * its file given @mode before it listens, so no one connects under
+ * another mode. A socket file left at @path by a process that is gone
+ * is replaced; anything else there makes the bind fail. Returns the fd,
+ * or -1 with an error (a path longer than VIR_SOCKET_UNIX_PATH_MAX says
+ * so and asks for a shorter directory). */
+int virSocketListenUnix(const char *path, mode_t mode, int backlog);
+
+/* A stream socket connected to the listener at @path (close-on-exec,
+ * blocking). A listener's socket exists before its process is asked to
+ * serve, so there is no retry: a missing socket or one nobody listens on
+ * fails at once. Only a full backlog (a listener that does not accept,
+ * e.g. a stopped process) is waited for, at most @timeoutMs (0: not at
+ * all). Returns the fd, or -1 with an error naming @path. */
+int virSocketConnectUnix(const char *path, int timeoutMs);
+
+/* A connected pair of stream sockets, both close-on-exec. */
+int virSocketPair(int fds[2]);

@@ -21,8 +21,14 @@ typedef struct {
     int frequency;      /* timers: ms, -1 disabled */
     void *opaque;
     virFreeCallback ff;
+    int dispatching;    /* callbacks of this item running now */
+    bool removed;       /* out of the table; freed by the last dispatch */
 } virEventItem;
 
+/* eventLock guards eventItems, nextEventId and every item's fields. It is
+ * never held while an application callback (cb, tcb, ff) runs: those may
+ * call any virEvent* function. An item's ff runs once, after the last of
+ * its callbacks in progress has returned, so it may free the opaque. */
 static GHashTable *eventItems;   /* id -> virEventItem */
 static int nextEventId = 1;
 static GMutex eventLock;
@@ -61,25 +67,64 @@ virEventFromCondition(GIOCondition cond)
 }
 
 static void
-virEventItemFree(gpointer data)
+virEventItemDisarm(virEventItem *item)
 {
-    virEventItem *item = data;
-
     if (item->source) {
         g_source_destroy(item->source);
         g_source_unref(item->source);
+        item->source = NULL;
     }
-    if (item->ff)
-        item->ff(item->opaque);
-    g_free(item);
 }
 
 static void
 virEventEnsureTable(void)
 {
     if (!eventItems)
-        eventItems = g_hash_table_new_full(g_direct_hash, g_direct_equal,
-                                           NULL, virEventItemFree);
+        eventItems = g_hash_table_new(g_direct_hash, g_direct_equal);
+}
+
+/* Called with eventLock held, on an item out of the table with no callback
+ * running: frees it and returns its ff, for the caller to run (with
+ * *opaque) once it has released eventLock. */
+static virFreeCallback
+virEventItemRelease(virEventItem *item, void **opaque)
+{
+    virFreeCallback ff = item->ff;
+
+    *opaque = item->opaque;
+    virEventItemDisarm(item);
+    g_free(item);
+    return ff;
+}
+
+/* Look up @id for a dispatch: NULL if it is gone, else the item, counted
+ * as dispatching until virEventDispatchEnd. */
+static virEventItem *
+virEventDispatchBegin(int id)
+{
+    virEventItem *item;
+
+    g_mutex_lock(&eventLock);
+    if ((item = g_hash_table_lookup(eventItems, GINT_TO_POINTER(id))))
+        item->dispatching++;
+    g_mutex_unlock(&eventLock);
+    return item;
+}
+
+/* The callback of @item has returned: if the item was removed meanwhile
+ * and this was its last callback, free it and run its ff (unlocked). */
+static void
+virEventDispatchEnd(virEventItem *item)
+{
+    virFreeCallback ff = NULL;
+    void *opaque = NULL;
+
+    g_mutex_lock(&eventLock);
+    if (--item->dispatching == 0 && item->removed)
+        ff = virEventItemRelease(item, &opaque);
+    g_mutex_unlock(&eventLock);
+    if (ff)
+        ff(opaque);
 }
 
 static gboolean
@@ -87,31 +132,18 @@ virEventDispatchHandle(gint fd, GIOCondition cond, gpointer data)
 {
     int id = GPOINTER_TO_INT(data);
     virEventItem *item;
-    virEventHandleCallback cb;
-    void *opaque;
 
-    g_mutex_lock(&eventLock);
-    item = g_hash_table_lookup(eventItems, GINT_TO_POINTER(id));
-    if (!item) {
-        g_mutex_unlock(&eventLock);
+    if (!(item = virEventDispatchBegin(id)))
         return G_SOURCE_REMOVE;
-    }
-    cb = item->cb;
-    opaque = item->opaque;
-    g_mutex_unlock(&eventLock);
-
-    cb(id, fd, virEventFromCondition(cond), opaque);
+    item->cb(id, fd, virEventFromCondition(cond), item->opaque);
+    virEventDispatchEnd(item);
     return G_SOURCE_CONTINUE;
 }
 
 static void
 virEventArmHandle(virEventItem *item)
 {
-    if (item->source) {
-        g_source_destroy(item->source);
-        g_source_unref(item->source);
-        item->source = NULL;
-    }
+    virEventItemDisarm(item);
     if (item->events == 0)
         return;
     item->source = g_unix_fd_source_new(item->fd, virEventToCondition(item->events));
@@ -162,12 +194,28 @@ virEventUpdateHandle(int watch, int events)
 static int
 virEventRemoveItem(int id)
 {
-    bool removed;
+    virEventItem *item = NULL;
+    virFreeCallback ff = NULL;
+    void *opaque = NULL;
+    bool found;
 
     g_mutex_lock(&eventLock);
-    removed = eventItems && g_hash_table_remove(eventItems, GINT_TO_POINTER(id));
+    found = eventItems &&
+            g_hash_table_steal_extended(eventItems, GINT_TO_POINTER(id),
+                                        NULL, (gpointer *)&item);
+    if (found) {
+        if (item->dispatching > 0) {
+            /* its callback is running: the dispatch frees it when done */
+            item->removed = true;
+            virEventItemDisarm(item);
+        } else {
+            ff = virEventItemRelease(item, &opaque);
+        }
+    }
     g_mutex_unlock(&eventLock);
-    return removed ? 0 : -1;
+    if (ff)
+        ff(opaque);
+    return found ? 0 : -1;
 }
 
 int
@@ -181,31 +229,18 @@ virEventDispatchTimeout(gpointer data)
 {
     int id = GPOINTER_TO_INT(data);
     virEventItem *item;
-    virEventTimeoutCallback cb;
-    void *opaque;
 
-    g_mutex_lock(&eventLock);
-    item = g_hash_table_lookup(eventItems, GINT_TO_POINTER(id));
-    if (!item) {
-        g_mutex_unlock(&eventLock);
+    if (!(item = virEventDispatchBegin(id)))
         return G_SOURCE_REMOVE;
-    }
-    cb = item->tcb;
-    opaque = item->opaque;
-    g_mutex_unlock(&eventLock);
-
-    cb(id, opaque);
+    item->tcb(id, item->opaque);
+    virEventDispatchEnd(item);
     return G_SOURCE_CONTINUE;
 }
 
 static void
 virEventArmTimeout(virEventItem *item)
 {
-    if (item->source) {
-        g_source_destroy(item->source);
-        g_source_unref(item->source);
-        item->source = NULL;
-    }
+    virEventItemDisarm(item);
     if (item->frequency < 0)
         return;
     item->source = g_timeout_source_new(item->frequency);

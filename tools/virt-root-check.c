@@ -34,6 +34,7 @@
 #include "virfile.h"
 #include "virpci.h"
 #include "virprocess.h"
+#include "virstring.h"
 #include "viruuid.h"
 #include "qemu/qemu_conf.h"
 #include "qemu/qemu_domain.h"
@@ -657,9 +658,9 @@ rcCheckOrphanProcesses(rcRoot *rc)
         g_autofree char *fdpath = NULL;
         g_autofree char *target = NULL;
         g_autofree char *name = NULL;
-        gint64 pid;
+        int pid;
 
-        if (!g_ascii_string_to_signed(ent, 10, 1, G_MAXINT, &pid, NULL) || pid == getpid())
+        if (virStrToLong_i(ent, NULL, 10, &pid) < 0 || pid <= 0 || pid == getpid())
             continue;
         fdpath = g_strdup_printf("/proc/%s/fd/1", ent);
         if (!(target = g_file_read_link(fdpath, NULL)) ||

@@ -8,6 +8,7 @@
 #include "virerror.h"
 #include "virbuffer.h"
 #include "virfile.h"
+#include "virstring.h"
 #include "viruuid.h"
 #include "virxml.h"
 
@@ -408,8 +409,7 @@ virDomainParseMemory(const char *xpath, xmlXPathContextPtr ctxt,
     g_autofree char *unit = NULL;
     g_autofree char *text = NULL;
     unsigned long long mult = 1024;
-    guint64 val;
-    char *end = NULL;
+    unsigned long long val;
     size_t i;
 
     *kib = 0;
@@ -436,9 +436,7 @@ virDomainParseMemory(const char *xpath, xmlXPathContextPtr ctxt,
             return -1;
         }
     }
-    errno = 0;
-    val = g_ascii_strtoull(text, &end, 10);
-    if (!*text || text[0] == '-' || errno != 0 || *end != '\0') {
+    if (virStrToLong_ull(text, NULL, 10, &val) < 0) {
         virReportError(VIR_ERR_XML_ERROR,
                        _("invalid value '%s' in <%s>: expected a non-negative integer"),
                        text, (const char *)node->name);
@@ -1311,9 +1309,9 @@ virDomainDefParseNode(xmlXPathContextPtr ctxt, unsigned int flags)
 
     if ((node = virXPathNode("./vcpu", ctxt))) {
         g_autofree char *text = virXMLNodeContentString(node);
-        guint64 n = 0;
+        unsigned int n = 0;
 
-        if (!g_ascii_string_to_unsigned(text, 10, 1, 4096, &n, NULL)) {
+        if (virStrToLong_ui(text, NULL, 10, &n) < 0 || n < 1 || n > 4096) {
             virReportError(VIR_ERR_XML_ERROR,
                            _("invalid <vcpu> count '%s': expected a number from 1 to 4096"),
                            text);

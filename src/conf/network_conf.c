@@ -10,6 +10,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virmacaddr.h"
+#include "virstring.h"
 #include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_NETWORK
@@ -203,8 +204,7 @@ virNetworkPCIAttrParse(const char *netname, xmlNodePtr node, const char *attr,
                        unsigned int max, bool required, unsigned int *val)
 {
     g_autofree char *str = virXMLPropString(node, attr);
-    guint64 num = 0;
-    char *end = NULL;
+    unsigned int num = 0;
 
     *val = 0;
     if (!str) {
@@ -215,10 +215,7 @@ virNetworkPCIAttrParse(const char *netname, xmlNodePtr node, const char *attr,
                        netname, attr);
         return -1;
     }
-    errno = 0;
-    if (g_ascii_isdigit(*str))
-        num = g_ascii_strtoull(str, &end, 0);
-    if (!g_ascii_isdigit(*str) || errno || !end || *end || num > max) {
+    if (virStrToLong_ui(str, NULL, 0, &num) < 0 || num > max) {
         virReportError(VIR_ERR_XML_ERROR,
                        _("network '%s': %s='%s' of a VF <address> in <forward> is invalid; use a number from 0 to 0x%x"),
                        netname, attr, str, max);

@@ -5,6 +5,7 @@
 
 #include "virerror.h"
 #include "virfile.h"
+#include "virstring.h"
 #include "virhostdev_vf.h"
 #include "virnetdevvf.h"
 
@@ -40,10 +41,10 @@ virHostdevVFGet(const virHostdevVFContext *ctx, const virPCIDeviceAddress *vf,
         if (virFileReadAll(macpath, 64, &macstr) < 0 ||
             virFileReadAll(vlanpath, 64, &vlanstr) < 0)
             return -1;
-        gint64 v;
+        int v;
 
         if (virMacAddrParse(g_strstrip(macstr), mac) < 0 ||
-            !g_ascii_string_to_signed(g_strstrip(vlanstr), 10, 0, 4095, &v, NULL)) {
+            virStrToLong_i(g_strstrip(vlanstr), NULL, 10, &v) < 0 || v < 0 || v > 4095) {
             virResetLastError();
             virReportError(VIR_ERR_INTERNAL_ERROR,
                            _("bad MAC or VLAN in %s or %s"), macpath, vlanpath);

@@ -6,6 +6,7 @@
 #include "qemu_alias.h"
 #include "qemu_domain_address.h"
 #include "virerror.h"
+#include "virstring.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -29,15 +30,19 @@ qemuAliasMaxIndex(const virDomainDef *def, const char *prefix)
 
     for (i = 0; i < def->nnets; i++) {
         const char *a = def->nets[i]->info.alias;
+        int n;
 
-        if (a && strncmp(a, prefix, plen) == 0 && g_ascii_isdigit(a[plen]))
-            max = MAX(max, atoi(a + plen));
+        if (a && strncmp(a, prefix, plen) == 0 &&
+            virStrToLong_i(a + plen, NULL, 10, &n) == 0 && n >= 0)
+            max = MAX(max, n);
     }
     for (i = 0; i < def->nhostdevs; i++) {
         const char *a = def->hostdevs[i]->info->alias;
+        int n;
 
-        if (a && strncmp(a, prefix, plen) == 0 && g_ascii_isdigit(a[plen]))
-            max = MAX(max, atoi(a + plen));
+        if (a && strncmp(a, prefix, plen) == 0 &&
+            virStrToLong_i(a + plen, NULL, 10, &n) == 0 && n >= 0)
+            max = MAX(max, n);
     }
     return max;
 }

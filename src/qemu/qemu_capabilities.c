@@ -21,6 +21,7 @@
 #include "virfile.h"
 #include "virprocess.h"
 #include "virsocket.h"
+#include "virstring.h"
 #include "virxml.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -674,9 +675,22 @@ virQEMUCapsParseCache(const char *xml)
                        _("QEMU capabilities cache lacks required elements"));
         return NULL;
     }
-    caps->ctime = g_ascii_strtoll(ctime, NULL, 10);
-    caps->size = g_ascii_strtoll(size, NULL, 10);
-    caps->version = g_ascii_strtoull(version, NULL, 10);
+    {
+        long long ct, sz;
+        unsigned long long ver;
+
+        if (virStrToLong_ll(ctime, NULL, 10, &ct) < 0 ||
+            virStrToLong_ll(size, NULL, 10, &sz) < 0 ||
+            virStrToLong_ull(version, NULL, 10, &ver) < 0 || ver > G_MAXULONG) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           _("QEMU capabilities cache has an invalid ctime '%s', size '%s' or version '%s'"),
+                           ctime, size, version);
+            return NULL;
+        }
+        caps->ctime = ct;
+        caps->size = sz;
+        caps->version = ver;
+    }
     caps->kvmUsable = STREQ(kvm, "yes");
 
     if ((n = virXPathNodeSet("./flag", ctxt, &nodes)) < 0)
@@ -700,7 +714,7 @@ virQEMUCapsParseCache(const char *xml)
         g_autofree char *def = virXMLPropString(nodes[i], "default");
         g_autofree char *deprecated = virXMLPropString(nodes[i], "deprecated");
         g_autofree char *maxCpus = virXMLPropString(nodes[i], "maxCpus");
-        guint64 num = 0;
+        unsigned int num = 0;
 
         if (!(caps->machines[i].name = virXMLPropString(nodes[i], "name"))) {
             virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
@@ -708,7 +722,7 @@ virQEMUCapsParseCache(const char *xml)
             caps->nmachines = i;
             return NULL;
         }
-        if (!maxCpus || !g_ascii_string_to_unsigned(maxCpus, 10, 1, G_MAXINT, &num, NULL)) {
+        if (virStrToLong_ui(maxCpus, NULL, 10, &num) < 0 || num < 1 || num > G_MAXINT) {
             virReportError(VIR_ERR_INTERNAL_ERROR,
                            _("machine '%s' without a valid maxCpus in QEMU capabilities cache"),
                            caps->machines[i].name);

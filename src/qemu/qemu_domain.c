@@ -9,6 +9,7 @@
 #include "qemu_process.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virstring.h"
 #include "viruuid.h"
 #include "virxml.h"
 
@@ -335,16 +336,15 @@ qemuDomainStatusParseProcess(xmlNodePtr node, virProcessIdentity *id)
 {
     g_autofree char *pidstr = virXMLPropString(node, "pid");
     g_autofree char *startstr = virXMLPropString(node, "starttime");
-    gint64 pid;
-    guint64 start;
+    int pid;
+    unsigned long long start;
 
-    if (!pidstr || !g_ascii_string_to_signed(pidstr, 10, 1, G_MAXINT, &pid, NULL)) {
+    if (virStrToLong_i(pidstr, NULL, 10, &pid) < 0 || pid <= 0) {
         virReportError(VIR_ERR_INTERNAL_ERROR, _("status XML has an invalid pid '%s'"),
                        NULLSTR(pidstr));
         return -1;
     }
-    if (!startstr ||
-        !g_ascii_string_to_unsigned(startstr, 10, 0, G_MAXUINT64, &start, NULL)) {
+    if (virStrToLong_ull(startstr, NULL, 10, &start) < 0) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                        _("status XML lacks the start time of its QEMU process (written by an older version): the pid it records is not trusted"));
         return -1;
@@ -397,7 +397,7 @@ qemuDomainObjParseStatus(const char *xml, virDomainDef **def, int *state,
         if (STREQ(statestr, qemuDomainStateNames[i]))
             *state = i;
     }
-    if (*state < 0 || !reasonstr) {
+    if (*state < 0 || virStrToLong_i(reasonstr, NULL, 10, reason) < 0 || *reason < 0) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                        _("status XML lacks a valid state or reason"));
         return -1;
@@ -406,7 +406,6 @@ qemuDomainObjParseStatus(const char *xml, virDomainDef **def, int *state,
         return -1;
     *pid = id.pid;
     priv->pidStartTime = id.startTime;
-    *reason = g_ascii_strtoll(reasonstr, NULL, 10);
     g_free(priv->monitorPath);
     priv->monitorPath = virXPathString("string(./monitor/@path)", ctxt);
     g_free(priv->emulator);

@@ -8,6 +8,7 @@
 #include "qemu_hostdev.h"
 #include "qemu_process.h"
 #include "virerror.h"
+#include "virstring.h"
 #include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -152,7 +153,7 @@ qemuHostdevHolderAlive(virQEMUDriver *driver, const char *holder,
     unsigned char uuid[VIR_UUID_BUFLEN];
     virMacAddr mac;
     bool plain;
-    gint64 id;
+    int id;
     virDomainObj *obj;
     size_t i;
 
@@ -161,7 +162,7 @@ qemuHostdevHolderAlive(virQEMUDriver *driver, const char *holder,
     parts = g_strsplit(holder + strlen(QEMU_HOSTDEV_HOLDER_PREFIX), "/", 3);
     if (g_strv_length(parts) != 3 ||
         virUUIDParse(parts[0], uuid) < 0 ||
-        !g_ascii_string_to_signed(parts[1], 10, G_MININT, G_MAXINT, &id, NULL) ||
+        virStrToLong_i(parts[1], NULL, 10, &id) < 0 ||
         (!(plain = STREQ(parts[2], QEMU_HOSTDEV_HOLDER_PLAIN)) &&
          virMacAddrParse(parts[2], &mac) < 0)) {
         virResetLastError();

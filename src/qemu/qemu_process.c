@@ -18,6 +18,7 @@
 #include "virfile.h"
 #include "virprocess.h"
 #include "virsocket.h"
+#include "virstring.h"
 #include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -218,15 +219,15 @@ qemuProcessReadPidfile(const char *path, virProcessIdentity *id)
 {
     g_autofree char *content = NULL;
     g_auto(GStrv) lines = NULL;
-    gint64 pid;
-    guint64 start;
+    int pid;
+    unsigned long long start;
 
     if (!g_file_get_contents(path, &content, NULL, NULL))
         return -1;
     lines = g_strsplit(content, "\n", 0);
     if (g_strv_length(lines) != 3 || *lines[2] ||
-        !g_ascii_string_to_signed(lines[0], 10, 1, G_MAXINT, &pid, NULL) ||
-        !g_ascii_string_to_unsigned(lines[1], 10, 0, G_MAXUINT64, &start, NULL))
+        virStrToLong_i(lines[0], NULL, 10, &pid) < 0 || pid <= 0 ||
+        virStrToLong_ull(lines[1], NULL, 10, &start) < 0)
         return -1;
     id->pid = pid;
     id->startTime = start;
@@ -303,10 +304,11 @@ qemuProcessNextId(virQEMUDriver *driver)
     g_autofree char *path = g_strdup_printf("%s/next-id", driver->config->stateDir);
     g_autofree char *content = NULL;
     g_autofree char *next = NULL;
-    int id = 1;
+    int id;
 
-    if (g_file_get_contents(path, &content, NULL, NULL))
-        id = MAX(1, atoi(content));
+    if (!g_file_get_contents(path, &content, NULL, NULL) ||
+        virStrToLong_i(g_strstrip(content), NULL, 10, &id) < 0 || id < 1 || id == G_MAXINT)
+        id = 1;   /* missing, damaged or used up: count again */
     next = g_strdup_printf("%d\n", id + 1);
     if (virFileWriteStrRuntime(path, next, 0600) < 0)
         virResetLastError();   /* ids are cosmetic: never fail a start */

@@ -5,6 +5,7 @@
 #include "virconf.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virstring.h"
 
 #define VIR_FROM_THIS VIR_FROM_CONF
 
@@ -130,10 +131,8 @@ virConfParseValue(virConfParser *p, virConfValue *v)
     if (*p->cur == '-' || g_ascii_isdigit(*p->cur)) {
         char *end = NULL;
 
-        errno = 0;
         v->type = VIR_CONF_INT;
-        v->num = g_ascii_strtoll(p->cur, &end, 10);
-        if (errno || end == p->cur)
+        if (virStrToLong_ll(p->cur, &end, 10, &v->num) < 0)
             return virConfSyntaxError(p, _("invalid number"));
         p->cur = end;
         return 0;

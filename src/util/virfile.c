@@ -13,6 +13,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virprocess.h"
+#include "virstring.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
@@ -81,15 +82,15 @@ virFileAtomicTempParse(const char *name, virProcessIdentity *writer)
 {
     g_auto(GStrv) parts = g_strsplit(name, ".", -1);
     guint n = g_strv_length(parts);
-    gint64 pid;
-    guint64 start;
+    int pid;
+    unsigned long long start;
     size_t i;
 
     /* NAME . tmp . PID . START . XXXXXX, NAME not empty */
     if (n < 5 || !*parts[0] || STRNEQ(parts[n - 4], VIR_FILE_ATOMIC_TEMP_TAG) ||
         strlen(parts[n - 1]) != 6 ||
-        !g_ascii_string_to_signed(parts[n - 3], 10, 1, G_MAXINT, &pid, NULL) ||
-        !g_ascii_string_to_unsigned(parts[n - 2], 10, 0, G_MAXUINT64, &start, NULL))
+        virStrToLong_i(parts[n - 3], NULL, 10, &pid) < 0 || pid <= 0 ||
+        virStrToLong_ull(parts[n - 2], NULL, 10, &start) < 0)
         return false;
     for (i = 0; parts[n - 1][i]; i++) {
         if (!g_ascii_isalnum(parts[n - 1][i]))

@@ -6,18 +6,35 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virpci.h"
+#include "virstring.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
+
+/* A hexadecimal field of at most @width digits (no 0x) and @max. */
+static int
+virPCIAddressField(const char *str, char **end, size_t width, unsigned int max,
+                   unsigned int *value)
+{
+    if (virStrToLong_ui(str, end, 16, value) < 0 ||
+        strspn(str, "0123456789abcdefABCDEF") != (size_t)(*end - str) ||
+        (size_t)(*end - str) > width || *value > max)
+        return -1;
+    return 0;
+}
 
 int
 virPCIDeviceAddressParse(const char *str, virPCIDeviceAddress *addr)
 {
     unsigned int d, b, s, f;
-    char tail;
+    char *end;
 
-    if (!str || sscanf(str, "%4x:%2x:%2x.%1x%c", &d, &b, &s, &f, &tail) != 4)
-        return -1;
-    if (s > VIR_PCI_ADDRESS_MAX_SLOT || f > VIR_PCI_ADDRESS_MAX_FUNCTION)
+    /* DDDD:BB:SS.F */
+    if (!str ||
+        virPCIAddressField(str, &end, 4, VIR_PCI_ADDRESS_MAX_DOMAIN, &d) < 0 || *end != ':' ||
+        virPCIAddressField(end + 1, &end, 2, VIR_PCI_ADDRESS_MAX_BUS, &b) < 0 || *end != ':' ||
+        virPCIAddressField(end + 1, &end, 2, VIR_PCI_ADDRESS_MAX_SLOT, &s) < 0 || *end != '.' ||
+        virPCIAddressField(end + 1, &end, 1, VIR_PCI_ADDRESS_MAX_FUNCTION, &f) < 0 ||
+        *end != '\0')
         return -1;
     addr->domain = d;
     addr->bus = b;

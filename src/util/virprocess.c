@@ -11,6 +11,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virprocess.h"
+#include "virstring.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
@@ -22,41 +23,31 @@
 #define VIR_PROCESS_STAT_STARTTIME 22
 #define VIR_PROCESS_STAT_AFTER(field) ((field) - VIR_PROCESS_STAT_STATE)
 
-static bool
-virProcessStatNumber(const char *text, unsigned long long *num)
-{
-    guint64 value;
-
-    if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, &value, NULL))
-        return false;
-    *num = value;
-    return true;
-}
-
 int
 virProcessStatParse(const char *text, virProcessStat *st)
 {
     const char *open = strchr(text, '(');
     const char *close = strrchr(text, ')');
-    g_autofree char *pidstr = NULL;
     g_auto(GStrv) fields = NULL;
-    unsigned long long pid;
+    char *end;
+    int pid;
 
     /* "PID (COMM) STATE ...": COMM is whatever the process calls itself */
     if (!open || !close || close < open || open == text || open[-1] != ' ' ||
         close[1] != ' ')
         return -1;
-    pidstr = g_strndup(text, open - 1 - text);
-    if (!virProcessStatNumber(pidstr, &pid) || pid == 0 || pid > G_MAXINT)
+    if (virStrToLong_i(text, &end, 10, &pid) < 0 || pid <= 0 || end != open - 1)
         return -1;
     fields = g_strsplit(close + 2, " ", 0);
     if (g_strv_length(fields) <= VIR_PROCESS_STAT_AFTER(VIR_PROCESS_STAT_STARTTIME))
         return -1;
     if (strlen(fields[0]) != 1 ||
-        !virProcessStatNumber(fields[VIR_PROCESS_STAT_AFTER(VIR_PROCESS_STAT_UTIME)], &st->utime) ||
-        !virProcessStatNumber(fields[VIR_PROCESS_STAT_AFTER(VIR_PROCESS_STAT_STIME)], &st->stime) ||
-        !virProcessStatNumber(fields[VIR_PROCESS_STAT_AFTER(VIR_PROCESS_STAT_STARTTIME)],
-                              &st->startTime))
+        virStrToLong_ull(fields[VIR_PROCESS_STAT_AFTER(VIR_PROCESS_STAT_UTIME)], NULL, 10,
+                         &st->utime) < 0 ||
+        virStrToLong_ull(fields[VIR_PROCESS_STAT_AFTER(VIR_PROCESS_STAT_STIME)], NULL, 10,
+                         &st->stime) < 0 ||
+        virStrToLong_ull(fields[VIR_PROCESS_STAT_AFTER(VIR_PROCESS_STAT_STARTTIME)], NULL, 10,
+                         &st->startTime) < 0)
         return -1;
     st->pid = pid;
     st->state = fields[0][0];

@@ -7,6 +7,7 @@
 #include <libxml/xmlerror.h>
 
 #include "virerror.h"
+#include "virstring.h"
 #include "virxml.h"
 
 #define VIR_FROM_THIS VIR_FROM_XML
@@ -125,8 +126,7 @@ virXMLPropUInt(xmlNodePtr node, const char *name, int base,
                unsigned int max, unsigned int *result)
 {
     g_autofree char *val = virXMLPropString(node, name);
-    guint64 num;
-    char *end = NULL;
+    unsigned int num;
     const char *p;
 
     if (!val)
@@ -134,13 +134,9 @@ virXMLPropUInt(xmlNodePtr node, const char *name, int base,
     p = val;
     while (g_ascii_isspace(*p))
         p++;
-    if (*p == '-' || *p == '+' || *p == '\0')
+    if (virStrToLong_ui(p, NULL, base, &num) < 0 || num > max)
         goto error;
-    errno = 0;
-    num = g_ascii_strtoull(p, &end, base);
-    if (errno != 0 || end == p || *end != '\0' || num > max)
-        goto error;
-    *result = (unsigned int)num;
+    *result = num;
     return 1;
 
  error:

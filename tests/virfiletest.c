@@ -228,6 +228,49 @@ testRemovesDeadWritersTemps(const void *data G_GNUC_UNUSED)
     return 0;
 }
 
+/* @fd is an open descriptor */
+static bool
+testFdOpen(int fd)
+{
+    return fcntl(fd, F_GETFD) >= 0;
+}
+
+static int
+testAutoClose(const void *data G_GNUC_UNUSED)
+{
+    int seen;
+    int kept;
+    int err;
+
+    {
+        VIR_AUTOCLOSE int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+        if (fd < 0)
+            return -1;
+        seen = fd;
+        errno = EPERM;
+    }
+    err = errno;
+    if (testFdOpen(seen) || err != EPERM) {
+        printf("#   fd %d %s at the end of its scope, errno %d\n", seen,
+               testFdOpen(seen) ? "still open" : "closed", err);
+        return -1;
+    }
+    {
+        VIR_AUTOCLOSE int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+        if (fd < 0)
+            return -1;
+        kept = g_steal_fd(&fd);
+    }
+    if (!testFdOpen(kept)) {
+        printf("#   a stolen fd was closed\n");
+        return -1;
+    }
+    close(kept);
+    return 0;
+}
+
 static int
 mymain(void)
 {
@@ -245,6 +288,8 @@ mymain(void)
     virTestRun("temporary file names carry their writer", testTempNames, NULL);
     virTestRun("only dead writers' temporary files are removed",
                testRemovesDeadWritersTemps, NULL);
+    virTestRun("VIR_AUTOCLOSE closes at scope end, keeps errno and stolen fds",
+               testAutoClose, NULL);
     virFileDeleteTree(dir);
     g_free(dir);
     return 0;

@@ -97,7 +97,7 @@ virNetworkVFPoolReadFile(const char *path)
 {
     GHashTable *owners = NULL;
     struct stat sb;
-    int fd;
+    VIR_AUTOCLOSE int fd = -1;
 
     if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
         virReportSystemError(errno, _("cannot open the VF records '%s'"), path);
@@ -109,7 +109,6 @@ virNetworkVFPoolReadFile(const char *path)
                        path, VF_RECORD_SIZE);
     else
         owners = virNetworkVFPoolReadRecords(fd);
-    close(fd);
     return owners;
 }
 

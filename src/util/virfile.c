@@ -179,7 +179,7 @@ virFileWriteTemp(const char *path, const char *data, size_t len, mode_t mode,
 {
     g_autofree char *tmp = NULL;
     virProcessIdentity self;
-    int fd;
+    VIR_AUTOCLOSE int fd = -1;
 
     if (!virFileTempWriter(&self))
         return NULL;
@@ -194,11 +194,10 @@ virFileWriteTemp(const char *path, const char *data, size_t len, mode_t mode,
         virFileWriteAll(fd, data, len) < 0 ||
         (durable && fdatasync(fd) < 0)) {
         virReportSystemError(errno, _("cannot write '%s'"), tmp);
-        close(fd);
         unlink(tmp);
         return NULL;
     }
-    if (close(fd) < 0) {
+    if (close(g_steal_fd(&fd)) < 0) {
         virReportSystemError(errno, _("cannot write '%s'"), tmp);
         unlink(tmp);
         return NULL;
@@ -266,7 +265,7 @@ virFileReadAll(const char *path, size_t maxlen, char **buf)
 {
     g_autoptr(GString) data = g_string_sized_new(4096);
     char chunk[8192];
-    int fd;
+    VIR_AUTOCLOSE int fd = -1;
 
     if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
         virReportSystemError(errno, _("cannot read file '%s'"), path);
@@ -279,7 +278,6 @@ virFileReadAll(const char *path, size_t maxlen, char **buf)
             if (errno == EINTR)
                 continue;
             virReportSystemError(errno, _("cannot read file '%s'"), path);
-            close(fd);
             return -1;
         }
         if (n == 0)
@@ -287,12 +285,10 @@ virFileReadAll(const char *path, size_t maxlen, char **buf)
         if (data->len + n > maxlen) {
             virReportError(VIR_ERR_INTERNAL_ERROR,
                            _("file '%s' is larger than %zu bytes"), path, maxlen);
-            close(fd);
             return -1;
         }
         g_string_append_len(data, chunk, n);
     }
-    close(fd);
     *buf = g_string_free(g_steal_pointer(&data), FALSE);
     return (int)strlen(*buf);
 }
@@ -364,7 +360,7 @@ int
 virFileOpenWrite(const char *path, int flags, mode_t mode, const char *what)
 {
     struct stat sb;
-    int fd;
+    VIR_AUTOCLOSE int fd = -1;
 
     /* O_NONBLOCK only for the open itself, so that a FIFO does not wait
      * for a reader before we can refuse it */
@@ -386,16 +382,15 @@ virFileOpenWrite(const char *path, int flags, mode_t mode, const char *what)
     } else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
         virReportSystemError(errno, _("cannot open %s '%s'"), what, path);
     } else {
-        return fd;
+        return g_steal_fd(&fd);
     }
-    close(fd);
     return -1;
 }
 
 int
 virFileLockPath(const char *path, bool shared)
 {
-    int fd = virFileOpenWrite(path, O_RDWR, 0600, _("lock file"));
+    VIR_AUTOCLOSE int fd = virFileOpenWrite(path, O_RDWR, 0600, _("lock file"));
 
     if (fd < 0)
         return -1;
@@ -403,10 +398,9 @@ virFileLockPath(const char *path, bool shared)
         if (errno == EINTR)
             continue;
         virReportSystemError(errno, _("cannot lock '%s'"), path);
-        close(fd);
         return -1;
     }
-    return fd;
+    return g_steal_fd(&fd);
 }
 
 void

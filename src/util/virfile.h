@@ -5,6 +5,23 @@
 
 #include "internal.h"
 
+/* A file descriptor closed when its variable goes out of scope:
+ *     VIR_AUTOCLOSE int fd = -1;
+ * errno is kept across that close. To keep the fd (return it, store it),
+ * take it with g_steal_fd(&fd); where the result of close() matters (the
+ * end of a write), close(g_steal_fd(&fd)) and check it. */
+static inline void
+virFileAutoClose(int *fd)
+{
+    if (*fd >= 0) {
+        int saved = errno;
+
+        close(*fd);
+        errno = saved;
+    }
+}
+#define VIR_AUTOCLOSE __attribute__((cleanup(virFileAutoClose)))
+
 /* Write @len bytes of @data to @path through a temporary file in the same
  * directory, fsync it and rename it over @path, so readers see either the
  * old or the new content. The file gets @mode. */

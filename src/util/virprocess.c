@@ -134,7 +134,7 @@ int
 virProcessIdentityOpen(const virProcessIdentity *id, int *pidfd)
 {
     virProcessIdentityState state;
-    int fd;
+    VIR_AUTOCLOSE int fd = -1;
 
     *pidfd = -1;
     if (id->pid <= 0)
@@ -150,11 +150,9 @@ virProcessIdentityOpen(const virProcessIdentity *id, int *pidfd)
         virReportSystemError(errno, _("cannot open process %lld"), (long long)id->pid);
         return -1;
     }
-    if ((state = virProcessIdentityCheck(id)) != VIR_PROCESS_IDENTITY_SAME) {
-        close(fd);
+    if ((state = virProcessIdentityCheck(id)) != VIR_PROCESS_IDENTITY_SAME)
         return state;
-    }
-    *pidfd = fd;
+    *pidfd = g_steal_fd(&fd);
     return state;
 }
 
@@ -193,50 +191,40 @@ virProcessWaitGone(int pidfd, const virProcessIdentity *id, int ms)
 int
 virProcessKillPainfully(const virProcessIdentity *id, int graceMs, bool graceful)
 {
-    int pidfd = -1;
+    VIR_AUTOCLOSE int pidfd = -1;
     int state;
-    int ret = -1;
 
     if ((state = virProcessIdentityOpen(id, &pidfd)) != VIR_PROCESS_IDENTITY_SAME)
         return state < 0 ? -1 : state == VIR_PROCESS_IDENTITY_OTHER ? 1 : 0;
     if (!virProcessSignal(pidfd, id, SIGTERM))
-        goto cleanup;
-    if (virProcessWaitGone(pidfd, id, graceMs)) {
-        ret = 0;
-        goto cleanup;
-    }
+        return -1;
+    if (virProcessWaitGone(pidfd, id, graceMs))
+        return 0;
     if (graceful) {
         virReportError(VIR_ERR_OPERATION_TIMEOUT,
                        _("process %lld did not exit within %d ms of SIGTERM"),
                        (long long)id->pid, graceMs);
-        goto cleanup;
+        return -1;
     }
     if (!virProcessSignal(pidfd, id, SIGKILL))
-        goto cleanup;
+        return -1;
     if (!virProcessWaitGone(pidfd, id, 5000)) {
         virReportError(VIR_ERR_OPERATION_FAILED,
                        _("process %lld survived SIGKILL"), (long long)id->pid);
-        goto cleanup;
+        return -1;
     }
-    ret = 0;
-
- cleanup:
-    close(pidfd);
-    return ret;
+    return 0;
 }
 
 int
 virProcessKillNow(const virProcessIdentity *id)
 {
-    int pidfd = -1;
+    VIR_AUTOCLOSE int pidfd = -1;
     int state;
-    bool sent;
 
     if ((state = virProcessIdentityOpen(id, &pidfd)) != VIR_PROCESS_IDENTITY_SAME)
         return state < 0 ? -1 : state == VIR_PROCESS_IDENTITY_OTHER ? 1 : 0;
-    sent = virProcessSignal(pidfd, id, SIGKILL);
-    close(pidfd);
-    if (!sent)
+    if (!virProcessSignal(pidfd, id, SIGKILL))
         return -1;
     /* a child of ours still running: somebody has to wait for it */
     if (waitpid(id->pid, NULL, WNOHANG) == 0)

@@ -10,6 +10,7 @@
 #include <sys/time.h>
 
 #include "virerror.h"
+#include "virfile.h"
 #include "virsocket.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
@@ -36,7 +37,7 @@ virSocketListenUnix(const char *path, mode_t mode, int backlog)
 {
     struct sockaddr_un addr;
     struct stat sb;
-    int fd;
+    VIR_AUTOCLOSE int fd = -1;
 
     if (virSocketAddrUnix(path, &addr) < 0)
         return -1;
@@ -52,16 +53,14 @@ virSocketListenUnix(const char *path, mode_t mode, int backlog)
     }
     if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
         virReportSystemError(errno, _("cannot bind a socket to '%s'"), path);
-        close(fd);
         return -1;
     }
     if (chmod(path, mode) < 0 || listen(fd, backlog) < 0) {
         virReportSystemError(errno, _("cannot listen on socket '%s'"), path);
-        close(fd);
         unlink(path);
         return -1;
     }
-    return fd;
+    return g_steal_fd(&fd);
 }
 
 int
@@ -69,7 +68,7 @@ virSocketConnectUnix(const char *path, int timeoutMs)
 {
     struct sockaddr_un addr;
     struct timeval tv = { 0 };
-    int fd;
+    VIR_AUTOCLOSE int fd = -1;
 
     if (virSocketAddrUnix(path, &addr) < 0)
         return -1;
@@ -85,7 +84,6 @@ virSocketConnectUnix(const char *path, int timeoutMs)
     if (timeoutMs > 0 &&
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) {
         virReportSystemError(errno, _("cannot set a connect timeout for '%s'"), path);
-        close(fd);
         return -1;
     }
     while (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
@@ -102,7 +100,6 @@ virSocketConnectUnix(const char *path, int timeoutMs)
         } else {
             virReportSystemError(err, _("cannot connect to '%s'"), path);
         }
-        close(fd);
         return -1;
     }
     /* the caller gets a plain blocking socket */
@@ -110,10 +107,9 @@ virSocketConnectUnix(const char *path, int timeoutMs)
     if ((timeoutMs > 0 && setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) ||
         (timeoutMs <= 0 && !g_unix_set_fd_nonblocking(fd, FALSE, NULL))) {
         virReportSystemError(errno, _("cannot set up the connection to '%s'"), path);
-        close(fd);
         return -1;
     }
-    return fd;
+    return g_steal_fd(&fd);
 }
 
 int

@@ -179,7 +179,7 @@ testEncode(const void *opaque)
 {
     const testEncodeData *data = opaque;
     const virMacAddr mac = { { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 } };
-    struct nl_msg *msg = virNetDevVFBuildSetMessage(7, 3, &mac, data->vlan);
+    g_autoptr(virNetlinkMsg) msg = virNetDevVFBuildSetMessage(7, 3, &mac, data->vlan);
     const guint8 *bytes;
     size_t len;
     size_t i;
@@ -210,7 +210,6 @@ testEncode(const void *opaque)
             printf("%s %02x", i % 16 ? "" : "\n#    ", bytes[i]);
         printf("\n");
     }
-    nlmsg_free(msg);
     return ret;
 }
 

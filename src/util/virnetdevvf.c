@@ -16,12 +16,12 @@
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
-struct nl_msg *
+virNetlinkMsg *
 virNetDevVFBuildSetMessage(int ifindex, unsigned int vfindex,
                            const virMacAddr *mac, int vlan)
 {
     struct ifinfomsg ifinfo = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
-    struct nl_msg *msg = nlmsg_alloc_simple(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK);
+    g_autoptr(virNetlinkMsg) msg = nlmsg_alloc_simple(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK);
     struct nlattr *list;
     struct nlattr *info;
 
@@ -30,27 +30,23 @@ virNetDevVFBuildSetMessage(int ifindex, unsigned int vfindex,
     if (nlmsg_append(msg, &ifinfo, sizeof(ifinfo), NLMSG_ALIGNTO) < 0 ||
         !(list = nla_nest_start(msg, IFLA_VFINFO_LIST)) ||
         !(info = nla_nest_start(msg, IFLA_VF_INFO)))
-        goto error;
+        return NULL;
     if (mac) {
         struct ifla_vf_mac vfmac = { .vf = vfindex };
 
         memcpy(vfmac.mac, mac->addr, VIR_MAC_BUFLEN);
         if (nla_put(msg, IFLA_VF_MAC, sizeof(vfmac), &vfmac) < 0)
-            goto error;
+            return NULL;
     }
     if (vlan >= 0) {
         struct ifla_vf_vlan vfvlan = { .vf = vfindex, .vlan = vlan, .qos = 0 };
 
         if (nla_put(msg, IFLA_VF_VLAN, sizeof(vfvlan), &vfvlan) < 0)
-            goto error;
+            return NULL;
     }
     nla_nest_end(msg, info);
     nla_nest_end(msg, list);
-    return msg;
-
- error:
-    nlmsg_free(msg);
-    return NULL;
+    return g_steal_pointer(&msg);
 }
 
 static int
@@ -63,18 +59,16 @@ virNetDevVFIfindex(const char *pfname)
     return idx ? (int)idx : -1;
 }
 
-static struct nl_sock *
+static virNetlinkSock *
 virNetDevVFSocket(void)
 {
-    struct nl_sock *sock = nl_socket_alloc();
+    g_autoptr(virNetlinkSock) sock = nl_socket_alloc();
 
     if (!sock || nl_connect(sock, NETLINK_ROUTE) < 0) {
         virReportError(VIR_ERR_SYSTEM_ERROR, "%s", _("cannot open a netlink socket"));
-        if (sock)
-            nl_socket_free(sock);
         return NULL;
     }
-    return sock;
+    return g_steal_pointer(&sock);
 }
 
 typedef struct {
@@ -126,39 +120,31 @@ static int
 virNetDevVFQuery(const char *pfname, virNetDevVFGetData *data)
 {
     struct ifinfomsg ifinfo = { .ifi_family = AF_UNSPEC };
-    struct nl_sock *sock = NULL;
-    struct nl_msg *msg = NULL;
-    int ret = -1;
+    g_autoptr(virNetlinkSock) sock = NULL;
+    g_autoptr(virNetlinkMsg) msg = NULL;
     int rc;
 
     if ((ifinfo.ifi_index = virNetDevVFIfindex(pfname)) < 0 || !(sock = virNetDevVFSocket()))
-        goto cleanup;
+        return -1;
     if (!(msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_REQUEST)) ||
         nlmsg_append(msg, &ifinfo, sizeof(ifinfo), NLMSG_ALIGNTO) < 0 ||
         nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_VF) < 0) {
         virReportOOMError();
-        goto cleanup;
+        return -1;
     }
     nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, virNetDevVFParseLink, data);
     if ((rc = nl_send_auto(sock, msg)) < 0 || (rc = nl_recvmsgs_default(sock)) < 0) {
         virReportError(VIR_ERR_SYSTEM_ERROR,
                        _("cannot read the VFs of '%s': %s"), pfname, nl_geterror(rc));
-        goto cleanup;
+        return -1;
     }
     if (!data->up) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("physical function '%s' is down: bring it up first (ip link set %s up)"),
                        pfname, pfname);
-        goto cleanup;
+        return -1;
     }
-    ret = 0;
-
- cleanup:
-    if (msg)
-        nlmsg_free(msg);
-    if (sock)
-        nl_socket_free(sock);
-    return ret;
+    return 0;
 }
 
 int
@@ -183,11 +169,10 @@ int
 virNetDevVFSetConfig(const char *pfname, unsigned int vfindex,
                      const virMacAddr *mac, int vlan)
 {
-    struct nl_sock *sock = NULL;
-    struct nl_msg *msg = NULL;
+    g_autoptr(virNetlinkSock) sock = NULL;
+    g_autoptr(virNetlinkMsg) msg = NULL;
     int ifindex;
     int rc;
-    int ret = -1;
 
     if (vlan > 4095) {
         virReportError(VIR_ERR_INVALID_ARG, _("VLAN %d is out of range (0-4095)"), vlan);
@@ -202,23 +187,16 @@ virNetDevVFSetConfig(const char *pfname, unsigned int vfindex,
             return -1;
     }
     if ((ifindex = virNetDevVFIfindex(pfname)) < 0 || !(sock = virNetDevVFSocket()))
-        goto cleanup;
+        return -1;
     if (!(msg = virNetDevVFBuildSetMessage(ifindex, vfindex, mac, vlan))) {
         virReportOOMError();
-        goto cleanup;
+        return -1;
     }
     if ((rc = nl_send_auto(sock, msg)) < 0 || (rc = nl_wait_for_ack(sock)) < 0) {
         virReportError(VIR_ERR_SYSTEM_ERROR,
                        _("cannot set MAC/VLAN of VF %u of '%s': %s"),
                        vfindex, pfname, nl_geterror(rc));
-        goto cleanup;
+        return -1;
     }
-    ret = 0;
-
- cleanup:
-    if (msg)
-        nlmsg_free(msg);
-    if (sock)
-        nl_socket_free(sock);
-    return ret;
+    return 0;
 }

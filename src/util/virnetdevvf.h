@@ -9,12 +9,11 @@
 
 #include "internal.h"
 #include "virmacaddr.h"
-
-#include <netlink/msg.h>
+#include "virnetlink.h"
 
 /* The RTM_SETLINK request for VF @vfindex of the link @ifindex (exposed
  * for tests of its encoding). @vlan < 0: leave the VLAN alone. */
-struct nl_msg *virNetDevVFBuildSetMessage(int ifindex, unsigned int vfindex,
+virNetlinkMsg *virNetDevVFBuildSetMessage(int ifindex, unsigned int vfindex,
                                           const virMacAddr *mac, int vlan);
 
 int virNetDevVFSetConfig(const char *pfname, unsigned int vfindex,

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "qemu_domain.h"
+#include "qemu_domainlog.h"
 #include "qemu_migration.h"
 #include "qemu_process.h"
 #include "virerror.h"
@@ -668,38 +669,6 @@ qemuMigrationCancel(qemuMonitor *mon, guint *from)
     }
 }
 
-/* Append one line to the domain's log: what the migration went through. */
-static void
-qemuMigrationLog(virQEMUDriver *driver, const char *name, const char *fmt, ...)
-    G_GNUC_PRINTF(3, 4);
-static void
-qemuMigrationLog(virQEMUDriver *driver, const char *name, const char *fmt, ...)
-{
-    g_autofree char *path = g_strdup_printf("%s/%s.log", driver->config->logDir, name);
-    g_autofree char *msg = NULL;
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-    g_autofree char *stamp = g_date_time_format_iso8601(now);
-    g_autofree char *line = NULL;
-    virErrorPtr saved;
-    int fd;
-    va_list ap;
-
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    /* a note in the guest's log: best effort, never a reason to fail nor
-     * to replace the error being handled */
-    virErrorPreserveLast(&saved);
-    if ((fd = virFileOpenWrite(path, O_WRONLY | O_APPEND, 0600, _("log file"))) < 0)
-        virResetLastError();
-    virErrorRestore(&saved);
-    if (fd < 0)
-        return;
-    line = g_strdup_printf("%s: %s\n", stamp, msg);
-    virFileWriteAll(fd, line, strlen(line));
-    close(fd);
-}
-
 int
 qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
                         const char *uri, unsigned long long bandwidthMiB,
@@ -843,10 +812,10 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     if (ret < 0 && !job.errmsg)
         job.errmsg = g_strdup(virGetLastErrorMessage());
     qemuMigrationJobSave(driver, obj->def->name, &job);
-    qemuMigrationLog(driver, obj->def->name,
-                     "%s; wait-unplug %lld ms, total %llu ms, downtime %llu ms%s%s",
-                     sequence->str, (long long)job.waitUnplugMs, job.totalTime, job.downtime,
-                     ret < 0 ? "; failed: " : "", ret < 0 ? NULLSTR(job.errmsg) : "");
+    qemuDomainLogNote(driver->config, obj->def->name,
+                      "%s; wait-unplug %lld ms, total %llu ms, downtime %llu ms%s%s",
+                      sequence->str, (long long)job.waitUnplugMs, job.totalTime, job.downtime,
+                      ret < 0 ? "; failed: " : "", ret < 0 ? NULLSTR(job.errmsg) : "");
     g_free(job.unplugPrimary);
     g_free(job.errmsg);
     return ret;
@@ -995,11 +964,11 @@ qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor
         virResetLastError();
         return;
     }
-    qemuMigrationLog(driver, obj->def->name,
-                     "migration: the destination did not take the guest after the source had sent it; %s%s",
-                     priv->migWasPaused ? "it stays paused here" : "it runs here again",
-                     !priv->migWasPaused && obj->def->nhostdevs ?
-                     ", without its primaries (unplugged for the migration)" : "");
+    qemuDomainLogNote(driver->config, obj->def->name,
+                      "migration: the destination did not take the guest after the source had sent it; %s%s",
+                      priv->migWasPaused ? "it stays paused here" : "it runs here again",
+                      !priv->migWasPaused && obj->def->nhostdevs ?
+                      ", without its primaries (unplugged for the migration)" : "");
     if (priv->migWasPaused)
         return;
     if (qemuMonitorCommand(mon, "cont", NULL, 0, NULL) < 0) {
@@ -1210,9 +1179,9 @@ qemuMigrationRecover(qemuMigrationSide *src, qemuMigrationSide *dst,
                               dstRunstate, qemuMigrationRecoverActionTypeToString(action));
     /* a job kept is tried again at every command: the caller warns */
     if (src->obj && src->driver && action != QEMU_MIGRATION_RECOVER_KEEP)
-        qemuMigrationLog(src->driver, src->obj->def->name, "%s", summary);
+        qemuDomainLogNote(src->driver->config, src->obj->def->name, "%s", summary);
     if (dst->obj && dst->driver && action != QEMU_MIGRATION_RECOVER_KEEP)
-        qemuMigrationLog(dst->driver, dst->obj->def->name, "%s", summary);
+        qemuDomainLogNote(dst->driver->config, dst->obj->def->name, "%s", summary);
 
     switch (action) {
     case QEMU_MIGRATION_RECOVER_COMPLETE:

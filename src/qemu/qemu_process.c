@@ -11,6 +11,7 @@
 #include "qemu_alias.h"
 #include "qemu_command.h"
 #include "qemu_domain.h"
+#include "qemu_domainlog.h"
 #include "qemu_hostdev.h"
 #include "qemu_interface.h"
 #include "qemu_process.h"
@@ -329,28 +330,6 @@ qemuProcessLogTail(const char *logpath, off_t from)
     return g_steal_pointer(&tail);
 }
 
-/* A line "TIMESTAMP: MESSAGE" in the domain's log; returns the bytes
- * written (0 if the write failed: the log is for people, never fatal). */
-static size_t
-qemuProcessLogWrite(int logfd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static size_t
-qemuProcessLogWrite(int logfd, const char *fmt, ...)
-{
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-    g_autofree char *stamp = g_date_time_format_iso8601(now);
-    g_autofree char *msg = NULL;
-    g_autofree char *line = NULL;
-    va_list ap;
-
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    line = g_strdup_printf("%s: %s", stamp, msg);
-    if (write(logfd, line, strlen(line)) != (ssize_t)strlen(line))
-        return 0;
-    return strlen(line);
-}
-
 int
 qemuProcessCommandOptions(virQEMUDriver *driver, virDomainDef *live,
                           qemuCommandOptions *opts)
@@ -489,7 +468,7 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     priv->simulatedVFs = opts.simulateVFModel != NULL;
 
     monitorPath = virQEMUDriverConfigSocketPath(cfg, live->uuid, QEMU_SOCKET_MONITOR);
-    logPath = g_strdup_printf("%s/%s.log", cfg->logDir, live->name);
+    logPath = qemuDomainLogPath(cfg, live->name);
     pidPath = qemuProcessPidPath(driver, live->name);
     startingPath = qemuProcessStartingPath(driver, live->name);
 
@@ -507,10 +486,10 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     if (fstat(logfd, &sb) == 0)
         logStart = sb.st_size;
     cmdline = qemuCommandLineToString((const char * const *)argv);
-    logStart += qemuProcessLogWrite(logfd, "starting up%s\n%s",
-                                    opts.simulateVFModel ?
-                                    " (simulated SR-IOV host: VFs are emulated NICs)" : "",
-                                    cmdline);
+    logStart += qemuDomainLogWrite(logfd, "starting up%s\n%s",
+                                   opts.simulateVFModel ?
+                                   " (simulated SR-IOV host: VFs are emulated NICs)" : "",
+                                   cmdline);
     if ((nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
         virReportSystemError(errno, "%s", _("cannot open /dev/null"));
         goto error;
@@ -581,8 +560,8 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     }
 
     /* QEMU's own start-up time, for whoever wonders where a start went */
-    qemuProcessLogWrite(logfd, "QMP ready %lld ms after spawn\n",
-                        (long long)(g_get_monotonic_time() - spawned) / 1000);
+    qemuDomainLogWrite(logfd, "QMP ready %lld ms after spawn\n",
+                       (long long)(g_get_monotonic_time() - spawned) / 1000);
 
     /* standbys have not negotiated failover until the guest driver says so */
     {

@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 
+#include <signal.h>
 #include <sys/wait.h>
 
 #include "qemu/qemu_monitor.h"
@@ -61,6 +62,8 @@ rawStartMs(const char *root)
         return -1;
     if (!(mon = qemuMonitorOpen(sock, 10000, NULL, NULL))) {
         fprintf(stderr, "raw start failed: %s\n", virGetLastErrorMessage());
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
         return -1;
     }
     qemuMonitorCommand(mon, "query-status", NULL, 0, NULL);

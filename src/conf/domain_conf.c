@@ -410,6 +410,7 @@ virDomainParseMemory(const char *xpath, xmlXPathContextPtr ctxt,
     g_autofree char *text = NULL;
     unsigned long long mult = 1024;
     unsigned long long val;
+    const char *digits;
     size_t i;
 
     *kib = 0;
@@ -436,7 +437,14 @@ virDomainParseMemory(const char *xpath, xmlXPathContextPtr ctxt,
             return -1;
         }
     }
-    if (virStrToLong_ull(text, NULL, 10, &val) < 0) {
+    /* libvirt reads this number with strtoull: leading blanks and one
+     * '+' are accepted there, so here too */
+    digits = text;
+    while (g_ascii_isspace(*digits))
+        digits++;
+    if (*digits == '+')
+        digits++;
+    if (virStrToLong_ull(digits, NULL, 10, &val) < 0) {
         virReportError(VIR_ERR_XML_ERROR,
                        _("invalid value '%s' in <%s>: expected a non-negative integer"),
                        text, (const char *)node->name);

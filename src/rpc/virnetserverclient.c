@@ -584,7 +584,10 @@ virNetServerClientRead(virNetServerClient *client)
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            if (errno != EAGAIN) {
+            if (errno == ECONNRESET) {
+                g_info("RPC client %llu hung up", client->id);
+                client->closing = true;
+            } else if (errno != EAGAIN) {
                 g_autofree char *why = g_strdup_printf("read failed: %s", g_strerror(errno));
 
                 virNetServerClientDrop(client, why);

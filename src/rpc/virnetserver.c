@@ -3,6 +3,7 @@
  */
 #include "internal.h"
 
+#include <fcntl.h>
 #include <glib-unix.h>
 
 #include "virnetserverpriv.h"
@@ -202,8 +203,9 @@ static void virNetServerAcceptResume(virNetServer *srv);
 
 static void
 virNetServerAddClient(virNetServer *srv,
-                      virNetServerService *svc,
-                      int fd)
+                      int fd,
+                      bool readonly,
+                      virNetServerAuth auth)
 {
     virNetServerClient *client;
     unsigned long long id;
@@ -212,7 +214,7 @@ virNetServerAddClient(virNetServer *srv,
     id = srv->nextID++;
     g_mutex_unlock(&srv->lock);
 
-    client = virNetServerClientNew(srv, srv->ctx, id, fd, svc->readonly, svc->auth,
+    client = virNetServerClientNew(srv, srv->ctx, id, fd, readonly, auth,
                                    &srv->cfg, srv->outputMax);
     g_mutex_lock(&srv->lock);
     g_ptr_array_add(srv->clients, client);
@@ -226,6 +228,46 @@ virNetServerAddClient(virNetServer *srv,
         return;
     }
     virNetServerClientStart(client);
+}
+
+typedef struct {
+    virNetServer *srv;
+    int fd;
+    bool readonly;
+    virNetServerAuth auth;
+} virNetServerNewFD;
+
+static gboolean
+virNetServerAddClientFDCb(gpointer opaque)
+{
+    virNetServerNewFD *n = opaque;
+    int flags = fcntl(n->fd, F_GETFL);
+
+    if (flags < 0 || fcntl(n->fd, F_SETFL, flags | O_NONBLOCK) < 0 ||
+        fcntl(n->fd, F_SETFD, FD_CLOEXEC) < 0) {
+        g_message("RPC server: cannot make descriptor %d non-blocking: %s",
+                  n->fd, g_strerror(errno));
+        close(n->fd);
+        return G_SOURCE_REMOVE;
+    }
+    virNetServerAddClient(n->srv, n->fd, n->readonly, n->auth);
+    return G_SOURCE_REMOVE;
+}
+
+void
+virNetServerAddClientFD(virNetServer *srv,
+                        int fd,
+                        bool readonly,
+                        virNetServerAuth auth)
+{
+    virNetServerNewFD *n = g_new0(virNetServerNewFD, 1);
+
+    n->srv = srv;
+    n->fd = fd;
+    n->readonly = readonly;
+    n->auth = auth;
+    g_main_context_invoke_full(srv->ctx, G_PRIORITY_DEFAULT, virNetServerAddClientFDCb,
+                               n, g_free);
 }
 
 static bool
@@ -273,7 +315,7 @@ virNetServerServiceAccept(gint fd G_GNUC_UNUSED,
             g_source_attach(srv->acceptRetry, srv->ctx);
             break;
         }
-        virNetServerAddClient(srv, svc, cfd);
+        virNetServerAddClient(srv, cfd, svc->readonly, svc->auth);
     }
     return G_SOURCE_CONTINUE;
 }

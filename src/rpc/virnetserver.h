@@ -79,6 +79,15 @@ int virNetServerAddServiceFD(virNetServer *srv,
                              bool readonly,
                              virNetServerAuth auth);
 
+/* Serves the connected stream socket @fd (taken) as a client, as if
+ * accepted on a service with @readonly and @auth: for tests and fuzzing
+ * over a socketpair, and connections made in-process. Any thread; the
+ * client is added by the main context thread. */
+void virNetServerAddClientFD(virNetServer *srv,
+                             int fd,
+                             bool readonly,
+                             virNetServerAuth auth);
+
 /* Dispatch. */
 
 /* The handler of one program's calls, run on a worker thread. @args is the

@@ -36,6 +36,7 @@
 static char *tmpdir;
 static char *rwPath;
 static char *roPath;
+static char *authPath;
 static virNetServer *srv;
 static GThread *srvThread;
 
@@ -126,6 +127,15 @@ testHandler(virNetServer *server G_GNUC_UNUSED,
     case REMOTE_PROC_DOMAIN_DESTROY:
         g_atomic_int_inc(&destroyCalls);
         return 0;
+    case REMOTE_PROC_AUTH_LIST: {
+        remote_auth_list_ret *r = ret;
+
+        /* As the daemon does for root: authenticated, nothing to do. */
+        virNetServerClientSetAuthenticated(client);
+        r->types.types_len = 1;
+        r->types.types_val = g_new0(remote_auth_type, 1);
+        return 0;
+    }
     case REMOTE_PROC_CONNECT_CLOSE:
         virNetServerClientDelayedClose(client);
         return 0;
@@ -169,9 +179,9 @@ testIdle(virNetServer *server G_GNUC_UNUSED, void *opaque G_GNUC_UNUSED)
 }
 
 static gpointer
-testServerThread(gpointer opaque G_GNUC_UNUSED)
+testServerThreadOf(gpointer opaque)
 {
-    if (virNetServerRun(srv) < 0)
+    if (virNetServerRun(opaque) < 0)
         fprintf(stderr, "server: %s\n", virGetLastErrorMessage());
     return NULL;
 }
@@ -1304,6 +1314,101 @@ testIdleTimeout(const void *opaque G_GNUC_UNUSED)
     return 0;
 }
 
+/* On a socket that needs authentication, only @noauth procedures run
+ * until the daemon says the client is authenticated. */
+static int
+testAuth(const void *opaque G_GNUC_UNUSED)
+{
+    int fd = clientConnect(authPath);
+    testReply r;
+    int ret = -1;
+
+    if (fd < 0)
+        return -1;
+    if (sendFrame(fd, REMOTE_PROGRAM, REMOTE_PROC_CONNECT_GET_HOSTNAME, VIR_NET_CALL,
+                  0, VIR_NET_OK, NULL) < 0 ||
+        expectError(fd, 0, VIR_ERR_RPC, "authentication required") < 0)
+        goto cleanup;
+    if (sendFrame(fd, REMOTE_PROGRAM, REMOTE_PROC_AUTH_LIST, VIR_NET_CALL,
+                  1, VIR_NET_OK, NULL) < 0 ||
+        recvReply(fd, &r) < 0)
+        goto cleanup;
+    if (r.serial != 1 || r.status != VIR_NET_OK || r.len != 36) {
+        printf("#   AUTH_LIST answered status %d len %u\n", r.status, r.len);
+        replyClear(&r);
+        goto cleanup;
+    }
+    replyClear(&r);
+    if (checkCall(fd, 2) < 0)
+        goto cleanup;
+    ret = 0;
+ cleanup:
+    close(fd);
+    return ret;
+}
+
+/* Whether @fd has a frame to read within @ms. */
+static bool
+readable(int fd, int ms)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+    return poll(&pfd, 1, ms) == 1;
+}
+
+/* max_clients: a connection over the limit waits in the backlog and is
+ * served once a client leaves. */
+static int
+testMaxClients(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *path = g_build_filename(tmpdir, "sock-max", NULL);
+    g_autoptr(virNetServer) small = NULL;
+    virNetServerConfig cfg;
+    GThread *thread;
+    int fds[3] = { -1, -1, -1 };
+    size_t i;
+    int ret = -1;
+
+    virNetServerConfigDefaults(&cfg);
+    cfg.maxClients = 2;
+    small = virNetServerNew(&cfg);
+    virNetServerAddProgram(small, &remoteProgram, testHandler, NULL);
+    if (virNetServerAddServiceUNIX(small, path, 0600, (gid_t)-1, false,
+                                   VIR_NET_SERVER_AUTH_NONE) < 0)
+        return -1;
+    thread = g_thread_new("small", testServerThreadOf, small);
+
+    for (i = 0; i < 3; i++) {
+        if ((fds[i] = clientConnect(path)) < 0)
+            goto cleanup;
+    }
+    if (checkCall(fds[0], 0) < 0 || checkCall(fds[1], 0) < 0)
+        goto cleanup;
+    if (sendFrame(fds[2], REMOTE_PROGRAM, REMOTE_PROC_CONNECT_GET_HOSTNAME, VIR_NET_CALL,
+                  7, VIR_NET_OK, NULL) < 0)
+        goto cleanup;
+    if (readable(fds[2], 300)) {
+        printf("#   a third client was served with max_clients 2\n");
+        goto cleanup;
+    }
+    close(fds[0]);
+    fds[0] = -1;
+    if (!readable(fds[2], TEST_TIMEOUT_MS)) {
+        printf("#   the waiting client was not served after another left\n");
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    for (i = 0; i < 3; i++) {
+        if (fds[i] >= 0)
+            close(fds[i]);
+    }
+    virNetServerQuit(small);
+    g_thread_join(thread);
+    unlink(path);
+    return ret;
+}
+
 static const testBadLength lengths[] = {
     { "length word 0", 0, 0 },
     { "length word 4 (only itself)", 4, 0 },
@@ -1362,6 +1467,7 @@ mymain(void)
     tmpdir = g_dir_make_tmp("virnetservertest-XXXXXX", NULL);
     rwPath = g_build_filename(tmpdir, "sock", NULL);
     roPath = g_build_filename(tmpdir, "sock-ro", NULL);
+    authPath = g_build_filename(tmpdir, "sock-auth", NULL);
 
     virNetServerConfigDefaults(&cfg);
     cfg.maxWorkers = 4;
@@ -1377,11 +1483,13 @@ mymain(void)
     if (virNetServerAddServiceUNIX(srv, rwPath, 0600, (gid_t)-1, false,
                                    VIR_NET_SERVER_AUTH_NONE) < 0 ||
         virNetServerAddServiceUNIX(srv, roPath, 0666, (gid_t)-1, true,
-                                   VIR_NET_SERVER_AUTH_NONE) < 0) {
+                                   VIR_NET_SERVER_AUTH_NONE) < 0 ||
+        virNetServerAddServiceUNIX(srv, authPath, 0600, (gid_t)-1, false,
+                                   VIR_NET_SERVER_AUTH_POLKIT) < 0) {
         fprintf(stderr, "%s\n", virGetLastErrorMessage());
         return -1;
     }
-    srvThread = g_thread_new("server", testServerThread, NULL);
+    srvThread = g_thread_new("server", testServerThreadOf, srv);
 
     virTestRun("a call is answered with its serial; peer credentials", testBasicCall, NULL);
     virTestRun("socket modes", testSocketModes, NULL);
@@ -1404,6 +1512,8 @@ mymain(void)
     virTestRun("error reply: a string over 4 MiB sent in full", testLongString, NULL);
     virTestRun("read-only socket refuses an @rw procedure", testReadOnly, NULL);
     virTestRun("replies out of order", testOutOfOrder, NULL);
+    virTestRun("authentication required before @noauth calls", testAuth, NULL);
+    virTestRun("max_clients", testMaxClients, NULL);
     virTestRun("PING gets PONG", testPingPong, NULL);
     virTestRun("keepalive drops a silent client", testKeepaliveSilent, NULL);
     virTestRun("keepalive keeps a client that answers", testKeepaliveAnswered, NULL);
@@ -1424,6 +1534,7 @@ mymain(void)
 
     unlink(rwPath);
     unlink(roPath);
+    unlink(authPath);
     {
         g_autofree char *file = g_build_filename(tmpdir, "passed", NULL);
         unlink(file);
@@ -1431,6 +1542,7 @@ mymain(void)
     rmdir(tmpdir);
     g_free(rwPath);
     g_free(roPath);
+    g_free(authPath);
     g_free(tmpdir);
     return ret;
 }

@@ -17,111 +17,13 @@
 #include "virnetmessage.h"
 #include "virnetprogram.h"
 #include "remote_program.h"
+#include "virnettraceutils.h"
 
 static const virNetProgram *const programs[] = { &remoteProgram, &virKeepaliveProgram };
 
-typedef struct {
-    const char *name;
-    unsigned int prog;
-    const virNetProgram *program;
-} testProgName;
-
-static const testProgName progNames[] = {
-    { "REMOTE", REMOTE_PROGRAM, &remoteProgram },
-    { "KEEPALIVE", KEEPALIVE_PROGRAM, &virKeepaliveProgram },
-};
-
-static const char *const typeNames[] = {
-    "CALL", "REPLY", "MESSAGE", "STREAM", "CALL_WITH_FDS", "REPLY_WITH_FDS", "STREAM_HOLE",
-};
-
-static void
-testPut32(GByteArray *buf, unsigned int v)
-{
-    guint8 b[4] = { v >> 24, v >> 16, v >> 8, v };
-
-    g_byte_array_append(buf, b, 4);
-}
-
-/* One logged frame: its bytes as the log gives them, and the fields the
- * log names. testParseFrame returns 1 for a frame whose payload the log
- * does not hold in full. */
-typedef struct {
-    GByteArray *bytes;
-    const virNetProgram *program;
-    virNetMessageHeader header;
-    char procName[64];
-} testFrame;
-
-static int
-testParseFrame(const char *line, const char *hexline, testFrame *f)
-{
-    char dir[16], prog[32], type[32];
-    unsigned int len, vers, serial, payload;
-    int proc, status;
-    size_t i;
-    size_t hexlen = hexline ? strlen(hexline) : 0;
-
-    if (sscanf(line, "[%*d] %*s %15s len=%u prog=%31s vers=%u proc=%d(%63[^)]) type=%31s serial=%u status=%d payload=%uB",
-               dir, &len, prog, &vers, &proc, f->procName, type, &serial, &status, &payload) != 10) {
-        fprintf(stderr, "cannot parse frame line: %s\n", line);
-        return -1;
-    }
-    if (hexlen < 2 * payload) {
-        /* The capture kept only the start of a few long payloads. */
-        return 1;
-    }
-    if (len != 28 + payload || hexlen != 2 * payload) {
-        fprintf(stderr, "log line disagrees with itself (len %u, payload %u, %zu hex digits): %s\n",
-                len, payload, hexlen, line);
-        return -1;
-    }
-    f->program = NULL;
-    for (i = 0; i < G_N_ELEMENTS(progNames); i++) {
-        if (STREQ(prog, progNames[i].name)) {
-            f->program = progNames[i].program;
-            f->header.prog = progNames[i].prog;
-        }
-    }
-    f->header.type = G_N_ELEMENTS(typeNames);
-    for (i = 0; i < G_N_ELEMENTS(typeNames); i++) {
-        if (STREQ(type, typeNames[i]))
-            f->header.type = i;
-    }
-    if (!f->program || f->header.type == G_N_ELEMENTS(typeNames)) {
-        fprintf(stderr, "unknown program or type: %s\n", line);
-        return -1;
-    }
-    f->header.vers = vers;
-    f->header.proc = proc;
-    f->header.serial = serial;
-    f->header.status = status;
-
-    f->bytes = g_byte_array_new();
-    testPut32(f->bytes, len);
-    testPut32(f->bytes, f->header.prog);
-    testPut32(f->bytes, vers);
-    testPut32(f->bytes, proc);
-    testPut32(f->bytes, f->header.type);
-    testPut32(f->bytes, serial);
-    testPut32(f->bytes, status);
-    for (i = 0; i < payload; i++) {
-        unsigned int byte;
-        guint8 b;
-
-        if (sscanf(hexline + 2 * i, "%2x", &byte) != 1) {
-            fprintf(stderr, "bad hex in payload of: %s\n", line);
-            return -1;
-        }
-        b = byte;
-        g_byte_array_append(f->bytes, &b, 1);
-    }
-    return 0;
-}
-
 /* Decode @f with our code, encode it again: 0 if the bytes are the same. */
 static int
-testRoundTrip(testFrame *f, const char *line)
+testRoundTrip(virTestNetFrame *f, const char *line)
 {
     g_autoptr(virNetMessage) in = virNetMessageNew();
     g_autoptr(virNetMessage) out = virNetMessageNew();
@@ -192,14 +94,14 @@ testTrace(const void *opaque)
     lines = g_strsplit(text, "\n", -1);
     for (i = 0; lines[i]; i++) {
         const char *hex = NULL;
-        testFrame f = { 0 };
+        virTestNetFrame f = { 0 };
 
         if (!strstr(lines[i], " len="))
             continue;
         if (lines[i + 1] && g_str_has_prefix(lines[i + 1], "      "))
             hex = lines[i + 1] + 6;
         frames++;
-        switch (testParseFrame(lines[i], hex, &f)) {
+        switch (virTestNetParseFrame(lines[i], hex, &f)) {
         case 0:
             if (testRoundTrip(&f, lines[i]) < 0)
                 ret = -1;

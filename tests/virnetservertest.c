@@ -20,6 +20,7 @@
 #include "virerror.h"
 #include "virnetserver.h"
 #include "remote_program.h"
+#include "virnettraceutils.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
@@ -1409,6 +1410,153 @@ testMaxClients(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* Replaying the client side of the real traces: the replay handler
+ * answers each call with what libvirtd answered (decoded from the log),
+ * and our server's reply frame must be byte for byte libvirtd's. */
+
+static const virTestNetFrame *replayExpect;     /* the reply to give */
+
+static int
+replayHandler(virNetServer *server G_GNUC_UNUSED,
+              virNetServerClient *client G_GNUC_UNUSED,
+              virNetMessage *msg G_GNUC_UNUSED,
+              const virNetProcedure *proc,
+              void *args G_GNUC_UNUSED,
+              void *ret,
+              void *opaque G_GNUC_UNUSED)
+{
+    const virTestNetFrame *f = replayExpect;
+    const char *payload = (const char *)f->bytes->data + 28;
+    size_t len = f->bytes->len - 28;
+    XDR xdr;
+    bool ok;
+
+    if (f->header.status == VIR_NET_OK) {
+        xdrmem_create(&xdr, (char *)payload, len, XDR_DECODE);
+        ok = proc->retFilter(&xdr, ret ? ret : (void *)&xdr);
+        xdr_destroy(&xdr);
+        if (!ok)
+            abort();
+        return 0;
+    } else {
+        virNetMessageError rerr = { 0 };
+        virErrorPtr err = g_new0(virError, 1);
+
+        xdrmem_create(&xdr, (char *)payload, len, XDR_DECODE);
+        ok = xdr_virNetMessageError(&xdr, &rerr);
+        xdr_destroy(&xdr);
+        if (!ok)
+            abort();
+        virNetMessageErrorToVirError(&rerr, err);
+        err->code = rerr.code;      /* as sent, not as a client reads it */
+        xdr_free((xdrproc_t)xdr_virNetMessageError, &rerr);
+        virErrorRestore(&err);
+        return -1;
+    }
+}
+
+static int
+testReplay(const void *opaque)
+{
+    const char *name = opaque;
+    g_autofree char *rel = g_strdup_printf("virnettracedata/%s", name);
+    g_autofree char *path = virTestSrcPath(rel);
+    g_autofree char *sock = g_build_filename(tmpdir, "sock-replay", NULL);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    g_autoptr(GPtrArray) frames = g_ptr_array_new();
+    g_autoptr(virNetServer) replay = NULL;
+    virNetServerConfig cfg;
+    GThread *thread;
+    size_t i, j;
+    size_t compared = 0;
+    int fd = -1;
+    int conn = -1;
+    int ret = -1;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return -1;
+    lines = g_strsplit(text, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        virTestNetFrame *f;
+
+        if (!strstr(lines[i], " len="))
+            continue;
+        f = g_new0(virTestNetFrame, 1);
+        if (virTestNetParseFrame(lines[i], g_str_has_prefix(lines[i + 1] ? lines[i + 1] : "", "      ") ?
+                                 lines[i + 1] + 6 : NULL, f) != 0) {
+            g_free(f);
+            continue;   /* payload cut by the log */
+        }
+        g_ptr_array_add(frames, f);
+    }
+
+    virNetServerConfigDefaults(&cfg);
+    cfg.maxWorkers = 1;     /* one call at a time, as replayExpect needs */
+    cfg.prioWorkers = 0;
+    replay = virNetServerNew(&cfg);
+    virNetServerAddProgram(replay, &remoteProgram, replayHandler, NULL);
+    if (virNetServerAddServiceUNIX(replay, sock, 0600, (gid_t)-1, false,
+                                   VIR_NET_SERVER_AUTH_NONE) < 0)
+        goto cleanup;
+    thread = g_thread_new("replay", testServerThreadOf, replay);
+
+    for (i = 0; i < frames->len; i++) {
+        virTestNetFrame *call = g_ptr_array_index(frames, i);
+        virTestNetFrame *reply = NULL;
+        testReply r;
+
+        if (!call->toServer || call->header.type != VIR_NET_CALL ||
+            call->program != &remoteProgram ||
+            !virNetProgramLookup(&remoteProgram, call->header.proc))
+            continue;
+        for (j = i + 1; j < frames->len && !reply; j++) {
+            virTestNetFrame *f = g_ptr_array_index(frames, j);
+
+            if (f->conn == call->conn && !f->toServer && f->header.type == VIR_NET_REPLY &&
+                f->header.serial == call->header.serial)
+                reply = f;
+        }
+        if (!reply)
+            continue;
+        if (call->conn != conn) {
+            if (fd >= 0)
+                close(fd);
+            if ((fd = clientConnect(sock)) < 0)
+                goto stop;
+            conn = call->conn;
+        }
+        replayExpect = reply;
+        if (sendAll(fd, call->bytes->data, call->bytes->len) < 0 || recvReply(fd, &r) < 0)
+            goto stop;
+        if (r.len != reply->bytes->len || memcmp(r.raw, reply->bytes->data, r.len) != 0) {
+            printf("#   connection %d serial %u (%s): our reply (%u bytes) differs from libvirtd's (%u)\n",
+                   call->conn, call->header.serial, call->procName, r.len, reply->bytes->len);
+            replyClear(&r);
+            goto stop;
+        }
+        replyClear(&r);
+        compared++;
+    }
+    printf("# %s: %zu replies byte-exact\n", name, compared);
+    ret = compared >= 10 ? 0 : -1;
+
+ stop:
+    if (fd >= 0)
+        close(fd);
+    virNetServerQuit(replay);
+    g_thread_join(thread);
+ cleanup:
+    for (i = 0; i < frames->len; i++) {
+        virTestNetFrame *f = g_ptr_array_index(frames, i);
+
+        g_byte_array_unref(f->bytes);
+        g_free(f);
+    }
+    unlink(sock);
+    return ret;
+}
+
 static const testBadLength lengths[] = {
     { "length word 0", 0, 0 },
     { "length word 4 (only itself)", 4, 0 },
@@ -1455,6 +1603,10 @@ static const testBadPayload payloads[] = {
       payloadGarbage, sizeof(payloadGarbage), "bytes after its payload" },
     { "args to a call without any", REMOTE_PROC_CONNECT_GET_HOSTNAME,
       payloadGarbage, sizeof(payloadGarbage), "bytes after its payload" },
+};
+
+static const char *const replays[] = {
+    "trace-unix.log", "trace-python.log", "trace-oracle-extra.log", "trace-mig-client.log",
 };
 
 static int
@@ -1523,6 +1675,11 @@ mymain(void)
     virTestRun("event from another thread", testEvent, NULL);
     virTestRun("CONNECT_CLOSE: reply, then close", testDelayedClose, NULL);
     virTestRun("1000 idle connections", testIdleConnections, NULL);
+    for (i = 0; i < G_N_ELEMENTS(replays); i++) {
+        g_autofree char *title = g_strdup_printf("replies to the calls of %s are libvirtd's bytes",
+                                                 replays[i]);
+        virTestRun(title, testReplay, replays[i]);
+    }
     virTestRun("idle timeout", testIdleTimeout, NULL);
 
     virNetServerQuit(srv);

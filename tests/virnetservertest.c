@@ -1289,6 +1289,44 @@ testIdleConnections(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* Round trip and connection open, measured (printed, not judged: the
+ * machine is shared). */
+static int
+testLatency(const void *opaque G_GNUC_UNUSED)
+{
+    enum { CALLS = 5000, OPENS = 200 };
+    gint64 start;
+    size_t i;
+    int fd;
+
+    if ((fd = clientConnect(rwPath)) < 0)
+        return -1;
+    start = g_get_monotonic_time();
+    for (i = 0; i < CALLS; i++) {
+        if (checkCall(fd, i) < 0) {
+            close(fd);
+            return -1;
+        }
+    }
+    printf("# round trip (GET_HOSTNAME, one client): %.1f us\n",
+           (double)(g_get_monotonic_time() - start) / CALLS);
+    close(fd);
+
+    start = g_get_monotonic_time();
+    for (i = 0; i < OPENS; i++) {
+        if ((fd = clientConnect(rwPath)) < 0)
+            return -1;
+        if (checkCall(fd, 0) < 0) {
+            close(fd);
+            return -1;
+        }
+        close(fd);
+    }
+    printf("# connect + first call answered: %.1f us\n",
+           (double)(g_get_monotonic_time() - start) / OPENS);
+    return 0;
+}
+
 /* With no client left, the idle callback fires. */
 static int
 testIdleTimeout(const void *opaque G_GNUC_UNUSED)
@@ -1680,6 +1718,7 @@ mymain(void)
                                                  replays[i]);
         virTestRun(title, testReplay, replays[i]);
     }
+    virTestRun("round trip and connection open", testLatency, NULL);
     virTestRun("idle timeout", testIdleTimeout, NULL);
 
     virNetServerQuit(srv);

@@ -366,24 +366,70 @@ virNetServerClientBeginCall(virNetServerClient *client)
     g_mutex_unlock(&client->lock);
 }
 
+/* A worker's reply with nothing queued before it goes straight to the
+ * socket, saving the main context a wakeup and a poll round. Lock held.
+ * Returns true if @msg was taken (written, or the client is failing);
+ * @wake: whether the main context must look at the client again. */
+static bool
+virNetServerClientWriteDirect(virNetServerClient *client,
+                              virNetMessage *msg,
+                              bool *wake)
+{
+    ssize_t n;
+
+    if (client->txHead || client->closing || client->closed || client->fd < 0)
+        return false;
+    n = send(client->fd, msg->buffer, msg->bufferLength, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return false;
+    if (n < 0) {
+        g_info("RPC client %llu: write failed: %s", client->id, g_strerror(errno));
+        client->closing = true;
+        *wake = true;
+        virNetMessageFree(msg);
+        return true;
+    }
+    if ((size_t)n < msg->bufferLength) {
+        /* The rest waits for the socket in the main context. */
+        msg->next = NULL;
+        msg->bufferOffset = n;
+        client->txHead = client->txTail = msg;
+        client->txBytes = msg->bufferLength;
+        *wake = true;
+        return true;
+    }
+    /* Reading resumes (and keepalive restarts) once a client at
+     * max_client_requests has one call less; a delayed close may be due. */
+    if (client->nrequests-- >= client->maxRequests || client->delayedClose)
+        *wake = true;
+    virNetMessageFree(msg);
+    return true;
+}
+
 void
 virNetServerClientQueueReply(virNetServerClient *client,
                              virNetMessage *msg,
                              bool fromWorker)
 {
+    bool wake = false;
+
     g_mutex_lock(&client->lock);
-    if (fromWorker)
+    if (fromWorker) {
         client->nrunning--;
-    else
+        if (virNetServerClientWriteDirect(client, msg, &wake))
+            goto cleanup;
+        wake = true;
+    } else {
         client->nrequests++;
+    }
     /* A reply the queue refuses is dropped with its client. */
     if (virNetServerClientQueueLocked(client, msg) < 0)
         virResetLastError();
+ cleanup:
     g_mutex_unlock(&client->lock);
-    if (fromWorker)
+    if (wake)
         g_main_context_wakeup(client->ctx);
 }
-
 
 /* Keepalive */
 

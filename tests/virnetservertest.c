@@ -573,6 +573,42 @@ testSocketModes(const void *opaque G_GNUC_UNUSED)
     return 0;
 }
 
+/* A socket that is still served is not taken over; a stale one is
+ * replaced; a file that is not a socket is left alone. */
+static int
+testSocketPathInUse(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *stale = g_build_filename(tmpdir, "sock-stale", NULL);
+    g_autofree char *plain = g_build_filename(tmpdir, "not-a-socket", NULL);
+    int fd;
+    int ret = -1;
+
+    if (virNetSocketListenUNIX(rwPath, 0600, (gid_t)-1, 1) >= 0 ||
+        virTestExpectError("a served socket", "another process is listening") < 0)
+        return -1;
+    if (checkOthers() < 0)
+        return -1;
+    /* A stale one: bound, then its process gone (closed). */
+    if ((fd = virNetSocketListenUNIX(stale, 0600, (gid_t)-1, 1)) < 0)
+        return -1;
+    close(fd);
+    if ((fd = virNetSocketListenUNIX(stale, 0600, (gid_t)-1, 1)) < 0) {
+        printf("#   a stale socket was not replaced: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    close(fd);
+    if (!g_file_set_contents(plain, "x", 1, NULL))
+        goto cleanup;
+    if (virNetSocketListenUNIX(plain, 0600, (gid_t)-1, 1) >= 0 ||
+        virTestExpectError("a plain file", "is not a socket") < 0)
+        goto cleanup;
+    ret = 0;
+ cleanup:
+    unlink(stale);
+    unlink(plain);
+    return ret;
+}
+
 static int
 testHandlerError(const void *opaque G_GNUC_UNUSED)
 {
@@ -1683,6 +1719,7 @@ mymain(void)
 
     virTestRun("a call is answered with its serial; peer credentials", testBasicCall, NULL);
     virTestRun("socket modes", testSocketModes, NULL);
+    virTestRun("socket paths in use, stale, not sockets", testSocketPathInUse, NULL);
     virTestRun("a handler's error is the reply", testHandlerError, NULL);
     for (i = 0; i < G_N_ELEMENTS(lengths); i++) {
         g_autofree char *title = g_strdup_printf("drops the client: %s", lengths[i].name);

@@ -13,8 +13,9 @@
 
 #define VIR_FROM_THIS VIR_FROM_RPC
 
-/* TODO(coordinator): the "util" helper adds an AF_UNIX listen helper to
- * src/util/virsocket.*; this one is private until the two are unified. */
+/* TODO(coordinator): the "util" helper adds virSocketListenUnix to
+ * src/util/virsocket.* (not in main yet); once merged, ListenUNIX below
+ * becomes that call plus O_NONBLOCK and the group. */
 static int
 virNetSocketSetAddr(struct sockaddr_un *addr, const char *path)
 {
@@ -30,12 +31,15 @@ virNetSocketSetAddr(struct sockaddr_un *addr, const char *path)
     return 0;
 }
 
-/* Removes a socket file left at @path by a previous run; anything else
- * there is refused rather than deleted. */
+/* Removes a socket file left at @path by a process that is gone; a socket
+ * someone still listens on, and anything that is not a socket, is refused
+ * rather than deleted. */
 static int
-virNetSocketRemoveStale(const char *path)
+virNetSocketRemoveStale(const char *path, const struct sockaddr_un *addr)
 {
     struct stat sb;
+    int fd;
+    int rc;
 
     if (lstat(path, &sb) < 0) {
         if (errno == ENOENT)
@@ -46,6 +50,18 @@ virNetSocketRemoveStale(const char *path)
     if (!S_ISSOCK(sb.st_mode)) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("'%s' exists and is not a socket: remove it or choose another socket path"),
+                       path);
+        return -1;
+    }
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {
+        virReportSystemError(errno, _("cannot create a socket to probe '%s'"), path);
+        return -1;
+    }
+    rc = connect(fd, (const struct sockaddr *)addr, sizeof(*addr));
+    close(fd);
+    if (rc == 0 || errno == EAGAIN) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("another process is listening on '%s': stop it or choose another socket path"),
                        path);
         return -1;
     }
@@ -66,7 +82,7 @@ virNetSocketListenUNIX(const char *path,
     int fd;
 
     if (virNetSocketSetAddr(&addr, path) < 0 ||
-        virNetSocketRemoveStale(path) < 0)
+        virNetSocketRemoveStale(path, &addr) < 0)
         return -1;
 
     if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {

@@ -21,8 +21,9 @@ typedef struct {
 } virNetSocketIdentity;
 
 /* A listening UNIX stream socket at @path, non-blocking and close-on-exec.
- * A stale socket file at @path is removed first (anything else there is an
- * error). The file gets exactly @mode; if @gid is not (gid_t)-1 its group
+ * A socket file at @path that nobody listens on any more is removed first;
+ * one that is still served (another daemon), or any other file, is an
+ * error. The file gets exactly @mode; if @gid is not (gid_t)-1 its group
  * becomes @gid. The file is never more permissive than @mode, not even
  * between bind() and chmod(). Returns the descriptor, or -1 with an error
  * naming @path. */

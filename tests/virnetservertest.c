@@ -1422,6 +1422,66 @@ testAuth(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* A listening socket inherited from systemd (LISTEN_FDS) is served; a
+ * socket that does not listen is refused. */
+static int
+testServiceFD(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *path = g_build_filename(tmpdir, "sock-activated", NULL);
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    g_autoptr(virNetServer) other = NULL;
+    virNetServerConfig cfg;
+    GThread *thread;
+    int lfd, sv[2];
+    int fd;
+    int ret = -1;
+
+    virNetServerConfigDefaults(&cfg);
+    other = virNetServerNew(&cfg);
+    virNetServerAddProgram(other, &remoteProgram, testHandler, NULL);
+
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+        return -1;
+    close(sv[1]);
+    if (virNetServerAddServiceFD(other, sv[0], false, VIR_NET_SERVER_AUTH_NONE) == 0 ||
+        virTestExpectError("a connected socket", "is not listening") < 0) {
+        close(sv[0]);
+        return -1;
+    }
+    close(sv[0]);
+
+    /* As systemd does it: a blocking socket, bound and listening. */
+    g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
+    if ((lfd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 ||
+        bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(lfd, 8) < 0)
+        return -1;
+    if (virNetServerAddServiceFD(other, lfd, true, VIR_NET_SERVER_AUTH_NONE) < 0) {
+        printf("#   %s\n", virGetLastErrorMessage());
+        close(lfd);
+        return -1;
+    }
+    thread = g_thread_new("activated", testServerThreadOf, other);
+    if ((fd = clientConnect(path)) >= 0) {
+        /* Served, and read-only as the service says. */
+        g_autoptr(GByteArray) args = g_byte_array_new();
+        static const guint8 uuid[16] = { 1 };
+
+        putString(args, "d1");
+        g_byte_array_append(args, uuid, 16);
+        put32(args, 1);
+        if (checkCall(fd, 0) == 0 &&
+            sendFrame(fd, REMOTE_PROGRAM, REMOTE_PROC_DOMAIN_DESTROY, VIR_NET_CALL, 1,
+                      VIR_NET_OK, args) == 0 &&
+            expectError(fd, 1, VIR_ERR_OPERATION_DENIED, "read only access prevents") == 0)
+            ret = 0;
+        close(fd);
+    }
+    virNetServerQuit(other);
+    g_thread_join(thread);
+    unlink(path);
+    return ret;
+}
+
 /* Whether @fd has a frame to read within @ms. */
 static bool
 readable(int fd, int ms)
@@ -1741,6 +1801,7 @@ mymain(void)
     virTestRun("replies out of order", testOutOfOrder, NULL);
     virTestRun("authentication required before @noauth calls", testAuth, NULL);
     virTestRun("max_clients", testMaxClients, NULL);
+    virTestRun("an inherited listening socket (systemd)", testServiceFD, NULL);
     virTestRun("PING gets PONG", testPingPong, NULL);
     virTestRun("keepalive drops a silent client", testKeepaliveSilent, NULL);
     virTestRun("keepalive keeps a client that answers", testKeepaliveAnswered, NULL);

@@ -33,6 +33,8 @@
 #define TEST_OUTPUT_MAX (4 * 1024 * 1024)
 #define TEST_BIG_REPLY (1024 * 1024)
 #define TEST_IDLE_SECONDS 1
+#define TEST_WORKERS 4
+#define TEST_SLOW_MS 1500
 
 static char *tmpdir;
 static char *rwPath;
@@ -127,6 +129,10 @@ testHandler(virNetServer *server G_GNUC_UNUSED,
     }
     case REMOTE_PROC_DOMAIN_DESTROY:
         g_atomic_int_inc(&destroyCalls);
+        return 0;
+    case REMOTE_PROC_DOMAIN_CREATE:
+        /* A long call that is not @prio. */
+        g_usleep(TEST_SLOW_MS * 1000);
         return 0;
     case REMOTE_PROC_AUTH_LIST: {
         remote_auth_list_ret *r = ret;
@@ -913,6 +919,61 @@ testOutOfOrder(const void *opaque G_GNUC_UNUSED)
     ret = 0;
  cleanup:
     close(fd);
+    return ret;
+}
+
+/* With every worker busy on long calls, a @prio call is answered by a
+ * priority worker at once. */
+static int
+testPriority(const void *opaque G_GNUC_UNUSED)
+{
+    int fds[TEST_WORKERS];
+    g_autoptr(GByteArray) args = g_byte_array_new();
+    static const guint8 uuid[16] = { 1 };
+    gint64 start;
+    double ms;
+    size_t i;
+    int fd = -1;
+    int ret = -1;
+
+    for (i = 0; i < TEST_WORKERS; i++)
+        fds[i] = -1;
+    putString(args, "d1");
+    g_byte_array_append(args, uuid, 16);
+    put32(args, 1);
+    for (i = 0; i < TEST_WORKERS; i++) {
+        if ((fds[i] = clientConnect(rwPath)) < 0 ||
+            sendFrame(fds[i], REMOTE_PROGRAM, REMOTE_PROC_DOMAIN_CREATE, VIR_NET_CALL, 1,
+                      VIR_NET_OK, args) < 0)
+            goto cleanup;
+    }
+    g_usleep(200 * 1000);
+    if ((fd = clientConnect(rwPath)) < 0)
+        goto cleanup;
+    start = g_get_monotonic_time();
+    if (checkCall(fd, 0) < 0)
+        goto cleanup;
+    ms = (g_get_monotonic_time() - start) / 1000.0;
+    printf("# @prio call with %d workers busy: %.1f ms\n", TEST_WORKERS, ms);
+    if (ms > TEST_SLOW_MS - 400) {
+        printf("#   the @prio call waited for the long calls\n");
+        goto cleanup;
+    }
+    for (i = 0; i < TEST_WORKERS; i++) {
+        testReply r;
+
+        if (recvReply(fds[i], &r) < 0)
+            goto cleanup;
+        replyClear(&r);
+    }
+    ret = 0;
+ cleanup:
+    for (i = 0; i < TEST_WORKERS; i++) {
+        if (fds[i] >= 0)
+            close(fds[i]);
+    }
+    if (fd >= 0)
+        close(fd);
     return ret;
 }
 
@@ -1756,7 +1817,7 @@ mymain(void)
     authPath = g_build_filename(tmpdir, "sock-auth", NULL);
 
     virNetServerConfigDefaults(&cfg);
-    cfg.maxWorkers = 4;
+    cfg.maxWorkers = TEST_WORKERS;
     cfg.prioWorkers = 2;
     cfg.maxClients = 1100;
     cfg.keepaliveInterval = TEST_KA_INTERVAL;
@@ -1803,6 +1864,7 @@ mymain(void)
     virTestRun("max_clients", testMaxClients, NULL);
     virTestRun("an inherited listening socket (systemd)", testServiceFD, NULL);
     virTestRun("PING gets PONG", testPingPong, NULL);
+    virTestRun("priority workers", testPriority, NULL);
     virTestRun("keepalive drops a silent client", testKeepaliveSilent, NULL);
     virTestRun("keepalive keeps a client that answers", testKeepaliveAnswered, NULL);
     virTestRun("a client that never reads is dropped", testNeverReads, NULL);

@@ -6,70 +6,35 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 
 #include "virnetsocket.h"
 #include "virerror.h"
+#include "virsocket.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC
 
-/* TODO(coordinator): the "util" helper adds virSocketListenUnix to
- * src/util/virsocket.* (not in main yet); once merged, ListenUNIX below
- * becomes that call plus O_NONBLOCK and the group. */
-static int
-virNetSocketSetAddr(struct sockaddr_un *addr, const char *path)
-{
-    memset(addr, 0, sizeof(*addr));
-    addr->sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof(addr->sun_path)) {
-        virReportError(VIR_ERR_INTERNAL_ERROR,
-                       _("UNIX socket path '%s' is longer than %zu bytes: choose a shorter directory"),
-                       path, sizeof(addr->sun_path) - 1);
-        return -1;
-    }
-    memcpy(addr->sun_path, path, strlen(path));
-    return 0;
-}
-
-/* Removes a socket file left at @path by a process that is gone; a socket
- * someone still listens on, and anything that is not a socket, is refused
- * rather than deleted. */
-static int
-virNetSocketRemoveStale(const char *path, const struct sockaddr_un *addr)
+/* Whether a process still listens on the socket file @path (a second
+ * daemon on the same root): its socket must not be taken over. */
+static bool
+virNetSocketIsServed(const char *path)
 {
     struct stat sb;
+    virErrorPtr err;
     int fd;
-    int rc;
 
-    if (lstat(path, &sb) < 0) {
-        if (errno == ENOENT)
-            return 0;
-        virReportSystemError(errno, _("cannot inspect '%s' before listening on it"), path);
-        return -1;
+    if (lstat(path, &sb) < 0 || !S_ISSOCK(sb.st_mode))
+        return false;
+    if ((fd = virSocketConnectUnix(path, 0)) >= 0) {
+        close(fd);
+        return true;
     }
-    if (!S_ISSOCK(sb.st_mode)) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("'%s' exists and is not a socket: remove it or choose another socket path"),
-                       path);
-        return -1;
-    }
-    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {
-        virReportSystemError(errno, _("cannot create a socket to probe '%s'"), path);
-        return -1;
-    }
-    rc = connect(fd, (const struct sockaddr *)addr, sizeof(*addr));
-    close(fd);
-    if (rc == 0 || errno == EAGAIN) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("another process is listening on '%s': stop it or choose another socket path"),
-                       path);
-        return -1;
-    }
-    if (unlink(path) < 0 && errno != ENOENT) {
-        virReportSystemError(errno, _("cannot remove the stale socket '%s'"), path);
-        return -1;
-    }
-    return 0;
+    /* A full backlog is a listener too; anything else (refused, gone) is
+     * a socket left by a process that is gone. */
+    err = virGetLastError();
+    if (err && err->code == VIR_ERR_OPERATION_TIMEOUT)
+        return true;
+    virResetLastError();
+    return false;
 }
 
 int
@@ -78,43 +43,27 @@ virNetSocketListenUNIX(const char *path,
                        gid_t gid,
                        int backlog)
 {
-    struct sockaddr_un addr;
     int fd;
+    int flags;
 
-    if (virNetSocketSetAddr(&addr, path) < 0 ||
-        virNetSocketRemoveStale(path, &addr) < 0)
-        return -1;
-
-    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {
-        virReportSystemError(errno, _("cannot create the UNIX socket for '%s'"), path);
-        return -1;
-    }
-    /* Linux creates the socket file with the socket inode's mode minus
-     * the umask: restricting the inode first means the file is never
-     * more open than @mode, even before the chmod below. */
-    if (fchmod(fd, mode) < 0) {
-        virReportSystemError(errno, _("cannot set mode %o on the socket for '%s'"),
-                             (unsigned int)mode, path);
-        close(fd);
+    if (virNetSocketIsServed(path)) {
+        virResetLastError();
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("another process is listening on '%s': stop it or choose another socket path"),
+                       path);
         return -1;
     }
-    if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-        virReportSystemError(errno, _("cannot bind the UNIX socket '%s'"), path);
-        close(fd);
+    /* Bound, given @mode, then listening: nobody connects under another
+     * mode. */
+    if ((fd = virSocketListenUnix(path, mode, backlog)) < 0)
         return -1;
-    }
-    if (chmod(path, mode) < 0) {
-        virReportSystemError(errno, _("cannot set mode %o on the socket '%s'"),
-                             (unsigned int)mode, path);
+    if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+        virReportSystemError(errno, _("cannot make the socket '%s' non-blocking"), path);
         goto error;
     }
     if (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) < 0) {
         virReportSystemError(errno, _("cannot give the socket '%s' to group %u"),
                              path, (unsigned int)gid);
-        goto error;
-    }
-    if (listen(fd, backlog) < 0) {
-        virReportSystemError(errno, _("cannot listen on the UNIX socket '%s'"), path);
         goto error;
     }
     return fd;

@@ -20,13 +20,12 @@ typedef struct {
     pid_t pid;
 } virNetSocketIdentity;
 
-/* A listening UNIX stream socket at @path, non-blocking and close-on-exec.
- * A socket file at @path that nobody listens on any more is removed first;
- * one that is still served (another daemon), or any other file, is an
- * error. The file gets exactly @mode; if @gid is not (gid_t)-1 its group
- * becomes @gid. The file is never more permissive than @mode, not even
- * between bind() and chmod(). Returns the descriptor, or -1 with an error
- * naming @path. */
+/* A listening UNIX stream socket at @path (virSocketListenUnix), made
+ * non-blocking. A socket file at @path that nobody listens on any more is
+ * replaced; one that is still served (another daemon) is an error, as is
+ * any other file. The file gets @mode before the socket listens; if @gid
+ * is not (gid_t)-1 its group becomes @gid. Returns the descriptor, or -1
+ * with an error naming @path. */
 int virNetSocketListenUNIX(const char *path,
                            mode_t mode,
                            gid_t gid,

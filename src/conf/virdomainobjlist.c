@@ -13,20 +13,72 @@
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
 
 struct _virDomainObjList {
-    GHashTable *byName;     /* name -> virDomainObj (owned) */
-    GHashTable *byUUID;     /* uuid string -> virDomainObj */
+    GMutex lock;            /* guards the two maps, nothing else; a leaf:
+                             * no other lock is taken while it is held */
+    GHashTable *byName;     /* name -> virDomainObj (one reference) */
+    GHashTable *byUUID;     /* uuid string -> virDomainObj (none) */
 };
 
 static void
-virDomainObjFree(gpointer data)
+virDomainObjFree(virDomainObj *obj)
 {
-    virDomainObj *obj = data;
-
     if (obj->privateData && obj->privateDataFree)
         obj->privateDataFree(obj->privateData);
     virDomainDefFree(obj->def);
     virDomainDefFree(obj->newDef);
+    g_mutex_clear(&obj->lock);
     g_free(obj);
+}
+
+virDomainObj *
+virDomainObjRef(virDomainObj *obj)
+{
+    g_atomic_int_inc(&obj->refs);
+    return obj;
+}
+
+void
+virDomainObjUnref(virDomainObj *obj)
+{
+    if (obj && g_atomic_int_dec_and_test(&obj->refs))
+        virDomainObjFree(obj);
+}
+
+static void
+virDomainObjListDropRef(gpointer data)
+{
+    virDomainObj *obj = data;
+
+    obj->removed = true;
+    virDomainObjUnref(obj);
+}
+
+void
+virDomainObjLock(virDomainObj *obj)
+{
+    g_mutex_lock(&obj->lock);
+}
+
+void
+virDomainObjUnlock(virDomainObj *obj)
+{
+    g_mutex_unlock(&obj->lock);
+}
+
+void
+virDomainObjUnlockUnref(virDomainObj *obj)
+{
+    virDomainObjUnlock(obj);
+    virDomainObjUnref(obj);
+}
+
+void
+virDomainObjEndAPI(virDomainObj **obj)
+{
+    if (!*obj)
+        return;
+    virDomainObjUnlock(*obj);
+    virDomainObjUnref(g_steal_pointer(obj));
 }
 
 virDomainObjList *
@@ -34,8 +86,9 @@ virDomainObjListNew(void)
 {
     virDomainObjList *list = g_new0(virDomainObjList, 1);
 
+    g_mutex_init(&list->lock);
     list->byName = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                         virDomainObjFree);
+                                         virDomainObjListDropRef);
     list->byUUID = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return list;
 }
@@ -47,21 +100,59 @@ virDomainObjListFree(virDomainObjList *list)
         return;
     g_hash_table_unref(list->byUUID);
     g_hash_table_unref(list->byName);
+    g_mutex_clear(&list->lock);
     g_free(list);
+}
+
+static virDomainObj *
+virDomainObjListGet(virDomainObjList *list, GHashTable *map, const char *key)
+{
+    virDomainObj *obj;
+
+    g_mutex_lock(&list->lock);
+    if ((obj = g_hash_table_lookup(map, key)))
+        virDomainObjRef(obj);
+    g_mutex_unlock(&list->lock);
+    if (obj)
+        virDomainObjLock(obj);
+    return obj;
+}
+
+virDomainObj *
+virDomainObjListGetByName(virDomainObjList *list, const char *name)
+{
+    return virDomainObjListGet(list, list->byName, name);
+}
+
+virDomainObj *
+virDomainObjListGetByUUID(virDomainObjList *list, const unsigned char *uuid)
+{
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    return virDomainObjListGet(list, list->byUUID, virUUIDFormat(uuid, uuidstr));
 }
 
 virDomainObj *
 virDomainObjListFindByName(virDomainObjList *list, const char *name)
 {
-    return g_hash_table_lookup(list->byName, name);
+    virDomainObj *obj;
+
+    g_mutex_lock(&list->lock);
+    obj = g_hash_table_lookup(list->byName, name);
+    g_mutex_unlock(&list->lock);
+    return obj;
 }
 
 virDomainObj *
 virDomainObjListFindByUUID(virDomainObjList *list, const unsigned char *uuid)
 {
     char uuidstr[VIR_UUID_STRING_BUFLEN];
+    virDomainObj *obj;
 
-    return g_hash_table_lookup(list->byUUID, virUUIDFormat(uuid, uuidstr));
+    g_mutex_lock(&list->lock);
+    obj = g_hash_table_lookup(list->byUUID, virUUIDFormat(uuid, uuidstr));
+    g_mutex_unlock(&list->lock);
+    return obj;
 }
 
 virDomainObj *
@@ -73,15 +164,21 @@ virDomainObjListCheckAdd(virDomainObjList *list, const virDomainDef *def,
     char uuidstr[VIR_UUID_STRING_BUFLEN];
 
     *conflict = false;
-    if (byUUID && STRNEQ(byUUID->def->name, def->name)) {
-        virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("domain '%s' is already defined with uuid %s: choose another UUID, or use the name '%s'"),
-                       byUUID->def->name, virUUIDFormat(def->uuid, uuidstr),
-                       byUUID->def->name);
-        *conflict = true;
-        return NULL;
+    if (byUUID) {
+        VIR_LOCK_GUARD lock = virDomainObjLockGuard(byUUID);
+
+        if (STRNEQ(byUUID->def->name, def->name)) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("domain '%s' is already defined with uuid %s: choose another UUID, or use the name '%s'"),
+                           byUUID->def->name, virUUIDFormat(def->uuid, uuidstr),
+                           byUUID->def->name);
+            *conflict = true;
+            return NULL;
+        }
     }
     if (byName && !byUUID) {
+        VIR_LOCK_GUARD lock = virDomainObjLockGuard(byName);
+
         virReportError(VIR_ERR_OPERATION_FAILED,
                        _("domain '%s' already exists with uuid %s: give that <uuid> to redefine it, or choose another name"),
                        def->name, virUUIDFormat(byName->def->uuid, uuidstr));
@@ -97,11 +194,15 @@ virDomainObjListAdd(virDomainObjList *list, virDomainDef *def)
     virDomainObj *obj = g_new0(virDomainObj, 1);
     char uuidstr[VIR_UUID_STRING_BUFLEN];
 
+    g_mutex_init(&obj->lock);
+    obj->refs = 1;
     obj->def = def;
     obj->state = VIR_DOMAIN_SHUTOFF;
     obj->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+    g_mutex_lock(&list->lock);
     g_hash_table_insert(list->byName, g_strdup(def->name), obj);
     g_hash_table_insert(list->byUUID, g_strdup(virUUIDFormat(def->uuid, uuidstr)), obj);
+    g_mutex_unlock(&list->lock);
     return obj;
 }
 
@@ -109,45 +210,64 @@ void
 virDomainObjListRemove(virDomainObjList *list, virDomainObj *obj)
 {
     char uuidstr[VIR_UUID_STRING_BUFLEN];
+    g_autofree char *name = g_strdup(obj->def->name);
 
-    g_hash_table_remove(list->byUUID, virUUIDFormat(obj->def->uuid, uuidstr));
-    g_hash_table_remove(list->byName, obj->def->name);
+    virUUIDFormat(obj->def->uuid, uuidstr);
+    g_mutex_lock(&list->lock);
+    /* only if it is still the one listed under its name */
+    if (g_hash_table_lookup(list->byName, name) == obj) {
+        g_hash_table_remove(list->byUUID, uuidstr);
+        /* drops the list's reference: @obj may be freed */
+        g_hash_table_remove(list->byName, name);
+    }
+    g_mutex_unlock(&list->lock);
 }
 
 static gint
 virDomainObjCompareName(gconstpointer a, gconstpointer b)
 {
-    const virDomainObj *oa = *(virDomainObj * const *)a;
-    const virDomainObj *ob = *(virDomainObj * const *)b;
-
-    return strcmp(oa->def->name, ob->def->name);
+    return strcmp(*(const char * const *)a, *(const char * const *)b);
 }
 
 GPtrArray *
 virDomainObjListCollect(virDomainObjList *list)
 {
-    GPtrArray *ret = g_ptr_array_sized_new(g_hash_table_size(list->byName));
+    GPtrArray *ret;
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
     GHashTableIter iter;
-    gpointer value;
+    gpointer key;
+    size_t i;
 
+    g_mutex_lock(&list->lock);
+    ret = g_ptr_array_new_full(g_hash_table_size(list->byName),
+                               (GDestroyNotify)virDomainObjUnref);
+    /* by the keys of the map: an object's definition may be replaced
+     * meanwhile (its lock is not held here), its name never changes */
     g_hash_table_iter_init(&iter, list->byName);
-    while (g_hash_table_iter_next(&iter, NULL, &value))
-        g_ptr_array_add(ret, value);
-    g_ptr_array_sort(ret, virDomainObjCompareName);
+    while (g_hash_table_iter_next(&iter, &key, NULL))
+        g_ptr_array_add(names, key);
+    g_ptr_array_sort(names, virDomainObjCompareName);
+    for (i = 0; i < names->len; i++)
+        g_ptr_array_add(ret, virDomainObjRef(g_hash_table_lookup(list->byName,
+                                                                 g_ptr_array_index(names, i))));
+    g_mutex_unlock(&list->lock);
     return ret;
 }
 
 GPtrArray *
 virDomainObjListCollectActive(virDomainObjList *list)
 {
-    GPtrArray *ret = g_ptr_array_new();
-    GHashTableIter iter;
-    gpointer value;
+    GPtrArray *ret = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainObjUnref);
+    g_autoptr(GPtrArray) all = virDomainObjListCollect(list);
+    size_t i;
 
-    g_hash_table_iter_init(&iter, list->byName);
-    while (g_hash_table_iter_next(&iter, NULL, &value)) {
-        if (virDomainObjIsActive(value))
-            g_ptr_array_add(ret, value);
+    for (i = 0; i < all->len; i++) {
+        virDomainObj *obj = g_ptr_array_index(all, i);
+
+        virDomainObjLock(obj);
+        if (virDomainObjIsActive(obj))
+            g_ptr_array_add(ret, virDomainObjRef(obj));
+        virDomainObjUnlock(obj);
     }
     return ret;
 }
@@ -155,7 +275,12 @@ virDomainObjListCollectActive(virDomainObjList *list)
 size_t
 virDomainObjListCount(virDomainObjList *list)
 {
-    return g_hash_table_size(list->byName);
+    size_t n;
+
+    g_mutex_lock(&list->lock);
+    n = g_hash_table_size(list->byName);
+    g_mutex_unlock(&list->lock);
+    return n;
 }
 
 virDomainDef *
@@ -164,6 +289,51 @@ virDomainObjGetPersistentDef(virDomainObj *obj)
     if (!obj->persistent)
         return NULL;
     return obj->newDef ? obj->newDef : obj->def;
+}
+
+void
+virDomainObjSetPersistentDef(virDomainObj *obj, virDomainDef **def)
+{
+    virDomainDef **slot = virDomainObjIsActive(obj) ? &obj->newDef : &obj->def;
+
+    virDomainDefFree(*slot);
+    *slot = g_steal_pointer(def);
+}
+
+void
+virDomainObjSetLiveDef(virDomainObj *obj, virDomainDef **live)
+{
+    if (obj->persistent) {
+        virDomainDefFree(obj->newDef);
+        obj->newDef = obj->def;
+    } else {
+        virDomainDefFree(obj->def);
+    }
+    obj->def = g_steal_pointer(live);
+}
+
+void
+virDomainObjRestorePersistentDef(virDomainObj *obj)
+{
+    if (obj->newDef) {
+        virDomainDefFree(obj->def);
+        obj->def = g_steal_pointer(&obj->newDef);
+    }
+    obj->def->id = -1;
+}
+
+void
+virDomainObjReplaceDef(virDomainObj *obj, virDomainDef **def)
+{
+    virDomainDefFree(obj->def);
+    obj->def = g_steal_pointer(def);
+}
+
+void
+virDomainObjDropPersistentDef(virDomainObj *obj)
+{
+    obj->persistent = false;
+    g_clear_pointer(&obj->newDef, virDomainDefFree);
 }
 
 bool
@@ -204,7 +374,8 @@ virStatMtimeNs(const struct stat *sb)
 }
 
 static void
-virDomainObjListDropMissing(virDomainObjList *list, GHashTable *present)
+virDomainObjListDropMissing(virDomainObjList *list, GHashTable *present,
+                            virDomainObj *self)
 {
     g_autoptr(GPtrArray) all = virDomainObjListCollect(list);
     size_t i;
@@ -212,15 +383,19 @@ virDomainObjListDropMissing(virDomainObjList *list, GHashTable *present)
     for (i = 0; i < all->len; i++) {
         virDomainObj *obj = g_ptr_array_index(all, i);
 
-        if (!obj->persistent || g_hash_table_contains(present, obj->def->name))
-            continue;
-        if (virDomainObjIsActive(obj)) {
-            /* undefined elsewhere while running: becomes transient */
-            obj->persistent = false;
-            g_clear_pointer(&obj->newDef, virDomainDefFree);
+        virDomainObjLock(obj);
+        if ((obj->busy && obj != self) || !obj->persistent ||
+            g_hash_table_contains(present, obj->def->name)) {
+            virDomainObjUnlock(obj);
             continue;
         }
-        virDomainObjListRemove(list, obj);
+        if (virDomainObjIsActive(obj)) {
+            /* undefined elsewhere while running: becomes transient */
+            virDomainObjDropPersistentDef(obj);
+        } else {
+            virDomainObjListRemove(list, obj);
+        }
+        virDomainObjUnlock(obj);
     }
 }
 
@@ -236,7 +411,10 @@ virDomainObjListUUIDTaken(virDomainObjList *list, const char *dir, const char *p
 
     virUUIDFormat(def->uuid, uuidstr);
     if (other && other != obj) {
-        g_autofree char *otherPath = virDomainConfigFile(dir, other->def->name);
+        g_autofree char *otherPath = NULL;
+        VIR_LOCK_GUARD lock = virDomainObjLockGuard(other);
+
+        otherPath = virDomainConfigFile(dir, other->def->name);
 
         /* a running domain may be read before its config */
         if (virDomainObjIsActive(other) && virFileExists(otherPath)) {
@@ -263,11 +441,12 @@ virDomainObjListUUIDTaken(virDomainObjList *list, const char *dir, const char *p
 }
 
 int
-virDomainObjListSyncConfigDir(virDomainObjList *list, const char *dir)
+virDomainObjListSyncConfigDir(virDomainObjList *list, const char *dir, virDomainObj *self)
 {
     g_autoptr(GHashTable) present = g_hash_table_new_full(g_str_hash, g_str_equal,
                                                           g_free, NULL);
     g_autoptr(GPtrArray) files = NULL;
+    virDomainObj *held = NULL;      /* the object of the current file, locked */
     size_t i;
 
     /* by name: the order in which the files claim their UUIDs */
@@ -287,7 +466,14 @@ virDomainObjListSyncConfigDir(virDomainObjList *list, const char *dir)
             continue;   /* removed meanwhile */
         g_hash_table_add(present, g_strdup(name));
 
-        obj = virDomainObjListFindByName(list, name);
+        g_clear_pointer(&held, virDomainObjUnlockUnref);
+        if ((obj = virDomainObjListFindByName(list, name))) {
+            held = virDomainObjRef(obj);
+            virDomainObjLock(held);
+        }
+        /* a domain in a job of this process keeps what its job made of it */
+        if (obj && obj->busy && obj != self)
+            continue;
         if (obj && obj->persistent && obj->configMtime == virStatMtimeNs(&sb) &&
             obj->configIno == (guint64)sb.st_ino)
             continue;
@@ -314,19 +500,24 @@ virDomainObjListSyncConfigDir(virDomainObjList *list, const char *dir)
             continue;
         }
 
-        if (obj && virDomainObjIsActive(obj)) {
-            virDomainDefFree(obj->newDef);
-            obj->newDef = g_steal_pointer(&def);
+        if (obj && (virDomainObjIsActive(obj) ||
+                    memcmp(obj->def->uuid, def->uuid, VIR_UUID_BUFLEN) == 0)) {
+            /* the same object: handles and jobs on it stay valid */
+            virDomainObjSetPersistentDef(obj, &def);
         } else {
             if (obj)
                 virDomainObjListRemove(list, obj);
+            g_clear_pointer(&held, virDomainObjUnlockUnref);
             obj = virDomainObjListAdd(list, g_steal_pointer(&def));
+            held = virDomainObjRef(obj);
+            virDomainObjLock(held);
         }
         obj->persistent = true;
         obj->configMtime = virStatMtimeNs(&sb);
         obj->configIno = sb.st_ino;
     }
+    g_clear_pointer(&held, virDomainObjUnlockUnref);
 
-    virDomainObjListDropMissing(list, present);
+    virDomainObjListDropMissing(list, present, self);
     return 0;
 }

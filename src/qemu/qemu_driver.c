@@ -448,7 +448,7 @@ qemuDomainsSync(virQEMUDriver *driver)
         /* running domains first: they keep their UUIDs against configs */
         if (qemuDomainsSyncStatus(driver) < 0 ||
             virDomainObjListSyncConfigDir(driver->domains,
-                                          driver->config->domainConfigDir) < 0)
+                                          driver->config->domainConfigDir, NULL) < 0)
             return -1;
         driver->domainGeneration = gen;
         driver->domainSynced = true;

@@ -25,6 +25,7 @@ testQEMUSimFree(testQEMUSim *sim)
         return;
     if (sim->driver) {
         networkDriverStateUnref(sim->driver->network);
+        virRootLockFree(sim->driver->rootLock);
         virDomainObjListFree(sim->driver->domains);
         virQEMUDriverConfigFree(sim->driver->config);
         g_free(sim->driver);
@@ -83,10 +84,11 @@ testQEMUSimNew(unsigned int nvfs)
     if (testQEMUSimPool(sim->root) < 0)
         return NULL;
     sim->driver = g_new0(virQEMUDriver, 1);
-    sim->driver->domainLockFd = -1;
+    g_mutex_init(&sim->driver->capsLock);
     sim->driver->domains = virDomainObjListNew();
     if (!(sim->driver->config = virQEMUDriverConfigNew(sim->root)) ||
         virQEMUDriverConfigMakeDirs(sim->driver->config) < 0 ||
+        !(sim->driver->rootLock = virRootLockNew(sim->driver->config->domainLockFile)) ||
         !(sim->driver->network = networkDriverStateGet(sim->root))) {
         printf("# driver for %s: %s\n", sim->root, virGetLastErrorMessage());
         return NULL;

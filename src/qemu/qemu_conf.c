@@ -102,7 +102,9 @@ virQEMUDriverConfigNew(const char *root)
     if (qemuDriverConfigSeconds(cfg, "migration_unplug_timeout", 30,
                                 &cfg->migrationUnplugTimeout) < 0 ||
         qemuDriverConfigSeconds(cfg, "migration_stall_timeout", 30,
-                                &cfg->migrationStallTimeout) < 0)
+                                &cfg->migrationStallTimeout) < 0 ||
+        qemuDriverConfigSeconds(cfg, "job_wait_timeout", QEMU_JOB_WAIT_DEFAULT,
+                                &cfg->jobWaitTimeout) < 0)
         return NULL;
     if (cfg->hostdevSimulate && STRNEQ(cfg->hostdevSimulate, "e1000e")) {
         virReportError(VIR_ERR_CONF_SYNTAX,
@@ -155,19 +157,25 @@ virQEMUCaps *
 virQEMUDriverGetCaps(virQEMUDriver *driver, const char *emulator)
 {
     virQEMUCaps *caps;
+    virQEMUCaps *old;
     bool kvm = virQEMUCapsKVMUsable(driver->config->kvmOverride);
     struct stat sb;
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&driver->capsLock);
 
-    if (!driver->capsCache)
-        driver->capsCache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                                  (GDestroyNotify)virQEMUCapsFree);
-    if ((caps = g_hash_table_lookup(driver->capsCache, emulator)) &&
+    if (!driver->capsCache) {
+        driver->capsCache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        driver->capsRetired = g_ptr_array_new_with_free_func((GDestroyNotify)virQEMUCapsFree);
+    }
+    if ((old = caps = g_hash_table_lookup(driver->capsCache, emulator)) &&
         stat(emulator, &sb) == 0 &&
         caps->ctime == (gint64)sb.st_ctim.tv_sec * G_GINT64_CONSTANT(1000000000) + sb.st_ctim.tv_nsec &&
         caps->size == sb.st_size && caps->kvmUsable == kvm)
         return caps;
     if (!(caps = virQEMUCapsCacheLookup(driver->config->capCacheDir, emulator, kvm)))
         return NULL;
+    /* other threads may still use the old entry */
+    if (old)
+        g_ptr_array_add(driver->capsRetired, old);
     g_hash_table_replace(driver->capsCache, g_strdup(emulator), caps);
     return caps;
 }
@@ -184,4 +192,18 @@ virQEMUDriverConfigSocketPath(virQEMUDriverConfig *cfg, const unsigned char *uui
         g_string_append_printf(path, "%02x", uuid[i]);
     g_string_append_printf(path, ".%s", suffix);
     return g_string_free(g_steal_pointer(&path), FALSE);
+}
+
+int
+qemuDriverLockRoot(virQEMUDriver *driver)
+{
+    return virRootLockAcquire(driver->rootLock);
+}
+
+void
+qemuDriverUnlockRoot(virQEMUDriver *driver, bool changed)
+{
+    if (changed)
+        virRootLockChanged(driver->rootLock);
+    virRootLockRelease(driver->rootLock);
 }

@@ -14,8 +14,12 @@
 #include "internal.h"
 #include "virconf.h"
 #include "virdomainobjlist.h"
+#include "virrootlock.h"
 #include "qemu_capabilities.h"
 #include "network/network_driver.h"
+
+/* default of job_wait_timeout (seconds) */
+#define QEMU_JOB_WAIT_DEFAULT 30
 
 typedef struct _virQEMUDriverConfig virQEMUDriverConfig;
 struct _virQEMUDriverConfig {
@@ -52,6 +56,10 @@ struct _virQEMUDriverConfig {
     /* migration_stall_timeout = SECONDS: how long a migration may send
      * nothing (the destination takes no data) before it is cancelled */
     int migrationStallTimeout;
+    /* job_wait_timeout = SECONDS: how long an operation on a domain waits
+     * for another one on the same domain (a job, here or in another
+     * process) before it fails naming it */
+    int jobWaitTimeout;
 
     /* The whole parsed qemu.conf, for keys read by other parts. */
     virConf *conf;
@@ -76,28 +84,35 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virQEMUDriverConfig, virQEMUDriverConfigFree);
 /* Create the directories of the layout. */
 int virQEMUDriverConfigMakeDirs(virQEMUDriverConfig *cfg);
 
-/* The embedded driver of one root directory in this process. */
+/* The embedded driver of one root directory in this process, shared by
+ * its connections (docs/hacking.rst "Threads and locks"). There is no
+ * driver-wide lock: each field says what guards it. */
 typedef struct _virQEMUDriver virQEMUDriver;
 struct _virQEMUDriver {
-    gint refs;
-    GMutex lock;                /* serialises API calls of this process */
-    virQEMUDriverConfig *config;
+    virQEMUDriverConfig *config;    /* immutable */
+    /* its own mutex guards the maps; each object its lock (and job) */
     virDomainObjList *domains;
-    /* ROOT/lib/qemu/domains.lock: flock'ed by any process changing a
-     * persistent config or the state of a domain; its content is a
-     * generation counter bumped by each such change. */
-    int domainLockFd;
-    int domainLockDepth;        /* nesting of qemuDriverLockRoot() */
-    guint64 domainGeneration;   /* generation we last synced with */
-    bool domainSynced;          /* domainGeneration is meaningful */
+    /* ROOT/lib/qemu/domains.lock: guards the root's domain state on disk:
+     * ROOT/lib/qemu/domains/ (definitions), ROOT/run/qemu/ (status files,
+     * pidfiles, start and migration records), ROOT/run/hostdev/ (who holds
+     * a host device, from its take until the holder's status names it),
+     * next-id; and, in memory, which objects the list holds (added and
+     * removed only under it) and @poolsReconciled. Held briefly: never
+     * across a wait on QEMU or an API call. */
+    virRootLock *rootLock;
+    GMutex capsLock;            /* guards @capsCache and @capsRetired */
     GHashTable *capsCache;      /* emulator path -> virQEMUCaps */
+    GPtrArray *capsRetired;     /* replaced entries: borrowed by callers */
     virNetworkDriverState *network;  /* the root's networks (VF pools) */
-    bool poolsReconciled;       /* VFs of dead domains given back once */
-    int startsRunning;          /* starts under way in this process: their
-                                 * start records are not left by a death */
+    gint poolsReconciled;       /* VFs of dead domains given back once (atomic) */
 };
 
+/* The root lock of @driver around a read or write of root state;
+ * @changed: the state on disk changed, other processes re-read it. */
+int qemuDriverLockRoot(virQEMUDriver *driver);
+void qemuDriverUnlockRoot(virQEMUDriver *driver, bool changed);
+
 /* Capabilities of @emulator (probed or from ROOT/cache), kept in memory and
- * revalidated against the binary. Borrowed: valid while driver->lock is
- * held. */
+ * revalidated against the binary. Borrowed: valid as long as the driver
+ * (a replaced entry is kept until then). */
 virQEMUCaps *virQEMUDriverGetCaps(virQEMUDriver *driver, const char *emulator);

@@ -3,12 +3,15 @@
  */
 #include "internal.h"
 
+#include <sys/stat.h>
+
 #include "domain_validate.h"
 #include "qemu_domain.h"
 #include "qemu_domain_address.h"
 #include "qemu_process.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virfilelockwait.h"
 #include "virstring.h"
 #include "viruuid.h"
 #include "virxml.h"
@@ -278,8 +281,11 @@ qemuDomainObjPrivateFree(gpointer data)
     virFreeError(priv->migCheckError);
     qemuProcessAbandonJob(priv->migMon);
     /* its record stays: the next command recovers the job */
-    if (priv->migJobLocked)
-        virFileUnlock(priv->migJobLock);
+    /* a job lock kept by a migration of an object that went away */
+    if (priv->job.lockFd >= 0)
+        virFileUnlock(priv->job.lockFd);
+    g_free(priv->job.lockPath);
+    g_cond_clear(&priv->job.cond);
     g_free(priv->monitorPath);
     g_free(priv->emulator);
     g_free(priv);
@@ -289,10 +295,277 @@ qemuDomainObjPrivate *
 qemuDomainObjGetPrivate(virDomainObj *obj)
 {
     if (!obj->privateData) {
-        obj->privateData = g_new0(qemuDomainObjPrivate, 1);
+        qemuDomainObjPrivate *priv = g_new0(qemuDomainObjPrivate, 1);
+
+        g_cond_init(&priv->job.cond);
+        priv->job.lockFd = -1;
+        obj->privateData = priv;
         obj->privateDataFree = qemuDomainObjPrivateFree;
     }
     return obj->privateData;
+}
+
+/* ------------------------------------------------------------------ */
+/* Jobs                                                                */
+/* ------------------------------------------------------------------ */
+
+VIR_ENUM_IMPL(qemuDomainJob, QEMU_JOB_LAST,
+              "none", "query", "modify", "destroy");
+VIR_ENUM_IMPL(qemuDomainAsyncJob, QEMU_ASYNC_JOB_LAST,
+              "none", "start", "migration out", "migration in");
+
+char *
+qemuDomainJobLockPath(const char *stateDir, const char *name)
+{
+    return g_strdup_printf("%s/%s.joblock", stateDir, name);
+}
+
+static char *
+qemuDomainJobTimeString(gint64 realUs)
+{
+    g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc(realUs / G_USEC_PER_SEC);
+
+    return g_date_time_format_iso8601(t);
+}
+
+/* What a job lock file says about its holder (written by the holder). */
+static void
+qemuDomainJobLockDescribe(int fd, const char *api, gint64 since)
+{
+    g_autofree char *when = qemuDomainJobTimeString(since);
+    g_autofree char *text = g_strdup_printf("pid=%lld op=%s since=%s\n",
+                                            (long long)getpid(), api, when);
+
+    /* informational: a failed write leaves an older description */
+    if (ftruncate(fd, 0) < 0 ||
+        pwrite(fd, text, strlen(text), 0) != (ssize_t)strlen(text))
+        return;
+}
+
+static char *
+qemuDomainJobLockHolder(const char *path)
+{
+    g_autofree char *text = NULL;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL) || !*text)
+        return g_strdup(_("another process"));
+    return g_strdup_printf(_("another process: %s"), g_strstrip(text));
+}
+
+/* The job of this process that @job would conflict with, described for
+ * an error, or NULL when @job may begin. */
+static char *
+qemuDomainJobConflict(qemuDomainJobObj *j)
+{
+    g_autofree char *when = NULL;
+
+    if (j->active != QEMU_JOB_NONE) {
+        when = qemuDomainJobTimeString(j->started);
+        return g_strdup_printf(_("%s (%s job) since %s"), j->ownerAPI,
+                               qemuDomainJobTypeToString(j->active), when);
+    }
+    /* a query does not wait either: it answers from the object (QEMU
+     * serves one monitor client, which the async job has) */
+    if (j->asyncJob != QEMU_ASYNC_JOB_NONE) {
+        when = qemuDomainJobTimeString(j->asyncStarted);
+        return g_strdup_printf(_("%s (%s job) since %s"), j->asyncAPI,
+                               qemuDomainAsyncJobTypeToString(j->asyncJob), when);
+    }
+    return NULL;
+}
+
+/* Wait, the object lock released meanwhile, until no job of this
+ * process conflicts; -1 with the error at the deadline (0: don't wait,
+ * nothing reported). */
+static int
+qemuDomainJobWaitLocal(virDomainObj *obj, gint64 deadline)
+{
+    qemuDomainJobObj *j = &qemuDomainObjGetPrivate(obj)->job;
+    g_autofree char *holder = NULL;
+
+    while ((holder = qemuDomainJobConflict(j))) {
+        if (deadline == 0)
+            return -1;
+        if (!g_cond_wait_until(&j->cond, &obj->lock, deadline)) {
+            g_free(holder);
+            if (!(holder = qemuDomainJobConflict(j)))
+                break;
+            virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                           _("cannot acquire state change lock (held by %s) on domain '%s'"),
+                           holder, obj->def->name);
+            return -1;
+        }
+        g_clear_pointer(&holder, g_free);
+    }
+    return 0;
+}
+
+/* The job lock of the domain, for a job begun by @api: the object
+ * unlocked while waiting. 1 taken, 0 busy (query: nothing reported), -1
+ * error. */
+static int
+qemuDomainJobLockTake(const char *stateDir, virDomainObj *obj, const char *api,
+                      gint64 deadline, bool query)
+{
+    qemuDomainJobObj *j = &qemuDomainObjGetPrivate(obj)->job;
+    g_autofree char *path = qemuDomainJobLockPath(stateDir, obj->def->name);
+    int fd;
+
+    virDomainObjUnlock(obj);
+    fd = virFileLockWait(path, query ? 0 : deadline, _("job lock"));
+    virDomainObjLock(obj);
+    if (fd == -2) {
+        g_autofree char *holder = NULL;
+
+        if (query)
+            return 0;
+        holder = qemuDomainJobLockHolder(path);
+        virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                       _("cannot acquire state change lock (held by %s) on domain '%s'"),
+                       holder, obj->def->name);
+        return -1;
+    }
+    if (fd < 0)
+        return -1;
+    qemuDomainJobLockDescribe(fd, api, g_get_real_time());
+    j->lockFd = fd;
+    g_free(j->lockPath);
+    j->lockPath = g_steal_pointer(&path);
+    return 1;
+}
+
+static int
+qemuDomainObjBeginJobInternal(const char *stateDir, int waitMs, virDomainObj *obj,
+                              qemuDomainJob job, const char *api, bool wait, bool *lockTaken)
+{
+    qemuDomainJobObj *j = &qemuDomainObjGetPrivate(obj)->job;
+    bool query = !wait;
+    gint64 deadline = query ? 0 : g_get_monotonic_time() + waitMs * 1000LL;
+    int rc;
+
+    if (lockTaken)
+        *lockTaken = false;
+    if (qemuDomainJobWaitLocal(obj, deadline) < 0)
+        return query ? 0 : -1;
+    j->active = job;
+    j->owner = g_thread_self();
+    j->ownerAPI = api;
+    j->started = g_get_real_time();
+    obj->busy++;
+    if (j->lockFd >= 0)
+        return 1;   /* held for this process's async job */
+    if ((rc = qemuDomainJobLockTake(stateDir, obj, api, deadline, query)) <= 0) {
+        qemuDomainObjEndJob(obj);
+        return rc;
+    }
+    if (lockTaken)
+        *lockTaken = true;
+    return 1;
+}
+
+/* The file goes first, under the lock: a process waiting on it finds it
+ * gone once it has the lock, and takes the lock of the new file
+ * (virFileLockWait); so no job lock file is left behind. */
+static void
+qemuDomainJobLockRelease(qemuDomainJobObj *j)
+{
+    struct stat held, now;
+
+    /* only our file: one removed already may have a successor */
+    if (j->lockPath && fstat(j->lockFd, &held) == 0 && stat(j->lockPath, &now) == 0 &&
+        held.st_ino == now.st_ino && held.st_dev == now.st_dev)
+        unlink(j->lockPath);
+    g_clear_pointer(&j->lockPath, g_free);
+    virFileUnlock(j->lockFd);
+    j->lockFd = -1;
+}
+
+int
+qemuDomainObjBeginJob(const char *stateDir, int waitMs, virDomainObj *obj,
+                      qemuDomainJob job, const char *api, bool *lockTaken)
+{
+    return qemuDomainObjBeginJobInternal(stateDir, waitMs, obj, job, api,
+                                         job != QEMU_JOB_QUERY, lockTaken);
+}
+
+int
+qemuDomainObjTryBeginJob(const char *stateDir, virDomainObj *obj, qemuDomainJob job,
+                         const char *api)
+{
+    return qemuDomainObjBeginJobInternal(stateDir, 0, obj, job, api, false, NULL);
+}
+
+void
+qemuDomainObjEndJob(virDomainObj *obj)
+{
+    qemuDomainJobObj *j = &qemuDomainObjGetPrivate(obj)->job;
+
+    g_assert(j->active != QEMU_JOB_NONE && obj->busy > 0);
+    j->active = QEMU_JOB_NONE;
+    j->owner = NULL;
+    j->ownerAPI = NULL;
+    obj->busy--;
+    if (j->lockFd >= 0 && !j->lockByAsync)
+        qemuDomainJobLockRelease(j);
+    g_cond_broadcast(&j->cond);
+}
+
+int
+qemuDomainObjBeginAsyncJob(const char *stateDir, int waitMs, virDomainObj *obj,
+                           qemuDomainAsyncJob job, const char *api, bool *lockTaken)
+{
+    qemuDomainJobObj *j = &qemuDomainObjGetPrivate(obj)->job;
+    gint64 deadline = g_get_monotonic_time() + waitMs * 1000LL;
+
+    if (lockTaken)
+        *lockTaken = false;
+    if (qemuDomainJobWaitLocal(obj, deadline) < 0)
+        return -1;
+    j->asyncJob = job;
+    j->asyncAPI = api;
+    j->asyncStarted = g_get_real_time();
+    obj->busy++;
+    if (qemuDomainJobLockTake(stateDir, obj, api, deadline, false) < 0) {
+        qemuDomainObjEndAsyncJob(obj);
+        return -1;
+    }
+    j->lockByAsync = true;
+    if (lockTaken)
+        *lockTaken = true;
+    return 0;
+}
+
+void
+qemuDomainObjEndAsyncJob(virDomainObj *obj)
+{
+    qemuDomainJobObj *j = &qemuDomainObjGetPrivate(obj)->job;
+
+    g_assert(j->asyncJob != QEMU_ASYNC_JOB_NONE && obj->busy > 0);
+    j->asyncJob = QEMU_ASYNC_JOB_NONE;
+    j->asyncAPI = NULL;
+    obj->busy--;
+    if (j->lockFd >= 0)
+        qemuDomainJobLockRelease(j);
+    j->lockByAsync = false;
+    g_cond_broadcast(&j->cond);
+}
+
+bool
+qemuDomainJobLockHeld(const char *stateDir, const char *name)
+{
+    g_autofree char *path = qemuDomainJobLockPath(stateDir, name);
+    int fd;
+
+    if (!virFileExists(path))
+        return false;
+    if ((fd = virFileLockWait(path, 0, _("job lock"))) == -2)
+        return true;
+    if (fd < 0) {
+        virResetLastError();
+        return false;
+    }
+    virFileUnlock(fd);
+    return false;
 }
 
 /* State names in status XML, indexed by virDomainState. */

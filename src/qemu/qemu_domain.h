@@ -9,10 +9,56 @@
 #include "qemu_monitor.h"
 #include "virprocess.h"
 
+/* Jobs (docs/hacking.rst "Threads and locks"). A job serialises the work
+ * that changes one domain; the object lock is held only while the job's
+ * thread changes the object, never across a wait, so queries answer from
+ * the object at any time. */
+typedef enum {
+    QEMU_JOB_NONE = 0,
+    QEMU_JOB_QUERY,     /* asks QEMU and records what it says; never waits */
+    QEMU_JOB_MODIFY,    /* changes the domain or its definition */
+    QEMU_JOB_DESTROY,   /* stops it */
+
+    QEMU_JOB_LAST
+} qemuDomainJob;
+VIR_ENUM_DECL(qemuDomainJob);
+
+/* Long jobs, possibly across API calls (a migration from begin to
+ * confirm): other jobs wait for them, queries answer from the object. */
+typedef enum {
+    QEMU_ASYNC_JOB_NONE = 0,
+    QEMU_ASYNC_JOB_START,
+    QEMU_ASYNC_JOB_MIGRATION_OUT,
+    QEMU_ASYNC_JOB_MIGRATION_IN,
+
+    QEMU_ASYNC_JOB_LAST
+} qemuDomainAsyncJob;
+VIR_ENUM_DECL(qemuDomainAsyncJob);
+
+/* The jobs of one domain in this process; guarded by the object lock. */
+typedef struct {
+    GCond cond;                 /* a job ended (waited on with the object lock) */
+    qemuDomainJob active;
+    GThread *owner;             /* the thread of @active */
+    const char *ownerAPI;       /* its operation, e.g. "virDomainCreate" */
+    gint64 started;             /* real time (us) */
+    qemuDomainAsyncJob asyncJob;
+    const char *asyncAPI;
+    gint64 asyncStarted;
+    /* ROOT/run/qemu/NAME.joblock, held by this process during a modify,
+     * destroy or async job: between processes, the proof that a job runs
+     * (a start, a migration) and the exclusion of a conflicting one */
+    int lockFd;
+    char *lockPath;
+    bool lockByAsync;           /* taken by the async job (kept to its end) */
+} qemuDomainJobObj;
+
 /* What the QEMU driver keeps about a running domain besides its live
  * definition; stored in its status XML. */
 typedef struct _qemuDomainObjPrivate qemuDomainObjPrivate;
 struct _qemuDomainObjPrivate {
+    qemuDomainJobObj job;
+
     unsigned long long pidStartTime; /* with obj->pid: the identity of its
                                       * QEMU (virprocess.h) */
     char *monitorPath;          /* QMP socket */
@@ -31,14 +77,45 @@ struct _qemuDomainObjPrivate {
     virErrorPtr migCheckError;
     /* the guest was not running when perform started */
     bool migWasPaused;
-    /* ROOT/run/qemu/NAME.joblock, locked from begin/prepare until
-     * confirm/finish: whoever can take it knows the migrating process is
-     * gone and recovers the job (qemu_migration.h) */
-    int migJobLock;
-    bool migJobLocked;
+    /* this process wrote the record ROOT/run/qemu/NAME.job of the
+     * migration; the job lock of its async job (job.lockFd) is what tells
+     * others that the migrating process lives (qemu_migration.h) */
+    bool migRecorded;
 };
 
 qemuDomainObjPrivate *qemuDomainObjGetPrivate(virDomainObj *obj);
+
+/* ROOT/run/qemu/NAME.joblock */
+char *qemuDomainJobLockPath(const char *stateDir, const char *name);
+
+/* Begin job @job (operation @api) on @obj, locked by the caller (and on
+ * return): waits up to @waitMs for a conflicting job of this process,
+ * then (modify, destroy) for the job lock of the domain held by another
+ * process, the object unlocked meanwhile. 0; -1 with an error
+ * naming the holder (operation, since when) on a timeout. A query job
+ * never waits: 1 when it began, 0 (nothing reported) when the domain is
+ * busy, here or in another process; then the caller answers from the
+ * recorded state. *@lockTaken (may be NULL): this call took the
+ * cross-process lock (the domain may have changed on disk meanwhile). */
+int qemuDomainObjBeginJob(const char *stateDir, int waitMs, virDomainObj *obj,
+                          qemuDomainJob job, const char *api, bool *lockTaken);
+/* The same without waiting (as a query does): 1 began, 0 busy (nothing
+ * reported), -1 error. */
+int qemuDomainObjTryBeginJob(const char *stateDir, virDomainObj *obj, qemuDomainJob job,
+                             const char *api);
+void qemuDomainObjEndJob(virDomainObj *obj);
+
+/* Begin/end an async job; the same rules. It belongs to the process: the
+ * later phases of a migration (other API calls) act within it. */
+int qemuDomainObjBeginAsyncJob(const char *stateDir, int waitMs, virDomainObj *obj,
+                               qemuDomainAsyncJob job, const char *api, bool *lockTaken);
+void qemuDomainObjEndAsyncJob(virDomainObj *obj);
+
+/* Does another process hold the job lock of domain @name? (A process
+ * that holds it is alive: its start or migration is under way.) This
+ * process's own jobs count as holders too. */
+bool qemuDomainJobLockHeld(const char *stateDir, const char *name);
+
 
 /* <domstatus state= reason= pid= starttime=>...<domain/></domstatus> */
 char *qemuDomainObjFormatStatus(virDomainObj *obj);

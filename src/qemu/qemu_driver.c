@@ -22,6 +22,7 @@
 #include "qemu_process.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virfilelockwait.h"
 #include "virprocess.h"
 #include "viruuid.h"
 
@@ -29,136 +30,102 @@
 
 /* Drivers by root directory: connections of one process to one root
  * share the driver. */
-static GHashTable *qemuDrivers;
-G_LOCK_DEFINE_STATIC(qemuDrivers);
+static virRootRegistry qemuDrivers = VIR_ROOT_REGISTRY_INIT;
 
 static void
-qemuDriverFree(virQEMUDriver *driver)
+qemuDriverFree(void *opaque)
 {
-    if (driver->domainLockFd >= 0)
-        close(driver->domainLockFd);
+    virQEMUDriver *driver = opaque;
+
+    virRootLockFree(driver->rootLock);
     virDomainObjListFree(driver->domains);
     networkDriverStateUnref(driver->network);
-    if (driver->capsCache)
+    if (driver->capsCache) {
+        GHashTableIter iter;
+        gpointer caps;
+
+        g_hash_table_iter_init(&iter, driver->capsCache);
+        while (g_hash_table_iter_next(&iter, NULL, &caps))
+            virQEMUCapsFree(caps);
         g_hash_table_unref(driver->capsCache);
+        g_ptr_array_unref(driver->capsRetired);
+    }
     virQEMUDriverConfigFree(driver->config);
-    g_mutex_clear(&driver->lock);
+    g_mutex_clear(&driver->capsLock);
     g_free(driver);
 }
 
 static void
 qemuDriverUnref(virQEMUDriver *driver)
 {
-    bool last;
+    virRootRegistryPut(&qemuDrivers, driver->config->root, driver, qemuDriverFree);
+}
 
-    G_LOCK(qemuDrivers);
-    last = g_atomic_int_dec_and_test(&driver->refs);
-    if (last)
-        g_hash_table_remove(qemuDrivers, driver->config->root);
-    G_UNLOCK(qemuDrivers);
-    if (last)
+static void *
+qemuDriverNew(const char *root)
+{
+    g_autoptr(virQEMUDriverConfig) cfg = NULL;
+    virQEMUDriver *driver;
+
+    if (!(cfg = virQEMUDriverConfigNew(root)) ||
+        virQEMUDriverConfigMakeDirs(cfg) < 0)
+        return NULL;
+    /* files of writes whose process died while writing them (those of
+     * live writers in other processes stay) */
+    virFileRemoveStaleTemps(root);
+    driver = g_new0(virQEMUDriver, 1);
+    g_mutex_init(&driver->capsLock);
+    driver->config = g_steal_pointer(&cfg);
+    driver->domains = virDomainObjListNew();
+    if (!(driver->rootLock = virRootLockNew(driver->config->domainLockFile)) ||
+        !(driver->network = networkDriverStateGet(root))) {
         qemuDriverFree(driver);
+        return NULL;
+    }
+    return driver;
 }
 
 static virQEMUDriver *
 qemuDriverGet(const char *root)
 {
-    g_autoptr(virQEMUDriverConfig) cfg = NULL;
-    virQEMUDriver *driver;
-
-    G_LOCK(qemuDrivers);
-    if (!qemuDrivers)
-        qemuDrivers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    if ((driver = g_hash_table_lookup(qemuDrivers, root))) {
-        g_atomic_int_inc(&driver->refs);
-        G_UNLOCK(qemuDrivers);
-        return driver;
-    }
-
-    if (!(cfg = virQEMUDriverConfigNew(root)) ||
-        virQEMUDriverConfigMakeDirs(cfg) < 0) {
-        G_UNLOCK(qemuDrivers);
-        return NULL;
-    }
-    /* files of writes whose process died while writing them (those of
-     * live writers in other processes stay) */
-    virFileRemoveStaleTemps(root);
-    driver = g_new0(virQEMUDriver, 1);
-    driver->refs = 1;
-    g_mutex_init(&driver->lock);
-    driver->config = g_steal_pointer(&cfg);
-    driver->domains = virDomainObjListNew();
-    if ((driver->domainLockFd = virFileGenerationOpen(driver->config->domainLockFile)) < 0 ||
-        !(driver->network = networkDriverStateGet(root))) {
-        G_UNLOCK(qemuDrivers);
-        qemuDriverFree(driver);
-        return NULL;
-    }
-    g_hash_table_insert(qemuDrivers, g_strdup(root), driver);
-    G_UNLOCK(qemuDrivers);
-    return driver;
-}
-
-static void qemuDomainsSynced(virQEMUDriver *driver);
-
-/* Take the root's exclusive lock (nests within this process). Call with
- * driver->lock held. */
-static int
-qemuDriverLockRoot(virQEMUDriver *driver)
-{
-    if (driver->domainLockDepth == 0 &&
-        virFileLockFd(driver->domainLockFd, false) < 0)
-        return -1;
-    driver->domainLockDepth++;
-    return 0;
+    return virRootRegistryGet(&qemuDrivers, root, qemuDriverNew, NULL);
 }
 
 /* The same without waiting: 1 taken, 0 another process holds it. */
 static int
 qemuDriverTryLockRoot(virQEMUDriver *driver)
 {
-    int rc;
-
-    if (driver->domainLockDepth == 0 &&
-        (rc = virFileTryLockFd(driver->domainLockFd)) <= 0)
-        return rc;
-    driver->domainLockDepth++;
-    return 1;
-}
-
-static void
-qemuDriverUnlockRoot(virQEMUDriver *driver)
-{
-    if (--driver->domainLockDepth == 0)
-        virFileUnlockFd(driver->domainLockFd);
+    return virRootLockTryAcquire(driver->rootLock);
 }
 
 static virDomainObj *qemuDomainObjFromDomain(virQEMUDriver *driver, virDomainPtr dom);
+static int qemuDomainObjBeginJobAPI(virQEMUDriver *driver, virDomainObj *obj,
+                                    qemuDomainJob job, const char *api);
 
-/* For operations that change a domain: lock the driver and the root and
- * find the object of @dom; NULL (everything unlocked) on failure. */
+/* For operations that change a domain: its object (referenced, locked:
+ * virDomainObjEndAPI) in a job @job of operation @api (qemuDomainObjEndJob),
+ * up to date with the disk; NULL on failure. */
 static virDomainObj *
-qemuDomainObjAcquire(virQEMUDriver *driver, virDomainPtr dom)
+qemuDomainObjAcquire(virQEMUDriver *driver, virDomainPtr dom, qemuDomainJob job,
+                     const char *api)
 {
     virDomainObj *obj;
 
-    g_mutex_lock(&driver->lock);
-    if (qemuDriverLockRoot(driver) < 0) {
-        g_mutex_unlock(&driver->lock);
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
         return NULL;
-    }
-    if (!(obj = qemuDomainObjFromDomain(driver, dom))) {
-        qemuDriverUnlockRoot(driver);
-        g_mutex_unlock(&driver->lock);
+    if (qemuDomainObjBeginJobAPI(driver, obj, job, api) < 0) {
+        virDomainObjEndAPI(&obj);
+        return NULL;
     }
     return obj;
 }
 
+/* The end of qemuDomainObjAcquire. */
 static void
-qemuDomainObjRelease(virQEMUDriver *driver)
+qemuDomainObjRelease(virDomainObj **obj)
 {
-    qemuDriverUnlockRoot(driver);
-    g_mutex_unlock(&driver->lock);
+    qemuDomainObjEndJob(*obj);
+    virDomainObjEndAPI(obj);
 }
 
 static gint64
@@ -167,11 +134,22 @@ qemuStatMtimeNs(const struct stat *sb)
     return (gint64)sb->st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) + sb->st_mtim.tv_nsec;
 }
 
+/* A sync from disk leaves alone an object in a job of this process (what
+ * its job made of it is newer than the disk, and only the job's thread
+ * changes it), except @self: the object of the caller's own job, which
+ * has just taken the domain's job lock. */
+static bool
+qemuDomainsSyncSkips(virDomainObj *obj, virDomainObj *self)
+{
+    return obj->busy > 0 && obj != self;
+}
+
 /* May the running domain of status file @path (definition @live) have
  * its UUID? @obj is the domain of its name (or NULL). One UUID names one
  * domain: a running domain keeps its UUID against definitions (a config
  * sharing it is skipped with a warning when configs are read), and of two
- * status files sharing one, the first read (by name) keeps it. */
+ * status files sharing one, the first read (by name) keeps it. Root lock
+ * held, @obj locked. */
 static bool
 qemuDomainsStatusClaimUUID(virQEMUDriver *driver, const char *path, virDomainObj *obj,
                            const virDomainDef *live)
@@ -188,30 +166,35 @@ qemuDomainsStatusClaimUUID(virQEMUDriver *driver, const char *path, virDomainObj
     }
     if (!other || other == obj)
         return true;
-    if (virDomainObjIsActive(other)) {
-        virReportWarning(_("ignoring status file '%s': its UUID %s is the UUID of running domain '%s'"),
-                         path, uuidstr, other->def->name);
-        return false;
-    }
-    /* a definition that took the UUID of this running domain: it goes */
     {
-        g_autofree char *otherPath = virDomainConfigFile(driver->config->domainConfigDir,
-                                                         other->def->name);
+        VIR_LOCK_GUARD lock = virDomainObjLockGuard(other);
+        g_autofree char *otherPath = NULL;
 
+        if (virDomainObjIsActive(other) || other->busy) {
+            virReportWarning(_("ignoring status file '%s': its UUID %s is the UUID of running domain '%s'"),
+                             path, uuidstr, other->def->name);
+            return false;
+        }
+        /* a definition that took the UUID of this running domain: it goes */
+        otherPath = virDomainConfigFile(driver->config->domainConfigDir, other->def->name);
         virReportWarning(_("ignoring domain config '%s': its UUID %s is the UUID of running domain '%s' ('%s')"),
                          otherPath, uuidstr, live->name, path);
+        virDomainObjRef(other);
+        virDomainObjListRemove(driver->domains, other);
     }
-    virDomainObjListRemove(driver->domains, other);
+    virDomainObjUnref(other);
     return true;
 }
 
 /* Load one status file into the list (creating a transient object when
- * there is no persistent config). */
+ * there is no persistent config). Root lock held. */
 static void
 qemuDomainsSyncOneStatus(virQEMUDriver *driver, const char *path,
-                         const char *name, const struct stat *sb)
+                         const char *name, const struct stat *sb, virDomainObj *self)
 {
-    virDomainObj *obj = virDomainObjListFindByName(driver->domains, name);
+    virDomainObj *found = virDomainObjListFindByName(driver->domains, name);
+    g_autoptr(virDomainObj) obj = found ? virDomainObjRef(found) : NULL;
+    VIR_LOCK_GUARD lock = obj ? virDomainObjLockGuard(obj) : NULL;
     g_autofree char *xml = NULL;
     g_autoptr(virDomainDef) live = NULL;
     qemuDomainObjPrivate *priv;
@@ -219,6 +202,8 @@ qemuDomainsSyncOneStatus(virQEMUDriver *driver, const char *path,
     int state, reason;
     pid_t pid;
 
+    if (obj && qemuDomainsSyncSkips(obj, self))
+        return;
     if (obj && virDomainObjIsActive(obj)) {
         priv = qemuDomainObjGetPrivate(obj);
         if (priv->statusMtime == qemuStatMtimeNs(sb) && priv->statusIno == (guint64)sb->st_ino)
@@ -238,19 +223,15 @@ qemuDomainsSyncOneStatus(virQEMUDriver *driver, const char *path,
         return;
     }
     if (!obj) {
-        obj = virDomainObjListAdd(driver->domains, g_steal_pointer(&live));
+        virDomainObj *added = virDomainObjListAdd(driver->domains, g_steal_pointer(&live));
+
+        obj = virDomainObjRef(added);
+        lock = virDomainObjLockGuard(obj);
         obj->persistent = false;
     } else if (!virDomainObjIsActive(obj)) {
-        if (obj->persistent) {
-            virDomainDefFree(obj->newDef);
-            obj->newDef = obj->def;
-        } else {
-            virDomainDefFree(obj->def);
-        }
-        obj->def = g_steal_pointer(&live);
+        virDomainObjSetLiveDef(obj, &live);
     } else {
-        virDomainDefFree(obj->def);
-        obj->def = g_steal_pointer(&live);
+        virDomainObjReplaceDef(obj, &live);
     }
     obj->state = state;
     obj->reason = reason;
@@ -267,19 +248,43 @@ qemuDomainsSyncOneStatus(virQEMUDriver *driver, const char *path,
 }
 
 /* A transient domain that stopped leaves the list, unless a migration in
- * this process still holds it (its phases run without the driver mutex):
- * confirm on the source, finish on the destination removes it then. */
+ * this process still holds it (its phases run in other API calls):
+ * confirm on the source, finish on the destination removes it then.
+ * Root lock held. */
 static void
 qemuDomainObjRemoveStopped(virQEMUDriver *driver, virDomainObj *obj)
 {
-    if (qemuMigrationSrcIsActive(obj))
+    if (qemuMigrationSrcIsActive(obj) ||
+        qemuDomainObjGetPrivate(obj)->job.asyncJob != QEMU_ASYNC_JOB_NONE)
         return;
     virDomainObjListRemove(driver->domains, obj);
 }
 
-/* Running domains: ROOT/run/qemu/NAME.xml. */
+/* After an API's work on @obj (locked by the caller, also on return;
+ * @inJob: the caller still holds its job): a transient domain that is not
+ * running leaves the list, under the root's lock. */
+static void
+qemuDomainObjRemoveIfGone(virQEMUDriver *driver, virDomainObj *obj, bool inJob)
+{
+    if (obj->persistent || virDomainObjIsActive(obj))
+        return;
+    virDomainObjUnlock(obj);
+    if (qemuDriverLockRoot(driver) < 0) {
+        virResetLastError();
+        virDomainObjLock(obj);
+        return;
+    }
+    virDomainObjLock(obj);
+    if (!obj->persistent && !virDomainObjIsActive(obj) && obj->busy <= (inJob ? 1 : 0))
+        qemuDomainObjRemoveStopped(driver, obj);
+    virDomainObjUnlock(obj);
+    qemuDriverUnlockRoot(driver, true);
+    virDomainObjLock(obj);
+}
+
+/* Running domains: ROOT/run/qemu/NAME.xml. Root lock held. */
 static int
-qemuDomainsSyncStatus(virQEMUDriver *driver)
+qemuDomainsSyncStatus(virQEMUDriver *driver, virDomainObj *self)
 {
     g_autoptr(GHashTable) present = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GPtrArray) running = NULL;
@@ -300,7 +305,7 @@ qemuDomainsSyncStatus(virQEMUDriver *driver)
         if (stat(path, &sb) < 0)
             continue;
         name = g_strndup(file, strlen(file) - 4);
-        qemuDomainsSyncOneStatus(driver, path, name, &sb);
+        qemuDomainsSyncOneStatus(driver, path, name, &sb, self);
         g_hash_table_add(present, g_steal_pointer(&name));
     }
 
@@ -308,19 +313,18 @@ qemuDomainsSyncStatus(virQEMUDriver *driver)
     running = virDomainObjListCollectActive(driver->domains);
     for (i = 0; i < running->len; i++) {
         virDomainObj *obj = g_ptr_array_index(running, i);
+        VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
 
-        if (g_hash_table_contains(present, obj->def->name))
+        if (qemuDomainsSyncSkips(obj, self) || !virDomainObjIsActive(obj) ||
+            g_hash_table_contains(present, obj->def->name))
             continue;
         obj->pid = 0;
         obj->state = VIR_DOMAIN_SHUTOFF;
         obj->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
-        if (obj->newDef) {
-            virDomainDefFree(obj->def);
-            obj->def = g_steal_pointer(&obj->newDef);
-            obj->def->id = -1;
-        } else {
+        if (obj->newDef)
+            virDomainObjRestorePersistentDef(obj);
+        else
             qemuDomainObjRemoveStopped(driver, obj);
-        }
     }
     return 0;
 }
@@ -333,7 +337,10 @@ qemuDomainsAnyDead(virQEMUDriver *driver)
     size_t i;
 
     for (i = 0; i < running->len; i++) {
-        if (!qemuProcessIsRunning(g_ptr_array_index(running, i)))
+        virDomainObj *obj = g_ptr_array_index(running, i);
+        VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
+
+        if (!obj->busy && virDomainObjIsActive(obj) && !qemuProcessIsRunning(obj))
             return true;
     }
     return false;
@@ -343,7 +350,8 @@ qemuDomainsAnyDead(virQEMUDriver *driver)
  * read of run/ before taking the root's lock may be stale by then (another
  * process may have cleaned the domain up and started it again, with a new
  * QEMU and maybe the same VF): so run/ is read again under the lock, and
- * only what is still dead then is stopped. */
+ * only what is still dead then is stopped, each in a destroy job taken
+ * without waiting (a domain in a job here or elsewhere is left to it). */
 static void
 qemuDomainsReapDead(virQEMUDriver *driver)
 {
@@ -356,28 +364,37 @@ qemuDomainsReapDead(virQEMUDriver *driver)
         virResetLastError();
         return;
     }
-    if (qemuDomainsSyncStatus(driver) < 0) {
+    if (qemuDomainsSyncStatus(driver, NULL) < 0) {
         virResetLastError();
-        qemuDriverUnlockRoot(driver);
+        qemuDriverUnlockRoot(driver, false);
         return;
     }
     running = virDomainObjListCollectActive(driver->domains);
     for (i = 0; i < running->len; i++) {
         virDomainObj *obj = g_ptr_array_index(running, i);
+        VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
 
-        if (qemuProcessIsRunning(obj))
+        if (!virDomainObjIsActive(obj) || qemuProcessIsRunning(obj))
             continue;
+        if (qemuDomainObjTryBeginJob(driver->config->stateDir, obj, QEMU_JOB_DESTROY,
+                                     "reap") <= 0) {
+            virResetLastError();
+            continue;
+        }
+        virDomainObjUnlock(obj);
         qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_CRASHED);
+        virDomainObjLock(obj);
+        qemuDomainObjEndJob(obj);
         if (!obj->persistent)
             qemuDomainObjRemoveStopped(driver, obj);
     }
-    qemuDomainsSynced(driver);
-    qemuDriverUnlockRoot(driver);
+    qemuDriverUnlockRoot(driver, true);
 }
 
-/* Starts whose starting process died (their start record is left; with
- * the root's lock held no start is under way): undone, before their VFs
- * are given back. */
+/* Starts whose starting process died: their start record is left and
+ * the domain's job lock is free (a live starter holds it from before the
+ * record until after its removal). Undone, before their VFs are given
+ * back. Root lock held. */
 static int
 qemuDomainsUndoStarts(virQEMUDriver *driver)
 {
@@ -385,21 +402,34 @@ qemuDomainsUndoStarts(virQEMUDriver *driver)
     size_t i;
     int ret = 0;
 
-    /* this process is starting a domain of the root (a migration syncs
-     * its peer while it prepares): its record is not a dead start's */
-    if (driver->startsRunning > 0)
-        return 0;
     names = qemuProcessListStarting(driver);
     for (i = 0; i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);
-        virDomainObj *obj = virDomainObjListFindByName(driver->domains, name);
+        g_autofree char *lockPath = qemuDomainJobLockPath(driver->config->stateDir, name);
+        virDomainObj *found = virDomainObjListFindByName(driver->domains, name);
+        g_autoptr(virDomainObj) obj = found ? virDomainObjRef(found) : NULL;
+        int fd;
 
-        if (qemuProcessUndoStart(driver, obj, name) < 0) {
-            ret = -1;
+        /* the job lock, without waiting: held, the start is under way */
+        if ((fd = virFileLockWait(lockPath, 0, _("job lock"))) == -2)
+            continue;
+        if (fd < 0) {
+            virResetLastError();
             continue;
         }
-        if (obj && !obj->persistent && !virDomainObjIsActive(obj))
-            qemuDomainObjRemoveStopped(driver, obj);
+        if (obj && obj->busy) {
+            virFileUnlock(fd);
+            continue;
+        }
+        if (qemuProcessUndoStart(driver, obj, name) < 0)
+            ret = -1;
+        virFileUnlock(fd);
+        if (ret == 0 && obj) {
+            VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
+
+            if (!obj->persistent && !virDomainObjIsActive(obj))
+                qemuDomainObjRemoveStopped(driver, obj);
+        }
     }
     return ret;
 }
@@ -407,51 +437,57 @@ qemuDomainsUndoStarts(virQEMUDriver *driver)
 /* Once per process: host devices taken by a process that died before it
  * recorded them in a status file (or before it gave them back) are given
  * back: ownership records dropped, saved VF settings put back, pool VFs
- * returned to their pools (qemuHostdevReconcile). Starts hold the root's
- * lock from allocation until the status is written, so with the lock held
- * every VF of a live start is visible in run/. While another process holds
- * the lock (a long job such as a migration) this waits for nobody: it is
- * tried again at the next call. */
+ * returned to their pools (qemuHostdevReconcile). A device taken by a job
+ * under way (a start, a hot-plug: their domain's job lock is held) is
+ * left to it. While another process holds the root's lock this waits for
+ * nobody: it is tried again at the next call. */
 static void
 qemuDomainsReconcilePools(virQEMUDriver *driver)
 {
     int rc;
 
-    if (driver->poolsReconciled)
+    if (g_atomic_int_get(&driver->poolsReconciled))
         return;
     if ((rc = qemuDriverTryLockRoot(driver)) <= 0) {
         virResetLastError();
         return;
     }
-    if (qemuDomainsSyncStatus(driver) < 0 || qemuDomainsUndoStarts(driver) < 0 ||
+    if (qemuDomainsSyncStatus(driver, NULL) < 0 || qemuDomainsUndoStarts(driver) < 0 ||
         qemuHostdevReconcile(driver) < 0) {
         virReportWarning(_("cannot give back the VFs of stopped domains: %s"),
                          virGetLastErrorMessage());
         virResetLastError();
     } else {
-        driver->poolsReconciled = true;
+        g_atomic_int_set(&driver->poolsReconciled, true);
     }
-    qemuDriverUnlockRoot(driver);
+    qemuDriverUnlockRoot(driver, true);
 }
 
 static void qemuDomainsRecoverMigrations(virQEMUDriver *driver);
 
 /* Bring the domain list up to date with the persistent configs and the
- * run state on disk, which other processes may have changed. Call with
- * driver->lock held. */
+ * run state on disk, which other processes may have changed: under the
+ * root's lock when the root's generation moved (or @self: the caller has
+ * just taken the job lock of that domain, which may have changed on disk
+ * while it waited). Objects in a job of this process but @self are left
+ * alone. No lock held by the caller but maybe the root's; @self
+ * unlocked. */
 static int
-qemuDomainsSync(virQEMUDriver *driver)
+qemuDomainsSync(virQEMUDriver *driver, virDomainObj *self)
 {
-    guint64 gen = virFileGenerationRead(driver->domainLockFd);
-
-    if (!driver->domainSynced || gen != driver->domainGeneration) {
-        /* running domains first: they keep their UUIDs against configs */
-        if (qemuDomainsSyncStatus(driver) < 0 ||
-            virDomainObjListSyncConfigDir(driver->domains,
-                                          driver->config->domainConfigDir, NULL) < 0)
+    if (self || virRootLockIsStale(driver->rootLock)) {
+        if (qemuDriverLockRoot(driver) < 0)
             return -1;
-        driver->domainGeneration = gen;
-        driver->domainSynced = true;
+        /* running domains first: they keep their UUIDs against configs */
+        if ((self || virRootLockIsStale(driver->rootLock)) &&
+            (qemuDomainsSyncStatus(driver, self) < 0 ||
+             virDomainObjListSyncConfigDir(driver->domains, driver->config->domainConfigDir,
+                                           self) < 0)) {
+            qemuDriverUnlockRoot(driver, false);
+            return -1;
+        }
+        virRootLockSynced(driver->rootLock);
+        qemuDriverUnlockRoot(driver, false);
     }
     /* before the dead are reaped: a reaped side takes its record along,
      * and the other side still needs it settled */
@@ -459,6 +495,62 @@ qemuDomainsSync(virQEMUDriver *driver)
     qemuDomainsReapDead(driver);
     qemuDomainsReconcilePools(driver);
     return 0;
+}
+
+/* Once this process holds the job lock of @obj (locked): bring the object
+ * up to date with what other processes did to the domain meanwhile. */
+static int
+qemuDomainObjSyncSelf(virQEMUDriver *driver, virDomainObj *obj)
+{
+    int rc;
+
+    virDomainObjUnlock(obj);
+    rc = qemuDomainsSync(driver, obj);
+    virDomainObjLock(obj);
+    if (rc == 0 && obj->removed) {
+        virReportError(VIR_ERR_NO_DOMAIN, _("domain '%s' is gone (undefined meanwhile)"),
+                       obj->def->name);
+        rc = -1;
+    }
+    return rc;
+}
+
+/* An async job (qemuDomainObjBeginAsyncJob), the object then synced. */
+static int
+qemuDomainObjBeginAsyncJobAPI(virQEMUDriver *driver, virDomainObj *obj,
+                              qemuDomainAsyncJob job, const char *api)
+{
+    if (qemuDomainObjBeginAsyncJob(driver->config->stateDir,
+                                   driver->config->jobWaitTimeout * 1000,
+                                   obj, job, api, NULL) < 0)
+        return -1;
+    if (qemuDomainObjSyncSelf(driver, obj) < 0) {
+        qemuDomainObjEndAsyncJob(obj);
+        return -1;
+    }
+    return 0;
+}
+
+/* Begin job @job for operation @api on @obj (locked): qemuDomainObjBeginJob,
+ * then, once the domain's job lock is ours, the object is brought up to
+ * date with what other processes did to the domain meanwhile. 1 began;
+ * 0 (a query: nothing reported) the domain is busy; -1 error. */
+static int
+qemuDomainObjBeginJobAPI(virQEMUDriver *driver, virDomainObj *obj, qemuDomainJob job,
+                         const char *api)
+{
+    bool taken;
+    int rc;
+
+    if ((rc = qemuDomainObjBeginJob(driver->config->stateDir,
+                                    driver->config->jobWaitTimeout * 1000,
+                                    obj, job, api, &taken)) <= 0)
+        return rc;
+    if (taken && qemuDomainObjSyncSelf(driver, obj) < 0) {
+        qemuDomainObjEndJob(obj);
+        return -1;
+    }
+    return 1;
 }
 
 /* The root of a qemu:///embed?root=DIR URI (borrowed from *@params), or
@@ -504,25 +596,46 @@ qemuDriverGetExisting(const char *root)
     return qemuDriverGet(root);
 }
 
-/* The running domain @name of @driver if it is the one of @rec. */
+/* The domain @name of @driver if it is the one of @rec, referenced and
+ * marked busy (a sync leaves it to the recovery) until
+ * qemuDomainsMigratingDone. A domain in a job of this process is not
+ * there to recover. Root lock held. */
 static virDomainObj *
 qemuDomainsFindMigrating(virQEMUDriver *driver, const qemuMigrationRecord *rec)
 {
     virDomainObj *obj = virDomainObjListFindByName(driver->domains, rec->name);
+    VIR_LOCK_GUARD lock = obj ? virDomainObjLockGuard(obj) : NULL;
 
-    if (!obj || memcmp(obj->def->uuid, rec->uuid, VIR_UUID_BUFLEN) != 0)
+    if (!obj || obj->busy || memcmp(obj->def->uuid, rec->uuid, VIR_UUID_BUFLEN) != 0)
         return NULL;
-    return obj;
+    obj->busy++;
+    return virDomainObjRef(obj);
+}
+
+static void
+qemuDomainsMigratingDone(virDomainObj *obj)
+{
+    if (!obj)
+        return;
+    virDomainObjLock(obj);
+    obj->busy--;
+    virDomainObjUnlock(obj);
+    virDomainObjUnref(obj);
 }
 
 /* After a recovery: a transient domain that stopped leaves the list, and
- * other processes learn about the change. */
+ * other processes learn about the change. Root lock held. */
 static void
 qemuDomainsRecoveredSide(virQEMUDriver *driver, virDomainObj *obj)
 {
-    if (obj && !virDomainObjIsActive(obj) && !obj->persistent)
-        virDomainObjListRemove(driver->domains, obj);
-    qemuDomainsSynced(driver);
+    if (obj) {
+        g_autoptr(virDomainObj) ref = virDomainObjRef(obj);
+        VIR_LOCK_GUARD lock = virDomainObjLockGuard(ref);
+
+        if (!virDomainObjIsActive(ref) && !ref->persistent && ref->busy <= 1)
+            virDomainObjListRemove(driver->domains, ref);
+    }
+    virRootLockChanged(driver->rootLock);
 }
 
 /* One recovery at a time in this process: it locks the drivers of two
@@ -535,15 +648,14 @@ static GHashTable *qemuDomainsRecoverWarned;
 /* The job of @name on this root, if the process that ran it is gone:
  * with this root, the other root and both job locks taken (never waited
  * for: whatever is busy is tried again at the next call), ask both QEMUs
- * and complete or roll back (qemuMigrationRecover). Call with
- * driver->lock held and the list in sync. */
+ * and complete or roll back (qemuMigrationRecover). The list in sync. */
 static void
 qemuDomainsRecoverMigration(virQEMUDriver *driver, const char *name)
 {
     g_autoptr(qemuMigrationRecord) rec = NULL;
     g_autoptr(qemuMigrationRecord) peerRec = NULL;
     virQEMUDriver *peer = NULL;
-    bool rootLocked = false, peerMutex = false, peerRootLocked = false;
+    bool rootLocked = false, peerRootLocked = false;
     int lockfd = -1, peerLockfd = -1;
     qemuMigrationSide self = { driver, NULL };
     qemuMigrationSide other = { NULL, NULL };
@@ -557,8 +669,7 @@ qemuDomainsRecoverMigration(virQEMUDriver *driver, const char *name)
         goto cleanup;
     rootLocked = true;
     if (rec->peerRoot && (peer = qemuDriverGetExisting(rec->peerRoot)) && peer != driver) {
-        if (!(peerMutex = g_mutex_trylock(&peer->lock)) ||
-            qemuDriverTryLockRoot(peer) <= 0)
+        if (qemuDriverTryLockRoot(peer) <= 0)
             goto cleanup;
         peerRootLocked = true;
         rc = qemuMigrationRecordAcquire(peer, name, &peerRec, &peerLockfd);
@@ -571,7 +682,7 @@ qemuDomainsRecoverMigration(virQEMUDriver *driver, const char *name)
             peerLockfd = -1;
             g_clear_pointer(&peerRec, qemuMigrationRecordFree);
         }
-        if (qemuDomainsSync(peer) < 0)
+        if (qemuDomainsSync(peer, NULL) < 0)
             goto cleanup;
         other.driver = peer;
         other.obj = qemuDomainsFindMigrating(peer, rec);
@@ -610,16 +721,16 @@ qemuDomainsRecoverMigration(virQEMUDriver *driver, const char *name)
 
  cleanup:
     virResetLastError();
+    qemuDomainsMigratingDone(self.obj);
+    qemuDomainsMigratingDone(other.obj);
     if (peerLockfd >= 0)
         qemuMigrationRecordRelease(peer, name, peerLockfd, false);
     if (peerRootLocked)
-        qemuDriverUnlockRoot(peer);
-    if (peerMutex)
-        g_mutex_unlock(&peer->lock);
+        qemuDriverUnlockRoot(peer, false);
     if (peer)
         qemuDriverUnref(peer);
     if (rootLocked)
-        qemuDriverUnlockRoot(driver);
+        qemuDriverUnlockRoot(driver, false);
     if (lockfd >= 0)
         qemuMigrationRecordRelease(driver, name, lockfd, false);
 }
@@ -637,19 +748,6 @@ qemuDomainsRecoverMigrations(virQEMUDriver *driver)
     for (i = 0; i < names->len; i++)
         qemuDomainsRecoverMigration(driver, g_ptr_array_index(names, i));
     g_atomic_int_set(&qemuDomainsRecovering, 0);
-}
-
-/* After this process changed the directory (with the file lock held, so
- * nobody else did meanwhile): tell other processes, and remember that this
- * generation is already reflected in our list. */
-static void
-qemuDomainsSynced(virQEMUDriver *driver)
-{
-    if (virFileGenerationBump(driver->domainLockFd, &driver->domainGeneration) < 0) {
-        /* others will not notice; make ourselves re-read next time */
-        virResetLastError();
-        driver->domainSynced = false;
-    }
 }
 
 static virDrvOpenStatus
@@ -693,13 +791,11 @@ qemuConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
     /* opening a root finds what happened while nobody watched: dead
      * guests are cleaned up and their VFs go back to the pools (network
      * calls see that too, not only domain calls) */
-    g_mutex_lock(&driver->lock);
-    if (!driver->poolsReconciled && qemuDomainsSync(driver) < 0) {
+    if (!g_atomic_int_get(&driver->poolsReconciled) && qemuDomainsSync(driver, NULL) < 0) {
         virReportWarning(_("cannot read the domains of root '%s': %s"), root,
                          virGetLastErrorMessage());
         virResetLastError();
     }
-    g_mutex_unlock(&driver->lock);
     conn->privateData = driver;
     return VIR_DRV_OPEN_SUCCESS;
 }
@@ -726,18 +822,15 @@ qemuConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
 {
     virQEMUDriver *driver = conn->privateData;
     virQEMUCaps *caps;
-    int ret = -1;
 
-    g_mutex_lock(&driver->lock);
-    if ((caps = virQEMUDriverGetCaps(driver, QEMU_DEFAULT_EMULATOR))) {
-        *hvVer = caps->version;
-        ret = 0;
-    }
-    g_mutex_unlock(&driver->lock);
-    return ret;
+    if (!(caps = virQEMUDriverGetCaps(driver, QEMU_DEFAULT_EMULATOR)))
+        return -1;
+    *hvVer = caps->version;
+    return 0;
 }
 
-static void qemuDomainRefreshState(virQEMUDriver *driver, const unsigned char *uuid);
+static void qemuDomainRefreshState(virQEMUDriver *driver, virDomainObj *obj,
+                                   const char *api);
 
 static virQEMUCaps *
 qemuDriverCapsLookup(void *opaque, const char *emulator)
@@ -757,19 +850,22 @@ qemuDomainHandle(virConnectPtr conn, virDomainObj *obj)
     return virGetDomain(conn, obj->def->name, obj->def->uuid, obj->def->id);
 }
 
-/* Look up the object behind a handle; error if gone. Driver lock held. */
+/* Look up the object behind a handle: referenced and locked
+ * (virDomainObjEndAPI); NULL with an error if gone. */
 static virDomainObj *
 qemuDomainObjFromDomain(virQEMUDriver *driver, virDomainPtr dom)
 {
     virDomainObj *obj;
     char uuidstr[VIR_UUID_STRING_BUFLEN];
 
-    if (qemuDomainsSync(driver) < 0)
+    if (qemuDomainsSync(driver, NULL) < 0)
         return NULL;
     /* the name too: a handle acts on the domain it was given for, never
      * on another one that has its UUID now */
-    if (!(obj = virDomainObjListFindByUUID(driver->domains, dom->uuid)) ||
-        STRNEQ(obj->def->name, dom->name)) {
+    if ((obj = virDomainObjListGetByUUID(driver->domains, dom->uuid)) &&
+        STRNEQ(obj->def->name, dom->name))
+        virDomainObjEndAPI(&obj);
+    if (!obj) {
         virReportError(VIR_ERR_NO_DOMAIN,
                        _("no domain with matching uuid '%s' (%s)"),
                        virUUIDFormat(dom->uuid, uuidstr), dom->name);
@@ -785,60 +881,70 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
     virQEMUDriverConfig *cfg = driver->config;
     g_autoptr(virDomainDef) def = NULL;
     unsigned int parseFlags = VIR_DOMAIN_DEF_PARSE_INACTIVE;
-    virDomainObj *obj;
+    virDomainObj *obj = NULL;       /* the existing domain, in a job */
+    virDomainObj *target;
     virDomainPtr ret = NULL;
     bool conflict;
-    bool locked = false;
 
     virCheckFlags(VIR_DOMAIN_DEFINE_VALIDATE, NULL);
     if (flags & VIR_DOMAIN_DEFINE_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
 
-    g_mutex_lock(&driver->lock);
-    if (!(def = qemuDomainDefParseString(xml, parseFlags, &qemuDriverLookups, driver)))
-        goto cleanup;
-    if (qemuDriverLockRoot(driver) < 0)
-        goto cleanup;
-    locked = true;
-    if (qemuDomainsSync(driver) < 0)
-        goto cleanup;
+    if (!(def = qemuDomainDefParseString(xml, parseFlags, &qemuDriverLookups, driver)) ||
+        qemuDomainsSync(driver, NULL) < 0)
+        return NULL;
+    /* a domain of this UUID: its job, so that no start or migration of
+     * it (here or in another process) runs while its config changes */
+    if ((obj = virDomainObjListGetByUUID(driver->domains, def->uuid))) {
+        if (qemuDomainObjBeginJobAPI(driver, obj, QEMU_JOB_MODIFY, "virDomainDefineXML") < 0) {
+            virDomainObjEndAPI(&obj);
+            return NULL;
+        }
+        virDomainObjUnlock(obj);
+    }
 
-    obj = virDomainObjListCheckAdd(driver->domains, def, &conflict);
+    if (qemuDriverLockRoot(driver) < 0)
+        goto endjob;
+    target = virDomainObjListCheckAdd(driver->domains, def, &conflict);
     if (conflict)
-        goto cleanup;
+        goto unlock;
+    if (target != obj) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("domain '%s' was defined or undefined by another caller meanwhile; try again"),
+                       def->name);
+        goto unlock;
+    }
 
     /* The file first: if it cannot be written, nothing changed. */
     if (virDomainDefSaveConfig(cfg->domainConfigDir, def) < 0)
-        goto cleanup;
+        goto unlock;
 
-    if (obj && virDomainObjIsActive(obj)) {
-        virDomainDefFree(obj->newDef);
-        obj->newDef = g_steal_pointer(&def);
-    } else {
-        if (obj)
-            virDomainObjListRemove(driver->domains, obj);
-        obj = virDomainObjListAdd(driver->domains, g_steal_pointer(&def));
-    }
-    obj->persistent = true;
+    if (!target)
+        target = virDomainObjListAdd(driver->domains, g_steal_pointer(&def));
+    virDomainObjLock(target);
+    if (def)
+        virDomainObjSetPersistentDef(target, &def);
+    target->persistent = true;
     {
-        g_autofree char *path = virDomainConfigFile(cfg->domainConfigDir, obj->def->name);
+        g_autofree char *path = virDomainConfigFile(cfg->domainConfigDir, target->def->name);
         struct stat sb;
 
         /* remember which file we wrote, so a sync does not re-read it */
         if (stat(path, &sb) == 0) {
-            obj->configMtime = (gint64)sb.st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) +
-                               sb.st_mtim.tv_nsec;
-            obj->configIno = sb.st_ino;
+            target->configMtime = qemuStatMtimeNs(&sb);
+            target->configIno = sb.st_ino;
         }
     }
-    qemuDomainsSynced(driver);
+    ret = qemuDomainHandle(conn, target);
+    virDomainObjUnlock(target);
 
-    ret = qemuDomainHandle(conn, obj);
-
- cleanup:
-    if (locked)
-        qemuDriverUnlockRoot(driver);
-    g_mutex_unlock(&driver->lock);
+ unlock:
+    qemuDriverUnlockRoot(driver, ret != NULL);
+ endjob:
+    if (obj) {
+        virDomainObjLock(obj);
+        qemuDomainObjRelease(&obj);
+    }
     return ret;
 }
 
@@ -848,7 +954,6 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     virQEMUDriver *driver = dom->conn->privateData;
     virQEMUDriverConfig *cfg = driver->config;
     virDomainObj *obj;
-    bool locked = false;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
@@ -859,33 +964,36 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
                   VIR_DOMAIN_UNDEFINE_TPM |
                   VIR_DOMAIN_UNDEFINE_KEEP_TPM, -1);
 
-    g_mutex_lock(&driver->lock);
-    if (qemuDriverLockRoot(driver) < 0)
-        goto cleanup;
-    locked = true;
-    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
-        goto cleanup;
+    if (!(obj = qemuDomainObjAcquire(driver, dom, QEMU_JOB_MODIFY, "virDomainUndefine")))
+        return -1;
     if (!obj->persistent) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("cannot undefine transient domain '%s'"), obj->def->name);
         goto cleanup;
     }
-    if (virDomainDeleteConfig(cfg->domainConfigDir, obj->def->name) < 0)
+    virDomainObjUnlock(obj);
+    if (qemuDriverLockRoot(driver) < 0) {
+        virDomainObjLock(obj);
         goto cleanup;
-
+    }
+    if (virDomainDeleteConfig(cfg->domainConfigDir, obj->def->name) < 0) {
+        qemuDriverUnlockRoot(driver, false);
+        virDomainObjLock(obj);
+        goto cleanup;
+    }
+    virDomainObjLock(obj);
     if (virDomainObjIsActive(obj)) {
-        obj->persistent = false;
-        g_clear_pointer(&obj->newDef, virDomainDefFree);
+        virDomainObjDropPersistentDef(obj);
     } else {
         virDomainObjListRemove(driver->domains, obj);
     }
-    qemuDomainsSynced(driver);
+    virDomainObjUnlock(obj);
+    qemuDriverUnlockRoot(driver, true);
+    virDomainObjLock(obj);
     ret = 0;
 
  cleanup:
-    if (locked)
-        qemuDriverUnlockRoot(driver);
-    g_mutex_unlock(&driver->lock);
+    qemuDomainObjRelease(&obj);
     return ret;
 }
 
@@ -894,20 +1002,17 @@ qemuDomainLookupByName(virConnectPtr conn, const char *name)
 {
     virQEMUDriver *driver = conn->privateData;
     virDomainObj *obj;
-    virDomainPtr ret = NULL;
+    virDomainPtr ret;
 
-    g_mutex_lock(&driver->lock);
-    if (qemuDomainsSync(driver) < 0)
-        goto cleanup;
-    if (!(obj = virDomainObjListFindByName(driver->domains, name))) {
+    if (qemuDomainsSync(driver, NULL) < 0)
+        return NULL;
+    if (!(obj = virDomainObjListGetByName(driver->domains, name))) {
         virReportError(VIR_ERR_NO_DOMAIN,
                        _("no domain with matching name '%s'"), name);
-        goto cleanup;
+        return NULL;
     }
     ret = qemuDomainHandle(conn, obj);
-
- cleanup:
-    g_mutex_unlock(&driver->lock);
+    virDomainObjEndAPI(&obj);
     return ret;
 }
 
@@ -917,21 +1022,18 @@ qemuDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
     virQEMUDriver *driver = conn->privateData;
     char uuidstr[VIR_UUID_STRING_BUFLEN];
     virDomainObj *obj;
-    virDomainPtr ret = NULL;
+    virDomainPtr ret;
 
-    g_mutex_lock(&driver->lock);
-    if (qemuDomainsSync(driver) < 0)
-        goto cleanup;
-    if (!(obj = virDomainObjListFindByUUID(driver->domains, uuid))) {
+    if (qemuDomainsSync(driver, NULL) < 0)
+        return NULL;
+    if (!(obj = virDomainObjListGetByUUID(driver->domains, uuid))) {
         virReportError(VIR_ERR_NO_DOMAIN,
                        _("no domain with matching uuid '%s'"),
                        virUUIDFormat(uuid, uuidstr));
-        goto cleanup;
+        return NULL;
     }
     ret = qemuDomainHandle(conn, obj);
-
- cleanup:
-    g_mutex_unlock(&driver->lock);
+    virDomainObjEndAPI(&obj);
     return ret;
 }
 
@@ -976,20 +1078,20 @@ qemuConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
     virQEMUDriver *driver = conn->privateData;
     g_autoptr(GPtrArray) all = NULL;
     g_autoptr(GPtrArray) out = NULL;
-    int ret = -1;
     size_t i;
+    int ret;
 
     virCheckFlags(0xffff, -1);
 
-    g_mutex_lock(&driver->lock);
-    if (qemuDomainsSync(driver) < 0)
-        goto cleanup;
+    if (qemuDomainsSync(driver, NULL) < 0)
+        return -1;
     all = virDomainObjListCollect(driver->domains);
     out = g_ptr_array_new();
     for (i = 0; i < all->len; i++) {
         virDomainObj *obj = g_ptr_array_index(all, i);
+        VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
 
-        if (!qemuDomainObjMatchesFlags(obj, flags))
+        if (obj->removed || !qemuDomainObjMatchesFlags(obj, flags))
             continue;
         if (domains)
             g_ptr_array_add(out, qemuDomainHandle(conn, obj));
@@ -1001,9 +1103,6 @@ qemuConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
         g_ptr_array_add(out, NULL);
         *domains = (virDomainPtr *)g_ptr_array_free(g_steal_pointer(&out), FALSE);
     }
-
- cleanup:
-    g_mutex_unlock(&driver->lock);
     return ret;
 }
 
@@ -1014,22 +1113,16 @@ qemuDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     virDomainDef *def;
     unsigned int formatFlags = 0;
-    char *ret = NULL;
+    char *ret;
 
     virCheckFlags(VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE |
                   VIR_DOMAIN_XML_UPDATE_CPU | VIR_DOMAIN_XML_MIGRATABLE, NULL);
 
-    g_mutex_lock(&driver->lock);
     if (!(obj = qemuDomainObjFromDomain(driver, dom)))
-        goto cleanup;
-    if (!(flags & VIR_DOMAIN_XML_INACTIVE) && virDomainObjIsActive(obj)) {
-        /* the live view includes what QEMU knows now (failover state) */
-        qemuDomainRefreshState(driver, dom->uuid);
-        if (!(obj = virDomainObjListFindByUUID(driver->domains, dom->uuid))) {
-            virReportError(VIR_ERR_NO_DOMAIN, _("domain '%s' is gone"), dom->name);
-            goto cleanup;
-        }
-    }
+        return NULL;
+    /* the live view includes what QEMU knows now (failover state) */
+    if (!(flags & VIR_DOMAIN_XML_INACTIVE) && virDomainObjIsActive(obj))
+        qemuDomainRefreshState(driver, obj, "virDomainGetXMLDesc");
 
     def = obj->def;
     if ((flags & VIR_DOMAIN_XML_INACTIVE) && obj->newDef)
@@ -1040,9 +1133,7 @@ qemuDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
         formatFlags |= VIR_DOMAIN_DEF_FORMAT_MIGRATABLE;
 
     ret = virDomainDefFormat(def, formatFlags);
-
- cleanup:
-    g_mutex_unlock(&driver->lock);
+    virDomainObjEndAPI(&obj);
     return ret;
 }
 
@@ -1051,12 +1142,12 @@ qemuDomainIsActive(virDomainPtr dom)
 {
     virQEMUDriver *driver = dom->conn->privateData;
     virDomainObj *obj;
-    int ret = -1;
+    int ret;
 
-    g_mutex_lock(&driver->lock);
-    if ((obj = qemuDomainObjFromDomain(driver, dom)))
-        ret = virDomainObjIsActive(obj);
-    g_mutex_unlock(&driver->lock);
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        return -1;
+    ret = virDomainObjIsActive(obj);
+    virDomainObjEndAPI(&obj);
     return ret;
 }
 
@@ -1065,12 +1156,12 @@ qemuDomainIsPersistent(virDomainPtr dom)
 {
     virQEMUDriver *driver = dom->conn->privateData;
     virDomainObj *obj;
-    int ret = -1;
+    int ret;
 
-    g_mutex_lock(&driver->lock);
-    if ((obj = qemuDomainObjFromDomain(driver, dom)))
-        ret = obj->persistent;
-    g_mutex_unlock(&driver->lock);
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        return -1;
+    ret = obj->persistent;
+    virDomainObjEndAPI(&obj);
     return ret;
 }
 
@@ -1083,20 +1174,27 @@ qemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
 
     virCheckFlags(VIR_DOMAIN_START_PAUSED, -1);
 
-    if (!(obj = qemuDomainObjAcquire(driver, dom)))
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
         return -1;
+    if (qemuDomainObjBeginAsyncJobAPI(driver, obj, QEMU_ASYNC_JOB_START,
+                                      "virDomainCreate") < 0)
+        goto cleanup;
     if (virDomainObjIsActive(obj)) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("domain '%s' is already running"), obj->def->name);
-        goto cleanup;
+        goto endjob;
     }
+    /* the job's thread works unlocked (queries read the object meanwhile) */
+    virDomainObjUnlock(obj);
     ret = qemuProcessStart(driver, obj, flags);
-    qemuDomainsSynced(driver);
+    virDomainObjLock(obj);
     if (ret == 0)
         dom->id = obj->def->id;
 
+ endjob:
+    qemuDomainObjEndAsyncJob(obj);
  cleanup:
-    qemuDomainObjRelease(driver);
+    virDomainObjEndAPI(&obj);
     return ret;
 }
 
@@ -1106,42 +1204,56 @@ qemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     virQEMUDriver *driver = conn->privateData;
     g_autoptr(virDomainDef) def = NULL;
     unsigned int parseFlags = VIR_DOMAIN_DEF_PARSE_INACTIVE;
-    virDomainObj *obj;
+    virDomainObj *obj = NULL;
     virDomainPtr ret = NULL;
     bool conflict;
 
     virCheckFlags(VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_VALIDATE, NULL);
     if (flags & VIR_DOMAIN_START_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
-    g_mutex_lock(&driver->lock);
     if (!(def = qemuDomainDefParseString(xml, parseFlags, &qemuDriverLookups, driver)) ||
-        qemuDriverLockRoot(driver) < 0) {
-        g_mutex_unlock(&driver->lock);
+        qemuDomainsSync(driver, NULL) < 0 ||
+        qemuDriverLockRoot(driver) < 0)
+        return NULL;
+    obj = virDomainObjListCheckAdd(driver->domains, def, &conflict);
+    if (conflict || obj) {
+        if (obj)
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           _("domain '%s' is already defined: use virsh start to run it"),
+                           def->name);
+        qemuDriverUnlockRoot(driver, false);
         return NULL;
     }
-    if (qemuDomainsSync(driver) < 0)
-        goto cleanup;
-    obj = virDomainObjListCheckAdd(driver->domains, def, &conflict);
-    if (conflict)
-        goto cleanup;
-    if (obj) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("domain '%s' is already defined: use virsh start to run it"),
-                       def->name);
-        goto cleanup;
-    }
-    obj = virDomainObjListAdd(driver->domains, g_steal_pointer(&def));
+    obj = virDomainObjRef(virDomainObjListAdd(driver->domains, g_steal_pointer(&def)));
     obj->persistent = false;
-    if (qemuProcessStart(driver, obj, flags & VIR_DOMAIN_START_PAUSED) < 0) {
-        virDomainObjListRemove(driver->domains, obj);
-        qemuDomainsSynced(driver);
+    qemuDriverUnlockRoot(driver, false);
+
+    virDomainObjLock(obj);
+    /* the job lock of its name: another process may start it meanwhile */
+    if (qemuDomainObjBeginAsyncJobAPI(driver, obj, QEMU_ASYNC_JOB_START,
+                                      "virDomainCreateXML") < 0)
+        goto remove;
+    if (virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is already running"), obj->def->name);
+        qemuDomainObjEndAsyncJob(obj);
         goto cleanup;
     }
-    qemuDomainsSynced(driver);
+    virDomainObjUnlock(obj);
+    if (qemuProcessStart(driver, obj, flags & VIR_DOMAIN_START_PAUSED) < 0) {
+        virDomainObjLock(obj);
+        qemuDomainObjEndAsyncJob(obj);
+        goto remove;
+    }
+    virDomainObjLock(obj);
+    qemuDomainObjEndAsyncJob(obj);
     ret = qemuDomainHandle(conn, obj);
+    goto cleanup;
 
+ remove:
+    qemuDomainObjRemoveIfGone(driver, obj, false);
  cleanup:
-    qemuDomainObjRelease(driver);
+    virDomainObjEndAPI(&obj);
     return ret;
 }
 
@@ -1154,8 +1266,9 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
 
     virCheckFlags(VIR_DOMAIN_DESTROY_GRACEFUL, -1);
 
-    if (!(obj = qemuDomainObjAcquire(driver, dom)))
+    if (!(obj = qemuDomainObjAcquire(driver, dom, QEMU_JOB_DESTROY, "virDomainDestroy")))
         return -1;
+    virDomainObjUnlock(obj);
     if (!virDomainObjIsActive(obj)) {
         int rc;
 
@@ -1168,8 +1281,7 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
             goto cleanup;
         }
         /* its VFs, recorded in the lost status, go back to their pools */
-        driver->poolsReconciled = false;
-        qemuDomainsSynced(driver);
+        g_atomic_int_set(&driver->poolsReconciled, false);
         dom->id = -1;
         ret = 0;
         goto cleanup;
@@ -1182,35 +1294,40 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
      * running, without a status) goes too */
     if (qemuProcessStopUnrecorded(driver, obj->def) < 0)
         goto cleanup;
-    if (!obj->persistent)
-        qemuDomainObjRemoveStopped(driver, obj);
-    qemuDomainsSynced(driver);
     dom->id = -1;
     ret = 0;
 
  cleanup:
-    qemuDomainObjRelease(driver);
+    virDomainObjLock(obj);
+    qemuDomainObjRemoveIfGone(driver, obj, true);
+    qemuDomainObjRelease(&obj);
     return ret;
 }
 
 /* Run one QMP command on a running domain, then record @state/@reason
  * (when >= 0). */
+/* Run one QMP command on a running domain, then record @state/@reason
+ * (when >= 0). */
 static int
-qemuDomainSimpleJob(virDomainPtr dom, const char *cmd, int state, int reason)
+qemuDomainSimpleJob(virDomainPtr dom, const char *api, const char *cmd, int state,
+                    int reason)
 {
     virQEMUDriver *driver = dom->conn->privateData;
     virDomainObj *obj;
     qemuMonitor *mon = NULL;
     int ret = -1;
 
-    if (!(obj = qemuDomainObjAcquire(driver, dom)))
+    if (!(obj = qemuDomainObjAcquire(driver, dom, QEMU_JOB_MODIFY, api)))
         return -1;
+    virDomainObjUnlock(obj);
     if (!(mon = qemuProcessBeginJob(driver, obj)))
         goto cleanup;
     if (qemuMonitorCommand(mon, cmd, NULL, 0, NULL) < 0)
         goto endjob;
     qemuProcessApplyEvents(driver, obj, mon);
     if (state >= 0) {
+        VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
+
         obj->state = state;
         obj->reason = reason;
     }
@@ -1218,9 +1335,9 @@ qemuDomainSimpleJob(virDomainPtr dom, const char *cmd, int state, int reason)
 
  endjob:
     qemuProcessEndJob(driver, obj, mon);
-    qemuDomainsSynced(driver);
  cleanup:
-    qemuDomainObjRelease(driver);
+    virDomainObjLock(obj);
+    qemuDomainObjRelease(&obj);
     return ret;
 }
 
@@ -1229,19 +1346,21 @@ qemuDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
 {
     virCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, -1);
     /* the guest powers off on its own time; its state follows then */
-    return qemuDomainSimpleJob(dom, "system_powerdown", -1, -1);
+    return qemuDomainSimpleJob(dom, "virDomainShutdown", "system_powerdown", -1, -1);
 }
 
 static int
 qemuDomainSuspend(virDomainPtr dom)
 {
-    return qemuDomainSimpleJob(dom, "stop", VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+    return qemuDomainSimpleJob(dom, "virDomainSuspend", "stop", VIR_DOMAIN_PAUSED,
+                               VIR_DOMAIN_PAUSED_USER);
 }
 
 static int
 qemuDomainResume(virDomainPtr dom)
 {
-    return qemuDomainSimpleJob(dom, "cont", VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+    return qemuDomainSimpleJob(dom, "virDomainResume", "cont", VIR_DOMAIN_RUNNING,
+                               VIR_DOMAIN_RUNNING_UNPAUSED);
 }
 
 /* Bring the running domain @uuid up to date with its QEMU. The object is
@@ -1249,33 +1368,27 @@ qemuDomainResume(virDomainPtr dom)
  * stale (another process may have stopped or restarted the domain). The
  * recorded state stands when the root or the monitor is busy (another
  * process, or this one, is in a job on it). */
+/* Bring the running domain @obj (locked) up to date with its QEMU, in a
+ * query job taken without waiting: when the domain is in a job, here or
+ * in another process, the recorded state stands (a query never waits for
+ * a job, nor for a QEMU that another job talks to). */
 static void
-qemuDomainRefreshState(virQEMUDriver *driver, const unsigned char *uuid)
+qemuDomainRefreshState(virQEMUDriver *driver, virDomainObj *obj, const char *api)
 {
-    virDomainObj *obj;
     qemuMonitor *mon;
 
-    /* a query never waits for a job of another process (a migration holds
-     * the root until it ends): it answers from the record then */
-    if (qemuDriverTryLockRoot(driver) <= 0) {
+    if (qemuDomainObjBeginJobAPI(driver, obj, QEMU_JOB_QUERY, api) <= 0) {
         virResetLastError();
         return;
     }
-    if (qemuDomainsSync(driver) < 0 ||
-        !(obj = virDomainObjListFindByUUID(driver->domains, uuid)) ||
-        !virDomainObjIsActive(obj)) {
-        virResetLastError();
-        qemuDriverUnlockRoot(driver);
-        return;
-    }
-    if ((mon = qemuProcessBeginJob(driver, obj))) {
-        qemuProcessEndJob(driver, obj, mon);
-        qemuDomainsSynced(driver);
-    } else if (!virDomainObjIsActive(obj)) {
-        qemuDomainsSynced(driver);
+    if (virDomainObjIsActive(obj)) {
+        virDomainObjUnlock(obj);
+        if ((mon = qemuProcessBeginJob(driver, obj)))
+            qemuProcessEndJob(driver, obj, mon);
+        virDomainObjLock(obj);
     }
     virResetLastError();
-    qemuDriverUnlockRoot(driver);
+    qemuDomainObjEndJob(obj);
 }
 
 static int
@@ -1283,30 +1396,25 @@ qemuDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags
 {
     virQEMUDriver *driver = dom->conn->privateData;
     virDomainObj *obj;
-    int ret = -1;
 
     virCheckFlags(0, -1);
 
-    g_mutex_lock(&driver->lock);
     if (!(obj = qemuDomainObjFromDomain(driver, dom)))
-        goto cleanup;
-    qemuDomainRefreshState(driver, dom->uuid);
-    if (!(obj = virDomainObjListFindByUUID(driver->domains, dom->uuid))) {
+        return -1;
+    if (virDomainObjIsActive(obj))
+        qemuDomainRefreshState(driver, obj, "virDomainGetState");
+    if (obj->removed) {
         /* a transient domain that stopped */
         *state = VIR_DOMAIN_SHUTOFF;
         if (reason)
             *reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
-        ret = 0;
-        goto cleanup;
+    } else {
+        *state = obj->state;
+        if (reason)
+            *reason = obj->reason;
     }
-    *state = obj->state;
-    if (reason)
-        *reason = obj->reason;
-    ret = 0;
-
- cleanup:
-    g_mutex_unlock(&driver->lock);
-    return ret;
+    virDomainObjEndAPI(&obj);
+    return 0;
 }
 
 /* CPU time of the QEMU of @obj (0 when the pid is not that process). */
@@ -1326,27 +1434,19 @@ qemuDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
 {
     virQEMUDriver *driver = dom->conn->privateData;
     virDomainObj *obj;
-    int ret = -1;
 
-    g_mutex_lock(&driver->lock);
     if (!(obj = qemuDomainObjFromDomain(driver, dom)))
-        goto cleanup;
-    qemuDomainRefreshState(driver, dom->uuid);
-    if (!(obj = virDomainObjListFindByUUID(driver->domains, dom->uuid))) {
-        virReportError(VIR_ERR_NO_DOMAIN, _("domain '%s' is gone"), dom->name);
-        goto cleanup;
-    }
+        return -1;
+    if (virDomainObjIsActive(obj))
+        qemuDomainRefreshState(driver, obj, "virDomainGetInfo");
     memset(info, 0, sizeof(*info));
-    info->state = obj->state;
+    info->state = obj->removed ? VIR_DOMAIN_SHUTOFF : obj->state;
     info->maxMem = obj->def->memory;
     info->memory = obj->def->currentMemory;
     info->nrVirtCpu = obj->def->vcpus;
     info->cpuTime = virDomainObjIsActive(obj) ? qemuDomainCPUTime(obj) : 0;
-    ret = 0;
-
- cleanup:
-    g_mutex_unlock(&driver->lock);
-    return ret;
+    virDomainObjEndAPI(&obj);
+    return 0;
 }
 
 static char *
@@ -1354,13 +1454,10 @@ qemuConnectGetCapabilities(virConnectPtr conn)
 {
     virQEMUDriver *driver = conn->privateData;
     virQEMUCaps *caps;
-    char *ret = NULL;
 
-    g_mutex_lock(&driver->lock);
-    if ((caps = virQEMUDriverGetCaps(driver, QEMU_DEFAULT_EMULATOR)))
-        ret = virQEMUCapsFormatHostCapabilities(caps);
-    g_mutex_unlock(&driver->lock);
-    return ret;
+    if (!(caps = virQEMUDriverGetCaps(driver, QEMU_DEFAULT_EMULATOR)))
+        return NULL;
+    return virQEMUCapsFormatHostCapabilities(caps);
 }
 
 static char *
@@ -1384,12 +1481,10 @@ qemuConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
                        virttype);
         return NULL;
     }
-    g_mutex_lock(&driver->lock);
     if ((caps = virQEMUDriverGetCaps(driver, emulatorbin ? emulatorbin : QEMU_DEFAULT_EMULATOR)))
         ret = virQEMUCapsFormatDomainCapabilities(caps, machine, virttype ? virttype :
                                                   caps->kvmUsable && virQEMUCapsGet(caps, QEMU_CAPS_KVM) ?
                                                   "kvm" : "qemu");
-    g_mutex_unlock(&driver->lock);
     return ret;
 }
 
@@ -1439,13 +1534,11 @@ qemuConnectDomainXMLToNative(virConnectPtr conn, const char *format,
                        _("unsupported native format '%s': use 'qemu-argv'"), format);
         return NULL;
     }
-    g_mutex_lock(&driver->lock);
     if ((def = qemuDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE,
                                         &qemuDriverLookups, driver)) &&
         qemuInterfacePreview(driver, def) == 0 &&
         (argv = qemuProcessBuildCommand(driver, def, &opts, NULL)))
         ret = qemuCommandLineToShell((const char * const *)argv);
-    g_mutex_unlock(&driver->lock);
     return ret;
 }
 
@@ -1460,34 +1553,37 @@ qemuDomainMigrateBegin(virDomainPtr dom, const char *dconnuri, unsigned int flag
     g_autofree char *peerRoot = qemuDriverPeerRoot(dconnuri);
     virDomainObj *obj;
     char *xml = NULL;
+    int rc = -1;
 
     virCheckFlags(QEMU_MIGRATION_FLAGS, NULL);
 
-    g_mutex_lock(&driver->lock);
-    /* the source root stays locked until confirm */
-    if (qemuDriverLockRoot(driver) < 0)
-        goto cleanup;
-    if (!(obj = qemuDomainObjFromDomain(driver, dom))) {
-        qemuDriverUnlockRoot(driver);
-        goto cleanup;
-    }
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        return NULL;
     if (!virDomainObjIsActive(obj) || qemuMigrationSrcIsActive(obj)) {
         /* refused, and begin says why */
         xml = qemuMigrationSrcBegin(driver, obj, flags);
-    } else if (qemuMigrationRecordStart(driver, obj, QEMU_MIGRATION_ROLE_SOURCE,
-                                        dconnuri, peerRoot, flags) == 0 &&
-               !(xml = qemuMigrationSrcBegin(driver, obj, flags))) {
-        /* the record first: from now on a crash leaves a job to recover */
+        virDomainObjEndAPI(&obj);
+        return xml;
+    }
+    /* the domain's async job (and its job lock) from begin to confirm */
+    if (qemuDomainObjBeginAsyncJobAPI(driver, obj, QEMU_ASYNC_JOB_MIGRATION_OUT,
+                                      "virDomainMigrateBegin") < 0) {
+        virDomainObjEndAPI(&obj);
+        return NULL;
+    }
+    virDomainObjUnlock(obj);
+    if (qemuDriverLockRoot(driver) == 0) {
+        rc = qemuMigrationRecordStart(driver, obj, QEMU_MIGRATION_ROLE_SOURCE,
+                                      dconnuri, peerRoot, flags);
+        qemuDriverUnlockRoot(driver, rc == 0);
+    }
+    /* the record first: from now on a crash leaves a job to recover */
+    if (rc == 0 && !(xml = qemuMigrationSrcBegin(driver, obj, flags)))
         qemuMigrationRecordEnd(driver, obj);
-    }
-    if (!xml) {
-        qemuDriverUnlockRoot(driver);
-        goto cleanup;
-    }
-    qemuDomainsSynced(driver);
-
- cleanup:
-    g_mutex_unlock(&driver->lock);
+    virDomainObjLock(obj);
+    if (!xml)
+        qemuDomainObjEndAsyncJob(obj);
+    virDomainObjEndAPI(&obj);
     return xml;
 }
 
@@ -1503,65 +1599,80 @@ qemuDomainMigratePrepare(virConnectPtr dconn, const char *sconnuri, const char *
     bool added = false;
     bool conflict;
     char *uri = NULL;
+    int rc = -1;
 
     virCheckFlags(QEMU_MIGRATION_FLAGS, NULL);
 
-    g_mutex_lock(&driver->lock);
     if (!(def = qemuDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE,
                                          &qemuDriverLookups, driver)))
-        goto unlock;
+        return NULL;
     if (STRNEQ(def->name, dname)) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",
                        _("the migrated definition names another domain"));
-        goto unlock;
+        return NULL;
     }
-    if (qemuDriverLockRoot(driver) < 0)
-        goto unlock;
-    if (qemuDomainsSync(driver) < 0)
-        goto cleanup;
+    if (qemuDomainsSync(driver, NULL) < 0 || qemuDriverLockRoot(driver) < 0)
+        return NULL;
     obj = virDomainObjListCheckAdd(driver->domains, def, &conflict);
-    if (conflict)
-        goto cleanup;
-    if (obj && virDomainObjIsActive(obj)) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("domain '%s' is already running on the destination"), def->name);
-        goto cleanup;
+    if (conflict) {
+        qemuDriverUnlockRoot(driver, false);
+        return NULL;
     }
-    if (obj) {
-        /* run what the source runs; keep the destination's own persistent
-         * definition as the config */
-        persistentDef = obj->persistent ? obj->def : NULL;
-        if (!obj->persistent)
-            virDomainDefFree(obj->def);
-        obj->def = g_steal_pointer(&def);
-    } else {
-        obj = virDomainObjListAdd(driver->domains, g_steal_pointer(&def));
+    if (!obj) {
+        obj = virDomainObjListAdd(driver->domains,
+                                  virDomainDefCopy(def, VIR_DOMAIN_DEF_FORMAT_INACTIVE));
         obj->persistent = false;
         added = true;
     }
-    if (qemuMigrationRecordStart(driver, obj, QEMU_MIGRATION_ROLE_DESTINATION,
-                                 sconnuri, peerRoot, flags) == 0 &&
-        !(uri = qemuMigrationDstPrepare(driver, xml, flags, &obj)))
+    virDomainObjRef(obj);
+    qemuDriverUnlockRoot(driver, false);
+
+    virDomainObjLock(obj);
+    /* the domain's async job (and its job lock) from prepare to finish */
+    if (qemuDomainObjBeginAsyncJobAPI(driver, obj, QEMU_ASYNC_JOB_MIGRATION_IN,
+                                      "virDomainMigratePrepare") < 0)
+        goto remove;
+    if (virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is already running on the destination"), def->name);
+        qemuDomainObjEndAsyncJob(obj);
+        goto remove;
+    }
+    /* run what the source runs; keep the destination's own persistent
+     * definition as the config */
+    persistentDef = obj->persistent ? obj->def : NULL;
+    if (!obj->persistent)
+        virDomainDefFree(obj->def);
+    obj->def = g_steal_pointer(&def);
+    virDomainObjUnlock(obj);
+
+    if (qemuDriverLockRoot(driver) == 0) {
+        rc = qemuMigrationRecordStart(driver, obj, QEMU_MIGRATION_ROLE_DESTINATION,
+                                      sconnuri, peerRoot, flags);
+        qemuDriverUnlockRoot(driver, rc == 0);
+    }
+    if (rc == 0 && !(uri = qemuMigrationDstPrepare(driver, xml, flags, &obj)))
         qemuMigrationRecordEnd(driver, obj);
+    virDomainObjLock(obj);
     if (persistentDef) {
         if (uri) {
             /* start made the incoming definition the config: undo that */
-            virDomainDefFree(obj->newDef);
-            obj->newDef = persistentDef;
+            virDomainObjSetPersistentDef(obj, &persistentDef);
         } else {
-            virDomainDefFree(obj->def);
-            obj->def = persistentDef;
+            virDomainObjReplaceDef(obj, &persistentDef);
         }
-    } else if (!uri && added) {
-        virDomainObjListRemove(driver->domains, obj);
     }
-    qemuDomainsSynced(driver);
+    if (uri) {
+        virDomainObjEndAPI(&obj);
+        return uri;
+    }
+    qemuDomainObjEndAsyncJob(obj);
 
- cleanup:
-    qemuDriverUnlockRoot(driver);
- unlock:
-    g_mutex_unlock(&driver->lock);
-    return uri;
+ remove:
+    if (added)
+        qemuDomainObjRemoveIfGone(driver, obj, false);
+    virDomainObjEndAPI(&obj);
+    return NULL;
 }
 
 static int
@@ -1571,32 +1682,35 @@ qemuDomainMigratePerform(virDomainPtr dom, const char *uri,
 {
     virQEMUDriver *driver = dom->conn->privateData;
     virDomainObj *obj;
+    int ret = -1;
 
     virCheckFlags(QEMU_MIGRATION_FLAGS, -1);
 
-    /* The migration runs without the driver mutex, so that other threads
-     * (progress, abort) are served; the root lock taken at begin keeps
-     * other processes away from the domain. */
+    /* Within the async job begun by begin: the object stays unlocked while
+     * the migration runs, so that other threads (progress, abort,
+     * queries) are served. */
     *paused = false;
-    g_mutex_lock(&driver->lock);
-    if ((obj = virDomainObjListFindByUUID(driver->domains, dom->uuid)) &&
+    if ((obj = virDomainObjListGetByUUID(driver->domains, dom->uuid)) &&
         !qemuMigrationSrcIsActive(obj))
-        obj = NULL;
-    g_mutex_unlock(&driver->lock);
+        virDomainObjEndAPI(&obj);
     if (!obj) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("domain '%s' is not being migrated"), dom->name);
         return -1;
     }
+    virDomainObjUnlock(obj);
     /* the live checks begin left running */
-    if (qemuMigrationSrcWaitChecked(obj) < 0)
-        return -1;
-    /* as the live check found it: the destination leaves it so, and so
-     * does the source if the destination fails late */
-    g_mutex_lock(&driver->lock);
-    *paused = qemuDomainObjGetPrivate(obj)->migWasPaused = obj->state != VIR_DOMAIN_RUNNING;
-    g_mutex_unlock(&driver->lock);
-    return qemuMigrationSrcPerform(driver, obj, uri, bandwidthMiB, flags);
+    if (qemuMigrationSrcWaitChecked(obj) == 0) {
+        /* as the live check found it: the destination leaves it so, and so
+         * does the source if the destination fails late */
+        virDomainObjLock(obj);
+        *paused = qemuDomainObjGetPrivate(obj)->migWasPaused = obj->state != VIR_DOMAIN_RUNNING;
+        virDomainObjUnlock(obj);
+        ret = qemuMigrationSrcPerform(driver, obj, uri, bandwidthMiB, flags);
+    }
+    virDomainObjLock(obj);
+    virDomainObjEndAPI(&obj);
+    return ret;
 }
 
 static virDomainPtr
@@ -1606,24 +1720,24 @@ qemuDomainMigrateFinish(virConnectPtr dconn, const char *dname, bool cancelled,
     virQEMUDriver *driver = dconn->privateData;
     virDomainObj *obj;
     virDomainPtr ret = NULL;
+    int rc;
 
-    g_mutex_lock(&driver->lock);
-    if (qemuDriverLockRoot(driver) < 0) {
-        g_mutex_unlock(&driver->lock);
+    if (!(obj = virDomainObjListGetByName(driver->domains, dname)) ||
+        qemuDomainObjGetPrivate(obj)->job.asyncJob != QEMU_ASYNC_JOB_MIGRATION_IN) {
+        virReportError(VIR_ERR_NO_DOMAIN, _("no incoming domain '%s'"), dname);
+        if (obj)
+            virDomainObjEndAPI(&obj);
         return NULL;
     }
-    if (!(obj = virDomainObjListFindByName(driver->domains, dname))) {
-        virReportError(VIR_ERR_NO_DOMAIN, _("no incoming domain '%s'"), dname);
-        goto cleanup;
-    }
-    if (qemuMigrationDstFinish(driver, obj, cancelled, flags) == 0)
+    virDomainObjUnlock(obj);
+    rc = qemuMigrationDstFinish(driver, obj, cancelled, flags);
+    virDomainObjLock(obj);
+    qemuDomainObjEndAsyncJob(obj);
+    if (rc == 0)
         ret = qemuDomainHandle(dconn, obj);
-    else if (!obj->persistent)
-        virDomainObjListRemove(driver->domains, obj);
-    qemuDomainsSynced(driver);
-
- cleanup:
-    qemuDomainObjRelease(driver);
+    else
+        qemuDomainObjRemoveIfGone(driver, obj, false);
+    virDomainObjEndAPI(&obj);
     return ret;
 }
 
@@ -1632,30 +1746,25 @@ qemuDomainMigrateConfirm(virDomainPtr dom, bool cancelled, unsigned int flags)
 {
     virQEMUDriver *driver = dom->conn->privateData;
     virDomainObj *obj;
-    int ret = -1;
+    int ret;
 
-    g_mutex_lock(&driver->lock);
-    if (!(obj = virDomainObjListFindByUUID(driver->domains, dom->uuid))) {
+    if (!(obj = virDomainObjListGetByUUID(driver->domains, dom->uuid)) ||
+        qemuDomainObjGetPrivate(obj)->job.asyncJob != QEMU_ASYNC_JOB_MIGRATION_OUT) {
         virReportError(VIR_ERR_NO_DOMAIN, _("domain '%s' is gone"), dom->name);
-        goto cleanup;
+        if (obj)
+            virDomainObjEndAPI(&obj);
+        return -1;
     }
-    if (qemuDomainObjGetPrivate(obj)->migCheck) {
-        /* a migration that stopped before perform: the checks of begin
-         * may still run, and need the mutex */
-        g_mutex_unlock(&driver->lock);
-        if (qemuMigrationSrcWaitChecked(obj) < 0)
-            virResetLastError();
-        g_mutex_lock(&driver->lock);
-    }
+    virDomainObjUnlock(obj);
+    /* a migration that stopped before perform: the checks of begin may
+     * still run */
+    if (qemuDomainObjGetPrivate(obj)->migCheck && qemuMigrationSrcWaitChecked(obj) < 0)
+        virResetLastError();
     ret = qemuMigrationSrcConfirm(driver, obj, cancelled, flags);
-    if (!obj->persistent && !virDomainObjIsActive(obj))
-        virDomainObjListRemove(driver->domains, obj);
-    qemuDomainsSynced(driver);
-
- cleanup:
-    /* taken at begin */
-    qemuDriverUnlockRoot(driver);
-    g_mutex_unlock(&driver->lock);
+    virDomainObjLock(obj);
+    qemuDomainObjEndAsyncJob(obj);
+    qemuDomainObjRemoveIfGone(driver, obj, false);
+    virDomainObjEndAPI(&obj);
     return ret;
 }
 
@@ -1674,12 +1783,12 @@ qemuDomainAbortJob(virDomainPtr dom)
 {
     virQEMUDriver *driver = dom->conn->privateData;
     virDomainObj *obj;
-    int ret = -1;
+    int ret;
 
-    g_mutex_lock(&driver->lock);
-    if ((obj = qemuDomainObjFromDomain(driver, dom)))
-        ret = qemuMigrationAbort(driver, obj);
-    g_mutex_unlock(&driver->lock);
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        return -1;
+    ret = qemuMigrationAbort(driver, obj);
+    virDomainObjEndAPI(&obj);
     return ret;
 }
 
@@ -1715,24 +1824,28 @@ qemuDomainChangeDevice(virDomainPtr dom, const char *xml, unsigned int flags, bo
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
 
-    if (!(obj = qemuDomainObjAcquire(driver, dom)))
+    if (!(obj = qemuDomainObjAcquire(driver, dom, QEMU_JOB_MODIFY,
+                                     attach ? "virDomainAttachDevice" :
+                                     "virDomainDetachDevice")))
         return -1;
     if (qemuDomainModificationFlags(obj, &flags) < 0)
         goto cleanup;
+    virDomainObjUnlock(obj);
     /* the live change first: when QEMU refuses, the config stays as it is */
     if ((flags & VIR_DOMAIN_AFFECT_LIVE) &&
         (attach ? qemuDomainAttachDeviceLive(driver, obj, xml) :
                   qemuDomainDetachDeviceLive(driver, obj, xml)) < 0)
-        goto cleanup;
+        goto relock;
     if ((flags & VIR_DOMAIN_AFFECT_CONFIG) &&
         (attach ? qemuDomainAttachDeviceConfig(driver, obj, xml) :
                   qemuDomainDetachDeviceConfig(driver, obj, xml)) < 0)
-        goto cleanup;
+        goto relock;
     ret = 0;
 
+ relock:
+    virDomainObjLock(obj);
  cleanup:
-    qemuDomainsSynced(driver);
-    qemuDomainObjRelease(driver);
+    qemuDomainObjRelease(&obj);
     return ret;
 }
 

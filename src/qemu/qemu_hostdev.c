@@ -5,6 +5,7 @@
 
 #include "hypervisor/virhostdev_owner.h"
 #include "network/network_driver.h"
+#include "qemu_domain.h"
 #include "qemu_hostdev.h"
 #include "qemu_process.h"
 #include "virerror.h"
@@ -155,6 +156,7 @@ qemuHostdevHolderAlive(virQEMUDriver *driver, const char *holder,
     bool plain;
     int id;
     virDomainObj *obj;
+    g_autofree char *name = NULL;
     size_t i;
 
     if (!g_str_has_prefix(holder, QEMU_HOSTDEV_HOLDER_PREFIX))
@@ -168,20 +170,28 @@ qemuHostdevHolderAlive(virQEMUDriver *driver, const char *holder,
         virResetLastError();
         return true;
     }
-    if (!(obj = virDomainObjListFindByUUID(driver->domains, uuid)) ||
-        !virDomainObjIsActive(obj) || obj->def->id != id ||
-        !qemuProcessIsRunning(obj))
-        return false;
-    for (i = 0; i < obj->def->nhostdevs; i++) {
-        virDomainHostdevDef *h = obj->def->hostdevs[i];
+    if ((obj = virDomainObjListFindByUUID(driver->domains, uuid))) {
+        VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
 
-        if (!virPCIDeviceAddressEqual(&h->source, dev))
-            continue;
-        if (plain ? !h->parentnet :
-                    h->parentnet && virMacAddrCompare(&h->parentnet->mac, &mac) == 0)
-            return true;
+        name = g_strdup(obj->def->name);
+        if (virDomainObjIsActive(obj) && obj->def->id == id && qemuProcessIsRunning(obj)) {
+            for (i = 0; i < obj->def->nhostdevs; i++) {
+                virDomainHostdevDef *h = obj->def->hostdevs[i];
+
+                if (!virPCIDeviceAddressEqual(&h->source, dev))
+                    continue;
+                if (plain ? !h->parentnet :
+                            h->parentnet && virMacAddrCompare(&h->parentnet->mac, &mac) == 0)
+                    return true;
+            }
+        }
     }
-    return false;
+    /* not (yet, or any more) in the domain's status: a start, hot-plug
+     * or stop of the domain under way holds its job lock (a start that
+     * is not in our list is known by its start record) */
+    if (!name)
+        name = qemuProcessFindStarting(driver, uuid);
+    return name && qemuDomainJobLockHeld(driver->config->stateDir, name);
 }
 
 /* networkReconcileVFs: a pool allocation whose holder is gone (it died
@@ -207,8 +217,9 @@ qemuHostdevAdoptRunning(virQEMUDriver *driver)
 
     for (i = 0; i < running->len; i++) {
         virDomainObj *obj = g_ptr_array_index(running, i);
+        VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
 
-        if (!qemuProcessIsRunning(obj))
+        if (!virDomainObjIsActive(obj) || !qemuProcessIsRunning(obj))
             continue;
         for (j = 0; j < obj->def->nhostdevs; j++) {
             virDomainHostdevDef *h = obj->def->hostdevs[j];

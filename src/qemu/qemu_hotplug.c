@@ -64,16 +64,18 @@ static int
 qemuHotplugReplacePersistent(virQEMUDriver *driver, virDomainObj *obj,
                              virDomainDef **copy)
 {
-    if (virDomainDefSaveConfig(driver->config->domainConfigDir, *copy) < 0)
+    int ret = -1;
+
+    if (qemuDriverLockRoot(driver) < 0)
         return -1;
-    if (obj->newDef) {
-        virDomainDefFree(obj->newDef);
-        obj->newDef = g_steal_pointer(copy);
-    } else {
-        virDomainDefFree(obj->def);
-        obj->def = g_steal_pointer(copy);
+    if (virDomainDefSaveConfig(driver->config->domainConfigDir, *copy) == 0) {
+        VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
+
+        virDomainObjSetPersistentDef(obj, copy);
+        ret = 0;
     }
-    return 0;
+    qemuDriverUnlockRoot(driver, ret == 0);
+    return ret;
 }
 
 int
@@ -124,6 +126,7 @@ qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
     virDomainHostdevDef *vf;
     bool needNetdev;
     int type;
+    int rc;
     int ret = -1;
 
     /* the job first: the copy then carries what QEMU reports now */
@@ -146,14 +149,24 @@ qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
                            virDomainNetTypeToString(added->type));
             goto endjob;
         }
-        /* a pool interface takes its VF here; a VF gets the guest's MAC */
-        if (qemuInterfacePrepare(driver, copy, added) < 0)
+        /* a pool interface takes its VF here; a VF gets the guest's MAC
+         * (its record names this run; the job lock, held until the status
+         * names the device, tells reconciles that it is not left over) */
+        if (qemuDriverLockRoot(driver) < 0)
+            goto endjob;
+        rc = qemuInterfacePrepare(driver, copy, added);
+        qemuDriverUnlockRoot(driver, rc == 0);
+        if (rc < 0)
             goto endjob;
         net = added;
         vf = virDomainNetGetActualHostdev(net);
     } else {
         vf = copy->hostdevs[copy->nhostdevs - 1];
-        if (qemuHostdevAcquire(driver, copy, vf) < 0)
+        if (qemuDriverLockRoot(driver) < 0)
+            goto endjob;
+        rc = qemuHostdevAcquire(driver, copy, vf);
+        qemuDriverUnlockRoot(driver, rc == 0);
+        if (rc < 0)
             goto endjob;
         plain = vf;
     }
@@ -189,12 +202,13 @@ qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
         /* a new standby has not negotiated until its guest driver says so */
         net->teaming->negotiated = VIR_DOMAIN_NET_TEAMING_NEGOTIATED_NO;
     }
-    virDomainDefFree(obj->def);
-    obj->def = g_steal_pointer(&copy);
-    net = NULL;
-    plain = NULL;
+    virDomainObjLock(obj);
+    virDomainObjReplaceDef(obj, &copy);
     if (opts.simulateVFModel && vf)
         qemuDomainObjGetPrivate(obj)->simulatedVFs = true;
+    virDomainObjUnlock(obj);
+    net = NULL;
+    plain = NULL;
     ret = 0;
 
  endjob:
@@ -202,10 +216,13 @@ qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
         virErrorPtr saved;
 
         virErrorPreserveLast(&saved);
-        if (net)
-            qemuInterfaceRelease(driver, copy, net);
-        else
-            qemuHostdevRelease(driver, copy, plain);
+        if (qemuDriverLockRoot(driver) == 0) {
+            if (net)
+                qemuInterfaceRelease(driver, copy, net);
+            else
+                qemuHostdevRelease(driver, copy, plain);
+            qemuDriverUnlockRoot(driver, true);
+        }
         virErrorRestore(&saved);
     }
     qemuProcessEndJob(driver, obj, mon);
@@ -337,19 +354,27 @@ qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
     /* the status stops naming the device before the device goes back: a
      * crash in between leaves a device that the next process reconciles,
      * never one recorded here and free for others */
+    if (qemuDriverLockRoot(driver) < 0)
+        goto endjob;
     if (isNet) {
-        g_autoptr(virDomainNetDef) net = virDomainDefStealNet(obj->def, idx);
+        g_autoptr(virDomainNetDef) net = NULL;
 
+        virDomainObjLock(obj);
+        net = virDomainDefStealNet(obj->def, idx);
+        virDomainObjUnlock(obj);
         qemuHotplugSaveStatus(driver, obj);
         qemuInterfaceRelease(driver, obj->def, net);
     } else {
         g_autofree char *holder = qemuHostdevHolder(obj->def, NULL);
         virPCIDeviceAddress source = obj->def->hostdevs[idx]->source;
 
+        virDomainObjLock(obj);
         virDomainDefRemoveHostdev(obj->def, idx);
+        virDomainObjUnlock(obj);
         qemuHotplugSaveStatus(driver, obj);
         qemuHostdevReleaseSource(driver, holder, &source);
     }
+    qemuDriverUnlockRoot(driver, true);
     ret = 0;
 
  endjob:

@@ -12,6 +12,7 @@
 #include "qemu_process.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virfilelockwait.h"
 #include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -67,7 +68,7 @@ VIR_ENUM_IMPL(qemuMigrationRecoverAction, QEMU_MIGRATION_RECOVER_LAST,
 static char *
 qemuMigrationJobLockPath(virQEMUDriver *driver, const char *name)
 {
-    return g_strdup_printf("%s/%s.joblock", driver->config->stateDir, name);
+    return qemuDomainJobLockPath(driver->config->stateDir, name);
 }
 
 /* The job file as it is now (an empty one if there is none). */
@@ -98,29 +99,14 @@ static int
 qemuMigrationJobLockTry(virQEMUDriver *driver, const char *name, int *fd)
 {
     g_autofree char *path = qemuMigrationJobLockPath(driver, name);
-    int tries;
+    int f = virFileLockWait(path, 0, _("job lock"));
 
-    for (tries = 0; tries < 3; tries++) {
-        struct stat held, now;
-        int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-        int rc;
-
-        if (f < 0) {
-            virReportSystemError(errno, _("cannot open the migration job lock '%s'"), path);
-            return -1;
-        }
-        if ((rc = virFileTryLockFd(f)) <= 0) {
-            close(f);
-            return rc;
-        }
-        if (fstat(f, &held) == 0 && stat(path, &now) == 0 &&
-            held.st_ino == now.st_ino && held.st_dev == now.st_dev) {
-            *fd = f;
-            return 1;
-        }
-        virFileUnlock(f);
-    }
-    return 0;
+    if (f == -2)
+        return 0;
+    if (f < 0)
+        return -1;
+    *fd = f;
+    return 1;
 }
 
 /* The record goes first, then the lock file, then the lock: a process
@@ -146,7 +132,7 @@ qemuMigrationRecordStep(virQEMUDriver *driver, virDomainObj *obj, const char *st
 {
     g_autoptr(GKeyFile) kf = qemuMigrationJobLoad(driver, obj->def->name);
 
-    if (!qemuDomainObjGetPrivate(obj)->migJobLocked)
+    if (!qemuDomainObjGetPrivate(obj)->migRecorded)
         return;
     g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "step", step);
     g_key_file_set_boolean(kf, QEMU_MIGRATION_RECORD, "was_paused",
@@ -169,22 +155,13 @@ qemuMigrationRecordStart(virQEMUDriver *driver, virDomainObj *obj, int role,
     g_autoptr(GDateTime) now = g_date_time_new_now_utc();
     g_autofree char *stamp = g_date_time_format_iso8601(now);
     char uuidstr[VIR_UUID_STRING_BUFLEN];
-    int fd = -1;
-    int rc;
 
-    if ((rc = qemuMigrationJobLockTry(driver, obj->def->name, &fd)) < 0)
-        return -1;
-    if (rc == 0) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("domain '%s' is being migrated by another process; try again when that migration has ended"),
-                       obj->def->name);
-        return -1;
-    }
+    /* the job lock of the async job of the migration is held */
+    g_assert(priv->job.lockFd >= 0);
     if (virFileExists(path)) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("domain '%s' has an interrupted migration job (%s) that is not recovered yet (the other root of that job is busy or unreachable); any command on either root recovers it once both are there"),
                        obj->def->name, path);
-        virFileUnlock(fd);
         return -1;
     }
     g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "role",
@@ -201,11 +178,10 @@ qemuMigrationRecordStart(virQEMUDriver *driver, virDomainObj *obj, int role,
     g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "step",
                           role == QEMU_MIGRATION_ROLE_SOURCE ? "begin" : "prepare");
     if (qemuMigrationJobWrite(driver, obj->def->name, kf) < 0) {
-        qemuMigrationJobUnlock(driver, obj->def->name, fd, true);
+        unlink(path);
         return -1;
     }
-    priv->migJobLock = fd;
-    priv->migJobLocked = true;
+    priv->migRecorded = true;
     return 0;
 }
 
@@ -214,10 +190,15 @@ qemuMigrationRecordEnd(virQEMUDriver *driver, virDomainObj *obj)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
 
-    if (!priv->migJobLocked)
+    g_autofree char *job = NULL;
+
+    if (!priv->migRecorded)
         return;
-    qemuMigrationJobUnlock(driver, obj->def->name, priv->migJobLock, true);
-    priv->migJobLocked = false;
+    /* the record; the lock file and the lock go with the async job (a
+     * process that takes the lock after us finds no record) */
+    job = qemuMigrationJobPath(driver, obj->def->name);
+    unlink(job);
+    priv->migRecorded = false;
 }
 
 void
@@ -451,8 +432,8 @@ qemuMigrationSrcCheck(virDomainObj *obj, unsigned int flags)
 }
 
 /* Connect to QEMU, bring the recorded state up to date, check it and
- * turn on migration events. The monitor is kept for perform. Driver mutex
- * held. */
+ * turn on migration events. The monitor is kept for perform. Within the
+ * migration's async job, the object unlocked. */
 static int
 qemuMigrationSrcConnect(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
 {
@@ -467,35 +448,38 @@ qemuMigrationSrcConnect(virQEMUDriver *driver, virDomainObj *obj, unsigned int f
         qemuProcessEndJob(driver, obj, mon);
         return -1;
     }
+    virDomainObjLock(obj);
     priv->migMon = mon;
+    virDomainObjUnlock(obj);
     return 0;
 }
 
 typedef struct {
     virQEMUDriver *driver;
-    unsigned char uuid[VIR_UUID_BUFLEN];
+    virDomainObj *obj;          /* a reference */
     unsigned int flags;
 } qemuMigrationSrcConnectData;
 
+/* Runs within the migration's async job, which begin took for the
+ * process: the object unlocked, as any job's thread works. */
 static gpointer
 qemuMigrationSrcConnectThread(gpointer opaque)
 {
     g_autofree qemuMigrationSrcConnectData *data = opaque;
-    virDomainObj *obj;
+    virDomainObj *obj = data->obj;
+    virErrorPtr err = NULL;
 
-    g_mutex_lock(&data->driver->lock);
-    /* looked up again: the object may have gone before this runs (and
-     * another with its UUID come) */
-    if ((obj = virDomainObjListFindByUUID(data->driver->domains, data->uuid)) &&
-        qemuDomainObjGetPrivate(obj)->migCheck == g_thread_self() &&
-        qemuMigrationSrcConnect(data->driver, obj, data->flags) < 0)
-        virErrorPreserveLast(&qemuDomainObjGetPrivate(obj)->migCheckError);
-    g_mutex_unlock(&data->driver->lock);
+    if (qemuMigrationSrcConnect(data->driver, obj, data->flags) < 0)
+        virErrorPreserveLast(&err);
+    virDomainObjLock(obj);
+    qemuDomainObjGetPrivate(obj)->migCheckError = err;
+    virDomainObjUnlock(obj);
+    virDomainObjUnref(obj);
     return NULL;
 }
 
 /* Wait for the checks begin started; 0 when the domain may go, -1 with
- * their error. The driver mutex must not be held. */
+ * their error. Object unlocked. */
 int
 qemuMigrationSrcWaitChecked(virDomainObj *obj)
 {
@@ -572,9 +556,8 @@ qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj, unsigned int fla
             return NULL;
         data = g_new0(qemuMigrationSrcConnectData, 1);
         data->driver = driver;
-        memcpy(data->uuid, obj->def->uuid, VIR_UUID_BUFLEN);
+        data->obj = virDomainObjRef(obj);
         data->flags = flags;
-        /* it waits for the driver mutex, which the caller holds */
         priv->migCheck = g_thread_new("migration-begin", qemuMigrationSrcConnectThread, data);
         return g_steal_pointer(&xml);
     }
@@ -839,11 +822,15 @@ qemuMigrationDstRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon,
             return -1;
         /* QEMU reports RESUME before the reply */
         qemuProcessApplyEvents(driver, obj, mon);
+        virDomainObjLock(obj);
         if (obj->state == VIR_DOMAIN_RUNNING)
             obj->reason = VIR_DOMAIN_RUNNING_MIGRATED;
+        virDomainObjUnlock(obj);
     } else {
+        virDomainObjLock(obj);
         obj->state = VIR_DOMAIN_PAUSED;
         obj->reason = VIR_DOMAIN_PAUSED_USER;
+        virDomainObjUnlock(obj);
     }
     return 0;
 }
@@ -857,15 +844,23 @@ qemuMigrationDstPersist(virQEMUDriver *driver, virDomainObj *obj, unsigned int f
     if (!(flags & VIR_MIGRATE_PERSIST_DEST))
         return;
     if (!(persistent = virDomainDefCopy(obj->def, VIR_DOMAIN_DEF_FORMAT_INACTIVE)) ||
-        virDomainDefSaveConfig(driver->config->domainConfigDir, persistent) < 0) {
-        virReportWarning(_("domain '%s' runs on the destination but could not be made persistent: %s"),
-                         obj->def->name, virGetLastErrorMessage());
-        virResetLastError();
-        return;
+        qemuDriverLockRoot(driver) < 0)
+        goto error;
+    if (virDomainDefSaveConfig(driver->config->domainConfigDir, persistent) < 0) {
+        qemuDriverUnlockRoot(driver, false);
+        goto error;
     }
-    virDomainDefFree(obj->newDef);
-    obj->newDef = g_steal_pointer(&persistent);
+    virDomainObjLock(obj);
+    virDomainObjSetPersistentDef(obj, &persistent);
     obj->persistent = true;
+    virDomainObjUnlock(obj);
+    qemuDriverUnlockRoot(driver, true);
+    return;
+
+ error:
+    virReportWarning(_("domain '%s' runs on the destination but could not be made persistent: %s"),
+                     obj->def->name, virGetLastErrorMessage());
+    virResetLastError();
 }
 
 int
@@ -978,8 +973,10 @@ qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor
         return;
     }
     qemuProcessApplyEvents(driver, obj, mon);
+    virDomainObjLock(obj);
     if (obj->state == VIR_DOMAIN_RUNNING)
         obj->reason = VIR_DOMAIN_RUNNING_MIGRATION_CANCELED;
+    virDomainObjUnlock(obj);
 }
 
 /* The guest runs on the destination: stop QEMU here (its VFs go back to
@@ -990,9 +987,17 @@ qemuMigrationSrcStopMigrated(virQEMUDriver *driver, virDomainObj *obj, unsigned 
     if (virDomainObjIsActive(obj))
         qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_MIGRATED);
     if ((flags & VIR_MIGRATE_UNDEFINE_SOURCE) && obj->persistent) {
-        if (virDomainDeleteConfig(driver->config->domainConfigDir, obj->def->name) < 0)
+        int rc;
+
+        if (qemuDriverLockRoot(driver) < 0)
             return -1;
-        obj->persistent = false;
+        if ((rc = virDomainDeleteConfig(driver->config->domainConfigDir, obj->def->name)) == 0) {
+            virDomainObjLock(obj);
+            obj->persistent = false;
+            virDomainObjUnlock(obj);
+        }
+        qemuDriverUnlockRoot(driver, rc == 0);
+        return rc;
     }
     return 0;
 }

@@ -246,20 +246,30 @@ qemuProcessIdentityOf(virDomainObj *obj)
 int
 qemuProcessSaveStatus(virQEMUDriver *driver, virDomainObj *obj)
 {
-    g_autofree char *xml = qemuDomainObjFormatStatus(obj);
+    g_autofree char *xml = NULL;
     g_autofree char *path = qemuProcessStatusPath(driver, obj->def->name);
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     struct stat sb;
+    int ret = -1;
 
-    if (!xml || virFileWriteStrRuntime(path, xml, 0600) < 0)
+    /* read by the job's thread: nobody else changes the object */
+    if (!(xml = qemuDomainObjFormatStatus(obj)) || qemuDriverLockRoot(driver) < 0)
         return -1;
+    if (virFileWriteStrRuntime(path, xml, 0600) < 0)
+        goto cleanup;
     /* remember which file we wrote, so a sync does not re-read it */
     if (stat(path, &sb) == 0) {
+        virDomainObjLock(obj);
         priv->statusMtime = (gint64)sb.st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) +
                             sb.st_mtim.tv_nsec;
         priv->statusIno = sb.st_ino;
+        virDomainObjUnlock(obj);
     }
-    return 0;
+    ret = 0;
+
+ cleanup:
+    qemuDriverUnlockRoot(driver, ret == 0);
+    return ret;
 }
 
 /* @monitor: the monitor socket recorded for the run (ROOT/run/qemu/
@@ -415,81 +425,115 @@ qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
     return qemuProcessStartFull(driver, obj, flags, NULL, NULL);
 }
 
-int
-qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
-                     const char *incomingURI, qemuMonitor **monOut)
+/* A start under way: what its phases made, which the one undo path
+ * (qemuProcessStartUndo) takes back. The start runs in the domain's job
+ * (its job lock held): that lock, not the root's, is what tells other
+ * processes that the start is alive. */
+typedef struct {
+    virDomainDef *live;         /* until launch: then the object's def */
+    char *monitorPath;
+    char *logPath;
+    char *pidPath;
+    char *startingPath;
+    GStrv argv;
+    qemuCommandOptions opts;
+    int logfd;
+    off_t logStart;
+    gint64 spawned;
+    bool recorded;              /* the start record is written */
+    bool resources;             /* VFs taken for @live */
+    bool launched;              /* QEMU runs: the object is its run */
+    qemuProcessEventQueue *events;
+    qemuMonitor *mon;
+} qemuProcessStartCtx;
+
+static void
+qemuProcessStartCtxClear(qemuProcessStartCtx *ctx)
+{
+    virDomainDefFree(ctx->live);
+    g_free(ctx->monitorPath);
+    g_free(ctx->logPath);
+    g_free(ctx->pidPath);
+    g_free(ctx->startingPath);
+    g_strfreev(ctx->argv);
+    if (ctx->logfd >= 0)
+        close(ctx->logfd);
+}
+
+/* Phase 1, prepare the host (root lock held throughout): the start
+ * record first (it names the domain's UUID: a VF record of this run is
+ * then known to belong to a start under way while the job lock is held),
+ * the run's id, the VFs (from pools, with the guest's MAC and VLAN), the
+ * command line. */
+static int
+qemuProcessPrepareHost(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStartCtx *ctx,
+                       const char *incomingURI)
 {
     virQEMUDriverConfig *cfg = driver->config;
-    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
-    g_autoptr(virDomainDef) live = NULL;
-    g_autofree char *monitorPath = NULL;
-    g_autofree char *logPath = NULL;
-    g_autofree char *pidPath = NULL;
-    g_autofree char *startingPath = NULL;
     char uuidstr[VIR_UUID_STRING_BUFLEN];
-    g_auto(GStrv) argv = NULL;
+    int ret = -1;
+
+    if (!(ctx->live = virDomainDefCopy(obj->def, VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
+        return -1;
+    ctx->monitorPath = virQEMUDriverConfigSocketPath(cfg, ctx->live->uuid, QEMU_SOCKET_MONITOR);
+    ctx->logPath = qemuDomainLogPath(cfg, ctx->live->name);
+    ctx->pidPath = qemuProcessPidPath(driver, ctx->live->name);
+    ctx->startingPath = qemuProcessStartingPath(driver, ctx->live->name);
+
+    if (qemuDriverLockRoot(driver) < 0)
+        return -1;
+    /* before anything of the run exists: a crash from here on is undone by
+     * the next process that finds the job lock free (qemuProcessUndoStart) */
+    virUUIDFormat(ctx->live->uuid, uuidstr);
+    if (virFileWriteStrRuntime(ctx->startingPath, uuidstr, 0600) < 0)
+        goto unlock;
+    ctx->recorded = true;
+    /* this run's id first: the VFs taken below are recorded under it */
+    ctx->live->id = qemuProcessNextId(driver);
+    /* resources first: the command line passes them through */
+    if (qemuInterfacePrepareAll(driver, ctx->live) < 0)
+        goto unlock;
+    ctx->resources = true;
+    if (qemuHostdevPrepareAll(driver, ctx->live) < 0)
+        goto unlock;
+    ret = 0;
+
+ unlock:
+    qemuDriverUnlockRoot(driver, true);
+    if (ret == 0 &&
+        !(ctx->argv = qemuProcessBuildCommand(driver, ctx->live, &ctx->opts, incomingURI)))
+        ret = -1;
+    return ret;
+}
+
+/* Phase 2, launch: QEMU spawned with its monitor socket; from the moment
+ * its identity is known the object is the run (live definition, pid) and
+ * the pidfile and status say so. */
+static int
+qemuProcessLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStartCtx *ctx)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     g_autofree char *cmdline = NULL;
     g_autoptr(GError) gerr = NULL;
-    qemuCommandOptions opts = { 0 };
-    qemuProcessEventQueue *events = NULL;
-    qemuMonitor *mon = NULL;
-    int listenfd = -1;
-    int logfd = -1;
-    int nullfd = -1;
-    off_t logStart = 0;
-    gint64 spawned = 0;
-    GPid pid = 0;
     virProcessIdentity qemuId;
     struct stat sb;
-    bool paused = flags & VIR_DOMAIN_START_PAUSED;
+    int listenfd = -1;
+    int nullfd = -1;
+    GPid pid = 0;
+    int rc;
 
-    if (virDomainObjIsActive(obj)) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       _("domain '%s' is already running"), obj->def->name);
+    if ((listenfd = virSocketListenUnix(ctx->monitorPath, 0600, 1)) < 0)
         return -1;
-    }
-    /* never a second QEMU of one guest, whatever its status file says */
-    if (qemuProcessRefuseUnrecorded(driver, obj->def) < 0)
-        return -1;
-
-    if (!(live = virDomainDefCopy(obj->def, VIR_DOMAIN_DEF_FORMAT_INACTIVE)))
-        return -1;
-
-    /* this run's id first: the VFs taken below are recorded under it */
-    live->id = qemuProcessNextId(driver);
-    /* resources first (VFs from pools, with the guest's MAC and VLAN):
-     * the command line passes them through */
-    if (qemuInterfacePrepareAll(driver, live) < 0)
-        return -1;
-    if (qemuHostdevPrepareAll(driver, live) < 0)
+    if ((ctx->logfd = virFileOpenWrite(ctx->logPath, O_WRONLY | O_APPEND, 0600,
+                                       _("log file"))) < 0)
         goto error;
-    if (!(argv = qemuProcessBuildCommand(driver, live, &opts, incomingURI)))
-        goto error;
-    priv->simulatedVFs = opts.simulateVFModel != NULL;
-
-    monitorPath = virQEMUDriverConfigSocketPath(cfg, live->uuid, QEMU_SOCKET_MONITOR);
-    logPath = qemuDomainLogPath(cfg, live->name);
-    pidPath = qemuProcessPidPath(driver, live->name);
-    startingPath = qemuProcessStartingPath(driver, live->name);
-
-    /* before the QEMU exists: a crash from here on is undone by the next
-     * process that opens the root (qemuProcessUndoStart) */
-    virUUIDFormat(live->uuid, uuidstr);
-    if (virFileWriteStrRuntime(startingPath, uuidstr, 0600) < 0)
-        goto error;
-    driver->startsRunning++;
-
-    if ((listenfd = virSocketListenUnix(monitorPath, 0600, 1)) < 0)
-        goto error;
-    if ((logfd = virFileOpenWrite(logPath, O_WRONLY | O_APPEND, 0600, _("log file"))) < 0)
-        goto error;
-    if (fstat(logfd, &sb) == 0)
-        logStart = sb.st_size;
-    cmdline = qemuCommandLineToString((const char * const *)argv);
-    logStart += qemuDomainLogWrite(logfd, "starting up%s\n%s",
-                                   opts.simulateVFModel ?
-                                   " (simulated SR-IOV host: VFs are emulated NICs)" : "",
-                                   cmdline);
+    if (fstat(ctx->logfd, &sb) == 0)
+        ctx->logStart = sb.st_size;
+    cmdline = qemuCommandLineToString((const char * const *)ctx->argv);
+    ctx->logStart += qemuDomainLogWrite(ctx->logfd, "starting up%s\n%s",
+                                        ctx->opts.simulateVFModel ?
+                                        " (simulated SR-IOV host: VFs are emulated NICs)" : "",
+                                        cmdline);
     if ((nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
         virReportSystemError(errno, "%s", _("cannot open /dev/null"));
         goto error;
@@ -498,19 +542,20 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     {
         gint source[] = { listenfd };
         gint target[] = { QEMU_MONITOR_CHILD_FD };
-        if (!g_spawn_async_with_pipes_and_fds(NULL, (const char * const *)argv, qemuCommandEnv,
+        if (!g_spawn_async_with_pipes_and_fds(NULL, (const char * const *)ctx->argv,
+                                              qemuCommandEnv,
                                               G_SPAWN_DO_NOT_REAP_CHILD |
                                               G_SPAWN_CLOEXEC_PIPES,
                                               qemuProcessChildSetup, NULL,
-                                              nullfd, logfd, logfd,
+                                              nullfd, ctx->logfd, ctx->logfd,
                                               source, target, 1,
                                               &pid, NULL, NULL, NULL, &gerr)) {
             virReportError(VIR_ERR_OPERATION_FAILED,
-                           _("cannot run %s: %s"), opts.emulator, gerr->message);
+                           _("cannot run %s: %s"), ctx->opts.emulator, gerr->message);
             goto error;
         }
     }
-    spawned = g_get_monotonic_time();
+    ctx->spawned = g_get_monotonic_time();
     /* our child, not reaped: the pid cannot name another process yet */
     if (virProcessIdentityGet(pid, &qemuId) < 0) {
         kill(pid, SIGKILL);
@@ -519,52 +564,72 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
         goto error;
     }
     close(listenfd);
-    listenfd = -1;
     close(nullfd);
-    nullfd = -1;
 
     /* from here on, a crash of this process leaves enough to clean up */
-    if (obj->persistent) {
-        virDomainDefFree(obj->newDef);
-        obj->newDef = obj->def;
-    } else {
-        virDomainDefFree(obj->def);
-    }
-    obj->def = g_steal_pointer(&live);
+    virDomainObjLock(obj);
+    priv->simulatedVFs = ctx->opts.simulateVFModel != NULL;
+    virDomainObjSetLiveDef(obj, &ctx->live);
     obj->pid = qemuId.pid;
     priv->pidStartTime = qemuId.startTime;
     obj->state = VIR_DOMAIN_PAUSED;
     obj->reason = VIR_DOMAIN_PAUSED_STARTING_UP;
     g_free(priv->monitorPath);
-    priv->monitorPath = g_strdup(monitorPath);
+    priv->monitorPath = g_strdup(ctx->monitorPath);
     g_free(priv->emulator);
-    priv->emulator = g_strdup(opts.emulator);
-    if (qemuProcessWritePidfile(pidPath, &qemuId) < 0 ||
-        qemuProcessSaveStatus(driver, obj) < 0)
-        goto stop;
+    priv->emulator = g_strdup(ctx->opts.emulator);
+    virDomainObjUnlock(obj);
+    ctx->launched = true;
+    if (qemuDriverLockRoot(driver) < 0)
+        return -1;
+    rc = qemuProcessWritePidfile(ctx->pidPath, &qemuId) < 0 ||
+         qemuProcessSaveStatus(driver, obj) < 0 ? -1 : 0;
+    qemuDriverUnlockRoot(driver, true);
+    return rc;
 
-    events = qemuProcessEventQueueNew();
-    if (!(mon = qemuMonitorOpen(monitorPath, QEMU_START_TIMEOUT_MS,
-                                &qemuProcessMonitorCallbacks, events))) {
+ error:
+    close(listenfd);
+    unlink(ctx->monitorPath);
+    if (nullfd >= 0)
+        close(nullfd);
+    return -1;
+}
+
+/* Phase 3, connect the monitor (no lock held: QEMU takes its time, up to
+ * QEMU_START_TIMEOUT_MS) and set what the command line cannot: link
+ * states, migration events, the guest running or not. */
+static int
+qemuProcessConnectMonitor(virDomainObj *obj, qemuProcessStartCtx *ctx, unsigned int flags,
+                          const char *incomingURI)
+{
+    qemuMonitor *mon;
+    bool paused = flags & VIR_DOMAIN_START_PAUSED;
+
+    ctx->events = qemuProcessEventQueueNew();
+    if (!(mon = qemuMonitorOpen(ctx->monitorPath, QEMU_START_TIMEOUT_MS,
+                                &qemuProcessMonitorCallbacks, ctx->events))) {
         g_autofree char *tail = NULL;
 
         g_usleep(50 * 1000);   /* let QEMU finish writing why it stopped */
-        tail = qemuProcessLogTail(logPath, logStart);
+        tail = qemuProcessLogTail(ctx->logPath, ctx->logStart);
         if (*tail) {
             virResetLastError();
             virReportError(VIR_ERR_OPERATION_FAILED,
                            _("QEMU failed to start domain '%s': %s"),
                            obj->def->name, tail);
         }
-        goto stop;
+        return -1;
     }
+    ctx->mon = mon;
+    ctx->events = NULL;
 
     /* QEMU's own start-up time, for whoever wonders where a start went */
-    qemuDomainLogWrite(logfd, "QMP ready %lld ms after spawn\n",
-                       (long long)(g_get_monotonic_time() - spawned) / 1000);
+    qemuDomainLogWrite(ctx->logfd, "QMP ready %lld ms after spawn\n",
+                       (long long)(g_get_monotonic_time() - ctx->spawned) / 1000);
 
     /* standbys have not negotiated failover until the guest driver says so */
     {
+        VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
         size_t i;
 
         for (i = 0; i < obj->def->nnets; i++) {
@@ -576,75 +641,108 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     }
 
     if (qemuProcessApplyLinkStates(mon, obj->def) < 0)
-        goto stop;
+        return -1;
 
     if (incomingURI) {
         /* the guest arrives by migration: it runs once it is all there */
         if (qemuProcessEnableMigrationEvents(mon) < 0)
-            goto stop;
+            return -1;
+        virDomainObjLock(obj);
         obj->state = VIR_DOMAIN_PAUSED;
         obj->reason = VIR_DOMAIN_PAUSED_MIGRATION;
+        virDomainObjUnlock(obj);
     } else if (!paused) {
         if (qemuMonitorCommand(mon, "cont", NULL, 0, NULL) < 0)
-            goto stop;
+            return -1;
+        virDomainObjLock(obj);
         obj->state = VIR_DOMAIN_RUNNING;
         obj->reason = VIR_DOMAIN_RUNNING_BOOTED;
+        virDomainObjUnlock(obj);
     } else {
+        virDomainObjLock(obj);
         obj->state = VIR_DOMAIN_PAUSED;
         obj->reason = VIR_DOMAIN_PAUSED_USER;
+        virDomainObjUnlock(obj);
     }
-    qemuProcessApplyEvents(driver, obj, mon);
-    if (qemuProcessSaveStatus(driver, obj) < 0)
-        goto stop;
-    unlink(startingPath);
-    driver->startsRunning--;
+    return 0;
+}
+
+/* Phase 4, finish: the status as QEMU runs the guest now, then the start
+ * record goes (root lock held for both). */
+static int
+qemuProcessFinishStartup(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStartCtx *ctx)
+{
+    int rc;
+
+    qemuProcessApplyEvents(driver, obj, ctx->mon);
+    if (qemuDriverLockRoot(driver) < 0)
+        return -1;
+    if ((rc = qemuProcessSaveStatus(driver, obj)) == 0) {
+        unlink(ctx->startingPath);
+        ctx->recorded = false;
+    }
+    qemuDriverUnlockRoot(driver, true);
+    return rc;
+}
+
+/* The one way back from any phase: a launched QEMU is stopped as a run
+ * (its VFs go back with it), else the VFs taken for it go back; the
+ * start record goes last. The error being reported stays. */
+static void
+qemuProcessStartUndo(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStartCtx *ctx)
+{
+    virErrorPtr saved;
+
+    virErrorPreserveLast(&saved);
+    if (ctx->mon)
+        qemuProcessAbandonJob(g_steal_pointer(&ctx->mon));
+    else if (ctx->events)
+        qemuProcessEventQueueFree(g_steal_pointer(&ctx->events));
+    if (qemuDriverLockRoot(driver) == 0) {
+        if (ctx->launched) {
+            /* the status may not be written: this is our own child */
+            qemuProcessStopFull(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED, false);
+        } else if (ctx->resources) {
+            qemuHostdevReleaseAll(driver, ctx->live);
+            qemuInterfaceReleaseAll(driver, ctx->live);
+        }
+        if (ctx->recorded)
+            unlink(ctx->startingPath);
+        qemuDriverUnlockRoot(driver, true);
+    }
+    virErrorRestore(&saved);
+}
+
+int
+qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
+                     const char *incomingURI, qemuMonitor **monOut)
+{
+    qemuProcessStartCtx ctx = { .logfd = -1 };
+
+    if (virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is already running"), obj->def->name);
+        return -1;
+    }
+    /* never a second QEMU of one guest, whatever its status file says */
+    if (qemuProcessRefuseUnrecorded(driver, obj->def) < 0)
+        return -1;
+
+    if (qemuProcessPrepareHost(driver, obj, &ctx, incomingURI) < 0 ||
+        qemuProcessLaunch(driver, obj, &ctx) < 0 ||
+        qemuProcessConnectMonitor(obj, &ctx, flags, incomingURI) < 0 ||
+        qemuProcessFinishStartup(driver, obj, &ctx) < 0) {
+        qemuProcessStartUndo(driver, obj, &ctx);
+        qemuProcessStartCtxClear(&ctx);
+        return -1;
+    }
 
     if (monOut)
-        *monOut = mon;
+        *monOut = g_steal_pointer(&ctx.mon);
     else
-        qemuProcessAbandonJob(mon);
-    close(logfd);
+        qemuProcessAbandonJob(g_steal_pointer(&ctx.mon));
+    qemuProcessStartCtxClear(&ctx);
     return 0;
-
- stop:
-    {
-        virErrorPtr saved;
-
-        virErrorPreserveLast(&saved);
-        if (mon)
-            qemuProcessAbandonJob(mon);
-        else
-            qemuProcessEventQueueFree(events);
-        /* the status may not be written: this is our own child */
-        qemuProcessStopFull(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED, false);
-        virErrorRestore(&saved);
-    }
-    unlink(startingPath);
-    driver->startsRunning--;
-    if (logfd >= 0)
-        close(logfd);
-    return -1;
-
- error:
-    if (live) {
-        virErrorPtr saved;
-
-        virErrorPreserveLast(&saved);
-        qemuHostdevReleaseAll(driver, live);
-        qemuInterfaceReleaseAll(driver, live);
-        virErrorRestore(&saved);
-    }
-    if (listenfd >= 0) {
-        close(listenfd);
-        unlink(monitorPath);
-    }
-    if (startingPath && unlink(startingPath) == 0)
-        driver->startsRunning--;
-    if (logfd >= 0)
-        close(logfd);
-    if (nullfd >= 0)
-        close(nullfd);
-    return -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -750,12 +848,16 @@ qemuProcessShutdownGracefully(virQEMUDriver *driver, virDomainObj *obj)
 static int qemuProcessProbeMonitor(const char *path, const unsigned char *uuid,
                                    qemuMonitor **monOut);
 
+/* Called by the thread of a job on @obj, the object unlocked. QEMU is
+ * killed and probed without the root's lock (those wait for QEMU); the
+ * run's files, the VFs and the object change under it. */
 static void
 qemuProcessStopFull(virQEMUDriver *driver, virDomainObj *obj, int reason,
                     bool checkRecord)
 {
     g_autofree char *name = g_strdup(obj->def->name);
     bool wasAlive = qemuProcessIsRunning(obj);
+    bool rootLocked;
     int rc;
 
     /* A migrated source holds nothing any more: the guest runs elsewhere
@@ -792,6 +894,11 @@ qemuProcessStopFull(virQEMUDriver *driver, virDomainObj *obj, int reason,
         }
     }
 
+    if (!(rootLocked = qemuDriverLockRoot(driver) == 0)) {
+        virReportWarning(_("domain '%s' is stopped without the root's lock: %s"),
+                         name, virGetLastErrorMessage());
+        virResetLastError();
+    }
     /* the status goes first: a process that dies now leaves VFs that the
      * next one gives back (nobody records them), never a VF released twice.
      * Records of another process (rc 0) are not ours to remove. */
@@ -802,15 +909,15 @@ qemuProcessStopFull(virQEMUDriver *driver, virDomainObj *obj, int reason,
         qemuInterfaceReleaseAll(driver, obj->def);
     }
 
+    virDomainObjLock(obj);
     obj->pid = 0;
     qemuDomainObjGetPrivate(obj)->pidStartTime = 0;
     obj->state = VIR_DOMAIN_SHUTOFF;
     obj->reason = reason;
-    if (obj->newDef) {
-        virDomainDefFree(obj->def);
-        obj->def = g_steal_pointer(&obj->newDef);
-    }
-    obj->def->id = -1;
+    virDomainObjRestorePersistentDef(obj);
+    virDomainObjUnlock(obj);
+    if (rootLocked)
+        qemuDriverUnlockRoot(driver, true);
 }
 
 void
@@ -943,7 +1050,10 @@ qemuProcessStopUnrecordedRun(virQEMUDriver *driver, const char *name,
         virReportWarning(_("domain '%s': its QEMU (pid unknown) %s and was told to quit on its monitor"),
                          name, what);
     monitorPath = virQEMUDriverConfigSocketPath(driver->config, uuid, QEMU_SOCKET_MONITOR);
+    if (qemuDriverLockRoot(driver) < 0)
+        return -1;
     qemuProcessRemoveRunFiles(driver, name, uuid, monitorPath);
+    qemuDriverUnlockRoot(driver, true);
     return 1;
 }
 
@@ -973,6 +1083,29 @@ qemuProcessListStarting(virQEMUDriver *driver)
                                          strlen(QEMU_PROCESS_STARTING_SUFFIX)));
     }
     return names;
+}
+
+char *
+qemuProcessFindStarting(virQEMUDriver *driver, const unsigned char *uuid)
+{
+    g_autoptr(GPtrArray) names = qemuProcessListStarting(driver);
+    size_t i;
+
+    for (i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        g_autofree char *path = qemuProcessStartingPath(driver, name);
+        g_autofree char *content = NULL;
+        unsigned char found[VIR_UUID_BUFLEN];
+
+        if (virFileReadAll(path, 1024, &content) < 0 ||
+            virUUIDParse(g_strstrip(content), found) < 0) {
+            virResetLastError();
+            continue;
+        }
+        if (memcmp(found, uuid, VIR_UUID_BUFLEN) == 0)
+            return g_strdup(name);
+    }
+    return NULL;
 }
 
 int
@@ -1094,8 +1227,11 @@ qemuProcessReconcileFailover(virDomainObj *obj, qemuMonitor *mon)
                                                              "devices"), primary))
                 present = true;
         }
-        if (present)
+        if (present) {
+            VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
+
             net->teaming->negotiated = VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES;
+        }
     }
     return 0;
 }
@@ -1114,7 +1250,9 @@ qemuProcessReconcileState(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor 
         /* the guest powered off while nobody watched (-no-shutdown kept
          * QEMU alive for us to notice) */
         return 1;
-    } else if (STREQ_NULLABLE(status, "running")) {
+    }
+    virDomainObjLock(obj);
+    if (STREQ_NULLABLE(status, "running")) {
         if (obj->state != VIR_DOMAIN_RUNNING) {
             obj->state = VIR_DOMAIN_RUNNING;
             obj->reason = VIR_DOMAIN_RUNNING_UNPAUSED;
@@ -1127,6 +1265,7 @@ qemuProcessReconcileState(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor 
                       STREQ_NULLABLE(status, "watchdog") ? VIR_DOMAIN_PAUSED_WATCHDOG :
                       VIR_DOMAIN_PAUSED_UNKNOWN;
     }
+    virDomainObjUnlock(obj);
     if (qemuProcessReconcileFailover(obj, mon) < 0)
         virResetLastError();   /* visibility only: never fail a job for it */
     (void)driver;
@@ -1207,6 +1346,7 @@ qemuProcessApplyEvents(virQEMUDriver *driver G_GNUC_UNUSED, virDomainObj *obj,
                        qemuMonitor *mon)
 {
     qemuProcessEventQueue *q = qemuProcessGetEvents(mon);
+    VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
     size_t i;
 
     g_mutex_lock(&q->lock);

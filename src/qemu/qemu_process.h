@@ -70,17 +70,22 @@ int qemuProcessStopUnrecorded(virQEMUDriver *driver, const virDomainDef *def);
 
 /* The names of domains with a start record (ROOT/run/qemu/NAME.starting),
  * written by a start before it spawns QEMU and removed when the start
- * completed or failed. Seen under the root's lock, which every start holds
- * throughout, such a record is a start whose starting process died. */
+ * completed or failed, all within the domain's job: seen while the
+ * domain's job lock (ROOT/run/qemu/NAME.joblock) is free, such a record
+ * is a start whose starting process died. */
 GPtrArray *qemuProcessListStarting(virQEMUDriver *driver);
+
+/* The name of the domain whose start record names @uuid, or NULL. */
+char *qemuProcessFindStarting(virQEMUDriver *driver, const unsigned char *uuid);
 
 /* Undo the start of domain @name recorded so (@obj: the domain, NULL if
  * not known): its QEMU is stopped, found by its status file, else its
  * pidfile or its monitor (qemuProcessStopUnrecorded; a pid not proven to
  * be the domain's QEMU is never signalled), its run/ files and the record
  * are removed. Its VFs are given back by qemuHostdevReconcile (or by
- * qemuProcessStop). Call with the root's lock held. Returns 0, or -1 (error
- * reported) when its QEMU survived; the record then stays. */
+ * qemuProcessStop). Call with the root's lock and the domain's job lock
+ * held. Returns 0, or -1 (error reported) when its QEMU survived; the
+ * record then stays. */
 int qemuProcessUndoStart(virQEMUDriver *driver, virDomainObj *obj, const char *name);
 
 /* Write ROOT/run/qemu/NAME.xml. */

@@ -4,8 +4,9 @@
  * See network_driver.h for the layout on disk. In memory, a driver state
  * per root holds the networks (persistent config and/or live definition)
  * and, for each active hostdev network, its VF pool. Every operation runs
- * with the process-wide mutex of the state and the root's flock held, and
- * first re-reads the root if another process changed it.
+ * with the root's lock held (virrootlock.h: an owning thread in this
+ * process, a flock between processes), and first re-reads the root if
+ * another process changed it.
  */
 #include "internal.h"
 
@@ -20,6 +21,7 @@
 #include "virconf.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virrootlock.h"
 #include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_NETWORK
@@ -33,8 +35,6 @@ struct _networkObj {
 };
 
 struct _virNetworkDriverState {
-    gint refs;
-    GMutex lock;                /* serialises users in this process */
     char *root;
     char *configDir;            /* ROOT/lib/network */
     char *autostartDir;         /* ROOT/etc/network/autostart */
@@ -43,14 +43,17 @@ struct _virNetworkDriverState {
     char *lockFile;             /* ROOT/lib/network.lock */
     char *hostdevDir;           /* ROOT/run/hostdev: who holds each device */
     char *sysfsRoot;
-    int lockFd;
-    guint64 generation;         /* of the root, as last read */
-    bool synced;
+    /* ROOT/lib/network.lock: guards everything below, in memory and on
+     * disk (definitions, live status, pool ledgers), between the threads
+     * of this process and between processes; held for one operation
+     * (never across a wait on a guest). Taken after domains.lock when a
+     * QEMU driver calls in with it held, never before it. */
+    virRootLock *rootLock;
     GHashTable *nets;           /* name -> networkObj */
 };
 
-static GHashTable *networkDrivers;
-G_LOCK_DEFINE_STATIC(networkDrivers);
+/* Network driver states by root directory. */
+static virRootRegistry networkDrivers = VIR_ROOT_REGISTRY_INIT;
 
 /* ------------------------------------------------------------------ */
 /* Objects                                                             */
@@ -270,27 +273,21 @@ networkLoadStatus(virNetworkDriverState *driver, virNetworkDef *def)
 static void
 networkSync(virNetworkDriverState *driver)
 {
-    guint64 gen = virFileGenerationRead(driver->lockFd);
-
-    if (driver->synced && gen == driver->generation)
+    if (!virRootLockIsStale(driver->rootLock))
         return;
     g_hash_table_remove_all(driver->nets);
     networkLoadDir(driver, driver->configDir, 0, networkLoadConfig);
     networkLoadDir(driver, driver->stateDir, VIR_NETWORK_DEF_PARSE_STATUS,
                    networkLoadStatus);
-    driver->generation = gen;
-    driver->synced = true;
+    virRootLockSynced(driver->rootLock);
 }
 
 /* Enter/leave an operation: process mutex, root flock, fresh view. */
 static int
 networkBegin(virNetworkDriverState *driver)
 {
-    g_mutex_lock(&driver->lock);
-    if (virFileLockFd(driver->lockFd, false) < 0) {
-        g_mutex_unlock(&driver->lock);
+    if (virRootLockAcquire(driver->rootLock) < 0)
         return -1;
-    }
     networkSync(driver);
     return 0;
 }
@@ -299,12 +296,9 @@ networkBegin(virNetworkDriverState *driver)
 static void
 networkEnd(virNetworkDriverState *driver, bool changed)
 {
-    if (changed && virFileGenerationBump(driver->lockFd, &driver->generation) < 0) {
-        virResetLastError();
-        driver->synced = false;
-    }
-    virFileUnlockFd(driver->lockFd);
-    g_mutex_unlock(&driver->lock);
+    if (changed)
+        virRootLockChanged(driver->rootLock);
+    virRootLockRelease(driver->rootLock);
 }
 
 /* The active pool of @netname. Lock held. */
@@ -354,8 +348,7 @@ networkBeginByName(virNetworkDriverState *driver, const char *netname, bool pool
 static void
 networkDriverStateFree(virNetworkDriverState *driver)
 {
-    if (driver->lockFd >= 0)
-        close(driver->lockFd);
+    virRootLockFree(driver->rootLock);
     if (driver->nets)
         g_hash_table_unref(driver->nets);
     g_free(driver->root);
@@ -366,7 +359,6 @@ networkDriverStateFree(virNetworkDriverState *driver)
     g_free(driver->lockFile);
     g_free(driver->hostdevDir);
     g_free(driver->sysfsRoot);
-    g_mutex_clear(&driver->lock);
     g_free(driver);
 }
 
@@ -451,24 +443,11 @@ networkAutostart(virNetworkDriverState *driver)
     networkEnd(driver, changed);
 }
 
-virNetworkDriverState *
-networkDriverStateGet(const char *root)
+static void *
+networkDriverStateNew(const char *root)
 {
-    virNetworkDriverState *driver;
+    virNetworkDriverState *driver = g_new0(virNetworkDriverState, 1);
 
-    G_LOCK(networkDrivers);
-    if (!networkDrivers)
-        networkDrivers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    if ((driver = g_hash_table_lookup(networkDrivers, root))) {
-        g_atomic_int_inc(&driver->refs);
-        G_UNLOCK(networkDrivers);
-        return driver;
-    }
-
-    driver = g_new0(virNetworkDriverState, 1);
-    driver->refs = 1;
-    driver->lockFd = -1;
-    g_mutex_init(&driver->lock);
     driver->root = g_strdup(root);
     {
         g_autoptr(virNetworkDriverPaths) paths = networkDriverPathsNew(root);
@@ -487,32 +466,39 @@ networkDriverStateGet(const char *root)
         virFileMakePath(driver->configDir, 0700) < 0 ||
         virFileMakePath(driver->autostartDir, 0700) < 0 ||
         virFileMakePath(driver->poolDir, 0700) < 0 ||
-        (driver->lockFd = virFileGenerationOpen(driver->lockFile)) < 0) {
-        G_UNLOCK(networkDrivers);
+        !(driver->rootLock = virRootLockNew(driver->lockFile))) {
         networkDriverStateFree(driver);
         return NULL;
     }
-    g_hash_table_insert(networkDrivers, g_strdup(root), driver);
-    G_UNLOCK(networkDrivers);
-
-    networkAutostart(driver);
     return driver;
+}
+
+virNetworkDriverState *
+networkDriverStateGet(const char *root)
+{
+    virNetworkDriverState *driver;
+    bool created;
+
+    if (!(driver = virRootRegistryGet(&networkDrivers, root, networkDriverStateNew,
+                                      &created)))
+        return NULL;
+    if (created)
+        networkAutostart(driver);
+    return driver;
+}
+
+static void
+networkDriverStateDestroy(void *driver)
+{
+    networkDriverStateFree(driver);
 }
 
 void
 networkDriverStateUnref(virNetworkDriverState *driver)
 {
-    bool last;
-
     if (!driver)
         return;
-    G_LOCK(networkDrivers);
-    last = g_atomic_int_dec_and_test(&driver->refs);
-    if (last)
-        g_hash_table_remove(networkDrivers, driver->root);
-    G_UNLOCK(networkDrivers);
-    if (last)
-        networkDriverStateFree(driver);
+    virRootRegistryPut(&networkDrivers, driver->root, driver, networkDriverStateDestroy);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1,18 +1,9 @@
 /*
  * virhostdevvftest.c: a VF gets the guest's MAC and VLAN and gets its own
- * back, with the "simulated" backend, on a fake sysfs tree laid out as
- * virt-sriov-sim makes it. Each case has its own tree, TMP/CASE/sys:
- *
- *   devices/pci0000:00/0000:03:00.0/{sriov_totalvfs,sriov_numvfs}
- *   devices/pci0000:00/0000:03:00.0/net/pf0/operstate
- *   devices/pci0000:00/0000:03:00.0/virtfn0 -> ../0000:03:07.1
- *   devices/pci0000:00/0000:03:00.0/virtfn1 -> ../0000:03:07.2
- *   devices/pci0000:00/0000:03:07.N/physfn -> ../0000:03:00.0
- *   devices/pci0000:00/0000:03:07.N/{sim_admin_mac,sim_admin_vlan}
- *   devices/pci0000:00/0000:04:07.1/{sim_admin_mac,sim_admin_vlan}  (no physfn)
- *   bus/pci/devices/ADDR -> ../../../devices/pci0000:00/ADDR
- *   class/net/pf0/device -> ../../../devices/pci0000:00/0000:03:00.0
- *
+ * back, with the "simulated" backend, on the tree of a simulated host
+ * (tools/virsriovsim.h). Each case has its own tree, TMP/CASE/sys: the PF
+ * pf0 (0000:03:00.0) with the VFs 0000:03:07.1 (on VLAN 5) and .2, and
+ * 0000:04:07.1, a device with a VF's admin files but no physfn,
  * and the state directory TMP/CASE/run/vf (not created in advance).
  */
 #include "internal.h"
@@ -23,6 +14,7 @@
 #include "testutils.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "tools/virsriovsim.h"
 
 #define VF0 "0000:03:07.1"
 #define VF1 "0000:03:07.2"
@@ -67,57 +59,10 @@ testWrite(const char *path, const char *content)
     return 0;
 }
 
-static int
-testSymlink(const char *target, const char *link)
-{
-    if (symlink(target, link) < 0) {
-        printf("#   cannot link %s: %s\n", link, g_strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-/* A device directory with its bus/pci/devices link; @physfn: the PF it is a
- * VF of (NULL: none); @mac/@vlan: the simulated admin values (NULL: none). */
-static int
-testMakeDevice(const char *sysfs, const char *addr, const char *physfn,
-               const char *mac, const char *vlan)
-{
-    g_autofree char *dir = g_build_filename(sysfs, "devices", "pci0000:00", addr, NULL);
-    g_autofree char *bus = g_build_filename(sysfs, "bus", "pci", "devices", NULL);
-    g_autofree char *buslink = g_build_filename(bus, addr, NULL);
-    g_autofree char *bustarget = g_strdup_printf("../../../devices/pci0000:00/%s", addr);
-
-    if (virFileMakePath(dir, 0755) < 0 || virFileMakePath(bus, 0755) < 0 ||
-        testSymlink(bustarget, buslink) < 0)
-        return -1;
-    if (physfn) {
-        g_autofree char *link = g_build_filename(dir, "physfn", NULL);
-        g_autofree char *target = g_strdup_printf("../%s", physfn);
-
-        if (testSymlink(target, link) < 0)
-            return -1;
-    }
-    if (mac) {
-        g_autofree char *macpath = g_build_filename(dir, "sim_admin_mac", NULL);
-        g_autofree char *vlanpath = g_build_filename(dir, "sim_admin_vlan", NULL);
-        g_autofree char *m = g_strdup_printf("%s\n", mac);
-        g_autofree char *v = g_strdup_printf("%s\n", vlan);
-
-        if (testWrite(macpath, m) < 0 || testWrite(vlanpath, v) < 0)
-            return -1;
-    }
-    return 0;
-}
-
 static testFixture *
 testSetup(const char *name)
 {
     g_autoptr(testFixture) fix = g_new0(testFixture, 1);
-    g_autofree char *pfdir = NULL;
-    g_autofree char *pfnet = NULL;
-    g_autofree char *classdir = NULL;
-    g_autofree char *path = NULL;
 
     fix->sysfs = g_build_filename(tmpdir, name, "sys", NULL);
     fix->stateDir = g_build_filename(tmpdir, name, "run", "vf", NULL);
@@ -125,41 +70,14 @@ testSetup(const char *name)
     fix->ctx.sysfsRoot = fix->sysfs;
     fix->ctx.stateDir = fix->stateDir;
 
-    pfdir = g_build_filename(fix->sysfs, "devices", "pci0000:00", "0000:03:00.0", NULL);
-    pfnet = g_build_filename(pfdir, "net", "pf0", NULL);
-    classdir = g_build_filename(fix->sysfs, "class", "net", "pf0", NULL);
-
-    if (testMakeDevice(fix->sysfs, "0000:03:00.0", NULL, NULL, NULL) < 0 ||
-        virFileMakePath(pfnet, 0755) < 0 || virFileMakePath(classdir, 0755) < 0)
+    /* VF0 starts on a VLAN; the orphan has the MAC and VLAN a VF would */
+    if (virSRIOVSimPF(fix->sysfs, "pf0", 3, 2, 2) < 0 ||
+        virSRIOVSimSetAdmin(fix->sysfs, VF0, VF0_MAC, VF0_VLAN) < 0 ||
+        virSRIOVSimDevice(fix->sysfs, ORPHAN, NULL) < 0 ||
+        virSRIOVSimSetAdmin(fix->sysfs, ORPHAN, ORPHAN_MAC, "0") < 0) {
+        printf("#   cannot make the simulated host: %s\n", virGetLastErrorMessage());
         return NULL;
-    path = g_build_filename(pfdir, "sriov_totalvfs", NULL);
-    if (testWrite(path, "2\n") < 0)
-        return NULL;
-    g_free(path);
-    path = g_build_filename(pfdir, "sriov_numvfs", NULL);
-    if (testWrite(path, "2\n") < 0)
-        return NULL;
-    g_free(path);
-    path = g_build_filename(pfnet, "operstate", NULL);
-    if (testWrite(path, "up\n") < 0)
-        return NULL;
-    g_free(path);
-    path = g_build_filename(classdir, "device", NULL);
-    if (testSymlink("../../../devices/pci0000:00/0000:03:00.0", path) < 0)
-        return NULL;
-    g_free(path);
-    path = g_build_filename(pfdir, "virtfn0", NULL);
-    if (testSymlink("../" VF0, path) < 0)
-        return NULL;
-    g_free(path);
-    path = g_build_filename(pfdir, "virtfn1", NULL);
-    if (testSymlink("../" VF1, path) < 0)
-        return NULL;
-
-    if (testMakeDevice(fix->sysfs, VF0, "0000:03:00.0", VF0_MAC, VF0_VLAN) < 0 ||
-        testMakeDevice(fix->sysfs, VF1, "0000:03:00.0", VF1_MAC, VF1_VLAN) < 0 ||
-        testMakeDevice(fix->sysfs, ORPHAN, NULL, ORPHAN_MAC, "0") < 0)
-        return NULL;
+    }
     return g_steal_pointer(&fix);
 }
 

@@ -1,13 +1,9 @@
 /*
  * networkdrivertest.c: the embedded network driver through the public API
- * and the VF allocation API, on a fake sysfs tree made in a temp dir:
- *
- *   SYSFS/devices/0000:03:00.0/{sriov_totalvfs,virtfnN -> ../0000:03:10.N}
- *   SYSFS/devices/0000:03:10.N/physfn -> ../0000:03:00.0
- *   SYSFS/class/net/pf0/device -> ../../../devices/0000:03:00.0
- *   SYSFS/class/net/pfnovfs/device (an SR-IOV PF without VFs enabled)
- *
- * ROOT/etc/network.conf points sysfs_root at it.
+ * and the VF allocation API, on a simulated host made in a temp dir
+ * (tools/virsriovsim.h): the PF pf0 (0000:03:00.0) with NVFS VFs
+ * 0000:03:07.1, .2, ..., and pfnovfs (bus 4), an SR-IOV PF without VFs
+ * enabled. ROOT/etc/network.conf points sysfs_root at it.
  */
 #include "internal.h"
 
@@ -19,6 +15,7 @@
 #include "testutils.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "tools/virsriovsim.h"
 
 #define NVFS 8
 
@@ -40,39 +37,31 @@ testQuietError(void *opaque G_GNUC_UNUSED, virErrorPtr err G_GNUC_UNUSED)
 {
 }
 
-static int
-testMakeSysfs(const char *sysfs)
+/* VF @i of pf0. */
+static virPCIDeviceAddress
+testPoolVF(size_t i)
 {
-    g_autofree char *pf = g_build_filename(sysfs, "devices", "0000:03:00.0", NULL);
-    g_autofree char *net = g_build_filename(sysfs, "class", "net", "pf0", NULL);
-    g_autofree char *link = g_build_filename(net, "device", NULL);
-    g_autofree char *novfs = g_build_filename(sysfs, "class", "net", "pfnovfs", "device", NULL);
-    g_autofree char *total = g_build_filename(pf, "sriov_totalvfs", NULL);
-    g_autofree char *numvfs = g_build_filename(pf, "sriov_numvfs", NULL);
-    g_autofree char *cnt = g_strdup_printf("%d\n", NVFS);
-    g_autofree char *novfsTotal = g_build_filename(novfs, "sriov_totalvfs", NULL);
+    g_autofree char *vf = virSRIOVSimVFAddress(3, i);
+    virPCIDeviceAddress addr = { 0 };
+
+    if (virPCIDeviceAddressParse(vf, &addr) < 0)
+        abort();
+    return addr;
+}
+
+/* Is @addr one of the VFs of pf0? */
+static bool
+testIsPoolVF(const virPCIDeviceAddress *addr)
+{
     size_t i;
 
-    if (virFileMakePath(pf, 0755) < 0 || virFileMakePath(net, 0755) < 0 ||
-        virFileMakePath(novfs, 0755) < 0 ||
-        virFileWriteStrAtomic(novfsTotal, "8\n", 0644) < 0 ||
-        virFileWriteStrAtomic(total, cnt, 0644) < 0 ||
-        virFileWriteStrAtomic(numvfs, cnt, 0644) < 0 ||
-        symlink("../../../devices/0000:03:00.0", link) < 0)
-        return -1;
     for (i = 0; i < NVFS; i++) {
-        g_autofree char *vfname = g_strdup_printf("0000:03:10.%zu", i);
-        g_autofree char *vf = g_build_filename(sysfs, "devices", vfname, NULL);
-        g_autofree char *physfn = g_build_filename(vf, "physfn", NULL);
-        g_autofree char *virtfn = g_strdup_printf("%s/virtfn%zu", pf, i);
-        g_autofree char *target = g_strdup_printf("../%s", vfname);
+        virPCIDeviceAddress vf = testPoolVF(i);
 
-        if (virFileMakePath(vf, 0755) < 0 ||
-            symlink("../0000:03:00.0", physfn) < 0 ||
-            symlink(target, virtfn) < 0)
-            return -1;
+        if (virPCIDeviceAddressEqual(&vf, addr))
+            return true;
     }
-    return 0;
+    return false;
 }
 
 static char *
@@ -207,7 +196,7 @@ testAllocate(const void *opaque G_GNUC_UNUSED)
 
         if (networkAllocateVF(testDriver(conn), "vfpool", owner, "guest", &vfs[i], NULL) < 0)
             goto cleanup;
-        if (vfs[i].domain != 0 || vfs[i].bus != 3 || vfs[i].slot != 0x10) {
+        if (!testIsPoolVF(&vfs[i])) {
             printf("#   allocated a VF that is not in the pool\n");
             goto cleanup;
         }
@@ -270,6 +259,8 @@ testReopen(const void *opaque G_GNUC_UNUSED)
 {
     virConnectPtr conn = virConnectOpen(uri);
     virPCIDeviceAddress a, b, c;
+    virPCIDeviceAddress vf2 = testPoolVF(2);
+    virPCIDeviceAddress vf5 = testPoolVF(5);
     unsigned int connections = 0;
     g_autofree char *xml = NULL;
     int ret = -1;
@@ -284,9 +275,10 @@ testReopen(const void *opaque G_GNUC_UNUSED)
         networkAllocateVF(testDriver(conn), "vfpool", "late2", "guest", &b, NULL) < 0)
         goto cleanup;
     if (virPCIDeviceAddressEqual(&a, &b) ||
-        !((a.function == 2 && b.function == 5) || (a.function == 5 && b.function == 2))) {
-        printf("#   after reopen, expected the two released VFs back, got .%u and .%u\n",
-               a.function, b.function);
+        !((virPCIDeviceAddressEqual(&a, &vf2) && virPCIDeviceAddressEqual(&b, &vf5)) ||
+          (virPCIDeviceAddressEqual(&a, &vf5) && virPCIDeviceAddressEqual(&b, &vf2)))) {
+        printf("#   after reopen, expected the two released VFs (2 and 5) back, got %02x.%x and %02x.%x\n",
+               a.slot, a.function, b.slot, b.function);
         goto cleanup;
     }
     if (networkAllocateVF(testDriver(conn), "vfpool", "late3", "guest", &c, NULL) == 0) {
@@ -513,9 +505,9 @@ testStartErrors(const void *opaque G_GNUC_UNUSED)
     if (virNetworkCreate(net) < 0)
         goto cleanup;
     if (virNetworkCreateXML(conn, "<network><name>overlap</name><forward mode='hostdev'>"
-                                  "<address type='pci' domain='0' bus='3' slot='0x10' function='4'/>"
+                                  "<address type='pci' domain='0' bus='3' slot='7' function='5'/>"
                                   "</forward></network>") ||
-        virTestExpectError("overlap", "VF 0000:03:10.4 already belongs to active network 'vfpool'") < 0)
+        virTestExpectError("overlap", "VF 0000:03:07.5 already belongs to active network 'vfpool'") < 0)
         goto cleanup;
     /* networks that need their own bridge cannot be started here */
     if (virNetworkCreateXML(conn, "<network><name>nat</name><forward mode='nat'/></network>") ||
@@ -764,7 +756,8 @@ mymain(void)
     conf = g_build_filename(root, "etc", "network.conf", NULL);
     etc = g_build_filename(root, "etc", NULL);
     confdata = g_strdup_printf("# fake SR-IOV host\nsysfs_root = \"%s\"\n", sysfs);
-    if (testMakeSysfs(sysfs) < 0 ||
+    if (virSRIOVSimPF(sysfs, "pf0", 3, NVFS, NVFS) < 0 ||
+        virSRIOVSimPF(sysfs, "pfnovfs", 4, 0, 8) < 0 ||
         virFileMakePath(etc, 0700) < 0 ||
         virFileWriteStrAtomic(conf, confdata, 0600) < 0) {
         printf("# cannot create the fake host: %s\n", virGetLastErrorMessage());

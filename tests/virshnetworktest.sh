@@ -1,29 +1,21 @@
 #!/bin/sh
 # virsh net-* commands against a temporary embedded root whose sysfs_root
-# is a fake SR-IOV host: PF pf0 with 4 VFs 0000:03:07.1-4, PF pfbare
-# without VFs.
+# is a simulated SR-IOV host (virt-sriov-sim --sysfs-only: command lines
+# keep vfio-pci): PF pf0 with 4 VFs 0000:03:07.1-4, PF pfbare without VFs.
 set -u
 virsh=$1
 srcdir=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
-sys=$tmp/sys
 uri="qemu:///embed?root=$root"
 fail=0
 
-pf=$sys/devices/0000:03:00.0
-mkdir -p "$pf" "$sys/class/net/pf0" "$sys/class/net/pfbare/device" "$root/etc"
-echo 4 > "$pf/sriov_totalvfs"
-echo 8 > "$sys/class/net/pfbare/device/sriov_totalvfs"   # SR-IOV capable, no VFs enabled
-for i in 0 1 2 3; do
-    vf=0000:03:07.$((i + 1))
-    mkdir -p "$sys/devices/$vf"
-    ln -s ../0000:03:00.0 "$sys/devices/$vf/physfn"
-    ln -s "../$vf" "$pf/virtfn$i"
-done
-ln -s ../../../devices/0000:03:00.0 "$sys/class/net/pf0/device"
-echo "sysfs_root = \"$sys\"" > "$root/etc/network.conf"
+if ! "$(dirname "$virsh")/virt-sriov-sim" --root "$root" --sysfs-only \
+        --pf pf0 --vfs 4 --pf pfbare --vfs 0 --totalvfs 8 >"$tmp/sim" 2>&1; then
+    echo "not ok - virt-sriov-sim"; cat "$tmp/sim"
+    exit 1
+fi
 
 cat > "$tmp/pool.xml" <<'XML'
 <network>

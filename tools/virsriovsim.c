@@ -53,12 +53,20 @@ virSRIOVSimLink(const char *target, const char *dir, const char *name)
     return 0;
 }
 
+/* The routing ID (bus, slot, function) of VF @index: it counts on past
+ * the end of the bus, as real VFs do. */
+static unsigned int
+virSRIOVSimVFRid(unsigned int bus, unsigned int index)
+{
+    return (bus << 8) + VIR_SRIOV_SIM_FIRST_VF + index;
+}
+
 char *
 virSRIOVSimVFAddress(unsigned int bus, unsigned int index)
 {
-    unsigned int n = index + VIR_SRIOV_SIM_FIRST_VF;
+    unsigned int rid = virSRIOVSimVFRid(bus, index);
 
-    return g_strdup_printf("0000:%02x:%02x.%x", bus, n >> 3, n & 7);
+    return g_strdup_printf("0000:%02x:%02x.%x", rid >> 8, (rid >> 3) & 0x1f, rid & 7);
 }
 
 int
@@ -120,7 +128,7 @@ virSRIOVSimPF(const char *sys, const char *name, unsigned int bus,
         return -1;
 
     for (i = 0; i < nvfs; i++) {
-        unsigned int n = i + VIR_SRIOV_SIM_FIRST_VF;
+        unsigned int rid = virSRIOVSimVFRid(bus, i);
         g_autofree char *vfaddr = virSRIOVSimVFAddress(bus, i);
         g_autofree char *vfdir = g_build_filename(sys, "devices", "pci0000:00", vfaddr, NULL);
         g_autofree char *macfile = g_build_filename(vfdir, "sim_admin_mac", NULL);
@@ -133,7 +141,8 @@ virSRIOVSimPF(const char *sys, const char *name, unsigned int bus,
         if (!virFileExists(macfile)) {
             /* a VF's own MAC before any guest uses it */
             g_autofree char *mac = g_strdup_printf("02:00:%02x:%02x:%02x:%02x",
-                                                   bus, n >> 3, n & 7, i & 0xff);
+                                                   rid >> 8, (rid >> 3) & 0x1f, rid & 7,
+                                                   i & 0xff);
 
             if (virSRIOVSimSetAdmin(sys, vfaddr, mac, "0") < 0)
                 return -1;

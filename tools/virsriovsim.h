@@ -14,10 +14,11 @@
  *   class/net/NAME/device -> ../../../devices/pci0000:00/PF
  *
  * A PF on bus BB is 0000:BB:00.0 and its VF I is 0000:BB:SS.F with SS.F =
- * 07.1 + I (slot 7 function 1, then counting functions). sim_admin_mac and
- * sim_admin_vlan hold what the "simulated" VF config backend sets instead
- * of the netlink VF MAC and VLAN; a VF starts with MAC 02:00:BB:SS:0F:II
- * (II: I modulo 256) and VLAN 0.
+ * 07.1 + I (slot 7 function 1, then counting functions; from VF 199 on it
+ * is the next bus, so a PF with that many VFs needs the next bus free).
+ * sim_admin_mac and sim_admin_vlan hold what the "simulated" VF config
+ * backend sets instead of the netlink VF MAC and VLAN; a VF starts with
+ * MAC 02:00:BB:SS:0F:II (its address; II: I modulo 256) and VLAN 0.
  *
  * Functions return 0, or -1 with the error reported.
  */

@@ -187,6 +187,19 @@ main(int argc, char **argv)
             bus = nextBus++;
             g_hash_table_insert(buses, g_strdup(pf->name), GUINT_TO_POINTER(bus));
         }
+        if (pf->vfs > 198) {
+            /* VF 199 on are on the next bus (virsriovsim.h) */
+            GHashTableIter other;
+            gpointer name;
+
+            g_hash_table_iter_init(&other, buses);
+            while (g_hash_table_iter_next(&other, &name, &v)) {
+                if (GPOINTER_TO_UINT(v) == bus + 1)
+                    die(_("--pf %s --vfs %d: VFs from the 199th on take bus %02x, which PF %s has; give it fewer VFs or simulate it in another root"),
+                        pf->name, pf->vfs, bus + 1, (const char *)name);
+            }
+            nextBus = MAX(nextBus, bus + 2);
+        }
         if (virSRIOVSimPF(sys, pf->name, bus, pf->vfs, total) < 0)
             die("%s", virGetLastErrorMessage());
         printf(_("simulated PF %s at 0000:%02x:00.0 with %d VFs\n"), pf->name, bus, pf->vfs);

@@ -1,5 +1,5 @@
 /*
- * benchnetwork.c: speed of the network driver on a fake SR-IOV host
+ * benchnetwork.c: speed of the network driver on a simulated SR-IOV host
  *
  *   1. net-start + net-destroy of a hostdev network on a PF with 256 VFs
  *      (sysfs discovery, pool creation, status file written with fsync);
@@ -7,7 +7,8 @@
  *      flock, generation check, pool, persistence) on that pool, and
  *      the same with the pool size grown to 8 PFs x 256 VFs.
  *
- * The sysfs tree lives in a temp dir. Prints numbers; never fails on time.
+ * The simulated host's sysfs tree (tools/virsriovsim.h) lives in a temp
+ * dir. Prints numbers; never fails on time.
  */
 #include "internal.h"
 
@@ -15,37 +16,7 @@
 #include "network/network_driver.h"
 #include "virerror.h"
 #include "virfile.h"
-
-static int
-benchMakePF(const char *sysfs, unsigned int pfidx, unsigned int nvfs)
-{
-    g_autofree char *pfname = g_strdup_printf("0000:%02x:00.0", 0x10 + pfidx);
-    g_autofree char *pf = g_build_filename(sysfs, "devices", pfname, NULL);
-    g_autofree char *netdir = g_strdup_printf("%s/class/net/pf%u", sysfs, pfidx);
-    g_autofree char *link = g_build_filename(netdir, "device", NULL);
-    g_autofree char *target = g_strdup_printf("../../../devices/%s", pfname);
-    g_autofree char *total = g_build_filename(pf, "sriov_totalvfs", NULL);
-    g_autofree char *cnt = g_strdup_printf("%u\n", nvfs);
-    unsigned int i;
-
-    if (virFileMakePath(pf, 0755) < 0 || virFileMakePath(netdir, 0755) < 0 ||
-        virFileWriteStrAtomic(total, cnt, 0644) < 0 || symlink(target, link) < 0)
-        return -1;
-    for (i = 0; i < nvfs; i++) {
-        /* VFs on bus 0x80+pf: slot i/8, function i%8 */
-        g_autofree char *vfname = g_strdup_printf("0000:%02x:%02x.%u", 0x80 + pfidx, i / 8, i % 8);
-        g_autofree char *vf = g_build_filename(sysfs, "devices", vfname, NULL);
-        g_autofree char *physfn = g_build_filename(vf, "physfn", NULL);
-        g_autofree char *physt = g_strdup_printf("../%s", pfname);
-        g_autofree char *virtfn = g_strdup_printf("%s/virtfn%u", pf, i);
-        g_autofree char *vft = g_strdup_printf("../%s", vfname);
-
-        if (virFileMakePath(vf, 0755) < 0 || symlink(physt, physfn) < 0 ||
-            symlink(vft, virtfn) < 0)
-            return -1;
-    }
-    return 0;
-}
+#include "tools/virsriovsim.h"
 
 static double
 benchNow(void)
@@ -93,7 +64,10 @@ main(void)
         virFileWriteStrAtomic(conf, confdata, 0600) < 0)
         goto cleanup;
     for (i = 0; i < 8; i++) {
-        if (benchMakePF(sysfs, i, 256) < 0)
+        g_autofree char *pf = g_strdup_printf("pf%u", i);
+
+        /* VFs 199 to 255 are on the next bus */
+        if (virSRIOVSimPF(sysfs, pf, 0x10 + 2 * i, 256, 256) < 0)
             goto cleanup;
     }
     uri = g_strdup_printf("qemu:///embed?root=%s", root);

@@ -9,9 +9,19 @@
 int virTestRun(const char *title, int (*body)(const void *data), const void *data);
 
 /* Compare @actual with the golden file @path. With VIR_TEST_REGENERATE_OUTPUT=1
- * in the environment the file is (re)written instead. Prints a diff-like
- * report on mismatch. Returns 0 if equal (or regenerated). */
+ * in the environment the file is (re)written instead. Prints the unified
+ * diff from the file to @actual on mismatch. Returns 0 if equal (or
+ * regenerated). */
 int virTestCompareToFile(const char *actual, const char *path);
+
+/* The unified diff (3 lines of context, the layout of diff -u) from
+ * @textA to @textB, named @nameA and @nameB in its header; "" when equal. */
+char *virTestDiff(const char *nameA, const char *textA,
+                  const char *nameB, const char *textB);
+
+/* The same printed as TAP comments, each line after "#   ". */
+void virTestPrintDiff(const char *nameA, const char *textA,
+                      const char *nameB, const char *textB);
 
 /* Absolute path of a file under the source tests/ directory. */
 char *virTestSrcPath(const char *rel);

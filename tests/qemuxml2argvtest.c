@@ -25,9 +25,9 @@
  */
 #include "internal.h"
 
-#include "qemu/qemu_alias.h"
 #include "qemu/qemu_command.h"
 #include "qemu/qemu_domain.h"
+#include "qemu/qemu_process.h"
 #include "testutils.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -37,6 +37,9 @@ typedef struct {
     const char *version;
     virQEMUCaps *caps;
 } testInfo;
+
+/* The driver's settings: those of a root without qemu.conf. */
+static virQEMUDriverConfig *testConfig;
 
 static virQEMUCaps *
 testCapsLookup(void *opaque, const char *emulator G_GNUC_UNUSED)
@@ -73,27 +76,22 @@ testResolveNetworks(virDomainDef *def)
     }
 }
 
+/* Define @inpath as the driver does, then build its command line as start
+ * does (qemuProcessBuildCommandCaps: capability checks, aliases, options),
+ * with @caps in place of the probed capabilities. */
 static GStrv
 testBuildArgv(const char *inpath, virQEMUCaps *caps)
 {
     g_autofree char *xml = NULL;
     g_autoptr(virDomainDef) def = NULL;
-    g_auto(GStrv) argv = NULL;
-    qemuCommandOptions opts = { 0 };
+    qemuCommandOptions opts;
 
     if (virFileReadAll(inpath, 1024 * 1024, &xml) < 0 ||
         !(def = qemuDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE,
                                          &testLookups, caps)))
         return NULL;
     testResolveNetworks(def);
-    if (qemuAssignDeviceAliases(def) < 0)
-        return NULL;
-    opts.emulator = qemuDomainDefEmulator(def);
-    opts.machine = def->os.machine;
-    opts.jsonDevice = virQEMUCapsGet(caps, QEMU_CAPS_DEVICE_JSON);
-    opts.failover = virQEMUCapsGet(caps, QEMU_CAPS_VIRTIO_NET_FAILOVER);
-    opts.monitorFd = 3;
-    return qemuBuildCommandLine(def, &opts);
+    return qemuProcessBuildCommandCaps(testConfig, caps, def, &opts, NULL);
 }
 
 static char *
@@ -265,9 +263,6 @@ testMatchesLibvirt(const void *opaque)
     g_autofree char *b = NULL;
     g_autoptr(GArray) passed = g_array_new(FALSE, FALSE, sizeof(bool));
     g_autoptr(GString) warnings = g_string_new(NULL);
-    g_auto(GStrv) al = NULL;
-    g_auto(GStrv) bl = NULL;
-    size_t i;
 
     if (!g_file_get_contents(refpath, &ref, NULL, NULL))
         return -1;
@@ -285,17 +280,8 @@ testMatchesLibvirt(const void *opaque)
     b = testLibvirtNormalize((const char * const *)ours, false, passed);
     if (STREQ(a, b))
         return 0;
-    al = g_strsplit(a, "\n", -1);
-    bl = g_strsplit(b, "\n", -1);
-    for (i = 0; al[i] || bl[i]; i++) {
-        const char *la = al[i] ? al[i] : "(none)";
-        const char *lb = bl[i] ? bl[i] : "(none)";
-
-        if (STRNEQ(la, lb)) {
-            printf("#   argument %zu differs:\n#   libvirt: %s\n#   ours:    %s\n", i, la, lb);
-            break;
-        }
-    }
+    printf("#   the arguments differ from libvirt's (normalised, one per line):\n");
+    virTestPrintDiff(refpath, a, "ours", b);
     return -1;
 }
 
@@ -324,7 +310,30 @@ testLoadCaps(const testVersion *version)
         return NULL;
     if (version->noJSON)
         caps->flags[QEMU_CAPS_DEVICE_JSON] = false;
+    /* recorded where KVM was not usable; the command lines are those of a
+     * host where it is (testKVMUnusable checks the other case) */
+    caps->kvmUsable = true;
     return caps;
+}
+
+/* On a host without KVM, start refuses a type='kvm' domain: the options
+ * are the driver's, not the test's. */
+static int
+testKVMUnusable(const void *opaque)
+{
+    virQEMUCaps *caps = (virQEMUCaps *)opaque;
+    g_autofree char *inpath = g_strdup_printf("%s/tests/qemuxml2argvdata/q35-teaming-hostdev.xml",
+                                              ABS_SRCDIR);
+    g_auto(GStrv) argv = NULL;
+
+    caps->kvmUsable = false;
+    argv = testBuildArgv(inpath, caps);
+    caps->kvmUsable = true;
+    if (argv) {
+        printf("#   a type='kvm' domain got a command line on a host without KVM\n");
+        return -1;
+    }
+    return virTestExpectError("KVM unusable", "has type='kvm' but KVM is not usable on this host");
 }
 
 static int
@@ -339,11 +348,16 @@ mymain(void)
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GDir) dir = g_dir_open(dirpath, 0, NULL);
     virQEMUCaps *caps[G_N_ELEMENTS(versions)];
+    g_autofree char *tmpdir = NULL;
     const char *ent;
     size_t i, v;
 
-    if (!dir)
+    if (!dir || !(tmpdir = g_dir_make_tmp("qemuxml2argvtest-XXXXXX", NULL)))
         return -1;
+    if (!(testConfig = virQEMUDriverConfigNew(tmpdir))) {
+        printf("# cannot make the driver's configuration: %s\n", virGetLastErrorMessage());
+        return -1;
+    }
     for (v = 0; v < G_N_ELEMENTS(versions); v++) {
         if (!(caps[v] = testLoadCaps(&versions[v]))) {
             printf("# cannot load capabilities %s: %s\n", versions[v].name, virGetLastErrorMessage());
@@ -373,8 +387,12 @@ mymain(void)
             virTestRun(title, testMatchesLibvirt, &info);
         }
     }
+    virTestRun("type='kvm' is refused on a host without KVM", testKVMUnusable, caps[0]);
     for (v = 0; v < G_N_ELEMENTS(versions); v++)
         virQEMUCapsFree(caps[v]);
+    virQEMUDriverConfigFree(testConfig);
+    if (virFileDeleteTree(tmpdir) < 0)
+        return -1;
     return 0;
 }
 

@@ -344,13 +344,19 @@ int
 qemuProcessCommandOptions(virQEMUDriver *driver, virDomainDef *live,
                           qemuCommandOptions *opts)
 {
-    virQEMUDriverConfig *cfg = driver->config;
     virQEMUCaps *caps;
 
+    if (!(caps = virQEMUDriverGetCaps(driver, qemuDomainDefEmulator(live))))
+        return -1;
+    return qemuProcessCommandOptionsCaps(driver->config, caps, live, opts);
+}
+
+int
+qemuProcessCommandOptionsCaps(virQEMUDriverConfig *cfg, virQEMUCaps *caps,
+                              virDomainDef *live, qemuCommandOptions *opts)
+{
     memset(opts, 0, sizeof(*opts));
     opts->emulator = qemuDomainDefEmulator(live);
-    if (!(caps = virQEMUDriverGetCaps(driver, opts->emulator)))
-        return -1;
     if (live->virtType == VIR_DOMAIN_VIRT_KVM &&
         !(caps->kvmUsable && virQEMUCapsGet(caps, QEMU_CAPS_KVM))) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -373,7 +379,19 @@ GStrv
 qemuProcessBuildCommand(virQEMUDriver *driver, virDomainDef *live,
                         qemuCommandOptions *opts, const char *incomingURI)
 {
-    if (qemuProcessCommandOptions(driver, live, opts) < 0)
+    virQEMUCaps *caps;
+
+    if (!(caps = virQEMUDriverGetCaps(driver, qemuDomainDefEmulator(live))))
+        return NULL;
+    return qemuProcessBuildCommandCaps(driver->config, caps, live, opts, incomingURI);
+}
+
+GStrv
+qemuProcessBuildCommandCaps(virQEMUDriverConfig *cfg, virQEMUCaps *caps,
+                            virDomainDef *live, qemuCommandOptions *opts,
+                            const char *incomingURI)
+{
+    if (qemuProcessCommandOptionsCaps(cfg, caps, live, opts) < 0)
         return NULL;
     opts->incomingURI = incomingURI;
     if (!live->nhostdevs)

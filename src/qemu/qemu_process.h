@@ -26,6 +26,15 @@ int qemuProcessCommandOptions(virQEMUDriver *driver, virDomainDef *live,
 GStrv qemuProcessBuildCommand(virQEMUDriver *driver, virDomainDef *live,
                               qemuCommandOptions *opts, const char *incomingURI);
 
+/* The same two for an emulator whose capabilities are @caps (looked up by
+ * the two above), with the settings of @cfg: qemuxml2argvtest runs these
+ * with recorded capabilities. */
+int qemuProcessCommandOptionsCaps(virQEMUDriverConfig *cfg, virQEMUCaps *caps,
+                                  virDomainDef *live, qemuCommandOptions *opts);
+GStrv qemuProcessBuildCommandCaps(virQEMUDriverConfig *cfg, virQEMUCaps *caps,
+                                  virDomainDef *live, qemuCommandOptions *opts,
+                                  const char *incomingURI);
+
 /* Start the persistent definition of @obj (or @obj->def for a transient
  * domain). flags: VIR_DOMAIN_START_PAUSED. On failure everything done so
  * far is undone and the domain is shut off. */

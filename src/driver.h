@@ -109,6 +109,10 @@ struct _virNetworkDriver {
     int (*networkIsPersistent)(virNetworkPtr net);
 };
 
+/* virConnectOpenAuth without resetting or dispatching the error: for
+ * entry points that open a connection on the way (virDomainMigrateToURI3). */
+virConnectPtr virConnectOpenInternal(const char *name, unsigned int flags);
+
 /* Drivers register themselves once (from virInitialize). */
 int virRegisterHypervisorDriver(virHypervisorDriver *driver);
 int virRegisterNetworkDriver(virNetworkDriver *driver);

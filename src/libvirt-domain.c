@@ -428,15 +428,16 @@ virConnectDomainXMLToNative(virConnectPtr conn,
 }
 
 /* The phases of a migration, driven from here (both drivers are in this
- * process). Every failure after prepare is rolled back on both sides. */
-virDomainPtr
-virDomainMigrate3(virDomainPtr domain, virConnectPtr dconn,
-                  virTypedParameterPtr params, unsigned int nparams,
-                  unsigned int flags)
+ * process). Every failure after prepare is rolled back on both sides.
+ * The error is reported, not dispatched; @api: the entry point. */
+static virDomainPtr
+virDomainMigrateInternal(const char *api, virDomainPtr domain, virConnectPtr dconn,
+                         virTypedParameterPtr params, unsigned int nparams,
+                         unsigned int flags)
 {
-    virConnectPtr conn;
-    virHypervisorDriver *src;
-    virHypervisorDriver *dst;
+    virConnectPtr conn = domain->conn;
+    virHypervisorDriver *src = conn->driver;
+    virHypervisorDriver *dst = dconn->driver;
     g_autofree char *xml = NULL;
     g_autofree char *uri = NULL;
     const char *dname = NULL;
@@ -447,38 +448,30 @@ virDomainMigrate3(virDomainPtr domain, virConnectPtr dconn,
     bool paused = false;
     int rc;
 
-    virResetLastError();
-    virCheckDomainReturn(domain, NULL);
-    conn = domain->conn;
-    virCheckConnectReturn(dconn, NULL);
-    virCheckReadOnlyGoto(conn->flags, error);
-    virCheckReadOnlyGoto(dconn->flags, error);
-    src = conn->driver;
-    dst = dconn->driver;
     if (!src->domainMigrateBegin || !src->domainMigratePerform ||
         !src->domainMigrateConfirm || !dst->domainMigratePrepare ||
         !dst->domainMigrateFinish) {
-        virReportUnsupported();
-        goto error;
+        virReportError(VIR_ERR_NO_SUPPORT, "%s", api);
+        return NULL;
     }
     if (virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_NAME, &dname) < 0 ||
         virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_XML, &dxml) < 0 ||
         virTypedParamsGetULLong(params, nparams, VIR_MIGRATE_PARAM_BANDWIDTH, &bandwidth) < 0)
-        goto error;
+        return NULL;
     if (dname && STRNEQ(dname, domain->name)) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
                        _("renaming a domain during migration is not supported"));
-        goto error;
+        return NULL;
     }
 
     if (!(xml = src->domainMigrateBegin(domain, dconn->uri, flags)))
-        goto error;
+        return NULL;
     if (!(uri = dst->domainMigratePrepare(dconn, conn->uri, dxml ? dxml : xml,
                                           domain->name, flags))) {
         virErrorPreserveLast(&saved);
         src->domainMigrateConfirm(domain, true, flags);
         virErrorRestore(&saved);
-        goto error;
+        return NULL;
     }
     rc = src->domainMigratePerform(domain, uri, bandwidth, flags, &paused);
     if (rc < 0)
@@ -497,9 +490,29 @@ virDomainMigrate3(virDomainPtr domain, virConnectPtr dconn,
     }
     if (!ddom) {
         virErrorRestore(&saved);
-        goto error;
+        return NULL;
     }
     virFreeError(saved);
+    return ddom;
+}
+
+virDomainPtr
+virDomainMigrate3(virDomainPtr domain, virConnectPtr dconn,
+                  virTypedParameterPtr params, unsigned int nparams,
+                  unsigned int flags)
+{
+    virConnectPtr conn;
+    virDomainPtr ddom;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, NULL);
+    conn = domain->conn;
+    virCheckConnectReturn(dconn, NULL);
+    virCheckReadOnlyGoto(conn->flags, error);
+    virCheckReadOnlyGoto(dconn->flags, error);
+
+    if (!(ddom = virDomainMigrateInternal(__func__, domain, dconn, params, nparams, flags)))
+        goto error;
     return ddom;
 
  error:
@@ -512,36 +525,35 @@ virDomainMigrateToURI3(virDomainPtr domain, const char *dconnuri,
                        virTypedParameterPtr params, unsigned int nparams,
                        unsigned int flags)
 {
+    virConnectPtr conn;
     virConnectPtr dconn;
     virDomainPtr ddom;
+    virErrorPtr saved;
 
     virResetLastError();
     virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
     virCheckNonNullArgGoto(dconnuri, error);
+
     if (flags & VIR_MIGRATE_PEER2PEER) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
                        _("peer-to-peer migration needs a daemon; this build migrates between embedded roots directly"));
         goto error;
     }
-    if (!(dconn = virConnectOpen(dconnuri)))
+    if (!(dconn = virConnectOpenInternal(dconnuri, 0)))
         goto error;
-    ddom = virDomainMigrate3(domain, dconn, params, nparams, flags);
-    if (ddom) {
+    if ((ddom = virDomainMigrateInternal(__func__, domain, dconn, params, nparams, flags))) {
         virDomainFree(ddom);
         virConnectClose(dconn);
         return 0;
     }
-    {
-        virErrorPtr saved;
-
-        virErrorPreserveLast(&saved);
-        virConnectClose(dconn);
-        virErrorRestore(&saved);
-    }
-    goto error;
+    virErrorPreserveLast(&saved);
+    virConnectClose(dconn);
+    virErrorRestore(&saved);
 
  error:
-    virDispatchError(domain->conn);
+    virDispatchError(conn);
     return -1;
 }
 

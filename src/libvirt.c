@@ -90,7 +90,7 @@ virConnectDefaultURI(void)
     return g_strdup_printf("qemu:///embed?root=%s", escaped);
 }
 
-static virConnectPtr
+virConnectPtr
 virConnectOpenInternal(const char *name, unsigned int flags)
 {
     g_autofree char *uristr = NULL;

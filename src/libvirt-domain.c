@@ -277,33 +277,6 @@ virDomainIsPersistent(virDomainPtr domain)
     return -1;
 }
 
-/* Entry points that take a domain and flags and return 0/-1. */
-#define VIR_DOMAIN_CALL(dom, field, ...) \
-    do { \
-        virResetLastError(); \
-        virCheckDomainReturn(dom, -1); \
-        if (!(dom)->conn->driver->field) { \
-            virReportUnsupported(); \
-            goto error; \
-        } \
-        if ((dom)->conn->driver->field(__VA_ARGS__) < 0) \
-            goto error; \
-        return 0; \
-     error: \
-        virDispatchError((dom)->conn); \
-        return -1; \
-    } while (0)
-
-#define VIR_DOMAIN_CHECK_WRITABLE(dom) \
-    do { \
-        if ((dom) && (dom)->conn && ((dom)->conn->flags & VIR_CONNECT_RO)) { \
-            virReportError(VIR_ERR_OPERATION_DENIED, "%s", \
-                           _("read only access prevents this operation")); \
-            virDispatchError((dom)->conn); \
-            return -1; \
-        } \
-    } while (0)
-
 virDomainPtr
 virDomainCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
 {
@@ -329,8 +302,24 @@ virDomainCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
 int
 virDomainCreateWithFlags(virDomainPtr domain, unsigned int flags)
 {
-    VIR_DOMAIN_CHECK_WRITABLE(domain);
-    VIR_DOMAIN_CALL(domain, domainCreateWithFlags, domain, flags);
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+
+    if (!conn->driver->domainCreateWithFlags) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->domainCreateWithFlags(domain, flags) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 int
@@ -342,8 +331,24 @@ virDomainCreate(virDomainPtr domain)
 int
 virDomainDestroyFlags(virDomainPtr domain, unsigned int flags)
 {
-    VIR_DOMAIN_CHECK_WRITABLE(domain);
-    VIR_DOMAIN_CALL(domain, domainDestroyFlags, domain, flags);
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+
+    if (!conn->driver->domainDestroyFlags) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->domainDestroyFlags(domain, flags) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 int
@@ -355,8 +360,24 @@ virDomainDestroy(virDomainPtr domain)
 int
 virDomainShutdownFlags(virDomainPtr domain, unsigned int flags)
 {
-    VIR_DOMAIN_CHECK_WRITABLE(domain);
-    VIR_DOMAIN_CALL(domain, domainShutdownFlags, domain, flags);
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+
+    if (!conn->driver->domainShutdownFlags) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->domainShutdownFlags(domain, flags) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 int
@@ -368,37 +389,93 @@ virDomainShutdown(virDomainPtr domain)
 int
 virDomainSuspend(virDomainPtr domain)
 {
-    VIR_DOMAIN_CHECK_WRITABLE(domain);
-    VIR_DOMAIN_CALL(domain, domainSuspend, domain);
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+
+    if (!conn->driver->domainSuspend) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->domainSuspend(domain) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 int
 virDomainResume(virDomainPtr domain)
 {
-    VIR_DOMAIN_CHECK_WRITABLE(domain);
-    VIR_DOMAIN_CALL(domain, domainResume, domain);
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+
+    if (!conn->driver->domainResume) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->domainResume(domain) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 int
 virDomainGetState(virDomainPtr domain, int *state, int *reason, unsigned int flags)
 {
-    if (!state) {
-        virReportError(VIR_ERR_INVALID_ARG, "%s", _("state must not be NULL"));
-        virDispatchError(domain ? domain->conn : NULL);
-        return -1;
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckNonNullArgGoto(state, error);
+
+    if (!conn->driver->domainGetState) {
+        virReportUnsupported();
+        goto error;
     }
-    VIR_DOMAIN_CALL(domain, domainGetState, domain, state, reason, flags);
+    if (conn->driver->domainGetState(domain, state, reason, flags) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 int
 virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info)
 {
-    if (!info) {
-        virReportError(VIR_ERR_INVALID_ARG, "%s", _("info must not be NULL"));
-        virDispatchError(domain ? domain->conn : NULL);
-        return -1;
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckNonNullArgGoto(info, error);
+
+    if (!conn->driver->domainGetInfo) {
+        virReportUnsupported();
+        goto error;
     }
-    VIR_DOMAIN_CALL(domain, domainGetInfo, domain, info);
+    if (conn->driver->domainGetInfo(domain, info) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 char *
@@ -562,33 +639,75 @@ virDomainGetJobStats(virDomainPtr domain, int *type,
                      virTypedParameterPtr *params, int *nparams,
                      unsigned int flags)
 {
-    if (!type || !params || !nparams) {
-        virReportError(VIR_ERR_INVALID_ARG, "%s", _("type, params and nparams must not be NULL"));
-        virDispatchError(domain ? domain->conn : NULL);
-        return -1;
-    }
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckNonNullArgGoto(type, error);
+    virCheckNonNullArgGoto(params, error);
+    virCheckNonNullArgGoto(nparams, error);
     *params = NULL;
     *nparams = 0;
-    VIR_DOMAIN_CALL(domain, domainGetJobStats, domain, type, params, nparams, flags);
+
+    if (!conn->driver->domainGetJobStats) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->domainGetJobStats(domain, type, params, nparams, flags) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 int
 virDomainAbortJob(virDomainPtr domain)
 {
-    VIR_DOMAIN_CHECK_WRITABLE(domain);
-    VIR_DOMAIN_CALL(domain, domainAbortJob, domain);
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+
+    if (!conn->driver->domainAbortJob) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->domainAbortJob(domain) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 int
 virDomainAttachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags)
 {
-    VIR_DOMAIN_CHECK_WRITABLE(domain);
-    if (!xml) {
-        virReportError(VIR_ERR_INVALID_ARG, "%s", _("xml must not be NULL"));
-        virDispatchError(domain ? domain->conn : NULL);
-        return -1;
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+    virCheckNonNullArgGoto(xml, error);
+
+    if (!conn->driver->domainAttachDeviceFlags) {
+        virReportUnsupported();
+        goto error;
     }
-    VIR_DOMAIN_CALL(domain, domainAttachDeviceFlags, domain, xml, flags);
+    if (conn->driver->domainAttachDeviceFlags(domain, xml, flags) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 int
@@ -600,13 +719,25 @@ virDomainAttachDevice(virDomainPtr domain, const char *xml)
 int
 virDomainDetachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags)
 {
-    VIR_DOMAIN_CHECK_WRITABLE(domain);
-    if (!xml) {
-        virReportError(VIR_ERR_INVALID_ARG, "%s", _("xml must not be NULL"));
-        virDispatchError(domain ? domain->conn : NULL);
-        return -1;
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+    virCheckNonNullArgGoto(xml, error);
+
+    if (!conn->driver->domainDetachDeviceFlags) {
+        virReportUnsupported();
+        goto error;
     }
-    VIR_DOMAIN_CALL(domain, domainDetachDeviceFlags, domain, xml, flags);
+    if (conn->driver->domainDetachDeviceFlags(domain, xml, flags) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 int

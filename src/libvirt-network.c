@@ -13,45 +13,6 @@
 
 #define VIR_FROM_THIS VIR_FROM_NETWORK
 
-/* The network driver of @conn, or NULL with VIR_ERR_NO_SUPPORT reported
- * when the connection has none or it lacks @field. */
-#define NET_DRIVER_CHECK(conn, field, label) \
-    do { \
-        if (!(conn)->networkDriver || !(conn)->networkDriver->field) { \
-            virReportError(VIR_ERR_NO_SUPPORT, \
-                           _("%s: this connection has no network driver that supports it"), \
-                           __func__); \
-            goto label; \
-        } \
-    } while (0)
-
-/* The end of an entry point whose checks passed: calls the driver's @field
- * with the arguments that follow. A result for which "result @failed" holds
- * (or no driver with @field) dispatches the error on @conn and makes the
- * entry point return @errret; otherwise it returns @okret, which may name the
- * driver's result 'ret'. The checks before it jump to its label 'error'. */
-#define NET_DISPATCH(conn, type, failed, okret, errret, field, ...) \
-    do { \
-        type ret; \
-        NET_DRIVER_CHECK(conn, field, error); \
-        if ((ret = (conn)->networkDriver->field(__VA_ARGS__)) failed) \
-            goto error; \
-        return okret; \
-     error: \
-        virDispatchError(conn); \
-        return errret; \
-    } while (0)
-
-/* Entry points returning the driver's int (-1 on failure)... */
-#define NET_DISPATCH_INT(conn, field, ...) \
-    NET_DISPATCH(conn, int, < 0, ret, -1, field, __VA_ARGS__)
-/* ...0 or -1... */
-#define NET_DISPATCH_STATUS(conn, field, ...) \
-    NET_DISPATCH(conn, int, < 0, 0, -1, field, __VA_ARGS__)
-/* ...or the driver's pointer (NULL on failure). */
-#define NET_DISPATCH_PTR(conn, type, field, ...) \
-    NET_DISPATCH(conn, type, == NULL, ret, NULL, field, __VA_ARGS__)
-
 virConnectPtr
 virNetworkGetConnect(virNetworkPtr network)
 {
@@ -64,29 +25,68 @@ int
 virConnectListAllNetworks(virConnectPtr conn, virNetworkPtr **nets,
                           unsigned int flags)
 {
+    int ret;
+
     virResetLastError();
     virCheckConnectReturn(conn, -1);
     if (nets)
         *nets = NULL;
-    NET_DISPATCH_INT(conn, connectListAllNetworks, conn, nets, flags);
+
+    if (!conn->networkDriver || !conn->networkDriver->connectListAllNetworks) {
+        virReportUnsupported();
+        goto error;
+    }
+    if ((ret = conn->networkDriver->connectListAllNetworks(conn, nets, flags)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 virNetworkPtr
 virNetworkLookupByName(virConnectPtr conn, const char *name)
 {
+    virNetworkPtr ret;
+
     virResetLastError();
     virCheckConnectReturn(conn, NULL);
     virCheckNonNullArgGoto(name, error);
-    NET_DISPATCH_PTR(conn, virNetworkPtr, networkLookupByName, conn, name);
+
+    if (!conn->networkDriver || !conn->networkDriver->networkLookupByName) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (!(ret = conn->networkDriver->networkLookupByName(conn, name)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
 }
 
 virNetworkPtr
 virNetworkLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
 {
+    virNetworkPtr ret;
+
     virResetLastError();
     virCheckConnectReturn(conn, NULL);
     virCheckNonNullArgGoto(uuid, error);
-    NET_DISPATCH_PTR(conn, virNetworkPtr, networkLookupByUUID, conn, uuid);
+
+    if (!conn->networkDriver || !conn->networkDriver->networkLookupByUUID) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (!(ret = conn->networkDriver->networkLookupByUUID(conn, uuid)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
 }
 
 virNetworkPtr
@@ -114,11 +114,24 @@ virNetworkPtr
 virNetworkCreateXMLFlags(virConnectPtr conn, const char *xmlDesc,
                          unsigned int flags)
 {
+    virNetworkPtr ret;
+
     virResetLastError();
     virCheckConnectReturn(conn, NULL);
     virCheckReadOnlyGoto(conn->flags, error);
     virCheckNonNullArgGoto(xmlDesc, error);
-    NET_DISPATCH_PTR(conn, virNetworkPtr, networkCreateXMLFlags, conn, xmlDesc, flags);
+
+    if (!conn->networkDriver || !conn->networkDriver->networkCreateXMLFlags) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (!(ret = conn->networkDriver->networkCreateXMLFlags(conn, xmlDesc, flags)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
 }
 
 virNetworkPtr
@@ -131,11 +144,24 @@ virNetworkPtr
 virNetworkDefineXMLFlags(virConnectPtr conn, const char *xml,
                          unsigned int flags)
 {
+    virNetworkPtr ret;
+
     virResetLastError();
     virCheckConnectReturn(conn, NULL);
     virCheckReadOnlyGoto(conn->flags, error);
     virCheckNonNullArgGoto(xml, error);
-    NET_DISPATCH_PTR(conn, virNetworkPtr, networkDefineXMLFlags, conn, xml, flags);
+
+    if (!conn->networkDriver || !conn->networkDriver->networkDefineXMLFlags) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (!(ret = conn->networkDriver->networkDefineXMLFlags(conn, xml, flags)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
 }
 
 virNetworkPtr
@@ -147,44 +173,116 @@ virNetworkDefineXML(virConnectPtr conn, const char *xml)
 int
 virNetworkUndefine(virNetworkPtr network)
 {
+    virConnectPtr conn;
+
     virResetLastError();
     virCheckNetworkReturn(network, -1);
-    virCheckReadOnlyGoto(network->conn->flags, error);
-    NET_DISPATCH_INT(network->conn, networkUndefine, network);
+    conn = network->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+
+    if (!conn->networkDriver || !conn->networkDriver->networkUndefine) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->networkDriver->networkUndefine(network) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 int
 virNetworkCreate(virNetworkPtr network)
 {
+    virConnectPtr conn;
+
     virResetLastError();
     virCheckNetworkReturn(network, -1);
-    virCheckReadOnlyGoto(network->conn->flags, error);
-    NET_DISPATCH_INT(network->conn, networkCreate, network);
+    conn = network->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+
+    if (!conn->networkDriver || !conn->networkDriver->networkCreate) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->networkDriver->networkCreate(network) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 int
 virNetworkDestroy(virNetworkPtr network)
 {
+    virConnectPtr conn;
+
     virResetLastError();
     virCheckNetworkReturn(network, -1);
-    virCheckReadOnlyGoto(network->conn->flags, error);
-    NET_DISPATCH_INT(network->conn, networkDestroy, network);
+    conn = network->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+
+    if (!conn->networkDriver || !conn->networkDriver->networkDestroy) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->networkDriver->networkDestroy(network) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 int
 virNetworkIsActive(virNetworkPtr network)
 {
+    virConnectPtr conn;
+    int ret;
+
     virResetLastError();
     virCheckNetworkReturn(network, -1);
-    NET_DISPATCH_INT(network->conn, networkIsActive, network);
+    conn = network->conn;
+
+    if (!conn->networkDriver || !conn->networkDriver->networkIsActive) {
+        virReportUnsupported();
+        goto error;
+    }
+    if ((ret = conn->networkDriver->networkIsActive(network)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 int
 virNetworkIsPersistent(virNetworkPtr network)
 {
+    virConnectPtr conn;
+    int ret;
+
     virResetLastError();
     virCheckNetworkReturn(network, -1);
-    NET_DISPATCH_INT(network->conn, networkIsPersistent, network);
+    conn = network->conn;
+
+    if (!conn->networkDriver || !conn->networkDriver->networkIsPersistent) {
+        virReportUnsupported();
+        goto error;
+    }
+    if ((ret = conn->networkDriver->networkIsPersistent(network)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 int
@@ -244,33 +342,91 @@ virNetworkGetUUIDString(virNetworkPtr network, char *buf)
 char *
 virNetworkGetXMLDesc(virNetworkPtr network, unsigned int flags)
 {
+    virConnectPtr conn;
+    char *ret;
+
     virResetLastError();
     virCheckNetworkReturn(network, NULL);
-    NET_DISPATCH_PTR(network->conn, char *, networkGetXMLDesc, network, flags);
+    conn = network->conn;
+
+    if (!conn->networkDriver || !conn->networkDriver->networkGetXMLDesc) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (!(ret = conn->networkDriver->networkGetXMLDesc(network, flags)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
 }
 
 char *
 virNetworkGetBridgeName(virNetworkPtr network)
 {
+    virConnectPtr conn;
+    char *ret;
+
     virResetLastError();
     virCheckNetworkReturn(network, NULL);
-    NET_DISPATCH_PTR(network->conn, char *, networkGetBridgeName, network);
+    conn = network->conn;
+
+    if (!conn->networkDriver || !conn->networkDriver->networkGetBridgeName) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (!(ret = conn->networkDriver->networkGetBridgeName(network)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return NULL;
 }
 
 int
 virNetworkGetAutostart(virNetworkPtr network, int *autostart)
 {
+    virConnectPtr conn;
+
     virResetLastError();
     virCheckNetworkReturn(network, -1);
+    conn = network->conn;
     virCheckNonNullArgGoto(autostart, error);
-    NET_DISPATCH_STATUS(network->conn, networkGetAutostart, network, autostart);
+
+    if (!conn->networkDriver || !conn->networkDriver->networkGetAutostart) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->networkDriver->networkGetAutostart(network, autostart) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }
 
 int
 virNetworkSetAutostart(virNetworkPtr network, int autostart)
 {
+    virConnectPtr conn;
+
     virResetLastError();
     virCheckNetworkReturn(network, -1);
-    virCheckReadOnlyGoto(network->conn->flags, error);
-    NET_DISPATCH_STATUS(network->conn, networkSetAutostart, network, autostart);
+    conn = network->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+
+    if (!conn->networkDriver || !conn->networkDriver->networkSetAutostart) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->networkDriver->networkSetAutostart(network, autostart) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }

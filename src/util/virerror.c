@@ -116,7 +116,7 @@ virFreeError(virErrorPtr err)
     g_free(err);
 }
 
-static void
+void
 virCopyError(virErrorPtr from, virErrorPtr to)
 {
     virResetError(to);

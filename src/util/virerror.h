@@ -53,6 +53,9 @@ void virReportWarningFull(int domain, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void virErrorPreserveLast(virErrorPtr *saveerr);
 void virErrorRestore(virErrorPtr *savederr);
 
+/* Makes @to (reset first) a copy of @from. */
+void virCopyError(virErrorPtr from, virErrorPtr to);
+
 /* Where warnings go; by default they are printed to stderr. */
 typedef void (*virWarningHandler)(const char *msg, void *opaque);
 void virSetWarningHandler(virWarningHandler handler, void *opaque);

@@ -1,0 +1,587 @@
+/*
+ * virnetclient.c: the client end of one RPC connection
+ */
+#include "internal.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <glib-unix.h>
+
+#include "virnetclient.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_RPC
+
+typedef struct _virNetClientPending virNetClientPending;
+struct _virNetClientPending {
+    unsigned int serial;
+    bool done;
+    virNetMessage *reply;     /* set by the I/O thread when done */
+    virErrorPtr err;          /* or why it ended without a reply */
+    GCond cond;
+};
+
+struct _virNetClient {
+    gint refs;
+    GMutex lock;
+
+    int fd;
+    int wakeup[2];            /* pipe: wakes the I/O thread */
+    GThread *thread;
+
+    bool closed;              /* no more calls; the I/O thread is exiting */
+    virErrorPtr closeErr;     /* why, for calls made after the end */
+
+    unsigned int serial;      /* of the next call */
+    GPtrArray *calls;         /* virNetClientCall waiting for replies */
+    GQueue tx;                /* virNetMessage to send, head first */
+    size_t txOffset;          /* bytes of the head already sent */
+    virNetMessage *rx;        /* the frame being read */
+
+    int kaInterval;           /* ms; <= 0: off */
+    unsigned int kaCount;
+    unsigned int kaPings;     /* sent since the peer last spoke */
+    gint64 lastRx;            /* monotonic µs */
+
+    virNetClientEventFunc eventFunc;
+    void *eventOpaque;
+    virNetClientCloseFunc closeFunc;
+    void *closeOpaque;
+};
+
+static void
+virNetClientUnref(virNetClient *client)
+{
+    if (!client || !g_atomic_int_dec_and_test(&client->refs))
+        return;
+    if (client->fd >= 0)
+        close(client->fd);
+    if (client->wakeup[0] >= 0)
+        close(client->wakeup[0]);
+    if (client->wakeup[1] >= 0)
+        close(client->wakeup[1]);
+    g_ptr_array_unref(client->calls);
+    g_queue_clear_full(&client->tx, (GDestroyNotify)virNetMessageFree);
+    virNetMessageFree(client->rx);
+    virFreeError(client->closeErr);
+    g_mutex_clear(&client->lock);
+    g_free(client);
+}
+
+static void
+virNetClientWake(virNetClient *client)
+{
+    char c = 0;
+
+    /* A full pipe (EAGAIN) wakes the thread as well. */
+    if (write(client->wakeup[1], &c, 1) < 0) {
+        /* nothing to do: the thread is awake or the client is closing */
+    }
+}
+
+/* Ends the connection with the calling thread's last error as the reason
+ * given to every waiting call. Lock held. */
+static void
+virNetClientMarkClosedLocked(virNetClient *client)
+{
+    size_t i;
+
+    if (client->closed)
+        return;
+    client->closed = true;
+    client->closeErr = virSaveLastError();
+    if (!client->closeErr || client->closeErr->code == VIR_ERR_OK) {
+        virFreeError(client->closeErr);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("client socket is closed"));
+        client->closeErr = virSaveLastError();
+    }
+    for (i = 0; i < client->calls->len; i++) {
+        virNetClientPending *call = g_ptr_array_index(client->calls, i);
+
+        call->done = true;
+        call->err = g_new0(virError, 1);
+        virCopyError(client->closeErr, call->err);
+        g_cond_broadcast(&call->cond);
+    }
+    g_ptr_array_set_size(client->calls, 0);
+    shutdown(client->fd, SHUT_RDWR);
+    virNetClientWake(client);
+}
+
+
+/* The I/O thread */
+
+/* A complete frame arrived. Lock held; released around the event handler. */
+static void
+virNetClientDispatch(virNetClient *client, virNetMessage *msg)
+{
+    int kaproc;
+    size_t i;
+
+    if (virNetMessageIsKeepalive(msg, &kaproc)) {
+        if (kaproc == KEEPALIVE_PROC_PING) {
+            virNetMessage *pong = virNetMessageNewKeepalive(KEEPALIVE_PROC_PONG);
+
+            if (pong)
+                g_queue_push_tail(&client->tx, pong);
+        }
+        virNetMessageFree(msg);
+        return;
+    }
+
+    switch ((virNetMessageType)msg->header.type) {
+    case VIR_NET_REPLY:
+    case VIR_NET_REPLY_WITH_FDS:
+        for (i = 0; i < client->calls->len; i++) {
+            virNetClientPending *call = g_ptr_array_index(client->calls, i);
+
+            if (call->serial != msg->header.serial)
+                continue;
+            call->reply = msg;
+            call->done = true;
+            g_ptr_array_remove_index(client->calls, i);
+            g_cond_broadcast(&call->cond);
+            return;
+        }
+        /* a reply nobody waits for (a call that gave up): dropped */
+        break;
+    case VIR_NET_MESSAGE:
+        if (client->eventFunc) {
+            virNetClientEventFunc func = client->eventFunc;
+            void *opaque = client->eventOpaque;
+
+            g_mutex_unlock(&client->lock);
+            func(client, msg, opaque);
+            g_mutex_lock(&client->lock);
+        }
+        break;
+    case VIR_NET_CALL:
+    case VIR_NET_CALL_WITH_FDS:
+    case VIR_NET_STREAM:
+    case VIR_NET_STREAM_HOLE:
+        /* nothing this client asked for: dropped */
+        break;
+    }
+    virNetMessageFree(msg);
+}
+
+/* Reads what the socket has. -1 (error reported) when the connection
+ * failed, -2 (error reported) at an end of file between frames. Lock
+ * held. */
+static int
+virNetClientRead(virNetClient *client)
+{
+    for (;;) {
+        virNetMessage *msg = client->rx;
+        size_t avail;
+        char *space;
+        ssize_t n;
+
+        if (!msg) {
+            msg = client->rx = virNetMessageNew();
+            virNetMessageBeginRead(msg);
+        }
+        space = virNetMessageReadSpace(msg, &avail);
+        n = read(client->fd, space, avail);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return 0;
+            virReportSystemError(errno, "%s", _("Cannot recv data"));
+            return -1;
+        }
+        if (n == 0) {
+            virReportSystemError(EIO, "%s", _("End of file while reading data"));
+            return msg->bufferOffset == 0 ? -2 : -1;
+        }
+        msg->bufferOffset += n;
+        client->lastRx = g_get_monotonic_time();
+        client->kaPings = 0;
+        if (msg->bufferOffset < msg->bufferLength)
+            continue;
+        if (msg->bufferLength == VIR_NET_MESSAGE_LEN_MAX) {
+            if (virNetMessageDecodeLength(msg) < 0)
+                return -1;
+            continue;
+        }
+        if (virNetMessageDecodeHeader(msg) < 0)
+            return -1;
+        if (msg->header.type == VIR_NET_REPLY_WITH_FDS &&
+            virNetMessageDecodeNumFDs(msg) < 0)
+            return -1;
+        if (msg->nfds > 0) {
+            virReportError(VIR_ERR_RPC, "%s",
+                           _("the server sent file descriptors, which this client never asks for"));
+            return -1;
+        }
+        client->rx = NULL;
+        virNetClientDispatch(client, msg);
+    }
+}
+
+/* Writes what the socket takes. Lock held. */
+static int
+virNetClientWrite(virNetClient *client)
+{
+    virNetMessage *msg;
+
+    while ((msg = g_queue_peek_head(&client->tx))) {
+        ssize_t n = write(client->fd, msg->buffer + client->txOffset,
+                          msg->bufferLength - client->txOffset);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return 0;
+            virReportSystemError(errno, "%s", _("Cannot write data"));
+            return -1;
+        }
+        client->txOffset += n;
+        if (client->txOffset == msg->bufferLength) {
+            virNetMessageFree(g_queue_pop_head(&client->tx));
+            client->txOffset = 0;
+        }
+    }
+    return 0;
+}
+
+/* How long poll may sleep before keepalive has something to do, -1:
+ * forever. Sends a PING or gives up on a silent peer when it is time.
+ * Lock held. */
+static int
+virNetClientKeepAlive(virNetClient *client, bool *dead)
+{
+    gint64 due;
+    gint64 now;
+
+    *dead = false;
+    if (client->kaInterval <= 0)
+        return -1;
+    now = g_get_monotonic_time();
+    due = client->lastRx + (gint64)client->kaInterval * 1000 * (client->kaPings + 1);
+    if (now < due)
+        return (due - now + 999) / 1000;
+    if (client->kaPings >= client->kaCount) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("connection closed due to keepalive timeout"));
+        *dead = true;
+        return 0;
+    }
+    g_queue_push_tail(&client->tx, virNetMessageNewKeepalive(KEEPALIVE_PROC_PING));
+    client->kaPings++;
+    return client->kaInterval;
+}
+
+static gpointer
+virNetClientIOThread(gpointer opaque)
+{
+    virNetClient *client = opaque;
+    int reason = VIR_NET_CLIENT_CLOSE_ERROR;
+    bool notify = false;
+
+    g_mutex_lock(&client->lock);
+    while (!client->closed) {
+        struct pollfd fds[2] = {
+            { .fd = client->fd, .events = POLLIN },
+            { .fd = client->wakeup[0], .events = POLLIN },
+        };
+        bool dead;
+        int timeout = virNetClientKeepAlive(client, &dead);
+        int rc;
+
+        if (dead) {
+            reason = VIR_NET_CLIENT_CLOSE_KEEPALIVE;
+            break;
+        }
+        if (!g_queue_is_empty(&client->tx))
+            fds[0].events |= POLLOUT;
+
+        g_mutex_unlock(&client->lock);
+        rc = poll(fds, G_N_ELEMENTS(fds), timeout);
+        g_mutex_lock(&client->lock);
+
+        if (rc < 0) {
+            if (errno == EINTR)
+                continue;
+            virReportSystemError(errno, "%s", _("cannot wait for the server"));
+            break;
+        }
+        if (fds[1].revents) {
+            char buf[64];
+
+            while (read(client->wakeup[0], buf, sizeof(buf)) > 0)
+                ;
+        }
+        if (client->closed)
+            break;
+        if ((fds[0].revents & POLLOUT) && virNetClientWrite(client) < 0)
+            break;
+        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            int rd = virNetClientRead(client);
+
+            if (rd < 0) {
+                if (rd == -2)
+                    reason = VIR_NET_CLIENT_CLOSE_EOF;
+                break;
+            }
+        }
+    }
+    if (!client->closed) {
+        /* the peer, the wire or keepalive ended it, not our Close */
+        notify = true;
+        virNetClientMarkClosedLocked(client);
+    }
+    g_mutex_unlock(&client->lock);
+
+    if (notify && client->closeFunc)
+        client->closeFunc(client, reason, client->closeOpaque);
+    virNetClientUnref(client);
+    return NULL;
+}
+
+
+/* Public */
+
+virNetClient *
+virNetClientNewFD(int fd)
+{
+    virNetClient *client;
+
+    if (!g_unix_set_fd_nonblocking(fd, TRUE, NULL)) {
+        virReportSystemError(errno, "%s", _("cannot make the client socket non-blocking"));
+        close(fd);
+        return NULL;
+    }
+    client = g_new0(virNetClient, 1);
+    client->refs = 1;
+    g_mutex_init(&client->lock);
+    client->fd = fd;
+    client->wakeup[0] = client->wakeup[1] = -1;
+    client->calls = g_ptr_array_new();
+    g_queue_init(&client->tx);
+    client->lastRx = g_get_monotonic_time();
+
+    if (!g_unix_open_pipe(client->wakeup, FD_CLOEXEC, NULL) ||
+        !g_unix_set_fd_nonblocking(client->wakeup[0], TRUE, NULL) ||
+        !g_unix_set_fd_nonblocking(client->wakeup[1], TRUE, NULL)) {
+        virReportSystemError(errno, "%s", _("cannot create the wakeup pipe of an RPC client"));
+        virNetClientUnref(client);
+        return NULL;
+    }
+
+    g_atomic_int_inc(&client->refs);
+    client->thread = g_thread_new("rpc-client", virNetClientIOThread, client);
+    return client;
+}
+
+virNetClient *
+virNetClientNewUNIX(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("UNIX socket path '%s' too long"), path);
+        return NULL;
+    }
+    strcpy(addr.sun_path, path);
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+        virReportSystemError(errno, "%s", _("Failed to create socket"));
+        return NULL;
+    }
+    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        virReportSystemError(errno, _("Failed to connect socket to '%s'"), path);
+        close(fd);
+        return NULL;
+    }
+    return virNetClientNewFD(fd);
+}
+
+void
+virNetClientSetEventHandler(virNetClient *client,
+                            virNetClientEventFunc func,
+                            void *opaque)
+{
+    g_mutex_lock(&client->lock);
+    client->eventFunc = func;
+    client->eventOpaque = opaque;
+    g_mutex_unlock(&client->lock);
+}
+
+void
+virNetClientSetCloseHandler(virNetClient *client,
+                            virNetClientCloseFunc func,
+                            void *opaque)
+{
+    g_mutex_lock(&client->lock);
+    client->closeFunc = func;
+    client->closeOpaque = opaque;
+    g_mutex_unlock(&client->lock);
+}
+
+void
+virNetClientSetKeepAlive(virNetClient *client,
+                         int intervalMs,
+                         unsigned int count)
+{
+    g_mutex_lock(&client->lock);
+    client->kaInterval = intervalMs;
+    client->kaCount = count;
+    client->kaPings = 0;
+    client->lastRx = g_get_monotonic_time();
+    virNetClientWake(client);
+    g_mutex_unlock(&client->lock);
+}
+
+bool
+virNetClientIsOpen(virNetClient *client)
+{
+    bool open;
+
+    g_mutex_lock(&client->lock);
+    open = !client->closed;
+    g_mutex_unlock(&client->lock);
+    return open;
+}
+
+/* Reports why the connection is unusable. Lock held. */
+static void
+virNetClientReportClosed(virNetClient *client)
+{
+    virErrorPtr err = g_new0(virError, 1);
+
+    virCopyError(client->closeErr, err);
+    virErrorRestore(&err);
+}
+
+int
+virNetClientSendMessage(virNetClient *client, virNetMessage *msg)
+{
+    g_mutex_lock(&client->lock);
+    if (client->closed) {
+        virNetClientReportClosed(client);
+        g_mutex_unlock(&client->lock);
+        virNetMessageFree(msg);
+        return -1;
+    }
+    g_queue_push_tail(&client->tx, msg);
+    virNetClientWake(client);
+    g_mutex_unlock(&client->lock);
+    return 0;
+}
+
+int
+virNetClientCall(virNetClient *client,
+                 const virNetProgram *program,
+                 int proc,
+                 void *args,
+                 void *ret)
+{
+    const virNetProcedure *p = virNetProgramLookup(program, proc);
+    g_autoptr(virNetMessage) msg = virNetMessageNew();
+    g_autoptr(virNetMessage) reply = NULL;
+    virNetClientPending call = { 0 };
+    xdrproc_t filter;
+    size_t size;
+
+    if (!p) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("program %s has no procedure %d"), program->name, proc);
+        return -1;
+    }
+    msg->header.prog = program->prog;
+    msg->header.vers = program->vers;
+    msg->header.proc = proc;
+    msg->header.type = VIR_NET_CALL;
+    msg->header.status = VIR_NET_OK;
+
+    g_mutex_lock(&client->lock);
+    if (client->closed) {
+        virNetClientReportClosed(client);
+        g_mutex_unlock(&client->lock);
+        return -1;
+    }
+    call.serial = msg->header.serial = client->serial++;
+    g_mutex_unlock(&client->lock);
+
+    if (virNetMessageEncodeHeader(msg) < 0 ||
+        (p->argsSize && virNetMessageEncodePayload(msg, p->argsFilter, args) < 0))
+        return -1;
+
+    g_cond_init(&call.cond);
+    g_mutex_lock(&client->lock);
+    if (client->closed) {
+        virNetClientReportClosed(client);
+        g_mutex_unlock(&client->lock);
+        g_cond_clear(&call.cond);
+        return -1;
+    }
+    g_ptr_array_add(client->calls, &call);
+    g_queue_push_tail(&client->tx, g_steal_pointer(&msg));
+    virNetClientWake(client);
+    while (!call.done)
+        g_cond_wait(&call.cond, &client->lock);
+    g_mutex_unlock(&client->lock);
+    g_cond_clear(&call.cond);
+
+    if (call.err) {
+        virErrorRestore(&call.err);
+        return -1;
+    }
+    reply = call.reply;
+    if (virNetProcedurePayload(p, &reply->header, &filter, &size) < 0)
+        return -1;
+    if (reply->header.status == VIR_NET_ERROR) {
+        virNetMessageError rerr = { 0 };
+
+        if (virNetMessageDecodePayload(reply, filter, &rerr) < 0)
+            return -1;
+        virNetMessageErrorRaise(&rerr);
+        xdr_free(filter, (char *)&rerr);
+        return -1;
+    }
+    if (size && virNetMessageDecodePayload(reply, filter, ret) < 0)
+        return -1;
+    return 0;
+}
+
+void
+virNetClientClose(virNetClient *client)
+{
+    GThread *thread;
+
+    if (!client)
+        return;
+    g_mutex_lock(&client->lock);
+    if (!client->closed) {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("client socket is closed"));
+        virNetClientMarkClosedLocked(client);
+        virErrorRestore(&saved);
+    }
+    thread = g_steal_pointer(&client->thread);
+    g_mutex_unlock(&client->lock);
+
+    if (!thread)
+        return;
+    if (thread == g_thread_self())
+        g_thread_unref(thread);
+    else
+        g_thread_join(thread);
+}
+
+void
+virNetClientFree(virNetClient *client)
+{
+    if (!client)
+        return;
+    virNetClientClose(client);
+    virNetClientUnref(client);
+}

@@ -1,0 +1,89 @@
+/*
+ * virnetclient.h: the client end of one RPC connection
+ *
+ * One I/O thread per connection owns the socket: it writes the queued
+ * messages, reads the frames that arrive and
+ *  - hands a REPLY to the call waiting with that serial, so that several
+ *    threads can have calls in flight on one connection and the replies
+ *    may come back in any order;
+ *  - answers a keepalive PING with a PONG, and sends its own PINGs when
+ *    the peer has been silent for the keepalive interval (closing the
+ *    connection when @count of them went unanswered);
+ *  - hands every other MESSAGE (an event) to the event handler.
+ * When the connection ends (end of file, a broken frame, keepalive, or
+ * virNetClientClose) every call still waiting fails with the reason, and
+ * the close handler runs once (not for virNetClientClose).
+ *
+ * A call therefore waits at most until the reply comes or the connection
+ * is declared dead: with keepalive on, interval * (count + 1) of silence.
+ */
+#pragma once
+
+#include "internal.h"
+
+#include "virnetmessage.h"
+#include "virnetprogram.h"
+
+typedef struct _virNetClient virNetClient;
+
+/* Why a connection ended; the values of virConnectCloseReason. */
+typedef enum {
+    VIR_NET_CLIENT_CLOSE_ERROR = 0,
+    VIR_NET_CLIENT_CLOSE_EOF = 1,
+    VIR_NET_CLIENT_CLOSE_KEEPALIVE = 2,
+    VIR_NET_CLIENT_CLOSE_CLIENT = 3,
+} virNetClientCloseReason;
+
+/* Runs in the I/O thread with a decoded header; the payload is still to
+ * decode (virNetMessageDecodePayload). @msg belongs to the caller. */
+typedef void (*virNetClientEventFunc)(virNetClient *client,
+                                      virNetMessage *msg,
+                                      void *opaque);
+/* Runs in the I/O thread once, when the peer or keepalive ended the
+ * connection. */
+typedef void (*virNetClientCloseFunc)(virNetClient *client,
+                                      int reason,
+                                      void *opaque);
+
+/* Connects to the UNIX socket @path. */
+virNetClient *virNetClientNewUNIX(const char *path);
+/* Takes over the connected stream socket @fd (closed on failure too). */
+virNetClient *virNetClientNewFD(int fd);
+
+/* Set before the first call; @opaque is kept until virNetClientFree. */
+void virNetClientSetEventHandler(virNetClient *client,
+                                 virNetClientEventFunc func,
+                                 void *opaque);
+void virNetClientSetCloseHandler(virNetClient *client,
+                                 virNetClientCloseFunc func,
+                                 void *opaque);
+
+/* Keepalive: PING after @intervalMs of silence, close after @count PINGs
+ * left unanswered (count 0: close after one silent interval).
+ * @intervalMs <= 0 turns it off (the default). */
+void virNetClientSetKeepAlive(virNetClient *client,
+                              int intervalMs,
+                              unsigned int count);
+
+/* Calls @proc of @program with @args (its args struct, or NULL when it
+ * has none) and waits for the reply. On success @ret (zeroed, the
+ * procedure's ret struct, or NULL when it has none) holds the decoded
+ * reply; free it with xdr_free(proc->retFilter, ret). On failure the
+ * error is the peer's (remote_error), or why the connection ended. */
+int virNetClientCall(virNetClient *client,
+                     const virNetProgram *program,
+                     int proc,
+                     void *args,
+                     void *ret);
+
+/* Sends a message (an event of ours, a keepalive) without waiting. */
+int virNetClientSendMessage(virNetClient *client, virNetMessage *msg);
+
+bool virNetClientIsOpen(virNetClient *client);
+
+/* Ends the connection: waiting calls fail, the I/O thread exits (unless
+ * called from it: then it exits on return). */
+void virNetClientClose(virNetClient *client);
+/* Closes and frees. */
+void virNetClientFree(virNetClient *client);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetClient, virNetClientFree);

@@ -62,6 +62,8 @@ testCoverage(const void *opaque G_GNUC_UNUSED)
         /* python's numOfDomains, listDomainsID, numOfDefinedDomains,
          * listDefinedDomains */
         51, 37, 25, 21,
+        /* virsh shutdown, domcapabilities (served by virtqemud) */
+        36, 258, 342,
         /* networks */
         39, 41, 42, 43, 44, 46, 47, 48, 49, 152, 153, 283, 432,
         /* events */
@@ -86,7 +88,7 @@ testCoverage(const void *opaque G_GNUC_UNUSED)
  * itself). */
 static const char *const mutating[] = {
     "_DEFINE_", "_UNDEFINE_", "_CREATE_", "_DESTROY_", "_ATTACH_", "_DETACH_", "_SET_",
-    "_SUSPEND_", "_RESUME_", "_ABORT_", "MIGRATE_BEGIN", "MIGRATE_PREPARE", "MIGRATE_PERFORM", "MIGRATE_FINISH",
+    "_SUSPEND_", "_RESUME_", "_SHUTDOWN_", "_ABORT_", "MIGRATE_BEGIN", "MIGRATE_PREPARE", "MIGRATE_PERFORM", "MIGRATE_FINISH",
     "MIGRATE_CONFIRM",
 };
 static const char *const reading[] = {

@@ -80,6 +80,25 @@ struct _virHypervisorDriver {
     int (*domainAbortJob)(virDomainPtr dom);
     int (*domainAttachDeviceFlags)(virDomainPtr dom, const char *xml, unsigned int flags);
     int (*domainDetachDeviceFlags)(virDomainPtr dom, const char *xml, unsigned int flags);
+
+    /* Connections to a daemon (the remote driver). */
+    int (*connectIsAlive)(virConnectPtr conn);
+    int (*connectSetKeepAlive)(virConnectPtr conn, int interval, unsigned int count);
+    int (*connectRegisterCloseCallback)(virConnectPtr conn, virConnectCloseFunc cb,
+                                        void *opaque, virFreeCallback freecb);
+    int (*connectUnregisterCloseCallback)(virConnectPtr conn, virConnectCloseFunc cb);
+    int (*connectDomainEventRegisterAny)(virConnectPtr conn, virDomainPtr dom,
+                                         int eventID,
+                                         virConnectDomainEventGenericCallback cb,
+                                         void *opaque, virFreeCallback freecb);
+    int (*connectDomainEventDeregisterAny)(virConnectPtr conn, int callbackID);
+    int (*nodeGetInfo)(virConnectPtr conn, virNodeInfoPtr info);
+    int (*connectNumOfDomains)(virConnectPtr conn);
+    int (*connectListDomains)(virConnectPtr conn, int *ids, int maxids);
+    int (*connectNumOfDefinedDomains)(virConnectPtr conn);
+    int (*connectListDefinedDomains)(virConnectPtr conn, char **const names,
+                                     int maxnames);
+    int (*domainGetJobInfo)(virDomainPtr dom, virDomainJobInfoPtr info);
 };
 
 struct _virNetworkDriver {

@@ -745,3 +745,140 @@ virDomainDetachDevice(virDomainPtr domain, const char *xml)
 {
     return virDomainDetachDeviceFlags(domain, xml, VIR_DOMAIN_AFFECT_LIVE);
 }
+
+/* Entry points that take a connection and return a count or -1. */
+#define VIR_CONNECT_COUNT(conn, field, ...) \
+    do { \
+        int ret_; \
+        virResetLastError(); \
+        virCheckConnectReturn(conn, -1); \
+        if (!(conn)->driver->field) { \
+            virReportUnsupported(); \
+            goto error; \
+        } \
+        if ((ret_ = (conn)->driver->field(__VA_ARGS__)) < 0) \
+            goto error; \
+        return ret_; \
+     error: \
+        virDispatchError(conn); \
+        return -1; \
+    } while (0)
+
+int
+virConnectNumOfDomains(virConnectPtr conn)
+{
+    VIR_CONNECT_COUNT(conn, connectNumOfDomains, conn);
+}
+
+int
+virConnectListDomains(virConnectPtr conn, int *ids, int maxids)
+{
+    if ((!ids && maxids) || maxids < 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("ids must hold maxids (>= 0) entries"));
+        virDispatchError(conn);
+        return -1;
+    }
+    VIR_CONNECT_COUNT(conn, connectListDomains, conn, ids, maxids);
+}
+
+int
+virConnectNumOfDefinedDomains(virConnectPtr conn)
+{
+    VIR_CONNECT_COUNT(conn, connectNumOfDefinedDomains, conn);
+}
+
+int
+virConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames)
+{
+    if ((!names && maxnames) || maxnames < 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("names must hold maxnames (>= 0) entries"));
+        virDispatchError(conn);
+        return -1;
+    }
+    VIR_CONNECT_COUNT(conn, connectListDefinedDomains, conn, names, maxnames);
+}
+
+int
+virDomainGetJobInfo(virDomainPtr domain, virDomainJobInfoPtr info)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckNonNullArgGoto(info, error);
+    memset(info, 0, sizeof(*info));
+
+    if (!conn->driver->domainGetJobInfo) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->domainGetJobInfo(domain, info) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virConnectDomainEventRegisterAny(virConnectPtr conn,
+                                 virDomainPtr dom,
+                                 int eventID,
+                                 virConnectDomainEventGenericCallback cb,
+                                 void *opaque,
+                                 virFreeCallback freecb)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArgGoto(cb, error);
+    if (dom && dom->conn != conn) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("the domain of an event registration belongs to another connection"));
+        goto error;
+    }
+    if (eventID < 0 || eventID > VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("unknown domain event ID %d"), eventID);
+        goto error;
+    }
+    if (!conn->driver->connectDomainEventRegisterAny) {
+        virReportUnsupported();
+        goto error;
+    }
+    if ((ret = conn->driver->connectDomainEventRegisterAny(conn, dom, eventID, cb,
+                                                           opaque, freecb)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
+{
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    if (callbackID < 0) {
+        virReportError(VIR_ERR_INVALID_ARG, _("invalid callback ID %d"), callbackID);
+        goto error;
+    }
+    if (!conn->driver->connectDomainEventDeregisterAny) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->connectDomainEventDeregisterAny(conn, callbackID) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}

@@ -254,9 +254,15 @@ virConnectGetURI(virConnectPtr conn)
 char *
 virConnectGetHostname(virConnectPtr conn)
 {
+    char *ret;
+
     virResetLastError();
     virCheckConnectReturn(conn, NULL);
-    return g_strdup(g_get_host_name());
+    if (!conn->driver->connectGetHostname)
+        return g_strdup(g_get_host_name());
+    if (!(ret = conn->driver->connectGetHostname(conn)))
+        virDispatchError(conn);
+    return ret;
 }
 
 int
@@ -265,7 +271,9 @@ virConnectIsAlive(virConnectPtr conn)
     virResetLastError();
     virCheckConnectReturn(conn, -1);
     /* Embedded drivers live in this process: alive while open. */
-    return 1;
+    if (!conn->driver->connectIsAlive)
+        return 1;
+    return conn->driver->connectIsAlive(conn);
 }
 
 char *
@@ -312,4 +320,83 @@ virConnectGetDomainCapabilities(virConnectPtr conn,
  error:
     virDispatchError(conn);
     return NULL;
+}
+
+int
+virConnectRegisterCloseCallback(virConnectPtr conn,
+                                virConnectCloseFunc cb,
+                                void *opaque,
+                                virFreeCallback freecb)
+{
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArgGoto(cb, error);
+    if (!conn->driver->connectRegisterCloseCallback) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->connectRegisterCloseCallback(conn, cb, opaque, freecb) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virConnectUnregisterCloseCallback(virConnectPtr conn,
+                                  virConnectCloseFunc cb)
+{
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArgGoto(cb, error);
+    if (!conn->driver->connectUnregisterCloseCallback) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->connectUnregisterCloseCallback(conn, cb) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virConnectSetKeepAlive(virConnectPtr conn,
+                       int interval,
+                       unsigned int count)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    /* A connection without a peer has nothing to keep alive: 1 says
+     * "not supported" without an error, as libvirt does. */
+    if (!conn->driver->connectSetKeepAlive)
+        return 1;
+    if ((ret = conn->driver->connectSetKeepAlive(conn, interval, count)) < 0)
+        virDispatchError(conn);
+    return ret;
+}
+
+int
+virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
+{
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArgGoto(info, error);
+    if (!conn->driver->nodeGetInfo) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->nodeGetInfo(conn, info) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
 }

@@ -285,6 +285,105 @@ char *virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags);
 int virDomainIsActive(virDomainPtr domain);
 int virDomainIsPersistent(virDomainPtr domain);
 
+/* Listing by id and name (older than virConnectListAllDomains). */
+int virConnectNumOfDomains(virConnectPtr conn);
+int virConnectListDomains(virConnectPtr conn, int *ids, int maxids);
+int virConnectNumOfDefinedDomains(virConnectPtr conn);
+int virConnectListDefinedDomains(virConnectPtr conn, char **const names,
+                                 int maxnames);
+
+/* The progress of a domain's job, in fixed fields. */
+typedef struct _virDomainJobInfo virDomainJobInfo;
+struct _virDomainJobInfo {
+    int type;                         /* virDomainJobType */
+    unsigned long long timeElapsed;   /* ms */
+    unsigned long long timeRemaining; /* ms */
+    unsigned long long dataTotal;
+    unsigned long long dataProcessed;
+    unsigned long long dataRemaining;
+    unsigned long long memTotal;
+    unsigned long long memProcessed;
+    unsigned long long memRemaining;
+    unsigned long long fileTotal;
+    unsigned long long fileProcessed;
+    unsigned long long fileRemaining;
+};
+typedef virDomainJobInfo *virDomainJobInfoPtr;
+
+int virDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
+
+/* Domain events. */
+typedef enum {
+    VIR_DOMAIN_EVENT_DEFINED = 0,
+    VIR_DOMAIN_EVENT_UNDEFINED = 1,
+    VIR_DOMAIN_EVENT_STARTED = 2,
+    VIR_DOMAIN_EVENT_SUSPENDED = 3,
+    VIR_DOMAIN_EVENT_RESUMED = 4,
+    VIR_DOMAIN_EVENT_STOPPED = 5,
+    VIR_DOMAIN_EVENT_SHUTDOWN = 6,
+    VIR_DOMAIN_EVENT_PMSUSPENDED = 7,
+    VIR_DOMAIN_EVENT_CRASHED = 8,
+} virDomainEventType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_ID_LIFECYCLE = 0,
+    VIR_DOMAIN_EVENT_ID_REBOOT = 1,
+    VIR_DOMAIN_EVENT_ID_RTC_CHANGE = 2,
+    VIR_DOMAIN_EVENT_ID_WATCHDOG = 3,
+    VIR_DOMAIN_EVENT_ID_IO_ERROR = 4,
+    VIR_DOMAIN_EVENT_ID_GRAPHICS = 5,
+    VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON = 6,
+    VIR_DOMAIN_EVENT_ID_CONTROL_ERROR = 7,
+    VIR_DOMAIN_EVENT_ID_BLOCK_JOB = 8,
+    VIR_DOMAIN_EVENT_ID_DISK_CHANGE = 9,
+    VIR_DOMAIN_EVENT_ID_TRAY_CHANGE = 10,
+    VIR_DOMAIN_EVENT_ID_PMWAKEUP = 11,
+    VIR_DOMAIN_EVENT_ID_PMSUSPEND = 12,
+    VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE = 13,
+    VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK = 14,
+    VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED = 15,
+    VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2 = 16,
+    VIR_DOMAIN_EVENT_ID_TUNABLE = 17,
+    VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE = 18,
+    VIR_DOMAIN_EVENT_ID_DEVICE_ADDED = 19,
+    VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION = 20,
+    VIR_DOMAIN_EVENT_ID_JOB_COMPLETED = 21,
+    VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED = 22,
+    VIR_DOMAIN_EVENT_ID_METADATA_CHANGE = 23,
+    VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD = 24,
+    VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE = 25,
+    VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE = 26,
+} virDomainEventID;
+
+/* Every callback is registered as this type and called as the one of its
+ * event ID. */
+typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn,
+                                                     virDomainPtr dom,
+                                                     void *opaque);
+#define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(cb))
+
+/* VIR_DOMAIN_EVENT_ID_LIFECYCLE: @event is a virDomainEventType. */
+typedef int (*virConnectDomainEventCallback)(virConnectPtr conn,
+                                             virDomainPtr dom,
+                                             int event,
+                                             int detail,
+                                             void *opaque);
+/* VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED */
+typedef void (*virConnectDomainEventDeviceRemovedCallback)(virConnectPtr conn,
+                                                           virDomainPtr dom,
+                                                           const char *devAlias,
+                                                           void *opaque);
+
+/* Callbacks run from the event loop (virEventRunDefaultImpl). @dom NULL:
+ * every domain. Returns a callback ID for virConnectDomainEventDeregisterAny. */
+int virConnectDomainEventRegisterAny(virConnectPtr conn,
+                                     virDomainPtr dom,
+                                     int eventID,
+                                     virConnectDomainEventGenericCallback cb,
+                                     void *opaque,
+                                     virFreeCallback freecb);
+int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
+
 #ifdef __cplusplus
 }
 #endif

@@ -87,6 +87,40 @@ char *virConnectGetDomainCapabilities(virConnectPtr conn,
                                       const char *virttype,
                                       unsigned int flags);
 
+/* @reason: a virConnectCloseReason. */
+typedef void (*virConnectCloseFunc)(virConnectPtr conn,
+                                    int reason,
+                                    void *opaque);
+
+int virConnectRegisterCloseCallback(virConnectPtr conn,
+                                    virConnectCloseFunc cb,
+                                    void *opaque,
+                                    virFreeCallback freecb);
+int virConnectUnregisterCloseCallback(virConnectPtr conn,
+                                      virConnectCloseFunc cb);
+
+/* Keepalive on a connection to a daemon: a ping after @interval seconds
+ * of silence, the connection closed after @count unanswered ones.
+ * @interval <= 0 turns it off. */
+int virConnectSetKeepAlive(virConnectPtr conn,
+                           int interval,
+                           unsigned int count);
+
+typedef struct _virNodeInfo virNodeInfo;
+struct _virNodeInfo {
+    char model[32];         /* CPU model */
+    unsigned long memory;   /* KiB */
+    unsigned int cpus;      /* active CPUs */
+    unsigned int mhz;
+    unsigned int nodes;     /* NUMA nodes */
+    unsigned int sockets;   /* per node */
+    unsigned int cores;     /* per socket */
+    unsigned int threads;   /* per core */
+};
+typedef virNodeInfo *virNodeInfoPtr;
+
+int virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,6 +10,7 @@
 #include "virerror.h"
 #include "qemu/qemu_driver.h"
 #include "network/network_driver.h"
+#include "remote/remote_driver.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
@@ -37,6 +38,9 @@ virGlobalInit(gpointer data G_GNUC_UNUSED)
     bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 
+    /* first: it declines qemu:///embed, which the embedded drivers take */
+    if (remoteRegister() < 0)
+        return NULL;
     if (qemuRegister() < 0)
         return NULL;
     if (networkRegister() < 0)

@@ -1,0 +1,1578 @@
+/*
+ * remote_driver.c: the driver of a connection to a daemon
+ *
+ * qemu:///system, qemu:///session and qemu+unix:///PATH?socket=SOCK open a
+ * UNIX socket to a daemon that speaks the REMOTE program (ours, or
+ * libvirt's libvirtd/virtqemud), and every driver method becomes one call
+ * on it. qemu:///embed?root=DIR is left to the embedded driver. See
+ * docs/uri.rst.
+ */
+#include "internal.h"
+
+#include "datatypes.h"
+#include "driver.h"
+#include "virerror.h"
+#include "virnetclient.h"
+#include "remote_driver.h"
+#include "remote_program.h"
+
+#define VIR_FROM_THIS VIR_FROM_REMOTE
+
+/* Where libvirt's clients look for a system daemon's sockets. */
+#define REMOTE_SYSTEM_SOCKET_DIR "/var/run/libvirt"
+
+/* Features asked with CONNECT_SUPPORTS_FEATURE (libvirt's numbers). */
+enum {
+    REMOTE_FEATURE_PROGRAM_KEEPALIVE = 10,
+    REMOTE_FEATURE_EVENT_CALLBACK = 14,
+    REMOTE_FEATURE_CLOSE_CALLBACK = 15,
+};
+
+/* Keepalive until the application chooses (virConnectSetKeepAlive): a
+ * dead daemon fails the waiting calls after about 30 s, never hangs
+ * them. */
+#define REMOTE_KEEPALIVE_INTERVAL 5
+#define REMOTE_KEEPALIVE_COUNT 5
+
+/* URI parameters the client consumes and never sends to the server. */
+static const char *const remoteClientParams[] = {
+    "name", "command", "socket", "auth", "sshauth", "netcat", "keyfile",
+    "pkipath", "known_hosts", "known_hosts_verify", "tls_priority", "mode",
+    "proxy", "no_sanity", "no_verify", "no_tty", "authfile",
+};
+
+typedef struct {
+    int localID;
+    int remoteID;
+    int eventID;
+    virConnectDomainEventGenericCallback cb;
+    void *opaque;
+    virFreeCallback freecb;
+} remoteEventCallback;
+
+/* An event received, waiting for the event loop. */
+typedef struct {
+    int remoteID;
+    int eventID;
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int id;
+    int event;
+    int detail;
+    char *devAlias;
+} remoteEvent;
+
+typedef struct {
+    GMutex lock;
+    virNetClient *client;
+    virConnectPtr conn;           /* not referenced: it owns us */
+    char *type;                   /* CONNECT_GET_TYPE, asked once */
+    bool keepaliveFeature;
+    bool eventCallbackFeature;
+    bool closeCallbackFeature;
+
+    GPtrArray *callbacks;         /* remoteEventCallback */
+    int nextLocalID;
+    GQueue events;                /* remoteEvent */
+    int eventTimer;               /* -1: none yet */
+
+    virConnectCloseFunc closeCb;
+    void *closeOpaque;
+    virFreeCallback closeFreecb;
+    bool closeRegistered;         /* CONNECT_REGISTER_CLOSE_CALLBACK sent */
+} remotePrivate;
+
+static void
+remoteEventFree(remoteEvent *ev)
+{
+    g_free(ev->name);
+    g_free(ev->devAlias);
+    g_free(ev);
+}
+
+static void
+remoteEventCallbackFree(remoteEventCallback *cb)
+{
+    if (cb->freecb)
+        cb->freecb(cb->opaque);
+    g_free(cb);
+}
+
+
+/* Calls */
+
+static int
+remoteCall(virConnectPtr conn, int proc, void *args, void *ret)
+{
+    remotePrivate *priv = conn->privateData;
+
+    return virNetClientCall(priv->client, &remoteProgram, proc, args, ret);
+}
+
+/* Frees the decoded reply @ret of @proc. */
+static void
+remoteFreeRet(int proc, void *ret)
+{
+    const virNetProcedure *p = virNetProgramLookup(&remoteProgram, proc);
+
+    xdr_free(p->retFilter, (char *)ret);
+}
+
+static void
+remoteMakeDomain(remote_nonnull_domain *rdom, virDomainPtr dom)
+{
+    rdom->name = dom->name;
+    memcpy(rdom->uuid, dom->uuid, VIR_UUID_BUFLEN);
+    rdom->id = dom->id;
+}
+
+static virDomainPtr
+remoteGetDomain(virConnectPtr conn, const remote_nonnull_domain *rdom)
+{
+    return virGetDomain(conn, rdom->name, (const unsigned char *)rdom->uuid, rdom->id);
+}
+
+static void
+remoteMakeNetwork(remote_nonnull_network *rnet, virNetworkPtr net)
+{
+    rnet->name = net->name;
+    memcpy(rnet->uuid, net->uuid, VIR_UUID_BUFLEN);
+}
+
+static virNetworkPtr
+remoteGetNetwork(virConnectPtr conn, const remote_nonnull_network *rnet)
+{
+    return virGetNetwork(conn, rnet->name, (const unsigned char *)rnet->uuid);
+}
+
+/* 1 or 0: whether the server supports @feature; 0 also when it does not
+ * know the question. */
+static int
+remoteSupportsFeature(virConnectPtr conn, int feature)
+{
+    remote_connect_supports_feature_args args = { .feature = feature };
+    remote_connect_supports_feature_ret ret = { 0 };
+
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &args, &ret) < 0) {
+        if (virGetLastErrorCode() != VIR_ERR_NO_SUPPORT)
+            return -1;
+        virResetLastError();
+        return 0;
+    }
+    return ret.supported ? 1 : 0;
+}
+
+
+/* Events: the I/O thread decodes them; the event loop delivers them. */
+
+static void
+remoteDispatchEvents(int timer G_GNUC_UNUSED, void *opaque)
+{
+    virConnectPtr conn = opaque;
+    remotePrivate *priv = conn->privateData;
+    remoteEvent *ev;
+
+    g_mutex_lock(&priv->lock);
+    virEventUpdateTimeout(priv->eventTimer, -1);
+    while ((ev = g_queue_pop_head(&priv->events))) {
+        virConnectDomainEventGenericCallback cb = NULL;
+        void *cbopaque = NULL;
+        virDomainPtr dom;
+        size_t i;
+
+        for (i = 0; i < priv->callbacks->len; i++) {
+            remoteEventCallback *c = g_ptr_array_index(priv->callbacks, i);
+
+            if (c->remoteID == ev->remoteID && c->eventID == ev->eventID) {
+                cb = c->cb;
+                cbopaque = c->opaque;
+                break;
+            }
+        }
+        if (!cb) {
+            /* deregistered meanwhile */
+            remoteEventFree(ev);
+            continue;
+        }
+        g_mutex_unlock(&priv->lock);
+
+        dom = virGetDomain(conn, ev->name, ev->uuid, ev->id);
+        switch (ev->eventID) {
+        case VIR_DOMAIN_EVENT_ID_LIFECYCLE:
+            ((virConnectDomainEventCallback)(void (*)(void))cb)(conn, dom, ev->event,
+                                                                ev->detail, cbopaque);
+            break;
+        case VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED:
+            ((virConnectDomainEventDeviceRemovedCallback)(void (*)(void))cb)(conn, dom,
+                                                                             ev->devAlias,
+                                                                             cbopaque);
+            break;
+        default:
+            cb(conn, dom, cbopaque);
+            break;
+        }
+        virDomainFree(dom);
+        remoteEventFree(ev);
+        g_mutex_lock(&priv->lock);
+    }
+    g_mutex_unlock(&priv->lock);
+}
+
+static remoteEvent *
+remoteQueueEvent(remotePrivate *priv, int remoteID, int eventID,
+                 const remote_nonnull_domain *rdom)
+{
+    remoteEvent *ev = g_new0(remoteEvent, 1);
+
+    ev->remoteID = remoteID;
+    ev->eventID = eventID;
+    ev->name = g_strdup(rdom->name);
+    memcpy(ev->uuid, rdom->uuid, VIR_UUID_BUFLEN);
+    ev->id = rdom->id;
+    g_queue_push_tail(&priv->events, ev);
+    return ev;
+}
+
+/* Runs in the I/O thread of the connection. */
+static void
+remoteHandleEvent(virNetClient *client G_GNUC_UNUSED,
+                  virNetMessage *msg,
+                  void *opaque)
+{
+    remotePrivate *priv = opaque;
+    const virNetProcedure *proc;
+    xdrproc_t filter;
+    size_t size;
+    g_autofree void *body = NULL;
+    virErrorPtr saved;
+
+    if (!virNetProgramMatches(&remoteProgram, &msg->header) ||
+        !(proc = virNetProgramLookup(&remoteProgram, msg->header.proc)) ||
+        !(proc->flags & VIR_NET_PROCEDURE_MESSAGE))
+        return;   /* an event of a program or version we do not speak */
+
+    virErrorPreserveLast(&saved);
+    if (virNetProcedurePayload(proc, &msg->header, &filter, &size) < 0)
+        goto cleanup;
+    body = g_malloc0(MAX(size, 1));
+    if (virNetMessageDecodePayload(msg, filter, body) < 0)
+        goto cleanup;
+
+    g_mutex_lock(&priv->lock);
+    switch (msg->header.proc) {
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE: {
+        remote_domain_event_callback_lifecycle_msg *m = body;
+        remoteEvent *ev = remoteQueueEvent(priv, m->callbackID,
+                                           VIR_DOMAIN_EVENT_ID_LIFECYCLE, &m->msg.dom);
+
+        ev->event = m->msg.event;
+        ev->detail = m->msg.detail;
+        break;
+    }
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT: {
+        remote_domain_event_callback_reboot_msg *m = body;
+
+        remoteQueueEvent(priv, m->callbackID, VIR_DOMAIN_EVENT_ID_REBOOT, &m->dom);
+        break;
+    }
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED: {
+        remote_domain_event_callback_device_removed_msg *m = body;
+        remoteEvent *ev = remoteQueueEvent(priv, m->callbackID,
+                                           VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, &m->dom);
+
+        ev->devAlias = g_strdup(m->devAlias);
+        break;
+    }
+    default:
+        /* an event nobody here registers for */
+        break;
+    }
+    if (!g_queue_is_empty(&priv->events) && priv->eventTimer >= 0)
+        virEventUpdateTimeout(priv->eventTimer, 0);
+    g_mutex_unlock(&priv->lock);
+    xdr_free(filter, (char *)body);
+
+ cleanup:
+    virErrorRestore(&saved);
+}
+
+/* Runs in the I/O thread when the daemon or keepalive ended the
+ * connection. */
+static void
+remoteHandleClose(virNetClient *client G_GNUC_UNUSED,
+                  int reason,
+                  void *opaque)
+{
+    remotePrivate *priv = opaque;
+    virConnectCloseFunc cb;
+    void *cbopaque;
+
+    g_mutex_lock(&priv->lock);
+    cb = priv->closeCb;
+    cbopaque = priv->closeOpaque;
+    g_mutex_unlock(&priv->lock);
+    if (cb)
+        cb(priv->conn, reason, cbopaque);
+}
+
+
+/* Opening */
+
+/* The socket for @uri: socket=PATH, else the per-user one of a non-root
+ * qemu:///session, else the system one (read-only when asked), each in
+ * the "direct" (virtqemud-sock) or "legacy" (libvirt-sock) flavour. */
+static char *
+remoteSocketPath(virConnectPtr conn,
+                 GUri *uri,
+                 GHashTable *params,
+                 unsigned int flags)
+{
+    const char *socket = g_hash_table_lookup(params, "socket");
+    const char *mode = g_hash_table_lookup(params, "mode");
+    g_autofree char *dir = NULL;
+    g_autofree char *direct = NULL;
+    const char *suffix = (flags & VIR_CONNECT_RO) ? "-sock-ro" : "-sock";
+    bool session = STREQ_NULLABLE(g_uri_get_path(uri), "/session") && geteuid() != 0;
+
+    if (socket)
+        return g_strdup(socket);
+    if (mode && STRNEQ(mode, "auto") && STRNEQ(mode, "direct") && STRNEQ(mode, "legacy")) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("%s: unknown remote mode '%s' (auto, direct or legacy)"),
+                       conn->uri, mode);
+        return NULL;
+    }
+    if (session) {
+        dir = g_build_filename(g_get_user_runtime_dir(), "libvirt", NULL);
+        suffix = "-sock";
+    } else {
+        dir = g_strdup(REMOTE_SYSTEM_SOCKET_DIR);
+    }
+    direct = g_strdup_printf("%s/virtqemud%s", dir, suffix);
+    if (STREQ_NULLABLE(mode, "direct") ||
+        (!STREQ_NULLABLE(mode, "legacy") && g_file_test(direct, G_FILE_TEST_EXISTS)))
+        return g_steal_pointer(&direct);
+    return g_strdup_printf("%s/libvirt%s", dir, suffix);
+}
+
+/* The URI the server is told (CONNECT_OPEN): name=, else the driver part
+ * of the scheme with the path and the parameters the client does not
+ * consume. */
+static char *
+remoteServerURI(GUri *uri, GHashTable *params, const char *driver)
+{
+    const char *query = g_uri_get_query(uri);
+    g_autoptr(GString) out = NULL;
+    g_auto(GStrv) parts = NULL;
+    bool first = true;
+    size_t i;
+
+    if (g_hash_table_lookup(params, "name"))
+        return g_strdup(g_hash_table_lookup(params, "name"));
+
+    out = g_string_new(driver);
+    g_string_append(out, "://");
+    g_string_append(out, g_uri_get_path(uri));
+    parts = query ? g_strsplit(query, "&", -1) : g_new0(char *, 1);
+    for (i = 0; parts[i]; i++) {
+        g_autofree char *key = NULL;
+        const char *eq = strchr(parts[i], '=');
+        size_t j;
+        bool consumed = false;
+
+        if (!*parts[i])
+            continue;
+        key = g_uri_unescape_segment(parts[i], eq, NULL);
+        for (j = 0; key && j < G_N_ELEMENTS(remoteClientParams); j++)
+            consumed |= STREQ(key, remoteClientParams[j]);
+        if (consumed)
+            continue;
+        g_string_append_c(out, first ? '?' : '&');
+        g_string_append(out, parts[i]);
+        first = false;
+    }
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+static int
+remoteAuthenticate(virConnectPtr conn)
+{
+    remote_auth_list_ret list = { 0 };
+    bool none = false;
+    bool polkit = false;
+    size_t i;
+
+    if (remoteCall(conn, REMOTE_PROC_AUTH_LIST, NULL, &list) < 0) {
+        /* a server without the procedure needs no authentication */
+        if (virGetLastErrorCode() != VIR_ERR_NO_SUPPORT)
+            return -1;
+        virResetLastError();
+        return 0;
+    }
+    for (i = 0; i < list.types.types_len; i++) {
+        none |= list.types.types_val[i] == REMOTE_AUTH_NONE;
+        polkit |= list.types.types_val[i] == REMOTE_AUTH_POLKIT;
+    }
+    if (list.types.types_len == 0)
+        none = true;
+    remoteFreeRet(REMOTE_PROC_AUTH_LIST, &list);
+
+    if (none)
+        return 0;
+    if (polkit) {
+        remote_auth_polkit_ret ret = { 0 };
+
+        if (remoteCall(conn, REMOTE_PROC_AUTH_POLKIT, NULL, &ret) < 0)
+            return -1;
+        return 0;
+    }
+    virReportError(VIR_ERR_AUTH_UNAVAILABLE,
+                   _("%s: the daemon asks for SASL authentication, which this client does not support"),
+                   conn->uri);
+    return -1;
+}
+
+static void
+remotePrivateFree(remotePrivate *priv)
+{
+    remoteEvent *ev;
+
+    if (!priv)
+        return;
+    virNetClientFree(priv->client);
+    if (priv->eventTimer >= 0)
+        virEventRemoveTimeout(priv->eventTimer);
+    while ((ev = g_queue_pop_head(&priv->events)))
+        remoteEventFree(ev);
+    if (priv->callbacks)
+        g_ptr_array_free(priv->callbacks, TRUE);
+    if (priv->closeFreecb)
+        priv->closeFreecb(priv->closeOpaque);
+    g_free(priv->type);
+    g_mutex_clear(&priv->lock);
+    g_free(priv);
+}
+
+static virDrvOpenStatus
+remoteConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
+{
+    const char *scheme = g_uri_get_scheme(uri);
+    const char *host = g_uri_get_host(uri);
+    const char *path = g_uri_get_path(uri);
+    const char *query = g_uri_get_query(uri);
+    g_autoptr(GHashTable) params = NULL;
+    g_autoptr(GError) gerr = NULL;
+    g_autofree char *driver = NULL;
+    g_autofree char *sockpath = NULL;
+    g_autofree char *name = NULL;
+    const char *transport;
+    remotePrivate *priv;
+    remote_connect_open_args args = { 0 };
+    int rc;
+
+    virCheckFlags(VIR_CONNECT_RO | VIR_CONNECT_NO_ALIASES, VIR_DRV_OPEN_ERROR);
+
+    if (!scheme)
+        return VIR_DRV_OPEN_DECLINED;
+    driver = g_strdup(scheme);
+    if ((transport = strchr(scheme, '+'))) {
+        driver[transport - scheme] = '\0';
+        transport++;
+    }
+    if (STRNEQ(driver, "qemu"))
+        return VIR_DRV_OPEN_DECLINED;
+    if (!transport) {
+        /* a host means TLS, not there yet; other paths (embed) are the
+         * embedded driver's */
+        if ((host && *host) ||
+            (STRNEQ_NULLABLE(path, "/system") && STRNEQ_NULLABLE(path, "/session")))
+            return VIR_DRV_OPEN_DECLINED;
+    } else if (STRNEQ(transport, "unix")) {
+        virReportError(VIR_ERR_NO_CONNECT,
+                       _("%s: transport '%s' is not supported by this client; use qemu+unix:// or qemu:///system"),
+                       conn->uri, transport);
+        return VIR_DRV_OPEN_ERROR;
+    } else if (host && *host) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("%s: a UNIX socket transport connects to this host only: leave the host out"),
+                       conn->uri);
+        return VIR_DRV_OPEN_ERROR;
+    }
+
+    if (!(params = g_uri_parse_params(query ? query : "", -1, "&",
+                                      G_URI_PARAMS_NONE, &gerr))) {
+        virReportError(VIR_ERR_INVALID_ARG, _("%s: cannot parse the parameters: %s"),
+                       conn->uri, gerr->message);
+        return VIR_DRV_OPEN_ERROR;
+    }
+    if (!(sockpath = remoteSocketPath(conn, uri, params, flags)))
+        return VIR_DRV_OPEN_ERROR;
+    name = remoteServerURI(uri, params, driver);
+
+    priv = g_new0(remotePrivate, 1);
+    g_mutex_init(&priv->lock);
+    priv->conn = conn;
+    priv->eventTimer = -1;
+    priv->callbacks = g_ptr_array_new_with_free_func((GDestroyNotify)remoteEventCallbackFree);
+    g_queue_init(&priv->events);
+    if (!(priv->client = virNetClientNewUNIX(sockpath))) {
+        remotePrivateFree(priv);
+        return VIR_DRV_OPEN_ERROR;
+    }
+    virNetClientSetEventHandler(priv->client, remoteHandleEvent, priv);
+    virNetClientSetCloseHandler(priv->client, remoteHandleClose, priv);
+    conn->privateData = priv;
+
+    /* the order of Debian's virsh (protocol.md 3.1) */
+    if (remoteAuthenticate(conn) < 0)
+        goto error;
+    if ((rc = remoteSupportsFeature(conn, REMOTE_FEATURE_PROGRAM_KEEPALIVE)) < 0)
+        goto error;
+    priv->keepaliveFeature = rc;
+    args.name = &name;
+    args.flags = flags & VIR_CONNECT_RO;
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_OPEN, &args, NULL) < 0)
+        goto error;
+    if ((rc = remoteSupportsFeature(conn, REMOTE_FEATURE_EVENT_CALLBACK)) < 0)
+        goto error;
+    priv->eventCallbackFeature = rc;
+    if ((rc = remoteSupportsFeature(conn, REMOTE_FEATURE_CLOSE_CALLBACK)) < 0)
+        goto error;
+    priv->closeCallbackFeature = rc;
+    if (priv->keepaliveFeature)
+        virNetClientSetKeepAlive(priv->client, REMOTE_KEEPALIVE_INTERVAL * 1000,
+                                 REMOTE_KEEPALIVE_COUNT);
+    return VIR_DRV_OPEN_SUCCESS;
+
+ error:
+    conn->privateData = NULL;
+    remotePrivateFree(priv);
+    return VIR_DRV_OPEN_ERROR;
+}
+
+static int
+remoteConnectClose(virConnectPtr conn)
+{
+    remotePrivate *priv = conn->privateData;
+    bool unregister;
+    virErrorPtr saved;
+
+    if (!priv)
+        return 0;
+    virErrorPreserveLast(&saved);
+    /* the daemon hangs up after CONNECT_CLOSE: that is no news for the
+     * application */
+    g_mutex_lock(&priv->lock);
+    priv->closeCb = NULL;
+    unregister = priv->closeRegistered;
+    g_mutex_unlock(&priv->lock);
+    if (virNetClientIsOpen(priv->client)) {
+        if (unregister)
+            remoteCall(conn, REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK, NULL, NULL);
+        remoteCall(conn, REMOTE_PROC_CONNECT_CLOSE, NULL, NULL);
+    }
+    conn->privateData = NULL;
+    remotePrivateFree(priv);
+    virErrorRestore(&saved);
+    return 0;
+}
+
+static int
+remoteConnectIsAlive(virConnectPtr conn)
+{
+    remotePrivate *priv = conn->privateData;
+
+    return virNetClientIsOpen(priv->client) ? 1 : 0;
+}
+
+static int
+remoteConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
+{
+    remotePrivate *priv = conn->privateData;
+
+    if (!priv->keepaliveFeature)
+        return 1;
+    if (!virNetClientIsOpen(priv->client)) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                       _("the connection to the daemon is closed"));
+        return -1;
+    }
+    virNetClientSetKeepAlive(priv->client, interval > 0 ? interval * 1000 : 0, count);
+    return 0;
+}
+
+static int
+remoteConnectRegisterCloseCallback(virConnectPtr conn,
+                                   virConnectCloseFunc cb,
+                                   void *opaque,
+                                   virFreeCallback freecb)
+{
+    remotePrivate *priv = conn->privateData;
+    bool send;
+
+    g_mutex_lock(&priv->lock);
+    if (priv->closeCb) {
+        g_mutex_unlock(&priv->lock);
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       _("A close callback is already registered"));
+        return -1;
+    }
+    send = priv->closeCallbackFeature && !priv->closeRegistered;
+    priv->closeCb = cb;
+    priv->closeOpaque = opaque;
+    priv->closeFreecb = freecb;
+    priv->closeRegistered = true;
+    g_mutex_unlock(&priv->lock);
+
+    /* only tells the daemon; the callback runs when our side sees the end */
+    if (send && remoteCall(conn, REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK, NULL, NULL) < 0) {
+        g_mutex_lock(&priv->lock);
+        priv->closeCb = NULL;
+        priv->closeFreecb = NULL;
+        priv->closeRegistered = false;
+        g_mutex_unlock(&priv->lock);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+remoteConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb)
+{
+    remotePrivate *priv = conn->privateData;
+    virFreeCallback freecb;
+    void *opaque;
+    bool send;
+
+    g_mutex_lock(&priv->lock);
+    if (priv->closeCb != cb) {
+        g_mutex_unlock(&priv->lock);
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       _("A different callback was requested"));
+        return -1;
+    }
+    send = priv->closeRegistered && priv->closeCallbackFeature;
+    freecb = priv->closeFreecb;
+    opaque = priv->closeOpaque;
+    priv->closeCb = NULL;
+    priv->closeFreecb = NULL;
+    priv->closeRegistered = false;
+    g_mutex_unlock(&priv->lock);
+
+    if (freecb)
+        freecb(opaque);
+    if (send && virNetClientIsOpen(priv->client) &&
+        remoteCall(conn, REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK, NULL, NULL) < 0)
+        return -1;
+    return 0;
+}
+
+
+/* Host */
+
+static const char *
+remoteConnectGetType(virConnectPtr conn)
+{
+    remotePrivate *priv = conn->privateData;
+    remote_connect_get_type_ret ret = { 0 };
+
+    g_mutex_lock(&priv->lock);
+    if (priv->type) {
+        g_mutex_unlock(&priv->lock);
+        return priv->type;
+    }
+    g_mutex_unlock(&priv->lock);
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_GET_TYPE, NULL, &ret) < 0)
+        return NULL;
+    g_mutex_lock(&priv->lock);
+    if (!priv->type)
+        priv->type = g_strdup(ret.type);
+    g_mutex_unlock(&priv->lock);
+    remoteFreeRet(REMOTE_PROC_CONNECT_GET_TYPE, &ret);
+    return priv->type;
+}
+
+static int
+remoteConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
+{
+    remote_connect_get_version_ret ret = { 0 };
+
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_GET_VERSION, NULL, &ret) < 0)
+        return -1;
+    *hvVer = ret.hv_ver;
+    return 0;
+}
+
+/* Procedures that answer one string. */
+static char *
+remoteCallString(virConnectPtr conn, int proc, void *args)
+{
+    /* every such ret struct is a single remote_nonnull_string */
+    char *ret = NULL;
+    char *str;
+
+    if (remoteCall(conn, proc, args, &ret) < 0)
+        return NULL;
+    str = g_strdup(ret);
+    remoteFreeRet(proc, &ret);
+    return str;
+}
+
+G_STATIC_ASSERT(sizeof(remote_connect_get_hostname_ret) == sizeof(char *));
+G_STATIC_ASSERT(sizeof(remote_connect_get_capabilities_ret) == sizeof(char *));
+G_STATIC_ASSERT(sizeof(remote_connect_get_domain_capabilities_ret) == sizeof(char *));
+G_STATIC_ASSERT(sizeof(remote_domain_get_xml_desc_ret) == sizeof(char *));
+G_STATIC_ASSERT(sizeof(remote_network_get_xml_desc_ret) == sizeof(char *));
+
+static char *
+remoteConnectGetHostname(virConnectPtr conn)
+{
+    return remoteCallString(conn, REMOTE_PROC_CONNECT_GET_HOSTNAME, NULL);
+}
+
+static char *
+remoteConnectGetCapabilities(virConnectPtr conn)
+{
+    return remoteCallString(conn, REMOTE_PROC_CONNECT_GET_CAPABILITIES, NULL);
+}
+
+static char *
+remoteConnectGetDomainCapabilities(virConnectPtr conn,
+                                   const char *emulatorbin,
+                                   const char *arch,
+                                   const char *machine,
+                                   const char *virttype,
+                                   unsigned int flags)
+{
+    remote_connect_get_domain_capabilities_args args = { 0 };
+
+    args.emulatorbin = emulatorbin ? (char **)&emulatorbin : NULL;
+    args.arch = arch ? (char **)&arch : NULL;
+    args.machine = machine ? (char **)&machine : NULL;
+    args.virttype = virttype ? (char **)&virttype : NULL;
+    args.flags = flags;
+    return remoteCallString(conn, REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES, &args);
+}
+
+static int
+remoteNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
+{
+    remote_node_get_info_ret ret = { 0 };
+    size_t i;
+
+    if (remoteCall(conn, REMOTE_PROC_NODE_GET_INFO, NULL, &ret) < 0)
+        return -1;
+    memset(info, 0, sizeof(*info));
+    for (i = 0; i < sizeof(info->model) - 1 && ret.model[i]; i++)
+        info->model[i] = ret.model[i];
+    info->memory = ret.memory;
+    info->cpus = ret.cpus;
+    info->mhz = ret.mhz;
+    info->nodes = ret.nodes;
+    info->sockets = ret.sockets;
+    info->cores = ret.cores;
+    info->threads = ret.threads;
+    return 0;
+}
+
+
+/* Domains */
+
+/* Procedures that answer one domain. */
+static virDomainPtr
+remoteCallDomain(virConnectPtr conn, int proc, void *args)
+{
+    /* every such ret struct is a single remote_nonnull_domain */
+    remote_nonnull_domain ret = { 0 };
+    virDomainPtr dom;
+
+    if (remoteCall(conn, proc, args, &ret) < 0)
+        return NULL;
+    dom = remoteGetDomain(conn, &ret);
+    remoteFreeRet(proc, &ret);
+    return dom;
+}
+
+G_STATIC_ASSERT(sizeof(remote_domain_lookup_by_name_ret) == sizeof(remote_nonnull_domain));
+G_STATIC_ASSERT(sizeof(remote_domain_lookup_by_uuid_ret) == sizeof(remote_nonnull_domain));
+G_STATIC_ASSERT(sizeof(remote_domain_define_xml_ret) == sizeof(remote_nonnull_domain));
+G_STATIC_ASSERT(sizeof(remote_domain_define_xml_flags_ret) == sizeof(remote_nonnull_domain));
+G_STATIC_ASSERT(sizeof(remote_domain_create_xml_ret) == sizeof(remote_nonnull_domain));
+G_STATIC_ASSERT(sizeof(remote_domain_create_with_flags_ret) == sizeof(remote_nonnull_domain));
+
+/* Procedures that take a domain (and flags) and answer nothing. */
+static int
+remoteCallDomainVoid(virDomainPtr dom, int proc, unsigned int flags)
+{
+    struct {
+        remote_nonnull_domain dom;
+        unsigned int flags;
+    } args = { .flags = flags };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCall(dom->conn, proc, &args, NULL);
+}
+
+/* Procedures that take a domain (and flags) and answer one int. */
+static int
+remoteCallDomainInt(virDomainPtr dom, int proc, unsigned int flags, int *value)
+{
+    struct {
+        remote_nonnull_domain dom;
+        unsigned int flags;
+    } args = { .flags = flags };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCall(dom->conn, proc, &args, value);
+}
+
+/* The layouts remoteCallDomainVoid / Int rely on: the procedure's args
+ * start with the domain, and flags (if any) follow it; its ret is one
+ * int. An args struct without flags ignores the extra member. */
+G_STATIC_ASSERT(G_STRUCT_OFFSET(remote_domain_undefine_flags_args, flags) ==
+                sizeof(remote_nonnull_domain));
+G_STATIC_ASSERT(G_STRUCT_OFFSET(remote_domain_destroy_flags_args, flags) ==
+                sizeof(remote_nonnull_domain));
+G_STATIC_ASSERT(G_STRUCT_OFFSET(remote_domain_shutdown_flags_args, flags) ==
+                sizeof(remote_nonnull_domain));
+G_STATIC_ASSERT(G_STRUCT_OFFSET(remote_domain_get_xml_desc_args, flags) ==
+                sizeof(remote_nonnull_domain));
+G_STATIC_ASSERT(sizeof(remote_domain_is_active_ret) == sizeof(int));
+G_STATIC_ASSERT(sizeof(remote_domain_is_persistent_ret) == sizeof(int));
+
+static virDomainPtr
+remoteDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    if (flags == 0) {
+        /* as Debian's virsh define does */
+        remote_domain_define_xml_args args = { .xml = (char *)xml };
+
+        return remoteCallDomain(conn, REMOTE_PROC_DOMAIN_DEFINE_XML, &args);
+    } else {
+        remote_domain_define_xml_flags_args args = { .xml = (char *)xml, .flags = flags };
+
+        return remoteCallDomain(conn, REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, &args);
+    }
+}
+
+static int
+remoteDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
+{
+    if (remoteCallDomainVoid(dom, REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS, flags) == 0)
+        return 0;
+    /* an older server: plain undefine when no flag is asked */
+    if (flags != 0 || virGetLastErrorCode() != VIR_ERR_NO_SUPPORT)
+        return -1;
+    virResetLastError();
+    return remoteCallDomainVoid(dom, REMOTE_PROC_DOMAIN_UNDEFINE, 0);
+}
+
+static virDomainPtr
+remoteDomainLookupByName(virConnectPtr conn, const char *name)
+{
+    remote_domain_lookup_by_name_args args = { .name = (char *)name };
+
+    return remoteCallDomain(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, &args);
+}
+
+static virDomainPtr
+remoteDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
+{
+    remote_domain_lookup_by_uuid_args args;
+
+    memcpy(args.uuid, uuid, VIR_UUID_BUFLEN);
+    return remoteCallDomain(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID, &args);
+}
+
+static int
+remoteConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
+                            unsigned int flags)
+{
+    remote_connect_list_all_domains_args args = {
+        .need_results = domains != NULL, .flags = flags,
+    };
+    remote_connect_list_all_domains_ret ret = { 0 };
+    int count;
+    size_t i;
+
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, &args, &ret) < 0)
+        return -1;
+    if (ret.ret > REMOTE_DOMAIN_LIST_MAX ||
+        (domains && ret.domains.domains_len != ret.ret)) {
+        virReportError(VIR_ERR_RPC,
+                       _("the daemon listed %u domains but counted %u"),
+                       ret.domains.domains_len, ret.ret);
+        remoteFreeRet(REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, &ret);
+        return -1;
+    }
+    if (domains) {
+        *domains = g_new0(virDomainPtr, ret.domains.domains_len + 1);
+        for (i = 0; i < ret.domains.domains_len; i++)
+            (*domains)[i] = remoteGetDomain(conn, &ret.domains.domains_val[i]);
+    }
+    count = ret.ret;
+    remoteFreeRet(REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, &ret);
+    return count;
+}
+
+static int
+remoteConnectNumOfDomains(virConnectPtr conn)
+{
+    remote_connect_num_of_domains_ret ret = { 0 };
+
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_NUM_OF_DOMAINS, NULL, &ret) < 0)
+        return -1;
+    return ret.num;
+}
+
+static int
+remoteConnectNumOfDefinedDomains(virConnectPtr conn)
+{
+    remote_connect_num_of_defined_domains_ret ret = { 0 };
+
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS, NULL, &ret) < 0)
+        return -1;
+    return ret.num;
+}
+
+static int
+remoteConnectListDomains(virConnectPtr conn, int *ids, int maxids)
+{
+    remote_connect_list_domains_args args = { .maxids = maxids };
+    remote_connect_list_domains_ret ret = { 0 };
+    int n;
+
+    if (maxids > REMOTE_DOMAIN_LIST_MAX) {
+        virReportError(VIR_ERR_RPC, _("too many domain IDs asked: %d > %d"),
+                       maxids, REMOTE_DOMAIN_LIST_MAX);
+        return -1;
+    }
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_LIST_DOMAINS, &args, &ret) < 0)
+        return -1;
+    if (ret.ids.ids_len > (unsigned int)maxids) {
+        virReportError(VIR_ERR_RPC, _("the daemon sent %u domain IDs for %d asked"),
+                       ret.ids.ids_len, maxids);
+        remoteFreeRet(REMOTE_PROC_CONNECT_LIST_DOMAINS, &ret);
+        return -1;
+    }
+    if (ret.ids.ids_len)
+        memcpy(ids, ret.ids.ids_val, ret.ids.ids_len * sizeof(int));
+    n = ret.ids.ids_len;
+    remoteFreeRet(REMOTE_PROC_CONNECT_LIST_DOMAINS, &ret);
+    return n;
+}
+
+static int
+remoteConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames)
+{
+    remote_connect_list_defined_domains_args args = { .maxnames = maxnames };
+    remote_connect_list_defined_domains_ret ret = { 0 };
+    size_t i;
+    int n;
+
+    if (maxnames > REMOTE_DOMAIN_LIST_MAX) {
+        virReportError(VIR_ERR_RPC, _("too many domain names asked: %d > %d"),
+                       maxnames, REMOTE_DOMAIN_LIST_MAX);
+        return -1;
+    }
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS, &args, &ret) < 0)
+        return -1;
+    if (ret.names.names_len > (unsigned int)maxnames) {
+        virReportError(VIR_ERR_RPC, _("the daemon sent %u domain names for %d asked"),
+                       ret.names.names_len, maxnames);
+        remoteFreeRet(REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS, &ret);
+        return -1;
+    }
+    for (i = 0; i < ret.names.names_len; i++)
+        names[i] = g_strdup(ret.names.names_val[i]);
+    n = ret.names.names_len;
+    remoteFreeRet(REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS, &ret);
+    return n;
+}
+
+static char *
+remoteDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
+{
+    remote_domain_get_xml_desc_args args = { .flags = flags };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCallString(dom->conn, REMOTE_PROC_DOMAIN_GET_XML_DESC, &args);
+}
+
+static int
+remoteDomainIsActive(virDomainPtr dom)
+{
+    int active;
+
+    if (remoteCallDomainInt(dom, REMOTE_PROC_DOMAIN_IS_ACTIVE, 0, &active) < 0)
+        return -1;
+    return active ? 1 : 0;
+}
+
+static int
+remoteDomainIsPersistent(virDomainPtr dom)
+{
+    int persistent;
+
+    if (remoteCallDomainInt(dom, REMOTE_PROC_DOMAIN_IS_PERSISTENT, 0, &persistent) < 0)
+        return -1;
+    return persistent ? 1 : 0;
+}
+
+static virDomainPtr
+remoteDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    remote_domain_create_xml_args args = { .xml_desc = (char *)xml, .flags = flags };
+
+    return remoteCallDomain(conn, REMOTE_PROC_DOMAIN_CREATE_XML, &args);
+}
+
+/* The domain handle gets the id it has now. */
+static int
+remoteDomainRefreshID(virDomainPtr dom, virDomainPtr fresh)
+{
+    if (!fresh)
+        return -1;
+    dom->id = fresh->id;
+    virDomainFree(fresh);
+    return 0;
+}
+
+static int
+remoteDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
+{
+    if (flags == 0) {
+        /* as Debian's virsh start does: CREATE answers nothing, so the id
+         * is looked up afterwards */
+        if (remoteCallDomainVoid(dom, REMOTE_PROC_DOMAIN_CREATE, 0) < 0)
+            return -1;
+        return remoteDomainRefreshID(dom, remoteDomainLookupByUUID(dom->conn, dom->uuid));
+    } else {
+        remote_domain_create_with_flags_args args = { .flags = flags };
+
+        remoteMakeDomain(&args.dom, dom);
+        return remoteDomainRefreshID(dom, remoteCallDomain(dom->conn,
+                                                           REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS,
+                                                           &args));
+    }
+}
+
+static int
+remoteDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
+{
+    int rc;
+
+    if (flags == 0)
+        rc = remoteCallDomainVoid(dom, REMOTE_PROC_DOMAIN_DESTROY, 0);
+    else
+        rc = remoteCallDomainVoid(dom, REMOTE_PROC_DOMAIN_DESTROY_FLAGS, flags);
+    if (rc == 0)
+        dom->id = -1;
+    return rc;
+}
+
+static int
+remoteDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
+{
+    if (flags == 0)
+        return remoteCallDomainVoid(dom, REMOTE_PROC_DOMAIN_SHUTDOWN, 0);
+    return remoteCallDomainVoid(dom, REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS, flags);
+}
+
+static int
+remoteDomainSuspend(virDomainPtr dom)
+{
+    return remoteCallDomainVoid(dom, REMOTE_PROC_DOMAIN_SUSPEND, 0);
+}
+
+static int
+remoteDomainResume(virDomainPtr dom)
+{
+    return remoteCallDomainVoid(dom, REMOTE_PROC_DOMAIN_RESUME, 0);
+}
+
+static int
+remoteDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags)
+{
+    remote_domain_get_state_args args = { .flags = flags };
+    remote_domain_get_state_ret ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_STATE, &args, &ret) < 0)
+        return -1;
+    *state = ret.state;
+    if (reason)
+        *reason = ret.reason;
+    return 0;
+}
+
+static int
+remoteDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
+{
+    remote_domain_get_info_args args;
+    remote_domain_get_info_ret ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_INFO, &args, &ret) < 0)
+        return -1;
+    info->state = ret.state;
+    info->maxMem = ret.maxMem;
+    info->memory = ret.memory;
+    info->nrVirtCpu = ret.nrVirtCpu;
+    info->cpuTime = ret.cpuTime;
+    return 0;
+}
+
+static int
+remoteDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info)
+{
+    remote_domain_get_job_info_args args;
+    remote_domain_get_job_info_ret ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_JOB_INFO, &args, &ret) < 0)
+        return -1;
+    info->type = ret.type;
+    info->timeElapsed = ret.timeElapsed;
+    info->timeRemaining = ret.timeRemaining;
+    info->dataTotal = ret.dataTotal;
+    info->dataProcessed = ret.dataProcessed;
+    info->dataRemaining = ret.dataRemaining;
+    info->memTotal = ret.memTotal;
+    info->memProcessed = ret.memProcessed;
+    info->memRemaining = ret.memRemaining;
+    info->fileTotal = ret.fileTotal;
+    info->fileProcessed = ret.fileProcessed;
+    info->fileRemaining = ret.fileRemaining;
+    return 0;
+}
+
+/* The typed parameters of a reply, as the public API has them. */
+static int
+remoteDeserializeTypedParams(const remote_typed_param *rparams,
+                             unsigned int nrparams,
+                             virTypedParameterPtr *params,
+                             int *nparams)
+{
+    g_autofree virTypedParameterPtr out = g_new0(virTypedParameter, MAX(nrparams, 1));
+    size_t i;
+
+    for (i = 0; i < nrparams; i++) {
+        const remote_typed_param *rp = &rparams[i];
+        virTypedParameterPtr p = &out[i];
+
+        if (g_strlcpy(p->field, rp->field, sizeof(p->field)) >= sizeof(p->field)) {
+            virReportError(VIR_ERR_RPC, _("typed parameter name '%s' is too long"),
+                           rp->field);
+            virTypedParamsFree(g_steal_pointer(&out), i);
+            return -1;
+        }
+        p->type = rp->value.type;
+        switch (rp->value.type) {
+        case REMOTE_TYPED_PARAM_INT:
+            p->value.i = rp->value.remote_typed_param_value_u.i;
+            break;
+        case REMOTE_TYPED_PARAM_UINT:
+            p->value.ui = rp->value.remote_typed_param_value_u.ui;
+            break;
+        case REMOTE_TYPED_PARAM_LLONG:
+            p->value.l = rp->value.remote_typed_param_value_u.l;
+            break;
+        case REMOTE_TYPED_PARAM_ULLONG:
+            p->value.ul = rp->value.remote_typed_param_value_u.ul;
+            break;
+        case REMOTE_TYPED_PARAM_DOUBLE:
+            p->value.d = rp->value.remote_typed_param_value_u.d;
+            break;
+        case REMOTE_TYPED_PARAM_BOOLEAN:
+            p->value.b = !!rp->value.remote_typed_param_value_u.b;
+            break;
+        case REMOTE_TYPED_PARAM_STRING:
+            p->value.s = g_strdup(rp->value.remote_typed_param_value_u.s);
+            break;
+        default:
+            virReportError(VIR_ERR_RPC, _("typed parameter '%s' has unknown type %d"),
+                           rp->field, rp->value.type);
+            virTypedParamsFree(g_steal_pointer(&out), i);
+            return -1;
+        }
+    }
+    *params = g_steal_pointer(&out);
+    *nparams = nrparams;
+    return 0;
+}
+
+static int
+remoteDomainGetJobStats(virDomainPtr dom, int *type,
+                        virTypedParameterPtr *params, int *nparams,
+                        unsigned int flags)
+{
+    remote_domain_get_job_stats_args args = { .flags = flags };
+    remote_domain_get_job_stats_ret ret = { 0 };
+    int rc;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_JOB_STATS, &args, &ret) < 0)
+        return -1;
+    *type = ret.type;
+    rc = remoteDeserializeTypedParams(ret.params.params_val, ret.params.params_len,
+                                      params, nparams);
+    remoteFreeRet(REMOTE_PROC_DOMAIN_GET_JOB_STATS, &ret);
+    return rc;
+}
+
+static int
+remoteDomainAbortJob(virDomainPtr dom)
+{
+    return remoteCallDomainVoid(dom, REMOTE_PROC_DOMAIN_ABORT_JOB, 0);
+}
+
+static int
+remoteDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)
+{
+    remote_domain_attach_device_flags_args args = { .xml = (char *)xml, .flags = flags };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCall(dom->conn, REMOTE_PROC_DOMAIN_ATTACH_DEVICE_FLAGS, &args, NULL);
+}
+
+static int
+remoteDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)
+{
+    remote_domain_detach_device_flags_args args = { .xml = (char *)xml, .flags = flags };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCall(dom->conn, REMOTE_PROC_DOMAIN_DETACH_DEVICE_FLAGS, &args, NULL);
+}
+
+
+/* Event registrations */
+
+static int
+remoteConnectDomainEventRegisterAny(virConnectPtr conn,
+                                    virDomainPtr dom,
+                                    int eventID,
+                                    virConnectDomainEventGenericCallback cb,
+                                    void *opaque,
+                                    virFreeCallback freecb)
+{
+    remotePrivate *priv = conn->privateData;
+    remote_connect_domain_event_callback_register_any_args args = { .eventID = eventID };
+    remote_connect_domain_event_callback_register_any_ret ret = { 0 };
+    remote_nonnull_domain rdom;
+    remoteEventCallback *c;
+    int localID;
+
+    if (!priv->eventCallbackFeature) {
+        virReportError(VIR_ERR_NO_SUPPORT, "%s",
+                       _("the daemon does not support per-callback event registration (feature 14)"));
+        return -1;
+    }
+    if (dom) {
+        remoteMakeDomain(&rdom, dom);
+        args.dom = &rdom;
+    }
+    g_mutex_lock(&priv->lock);
+    if (priv->eventTimer < 0 &&
+        (priv->eventTimer = virEventAddTimeout(-1, remoteDispatchEvents, conn, NULL)) < 0) {
+        g_mutex_unlock(&priv->lock);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("cannot add the timer that delivers events to the event loop"));
+        return -1;
+    }
+    g_mutex_unlock(&priv->lock);
+
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+                   &args, &ret) < 0)
+        return -1;
+
+    c = g_new0(remoteEventCallback, 1);
+    c->remoteID = ret.callbackID;
+    c->eventID = eventID;
+    c->cb = cb;
+    c->opaque = opaque;
+    c->freecb = freecb;
+    g_mutex_lock(&priv->lock);
+    localID = c->localID = priv->nextLocalID++;
+    g_ptr_array_add(priv->callbacks, c);
+    g_mutex_unlock(&priv->lock);
+    return localID;
+}
+
+static int
+remoteConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
+{
+    remotePrivate *priv = conn->privateData;
+    remote_connect_domain_event_callback_deregister_any_args args;
+    remoteEventCallback *c = NULL;
+    size_t i;
+
+    g_mutex_lock(&priv->lock);
+    for (i = 0; i < priv->callbacks->len; i++) {
+        remoteEventCallback *cur = g_ptr_array_index(priv->callbacks, i);
+
+        if (cur->localID == callbackID) {
+            c = g_ptr_array_steal_index(priv->callbacks, i);
+            break;
+        }
+    }
+    g_mutex_unlock(&priv->lock);
+    if (!c) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("could not find event callback %d for deletion"), callbackID);
+        return -1;
+    }
+    args.callbackID = c->remoteID;
+    remoteEventCallbackFree(c);
+    return remoteCall(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
+                      &args, NULL);
+}
+
+
+/* Networks */
+
+static virNetworkPtr
+remoteCallNetwork(virConnectPtr conn, int proc, void *args)
+{
+    /* every such ret struct is a single remote_nonnull_network */
+    remote_nonnull_network ret = { 0 };
+    virNetworkPtr net;
+
+    if (remoteCall(conn, proc, args, &ret) < 0)
+        return NULL;
+    net = remoteGetNetwork(conn, &ret);
+    remoteFreeRet(proc, &ret);
+    return net;
+}
+
+G_STATIC_ASSERT(sizeof(remote_network_lookup_by_name_ret) == sizeof(remote_nonnull_network));
+G_STATIC_ASSERT(sizeof(remote_network_lookup_by_uuid_ret) == sizeof(remote_nonnull_network));
+G_STATIC_ASSERT(sizeof(remote_network_define_xml_ret) == sizeof(remote_nonnull_network));
+G_STATIC_ASSERT(sizeof(remote_network_define_xml_flags_ret) == sizeof(remote_nonnull_network));
+
+static int
+remoteCallNetworkInt(virNetworkPtr net, int proc, int *value)
+{
+    remote_network_is_active_args args;
+
+    remoteMakeNetwork(&args.net, net);
+    return remoteCall(net->conn, proc, &args, value);
+}
+
+G_STATIC_ASSERT(sizeof(remote_network_is_active_args) == sizeof(remote_nonnull_network));
+G_STATIC_ASSERT(sizeof(remote_network_is_persistent_args) == sizeof(remote_nonnull_network));
+G_STATIC_ASSERT(sizeof(remote_network_get_autostart_args) == sizeof(remote_nonnull_network));
+G_STATIC_ASSERT(sizeof(remote_network_create_args) == sizeof(remote_nonnull_network));
+G_STATIC_ASSERT(sizeof(remote_network_destroy_args) == sizeof(remote_nonnull_network));
+G_STATIC_ASSERT(sizeof(remote_network_undefine_args) == sizeof(remote_nonnull_network));
+
+static virDrvOpenStatus
+remoteNetworkOpen(virConnectPtr conn, GUri *uri G_GNUC_UNUSED, unsigned int flags)
+{
+    virCheckFlags(VIR_CONNECT_RO | VIR_CONNECT_NO_ALIASES, VIR_DRV_OPEN_ERROR);
+
+    /* networks of a daemon come with its connection */
+    if (conn->driver != &remoteHypervisorDriver)
+        return VIR_DRV_OPEN_DECLINED;
+    return VIR_DRV_OPEN_SUCCESS;
+}
+
+static int
+remoteNetworkClose(virConnectPtr conn G_GNUC_UNUSED)
+{
+    return 0;
+}
+
+static int
+remoteConnectListAllNetworks(virConnectPtr conn, virNetworkPtr **nets, unsigned int flags)
+{
+    remote_connect_list_all_networks_args args = {
+        .need_results = nets != NULL, .flags = flags,
+    };
+    remote_connect_list_all_networks_ret ret = { 0 };
+    int count;
+    size_t i;
+
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS, &args, &ret) < 0)
+        return -1;
+    if (ret.ret > REMOTE_NETWORK_LIST_MAX ||
+        (nets && ret.nets.nets_len != ret.ret)) {
+        virReportError(VIR_ERR_RPC,
+                       _("the daemon listed %u networks but counted %u"),
+                       ret.nets.nets_len, ret.ret);
+        remoteFreeRet(REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS, &ret);
+        return -1;
+    }
+    if (nets) {
+        *nets = g_new0(virNetworkPtr, ret.nets.nets_len + 1);
+        for (i = 0; i < ret.nets.nets_len; i++)
+            (*nets)[i] = remoteGetNetwork(conn, &ret.nets.nets_val[i]);
+    }
+    count = ret.ret;
+    remoteFreeRet(REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS, &ret);
+    return count;
+}
+
+static virNetworkPtr
+remoteNetworkLookupByName(virConnectPtr conn, const char *name)
+{
+    remote_network_lookup_by_name_args args = { .name = (char *)name };
+
+    return remoteCallNetwork(conn, REMOTE_PROC_NETWORK_LOOKUP_BY_NAME, &args);
+}
+
+static virNetworkPtr
+remoteNetworkLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
+{
+    remote_network_lookup_by_uuid_args args;
+
+    memcpy(args.uuid, uuid, VIR_UUID_BUFLEN);
+    return remoteCallNetwork(conn, REMOTE_PROC_NETWORK_LOOKUP_BY_UUID, &args);
+}
+
+static virNetworkPtr
+remoteNetworkDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    if (flags == 0) {
+        remote_network_define_xml_args args = { .xml = (char *)xml };
+
+        return remoteCallNetwork(conn, REMOTE_PROC_NETWORK_DEFINE_XML, &args);
+    } else {
+        remote_network_define_xml_flags_args args = { .xml = (char *)xml, .flags = flags };
+
+        return remoteCallNetwork(conn, REMOTE_PROC_NETWORK_DEFINE_XML_FLAGS, &args);
+    }
+}
+
+static int
+remoteNetworkUndefine(virNetworkPtr net)
+{
+    return remoteCallNetworkInt(net, REMOTE_PROC_NETWORK_UNDEFINE, NULL);
+}
+
+static int
+remoteNetworkCreate(virNetworkPtr net)
+{
+    return remoteCallNetworkInt(net, REMOTE_PROC_NETWORK_CREATE, NULL);
+}
+
+static int
+remoteNetworkDestroy(virNetworkPtr net)
+{
+    return remoteCallNetworkInt(net, REMOTE_PROC_NETWORK_DESTROY, NULL);
+}
+
+static char *
+remoteNetworkGetXMLDesc(virNetworkPtr net, unsigned int flags)
+{
+    remote_network_get_xml_desc_args args = { .flags = flags };
+
+    remoteMakeNetwork(&args.net, net);
+    return remoteCallString(net->conn, REMOTE_PROC_NETWORK_GET_XML_DESC, &args);
+}
+
+static int
+remoteNetworkGetAutostart(virNetworkPtr net, int *autostart)
+{
+    return remoteCallNetworkInt(net, REMOTE_PROC_NETWORK_GET_AUTOSTART, autostart);
+}
+
+static int
+remoteNetworkSetAutostart(virNetworkPtr net, int autostart)
+{
+    remote_network_set_autostart_args args = { .autostart = autostart };
+
+    remoteMakeNetwork(&args.net, net);
+    return remoteCall(net->conn, REMOTE_PROC_NETWORK_SET_AUTOSTART, &args, NULL);
+}
+
+static int
+remoteNetworkIsActive(virNetworkPtr net)
+{
+    int active;
+
+    if (remoteCallNetworkInt(net, REMOTE_PROC_NETWORK_IS_ACTIVE, &active) < 0)
+        return -1;
+    return active ? 1 : 0;
+}
+
+static int
+remoteNetworkIsPersistent(virNetworkPtr net)
+{
+    int persistent;
+
+    if (remoteCallNetworkInt(net, REMOTE_PROC_NETWORK_IS_PERSISTENT, &persistent) < 0)
+        return -1;
+    return persistent ? 1 : 0;
+}
+
+
+virHypervisorDriver remoteHypervisorDriver = {
+    .name = "remote",
+    .connectOpen = remoteConnectOpen,
+    .connectClose = remoteConnectClose,
+    .connectGetType = remoteConnectGetType,
+    .connectGetVersion = remoteConnectGetVersion,
+    .connectGetHostname = remoteConnectGetHostname,
+    .connectGetCapabilities = remoteConnectGetCapabilities,
+    .connectGetDomainCapabilities = remoteConnectGetDomainCapabilities,
+    .domainDefineXMLFlags = remoteDomainDefineXMLFlags,
+    .domainUndefineFlags = remoteDomainUndefineFlags,
+    .domainLookupByName = remoteDomainLookupByName,
+    .domainLookupByUUID = remoteDomainLookupByUUID,
+    .connectListAllDomains = remoteConnectListAllDomains,
+    .domainGetXMLDesc = remoteDomainGetXMLDesc,
+    .domainIsActive = remoteDomainIsActive,
+    .domainIsPersistent = remoteDomainIsPersistent,
+    .domainCreateXML = remoteDomainCreateXML,
+    .domainCreateWithFlags = remoteDomainCreateWithFlags,
+    .domainDestroyFlags = remoteDomainDestroyFlags,
+    .domainShutdownFlags = remoteDomainShutdownFlags,
+    .domainSuspend = remoteDomainSuspend,
+    .domainResume = remoteDomainResume,
+    .domainGetState = remoteDomainGetState,
+    .domainGetInfo = remoteDomainGetInfo,
+    .domainGetJobStats = remoteDomainGetJobStats,
+    .domainAbortJob = remoteDomainAbortJob,
+    .domainAttachDeviceFlags = remoteDomainAttachDeviceFlags,
+    .domainDetachDeviceFlags = remoteDomainDetachDeviceFlags,
+    .connectIsAlive = remoteConnectIsAlive,
+    .connectSetKeepAlive = remoteConnectSetKeepAlive,
+    .connectRegisterCloseCallback = remoteConnectRegisterCloseCallback,
+    .connectUnregisterCloseCallback = remoteConnectUnregisterCloseCallback,
+    .connectDomainEventRegisterAny = remoteConnectDomainEventRegisterAny,
+    .connectDomainEventDeregisterAny = remoteConnectDomainEventDeregisterAny,
+    .nodeGetInfo = remoteNodeGetInfo,
+    .connectNumOfDomains = remoteConnectNumOfDomains,
+    .connectListDomains = remoteConnectListDomains,
+    .connectNumOfDefinedDomains = remoteConnectNumOfDefinedDomains,
+    .connectListDefinedDomains = remoteConnectListDefinedDomains,
+    .domainGetJobInfo = remoteDomainGetJobInfo,
+};
+
+static virNetworkDriver remoteNetworkDriver = {
+    .name = "remote",
+    .connectOpen = remoteNetworkOpen,
+    .connectClose = remoteNetworkClose,
+    .connectListAllNetworks = remoteConnectListAllNetworks,
+    .networkLookupByName = remoteNetworkLookupByName,
+    .networkLookupByUUID = remoteNetworkLookupByUUID,
+    .networkDefineXMLFlags = remoteNetworkDefineXMLFlags,
+    .networkUndefine = remoteNetworkUndefine,
+    .networkCreate = remoteNetworkCreate,
+    .networkDestroy = remoteNetworkDestroy,
+    .networkGetXMLDesc = remoteNetworkGetXMLDesc,
+    .networkGetAutostart = remoteNetworkGetAutostart,
+    .networkSetAutostart = remoteNetworkSetAutostart,
+    .networkIsActive = remoteNetworkIsActive,
+    .networkIsPersistent = remoteNetworkIsPersistent,
+};
+
+int
+remoteRegister(void)
+{
+    if (virRegisterHypervisorDriver(&remoteHypervisorDriver) < 0 ||
+        virRegisterNetworkDriver(&remoteNetworkDriver) < 0)
+        return -1;
+    return 0;
+}

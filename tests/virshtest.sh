@@ -26,7 +26,15 @@ check() {  # check NAME EXPECTED-RC EXPECTED-STDOUT-REGEX EXPECTED-STDERR-REGEX 
 check "unknown command" 1 '' "^error: unknown command: 'frobnicate'$" -- -c "$uri" frobnicate
 check "missing argument" 1 '' "^error: command 'define' requires <file> option$" -- -c "$uri" define
 check "unknown option" 1 '' "^error: command 'list' doesn't support option --bogus$" -- -c "$uri" list --bogus
-check "bad uri" 1 '' "^error: failed to connect to the hypervisor$" -- -c "qemu:///system" list
+check "bad uri" 1 '' "^error: failed to connect to the hypervisor$" -- -c "qemu:///bogus" list
+check "no daemon" 1 '' "^error: Failed to connect socket to '/nonexistent/sock': No such file or directory$" -- -c "qemu+unix:///system?socket=/nonexistent/sock" list
+# like libvirt's virsh: the connection fails before the command, so no
+# blank line follows
+if [ -s "$root/out" ]; then
+    echo "not ok - no daemon: stdout has $(od -An -c "$root/out")"; fail=1
+else
+    echo "ok - no daemon: nothing on stdout"
+fi
 check "relative root" 1 '' "must be an absolute path" -- -c "qemu:///embed?root=relative" list
 check "missing file" 1 '' "^error: Failed to open file '/nonexistent.xml': No such file or directory$" -- -c "$uri" define /nonexistent.xml
 check "define" 0 "^Domain 'team-valid' defined from " '' -- -c "$uri" define "$example"

@@ -183,8 +183,10 @@ vshConnection(vshControl *ctl)
     ctl->conn = ctl->readonly ? virConnectOpenReadOnly(ctl->uri) :
                                 virConnectOpenAuth(ctl->uri, virConnectAuthPtrDefault, 0);
     if (!ctl->conn) {
-        vshReportError(ctl);
+        /* in this order, as Debian's virsh 9.0 */
         vshError(ctl, "%s", _("failed to connect to the hypervisor"));
+        vshReportError(ctl);
+        ctl->connectFailed = true;
     }
     return ctl->conn;
 }
@@ -600,7 +602,9 @@ vshRunCommand(vshControl *ctl, int argc, char **argv)
     g_ptr_array_unref(cmd.opts);
     if (!ok) {
         vshReportError(ctl);
-        if (!ctl->quiet)
+        /* libvirt's virsh connects before the command, so a failed
+         * connection ends without the blank line of a failed command */
+        if (!ctl->quiet && !ctl->connectFailed)
             printf("\n");
         return EXIT_FAILURE;
     }

@@ -46,6 +46,7 @@ struct _vshControl {
     bool readonly;
     bool quiet;
     virConnectPtr conn;
+    bool connectFailed;         /* reported: the command prints no more */
 };
 
 /* Connect on first use. */

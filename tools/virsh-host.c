@@ -29,7 +29,8 @@ cmdURI(vshControl *ctl, const vshCmd *cmd G_GNUC_UNUSED)
 static void
 vshPrintVersion(const char *label, const char *what, unsigned long v)
 {
-    printf("%-27s %s %lu.%lu.%lu\n", label, what, v / 1000000, (v / 1000) % 1000, v % 1000);
+    /* one space after the label, as Debian's virsh 9.0 prints it */
+    printf("%s %s %lu.%lu.%lu\n", label, what, v / 1000000, (v / 1000) % 1000, v % 1000);
 }
 
 static bool

@@ -1,0 +1,193 @@
+#!/bin/bash
+# Our virsh against Debian's libvirtd 9.0 over qemu+unix://: every command
+# must print what Debian's virsh prints against the same daemon, with the
+# same exit code.
+#
+# The daemon is private: its own mount and network namespaces (unshare),
+# with /etc/libvirt, /run, /var/lib/libvirt, /var/cache/libvirt and
+# /var/log/libvirt bound to directories under a temporary dir, so nothing
+# of the host's libvirt is touched. Needs root (namespaces, QEMU as root);
+# skipped (77) when libvirtd is not installed or namespaces are refused.
+#
+# usage: remoteoracletest.sh OUR_VIRSH
+set -u
+virsh=$1
+debvirsh=/usr/bin/virsh
+libvirtd=/usr/sbin/libvirtd
+
+skip() { echo "1..0 # SKIP $*"; exit 77; }
+[ -x "$libvirtd" ] && [ -x "$debvirsh" ] || skip "Debian's libvirt-daemon and libvirt-clients are not installed"
+[ "$(id -u)" = 0 ] || skip "a private libvirtd needs root"
+unshare --mount --net --propagation private true 2>/dev/null || skip "mount/network namespaces refused"
+qemu=$(command -v qemu-system-x86_64) || skip "qemu-system-x86_64 is not installed"
+
+tmp=$(mktemp -d /tmp/remoteoracle.XXXXXX)
+ns=$tmp/ns
+sock=$ns/run/libvirt/libvirt-sock
+uri="qemu+unix:///system?socket=$sock"
+pid=
+cleanup() {
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid"
+        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+mkdir -p "$ns"/{etc,run,lib,cache,log}
+cp -a /etc/libvirt/. "$ns/etc/"
+# no stock NAT network: it would want a bridge and dnsmasq
+rm -rf "$ns/etc/qemu/networks/autostart" "$ns/etc/qemu/networks/default.xml"
+cat > "$ns/etc/libvirtd.conf" <<'EOF'
+unix_sock_group = "root"
+unix_sock_rw_perms = "0700"
+auth_unix_rw = "none"
+auth_unix_ro = "none"
+log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
+EOF
+cat > "$ns/etc/qemu.conf" <<'EOF'
+stdio_handler = "file"
+user = "root"
+group = "root"
+cgroup_controllers = [ ]
+security_driver = "none"
+namespaces = [ ]
+remember_owner = 0
+dynamic_ownership = 0
+EOF
+
+setsid unshare --mount --net --propagation private /bin/sh -c "
+    set -e
+    mount --bind '$ns/etc'   /etc/libvirt
+    mount --bind '$ns/run'   /run
+    mount --bind '$ns/lib'   /var/lib/libvirt
+    mount --bind '$ns/cache' /var/cache/libvirt
+    mount --bind '$ns/log'   /var/log/libvirt
+    ip link set lo up 2>/dev/null || true
+    exec $libvirtd -f /etc/libvirt/libvirtd.conf
+" </dev/null >"$tmp/libvirtd.out" 2>&1 &
+pid=$!
+up=
+for _ in $(seq 300); do
+    if [ -S "$sock" ] && "$debvirsh" -q -c "$uri" version >/dev/null 2>&1; then up=1; break; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+done
+if [ -z "$up" ]; then
+    echo "Bail out! libvirtd did not come up:"; cat "$tmp/libvirtd.out"
+    exit 1
+fi
+
+cat > "$tmp/d.xml" <<EOF
+<domain type='qemu'>
+  <name>oracle-rmt</name>
+  <uuid>5e7f2a51-0c7a-4d3e-9a55-3b1e2f0c9d01</uuid>
+  <memory unit='KiB'>65536</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices><emulator>$qemu</emulator></devices>
+</domain>
+EOF
+
+n=0
+fail=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; fail=1; }
+
+# Output and exit code of one virsh command; values that change from one
+# run to the next (CPU time) are masked.
+run() {
+    local which=$1; shift
+    "$which" -c "${runuri:-$uri}" "$@" > "$tmp/out" 2>&1
+    echo "exit $?" >> "$tmp/out"
+    sed -e 's/^\(CPU time: *\).*/\1X/' "$tmp/out"
+}
+
+# A command that changes nothing: ours and Debian's at the same state.
+same() {
+    local ours theirs
+    ours=$(run "$virsh" "$@")
+    theirs=$(run "$debvirsh" "$@")
+    if [ "$ours" = "$theirs" ]; then
+        ok "$*"
+    else
+        notok "$*"
+        diff -u <(echo "$theirs") <(echo "$ours") | sed 's/^/# /'
+    fi
+}
+
+# A command that changes the state: ours runs it, Debian's undoes it with
+# @undo and runs it again; both outputs must match.
+change() {
+    local undo=$1; shift
+    local ours theirs
+    ours=$(run "$virsh" "$@")
+    "$debvirsh" -q -c "$uri" $undo >/dev/null 2>&1
+    theirs=$(run "$debvirsh" "$@")
+    if [ "$ours" = "$theirs" ]; then
+        ok "$* (state change)"
+    else
+        notok "$* (state change)"
+        diff -u <(echo "$theirs") <(echo "$ours") | sed 's/^/# /'
+    fi
+}
+
+dom=oracle-rmt
+
+# The commands themselves must work, or equal outputs prove nothing.
+"$virsh" -c "$uri" version > "$tmp/version" 2>&1 &&
+    grep -q '^Running hypervisor: QEMU [0-9]' "$tmp/version" &&
+    ok "our virsh reaches libvirtd" || { notok "our virsh reaches libvirtd"; cat "$tmp/version"; }
+# version: the library lines name our version; the layout and the
+# hypervisor's version are the daemon's
+ours=$(run "$virsh" version | sed -e '1,3s/[0-9][0-9.]*$/V/')
+theirs=$(run "$debvirsh" version | sed -e '1,3s/[0-9][0-9.]*$/V/')
+[ "$ours" = "$theirs" ] && ok "version" || { notok "version"; diff -u <(echo "$theirs") <(echo "$ours") | sed 's/^/# /'; }
+
+same list --all
+same net-list
+same net-list --all
+change "undefine $dom" define "$tmp/d.xml"
+"$virsh" -c "$uri" list --all | grep -q " $dom .*shut off" && ok "the domain defined is listed" ||
+    notok "the domain defined is listed"
+same list --all
+same dumpxml $dom
+same dumpxml --inactive $dom
+same domstate $dom
+same domstate --reason $dom
+same dominfo $dom
+change "destroy $dom" start $dom
+"$virsh" -c "$uri" domstate $dom | grep -qx running && ok "the domain started runs" ||
+    notok "the domain started runs"
+same list
+same list --all
+same domstate $dom
+same dominfo $dom
+change "start $dom" destroy $dom
+"$virsh" -c "$uri" domstate $dom | grep -qx "shut off" && ok "the domain destroyed is shut off" ||
+    notok "the domain destroyed is shut off"
+same domstate $dom
+change "define $tmp/d.xml" undefine $dom
+"$virsh" -c "$uri" list --all | grep -q " $dom " && notok "the domain undefined is gone" ||
+    ok "the domain undefined is gone"
+same list --all
+
+# errors: same message, same exit code
+same dominfo nosuch
+same domstate nosuch
+same dumpxml nosuch
+same start nosuch
+same destroy nosuch
+same undefine nosuch
+same define "$tmp/missing.xml"
+"$virsh" -c "$uri" dominfo nosuch > "$tmp/err" 2>&1
+grep -q "failed to get domain 'nosuch'" "$tmp/err" && ok "an unknown domain is named in the error" ||
+    notok "an unknown domain is named in the error"
+
+# a socket nobody listens on
+runuri="qemu+unix:///system?socket=$tmp/nosuch-sock" same list
+
+echo "1..$n"
+exit $fail

@@ -99,6 +99,7 @@ struct _virHypervisorDriver {
     int (*connectListDefinedDomains)(virConnectPtr conn, char **const names,
                                      int maxnames);
     int (*domainGetJobInfo)(virDomainPtr dom, virDomainJobInfoPtr info);
+    int (*domainGetMessages)(virDomainPtr dom, char ***msgs, unsigned int flags);
 };
 
 struct _virNetworkDriver {

@@ -825,6 +825,28 @@ virDomainGetJobInfo(virDomainPtr domain, virDomainJobInfoPtr info)
 }
 
 int
+virDomainGetMessages(virDomainPtr domain, char ***msgs, unsigned int flags)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    virCheckNonNullArgGoto(msgs, error);
+    *msgs = NULL;
+    if (!domain->conn->driver->domainGetMessages) {
+        virReportUnsupported();
+        goto error;
+    }
+    if ((ret = domain->conn->driver->domainGetMessages(domain, msgs, flags)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(domain->conn);
+    return -1;
+}
+
+int
 virConnectDomainEventRegisterAny(virConnectPtr conn,
                                  virDomainPtr dom,
                                  int eventID,

@@ -171,6 +171,23 @@ cmdDomState(vshControl *ctl, const vshCmd *cmd)
     return ok;
 }
 
+/* The domain's messages (tainting, deprecations), as libvirt's virsh
+ * lists them; a driver without them prints nothing. */
+static void
+vshPrintDomainMessages(virDomainPtr dom)
+{
+    char **msgs = NULL;
+    int n = virDomainGetMessages(dom, &msgs, 0);
+    int i;
+
+    for (i = 0; i < n; i++) {
+        printf("%-15s %s\n", i == 0 ? _("Messages:") : "", msgs[i]);
+        free(msgs[i]);
+    }
+    free(msgs);
+    vshResetError();
+}
+
 static bool
 cmdDomInfo(vshControl *ctl, const vshCmd *cmd)
 {
@@ -208,6 +225,7 @@ cmdDomInfo(vshControl *ctl, const vshCmd *cmd)
     printf("%-15s %s\n", _("Managed save:"), _("no"));
     printf("%-15s %s\n", _("Security model:"), "none");
     printf("%-15s %s\n", _("Security DOI:"), "0");
+    vshPrintDomainMessages(dom);
     printf("\n");
     virDomainFree(dom);
     return true;

@@ -312,6 +312,15 @@ typedef virDomainJobInfo *virDomainJobInfoPtr;
 
 int virDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
 
+typedef enum {
+    VIR_DOMAIN_MESSAGE_DECLARATIONS = (1 << 0),
+    VIR_DOMAIN_MESSAGE_TAINTING = (1 << 1),
+} virDomainMessageType;
+
+/* The domain's messages (tainting, deprecations), a NULL-terminated list
+ * in *@msgs; returns how many. */
+int virDomainGetMessages(virDomainPtr domain, char ***msgs, unsigned int flags);
+
 /* Domain events. */
 typedef enum {
     VIR_DOMAIN_EVENT_DEFINED = 0,

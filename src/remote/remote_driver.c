@@ -1147,6 +1147,25 @@ remoteDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info)
     return 0;
 }
 
+static int
+remoteDomainGetMessages(virDomainPtr dom, char ***msgs, unsigned int flags)
+{
+    remote_domain_get_messages_args args = { .flags = flags };
+    remote_domain_get_messages_ret ret = { 0 };
+    size_t i;
+    int n;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_MESSAGES, &args, &ret) < 0)
+        return -1;
+    *msgs = g_new0(char *, ret.msgs.msgs_len + 1);
+    for (i = 0; i < ret.msgs.msgs_len; i++)
+        (*msgs)[i] = g_strdup(ret.msgs.msgs_val[i]);
+    n = ret.msgs.msgs_len;
+    remoteFreeRet(REMOTE_PROC_DOMAIN_GET_MESSAGES, &ret);
+    return n;
+}
+
 /* The typed parameters of a reply, as the public API has them. */
 static int
 remoteDeserializeTypedParams(const remote_typed_param *rparams,
@@ -1548,6 +1567,7 @@ virHypervisorDriver remoteHypervisorDriver = {
     .connectNumOfDefinedDomains = remoteConnectNumOfDefinedDomains,
     .connectListDefinedDomains = remoteConnectListDefinedDomains,
     .domainGetJobInfo = remoteDomainGetJobInfo,
+    .domainGetMessages = remoteDomainGetMessages,
 };
 
 static virNetworkDriver remoteNetworkDriver = {

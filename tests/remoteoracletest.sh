@@ -9,9 +9,10 @@
 # of the host's libvirt is touched. Needs root (namespaces, QEMU as root);
 # skipped (77) when libvirtd is not installed or namespaces are refused.
 #
-# usage: remoteoracletest.sh OUR_VIRSH
+# usage: remoteoracletest.sh OUR_VIRSH REMOTEEVENTCLIENT
 set -u
 virsh=$1
+client=$2
 debvirsh=/usr/bin/virsh
 libvirtd=/usr/sbin/libvirtd
 
@@ -158,6 +159,13 @@ same dumpxml --inactive $dom
 same domstate $dom
 same domstate --reason $dom
 same dominfo $dom
+# events: a client of our library listens while the domain starts and
+# stops; the close callback hears the daemon go away at the end
+"$client" "$uri" events 120 > "$tmp/events" 2>&1 &
+evpid=$!
+for _ in $(seq 100); do grep -q '^ready$' "$tmp/events" && break; sleep 0.1; done
+grep -q '^ready$' "$tmp/events" && ok "event client registered" || notok "event client registered"
+
 change "destroy $dom" start $dom
 "$virsh" -c "$uri" domstate $dom | grep -qx running && ok "the domain started runs" ||
     notok "the domain started runs"
@@ -169,6 +177,28 @@ change "start $dom" destroy $dom
 "$virsh" -c "$uri" domstate $dom | grep -qx "shut off" && ok "the domain destroyed is shut off" ||
     notok "the domain destroyed is shut off"
 same domstate $dom
+# STARTED (2) BOOTED (0) and STOPPED (5) DESTROYED (1), as libvirtd sent them
+for _ in $(seq 50); do grep -q "^lifecycle $dom 5 1$" "$tmp/events" && break; sleep 0.1; done
+grep -q "^lifecycle $dom 2 0$" "$tmp/events" && ok "started event delivered" ||
+    { notok "started event delivered"; sed 's/^/# /' "$tmp/events"; }
+grep -q "^lifecycle $dom 5 1$" "$tmp/events" && ok "destroyed event delivered" ||
+    { notok "destroyed event delivered"; sed 's/^/# /' "$tmp/events"; }
+
+# host-level calls, checked against Debian's virsh on the same daemon
+"$client" "$uri" info > "$tmp/info" 2>&1 || { notok "info calls"; sed 's/^/# /' "$tmp/info"; }
+"$debvirsh" -c "$uri" nodeinfo > "$tmp/nodeinfo"
+field() { sed -n "s/^$1: *//p" "$tmp/nodeinfo"; }
+[ -n "$(field 'CPU model')" ] &&
+    grep -qx "model $(field 'CPU model')" "$tmp/info" &&
+    grep -qx "cpus $(field 'CPU(s)')" "$tmp/info" &&
+    grep -qx "memory $(field 'Memory size' | sed 's/ KiB//')" "$tmp/info" &&
+    grep -qx "threads $(field 'Thread(s) per core')" "$tmp/info" &&
+    ok "virNodeGetInfo answers what Debian's virsh nodeinfo shows" ||
+    { notok "virNodeGetInfo"; sed 's/^/# /' "$tmp/info" "$tmp/nodeinfo"; }
+grep -qx "inactive 1" "$tmp/info" && grep -qx "defined $dom" "$tmp/info" &&
+    grep -qx "active 0" "$tmp/info" && grep -qx "alive 1" "$tmp/info" &&
+    ok "domain counts and lists" || { notok "domain counts and lists"; sed 's/^/# /' "$tmp/info"; }
+
 change "define $tmp/d.xml" undefine $dom
 "$virsh" -c "$uri" list --all | grep -q " $dom " && notok "the domain undefined is gone" ||
     ok "the domain undefined is gone"
@@ -188,6 +218,13 @@ grep -q "failed to get domain 'nosuch'" "$tmp/err" && ok "an unknown domain is n
 
 # a socket nobody listens on
 runuri="qemu+unix:///system?socket=$tmp/nosuch-sock" same list
+
+# the daemon goes away: the event client's close callback runs (EOF)
+kill -TERM "$pid"
+for _ in $(seq 100); do grep -q '^closed' "$tmp/events" && break; sleep 0.1; done
+grep -qx 'closed 1' "$tmp/events" && ok "close callback: end of file" ||
+    { notok "close callback"; sed 's/^/# /' "$tmp/events"; }
+wait "$evpid" && ok "event client exits cleanly" || notok "event client exits cleanly"
 
 echo "1..$n"
 exit $fail

@@ -369,7 +369,9 @@ typedef enum {
 typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn,
                                                      virDomainPtr dom,
                                                      void *opaque);
-#define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(cb))
+/* through void (*)(void), so that -Wcast-function-type stays quiet */
+#define VIR_DOMAIN_EVENT_CALLBACK(cb) \
+    ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))
 
 /* VIR_DOMAIN_EVENT_ID_LIFECYCLE: @event is a virDomainEventType. */
 typedef int (*virConnectDomainEventCallback)(virConnectPtr conn,

@@ -14,12 +14,10 @@
 #include "virerror.h"
 #include "virnetclient.h"
 #include "remote_driver.h"
+#include "remote_sockets.h"
 #include "remote_program.h"
 
 #define VIR_FROM_THIS VIR_FROM_REMOTE
-
-/* Where libvirt's clients look for a system daemon's sockets. */
-#define REMOTE_SYSTEM_SOCKET_DIR "/var/run/libvirt"
 
 /* Features asked with CONNECT_SUPPORTS_FEATURE (libvirt's numbers). */
 enum {
@@ -33,13 +31,6 @@ enum {
  * them. */
 #define REMOTE_KEEPALIVE_INTERVAL 5
 #define REMOTE_KEEPALIVE_COUNT 5
-
-/* URI parameters the client consumes and never sends to the server. */
-static const char *const remoteClientParams[] = {
-    "name", "command", "socket", "auth", "sshauth", "netcat", "keyfile",
-    "pkipath", "known_hosts", "known_hosts_verify", "tls_priority", "mode",
-    "proxy", "no_sanity", "no_verify", "no_tty", "authfile",
-};
 
 typedef struct {
     int localID;
@@ -318,82 +309,6 @@ remoteHandleClose(virNetClient *client G_GNUC_UNUSED,
 
 /* Opening */
 
-/* The socket for @uri: socket=PATH, else the per-user one of a non-root
- * qemu:///session, else the system one (read-only when asked), each in
- * the "direct" (virtqemud-sock) or "legacy" (libvirt-sock) flavour. */
-static char *
-remoteSocketPath(virConnectPtr conn,
-                 GUri *uri,
-                 GHashTable *params,
-                 unsigned int flags)
-{
-    const char *socket = g_hash_table_lookup(params, "socket");
-    const char *mode = g_hash_table_lookup(params, "mode");
-    g_autofree char *dir = NULL;
-    g_autofree char *direct = NULL;
-    const char *suffix = (flags & VIR_CONNECT_RO) ? "-sock-ro" : "-sock";
-    bool session = STREQ_NULLABLE(g_uri_get_path(uri), "/session") && geteuid() != 0;
-
-    if (socket)
-        return g_strdup(socket);
-    if (mode && STRNEQ(mode, "auto") && STRNEQ(mode, "direct") && STRNEQ(mode, "legacy")) {
-        virReportError(VIR_ERR_INVALID_ARG,
-                       _("%s: unknown remote mode '%s' (auto, direct or legacy)"),
-                       conn->uri, mode);
-        return NULL;
-    }
-    if (session) {
-        dir = g_build_filename(g_get_user_runtime_dir(), "libvirt", NULL);
-        suffix = "-sock";
-    } else {
-        dir = g_strdup(REMOTE_SYSTEM_SOCKET_DIR);
-    }
-    direct = g_strdup_printf("%s/virtqemud%s", dir, suffix);
-    if (STREQ_NULLABLE(mode, "direct") ||
-        (!STREQ_NULLABLE(mode, "legacy") && g_file_test(direct, G_FILE_TEST_EXISTS)))
-        return g_steal_pointer(&direct);
-    return g_strdup_printf("%s/libvirt%s", dir, suffix);
-}
-
-/* The URI the server is told (CONNECT_OPEN): name=, else the driver part
- * of the scheme with the path and the parameters the client does not
- * consume. */
-static char *
-remoteServerURI(GUri *uri, GHashTable *params, const char *driver)
-{
-    const char *query = g_uri_get_query(uri);
-    g_autoptr(GString) out = NULL;
-    g_auto(GStrv) parts = NULL;
-    bool first = true;
-    size_t i;
-
-    if (g_hash_table_lookup(params, "name"))
-        return g_strdup(g_hash_table_lookup(params, "name"));
-
-    out = g_string_new(driver);
-    g_string_append(out, "://");
-    g_string_append(out, g_uri_get_path(uri));
-    parts = query ? g_strsplit(query, "&", -1) : g_new0(char *, 1);
-    for (i = 0; parts[i]; i++) {
-        g_autofree char *key = NULL;
-        const char *eq = strchr(parts[i], '=');
-        size_t j;
-        bool consumed = false;
-
-        if (!*parts[i])
-            continue;
-        key = g_uri_unescape_segment(parts[i], eq, NULL);
-        for (j = 0; key && j < G_N_ELEMENTS(remoteClientParams); j++)
-            consumed |= STREQ(key, remoteClientParams[j]);
-        if (consumed)
-            continue;
-        g_string_append_c(out, first ? '?' : '&');
-        g_string_append(out, parts[i]);
-        first = false;
-    }
-    return g_string_free(g_steal_pointer(&out), FALSE);
-}
-
 static int
 remoteAuthenticate(virConnectPtr conn)
 {
@@ -505,7 +420,8 @@ remoteConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
                        conn->uri, gerr->message);
         return VIR_DRV_OPEN_ERROR;
     }
-    if (!(sockpath = remoteSocketPath(conn, uri, params, flags)))
+    if (!(sockpath = remoteSocketPath(conn->uri, uri, params, flags, geteuid() == 0,
+                                      REMOTE_SYSTEM_SOCKET_DIR)))
         return VIR_DRV_OPEN_ERROR;
     name = remoteServerURI(uri, params, driver);
 

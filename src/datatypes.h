@@ -81,11 +81,27 @@ void virObjectUnrefNetwork(virNetworkPtr net);
         } \
     } while (0)
 
+/* The message names the entry point, as libvirt's does ("operation
+ * forbidden: read only access prevents virDomainDefineXML"). */
 #define virCheckReadOnlyGoto(flags, label) \
     do { \
         if ((flags) & VIR_CONNECT_RO) { \
-            virReportError(VIR_ERR_OPERATION_DENIED, "%s", \
-                           _("read only access prevents this operation")); \
+            virReportError(VIR_ERR_OPERATION_DENIED, \
+                           _("read only access prevents %s"), __func__); \
             goto label; \
+        } \
+    } while (0)
+
+/* For an entry point that only calls another one: refuses a read-only
+ * @conn in its own name. */
+#define virCheckConnectWritableReturn(conn, retval) \
+    do { \
+        if ((conn) && g_atomic_int_get(&(conn)->refs) > 0 && \
+            ((conn)->flags & VIR_CONNECT_RO)) { \
+            virResetLastError(); \
+            virReportError(VIR_ERR_OPERATION_DENIED, \
+                           _("read only access prevents %s"), __func__); \
+            virDispatchError(conn); \
+            return retval; \
         } \
     } while (0)

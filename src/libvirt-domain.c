@@ -35,6 +35,7 @@ virDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
 virDomainPtr
 virDomainDefineXML(virConnectPtr conn, const char *xml)
 {
+    virCheckConnectWritableReturn(conn, NULL);
     return virDomainDefineXMLFlags(conn, xml, 0);
 }
 
@@ -64,6 +65,7 @@ virDomainUndefineFlags(virDomainPtr domain, unsigned int flags)
 int
 virDomainUndefine(virDomainPtr domain)
 {
+    virCheckConnectWritableReturn(domain ? domain->conn : NULL, -1);
     return virDomainUndefineFlags(domain, 0);
 }
 
@@ -325,6 +327,7 @@ virDomainCreateWithFlags(virDomainPtr domain, unsigned int flags)
 int
 virDomainCreate(virDomainPtr domain)
 {
+    virCheckConnectWritableReturn(domain ? domain->conn : NULL, -1);
     return virDomainCreateWithFlags(domain, 0);
 }
 
@@ -354,6 +357,7 @@ virDomainDestroyFlags(virDomainPtr domain, unsigned int flags)
 int
 virDomainDestroy(virDomainPtr domain)
 {
+    virCheckConnectWritableReturn(domain ? domain->conn : NULL, -1);
     return virDomainDestroyFlags(domain, 0);
 }
 
@@ -383,6 +387,7 @@ virDomainShutdownFlags(virDomainPtr domain, unsigned int flags)
 int
 virDomainShutdown(virDomainPtr domain)
 {
+    virCheckConnectWritableReturn(domain ? domain->conn : NULL, -1);
     return virDomainShutdownFlags(domain, 0);
 }
 
@@ -713,6 +718,7 @@ virDomainAttachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int fl
 int
 virDomainAttachDevice(virDomainPtr domain, const char *xml)
 {
+    virCheckConnectWritableReturn(domain ? domain->conn : NULL, -1);
     return virDomainAttachDeviceFlags(domain, xml, VIR_DOMAIN_AFFECT_LIVE);
 }
 
@@ -743,6 +749,7 @@ virDomainDetachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int fl
 int
 virDomainDetachDevice(virDomainPtr domain, const char *xml)
 {
+    virCheckConnectWritableReturn(domain ? domain->conn : NULL, -1);
     return virDomainDetachDeviceFlags(domain, xml, VIR_DOMAIN_AFFECT_LIVE);
 }
 

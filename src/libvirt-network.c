@@ -137,6 +137,7 @@ virNetworkCreateXMLFlags(virConnectPtr conn, const char *xmlDesc,
 virNetworkPtr
 virNetworkCreateXML(virConnectPtr conn, const char *xmlDesc)
 {
+    virCheckConnectWritableReturn(conn, NULL);
     return virNetworkCreateXMLFlags(conn, xmlDesc, 0);
 }
 
@@ -167,6 +168,7 @@ virNetworkDefineXMLFlags(virConnectPtr conn, const char *xml,
 virNetworkPtr
 virNetworkDefineXML(virConnectPtr conn, const char *xml)
 {
+    virCheckConnectWritableReturn(conn, NULL);
     return virNetworkDefineXMLFlags(conn, xml, 0);
 }
 

@@ -93,7 +93,8 @@ cmdUndefine(vshControl *ctl, const vshCmd *cmd)
 
     if (!dom)
         return false;
-    if ((ok = virDomainUndefine(dom) == 0)) {
+    /* UndefineFlags, as Debian's virsh calls it (its errors name it) */
+    if ((ok = virDomainUndefineFlags(dom, 0) == 0)) {
         if (!ctl->quiet) {
             vshPrint(ctl, _("Domain '%s' has been undefined\n"), virDomainGetName(dom));
             vshPrint(ctl, "\n");

@@ -159,6 +159,17 @@ same dumpxml --inactive $dom
 same domstate $dom
 same domstate --reason $dom
 same dominfo $dom
+# read-only, on the daemon's read-only socket: what can be read is the
+# same, changes are refused with the same words
+runuri="$uri-ro" same -r list --all
+runuri="$uri-ro" same -r dominfo $dom
+runuri="$uri-ro" same -r dumpxml $dom
+runuri="$uri-ro" same -r start $dom
+runuri="$uri-ro" same -r undefine $dom
+runuri="$uri-ro" same -r define "$tmp/d.xml"
+"$virsh" -r -c "$uri-ro" start $dom > "$tmp/ro" 2>&1
+grep -q "read only access prevents virDomainCreate" "$tmp/ro" && ok "a read-only start is refused" ||
+    { notok "a read-only start is refused"; sed 's/^/# /' "$tmp/ro"; }
 # events: a client of our library listens while the domain starts and
 # stops; the close callback hears the daemon go away at the end
 "$client" "$uri" events 120 > "$tmp/events" 2>&1 &

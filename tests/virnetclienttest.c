@@ -8,78 +8,19 @@
 #include "internal.h"
 
 #include <sys/socket.h>
-#include <poll.h>
 
 #include "testutils.h"
 #include "virerror.h"
 #include "virnetclient.h"
 #include "remote_program.h"
-
-/* A whole frame from @fd, header decoded; NULL at end of file or after
- * @timeoutMs without one. */
-static virNetMessage *
-serverRead(int fd, int timeoutMs)
-{
-    g_autoptr(virNetMessage) msg = virNetMessageNew();
-    size_t avail;
-    char *p;
-
-    virNetMessageBeginRead(msg);
-    while ((p = virNetMessageReadSpace(msg, &avail))) {
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        ssize_t n;
-
-        if (poll(&pfd, 1, timeoutMs) <= 0)
-            return NULL;
-        if ((n = read(fd, p, avail)) <= 0)
-            return NULL;
-        msg->bufferOffset += n;
-        if (msg->bufferOffset == msg->bufferLength &&
-            msg->bufferLength == VIR_NET_MESSAGE_LEN_MAX &&
-            virNetMessageDecodeLength(msg) < 0)
-            return NULL;
-    }
-    if (virNetMessageDecodeHeader(msg) < 0)
-        return NULL;
-    return g_steal_pointer(&msg);
-}
-
-static int
-serverWrite(int fd, virNetMessage *msg)
-{
-    size_t off = 0;
-
-    while (off < msg->bufferLength) {
-        ssize_t n = write(fd, msg->buffer + off, msg->bufferLength - off);
-
-        if (n <= 0)
-            return -1;
-        off += n;
-    }
-    return 0;
-}
-
-/* Answers @call with @ret encoded by @filter. */
-static int
-serverReply(int fd, const virNetMessage *call, xdrproc_t filter, void *ret)
-{
-    g_autoptr(virNetMessage) msg = virNetMessageNew();
-
-    msg->header = call->header;
-    msg->header.type = VIR_NET_REPLY;
-    msg->header.status = VIR_NET_OK;
-    if (virNetMessageEncodeHeader(msg) < 0 ||
-        virNetMessageEncodePayload(msg, filter, ret) < 0)
-        return -1;
-    return serverWrite(fd, msg);
-}
+#include "testrpcutils.h"
 
 static int
 serverReplyString(int fd, const virNetMessage *call, const char *str)
 {
     remote_connect_get_hostname_ret ret = { .hostname = (char *)str };
 
-    return serverReply(fd, call, (xdrproc_t)xdr_remote_connect_get_hostname_ret, &ret);
+    return testRPCReply(fd, call, (xdrproc_t)xdr_remote_connect_get_hostname_ret, &ret);
 }
 
 typedef struct {
@@ -213,10 +154,10 @@ testOutOfOrder(const void *data G_GNUC_UNUSED)
         return -1;
     a.client = b.client = t.client;
     ta = g_thread_new("a", testCallThread, &a);
-    if (!(first = serverRead(t.fds[1], 5000)))
+    if (!(first = testRPCRead(t.fds[1], 5000)))
         goto join;
     tb = g_thread_new("b", testCallThread, &b);
-    if (!(second = serverRead(t.fds[1], 5000))) {
+    if (!(second = testRPCRead(t.fds[1], 5000))) {
         g_thread_join(tb);
         goto join;
     }
@@ -260,7 +201,7 @@ testEventBetween(const void *data G_GNUC_UNUSED)
         return -1;
     a.client = t.client;
     ta = g_thread_new("a", testCallThread, &a);
-    if (!(call = serverRead(t.fds[1], 5000)))
+    if (!(call = testRPCRead(t.fds[1], 5000)))
         goto join;
 
     ev->header.prog = REMOTE_PROGRAM;
@@ -275,7 +216,7 @@ testEventBetween(const void *data G_GNUC_UNUSED)
     if (virNetMessageEncodeHeader(ev) < 0 ||
         virNetMessageEncodePayload(ev, (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
                                    &body) < 0 ||
-        serverWrite(t.fds[1], ev) < 0 ||
+        testRPCWrite(t.fds[1], ev) < 0 ||
         serverReplyString(t.fds[1], call, "host") < 0)
         goto join;
     ret = 0;
@@ -312,8 +253,8 @@ testPingAnswered(const void *data G_GNUC_UNUSED)
 
     if (testConnOpen(&t) < 0)
         return -1;
-    if (ping && serverWrite(t.fds[1], ping) == 0 &&
-        (pong = serverRead(t.fds[1], 5000)) &&
+    if (ping && testRPCWrite(t.fds[1], ping) == 0 &&
+        (pong = testRPCRead(t.fds[1], 5000)) &&
         virNetMessageIsKeepalive(pong, &proc) && proc == KEEPALIVE_PROC_PONG)
         ret = 0;
     else
@@ -341,10 +282,10 @@ testServerSilent(const void *data G_GNUC_UNUSED)
     virNetClientSetKeepAlive(t.client, 100, 2);
     a.client = t.client;
     ta = g_thread_new("a", testCallThread, &a);
-    call = serverRead(t.fds[1], 5000);
+    call = testRPCRead(t.fds[1], 5000);
     /* read what comes (the PINGs) without answering */
     for (;;) {
-        g_autoptr(virNetMessage) m = serverRead(t.fds[1], 3000);
+        g_autoptr(virNetMessage) m = testRPCRead(t.fds[1], 3000);
         int proc;
 
         if (!m)
@@ -394,8 +335,8 @@ testClosedMidCall(const void *data G_GNUC_UNUSED)
     a.client = b.client = c.client = t.client;
     ta = g_thread_new("a", testCallThread, &a);
     tb = g_thread_new("b", testCallThread, &b);
-    m1 = serverRead(t.fds[1], 5000);
-    m2 = serverRead(t.fds[1], 5000);
+    m1 = testRPCRead(t.fds[1], 5000);
+    m2 = testRPCRead(t.fds[1], 5000);
     close(t.fds[1]);
     t.fds[1] = -1;
     g_thread_join(ta);
@@ -432,11 +373,7 @@ testErrorReply(const void *data G_GNUC_UNUSED)
     testConn t;
     testCall a = { .proc = REMOTE_PROC_CONNECT_GET_HOSTNAME };
     g_autoptr(virNetMessage) call = NULL;
-    g_autoptr(virNetMessage) reply = virNetMessageNew();
-    char *message = (char *)"Domain not found: no domain with matching name 'nosuch'";
-    virNetMessageError rerr = { .code = VIR_ERR_NO_DOMAIN, .domain = VIR_FROM_QEMU,
-                                .message = &message, .level = VIR_ERR_ERROR,
-                                .int1 = -1, .int2 = -1 };
+    const char *message = "Domain not found: no domain with matching name 'nosuch'";
     GThread *ta;
     int ret = -1;
 
@@ -444,14 +381,8 @@ testErrorReply(const void *data G_GNUC_UNUSED)
         return -1;
     a.client = t.client;
     ta = g_thread_new("a", testCallThread, &a);
-    if ((call = serverRead(t.fds[1], 5000))) {
-        reply->header = call->header;
-        reply->header.type = VIR_NET_REPLY;
-        reply->header.status = VIR_NET_ERROR;
-        if (virNetMessageEncodeHeader(reply) == 0 &&
-            virNetMessageEncodePayload(reply, (xdrproc_t)xdr_virNetMessageError, &rerr) == 0)
-            serverWrite(t.fds[1], reply);
-    }
+    if ((call = testRPCRead(t.fds[1], 5000)))
+        testRPCReplyError(t.fds[1], call, VIR_ERR_NO_DOMAIN, VIR_FROM_QEMU, message);
     g_thread_join(ta);
     if (a.rc != -1 || !a.err)
         fprintf(stderr, "the call did not fail\n");

@@ -13,6 +13,9 @@
 set -u
 virsh=$1
 client=$2
+# meson points LD_LIBRARY_PATH at our libvirt.so.0, which Debian's
+# libvirtd and virsh must not load (ours find theirs by their rpath)
+unset LD_LIBRARY_PATH
 debvirsh=/usr/bin/virsh
 libvirtd=/usr/sbin/libvirtd
 

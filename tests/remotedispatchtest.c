@@ -1,0 +1,438 @@
+/*
+ * remotedispatchtest.c: virtqemud's REMOTE procedures, without sockets
+ *
+ * Each call goes the way it goes on the wire: the client's args encoded
+ * with the table's filter, decoded again as the server does, dispatched on
+ * a simulated host's root (testqemusim.h), the ret encoded and decoded as
+ * the client reads it. Checked: the open sequence of Debian's virsh and
+ * python (protocol.md 3.1), domain and network calls, references by UUID,
+ * errors (before open, second open, unknown procedure, missing domain,
+ * read-only connection) and the older listing calls.
+ */
+#include "internal.h"
+
+#include "remote_daemon_dispatch.h"
+#include "testqemusim.h"
+#include "testutils.h"
+#include "virerror.h"
+#include "virnetmessage.h"
+#include "viruuid.h"
+
+static testQEMUSim *sim;
+
+/* Runs @procnum with @args; on success the ret as the client decodes it
+ * is in @ret (free with xdr_free). On failure the error reply is encoded
+ * too and the thread's last error is the one sent. */
+static int
+testCall(remoteClient *client, int procnum, void *args, void *ret)
+{
+    const virNetProcedure *proc = virNetProgramLookup(&remoteProgram, procnum);
+    g_autoptr(virNetMessage) call = virNetMessageNew();
+    g_autoptr(virNetMessage) server = virNetMessageNew();
+    g_autoptr(virNetMessage) reply = virNetMessageNew();
+    g_autoptr(virNetMessage) back = virNetMessageNew();
+    g_autofree void *sargs = NULL;
+    g_autofree void *sret = NULL;
+    int rc = -1;
+
+    if (!proc) {
+        printf("#   no procedure %d\n", procnum);
+        return -1;
+    }
+    call->header.prog = REMOTE_PROGRAM;
+    call->header.vers = REMOTE_PROTOCOL_VERSION;
+    call->header.proc = procnum;
+    call->header.type = VIR_NET_CALL;
+    call->header.serial = 7;
+    call->header.status = VIR_NET_OK;
+    if (virNetMessageEncodeHeader(call) < 0 ||
+        virNetMessageEncodePayload(call, proc->argsFilter, args) < 0 ||
+        virNetMessageDecodeFrame(server, call->buffer, call->bufferLength) < 0) {
+        printf("#   %s: args: %s\n", proc->name, virGetLastErrorMessage());
+        return -2;
+    }
+    if (proc->argsSize) {
+        sargs = g_malloc0(proc->argsSize);
+        if (virNetMessageDecodePayload(server, proc->argsFilter, sargs) < 0) {
+            printf("#   %s: args: %s\n", proc->name, virGetLastErrorMessage());
+            return -2;
+        }
+    }
+    if (proc->retSize)
+        sret = g_malloc0(proc->retSize);
+
+    reply->header = call->header;
+    reply->header.type = VIR_NET_REPLY;
+    if (remoteDispatchCall(client, proc, sargs, sret) < 0) {
+        virErrorPtr sent = NULL;
+
+        virErrorPreserveLast(&sent);
+        if (virNetMessageEncodeErrorReply(reply, &call->header) < 0) {
+            printf("#   %s: the error reply does not encode\n", proc->name);
+            rc = -2;
+        }
+        virErrorRestore(&sent);
+        goto cleanup;
+    }
+    if (virNetMessageEncodeHeader(reply) < 0 ||
+        virNetMessageEncodePayload(reply, proc->retFilter, sret) < 0 ||
+        virNetMessageDecodeFrame(back, reply->buffer, reply->bufferLength) < 0 ||
+        (proc->retSize && virNetMessageDecodePayload(back, proc->retFilter, ret) < 0)) {
+        printf("#   %s: ret: %s\n", proc->name, virGetLastErrorMessage());
+        rc = -2;
+        goto cleanup;
+    }
+    rc = 0;
+
+ cleanup:
+    if (sargs)
+        xdr_free(proc->argsFilter, sargs);
+    if (sret)
+        xdr_free(proc->retFilter, sret);
+    return rc;
+}
+
+/* testCall expected to fail with @code and a message containing @needle. */
+static int
+testCallFails(remoteClient *client, int procnum, void *args, int code, const char *needle)
+{
+    char dummy[4096] = { 0 };
+    virErrorPtr err;
+
+    if (testCall(client, procnum, args, dummy) != -1) {
+        printf("#   procedure %d did not fail as expected\n", procnum);
+        return -1;
+    }
+    err = virGetLastError();
+    if (!err || err->code != code || !err->message || !strstr(err->message, needle)) {
+        printf("#   procedure %d: expected code %d '%s', got %d '%s'\n", procnum, code, needle,
+               err ? err->code : -1, err && err->message ? err->message : "");
+        return -1;
+    }
+    virResetLastError();
+    return 0;
+}
+
+static int
+testOpen(remoteClient *client, const char *uri, unsigned int flags)
+{
+    g_autofree char *name = g_strdup(uri);
+    remote_connect_open_args args = { .name = uri ? &name : NULL, .flags = flags };
+
+    if (testCall(client, REMOTE_PROC_CONNECT_OPEN, &args, NULL) < 0) {
+        printf("#   open %s: %s\n", NULLSTR(uri), virGetLastErrorMessage());
+        return -1;
+    }
+    return 0;
+}
+
+#define DOM_UUID "6f1c3a6e-1d2b-4c5e-9a7b-000000000701"
+#define DOM_XML \
+    "<domain type='qemu'>\n" \
+    "  <name>rd1</name>\n" \
+    "  <uuid>" DOM_UUID "</uuid>\n" \
+    "  <memory unit='MiB'>64</memory>\n" \
+    "  <os><type arch='x86_64' machine='pc'>hvm</type></os>\n" \
+    "</domain>\n"
+
+/* virsh's open sequence; features; the URI given back. */
+static int
+testOpenSequence(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(remoteClient) client = remoteClientNew(sim->root, false);
+    remote_auth_list_ret auth = { 0 };
+    remote_connect_supports_feature_args feat = { 10 };
+    remote_connect_supports_feature_ret sup = { 0 };
+    remote_connect_get_uri_ret uri = { 0 };
+    remote_connect_get_type_ret type = { 0 };
+    int ret = -1;
+
+    if (testCall(client, REMOTE_PROC_AUTH_LIST, NULL, &auth) < 0 ||
+        auth.types.types_len != 1 || auth.types.types_val[0] != REMOTE_AUTH_NONE) {
+        printf("#   AUTH_LIST is not [NONE]\n");
+        goto cleanup;
+    }
+    /* keepalive is asked before the open */
+    if (testCall(client, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &feat, &sup) < 0 ||
+        sup.supported != 1 || !remoteClientTakeKeepaliveRequest(client) ||
+        remoteClientTakeKeepaliveRequest(client)) {
+        printf("#   keepalive feature not answered 1 and requested once\n");
+        goto cleanup;
+    }
+    if (testCallFails(client, REMOTE_PROC_CONNECT_GET_TYPE, NULL, VIR_ERR_INTERNAL_ERROR,
+                      "hypervisor connection not open") < 0)
+        goto cleanup;
+    /* no URI: the client asks for the URI afterwards */
+    if (testOpen(client, "", 0) < 0)
+        goto cleanup;
+    if (testCallFails(client, REMOTE_PROC_CONNECT_OPEN,
+                      &(remote_connect_open_args){ NULL, 0 },
+                      VIR_ERR_INTERNAL_ERROR, "connection already open") < 0)
+        goto cleanup;
+    if (testCall(client, REMOTE_PROC_CONNECT_GET_URI, NULL, &uri) < 0 ||
+        STRNEQ(uri.uri, "qemu:///system")) {
+        printf("#   GET_URI: %s\n", uri.uri ? uri.uri : virGetLastErrorMessage());
+        goto cleanup;
+    }
+    if (testCall(client, REMOTE_PROC_CONNECT_GET_TYPE, NULL, &type) < 0 ||
+        STRNEQ(type.type, "QEMU")) {
+        printf("#   GET_TYPE: %s\n", type.type ? type.type : virGetLastErrorMessage());
+        goto cleanup;
+    }
+    feat.feature = 14;
+    if (testCall(client, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &feat, &sup) < 0 || sup.supported != 1)
+        goto cleanup;
+    feat.feature = 4;   /* migration between daemons is not served yet */
+    if (testCall(client, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &feat, &sup) < 0 || sup.supported != 0)
+        goto cleanup;
+    if (testCall(client, REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK, NULL, NULL) < 0 ||
+        testCall(client, REMOTE_PROC_CONNECT_CLOSE, NULL, NULL) < 0 ||
+        !remoteClientCloseRequested(client))
+        goto cleanup;
+    if (testCallFails(client, REMOTE_PROC_CONNECT_GET_TYPE, NULL, VIR_ERR_INTERNAL_ERROR,
+                      "hypervisor connection not open") < 0)
+        goto cleanup;
+    ret = 0;
+
+ cleanup:
+    xdr_free((xdrproc_t)xdr_remote_auth_list_ret, (char *)&auth);
+    xdr_free((xdrproc_t)xdr_remote_connect_get_uri_ret, (char *)&uri);
+    xdr_free((xdrproc_t)xdr_remote_connect_get_type_ret, (char *)&type);
+    return ret;
+}
+
+static int
+testOtherURI(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(remoteClient) client = remoteClientNew(sim->root, false);
+    g_autofree char *name = g_strdup("xen:///system");
+    remote_connect_open_args args = { &name, 0 };
+
+    return testCallFails(client, REMOTE_PROC_CONNECT_OPEN, &args, VIR_ERR_NO_CONNECT,
+                         "no connection driver available for xen:///system");
+}
+
+/* define, look up by name / uuid / listing, state, XML, undefine. */
+static int
+testDomainCalls(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(remoteClient) client = remoteClientNew(sim->root, false);
+    remote_domain_define_xml_args def = { (char *)DOM_XML };
+    remote_domain_define_xml_ret defret = { 0 };
+    remote_domain_lookup_by_name_args byname = { (char *)"rd1" };
+    remote_domain_lookup_by_name_ret byret = { 0 };
+    remote_connect_list_all_domains_args lall = { 1, 3 };
+    remote_connect_list_all_domains_ret lret = { 0 };
+    remote_domain_get_state_args st = { 0 };
+    remote_domain_get_state_ret stret = { 0 };
+    remote_domain_get_xml_desc_args xa = { 0 };
+    remote_domain_get_xml_desc_ret xret = { 0 };
+    remote_connect_num_of_defined_domains_ret ndef = { 0 };
+    remote_connect_list_defined_domains_args ldefa = { 10 };
+    remote_connect_list_defined_domains_ret ldef = { 0 };
+    remote_domain_undefine_flags_args undef = { 0 };
+    remote_domain_is_active_args isa = { 0 };
+    remote_domain_is_active_ret isret = { 1 };
+    remote_domain_get_info_args gi = { 0 };
+    remote_domain_get_info_ret giret = { 0 };
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int ret = -1;
+
+    if (testOpen(client, "qemu:///system", 0) < 0)
+        goto cleanup;
+    if (testCall(client, REMOTE_PROC_DOMAIN_DEFINE_XML, &def, &defret) < 0) {
+        printf("#   define: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    virUUIDParse(DOM_UUID, uuid);
+    if (STRNEQ(defret.dom.name, "rd1") || defret.dom.id != -1 ||
+        memcmp(defret.dom.uuid, uuid, VIR_UUID_BUFLEN) != 0) {
+        printf("#   define answered %s id %d\n", defret.dom.name, defret.dom.id);
+        goto cleanup;
+    }
+    if (testCall(client, REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, &byname, &byret) < 0 ||
+        memcmp(byret.dom.uuid, uuid, VIR_UUID_BUFLEN) != 0) {
+        printf("#   lookup by name: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    if (testCall(client, REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, &lall, &lret) < 0 ||
+        lret.ret != 1 || lret.domains.domains_len != 1 ||
+        STRNEQ(lret.domains.domains_val[0].name, "rd1")) {
+        printf("#   list all: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    /* found by uuid: a stale name from the client does not matter */
+    st.dom = byret.dom;
+    st.dom.name = (char *)"stale-name";
+    if (testCall(client, REMOTE_PROC_DOMAIN_GET_STATE, &st, &stret) < 0 ||
+        stret.state != VIR_DOMAIN_SHUTOFF) {
+        printf("#   state: %s (%d)\n", virGetLastErrorMessage(), stret.state);
+        goto cleanup;
+    }
+    xa.dom = byret.dom;
+    xa.flags = VIR_DOMAIN_XML_INACTIVE;
+    if (testCall(client, REMOTE_PROC_DOMAIN_GET_XML_DESC, &xa, &xret) < 0 ||
+        !strstr(xret.xml, "<name>rd1</name>")) {
+        printf("#   xml: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    gi.dom = byret.dom;
+    if (testCall(client, REMOTE_PROC_DOMAIN_GET_INFO, &gi, &giret) < 0 ||
+        giret.state != VIR_DOMAIN_SHUTOFF || giret.maxMem != 65536) {
+        printf("#   info: %s (maxMem %llu)\n", virGetLastErrorMessage(),
+               (unsigned long long)giret.maxMem);
+        goto cleanup;
+    }
+    if (testCall(client, REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS, NULL, &ndef) < 0 ||
+        ndef.num != 1 ||
+        testCall(client, REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS, &ldefa, &ldef) < 0 ||
+        ldef.names.names_len != 1 || STRNEQ(ldef.names.names_val[0], "rd1")) {
+        printf("#   defined domains: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    isa.dom = byret.dom;
+    if (testCall(client, REMOTE_PROC_DOMAIN_IS_ACTIVE, &isa, &isret) < 0 || isret.active != 0)
+        goto cleanup;
+    /* not served: the answer clients read as "not supported" */
+    if (testCallFails(client, REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE,
+                      &(remote_domain_has_managed_save_image_args){ byret.dom, 0 },
+                      VIR_ERR_RPC, "unknown procedure: 183") < 0)
+        goto cleanup;
+    if (testCallFails(client, REMOTE_PROC_DOMAIN_LOOKUP_BY_ID,
+                      &(remote_domain_lookup_by_id_args){ 4242 },
+                      VIR_ERR_NO_DOMAIN, "no domain with matching id 4242") < 0)
+        goto cleanup;
+    undef.dom = byret.dom;
+    if (testCall(client, REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS, &undef, NULL) < 0) {
+        printf("#   undefine: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    if (testCallFails(client, REMOTE_PROC_DOMAIN_GET_STATE, &st, VIR_ERR_NO_DOMAIN, "") < 0)
+        goto cleanup;
+    ret = 0;
+
+ cleanup:
+    xdr_free((xdrproc_t)xdr_remote_domain_define_xml_ret, (char *)&defret);
+    xdr_free((xdrproc_t)xdr_remote_domain_lookup_by_name_ret, (char *)&byret);
+    xdr_free((xdrproc_t)xdr_remote_connect_list_all_domains_ret, (char *)&lret);
+    xdr_free((xdrproc_t)xdr_remote_domain_get_xml_desc_ret, (char *)&xret);
+    xdr_free((xdrproc_t)xdr_remote_connect_list_defined_domains_ret, (char *)&ldef);
+    return ret;
+}
+
+/* The network of the simulated host, as virsh net-list asks for it. */
+static int
+testNetworkCalls(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(remoteClient) client = remoteClientNew(sim->root, false);
+    remote_connect_list_all_networks_args la = { 1, 3 };
+    remote_connect_list_all_networks_ret lret = { 0 };
+    remote_network_is_active_args ia = { 0 };
+    remote_network_is_active_ret iret = { 0 };
+    remote_network_get_xml_desc_args xa = { 0 };
+    remote_network_get_xml_desc_ret xret = { 0 };
+    int ret = -1;
+
+    if (testOpen(client, "qemu:///system", 0) < 0)
+        goto cleanup;
+    if (testCall(client, REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS, &la, &lret) < 0 ||
+        lret.ret != 1 || STRNEQ(lret.nets.nets_val[0].name, "vfpool")) {
+        printf("#   list networks: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    ia.net = lret.nets.nets_val[0];
+    xa.net = lret.nets.nets_val[0];
+    if (testCall(client, REMOTE_PROC_NETWORK_IS_ACTIVE, &ia, &iret) < 0 || iret.active != 1 ||
+        testCall(client, REMOTE_PROC_NETWORK_GET_XML_DESC, &xa, &xret) < 0 ||
+        !strstr(xret.xml, "<name>vfpool</name>")) {
+        printf("#   network: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    ret = 0;
+
+ cleanup:
+    xdr_free((xdrproc_t)xdr_remote_connect_list_all_networks_ret, (char *)&lret);
+    xdr_free((xdrproc_t)xdr_remote_network_get_xml_desc_ret, (char *)&xret);
+    return ret;
+}
+
+/* A client of the read-only socket: its connection is read-only whatever
+ * it asked, so a change is refused even if the transport let it through;
+ * reading works. */
+static int
+testReadOnly(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(remoteClient) client = remoteClientNew(sim->root, true);
+    remote_domain_define_xml_args def = { (char *)DOM_XML };
+    remote_connect_list_all_domains_args lall = { 1, 3 };
+    remote_connect_list_all_domains_ret lret = { 0 };
+    int ret = -1;
+
+    if (testOpen(client, "qemu:///system", 0) < 0)
+        goto cleanup;
+    if (testCallFails(client, REMOTE_PROC_DOMAIN_DEFINE_XML, &def, VIR_ERR_OPERATION_DENIED,
+                      "read only access prevents") < 0)
+        goto cleanup;
+    if (testCall(client, REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, &lall, &lret) < 0) {
+        printf("#   list on a read-only connection: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    ret = 0;
+
+ cleanup:
+    xdr_free((xdrproc_t)xdr_remote_connect_list_all_domains_ret, (char *)&lret);
+    return ret;
+}
+
+/* Every handler belongs to a procedure of the table that is a call. */
+static int
+testHandlersInTable(const void *opaque G_GNUC_UNUSED)
+{
+    size_t i;
+    size_t served = 0;
+    int ret = 0;
+
+    for (i = 0; i < remoteProgram.nprocs; i++) {
+        const virNetProcedure *p = &remoteProgram.procs[i];
+
+        if (!remoteDispatchHasHandler(p->proc))
+            continue;
+        served++;
+        if (p->flags & VIR_NET_PROCEDURE_MESSAGE) {
+            printf("#   event %s has a handler\n", p->name);
+            ret = -1;
+        }
+    }
+    for (i = 0; i < 1000; i++) {
+        if (remoteDispatchHasHandler(i) && !virNetProgramLookup(&remoteProgram, i)) {
+            printf("#   handler for %zu, which is no procedure\n", i);
+            ret = -1;
+        }
+    }
+    printf("# %zu of %zu REMOTE procedures served\n", served, remoteProgram.nprocs);
+    return ret;
+}
+
+static void
+testQuiet(void *opaque G_GNUC_UNUSED, virErrorPtr err G_GNUC_UNUSED)
+{
+}
+
+static int
+mymain(void)
+{
+    /* the daemon does the same: errors go to the client, not to stderr */
+    virSetErrorFunc(NULL, testQuiet);
+    if (!(sim = testQEMUSimNew(2)))
+        return -1;
+    virTestRun("virsh's open sequence", testOpenSequence, NULL);
+    virTestRun("a URI of another driver is refused", testOtherURI, NULL);
+    virTestRun("domain calls", testDomainCalls, NULL);
+    virTestRun("network calls", testNetworkCalls, NULL);
+    virTestRun("read-only client", testReadOnly, NULL);
+    virTestRun("handlers match the table", testHandlersInTable, NULL);
+    testQEMUSimFree(sim);
+    return 0;
+}
+
+VIR_TEST_MAIN(mymain)

@@ -1,0 +1,60 @@
+/*
+ * remote_daemon_config.h: virtqemud.conf
+ *
+ * libvirt's "key = value" format (src/util/virconf.h). Keys read, with
+ * their defaults (docs/daemon.rst lists them for users):
+ *
+ *   unix_sock_dir        "ROOT/run" with --root, else "/var/run/libvirt"
+ *   unix_sock_group      ""      group of both sockets (name or number)
+ *   unix_sock_rw_perms   "0600"  mode of the read-write socket
+ *   unix_sock_ro_perms   "0777"  mode of the read-only socket
+ *   max_clients          5000
+ *   max_workers          20
+ *   prio_workers         5
+ *   max_client_requests  5
+ *   keepalive_interval   5       seconds; -1 turns the daemon's PINGs off
+ *   keepalive_count      5
+ *   log_level            3       1 debug, 2 info, 3 warning, 4 error
+ *   log_outputs          "3:stderr"   "LEVEL:stderr", "LEVEL:file:PATH",
+ *                                     "LEVEL:journald", space separated
+ *   log_filters          ""      "LEVEL:WORD ...": messages containing WORD
+ *                                logged from LEVEL on
+ *
+ * A key of libvirtd.conf that is not listed is ignored; a listed key with
+ * a value of the wrong type or out of range is an error naming it.
+ */
+#pragma once
+
+#include "internal.h"
+
+typedef struct {
+    char *unixSockDir;
+    char *unixSockGroup;        /* NULL: the daemon's own group */
+    unsigned int unixSockRWPerms;
+    unsigned int unixSockROPerms;
+
+    unsigned int maxClients;
+    unsigned int maxWorkers;
+    unsigned int prioWorkers;
+    unsigned int maxClientRequests;
+    int keepaliveInterval;
+    unsigned int keepaliveCount;
+
+    int logLevel;
+    char *logOutputs;
+    char *logFilters;
+} remoteDaemonConfig;
+
+/* The defaults; @sockdir is the default unix_sock_dir. */
+remoteDaemonConfig *remoteDaemonConfigNew(const char *sockdir);
+void remoteDaemonConfigFree(remoteDaemonConfig *cfg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(remoteDaemonConfig, remoteDaemonConfigFree);
+
+/* Reads @path into @cfg. A missing file is fine when @mustExist is false
+ * (the default file), an error otherwise (--config). */
+int remoteDaemonConfigLoad(remoteDaemonConfig *cfg, const char *path, bool mustExist);
+
+/* Reads the configuration text @content (@filename for messages). */
+int remoteDaemonConfigLoadString(remoteDaemonConfig *cfg,
+                                 const char *content,
+                                 const char *filename);

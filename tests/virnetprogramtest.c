@@ -63,7 +63,7 @@ testCoverage(const void *opaque G_GNUC_UNUSED)
          * listDefinedDomains */
         51, 37, 25, 21,
         /* virsh shutdown, domcapabilities (served by virtqemud) */
-        36, 258, 342,
+        33, 258, 342,
         /* networks */
         39, 41, 42, 43, 44, 46, 47, 48, 49, 152, 153, 283, 432,
         /* events */

@@ -1138,87 +1138,77 @@ remoteDispatchNetworkIsPersistent(remoteClient *client, void *argsp, void *retp)
 
 typedef int (*remoteDispatchFunc)(remoteClient *client, void *args, void *ret);
 
-typedef struct {
-    int proc;
-    remoteDispatchFunc func;
-} remoteDispatchEntry;
+/* Indexed by procedure number (the largest is 442, DOMAIN_ABORT_JOB_FLAGS). */
+#define REMOTE_DISPATCH_MAX 443
 
-static const remoteDispatchEntry remoteDispatchTable[] = {
-    { REMOTE_PROC_CONNECT_OPEN, remoteDispatchConnectOpen },
-    { REMOTE_PROC_CONNECT_CLOSE, remoteDispatchConnectClose },
-    { REMOTE_PROC_CONNECT_GET_TYPE, remoteDispatchConnectGetType },
-    { REMOTE_PROC_CONNECT_GET_VERSION, remoteDispatchConnectGetVersion },
-    { REMOTE_PROC_CONNECT_GET_CAPABILITIES, remoteDispatchConnectGetCapabilities },
-    { REMOTE_PROC_DOMAIN_ATTACH_DEVICE, remoteDispatchDomainAttachDevice },
-    { REMOTE_PROC_DOMAIN_CREATE, remoteDispatchDomainCreate },
-    { REMOTE_PROC_DOMAIN_CREATE_XML, remoteDispatchDomainCreateXML },
-    { REMOTE_PROC_DOMAIN_DEFINE_XML, remoteDispatchDomainDefineXML },
-    { REMOTE_PROC_DOMAIN_DESTROY, remoteDispatchDomainDestroy },
-    { REMOTE_PROC_DOMAIN_DETACH_DEVICE, remoteDispatchDomainDetachDevice },
-    { REMOTE_PROC_DOMAIN_GET_XML_DESC, remoteDispatchDomainGetXMLDesc },
-    { REMOTE_PROC_DOMAIN_GET_INFO, remoteDispatchDomainGetInfo },
-    { REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS, remoteDispatchConnectListDefinedDomains },
-    { REMOTE_PROC_DOMAIN_LOOKUP_BY_ID, remoteDispatchDomainLookupByID },
-    { REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, remoteDispatchDomainLookupByName },
-    { REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID, remoteDispatchDomainLookupByUUID },
-    { REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS, remoteDispatchConnectNumOfDefinedDomains },
-    { REMOTE_PROC_DOMAIN_RESUME, remoteDispatchDomainResume },
-    { REMOTE_PROC_DOMAIN_SUSPEND, remoteDispatchDomainSuspend },
-    { REMOTE_PROC_DOMAIN_UNDEFINE, remoteDispatchDomainUndefine },
-    { REMOTE_PROC_DOMAIN_SHUTDOWN, remoteDispatchDomainShutdown },
-    { REMOTE_PROC_CONNECT_LIST_DOMAINS, remoteDispatchConnectListDomains },
-    { REMOTE_PROC_NETWORK_CREATE, remoteDispatchNetworkCreate },
-    { REMOTE_PROC_NETWORK_DEFINE_XML, remoteDispatchNetworkDefineXML },
-    { REMOTE_PROC_NETWORK_DESTROY, remoteDispatchNetworkDestroy },
-    { REMOTE_PROC_NETWORK_GET_XML_DESC, remoteDispatchNetworkGetXMLDesc },
-    { REMOTE_PROC_NETWORK_GET_AUTOSTART, remoteDispatchNetworkGetAutostart },
-    { REMOTE_PROC_NETWORK_LOOKUP_BY_NAME, remoteDispatchNetworkLookupByName },
-    { REMOTE_PROC_NETWORK_LOOKUP_BY_UUID, remoteDispatchNetworkLookupByUUID },
-    { REMOTE_PROC_NETWORK_SET_AUTOSTART, remoteDispatchNetworkSetAutostart },
-    { REMOTE_PROC_NETWORK_UNDEFINE, remoteDispatchNetworkUndefine },
-    { REMOTE_PROC_CONNECT_NUM_OF_DOMAINS, remoteDispatchConnectNumOfDomains },
-    { REMOTE_PROC_CONNECT_GET_HOSTNAME, remoteDispatchConnectGetHostname },
-    { REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, remoteDispatchConnectSupportsFeature },
-    { REMOTE_PROC_AUTH_LIST, remoteDispatchAuthList },
-    { REMOTE_PROC_CONNECT_GET_URI, remoteDispatchConnectGetURI },
-    { REMOTE_PROC_DOMAIN_IS_ACTIVE, remoteDispatchDomainIsActive },
-    { REMOTE_PROC_DOMAIN_IS_PERSISTENT, remoteDispatchDomainIsPersistent },
-    { REMOTE_PROC_NETWORK_IS_ACTIVE, remoteDispatchNetworkIsActive },
-    { REMOTE_PROC_NETWORK_IS_PERSISTENT, remoteDispatchNetworkIsPersistent },
-    { REMOTE_PROC_CONNECT_GET_LIB_VERSION, remoteDispatchConnectGetLibVersion },
-    { REMOTE_PROC_DOMAIN_ATTACH_DEVICE_FLAGS, remoteDispatchDomainAttachDeviceFlags },
-    { REMOTE_PROC_DOMAIN_DETACH_DEVICE_FLAGS, remoteDispatchDomainDetachDeviceFlags },
-    { REMOTE_PROC_DOMAIN_GET_JOB_INFO, remoteDispatchDomainGetJobInfo },
-    { REMOTE_PROC_DOMAIN_ABORT_JOB, remoteDispatchDomainAbortJob },
-    { REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS, remoteDispatchDomainCreateWithFlags },
-    { REMOTE_PROC_DOMAIN_GET_STATE, remoteDispatchDomainGetState },
-    { REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS, remoteDispatchDomainUndefineFlags },
-    { REMOTE_PROC_DOMAIN_DESTROY_FLAGS, remoteDispatchDomainDestroyFlags },
-    { REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS, remoteDispatchDomainShutdownFlags },
-    { REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, remoteDispatchConnectListAllDomains },
-    { REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS, remoteDispatchConnectListAllNetworks },
-    { REMOTE_PROC_DOMAIN_GET_JOB_STATS, remoteDispatchDomainGetJobStats },
-    { REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES, remoteDispatchConnectGetDomainCapabilities },
-    { REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, remoteDispatchDomainDefineXMLFlags },
-    { REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK, remoteDispatchConnectRegisterCloseCallback },
-    { REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK, remoteDispatchConnectRegisterCloseCallback },
-    { REMOTE_PROC_NETWORK_DEFINE_XML_FLAGS, remoteDispatchNetworkDefineXMLFlags },
+static const remoteDispatchFunc remoteDispatchTable[REMOTE_DISPATCH_MAX] = {
+    [REMOTE_PROC_CONNECT_OPEN] = remoteDispatchConnectOpen,
+    [REMOTE_PROC_CONNECT_CLOSE] = remoteDispatchConnectClose,
+    [REMOTE_PROC_CONNECT_GET_TYPE] = remoteDispatchConnectGetType,
+    [REMOTE_PROC_CONNECT_GET_VERSION] = remoteDispatchConnectGetVersion,
+    [REMOTE_PROC_CONNECT_GET_CAPABILITIES] = remoteDispatchConnectGetCapabilities,
+    [REMOTE_PROC_DOMAIN_ATTACH_DEVICE] = remoteDispatchDomainAttachDevice,
+    [REMOTE_PROC_DOMAIN_CREATE] = remoteDispatchDomainCreate,
+    [REMOTE_PROC_DOMAIN_CREATE_XML] = remoteDispatchDomainCreateXML,
+    [REMOTE_PROC_DOMAIN_DEFINE_XML] = remoteDispatchDomainDefineXML,
+    [REMOTE_PROC_DOMAIN_DESTROY] = remoteDispatchDomainDestroy,
+    [REMOTE_PROC_DOMAIN_DETACH_DEVICE] = remoteDispatchDomainDetachDevice,
+    [REMOTE_PROC_DOMAIN_GET_XML_DESC] = remoteDispatchDomainGetXMLDesc,
+    [REMOTE_PROC_DOMAIN_GET_INFO] = remoteDispatchDomainGetInfo,
+    [REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS] = remoteDispatchConnectListDefinedDomains,
+    [REMOTE_PROC_DOMAIN_LOOKUP_BY_ID] = remoteDispatchDomainLookupByID,
+    [REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME] = remoteDispatchDomainLookupByName,
+    [REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID] = remoteDispatchDomainLookupByUUID,
+    [REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS] = remoteDispatchConnectNumOfDefinedDomains,
+    [REMOTE_PROC_DOMAIN_RESUME] = remoteDispatchDomainResume,
+    [REMOTE_PROC_DOMAIN_SUSPEND] = remoteDispatchDomainSuspend,
+    [REMOTE_PROC_DOMAIN_UNDEFINE] = remoteDispatchDomainUndefine,
+    [REMOTE_PROC_DOMAIN_SHUTDOWN] = remoteDispatchDomainShutdown,
+    [REMOTE_PROC_CONNECT_LIST_DOMAINS] = remoteDispatchConnectListDomains,
+    [REMOTE_PROC_NETWORK_CREATE] = remoteDispatchNetworkCreate,
+    [REMOTE_PROC_NETWORK_DEFINE_XML] = remoteDispatchNetworkDefineXML,
+    [REMOTE_PROC_NETWORK_DESTROY] = remoteDispatchNetworkDestroy,
+    [REMOTE_PROC_NETWORK_GET_XML_DESC] = remoteDispatchNetworkGetXMLDesc,
+    [REMOTE_PROC_NETWORK_GET_AUTOSTART] = remoteDispatchNetworkGetAutostart,
+    [REMOTE_PROC_NETWORK_LOOKUP_BY_NAME] = remoteDispatchNetworkLookupByName,
+    [REMOTE_PROC_NETWORK_LOOKUP_BY_UUID] = remoteDispatchNetworkLookupByUUID,
+    [REMOTE_PROC_NETWORK_SET_AUTOSTART] = remoteDispatchNetworkSetAutostart,
+    [REMOTE_PROC_NETWORK_UNDEFINE] = remoteDispatchNetworkUndefine,
+    [REMOTE_PROC_CONNECT_NUM_OF_DOMAINS] = remoteDispatchConnectNumOfDomains,
+    [REMOTE_PROC_CONNECT_GET_HOSTNAME] = remoteDispatchConnectGetHostname,
+    [REMOTE_PROC_CONNECT_SUPPORTS_FEATURE] = remoteDispatchConnectSupportsFeature,
+    [REMOTE_PROC_AUTH_LIST] = remoteDispatchAuthList,
+    [REMOTE_PROC_CONNECT_GET_URI] = remoteDispatchConnectGetURI,
+    [REMOTE_PROC_DOMAIN_IS_ACTIVE] = remoteDispatchDomainIsActive,
+    [REMOTE_PROC_DOMAIN_IS_PERSISTENT] = remoteDispatchDomainIsPersistent,
+    [REMOTE_PROC_NETWORK_IS_ACTIVE] = remoteDispatchNetworkIsActive,
+    [REMOTE_PROC_NETWORK_IS_PERSISTENT] = remoteDispatchNetworkIsPersistent,
+    [REMOTE_PROC_CONNECT_GET_LIB_VERSION] = remoteDispatchConnectGetLibVersion,
+    [REMOTE_PROC_DOMAIN_ATTACH_DEVICE_FLAGS] = remoteDispatchDomainAttachDeviceFlags,
+    [REMOTE_PROC_DOMAIN_DETACH_DEVICE_FLAGS] = remoteDispatchDomainDetachDeviceFlags,
+    [REMOTE_PROC_DOMAIN_GET_JOB_INFO] = remoteDispatchDomainGetJobInfo,
+    [REMOTE_PROC_DOMAIN_ABORT_JOB] = remoteDispatchDomainAbortJob,
+    [REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS] = remoteDispatchDomainCreateWithFlags,
+    [REMOTE_PROC_DOMAIN_GET_STATE] = remoteDispatchDomainGetState,
+    [REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS] = remoteDispatchDomainUndefineFlags,
+    [REMOTE_PROC_DOMAIN_DESTROY_FLAGS] = remoteDispatchDomainDestroyFlags,
+    [REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS] = remoteDispatchDomainShutdownFlags,
+    [REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS] = remoteDispatchConnectListAllDomains,
+    [REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS] = remoteDispatchConnectListAllNetworks,
+    [REMOTE_PROC_DOMAIN_GET_JOB_STATS] = remoteDispatchDomainGetJobStats,
+    [REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES] = remoteDispatchConnectGetDomainCapabilities,
+    [REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS] = remoteDispatchDomainDefineXMLFlags,
+    [REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK] = remoteDispatchConnectRegisterCloseCallback,
+    [REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK] = remoteDispatchConnectRegisterCloseCallback,
+    [REMOTE_PROC_NETWORK_DEFINE_XML_FLAGS] = remoteDispatchNetworkDefineXMLFlags,
 };
 
-static int
-remoteDispatchEntryCompare(const void *key, const void *elem)
-{
-    int proc = *(const int *)key;
-    const remoteDispatchEntry *e = elem;
-
-    return (proc > e->proc) - (proc < e->proc);
-}
-
-static const remoteDispatchEntry *
+static remoteDispatchFunc
 remoteDispatchFind(int proc)
 {
-    return bsearch(&proc, remoteDispatchTable, G_N_ELEMENTS(remoteDispatchTable),
-                   sizeof(remoteDispatchTable[0]), remoteDispatchEntryCompare);
+    if (proc <= 0 || proc >= REMOTE_DISPATCH_MAX)
+        return NULL;
+    return remoteDispatchTable[proc];
 }
 
 bool
@@ -1233,10 +1223,10 @@ remoteDispatchCall(remoteClient *client,
                    void *args,
                    void *ret)
 {
-    const remoteDispatchEntry *entry = remoteDispatchFind(proc->proc);
+    remoteDispatchFunc func = remoteDispatchFind(proc->proc);
 
     virResetLastError();
-    if (!entry || (proc->flags & VIR_NET_PROCEDURE_MESSAGE)) {
+    if (!func || (proc->flags & VIR_NET_PROCEDURE_MESSAGE)) {
         /* libvirtd's words, which clients read as VIR_ERR_NO_SUPPORT */
         virRaiseErrorFull(__FILE__, __func__, __LINE__, VIR_FROM_RPC, VIR_ERR_RPC,
                           VIR_ERR_ERROR, NULL, NULL, NULL, -1, -1,
@@ -1244,5 +1234,5 @@ remoteDispatchCall(remoteClient *client,
         return -1;
     }
     /* a half filled @ret is freed by the transport (xdr_free) */
-    return entry->func(client, args, ret);
+    return func(client, args, ret);
 }

@@ -1,0 +1,535 @@
+/*
+ * remote_daemon.c: virtqemud, the per-host daemon
+ *
+ * Serves the QEMU and network drivers of one state root to libvirt
+ * clients over libvirt's RPC protocol: the REMOTE program
+ * (remote_daemon_dispatch.h) on a read-write and a read-only UNIX socket,
+ * created here or inherited from systemd (socket activation).
+ *
+ *   virtqemud --root DIR      state in DIR (the embedded driver's layout),
+ *                             sockets DIR/run/virtqemud-sock(-ro)
+ *   virtqemud                 state in LOCALSTATEDIR/lib/libvirt/virtqemud,
+ *                             sockets /var/run/libvirt/virtqemud-sock(-ro)
+ *
+ * Guests are separate processes and outlive the daemon; the drivers find
+ * them again (and clean up those that died) when the daemon opens the
+ * root at start.
+ */
+#include "internal.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <locale.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <glib-unix.h>
+
+#include "remote_daemon_config.h"
+#include "remote_daemon_dispatch.h"
+#include "remote_daemon_log.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virnetserver.h"
+
+#define VIR_FROM_THIS VIR_FROM_REMOTE
+
+#define REMOTE_DAEMON_NAME "virtqemud"
+
+typedef struct {
+    char *root;              /* state root, absolute */
+    char *configFile;
+    bool configGiven;        /* --config: the file must exist */
+    char *pidFile;
+    char *sockRW;
+    char *sockRO;
+    bool createdSockets;     /* not inherited: removed at exit */
+} remoteDaemonPaths;
+
+static void
+remoteDaemonPathsClear(remoteDaemonPaths *paths)
+{
+    g_free(paths->root);
+    g_free(paths->configFile);
+    g_free(paths->pidFile);
+    g_free(paths->sockRW);
+    g_free(paths->sockRO);
+}
+
+/* Errors of the public API calls made for clients go back to the client;
+ * the default handler would print each one on stderr. */
+static void
+remoteDaemonErrorFunc(void *opaque G_GNUC_UNUSED, virErrorPtr err)
+{
+    if (err && err->message)
+        g_debug("error returned to a client: %s", err->message);
+}
+
+static void
+remoteDaemonWarningFunc(const char *msg, void *opaque G_GNUC_UNUSED)
+{
+    g_warning("%s", msg);
+}
+
+static int
+remoteDaemonSetPaths(remoteDaemonPaths *paths, const char *root, const char *config,
+                     const char *pidfile)
+{
+    if (root) {
+        paths->root = g_canonicalize_filename(root, NULL);
+        paths->configFile = g_build_filename(paths->root, "etc", REMOTE_DAEMON_NAME ".conf", NULL);
+        paths->pidFile = g_build_filename(paths->root, "run", REMOTE_DAEMON_NAME ".pid", NULL);
+    } else {
+        paths->root = g_strdup(VIRTQEMUD_STATE_ROOT);
+        paths->configFile = g_strdup(VIRTQEMUD_SYSCONFDIR "/libvirt/" REMOTE_DAEMON_NAME ".conf");
+        paths->pidFile = g_strdup(VIRTQEMUD_LOCALSTATEDIR "/run/" REMOTE_DAEMON_NAME ".pid");
+    }
+    if (config) {
+        g_free(paths->configFile);
+        paths->configFile = g_canonicalize_filename(config, NULL);
+        paths->configGiven = true;
+    }
+    if (pidfile) {
+        g_free(paths->pidFile);
+        paths->pidFile = g_canonicalize_filename(pidfile, NULL);
+    }
+    return 0;
+}
+
+static char *
+remoteDaemonDefaultSockDir(const remoteDaemonPaths *paths, bool rooted)
+{
+    if (rooted)
+        return g_build_filename(paths->root, "run", NULL);
+    return g_strdup(VIRTQEMUD_LOCALSTATEDIR "/run/libvirt");
+}
+
+static int
+remoteDaemonResolveGroup(const char *name, gid_t *gid)
+{
+    struct group *gr;
+    guint64 num;
+
+    *gid = (gid_t)-1;
+    if (!name)
+        return 0;
+    if (g_ascii_string_to_unsigned(name, 10, 0, G_MAXUINT32 - 1, &num, NULL)) {
+        *gid = num;
+        return 0;
+    }
+    if (!(gr = getgrnam(name))) {
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       _("unix_sock_group: no group named '%s' on this host"), name);
+        return -1;
+    }
+    *gid = gr->gr_gid;
+    return 0;
+}
+
+/* The pid file, locked for the daemon's lifetime: a second daemon with
+ * the same pid file (so, by default, the same root) stops here, before it
+ * touches the sockets of the first. Returns the locked fd. */
+static int
+remoteDaemonAcquirePidFile(const char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *content = NULL;
+    g_autofree char *pid = NULL;
+    int fd;
+    int rc;
+
+    if (virFileMakePath(dir, 0755) < 0)
+        return -1;
+    if ((fd = virFileOpenWrite(path, O_RDWR, 0644, "pid file")) < 0)
+        return -1;
+    if ((rc = virFileTryLockFd(fd)) <= 0) {
+        if (rc == 0) {
+            if (virFileReadAll(path, 64, &content) == 0)
+                g_strstrip(content);
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           _("another %s is running with pid file '%s' (pid %s); stop it first"),
+                           REMOTE_DAEMON_NAME, path, content && *content ? content : "unknown");
+        }
+        close(fd);
+        return -1;
+    }
+    pid = g_strdup_printf("%lld\n", (long long)getpid());
+    if (ftruncate(fd, 0) < 0 || virFileWriteAll(fd, pid, strlen(pid)) < 0) {
+        virReportSystemError(errno, _("cannot write pid file '%s'"), path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* The path a listening UNIX socket is bound to, or NULL. */
+static char *
+remoteDaemonSocketPath(int fd)
+{
+    struct sockaddr_un addr = { 0 };
+    socklen_t len = sizeof(addr);
+
+    if (getsockname(fd, (struct sockaddr *)&addr, &len) < 0 || addr.sun_family != AF_UNIX)
+        return NULL;
+    return g_strndup(addr.sun_path, sizeof(addr.sun_path));
+}
+
+/* Sockets passed by systemd (LISTEN_PID / LISTEN_FDS, descriptors from
+ * 3 on): the read-only one is the one bound to a path ending in "-ro" or
+ * named so by LISTEN_FDNAMES. Returns how many were added (0 when the
+ * daemon was not socket activated), -1 on error. */
+static int
+remoteDaemonAddActivatedServices(virNetServer *srv)
+{
+    const char *pidstr = g_getenv("LISTEN_PID");
+    const char *fdsstr = g_getenv("LISTEN_FDS");
+    g_auto(GStrv) names = NULL;
+    guint64 pid;
+    guint64 nfds;
+    guint64 i;
+
+    if (!pidstr || !fdsstr)
+        return 0;
+    if (!g_ascii_string_to_unsigned(pidstr, 10, 1, G_MAXINT, &pid, NULL) ||
+        (pid_t)pid != getpid())
+        return 0;
+    if (!g_ascii_string_to_unsigned(fdsstr, 10, 1, 16, &nfds, NULL)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, _("LISTEN_FDS='%s' is not a number of sockets"),
+                       fdsstr);
+        return -1;
+    }
+    if (g_getenv("LISTEN_FDNAMES"))
+        names = g_strsplit(g_getenv("LISTEN_FDNAMES"), ":", -1);
+
+    for (i = 0; i < nfds; i++) {
+        int fd = 3 + i;
+        g_autofree char *path = remoteDaemonSocketPath(fd);
+        const char *name = names && i < g_strv_length(names) ? names[i] : NULL;
+        bool ro = (path && g_str_has_suffix(path, "-ro")) ||
+                  (name && (g_str_has_suffix(name, "-ro") || g_str_has_suffix(name, "-ro.socket")));
+
+        if (virNetServerAddServiceFD(srv, fd, ro, VIR_NET_SERVER_AUTH_NONE) < 0)
+            return -1;
+        g_message("listening on %s%s (socket activation)", path ? path : name ? name : "a socket",
+                  ro ? " (read-only)" : "");
+    }
+    g_unsetenv("LISTEN_PID");
+    g_unsetenv("LISTEN_FDS");
+    g_unsetenv("LISTEN_FDNAMES");
+    return nfds;
+}
+
+static int
+remoteDaemonAddServices(virNetServer *srv, remoteDaemonPaths *paths,
+                        const remoteDaemonConfig *cfg)
+{
+    gid_t gid;
+    int n;
+
+    if ((n = remoteDaemonAddActivatedServices(srv)) != 0)
+        return n < 0 ? -1 : 0;
+    if (remoteDaemonResolveGroup(cfg->unixSockGroup, &gid) < 0)
+        return -1;
+    if (virFileMakePath(cfg->unixSockDir, 0755) < 0)
+        return -1;
+    paths->sockRW = g_build_filename(cfg->unixSockDir, REMOTE_DAEMON_NAME "-sock", NULL);
+    paths->sockRO = g_build_filename(cfg->unixSockDir, REMOTE_DAEMON_NAME "-sock-ro", NULL);
+    paths->createdSockets = true;
+    if (virNetServerAddServiceUNIX(srv, paths->sockRW, cfg->unixSockRWPerms, gid, false,
+                                   VIR_NET_SERVER_AUTH_NONE) < 0 ||
+        virNetServerAddServiceUNIX(srv, paths->sockRO, cfg->unixSockROPerms, gid, true,
+                                   VIR_NET_SERVER_AUTH_NONE) < 0)
+        return -1;
+    return 0;
+}
+
+/* Server callbacks. */
+
+static int
+remoteDaemonClientInit(virNetServer *srv G_GNUC_UNUSED,
+                       virNetServerClient *client,
+                       void *opaque)
+{
+    const char *root = opaque;
+
+    virNetServerClientSetPrivateData(client,
+                                     remoteClientNew(root, virNetServerClientGetReadonly(client)),
+                                     (GDestroyNotify)remoteClientFree);
+    return 0;
+}
+
+static int
+remoteDaemonHandleCall(virNetServer *srv G_GNUC_UNUSED,
+                       virNetServerClient *client,
+                       virNetMessage *msg G_GNUC_UNUSED,
+                       const virNetProcedure *proc,
+                       void *args,
+                       void *ret,
+                       void *opaque G_GNUC_UNUSED)
+{
+    remoteClient *priv = virNetServerClientGetPrivateData(client);
+
+    if (remoteDispatchCall(priv, proc, args, ret) < 0)
+        return -1;
+    if (remoteClientTakeKeepaliveRequest(priv))
+        virNetServerClientStartKeepAlive(client);
+    if (remoteClientCloseRequested(priv))
+        virNetServerClientDelayedClose(client);
+    return 0;
+}
+
+static gboolean
+remoteDaemonSignal(gpointer opaque)
+{
+    virNetServer *srv = opaque;
+
+    g_message("signal received: shutting down (guests keep running)");
+    virNetServerQuit(srv);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+remoteDaemonIgnoreHangup(gpointer opaque G_GNUC_UNUSED)
+{
+    g_info("SIGHUP ignored: restart the daemon to read its configuration again");
+    return G_SOURCE_CONTINUE;
+}
+
+static void
+remoteDaemonIdle(virNetServer *srv, void *opaque G_GNUC_UNUSED)
+{
+    g_message("no client for the --timeout period: shutting down");
+    virNetServerQuit(srv);
+}
+
+static void
+remoteDaemonAddSignal(virNetServer *srv, int signum, GSourceFunc func)
+{
+    GSource *src = g_unix_signal_source_new(signum);
+
+    g_source_set_callback(src, func, srv, NULL);
+    g_source_attach(src, virNetServerGetContext(srv));
+    g_source_unref(src);
+}
+
+/* --daemon: the parent returns once the child reports (one byte on
+ * @statusfd[1]: 0 ready, 1 failed) and exits with that status; the child
+ * detaches from the terminal. Returns in the child only. */
+static int
+remoteDaemonize(int *statusfd)
+{
+    int fds[2];
+    pid_t pid;
+    int devnull;
+
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        virReportSystemError(errno, "%s", _("cannot create a pipe to start the daemon"));
+        return -1;
+    }
+    if ((pid = fork()) < 0) {
+        virReportSystemError(errno, "%s", _("cannot fork the daemon"));
+        return -1;
+    }
+    if (pid > 0) {
+        char status = 1;
+        ssize_t n;
+
+        close(fds[1]);
+        do {
+            n = read(fds[0], &status, 1);
+        } while (n < 0 && errno == EINTR);
+        _exit(n == 1 && status == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+    }
+    close(fds[0]);
+    if (setsid() < 0 || chdir("/") < 0) {
+        virReportSystemError(errno, "%s", _("cannot detach the daemon from its terminal"));
+        return -1;
+    }
+    if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+        virReportSystemError(errno, "%s", _("cannot open /dev/null"));
+        return -1;
+    }
+    dup2(devnull, STDIN_FILENO);
+    dup2(devnull, STDOUT_FILENO);
+    /* stderr stays until the daemon is ready, for startup errors */
+    close(devnull);
+    *statusfd = fds[1];
+    return 0;
+}
+
+static void
+remoteDaemonReportStatus(int *statusfd, bool ok)
+{
+    char status = ok ? 0 : 1;
+    int devnull;
+
+    if (*statusfd < 0)
+        return;
+    if (write(*statusfd, &status, 1) != 1) {
+        /* the parent is gone; nothing to tell */
+    }
+    close(*statusfd);
+    *statusfd = -1;
+    if (ok && (devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)) >= 0) {
+        dup2(devnull, STDERR_FILENO);
+        close(devnull);
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autofree char *root = NULL;
+    g_autofree char *config = NULL;
+    g_autofree char *pidfile = NULL;
+    gboolean daemonize = FALSE;
+    gboolean version = FALSE;
+    gboolean verbose = FALSE;
+    gint timeout = 0;
+    GOptionEntry entries[] = {
+        { "root", 0, 0, G_OPTION_ARG_FILENAME, &root,
+          N_("Keep all state under DIR (sockets in DIR/run)"), N_("DIR") },
+        { "config", 'f', 0, G_OPTION_ARG_FILENAME, &config,
+          N_("Configuration file (default: virtqemud.conf of the root or the system)"), N_("FILE") },
+        { "pid-file", 'p', 0, G_OPTION_ARG_FILENAME, &pidfile,
+          N_("Write the daemon's pid to FILE"), N_("FILE") },
+        { "daemon", 'd', 0, G_OPTION_ARG_NONE, &daemonize,
+          N_("Run in the background"), NULL },
+        { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
+          N_("Exit after SECONDS without any client"), N_("SECONDS") },
+        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+          N_("Log informational messages too (log_level 2)"), NULL },
+        { "version", 'V', 0, G_OPTION_ARG_NONE, &version,
+          N_("Print the version and exit"), NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = NULL;
+    g_autoptr(GError) gerr = NULL;
+    g_autoptr(remoteDaemonConfig) cfg = NULL;
+    g_autofree char *sockdir = NULL;
+    g_autofree char *escaped = NULL;
+    g_autofree char *uri = NULL;
+    remoteDaemonPaths paths = { 0 };
+    virNetServerConfig srvcfg;
+    virNetServer *srv = NULL;
+    virConnectPtr conn = NULL;
+    int statusfd = -1;
+    int pidfd = -1;
+    bool logReady = false;
+    int ret = EXIT_FAILURE;
+
+    setlocale(LC_ALL, "");
+    bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+    textdomain(GETTEXT_PACKAGE);
+
+    ctx = g_option_context_new(NULL);
+    g_option_context_set_summary(ctx, _("The QEMU and network daemon: serves libvirt clients on "
+                                        "virtqemud-sock and virtqemud-sock-ro."));
+    g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
+    if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
+        fprintf(stderr, "%s: %s\n", REMOTE_DAEMON_NAME, gerr->message);
+        return EXIT_FAILURE;
+    }
+    if (argc > 1) {
+        fprintf(stderr, _("%s: unexpected argument '%s'\n"), REMOTE_DAEMON_NAME, argv[1]);
+        return EXIT_FAILURE;
+    }
+    if (version) {
+        printf("%s (%s) %s\n", REMOTE_DAEMON_NAME, PACKAGE, PACKAGE_VERSION);
+        return EXIT_SUCCESS;
+    }
+    if (timeout < 0) {
+        fprintf(stderr, _("%s: --timeout must be 0 or more seconds\n"), REMOTE_DAEMON_NAME);
+        return EXIT_FAILURE;
+    }
+
+    virSetErrorFunc(NULL, remoteDaemonErrorFunc);
+    virSetWarningHandler(remoteDaemonWarningFunc, NULL);
+    if (virInitialize() < 0)
+        goto error;
+
+    remoteDaemonSetPaths(&paths, root, config, pidfile);
+    sockdir = remoteDaemonDefaultSockDir(&paths, root != NULL);
+    cfg = remoteDaemonConfigNew(sockdir);
+    if (remoteDaemonConfigLoad(cfg, paths.configFile, paths.configGiven) < 0)
+        goto error;
+    if (verbose && cfg->logLevel > 2) {
+        /* --verbose: informational messages too, also on the default
+         * output */
+        cfg->logLevel = 2;
+        if (STREQ(cfg->logOutputs, "3:stderr")) {
+            g_free(cfg->logOutputs);
+            cfg->logOutputs = g_strdup("2:stderr");
+        }
+    }
+    if (remoteDaemonLogSetup(cfg->logLevel, cfg->logOutputs, cfg->logFilters) < 0)
+        goto error;
+    logReady = true;
+
+    if (daemonize && remoteDaemonize(&statusfd) < 0)
+        goto error;
+    if ((pidfd = remoteDaemonAcquirePidFile(paths.pidFile)) < 0)
+        goto error;
+    if (virFileMakePath(paths.root, 0755) < 0)
+        goto error;
+
+    /* The daemon's own connection keeps the drivers of the root loaded
+     * and, opening it, finds the guests that ran on while no daemon did. */
+    escaped = g_uri_escape_string(paths.root, "/", FALSE);
+    uri = g_strdup_printf("qemu:///embed?root=%s", escaped);
+    if (!(conn = virConnectOpen(uri)))
+        goto error;
+
+    virNetServerConfigDefaults(&srvcfg);
+    srvcfg.maxWorkers = cfg->maxWorkers;
+    srvcfg.prioWorkers = cfg->prioWorkers;
+    srvcfg.maxClients = cfg->maxClients;
+    srvcfg.maxClientRequests = cfg->maxClientRequests;
+    srvcfg.keepaliveInterval = cfg->keepaliveInterval;
+    srvcfg.keepaliveCount = cfg->keepaliveCount;
+    if (!(srv = virNetServerNew(&srvcfg)))
+        goto error;
+    virNetServerAddProgram(srv, &remoteProgram, remoteDaemonHandleCall, NULL);
+    virNetServerSetClientInitHook(srv, remoteDaemonClientInit, paths.root);
+    if (remoteDaemonAddServices(srv, &paths, cfg) < 0)
+        goto error;
+    if (timeout > 0)
+        virNetServerSetIdleTimeout(srv, timeout, remoteDaemonIdle, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    remoteDaemonAddSignal(srv, SIGTERM, remoteDaemonSignal);
+    remoteDaemonAddSignal(srv, SIGINT, remoteDaemonSignal);
+    remoteDaemonAddSignal(srv, SIGHUP, remoteDaemonIgnoreHangup);
+
+    g_message("%s %s serving root %s", REMOTE_DAEMON_NAME, PACKAGE_VERSION, paths.root);
+    remoteDaemonReportStatus(&statusfd, true);
+    if (virNetServerRun(srv) < 0)
+        goto error;
+    ret = EXIT_SUCCESS;
+    goto cleanup;
+
+ error:
+    /* on the terminal (still there while starting, also with --daemon),
+     * and in the log if it has other outputs */
+    if (!logReady || !strstr(cfg->logOutputs, ":stderr"))
+        fprintf(stderr, "%s: %s\n", REMOTE_DAEMON_NAME, virGetLastErrorMessage());
+    if (logReady)
+        g_critical("%s", virGetLastErrorMessage());
+
+ cleanup:
+    remoteDaemonReportStatus(&statusfd, false);
+    virNetServerFree(srv);
+    if (paths.createdSockets) {
+        unlink(paths.sockRW);
+        unlink(paths.sockRO);
+    }
+    if (conn)
+        virConnectClose(conn);
+    if (pidfd >= 0) {
+        unlink(paths.pidFile);
+        close(pidfd);
+    }
+    remoteDaemonPathsClear(&paths);
+    remoteDaemonLogShutdown();
+    return ret;
+}

@@ -145,7 +145,7 @@ remoteDaemonAcquirePidFile(const char *path)
         return -1;
     if ((rc = virFileTryLockFd(fd)) <= 0) {
         if (rc == 0) {
-            if (virFileReadAll(path, 64, &content) == 0)
+            if (virFileReadAll(path, 64, &content) >= 0)
                 g_strstrip(content);
             virReportError(VIR_ERR_OPERATION_INVALID,
                            _("another %s is running with pid file '%s' (pid %s); stop it first"),

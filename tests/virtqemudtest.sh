@@ -1,0 +1,246 @@
+#!/bin/sh
+# virtqemud driven by unmodified libvirt clients: Debian's /usr/bin/virsh
+# (libvirt-clients 9.0) and python3-libvirt, over
+# qemu+unix:///system?socket=ROOT/run/virtqemud-sock, on a simulated
+# SR-IOV host. Guests are plain paused-at-boot QEMUs (no kernel, no disk).
+#  1. sockets and their modes, pid file, version, list, define, dumpxml,
+#     start, domstate, dominfo, suspend/resume, shutdown, destroy,
+#     undefine, domcapabilities, net-define/net-start/net-list/net-dumpxml;
+#  2. a python3-libvirt script: open, lookupByName, XMLDesc, createXML,
+#     the older listing calls, close;
+#  3. the read-only socket refuses a define with libvirt's message and
+#     still lists;
+#  4. the daemon SIGKILLed while a guest runs: restarted, the guest is
+#     still listed running and can be destroyed;
+#  5. a second daemon of the same root is refused; SIGTERM exits cleanly
+#     and removes sockets and pid file; --timeout exits when idle;
+#     --daemon returns once listening; unix_sock_rw_perms from the
+#     configuration file.
+set -u
+virtqemud=$1
+simtool=$2
+ourvirsh=$3
+virsh=${VIRTQEMUD_TEST_VIRSH:-/usr/bin/virsh}
+python=/usr/bin/python3
+fail=0
+# meson points LD_LIBRARY_PATH at our libvirt.so.0: Debian's clients must
+# load their own (ours is found by our tools through their rpath)
+unset LD_LIBRARY_PATH
+ok() { echo "ok - $1"; }
+notok() { echo "not ok - $1"; fail=1; }
+
+if [ ! -x "$virsh" ] || ! "$python" -c 'import libvirt' 2>/dev/null; then
+    echo "1..0 # SKIP Debian's virsh and python3-libvirt are needed (.ci/install-deps installs them)"
+    exit 77
+fi
+
+root=$(mktemp -d /tmp/vqd.XXXXXX)
+sock=$root/run/virtqemud-sock
+uri="qemu+unix:///system?socket=$sock"
+rouri="qemu+unix:///system?socket=$sock-ro"
+dpid=
+
+cleanup() {
+    for d in d1 d2 t1; do
+        "$ourvirsh" -q -c "qemu:///embed?root=$root" destroy $d >/dev/null 2>&1
+    done
+    [ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
+    [ -f "$root/run/virtqemud.pid" ] && kill "$(cat "$root/run/virtqemud.pid")" 2>/dev/null
+    rm -rf "$root"
+}
+trap cleanup EXIT
+
+# start_daemon [ARGS]: virtqemud --root ROOT in the background, until its
+# socket answers
+start_daemon() {
+    "$virtqemud" --root "$root" "$@" >>"$root/daemon.log" 2>&1 &
+    dpid=$!
+    i=0
+    while [ $i -lt 100 ]; do
+        [ -S "$sock" ] && "$virsh" -c "$uri" uri >/dev/null 2>&1 && return 0
+        kill -0 "$dpid" 2>/dev/null || break
+        sleep 0.1
+        i=$((i + 1))
+    done
+    echo "# virtqemud did not start:"; sed 's/^/#   /' "$root/daemon.log"
+    return 1
+}
+
+check() {  # check NAME EXPECTED-RC STDOUT-REGEX STDERR-REGEX -- VIRSH-ARGS
+    name=$1 rc=$2 out=$3 err=$4; shift 5
+    "$virsh" "$@" >"$root/out" 2>"$root/err"
+    got=$?
+    if [ "$got" != "$rc" ] ||
+       { [ -n "$out" ] && ! grep -Eq -- "$out" "$root/out"; } ||
+       { [ -n "$err" ] && ! grep -Eq -- "$err" "$root/err"; }; then
+        notok "$name (rc $got)"; echo "#   stdout: $(cat "$root/out")"; echo "#   stderr: $(cat "$root/err")"
+    else
+        ok "$name"
+    fi
+}
+
+mkdomain() {  # mkdomain NAME UUID
+    cat > "$root/$1.xml" <<XML
+<domain type='qemu'>
+  <name>$1</name>
+  <uuid>$2</uuid>
+  <memory unit='MiB'>64</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+</domain>
+XML
+}
+mkdomain d1 6f1c3a6e-1d2b-4c5e-9a7b-000000000901
+mkdomain d2 6f1c3a6e-1d2b-4c5e-9a7b-000000000902
+cat > "$root/vfpool.xml" <<XML
+<network>
+  <name>vfpool</name>
+  <forward mode='hostdev' managed='yes'>
+    <pf dev='ens1f0'/>
+  </forward>
+</network>
+XML
+
+# a simulated SR-IOV host in the root, before the daemon reads it
+"$simtool" --root "$root" --pf ens1f0 --vfs 2 >/dev/null || { notok "simulated host"; exit 1; }
+
+# 1. the daemon and Debian's virsh
+start_daemon || { notok "virtqemud starts"; exit 1; }
+ok "virtqemud starts and answers on $sock"
+[ "$(stat -c %a "$sock")" = 600 ] && [ "$(stat -c %a "$sock-ro")" = 777 ] &&
+    ok "read-write socket 0600, read-only socket 0777" ||
+    notok "socket modes $(stat -c %a "$sock") $(stat -c %a "$sock-ro")"
+[ "$(cat "$root/run/virtqemud.pid")" = "$dpid" ] && ok "pid file" || notok "pid file"
+
+check "version" 0 '^Running hypervisor: QEMU [0-9]' '' -- -c "$uri" version
+check "uri" 0 "^qemu\+unix:///system\?socket=$sock\$" '' -- -c "$uri" uri
+check "list --all, empty" 0 '^ Id   Name   State$' '' -- -c "$uri" list --all
+check "define" 0 "^Domain 'd1' defined from " '' -- -c "$uri" define "$root/d1.xml"
+check "list --all" 0 '^ -    d1     shut off$' '' -- -c "$uri" list --all
+check "dumpxml" 0 '^  <uuid>6f1c3a6e-1d2b-4c5e-9a7b-000000000901</uuid>$' '' -- -c "$uri" dumpxml d1
+check "domuuid" 0 '^6f1c3a6e-1d2b-4c5e-9a7b-000000000901$' '' -- -c "$uri" domuuid d1
+check "start" 0 "^Domain 'd1' started$" '' -- -c "$uri" start d1
+check "domstate" 0 '^running$' '' -- -c "$uri" domstate d1
+check "domstate --reason" 0 '^running \(booted\)$' '' -- -c "$uri" domstate --reason d1
+check "dominfo" 0 '^State:          running$' '' -- -c "$uri" dominfo d1
+grep -q '^Persistent:     yes$' "$root/out" && ok "dominfo: persistent" || notok "dominfo: persistent"
+id=$(sed -n 's/^Id: *//p' "$root/out")
+check "domname by id" 0 '^d1$' '' -- -c "$uri" domname "$id"
+check "list" 0 "^ $id +d1 +running\$" '' -- -c "$uri" list
+check "suspend" 0 "^Domain 'd1' suspended$" '' -- -c "$uri" suspend d1
+check "domstate paused" 0 '^paused \(user\)$' '' -- -c "$uri" domstate --reason d1
+check "resume" 0 "^Domain 'd1' resumed$" '' -- -c "$uri" resume d1
+check "domstate resumed" 0 '^running \(unpaused\)$' '' -- -c "$uri" domstate --reason d1
+check "shutdown (procedure 33)" 0 "^Domain 'd1' is being shutdown$" '' -- -c "$uri" shutdown d1
+check "shutdown --mode acpi (procedure 258)" 0 "^Domain 'd1' is being shutdown$" '' -- -c "$uri" shutdown --mode acpi d1
+check "destroy" 0 "^Domain 'd1' destroyed$" '' -- -c "$uri" destroy d1
+check "domstate destroyed" 0 '^shut off \(destroyed\)$' '' -- -c "$uri" domstate --reason d1
+check "undefine" 0 "^Domain 'd1' has been undefined$" '' -- -c "$uri" undefine d1
+check "list --all after undefine" 0 '^ Id   Name   State$' '' -- -c "$uri" list --all
+grep -q 'd1' "$root/out" && notok "d1 still listed" || ok "d1 no longer listed"
+check "unknown domain" 1 '' "^error: failed to get domain 'd1'$" -- -c "$uri" dominfo d1
+check "domcapabilities (procedure 342)" 0 '^  <domain>qemu</domain>$' '' -- -c "$uri" domcapabilities
+check "net-define" 0 "^Network vfpool defined from " '' -- -c "$uri" net-define "$root/vfpool.xml"
+check "net-start" 0 "^Network vfpool started$" '' -- -c "$uri" net-start vfpool
+check "net-list" 0 '^ vfpool +active +no +yes$' '' -- -c "$uri" net-list
+check "net-dumpxml" 0 "^    <pf dev='ens1f0'/>$" '' -- -c "$uri" net-dumpxml vfpool
+
+# 2. python3-libvirt
+cat > "$root/client.py" <<'PY'
+import sys
+import libvirt
+
+conn = libvirt.open(sys.argv[1])
+conn.defineXML(open(sys.argv[2]).read())
+dom = conn.lookupByName('d2')
+assert '<name>d2</name>' in dom.XMLDesc(0)
+print('defined', dom.name(), dom.isActive(), conn.numOfDefinedDomains(), conn.listDefinedDomains())
+xml = open(sys.argv[2]).read().replace('<name>d2<', '<name>t1<').replace('0902', '0903')
+t = conn.createXML(xml, 0)
+print('created', t.name(), t.ID() > 0, t.isPersistent(), conn.listDomainsID() == [t.ID()],
+      conn.lookupByID(t.ID()).name())
+t.destroy()
+try:
+    conn.lookupByName('t1')
+except libvirt.libvirtError as e:
+    print('gone', e.get_error_code())
+dom.undefine()
+print('type', conn.getType(), 'uri', conn.getURI().startswith('qemu+unix:///system'))
+conn.close()
+PY
+if "$python" "$root/client.py" "$uri" "$root/d2.xml" >"$root/out" 2>"$root/err"; then
+    grep -qx "defined d2 0 1 \['d2'\]" "$root/out" && ok "python: defineXML, lookupByName, XMLDesc" ||
+        notok "python: define ($(cat "$root/out"))"
+    grep -qx "created t1 True 0 True t1" "$root/out" && ok "python: createXML, listDomainsID, lookupByID" ||
+        notok "python: createXML ($(cat "$root/out"))"
+    grep -qx "gone 42" "$root/out" && grep -qx "type QEMU uri True" "$root/out" &&
+        ok "python: destroyed transient domain gone (VIR_ERR_NO_DOMAIN), close" || notok "python: end"
+else
+    notok "python3-libvirt client"; sed 's/^/#   /' "$root/out" "$root/err"
+fi
+
+# 3. the read-only socket
+check "read-only socket lists" 0 '^ vfpool +active' '' -- -c "$rouri" net-list
+check "read-only socket refuses define" 1 '' \
+    '^error: operation forbidden: read only access prevents virDomainDefineXML$' -- -c "$rouri" define "$root/d1.xml"
+check "read-write socket still defines" 0 "^Domain 'd1' defined from " '' -- -c "$uri" define "$root/d1.xml"
+
+# 4. SIGKILL while a guest runs
+check "start before the kill" 0 "^Domain 'd1' started$" '' -- -c "$uri" start d1
+qemupid=$(cat "$root/run/qemu/d1.pid" 2>/dev/null | head -n 1)
+kill -9 "$dpid"; wait "$dpid" 2>/dev/null; dpid=
+if [ -n "$qemupid" ] && kill -0 "$qemupid" 2>/dev/null; then
+    ok "the guest outlives the SIGKILLed daemon"
+else
+    notok "guest QEMU ($qemupid) alive after the daemon's SIGKILL"
+fi
+start_daemon && ok "restart on the SIGKILLed daemon's sockets and pid file" || notok "restart after SIGKILL"
+check "guest still running after the restart" 0 '^ [0-9]+ +d1 +running$' '' -- -c "$uri" list
+check "destroy after the restart" 0 "^Domain 'd1' destroyed$" '' -- -c "$uri" destroy d1
+
+# 5. one daemon per root; clean exit; --timeout; --daemon; configuration
+if "$virtqemud" --root "$root" >"$root/second" 2>&1; then
+    notok "a second daemon of the same root ran"
+else
+    grep -q "another virtqemud is running with pid file '$root/run/virtqemud.pid' (pid $dpid)" "$root/second" &&
+        ok "a second daemon of the same root is refused" ||
+        { notok "second daemon's message"; sed 's/^/#   /' "$root/second"; }
+fi
+[ -S "$sock" ] && "$virsh" -c "$uri" list >/dev/null 2>&1 &&
+    ok "the first daemon still serves" || notok "first daemon after the second's attempt"
+kill -TERM "$dpid"; wait "$dpid"; rc=$?; dpid=
+[ $rc = 0 ] && [ ! -e "$sock" ] && [ ! -e "$sock-ro" ] && [ ! -e "$root/run/virtqemud.pid" ] &&
+    ok "SIGTERM: exit 0, sockets and pid file removed" || notok "SIGTERM exit (rc $rc)"
+
+start_daemon --timeout 1 || notok "start with --timeout"
+i=0
+while kill -0 "$dpid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+if kill -0 "$dpid" 2>/dev/null; then
+    notok "--timeout 1: still running after 5 s"
+else
+    wait "$dpid"; rc=$?; dpid=
+    [ $rc = 0 ] && ok "--timeout: exits when idle" || notok "--timeout exit status $rc"
+fi
+
+mkdir -p "$root/etc"
+printf 'unix_sock_rw_perms = "0660"\nlog_level = 2\nlog_outputs = "2:file:%s/run/vqd.log"\n' "$root" > "$root/etc/virtqemud.conf"
+if "$virtqemud" --root "$root" --daemon >"$root/out" 2>&1; then
+    if [ -S "$sock" ] && "$virsh" -c "$uri" list >/dev/null 2>&1; then
+        ok "--daemon returns once the daemon listens"
+    else
+        notok "--daemon: no socket after the parent returned"
+    fi
+    [ "$(stat -c %a "$sock")" = 660 ] && ok "unix_sock_rw_perms from virtqemud.conf" ||
+        notok "rw socket mode $(stat -c %a "$sock") with unix_sock_rw_perms 0660"
+    grep -q 'RPC client [0-9]* connected: pid [0-9]* uid' "$root/run/vqd.log" &&
+        ok "log_outputs file: clients logged with their credentials" || notok "log file"
+    pid=$(cat "$root/run/virtqemud.pid")
+    kill -TERM "$pid"
+    i=0
+    while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    kill -0 "$pid" 2>/dev/null && notok "daemonized virtqemud stops on SIGTERM" ||
+        ok "daemonized virtqemud stops on SIGTERM"
+else
+    notok "--daemon"; sed 's/^/#   /' "$root/out"
+fi
+
+exit $fail

@@ -20,6 +20,9 @@ prefix = opts["prefix"]
 macros = {
     "_prefix": prefix,
     "_bindir": os.path.join(prefix, opts["bindir"]),
+    "_sbindir": os.path.join(prefix, opts["sbindir"]),
+    "_sysconfdir": os.path.join(prefix, opts["sysconfdir"]),
+    "_unitdir": os.path.join(prefix, "lib/systemd/system"),
     "_libdir": os.path.join(prefix, opts["libdir"]),
     "_datadir": os.path.join(prefix, opts["datadir"]),
     "_mandir": os.path.join(prefix, opts["mandir"]),
@@ -39,7 +42,8 @@ for line in text.splitlines():
         infiles = False
     if not infiles or not line.strip() or re.match(r"^%(doc|license|dir)\b", line):
         continue
-    entries.append(re.sub(r"%\{(\w+)\}", lambda m: macros[m.group(1)], line.strip()))
+    line = re.sub(r"^%config(\(noreplace\))?\s+", "", line.strip())
+    entries.append(re.sub(r"%\{(\w+)\}", lambda m: macros[m.group(1)], line))
 
 with tempfile.TemporaryDirectory() as dest:
     r = subprocess.run(["meson", "install", "-C", build, "--destdir", dest,

@@ -15,7 +15,8 @@
 #  5. a second daemon of the same root is refused; SIGTERM exits cleanly
 #     and removes sockets and pid file; --timeout exits when idle;
 #     --daemon returns once listening; unix_sock_rw_perms from the
-#     configuration file.
+#     configuration file;
+#  6. socket activation (systemd-socket-activate passes the sockets).
 set -u
 virtqemud=$1
 simtool=$2
@@ -241,6 +242,29 @@ if "$virtqemud" --root "$root" --daemon >"$root/out" 2>&1; then
         ok "daemonized virtqemud stops on SIGTERM"
 else
     notok "--daemon"; sed 's/^/#   /' "$root/out"
+fi
+
+# 6. socket activation: the daemon uses the sockets it is given (the
+# read-only one by its path), and leaves them to their owner at exit
+if command -v systemd-socket-activate >/dev/null; then
+    rm -f "$root/etc/virtqemud.conf"
+    systemd-socket-activate -l "$sock" -l "$sock-ro" "$virtqemud" --root "$root" \
+        >>"$root/daemon.log" 2>&1 &
+    dpid=$!
+    i=0
+    while [ ! -S "$sock-ro" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    check "socket activation: read-only socket lists" 0 '^ vfpool +active' '' -- -c "$rouri" net-list
+    check "socket activation: read-only socket refuses define" 1 '' \
+        'read only access prevents virDomainDefineXML$' -- -c "$rouri" define "$root/d2.xml"
+    check "socket activation: read-write socket defines" 0 "^Domain 'd2' defined from " '' -- \
+        -c "$uri" define "$root/d2.xml"
+    grep -q 'listening on .*/virtqemud-sock-ro (read-only) (socket activation)' "$root/daemon.log" &&
+        ok "socket activation: inherited sockets used" || notok "socket activation log"
+    kill -TERM "$dpid"; wait "$dpid"; dpid=
+    [ -S "$sock" ] && ok "socket activation: inherited sockets left to their owner" ||
+        notok "inherited socket removed by the daemon"
+else
+    echo "not ok - systemd-socket-activate (package systemd) is needed"; fail=1
 fi
 
 exit $fail

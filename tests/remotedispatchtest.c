@@ -393,7 +393,7 @@ testHandlersInTable(const void *opaque G_GNUC_UNUSED)
     static const int needed[] = {
         1, 2, 3, 4, 7, 59, 60, 66, 110, 157, 360, 361,
         8, 9, 10, 11, 12, 13, 14, 16, 21, 22, 23, 24, 25, 28, 33, 34, 35, 37, 51,
-        150, 151, 160, 161, 163, 164, 196, 212, 231, 234, 258, 273, 298, 342, 350,
+        150, 151, 160, 161, 163, 164, 196, 212, 231, 234, 258, 273, 298, 316, 317, 342, 350,
         39, 41, 42, 43, 44, 46, 47, 48, 49, 152, 153, 283, 432,
     };
     size_t i;
@@ -427,6 +427,111 @@ testHandlersInTable(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* Events: what a client registered for reaches its sender. */
+static GPtrArray *testEvents;   /* "callbackID name event detail" */
+
+static int
+testRecordEvent(void *opaque G_GNUC_UNUSED, int proc, void *body)
+{
+    remote_domain_event_callback_lifecycle_msg *msg = body;
+
+    if (proc != REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE)
+        return -1;
+    g_ptr_array_add(testEvents, g_strdup_printf("%d %s %d %d", msg->callbackID, msg->msg.dom.name,
+                                                msg->msg.event, msg->msg.detail));
+    return 0;
+}
+
+static int
+testEventsSeen(const char *const *want)
+{
+    guint i;
+
+    for (i = 0; want[i] || i < testEvents->len; i++) {
+        const char *got = i < testEvents->len ? g_ptr_array_index(testEvents, i) : "(none)";
+
+        if (!want[i] || STRNEQ(want[i], got)) {
+            printf("#   event %u: expected '%s', got '%s'\n", i, want[i] ? want[i] : "(none)", got);
+            return -1;
+        }
+    }
+    g_ptr_array_set_size(testEvents, 0);
+    return 0;
+}
+
+static int
+testEvents_(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(remoteClient) listener = remoteClientNew(sim->root, true);
+    g_autoptr(remoteClient) actor = remoteClientNew(sim->root, false);
+    g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", sim->root);
+    remote_connect_domain_event_callback_register_any_args reg = { 0, NULL };
+    remote_connect_domain_event_callback_register_any_ret regret = { -1 };
+    remote_connect_domain_event_callback_deregister_any_args dereg = { 0 };
+    remote_domain_define_xml_args def = { (char *)DOM_XML };
+    remote_domain_define_xml_ret defret = { 0 };
+    remote_domain_undefine_args undef = { 0 };
+    int ret = -1;
+
+    testEvents = g_ptr_array_new_with_free_func(g_free);
+    /* no periodic look: only the changes made through the dispatcher */
+    remoteEventsSetInterval(600000);
+    if (remoteEventsInit(uri) < 0) {
+        printf("#   init: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    remoteClientSetEventSender(listener, testRecordEvent, NULL);
+    if (testOpen(listener, "qemu:///system", 0) < 0 || testOpen(actor, "qemu:///system", 0) < 0)
+        goto cleanup;
+    /* a read-only client may listen */
+    if (testCall(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, &reg, &regret) < 0) {
+        printf("#   register: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    if (testCall(actor, REMOTE_PROC_DOMAIN_DEFINE_XML, &def, &defret) < 0)
+        goto cleanup;
+    undef.dom = defret.dom;
+    if (testCall(actor, REMOTE_PROC_DOMAIN_UNDEFINE, &undef, NULL) < 0)
+        goto cleanup;
+    {
+        g_autofree char *a = g_strdup_printf("%d rd1 0 0", regret.callbackID);
+        g_autofree char *b = g_strdup_printf("%d rd1 1 0", regret.callbackID);
+        const char *want[] = { a, b, NULL };
+
+        if (testEventsSeen(want) < 0)
+            goto cleanup;
+    }
+    reg.eventID = 27;
+    if (testCallFails(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, &reg,
+                      VIR_ERR_INVALID_ARG, "unsupported event ID 27") < 0)
+        goto cleanup;
+    dereg.callbackID = regret.callbackID;
+    if (testCallFails(actor, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, &dereg,
+                      VIR_ERR_INVALID_ARG, "no domain event callback") < 0 ||
+        testCall(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, &dereg, NULL) < 0)
+        goto cleanup;
+    xdr_free((xdrproc_t)xdr_remote_domain_define_xml_ret, (char *)&defret);
+    memset(&defret, 0, sizeof(defret));
+    if (testCall(actor, REMOTE_PROC_DOMAIN_DEFINE_XML, &def, &defret) < 0)
+        goto cleanup;
+    undef.dom = defret.dom;
+    if (testCall(actor, REMOTE_PROC_DOMAIN_UNDEFINE, &undef, NULL) < 0)
+        goto cleanup;
+    {
+        const char *want[] = { NULL };
+
+        if (testEventsSeen(want) < 0)
+            goto cleanup;
+    }
+    ret = 0;
+
+ cleanup:
+    xdr_free((xdrproc_t)xdr_remote_domain_define_xml_ret, (char *)&defret);
+    remoteEventsShutdown();
+    g_clear_pointer(&testEvents, g_ptr_array_unref);
+    return ret;
+}
+
 static void
 testQuiet(void *opaque G_GNUC_UNUSED, virErrorPtr err G_GNUC_UNUSED)
 {
@@ -445,6 +550,7 @@ mymain(void)
     virTestRun("network calls", testNetworkCalls, NULL);
     virTestRun("read-only client", testReadOnly, NULL);
     virTestRun("handlers match the table", testHandlersInTable, NULL);
+    virTestRun("lifecycle events of changes made through the daemon", testEvents_, NULL);
     testQEMUSimFree(sim);
     return 0;
 }

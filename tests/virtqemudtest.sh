@@ -5,9 +5,10 @@
 # SR-IOV host. Guests are plain paused-at-boot QEMUs (no kernel, no disk).
 #  1. sockets and their modes, pid file, version, list, define, dumpxml,
 #     start, domstate, dominfo, suspend/resume, shutdown, destroy,
-#     undefine, domcapabilities, net-define/net-start/net-list/net-dumpxml;
+#     undefine (and virsh event --all --loop seeing each change),
+#     domcapabilities, net-define/net-start/net-list/net-dumpxml;
 #  2. a python3-libvirt script: open, lookupByName, XMLDesc, createXML,
-#     the older listing calls, close;
+#     the older listing calls, close; lifecycle events;
 #  3. the read-only socket refuses a define with libvirt's message and
 #     still lists;
 #  4. the daemon SIGKILLed while a guest runs: restarted, the guest is
@@ -40,11 +41,13 @@ sock=$root/run/virtqemud-sock
 uri="qemu+unix:///system?socket=$sock"
 rouri="qemu+unix:///system?socket=$sock-ro"
 dpid=
+evpid=
 
 cleanup() {
     for d in d1 d2 t1; do
         "$ourvirsh" -q -c "qemu:///embed?root=$root" destroy $d >/dev/null 2>&1
     done
+    [ -n "$evpid" ] && kill "$evpid" 2>/dev/null
     [ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
     [ -f "$root/run/virtqemud.pid" ] && kill "$(cat "$root/run/virtqemud.pid")" 2>/dev/null
     rm -rf "$root"
@@ -112,6 +115,10 @@ ok "virtqemud starts and answers on $sock"
     notok "socket modes $(stat -c %a "$sock") $(stat -c %a "$sock-ro")"
 [ "$(cat "$root/run/virtqemud.pid")" = "$dpid" ] && ok "pid file" || notok "pid file"
 
+# lifecycle events of everything below, as Debian's virsh shows them
+"$virsh" -c "$uri" event --all --loop --timeout 120 >"$root/events" 2>&1 &
+evpid=$!
+sleep 1
 check "version" 0 '^Running hypervisor: QEMU [0-9]' '' -- -c "$uri" version
 check "uri" 0 "^qemu\+unix:///system\?socket=$sock\$" '' -- -c "$uri" uri
 check "list --all, empty" 0 '^ Id   Name   State$' '' -- -c "$uri" list --all
@@ -138,6 +145,21 @@ check "domstate destroyed" 0 '^shut off \(destroyed\)$' '' -- -c "$uri" domstate
 check "undefine" 0 "^Domain 'd1' has been undefined$" '' -- -c "$uri" undefine d1
 check "list --all after undefine" 0 '^ Id   Name   State$' '' -- -c "$uri" list --all
 grep -q 'd1' "$root/out" && notok "d1 still listed" || ok "d1 no longer listed"
+sleep 1
+kill "$evpid"; wait "$evpid" 2>/dev/null; evpid=
+cat > "$root/events.expected" <<EOF
+event 'lifecycle' for domain 'd1': Defined Added
+event 'lifecycle' for domain 'd1': Started Booted
+event 'lifecycle' for domain 'd1': Suspended Paused
+event 'lifecycle' for domain 'd1': Resumed Unpaused
+event 'lifecycle' for domain 'd1': Stopped Destroyed
+event 'lifecycle' for domain 'd1': Undefined Removed
+EOF
+if diff "$root/events.expected" "$root/events" >"$root/events.diff"; then
+    ok "virsh event --all --loop: define, start, suspend, resume, destroy, undefine"
+else
+    notok "virsh event --all --loop"; sed 's/^/#   /' "$root/events.diff"
+fi
 check "unknown domain" 1 '' "^error: failed to get domain 'd1'$" -- -c "$uri" dominfo d1
 check "domcapabilities (procedure 342)" 0 '^  <domain>qemu</domain>$' '' -- -c "$uri" domcapabilities
 check "net-define" 0 "^Network vfpool defined from " '' -- -c "$uri" net-define "$root/vfpool.xml"
@@ -167,6 +189,30 @@ except libvirt.libvirtError as e:
 dom.undefine()
 print('type', conn.getType(), 'uri', conn.getURI().startswith('qemu+unix:///system'))
 conn.close()
+
+# events, with libvirt's default event loop
+import threading
+import time
+libvirt.virEventRegisterDefaultImpl()
+conn = libvirt.open(sys.argv[1])
+seen = []
+done = threading.Event()
+def lifecycle(conn, dom, event, detail, opaque):
+    seen.append((dom.name(), event, detail))
+    if event == libvirt.VIR_DOMAIN_EVENT_STOPPED:
+        done.set()
+cb = conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, lifecycle, None)
+def loop():
+    while not done.is_set():
+        libvirt.virEventRunDefaultImpl()
+threading.Thread(target=loop, daemon=True).start()
+t = conn.createXML(xml, 0)
+time.sleep(1.5)
+t.destroy()
+done.wait(10)
+conn.domainEventDeregisterAny(cb)
+print('events', seen)
+conn.close()
 PY
 if "$python" "$root/client.py" "$uri" "$root/d2.xml" >"$root/out" 2>"$root/err"; then
     grep -qx "defined d2 0 1 \['d2'\]" "$root/out" && ok "python: defineXML, lookupByName, XMLDesc" ||
@@ -175,6 +221,9 @@ if "$python" "$root/client.py" "$uri" "$root/d2.xml" >"$root/out" 2>"$root/err";
         notok "python: createXML ($(cat "$root/out"))"
     grep -qx "gone 42" "$root/out" && grep -qx "type QEMU uri True" "$root/out" &&
         ok "python: destroyed transient domain gone (VIR_ERR_NO_DOMAIN), close" || notok "python: end"
+    grep -qx "events \[('t1', 2, 0), ('t1', 5, 1)\]" "$root/out" &&
+        ok "python: lifecycle events with virEventRegisterDefaultImpl (started, stopped)" ||
+        notok "python events: $(grep '^events' "$root/out")"
 else
     notok "python3-libvirt client"; sed 's/^/#   /' "$root/out" "$root/err"
 fi

@@ -247,15 +247,30 @@ remoteDaemonAddServices(virNetServer *srv, remoteDaemonPaths *paths,
 /* Server callbacks. */
 
 static int
+remoteDaemonSendEvent(void *opaque, int proc, void *body)
+{
+    return virNetServerClientSendEvent(opaque, &remoteProgram, proc, body);
+}
+
+static void
+remoteDaemonClientClosed(virNetServerClient *client, void *opaque G_GNUC_UNUSED)
+{
+    remoteClientClosed(virNetServerClientGetPrivateData(client));
+}
+
+static int
 remoteDaemonClientInit(virNetServer *srv G_GNUC_UNUSED,
                        virNetServerClient *client,
                        void *opaque)
 {
     const char *root = opaque;
+    remoteClient *priv = remoteClientNew(root, virNetServerClientGetReadonly(client));
 
-    virNetServerClientSetPrivateData(client,
-                                     remoteClientNew(root, virNetServerClientGetReadonly(client)),
-                                     (GDestroyNotify)remoteClientFree);
+    /* the registrations of a client go in its close hook, before the
+     * server lets it go: the event thread never sends to a freed client */
+    remoteClientSetEventSender(priv, remoteDaemonSendEvent, client);
+    virNetServerClientSetPrivateData(client, priv, (GDestroyNotify)remoteClientFree);
+    virNetServerClientSetCloseHook(client, remoteDaemonClientClosed, NULL);
     return 0;
 }
 
@@ -480,6 +495,8 @@ main(int argc, char **argv)
     uri = g_strdup_printf("qemu:///embed?root=%s", escaped);
     if (!(conn = virConnectOpen(uri)))
         goto error;
+    if (remoteEventsInit(uri) < 0)
+        goto error;
 
     virNetServerConfigDefaults(&srvcfg);
     srvcfg.maxWorkers = cfg->maxWorkers;
@@ -518,6 +535,7 @@ main(int argc, char **argv)
 
  cleanup:
     remoteDaemonReportStatus(&statusfd, false);
+    remoteEventsShutdown();
     virNetServerFree(srv);
     if (paths.createdSockets) {
         unlink(paths.sockRW);

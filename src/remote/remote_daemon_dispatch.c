@@ -22,6 +22,8 @@ struct _remoteClient {
     virConnectPtr conn;       /* NULL until CONNECT_OPEN, and after CLOSE */
     char *uri;                /* the URI the client opened */
     bool keepalive;           /* asked for keepalive, not yet taken */
+    remoteEventSendFunc send; /* how events reach the client */
+    void *sendOpaque;
     bool closed;              /* sent CONNECT_CLOSE */
 };
 
@@ -62,12 +64,30 @@ remoteClientFree(remoteClient *client)
 {
     if (!client)
         return;
+    remoteEventsDropOwner(client);
     if (client->conn)
         virConnectClose(client->conn);
     g_free(client->uri);
     g_free(client->root);
     g_mutex_clear(&client->lock);
     g_free(client);
+}
+
+void
+remoteClientSetEventSender(remoteClient *client,
+                           remoteEventSendFunc send,
+                           void *opaque)
+{
+    g_mutex_lock(&client->lock);
+    client->send = send;
+    client->sendOpaque = opaque;
+    g_mutex_unlock(&client->lock);
+}
+
+void
+remoteClientClosed(remoteClient *client)
+{
+    remoteEventsDropOwner(client);
 }
 
 bool
@@ -1130,9 +1150,40 @@ remoteDispatchNetworkIsPersistent(remoteClient *client, void *argsp, void *retp)
 }
 
 
+/* Events. */
+
+static int
+remoteDispatchConnectDomainEventCallbackRegisterAny(remoteClient *client, void *argsp, void *retp)
+{
+    remote_connect_domain_event_callback_register_any_args *args = argsp;
+    remote_connect_domain_event_callback_register_any_ret *ret = retp;
+    g_autoptr(virConnect) conn = remoteClientGetConn(client);
+    remoteEventSendFunc send;
+    void *opaque;
+
+    if (!conn)
+        return -1;
+    g_mutex_lock(&client->lock);
+    send = client->send;
+    opaque = client->sendOpaque;
+    g_mutex_unlock(&client->lock);
+    return remoteEventsRegister(client, send, opaque, args->eventID, args->dom, &ret->callbackID);
+}
+
+static int
+remoteDispatchConnectDomainEventCallbackDeregisterAny(remoteClient *client, void *argsp,
+                                                      void *retp G_GNUC_UNUSED)
+{
+    remote_connect_domain_event_callback_deregister_any_args *args = argsp;
+
+    return remoteEventsDeregister(client, args->callbackID);
+}
+
+
 /* The table. Procedures of remoteProgram missing here have no handler
  * yet and answer "unknown procedure" (VIR_ERR_NO_SUPPORT for clients):
- * events (no driver produces them yet), NODE_GET_INFO, domain autostart,
+ * the legacy event registration (clients use it only when feature 14 is
+ * missing), network events, NODE_GET_INFO, domain autostart,
  * OS type, security model/label, messages, DETACH_DEVICE_ALIAS,
  * managed save and snapshots, migration between daemons. */
 
@@ -1197,6 +1248,8 @@ static const remoteDispatchFunc remoteDispatchTable[REMOTE_DISPATCH_MAX] = {
     [REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS] = remoteDispatchConnectListAllNetworks,
     [REMOTE_PROC_DOMAIN_GET_JOB_STATS] = remoteDispatchDomainGetJobStats,
     [REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES] = remoteDispatchConnectGetDomainCapabilities,
+    [REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY] = remoteDispatchConnectDomainEventCallbackRegisterAny,
+    [REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY] = remoteDispatchConnectDomainEventCallbackDeregisterAny,
     [REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS] = remoteDispatchDomainDefineXMLFlags,
     [REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK] = remoteDispatchConnectRegisterCloseCallback,
     [REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK] = remoteDispatchConnectRegisterCloseCallback,
@@ -1234,5 +1287,9 @@ remoteDispatchCall(remoteClient *client,
         return -1;
     }
     /* a half filled @ret is freed by the transport (xdr_free) */
-    return func(client, args, ret);
+    if (func(client, args, ret) < 0)
+        return -1;
+    if (!(proc->flags & VIR_NET_PROCEDURE_READONLY))
+        remoteEventsChanged();
+    return 0;
 }

@@ -18,6 +18,7 @@
 #include "internal.h"
 
 #include "remote_program.h"
+#include "remote_daemon_events.h"
 
 typedef struct _remoteClient remoteClient;
 
@@ -26,6 +27,16 @@ typedef struct _remoteClient remoteClient;
 remoteClient *remoteClientNew(const char *root, bool readonly);
 void remoteClientFree(remoteClient *client);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(remoteClient, remoteClientFree);
+
+/* How events reach the client (see remote_daemon_events.h); without a
+ * sender its registrations are accepted and never fire. */
+void remoteClientSetEventSender(remoteClient *client,
+                                remoteEventSendFunc send,
+                                void *opaque);
+
+/* The client's connection is closed: its event registrations go now,
+ * before the transport forgets it. */
+void remoteClientClosed(remoteClient *client);
 
 /* Whether the client asked for keepalive (CONNECT_SUPPORTS_FEATURE with
  * VIR_DRV_FEATURE_PROGRAM_KEEPALIVE, answered "supported"): the transport

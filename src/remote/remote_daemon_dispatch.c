@@ -712,14 +712,31 @@ remoteDispatchDomainCreateXML(remoteClient *client, void *argsp, void *retp)
     if (!dom) \
         return -1
 
-static int
-remoteDispatchDomainCreate(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_domain_create_args *args = argsp;
-    REMOTE_WITH_DOMAIN(client, args, conn, dom);
+/* The handler of procedure @name whose @argsType names a domain first and
+ * whose answer is nothing (or a @retType): @call, with dom, args (and
+ * ret) at hand, returns 0 or -1. */
+#define REMOTE_DOMAIN_PROC(name, argsType, call) \
+    static int \
+    remoteDispatch##name(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED) \
+    { \
+        argsType *args = argsp; \
+        REMOTE_WITH_DOMAIN(client, args, conn, dom); \
+        return (call); \
+    }
 
-    return virDomainCreate(dom);
-}
+#define REMOTE_DOMAIN_PROC_RET(name, argsType, retType, call) \
+    static int \
+    remoteDispatch##name(remoteClient *client, void *argsp, void *retp) \
+    { \
+        argsType *args = argsp; \
+        retType *ret = retp; \
+        REMOTE_WITH_DOMAIN(client, args, conn, dom); \
+        return (call); \
+    }
+
+REMOTE_DOMAIN_PROC(DomainCreate,
+                   remote_domain_create_args,
+                   virDomainCreate(dom))
 
 static int
 remoteDispatchDomainCreateWithFlags(remoteClient *client, void *argsp, void *retp)
@@ -738,77 +755,37 @@ remoteDispatchDomainCreateWithFlags(remoteClient *client, void *argsp, void *ret
     return 0;
 }
 
-static int
-remoteDispatchDomainDestroy(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_domain_destroy_args *args = argsp;
-    REMOTE_WITH_DOMAIN(client, args, conn, dom);
+REMOTE_DOMAIN_PROC(DomainDestroy,
+                   remote_domain_destroy_args,
+                   virDomainDestroy(dom))
 
-    return virDomainDestroy(dom);
-}
+REMOTE_DOMAIN_PROC(DomainDestroyFlags,
+                   remote_domain_destroy_flags_args,
+                   virDomainDestroyFlags(dom, args->flags))
 
-static int
-remoteDispatchDomainDestroyFlags(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_domain_destroy_flags_args *args = argsp;
-    REMOTE_WITH_DOMAIN(client, args, conn, dom);
+REMOTE_DOMAIN_PROC(DomainShutdown,
+                   remote_domain_shutdown_args,
+                   virDomainShutdown(dom))
 
-    return virDomainDestroyFlags(dom, args->flags);
-}
+REMOTE_DOMAIN_PROC(DomainShutdownFlags,
+                   remote_domain_shutdown_flags_args,
+                   virDomainShutdownFlags(dom, args->flags))
 
-static int
-remoteDispatchDomainShutdown(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_domain_shutdown_args *args = argsp;
-    REMOTE_WITH_DOMAIN(client, args, conn, dom);
+REMOTE_DOMAIN_PROC(DomainSuspend,
+                   remote_domain_suspend_args,
+                   virDomainSuspend(dom))
 
-    return virDomainShutdown(dom);
-}
+REMOTE_DOMAIN_PROC(DomainResume,
+                   remote_domain_resume_args,
+                   virDomainResume(dom))
 
-static int
-remoteDispatchDomainShutdownFlags(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_domain_shutdown_flags_args *args = argsp;
-    REMOTE_WITH_DOMAIN(client, args, conn, dom);
+REMOTE_DOMAIN_PROC(DomainUndefine,
+                   remote_domain_undefine_args,
+                   virDomainUndefine(dom))
 
-    return virDomainShutdownFlags(dom, args->flags);
-}
-
-static int
-remoteDispatchDomainSuspend(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_domain_suspend_args *args = argsp;
-    REMOTE_WITH_DOMAIN(client, args, conn, dom);
-
-    return virDomainSuspend(dom);
-}
-
-static int
-remoteDispatchDomainResume(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_domain_resume_args *args = argsp;
-    REMOTE_WITH_DOMAIN(client, args, conn, dom);
-
-    return virDomainResume(dom);
-}
-
-static int
-remoteDispatchDomainUndefine(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_domain_undefine_args *args = argsp;
-    REMOTE_WITH_DOMAIN(client, args, conn, dom);
-
-    return virDomainUndefine(dom);
-}
-
-static int
-remoteDispatchDomainUndefineFlags(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_domain_undefine_flags_args *args = argsp;
-    REMOTE_WITH_DOMAIN(client, args, conn, dom);
-
-    return virDomainUndefineFlags(dom, args->flags);
-}
+REMOTE_DOMAIN_PROC(DomainUndefineFlags,
+                   remote_domain_undefine_flags_args,
+                   virDomainUndefineFlags(dom, args->flags))
 
 static int
 remoteDispatchDomainGetXMLDesc(remoteClient *client, void *argsp, void *retp)
@@ -822,15 +799,9 @@ remoteDispatchDomainGetXMLDesc(remoteClient *client, void *argsp, void *retp)
     return 0;
 }
 
-static int
-remoteDispatchDomainGetState(remoteClient *client, void *argsp, void *retp)
-{
-    remote_domain_get_state_args *args = argsp;
-    remote_domain_get_state_ret *ret = retp;
-    REMOTE_WITH_DOMAIN(client, args, conn, dom);
-
-    return virDomainGetState(dom, &ret->state, &ret->reason, args->flags);
-}
+REMOTE_DOMAIN_PROC_RET(DomainGetState,
+                       remote_domain_get_state_args, remote_domain_get_state_ret,
+                       virDomainGetState(dom, &ret->state, &ret->reason, args->flags))
 
 static int
 remoteDispatchDomainGetInfo(remoteClient *client, void *argsp, void *retp)
@@ -850,61 +821,29 @@ remoteDispatchDomainGetInfo(remoteClient *client, void *argsp, void *retp)
     return 0;
 }
 
-static int
-remoteDispatchDomainIsActive(remoteClient *client, void *argsp, void *retp)
-{
-    remote_domain_is_active_args *args = argsp;
-    remote_domain_is_active_ret *ret = retp;
-    REMOTE_WITH_DOMAIN(client, args, conn, dom);
+REMOTE_DOMAIN_PROC_RET(DomainIsActive,
+                       remote_domain_is_active_args, remote_domain_is_active_ret,
+                       (ret->active = virDomainIsActive(dom)) < 0 ? -1 : 0)
 
-    return (ret->active = virDomainIsActive(dom)) < 0 ? -1 : 0;
-}
+REMOTE_DOMAIN_PROC_RET(DomainIsPersistent,
+                       remote_domain_is_persistent_args, remote_domain_is_persistent_ret,
+                       (ret->persistent = virDomainIsPersistent(dom)) < 0 ? -1 : 0)
 
-static int
-remoteDispatchDomainIsPersistent(remoteClient *client, void *argsp, void *retp)
-{
-    remote_domain_is_persistent_args *args = argsp;
-    remote_domain_is_persistent_ret *ret = retp;
-    REMOTE_WITH_DOMAIN(client, args, conn, dom);
+REMOTE_DOMAIN_PROC(DomainAttachDevice,
+                   remote_domain_attach_device_args,
+                   virDomainAttachDevice(dom, args->xml))
 
-    return (ret->persistent = virDomainIsPersistent(dom)) < 0 ? -1 : 0;
-}
+REMOTE_DOMAIN_PROC(DomainAttachDeviceFlags,
+                   remote_domain_attach_device_flags_args,
+                   virDomainAttachDeviceFlags(dom, args->xml, args->flags))
 
-static int
-remoteDispatchDomainAttachDevice(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_domain_attach_device_args *args = argsp;
-    REMOTE_WITH_DOMAIN(client, args, conn, dom);
+REMOTE_DOMAIN_PROC(DomainDetachDevice,
+                   remote_domain_detach_device_args,
+                   virDomainDetachDevice(dom, args->xml))
 
-    return virDomainAttachDevice(dom, args->xml);
-}
-
-static int
-remoteDispatchDomainAttachDeviceFlags(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_domain_attach_device_flags_args *args = argsp;
-    REMOTE_WITH_DOMAIN(client, args, conn, dom);
-
-    return virDomainAttachDeviceFlags(dom, args->xml, args->flags);
-}
-
-static int
-remoteDispatchDomainDetachDevice(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_domain_detach_device_args *args = argsp;
-    REMOTE_WITH_DOMAIN(client, args, conn, dom);
-
-    return virDomainDetachDevice(dom, args->xml);
-}
-
-static int
-remoteDispatchDomainDetachDeviceFlags(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_domain_detach_device_flags_args *args = argsp;
-    REMOTE_WITH_DOMAIN(client, args, conn, dom);
-
-    return virDomainDetachDeviceFlags(dom, args->xml, args->flags);
-}
+REMOTE_DOMAIN_PROC(DomainDetachDeviceFlags,
+                   remote_domain_detach_device_flags_args,
+                   virDomainDetachDeviceFlags(dom, args->xml, args->flags))
 
 
 /* Jobs. */
@@ -968,14 +907,9 @@ remoteDispatchDomainGetJobInfo(remoteClient *client, void *argsp, void *retp)
     return rc < 0 ? -1 : 0;
 }
 
-static int
-remoteDispatchDomainAbortJob(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_domain_abort_job_args *args = argsp;
-    REMOTE_WITH_DOMAIN(client, args, conn, dom);
-
-    return virDomainAbortJob(dom);
-}
+REMOTE_DOMAIN_PROC(DomainAbortJob,
+                   remote_domain_abort_job_args,
+                   virDomainAbortJob(dom))
 
 
 /* Networks. */
@@ -985,6 +919,26 @@ remoteDispatchDomainAbortJob(remoteClient *client, void *argsp, void *retp G_GNU
     g_autoptr(virNetwork) net = conn ? remoteGetNetwork(conn, &(args)->net) : NULL; \
     if (!net) \
         return -1
+
+/* As REMOTE_DOMAIN_PROC, with the network net. */
+#define REMOTE_NETWORK_PROC(name, argsType, call) \
+    static int \
+    remoteDispatch##name(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED) \
+    { \
+        argsType *args = argsp; \
+        REMOTE_WITH_NETWORK(client, args, conn, net); \
+        return (call); \
+    }
+
+#define REMOTE_NETWORK_PROC_RET(name, argsType, retType, call) \
+    static int \
+    remoteDispatch##name(remoteClient *client, void *argsp, void *retp) \
+    { \
+        argsType *args = argsp; \
+        retType *ret = retp; \
+        REMOTE_WITH_NETWORK(client, args, conn, net); \
+        return (call); \
+    }
 
 static int
 remoteDispatchConnectListAllNetworks(remoteClient *client, void *argsp, void *retp)
@@ -1071,32 +1025,17 @@ remoteDispatchNetworkDefineXML(remoteClient *client, void *argsp, void *retp)
     return remoteDispatchNetworkDefineXMLFlags(client, &flagsArgs, retp);
 }
 
-static int
-remoteDispatchNetworkUndefine(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_network_undefine_args *args = argsp;
-    REMOTE_WITH_NETWORK(client, args, conn, net);
+REMOTE_NETWORK_PROC(NetworkUndefine,
+                    remote_network_undefine_args,
+                    virNetworkUndefine(net))
 
-    return virNetworkUndefine(net);
-}
+REMOTE_NETWORK_PROC(NetworkCreate,
+                    remote_network_create_args,
+                    virNetworkCreate(net))
 
-static int
-remoteDispatchNetworkCreate(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_network_create_args *args = argsp;
-    REMOTE_WITH_NETWORK(client, args, conn, net);
-
-    return virNetworkCreate(net);
-}
-
-static int
-remoteDispatchNetworkDestroy(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_network_destroy_args *args = argsp;
-    REMOTE_WITH_NETWORK(client, args, conn, net);
-
-    return virNetworkDestroy(net);
-}
+REMOTE_NETWORK_PROC(NetworkDestroy,
+                    remote_network_destroy_args,
+                    virNetworkDestroy(net))
 
 static int
 remoteDispatchNetworkGetXMLDesc(remoteClient *client, void *argsp, void *retp)
@@ -1110,44 +1049,21 @@ remoteDispatchNetworkGetXMLDesc(remoteClient *client, void *argsp, void *retp)
     return 0;
 }
 
-static int
-remoteDispatchNetworkGetAutostart(remoteClient *client, void *argsp, void *retp)
-{
-    remote_network_get_autostart_args *args = argsp;
-    remote_network_get_autostart_ret *ret = retp;
-    REMOTE_WITH_NETWORK(client, args, conn, net);
+REMOTE_NETWORK_PROC_RET(NetworkGetAutostart,
+                        remote_network_get_autostart_args, remote_network_get_autostart_ret,
+                        virNetworkGetAutostart(net, &ret->autostart))
 
-    return virNetworkGetAutostart(net, &ret->autostart);
-}
+REMOTE_NETWORK_PROC(NetworkSetAutostart,
+                    remote_network_set_autostart_args,
+                    virNetworkSetAutostart(net, args->autostart))
 
-static int
-remoteDispatchNetworkSetAutostart(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
-{
-    remote_network_set_autostart_args *args = argsp;
-    REMOTE_WITH_NETWORK(client, args, conn, net);
+REMOTE_NETWORK_PROC_RET(NetworkIsActive,
+                        remote_network_is_active_args, remote_network_is_active_ret,
+                        (ret->active = virNetworkIsActive(net)) < 0 ? -1 : 0)
 
-    return virNetworkSetAutostart(net, args->autostart);
-}
-
-static int
-remoteDispatchNetworkIsActive(remoteClient *client, void *argsp, void *retp)
-{
-    remote_network_is_active_args *args = argsp;
-    remote_network_is_active_ret *ret = retp;
-    REMOTE_WITH_NETWORK(client, args, conn, net);
-
-    return (ret->active = virNetworkIsActive(net)) < 0 ? -1 : 0;
-}
-
-static int
-remoteDispatchNetworkIsPersistent(remoteClient *client, void *argsp, void *retp)
-{
-    remote_network_is_persistent_args *args = argsp;
-    remote_network_is_persistent_ret *ret = retp;
-    REMOTE_WITH_NETWORK(client, args, conn, net);
-
-    return (ret->persistent = virNetworkIsPersistent(net)) < 0 ? -1 : 0;
-}
+REMOTE_NETWORK_PROC_RET(NetworkIsPersistent,
+                        remote_network_is_persistent_args, remote_network_is_persistent_ret,
+                        (ret->persistent = virNetworkIsPersistent(net)) < 0 ? -1 : 0)
 
 
 /* Events. */

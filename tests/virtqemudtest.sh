@@ -161,6 +161,9 @@ else
     notok "virsh event --all --loop"; sed 's/^/#   /' "$root/events.diff"
 fi
 check "unknown domain" 1 '' "^error: failed to get domain 'd1'$" -- -c "$uri" dominfo d1
+check "nodeinfo" 0 "^CPU\(s\): +$(getconf _NPROCESSORS_ONLN)\$" '' -- -c "$uri" nodeinfo
+grep -Eq "^Memory size: +$(sed -n 's/^MemTotal: *\([0-9]*\) kB$/\1/p' /proc/meminfo) KiB$" "$root/out" &&
+    ok "nodeinfo: memory is MemTotal" || notok "nodeinfo memory: $(grep Memory "$root/out")"
 check "domcapabilities (procedure 342)" 0 '^  <domain>qemu</domain>$' '' -- -c "$uri" domcapabilities
 check "net-define" 0 "^Network vfpool defined from " '' -- -c "$uri" net-define "$root/vfpool.xml"
 check "net-start" 0 "^Network vfpool started$" '' -- -c "$uri" net-start vfpool

@@ -209,10 +209,15 @@ remoteDaemonAddActivatedServices(virNetServer *srv)
         bool ro = (path && g_str_has_suffix(path, "-ro")) ||
                   (name && (g_str_has_suffix(name, "-ro") || g_str_has_suffix(name, "-ro.socket")));
 
+        const char *shown = "a socket";
+
+        if (path)
+            shown = path;
+        else if (name)
+            shown = name;
         if (virNetServerAddServiceFD(srv, fd, ro, VIR_NET_SERVER_AUTH_NONE) < 0)
             return -1;
-        g_message("listening on %s%s (socket activation)", path ? path : name ? name : "a socket",
-                  ro ? " (read-only)" : "");
+        g_message("listening on %s%s (socket activation)", shown, ro ? " (read-only)" : "");
     }
     g_unsetenv("LISTEN_PID");
     g_unsetenv("LISTEN_FDS");
@@ -430,7 +435,7 @@ main(int argc, char **argv)
     virNetServer *srv = NULL;
     virConnectPtr conn = NULL;
     int statusfd = -1;
-    int pidfd = -1;
+    VIR_AUTOCLOSE int pidfd = -1;
     bool logReady = false;
     int ret = EXIT_FAILURE;
 
@@ -543,10 +548,9 @@ main(int argc, char **argv)
     }
     if (conn)
         virConnectClose(conn);
-    if (pidfd >= 0) {
+    /* removed while still locked: pidfd closes on return */
+    if (pidfd >= 0)
         unlink(paths.pidFile);
-        close(pidfd);
-    }
     remoteDaemonPathsClear(&paths);
     remoteDaemonLogShutdown();
     return ret;

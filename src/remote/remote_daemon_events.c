@@ -90,6 +90,34 @@ static struct {
 /* Sent with the registrations locked: a client's registrations are
  * dropped (remoteEventsDropOwner, from its close hook) before it goes, so
  * the targets stay valid while they are sent to (sending only queues). */
+/* The detail of a STARTED event for a domain now running for @reason. */
+static int
+remoteEventsStartedDetail(int reason)
+{
+    switch (reason) {
+    case VIR_DOMAIN_RUNNING_MIGRATED:
+        return REMOTE_STARTED_MIGRATED;
+    case VIR_DOMAIN_RUNNING_RESTORED:
+        return REMOTE_STARTED_RESTORED;
+    default:
+        return REMOTE_STARTED_BOOTED;
+    }
+}
+
+/* The detail of a SUSPENDED event for a domain now paused for @reason. */
+static int
+remoteEventsSuspendedDetail(int reason)
+{
+    switch (reason) {
+    case VIR_DOMAIN_PAUSED_MIGRATION:
+        return REMOTE_SUSPENDED_MIGRATED;
+    case VIR_DOMAIN_PAUSED_IOERROR:
+        return REMOTE_SUSPENDED_IOERROR;
+    default:
+        return REMOTE_SUSPENDED_PAUSED;
+    }
+}
+
 static void
 remoteEventsEmitLifecycle(const remoteDomainSeen *dom, int id, int event, int detail)
 {
@@ -180,18 +208,14 @@ remoteEventsDiff(const remoteDomainSeen *old, const remoteDomainSeen *cur)
             if (remoteStateActive(old->state))
                 remoteEventsEmitLifecycle(old, -1, REMOTE_LIFECYCLE_STOPPED, REMOTE_STOPPED_DESTROYED);
             remoteEventsEmitLifecycle(cur, cur->id, REMOTE_LIFECYCLE_STARTED,
-                                      cur->reason == VIR_DOMAIN_RUNNING_MIGRATED ? REMOTE_STARTED_MIGRATED :
-                                      cur->reason == VIR_DOMAIN_RUNNING_RESTORED ? REMOTE_STARTED_RESTORED :
-                                      REMOTE_STARTED_BOOTED);
+                                      remoteEventsStartedDetail(cur->reason));
         }
         break;
     case VIR_DOMAIN_PAUSED:
         if (!remoteStateActive(old->state))
             remoteEventsEmitLifecycle(cur, cur->id, REMOTE_LIFECYCLE_STARTED, REMOTE_STARTED_BOOTED);
         remoteEventsEmitLifecycle(cur, cur->id, REMOTE_LIFECYCLE_SUSPENDED,
-                                  cur->reason == VIR_DOMAIN_PAUSED_MIGRATION ? REMOTE_SUSPENDED_MIGRATED :
-                                  cur->reason == VIR_DOMAIN_PAUSED_IOERROR ? REMOTE_SUSPENDED_IOERROR :
-                                  REMOTE_SUSPENDED_PAUSED);
+                                  remoteEventsSuspendedDetail(cur->reason));
         break;
     case VIR_DOMAIN_SHUTOFF:
         if (remoteStateActive(old->state))

@@ -246,6 +246,27 @@ remoteEventsListening(void)
 /* Lists the domains; with something seen before, sends the events of
  * the differences. Nobody listening: forgets what it saw (the next
  * listener starts from a fresh picture). */
+/* A domain whose QEMU is still starting is not "paused" for a listener:
+ * it keeps the state last seen (shut off, when it was not seen) until the
+ * start has ended, as libvirt sends one STARTED event for a start. */
+static void
+remoteEventsHideStartingUp(remoteDomainSeen *d, const char *uuidstr)
+{
+    const remoteDomainSeen *old = NULL;
+
+    if (remoteEvents.seen)
+        old = g_hash_table_lookup(remoteEvents.seen, uuidstr);
+    if (old) {
+        d->state = old->state;
+        d->reason = old->reason;
+        d->id = old->id;
+    } else {
+        d->state = VIR_DOMAIN_SHUTOFF;
+        d->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+        d->id = -1;
+    }
+}
+
 static void
 remoteEventsPoll(void)
 {
@@ -281,7 +302,10 @@ remoteEventsPoll(void)
             remoteDomainSeenFree(d);
             continue;
         }
-        g_hash_table_insert(now, g_strdup(virUUIDFormat(d->uuid, uuidstr)), d);
+        virUUIDFormat(d->uuid, uuidstr);
+        if (d->state == VIR_DOMAIN_PAUSED && d->reason == VIR_DOMAIN_PAUSED_STARTING_UP)
+            remoteEventsHideStartingUp(d, uuidstr);
+        g_hash_table_insert(now, g_strdup(uuidstr), d);
     }
     for (i = 0; i < n; i++)
         virDomainFree(doms[i]);

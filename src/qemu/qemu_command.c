@@ -5,199 +5,16 @@
 
 #include <fcntl.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 
 #include "qemu_alias.h"
 #include "qemu_command.h"
 #include "qemu_domain.h"
 #include "qemu_domain_address.h"
+#include "qemu_props.h"
 #include "virerror.h"
 #include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
-
-/* ------------------------------------------------------------------ */
-/* Ordered properties of one QEMU object (-device, -netdev, -object)    */
-/* ------------------------------------------------------------------ */
-
-typedef enum {
-    QEMU_PROP_STRING,
-    QEMU_PROP_INT,
-    QEMU_PROP_BOOL,
-    QEMU_PROP_NULL,     /* JSON null; left out of the legacy syntax */
-} qemuPropType;
-
-typedef struct {
-    const char *key;
-    qemuPropType type;
-    char *str;
-    long long num;
-} qemuProp;
-
-typedef struct {
-    GArray *props;
-} qemuProps;
-
-static void
-qemuPropClear(gpointer data)
-{
-    qemuProp *p = data;
-
-    g_free(p->str);
-}
-
-static qemuProps *
-qemuPropsNew(void)
-{
-    qemuProps *props = g_new0(qemuProps, 1);
-
-    props->props = g_array_new(FALSE, TRUE, sizeof(qemuProp));
-    g_array_set_clear_func(props->props, qemuPropClear);
-    return props;
-}
-
-static void
-qemuPropsFree(qemuProps *props)
-{
-    if (!props)
-        return;
-    g_array_unref(props->props);
-    g_free(props);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuProps, qemuPropsFree);
-
-static void
-qemuPropsAddString(qemuProps *props, const char *key, const char *value)
-{
-    qemuProp p = { key, QEMU_PROP_STRING, g_strdup(value), 0 };
-
-    g_array_append_val(props->props, p);
-}
-
-static void G_GNUC_PRINTF(3, 4)
-qemuPropsAddStringf(qemuProps *props, const char *key, const char *fmt, ...)
-{
-    qemuProp p = { key, QEMU_PROP_STRING, NULL, 0 };
-    va_list ap;
-
-    va_start(ap, fmt);
-    p.str = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_array_append_val(props->props, p);
-}
-
-static void
-qemuPropsAddInt(qemuProps *props, const char *key, long long value)
-{
-    qemuProp p = { key, QEMU_PROP_INT, NULL, value };
-
-    g_array_append_val(props->props, p);
-}
-
-static void
-qemuPropsAddBool(qemuProps *props, const char *key, bool value)
-{
-    qemuProp p = { key, QEMU_PROP_BOOL, NULL, value };
-
-    g_array_append_val(props->props, p);
-}
-
-static void
-qemuPropsAddNull(qemuProps *props, const char *key)
-{
-    qemuProp p = { key, QEMU_PROP_NULL, NULL, 0 };
-
-    g_array_append_val(props->props, p);
-}
-
-static char *
-qemuPropsToJSON(const qemuProps *props)
-{
-    yajl_gen g = yajl_gen_alloc(NULL);
-    const unsigned char *out;
-    size_t len;
-    char *ret;
-    guint i;
-
-    yajl_gen_map_open(g);
-    for (i = 0; i < props->props->len; i++) {
-        const qemuProp *p = &g_array_index(props->props, qemuProp, i);
-
-        yajl_gen_string(g, (const unsigned char *)p->key, strlen(p->key));
-        switch (p->type) {
-        case QEMU_PROP_STRING:
-            yajl_gen_string(g, (const unsigned char *)p->str, strlen(p->str));
-            break;
-        case QEMU_PROP_INT:
-            yajl_gen_integer(g, p->num);
-            break;
-        case QEMU_PROP_BOOL:
-            yajl_gen_bool(g, p->num != 0);
-            break;
-        case QEMU_PROP_NULL:
-            yajl_gen_null(g);
-            break;
-        }
-    }
-    yajl_gen_map_close(g);
-    yajl_gen_get_buf(g, &out, &len);
-    ret = g_strndup((const char *)out, len);
-    yajl_gen_free(g);
-    return ret;
-}
-
-/* Append @value to @buf with every ',' doubled, as QEMU's option parser
- * wants it. */
-static void
-qemuBufferEscapeComma(GString *buf, const char *value)
-{
-    for (; *value; value++) {
-        if (*value == ',')
-            g_string_append_c(buf, ',');
-        g_string_append_c(buf, *value);
-    }
-}
-
-/* Legacy "LEAD,key=value,..." form; the value of @leadKey (driver, type,
- * qom-type) comes first without its key. */
-static char *
-qemuPropsToLegacy(const qemuProps *props, const char *leadKey)
-{
-    GString *buf = g_string_new(NULL);
-    guint i;
-
-    for (i = 0; i < props->props->len; i++) {
-        const qemuProp *p = &g_array_index(props->props, qemuProp, i);
-
-        if (leadKey && STREQ(p->key, leadKey)) {
-            qemuBufferEscapeComma(buf, p->str);
-            break;
-        }
-    }
-    for (i = 0; i < props->props->len; i++) {
-        const qemuProp *p = &g_array_index(props->props, qemuProp, i);
-
-        if ((leadKey && STREQ(p->key, leadKey)) || p->type == QEMU_PROP_NULL)
-            continue;
-        if (buf->len)
-            g_string_append_c(buf, ',');
-        g_string_append_printf(buf, "%s=", p->key);
-        switch (p->type) {
-        case QEMU_PROP_STRING:
-            qemuBufferEscapeComma(buf, p->str);
-            break;
-        case QEMU_PROP_INT:
-            g_string_append_printf(buf, "%lld", p->num);
-            break;
-        case QEMU_PROP_BOOL:
-            g_string_append(buf, p->num ? "on" : "off");
-            break;
-        case QEMU_PROP_NULL:
-            break;
-        }
-    }
-    return g_string_free(buf, FALSE);
-}
 
 const char *const qemuCommandEnv[] = {
     "LC_ALL=C",
@@ -303,7 +120,7 @@ qemuBuildMachine(qemuCommand *cmd)
 {
     g_autoptr(GString) buf = g_string_new(NULL);
 
-    qemuBufferEscapeComma(buf, cmd->opts->machine);
+    qemuPropsEscapeComma(buf, cmd->opts->machine);
     g_string_append(buf, ",usb=off,dump-guest-core=off,memory-backend=pc.ram");
     qemuCommandAddArgPair(cmd, "-machine", buf->str);
     qemuCommandAddArgPair(cmd, "-accel",
@@ -364,7 +181,7 @@ qemuBuildMonitor(qemuCommand *cmd)
         g_string_append_printf(buf, "fd=%d", cmd->opts->monitorFd);
     } else {
         g_string_append(buf, "path=");
-        qemuBufferEscapeComma(buf, cmd->opts->monitorPath ? cmd->opts->monitorPath : "");
+        qemuPropsEscapeComma(buf, cmd->opts->monitorPath ? cmd->opts->monitorPath : "");
     }
     g_string_append(buf, ",server=on,wait=off");
     qemuCommandAddArgPair(cmd, "-chardev", buf->str);
@@ -606,7 +423,7 @@ qemuNicIsVirtio(int model)
            model == VIR_DOMAIN_NET_MODEL_VIRTIO_NON_TRANSITIONAL;
 }
 
-static qemuProps *
+qemuProps *
 qemuBuildNicDeviceProps(const virDomainDef *def, const virDomainNetDef *net)
 {
     g_autoptr(qemuProps) props = qemuPropsNew();
@@ -646,7 +463,7 @@ qemuHostdevTeaming(const virDomainHostdevDef *hostdev)
     return hostdev->parentnet ? hostdev->parentnet->teaming : hostdev->teaming;
 }
 
-static qemuProps *
+qemuProps *
 qemuBuildHostdevDeviceProps(const virDomainDef *def,
                             const virDomainHostdevDef *hostdev,
                             const qemuCommandOptions *opts)
@@ -753,12 +570,12 @@ qemuBuildChrSource(GString *buf, const virDomainChrDef *chr)
         break;
     case VIR_DOMAIN_CHR_TYPE_FILE:
         g_string_append_printf(buf, "file,id=char%s,path=", chr->info.alias);
-        qemuBufferEscapeComma(buf, chr->path);
+        qemuPropsEscapeComma(buf, chr->path);
         g_string_append(buf, ",append=on");
         break;
     case VIR_DOMAIN_CHR_TYPE_UNIX:
         g_string_append_printf(buf, "socket,id=char%s,path=", chr->info.alias);
-        qemuBufferEscapeComma(buf, chr->path);
+        qemuPropsEscapeComma(buf, chr->path);
         if (chr->listen)
             g_string_append(buf, ",server=on,wait=off");
         break;
@@ -859,7 +676,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCommandOptions *opts)
 
     qemuCommandAddArg(&cmd, opts->emulator);
 
-    qemuBufferEscapeComma(name, def->name);
+    qemuPropsEscapeComma(name, def->name);
     g_string_append(name, ",debug-threads=on");
     qemuCommandAddArgPair(&cmd, "-name", name->str);
     qemuCommandAddArg(&cmd, "-S");
@@ -918,24 +735,4 @@ qemuCommandLineToString(const char * const *argv)
     }
     g_string_append_c(buf, '\n');
     return g_string_free(buf, FALSE);
-}
-
-char *
-qemuBuildHostdevDeviceJSON(const virDomainDef *def,
-                           const virDomainHostdevDef *hostdev,
-                           const qemuCommandOptions *opts)
-{
-    g_autoptr(qemuProps) props = qemuBuildHostdevDeviceProps(def, hostdev, opts);
-
-    return props ? qemuPropsToJSON(props) : NULL;
-}
-
-char *
-qemuBuildNicDeviceJSON(const virDomainDef *def,
-                       const virDomainNetDef *net,
-                       const qemuCommandOptions *opts G_GNUC_UNUSED)
-{
-    g_autoptr(qemuProps) props = qemuBuildNicDeviceProps(def, net);
-
-    return props ? qemuPropsToJSON(props) : NULL;
 }

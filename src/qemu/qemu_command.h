@@ -10,6 +10,7 @@
 #pragma once
 
 #include "domain_conf.h"
+#include "qemu_props.h"
 
 typedef struct _qemuCommandOptions qemuCommandOptions;
 struct _qemuCommandOptions {
@@ -37,11 +38,10 @@ GStrv qemuBuildCommandLine(const virDomainDef *def, const qemuCommandOptions *op
  * " \\\n". */
 char *qemuCommandLineToString(const char * const *argv);
 
-/* -device value of one hostdev / NIC (for hotplug: QMP device_add takes
- * the same properties). Returned as a JSON object string. */
-char *qemuBuildHostdevDeviceJSON(const virDomainDef *def,
-                                 const virDomainHostdevDef *hostdev,
-                                 const qemuCommandOptions *opts);
-char *qemuBuildNicDeviceJSON(const virDomainDef *def,
-                             const virDomainNetDef *net,
-                             const qemuCommandOptions *opts);
+/* -device properties of one hostdev / NIC (for hotplug: QMP device_add
+ * takes the same properties). */
+qemuProps *qemuBuildHostdevDeviceProps(const virDomainDef *def,
+                                       const virDomainHostdevDef *hostdev,
+                                       const qemuCommandOptions *opts);
+qemuProps *qemuBuildNicDeviceProps(const virDomainDef *def,
+                                   const virDomainNetDef *net);

@@ -117,6 +117,7 @@ int
 qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char *xml)
 {
     g_autoptr(virDomainDef) copy = NULL;
+    g_autoptr(qemuProps) dev = NULL;
     g_autofree char *props = NULL;
     qemuCommandOptions opts;
     qemuMonitor *mon = NULL;
@@ -172,14 +173,15 @@ qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
     }
 
     if (vf) {
-        props = qemuBuildHostdevDeviceJSON(copy, vf, &opts);
+        dev = qemuBuildHostdevDeviceProps(copy, vf, &opts);
         needNetdev = opts.simulateVFModel != NULL;
     } else {
-        props = qemuBuildNicDeviceJSON(copy, net, &opts);
+        dev = qemuBuildNicDeviceProps(copy, net);
         needNetdev = true;
     }
-    if (!props)
+    if (!dev)
         goto endjob;
+    props = qemuPropsToJSON(dev);
 
     if (needNetdev && qemuHotplugAddNetdev(mon, info->alias) < 0)
         goto endjob;

@@ -10,7 +10,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-#include "qemu/qemu_monitor.h"
+#include "qemu/qemu_monitor_json.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virsocket.h"
@@ -40,6 +40,7 @@ rawStartMs(const char *root)
     GPid pid;
     double t0 = g_get_monotonic_time();
     qemuMonitor *mon;
+    qemuMonitorRunState state;
     double ms;
     /* as the driver does: QEMU is given a socket listening already */
     int listenfd = virSocketListenUnix(sock, 0600, 1);
@@ -60,15 +61,17 @@ rawStartMs(const char *root)
     close(listenfd);
     if (!spawned)
         return -1;
-    if (!(mon = qemuMonitorOpen(sock, 10000, NULL, NULL))) {
+    if (!(mon = qemuMonitorOpen(sock, NULL, 10000))) {
         fprintf(stderr, "raw start failed: %s\n", virGetLastErrorMessage());
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         return -1;
     }
-    qemuMonitorCommand(mon, "query-status", NULL, 0, NULL);
+    if (qemuMonitorQueryStatus(mon, &state) < 0)
+        virResetLastError();
     ms = (g_get_monotonic_time() - t0) / 1000.0;
-    qemuMonitorCommand(mon, "quit", NULL, 0, NULL);
+    if (qemuMonitorQuit(mon) < 0)
+        virResetLastError();
     qemuMonitorClose(mon);
     waitpid(pid, NULL, 0);
     return ms;

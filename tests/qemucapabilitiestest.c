@@ -17,18 +17,6 @@
 #include "testutils.h"
 #include "virerror.h"
 
-typedef struct {
-    qemuMonitor *mon;
-} testRunCtxt;
-
-static int
-testRun(void *opaque, const char *cmd, const char *args, qemuMonitorReply **reply)
-{
-    testRunCtxt *ctxt = opaque;
-
-    return qemuMonitorCommand(ctxt->mon, cmd, args, 5000, reply);
-}
-
 static int
 testCaps(const void *opaque)
 {
@@ -40,24 +28,24 @@ testCaps(const void *opaque)
     g_autoptr(virQEMUCaps) caps = g_new0(virQEMUCaps, 1);
     g_autofree char *xml = NULL;
     qemuMonitorTest *test;
-    testRunCtxt ctxt = { NULL };
+    qemuMonitor *mon = NULL;
     int clientfd;
     int ret = -1;
 
     if (!(test = qemuMonitorTestNewReplay(replies, &clientfd)))
         return -1;
-    if (!(ctxt.mon = qemuMonitorOpenFD(clientfd, 5000, NULL, NULL)))
+    if (!(mon = qemuMonitorOpenFD(clientfd, NULL, 5000)))
         goto cleanup;
-    if (virQEMUCapsProbeQMP(caps, testRun, &ctxt) < 0)
+    if (virQEMUCapsProbeQMP(caps, mon) < 0)
         goto cleanup;
     if (qemuMonitorTestError(test)) {
         printf("#   %s\n", qemuMonitorTestError(test));
         goto cleanup;
     }
     /* a real recording: the greeting is QEMU's own */
-    if (qemuMonitorGetVersion(ctxt.mon) != caps->version) {
+    if (qemuMonitorGetVersion(mon) != caps->version) {
         printf("#   greeting says version %lu, query-version %lu\n",
-               qemuMonitorGetVersion(ctxt.mon), caps->version);
+               qemuMonitorGetVersion(mon), caps->version);
         goto cleanup;
     }
     caps->binary = g_strdup("/usr/bin/qemu-system-x86_64");
@@ -77,7 +65,7 @@ testCaps(const void *opaque)
     }
 
  cleanup:
-    qemuMonitorClose(ctxt.mon);
+    qemuMonitorClose(mon);
     qemuMonitorTestFree(test);
     return ret;
 }

@@ -25,7 +25,7 @@
 #include "qemu/qemu_alias.h"
 #include "qemu/qemu_command.h"
 #include "qemu/qemu_domain.h"
-#include "qemu/qemu_monitor.h"
+#include "qemu/qemu_monitor_priv.h"
 #include "testutils.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -181,8 +181,8 @@ testQuery(qemuMonitor *mon, const char *dir)
     int ret = 0;
     size_t i;
 
-    if (qemuMonitorCommand(mon, "query-named-block-nodes", NULL, 0, &nodes) < 0 ||
-        qemuMonitorCommand(mon, "query-chardev", NULL, 0, &chardevs) < 0 ||
+    if (qemuMonitorCommand(mon, "query-named-block-nodes", NULL, &nodes) < 0 ||
+        qemuMonitorCommand(mon, "query-chardev", NULL, &chardevs) < 0 ||
         !YAJL_IS_ARRAY(nodes->ret) || !YAJL_IS_ARRAY(chardevs->ret)) {
         printf("#   QMP: %s\n", virGetLastErrorMessage());
         return -1;
@@ -256,7 +256,7 @@ testEscape(const void *opaque)
             goto cleanup;
         }
     }
-    if (!(mon = qemuMonitorOpen(monitor, 10000, NULL, NULL))) {
+    if (!(mon = qemuMonitorOpen(monitor, NULL, 10000))) {
         g_autofree char *qerr = NULL;
 
         g_file_get_contents(errpath, &qerr, NULL, NULL);

@@ -136,8 +136,7 @@ testRollback(const void *opaque)
     }
     g_clear_pointer(&files, g_free);
     if (!(peer = qemuMonitorTestNewRaw(tc->peer, tc->closeAfter, &fd)) ||
-        !(priv->migMon = qemuMonitorOpenFD(fd, 5000, &qemuProcessMonitorCallbacks,
-                                           qemuProcessEventQueueNew()))) {
+        !(priv->migMon = qemuMonitorOpenFD(fd, NULL, 5000))) {
         printf("#   monitor: %s\n", virGetLastErrorMessage());
         goto cleanup;
     }

@@ -1,225 +1,169 @@
 /*
- * qemumonitortest.c: the QMP client against a fake QEMU that misbehaves
+ * qemumonitortest.c: the QMP client against a fake QEMU
+ *
+ * The connection (greeting, timeouts, malformed or oversized input, a peer
+ * that stops reading, closing), the typed commands (the argument JSON each
+ * sends, how each reply is parsed, error replies), the event queue and the
+ * waits on it (an event that came before the wait started, one that comes
+ * during it, a deadline that passes, a connection that ends, a wake-up),
+ * the bounded connect, a QEMU stopped with SIGSTOP named as such, and the
+ * recording that tests/qemucapabilitiesdata replays.
  */
 #include "internal.h"
 
 #include <glib-unix.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 
-#include "qemu/qemu_monitor.h"
+#include "qemu/qemu_monitor_json.h"
+#include "qemu/qemu_monitor_priv.h"
 #include "qemumonitortestutils.h"
 #include "testutils.h"
 #include "virerror.h"
+#include "viruuid.h"
 
 #define GREETING "{\"QMP\":{\"version\":{\"qemu\":{\"micro\":0,\"minor\":2,\"major\":7},\"package\":\"\"},\"capabilities\":[]}}\r\n" QEMU_MONITOR_TEST_NEXT
 #define NEXT QEMU_MONITOR_TEST_NEXT
-
-typedef struct {
-    GMutex lock;
-    GPtrArray *events;
-    bool eof;
-    bool eofError;
-} testEvents;
-
-static void
-testEvent(qemuMonitor *mon G_GNUC_UNUSED, const char *event, yajl_val data, void *opaque)
-{
-    testEvents *ev = opaque;
-    const char *dev = qemuMonitorObjectGetString(data, "device-id");
-
-    g_mutex_lock(&ev->lock);
-    g_ptr_array_add(ev->events, g_strdup_printf("%s %s", event, NULLSTR(dev)));
-    g_mutex_unlock(&ev->lock);
-}
-
-static void
-testEOF(qemuMonitor *mon G_GNUC_UNUSED, bool error, void *opaque)
-{
-    testEvents *ev = opaque;
-
-    g_mutex_lock(&ev->lock);
-    ev->eof = true;
-    ev->eofError = error;
-    g_mutex_unlock(&ev->lock);
-}
-
-static const qemuMonitorCallbacks testCallbacks = { testEvent, testEOF };
-
-/* The EOF callback runs on the monitor's thread, maybe just after the
- * failed command returned: wait for it. */
-static bool
-testWaitEOF(testEvents *ev, bool wantError)
-{
-    gint64 deadline = g_get_monotonic_time() + G_USEC_PER_SEC;
-    bool done = false;
-
-    while (!done && g_get_monotonic_time() < deadline) {
-        g_mutex_lock(&ev->lock);
-        done = ev->eof && ev->eofError == wantError;
-        g_mutex_unlock(&ev->lock);
-        if (!done)
-            g_usleep(1000);
-    }
-    return done;
-}
+/* the greeting and the reply to qmp_capabilities (id 1) */
+#define OPENED GREETING "{\"return\": {}, \"id\": 1}\r\n" NEXT
 
 /* Open a monitor on a peer that sends @raw. */
 static qemuMonitor *
-testOpenRaw(const char *raw, bool closeAfter, qemuMonitorTest **test, testEvents *ev)
+testOpenRaw(const char *raw, bool closeAfter, qemuMonitorTest **test)
 {
     int fd;
 
     if (!(*test = qemuMonitorTestNewRaw(raw, closeAfter, &fd)))
         return NULL;
-    return qemuMonitorOpenFD(fd, 1000, &testCallbacks, ev);
+    return qemuMonitorOpenFD(fd, NULL, 1000);
 }
+
+/* The error message is what it should be: it contains each of @parts. */
+static bool
+testErrorHas(int code, const char *const *parts)
+{
+    const char *msg = virGetLastErrorMessage();
+    size_t i;
+
+    if (virGetLastErrorCode() != code) {
+        printf("#   error %d (%s), expected code %d\n", virGetLastErrorCode(), msg, code);
+        return false;
+    }
+    for (i = 0; parts[i]; i++) {
+        if (!strstr(msg, parts[i])) {
+            printf("#   error \"%s\" lacks \"%s\"\n", msg, parts[i]);
+            return false;
+        }
+    }
+    virResetLastError();
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* The connection                                                      */
+/* ------------------------------------------------------------------ */
 
 static int
 testNoGreeting(const void *opaque G_GNUC_UNUSED)
 {
-    testEvents ev = { .events = g_ptr_array_new_with_free_func(g_free) };
+    const char *const parts[] = { "sent no QMP greeting within 1000 ms", NULL };
     qemuMonitorTest *test = NULL;
-    qemuMonitor *mon = testOpenRaw("", false, &test, &ev);
-    int ret = mon ? -1 : 0;
+    qemuMonitor *mon = testOpenRaw("", false, &test);
+    int ret = -1;
 
-    if (mon)
-        qemuMonitorClose(mon);
-    else if (virGetLastErrorCode() != VIR_ERR_OPERATION_TIMEOUT)
-        ret = -1;
+    if (!mon && testErrorHas(VIR_ERR_OPERATION_TIMEOUT, parts))
+        ret = 0;
+    qemuMonitorClose(mon);
     qemuMonitorTestFree(test);
-    g_ptr_array_unref(ev.events);
     return ret;
 }
 
 static int
 testEOFBeforeGreeting(const void *opaque G_GNUC_UNUSED)
 {
-    testEvents ev = { .events = g_ptr_array_new_with_free_func(g_free) };
+    const char *const parts[] = { "closed the monitor", NULL };
     qemuMonitorTest *test = NULL;
-    qemuMonitor *mon = testOpenRaw("", true, &test, &ev);
-    int ret = mon ? -1 : 0;
+    qemuMonitor *mon = testOpenRaw("", true, &test);
+    int ret = -1;
 
-    if (mon)
-        qemuMonitorClose(mon);
-    else if (!strstr(virGetLastErrorMessage(), "closed the monitor") ||
-             virGetLastErrorCode() != VIR_ERR_OPERATION_FAILED)
-        ret = -1;  /* an EOF is not a timeout */
+    /* an EOF is not a timeout */
+    if (!mon && testErrorHas(VIR_ERR_OPERATION_FAILED, parts))
+        ret = 0;
+    qemuMonitorClose(mon);
     qemuMonitorTestFree(test);
-    g_ptr_array_unref(ev.events);
     return ret;
 }
 
 static int
 testMalformed(const void *opaque G_GNUC_UNUSED)
 {
-    testEvents ev = { .events = g_ptr_array_new_with_free_func(g_free) };
     qemuMonitorTest *test = NULL;
-    qemuMonitor *mon = testOpenRaw(GREETING "{\"return\": {}, \"id\": 1}\r\n" NEXT "{this is not json\r\n",
-                                   false, &test, &ev);
+    qemuMonitor *mon = testOpenRaw(OPENED "{this is not json\r\n", false, &test);
+    qemuMonitorRunState state;
     int ret = -1;
 
     if (!mon)
         goto cleanup;
     /* the broken message closes the connection; commands then fail */
-    if (qemuMonitorCommand(mon, "query-status", NULL, 1000, NULL) == 0)
+    if (qemuMonitorQueryStatus(mon, &state) == 0 || qemuMonitorIsAlive(mon))
         goto cleanup;
-    if (qemuMonitorIsAlive(mon) || !testWaitEOF(&ev, true))
-        goto cleanup;
+    virResetLastError();
     ret = 0;
  cleanup:
     qemuMonitorClose(mon);
     qemuMonitorTestFree(test);
-    g_ptr_array_unref(ev.events);
     return ret;
 }
 
 static int
 testOversized(const void *opaque G_GNUC_UNUSED)
 {
-    testEvents ev = { .events = g_ptr_array_new_with_free_func(g_free) };
     qemuMonitorTest *test = NULL;
-    g_autoptr(GString) raw = g_string_new(GREETING "{\"return\": {}, \"id\": 1}\r\n" NEXT "{\"return\":\"");
+    g_autoptr(GString) raw = g_string_new(OPENED "{\"return\":\"");
     qemuMonitor *mon;
+    qemuMonitorRunState state;
     int ret = -1;
 
     /* a message larger than the limit, never terminated */
     while (raw->len < QEMU_MONITOR_MAX_MESSAGE + 4096)
         g_string_append(raw, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
-    if (!(mon = testOpenRaw(raw->str, false, &test, &ev)))
+    if (!(mon = testOpenRaw(raw->str, false, &test)))
         goto cleanup;
-    if (qemuMonitorCommand(mon, "query-status", NULL, 5000, NULL) == 0)
+    if (qemuMonitorQueryStatus(mon, &state) == 0 || qemuMonitorIsAlive(mon))
         goto cleanup;
-    if (!testWaitEOF(&ev, true))
-        goto cleanup;
+    virResetLastError();
     ret = 0;
  cleanup:
     qemuMonitorClose(mon);
     qemuMonitorTestFree(test);
-    g_ptr_array_unref(ev.events);
     return ret;
 }
 
 static int
 testTimeout(const void *opaque G_GNUC_UNUSED)
 {
-    testEvents ev = { .events = g_ptr_array_new_with_free_func(g_free) };
+    const char *const parts[] = { "QEMU did not answer 'query-status' within 1000 ms", NULL };
     qemuMonitorTest *test = NULL;
-    qemuMonitor *mon = testOpenRaw(GREETING "{\"return\": {}, \"id\": 1}\r\n", false, &test, &ev);
+    qemuMonitor *mon = testOpenRaw(OPENED, false, &test);
+    qemuMonitorRunState state;
     gint64 t0;
     int ret = -1;
 
     if (!mon)
         goto cleanup;
     t0 = g_get_monotonic_time();
-    if (qemuMonitorCommand(mon, "query-status", NULL, 200, NULL) == 0 ||
-        virGetLastErrorCode() != VIR_ERR_OPERATION_TIMEOUT)
+    if (qemuMonitorQueryStatus(mon, &state) == 0 ||
+        !testErrorHas(VIR_ERR_OPERATION_TIMEOUT, parts))
         goto cleanup;
     /* it returned because of the timeout, not of something else */
-    if (g_get_monotonic_time() - t0 < 150 * 1000)
+    if (g_get_monotonic_time() - t0 < 900 * 1000)
         goto cleanup;
     ret = 0;
  cleanup:
     qemuMonitorClose(mon);
     qemuMonitorTestFree(test);
-    g_ptr_array_unref(ev.events);
-    return ret;
-}
-
-static int
-testEventsAndErrors(const void *opaque G_GNUC_UNUSED)
-{
-    testEvents ev = { .events = g_ptr_array_new_with_free_func(g_free) };
-    qemuMonitorTest *test = NULL;
-    qemuMonitor *mon = testOpenRaw(GREETING
-                                   "{\"return\": {}, \"id\": 1}\r\n" NEXT
-                                   "{\"event\": \"FAILOVER_NEGOTIATED\", \"data\": {\"device-id\": \"ua-backup0\"}, \"timestamp\": {\"seconds\": 1, \"microseconds\": 2}}\r\n"
-                                   "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Device 'x' not found\"}, \"id\": 2}\r\n" NEXT
-                                   "{\"event\": \"UNPLUG_PRIMARY\", \"data\": {\"device-id\": \"hostdev0\"}}\r\n"
-                                   "{\"return\": {\"status\": \"running\"}, \"id\": 3}\r\n",
-                                   false, &test, &ev);
-    g_autoptr(qemuMonitorReply) reply = NULL;
-    int ret = -1;
-
-    if (!mon)
-        goto cleanup;
-    if (qemuMonitorGetVersion(mon) != 7002000 ||
-        !g_str_has_prefix(NULLSTR(qemuMonitorGetGreeting(mon)), "{\"QMP\":"))
-        goto cleanup;
-    if (qemuMonitorCommand(mon, "device_del", "{\"id\":\"x\"}", 1000, NULL) == 0 ||
-        !strstr(virGetLastErrorMessage(), "Device 'x' not found"))
-        goto cleanup;
-    if (qemuMonitorCommand(mon, "query-status", NULL, 1000, &reply) < 0 ||
-        STRNEQ_NULLABLE(qemuMonitorObjectGetString(reply->ret, "status"), "running"))
-        goto cleanup;
-    g_mutex_lock(&ev.lock);
-    ret = ev.events->len == 2 &&
-          STREQ(g_ptr_array_index(ev.events, 0), "FAILOVER_NEGOTIATED ua-backup0") &&
-          STREQ(g_ptr_array_index(ev.events, 1), "UNPLUG_PRIMARY hostdev0") ? 0 : -1;
-    g_mutex_unlock(&ev.lock);
- cleanup:
-    qemuMonitorClose(mon);
-    qemuMonitorTestFree(test);
-    g_ptr_array_unref(ev.events);
     return ret;
 }
 
@@ -241,7 +185,7 @@ testAnswerCapabilities(gpointer opaque)
 /* A monitor on a socket pair whose other end (*peerfd, the caller's to
  * close) has greeted and answered qmp_capabilities; NULL on failure. */
 static qemuMonitor *
-testOpenPeer(int *peerfd, const qemuMonitorCallbacks *cb, void *opaque)
+testOpenPeer(int *peerfd, const qemuMonitorTarget *target, int timeoutMs)
 {
     const char *greeting = "{\"QMP\":{\"version\":{\"qemu\":{\"micro\":0,\"minor\":2,\"major\":7},\"package\":\"\"},\"capabilities\":[]}}\r\n";
     qemuMonitor *mon;
@@ -256,7 +200,7 @@ testOpenPeer(int *peerfd, const qemuMonitorCallbacks *cb, void *opaque)
         return NULL;
     }
     peer = g_thread_new("fake-qemu", testAnswerCapabilities, GINT_TO_POINTER(sv[0]));
-    mon = qemuMonitorOpenFD(sv[1], 1000, cb, opaque);
+    mon = qemuMonitorOpenFD(sv[1], target, timeoutMs);
     g_thread_join(peer);
     if (!mon) {
         close(sv[0]);
@@ -272,14 +216,14 @@ static int
 testPeerStoppedReading(const void *opaque G_GNUC_UNUSED)
 {
     qemuMonitor *mon;
+    qemuMonitorRunState state;
     int peerfd = -1;
     int ret = -1;
 
-    if (!(mon = testOpenPeer(&peerfd, NULL, NULL)))
+    if (!(mon = testOpenPeer(&peerfd, NULL, 1000)))
         return -1;
     shutdown(peerfd, SHUT_RD);
-    if (qemuMonitorCommand(mon, "query-status", NULL, 1000, NULL) == 0 ||
-        virGetLastErrorCode() == VIR_ERR_OK)
+    if (qemuMonitorQueryStatus(mon, &state) == 0 || virGetLastErrorCode() == VIR_ERR_OK)
         goto cleanup;
     virResetLastError();
     ret = 0;
@@ -289,61 +233,873 @@ testPeerStoppedReading(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
-/* Closed without waiting for its thread: no callback after the close
- * returns (the caller frees what they use), and the thread still ends and
- * closes the connection by itself. */
+/* Closed without waiting for its thread: the thread still ends and
+ * closes the connection by itself (QEMU sees the client go at once). */
 static int
 testCloseNoWait(const void *opaque G_GNUC_UNUSED)
 {
-    const char *event = "{\"event\": \"UNPLUG_PRIMARY\", \"data\": {\"device-id\": \"hostdev0\"}}\r\n";
-    testEvents *ev = g_new0(testEvents, 1);
     qemuMonitor *mon;
-    gint64 deadline;
     int peerfd = -1;
     int ret = -1;
     char c;
 
-    ev->events = g_ptr_array_new_with_free_func(g_free);
-    if (!(mon = testOpenPeer(&peerfd, &testCallbacks, ev)))
-        goto cleanup;
+    if (!(mon = testOpenPeer(&peerfd, NULL, 1000)))
+        return -1;
     qemuMonitorCloseNoWait(mon);
-    /* an event that arrives now reaches nobody (or finds the connection
-     * closed already); ev goes at once */
-    if (send(peerfd, event, strlen(event), MSG_NOSIGNAL) < 0 && errno != EPIPE)
+    /* blocks until the connection is shut down: an EOF, not a timeout of
+     * the test harness */
+    if (read(peerfd, &c, 1) == 0)
+        ret = 0;
+    close(peerfd);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Typed commands: the argument JSON                                   */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    const char *name;
+    int (*run)(qemuMonitor *mon);
+    const char *sent;       /* the command line sent, with id 2 */
+} testArgsCase;
+
+static int
+testRunSetLink(qemuMonitor *mon)
+{
+    return qemuMonitorSetLink(mon, "net0", false);
+}
+
+static int
+testRunDeviceDel(qemuMonitor *mon)
+{
+    return qemuMonitorDeviceDel(mon, "hostdev0");
+}
+
+static int
+testRunNetdevDel(qemuMonitor *mon)
+{
+    return qemuMonitorNetdevDel(mon, "hostua-\"x\"");
+}
+
+static int
+testRunDeviceAdd(qemuMonitor *mon)
+{
+    g_autoptr(qemuProps) props = qemuPropsNew();
+
+    qemuPropsAddString(props, "driver", "virtio-net-pci");
+    qemuPropsAddString(props, "id", "net1");
+    qemuPropsAddBool(props, "failover", true);
+    qemuPropsAddInt(props, "bootindex", 2);
+    return qemuMonitorDeviceAdd(mon, props);
+}
+
+static int
+testRunNetdevAdd(qemuMonitor *mon)
+{
+    g_autoptr(qemuProps) props = qemuPropsNew();
+
+    qemuPropsAddString(props, "type", "user");
+    qemuPropsAddString(props, "id", "hostnet1");
+    return qemuMonitorNetdevAdd(mon, props);
+}
+
+static int
+testRunMigrate(qemuMonitor *mon)
+{
+    return qemuMonitorMigrate(mon, "unix:/run/x.mig");
+}
+
+static int
+testRunBandwidth(qemuMonitor *mon)
+{
+    return qemuMonitorSetMigrationMaxBandwidth(mon, 33554432);
+}
+
+static int
+testRunMigrationEvents(qemuMonitor *mon)
+{
+    return qemuMonitorSetMigrationEvents(mon);
+}
+
+static int
+testRunListProperties(qemuMonitor *mon)
+{
+    g_auto(GStrv) props = NULL;
+
+    return qemuMonitorDeviceListProperties(mon, "virtio-net-pci", &props);
+}
+
+static int
+testRunCont(qemuMonitor *mon)
+{
+    return qemuMonitorCont(mon);
+}
+
+static int
+testArgs(const void *opaque)
+{
+    const testArgsCase *tc = opaque;
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenRaw(OPENED "{\"return\": [], \"id\": 2}\r\n", false, &test);
+    g_autofree char *sent = NULL;
+    int ret = -1;
+
+    if (!mon)
         goto cleanup;
-    g_ptr_array_unref(g_steal_pointer(&ev->events));
-    g_clear_pointer(&ev, g_free);
-    /* the thread closes its end */
-    deadline = g_get_monotonic_time() + G_USEC_PER_SEC;
-    g_unix_set_fd_nonblocking(peerfd, TRUE, NULL);
-    while (g_get_monotonic_time() < deadline) {
-        if (read(peerfd, &c, 1) == 0) {
-            ret = 0;
-            break;
-        }
-        g_usleep(1000);
+    if (tc->run(mon) < 0) {
+        printf("#   %s\n", virGetLastErrorMessage());
+        goto cleanup;
     }
+    sent = qemuMonitorTestReceived(test, 1);
+    if (STRNEQ_NULLABLE(sent, tc->sent)) {
+        printf("#   sent    %s\n#   instead %s\n", NULLSTR(sent), tc->sent);
+        goto cleanup;
+    }
+    ret = 0;
  cleanup:
-    if (ev) {
-        g_ptr_array_unref(ev->events);
-        g_free(ev);
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Typed commands: the replies                                          */
+/* ------------------------------------------------------------------ */
+
+/* A monitor whose peer answers the first command with @reply (id 2). */
+static qemuMonitor *
+testOpenReply(const char *reply, qemuMonitorTest **test)
+{
+    g_autofree char *raw = g_strdup_printf(OPENED "%s\r\n", reply);
+
+    return testOpenRaw(raw, false, test);
+}
+
+static int
+testReplyStatus(const void *opaque G_GNUC_UNUSED)
+{
+    const struct {
+        const char *reply;
+        int state;          /* -1: an error */
+    } cases[] = {
+        { "{\"return\": {\"status\": \"running\", \"running\": true}, \"id\": 2}",
+          QEMU_MONITOR_RUN_STATE_RUNNING },
+        { "{\"return\": {\"status\": \"postmigrate\", \"running\": false}, \"id\": 2}",
+          QEMU_MONITOR_RUN_STATE_POSTMIGRATE },
+        { "{\"return\": {\"status\": \"some-future-state\"}, \"id\": 2}",
+          QEMU_MONITOR_RUN_STATE_UNKNOWN },
+        { "{\"return\": {\"running\": true}, \"id\": 2}", -1 },
+        { "{\"return\": [], \"id\": 2}", -1 },
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        qemuMonitorTest *test = NULL;
+        qemuMonitor *mon = testOpenReply(cases[i].reply, &test);
+        qemuMonitorRunState state = QEMU_MONITOR_RUN_STATE_LAST;
+        int rc = mon ? qemuMonitorQueryStatus(mon, &state) : -2;
+        bool ok = cases[i].state < 0 ?
+            rc == -1 && strstr(virGetLastErrorMessage(), "malformed reply to 'query-status'") :
+            rc == 0 && (int)state == cases[i].state;
+
+        qemuMonitorClose(mon);
+        qemuMonitorTestFree(test);
+        virResetLastError();
+        if (!ok) {
+            printf("#   %s: rc %d state %d\n", cases[i].reply, rc, state);
+            return -1;
+        }
     }
+    return 0;
+}
+
+static int
+testReplyUUID(const void *opaque G_GNUC_UNUSED)
+{
+    const char *uuidstr = "c7a5fdbd-edaf-9455-926a-d65c16db1809";
+    g_autofree char *reply = g_strdup_printf("{\"return\": {\"UUID\": \"%s\"}, \"id\": 2}", uuidstr);
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    unsigned char want[VIR_UUID_BUFLEN];
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenReply(reply, &test);
+    int ret = -1;
+
+    if (!mon || virUUIDParse(uuidstr, want) < 0 || qemuMonitorQueryUUID(mon, uuid) < 0 ||
+        memcmp(uuid, want, VIR_UUID_BUFLEN) != 0)
+        goto cleanup;
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    return ret;
+}
+
+static int
+testReplyMigrate(const void *opaque G_GNUC_UNUSED)
+{
+    g_auto(qemuMonitorMigrationInfo) info = { 0 };
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenReply("{\"return\": {\"status\": \"completed\", \"setup-time\": 3, "
+                                     "\"downtime\": 41, \"total-time\": 1500, "
+                                     "\"ram\": {\"total\": 134217728, \"transferred\": 9000, "
+                                     "\"remaining\": 0}}, \"id\": 2}", &test);
+    int ret = -1;
+
+    if (!mon || qemuMonitorQueryMigrate(mon, &info) < 0)
+        goto cleanup;
+    if (info.status != QEMU_MONITOR_MIGRATION_STATUS_COMPLETED || !info.hasRam ||
+        info.ramTotal != 134217728 || info.ramTransferred != 9000 || info.ramRemaining != 0 ||
+        info.setupTime != 3 || !info.hasDowntime || info.downtime != 41 ||
+        !info.hasTotalTime || info.totalTime != 1500 || info.errorDesc)
+        goto cleanup;
+    qemuMonitorClose(g_steal_pointer(&mon));
+    qemuMonitorTestFree(g_steal_pointer(&test));
+    qemuMonitorMigrationInfoClear(&info);
+
+    /* a failed migration: its reason; no migration ever: status none */
+    if (!(mon = testOpenRaw(OPENED
+                            "{\"return\": {\"status\": \"failed\", \"error-desc\": \"Unable to write\"}, \"id\": 2}\r\n" NEXT
+                            "{\"return\": {}, \"id\": 3}\r\n", false, &test)) ||
+        qemuMonitorQueryMigrate(mon, &info) < 0 ||
+        info.status != QEMU_MONITOR_MIGRATION_STATUS_FAILED ||
+        STRNEQ_NULLABLE(info.errorDesc, "Unable to write") || info.hasRam || info.hasTotalTime)
+        goto cleanup;
+    qemuMonitorMigrationInfoClear(&info);
+    if (qemuMonitorQueryMigrate(mon, &info) < 0 ||
+        info.status != QEMU_MONITOR_MIGRATION_STATUS_NONE)
+        goto cleanup;
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    return ret;
+}
+
+static int
+testReplyPCI(const void *opaque G_GNUC_UNUSED)
+{
+    g_auto(GStrv) ids = NULL;
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenReply("{\"return\": [{\"bus\": 0, \"devices\": ["
+                                     "{\"qdev_id\": \"\", \"slot\": 0},"
+                                     "{\"qdev_id\": \"pci.1\", \"pci_bridge\": {\"devices\": ["
+                                     "{\"qdev_id\": \"hostdev0\"},"
+                                     "{\"qdev_id\": \"pci.2\", \"pci_bridge\": {\"devices\": ["
+                                     "{\"qdev_id\": \"ua-backup0\"}]}}]}},"
+                                     "{\"qdev_id\": \"balloon0\"}]}], \"id\": 2}", &test);
+    const char *const want[] = { "pci.1", "hostdev0", "pci.2", "ua-backup0", "balloon0", NULL };
+    int ret = -1;
+
+    if (!mon || qemuMonitorQueryPCIDevices(mon, &ids) < 0 ||
+        !g_strv_equal((const char * const *)ids, want)) {
+        g_autofree char *got = ids ? g_strjoinv(" ", ids) : NULL;
+
+        printf("#   ids: %s\n", NULLSTR(got));
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    return ret;
+}
+
+static int
+testReplyProbe(const void *opaque G_GNUC_UNUSED)
+{
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenRaw(OPENED
+                                   "{\"return\": {\"qemu\": {\"major\": 7, \"minor\": 2, \"micro\": 1}, \"package\": \" Debian 1:7.2 \"}, \"id\": 2}\r\n" NEXT
+                                   "{\"return\": {\"enabled\": false, \"present\": true}, \"id\": 3}\r\n" NEXT
+                                   "{\"return\": [{\"name\": \"pc-q35-7.2\", \"alias\": \"q35\", \"cpu-max\": 288, \"deprecated\": false},"
+                                   "{\"name\": \"none\", \"cpu-max\": 1}, {\"name\": \"pc\", \"is-default\": true}], \"id\": 4}\r\n" NEXT
+                                   "{\"return\": [{\"name\": \"device_add\", \"meta-type\": \"command\", \"features\": [\"json-cli-hotplug\"]},"
+                                   "{\"name\": \"123\", \"meta-type\": \"enum\", \"values\": [\"none\", \"wait-unplug\"]},"
+                                   "{\"meta-type\": \"event\"}], \"id\": 5}\r\n" NEXT
+                                   "{\"return\": {\"status\": \"x\"}, \"id\": 6}\r\n",
+                                   false, &test);
+    g_autofree char *package = NULL;
+    g_autoptr(GPtrArray) machines = NULL;
+    g_autoptr(GPtrArray) schema = NULL;
+    g_auto(GStrv) types = NULL;
+    qemuMonitorMachineInfo *m;
+    qemuMonitorSchemaEntry *e;
+    unsigned long version;
+    bool kvm = false;
+    int ret = -1;
+
+    if (!mon || qemuMonitorQueryVersion(mon, &version, &package) < 0 ||
+        version != 7002001 || STRNEQ_NULLABLE(package, "Debian 1:7.2") ||
+        qemuMonitorQueryKVM(mon, &kvm) < 0 || !kvm ||
+        qemuMonitorQueryMachines(mon, &machines) < 0 || machines->len != 3 ||
+        qemuMonitorQuerySchema(mon, &schema) < 0 || schema->len != 2)
+        goto cleanup;
+    m = g_ptr_array_index(machines, 0);
+    if (STRNEQ(m->name, "pc-q35-7.2") || STRNEQ_NULLABLE(m->alias, "q35") ||
+        m->maxCpus != 288 || m->isDefault || m->deprecated)
+        goto cleanup;
+    m = g_ptr_array_index(machines, 2);
+    if (STRNEQ(m->name, "pc") || m->alias || m->maxCpus != 0 || !m->isDefault)
+        goto cleanup;
+    e = g_ptr_array_index(schema, 0);
+    if (STRNEQ(e->metaType, "command") ||
+        !g_strv_contains((const char * const *)e->features, "json-cli-hotplug") ||
+        e->values[0])
+        goto cleanup;
+    e = g_ptr_array_index(schema, 1);
+    if (!g_strv_contains((const char * const *)e->values, "wait-unplug"))
+        goto cleanup;
+    /* a reply of the wrong shape is an error, not an empty list */
+    if (qemuMonitorQOMListTypes(mon, &types) == 0 ||
+        !strstr(virGetLastErrorMessage(), "malformed reply to 'qom-list-types'"))
+        goto cleanup;
+    virResetLastError();
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    return ret;
+}
+
+static int
+testReplyError(const void *opaque G_GNUC_UNUSED)
+{
+    const char *const parts[] = { "QEMU refused 'device_del': Device 'x' not found", NULL };
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenReply("{\"error\": {\"class\": \"DeviceNotFound\", \"desc\": \"Device 'x' not found\"}, \"id\": 2}",
+                                     &test);
+    int ret = -1;
+
+    if (mon && qemuMonitorDeviceDel(mon, "x") < 0 &&
+        testErrorHas(VIR_ERR_OPERATION_FAILED, parts))
+        ret = 0;
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Events                                                               */
+/* ------------------------------------------------------------------ */
+
+#define EVENT_DELETED(dev) \
+    "{\"event\": \"DEVICE_DELETED\", \"data\": {\"device\": \"" dev "\", \"path\": \"/machine/peripheral/" dev "\"}, " \
+    "\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}}\r\n"
+#define EVENT_MIGRATION(st) \
+    "{\"event\": \"MIGRATION\", \"data\": {\"status\": \"" st "\"}}\r\n"
+
+/* Queued in order, typed, each taken once; replies and events
+ * interleaved. */
+static int
+testEventQueue(const void *opaque G_GNUC_UNUSED)
+{
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenRaw(OPENED
+                                   "{\"event\": \"FAILOVER_NEGOTIATED\", \"data\": {\"device-id\": \"ua-backup0\"}}\r\n"
+                                   "{\"return\": {}, \"id\": 2}\r\n" NEXT
+                                   "{\"event\": \"UNPLUG_PRIMARY\", \"data\": {\"device-id\": \"hostdev0\"}}\r\n"
+                                   EVENT_MIGRATION("wait-unplug")
+                                   "{\"event\": \"SOMETHING_NEW\"}\r\n"
+                                   "{\"return\": {}, \"id\": 3}\r\n",
+                                   false, &test);
+    const qemuMonitorEvent *ev;
+    int ret = -1;
+
+    if (!mon || qemuMonitorCont(mon) < 0 || qemuMonitorStop(mon) < 0)
+        goto cleanup;
+    /* each event came before the reply that follows it */
+    if (!(ev = qemuMonitorTakeEvent(mon)) || ev->type != QEMU_MONITOR_EVENT_FAILOVER_NEGOTIATED ||
+        STRNEQ_NULLABLE(ev->device, "ua-backup0") ||
+        !(ev = qemuMonitorTakeEvent(mon)) || ev->type != QEMU_MONITOR_EVENT_UNPLUG_PRIMARY ||
+        STRNEQ_NULLABLE(ev->device, "hostdev0") ||
+        !(ev = qemuMonitorTakeEvent(mon)) || ev->type != QEMU_MONITOR_EVENT_MIGRATION ||
+        ev->status != QEMU_MONITOR_MIGRATION_STATUS_WAIT_UNPLUG ||
+        !(ev = qemuMonitorTakeEvent(mon)) || ev->type != QEMU_MONITOR_EVENT_OTHER ||
+        STRNEQ(ev->name, "SOMETHING_NEW") ||
+        qemuMonitorTakeEvent(mon))
+        goto cleanup;
+    if (qemuMonitorEventPosition(mon) != 4)
+        goto cleanup;
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    return ret;
+}
+
+/* The event came with the reply to device_del, before the wait started:
+ * found at once, because the position was taken before the command. */
+static int
+testWaitEventBefore(const void *opaque G_GNUC_UNUSED)
+{
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenRaw(OPENED
+                                   EVENT_DELETED("other0")
+                                   EVENT_DELETED("hostdev0")
+                                   "{\"return\": {}, \"id\": 2}\r\n",
+                                   false, &test);
+    const qemuMonitorEventFilter filter = { QEMU_MONITOR_EVENT_DEVICE_DELETED, "hostdev0", 0 };
+    const qemuMonitorEvent *ev;
+    gint64 t0;
+    guint pos;
+    int ret = -1;
+
+    if (!mon)
+        goto cleanup;
+    pos = qemuMonitorEventPosition(mon);
+    if (qemuMonitorDeviceDel(mon, "hostdev0") < 0)
+        goto cleanup;
+    t0 = g_get_monotonic_time();
+    if (!(ev = qemuMonitorWaitEvent(mon, &pos, &filter, 5000, NULL)) ||
+        STRNEQ_NULLABLE(ev->device, "hostdev0") || pos != 2 ||
+        g_get_monotonic_time() - t0 > G_USEC_PER_SEC) {
+        printf("#   %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    return ret;
+}
+
+typedef struct {
+    int fd;
+    const char *text;
+    int delayMs;
+} testLater;
+
+static gpointer
+testSendLater(gpointer opaque)
+{
+    testLater *later = opaque;
+
+    g_usleep(later->delayMs * 1000);
+    if (write(later->fd, later->text, strlen(later->text)) < 0)
+        return NULL;
+    return NULL;
+}
+
+/* The event comes while the wait sleeps: it wakes it at once, long before
+ * the deadline. */
+static int
+testWaitEventDuring(const void *opaque G_GNUC_UNUSED)
+{
+    const qemuMonitorEventFilter filter = {
+        QEMU_MONITOR_EVENT_MIGRATION, NULL,
+        QEMU_MONITOR_MIGRATION_STATUS_SET(QEMU_MONITOR_MIGRATION_STATUS_COMPLETED) |
+        QEMU_MONITOR_MIGRATION_STATUS_SET(QEMU_MONITOR_MIGRATION_STATUS_FAILED),
+    };
+    testLater later = { -1, EVENT_MIGRATION("active") EVENT_MIGRATION("completed"), 200 };
+    const qemuMonitorEvent *ev;
+    qemuMonitor *mon;
+    GThread *peer;
+    gint64 waited;
+    guint pos;
+    int ret = -1;
+
+    if (!(mon = testOpenPeer(&later.fd, NULL, 1000)))
+        return -1;
+    pos = qemuMonitorEventPosition(mon);
+    peer = g_thread_new("later", testSendLater, &later);
+    waited = g_get_monotonic_time();
+    ev = qemuMonitorWaitEvent(mon, &pos, &filter, 10000, NULL);
+    waited = (g_get_monotonic_time() - waited) / 1000;
+    g_thread_join(peer);
+    if (!ev || ev->status != QEMU_MONITOR_MIGRATION_STATUS_COMPLETED || pos != 2) {
+        printf("#   %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    if (waited < 150 || waited > 5000) {
+        printf("#   waited %lld ms for an event sent after 200 ms\n", (long long)waited);
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    close(later.fd);
+    return ret;
+}
+
+/* No matching event in time: a timeout that names the domain, the event,
+ * the device, how long, and what the caller adds. */
+static int
+testWaitEventDeadline(const void *opaque G_GNUC_UNUSED)
+{
+    const qemuMonitorTarget target = { "vm1", 0 };
+    const qemuMonitorEventFilter filter = { QEMU_MONITOR_EVENT_DEVICE_DELETED, "hostdev0", 0 };
+    const char *const parts[] = {
+        "QEMU of domain 'vm1' sent no DEVICE_DELETED event for 'hostdev0' within 300 ms",
+        "the request stays pending", NULL
+    };
+    testLater later = { -1, EVENT_DELETED("other0"), 50 };
+    qemuMonitor *mon;
+    GThread *peer;
+    gint64 waited;
+    guint pos;
+    int ret = -1;
+
+    if (!(mon = testOpenPeer(&later.fd, &target, 1000)))
+        return -1;
+    pos = qemuMonitorEventPosition(mon);
+    peer = g_thread_new("later", testSendLater, &later);
+    waited = g_get_monotonic_time();
+    if (qemuMonitorWaitEvent(mon, &pos, &filter, 300, "the request stays pending"))
+        goto cleanup;
+    waited = (g_get_monotonic_time() - waited) / 1000;
+    if (!testErrorHas(VIR_ERR_OPERATION_TIMEOUT, parts))
+        goto cleanup;
+    if (waited < 290 || waited > 3000) {
+        printf("#   the 300 ms wait took %lld ms\n", (long long)waited);
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    g_thread_join(peer);
+    qemuMonitorClose(mon);
+    close(later.fd);
+    return ret;
+}
+
+/* QEMU goes away during the wait: it ends at once with an error. */
+static int
+testWaitEventClosed(const void *opaque G_GNUC_UNUSED)
+{
+    const qemuMonitorTarget target = { "vm1", 0 };
+    const qemuMonitorEventFilter filter = { QEMU_MONITOR_EVENT_DEVICE_DELETED, "hostdev0", 0 };
+    const char *const parts[] = {
+        "QEMU of domain 'vm1' closed its monitor while we waited for a DEVICE_DELETED event for 'hostdev0'",
+        NULL
+    };
+    qemuMonitor *mon;
+    gint64 t0;
+    guint pos;
+    int peerfd = -1;
+    int ret = -1;
+
+    if (!(mon = testOpenPeer(&peerfd, &target, 1000)))
+        return -1;
+    pos = qemuMonitorEventPosition(mon);
+    shutdown(peerfd, SHUT_RDWR);
+    t0 = g_get_monotonic_time();
+    if (qemuMonitorWaitEvent(mon, &pos, &filter, 10000, NULL) ||
+        !testErrorHas(VIR_ERR_OPERATION_FAILED, parts) ||
+        g_get_monotonic_time() - t0 > 5 * G_USEC_PER_SEC)
+        goto cleanup;
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    close(peerfd);
+    return ret;
+}
+
+static gpointer
+testWakeLater(gpointer opaque)
+{
+    g_usleep(100 * 1000);
+    qemuMonitorWakeup(opaque);
+    return NULL;
+}
+
+/* A wake-up (another thread, or a readable wake-up fd) ends the wait of
+ * qemuMonitorNextEvent once; it is not lost when it comes before. */
+static int
+testWakeup(const void *opaque G_GNUC_UNUSED)
+{
+    const qemuMonitorEvent *ev;
+    qemuMonitor *mon;
+    GThread *thread;
+    gint64 t0;
+    guint pos = 0;
+    int pipefd[2] = { -1, -1 };
+    int peerfd = -1;
+    int ret = -1;
+
+    if (!(mon = testOpenPeer(&peerfd, NULL, 1000)))
+        return -1;
+    thread = g_thread_new("wake", testWakeLater, mon);
+    t0 = g_get_monotonic_time();
+    if (qemuMonitorNextEvent(mon, &pos, t0 + 10 * G_USEC_PER_SEC, &ev) != QEMU_MONITOR_WAIT_WOKEN ||
+        g_get_monotonic_time() - t0 > 5 * G_USEC_PER_SEC) {
+        g_thread_join(thread);
+        goto cleanup;
+    }
+    g_thread_join(thread);
+    /* consumed: the next wait times out */
+    if (qemuMonitorNextEvent(mon, &pos, g_get_monotonic_time() + 50000, &ev) !=
+        QEMU_MONITOR_WAIT_TIMEOUT)
+        goto cleanup;
+    /* a wake-up before the wait is kept */
+    qemuMonitorWakeup(mon);
+    if (qemuMonitorNextEvent(mon, &pos, 0, &ev) != QEMU_MONITOR_WAIT_WOKEN)
+        goto cleanup;
+
+    /* a wake-up fd: readable means wake up; the monitor drains it */
+    if (!g_unix_open_pipe(pipefd, FD_CLOEXEC, NULL))
+        goto cleanup;
+    qemuMonitorAddWakeupFd(mon, pipefd[0]);
+    if (write(pipefd[1], "x", 1) != 1)
+        goto cleanup;
+    t0 = g_get_monotonic_time();
+    if (qemuMonitorNextEvent(mon, &pos, t0 + 10 * G_USEC_PER_SEC, &ev) != QEMU_MONITOR_WAIT_WOKEN ||
+        g_get_monotonic_time() - t0 > 5 * G_USEC_PER_SEC)
+        goto cleanup;
+    if (qemuMonitorNextEvent(mon, &pos, g_get_monotonic_time() + 50000, &ev) !=
+        QEMU_MONITOR_WAIT_TIMEOUT)
+        goto cleanup;
+    qemuMonitorRemoveWakeupFd(mon);
+    /* removed: a write wakes nobody */
+    if (write(pipefd[1], "x", 1) != 1 ||
+        qemuMonitorNextEvent(mon, &pos, g_get_monotonic_time() + 100000, &ev) !=
+        QEMU_MONITOR_WAIT_TIMEOUT)
+        goto cleanup;
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    close(peerfd);
+    if (pipefd[0] >= 0) {
+        close(pipefd[0]);
+        close(pipefd[1]);
+    }
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Bounded waits on a QEMU that does not answer                        */
+/* ------------------------------------------------------------------ */
+
+/* A child that stands in for a QEMU: it exists, never answers. */
+static GPid
+testSpawnSleeper(void)
+{
+    const char *argv[] = { "/bin/sleep", "60", NULL };
+    GPid pid = 0;
+
+    if (!g_spawn_async(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                       NULL, NULL, &pid, NULL))
+        return 0;
+    return pid;
+}
+
+static void
+testReap(GPid pid)
+{
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+}
+
+/* A command times out on a QEMU stopped with SIGSTOP: the error says it
+ * is stopped (and a running one that does not answer is not called
+ * stopped). */
+static int
+testTimeoutStopped(const void *opaque G_GNUC_UNUSED)
+{
+    const char *const stopped[] = {
+        "QEMU of domain 'vm1' did not answer 'query-status' within 300 ms: the process is stopped (state T)",
+        NULL
+    };
+    const char *const alive[] = {
+        "QEMU of domain 'vm1' did not answer 'query-status' within 300 ms: the process is alive",
+        NULL
+    };
+    qemuMonitorTarget target = { "vm1", 0 };
+    qemuMonitorRunState state;
+    qemuMonitor *mon = NULL;
+    int peerfd = -1;
+    int ret = -1;
+
+    if ((target.pid = testSpawnSleeper()) == 0)
+        return -1;
+    if (!(mon = testOpenPeer(&peerfd, &target, 300)))
+        goto cleanup;
+    if (qemuMonitorQueryStatus(mon, &state) == 0 ||
+        !testErrorHas(VIR_ERR_OPERATION_TIMEOUT, alive))
+        goto cleanup;
+    kill(target.pid, SIGSTOP);
+    if (qemuMonitorQueryStatus(mon, &state) == 0 ||
+        !testErrorHas(VIR_ERR_OPERATION_TIMEOUT, stopped))
+        goto cleanup;
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
     if (peerfd >= 0)
         close(peerfd);
+    testReap(target.pid);
+    return ret;
+}
+
+/* The connect to a monitor socket whose listener takes no more clients
+ * (QEMU serves one, its backlog is full, or it is stopped) is bounded:
+ * it fails after the timeout, saying so, instead of blocking for ever. */
+static int
+testConnectTimeout(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *dir = g_dir_make_tmp("qemumonitortest-XXXXXX", NULL);
+    g_autofree char *path = dir ? g_build_filename(dir, "qmp.sock", NULL) : NULL;
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    const char *const parts[] = {
+        "QEMU of domain 'vm1' did not accept a connection on its monitor",
+        "within 300 ms: the process is stopped (state T)", NULL
+    };
+    qemuMonitorTarget target = { "vm1", 0 };
+    qemuMonitor *mon = NULL;
+    int listenfd = -1;
+    int first = -1;
+    gint64 waited;
+    int ret = -1;
+
+    if (!path || (target.pid = testSpawnSleeper()) == 0)
+        goto cleanup;
+    kill(target.pid, SIGSTOP);
+    g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
+    /* a backlog of one pending client, taken by a first connection */
+    if ((listenfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        bind(listenfd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+        listen(listenfd, 0) < 0 ||
+        (first = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        connect(first, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+        goto cleanup;
+    waited = g_get_monotonic_time();
+    mon = qemuMonitorOpen(path, &target, 300);
+    waited = (g_get_monotonic_time() - waited) / 1000;
+    if (mon || !testErrorHas(VIR_ERR_OPERATION_TIMEOUT, parts))
+        goto cleanup;
+    if (waited < 250 || waited > 5000) {
+        printf("#   the connect with a 300 ms bound took %lld ms\n", (long long)waited);
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    if (first >= 0)
+        close(first);
+    if (listenfd >= 0)
+        close(listenfd);
+    if (path)
+        unlink(path);
+    if (dir)
+        rmdir(dir);
+    if (target.pid > 0)
+        testReap(target.pid);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Recording                                                            */
+/* ------------------------------------------------------------------ */
+
+/* What a monitor records replays: the same commands against the
+ * recording get the same answers. */
+static int
+testRecordReplay(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *dir = g_dir_make_tmp("qemumonitortest-XXXXXX", NULL);
+    g_autofree char *path = dir ? g_build_filename(dir, "x.replies", NULL) : NULL;
+    g_autoptr(GString) record = g_string_new(NULL);
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenRaw(OPENED
+                                   "{\"return\": {\"qemu\": {\"major\": 7, \"minor\": 2, \"micro\": 0}, \"package\": \"\"}, \"id\": 2}\r\n" NEXT
+                                   "{\"return\": [{\"name\": \"failover\", \"type\": \"bool\"}], \"id\": 3}\r\n",
+                                   false, &test);
+    g_autofree char *package = NULL;
+    g_auto(GStrv) props = NULL;
+    unsigned long version = 0;
+    int fd;
+    int ret = -1;
+
+    if (!mon || !path)
+        goto cleanup;
+    qemuMonitorSetRecord(mon, record);
+    if (qemuMonitorQueryVersion(mon, &version, &package) < 0 ||
+        qemuMonitorDeviceListProperties(mon, "virtio-net-pci", &props) < 0)
+        goto cleanup;
+    qemuMonitorSetRecord(mon, NULL);
+    if (!strstr(record->str, "{\"execute\":\"device-list-properties\",\"arguments\":{\"typename\":\"virtio-net-pci\"}}\n\n")) {
+        printf("#   recorded:\n%s\n", record->str);
+        goto cleanup;
+    }
+    qemuMonitorClose(g_steal_pointer(&mon));
+    qemuMonitorTestFree(g_steal_pointer(&test));
+    g_clear_pointer(&props, g_strfreev);
+    g_clear_pointer(&package, g_free);
+    version = 0;
+
+    if (!g_file_set_contents(path, record->str, -1, NULL) ||
+        !(test = qemuMonitorTestNewReplay(path, &fd)) ||
+        !(mon = qemuMonitorOpenFD(fd, NULL, 1000)) ||
+        qemuMonitorQueryVersion(mon, &version, &package) < 0 ||
+        qemuMonitorDeviceListProperties(mon, "virtio-net-pci", &props) < 0)
+        goto cleanup;
+    if (qemuMonitorTestError(test) || version != 7002000 ||
+        !g_strv_contains((const char * const *)props, "failover")) {
+        printf("#   replay: %s\n", NULLSTR(qemuMonitorTestError(test)));
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    if (path)
+        unlink(path);
+    if (dir)
+        rmdir(dir);
     return ret;
 }
 
 static int
 mymain(void)
 {
+    const testArgsCase args[] = {
+        { "set_link", testRunSetLink,
+          "{\"execute\":\"set_link\",\"arguments\":{\"name\":\"net0\",\"up\":false},\"id\":2}" },
+        { "device_del", testRunDeviceDel,
+          "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"hostdev0\"},\"id\":2}" },
+        { "netdev_del (escaped)", testRunNetdevDel,
+          "{\"execute\":\"netdev_del\",\"arguments\":{\"id\":\"hostua-\\\"x\\\"\"},\"id\":2}" },
+        { "device_add", testRunDeviceAdd,
+          "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"virtio-net-pci\",\"id\":\"net1\",\"failover\":true,\"bootindex\":2},\"id\":2}" },
+        { "netdev_add", testRunNetdevAdd,
+          "{\"execute\":\"netdev_add\",\"arguments\":{\"type\":\"user\",\"id\":\"hostnet1\"},\"id\":2}" },
+        { "migrate", testRunMigrate,
+          "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:/run/x.mig\"},\"id\":2}" },
+        { "migrate-set-parameters", testRunBandwidth,
+          "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"max-bandwidth\":33554432},\"id\":2}" },
+        { "migrate-set-capabilities", testRunMigrationEvents,
+          "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":[{\"capability\":\"events\",\"state\":true}]},\"id\":2}" },
+        { "device-list-properties", testRunListProperties,
+          "{\"execute\":\"device-list-properties\",\"arguments\":{\"typename\":\"virtio-net-pci\"},\"id\":2}" },
+        { "cont", testRunCont, "{\"execute\":\"cont\",\"id\":2}" },
+    };
+    size_t i;
+
     virTestRun("no greeting: timeout", testNoGreeting, NULL);
     virTestRun("EOF before greeting", testEOFBeforeGreeting, NULL);
     virTestRun("malformed JSON closes the connection", testMalformed, NULL);
     virTestRun("oversized message closes the connection", testOversized, NULL);
     virTestRun("command timeout", testTimeout, NULL);
-    virTestRun("events, error replies, ids", testEventsAndErrors, NULL);
     virTestRun("peer stopped reading: error, no SIGPIPE", testPeerStoppedReading, NULL);
-    virTestRun("close without waiting: no callback after, thread ends", testCloseNoWait, NULL);
+    virTestRun("close without waiting: the thread ends the connection", testCloseNoWait, NULL);
+    for (i = 0; i < G_N_ELEMENTS(args); i++) {
+        g_autofree char *title = g_strdup_printf("arguments of %s", args[i].name);
+
+        virTestRun(title, testArgs, &args[i]);
+    }
+    virTestRun("reply of query-status", testReplyStatus, NULL);
+    virTestRun("reply of query-uuid", testReplyUUID, NULL);
+    virTestRun("reply of query-migrate", testReplyMigrate, NULL);
+    virTestRun("reply of query-pci, behind bridges", testReplyPCI, NULL);
+    virTestRun("replies of the capabilities probe", testReplyProbe, NULL);
+    virTestRun("error reply", testReplyError, NULL);
+    virTestRun("event queue: typed, in order, taken once", testEventQueue, NULL);
+    virTestRun("event wait: the event came before the wait", testWaitEventBefore, NULL);
+    virTestRun("event wait: the event comes during the wait", testWaitEventDuring, NULL);
+    virTestRun("event wait: the deadline passes", testWaitEventDeadline, NULL);
+    virTestRun("event wait: QEMU goes away", testWaitEventClosed, NULL);
+    virTestRun("wake-ups: a call and an fd", testWakeup, NULL);
+    virTestRun("reply timeout names a stopped QEMU", testTimeoutStopped, NULL);
+    virTestRun("connect is bounded", testConnectTimeout, NULL);
+    virTestRun("a recording replays", testRecordReplay, NULL);
     return 0;
 }
 

@@ -15,6 +15,8 @@ struct _qemuMonitorTest {
     char *raw;
     bool closeAfter;
     char *error;
+    GMutex lock;
+    GPtrArray *received;    /* raw: the lines the client sent */
 };
 
 static void
@@ -23,7 +25,7 @@ qemuMonitorTestSend(int fd, const char *text)
     size_t len = strlen(text);
 
     while (len > 0) {
-        ssize_t n = write(fd, text, len);
+        ssize_t n = send(fd, text, len, MSG_NOSIGNAL);
 
         if (n <= 0)
             return;
@@ -118,6 +120,16 @@ qemuMonitorTestReplayThread(gpointer opaque)
     return NULL;
 }
 
+/* Keep @line (taken), without its CR. */
+static void
+qemuMonitorTestKeep(qemuMonitorTest *test, char *line)
+{
+    g_strchomp(line);
+    g_mutex_lock(&test->lock);
+    g_ptr_array_add(test->received, line);
+    g_mutex_unlock(&test->lock);
+}
+
 static gpointer
 qemuMonitorTestRawThread(gpointer opaque)
 {
@@ -127,10 +139,11 @@ qemuMonitorTestRawThread(gpointer opaque)
 
     for (i = 0; chunks[i]; i++) {
         if (i > 0) {
-            g_autofree char *line = qemuMonitorTestReadLine(test->fd);
+            char *line = qemuMonitorTestReadLine(test->fd);
 
             if (!line)
                 return NULL;
+            qemuMonitorTestKeep(test, line);
         }
         qemuMonitorTestSend(test->fd, chunks[i]);
     }
@@ -139,10 +152,11 @@ qemuMonitorTestRawThread(gpointer opaque)
         return NULL;
     }
     for (;;) {
-        g_autofree char *line = qemuMonitorTestReadLine(test->fd);
+        char *line = qemuMonitorTestReadLine(test->fd);
 
         if (!line)
             break;
+        qemuMonitorTestKeep(test, line);
     }
     return NULL;
 }
@@ -196,8 +210,22 @@ qemuMonitorTestNewRaw(const char *raw, bool closeAfter, int *clientfd)
 
     test->fd = -1;
     test->raw = g_strdup(raw);
+    g_mutex_init(&test->lock);
+    test->received = g_ptr_array_new_with_free_func(g_free);
     test->closeAfter = closeAfter;
     return qemuMonitorTestStart(test, qemuMonitorTestRawThread, clientfd);
+}
+
+char *
+qemuMonitorTestReceived(qemuMonitorTest *test, guint n)
+{
+    char *line = NULL;
+
+    g_mutex_lock(&test->lock);
+    if (test->received && n < test->received->len)
+        line = g_strdup(g_ptr_array_index(test->received, n));
+    g_mutex_unlock(&test->lock);
+    return line;
 }
 
 const char *
@@ -219,6 +247,10 @@ qemuMonitorTestFree(qemuMonitorTest *test)
         close(test->fd);
     if (test->objects)
         g_ptr_array_unref(test->objects);
+    if (test->received) {
+        g_ptr_array_unref(test->received);
+        g_mutex_clear(&test->lock);
+    }
     g_free(test->raw);
     g_free(test->error);
     g_free(test);

@@ -23,6 +23,8 @@ qemuMonitorTest *qemuMonitorTestNewReplay(const char *path, int *clientfd);
  * until freed, or close it if @closeAfter; read and ignore whatever else
  * the client sends. */
 qemuMonitorTest *qemuMonitorTestNewRaw(const char *raw, bool closeAfter, int *clientfd);
+/* Raw: line @n (from 0) the client sent, or NULL if it sent fewer. */
+char *qemuMonitorTestReceived(qemuMonitorTest *test, guint n);
 /* Error text if the client deviated from the recording, else NULL. */
 const char *qemuMonitorTestError(qemuMonitorTest *test);
 void qemuMonitorTestFree(qemuMonitorTest *test);

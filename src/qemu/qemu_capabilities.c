@@ -13,9 +13,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <yajl/yajl_gen.h>
-
 #include "qemu_capabilities.h"
+#include "qemu_monitor_json.h"
 #include "virbuffer.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -152,60 +151,30 @@ virQEMUCapsResolveMachine(const virQEMUCaps *caps, const char *machine)
 /* ------------------------------------------------------------------ */
 
 static int
-virQEMUCapsProbeVersion(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *opaque)
+virQEMUCapsProbeVersion(virQEMUCaps *caps, qemuMonitor *mon)
 {
-    g_autoptr(qemuMonitorReply) reply = NULL;
-    yajl_val q;
-    long long maj = 0, min = 0, mic = 0;
-
-    if (run(opaque, "query-version", NULL, &reply) < 0)
-        return -1;
-    q = qemuMonitorObjectGet(reply->ret, "qemu");
-    if (!qemuMonitorObjectGetNumber(q, "major", &maj) ||
-        !qemuMonitorObjectGetNumber(q, "minor", &min) ||
-        !qemuMonitorObjectGetNumber(q, "micro", &mic)) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                       _("malformed reply to query-version"));
-        return -1;
-    }
-    caps->version = maj * 1000000 + min * 1000 + mic;
     g_free(caps->package);
-    caps->package = g_strdup(qemuMonitorObjectGetString(reply->ret, "package"));
-    if (caps->package)
-        g_strstrip(caps->package);
-    return 0;
+    caps->package = NULL;
+    return qemuMonitorQueryVersion(mon, &caps->version, &caps->package);
 }
 
 static int
-virQEMUCapsProbeKVM(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *opaque)
+virQEMUCapsProbeKVM(virQEMUCaps *caps, qemuMonitor *mon)
 {
-    g_autoptr(qemuMonitorReply) reply = NULL;
-    yajl_val present;
-
-    if (run(opaque, "query-kvm", NULL, &reply) < 0)
-        return -1;
-    present = qemuMonitorObjectGet(reply->ret, "present");
-    caps->flags[QEMU_CAPS_KVM] = present && YAJL_IS_TRUE(present);
-    return 0;
+    return qemuMonitorQueryKVM(mon, &caps->flags[QEMU_CAPS_KVM]);
 }
 
 static int
-virQEMUCapsProbeTypes(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *opaque)
+virQEMUCapsProbeTypes(virQEMUCaps *caps, qemuMonitor *mon)
 {
-    g_autoptr(qemuMonitorReply) reply = NULL;
+    g_auto(GStrv) types = NULL;
     size_t i, j;
 
-    if (run(opaque, "qom-list-types", NULL, &reply) < 0)
+    if (qemuMonitorQOMListTypes(mon, &types) < 0)
         return -1;
-    if (!reply->ret || !YAJL_IS_ARRAY(reply->ret)) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("malformed reply to qom-list-types"));
-        return -1;
-    }
-    for (i = 0; i < reply->ret->u.array.len; i++) {
-        const char *name = qemuMonitorObjectGetString(reply->ret->u.array.values[i], "name");
-
-        for (j = 0; name && j < G_N_ELEMENTS(virQEMUCapsObjectTypes); j++) {
-            if (STREQ(name, virQEMUCapsObjectTypes[j].type))
+    for (i = 0; types[i]; i++) {
+        for (j = 0; j < G_N_ELEMENTS(virQEMUCapsObjectTypes); j++) {
+            if (STREQ(types[i], virQEMUCapsObjectTypes[j].type))
                 caps->flags[virQEMUCapsObjectTypes[j].flag] = true;
         }
     }
@@ -213,20 +182,16 @@ virQEMUCapsProbeTypes(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *opaqu
 }
 
 static int
-virQEMUCapsProbeNetProps(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *opaque)
+virQEMUCapsProbeNetProps(virQEMUCaps *caps, qemuMonitor *mon)
 {
-    g_autoptr(qemuMonitorReply) reply = NULL;
-    size_t i;
+    g_auto(GStrv) props = NULL;
 
     if (!caps->flags[QEMU_CAPS_DEVICE_VIRTIO_NET])
         return 0;
-    if (run(opaque, "device-list-properties", "{\"typename\":\"virtio-net-pci\"}", &reply) < 0)
+    if (qemuMonitorDeviceListProperties(mon, "virtio-net-pci", &props) < 0)
         return -1;
-    for (i = 0; reply->ret && YAJL_IS_ARRAY(reply->ret) && i < reply->ret->u.array.len; i++) {
-        if (STREQ_NULLABLE(qemuMonitorObjectGetString(reply->ret->u.array.values[i], "name"),
-                           "failover"))
-            caps->flags[QEMU_CAPS_VIRTIO_NET_FAILOVER] = true;
-    }
+    if (g_strv_contains((const char * const *)props, "failover"))
+        caps->flags[QEMU_CAPS_VIRTIO_NET_FAILOVER] = true;
     return 0;
 }
 
@@ -238,33 +203,25 @@ virQEMUCapsMachineCompare(gconstpointer a, gconstpointer b)
 }
 
 static int
-virQEMUCapsProbeMachines(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *opaque)
+virQEMUCapsProbeMachines(virQEMUCaps *caps, qemuMonitor *mon)
 {
-    g_autoptr(qemuMonitorReply) reply = NULL;
+    g_autoptr(GPtrArray) found = NULL;
     g_autoptr(GArray) machines = g_array_new(FALSE, TRUE, sizeof(virQEMUCapsMachine));
     size_t i;
 
-    if (run(opaque, "query-machines", NULL, &reply) < 0)
+    if (qemuMonitorQueryMachines(mon, &found) < 0)
         return -1;
-    for (i = 0; reply->ret && YAJL_IS_ARRAY(reply->ret) && i < reply->ret->u.array.len; i++) {
-        yajl_val m = reply->ret->u.array.values[i];
-        yajl_val def = qemuMonitorObjectGet(m, "is-default");
-        yajl_val deprecated = qemuMonitorObjectGet(m, "deprecated");
+    for (i = 0; i < found->len; i++) {
+        qemuMonitorMachineInfo *m = g_ptr_array_index(found, i);
         virQEMUCapsMachine machine = { 0 };
-        const char *name = qemuMonitorObjectGetString(m, "name");
-        long long maxCpus = 1;
 
-        if (!name || STREQ(name, "none"))
+        if (STREQ(m->name, "none"))
             continue;
-        if (qemuMonitorObjectGetNumber(m, "cpu-max", &maxCpus) && maxCpus > 0 &&
-            maxCpus <= G_MAXINT)
-            machine.maxCpus = maxCpus;
-        else
-            machine.maxCpus = 1;
-        machine.name = g_strdup(name);
-        machine.alias = g_strdup(qemuMonitorObjectGetString(m, "alias"));
-        machine.isDefault = def && YAJL_IS_TRUE(def);
-        machine.deprecated = deprecated && YAJL_IS_TRUE(deprecated);
+        machine.maxCpus = m->maxCpus > 0 && m->maxCpus <= G_MAXINT ? m->maxCpus : 1;
+        machine.name = g_strdup(m->name);
+        machine.alias = g_strdup(m->alias);
+        machine.isDefault = m->isDefault;
+        machine.deprecated = m->deprecated;
         g_array_append_val(machines, machine);
     }
     /* stable order for the cache and tests */
@@ -274,141 +231,43 @@ virQEMUCapsProbeMachines(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *op
     return 0;
 }
 
-static bool
-virQEMUCapsSchemaHasFeature(yajl_val entry, const char *feature)
-{
-    yajl_val features = qemuMonitorObjectGet(entry, "features");
-    size_t i;
-
-    for (i = 0; features && YAJL_IS_ARRAY(features) && i < features->u.array.len; i++) {
-        yajl_val f = features->u.array.values[i];
-
-        if (YAJL_IS_STRING(f) && STREQ(f->u.string, feature))
-            return true;
-    }
-    return false;
-}
-
-static bool
-virQEMUCapsSchemaEnumHas(yajl_val entry, const char *value)
-{
-    yajl_val values = qemuMonitorObjectGet(entry, "values");
-    size_t i;
-
-    for (i = 0; values && YAJL_IS_ARRAY(values) && i < values->u.array.len; i++) {
-        yajl_val v = values->u.array.values[i];
-
-        if (YAJL_IS_STRING(v) && STREQ(v->u.string, value))
-            return true;
-    }
-    return false;
-}
-
 static int
-virQEMUCapsProbeSchema(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *opaque)
+virQEMUCapsProbeSchema(virQEMUCaps *caps, qemuMonitor *mon)
 {
-    g_autoptr(qemuMonitorReply) reply = NULL;
+    g_autoptr(GPtrArray) entries = NULL;
     size_t i;
 
-    if (run(opaque, "query-qmp-schema", NULL, &reply) < 0)
+    if (qemuMonitorQuerySchema(mon, &entries) < 0)
         return -1;
-    for (i = 0; reply->ret && YAJL_IS_ARRAY(reply->ret) && i < reply->ret->u.array.len; i++) {
-        yajl_val e = reply->ret->u.array.values[i];
-        const char *name = qemuMonitorObjectGetString(e, "name");
-        const char *meta = qemuMonitorObjectGetString(e, "meta-type");
+    for (i = 0; i < entries->len; i++) {
+        qemuMonitorSchemaEntry *e = g_ptr_array_index(entries, i);
+        const char *name = e->name;
+        const char *meta = e->metaType;
 
-        if (!name || !meta)
-            continue;
         if (STREQ(meta, "command") && STREQ(name, "device_add") &&
-            virQEMUCapsSchemaHasFeature(e, "json-cli-hotplug"))
+            g_strv_contains((const char * const *)e->features, "json-cli-hotplug"))
             caps->flags[QEMU_CAPS_DEVICE_JSON] = true;
         else if (STREQ(meta, "event") && STREQ(name, "UNPLUG_PRIMARY"))
             caps->flags[QEMU_CAPS_EVENT_UNPLUG_PRIMARY] = true;
         else if (STREQ(meta, "event") && STREQ(name, "FAILOVER_NEGOTIATED"))
             caps->flags[QEMU_CAPS_EVENT_FAILOVER_NEGOTIATED] = true;
-        else if (STREQ(meta, "enum") && virQEMUCapsSchemaEnumHas(e, "wait-unplug"))
+        else if (STREQ(meta, "enum") &&
+                 g_strv_contains((const char * const *)e->values, "wait-unplug"))
             caps->flags[QEMU_CAPS_MIGRATION_WAIT_UNPLUG] = true;
     }
     return 0;
 }
 
 int
-virQEMUCapsProbeQMP(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *opaque)
+virQEMUCapsProbeQMP(virQEMUCaps *caps, qemuMonitor *mon)
 {
-    if (virQEMUCapsProbeVersion(caps, run, opaque) < 0 ||
-        virQEMUCapsProbeKVM(caps, run, opaque) < 0 ||
-        virQEMUCapsProbeTypes(caps, run, opaque) < 0 ||
-        virQEMUCapsProbeNetProps(caps, run, opaque) < 0 ||
-        virQEMUCapsProbeMachines(caps, run, opaque) < 0 ||
-        virQEMUCapsProbeSchema(caps, run, opaque) < 0)
+    if (virQEMUCapsProbeVersion(caps, mon) < 0 ||
+        virQEMUCapsProbeKVM(caps, mon) < 0 ||
+        virQEMUCapsProbeTypes(caps, mon) < 0 ||
+        virQEMUCapsProbeNetProps(caps, mon) < 0 ||
+        virQEMUCapsProbeMachines(caps, mon) < 0 ||
+        virQEMUCapsProbeSchema(caps, mon) < 0)
         return -1;
-    return 0;
-}
-
-typedef struct {
-    qemuMonitor *mon;
-    GString *record;
-} virQEMUCapsProbeCtxt;
-
-/* Re-serialise a yajl tree (for recording replies). */
-static void
-virQEMUCapsGenValue(yajl_gen g, yajl_val v)
-{
-    size_t i;
-
-    if (!v || YAJL_IS_NULL(v)) {
-        yajl_gen_null(g);
-    } else if (YAJL_IS_STRING(v)) {
-        yajl_gen_string(g, (const unsigned char *)v->u.string, strlen(v->u.string));
-    } else if (YAJL_IS_INTEGER(v)) {
-        yajl_gen_integer(g, YAJL_GET_INTEGER(v));
-    } else if (YAJL_IS_NUMBER(v)) {
-        yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
-    } else if (YAJL_IS_TRUE(v)) {
-        yajl_gen_bool(g, 1);
-    } else if (YAJL_IS_FALSE(v)) {
-        yajl_gen_bool(g, 0);
-    } else if (YAJL_IS_ARRAY(v)) {
-        yajl_gen_array_open(g);
-        for (i = 0; i < v->u.array.len; i++)
-            virQEMUCapsGenValue(g, v->u.array.values[i]);
-        yajl_gen_array_close(g);
-    } else if (YAJL_IS_OBJECT(v)) {
-        yajl_gen_map_open(g);
-        for (i = 0; i < v->u.object.len; i++) {
-            yajl_gen_string(g, (const unsigned char *)v->u.object.keys[i],
-                            strlen(v->u.object.keys[i]));
-            virQEMUCapsGenValue(g, v->u.object.values[i]);
-        }
-        yajl_gen_map_close(g);
-    }
-}
-
-static int
-virQEMUCapsRunAndRecord(void *opaque, const char *cmd, const char *args,
-                        qemuMonitorReply **reply)
-{
-    virQEMUCapsProbeCtxt *ctxt = opaque;
-    g_autofree char *cmdjson = qemuMonitorJSONString(cmd);
-    yajl_gen g;
-    const unsigned char *buf;
-    size_t len;
-
-    if (qemuMonitorCommand(ctxt->mon, cmd, args, QEMU_CAPS_PROBE_TIMEOUT_MS, reply) < 0)
-        return -1;
-    if (!ctxt->record)
-        return 0;
-    g_string_append_printf(ctxt->record, "{\"execute\":%s%s%s}\n\n", cmdjson,
-                           args ? ",\"arguments\":" : "", args ? args : "");
-    g = yajl_gen_alloc(NULL);
-    yajl_gen_map_open(g);
-    yajl_gen_string(g, (const unsigned char *)"return", 6);
-    virQEMUCapsGenValue(g, (*reply)->ret);
-    yajl_gen_map_close(g);
-    yajl_gen_get_buf(g, &buf, &len);
-    g_string_append_len(ctxt->record, (const char *)buf, len);
-    g_string_append(ctxt->record, "\n\n");
-    yajl_gen_free(g);
     return 0;
 }
 
@@ -495,7 +354,8 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
     int pair[2] = { -1, -1 };
     g_autofree char *errlog = NULL;
     g_autoptr(GError) gerr = NULL;
-    virQEMUCapsProbeCtxt ctxt = { NULL, record };
+    g_autoptr(qemuMonitor) mon = NULL;
+    qemuMonitorTarget target = { NULL, 0 };
     GPid pid = 0;
     int errfd = -1;
     int ret = -1;
@@ -550,9 +410,10 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
     pair[1] = -1;
     /* the monitor owns the fd from here, also when it fails; an emulator
      * that exits closes its end: that is an error at once, no timeout */
-    ctxt.mon = qemuMonitorOpenFD(pair[0], QEMU_CAPS_PROBE_TIMEOUT_MS, NULL, NULL);
+    target.pid = pid;
+    mon = qemuMonitorOpenFD(pair[0], &target, QEMU_CAPS_PROBE_TIMEOUT_MS);
     pair[0] = -1;
-    if (!ctxt.mon) {
+    if (!mon) {
         virErrorPtr saved;
         g_autofree char *why = NULL;
 
@@ -566,20 +427,19 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
         virFreeError(saved);
         goto cleanup;
     }
-    /* the greeting and negotiation happened when the monitor opened; a
-     * replay needs them first */
     if (record)
-        g_string_append_printf(record,
-                               "%s\n\n{\"execute\":\"qmp_capabilities\"}\n\n{\"return\":{}}\n\n",
-                               qemuMonitorGetGreeting(ctxt.mon));
-    if (virQEMUCapsProbeQMP(caps, virQEMUCapsRunAndRecord, &ctxt) < 0)
+        qemuMonitorSetRecord(mon, record);
+    if (virQEMUCapsProbeQMP(caps, mon) < 0)
         goto cleanup;
-    qemuMonitorCommand(ctxt.mon, "quit", NULL, 2000, NULL);
-    virResetLastError();
+    if (record)
+        qemuMonitorSetRecord(mon, NULL);
+    /* it is killed below if it does not go */
+    if (qemuMonitorQuit(mon) < 0)
+        virResetLastError();
     ret = 0;
 
  cleanup:
-    qemuMonitorClose(ctxt.mon);
+    g_clear_pointer(&mon, qemuMonitorClose);
     if (pid > 0) {
         virProcessIdentity id;
 

@@ -60,13 +60,9 @@ bool virQEMUCapsGet(const virQEMUCaps *caps, virQEMUCapsFlags flag);
  * error) when the emulator has no such machine. */
 const char *virQEMUCapsResolveMachine(const virQEMUCaps *caps, const char *machine);
 
-/* Runs one QMP command for the probe: the real monitor, or a recording of
- * one (tests). Returns 0 and the reply, or -1 with an error. */
-typedef int (*virQEMUCapsCommandFunc)(void *opaque, const char *cmd,
-                                      const char *args, qemuMonitorReply **reply);
-
-/* Fill @caps by asking an emulator (all queries of the probe). */
-int virQEMUCapsProbeQMP(virQEMUCaps *caps, virQEMUCapsCommandFunc run, void *opaque);
+/* Fill @caps by asking an emulator (all queries of the probe) on @mon:
+ * the emulator's, or a replay of a recording (tests). */
+int virQEMUCapsProbeQMP(virQEMUCaps *caps, qemuMonitor *mon);
 
 /* Spawn @binary with -machine none and probe it; always kills and reaps it.
  * If @record is given, every command and reply is appended to it in the

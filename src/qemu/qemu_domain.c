@@ -8,7 +8,6 @@
 #include "domain_validate.h"
 #include "qemu_domain.h"
 #include "qemu_domain_address.h"
-#include "qemu_process.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virfilelockwait.h"
@@ -279,7 +278,7 @@ qemuDomainObjPrivateFree(gpointer data)
     if (priv->migCheck)
         g_thread_unref(priv->migCheck);
     virFreeError(priv->migCheckError);
-    qemuProcessAbandonJob(priv->migMon);
+    qemuMonitorCloseNoWait(priv->migMon);
     /* its record stays: the next command recovers the job */
     /* a job lock kept by a migration of an object that went away */
     if (priv->job.lockFd >= 0)

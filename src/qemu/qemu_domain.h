@@ -81,6 +81,9 @@ struct _qemuDomainObjPrivate {
      * migration; the job lock of its async job (job.lockFd) is what tells
      * others that the migrating process lives (qemu_migration.h) */
     bool migRecorded;
+    /* set (atomically) by an abort in this process while perform runs:
+     * perform is woken through the monitor and cancels the migration */
+    gint migAbort;
 };
 
 qemuDomainObjPrivate *qemuDomainObjGetPrivate(virDomainObj *obj);

@@ -19,6 +19,7 @@
 #include "qemu_hotplug.h"
 #include "qemu_interface.h"
 #include "qemu_migration.h"
+#include "qemu_monitor_json.h"
 #include "qemu_process.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -1309,8 +1310,8 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
 /* Run one QMP command on a running domain, then record @state/@reason
  * (when >= 0). */
 static int
-qemuDomainSimpleJob(virDomainPtr dom, const char *api, const char *cmd, int state,
-                    int reason)
+qemuDomainSimpleJob(virDomainPtr dom, const char *api, int (*cmd)(qemuMonitor *mon),
+                    int state, int reason)
 {
     virQEMUDriver *driver = dom->conn->privateData;
     virDomainObj *obj;
@@ -1322,7 +1323,7 @@ qemuDomainSimpleJob(virDomainPtr dom, const char *api, const char *cmd, int stat
     virDomainObjUnlock(obj);
     if (!(mon = qemuProcessBeginJob(driver, obj)))
         goto cleanup;
-    if (qemuMonitorCommand(mon, cmd, NULL, 0, NULL) < 0)
+    if (cmd(mon) < 0)
         goto endjob;
     qemuProcessApplyEvents(driver, obj, mon);
     if (state >= 0) {
@@ -1346,20 +1347,20 @@ qemuDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
 {
     virCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, -1);
     /* the guest powers off on its own time; its state follows then */
-    return qemuDomainSimpleJob(dom, "virDomainShutdown", "system_powerdown", -1, -1);
+    return qemuDomainSimpleJob(dom, "virDomainShutdown", qemuMonitorSystemPowerdown, -1, -1);
 }
 
 static int
 qemuDomainSuspend(virDomainPtr dom)
 {
-    return qemuDomainSimpleJob(dom, "virDomainSuspend", "stop", VIR_DOMAIN_PAUSED,
+    return qemuDomainSimpleJob(dom, "virDomainSuspend", qemuMonitorStop, VIR_DOMAIN_PAUSED,
                                VIR_DOMAIN_PAUSED_USER);
 }
 
 static int
 qemuDomainResume(virDomainPtr dom)
 {
-    return qemuDomainSimpleJob(dom, "virDomainResume", "cont", VIR_DOMAIN_RUNNING,
+    return qemuDomainSimpleJob(dom, "virDomainResume", qemuMonitorCont, VIR_DOMAIN_RUNNING,
                                VIR_DOMAIN_RUNNING_UNPAUSED);
 }
 

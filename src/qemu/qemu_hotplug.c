@@ -11,6 +11,7 @@
 #include "qemu_hostdev.h"
 #include "qemu_hotplug.h"
 #include "qemu_interface.h"
+#include "qemu_monitor_json.h"
 #include "qemu_process.h"
 #include "virerror.h"
 
@@ -95,21 +96,19 @@ qemuDomainAttachDeviceConfig(virQEMUDriver *driver, virDomainObj *obj, const cha
 static int
 qemuHotplugAddNetdev(qemuMonitor *mon, const char *alias)
 {
-    g_autofree char *id = g_strdup_printf("host%s", alias);
-    g_autofree char *idjson = qemuMonitorJSONString(id);
-    g_autofree char *args = g_strdup_printf("{\"type\":\"user\",\"id\":%s}", idjson);
+    g_autoptr(qemuProps) props = qemuPropsNew();
 
-    return qemuMonitorCommand(mon, "netdev_add", args, 0, NULL);
+    qemuPropsAddString(props, "type", "user");
+    qemuPropsAddStringf(props, "id", "host%s", alias);
+    return qemuMonitorNetdevAdd(mon, props);
 }
 
 static void
 qemuHotplugDelNetdev(qemuMonitor *mon, const char *alias)
 {
     g_autofree char *id = g_strdup_printf("host%s", alias);
-    g_autofree char *idjson = qemuMonitorJSONString(id);
-    g_autofree char *args = g_strdup_printf("{\"id\":%s}", idjson);
 
-    if (qemuMonitorCommand(mon, "netdev_del", args, 0, NULL) < 0)
+    if (qemuMonitorNetdevDel(mon, id) < 0)
         virResetLastError();
 }
 
@@ -117,8 +116,7 @@ int
 qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char *xml)
 {
     g_autoptr(virDomainDef) copy = NULL;
-    g_autoptr(qemuProps) dev = NULL;
-    g_autofree char *props = NULL;
+    g_autoptr(qemuProps) props = NULL;
     qemuCommandOptions opts;
     qemuMonitor *mon = NULL;
     virDomainDeviceInfo *info;
@@ -173,19 +171,18 @@ qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
     }
 
     if (vf) {
-        dev = qemuBuildHostdevDeviceProps(copy, vf, &opts);
+        props = qemuBuildHostdevDeviceProps(copy, vf, &opts);
         needNetdev = opts.simulateVFModel != NULL;
     } else {
-        dev = qemuBuildNicDeviceProps(copy, net);
+        props = qemuBuildNicDeviceProps(copy, net);
         needNetdev = true;
     }
-    if (!dev)
+    if (!props)
         goto endjob;
-    props = qemuPropsToJSON(dev);
 
     if (needNetdev && qemuHotplugAddNetdev(mon, info->alias) < 0)
         goto endjob;
-    if (qemuMonitorCommand(mon, "device_add", props, 0, NULL) < 0) {
+    if (qemuMonitorDeviceAdd(mon, props) < 0) {
         virErrorPtr saved;
 
         virErrorPreserveLast(&saved);
@@ -316,8 +313,8 @@ qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     g_autofree char *alias = NULL;
-    g_autofree char *aliasJSON = NULL;
-    g_autofree char *args = NULL;
+    qemuMonitorEventFilter deleted = { QEMU_MONITOR_EVENT_DEVICE_DELETED, NULL, 0 };
+    g_autofree char *hint = NULL;
     qemuMonitor *mon;
     ssize_t idx;
     bool isNet;
@@ -339,18 +336,16 @@ qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
         alias = g_strdup(obj->def->hostdevs[idx]->info->alias);
         needNetdev = priv->simulatedVFs;
     }
-    aliasJSON = qemuMonitorJSONString(alias);
-    args = g_strdup_printf("{\"id\":%s}", aliasJSON);
-    from = qemuProcessGetEvents(mon)->events->len;
-    if (qemuMonitorCommand(mon, "device_del", args, 0, NULL) < 0)
+    /* taken before device_del: a guest that releases the device at once
+     * has its event queued before the wait starts */
+    from = qemuMonitorEventPosition(mon);
+    if (qemuMonitorDeviceDel(mon, alias) < 0)
         goto endjob;
-    if (!qemuProcessWaitEvent(mon, &from, "DEVICE_DELETED", NULL, alias,
-                              QEMU_HOTPLUG_UNPLUG_TIMEOUT_MS)) {
-        virReportError(VIR_ERR_OPERATION_TIMEOUT,
-                       _("the guest did not release device '%s' within %d s; the request stays pending and the device will go when the guest agrees"),
-                       alias, QEMU_HOTPLUG_UNPLUG_TIMEOUT_MS / 1000);
+    deleted.device = alias;
+    hint = g_strdup_printf(_("the guest did not release device '%s'; the request stays pending and the device will go when the guest agrees"),
+                           alias);
+    if (!qemuMonitorWaitEvent(mon, &from, &deleted, QEMU_HOTPLUG_UNPLUG_TIMEOUT_MS, hint))
         goto endjob;
-    }
     if (needNetdev)
         qemuHotplugDelNetdev(mon, alias);
     /* the status stops naming the device before the device goes back: a

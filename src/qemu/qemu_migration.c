@@ -4,11 +4,13 @@
 #include "internal.h"
 
 #include <fcntl.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 
 #include "qemu_domain.h"
 #include "qemu_domainlog.h"
 #include "qemu_migration.h"
+#include "qemu_monitor_json.h"
 #include "qemu_process.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -25,6 +27,9 @@
 #define QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB 32
 /* how often progress is read while the migration is active */
 #define QEMU_MIGRATION_PROGRESS_MS 200
+/* how long the source waits for QEMU to fill in the times of a completed
+ * migration (it does so right after the event) */
+#define QEMU_MIGRATION_TIMES_MS 1000
 
 /* ------------------------------------------------------------------ */
 /* Job file: ROOT/run/qemu/NAME.job, read by domjobinfo from any process */
@@ -375,12 +380,21 @@ qemuMigrationAbort(virQEMUDriver *driver, virDomainObj *obj)
     g_autofree char *path = qemuMigrationAbortPath(driver, obj->def->name);
     g_autoptr(GKeyFile) kf = g_key_file_new();
 
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+
     if (!g_key_file_load_from_file(kf, job, G_KEY_FILE_NONE, NULL) ||
         g_key_file_get_integer(kf, "job", "type", NULL) != VIR_DOMAIN_JOB_UNBOUNDED) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("no job is active on domain '%s'"), obj->def->name);
         return -1;
     }
+    if (priv->migMon) {
+        /* the migration runs in this process: tell it directly */
+        g_atomic_int_set(&priv->migAbort, 1);
+        qemuMonitorWakeup(priv->migMon);
+        return 0;
+    }
+    /* another process migrates: it watches the state directory */
     return virFileWriteStrRuntime(path, "abort\n", 0600);
 }
 
@@ -444,7 +458,7 @@ qemuMigrationSrcConnect(virQEMUDriver *driver, virDomainObj *obj, unsigned int f
         return -1;
     qemuProcessApplyEvents(driver, obj, mon);
     if (qemuMigrationSrcCheck(obj, flags) < 0 ||
-        qemuProcessEnableMigrationEvents(mon) < 0) {
+        qemuMonitorSetMigrationEvents(mon) < 0) {
         qemuProcessEndJob(driver, obj, mon);
         return -1;
     }
@@ -603,31 +617,27 @@ qemuMigrationDstPrepare(virQEMUDriver *driver, const char *xml,
 static void
 qemuMigrationReadProgress(qemuMonitor *mon, qemuMigrationJob *job, bool final)
 {
-    g_autoptr(qemuMonitorReply) reply = NULL;
-    yajl_val ram;
-    long long v;
+    g_auto(qemuMonitorMigrationInfo) info = { 0 };
 
-    if (qemuMonitorCommand(mon, "query-migrate", NULL, 5000, &reply) < 0) {
+    if (qemuMonitorQueryMigrate(mon, &info) < 0) {
         virResetLastError();
         return;
     }
-    ram = qemuMonitorObjectGet(reply->ret, "ram");
-    if (qemuMonitorObjectGetNumber(ram, "total", &v))
-        job->memTotal = v;
-    if (qemuMonitorObjectGetNumber(ram, "transferred", &v))
-        job->memProcessed = v;
-    if (qemuMonitorObjectGetNumber(ram, "remaining", &v))
-        job->memRemaining = v;
-    if (qemuMonitorObjectGetNumber(reply->ret, "setup-time", &v))
-        job->setupTime = v;
-    if (final) {
-        if (qemuMonitorObjectGetNumber(reply->ret, "downtime", &v))
-            job->downtime = v;
-        if (qemuMonitorObjectGetNumber(reply->ret, "total-time", &v))
-            job->totalTime = v;
+    if (info.hasRam) {
+        job->memTotal = info.ramTotal;
+        job->memProcessed = info.ramTransferred;
+        job->memRemaining = info.ramRemaining;
     }
-    if (!job->errmsg && qemuMonitorObjectGetString(reply->ret, "error-desc"))
-        job->errmsg = g_strdup(qemuMonitorObjectGetString(reply->ret, "error-desc"));
+    if (info.setupTime)
+        job->setupTime = info.setupTime;
+    if (final) {
+        if (info.hasDowntime)
+            job->downtime = info.downtime;
+        if (info.hasTotalTime)
+            job->totalTime = info.totalTime;
+    }
+    if (!job->errmsg && info.errorDesc)
+        job->errmsg = g_steal_pointer(&info.errorDesc);
 }
 
 /* Cancel and wait until QEMU says so; the source keeps the guest (and
@@ -635,21 +645,57 @@ qemuMigrationReadProgress(qemuMonitor *mon, qemuMigrationJob *job, bool final)
 static void
 qemuMigrationCancel(qemuMonitor *mon, guint *from)
 {
-    gint64 deadline = g_get_monotonic_time() + (gint64)QEMU_MIGRATION_CANCEL_TIMEOUT_MS * 1000;
+    const qemuMonitorEventFilter ended = {
+        QEMU_MONITOR_EVENT_MIGRATION, NULL,
+        QEMU_MONITOR_MIGRATION_STATUS_SET(QEMU_MONITOR_MIGRATION_STATUS_CANCELLED) |
+        QEMU_MONITOR_MIGRATION_STATUS_SET(QEMU_MONITOR_MIGRATION_STATUS_FAILED),
+    };
 
-    if (qemuMonitorCommand(mon, "migrate_cancel", NULL, 5000, NULL) < 0) {
+    if (qemuMonitorMigrateCancel(mon) < 0 ||
+        !qemuMonitorWaitEvent(mon, from, &ended, QEMU_MIGRATION_CANCEL_TIMEOUT_MS, NULL))
         virResetLastError();
-        return;
-    }
-    while (g_get_monotonic_time() < deadline) {
-        qemuProcessEvent *ev = qemuProcessNextEvent(mon, from, 200);
+}
 
-        if (ev && STREQ(ev->name, "MIGRATION") &&
-            (STREQ_NULLABLE(ev->status, "cancelled") || STREQ_NULLABLE(ev->status, "failed")))
-            return;
-        if (!ev && qemuProcessMonitorGone(mon))
-            return;
+/* A cross-process abort request (NAME.abort, written by domjobabort in
+ * another process) wakes the migration up: an inotify fd on the state
+ * directory, drained by @mon, which wakes its waiter at every new file
+ * there. Returns the fd, or -1 (nothing reported: the abort file is then
+ * seen at the migration's next event or timer only). */
+static int
+qemuMigrationAbortWatch(virQEMUDriver *driver, qemuMonitor *mon)
+{
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+    if (fd < 0)
+        return -1;
+    if (inotify_add_watch(fd, driver->config->stateDir, IN_CREATE | IN_MOVED_TO) < 0) {
+        close(fd);
+        return -1;
     }
+    qemuMonitorAddWakeupFd(mon, fd);
+    return fd;
+}
+
+static void
+qemuMigrationAbortUnwatch(qemuMonitor *mon, int fd)
+{
+    if (fd < 0)
+        return;
+    qemuMonitorRemoveWakeupFd(mon);
+    close(fd);
+}
+
+/* Was the migration of @obj aborted, by this process or another? */
+static bool
+qemuMigrationAbortRequested(qemuDomainObjPrivate *priv, const char *abortPath)
+{
+    if (g_atomic_int_get(&priv->migAbort))
+        return true;
+    if (virFileExists(abortPath)) {
+        unlink(abortPath);
+        return true;
+    }
+    return false;
 }
 
 int
@@ -660,8 +706,6 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     qemuMonitor *mon = priv->migMon;
     g_autofree char *abortPath = qemuMigrationAbortPath(driver, obj->def->name);
-    g_autofree char *uriJSON = NULL;
-    g_autofree char *args = NULL;
     qemuMigrationJob job = { 0 };
     g_autoptr(GString) sequence = g_string_new("migration:");
     gint64 unplugTimeoutUs = (gint64)driver->config->migrationUnplugTimeout * G_USEC_PER_SEC;
@@ -669,95 +713,108 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     gint64 stallTimeoutUs = (gint64)driver->config->migrationStallTimeout * G_USEC_PER_SEC;
     gint64 movedAt = 0;           /* when the bytes sent last changed */
     unsigned long long movedBytes = 0;
-    guint from = qemuProcessGetEvents(mon)->events->len;
+    guint from = qemuMonitorEventPosition(mon);
+    int abortFd;
     int ret = -1;
-    int i;
 
     job.type = VIR_DOMAIN_JOB_UNBOUNDED;
     job.operation = VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT;
     job.started = g_get_monotonic_time();
     job.phase = "setup";
+    /* an abort is for the job the client sees active: the one whose
+     * record says so from now on */
     unlink(abortPath);
+    g_atomic_int_set(&priv->migAbort, 0);
+    abortFd = qemuMigrationAbortWatch(driver, mon);
     qemuMigrationRecordStep(driver, obj, "perform");
     qemuMigrationJobSave(driver, obj->def->name, &job);
 
-    uriJSON = qemuMonitorJSONString(uri);
-    args = g_strdup_printf("{\"uri\":%s}", uriJSON);
-    {
-        /* always set: QEMU keeps the limit of an earlier migration */
-        g_autofree char *bw = g_strdup_printf("{\"max-bandwidth\":%llu}",
-                                              (bandwidthMiB ? bandwidthMiB :
-                                               QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB) * 1024 * 1024);
-
-        if (qemuMonitorCommand(mon, "migrate-set-parameters", bw, 0, NULL) < 0)
-            goto cleanup;
-    }
-    if (qemuMonitorCommand(mon, "migrate", args, 0, NULL) < 0)
+    /* always set: QEMU keeps the limit of an earlier migration */
+    if (qemuMonitorSetMigrationMaxBandwidth(mon, (bandwidthMiB ? bandwidthMiB :
+                                                  QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB) *
+                                            1024 * 1024) < 0)
+        goto cleanup;
+    if (qemuMonitorMigrate(mon, uri) < 0)
         goto cleanup;
 
     for (;;) {
-        qemuProcessEvent *ev = qemuProcessNextEvent(mon, &from, 100);
+        const qemuMonitorEvent *ev = NULL;
+        qemuMonitorWaitResult waited;
         gint64 now = g_get_monotonic_time();
-        bool sending;
+        gint64 deadline = now + stallTimeoutUs;
+        bool sending = STREQ(job.phase, "active") || STREQ(job.phase, "device");
 
-        if (virFileExists(abortPath)) {
-            unlink(abortPath);
+        /* sleep until an event, an abort, or the next thing to check */
+        if (job.waitUnplugStart)
+            deadline = MIN(deadline, job.waitUnplugStart + unplugTimeoutUs);
+        if (sending)
+            deadline = MIN(deadline, lastProgress + QEMU_MIGRATION_PROGRESS_MS * 1000);
+        if (sending && movedAt)
+            deadline = MIN(deadline, movedAt + stallTimeoutUs);
+        waited = qemuMonitorNextEvent(mon, &from, deadline, &ev);
+        now = g_get_monotonic_time();
+
+        if (qemuMigrationAbortRequested(priv, abortPath)) {
             qemuMigrationCancel(mon, &from);
             job.type = VIR_DOMAIN_JOB_CANCELLED;
             virReportError(VIR_ERR_OPERATION_ABORTED, "%s",
                            _("migration job: canceled by client"));
             goto cleanup;
         }
-        if (!ev && qemuProcessMonitorGone(mon)) {
+        if (waited == QEMU_MONITOR_WAIT_CLOSED) {
             virReportError(VIR_ERR_OPERATION_FAILED,
                            _("QEMU of domain '%s' exited during the migration"),
                            obj->def->name);
             goto cleanup;
         }
-        if (ev && STREQ(ev->name, "UNPLUG_PRIMARY")) {
+        if (ev && ev->type == QEMU_MONITOR_EVENT_UNPLUG_PRIMARY) {
             g_free(job.unplugPrimary);
             job.unplugPrimary = g_strdup(ev->device);
             g_string_append_printf(sequence, " UNPLUG_PRIMARY(%s)", NULLSTR(ev->device));
-        } else if (ev && STREQ(ev->name, "MIGRATION") && ev->status) {
-            const char *st = ev->status;
+        } else if (ev && ev->type == QEMU_MONITOR_EVENT_MIGRATION && ev->status >= 0) {
+            const char *st = qemuMonitorMigrationStatusTypeToString(ev->status);
 
             g_string_append_printf(sequence, " %s", st);
-            if (job.waitUnplugStart && STRNEQ(st, "wait-unplug")) {
+            if (job.waitUnplugStart && ev->status != QEMU_MONITOR_MIGRATION_STATUS_WAIT_UNPLUG) {
                 job.waitUnplugMs = (ev->when - job.waitUnplugStart) / 1000;
                 job.waitUnplugStart = 0;
             }
-            if (STREQ(st, "wait-unplug")) {
+            if (ev->status == QEMU_MONITOR_MIGRATION_STATUS_WAIT_UNPLUG) {
                 job.phase = "wait-unplug";
                 job.waitUnplugStart = ev->when;
-            } else if (STREQ(st, "active")) {
+            } else if (ev->status == QEMU_MONITOR_MIGRATION_STATUS_ACTIVE) {
                 job.phase = "active";
                 movedAt = ev->when;
-            } else if (STREQ(st, "completed")) {
+            } else if (ev->status == QEMU_MONITOR_MIGRATION_STATUS_COMPLETED) {
+                gint64 timesDeadline = now + QEMU_MIGRATION_TIMES_MS * 1000;
+
                 job.phase = "completed";
-                /* total-time and downtime appear a moment after the event
-                 * (once the migration thread has the big lock again) */
-                for (i = 0; i < 40 && !job.totalTime; i++) {
+                /* total-time and downtime appear a moment after the event,
+                 * once the migration thread has the big lock again: each
+                 * query waits for that lock, no sleep between them */
+                do {
                     qemuMigrationReadProgress(mon, &job, true);
-                    if (!job.totalTime)
-                        g_usleep(250);
-                }
+                } while (!job.totalTime && qemuMonitorIsAlive(mon) &&
+                         g_get_monotonic_time() < timesDeadline);
                 job.type = VIR_DOMAIN_JOB_COMPLETED;
                 ret = 0;
                 goto cleanup;
-            } else if (STREQ(st, "failed") || STREQ(st, "cancelled")) {
+            } else if (ev->status == QEMU_MONITOR_MIGRATION_STATUS_FAILED ||
+                       ev->status == QEMU_MONITOR_MIGRATION_STATUS_CANCELLED) {
                 qemuMigrationReadProgress(mon, &job, false);
-                job.type = STREQ(st, "failed") ? VIR_DOMAIN_JOB_FAILED : VIR_DOMAIN_JOB_CANCELLED;
+                job.type = ev->status == QEMU_MONITOR_MIGRATION_STATUS_FAILED ?
+                    VIR_DOMAIN_JOB_FAILED : VIR_DOMAIN_JOB_CANCELLED;
                 virReportError(VIR_ERR_OPERATION_FAILED, _("migration of '%s' %s: %s"),
                                obj->def->name, st,
                                job.errmsg ? job.errmsg : _("QEMU gave no reason"));
                 goto cleanup;
             } else {
-                job.phase = g_intern_string(st);
+                job.phase = st;
             }
             qemuMigrationJobSave(driver, obj->def->name, &job);
         }
 
-        if (job.waitUnplugStart && now - job.waitUnplugStart > unplugTimeoutUs) {
+        if (job.waitUnplugStart && now - job.waitUnplugStart >= unplugTimeoutUs) {
             job.waitUnplugMs = (now - job.waitUnplugStart) / 1000;
             qemuMigrationCancel(mon, &from);
             job.type = VIR_DOMAIN_JOB_CANCELLED;
@@ -768,7 +825,7 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
             goto cleanup;
         }
         sending = STREQ(job.phase, "active") || STREQ(job.phase, "device");
-        if (sending && now - lastProgress > QEMU_MIGRATION_PROGRESS_MS * 1000) {
+        if (sending && now - lastProgress >= QEMU_MIGRATION_PROGRESS_MS * 1000) {
             qemuMigrationReadProgress(mon, &job, false);
             qemuMigrationJobSave(driver, obj->def->name, &job);
             lastProgress = now;
@@ -779,7 +836,7 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
         }
         /* a destination that takes nothing (stopped, or a network that
          * dropped it) would keep the migration active for ever */
-        if (sending && movedAt && now - movedAt > stallTimeoutUs) {
+        if (sending && movedAt && now - movedAt >= stallTimeoutUs) {
             qemuMigrationCancel(mon, &from);
             job.type = VIR_DOMAIN_JOB_CANCELLED;
             virReportError(VIR_ERR_OPERATION_TIMEOUT,
@@ -790,6 +847,7 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     }
 
  cleanup:
+    qemuMigrationAbortUnwatch(mon, abortFd);
     if (ret < 0 && job.type == VIR_DOMAIN_JOB_UNBOUNDED)
         job.type = VIR_DOMAIN_JOB_FAILED;
     if (ret < 0 && !job.errmsg)
@@ -818,7 +876,7 @@ qemuMigrationDstRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon,
      * comes while the incoming state is still loading. A guest that was
      * paused on the source stays paused (perform said so in @flags). */
     if (!(flags & VIR_MIGRATE_PAUSED)) {
-        if (qemuMonitorCommand(mon, "cont", NULL, 0, NULL) < 0)
+        if (qemuMonitorCont(mon) < 0)
             return -1;
         /* QEMU reports RESUME before the reply */
         qemuProcessApplyEvents(driver, obj, mon);
@@ -869,7 +927,14 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     qemuMonitor *mon = g_steal_pointer(&priv->migMon);
-    guint from = 0;
+    const qemuMonitorEventFilter ended = {
+        QEMU_MONITOR_EVENT_MIGRATION, NULL,
+        QEMU_MONITOR_MIGRATION_STATUS_SET(QEMU_MONITOR_MIGRATION_STATUS_COMPLETED) |
+        QEMU_MONITOR_MIGRATION_STATUS_SET(QEMU_MONITOR_MIGRATION_STATUS_FAILED) |
+        QEMU_MONITOR_MIGRATION_STATUS_SET(QEMU_MONITOR_MIGRATION_STATUS_CANCELLED),
+    };
+    const qemuMonitorEvent *ev;
+    guint from = 0;     /* every event since prepare */
 
     if (!mon) {
         virReportError(VIR_ERR_OPERATION_INVALID,
@@ -880,11 +945,13 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
     if (cancelled)
         goto stop;
 
-    if (!qemuProcessWaitEvent(mon, &from, "MIGRATION", "completed", NULL,
-                              QEMU_MIGRATION_FINISH_TIMEOUT_MS)) {
+    if (!(ev = qemuMonitorWaitEvent(mon, &from, &ended, QEMU_MIGRATION_FINISH_TIMEOUT_MS,
+                                    _("the destination did not receive the whole guest"))))
+        goto stop;
+    if (ev->status != QEMU_MONITOR_MIGRATION_STATUS_COMPLETED) {
         virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("the destination of domain '%s' did not receive the whole guest"),
-                       obj->def->name);
+                       _("the destination of domain '%s' did not receive the whole guest: the incoming migration %s"),
+                       obj->def->name, qemuMonitorMigrationStatusTypeToString(ev->status));
         goto stop;
     }
     qemuMigrationRecordStep(driver, obj, "finish");
@@ -909,35 +976,36 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
 }
 
 /* Wait, up to the cancel timeout, while the outgoing migration is in a
- * state from which it may still complete (a cancel that came during the
- * last stage loses against the completion). False if it still is. */
-static const char *const qemuMigrationMayComplete[] = {
-    "active", "pre-switchover", "device", NULL
-};
+ * state of @unsettled (a set of qemuMonitorMigrationStatus), from which it
+ * may still change by itself (a cancel that came during the last stage
+ * loses against the completion). Its status changes only with a MIGRATION
+ * event (the events were turned on when the migration began): each one
+ * wakes the wait. False if it is still unsettled. */
+#define QEMU_MIGRATION_SET(s) QEMU_MONITOR_MIGRATION_STATUS_SET(QEMU_MONITOR_MIGRATION_STATUS_ ## s)
+static const unsigned int qemuMigrationMayComplete =
+    QEMU_MIGRATION_SET(ACTIVE) | QEMU_MIGRATION_SET(PRE_SWITCHOVER) | QEMU_MIGRATION_SET(DEVICE);
 
 static bool
-qemuMigrationSrcWaitSettled(qemuMonitor *mon, const char *const *unsettled)
+qemuMigrationSrcWaitSettled(qemuMonitor *mon, unsigned int unsettled)
 {
     gint64 deadline = g_get_monotonic_time() + (gint64)QEMU_MIGRATION_CANCEL_TIMEOUT_MS * 1000;
+    guint pos = qemuMonitorEventPosition(mon);
 
     for (;;) {
-        g_autoptr(qemuMonitorReply) reply = NULL;
-        const char *status;
-        bool settled = true;
-        size_t i;
+        g_auto(qemuMonitorMigrationInfo) info = { 0 };
+        const qemuMonitorEvent *ev = NULL;
+        qemuMonitorWaitResult waited;
 
-        if (qemuMonitorCommand(mon, "query-migrate", NULL, 5000, &reply) < 0)
+        if (qemuMonitorQueryMigrate(mon, &info) < 0)
             return false;
-        status = qemuMonitorObjectGetString(reply->ret, "status");
-        for (i = 0; status && unsettled[i]; i++) {
-            if (STREQ(status, unsettled[i]))
-                settled = false;
-        }
-        if (settled)
+        if (info.status < 0 || !(unsettled & QEMU_MONITOR_MIGRATION_STATUS_SET(info.status)))
             return true;
-        if (g_get_monotonic_time() >= deadline)
+        do {
+            waited = qemuMonitorNextEvent(mon, &pos, deadline, &ev);
+        } while (waited == QEMU_MONITOR_WAIT_WOKEN ||
+                 (waited == QEMU_MONITOR_WAIT_EVENT && ev->type != QEMU_MONITOR_EVENT_MIGRATION));
+        if (waited != QEMU_MONITOR_WAIT_EVENT)
             return false;
-        g_usleep(50 * 1000);
     }
 }
 
@@ -950,12 +1018,12 @@ static void
 qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
-    g_autoptr(qemuMonitorReply) reply = NULL;
+    qemuMonitorRunState state;
 
     /* a cancel that came too late may still end in completion */
     if (!qemuMigrationSrcWaitSettled(mon, qemuMigrationMayComplete) ||
-        qemuMonitorCommand(mon, "query-status", NULL, 0, &reply) < 0 ||
-        STRNEQ_NULLABLE(qemuMonitorObjectGetString(reply->ret, "status"), "postmigrate")) {
+        qemuMonitorQueryStatus(mon, &state) < 0 ||
+        state != QEMU_MONITOR_RUN_STATE_POSTMIGRATE) {
         virResetLastError();
         return;
     }
@@ -966,7 +1034,7 @@ qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor
                       ", without its primaries (unplugged for the migration)" : "");
     if (priv->migWasPaused)
         return;
-    if (qemuMonitorCommand(mon, "cont", NULL, 0, NULL) < 0) {
+    if (qemuMonitorCont(mon) < 0) {
         virReportWarning(_("domain '%s' could not be resumed on the source after its destination failed: %s"),
                          obj->def->name, virGetLastErrorMessage());
         virResetLastError();
@@ -1062,19 +1130,34 @@ qemuMigrationRecoverDecide(qemuMigrationSrcState src, qemuMigrationDstState dst)
 }
 
 /* States of an outgoing migration that may still change by themselves. */
-static const char *const qemuMigrationInProgress[] = {
-    "setup", "wait-unplug", "active", "pre-switchover", "device", "cancelling", NULL
-};
+static const unsigned int qemuMigrationInProgress =
+    QEMU_MIGRATION_SET(SETUP) | QEMU_MIGRATION_SET(WAIT_UNPLUG) | QEMU_MIGRATION_SET(ACTIVE) |
+    QEMU_MIGRATION_SET(PRE_SWITCHOVER) | QEMU_MIGRATION_SET(DEVICE) |
+    QEMU_MIGRATION_SET(CANCELLING);
 
-static const char *
-qemuMigrationQueryString(qemuMonitor *mon, const char *cmd, const char *key,
-                         qemuMonitorReply **reply)
+/* The migration status of @mon's QEMU, or -1 (nothing reported) */
+static int
+qemuMigrationQueryStatus(qemuMonitor *mon)
 {
-    if (qemuMonitorCommand(mon, cmd, NULL, 5000, reply) < 0) {
+    g_auto(qemuMonitorMigrationInfo) info = { 0 };
+
+    if (qemuMonitorQueryMigrate(mon, &info) < 0) {
         virResetLastError();
-        return NULL;
+        return -1;
     }
-    return qemuMonitorObjectGetString((*reply)->ret, key);
+    return info.status;
+}
+
+/* The run state of @mon's QEMU; false (nothing reported) if it did not
+ * answer */
+static bool
+qemuMigrationQueryRunState(qemuMonitor *mon, qemuMonitorRunState *state)
+{
+    if (qemuMonitorQueryStatus(mon, state) < 0) {
+        virResetLastError();
+        return false;
+    }
+    return true;
 }
 
 /* Where the source's QEMU is: a migration still in progress (nobody
@@ -1082,51 +1165,53 @@ qemuMigrationQueryString(qemuMonitor *mon, const char *cmd, const char *key,
 static qemuMigrationSrcState
 qemuMigrationRecoverSrcState(qemuMonitor *mon, const char **migStatus)
 {
-    g_autoptr(qemuMonitorReply) mig = NULL;
-    g_autoptr(qemuMonitorReply) run = NULL;
-    const char *status = qemuMigrationQueryString(mon, "query-migrate", "status", &mig);
-    const char *runstate;
-    size_t i;
+    int status = qemuMigrationQueryStatus(mon);
+    qemuMonitorRunState runstate;
 
-    for (i = 0; status && qemuMigrationInProgress[i]; i++) {
-        if (STREQ(status, qemuMigrationInProgress[i])) {
-            if (qemuMonitorCommand(mon, "migrate_cancel", NULL, 5000, NULL) < 0)
-                virResetLastError();
-            qemuMigrationSrcWaitSettled(mon, qemuMigrationInProgress);
-            g_clear_pointer(&mig, qemuMonitorReplyFree);
-            status = qemuMigrationQueryString(mon, "query-migrate", "status", &mig);
-            break;
-        }
+    if (status >= 0 && (qemuMigrationInProgress & QEMU_MONITOR_MIGRATION_STATUS_SET(status))) {
+        if (qemuMonitorMigrateCancel(mon) < 0)
+            virResetLastError();
+        qemuMigrationSrcWaitSettled(mon, qemuMigrationInProgress);
+        status = qemuMigrationQueryStatus(mon);
     }
-    *migStatus = g_intern_string(status ? status : "none");
-    if (!(runstate = qemuMigrationQueryString(mon, "query-status", "status", &run)))
+    *migStatus = status >= 0 ? qemuMonitorMigrationStatusTypeToString(status) : "none";
+    if (!qemuMigrationQueryRunState(mon, &runstate))
         return QEMU_MIGRATION_SRC_GONE;
-    if (STREQ_NULLABLE(status, "completed") || STREQ(runstate, "postmigrate"))
+    if (status == QEMU_MONITOR_MIGRATION_STATUS_COMPLETED ||
+        runstate == QEMU_MONITOR_RUN_STATE_POSTMIGRATE)
         return QEMU_MIGRATION_SRC_SENT;
     return QEMU_MIGRATION_SRC_HAS_GUEST;
 }
 
 /* Whether the destination's QEMU has the whole guest. After a source
  * that completed, the last bytes may still be loading: wait for them as
- * finish would. */
+ * finish would (the incoming migration ends with a MIGRATION event, after
+ * QEMU left "inmigrate"). */
 static qemuMigrationDstState
 qemuMigrationRecoverDstState(qemuMonitor *mon, bool sourceSent, const char **runstateOut)
 {
     gint64 deadline = g_get_monotonic_time() +
                       (sourceSent ? (gint64)QEMU_MIGRATION_FINISH_TIMEOUT_MS * 1000 : 0);
+    guint pos = qemuMonitorEventPosition(mon);
 
     for (;;) {
-        g_autoptr(qemuMonitorReply) reply = NULL;
-        const char *runstate = qemuMigrationQueryString(mon, "query-status", "status", &reply);
+        qemuMonitorRunState runstate;
+        const qemuMonitorEvent *ev = NULL;
+        qemuMonitorWaitResult waited;
 
-        if (!runstate)
+        if (!qemuMigrationQueryRunState(mon, &runstate))
             return QEMU_MIGRATION_DST_GONE;
-        *runstateOut = g_intern_string(runstate);
-        if (STRNEQ(runstate, "inmigrate"))
+        *runstateOut = qemuMonitorRunStateTypeToString(runstate);
+        if (runstate != QEMU_MONITOR_RUN_STATE_INMIGRATE)
             return QEMU_MIGRATION_DST_HAS_GUEST;
-        if (g_get_monotonic_time() >= deadline || qemuProcessMonitorGone(mon))
+        do {
+            waited = qemuMonitorNextEvent(mon, &pos, deadline, &ev);
+        } while (waited == QEMU_MONITOR_WAIT_WOKEN ||
+                 (waited == QEMU_MONITOR_WAIT_EVENT && ev->type != QEMU_MONITOR_EVENT_MIGRATION));
+        if (waited == QEMU_MONITOR_WAIT_CLOSED)
+            return QEMU_MIGRATION_DST_GONE;
+        if (waited != QEMU_MONITOR_WAIT_EVENT)
             return QEMU_MIGRATION_DST_INCOMING;
-        g_usleep(100 * 1000);
     }
 }
 

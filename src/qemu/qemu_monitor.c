@@ -1,5 +1,5 @@
 /*
- * qemu_monitor.c: a QMP client
+ * qemu_monitor.c: a QMP connection and the events it received
  */
 #include "internal.h"
 
@@ -7,14 +7,23 @@
 #include <sys/socket.h>
 #include <yajl/yajl_gen.h>
 
-#include "qemu_monitor.h"
+#include "qemu_monitor_priv.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virprocess.h"
 #include "virsocket.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
-#define QEMU_MONITOR_DEFAULT_TIMEOUT 30000
+VIR_ENUM_IMPL(qemuMonitorEvent, QEMU_MONITOR_EVENT_LAST,
+              "", "SHUTDOWN", "STOP", "RESUME", "DEVICE_DELETED", "MIGRATION",
+              "UNPLUG_PRIMARY", "FAILOVER_NEGOTIATED");
+
+VIR_ENUM_IMPL(qemuMonitorMigrationStatus, QEMU_MONITOR_MIGRATION_STATUS_LAST,
+              "none", "setup", "cancelling", "cancelled", "active",
+              "postcopy-active", "postcopy-paused", "postcopy-recover",
+              "completed", "failed", "colo", "pre-switchover", "device",
+              "wait-unplug");
 
 typedef struct {
     unsigned long long id;
@@ -25,18 +34,18 @@ typedef struct {
 
 struct _qemuMonitor {
     int fd;
-    GMutex lock;
-    GCond cond;
+    GMutex lock;            /* everything below the thread's own fields */
+    GCond cond;             /* replies, events, close, wake-ups */
     GMainContext *ctx;
     GMainLoop *loop;
     GThread *thread;
-    GSource *watch;
-    GString *inbuf;
-
-    GMutex cbLock;          /* held while a callback runs */
-    qemuMonitorCallbacks cb;
-    void *opaque;
+    GSource *watch;         /* monitor thread only */
+    GString *inbuf;         /* monitor thread only */
     bool detached;          /* closed without waiting: the thread frees */
+
+    char *domain;           /* for messages, or NULL */
+    pid_t pid;              /* QEMU's, or 0 */
+    int timeoutMs;          /* greeting and replies */
 
     bool greeted;
     bool closed;            /* EOF or error seen */
@@ -45,6 +54,13 @@ struct _qemuMonitor {
     char *greeting;
     unsigned long long nextId;
     GHashTable *pending;    /* id -> qemuMonitorPending* (not owned) */
+    GString *record;        /* not owned */
+
+    GPtrArray *events;      /* qemuMonitorEvent *, in arrival order */
+    guint taken;            /* events before this one were taken */
+    bool woken;
+    GSource *wakeSource;
+    int wakeFd;
 };
 
 void
@@ -89,19 +105,159 @@ qemuMonitorObjectGetNumber(yajl_val obj, const char *key, long long *num)
     return true;
 }
 
-char *
-qemuMonitorJSONString(const char *str)
+bool
+qemuMonitorObjectGetBool(yajl_val obj, const char *key)
+{
+    yajl_val v = qemuMonitorObjectGet(obj, key);
+
+    return v && YAJL_IS_TRUE(v);
+}
+
+/* ------------------------------------------------------------------ */
+/* Messages                                                            */
+/* ------------------------------------------------------------------ */
+
+/* "QEMU of domain 'X'" or "QEMU" */
+static char *
+qemuMonitorWho(qemuMonitor *mon)
+{
+    if (mon->domain)
+        return g_strdup_printf(_("QEMU of domain '%s'"), mon->domain);
+    return g_strdup("QEMU");
+}
+
+/* Why QEMU may not answer, from its process state: "" when the monitor
+ * does not know its pid. */
+static char *
+qemuMonitorProcessState(pid_t pid)
+{
+    virProcessStat st;
+
+    if (pid <= 0)
+        return g_strdup("");
+    if (virProcessStatRead(pid, &st) < 0)
+        return g_strdup_printf(_(": its process %lld is gone"), (long long)pid);
+    switch (st.state) {
+    case 'T':
+    case 't':
+        return g_strdup_printf(_(": the process is stopped (state %c); resume it with SIGCONT or destroy the domain"),
+                               st.state);
+    case 'Z':
+    case 'X':
+        return g_strdup_printf(_(": the process has exited (state %c)"), st.state);
+    case 'D':
+        return g_strdup_printf(_(": the process is blocked in the kernel (state D), e.g. on I/O"));
+    default:
+        return g_strdup_printf(_(": the process is alive (state %c) but its monitor does not answer"),
+                               st.state);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Recording (tests/qemucapabilitiesdata)                               */
+/* ------------------------------------------------------------------ */
+
+/* Re-serialise a yajl tree. */
+static void
+qemuMonitorGenValue(yajl_gen g, yajl_val v)
+{
+    size_t i;
+
+    if (!v || YAJL_IS_NULL(v)) {
+        yajl_gen_null(g);
+    } else if (YAJL_IS_STRING(v)) {
+        yajl_gen_string(g, (const unsigned char *)v->u.string, strlen(v->u.string));
+    } else if (YAJL_IS_INTEGER(v)) {
+        yajl_gen_integer(g, YAJL_GET_INTEGER(v));
+    } else if (YAJL_IS_NUMBER(v)) {
+        yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
+    } else if (YAJL_IS_TRUE(v)) {
+        yajl_gen_bool(g, 1);
+    } else if (YAJL_IS_FALSE(v)) {
+        yajl_gen_bool(g, 0);
+    } else if (YAJL_IS_ARRAY(v)) {
+        yajl_gen_array_open(g);
+        for (i = 0; i < v->u.array.len; i++)
+            qemuMonitorGenValue(g, v->u.array.values[i]);
+        yajl_gen_array_close(g);
+    } else if (YAJL_IS_OBJECT(v)) {
+        yajl_gen_map_open(g);
+        for (i = 0; i < v->u.object.len; i++) {
+            yajl_gen_string(g, (const unsigned char *)v->u.object.keys[i],
+                            strlen(v->u.object.keys[i]));
+            qemuMonitorGenValue(g, v->u.object.values[i]);
+        }
+        yajl_gen_map_close(g);
+    }
+}
+
+/* {"execute":CMD[,"arguments":ARGS][,"id":ID]}; @args is JSON text */
+static char *
+qemuMonitorFormatCommand(const char *cmd, const char *args, unsigned long long id)
 {
     yajl_gen g = yajl_gen_alloc(NULL);
-    const unsigned char *out;
+    const unsigned char *name;
     size_t len;
-    char *ret;
+    GString *msg = g_string_new("{\"execute\":");
 
-    yajl_gen_string(g, (const unsigned char *)str, strlen(str));
-    yajl_gen_get_buf(g, &out, &len);
-    ret = g_strndup((const char *)out, len);
+    yajl_gen_string(g, (const unsigned char *)cmd, strlen(cmd));
+    yajl_gen_get_buf(g, &name, &len);
+    g_string_append_len(msg, (const char *)name, len);
     yajl_gen_free(g);
-    return ret;
+    if (args)
+        g_string_append_printf(msg, ",\"arguments\":%s", args);
+    if (id)
+        g_string_append_printf(msg, ",\"id\":%llu", id);
+    g_string_append_c(msg, '}');
+    return g_string_free(msg, FALSE);
+}
+
+void
+qemuMonitorSetRecord(qemuMonitor *mon, GString *record)
+{
+    g_mutex_lock(&mon->lock);
+    mon->record = record;
+    if (record)
+        g_string_append_printf(record,
+                               "%s\n\n{\"execute\":\"qmp_capabilities\"}\n\n{\"return\":{}}\n\n",
+                               NULLSTR(mon->greeting));
+    g_mutex_unlock(&mon->lock);
+}
+
+/* Called with mon->lock held. */
+static void
+qemuMonitorRecord(qemuMonitor *mon, const char *cmd, const char *args,
+                  const qemuMonitorReply *reply)
+{
+    g_autofree char *command = qemuMonitorFormatCommand(cmd, args, 0);
+    yajl_gen g;
+    const unsigned char *buf;
+    size_t len;
+
+    g_string_append_printf(mon->record, "%s\n\n", command);
+    g = yajl_gen_alloc(NULL);
+    yajl_gen_map_open(g);
+    yajl_gen_string(g, (const unsigned char *)"return", 6);
+    qemuMonitorGenValue(g, reply->ret);
+    yajl_gen_map_close(g);
+    yajl_gen_get_buf(g, &buf, &len);
+    g_string_append_len(mon->record, (const char *)buf, len);
+    g_string_append(mon->record, "\n\n");
+    yajl_gen_free(g);
+}
+
+/* ------------------------------------------------------------------ */
+/* The monitor's thread                                                 */
+/* ------------------------------------------------------------------ */
+
+static void
+qemuMonitorEventFree(gpointer data)
+{
+    qemuMonitorEvent *ev = data;
+
+    g_free(ev->name);
+    g_free(ev->device);
+    g_free(ev);
 }
 
 /* Called with mon->lock held: fail every waiter. */
@@ -113,6 +269,33 @@ qemuMonitorMarkClosed(qemuMonitor *mon, const char *reason)
     mon->closed = true;
     mon->closeReason = g_strdup(reason);
     g_cond_broadcast(&mon->cond);
+}
+
+static void
+qemuMonitorQueueEvent(qemuMonitor *mon, const char *name, yajl_val data)
+{
+    qemuMonitorEvent *ev = g_new0(qemuMonitorEvent, 1);
+    const char *dev;
+    const char *status;
+    int type;
+
+    ev->name = g_strdup(name);
+    ev->type = (type = qemuMonitorEventTypeFromString(name)) > 0 ? type :
+               QEMU_MONITOR_EVENT_OTHER;
+    ev->when = g_get_monotonic_time();
+    if ((dev = qemuMonitorObjectGetString(data, "device-id")) ||
+        (dev = qemuMonitorObjectGetString(data, "device")))
+        ev->device = g_strdup(dev);
+    ev->status = -1;
+    if (ev->type == QEMU_MONITOR_EVENT_MIGRATION &&
+        (status = qemuMonitorObjectGetString(data, "status")))
+        ev->status = qemuMonitorMigrationStatusTypeFromString(status);
+    g_debug("QEMU event %s device=%s status=%d", name, NULLSTR(ev->device), ev->status);
+
+    g_mutex_lock(&mon->lock);
+    g_ptr_array_add(mon->events, ev);
+    g_cond_broadcast(&mon->cond);
+    g_mutex_unlock(&mon->lock);
 }
 
 /* Handle one complete JSON message. Returns false on a protocol error. */
@@ -150,10 +333,7 @@ qemuMonitorDispatchMessage(qemuMonitor *mon, const char *line)
     }
 
     if ((event = qemuMonitorObjectGetString(root, "event"))) {
-        g_mutex_lock(&mon->cbLock);
-        if (mon->cb.event)
-            mon->cb.event(mon, event, qemuMonitorObjectGet(root, "data"), mon->opaque);
-        g_mutex_unlock(&mon->cbLock);
+        qemuMonitorQueueEvent(mon, event, qemuMonitorObjectGet(root, "data"));
         yajl_tree_free(root);
         return true;
     }
@@ -196,25 +376,27 @@ qemuMonitorIO(gint fd, GIOCondition cond, gpointer opaque)
     char buf[65536];
     ssize_t n;
     const char *reason = NULL;
-    bool error = false;
 
     if (cond & (G_IO_IN | G_IO_HUP | G_IO_ERR)) {
         n = read(fd, buf, sizeof(buf));
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
             return G_SOURCE_CONTINUE;
         if (n <= 0) {
-            reason = n == 0 ? _("QEMU closed the monitor connection") :
-                              _("error reading from the QEMU monitor");
             /* QEMU exiting often resets the connection: that is an EOF too */
-            error = n < 0 && errno != ECONNRESET;
+            reason = n == 0 || errno == ECONNRESET ?
+                _("QEMU closed the monitor connection") :
+                _("error reading from the QEMU monitor");
             goto closed;
         }
         g_string_append_len(mon->inbuf, buf, n);
         if (mon->inbuf->len > QEMU_MONITOR_MAX_MESSAGE) {
             reason = _("QEMU sent an oversized monitor message");
-            error = true;
             goto closed;
         }
+        /* the buffer holds no complete line but in what came now: a large
+         * reply is not searched again at each read */
+        if (!memchr(buf, '\n', n))
+            return G_SOURCE_CONTINUE;
         for (;;) {
             char *nl = memchr(mon->inbuf->str, '\n', mon->inbuf->len);
             g_autofree char *line = NULL;
@@ -230,7 +412,6 @@ qemuMonitorIO(gint fd, GIOCondition cond, gpointer opaque)
                 continue;
             if (!qemuMonitorDispatchMessage(mon, line)) {
                 reason = _("QEMU sent malformed JSON on the monitor");
-                error = true;
                 goto closed;
             }
         }
@@ -241,10 +422,6 @@ qemuMonitorIO(gint fd, GIOCondition cond, gpointer opaque)
     g_mutex_lock(&mon->lock);
     qemuMonitorMarkClosed(mon, reason);
     g_mutex_unlock(&mon->lock);
-    g_mutex_lock(&mon->cbLock);
-    if (mon->cb.eof)
-        mon->cb.eof(mon, error, mon->opaque);
-    g_mutex_unlock(&mon->cbLock);
     mon->watch = NULL;
     return G_SOURCE_REMOVE;
 }
@@ -268,9 +445,39 @@ qemuMonitorThread(gpointer opaque)
     return NULL;
 }
 
+/* ------------------------------------------------------------------ */
+/* Open and close                                                       */
+/* ------------------------------------------------------------------ */
+
+/* One connect to a listening socket, bounded: a listener whose backlog is
+ * full (QEMU serves another client, or is stopped) is waited for up to
+ * @timeoutMs; the timeout names the domain and QEMU's process state. */
+static int
+qemuMonitorConnectPath(const char *path, const qemuMonitorTarget *target, int timeoutMs)
+{
+    g_autofree char *state = NULL;
+    int fd;
+
+    if ((fd = virSocketConnectUnix(path, timeoutMs)) >= 0)
+        return fd;
+    if (virGetLastErrorCode() != VIR_ERR_OPERATION_TIMEOUT)
+        return -1;
+    /* the socket layer knows neither the domain nor its process */
+    virResetLastError();
+    state = qemuMonitorProcessState(target ? target->pid : 0);
+    if (target && target->domain)
+        virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                       _("QEMU of domain '%s' did not accept a connection on its monitor '%s' within %d ms%s"),
+                       target->domain, path, timeoutMs, state);
+    else
+        virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                       _("QEMU did not accept a connection on its monitor '%s' within %d ms%s"),
+                       path, timeoutMs, state);
+    return -1;
+}
+
 qemuMonitor *
-qemuMonitorOpenFD(int fd, int timeoutMs, const qemuMonitorCallbacks *cb,
-                  void *opaque)
+qemuMonitorOpenFD(int fd, const qemuMonitorTarget *target, int timeoutMs)
 {
     qemuMonitor *mon = g_new0(qemuMonitor, 1);
     gint64 deadline;
@@ -278,15 +485,18 @@ qemuMonitorOpenFD(int fd, int timeoutMs, const qemuMonitorCallbacks *cb,
     if (timeoutMs <= 0)
         timeoutMs = QEMU_MONITOR_DEFAULT_TIMEOUT;
     mon->fd = fd;
+    mon->wakeFd = -1;
+    mon->timeoutMs = timeoutMs;
+    if (target) {
+        mon->domain = g_strdup(target->domain);
+        mon->pid = target->pid;
+    }
     g_mutex_init(&mon->lock);
-    g_mutex_init(&mon->cbLock);
     g_cond_init(&mon->cond);
     mon->inbuf = g_string_new(NULL);
     mon->pending = g_hash_table_new(g_int64_hash, g_int64_equal);
+    mon->events = g_ptr_array_new_with_free_func(qemuMonitorEventFree);
     mon->nextId = 1;
-    if (cb)
-        mon->cb = *cb;
-    mon->opaque = opaque;
 
     g_unix_set_fd_nonblocking(fd, TRUE, NULL);
     mon->ctx = g_main_context_new();
@@ -306,20 +516,25 @@ qemuMonitorOpenFD(int fd, int timeoutMs, const qemuMonitorCallbacks *cb,
     }
     if (!mon->greeted) {
         bool closed = mon->closed;
+        g_autofree char *who = qemuMonitorWho(mon);
 
         g_mutex_unlock(&mon->lock);
-        if (closed)
-            virReportError(VIR_ERR_OPERATION_FAILED, "%s",
-                           _("QEMU closed the monitor before greeting"));
-        else
-            virReportError(VIR_ERR_OPERATION_TIMEOUT, "%s",
-                           _("no QMP greeting from QEMU"));
+        if (closed) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("%s closed the monitor before greeting"), who);
+        } else {
+            g_autofree char *state = qemuMonitorProcessState(mon->pid);
+
+            virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                           _("%s sent no QMP greeting within %d ms%s"),
+                           who, timeoutMs, state);
+        }
         qemuMonitorClose(mon);
         return NULL;
     }
     g_mutex_unlock(&mon->lock);
 
-    if (qemuMonitorCommand(mon, "qmp_capabilities", NULL, timeoutMs, NULL) < 0) {
+    if (qemuMonitorCommand(mon, "qmp_capabilities", NULL, NULL) < 0) {
         qemuMonitorClose(mon);
         return NULL;
     }
@@ -327,28 +542,15 @@ qemuMonitorOpenFD(int fd, int timeoutMs, const qemuMonitorCallbacks *cb,
 }
 
 qemuMonitor *
-qemuMonitorOpen(const char *path, int timeoutMs, const qemuMonitorCallbacks *cb,
-                void *opaque)
+qemuMonitorOpen(const char *path, const qemuMonitorTarget *target, int timeoutMs)
 {
     int fd;
 
     if (timeoutMs <= 0)
         timeoutMs = QEMU_MONITOR_DEFAULT_TIMEOUT;
-    if ((fd = virSocketConnectUnix(path, timeoutMs)) < 0)
+    if ((fd = qemuMonitorConnectPath(path, target, timeoutMs)) < 0)
         return NULL;
-    return qemuMonitorOpenFD(fd, timeoutMs, cb, opaque);
-}
-
-qemuMonitor *
-qemuMonitorOpenListening(const char *path, int timeoutMs, const qemuMonitorCallbacks *cb,
-                         void *opaque)
-{
-    int fd;
-
-    /* one attempt: a deadline that has passed already */
-    if ((fd = virSocketConnectUnix(path, 0)) < 0)
-        return NULL;
-    return qemuMonitorOpenFD(fd, timeoutMs, cb, opaque);
+    return qemuMonitorOpenFD(fd, target, timeoutMs);
 }
 
 static gboolean
@@ -382,6 +584,7 @@ qemuMonitorStopLoop(qemuMonitor *mon)
 static void
 qemuMonitorFree(qemuMonitor *mon)
 {
+    qemuMonitorRemoveWakeupFd(mon);
     g_mutex_lock(&mon->lock);
     qemuMonitorMarkClosed(mon, _("monitor closed"));
     g_mutex_unlock(&mon->lock);
@@ -390,11 +593,12 @@ qemuMonitorFree(qemuMonitor *mon)
     g_main_loop_unref(mon->loop);
     g_main_context_unref(mon->ctx);
     g_hash_table_unref(mon->pending);
+    g_ptr_array_unref(mon->events);
     g_string_free(mon->inbuf, TRUE);
     g_free(mon->closeReason);
     g_free(mon->greeting);
+    g_free(mon->domain);
     g_cond_clear(&mon->cond);
-    g_mutex_clear(&mon->cbLock);
     g_mutex_clear(&mon->lock);
     g_free(mon);
 }
@@ -423,11 +627,7 @@ qemuMonitorCloseNoWait(qemuMonitor *mon)
         qemuMonitorClose(mon);
         return;
     }
-    /* no callback runs after this */
-    g_mutex_lock(&mon->cbLock);
-    memset(&mon->cb, 0, sizeof(mon->cb));
-    mon->opaque = NULL;
-    g_mutex_unlock(&mon->cbLock);
+    qemuMonitorRemoveWakeupFd(mon);
     g_mutex_lock(&mon->lock);
     qemuMonitorMarkClosed(mon, _("monitor closed"));
     mon->detached = true;
@@ -451,12 +651,6 @@ qemuMonitorGetGreeting(qemuMonitor *mon)
     return mon->greeting;
 }
 
-void *
-qemuMonitorGetOpaque(qemuMonitor *mon)
-{
-    return mon->opaque;
-}
-
 bool
 qemuMonitorIsAlive(qemuMonitor *mon)
 {
@@ -468,63 +662,73 @@ qemuMonitorIsAlive(qemuMonitor *mon)
     return alive;
 }
 
+/* ------------------------------------------------------------------ */
+/* Commands                                                             */
+/* ------------------------------------------------------------------ */
+
 int
-qemuMonitorCommand(qemuMonitor *mon, const char *cmd, const char *args,
-                   int timeoutMs, qemuMonitorReply **reply)
+qemuMonitorCommand(qemuMonitor *mon, const char *cmd, const qemuProps *args,
+                   qemuMonitorReply **reply)
 {
     qemuMonitorPending p = { 0 };
+    g_autofree char *argsJSON = args ? qemuPropsToJSON(args) : NULL;
     g_autofree char *msg = NULL;
-    g_autofree char *cmdjson = qemuMonitorJSONString(cmd);
+    g_autofree char *who = qemuMonitorWho(mon);
     gint64 deadline;
 
     if (reply)
         *reply = NULL;
-    if (timeoutMs <= 0)
-        timeoutMs = QEMU_MONITOR_DEFAULT_TIMEOUT;
 
     g_mutex_lock(&mon->lock);
     if (mon->closed) {
         virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("cannot run '%s': %s"), cmd,
+                       _("cannot run '%s' on %s: %s"), cmd, who,
                        mon->closeReason ? mon->closeReason : _("monitor closed"));
         g_mutex_unlock(&mon->lock);
         return -1;
     }
     p.id = mon->nextId++;
-    msg = g_strdup_printf("{\"execute\":%s%s%s,\"id\":%llu}\r\n", cmdjson,
-                          args ? ",\"arguments\":" : "", args ? args : "", p.id);
+    msg = qemuMonitorFormatCommand(cmd, argsJSON, p.id);
     g_hash_table_insert(mon->pending, &p.id, &p);
-    if (virFileSendAll(mon->fd, msg, strlen(msg)) < 0) {
+    if (virFileSendAll(mon->fd, msg, strlen(msg)) < 0 ||
+        virFileSendAll(mon->fd, "\r\n", 2) < 0) {
         int err = errno;
 
         g_hash_table_remove(mon->pending, &p.id);
         g_mutex_unlock(&mon->lock);
-        virReportSystemError(err, _("cannot send '%s' to the QEMU monitor"), cmd);
+        virReportSystemError(err, _("cannot send '%s' to the monitor of %s"), cmd, who);
         return -1;
     }
 
-    deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
+    deadline = g_get_monotonic_time() + (gint64)mon->timeoutMs * 1000;
     while (!p.done && !mon->closed) {
         if (!g_cond_wait_until(&mon->cond, &mon->lock, deadline))
             break;
     }
     if (!p.done) {
         bool closed = mon->closed;
+        g_autofree char *reason = g_strdup(mon->closeReason);
 
         g_hash_table_remove(mon->pending, &p.id);
-        if (closed)
-            virReportError(VIR_ERR_OPERATION_FAILED, _("'%s' failed: %s"), cmd,
-                           mon->closeReason ? mon->closeReason : _("monitor closed"));
-        else
-            virReportError(VIR_ERR_OPERATION_TIMEOUT,
-                           _("QEMU did not answer '%s' within %d ms"), cmd, timeoutMs);
         g_mutex_unlock(&mon->lock);
+        if (closed) {
+            virReportError(VIR_ERR_OPERATION_FAILED, _("'%s' failed on %s: %s"), cmd, who,
+                           reason ? reason : _("monitor closed"));
+        } else {
+            g_autofree char *state = qemuMonitorProcessState(mon->pid);
+
+            virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                           _("%s did not answer '%s' within %d ms%s"),
+                           who, cmd, mon->timeoutMs, state);
+        }
         return -1;
     }
+    if (p.reply && mon->record)
+        qemuMonitorRecord(mon, cmd, argsJSON, p.reply);
     g_mutex_unlock(&mon->lock);
 
     if (p.error) {
-        virReportError(VIR_ERR_OPERATION_FAILED, _("QEMU refused '%s': %s"), cmd, p.error);
+        virReportError(VIR_ERR_OPERATION_FAILED, _("%s refused '%s': %s"), who, cmd, p.error);
         g_free(p.error);
         return -1;
     }
@@ -533,4 +737,200 @@ qemuMonitorCommand(qemuMonitor *mon, const char *cmd, const char *args,
     else
         qemuMonitorReplyFree(p.reply);
     return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Events                                                               */
+/* ------------------------------------------------------------------ */
+
+guint
+qemuMonitorEventPosition(qemuMonitor *mon)
+{
+    guint pos;
+
+    g_mutex_lock(&mon->lock);
+    pos = mon->events->len;
+    g_mutex_unlock(&mon->lock);
+    return pos;
+}
+
+qemuMonitorWaitResult
+qemuMonitorNextEvent(qemuMonitor *mon, guint *pos, gint64 deadline,
+                     const qemuMonitorEvent **ev)
+{
+    qemuMonitorWaitResult ret;
+
+    *ev = NULL;
+    g_mutex_lock(&mon->lock);
+    for (;;) {
+        if (*pos < mon->events->len) {
+            *ev = g_ptr_array_index(mon->events, (*pos)++);
+            ret = QEMU_MONITOR_WAIT_EVENT;
+            break;
+        }
+        if (mon->woken) {
+            mon->woken = false;
+            ret = QEMU_MONITOR_WAIT_WOKEN;
+            break;
+        }
+        if (mon->closed) {
+            ret = QEMU_MONITOR_WAIT_CLOSED;
+            break;
+        }
+        if (deadline <= g_get_monotonic_time() ||
+            !g_cond_wait_until(&mon->cond, &mon->lock, deadline)) {
+            /* what came with the deadline still counts */
+            if (*pos < mon->events->len)
+                continue;
+            ret = QEMU_MONITOR_WAIT_TIMEOUT;
+            break;
+        }
+    }
+    g_mutex_unlock(&mon->lock);
+    return ret;
+}
+
+static bool
+qemuMonitorEventMatches(const qemuMonitorEvent *ev, const qemuMonitorEventFilter *filter)
+{
+    if (ev->type != filter->type)
+        return false;
+    if (filter->device && STRNEQ_NULLABLE(ev->device, filter->device))
+        return false;
+    if (filter->statuses &&
+        (ev->status < 0 || !(filter->statuses & QEMU_MONITOR_MIGRATION_STATUS_SET(ev->status))))
+        return false;
+    return true;
+}
+
+/* "DEVICE_DELETED event for 'x'", "MIGRATION event (completed)" */
+static char *
+qemuMonitorDescribeFilter(const qemuMonitorEventFilter *filter)
+{
+    g_autoptr(GString) what = g_string_new(qemuMonitorEventTypeToString(filter->type));
+    size_t i;
+
+    g_string_append(what, _(" event"));
+    if (filter->device)
+        g_string_append_printf(what, _(" for '%s'"), filter->device);
+    if (filter->statuses) {
+        const char *sep = " (";
+
+        for (i = 0; i < QEMU_MONITOR_MIGRATION_STATUS_LAST; i++) {
+            if (filter->statuses & QEMU_MONITOR_MIGRATION_STATUS_SET(i)) {
+                g_string_append_printf(what, "%s%s", sep,
+                                       qemuMonitorMigrationStatusTypeToString(i));
+                sep = _(" or ");
+            }
+        }
+        g_string_append_c(what, ')');
+    }
+    return g_string_free(g_steal_pointer(&what), FALSE);
+}
+
+const qemuMonitorEvent *
+qemuMonitorWaitEvent(qemuMonitor *mon, guint *pos, const qemuMonitorEventFilter *filter,
+                     int timeoutMs, const char *hint)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
+    g_autofree char *who = NULL;
+    g_autofree char *what = NULL;
+
+    for (;;) {
+        const qemuMonitorEvent *ev;
+
+        switch (qemuMonitorNextEvent(mon, pos, deadline, &ev)) {
+        case QEMU_MONITOR_WAIT_EVENT:
+            if (qemuMonitorEventMatches(ev, filter))
+                return ev;
+            continue;
+        case QEMU_MONITOR_WAIT_WOKEN:
+            continue;
+        case QEMU_MONITOR_WAIT_CLOSED:
+            who = qemuMonitorWho(mon);
+            what = qemuMonitorDescribeFilter(filter);
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("%s closed its monitor while we waited for a %s"),
+                           who, what);
+            return NULL;
+        case QEMU_MONITOR_WAIT_TIMEOUT:
+            who = qemuMonitorWho(mon);
+            what = qemuMonitorDescribeFilter(filter);
+            virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                           _("%s sent no %s within %d ms%s%s"),
+                           who, what, timeoutMs, hint ? ": " : "", hint ? hint : "");
+            return NULL;
+        }
+    }
+}
+
+const qemuMonitorEvent *
+qemuMonitorTakeEvent(qemuMonitor *mon)
+{
+    const qemuMonitorEvent *ev = NULL;
+
+    g_mutex_lock(&mon->lock);
+    if (mon->taken < mon->events->len)
+        ev = g_ptr_array_index(mon->events, mon->taken++);
+    g_mutex_unlock(&mon->lock);
+    return ev;
+}
+
+void
+qemuMonitorWakeup(qemuMonitor *mon)
+{
+    g_mutex_lock(&mon->lock);
+    mon->woken = true;
+    g_cond_broadcast(&mon->cond);
+    g_mutex_unlock(&mon->lock);
+}
+
+static gboolean
+qemuMonitorWakeupIO(gint fd, GIOCondition cond G_GNUC_UNUSED, gpointer opaque)
+{
+    qemuMonitor *mon = opaque;
+    char buf[4096];
+
+    /* under the lock: once qemuMonitorRemoveWakeupFd destroyed the source,
+     * its fd (which the caller may close and reuse then) is never read */
+    g_mutex_lock(&mon->lock);
+    if (!g_source_is_destroyed(g_main_current_source())) {
+        while (read(fd, buf, sizeof(buf)) > 0)
+            ;
+        mon->woken = true;
+        g_cond_broadcast(&mon->cond);
+    }
+    g_mutex_unlock(&mon->lock);
+    return G_SOURCE_CONTINUE;
+}
+
+void
+qemuMonitorAddWakeupFd(qemuMonitor *mon, int fd)
+{
+    GSource *source;
+
+    qemuMonitorRemoveWakeupFd(mon);
+    g_unix_set_fd_nonblocking(fd, TRUE, NULL);
+    source = g_unix_fd_source_new(fd, G_IO_IN);
+    g_source_set_callback(source, G_SOURCE_FUNC(qemuMonitorWakeupIO), mon, NULL);
+    g_mutex_lock(&mon->lock);
+    mon->wakeFd = fd;
+    mon->wakeSource = source;
+    g_mutex_unlock(&mon->lock);
+    g_source_attach(source, mon->ctx);
+}
+
+void
+qemuMonitorRemoveWakeupFd(qemuMonitor *mon)
+{
+    GSource *source;
+
+    g_mutex_lock(&mon->lock);
+    source = g_steal_pointer(&mon->wakeSource);
+    mon->wakeFd = -1;
+    if (source)
+        g_source_destroy(source);
+    g_mutex_unlock(&mon->lock);
+    if (source)
+        g_source_unref(source);
 }

@@ -4,6 +4,7 @@
 #include "internal.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -14,6 +15,7 @@
 #include "qemu_domainlog.h"
 #include "qemu_hostdev.h"
 #include "qemu_interface.h"
+#include "qemu_monitor_json.h"
 #include "qemu_process.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -30,150 +32,12 @@
 #define QEMU_START_TIMEOUT_MS 30000
 /* how long a QEMU found without its status gets to answer */
 #define QEMU_PROBE_TIMEOUT_MS 3000
-
-/* ------------------------------------------------------------------ */
-/* Events                                                              */
-/* ------------------------------------------------------------------ */
-
-static void
-qemuProcessEventFree(gpointer data)
-{
-    qemuProcessEvent *ev = data;
-
-    g_free(ev->name);
-    g_free(ev->device);
-    g_free(ev->status);
-    g_free(ev);
-}
-
-qemuProcessEventQueue *
-qemuProcessEventQueueNew(void)
-{
-    qemuProcessEventQueue *q = g_new0(qemuProcessEventQueue, 1);
-
-    g_mutex_init(&q->lock);
-    g_cond_init(&q->cond);
-    q->events = g_ptr_array_new_with_free_func(qemuProcessEventFree);
-    return q;
-}
-
-static void
-qemuProcessEventQueueFree(qemuProcessEventQueue *q)
-{
-    if (!q)
-        return;
-    g_ptr_array_unref(q->events);
-    g_cond_clear(&q->cond);
-    g_mutex_clear(&q->lock);
-    g_free(q);
-}
-
-qemuProcessEventQueue *
-qemuProcessGetEvents(qemuMonitor *mon)
-{
-    return qemuMonitorGetOpaque(mon);
-}
-
-static void
-qemuProcessHandleEvent(qemuMonitor *mon G_GNUC_UNUSED, const char *event,
-                       yajl_val data, void *opaque)
-{
-    qemuProcessEventQueue *q = opaque;
-    qemuProcessEvent *ev = g_new0(qemuProcessEvent, 1);
-    const char *dev;
-
-    ev->name = g_strdup(event);
-    ev->when = g_get_monotonic_time();
-    if ((dev = qemuMonitorObjectGetString(data, "device-id")) ||
-        (dev = qemuMonitorObjectGetString(data, "device")))
-        ev->device = g_strdup(dev);
-    ev->status = g_strdup(qemuMonitorObjectGetString(data, "status"));
-    g_debug("QEMU event %s device=%s status=%s", event, NULLSTR(ev->device),
-            NULLSTR(ev->status));
-
-    g_mutex_lock(&q->lock);
-    g_ptr_array_add(q->events, ev);
-    g_cond_broadcast(&q->cond);
-    g_mutex_unlock(&q->lock);
-}
-
-static void
-qemuProcessHandleEOF(qemuMonitor *mon G_GNUC_UNUSED, bool error G_GNUC_UNUSED,
-                     void *opaque)
-{
-    qemuProcessEventQueue *q = opaque;
-
-    g_mutex_lock(&q->lock);
-    q->eof = true;
-    g_cond_broadcast(&q->cond);
-    g_mutex_unlock(&q->lock);
-}
-
-const qemuMonitorCallbacks qemuProcessMonitorCallbacks = {
-    .event = qemuProcessHandleEvent,
-    .eof = qemuProcessHandleEOF,
-};
-
-qemuProcessEvent *
-qemuProcessNextEvent(qemuMonitor *mon, guint *from, int timeoutMs)
-{
-    qemuProcessEventQueue *q = qemuProcessGetEvents(mon);
-    gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
-    qemuProcessEvent *ev = NULL;
-
-    g_mutex_lock(&q->lock);
-    while (*from >= q->events->len && !q->eof) {
-        if (!g_cond_wait_until(&q->cond, &q->lock, deadline))
-            break;
-    }
-    if (*from < q->events->len)
-        ev = g_ptr_array_index(q->events, (*from)++);
-    g_mutex_unlock(&q->lock);
-    return ev;
-}
-
-bool
-qemuProcessMonitorGone(qemuMonitor *mon)
-{
-    qemuProcessEventQueue *q = qemuProcessGetEvents(mon);
-    bool gone;
-
-    g_mutex_lock(&q->lock);
-    gone = q->eof;
-    g_mutex_unlock(&q->lock);
-    return gone;
-}
-
-qemuProcessEvent *
-qemuProcessWaitEvent(qemuMonitor *mon, guint *from, const char *name,
-                     const char *status, const char *device, int timeoutMs)
-{
-    qemuProcessEventQueue *q = qemuProcessGetEvents(mon);
-    gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
-    qemuProcessEvent *found = NULL;
-
-    g_mutex_lock(&q->lock);
-    for (;;) {
-        for (; *from < q->events->len; (*from)++) {
-            qemuProcessEvent *ev = g_ptr_array_index(q->events, *from);
-
-            if (STREQ(ev->name, name) &&
-                (!status || STREQ_NULLABLE(ev->status, status)) &&
-                (!device || STREQ_NULLABLE(ev->device, device))) {
-                found = ev;
-                (*from)++;
-                goto done;
-            }
-        }
-        if (q->eof)
-            break;
-        if (!g_cond_wait_until(&q->cond, &q->lock, deadline))
-            break;
-    }
- done:
-    g_mutex_unlock(&q->lock);
-    return found;
-}
+/* how long a running QEMU gets to accept a job's connection, greet it and
+ * answer each command */
+#define QEMU_JOB_TIMEOUT_MS 10000
+/* how long a QEMU that failed to start gets to exit (and so finish
+ * writing why) before its log is read */
+#define QEMU_EXIT_WAIT_MS 1000
 
 /* ------------------------------------------------------------------ */
 /* Files under run/                                                    */
@@ -326,6 +190,22 @@ qemuProcessNextId(virQEMUDriver *driver)
     return id;
 }
 
+/* Wait up to @ms for the process of @id to exit (its pidfd becomes
+ * readable then); nothing is reported. */
+static void
+qemuProcessWaitExit(const virProcessIdentity *id, int ms)
+{
+    struct pollfd pfd = { .fd = -1, .events = POLLIN };
+
+    if (virProcessIdentityOpen(id, &pfd.fd) != VIR_PROCESS_IDENTITY_SAME) {
+        virResetLastError();
+        return;
+    }
+    while (poll(&pfd, 1, ms) < 0 && errno == EINTR)
+        ;
+    close(pfd.fd);
+}
+
 /* The last lines QEMU wrote to its log, for error messages. */
 static char *
 qemuProcessLogTail(const char *logpath, off_t from)
@@ -402,24 +282,11 @@ qemuProcessBuildCommandCaps(virQEMUDriverConfig *cfg, virQEMUCaps *caps,
 int
 qemuProcessSetLinkState(qemuMonitor *mon, const virDomainNetDef *net)
 {
-    g_autofree char *name = NULL;
-    g_autofree char *args = NULL;
-
     /* QEMU starts every NIC with its link up; a VF's link is its own */
     if (net->linkstate != VIR_DOMAIN_NET_INTERFACE_LINK_STATE_DOWN ||
         virDomainNetGetActualHostdev((virDomainNetDef *)net))
         return 0;
-    name = qemuMonitorJSONString(net->info.alias);
-    args = g_strdup_printf("{\"name\":%s,\"up\":false}", name);
-    return qemuMonitorCommand(mon, "set_link", args, 0, NULL);
-}
-
-int
-qemuProcessEnableMigrationEvents(qemuMonitor *mon)
-{
-    return qemuMonitorCommand(mon, "migrate-set-capabilities",
-                              "{\"capabilities\":[{\"capability\":\"events\",\"state\":true}]}",
-                              0, NULL);
+    return qemuMonitorSetLink(mon, net->info.alias, false);
 }
 
 static int
@@ -461,7 +328,6 @@ typedef struct {
     bool recorded;              /* the start record is written */
     bool resources;             /* VFs taken for @live */
     bool launched;              /* QEMU runs: the object is its run */
-    qemuProcessEventQueue *events;
     qemuMonitor *mon;
 } qemuProcessStartCtx;
 
@@ -620,15 +486,17 @@ static int
 qemuProcessConnectMonitor(virDomainObj *obj, qemuProcessStartCtx *ctx, unsigned int flags,
                           const char *incomingURI)
 {
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    virProcessIdentity qemuId = { obj->pid, priv->pidStartTime };
+    qemuMonitorTarget monTarget = { obj->def->name, obj->pid };
     qemuMonitor *mon;
     bool paused = flags & VIR_DOMAIN_START_PAUSED;
 
-    ctx->events = qemuProcessEventQueueNew();
-    if (!(mon = qemuMonitorOpen(ctx->monitorPath, QEMU_START_TIMEOUT_MS,
-                                &qemuProcessMonitorCallbacks, ctx->events))) {
+    if (!(mon = qemuMonitorOpen(ctx->monitorPath, &monTarget, QEMU_START_TIMEOUT_MS))) {
         g_autofree char *tail = NULL;
 
-        g_usleep(50 * 1000);   /* let QEMU finish writing why it stopped */
+        /* a QEMU that refused to start has written why before it exits */
+        qemuProcessWaitExit(&qemuId, QEMU_EXIT_WAIT_MS);
         tail = qemuProcessLogTail(ctx->logPath, ctx->logStart);
         if (*tail) {
             virResetLastError();
@@ -639,7 +507,6 @@ qemuProcessConnectMonitor(virDomainObj *obj, qemuProcessStartCtx *ctx, unsigned 
         return -1;
     }
     ctx->mon = mon;
-    ctx->events = NULL;
 
     /* QEMU's own start-up time, for whoever wonders where a start went */
     qemuDomainLogWrite(ctx->logfd, "QMP ready %lld ms after spawn\n",
@@ -663,14 +530,14 @@ qemuProcessConnectMonitor(virDomainObj *obj, qemuProcessStartCtx *ctx, unsigned 
 
     if (incomingURI) {
         /* the guest arrives by migration: it runs once it is all there */
-        if (qemuProcessEnableMigrationEvents(mon) < 0)
+        if (qemuMonitorSetMigrationEvents(mon) < 0)
             return -1;
         virDomainObjLock(obj);
         obj->state = VIR_DOMAIN_PAUSED;
         obj->reason = VIR_DOMAIN_PAUSED_MIGRATION;
         virDomainObjUnlock(obj);
     } else if (!paused) {
-        if (qemuMonitorCommand(mon, "cont", NULL, 0, NULL) < 0)
+        if (qemuMonitorCont(mon) < 0)
             return -1;
         virDomainObjLock(obj);
         obj->state = VIR_DOMAIN_RUNNING;
@@ -714,8 +581,6 @@ qemuProcessStartUndo(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStartC
     virErrorPreserveLast(&saved);
     if (ctx->mon)
         qemuProcessAbandonJob(g_steal_pointer(&ctx->mon));
-    else if (ctx->events)
-        qemuProcessEventQueueFree(g_steal_pointer(&ctx->events));
     if (qemuDriverLockRoot(driver) == 0) {
         if (ctx->launched) {
             /* the status may not be written: this is our own child */
@@ -951,25 +816,21 @@ qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason)
 static int
 qemuProcessProbeMonitor(const char *path, const unsigned char *uuid, qemuMonitor **monOut)
 {
-    g_autoptr(qemuMonitorReply) reply = NULL;
     unsigned char found[VIR_UUID_BUFLEN];
-    const char *uuidstr;
     qemuMonitor *mon;
 
     if (!virFileExists(path))
         return 0;
-    if (!(mon = qemuMonitorOpenListening(path, QEMU_PROBE_TIMEOUT_MS, NULL, NULL))) {
+    if (!(mon = qemuMonitorOpen(path, NULL, QEMU_PROBE_TIMEOUT_MS))) {
         virResetLastError();
         return 0;
     }
-    if (qemuMonitorCommand(mon, "query-uuid", NULL, QEMU_PROBE_TIMEOUT_MS, &reply) < 0) {
+    if (qemuMonitorQueryUUID(mon, found) < 0) {
         virResetLastError();
         qemuMonitorClose(mon);
         return 0;
     }
-    if (!(uuidstr = qemuMonitorObjectGetString(reply->ret, "UUID")) ||
-        virUUIDParse(uuidstr, found) < 0 || memcmp(found, uuid, VIR_UUID_BUFLEN) != 0) {
-        virResetLastError();
+    if (memcmp(found, uuid, VIR_UUID_BUFLEN) != 0) {
         qemuMonitorClose(mon);
         return -1;
     }
@@ -1055,7 +916,7 @@ qemuProcessStopUnrecordedRun(virQEMUDriver *driver, const char *name,
     }
     if (mon) {
         /* QEMU exits on its own: its pid is not needed for that */
-        if (qemuMonitorCommand(mon, "quit", NULL, QEMU_PROBE_TIMEOUT_MS, NULL) < 0)
+        if (qemuMonitorQuit(mon) < 0)
             virResetLastError();   /* it may close the monitor before replying */
         qemuMonitorClose(mon);
     }
@@ -1163,26 +1024,6 @@ qemuProcessUndoStart(virQEMUDriver *driver, virDomainObj *obj, const char *name)
 /* Jobs on running domains                                              */
 /* ------------------------------------------------------------------ */
 
-/* Is @alias a device QEMU lists in query-pci (recursively behind bridges)? */
-static bool
-qemuProcessPCIHasDevice(yajl_val devices, const char *alias)
-{
-    size_t i;
-
-    if (!devices || !YAJL_IS_ARRAY(devices))
-        return false;
-    for (i = 0; i < devices->u.array.len; i++) {
-        yajl_val dev = devices->u.array.values[i];
-        yajl_val bridge = qemuMonitorObjectGet(dev, "pci_bridge");
-
-        if (STREQ_NULLABLE(qemuMonitorObjectGetString(dev, "qdev_id"), alias))
-            return true;
-        if (bridge && qemuProcessPCIHasDevice(qemuMonitorObjectGet(bridge, "devices"), alias))
-            return true;
-    }
-    return false;
-}
-
 /* The alias of the primary paired with standby @alias, or NULL. */
 static const char *
 qemuProcessTeamingPrimary(const virDomainDef *def, const char *alias)
@@ -1224,28 +1065,22 @@ qemuProcessTeamingUnknown(const virDomainDef *def)
 static int
 qemuProcessReconcileFailover(virDomainObj *obj, qemuMonitor *mon)
 {
-    g_autoptr(qemuMonitorReply) reply = NULL;
-    size_t i, b;
+    g_auto(GStrv) ids = NULL;
+    size_t i;
 
     if (!qemuProcessTeamingUnknown(obj->def))
         return 0;
-    if (qemuMonitorCommand(mon, "query-pci", NULL, 0, &reply) < 0)
+    if (qemuMonitorQueryPCIDevices(mon, &ids) < 0)
         return -1;
     for (i = 0; i < obj->def->nnets; i++) {
         virDomainNetDef *net = obj->def->nets[i];
         const char *primary;
-        bool present = false;
 
         if (!net->teaming || net->teaming->type != VIR_DOMAIN_NET_TEAMING_TYPE_PERSISTENT)
             continue;
         if (!(primary = qemuProcessTeamingPrimary(obj->def, net->info.alias)))
             continue;
-        for (b = 0; reply->ret && YAJL_IS_ARRAY(reply->ret) && b < reply->ret->u.array.len; b++) {
-            if (qemuProcessPCIHasDevice(qemuMonitorObjectGet(reply->ret->u.array.values[b],
-                                                             "devices"), primary))
-                present = true;
-        }
-        if (present) {
+        if (g_strv_contains((const char * const *)ids, primary)) {
             VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
 
             net->teaming->negotiated = VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES;
@@ -1258,19 +1093,17 @@ qemuProcessReconcileFailover(virDomainObj *obj, qemuMonitor *mon)
 static int
 qemuProcessReconcileState(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
 {
-    g_autoptr(qemuMonitorReply) reply = NULL;
-    const char *status;
+    qemuMonitorRunState status;
 
-    if (qemuMonitorCommand(mon, "query-status", NULL, 0, &reply) < 0)
+    if (qemuMonitorQueryStatus(mon, &status) < 0)
         return -1;
-    status = qemuMonitorObjectGetString(reply->ret, "status");
-    if (STREQ_NULLABLE(status, "shutdown")) {
+    if (status == QEMU_MONITOR_RUN_STATE_SHUTDOWN) {
         /* the guest powered off while nobody watched (-no-shutdown kept
          * QEMU alive for us to notice) */
         return 1;
     }
     virDomainObjLock(obj);
-    if (STREQ_NULLABLE(status, "running")) {
+    if (status == QEMU_MONITOR_RUN_STATE_RUNNING) {
         if (obj->state != VIR_DOMAIN_RUNNING) {
             obj->state = VIR_DOMAIN_RUNNING;
             obj->reason = VIR_DOMAIN_RUNNING_UNPAUSED;
@@ -1279,8 +1112,8 @@ qemuProcessReconcileState(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor 
         /* stopped by the user, an I/O error, a watchdog, a migration...:
          * anything but running is not running */
         obj->state = VIR_DOMAIN_PAUSED;
-        obj->reason = STREQ_NULLABLE(status, "io-error") ? VIR_DOMAIN_PAUSED_IOERROR :
-                      STREQ_NULLABLE(status, "watchdog") ? VIR_DOMAIN_PAUSED_WATCHDOG :
+        obj->reason = status == QEMU_MONITOR_RUN_STATE_IO_ERROR ? VIR_DOMAIN_PAUSED_IOERROR :
+                      status == QEMU_MONITOR_RUN_STATE_WATCHDOG ? VIR_DOMAIN_PAUSED_WATCHDOG :
                       VIR_DOMAIN_PAUSED_UNKNOWN;
     }
     virDomainObjUnlock(obj);
@@ -1311,7 +1144,7 @@ qemuMonitor *
 qemuProcessBeginJob(virQEMUDriver *driver, virDomainObj *obj)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
-    qemuProcessEventQueue *events;
+    qemuMonitorTarget target = { obj->def->name, obj->pid };
     qemuMonitor *mon;
     int rc;
 
@@ -1334,10 +1167,7 @@ qemuProcessBeginJob(virQEMUDriver *driver, virDomainObj *obj)
                        obj->def->name);
         return NULL;
     }
-    events = qemuProcessEventQueueNew();
-    if (!(mon = qemuMonitorOpen(priv->monitorPath, 10000,
-                                &qemuProcessMonitorCallbacks, events))) {
-        qemuProcessEventQueueFree(events);
+    if (!(mon = qemuMonitorOpen(priv->monitorPath, &target, QEMU_JOB_TIMEOUT_MS))) {
         if (qemuProcessCheckAlive(driver, obj) == 0) {
             virResetLastError();
             virReportError(VIR_ERR_OPERATION_FAILED,
@@ -1363,30 +1193,27 @@ void
 qemuProcessApplyEvents(virQEMUDriver *driver G_GNUC_UNUSED, virDomainObj *obj,
                        qemuMonitor *mon)
 {
-    qemuProcessEventQueue *q = qemuProcessGetEvents(mon);
+    const qemuMonitorEvent *ev;
     VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
     size_t i;
 
-    g_mutex_lock(&q->lock);
-    for (; q->applied < q->events->len; q->applied++) {
-        qemuProcessEvent *ev = g_ptr_array_index(q->events, q->applied);
-
+    while ((ev = qemuMonitorTakeEvent(mon))) {
         /* our own stop/cont produce these too: only a change of state
          * changes the reason */
-        if (STREQ(ev->name, "STOP")) {
+        if (ev->type == QEMU_MONITOR_EVENT_STOP) {
             if (obj->state != VIR_DOMAIN_PAUSED) {
                 obj->state = VIR_DOMAIN_PAUSED;
                 obj->reason = VIR_DOMAIN_PAUSED_USER;
             }
-        } else if (STREQ(ev->name, "RESUME")) {
+        } else if (ev->type == QEMU_MONITOR_EVENT_RESUME) {
             if (obj->state != VIR_DOMAIN_RUNNING) {
                 obj->state = VIR_DOMAIN_RUNNING;
                 obj->reason = VIR_DOMAIN_RUNNING_UNPAUSED;
             }
-        } else if (STREQ(ev->name, "SHUTDOWN")) {
+        } else if (ev->type == QEMU_MONITOR_EVENT_SHUTDOWN) {
             obj->state = VIR_DOMAIN_SHUTDOWN;
             obj->reason = VIR_DOMAIN_SHUTDOWN_USER;
-        } else if (STREQ(ev->name, "FAILOVER_NEGOTIATED") && ev->device) {
+        } else if (ev->type == QEMU_MONITOR_EVENT_FAILOVER_NEGOTIATED && ev->device) {
             for (i = 0; i < obj->def->nnets; i++) {
                 virDomainNetDef *net = obj->def->nets[i];
 
@@ -1395,20 +1222,13 @@ qemuProcessApplyEvents(virQEMUDriver *driver G_GNUC_UNUSED, virDomainObj *obj,
             }
         }
     }
-    g_mutex_unlock(&q->lock);
 }
 
 void
 qemuProcessAbandonJob(qemuMonitor *mon)
 {
-    qemuProcessEventQueue *events;
-
-    if (!mon)
-        return;
-    events = qemuProcessGetEvents(mon);
     /* its thread ends on its own: nobody waits for it to be scheduled */
     qemuMonitorCloseNoWait(mon);
-    qemuProcessEventQueueFree(events);
 }
 
 void

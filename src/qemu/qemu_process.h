@@ -49,9 +49,6 @@ int qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int 
 /* <link state='down'/> of @net, which QEMU cannot take on its command
  * line: set it over QMP once the device exists. */
 int qemuProcessSetLinkState(qemuMonitor *mon, const virDomainNetDef *net);
-/* MIGRATION events on (both sides of a migration follow them: polling
- * misses short states). */
-int qemuProcessEnableMigrationEvents(qemuMonitor *mon);
 /* Kill QEMU and clean up (resources, run/ files); the domain becomes shut
  * off with @reason (virDomainShutoffReason). QEMU is signalled only when
  * it is proven to be the domain's: run/ records the domain's UUID with its
@@ -119,47 +116,6 @@ bool qemuProcessIsRunning(virDomainObj *obj);
  * (reason: crashed) and return 0; if alive return 1. */
 int qemuProcessCheckAlive(virQEMUDriver *driver, virDomainObj *obj);
 
-/* Apply events collected by @mon so far (state changes, negotiation). */
+/* Apply the events @mon received that no job applied yet (state changes,
+ * negotiation). */
 void qemuProcessApplyEvents(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon);
-
-/* What QEMU reported asynchronously during a job, in arrival order. */
-typedef struct _qemuProcessEvent qemuProcessEvent;
-struct _qemuProcessEvent {
-    char *name;         /* SHUTDOWN, STOP, RESUME, DEVICE_DELETED, ... */
-    char *device;       /* device / device-id member, if any */
-    char *status;       /* MIGRATION: status */
-    gint64 when;        /* monotonic us */
-};
-
-typedef struct _qemuProcessEventQueue qemuProcessEventQueue;
-struct _qemuProcessEventQueue {
-    GMutex lock;
-    GCond cond;
-    GPtrArray *events;  /* qemuProcessEvent */
-    guint applied;      /* events before this index were applied */
-    bool eof;           /* QEMU went away */
-};
-
-/* The queue of a job's monitor. */
-qemuProcessEventQueue *qemuProcessGetEvents(qemuMonitor *mon);
-/* A new queue, the opaque of a monitor opened with
- * qemuProcessMonitorCallbacks (freed with it by qemuProcessAbandonJob). */
-qemuProcessEventQueue *qemuProcessEventQueueNew(void);
-
-/* Wait until an event named @name (and, if given, with @status or
- * @device) arrives after index *@from, or until @timeoutMs passes or QEMU
- * goes away. Returns the event (owned by the queue) and moves *@from past
- * it, or NULL. */
-qemuProcessEvent *qemuProcessWaitEvent(qemuMonitor *mon, guint *from,
-                                       const char *name, const char *status,
-                                       const char *device, int timeoutMs);
-
-/* The next event after index *@from, waiting up to @timeoutMs; NULL on
- * timeout or when QEMU went away. */
-qemuProcessEvent *qemuProcessNextEvent(qemuMonitor *mon, guint *from, int timeoutMs);
-/* Did QEMU close the monitor? */
-bool qemuProcessMonitorGone(qemuMonitor *mon);
-
-/* Callback table used for every domain monitor (events are queued, then
- * applied by the job that holds the domain). */
-extern const qemuMonitorCallbacks qemuProcessMonitorCallbacks;

@@ -1,0 +1,35 @@
+/*
+ * qemu_monitor_priv.h: the untyped command of a QMP connection
+ *
+ * For the typed commands (qemu_monitor_json.c) and for tests that ask a
+ * real QEMU for something the driver never needs; the driver itself calls
+ * the typed functions of qemu_monitor_json.h only.
+ */
+#pragma once
+
+#include <yajl/yajl_tree.h>
+
+#include "qemu_monitor.h"
+#include "qemu_props.h"
+
+/* A parsed reply: @ret is the "return" member, owned by @root. */
+typedef struct _qemuMonitorReply qemuMonitorReply;
+struct _qemuMonitorReply {
+    yajl_val root;
+    yajl_val ret;
+};
+void qemuMonitorReplyFree(qemuMonitorReply *reply);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuMonitorReply, qemuMonitorReplyFree);
+
+/* Run @cmd with @args (NULL: none), waiting up to the monitor's reply
+ * timeout. On success *@reply (if given) holds the reply. An "error" reply
+ * is VIR_ERR_OPERATION_FAILED with QEMU's description; no reply in time is
+ * VIR_ERR_OPERATION_TIMEOUT saying whether QEMU's process is stopped. */
+int qemuMonitorCommand(qemuMonitor *mon, const char *cmd, const qemuProps *args,
+                       qemuMonitorReply **reply);
+
+/* Small accessors of yajl trees. */
+const char *qemuMonitorObjectGetString(yajl_val obj, const char *key);
+bool qemuMonitorObjectGetNumber(yajl_val obj, const char *key, long long *num);
+bool qemuMonitorObjectGetBool(yajl_val obj, const char *key);
+yajl_val qemuMonitorObjectGet(yajl_val obj, const char *key);

@@ -148,7 +148,7 @@ qemuMonitorProcessState(pid_t pid)
     case 'D':
         return g_strdup_printf(_(": the process is blocked in the kernel (state D), e.g. on I/O"));
     default:
-        return g_strdup_printf(_(": the process is alive (state %c) but its monitor does not answer"),
+        return g_strdup_printf(_(": the process is alive (state %c) but its monitor does not answer (hung, or serving another client)"),
                                st.state);
     }
 }

@@ -373,6 +373,21 @@ qemuMigrationGetJobStats(virQEMUDriver *driver, const char *name, int *type,
     return 0;
 }
 
+/* The migration's monitor, taken out of @obj under its lock: an abort
+ * (qemuMigrationAbort, object locked) never wakes a monitor that is
+ * being closed. */
+static qemuMonitor *
+qemuMigrationTakeMonitor(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    qemuMonitor *mon;
+
+    virDomainObjLock(obj);
+    mon = g_steal_pointer(&priv->migMon);
+    virDomainObjUnlock(obj);
+    return mon;
+}
+
 int
 qemuMigrationAbort(virQEMUDriver *driver, virDomainObj *obj)
 {
@@ -580,7 +595,7 @@ qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj, unsigned int fla
     if (qemuMigrationSrcConnect(driver, obj, flags) < 0)
         return NULL;
     if (!(xml = qemuMigrationSrcFormat(obj))) {
-        qemuProcessEndJob(driver, obj, g_steal_pointer(&priv->migMon));
+        qemuProcessEndJob(driver, obj, qemuMigrationTakeMonitor(obj));
         return NULL;
     }
     return g_steal_pointer(&xml);
@@ -605,7 +620,9 @@ qemuMigrationDstPrepare(virQEMUDriver *driver, const char *xml,
     unlink(sock);
     if (qemuProcessStartFull(driver, obj, VIR_DOMAIN_START_PAUSED, uri, &mon) < 0)
         return NULL;
+    virDomainObjLock(obj);
     priv->migMon = mon;
+    virDomainObjUnlock(obj);
     qemuMigrationRecordStep(driver, obj, "prepared");
     return g_steal_pointer(&uri);
 }
@@ -925,8 +942,7 @@ int
 qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
                        bool cancelled, unsigned int flags)
 {
-    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
-    qemuMonitor *mon = g_steal_pointer(&priv->migMon);
+    qemuMonitor *mon = qemuMigrationTakeMonitor(obj);
     const qemuMonitorEventFilter ended = {
         QEMU_MONITOR_EVENT_MIGRATION, NULL,
         QEMU_MONITOR_MIGRATION_STATUS_SET(QEMU_MONITOR_MIGRATION_STATUS_COMPLETED) |
@@ -1074,8 +1090,7 @@ int
 qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
                         bool cancelled, unsigned int flags)
 {
-    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
-    qemuMonitor *mon = g_steal_pointer(&priv->migMon);
+    qemuMonitor *mon = qemuMigrationTakeMonitor(obj);
     int ret = 0;
 
     qemuMigrationRecordStep(driver, obj, "confirm");

@@ -160,8 +160,9 @@ testDaemonScript(gpointer opaque)
     {
         remote_domain_lookup_by_name_ret r1, r2;
 
-        testMakeDomain(&r2.dom, a2.name, 2);
-        testMakeDomain(&r1.dom, a1.name, 1);
+        /* the two threads call in either order: the id goes by name */
+        testMakeDomain(&r2.dom, a2.name, STREQ(a2.name, "alpha") ? 1 : 2);
+        testMakeDomain(&r1.dom, a1.name, STREQ(a1.name, "alpha") ? 1 : 2);
         testReply(d, second, &r2);
         testReply(d, first, &r1);
     }

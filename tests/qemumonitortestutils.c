@@ -19,6 +19,8 @@ struct _qemuMonitorTest {
     GPtrArray *received;    /* raw: the lines the client sent */
 };
 
+/* A monitor that closed the connection (on an oversized message, say)
+ * makes this fail with EPIPE, not kill the test with SIGPIPE. */
 static void
 qemuMonitorTestSend(int fd, const char *text)
 {

@@ -1,0 +1,134 @@
+/*
+ * tsanglib.c: make GLib's mutexes visible to ThreadSanitizer.
+ *
+ * Compiled into every program of a -Db_sanitize=thread build, and only
+ * there (src/meson.build). GLib on Linux implements GMutex and GCond with
+ * futex system calls, which ThreadSanitizer does not see (it intercepts
+ * pthread functions): every field guarded by a GMutex would be reported as
+ * a race. These definitions take the place of GLib's for the program and
+ * the libraries it loads (libvirt.so included): each calls GLib's own
+ * function and tells ThreadSanitizer that the mutex was taken or given
+ * back. GLib's calls to them from inside GLib are not seen (it binds its
+ * own symbols), nor needed: GLib itself is not instrumented.
+ *
+ * The same for the last reference to a GMainContext (below).
+ *
+ * No GLib header: the prototypes are GLib's ABI with opaque pointers.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <sanitizer/tsan_interface.h>
+
+typedef void (*tsanMutexFn)(void *mutex);
+typedef int (*tsanTryFn)(void *mutex);
+typedef void (*tsanWaitFn)(void *cond, void *mutex);
+typedef int (*tsanWaitUntilFn)(void *cond, void *mutex, int64_t end);
+
+void g_mutex_lock(void *mutex);
+int g_mutex_trylock(void *mutex);
+void g_mutex_unlock(void *mutex);
+void g_cond_wait(void *cond, void *mutex);
+int g_cond_wait_until(void *cond, void *mutex, int64_t end);
+void g_main_context_unref(void *context);
+
+/* GLib's definition of @name (the next one after this program's) */
+static void *
+tsanReal(void **cache, const char *name)
+{
+    void *fn = __atomic_load_n(cache, __ATOMIC_ACQUIRE);
+
+    if (!fn) {
+        if (!(fn = dlsym(RTLD_NEXT, name))) {
+            fprintf(stderr, "tsanglib: %s not found: %s\n", name, dlerror());
+            abort();
+        }
+        __atomic_store_n(cache, fn, __ATOMIC_RELEASE);
+    }
+    return fn;
+}
+
+#define TSAN_REAL(type, name) \
+    static void *real_ ## name; \
+    type fn = (type)tsanReal(&real_ ## name, #name)
+
+void
+g_mutex_lock(void *mutex)
+{
+    TSAN_REAL(tsanMutexFn, g_mutex_lock);
+
+    __tsan_mutex_pre_lock(mutex, 0);
+    fn(mutex);
+    __tsan_mutex_post_lock(mutex, 0, 0);
+}
+
+int
+g_mutex_trylock(void *mutex)
+{
+    TSAN_REAL(tsanTryFn, g_mutex_trylock);
+    int taken;
+
+    __tsan_mutex_pre_lock(mutex, __tsan_mutex_try_lock);
+    taken = fn(mutex);
+    __tsan_mutex_post_lock(mutex, __tsan_mutex_try_lock |
+                           (taken ? 0 : __tsan_mutex_try_lock_failed), 0);
+    return taken;
+}
+
+void
+g_mutex_unlock(void *mutex)
+{
+    TSAN_REAL(tsanMutexFn, g_mutex_unlock);
+
+    __tsan_mutex_pre_unlock(mutex, 0);
+    fn(mutex);
+    __tsan_mutex_post_unlock(mutex, 0);
+}
+
+/* A wait gives the mutex back and takes it again. */
+void
+g_cond_wait(void *cond, void *mutex)
+{
+    TSAN_REAL(tsanWaitFn, g_cond_wait);
+
+    __tsan_mutex_pre_unlock(mutex, 0);
+    __tsan_mutex_post_unlock(mutex, 0);
+    fn(cond, mutex);
+    __tsan_mutex_pre_lock(mutex, 0);
+    __tsan_mutex_post_lock(mutex, 0, 0);
+}
+
+int
+g_cond_wait_until(void *cond, void *mutex, int64_t end)
+{
+    TSAN_REAL(tsanWaitUntilFn, g_cond_wait_until);
+    int signalled;
+
+    __tsan_mutex_pre_unlock(mutex, 0);
+    __tsan_mutex_post_unlock(mutex, 0);
+    signalled = fn(cond, mutex, end);
+    __tsan_mutex_pre_lock(mutex, 0);
+    __tsan_mutex_post_lock(mutex, 0, 0);
+    return signalled;
+}
+
+/* The thread that drops the last reference to a main context frees it
+ * (and closes its wakeup eventfd); the count is an atomic inside GLib.
+ * Dropping references one at a time under a lock ThreadSanitizer sees
+ * orders the free after what the other holders did (the poll() of the
+ * thread that ran the context). Recursive: a source destroyed by the last
+ * unref may drop another context. */
+void
+g_main_context_unref(void *context)
+{
+    static pthread_mutex_t unrefLock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+    TSAN_REAL(tsanMutexFn, g_main_context_unref);
+
+    pthread_mutex_lock(&unrefLock);
+    fn(context);
+    pthread_mutex_unlock(&unrefLock);
+}

@@ -11,7 +11,9 @@
 #  3. every call returns within BOUND seconds (a watchdog fails the test
 #     naming the call still running, it never hangs); their own guests
 #     answer right; a query of 'frozen' answers its recorded state
-#     (running) or fails with an error naming it;
+#     (running) or fails with an error naming it; no caller warns (a
+#     warning here means a view of the root out of step with another
+#     process);
 #  4. after SIGCONT 'frozen' answers 'running', only it is left defined,
 #     one QEMU and one VF are in use; destroyed, no QEMU of this root is
 #     left, every VF is back in the pool with its MAC, run/ is empty.
@@ -100,6 +102,10 @@ worker() {  # worker NAME: rounds on guest NAME, then query frozen; ok/not ok li
             echo "not ok - $_n stuck: virsh $* has not returned after $BOUND s"
             exit 1  # the worker: what it would do next may wait as long
         fi
+        if grep -q '^warning:' "$root/$_n.err"; then
+            echo "not ok - $_n: virsh $* warned: $(grep '^warning:' "$root/$_n.err" | head -n 3)"
+            _bad=1
+        fi
         return $_rc
     }
     bad() { echo "not ok - $_n: $1: $(cat "$root/$_n.out" "$root/$_n.err")"; _bad=1; }
@@ -166,6 +172,10 @@ wait "$cpid"
 crc=$?
 cat "$root/client.log"
 [ $crc = 0 ] && grep -q "^ok - " "$root/client.log" || notok "the API client (exit $crc)"
+# nothing here is worth a warning: one would be a view of the root out of
+# step with what another process did (a guest's old UUID, say)
+! grep -q '^warning:' "$root/client.log" && ok "the API client printed no warning" ||
+    notok "the API client warned: $(grep '^warning:' "$root/client.log" | head -n 3)"
 j=0
 while [ $j -lt $PROCS ]; do
     eval "wait \$wpid$j"

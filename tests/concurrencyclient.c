@@ -118,6 +118,19 @@ end(worker *w)
         notok(w, "%s(%s) returned after %.1f s, more than %.0f s", op, target, took, bound);
 }
 
+/* virDomainGetState of @dom (guest @target) as a timed call: the state,
+ * or -1 with the error set. */
+static int
+timedGetState(worker *w, virDomainPtr dom, const char *target)
+{
+    int state, reason, rc;
+
+    begin(w, "virDomainGetState", target);
+    rc = virDomainGetState(dom, &state, &reason, 0);
+    end(w);
+    return rc < 0 ? -1 : state;
+}
+
 static bool
 errorNames(const char *name)
 {
@@ -135,7 +148,7 @@ queryFrozen(worker *w)
     virDomainInfo info;
     char *xml;
     char want[128];
-    int state, reason, rc;
+    int state, rc;
 
     begin(w, "virDomainLookupByName", frozen);
     dom = virDomainLookupByName(conn, frozen);
@@ -145,15 +158,13 @@ queryFrozen(worker *w)
         return;
     }
 
-    begin(w, "virDomainGetState", frozen);
-    rc = virDomainGetState(dom, &state, &reason, 0);
-    end(w);
-    if (rc == 0 && state != VIR_DOMAIN_RUNNING)
+    state = timedGetState(w, dom, frozen);
+    if (state >= 0 && state != VIR_DOMAIN_RUNNING)
         notok(w, "GetState of the stopped guest answered %d, not running (%d)", state, VIR_DOMAIN_RUNNING);
-    else if (rc < 0 && !errorNames(frozen))
+    else if (state < 0 && !errorNames(frozen))
         notok(w, "GetState of the stopped guest failed without naming it: %s", virGetLastErrorMessage());
     pthread_mutex_lock(&lock);
-    if (rc == 0)
+    if (state >= 0)
         w->frozenAnswered++;
     else
         w->frozenRefused++;
@@ -228,7 +239,7 @@ round1(worker *w)
     virDomainPtr dom;
     virDomainInfo info;
     char *desc;
-    int state, reason, rc;
+    int state, rc;
     bool ret = false;
 
     snprintf(xml, sizeof(xml),
@@ -256,12 +267,9 @@ round1(worker *w)
         goto cleanup;
     }
 
-    begin(w, "virDomainGetState", w->name);
-    rc = virDomainGetState(dom, &state, &reason, 0);
-    end(w);
-    if (rc < 0 || state != VIR_DOMAIN_PAUSED)
-        notok(w, "GetState %s: rc %d state %d, want paused: %s", w->name, rc, state,
-              rc < 0 ? virGetLastErrorMessage() : "");
+    if ((state = timedGetState(w, dom, w->name)) != VIR_DOMAIN_PAUSED)
+        notok(w, "GetState %s: %d, want paused: %s", w->name, state,
+              state < 0 ? virGetLastErrorMessage() : "");
 
     begin(w, "virDomainGetXMLDesc", w->name);
     desc = virDomainGetXMLDesc(dom, 0);
@@ -289,11 +297,9 @@ round1(worker *w)
         notok(w, "destroy %s: %s", w->name, virGetLastErrorMessage());
         goto cleanup;
     }
-    begin(w, "virDomainGetState", w->name);
-    rc = virDomainGetState(dom, &state, &reason, 0);
-    end(w);
-    if (rc < 0 || state != VIR_DOMAIN_SHUTOFF) {
-        notok(w, "GetState %s after destroy: rc %d state %d, want shut off", w->name, rc, state);
+    if ((state = timedGetState(w, dom, w->name)) != VIR_DOMAIN_SHUTOFF) {
+        notok(w, "GetState %s after destroy: %d, want shut off: %s", w->name, state,
+              state < 0 ? virGetLastErrorMessage() : "");
         goto cleanup;
     }
     ret = true;

@@ -184,8 +184,20 @@ virProcessWaitGone(int pidfd, const virProcessIdentity *id, int ms)
          * up now and then anyway: an exiting process whose main thread is
          * a zombie is gone for virProcessIdentityIsAlive first */
         if (poll(&pfd, 1, MIN(left / 1000 + 1, 20)) < 0 && errno != EINTR)
-            g_usleep(2 * 1000);
+            return !virProcessIdentityIsAlive(id);   /* cannot wait: say what is */
     }
+}
+
+/* What a kill returns when the process could not be opened as @state
+ * says: -1 error, 1 the pid is another process, 0 gone. */
+static int
+virProcessIdentityOpenResult(int state)
+{
+    if (state < 0)
+        return -1;
+    if (state == VIR_PROCESS_IDENTITY_OTHER)
+        return 1;
+    return 0;
 }
 
 int
@@ -195,7 +207,7 @@ virProcessKillPainfully(const virProcessIdentity *id, int graceMs, bool graceful
     int state;
 
     if ((state = virProcessIdentityOpen(id, &pidfd)) != VIR_PROCESS_IDENTITY_SAME)
-        return state < 0 ? -1 : state == VIR_PROCESS_IDENTITY_OTHER ? 1 : 0;
+        return virProcessIdentityOpenResult(state);
     if (!virProcessSignal(pidfd, id, SIGTERM))
         return -1;
     if (virProcessWaitGone(pidfd, id, graceMs))
@@ -223,7 +235,7 @@ virProcessKillNow(const virProcessIdentity *id)
     int state;
 
     if ((state = virProcessIdentityOpen(id, &pidfd)) != VIR_PROCESS_IDENTITY_SAME)
-        return state < 0 ? -1 : state == VIR_PROCESS_IDENTITY_OTHER ? 1 : 0;
+        return virProcessIdentityOpenResult(state);
     if (!virProcessSignal(pidfd, id, SIGKILL))
         return -1;
     /* a child of ours still running: somebody has to wait for it */

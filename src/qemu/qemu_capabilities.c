@@ -357,7 +357,7 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
     g_autoptr(qemuMonitor) mon = NULL;
     qemuMonitorTarget target = { NULL, 0 };
     GPid pid = 0;
-    int errfd = -1;
+    VIR_AUTOCLOSE int errfd = -1;
     int ret = -1;
 
     caps->binary = g_strdup(binary);
@@ -455,8 +455,6 @@ virQEMUCapsNewForBinary(const char *binary, GString *record)
         }
         g_spawn_close_pid(pid);
     }
-    if (errfd >= 0)
-        close(errfd);
     if (pair[0] >= 0)
         close(pair[0]);
     if (pair[1] >= 0)

@@ -1482,10 +1482,12 @@ qemuConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
                        virttype);
         return NULL;
     }
-    if ((caps = virQEMUDriverGetCaps(driver, emulatorbin ? emulatorbin : QEMU_DEFAULT_EMULATOR)))
-        ret = virQEMUCapsFormatDomainCapabilities(caps, machine, virttype ? virttype :
-                                                  caps->kvmUsable && virQEMUCapsGet(caps, QEMU_CAPS_KVM) ?
-                                                  "kvm" : "qemu");
+    if ((caps = virQEMUDriverGetCaps(driver, emulatorbin ? emulatorbin : QEMU_DEFAULT_EMULATOR))) {
+        /* without a type: KVM when it can be used, else TCG */
+        if (!virttype)
+            virttype = caps->kvmUsable && virQEMUCapsGet(caps, QEMU_CAPS_KVM) ? "kvm" : "qemu";
+        ret = virQEMUCapsFormatDomainCapabilities(caps, machine, virttype);
+    }
     return ret;
 }
 

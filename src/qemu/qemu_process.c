@@ -401,8 +401,8 @@ qemuProcessLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStartCtx 
     g_autoptr(GError) gerr = NULL;
     virProcessIdentity qemuId;
     struct stat sb;
-    int listenfd = -1;
-    int nullfd = -1;
+    VIR_AUTOCLOSE int listenfd = -1;
+    VIR_AUTOCLOSE int nullfd = -1;
     GPid pid = 0;
     int rc;
 
@@ -447,8 +447,6 @@ qemuProcessLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStartCtx 
             ;
         goto error;
     }
-    close(listenfd);
-    close(nullfd);
 
     /* from here on, a crash of this process leaves enough to clean up */
     virDomainObjLock(obj);
@@ -472,10 +470,7 @@ qemuProcessLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStartCtx 
     return rc;
 
  error:
-    close(listenfd);
     unlink(ctx->monitorPath);
-    if (nullfd >= 0)
-        close(nullfd);
     return -1;
 }
 
@@ -1089,6 +1084,20 @@ qemuProcessReconcileFailover(virDomainObj *obj, qemuMonitor *mon)
     return 0;
 }
 
+/* Why a guest that QEMU reports in run state @status is paused. */
+static int
+qemuProcessPausedReason(qemuMonitorRunState status)
+{
+    switch (status) {
+    case QEMU_MONITOR_RUN_STATE_IO_ERROR:
+        return VIR_DOMAIN_PAUSED_IOERROR;
+    case QEMU_MONITOR_RUN_STATE_WATCHDOG:
+        return VIR_DOMAIN_PAUSED_WATCHDOG;
+    default:
+        return VIR_DOMAIN_PAUSED_UNKNOWN;
+    }
+}
+
 /* Bring the recorded run state in line with QEMU's own. */
 static int
 qemuProcessReconcileState(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
@@ -1112,9 +1121,7 @@ qemuProcessReconcileState(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor 
         /* stopped by the user, an I/O error, a watchdog, a migration...:
          * anything but running is not running */
         obj->state = VIR_DOMAIN_PAUSED;
-        obj->reason = status == QEMU_MONITOR_RUN_STATE_IO_ERROR ? VIR_DOMAIN_PAUSED_IOERROR :
-                      status == QEMU_MONITOR_RUN_STATE_WATCHDOG ? VIR_DOMAIN_PAUSED_WATCHDOG :
-                      VIR_DOMAIN_PAUSED_UNKNOWN;
+        obj->reason = qemuProcessPausedReason(status);
     }
     virDomainObjUnlock(obj);
     if (qemuProcessReconcileFailover(obj, mon) < 0)

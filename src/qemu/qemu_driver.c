@@ -24,6 +24,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virfilelockwait.h"
+#include "virhostinfo.h"
 #include "virprocess.h"
 #include "viruuid.h"
 
@@ -827,6 +828,27 @@ qemuConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
     if (!(caps = virQEMUDriverGetCaps(driver, QEMU_DEFAULT_EMULATOR)))
         return -1;
     *hvVer = caps->version;
+    return 0;
+}
+
+/* The host QEMU runs on (the real one: sysfs_root only relocates the
+ * SR-IOV devices of a simulated host). */
+static int
+qemuNodeGetInfo(virConnectPtr conn G_GNUC_UNUSED, virNodeInfoPtr info)
+{
+    virHostInfo host;
+
+    if (virHostInfoGet(&host, "/sys", "/proc") < 0)
+        return -1;
+    G_STATIC_ASSERT(sizeof(info->model) == sizeof(host.model));
+    memcpy(info->model, host.model, sizeof(info->model));
+    info->memory = host.memory;
+    info->cpus = host.cpus;
+    info->mhz = host.mhz;
+    info->nodes = host.nodes;
+    info->sockets = host.sockets;
+    info->cores = host.cores;
+    info->threads = host.threads;
     return 0;
 }
 
@@ -1870,6 +1892,7 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .connectClose = qemuConnectClose,
     .connectGetType = qemuConnectGetType,
     .connectGetVersion = qemuConnectGetVersion,
+    .nodeGetInfo = qemuNodeGetInfo,
     .connectGetCapabilities = qemuConnectGetCapabilities,
     .connectGetDomainCapabilities = qemuConnectGetDomainCapabilities,
     .connectDomainXMLToNative = qemuConnectDomainXMLToNative,

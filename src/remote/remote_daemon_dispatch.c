@@ -12,7 +12,6 @@
 #include "remote_daemon_dispatch.h"
 #include "remote_typed_params.h"
 #include "virerror.h"
-#include "virhostinfo.h"
 
 #define VIR_FROM_THIS VIR_FROM_REMOTE
 
@@ -487,16 +486,14 @@ remoteDispatchConnectRegisterCloseCallback(remoteClient *client,
 
 /* Host. */
 
-/* The host the daemon runs on (TODO: through virNodeGetInfo once the
- * drivers implement it; the daemon and its drivers share one host). */
 static int
 remoteDispatchNodeGetInfo(remoteClient *client, void *argsp G_GNUC_UNUSED, void *retp)
 {
     remote_node_get_info_ret *ret = retp;
     g_autoptr(virConnect) conn = remoteClientGetConn(client);
-    virHostInfo info;
+    virNodeInfo info;
 
-    if (!conn || virHostInfoGet(&info, "/sys", "/proc") < 0)
+    if (!conn || virNodeGetInfo(conn, &info) < 0)
         return -1;
     G_STATIC_ASSERT(sizeof(ret->model) == sizeof(info.model));
     memcpy(ret->model, info.model, sizeof(ret->model));

@@ -7,6 +7,10 @@ example=$2
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 uri="qemu:///embed?root=$root"
+# the default URI's root lives under XDG_DATA_HOME; a short one keeps
+# its sockets within a socket address wherever the build tree is
+XDG_DATA_HOME=$root/home
+export XDG_DATA_HOME
 fail=0
 
 check() {  # check NAME EXPECTED-RC EXPECTED-STDOUT-REGEX EXPECTED-STDERR-REGEX -- ARGS

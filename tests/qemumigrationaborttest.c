@@ -116,6 +116,7 @@ testAbort(const void *opaque)
     qemuDomainObjPrivate *priv = NULL;
     GThread *performThread = NULL;
     gint64 aborted;
+    bool cancelled;
     gint64 deadline;
     int sv[2] = { -1, -1 };
     int ret = -1;
@@ -183,7 +184,10 @@ testAbort(const void *opaque)
                perform.err ? NULLSTR(perform.err->message) : "no error");
         goto cleanup;
     }
-    if (!peer.cancelled) {
+    g_mutex_lock(&peer.lock);
+    cancelled = peer.cancelled;
+    g_mutex_unlock(&peer.lock);
+    if (!cancelled) {
         printf("#   QEMU got no migrate_cancel\n");
         goto cleanup;
     }

@@ -132,3 +132,102 @@ g_main_context_unref(void *context)
     fn(context);
     pthread_mutex_unlock(&unrefLock);
 }
+
+/* Hand-offs through GLib's own queues (a thread pool's GAsyncQueue, a
+ * main context's invoke list) are ordered by locks inside GLib, which
+ * ThreadSanitizer does not see: what the pusher wrote before the push
+ * looks racy to the thread that runs the task. The push releases on the
+ * task's data and the task acquires it before it runs. */
+typedef void (*tsanPoolFunc)(void *data, void *user_data);
+typedef int (*tsanSourceFunc)(void *data);
+typedef void (*tsanDestroyFunc)(void *data);
+
+typedef struct {
+    tsanPoolFunc func;
+    void *userData;
+} tsanPoolTask;
+
+static void
+tsanPoolRun(void *data, void *user_data)
+{
+    tsanPoolTask *task = user_data;
+
+    __tsan_acquire(data);
+    task->func(data, task->userData);
+}
+
+void *g_thread_pool_new(tsanPoolFunc func, void *user_data, int max_threads,
+                        int exclusive, void **error);
+int g_thread_pool_push(void *pool, void *data, void **error);
+
+/* The wrapper lives as long as the program: a pool is not told when it
+ * is freed, and a TSan build only runs tests. */
+void *
+g_thread_pool_new(tsanPoolFunc func, void *user_data, int max_threads,
+                  int exclusive, void **error)
+{
+    typedef void *(*newFn)(tsanPoolFunc, void *, int, int, void **);
+    TSAN_REAL(newFn, g_thread_pool_new);
+    tsanPoolTask *task = malloc(sizeof(*task));
+
+    if (!task)
+        abort();
+    task->func = func;
+    task->userData = user_data;
+    return fn(tsanPoolRun, task, max_threads, exclusive, error);
+}
+
+int
+g_thread_pool_push(void *pool, void *data, void **error)
+{
+    typedef int (*pushFn)(void *, void *, void **);
+    TSAN_REAL(pushFn, g_thread_pool_push);
+
+    __tsan_release(data);
+    return fn(pool, data, error);
+}
+
+typedef struct {
+    tsanSourceFunc func;
+    void *data;
+    tsanDestroyFunc notify;
+} tsanInvoke;
+
+static int
+tsanInvokeRun(void *opaque)
+{
+    tsanInvoke *inv = opaque;
+
+    __tsan_acquire(inv);
+    return inv->func(inv->data);
+}
+
+static void
+tsanInvokeFree(void *opaque)
+{
+    tsanInvoke *inv = opaque;
+
+    if (inv->notify)
+        inv->notify(inv->data);
+    free(inv);
+}
+
+void g_main_context_invoke_full(void *context, int priority, tsanSourceFunc function,
+                                void *data, tsanDestroyFunc notify);
+
+void
+g_main_context_invoke_full(void *context, int priority, tsanSourceFunc function,
+                           void *data, tsanDestroyFunc notify)
+{
+    typedef void (*invokeFn)(void *, int, tsanSourceFunc, void *, tsanDestroyFunc);
+    TSAN_REAL(invokeFn, g_main_context_invoke_full);
+    tsanInvoke *inv = malloc(sizeof(*inv));
+
+    if (!inv)
+        abort();
+    inv->func = function;
+    inv->data = data;
+    inv->notify = notify;
+    __tsan_release(inv);
+    fn(context, priority, tsanInvokeRun, inv, tsanInvokeFree);
+}

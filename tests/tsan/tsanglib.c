@@ -207,6 +207,7 @@ tsanInvokeFree(void *opaque)
 {
     tsanInvoke *inv = opaque;
 
+    __tsan_acquire(inv);
     if (inv->notify)
         inv->notify(inv->data);
     free(inv);
@@ -215,19 +216,68 @@ tsanInvokeFree(void *opaque)
 void g_main_context_invoke_full(void *context, int priority, tsanSourceFunc function,
                                 void *data, tsanDestroyFunc notify);
 
+/* GLib's @name, for a program that may not link GLib itself (the shim
+ * is in every program of the build; libvirt.so brings GLib) */
+#define TSAN_GLIB(type, name) \
+    static void *glib_ ## name; \
+    type name ## _fn = (type)tsanReal(&glib_ ## name, #name)
+
+typedef void *(*tsanGetFn)(void);
+typedef int (*tsanTestFn)(void *obj);
+typedef void (*tsanPriorityFn)(void *source, int priority);
+typedef void (*tsanCallbackFn)(void *source, tsanSourceFunc func, void *data,
+                               tsanDestroyFunc notify);
+typedef unsigned int (*tsanAttachFn)(void *source, void *context);
+
+/* Run synchronously, GLib does it itself (the caller owns @context, or
+ * it is the caller's default context and free): no other thread is
+ * involved. Otherwise the call goes to the context's thread as an idle
+ * source, which GLib would make inside g_main_context_invoke_full: made
+ * here, so that its memory (freed by the other thread) is written
+ * before the release. */
 void
 g_main_context_invoke_full(void *context, int priority, tsanSourceFunc function,
                            void *data, tsanDestroyFunc notify)
 {
     typedef void (*invokeFn)(void *, int, tsanSourceFunc, void *, tsanDestroyFunc);
     TSAN_REAL(invokeFn, g_main_context_invoke_full);
-    tsanInvoke *inv = malloc(sizeof(*inv));
+    TSAN_GLIB(tsanGetFn, g_main_context_default);
+    TSAN_GLIB(tsanGetFn, g_main_context_get_thread_default);
+    TSAN_GLIB(tsanTestFn, g_main_context_is_owner);
+    TSAN_GLIB(tsanTestFn, g_main_context_acquire);
+    TSAN_GLIB(tsanMutexFn, g_main_context_release);
+    TSAN_GLIB(tsanGetFn, g_idle_source_new);
+    TSAN_GLIB(tsanPriorityFn, g_source_set_priority);
+    TSAN_GLIB(tsanCallbackFn, g_source_set_callback);
+    TSAN_GLIB(tsanAttachFn, g_source_attach);
+    TSAN_GLIB(tsanMutexFn, g_source_unref);
+    void *mine = g_main_context_get_thread_default_fn();
+    tsanInvoke *inv;
+    void *source;
 
+    if (!context)
+        context = g_main_context_default_fn();
+    if (!mine)
+        mine = g_main_context_default_fn();
+    if (g_main_context_is_owner_fn(context)) {
+        fn(context, priority, function, data, notify);
+        return;
+    }
+    if (mine == context && g_main_context_acquire_fn(context)) {
+        fn(context, priority, function, data, notify);
+        g_main_context_release_fn(context);
+        return;
+    }
+    inv = malloc(sizeof(*inv));
     if (!inv)
         abort();
     inv->func = function;
     inv->data = data;
     inv->notify = notify;
+    source = g_idle_source_new_fn();
+    g_source_set_priority_fn(source, priority);
+    g_source_set_callback_fn(source, tsanInvokeRun, inv, tsanInvokeFree);
     __tsan_release(inv);
-    fn(context, priority, tsanInvokeRun, inv, tsanInvokeFree);
+    g_source_attach_fn(source, context);
+    g_source_unref_fn(source);
 }

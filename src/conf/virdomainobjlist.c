@@ -373,6 +373,19 @@ virStatMtimeNs(const struct stat *sb)
     return (gint64)sb->st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) + sb->st_mtim.tv_nsec;
 }
 
+bool
+virDomainObjConfigIsCurrent(const virDomainObj *obj, const char *dir)
+{
+    g_autofree char *path = NULL;
+    struct stat sb;
+
+    if (!obj->persistent)
+        return false;
+    path = virDomainConfigFile(dir, obj->def->name);
+    return stat(path, &sb) == 0 && obj->configMtime == virStatMtimeNs(&sb) &&
+        obj->configIno == (guint64)sb.st_ino;
+}
+
 static void
 virDomainObjListDropMissing(virDomainObjList *list, GHashTable *present,
                             virDomainObj *self)
@@ -412,8 +425,18 @@ virDomainObjListUUIDTaken(virDomainObjList *list, const char *dir, const char *p
     virUUIDFormat(def->uuid, uuidstr);
     if (other && other != obj) {
         g_autofree char *otherPath = NULL;
+        g_autoptr(virDomainObj) ref = virDomainObjRef(other);
         VIR_LOCK_GUARD lock = virDomainObjLockGuard(other);
 
+        /* what was loaded of a stopped domain whose definition is gone
+         * or was replaced since (undefined or redefined elsewhere): not
+         * a claim that is still on disk; its file, if any, is read again
+         * after this one (a file sorted before was read already) */
+        if (!virDomainObjIsActive(other) && !other->busy &&
+            !virDomainObjConfigIsCurrent(other, dir)) {
+            virDomainObjListRemove(list, other);
+            return false;
+        }
         otherPath = virDomainConfigFile(dir, other->def->name);
 
         /* a running domain may be read before its config */

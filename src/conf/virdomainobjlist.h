@@ -115,10 +115,18 @@ char *virDomainConfigFile(const char *dir, const char *name);
 int virDomainDefSaveConfig(const char *dir, const virDomainDef *def);
 int virDomainDeleteConfig(const char *dir, const char *name);
 
+/* Is @obj (locked) persistent with the config file in @dir it was loaded
+ * from or saved to still there, unchanged? When not, what the object
+ * holds of its definition is from before another process undefined or
+ * redefined it. */
+bool virDomainObjConfigIsCurrent(const virDomainObj *obj, const char *dir);
+
 /* Make the list's persistent domains match the files in @dir: new files
  * are parsed, changed ones re-read, vanished ones dropped (unless running).
  * Files that fail to parse are skipped with a warning, and so are files
  * whose UUID another domain has: domains already in the list (running ones
- * first) keep theirs, then files claim theirs in the order of their names. */
+ * first) keep theirs, then files claim theirs in the order of their names.
+ * A stopped domain whose file is gone or changed claims nothing: what it
+ * held is from another moment than the files. */
 int virDomainObjListSyncConfigDir(virDomainObjList *list, const char *dir,
                                   virDomainObj *self);

@@ -150,18 +150,22 @@ qemuDomainsSyncSkips(virDomainObj *obj, virDomainObj *self)
  * its UUID? @obj is the domain of its name (or NULL). One UUID names one
  * domain: a running domain keeps its UUID against definitions (a config
  * sharing it is skipped with a warning when configs are read), and of two
- * status files sharing one, the first read (by name) keeps it. Root lock
- * held, @obj locked. */
+ * status files sharing one, the first read (by name) keeps it. What the
+ * list holds is from the last sync: only a definition still on disk
+ * unchanged (virDomainObjConfigIsCurrent) is weighed against the status;
+ * one undefined or redefined since is not (the configs read next are of
+ * this moment). Root lock held, @obj locked. */
 static bool
 qemuDomainsStatusClaimUUID(virQEMUDriver *driver, const char *path, virDomainObj *obj,
                            const virDomainDef *live)
 {
     virDomainObj *other = virDomainObjListFindByUUID(driver->domains, live->uuid);
+    const char *configDir = driver->config->domainConfigDir;
     char uuidstr[VIR_UUID_STRING_BUFLEN];
 
     virUUIDFormat(live->uuid, uuidstr);
     if (obj && memcmp(obj->def->uuid, live->uuid, VIR_UUID_BUFLEN) != 0 &&
-        (virDomainObjIsActive(obj) || obj->persistent)) {
+        virDomainObjConfigIsCurrent(obj, configDir)) {
         virReportWarning(_("ignoring status file '%s': it gives domain '%s' the UUID %s, not its own"),
                          path, live->name, uuidstr);
         return false;
@@ -177,10 +181,13 @@ qemuDomainsStatusClaimUUID(virQEMUDriver *driver, const char *path, virDomainObj
                              path, uuidstr, other->def->name);
             return false;
         }
-        /* a definition that took the UUID of this running domain: it goes */
-        otherPath = virDomainConfigFile(driver->config->domainConfigDir, other->def->name);
-        virReportWarning(_("ignoring domain config '%s': its UUID %s is the UUID of running domain '%s' ('%s')"),
-                         otherPath, uuidstr, live->name, path);
+        /* a definition that took the UUID of this running domain, or one
+         * gone or replaced since the last sync: it goes */
+        if (virDomainObjConfigIsCurrent(other, configDir)) {
+            otherPath = virDomainConfigFile(configDir, other->def->name);
+            virReportWarning(_("ignoring domain config '%s': its UUID %s is the UUID of running domain '%s' ('%s')"),
+                             otherPath, uuidstr, live->name, path);
+        }
         virDomainObjRef(other);
         virDomainObjListRemove(driver->domains, other);
     }
@@ -223,6 +230,13 @@ qemuDomainsSyncOneStatus(virQEMUDriver *driver, const char *path,
         g_free(parsed.monitorPath);
         g_free(parsed.emulator);
         return;
+    }
+    if (obj && memcmp(obj->def->uuid, live->uuid, VIR_UUID_BUFLEN) != 0) {
+        /* the name was defined or created again with another UUID since
+         * the last sync: what we held of it is another domain */
+        virDomainObjListRemove(driver->domains, obj);
+        g_clear_pointer(&lock, g_mutex_locker_free);
+        g_clear_pointer(&obj, virDomainObjUnref);
     }
     if (!obj) {
         virDomainObj *added = virDomainObjListAdd(driver->domains, g_steal_pointer(&live));

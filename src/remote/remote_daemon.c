@@ -8,7 +8,7 @@
  *
  *   virtqemud --root DIR      state in DIR (the embedded driver's layout),
  *                             sockets DIR/run/virtqemud-sock(-ro)
- *   virtqemud                 state in LOCALSTATEDIR/lib/libvirt/virtqemud,
+ *   virtqemud                 state in /var/lib/libvirt/virtqemud,
  *                             sockets /var/run/libvirt/virtqemud-sock(-ro)
  *
  * Guests are separate processes and outlive the daemon; the drivers find
@@ -29,6 +29,7 @@
 #include "remote_daemon_config.h"
 #include "remote_daemon_dispatch.h"
 #include "remote_daemon_log.h"
+#include "remote_sockets.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virnetserver.h"
@@ -36,6 +37,13 @@
 #define VIR_FROM_THIS VIR_FROM_REMOTE
 
 #define REMOTE_DAEMON_NAME "virtqemud"
+
+/* Without --root: the host's paths, where libvirt's clients (their
+ * qemu:///system) and administrators look for them, whatever prefix
+ * this build is installed under. */
+#define REMOTE_DAEMON_SYSTEM_ROOT "/var/lib/libvirt/" REMOTE_DAEMON_NAME
+#define REMOTE_DAEMON_SYSTEM_CONFIG "/etc/libvirt/" REMOTE_DAEMON_NAME ".conf"
+#define REMOTE_DAEMON_SYSTEM_PIDFILE "/var/run/" REMOTE_DAEMON_NAME ".pid"
 
 typedef struct {
     char *root;              /* state root, absolute */
@@ -81,9 +89,9 @@ remoteDaemonSetPaths(remoteDaemonPaths *paths, const char *root, const char *con
         paths->configFile = g_build_filename(paths->root, "etc", REMOTE_DAEMON_NAME ".conf", NULL);
         paths->pidFile = g_build_filename(paths->root, "run", REMOTE_DAEMON_NAME ".pid", NULL);
     } else {
-        paths->root = g_strdup(VIRTQEMUD_STATE_ROOT);
-        paths->configFile = g_strdup(VIRTQEMUD_SYSCONFDIR "/libvirt/" REMOTE_DAEMON_NAME ".conf");
-        paths->pidFile = g_strdup(VIRTQEMUD_LOCALSTATEDIR "/run/" REMOTE_DAEMON_NAME ".pid");
+        paths->root = g_strdup(REMOTE_DAEMON_SYSTEM_ROOT);
+        paths->configFile = g_strdup(REMOTE_DAEMON_SYSTEM_CONFIG);
+        paths->pidFile = g_strdup(REMOTE_DAEMON_SYSTEM_PIDFILE);
     }
     if (config) {
         g_free(paths->configFile);
@@ -102,7 +110,7 @@ remoteDaemonDefaultSockDir(const remoteDaemonPaths *paths, bool rooted)
 {
     if (rooted)
         return g_build_filename(paths->root, "run", NULL);
-    return g_strdup(VIRTQEMUD_LOCALSTATEDIR "/run/libvirt");
+    return g_strdup(REMOTE_SYSTEM_SOCKET_DIR);
 }
 
 static int

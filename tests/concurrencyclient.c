@@ -242,22 +242,15 @@ round1(worker *w)
     int state, rc;
     bool ret = false;
 
-    unsigned int sum = 2166136261u;   /* FNV-1a of the name */
-    const char *c;
-
-    for (c = w->name; *c; c++)
-        sum = (sum ^ (unsigned char)*c) * 16777619u;
-    /* the same UUID in every round (see concurrencytest.sh) */
     snprintf(xml, sizeof(xml),
              "<domain type='qemu'>\n"
              "  <name>%s</name>\n"
-             "  <uuid>%08x-1d2b-4c5e-9a7b-0000000000c1</uuid>\n"
              "  <memory unit='MiB'>64</memory>\n"
              "  <os><type arch='x86_64' machine='pc'>hvm</type></os>\n"
              "  <devices>\n"
              "    <interface type='network'><source network='vfpool'/></interface>\n"
              "  </devices>\n"
-             "</domain>\n", w->name, sum);
+             "</domain>\n", w->name);
     begin(w, "virDomainDefineXML", w->name);
     dom = virDomainDefineXML(conn, xml);
     end(w);

@@ -58,20 +58,10 @@ v() {
     timeout -k 5 "$BOUND" "$virsh" -q -c "$uri" "$@" >"$root/out" 2>"$root/err"
 }
 
-# A guest keeps its UUID across rounds (taken from its name): a redefine
-# with a new UUID while other processes sync is a separate known race
-# (status file and definition read at different moments), not what this
-# test is about.
-uuidof() {
-    printf %s "$1" | md5sum |
-        sed 's/^\(.\{8\}\)\(.\{4\}\)\(.\{4\}\)\(.\{4\}\)\(.\{12\}\).*/\1-\2-\3-\4-\5/'
-}
-
 mkdom() {  # mkdom NAME: a guest with one VF of the pool, on stdout
     cat <<XML
 <domain type='qemu'>
   <name>$1</name>
-  <uuid>$(uuidof "$1")</uuid>
   <memory unit='MiB'>64</memory>
   <os><type arch='x86_64' machine='pc'>hvm</type></os>
   <devices>

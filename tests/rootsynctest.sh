@@ -18,9 +18,8 @@
 set -u
 virtqemud=$1
 virsh=$2
-fail=0
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1"; fail=1; }
+top=$3
+. "$top/tests/guest/testlib.sh"
 [ -x /usr/bin/qemu-system-x86_64 ] || { echo "1..0 # SKIP no QEMU"; exit 77; }
 
 root=$(mktemp -d /tmp/rootsync.XXXXXX)
@@ -58,11 +57,7 @@ sees() {
 }
 u() { echo "7d3c1a52-0000-4000-8000-00000000000$1"; }
 
-"$virtqemud" --root "$root" >"$root/daemon.log" 2>&1 &
-dpid=$!
-i=0
-while ! r uri && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-r uri || { notok "virtqemud starts: $(cat "$root/daemon.log")"; exit 1; }
+daemon_start "$virtqemud" "$root" "$virsh" || { notok "virtqemud starts"; exit 1; }
 
 # 1. a stopped guest redefined with a new UUID and started elsewhere
 mkdomain d "$(u 1)"

@@ -73,19 +73,7 @@ u1=4e9b7c10-0000-4000-8000-000000000001
 u2=4e9b7c10-0000-4000-8000-000000000002
 trap cleanup EXIT
 
-start_daemon() {
-    "$virtqemud" --root "$root" >>"$root/daemon.log" 2>&1 &
-    dpid=$!
-    _i=0
-    while [ $_i -lt 100 ]; do
-        [ -S "$sock" ] && "$dvirsh" -c "$uri" uri >/dev/null 2>&1 && return 0
-        kill -0 "$dpid" 2>/dev/null || break
-        sleep 0.1
-        _i=$((_i + 1))
-    done
-    echo "# virtqemud did not start:"; sed 's/^/#   /' "$root/daemon.log"
-    return 1
-}
+start_daemon() { daemon_start "$virtqemud" "$root" "$dvirsh"; }
 kill_daemon() {
     kill -9 "$dpid" && wait "$dpid" 2>/dev/null
     dpid=

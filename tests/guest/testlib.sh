@@ -101,3 +101,21 @@ guest_xml() {
 </domain>
 XML
 }
+
+# daemon_start VIRTQEMUD ROOT VIRSH: virtqemud --root ROOT in the
+# background (pid in $dpid, output appended to ROOT/daemon.log), until
+# VIRSH (any client) gets an answer on ROOT/run/virtqemud-sock
+daemon_start() {
+    "$1" --root "$2" >>"$2/daemon.log" 2>&1 &
+    dpid=$!
+    _i=0
+    while [ $_i -lt 100 ]; do
+        [ -S "$2/run/virtqemud-sock" ] &&
+            "$3" -c "qemu+unix:///system?socket=$2/run/virtqemud-sock" uri >/dev/null 2>&1 && return 0
+        kill -0 "$dpid" 2>/dev/null || break
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    echo "# virtqemud did not start:"; sed 's/^/#   /' "$2/daemon.log"
+    return 1
+}

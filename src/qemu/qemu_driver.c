@@ -345,6 +345,19 @@ qemuDomainsSyncStatus(virQEMUDriver *driver, virDomainObj *self)
     return 0;
 }
 
+/* The list brought up to date with run/ and the definitions, both read
+ * now: running domains first (they keep their UUIDs against configs).
+ * Root lock held. */
+static int
+qemuDomainsSyncDisk(virQEMUDriver *driver, virDomainObj *self)
+{
+    if (qemuDomainsSyncStatus(driver, self) < 0 ||
+        virDomainObjListSyncConfigDir(driver->domains, driver->config->domainConfigDir,
+                                      self) < 0)
+        return -1;
+    return 0;
+}
+
 /* Is a domain recorded as running whose QEMU is gone? */
 static bool
 qemuDomainsAnyDead(virQEMUDriver *driver)
@@ -365,7 +378,8 @@ qemuDomainsAnyDead(virQEMUDriver *driver)
 /* Domains whose QEMU died while nobody watched: clean them up. What was
  * read of run/ before taking the root's lock may be stale by then (another
  * process may have cleaned the domain up and started it again, with a new
- * QEMU and maybe the same VF): so run/ is read again under the lock, and
+ * QEMU and maybe the same VF): so run/ (with the definitions, of the same
+ * moment) is read again under the lock, and
  * only what is still dead then is stopped, each in a destroy job taken
  * without waiting (a domain in a job here or elsewhere is left to it). */
 static void
@@ -380,7 +394,7 @@ qemuDomainsReapDead(virQEMUDriver *driver)
         virResetLastError();
         return;
     }
-    if (qemuDomainsSyncStatus(driver, NULL) < 0) {
+    if (qemuDomainsSyncDisk(driver, NULL) < 0) {
         virResetLastError();
         qemuDriverUnlockRoot(driver, false);
         return;
@@ -468,7 +482,7 @@ qemuDomainsReconcilePools(virQEMUDriver *driver)
         virResetLastError();
         return;
     }
-    if (qemuDomainsSyncStatus(driver, NULL) < 0 || qemuDomainsUndoStarts(driver) < 0 ||
+    if (qemuDomainsSyncDisk(driver, NULL) < 0 || qemuDomainsUndoStarts(driver) < 0 ||
         qemuHostdevReconcile(driver) < 0) {
         virReportWarning(_("cannot give back the VFs of stopped domains: %s"),
                          virGetLastErrorMessage());
@@ -494,11 +508,8 @@ qemuDomainsSync(virQEMUDriver *driver, virDomainObj *self)
     if (self || virRootLockIsStale(driver->rootLock)) {
         if (qemuDriverLockRoot(driver) < 0)
             return -1;
-        /* running domains first: they keep their UUIDs against configs */
         if ((self || virRootLockIsStale(driver->rootLock)) &&
-            (qemuDomainsSyncStatus(driver, self) < 0 ||
-             virDomainObjListSyncConfigDir(driver->domains, driver->config->domainConfigDir,
-                                           self) < 0)) {
+            qemuDomainsSyncDisk(driver, self) < 0) {
             qemuDriverUnlockRoot(driver, false);
             return -1;
         }

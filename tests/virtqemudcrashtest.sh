@@ -18,6 +18,9 @@
 #     is shut off (failed), no process of it is left, its VF is back in
 #     the pool with its own MAC, no record of the run is left
 #     (virt-root-check passes), and the guest starts and stops again.
+#     Once more with the kill while the changed emulator is probed for its
+#     capabilities (the VF taken, no QEMU of the guest spawned): the probe
+#     dies with the daemon, the VF goes back, the guest is shut off.
 set -u
 virtqemud=$1
 virsh=$2          # ours: the simulated host is set up through it
@@ -111,15 +114,17 @@ mkdomain() {  # mkdomain NAME UUID MAC-SUFFIX EMULATOR
 XML
 }
 
-# the emulator of g2: for the start, says so and waits for ROOT/go
+# the emulator of g2: for the start (and for a capability probe while
+# ROOT/block-probe exists), says so and waits for ROOT/go
 cat > "$root/qemu-wait" <<SH
 #!/bin/sh
 case " \$* " in
-*" -uuid "*)
-    : > "$root/reached"
-    i=0
-    while [ ! -e "$root/go" ] && [ \$i -lt 600 ]; do sleep 0.1; i=\$((i + 1)); done ;;
+*" -uuid "*) : > "$root/reached" ;;
+*) [ -e "$root/block-probe" ] || exec /usr/bin/qemu-system-x86_64 "\$@"
+   echo \$\$ > "$root/probe-pid"; : > "$root/reached" ;;
 esac
+i=0
+while [ ! -e "$root/go" ] && [ \$i -lt 600 ]; do sleep 0.1; i=\$((i + 1)); done
 exec /usr/bin/qemu-system-x86_64 "\$@"
 SH
 chmod +x "$root/qemu-wait"
@@ -178,20 +183,37 @@ d domstate g1 && [ "$(cat "$root/out")" = running ] && kill -9 "$qpid" &&
 
 # 2. SIGKILL while a start is in flight
 # inflight WHAT: start g2 and kill the daemon while its emulator waits;
-# with WHAT=running the emulator then runs QEMU before the restart
+# with WHAT=running the emulator then runs QEMU before the restart; with
+# WHAT=probing it is the capability probe of the (changed) emulator that
+# waits, after the VF was taken and before QEMU is spawned
 inflight() {
     rm -f "$root/reached" "$root/go"
+    if [ "$1" = probing ]; then
+        : > "$root/block-probe"
+        touch "$root/qemu-wait"   # a new ctime: probed again
+    fi
     "$dvirsh" -c "$uri" start g2 >"$root/start.out" 2>"$root/start.err" &
     startpid=$!
     _i=0
     while [ ! -e "$root/reached" ] && [ $_i -lt 300 ]; do sleep 0.1; _i=$((_i + 1)); done
-    _wpid=$(procs $u2)
-    if [ -e "$root/reached" ] && [ -n "$_wpid" ] && [ -e "$root/run/qemu/g2.starting" ] &&
-       owners | grep -Eqx "$vf qemu/$u2/[0-9]+/52:54:00:4e:00:02" &&
-       [ "$(head -n 1 "$root/run/qemu/g2.pid")" = "$_wpid" ]; then
-        ok "$1: g2's start waits for its emulator ($_wpid) with $vf taken, start record and pidfile written"
+    if [ "$1" = probing ]; then
+        _wpid=$(cat "$root/probe-pid" 2>/dev/null)
+        if [ -e "$root/reached" ] && [ -n "$_wpid" ] && alive "$_wpid" &&
+           [ -e "$root/run/qemu/g2.starting" ] && [ ! -e "$root/run/qemu/g2.pid" ] &&
+           owners | grep -Eqx "$vf qemu/$u2/[0-9]+/52:54:00:4e:00:02"; then
+            ok "$1: g2's start waits for the probe ($_wpid) with $vf taken and its start record, no QEMU yet"
+        else
+            notok "$1: start in flight: probe '$_wpid', $(ls "$root/run/qemu"), owners '$(owners)'"
+        fi
     else
-        notok "$1: start in flight: wrapper '$_wpid', $(ls "$root/run/qemu"), owners '$(owners)'"
+        _wpid=$(procs $u2)
+        if [ -e "$root/reached" ] && [ -n "$_wpid" ] && [ -e "$root/run/qemu/g2.starting" ] &&
+           owners | grep -Eqx "$vf qemu/$u2/[0-9]+/52:54:00:4e:00:02" &&
+           [ "$(head -n 1 "$root/run/qemu/g2.pid")" = "$_wpid" ]; then
+            ok "$1: g2's start waits for its emulator ($_wpid) with $vf taken, start record and pidfile written"
+        else
+            notok "$1: start in flight: wrapper '$_wpid', $(ls "$root/run/qemu"), owners '$(owners)'"
+        fi
     fi
     kill_daemon
     wait "$startpid"; _rc=$?; startpid=
@@ -211,11 +233,13 @@ inflight() {
     start_daemon || { notok "$1: restart"; exit 1; }
     d list --all && grep -Eqx " - +g2 +shut off" "$root/out" &&
         ok "$1: the restarted daemon lists g2 shut off" || notok "$1: list: $(cat "$root/out" "$root/err")"
-    d domstate --reason g2 && [ "$(cat "$root/out")" = "shut off (failed)" ] &&
-        ok "$1: domstate --reason: shut off (failed)" || notok "$1: domstate: $(cat "$root/out" "$root/err")"
-    tail -n +"$((lines + 1))" "$root/daemon.log" | grep -q "domain 'g2': its start did not complete" &&
-        ok "$1: the daemon warns that it undid g2's start" ||
-        notok "$1: no warning: $(tail -n +"$((lines + 1))" "$root/daemon.log")"
+    if [ "$1" != probing ]; then
+        d domstate --reason g2 && [ "$(cat "$root/out")" = "shut off (failed)" ] &&
+            ok "$1: domstate --reason: shut off (failed)" || notok "$1: domstate: $(cat "$root/out" "$root/err")"
+        tail -n +"$((lines + 1))" "$root/daemon.log" | grep -q "domain 'g2': its start did not complete" &&
+            ok "$1: the daemon warns that it undid g2's start" ||
+            notok "$1: no warning: $(tail -n +"$((lines + 1))" "$root/daemon.log")"
+    fi
     [ -z "$(procs $u2)" ] && ! alive "$_wpid" &&
         ok "$1: no process of g2 is left" || notok "$1: left: $(procs $u2) $(cat "/proc/$_wpid/stat")"
     [ -z "$(owners)" ] && [ "$(used)" = 0 ] && [ "$(vf_mac "$root" $vf)" = "$vfmac" ] &&
@@ -227,11 +251,13 @@ inflight() {
         notok "$1: run/qemu: $(cat "$root/ls"); $(cat "$root/check")"
     : > "$root/go"
     sleep 1
-    [ -z "$(procs $u2)" ] && ok "$1: released, nothing of g2 runs" ||
-        notok "$1: after the release: $(procs $u2)"
+    [ -z "$(procs $u2)" ] && ! alive "$_wpid" && ok "$1: released, nothing of g2 runs" ||
+        notok "$1: after the release: $(procs $u2) $_wpid"
+    rm -f "$root/block-probe"
 }
 inflight waiting
 inflight running
+inflight probing
 
 : > "$root/go"
 d start g2 && d domstate g2 && [ "$(cat "$root/out")" = running ] && [ "$(used)" = 1 ] &&

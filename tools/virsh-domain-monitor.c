@@ -340,7 +340,128 @@ cmdDomIfTeaming(vshControl *ctl, const vshCmd *cmd)
     return ok;
 }
 
+static const vshCmdOptDef opts_domiflist[] = {
+    VSH_OPT_DOMAIN,
+    { "inactive", VSH_OT_BOOL, 0, N_("get inactive rather than running configuration") },
+    { NULL, 0, 0, NULL },
+};
+
+static const vshCmdOptDef opts_domblklist[] = {
+    VSH_OPT_DOMAIN,
+    { "inactive", VSH_OT_BOOL, 0, N_("get inactive rather than running configuration") },
+    { "details", VSH_OT_BOOL, 0, N_("additionally display the type and device value") },
+    { NULL, 0, 0, NULL },
+};
+
+/* One row of a device table, from the device's element */
+typedef char **(*vshDeviceRowFunc)(xmlXPathContextPtr ctxt, xmlNodePtr dev, bool details);
+
+static char *
+vshXPathStringOr(xmlXPathContextPtr ctxt, xmlNodePtr node, const char *expr, const char *dflt)
+{
+    char *ret = vshXPathString(ctxt, node, expr);
+
+    return ret ? ret : g_strdup(dflt);
+}
+
+static char **
+vshInterfaceRow(xmlXPathContextPtr ctxt, xmlNodePtr dev, bool details G_GNUC_UNUSED)
+{
+    char **row = g_new0(char *, 6);
+
+    row[0] = vshXPathStringOr(ctxt, dev, "string(./target/@dev)", "-");
+    row[1] = vshXPathStringOr(ctxt, dev, "string(./@type)", "-");
+    row[2] = vshXPathStringOr(ctxt, dev, "string(./source/@bridge|./source/@dev|"
+                              "./source/@network|./source/@name|./source/@path)", "-");
+    row[3] = vshXPathStringOr(ctxt, dev, "string(./model/@type)", "-");
+    row[4] = vshXPathStringOr(ctxt, dev, "string(./mac/@address)", "-");
+    return row;
+}
+
+static char **
+vshDiskRow(xmlXPathContextPtr ctxt, xmlNodePtr dev, bool details)
+{
+    char **row = g_new0(char *, 5);
+    size_t i = 0;
+
+    if (details) {
+        row[i++] = vshXPathStringOr(ctxt, dev, "string(./@type)", "-");
+        row[i++] = vshXPathStringOr(ctxt, dev, "string(./@device)", "-");
+    }
+    row[i++] = vshXPathStringOr(ctxt, dev, "string(./target/@dev)", "-");
+    row[i++] = vshXPathStringOr(ctxt, dev, "string(./source/@file|./source/@dev|"
+                                "./source/@dir|./source/@name|./source/@volume)", "-");
+    return row;
+}
+
+/* A table of one kind of device of a domain (@expr selects them), its
+ * columns named by @header ("A|B|..."); --inactive reads the definition. */
+static bool
+vshDomainDeviceTable(vshControl *ctl, const vshCmd *cmd, const char *expr,
+                     const char *header, vshDeviceRowFunc rowFunc, bool details)
+{
+    virDomainPtr dom = vshCommandOptDomain(ctl, cmd, NULL);
+    unsigned int flags = vshCommandOptBool(cmd, "inactive") ? VIR_DOMAIN_XML_INACTIVE : 0;
+    g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+    g_auto(GStrv) cols = g_strsplit(header, "|", -1);
+    xmlDocPtr doc = NULL;
+    xmlXPathContextPtr ctxt = NULL;
+    xmlXPathObjectPtr devs = NULL;
+    char *xml = NULL;
+    bool ok = false;
+    int i;
+
+    if (!dom)
+        return false;
+    if (!(xml = virDomainGetXMLDesc(dom, flags)))
+        goto cleanup;
+    if (!(doc = xmlReadMemory(xml, strlen(xml), NULL, NULL, XML_PARSE_NONET)) ||
+        !(ctxt = xmlXPathNewContext(doc))) {
+        vshError(ctl, "%s", _("cannot parse the domain XML"));
+        goto cleanup;
+    }
+    g_ptr_array_add(rows, g_strdupv(cols));
+    devs = xmlXPathEval(BAD_CAST expr, ctxt);
+    for (i = 0; devs && devs->nodesetval && i < devs->nodesetval->nodeNr; i++)
+        g_ptr_array_add(rows, rowFunc(ctxt, devs->nodesetval->nodeTab[i], details));
+    vshTablePrint(rows, g_strv_length(cols));
+    printf("\n");
+    ok = true;
+
+ cleanup:
+    if (devs)
+        xmlXPathFreeObject(devs);
+    if (ctxt)
+        xmlXPathFreeContext(ctxt);
+    if (doc)
+        xmlFreeDoc(doc);
+    free(xml);
+    virDomainFree(dom);
+    return ok;
+}
+
+static bool
+cmdDomIfList(vshControl *ctl, const vshCmd *cmd)
+{
+    return vshDomainDeviceTable(ctl, cmd, "/domain/devices/interface",
+                                _("Interface|Type|Source|Model|MAC"), vshInterfaceRow, false);
+}
+
+static bool
+cmdDomBlkList(vshControl *ctl, const vshCmd *cmd)
+{
+    bool details = vshCommandOptBool(cmd, "details");
+
+    return vshDomainDeviceTable(ctl, cmd, "/domain/devices/disk",
+                                details ? _("Type|Device|Target|Source") : _("Target|Source"),
+                                vshDiskRow, details);
+}
+
 const vshCmdDef domMonitoringCmds[] = {
+    { "domblklist", cmdDomBlkList, opts_domblklist, N_("list all domain blocks"),
+      N_("Get the summary of block devices for a domain: target and source, with --details also type and device.") },
+    { "domiflist", cmdDomIfList, opts_domiflist, N_("list all domain virtual interfaces"),
+      N_("Get the summary of virtual interfaces for a domain: host device, type, source, model and MAC.") },
     { "domifteaming", cmdDomIfTeaming, opts_domain_only, N_("failover pairs of a running domain"),
       N_("For each teaming standby of a running domain: its primary (device and host VF), the shared MAC, and whether the guest negotiated failover.") },
     { "domid", cmdDomID, opts_domain_only, N_("convert a domain name or UUID to domain id"),

@@ -33,11 +33,16 @@ vshPrintVersion(const char *label, const char *what, unsigned long v)
     printf("%s %s %lu.%lu.%lu\n", label, what, v / 1000000, (v / 1000) % 1000, v % 1000);
 }
 
+static const vshCmdOptDef opts_version[] = {
+    { "daemon", VSH_OT_BOOL, 0, N_("report daemon version too") },
+    { NULL, 0, 0, NULL },
+};
+
 static bool
-cmdVersion(vshControl *ctl, const vshCmd *cmd G_GNUC_UNUSED)
+cmdVersion(vshControl *ctl, const vshCmd *cmd)
 {
     virConnectPtr conn = vshConnection(ctl);
-    unsigned long libVer = 0, hvVer = 0;
+    unsigned long libVer = 0, hvVer = 0, daemonVer = 0;
     const char *type;
 
     if (!conn)
@@ -51,7 +56,55 @@ cmdVersion(vshControl *ctl, const vshCmd *cmd G_GNUC_UNUSED)
     if (virConnectGetVersion(conn, &hvVer) < 0)
         return false;
     vshPrintVersion(_("Running hypervisor:"), type ? type : "QEMU", hvVer);
+    if (vshCommandOptBool(cmd, "daemon")) {
+        if (virConnectGetLibVersion(conn, &daemonVer) < 0) {
+            vshError(ctl, "%s", _("failed to get the daemon version"));
+            return false;
+        }
+        printf("%s %lu.%lu.%lu\n", _("Running against daemon:"),
+               daemonVer / 1000000, (daemonVer / 1000) % 1000, daemonVer % 1000);
+    }
     printf("\n");
+    return true;
+}
+
+static bool
+cmdHostname(vshControl *ctl, const vshCmd *cmd G_GNUC_UNUSED)
+{
+    virConnectPtr conn = vshConnection(ctl);
+    char *hostname;
+
+    if (!conn)
+        return false;
+    if (!(hostname = virConnectGetHostname(conn))) {
+        vshError(ctl, "%s", _("failed to get hostname"));
+        return false;
+    }
+    printf("%s\n\n", hostname);
+    free(hostname);
+    return true;
+}
+
+static bool
+cmdNodeInfo(vshControl *ctl, const vshCmd *cmd G_GNUC_UNUSED)
+{
+    virConnectPtr conn = vshConnection(ctl);
+    virNodeInfo info;
+
+    if (!conn)
+        return false;
+    if (virNodeGetInfo(conn, &info) < 0) {
+        vshError(ctl, "%s", _("failed to get node information"));
+        return false;
+    }
+    printf("%-20s %s\n", _("CPU model:"), info.model);
+    printf("%-20s %u\n", _("CPU(s):"), info.cpus);
+    printf("%-20s %u MHz\n", _("CPU frequency:"), info.mhz);
+    printf("%-20s %u\n", _("CPU socket(s):"), info.sockets);
+    printf("%-20s %u\n", _("Core(s) per socket:"), info.cores);
+    printf("%-20s %u\n", _("Thread(s) per core:"), info.threads);
+    printf("%-20s %u\n", _("NUMA cell(s):"), info.nodes);
+    printf("%-20s %lu KiB\n\n", _("Memory size:"), info.memory);
     return true;
 }
 
@@ -106,9 +159,13 @@ const vshCmdDef hostAndHypervisorCmds[] = {
       N_("Returns capabilities of hypervisor/driver.") },
     { "domcapabilities", cmdDomCapabilities, opts_domcapabilities, N_("domain capabilities"),
       N_("Returns capabilities of emulator with respect to host and libvirt, including whether interfaces can be teamed (virtio-net failover).") },
+    { "hostname", cmdHostname, opts_none, N_("print the hypervisor hostname"),
+      N_("Print the host name of the machine the connection reaches.") },
+    { "nodeinfo", cmdNodeInfo, opts_none, N_("node information"),
+      N_("Returns basic information about the node: CPU model, count, frequency and topology, NUMA cells and memory.") },
     { "uri", cmdURI, opts_none, N_("print the hypervisor canonical URI"),
       N_("Print the URI of the connection.") },
-    { "version", cmdVersion, opts_none, N_("show version"),
-      N_("Display the library and hypervisor versions.") },
+    { "version", cmdVersion, opts_version, N_("show version"),
+      N_("Display the library and hypervisor versions, with --daemon also the daemon's.") },
     { NULL, NULL, NULL, NULL, NULL },
 };

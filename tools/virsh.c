@@ -447,7 +447,7 @@ vshCommandParse(vshControl *ctl, const vshCmdDef *def, int argc, char **argv,
             }
             if (o->type == VSH_OT_BOOL) {
                 if (value) {
-                    vshError(ctl, _("option --%s takes no value"), o->name);
+                    vshError(ctl, _("invalid '=' after option --%s"), o->name);
                     return false;
                 }
                 vshCmdAddOpt(cmd, o, NULL);
@@ -581,40 +581,72 @@ vshUsage(void)
     vshPrintCommandList();
 }
 
-static int
-vshRunCommand(vshControl *ctl, int argc, char **argv)
+/* Parse one command's argument vector into @cmd (its def NULL on error,
+ * reported). */
+static bool
+vshCommandFromArgv(vshControl *ctl, int argc, char **argv, vshCmd *cmd)
 {
     const vshCmdDef *def = vshCmddefSearch(argv[0]);
-    vshCmd cmd = { 0 };
-    bool ok;
 
     if (!def) {
         vshError(ctl, _("unknown command: '%s'"), argv[0]);
-        return EXIT_FAILURE;
+        return false;
     }
+    if (!vshCommandParse(ctl, def, argc - 1, argv + 1, cmd)) {
+        g_ptr_array_unref(cmd->opts);
+        cmd->opts = NULL;
+        return false;
+    }
+    return true;
+}
+
+static bool
+vshCommandRun(vshControl *ctl, const vshCmd *cmd)
+{
+    bool ok;
+
     virFreeError(vshLastError);
     vshLastError = NULL;
-    if (!vshCommandParse(ctl, def, argc - 1, argv + 1, &cmd)) {
-        g_ptr_array_unref(cmd.opts);
-        return EXIT_FAILURE;
-    }
-    ok = def->handler(ctl, &cmd);
-    g_ptr_array_unref(cmd.opts);
+    ctl->connectFailed = false;
+    ok = cmd->def->handler(ctl, cmd);
     if (!ok) {
         vshReportError(ctl);
         /* libvirt's virsh connects before the command, so a failed
          * connection ends without the blank line of a failed command */
         if (!ctl->quiet && !ctl->connectFailed)
             printf("\n");
-        return EXIT_FAILURE;
     }
-    return EXIT_SUCCESS;
+    return ok;
+}
+
+/* Parse every command first (an error there runs none, as Debian's
+ * virsh), then run them in order: the exit status is the last one's. */
+static int
+vshRunCommands(vshControl *ctl, GPtrArray *argvs)
+{
+    g_autofree vshCmd *cmds = g_new0(vshCmd, argvs->len);
+    bool ok = true;
+    guint n = 0, i;
+
+    for (n = 0; ok && n < argvs->len; n++) {
+        char **argv = g_ptr_array_index(argvs, n);
+
+        ok = vshCommandFromArgv(ctl, g_strv_length(argv), argv, &cmds[n]);
+    }
+    for (i = 0; ok && i < n; i++)
+        ok = vshCommandRun(ctl, &cmds[i]) || i + 1 < n;
+    for (i = 0; i < n; i++) {
+        if (cmds[i].opts)
+            g_ptr_array_unref(cmds[i].opts);
+    }
+    return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 int
 main(int argc, char **argv)
 {
     vshControl ctl = { 0 };
+    g_autoptr(GPtrArray) argvs = NULL;
     int i;
     int ret;
 
@@ -673,7 +705,17 @@ main(int argc, char **argv)
         i++;
     }
 
-    ret = vshRunCommand(&ctl, argc - i, argv + i);
+    if (argc - i == 1) {
+        /* one argument: a command string, maybe several commands */
+        if (!argv[i][0] || !(argvs = vshCommandStringSplit(&ctl, argv[i])))
+            ret = EXIT_FAILURE;
+        else
+            ret = vshRunCommands(&ctl, argvs);
+    } else {
+        argvs = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+        g_ptr_array_add(argvs, g_strdupv(argv + i));
+        ret = vshRunCommands(&ctl, argvs);
+    }
     if (ctl.conn)
         virConnectClose(ctl.conn);
     g_free(ctl.uri);

@@ -115,6 +115,11 @@ const vshCmdDef *vshCmddefSearch(const char *name);
  * program name first), one per line. Returns the exit status. */
 int vshComplete(const char *line);
 
+/* The argument vectors (GStrv) of the commands of a command string
+ * ("cmd1 ARGS; cmd2 ARGS"), quoted as Debian's virsh reads them; NULL
+ * (error printed) on a syntax error. */
+GPtrArray *vshCommandStringSplit(vshControl *ctl, const char *str);
+
 /* Command tables of the modules. */
 extern const vshCmdDef domManagementCmds[];
 extern const vshCmdDef domMonitoringCmds[];

@@ -450,14 +450,110 @@ static const vshCmdOptDef opts_domjob[] = {
     { NULL, 0, 0, NULL },
 };
 
+static const vshCmdOptDef opts_domjobinfo[] = {
+    { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("domain name, id or uuid") },
+    { "anystats", VSH_OT_BOOL, 0, N_("print statistics for any kind of job (even failed ones)") },
+    { "rawstats", VSH_OT_BOOL, 0, N_("print the raw data returned by libvirt") },
+    { NULL, 0, 0, NULL },
+};
+
+/* "12.000 MiB", as libvirt's virsh prints sizes */
+static void
+vshPrintJobSize(const char *label, unsigned long long bytes)
+{
+    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+    double v = bytes;
+    size_t u = 0;
+
+    while (v >= 1024 && u + 1 < G_N_ELEMENTS(units)) {
+        v /= 1024;
+        u++;
+    }
+    printf("%-17s %.3lf %s\n", label, v, units[u]);
+}
+
+/* domjobinfo --rawstats: the statistics as the driver names them */
+static void
+vshPrintJobRawStats(int type, virTypedParameterPtr params, int nparams)
+{
+    int i;
+
+    printf("%s %d\n\n", _("Job type:"), type);
+    for (i = 0; i < nparams; i++) {
+        virTypedParameterPtr p = &params[i];
+
+        switch (p->type) {
+        case VIR_TYPED_PARAM_INT:
+            printf("%s: %d\n", p->field, p->value.i);
+            break;
+        case VIR_TYPED_PARAM_ULLONG:
+            printf("%s: %llu\n", p->field, p->value.ul);
+            break;
+        case VIR_TYPED_PARAM_STRING:
+            printf("%s: %s\n", p->field, p->value.s);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* The statistics Debian's virsh 9.0 shows, in its order and layout; the
+ * driver's own ones (phase, unplug wait) only with --rawstats. */
+static void
+vshPrintJobStats(int type, virTypedParameterPtr params, int nparams)
+{
+    static const struct {
+        const char *field;
+        const char *label;
+        bool size;
+    } stats[] = {
+        { VIR_DOMAIN_JOB_MEMORY_PROCESSED, N_("Memory processed:"), true },
+        { VIR_DOMAIN_JOB_MEMORY_REMAINING, N_("Memory remaining:"), true },
+        { VIR_DOMAIN_JOB_MEMORY_TOTAL, N_("Memory total:"), true },
+        { VIR_DOMAIN_JOB_DOWNTIME, NULL, false },
+        { VIR_DOMAIN_JOB_SETUP_TIME, N_("Setup time:"), false },
+    };
+    unsigned long long v = 0;
+    const char *msg = NULL;
+    size_t i;
+
+    if (virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_TIME_ELAPSED, &v) > 0)
+        printf("%-17s %-12llu ms\n", _("Time elapsed:"), v);
+    if (type == VIR_DOMAIN_JOB_BOUNDED) {
+        v = 0;
+        virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_TIME_REMAINING, &v);
+        printf("%-17s %-12llu ms\n", _("Time remaining:"), v);
+    }
+    for (i = 0; i < G_N_ELEMENTS(stats); i++) {
+        const char *label = stats[i].label;
+
+        if (virTypedParamsGetULLong(params, nparams, stats[i].field, &v) <= 0)
+            continue;
+        if (!label)
+            label = type == VIR_DOMAIN_JOB_COMPLETED ? N_("Total downtime:") : N_("Expected downtime:");
+        if (stats[i].size)
+            vshPrintJobSize(_(label), v);
+        else
+            printf("%-17s %-12llu ms\n", _(label), v);
+    }
+    if (virTypedParamsGetString(params, nparams, VIR_DOMAIN_JOB_ERRMSG, &msg) > 0)
+        printf("%-17s %s\n", _("Error message:"), msg);
+}
+
 static bool
 cmdDomJobInfo(vshControl *ctl, const vshCmd *cmd)
 {
     virDomainPtr dom = vshCommandOptDomain(ctl, cmd, NULL);
     virTypedParameterPtr params = NULL;
-    int nparams = 0, type, i;
+    int nparams = 0, type, op = VIR_DOMAIN_JOB_OPERATION_UNKNOWN;
     static const char *const typeNames[] = {
         N_("None"), N_("Bounded"), N_("Unbounded"), N_("Completed"), N_("Failed"), N_("Cancelled"),
+    };
+    static const char *const opNames[] = {
+        N_("Unknown"), N_("Start"), N_("Save"), N_("Restore"), N_("Incoming migration"),
+        N_("Outgoing migration"), N_("Snapshot"), N_("Snapshot revert"), N_("Dump"),
+        N_("Backup"), N_("Snapshot delete"),
     };
 
     if (!dom)
@@ -466,22 +562,19 @@ cmdDomJobInfo(vshControl *ctl, const vshCmd *cmd)
         virDomainFree(dom);
         return false;
     }
-    printf("%-17s %-12s\n", _("Job type:"),
-           type >= 0 && type < (int)G_N_ELEMENTS(typeNames) ? _(typeNames[type]) : _("unknown"));
-    if (type != VIR_DOMAIN_JOB_NONE) {
-        printf("%-17s %-12s\n", _("Operation:"), _("Outgoing migration"));
-        for (i = 0; i < nparams; i++) {
-            virTypedParameterPtr p = &params[i];
-
-            if (p->type == VIR_TYPED_PARAM_STRING)
-                printf("%-17s %s\n", p->field, p->value.s);
-            else if (p->type == VIR_TYPED_PARAM_ULLONG && strstr(p->field, "time"))
-                printf("%-17s %llu ms\n", p->field, p->value.ul);
-            else if (p->type == VIR_TYPED_PARAM_ULLONG && strstr(p->field, "memory"))
-                printf("%-17s %.3f MiB\n", p->field, p->value.ul / 1048576.0);
-            else if (p->type == VIR_TYPED_PARAM_ULLONG)
-                printf("%-17s %llu\n", p->field, p->value.ul);
+    if (vshCommandOptBool(cmd, "rawstats")) {
+        vshPrintJobRawStats(type, params, nparams);
+    } else {
+        printf("%-17s %-12s\n", _("Job type:"),
+               type >= 0 && type < (int)G_N_ELEMENTS(typeNames) ? _(typeNames[type]) : _("unknown"));
+        if (type != VIR_DOMAIN_JOB_NONE) {
+            virTypedParamsGetInt(params, nparams, VIR_DOMAIN_JOB_OPERATION, &op);
+            printf("%-17s %-12s\n", _("Operation:"),
+                   op >= 0 && op < (int)G_N_ELEMENTS(opNames) ? _(opNames[op]) : _("unknown"));
         }
+        if (type == VIR_DOMAIN_JOB_BOUNDED || type == VIR_DOMAIN_JOB_UNBOUNDED ||
+            (type != VIR_DOMAIN_JOB_NONE && vshCommandOptBool(cmd, "anystats")))
+            vshPrintJobStats(type, params, nparams);
     }
     printf("\n");
     virTypedParamsFree(params, nparams);
@@ -705,7 +798,7 @@ const vshCmdDef domManagementCmds[] = {
       N_("Detach the device with the given alias (e.g. the VF primary 'ua-vf0' of a teaming pair) from a domain.") },
     { "domjobabort", cmdDomJobAbort, opts_domjob, N_("abort active domain job"),
       N_("Aborts the currently running domain job (a migration).") },
-    { "domjobinfo", cmdDomJobInfo, opts_domjob, N_("domain job information"),
+    { "domjobinfo", cmdDomJobInfo, opts_domjobinfo, N_("domain job information"),
       N_("Returns information about the domain's job: phase, progress, and for a migration with failover the VF being unplugged and the time it took.") },
     { "migrate", cmdMigrate, opts_migrate, N_("migrate domain to another host"),
       N_("Migrate a running domain to another host (another embedded root), with its failover pairs: the VF leaves here, a VF of the destination joins there.") },

@@ -231,6 +231,7 @@ typedef enum {
 
 #define VIR_DOMAIN_JOB_OPERATION          "operation"
 #define VIR_DOMAIN_JOB_TIME_ELAPSED       "time_elapsed"
+#define VIR_DOMAIN_JOB_TIME_REMAINING     "time_remaining"
 #define VIR_DOMAIN_JOB_DOWNTIME           "downtime"
 #define VIR_DOMAIN_JOB_SETUP_TIME         "setup_time"
 #define VIR_DOMAIN_JOB_DATA_TOTAL         "data_total"

@@ -27,6 +27,23 @@ static const vshCmdOptDef opts_list[] = {
     { NULL, 0, 0, NULL },
 };
 
+/* Debian's virsh order: running domains by id, then the others by name
+ * ignoring case */
+static int
+vshDomainSorter(const void *a, const void *b)
+{
+    virDomainPtr da = *(virDomainPtr const *)a;
+    virDomainPtr db = *(virDomainPtr const *)b;
+    int ida = virDomainGetID(da);
+    int idb = virDomainGetID(db);
+
+    if (ida >= 0 && idb >= 0)
+        return ida < idb ? -1 : ida > idb;
+    if (ida >= 0 || idb >= 0)
+        return ida >= 0 ? -1 : 1;
+    return g_ascii_strcasecmp(virDomainGetName(da), virDomainGetName(db));
+}
+
 static bool
 cmdList(vshControl *ctl, const vshCmd *cmd)
 {
@@ -53,6 +70,8 @@ cmdList(vshControl *ctl, const vshCmd *cmd)
         vshError(ctl, "%s", _("Failed to list domains"));
         return false;
     }
+    if (n > 1)
+        qsort(doms, n, sizeof(*doms), vshDomainSorter);
 
     if (optName || optUUID) {
         for (i = 0; i < n; i++) {

@@ -143,8 +143,9 @@ same "domblklist unknown domain" 1 "failed to get domain 'nosuch'" -- domblklist
 
 # jobs: none, then a migration job's record as the driver keeps it while
 # a migration runs (ROOT/run/qemu/NAME.job, held under NAME.joblock)
-same "domjobinfo, no job" 0 '^Job type: +None +$' -- domjobinfo d1
-same "domjobinfo --rawstats, no job" 0 '^Job type: 0$' -- domjobinfo --rawstats d1
+# a domain that does not run has no job: an error, as with libvirt
+same "domjobinfo, not running" 1 "^error: Requested operation is not valid: domain 'd1' is not running: it has no job\$" \
+    -- domjobinfo d1
 job=$root/run/qemu/d1.job
 exec 9>"$root/run/qemu/d1.joblock"
 flock 9 || notok "job lock"
@@ -181,6 +182,7 @@ same "domstate --reason, defined" 0 '^shut off \(unknown\)$' -- domstate --reaso
 "$ourvirsh" -q -c "$uri" start d2 >/dev/null || notok "start d2"
 same "domstate --reason, started" 0 '^running \(booted\)$' -- domstate --reason d2
 same "domjobinfo, running, no job" 0 '^Job type: +None +$' -- domjobinfo d2
+same "domjobinfo --rawstats, running, no job" 0 '^Job type: 0$' -- domjobinfo --rawstats d2
 "$ourvirsh" -q -c "$uri" suspend d2 >/dev/null || notok "suspend d2"
 same "domstate --reason, suspended" 0 '^paused \(user\)$' -- domstate --reason d2
 "$ourvirsh" -q -c "$uri" resume d2 >/dev/null || notok "resume d2"

@@ -1824,8 +1824,30 @@ qemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
 {
     virQEMUDriver *driver = dom->conn->privateData;
 
+    virDomainObj *obj;
+    bool active;
+
     virCheckFlags(0, -1);
-    return qemuMigrationGetJobStats(driver, dom->name, type, params, nparams);
+    if (qemuMigrationGetJobStats(driver, dom->name, type, params, nparams) < 0)
+        goto error;
+    if (*type != VIR_DOMAIN_JOB_NONE)
+        return 0;
+    /* as libvirt: no job of a domain that does not run is an error, a
+     * finished migration's record is still shown */
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        goto error;
+    active = virDomainObjIsActive(obj);
+    virDomainObjEndAPI(&obj);
+    if (active)
+        return 0;
+    virReportError(VIR_ERR_OPERATION_INVALID,
+                   _("domain '%s' is not running: it has no job"), dom->name);
+
+ error:
+    virTypedParamsFree(*params, *nparams);
+    *params = NULL;
+    *nparams = 0;
+    return -1;
 }
 
 static int

@@ -106,7 +106,7 @@ run() {
     local which=$1; shift
     "$which" -c "${runuri:-$uri}" "$@" > "$tmp/out" 2>&1
     echo "exit $?" >> "$tmp/out"
-    sed -e 's/^\(CPU time: *\).*/\1X/' "$tmp/out"
+    sed -e 's/^\(CPU time: *\).*/\1X/' -e 's/^\(CPU frequency: *\).*/\1X/' "$tmp/out"
 }
 
 # A command that changes nothing: ours and Debian's at the same state.
@@ -162,6 +162,46 @@ same dumpxml --inactive $dom
 same domstate $dom
 same domstate --reason $dom
 same dominfo $dom
+# the commands scripts use, on a domain with devices
+cat > "$tmp/dev.xml" <<EOF
+<domain type='qemu'>
+  <name>oracle-dev</name>
+  <memory unit='KiB'>65536</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <devices>
+    <emulator>$qemu</emulator>
+    <disk type='file' device='disk'><source file='$tmp/disk.img'/><target dev='vda' bus='virtio'/></disk>
+    <disk type='file' device='cdrom'><target dev='sda' bus='sata'/><readonly/></disk>
+    <interface type='network'><mac address='52:54:00:0d:00:01'/><source network='vfpool'/><model type='virtio'/></interface>
+    <interface type='bridge'><mac address='52:54:00:0d:00:02'/><source bridge='br0'/><model type='e1000'/></interface>
+  </devices>
+</domain>
+EOF
+"$debvirsh" -q -c "$uri" define "$tmp/dev.xml" >/dev/null && ok "define oracle-dev" || notok "define oracle-dev"
+same domiflist oracle-dev
+grep -Eq ' network +vfpool +virtio +52:54:00:0d:00:01$' "$tmp/out" && ok "domiflist lists the interfaces" ||
+    { notok "domiflist lists the interfaces"; sed 's/^/# /' "$tmp/out"; }
+same domiflist --inactive oracle-dev
+same domblklist oracle-dev
+same domblklist --details oracle-dev
+grep -Eq '^ file +cdrom +sda +-$' "$tmp/out" && ok "domblklist --details lists the disks" ||
+    { notok "domblklist --details lists the disks"; sed 's/^/# /' "$tmp/out"; }
+same domiflist nosuch
+same domjobinfo $dom
+grep -q 'domain is not running' "$tmp/out" && ok "domjobinfo: an inactive domain has no job" ||
+    { notok "domjobinfo of an inactive domain"; sed 's/^/# /' "$tmp/out"; }
+same hostname
+grep -qx "$(uname -n)" "$tmp/out" && ok "hostname" || notok "hostname"
+same nodeinfo
+grep -q '^CPU model: ' "$tmp/out" && ok "nodeinfo" || notok "nodeinfo"
+same version --daemon
+grep -q '^Running against daemon: 9\.0\.0$' "$tmp/out" && ok "version --daemon: libvirtd 9.0.0" ||
+    { notok "version --daemon"; sed 's/^/# /' "$tmp/out"; }
+# batch mode: several commands, the status of the last
+same "domstate $dom --reason; hostname; domiflist oracle-dev"
+same "hostname; domstate nosuch"
+"$debvirsh" -q -c "$uri" undefine oracle-dev >/dev/null && ok "undefine oracle-dev" || notok "undefine oracle-dev"
 # read-only, on the daemon's read-only socket: what can be read is the
 # same, changes are refused with the same words
 runuri="$uri-ro" same -r list --all

@@ -283,15 +283,43 @@ vshHostdevSource(xmlXPathContextPtr ctxt, xmlNodePtr node)
                            (unsigned int)g_ascii_strtoull(f, NULL, 0));
 }
 
+/* An XPath context on @dom's XML (virDomainGetXMLDesc @flags), NULL with
+ * the error reported; free it with vshDomainXPathFree. */
+static xmlXPathContextPtr
+vshDomainXPath(vshControl *ctl, virDomainPtr dom, unsigned int flags)
+{
+    char *xml = virDomainGetXMLDesc(dom, flags);
+    xmlDocPtr doc;
+    xmlXPathContextPtr ctxt = NULL;
+
+    if (!xml)
+        return NULL;
+    doc = xmlReadMemory(xml, strlen(xml), NULL, NULL, XML_PARSE_NONET);
+    free(xml);
+    if (!doc || !(ctxt = xmlXPathNewContext(doc))) {
+        if (doc)
+            xmlFreeDoc(doc);
+        vshError(ctl, "%s", _("cannot parse the domain XML"));
+    }
+    return ctxt;
+}
+
+static void
+vshDomainXPathFree(xmlXPathContextPtr ctxt)
+{
+    if (!ctxt)
+        return;
+    xmlFreeDoc(ctxt->doc);
+    xmlXPathFreeContext(ctxt);
+}
+
 static bool
 cmdDomIfTeaming(vshControl *ctl, const vshCmd *cmd)
 {
     virDomainPtr dom = vshCommandOptDomain(ctl, cmd, NULL);
     g_autoptr(GPtrArray) rows = NULL;
-    xmlDocPtr doc = NULL;
     xmlXPathContextPtr ctxt = NULL;
     xmlXPathObjectPtr standbys = NULL;
-    char *xml = NULL;
     bool ok = false;
     int i;
 
@@ -302,13 +330,8 @@ cmdDomIfTeaming(vshControl *ctl, const vshCmd *cmd)
                  virDomainGetName(dom));
         goto cleanup;
     }
-    if (!(xml = virDomainGetXMLDesc(dom, 0)))
+    if (!(ctxt = vshDomainXPath(ctl, dom, 0)))
         goto cleanup;
-    if (!(doc = xmlReadMemory(xml, strlen(xml), NULL, NULL, XML_PARSE_NONET)) ||
-        !(ctxt = xmlXPathNewContext(doc))) {
-        vshError(ctl, "%s", _("cannot parse the domain XML"));
-        goto cleanup;
-    }
     standbys = xmlXPathEval(BAD_CAST "/domain/devices/interface[teaming/@type='persistent']", ctxt);
     rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
     g_ptr_array_add(rows, g_strsplit(_("Standby|Primary|VF|MAC|Negotiated"), "|", 5));
@@ -350,11 +373,7 @@ cmdDomIfTeaming(vshControl *ctl, const vshCmd *cmd)
  cleanup:
     if (standbys)
         xmlXPathFreeObject(standbys);
-    if (ctxt)
-        xmlXPathFreeContext(ctxt);
-    if (doc)
-        xmlFreeDoc(doc);
-    free(xml);
+    vshDomainXPathFree(ctxt);
     virDomainFree(dom);
     return ok;
 }
@@ -423,40 +442,26 @@ vshDomainDeviceTable(vshControl *ctl, const vshCmd *cmd, const char *expr,
     unsigned int flags = vshCommandOptBool(cmd, "inactive") ? VIR_DOMAIN_XML_INACTIVE : 0;
     g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
     g_auto(GStrv) cols = g_strsplit(header, "|", -1);
-    xmlDocPtr doc = NULL;
-    xmlXPathContextPtr ctxt = NULL;
-    xmlXPathObjectPtr devs = NULL;
-    char *xml = NULL;
-    bool ok = false;
+    xmlXPathContextPtr ctxt;
+    xmlXPathObjectPtr devs;
     int i;
 
     if (!dom)
         return false;
-    if (!(xml = virDomainGetXMLDesc(dom, flags)))
-        goto cleanup;
-    if (!(doc = xmlReadMemory(xml, strlen(xml), NULL, NULL, XML_PARSE_NONET)) ||
-        !(ctxt = xmlXPathNewContext(doc))) {
-        vshError(ctl, "%s", _("cannot parse the domain XML"));
-        goto cleanup;
-    }
+    ctxt = vshDomainXPath(ctl, dom, flags);
+    virDomainFree(dom);
+    if (!ctxt)
+        return false;
     g_ptr_array_add(rows, g_strdupv(cols));
     devs = xmlXPathEval(BAD_CAST expr, ctxt);
     for (i = 0; devs && devs->nodesetval && i < devs->nodesetval->nodeNr; i++)
         g_ptr_array_add(rows, rowFunc(ctxt, devs->nodesetval->nodeTab[i], details));
     vshTablePrint(rows, g_strv_length(cols));
     printf("\n");
-    ok = true;
-
- cleanup:
     if (devs)
         xmlXPathFreeObject(devs);
-    if (ctxt)
-        xmlXPathFreeContext(ctxt);
-    if (doc)
-        xmlFreeDoc(doc);
-    free(xml);
-    virDomainFree(dom);
-    return ok;
+    vshDomainXPathFree(ctxt);
+    return true;
 }
 
 static bool

@@ -229,6 +229,10 @@ same "batch: --opt=value" 0 '^shut off$' -- 'domstate --domain=d2; uri'
 same "batch: = after a boolean" 1 "invalid '=' after option --reason" -- 'domstate d2 --reason=x'
 same "batch: blank string" 0 '' -- ' '
 [ ! -s "$root/o.err" ] && ok "batch: a blank string prints nothing" || notok "blank string"
+same "batch: a failed connection ends it" 1 '^error: failed to connect to the hypervisor$' \
+    -u "qemu+unix:///system?socket=$root/nosuch-sock" -- 'hostname; uri'
+[ "$(grep -c 'failed to connect' "$root/o.err")" = 1 ] && ok "batch: one connection attempt" ||
+    notok "batch: connection attempts: $(cat "$root/o.err")"
 same "argv mode: ';' is data" 1 "^error: unexpected data ';'\$" -- domstate d2 ';' hostname
 
 # list order: running domains by id, then the others by name ignoring

@@ -607,7 +607,6 @@ vshCommandRun(vshControl *ctl, const vshCmd *cmd)
 
     virFreeError(vshLastError);
     vshLastError = NULL;
-    ctl->connectFailed = false;
     ok = cmd->def->handler(ctl, cmd);
     if (!ok) {
         vshReportError(ctl);
@@ -633,8 +632,10 @@ vshRunCommands(vshControl *ctl, GPtrArray *argvs)
 
         ok = vshCommandFromArgv(ctl, g_strv_length(argv), argv, &cmds[n]);
     }
-    for (i = 0; ok && i < n; i++)
-        ok = vshCommandRun(ctl, &cmds[i]) || i + 1 < n;
+    /* a connection that failed ends the batch, as Debian's virsh, which
+     * connects once before the commands */
+    for (i = 0; ok && i < n && !ctl->connectFailed; i++)
+        ok = vshCommandRun(ctl, &cmds[i]) || (i + 1 < n && !ctl->connectFailed);
     for (i = 0; i < n; i++) {
         if (cmds[i].opts)
             g_ptr_array_unref(cmds[i].opts);

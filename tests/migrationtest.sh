@@ -77,6 +77,9 @@ grep -Eq "migration: setup .*UNPLUG_PRIMARY\(hostdev0\).* wait-unplug .*active.*
     ok "source log: MIGRATION sequence with UNPLUG_PRIMARY and wait-unplug" ||
     { notok "MIGRATION sequence"; grep migration: "$A/log/m1.log"; }
 [ "$(state "$uB" m1)" = running ] && ok "running on B" || notok "running on B"
+[ "$("$virsh" -q -c "$uB" domstate --reason m1 | head -1)" = "running (migrated)" ] &&
+    ok "domstate --reason on B: running (migrated)" ||
+    notok "m1's reason on B: $("$virsh" -q -c "$uB" domstate --reason m1)"
 defined_on "$uA" m1; [ $? = 1 ] && ok "undefined on A" || notok "undefined on A"
 only_next_id "$A" && ok "A's run/ is empty" || { notok "A's run/ empty"; ls "$A/run/qemu"; }
 lines=$(wc -l < "$base/m1.console")

@@ -13,9 +13,7 @@ set -u
 virsh=$1
 root=$(mktemp -d /tmp/domainjobtest.XXXXXX)
 uri="qemu:///embed?root=$root"
-fail=0
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1"; fail=1; }
+. "$(dirname "$0")/guest/testlib.sh"
 stopped=
 cleanup() {
     [ -n "$stopped" ] && kill -CONT "$stopped" 2>/dev/null
@@ -25,17 +23,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# mkdomain NAME UUID: a guest without kernel or disk
-mkdomain() {
-    cat > "$root/$1.xml" <<XML
-<domain type='qemu'>
-  <name>$1</name>
-  <uuid>$2</uuid>
-  <memory unit='MiB'>64</memory>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-</domain>
-XML
-}
 # elapsed CMD...: run CMD, print its exit status and seconds taken
 elapsed() {
     s=$(date +%s)

@@ -18,27 +18,13 @@ virsh=$1
 root=$(mktemp -d /tmp/identitytest.XXXXXX)
 uri="qemu:///embed?root=$root"
 sleeper=
-fail=0
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1"; fail=1; }
+. "$(dirname "$0")/guest/testlib.sh"
 cleanup() {
     for d in a,b st c6 good old; do "$virsh" -q -c "$uri" destroy "$d" >/dev/null 2>&1; done
     [ -n "$sleeper" ] && kill "$sleeper" 2>/dev/null
     rm -rf "$root"
 }
 trap cleanup EXIT
-
-# mkdomain NAME UUID: a paused-at-start guest without kernel or disk
-mkdomain() {
-    cat > "$root/$1.xml" <<XML
-<domain type='qemu'>
-  <name>$1</name>
-  <uuid>$2</uuid>
-  <memory unit='MiB'>64</memory>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-</domain>
-XML
-}
 
 # qemus UUID: how many processes run with argument UUID (QEMU's -uuid);
 # the pattern is read from a file, not given to grep as an argument

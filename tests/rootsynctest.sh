@@ -36,16 +36,6 @@ trap cleanup EXIT
 
 e() { "$virsh" -q -c "$embed" "$@" >"$root/out" 2>"$root/err"; }   # another process
 r() { "$virsh" -q -c "$remote" "$@" >"$root/out" 2>"$root/err"; }  # the daemon
-mkdomain() {  # mkdomain NAME UUID
-    cat > "$root/$1.xml" <<XML
-<domain type='qemu'>
-  <name>$1</name>
-  <uuid>$2</uuid>
-  <memory unit='MiB'>64</memory>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-</domain>
-XML
-}
 # sees NAME STATE UUID WHAT: the daemon answers STATE and UUID for NAME
 sees() {
     if r domstate "$1" && [ "$(cat "$root/out")" = "$2" ] &&

@@ -24,12 +24,10 @@ simtool=$2
 ourvirsh=$3
 virsh=${VIRTQEMUD_TEST_VIRSH:-/usr/bin/virsh}
 python=/usr/bin/python3
-fail=0
+. "$(dirname "$0")/guest/testlib.sh"
 # meson points LD_LIBRARY_PATH at our libvirt.so.0: Debian's clients must
 # load their own (ours is found by our tools through their rpath)
 unset LD_LIBRARY_PATH
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1"; fail=1; }
 
 if [ ! -x "$virsh" ] || ! "$python" -c 'import libvirt' 2>/dev/null; then
     echo "1..0 # SKIP Debian's virsh and python3-libvirt are needed (.ci/install-deps installs them)"
@@ -54,21 +52,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_daemon [ARGS]: virtqemud --root ROOT in the background, until its
-# socket answers
-start_daemon() {
-    "$virtqemud" --root "$root" "$@" >>"$root/daemon.log" 2>&1 &
-    dpid=$!
-    i=0
-    while [ $i -lt 100 ]; do
-        [ -S "$sock" ] && "$virsh" -c "$uri" uri >/dev/null 2>&1 && return 0
-        kill -0 "$dpid" 2>/dev/null || break
-        sleep 0.1
-        i=$((i + 1))
-    done
-    echo "# virtqemud did not start:"; sed 's/^/#   /' "$root/daemon.log"
-    return 1
-}
+# start_daemon [ARGS]: virtqemud --root ROOT ARGS, until its socket answers
+start_daemon() { daemon_start "$virtqemud" "$root" "$virsh" "$@"; }
 
 check() {  # check NAME EXPECTED-RC STDOUT-REGEX STDERR-REGEX -- VIRSH-ARGS
     name=$1 rc=$2 out=$3 err=$4; shift 5
@@ -83,16 +68,6 @@ check() {  # check NAME EXPECTED-RC STDOUT-REGEX STDERR-REGEX -- VIRSH-ARGS
     fi
 }
 
-mkdomain() {  # mkdomain NAME UUID
-    cat > "$root/$1.xml" <<XML
-<domain type='qemu'>
-  <name>$1</name>
-  <uuid>$2</uuid>
-  <memory unit='MiB'>64</memory>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-</domain>
-XML
-}
 mkdomain d1 6f1c3a6e-1d2b-4c5e-9a7b-000000000901
 mkdomain d2 6f1c3a6e-1d2b-4c5e-9a7b-000000000902
 cat > "$root/vfpool.xml" <<XML

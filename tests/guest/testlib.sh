@@ -5,6 +5,18 @@ fail=0
 ok() { echo "ok - $1"; }
 notok() { echo "not ok - $1"; fail=1; }
 
+# mkdomain NAME UUID: $root/NAME.xml, a guest without kernel or disk
+mkdomain() {
+    cat > "$root/$1.xml" <<XML
+<domain type='qemu'>
+  <name>$1</name>
+  <uuid>$2</uuid>
+  <memory unit='MiB'>64</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+</domain>
+XML
+}
+
 # waitfor FILE REGEX SECONDS: until a line of FILE matches
 waitfor() {
     _i=0
@@ -102,20 +114,22 @@ guest_xml() {
 XML
 }
 
-# daemon_start VIRTQEMUD ROOT VIRSH: virtqemud --root ROOT in the
-# background (pid in $dpid, output appended to ROOT/daemon.log), until
-# VIRSH (any client) gets an answer on ROOT/run/virtqemud-sock
+# daemon_start VIRTQEMUD ROOT VIRSH [ARGS...]: virtqemud --root ROOT ARGS
+# in the background (pid in $dpid, output appended to ROOT/daemon.log),
+# until VIRSH (any client) gets an answer on ROOT/run/virtqemud-sock
 daemon_start() {
-    "$1" --root "$2" >>"$2/daemon.log" 2>&1 &
+    _d=$1 _r=$2 _v=$3
+    shift 3
+    "$_d" --root "$_r" "$@" >>"$_r/daemon.log" 2>&1 &
     dpid=$!
     _i=0
     while [ $_i -lt 100 ]; do
-        [ -S "$2/run/virtqemud-sock" ] &&
-            "$3" -c "qemu+unix:///system?socket=$2/run/virtqemud-sock" uri >/dev/null 2>&1 && return 0
+        [ -S "$_r/run/virtqemud-sock" ] &&
+            "$_v" -c "qemu+unix:///system?socket=$_r/run/virtqemud-sock" uri >/dev/null 2>&1 && return 0
         kill -0 "$dpid" 2>/dev/null || break
         sleep 0.1
         _i=$((_i + 1))
     done
-    echo "# virtqemud did not start:"; sed 's/^/#   /' "$2/daemon.log"
+    echo "# virtqemud did not start:"; sed 's/^/#   /' "$_r/daemon.log"
     return 1
 }

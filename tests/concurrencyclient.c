@@ -68,7 +68,7 @@ quietErrors(void *opaque, virErrorPtr err)
     (void)err;
 }
 
-static void
+static void __attribute__((format(printf, 2, 3)))
 notok(worker *w, const char *fmt, ...)
 {
     va_list ap;

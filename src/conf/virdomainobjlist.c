@@ -426,7 +426,7 @@ virDomainObjListUUIDTaken(virDomainObjList *list, const char *dir, const char *p
     if (other && other != obj) {
         g_autofree char *otherPath = NULL;
         g_autoptr(virDomainObj) ref = virDomainObjRef(other);
-        VIR_LOCK_GUARD lock = virDomainObjLockGuard(other);
+        VIR_LOCK_GUARD lock = virDomainObjLockGuard(ref);
 
         /* what was loaded of a stopped domain whose definition is gone
          * or was replaced since (undefined or redefined elsewhere): not

@@ -160,7 +160,7 @@ virQEMUDriverGetCaps(virQEMUDriver *driver, const char *emulator)
     virQEMUCaps *old;
     bool kvm = virQEMUCapsKVMUsable(driver->config->kvmOverride);
     struct stat sb;
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&driver->capsLock);
+    g_autoptr(GMutexLocker) G_GNUC_UNUSED locker = g_mutex_locker_new(&driver->capsLock);
 
     if (!driver->capsCache) {
         driver->capsCache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);

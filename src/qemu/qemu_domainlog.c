@@ -17,7 +17,7 @@ qemuDomainLogPath(virQEMUDriverConfig *cfg, const char *name)
     return g_strdup_printf("%s/%s.log", cfg->logDir, name);
 }
 
-static size_t
+static size_t G_GNUC_PRINTF(2, 0)
 qemuDomainLogWriteV(int fd, const char *fmt, va_list ap)
 {
     g_autoptr(GDateTime) now = g_date_time_new_now_utc();

@@ -14,6 +14,7 @@
 
 #include "datatypes.h"
 #include "driver.h"
+#include "hypervisor/virautostart.h"
 #include "hypervisor/virhostdev_owner.h"
 #include "network_conf.h"
 #include "network_driver.h"
@@ -392,9 +393,8 @@ networkReadSysfsRoot(const char *root, char **sysfsRoot)
     return 0;
 }
 
-/* Start the networks marked autostart, once per lifetime of ROOT/run
- * (as libvirt's embedded drivers do): the first process to open the root
- * leaves a marker there. */
+/* Start the networks marked autostart, once per boot of the host: the
+ * first process to open the root after it booted (virautostart.h). */
 static int networkStartObj(virNetworkDriverState *driver, networkObj *obj);
 
 static void
@@ -412,13 +412,7 @@ networkAutostart(virNetworkDriverState *driver)
         virResetLastError();
         return;
     }
-    if (virFileExists(marker)) {
-        networkEnd(driver, false);
-        return;
-    }
-    if (virFileWriteStrRuntime(marker, "", 0600) < 0) {
-        virReportWarning(_("cannot autostart networks: %s"), virGetLastErrorMessage());
-        virResetLastError();
+    if (!virDriverShouldAutostart(marker)) {
         networkEnd(driver, false);
         return;
     }

@@ -1,0 +1,61 @@
+/*
+ * virautostart.c: once per boot of the host, start what is marked autostart
+ *
+ * A driver starts its autostart objects when the first process opens its
+ * root after the host booted. The marker file, in the root's run
+ * directory, holds the kernel's id of the boot it was written in: a run
+ * directory on disk (a --root tree, or the system root under /var/lib)
+ * survives a reboot, so its mere presence would keep every later boot
+ * from starting anything.
+ */
+#include "internal.h"
+
+#include "virautostart.h"
+#include "virerror.h"
+#include "virfile.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+#define VIR_BOOT_ID_FILE "/proc/sys/kernel/random/boot_id"
+#define VIR_BOOT_ID_MAX 64
+
+/* The id of this boot, "" when the kernel does not say. */
+static char *
+virAutostartBootID(void)
+{
+    g_autofree char *id = NULL;
+    size_t len = 0;
+
+    if (!g_file_get_contents(VIR_BOOT_ID_FILE, &id, &len, NULL) || len > VIR_BOOT_ID_MAX)
+        return g_strdup("");
+    return g_strdup(g_strstrip(id));
+}
+
+/* True once per boot for @marker: the caller is the first since the host
+ * booted, and is to start the autostart objects (the marker is written
+ * first, so a start that fails is not retried by every later process).
+ * Callers serialise on their root lock. A marker that cannot be written
+ * is a warning and means no autostart: starting guests again in every
+ * process would be worse. */
+bool
+virDriverShouldAutostart(const char *marker)
+{
+    g_autofree char *boot = virAutostartBootID();
+    g_autofree char *seen = NULL;
+
+    if (virFileExists(marker)) {
+        if (!*boot)
+            return false;
+        if (virFileReadAll(marker, VIR_BOOT_ID_MAX, &seen) >= 0 &&
+            STREQ(g_strstrip(seen), boot))
+            return false;
+        virResetLastError();
+    }
+    if (virFileWriteStrRuntime(marker, boot, 0600) < 0) {
+        virReportWarning(_("cannot record the autostart of this boot in '%s' (nothing is autostarted): %s"),
+                         marker, virGetLastErrorMessage());
+        virResetLastError();
+        return false;
+    }
+    return true;
+}

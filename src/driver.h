@@ -80,6 +80,12 @@ struct _virHypervisorDriver {
     int (*domainAbortJob)(virDomainPtr dom);
     int (*domainAttachDeviceFlags)(virDomainPtr dom, const char *xml, unsigned int flags);
     int (*domainDetachDeviceFlags)(virDomainPtr dom, const char *xml, unsigned int flags);
+    int (*domainDetachDeviceAlias)(virDomainPtr dom, const char *alias, unsigned int flags);
+    int (*domainGetAutostart)(virDomainPtr dom, int *autostart);
+    int (*domainSetAutostart)(virDomainPtr dom, int autostart);
+    char *(*domainGetOSType)(virDomainPtr dom);
+    int (*domainHasManagedSaveImage)(virDomainPtr dom, unsigned int flags);
+    int (*domainGetSecurityLabel)(virDomainPtr dom, virSecurityLabelPtr seclabel);
 
     /* Connections to a daemon (the remote driver). */
     int (*connectIsAlive)(virConnectPtr conn);
@@ -93,6 +99,7 @@ struct _virHypervisorDriver {
                                          void *opaque, virFreeCallback freecb);
     int (*connectDomainEventDeregisterAny)(virConnectPtr conn, int callbackID);
     int (*nodeGetInfo)(virConnectPtr conn, virNodeInfoPtr info);
+    int (*nodeGetSecurityModel)(virConnectPtr conn, virSecurityModelPtr secmodel);
     int (*connectNumOfDomains)(virConnectPtr conn);
     int (*connectListDomains)(virConnectPtr conn, int *ids, int maxids);
     int (*connectNumOfDefinedDomains)(virConnectPtr conn);

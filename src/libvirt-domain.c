@@ -279,6 +279,105 @@ virDomainIsPersistent(virDomainPtr domain)
     return -1;
 }
 
+int
+virDomainGetAutostart(virDomainPtr domain, int *autostart)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    virCheckNonNullArgGoto(autostart, error);
+
+    if (!domain->conn->driver->domainGetAutostart) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (domain->conn->driver->domainGetAutostart(domain, autostart) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(domain->conn);
+    return -1;
+}
+
+char *
+virDomainGetOSType(virDomainPtr domain)
+{
+    char *ret;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, NULL);
+    if (!domain->conn->driver->domainGetOSType) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (!(ret = domain->conn->driver->domainGetOSType(domain)))
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(domain->conn);
+    return NULL;
+}
+
+int
+virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckDomainReturn(dom, -1);
+    if (!dom->conn->driver->domainHasManagedSaveImage) {
+        virReportUnsupported();
+        goto error;
+    }
+    if ((ret = dom->conn->driver->domainHasManagedSaveImage(dom, flags)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    virDispatchError(dom->conn);
+    return -1;
+}
+
+int
+virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    virCheckNonNullArgGoto(seclabel, error);
+    if (!domain->conn->driver->domainGetSecurityLabel) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (domain->conn->driver->domainGetSecurityLabel(domain, seclabel) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(domain->conn);
+    return -1;
+}
+
+int
+virDomainSetAutostart(virDomainPtr domain, int autostart)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    virCheckReadOnlyGoto(domain->conn->flags, error);
+
+    if (!domain->conn->driver->domainSetAutostart) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (domain->conn->driver->domainSetAutostart(domain, autostart) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(domain->conn);
+    return -1;
+}
+
 virDomainPtr
 virDomainCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
 {
@@ -738,6 +837,30 @@ virDomainDetachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int fl
         goto error;
     }
     if (conn->driver->domainDetachDeviceFlags(domain, xml, flags) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virDomainDetachDeviceAlias(virDomainPtr domain, const char *alias, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+    virCheckNonNullArgGoto(alias, error);
+
+    if (!conn->driver->domainDetachDeviceAlias) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->domainDetachDeviceAlias(domain, alias, flags) < 0)
         goto error;
     return 0;
 

@@ -387,6 +387,25 @@ virConnectSetKeepAlive(virConnectPtr conn,
 }
 
 int
+virNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel)
+{
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArgGoto(secmodel, error);
+    if (!conn->driver->nodeGetSecurityModel) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->nodeGetSecurityModel(conn, secmodel) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
 virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
 {
     virResetLastError();

@@ -41,7 +41,7 @@ qmp=$root/run/qemu/$("$virsh" -q -c "$uri" domuuid "$long" | tr -d -).qmp
     ok "monitor socket named by UUID and recorded in the status" ||
     { notok "monitor socket by UUID"; ls "$root/run/qemu"; }
 "$virsh" -q -c "$uri" destroy "$long" >/dev/null || notok "destroy the long name"
-[ -z "$(ls "$root/run/qemu" | grep -v next-id)" ] && ok "nothing left in run/ after destroy" ||
+[ -z "$(ls "$root/run/qemu" | grep -vx -e next-id -e autostarted)" ] && ok "nothing left in run/ after destroy" ||
     { notok "run/ cleaned"; ls "$root/run/qemu"; }
 
 # 2. the older layout: NAME.monitor recorded in the status
@@ -95,7 +95,7 @@ else
 fi
 [ "$(cat "$root/target")" = secret ] && ok "the symlink's target is untouched" ||
     notok "target written: $(cat "$root/target")"
-[ "$("$virsh" -q -c "$uri" domstate lg)" = "shut off" ] && [ -z "$(ls "$root/run/qemu" | grep -v next-id)" ] &&
+[ "$("$virsh" -q -c "$uri" domstate lg)" = "shut off" ] && [ -z "$(ls "$root/run/qemu" | grep -vx -e next-id -e autostarted)" ] &&
     ok "nothing of the refused start is left" || { notok "refused start leaves state"; ls "$root/run/qemu"; }
 rm "$root/log/lg.log"
 "$virsh" -q -c "$uri" start --paused lg >/dev/null && "$virsh" -q -c "$uri" destroy lg >/dev/null &&

@@ -14,7 +14,8 @@
 # Covered: version (--daemon), hostname, nodeinfo, domiflist and
 # domblklist (--inactive, --details, unknown domain), domjobinfo (no job,
 # and every job type of a migration job record, with --anystats and
-# --rawstats), domstate --reason through a domain's life (defined,
+# --rawstats), autostart (dominfo, list --autostart/--no-autostart),
+# detach-device-alias's error, domstate --reason through a domain's life (defined,
 # booted, user pause, unpaused, destroyed, crashed when QEMU is killed),
 # batch mode (several commands in one string, quoting, comments, syntax
 # errors, the exit status of the last command, argv mode where ';' is
@@ -248,6 +249,20 @@ same "list --all order" 0 '^ [0-9]+ +d2 +running$' -- list --all
 same "list --all --name order" 0 '^Bz$' -- list --all --name
 "$ourvirsh" -q -c "$uri" destroy d2 >/dev/null || notok "destroy d2 after list"
 
+# autostart (setting it twice, as each comparison does, is no change)
+same "dominfo, no autostart" 0 '^Autostart: +disable$' -- dominfo d1
+same "autostart" 0 "^Domain 'd1' marked as autostarted\$" -- autostart d1
+same "dominfo, autostart" 0 '^Autostart: +enable$' -- dominfo d1
+same "list --autostart" 0 '^ -  +d1 +shut off$' -- list --all --autostart
+grep -q ' d2 ' "$root/o.out" && notok "list --autostart lists d2" || ok "list --autostart: d1 only"
+same "list --no-autostart" 0 '^ -  +d2 +shut off$' -- list --all --no-autostart
+grep -q ' d1 ' "$root/o.out" && notok "list --no-autostart lists d1" || ok "list --no-autostart: d2 only"
+same "autostart --disable" 0 "^Domain 'd1' unmarked as autostarted\$" -- autostart --disable d1
+same "dominfo, autostart disabled" 0 '^Autostart: +disable$' -- dominfo d1
+same "autostart of an unknown domain" 1 "failed to get domain 'nosuch'" -- autostart nosuch
+same "detach-device-alias, no such alias" 1 '^error: device not found: no device found with alias ua-nope' \
+    -- detach-device-alias d1 ua-nope --config
+
 # read-only connections
 for u in "$rouri" "$uri"; do
     which=read-only; [ "$u" = "$uri" ] && which=read-write
@@ -261,6 +276,11 @@ for u in "$rouri" "$uri"; do
         '^error: operation forbidden: read only access prevents virDomainDefineXML' -u "$u" -- -r define "$root/d2.xml"
     same "-r on the $which socket: batch, a read then a refused change" 1 'read only access prevents' \
         -u "$u" -- -r 'domstate d2; undefine d1'
+    same "-r on the $which socket: autostart refused" 1 \
+        '^error: operation forbidden: read only access prevents virDomainSetAutostart$' -u "$u" -- -r autostart d1
+    same "-r on the $which socket: detach-device-alias refused" 1 \
+        '^error: operation forbidden: read only access prevents virDomainDetachDeviceAlias$' \
+        -u "$u" -- -r detach-device-alias d1 ua-x --config
 done
 "$ourvirsh" -c "$uri" domstate d2 | grep -qx 'shut off' && "$ourvirsh" -c "$uri" list --all | grep -q ' d1 ' &&
     ok "the refused changes changed nothing" || notok "a read-only change happened"

@@ -1,6 +1,6 @@
 /*
- * virsh-device-alias.c: the devices of a domain XML by their <alias>, for
- * detach-device-alias and for completing its ALIAS argument
+ * virsh-device-alias.c: the device aliases of a domain XML, for completing
+ * the ALIAS argument of detach-device-alias
  */
 #include <config.h>
 
@@ -67,32 +67,4 @@ vshDomainXMLAliases(const char *xml)
     vshDomainXMLForEachAlias(xml, vshAliasCollect, aliases);
     g_ptr_array_add(aliases, NULL);
     return (char **)g_ptr_array_free(aliases, FALSE);
-}
-
-typedef struct {
-    const char *alias;
-    char *xml;
-} vshAliasLookup;
-
-static bool
-vshAliasMatch(const char *alias, xmlNodePtr dev, void *opaque)
-{
-    vshAliasLookup *lookup = opaque;
-    xmlBufferPtr buf;
-
-    if (!g_str_equal(alias, lookup->alias) || !(buf = xmlBufferCreate()))
-        return false;
-    if (xmlNodeDump(buf, dev->doc, dev, 0, 0) >= 0)
-        lookup->xml = g_strdup((const char *)xmlBufferContent(buf));
-    xmlBufferFree(buf);
-    return true;
-}
-
-char *
-vshDomainXMLDeviceByAlias(const char *xml, const char *alias)
-{
-    vshAliasLookup lookup = { alias, NULL };
-
-    vshDomainXMLForEachAlias(xml, vshAliasMatch, &lookup);
-    return lookup.xml;
 }

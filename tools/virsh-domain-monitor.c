@@ -21,6 +21,8 @@ static const vshCmdOptDef opts_list[] = {
     { "all", VSH_OT_BOOL, 0, N_("list inactive & active domains") },
     { "transient", VSH_OT_BOOL, 0, N_("list transient domains") },
     { "persistent", VSH_OT_BOOL, 0, N_("list persistent domains") },
+    { "autostart", VSH_OT_BOOL, 0, N_("list domains with autostart enabled") },
+    { "no-autostart", VSH_OT_BOOL, 0, N_("list domains with autostart disabled") },
     { "uuid", VSH_OT_BOOL, 0, N_("list uuid's only") },
     { "name", VSH_OT_BOOL, 0, N_("list domain names only") },
     { "table", VSH_OT_BOOL, 0, N_("list table (default)") },
@@ -65,6 +67,10 @@ cmdList(vshControl *ctl, const vshCmd *cmd)
         flags |= VIR_CONNECT_LIST_DOMAINS_TRANSIENT;
     if (vshCommandOptBool(cmd, "persistent"))
         flags |= VIR_CONNECT_LIST_DOMAINS_PERSISTENT;
+    if (vshCommandOptBool(cmd, "autostart"))
+        flags |= VIR_CONNECT_LIST_DOMAINS_AUTOSTART;
+    if (vshCommandOptBool(cmd, "no-autostart"))
+        flags |= VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART;
 
     if ((n = virConnectListAllDomains(conn, &doms, flags)) < 0) {
         vshError(ctl, "%s", _("Failed to list domains"));
@@ -207,6 +213,35 @@ vshPrintDomainMessages(virDomainPtr dom)
     vshResetError();
 }
 
+/* The security lines of dominfo: none when the host has no security
+ * model (or its daemon cannot say), an error when it has one and the
+ * domain's label cannot be read. */
+static bool
+vshDomInfoSecurity(vshControl *ctl, virDomainPtr dom)
+{
+    virSecurityModel secmodel;
+    virSecurityLabel seclabel;
+
+    if (virNodeGetSecurityModel(vshConnection(ctl), &secmodel) < 0) {
+        virErrorPtr err = virGetLastError();
+
+        if (err && err->code != VIR_ERR_NO_SUPPORT)
+            return false;
+        vshResetError();
+        return true;
+    }
+    if (!secmodel.model[0])
+        return true;
+    printf("%-15s %s\n", _("Security model:"), secmodel.model);
+    printf("%-15s %s\n", _("Security DOI:"), secmodel.doi);
+    if (virDomainGetSecurityLabel(dom, &seclabel) < 0)
+        return false;
+    if (seclabel.label[0])
+        printf("%-15s %s (%s)\n", _("Security label:"), seclabel.label,
+               seclabel.enforcing ? "enforcing" : "permissive");
+    return true;
+}
+
 static bool
 cmdDomInfo(vshControl *ctl, const vshCmd *cmd)
 {
@@ -214,6 +249,9 @@ cmdDomInfo(vshControl *ctl, const vshCmd *cmd)
     virDomainInfo info;
     char uuid[VIR_UUID_STRING_BUFLEN];
     int persistent;
+    int autostart;
+    int managed;
+    char *ostype;
     int id;
 
     if (!dom)
@@ -230,7 +268,12 @@ cmdDomInfo(vshControl *ctl, const vshCmd *cmd)
     printf("%-15s %s\n", _("Name:"), virDomainGetName(dom));
     if (virDomainGetUUIDString(dom, uuid) == 0)
         printf("%-15s %s\n", _("UUID:"), uuid);
-    printf("%-15s %s\n", _("OS Type:"), "hvm");
+    if ((ostype = virDomainGetOSType(dom))) {
+        printf("%-15s %s\n", _("OS Type:"), ostype);
+        free(ostype);
+    } else {
+        vshResetError();
+    }
     printf("%-15s %s\n", _("State:"), vshDomainStateToString(info.state));
     printf("%-15s %d\n", _("CPU(s):"), info.nrVirtCpu);
     if (info.cpuTime != 0)
@@ -240,10 +283,19 @@ cmdDomInfo(vshControl *ctl, const vshCmd *cmd)
     persistent = virDomainIsPersistent(dom);
     printf("%-15s %s\n", _("Persistent:"), persistent < 0 ? _("unknown") :
            persistent ? _("yes") : _("no"));
-    printf("%-15s %s\n", _("Autostart:"), _("disable"));
-    printf("%-15s %s\n", _("Managed save:"), _("no"));
-    printf("%-15s %s\n", _("Security model:"), "none");
-    printf("%-15s %s\n", _("Security DOI:"), "0");
+    if (virDomainGetAutostart(dom, &autostart) == 0)
+        printf("%-15s %s\n", _("Autostart:"), autostart ? _("enable") : _("disable"));
+    else
+        vshResetError();
+    managed = virDomainHasManagedSaveImage(dom, 0);
+    if (managed < 0)
+        vshResetError();
+    printf("%-15s %s\n", _("Managed save:"), managed < 0 ? _("unknown") :
+           managed ? _("yes") : _("no"));
+    if (!vshDomInfoSecurity(ctl, dom)) {
+        virDomainFree(dom);
+        return false;
+    }
     vshPrintDomainMessages(dom);
     printf("\n");
     virDomainFree(dom);

@@ -185,6 +185,36 @@ cmdShutdown(vshControl *ctl, const vshCmd *cmd)
                                  _("Failed to shutdown domain '%s'"));
 }
 
+static const vshCmdOptDef opts_autostart[] = {
+    VSH_OPT_DOMAIN,
+    { "disable", VSH_OT_BOOL, 0, N_("disable autostarting") },
+    { NULL, 0, 0, NULL },
+};
+
+static int
+vshDomainAutostartOn(virDomainPtr dom)
+{
+    return virDomainSetAutostart(dom, 1);
+}
+
+static int
+vshDomainAutostartOff(virDomainPtr dom)
+{
+    return virDomainSetAutostart(dom, 0);
+}
+
+static bool
+cmdAutostart(vshControl *ctl, const vshCmd *cmd)
+{
+    if (vshCommandOptBool(cmd, "disable"))
+        return vshDomainSimpleAction(ctl, cmd, vshDomainAutostartOff,
+                                     _("Domain '%s' unmarked as autostarted\n"),
+                                     _("Failed to unmark domain '%s' as autostarted"));
+    return vshDomainSimpleAction(ctl, cmd, vshDomainAutostartOn,
+                                 _("Domain '%s' marked as autostarted\n"),
+                                 _("Failed to mark domain '%s' as autostarted"));
+}
+
 static bool
 cmdSuspend(vshControl *ctl, const vshCmd *cmd)
 {
@@ -670,18 +700,12 @@ static const vshCmdOptDef opts_detach_device_alias[] = {
     { NULL, 0, 0, NULL },
 };
 
-/* The device is looked up by its alias in the domain XML the flags
- * affect (live if running and not --config) and detached as
- * detach-device would with its XML. */
 static bool
 cmdDetachDeviceAlias(vshControl *ctl, const vshCmd *cmd)
 {
     const char *alias = vshCommandOptString(cmd, "alias");
     virDomainPtr dom = vshCommandOptDomain(ctl, cmd, NULL);
-    g_autofree char *devxml = NULL;
     unsigned int flags = 0;
-    bool live;
-    char *xml;
     int rc;
 
     if (!dom)
@@ -690,27 +714,14 @@ cmdDetachDeviceAlias(vshControl *ctl, const vshCmd *cmd)
         virDomainFree(dom);
         return false;
     }
-    live = (flags & VIR_DOMAIN_AFFECT_LIVE) ||
-           (!(flags & VIR_DOMAIN_AFFECT_CONFIG) && virDomainIsActive(dom) == 1);
-    if (!(xml = virDomainGetXMLDesc(dom, live ? 0 : VIR_DOMAIN_XML_INACTIVE))) {
-        virDomainFree(dom);
-        return false;
-    }
-    devxml = vshDomainXMLDeviceByAlias(xml, alias);
-    free(xml);
-    if (!devxml) {
-        vshError(ctl, _("Failed to detach device with alias %s"), alias);
-        vshError(ctl, _("device not found: no device with alias '%s' in the %s XML of domain '%s'"),
-                 alias, live ? _("live") : _("persistent"), virDomainGetName(dom));
-        virDomainFree(dom);
-        return false;
-    }
-    rc = virDomainDetachDeviceFlags(dom, devxml, flags);
-    virDomainFree(dom);
+    rc = virDomainDetachDeviceAlias(dom, alias, flags);
     if (rc < 0) {
         vshError(ctl, _("Failed to detach device with alias %s"), alias);
-        return false;
+        vshReportError(ctl);   /* before virDomainFree resets it */
     }
+    virDomainFree(dom);
+    if (rc < 0)
+        return false;
     if (!ctl->quiet) {
         vshPrint(ctl, "%s", _("Device detach request sent successfully\n"));
         vshPrint(ctl, "\n");
@@ -793,6 +804,8 @@ const vshCmdDef domManagementCmds[] = {
       N_("Attach an <interface> or <hostdev> (e.g. one side of a teaming pair) to a domain.") },
     { "detach-device", cmdDetachDevice, opts_change_device, N_("detach device from an XML file"),
       N_("Detach an <interface> or <hostdev> from a domain.") },
+    { "autostart", cmdAutostart, opts_autostart, N_("autostart a domain"),
+      N_("Configure a domain to be automatically started at boot.") },
     { "detach-device-alias", cmdDetachDeviceAlias, opts_detach_device_alias,
       N_("detach device from an alias"),
       N_("Detach the device with the given alias (e.g. the VF primary 'ua-vf0' of a teaming pair) from a domain.") },

@@ -102,9 +102,8 @@ typedef struct {
 bool vshEdit(vshControl *ctl, const vshEditOps *ops, void *obj, bool validate);
 
 /* The aliases of the devices of a domain XML (NULL-terminated; empty if
- * it does not parse), and the XML of the device with @alias (NULL: none). */
+ * it does not parse). */
 char **vshDomainXMLAliases(const char *xml);
-char *vshDomainXMLDeviceByAlias(const char *xml, const char *alias);
 
 /* Every command (help first, then the groups' tables, then with @hidden
  * the commands the help does not list), and one by name. */

@@ -253,6 +253,7 @@ int virDomainAttachDevice(virDomainPtr domain, const char *xml);
 int virDomainDetachDevice(virDomainPtr domain, const char *xml);
 int virDomainAttachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags);
 int virDomainDetachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags);
+int virDomainDetachDeviceAlias(virDomainPtr domain, const char *alias, unsigned int flags);
 
 int virDomainGetJobStats(virDomainPtr domain, int *type,
                          virTypedParameterPtr *params, int *nparams,
@@ -285,6 +286,21 @@ int virDomainGetUUIDString(virDomainPtr domain, char *buf);
 char *virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags);
 int virDomainIsActive(virDomainPtr domain);
 int virDomainIsPersistent(virDomainPtr domain);
+int virDomainGetAutostart(virDomainPtr domain, int *autostart);
+char *virDomainGetOSType(virDomainPtr domain);
+int virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
+
+#define VIR_SECURITY_LABEL_BUFLEN (4096 + 1)
+
+typedef struct _virSecurityLabel virSecurityLabel;
+struct _virSecurityLabel {
+    char label[VIR_SECURITY_LABEL_BUFLEN];  /* security label */
+    int enforcing;                          /* 1 enforcing, 0 permissive */
+};
+typedef virSecurityLabel *virSecurityLabelPtr;
+
+int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel);
+int virDomainSetAutostart(virDomainPtr domain, int autostart);
 
 /* Listing by id and name (older than virConnectListAllDomains). */
 int virConnectNumOfDomains(virConnectPtr conn);

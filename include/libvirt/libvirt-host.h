@@ -121,6 +121,18 @@ typedef virNodeInfo *virNodeInfoPtr;
 
 int virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
 
+#define VIR_SECURITY_MODEL_BUFLEN (256 + 1)
+#define VIR_SECURITY_DOI_BUFLEN (256 + 1)
+
+typedef struct _virSecurityModel virSecurityModel;
+struct _virSecurityModel {
+    char model[VIR_SECURITY_MODEL_BUFLEN];  /* security model */
+    char doi[VIR_SECURITY_DOI_BUFLEN];      /* domain of interpretation */
+};
+typedef virSecurityModel *virSecurityModelPtr;
+
+int virNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
+
 #ifdef __cplusplus
 }
 #endif

@@ -42,6 +42,7 @@ virQEMUDriverConfigNew(const char *root)
     cfg->libDir = g_build_filename(root, "lib", "qemu", NULL);
     cfg->domainConfigDir = g_build_filename(cfg->libDir, "domains", NULL);
     cfg->domainLockFile = g_build_filename(cfg->libDir, "domains.lock", NULL);
+    cfg->autostartDir = g_build_filename(cfg->libDir, "autostart", NULL);
     cfg->stateDir = g_build_filename(root, "run", "qemu", NULL);
     cfg->cacheDir = g_build_filename(root, "cache", NULL);
     cfg->capCacheDir = g_build_filename(cfg->cacheDir, "capabilities", NULL);
@@ -126,6 +127,7 @@ virQEMUDriverConfigFree(virQEMUDriverConfig *cfg)
     g_free(cfg->libDir);
     g_free(cfg->domainConfigDir);
     g_free(cfg->domainLockFile);
+    g_free(cfg->autostartDir);
     g_free(cfg->stateDir);
     g_free(cfg->cacheDir);
     g_free(cfg->capCacheDir);
@@ -141,7 +143,7 @@ int
 virQEMUDriverConfigMakeDirs(virQEMUDriverConfig *cfg)
 {
     const char *dirs[] = {
-        cfg->configBaseDir, cfg->domainConfigDir, cfg->stateDir,
+        cfg->configBaseDir, cfg->domainConfigDir, cfg->autostartDir, cfg->stateDir,
         cfg->capCacheDir, cfg->logDir,
     };
     size_t i;

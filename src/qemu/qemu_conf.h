@@ -4,6 +4,8 @@
  * Everything lives under one root directory (qemu:///embed?root=DIR):
  *   DIR/etc/qemu.conf          configuration (libvirt's key = value format)
  *   DIR/lib/qemu/domains/      persistent domain definitions, NAME.xml
+ *   DIR/lib/qemu/autostart/    NAME.xml: symlink to the definition of a
+ *                              domain started when the host boots
  *   DIR/run/qemu/              status of running domains, pidfiles, and
  *                              their sockets UUID.qmp, UUID.mig
  *   DIR/cache/capabilities/    probed emulator capabilities
@@ -29,6 +31,7 @@ struct _virQEMUDriverConfig {
     char *libDir;           /* ROOT/lib/qemu */
     char *domainConfigDir;  /* ROOT/lib/qemu/domains */
     char *domainLockFile;   /* ROOT/lib/qemu/domains.lock */
+    char *autostartDir;     /* ROOT/lib/qemu/autostart */
     char *stateDir;         /* ROOT/run/qemu */
     char *cacheDir;         /* ROOT/cache */
     char *capCacheDir;      /* ROOT/cache/capabilities */

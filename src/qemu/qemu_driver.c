@@ -13,6 +13,7 @@
 
 #include "datatypes.h"
 #include "driver.h"
+#include "hypervisor/virautostart.h"
 #include "qemu_domain.h"
 #include "qemu_driver.h"
 #include "qemu_hostdev.h"
@@ -101,6 +102,7 @@ qemuDriverTryLockRoot(virQEMUDriver *driver)
 }
 
 static virDomainObj *qemuDomainObjFromDomain(virQEMUDriver *driver, virDomainPtr dom);
+static void qemuDomainsAutostart(virQEMUDriver *driver);
 static int qemuDomainObjBeginJobAPI(virQEMUDriver *driver, virDomainObj *obj,
                                     qemuDomainJob job, const char *api);
 
@@ -784,6 +786,7 @@ qemuConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
     const char *path = g_uri_get_path(uri);
     const char *root;
     virQEMUDriver *driver;
+    bool created = false;
 
     virCheckFlags(VIR_CONNECT_RO | VIR_CONNECT_NO_ALIASES, VIR_DRV_OPEN_ERROR);
 
@@ -813,7 +816,7 @@ qemuConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
         return VIR_DRV_OPEN_ERROR;
     }
 
-    if (!(driver = qemuDriverGet(root)))
+    if (!(driver = virRootRegistryGet(&qemuDrivers, root, qemuDriverNew, &created)))
         return VIR_DRV_OPEN_ERROR;
     /* opening a root finds what happened while nobody watched: dead
      * guests are cleaned up and their VFs go back to the pools (network
@@ -823,6 +826,8 @@ qemuConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
                          virGetLastErrorMessage());
         virResetLastError();
     }
+    if (created)
+        qemuDomainsAutostart(driver);
     conn->privateData = driver;
     return VIR_DRV_OPEN_SUCCESS;
 }
@@ -920,6 +925,24 @@ qemuDomainObjFromDomain(virQEMUDriver *driver, virDomainPtr dom)
         return NULL;
     }
     return obj;
+}
+
+/* Autostart marks */
+
+static char *
+qemuDomainAutostartLink(virQEMUDriverConfig *cfg, const char *name)
+{
+    return g_strdup_printf("%s/%s.xml", cfg->autostartDir, name);
+}
+
+/* Is the domain @name marked autostart? (What another process marks is
+ * seen at once: the mark is the link on disk, read on every call.) */
+static bool
+qemuDomainIsAutostart(virQEMUDriverConfig *cfg, const char *name)
+{
+    g_autofree char *link = qemuDomainAutostartLink(cfg, name);
+
+    return virFileExists(link);
 }
 
 static virDomainPtr
@@ -1029,6 +1052,17 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
         virDomainObjLock(obj);
         goto cleanup;
     }
+    /* no longer defined, no longer started at boot (a failure leaves a
+     * link to nothing, which marks nothing) */
+    {
+        g_autofree char *link = qemuDomainAutostartLink(cfg, obj->def->name);
+
+        if (virFileRemove(link) < 0) {
+            virReportWarning(_("domain '%s' is undefined but its autostart link stays: %s"),
+                             obj->def->name, virGetLastErrorMessage());
+            virResetLastError();
+        }
+    }
     virDomainObjLock(obj);
     if (virDomainObjIsActive(obj)) {
         virDomainObjDropPersistentDef(obj);
@@ -1086,7 +1120,7 @@ qemuDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
 }
 
 static bool
-qemuDomainObjMatchesFlags(virDomainObj *obj, unsigned int flags)
+qemuDomainObjMatchesFlags(virQEMUDriverConfig *cfg, virDomainObj *obj, unsigned int flags)
 {
     bool active = virDomainObjIsActive(obj);
 
@@ -1113,9 +1147,15 @@ qemuDomainObjMatchesFlags(virDomainObj *obj, unsigned int flags)
     /* No managed save, snapshots or checkpoints exist in this driver. */
     if (flags & (VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE |
                  VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT |
-                 VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT |
-                 VIR_CONNECT_LIST_DOMAINS_AUTOSTART))
+                 VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT))
         return false;
+    if (flags & (VIR_CONNECT_LIST_DOMAINS_AUTOSTART | VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART)) {
+        bool autostart = obj->persistent && qemuDomainIsAutostart(cfg, obj->def->name);
+
+        if (!((flags & VIR_CONNECT_LIST_DOMAINS_AUTOSTART && autostart) ||
+              (flags & VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART && !autostart)))
+            return false;
+    }
     return true;
 }
 
@@ -1139,7 +1179,7 @@ qemuConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
         virDomainObj *obj = g_ptr_array_index(all, i);
         VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
 
-        if (obj->removed || !qemuDomainObjMatchesFlags(obj, flags))
+        if (obj->removed || !qemuDomainObjMatchesFlags(driver->config, obj, flags))
             continue;
         if (domains)
             g_ptr_array_add(out, qemuDomainHandle(conn, obj));
@@ -1199,6 +1239,65 @@ qemuDomainIsActive(virDomainPtr dom)
     return ret;
 }
 
+static char *
+qemuDomainGetOSType(virDomainPtr dom)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+    char *ret;
+
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        return NULL;
+    ret = g_strdup(obj->def->os.type);
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* This driver saves no domain state to disk (no save, managedsave or
+ * snapshots): a domain exists, and has no managed save image. */
+static int
+qemuDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+
+    virCheckFlags(0, -1);
+
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        return -1;
+    virDomainObjEndAPI(&obj);
+    return 0;
+}
+
+/* QEMU runs as the user of the driver, unconfined: libvirt's "none"
+ * security model (no labels; what libvirt reports with
+ * security_driver = "none"). */
+#define QEMU_SECURITY_MODEL "none"
+#define QEMU_SECURITY_DOI "0"
+
+static int
+qemuNodeGetSecurityModel(virConnectPtr conn G_GNUC_UNUSED, virSecurityModelPtr secmodel)
+{
+    memset(secmodel, 0, sizeof(*secmodel));
+    g_strlcpy(secmodel->model, QEMU_SECURITY_MODEL, sizeof(secmodel->model));
+    g_strlcpy(secmodel->doi, QEMU_SECURITY_DOI, sizeof(secmodel->doi));
+    return 0;
+}
+
+static int
+qemuDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        return -1;
+    virDomainObjEndAPI(&obj);
+    /* the "none" model labels nothing */
+    memset(seclabel, 0, sizeof(*seclabel));
+    return 0;
+}
+
 static int
 qemuDomainIsPersistent(virDomainPtr dom)
 {
@@ -1213,20 +1312,16 @@ qemuDomainIsPersistent(virDomainPtr dom)
     return ret;
 }
 
+/* Start the defined domain @obj (referenced, locked) in a start job of
+ * operation @api. */
 static int
-qemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
+qemuDomainObjStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
+                   const char *api)
 {
-    virQEMUDriver *driver = dom->conn->privateData;
-    virDomainObj *obj;
     int ret = -1;
 
-    virCheckFlags(VIR_DOMAIN_START_PAUSED, -1);
-
-    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+    if (qemuDomainObjBeginAsyncJobAPI(driver, obj, QEMU_ASYNC_JOB_START, api) < 0)
         return -1;
-    if (qemuDomainObjBeginAsyncJobAPI(driver, obj, QEMU_ASYNC_JOB_START,
-                                      "virDomainCreate") < 0)
-        goto cleanup;
     if (virDomainObjIsActive(obj)) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("domain '%s' is already running"), obj->def->name);
@@ -1236,13 +1331,120 @@ qemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
     virDomainObjUnlock(obj);
     ret = qemuProcessStart(driver, obj, flags);
     virDomainObjLock(obj);
-    if (ret == 0)
-        dom->id = obj->def->id;
 
  endjob:
     qemuDomainObjEndAsyncJob(obj);
- cleanup:
+    return ret;
+}
+
+static int
+qemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+    int ret;
+
+    virCheckFlags(VIR_DOMAIN_START_PAUSED, -1);
+
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        return -1;
+    if ((ret = qemuDomainObjStart(driver, obj, flags, "virDomainCreate")) == 0)
+        dom->id = obj->def->id;
     virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* Autostart */
+
+/* The first process to open the root after the host booted starts the
+ * domains marked autostart that are not running (after the networks:
+ * their pools hand out the VFs). One that fails to start is a warning;
+ * the others still start. */
+static void
+qemuDomainsAutostart(virQEMUDriver *driver)
+{
+    virQEMUDriverConfig *cfg = driver->config;
+    g_autofree char *marker = g_build_filename(cfg->stateDir, "autostarted", NULL);
+    g_autoptr(GPtrArray) all = NULL;
+    bool first;
+    size_t i;
+
+    if (qemuDriverLockRoot(driver) < 0) {
+        virReportWarning(_("cannot autostart domains: %s"), virGetLastErrorMessage());
+        virResetLastError();
+        return;
+    }
+    first = virDriverShouldAutostart(marker);
+    qemuDriverUnlockRoot(driver, false);
+    if (!first)
+        return;
+    all = virDomainObjListCollect(driver->domains);
+    for (i = 0; i < all->len; i++) {
+        virDomainObj *obj = virDomainObjRef(g_ptr_array_index(all, i));
+
+        virDomainObjLock(obj);
+        if (obj->persistent && !obj->removed && !virDomainObjIsActive(obj) &&
+            qemuDomainIsAutostart(cfg, obj->def->name) &&
+            qemuDomainObjStart(driver, obj, 0, "autostart") < 0) {
+            virReportWarning(_("cannot autostart domain '%s': %s"),
+                             obj->def->name, virGetLastErrorMessage());
+            virResetLastError();
+        }
+        virDomainObjEndAPI(&obj);
+    }
+}
+
+static int
+qemuDomainGetAutostart(virDomainPtr dom, int *autostart)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        return -1;
+    *autostart = obj->persistent && qemuDomainIsAutostart(driver->config, obj->def->name);
+    virDomainObjEndAPI(&obj);
+    return 0;
+}
+
+static int
+qemuDomainSetAutostart(virDomainPtr dom, int autostart)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    virQEMUDriverConfig *cfg = driver->config;
+    g_autofree char *link = NULL;
+    g_autofree char *target = NULL;
+    virDomainObj *obj;
+    int ret = -1;
+
+    if (!(obj = qemuDomainObjAcquire(driver, dom, QEMU_JOB_MODIFY, "virDomainSetAutostart")))
+        return -1;
+    if (!obj->persistent) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("cannot set autostart for transient domain '%s' (define it first)"),
+                       obj->def->name);
+        goto cleanup;
+    }
+    link = qemuDomainAutostartLink(cfg, obj->def->name);
+    /* relative: the root may be moved or mounted elsewhere */
+    target = g_strdup_printf("../domains/%s.xml", obj->def->name);
+    virDomainObjUnlock(obj);
+    if (qemuDriverLockRoot(driver) < 0)
+        goto relock;
+    if (autostart) {
+        if (symlink(target, link) < 0 && errno != EEXIST)
+            virReportSystemError(errno, _("cannot create autostart link '%s'"), link);
+        else
+            ret = 0;
+    } else {
+        ret = virFileRemove(link);
+    }
+    qemuDriverUnlockRoot(driver, false);
+
+ relock:
+    virDomainObjLock(obj);
+ cleanup:
+    qemuDomainObjRelease(&obj);
     return ret;
 }
 
@@ -1887,18 +2089,22 @@ qemuDomainModificationFlags(virDomainObj *obj, unsigned int *flags)
     return 0;
 }
 
+/* Attach or detach the device of @xml, or detach the one of alias
+ * @alias (@xml NULL). */
 static int
-qemuDomainChangeDevice(virDomainPtr dom, const char *xml, unsigned int flags, bool attach)
+qemuDomainChangeDevice(virDomainPtr dom, const char *xml, const char *alias,
+                       unsigned int flags, bool attach)
 {
     virQEMUDriver *driver = dom->conn->privateData;
+    const char *api = "virDomainAttachDevice";
     virDomainObj *obj;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
 
-    if (!(obj = qemuDomainObjAcquire(driver, dom, QEMU_JOB_MODIFY,
-                                     attach ? "virDomainAttachDevice" :
-                                     "virDomainDetachDevice")))
+    if (!attach)
+        api = xml ? "virDomainDetachDevice" : "virDomainDetachDeviceAlias";
+    if (!(obj = qemuDomainObjAcquire(driver, dom, QEMU_JOB_MODIFY, api)))
         return -1;
     if (qemuDomainModificationFlags(obj, &flags) < 0)
         goto cleanup;
@@ -1906,11 +2112,11 @@ qemuDomainChangeDevice(virDomainPtr dom, const char *xml, unsigned int flags, bo
     /* the live change first: when QEMU refuses, the config stays as it is */
     if ((flags & VIR_DOMAIN_AFFECT_LIVE) &&
         (attach ? qemuDomainAttachDeviceLive(driver, obj, xml) :
-                  qemuDomainDetachDeviceLive(driver, obj, xml)) < 0)
+                  qemuDomainDetachDeviceLive(driver, obj, xml, alias)) < 0)
         goto relock;
     if ((flags & VIR_DOMAIN_AFFECT_CONFIG) &&
         (attach ? qemuDomainAttachDeviceConfig(driver, obj, xml) :
-                  qemuDomainDetachDeviceConfig(driver, obj, xml)) < 0)
+                  qemuDomainDetachDeviceConfig(driver, obj, xml, alias)) < 0)
         goto relock;
     ret = 0;
 
@@ -1924,13 +2130,19 @@ qemuDomainChangeDevice(virDomainPtr dom, const char *xml, unsigned int flags, bo
 static int
 qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)
 {
-    return qemuDomainChangeDevice(dom, xml, flags, true);
+    return qemuDomainChangeDevice(dom, xml, NULL, flags, true);
 }
 
 static int
 qemuDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)
 {
-    return qemuDomainChangeDevice(dom, xml, flags, false);
+    return qemuDomainChangeDevice(dom, xml, NULL, flags, false);
+}
+
+static int
+qemuDomainDetachDeviceAlias(virDomainPtr dom, const char *alias, unsigned int flags)
+{
+    return qemuDomainChangeDevice(dom, NULL, alias, flags, false);
 }
 
 static virHypervisorDriver qemuHypervisorDriver = {
@@ -1951,6 +2163,12 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainGetXMLDesc = qemuDomainGetXMLDesc,
     .domainIsActive = qemuDomainIsActive,
     .domainIsPersistent = qemuDomainIsPersistent,
+    .domainGetAutostart = qemuDomainGetAutostart,
+    .domainGetOSType = qemuDomainGetOSType,
+    .domainHasManagedSaveImage = qemuDomainHasManagedSaveImage,
+    .domainGetSecurityLabel = qemuDomainGetSecurityLabel,
+    .nodeGetSecurityModel = qemuNodeGetSecurityModel,
+    .domainSetAutostart = qemuDomainSetAutostart,
     .domainCreateXML = qemuDomainCreateXML,
     .domainCreateWithFlags = qemuDomainCreateWithFlags,
     .domainDestroyFlags = qemuDomainDestroyFlags,
@@ -1968,6 +2186,7 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainAbortJob = qemuDomainAbortJob,
     .domainAttachDeviceFlags = qemuDomainAttachDeviceFlags,
     .domainDetachDeviceFlags = qemuDomainDetachDeviceFlags,
+    .domainDetachDeviceAlias = qemuDomainDetachDeviceAlias,
 };
 
 int

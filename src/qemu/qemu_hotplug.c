@@ -263,32 +263,65 @@ qemuHotplugCheckStandbyRemoval(virDomainDef *def, const virDomainNetDef *net)
     return 0;
 }
 
-/* Find the device of @xml in @def: *isNet tells which array @idx is in. */
+/* The interface or host device of @def whose alias is @alias (a host
+ * device behind an interface goes with its interface). */
 static ssize_t
-qemuHotplugFindDevice(virDomainDef *def, const char *xml, bool *isNet)
+qemuHotplugFindAlias(virDomainDef *def, const char *alias, bool *isNet)
+{
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        if (STREQ_NULLABLE(def->nets[i]->info.alias, alias)) {
+            *isNet = true;
+            return i;
+        }
+    }
+    for (i = 0; i < def->nhostdevs; i++) {
+        if (!def->hostdevs[i]->parentnet &&
+            STREQ_NULLABLE(def->hostdevs[i]->info->alias, alias)) {
+            *isNet = false;
+            return i;
+        }
+    }
+    virReportError(VIR_ERR_DEVICE_MISSING,
+                   _("no device found with alias %s in domain '%s' (only interfaces and host devices can be detached)"),
+                   alias, def->name);
+    return -1;
+}
+
+/* Find the device of @xml (or with @alias) in @def: *isNet tells which
+ * array @idx is in. */
+static ssize_t
+qemuHotplugFindDevice(virDomainDef *def, const char *xml, const char *alias, bool *isNet)
 {
     g_autoptr(virDomainDeviceDef) dev = NULL;
     ssize_t idx;
 
-    if (!(dev = virDomainDeviceDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
-        return -1;
-    *isNet = dev->type == VIR_DOMAIN_DEVICE_NET;
-    if ((idx = virDomainDefFindDevice(def, dev)) < 0)
-        return -1;
+    if (!xml) {
+        if ((idx = qemuHotplugFindAlias(def, alias, isNet)) < 0)
+            return -1;
+    } else {
+        if (!(dev = virDomainDeviceDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
+            return -1;
+        *isNet = dev->type == VIR_DOMAIN_DEVICE_NET;
+        if ((idx = virDomainDefFindDevice(def, dev)) < 0)
+            return -1;
+    }
     if (*isNet && qemuHotplugCheckStandbyRemoval(def, def->nets[idx]) < 0)
         return -1;
     return idx;
 }
 
 int
-qemuDomainDetachDeviceConfig(virQEMUDriver *driver, virDomainObj *obj, const char *xml)
+qemuDomainDetachDeviceConfig(virQEMUDriver *driver, virDomainObj *obj, const char *xml,
+                             const char *alias)
 {
     virDomainDef *persistent = virDomainObjGetPersistentDef(obj);
     g_autoptr(virDomainDef) copy = virDomainDefCopy(persistent, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
     ssize_t idx;
     bool isNet;
 
-    if (!copy || (idx = qemuHotplugFindDevice(copy, xml, &isNet)) < 0)
+    if (!copy || (idx = qemuHotplugFindDevice(copy, xml, alias, &isNet)) < 0)
         return -1;
     if (isNet)
         virDomainDefRemoveNet(copy, idx);
@@ -309,7 +342,8 @@ qemuHotplugSaveStatus(virQEMUDriver *driver, virDomainObj *obj)
 }
 
 int
-qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char *xml)
+qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char *xml,
+                           const char *devAlias)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     g_autofree char *alias = NULL;
@@ -324,7 +358,7 @@ qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
 
     if (!(mon = qemuProcessBeginJob(driver, obj)))
         return -1;
-    if ((idx = qemuHotplugFindDevice(obj->def, xml, &isNet)) < 0)
+    if ((idx = qemuHotplugFindDevice(obj->def, xml, devAlias, &isNet)) < 0)
         goto endjob;
     if (isNet) {
         virDomainNetDef *net = obj->def->nets[idx];

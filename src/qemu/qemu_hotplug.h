@@ -14,7 +14,9 @@ int qemuDomainAttachDeviceConfig(virQEMUDriver *driver, virDomainObj *obj,
                                  const char *xml);
 int qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj,
                                const char *xml);
+/* The device to detach is the one @xml describes or, with @xml NULL, the
+ * one with the alias @alias. */
 int qemuDomainDetachDeviceConfig(virQEMUDriver *driver, virDomainObj *obj,
-                                 const char *xml);
+                                 const char *xml, const char *alias);
 int qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj,
-                               const char *xml);
+                               const char *xml, const char *alias);

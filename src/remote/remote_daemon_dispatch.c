@@ -486,6 +486,28 @@ remoteDispatchConnectRegisterCloseCallback(remoteClient *client,
 
 /* Host. */
 
+/* A string into the wire's "char s<MAX>" form: libvirt counts the NUL. */
+static void
+remoteMakeCharArray(char **val, u_int *len, const char *str)
+{
+    *val = g_strdup(str);
+    *len = strlen(str) + 1;
+}
+
+static int
+remoteDispatchNodeGetSecurityModel(remoteClient *client, void *argsp G_GNUC_UNUSED, void *retp)
+{
+    remote_node_get_security_model_ret *ret = retp;
+    g_autoptr(virConnect) conn = remoteClientGetConn(client);
+    virSecurityModel secmodel;
+
+    if (!conn || virNodeGetSecurityModel(conn, &secmodel) < 0)
+        return -1;
+    remoteMakeCharArray(&ret->model.model_val, &ret->model.model_len, secmodel.model);
+    remoteMakeCharArray(&ret->doi.doi_val, &ret->doi.doi_len, secmodel.doi);
+    return 0;
+}
+
 static int
 remoteDispatchNodeGetInfo(remoteClient *client, void *argsp G_GNUC_UNUSED, void *retp)
 {
@@ -850,6 +872,48 @@ REMOTE_DOMAIN_PROC_RET(DomainIsPersistent,
                        remote_domain_is_persistent_args, remote_domain_is_persistent_ret,
                        (ret->persistent = virDomainIsPersistent(dom)) < 0 ? -1 : 0)
 
+REMOTE_DOMAIN_PROC_RET(DomainGetAutostart,
+                       remote_domain_get_autostart_args, remote_domain_get_autostart_ret,
+                       virDomainGetAutostart(dom, &ret->autostart))
+
+REMOTE_DOMAIN_PROC_RET(DomainHasManagedSaveImage,
+                       remote_domain_has_managed_save_image_args,
+                       remote_domain_has_managed_save_image_ret,
+                       (ret->result = virDomainHasManagedSaveImage(dom, args->flags)) < 0 ? -1 : 0)
+
+static int
+remoteDispatchDomainGetOSType(remoteClient *client, void *argsp, void *retp)
+{
+    remote_domain_get_os_type_args *args = argsp;
+    remote_domain_get_os_type_ret *ret = retp;
+    REMOTE_WITH_DOMAIN(client, args, conn, dom);
+
+    return (ret->type = virDomainGetOSType(dom)) ? 0 : -1;
+}
+
+static int
+remoteDispatchDomainGetSecurityLabel(remoteClient *client, void *argsp, void *retp)
+{
+    remote_domain_get_security_label_args *args = argsp;
+    remote_domain_get_security_label_ret *ret = retp;
+    virSecurityLabel seclabel;
+    REMOTE_WITH_DOMAIN(client, args, conn, dom);
+
+    if (virDomainGetSecurityLabel(dom, &seclabel) < 0)
+        return -1;
+    remoteMakeCharArray(&ret->label.label_val, &ret->label.label_len, seclabel.label);
+    ret->enforcing = seclabel.enforcing;
+    return 0;
+}
+
+REMOTE_DOMAIN_PROC(DomainSetAutostart,
+                   remote_domain_set_autostart_args,
+                   virDomainSetAutostart(dom, args->autostart))
+
+REMOTE_DOMAIN_PROC(DomainDetachDeviceAlias,
+                   remote_domain_detach_device_alias_args,
+                   virDomainDetachDeviceAlias(dom, args->alias, args->flags))
+
 REMOTE_DOMAIN_PROC(DomainAttachDevice,
                    remote_domain_attach_device_args,
                    virDomainAttachDevice(dom, args->xml))
@@ -1120,9 +1184,9 @@ remoteDispatchConnectDomainEventCallbackDeregisterAny(remoteClient *client, void
 /* The table. Procedures of remoteProgram missing here have no handler
  * yet and answer "unknown procedure" (VIR_ERR_NO_SUPPORT for clients):
  * the legacy event registration (clients use it only when feature 14 is
- * missing), network events, domain autostart,
- * OS type, security model/label, messages, DETACH_DEVICE_ALIAS,
- * managed save and snapshots, migration between daemons. */
+ * missing), network events, messages,
+ * managed save (beyond "there is none") and snapshots, migration between
+ * daemons. */
 
 typedef int (*remoteDispatchFunc)(remoteClient *client, void *args, void *ret);
 
@@ -1144,6 +1208,13 @@ static const remoteDispatchFunc remoteDispatchTable[REMOTE_DISPATCH_MAX] = {
     [REMOTE_PROC_DOMAIN_DETACH_DEVICE] = remoteDispatchDomainDetachDevice,
     [REMOTE_PROC_DOMAIN_GET_XML_DESC] = remoteDispatchDomainGetXMLDesc,
     [REMOTE_PROC_DOMAIN_GET_INFO] = remoteDispatchDomainGetInfo,
+    [REMOTE_PROC_DOMAIN_GET_AUTOSTART] = remoteDispatchDomainGetAutostart,
+    [REMOTE_PROC_DOMAIN_GET_OS_TYPE] = remoteDispatchDomainGetOSType,
+    [REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL] = remoteDispatchDomainGetSecurityLabel,
+    [REMOTE_PROC_NODE_GET_SECURITY_MODEL] = remoteDispatchNodeGetSecurityModel,
+    [REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE] = remoteDispatchDomainHasManagedSaveImage,
+    [REMOTE_PROC_DOMAIN_SET_AUTOSTART] = remoteDispatchDomainSetAutostart,
+    [REMOTE_PROC_DOMAIN_DETACH_DEVICE_ALIAS] = remoteDispatchDomainDetachDeviceAlias,
     [REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS] = remoteDispatchConnectListDefinedDomains,
     [REMOTE_PROC_DOMAIN_LOOKUP_BY_ID] = remoteDispatchDomainLookupByID,
     [REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME] = remoteDispatchDomainLookupByName,

@@ -692,6 +692,34 @@ remoteNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
 }
 
 
+/* A string of the wire's "char s<MAX>" form (its NUL counted, or not)
+ * into the caller's buffer of @size. */
+static void
+remoteCopyCharArray(char *dst, size_t size, const char *val, u_int len)
+{
+    size_t n = MIN((size_t)len, size - 1);
+
+    memset(dst, 0, size);
+    if (val && n)
+        memcpy(dst, val, n);
+}
+
+static int
+remoteNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel)
+{
+    remote_node_get_security_model_ret ret = { 0 };
+
+    if (remoteCall(conn, REMOTE_PROC_NODE_GET_SECURITY_MODEL, NULL, &ret) < 0)
+        return -1;
+    remoteCopyCharArray(secmodel->model, sizeof(secmodel->model),
+                        ret.model.model_val, ret.model.model_len);
+    remoteCopyCharArray(secmodel->doi, sizeof(secmodel->doi),
+                        ret.doi.doi_val, ret.doi.doi_len);
+    remoteFreeRet(REMOTE_PROC_NODE_GET_SECURITY_MODEL, &ret);
+    return 0;
+}
+
+
 /* Domains */
 
 /* Procedures that answer one domain. */
@@ -755,6 +783,12 @@ G_STATIC_ASSERT(G_STRUCT_OFFSET(remote_domain_get_xml_desc_args, flags) ==
                 sizeof(remote_nonnull_domain));
 G_STATIC_ASSERT(sizeof(remote_domain_is_active_ret) == sizeof(int));
 G_STATIC_ASSERT(sizeof(remote_domain_is_persistent_ret) == sizeof(int));
+G_STATIC_ASSERT(sizeof(remote_domain_get_autostart_ret) == sizeof(int));
+G_STATIC_ASSERT(G_STRUCT_OFFSET(remote_domain_has_managed_save_image_args, flags) ==
+                sizeof(remote_nonnull_domain));
+G_STATIC_ASSERT(sizeof(remote_domain_has_managed_save_image_ret) == sizeof(int));
+G_STATIC_ASSERT(sizeof(remote_domain_get_os_type_ret) == sizeof(char *));
+
 
 static virDomainPtr
 remoteDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
@@ -933,6 +967,56 @@ remoteDomainIsPersistent(virDomainPtr dom)
     if (remoteCallDomainInt(dom, REMOTE_PROC_DOMAIN_IS_PERSISTENT, 0, &persistent) < 0)
         return -1;
     return persistent ? 1 : 0;
+}
+
+static int
+remoteDomainGetAutostart(virDomainPtr dom, int *autostart)
+{
+    return remoteCallDomainInt(dom, REMOTE_PROC_DOMAIN_GET_AUTOSTART, 0, autostart);
+}
+
+static char *
+remoteDomainGetOSType(virDomainPtr dom)
+{
+    remote_domain_get_os_type_args args;
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCallString(dom->conn, REMOTE_PROC_DOMAIN_GET_OS_TYPE, &args);
+}
+
+static int
+remoteDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
+{
+    int result;
+
+    if (remoteCallDomainInt(dom, REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE, flags, &result) < 0)
+        return -1;
+    return result ? 1 : 0;
+}
+
+static int
+remoteDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel)
+{
+    remote_domain_get_security_label_args args;
+    remote_domain_get_security_label_ret ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL, &args, &ret) < 0)
+        return -1;
+    remoteCopyCharArray(seclabel->label, sizeof(seclabel->label),
+                        ret.label.label_val, ret.label.label_len);
+    seclabel->enforcing = ret.enforcing;
+    remoteFreeRet(REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL, &ret);
+    return 0;
+}
+
+static int
+remoteDomainSetAutostart(virDomainPtr dom, int autostart)
+{
+    remote_domain_set_autostart_args args = { .autostart = autostart };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCall(dom->conn, REMOTE_PROC_DOMAIN_SET_AUTOSTART, &args, NULL);
 }
 
 static virDomainPtr
@@ -1178,6 +1262,15 @@ remoteDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int fl
 
     remoteMakeDomain(&args.dom, dom);
     return remoteCall(dom->conn, REMOTE_PROC_DOMAIN_DETACH_DEVICE_FLAGS, &args, NULL);
+}
+
+static int
+remoteDomainDetachDeviceAlias(virDomainPtr dom, const char *alias, unsigned int flags)
+{
+    remote_domain_detach_device_alias_args args = { .alias = (char *)alias, .flags = flags };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCall(dom->conn, REMOTE_PROC_DOMAIN_DETACH_DEVICE_ALIAS, &args, NULL);
 }
 
 
@@ -1459,6 +1552,11 @@ virHypervisorDriver remoteHypervisorDriver = {
     .domainGetXMLDesc = remoteDomainGetXMLDesc,
     .domainIsActive = remoteDomainIsActive,
     .domainIsPersistent = remoteDomainIsPersistent,
+    .domainGetAutostart = remoteDomainGetAutostart,
+    .domainSetAutostart = remoteDomainSetAutostart,
+    .domainGetOSType = remoteDomainGetOSType,
+    .domainHasManagedSaveImage = remoteDomainHasManagedSaveImage,
+    .domainGetSecurityLabel = remoteDomainGetSecurityLabel,
     .domainCreateXML = remoteDomainCreateXML,
     .domainCreateWithFlags = remoteDomainCreateWithFlags,
     .domainDestroyFlags = remoteDomainDestroyFlags,
@@ -1471,6 +1569,7 @@ virHypervisorDriver remoteHypervisorDriver = {
     .domainAbortJob = remoteDomainAbortJob,
     .domainAttachDeviceFlags = remoteDomainAttachDeviceFlags,
     .domainDetachDeviceFlags = remoteDomainDetachDeviceFlags,
+    .domainDetachDeviceAlias = remoteDomainDetachDeviceAlias,
     .connectIsAlive = remoteConnectIsAlive,
     .connectSetKeepAlive = remoteConnectSetKeepAlive,
     .connectRegisterCloseCallback = remoteConnectRegisterCloseCallback,
@@ -1478,6 +1577,7 @@ virHypervisorDriver remoteHypervisorDriver = {
     .connectDomainEventRegisterAny = remoteConnectDomainEventRegisterAny,
     .connectDomainEventDeregisterAny = remoteConnectDomainEventDeregisterAny,
     .nodeGetInfo = remoteNodeGetInfo,
+    .nodeGetSecurityModel = remoteNodeGetSecurityModel,
     .connectNumOfDomains = remoteConnectNumOfDomains,
     .connectListDomains = remoteConnectListDomains,
     .connectNumOfDefinedDomains = remoteConnectNumOfDefinedDomains,

@@ -1,0 +1,153 @@
+#!/bin/sh
+# Autostart through virtqemud, driven by Debian's virsh (libvirt-clients
+# 9.0), on a simulated SR-IOV host. Guests have no kernel or disk: QEMU
+# runs, nothing boots.
+#  - `autostart` marks a defined domain (a link in ROOT/lib/qemu/autostart,
+#    relative, to its definition), dominfo and list --autostart show it,
+#    a transient domain cannot be marked, undefine removes the mark;
+#  - the first process to open the root after the host booted starts the
+#    networks and then the domains marked autostart: the daemon restarted
+#    in the same boot starts nothing; after a "reboot" (the markers in
+#    ROOT/run name another boot id than the kernel's) it starts the pool
+#    network and the marked guest, which gets its VF; not the unmarked
+#    one; and an embedded connection (no daemon) does the same;
+#  - detach-device-alias over the wire (DOMAIN_DETACH_DEVICE_ALIAS).
+set -u
+virtqemud=$1
+virsh=$2          # ours: the simulated host is set up through it
+top=$3
+dvirsh=${VIRTQEMUD_TEST_VIRSH:-/usr/bin/virsh}
+# meson points LD_LIBRARY_PATH at our libvirt.so.0: Debian's virsh must
+# load its own
+unset LD_LIBRARY_PATH
+. "$top/tests/guest/testlib.sh"
+
+if [ ! -x "$dvirsh" ]; then
+    echo "1..0 # SKIP Debian's virsh is needed (.ci/install-deps installs it)"
+    exit 77
+fi
+[ -x /usr/bin/qemu-system-x86_64 ] || { echo "1..0 # SKIP no QEMU"; exit 77; }
+[ -r /proc/sys/kernel/random/boot_id ] || { echo "1..0 # SKIP the kernel has no boot id"; exit 77; }
+
+root=$(mktemp -d /tmp/autostart.XXXXXX)
+sock=$root/run/virtqemud-sock
+uri="qemu+unix:///system?socket=$sock"
+embed="qemu:///embed?root=$root"
+dpid=
+cleanup() {
+    for g in a1 a2 t1; do
+        "$virsh" -q -c "$embed" destroy $g >/dev/null 2>&1
+    done
+    [ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
+    rm -rf "$root"
+}
+trap cleanup EXIT
+
+start_daemon() { daemon_start "$virtqemud" "$root" "$dvirsh"; }
+stop_daemon() {
+    kill "$dpid" && wait "$dpid" 2>/dev/null
+    dpid=
+}
+d() { "$dvirsh" -q -c "$uri" "$@" >"$root/out" 2>"$root/err"; }
+state() { d domstate "$1" && cat "$root/out"; }
+# reboot: what the root's markers say is another boot than this one
+reboot() {
+    for m in "$root/run/qemu/autostarted" "$root/run/network/autostarted"; do
+        [ -e "$m" ] || { echo "# no marker $m"; return 1; }
+        echo 00000000-0000-0000-0000-000000000000 > "$m"
+    done
+}
+
+mkguest() {  # mkguest NAME UUID MAC-SUFFIX
+    cat > "$root/$1.xml" <<XML
+<domain type='qemu'>
+  <name>$1</name>
+  <uuid>$2</uuid>
+  <memory unit='MiB'>64</memory>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <devices>
+    <interface type='network'>
+      <mac address='52:54:00:a5:00:$3'/>
+      <source network='vfpool'/>
+    </interface>
+    <interface type='user'>
+      <mac address='52:54:00:a5:01:$3'/>
+      <alias name='ua-user$3'/>
+    </interface>
+  </devices>
+</domain>
+XML
+}
+
+sim_host "$virsh" "$root" ens1f0 2 || { notok "simulated host"; exit 1; }
+mkguest a1 a5a5a5a5-0000-4000-8000-000000000001 01
+mkguest a2 a5a5a5a5-0000-4000-8000-000000000002 02
+sed 's/<name>a2</<name>t1</; s/000000000002</000000000003</; s/:02</:03</g' "$root/a2.xml" > "$root/t1.xml"
+start_daemon || { notok "virtqemud starts"; exit 1; }
+d define "$root/a1.xml" && d define "$root/a2.xml" || { notok "define: $(cat "$root/err")"; exit 1; }
+
+# marking
+d autostart a1 && d net-autostart vfpool && d dominfo a1 && grep -Eqx 'Autostart: +enable' "$root/out" &&
+    [ "$(readlink "$root/lib/qemu/autostart/a1.xml")" = ../domains/a1.xml ] &&
+    ok "autostart a1: dominfo says enable, the mark links to its definition" ||
+    notok "autostart a1: $(cat "$root/out" "$root/err"), link '$(readlink "$root/lib/qemu/autostart/a1.xml")'"
+d list --all --autostart --name && [ "$(cat "$root/out")" = a1 ] &&
+    d list --all --no-autostart --name && [ "$(cat "$root/out")" = a2 ] &&
+    ok "list --autostart: a1; --no-autostart: a2" || notok "list --autostart: $(cat "$root/out" "$root/err")"
+if d create "$root/t1.xml"; then
+    d autostart t1
+    grep -q "cannot set autostart for transient domain 't1'" "$root/err" && [ ! -e "$root/lib/qemu/autostart/t1.xml" ] &&
+        ok "a transient domain cannot be marked" || notok "autostart t1: $(cat "$root/out" "$root/err")"
+    d destroy t1
+else
+    notok "create t1: $(cat "$root/err")"
+fi
+
+# the same boot: a restarted daemon starts nothing
+stop_daemon
+start_daemon || { notok "virtqemud restarts"; exit 1; }
+[ "$(state a1)" = "shut off" ] && [ "$(state a2)" = "shut off" ] &&
+    ok "restarted in the same boot: nothing started" || notok "same boot: a1 $(state a1), a2 $(state a2)"
+
+# a reboot: the pool network first, then a1 with a VF of it
+d net-destroy vfpool || notok "net-destroy vfpool: $(cat "$root/err")"
+stop_daemon
+reboot || notok "markers"
+start_daemon || { notok "virtqemud starts after the reboot"; exit 1; }
+d net-info vfpool && grep -Eqx 'Active: +yes' "$root/out" &&
+    ok "after the reboot the pool network is active again" || notok "net-info vfpool: $(cat "$root/out" "$root/err")"
+d net-dumpxml vfpool && grep -q "<network connections='1'" "$root/out" &&
+    [ "$(state a1)" = running ] && [ "$(state a2)" = "shut off" ] &&
+    ok "after the reboot a1 runs with a VF of the pool, a2 is shut off" ||
+    notok "after the reboot: a1 $(state a1), a2 $(state a2), $(head -1 "$root/out")"
+grep -q "$(cat /proc/sys/kernel/random/boot_id)" "$root/run/qemu/autostarted" &&
+    ok "the marker names this boot" || notok "marker: $(cat "$root/run/qemu/autostarted")"
+d domstate --reason a1 && grep -qx 'running (booted)' "$root/out" &&
+    ok "a1 was booted" || notok "a1 reason: $(cat "$root/out")"
+
+# over the wire: detach-device-alias
+d detach-device-alias a2 ua-user02 --config && d dumpxml --inactive a2 &&
+    grep -q "<interface type='network'>" "$root/out" && ! grep -q "ua-user02" "$root/out" &&
+    ok "detach-device-alias --config through the daemon" ||
+    notok "detach-device-alias: $(cat "$root/err")"
+d detach-device-alias a2 ua-user02 --config
+grep -q 'no device found with alias ua-user02' "$root/err" &&
+    ok "a detached alias is not found again" || notok "detach again: $(cat "$root/err")"
+
+# undefine removes the mark
+d destroy a1 && d undefine a1 && [ ! -e "$root/lib/qemu/autostart/a1.xml" ] && [ ! -L "$root/lib/qemu/autostart/a1.xml" ] &&
+    ok "undefine removes the autostart mark" || notok "undefine a1: $(cat "$root/err")"
+
+# embedded: the first open after a reboot starts a2 (marked now)
+d autostart a2 || notok "autostart a2: $(cat "$root/err")"
+stop_daemon
+reboot || notok "markers"
+"$virsh" -q -c "$embed" list --name > "$root/out" 2>"$root/err"
+grep -qx a2 "$root/out" && ok "an embedded open after a reboot starts a2" ||
+    notok "embedded after the reboot: $(cat "$root/out" "$root/err")"
+"$virsh" -q -c "$embed" destroy a2 >/dev/null 2>&1
+"$virsh" -q -c "$embed" list --name > "$root/out" 2>&1
+grep -q a2 "$root/out" && notok "a second embedded open started a2 again" ||
+    ok "a second embedded open in the same boot starts nothing"
+
+exit $fail

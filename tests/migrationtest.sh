@@ -176,7 +176,7 @@ waitfor "$base/m6.console" "driver=e1000e master=eth" 60
 sleep 2
 kill -9 "$(head -n1 "$A/run/qemu/m6.pid")"
 wait $p && notok "migration of a dead source fails" || ok "migration of a dead source fails"
-"$virsh" -q -c "$uA" list --all | grep -Eq "^ -    m6 +shut off$" && ok "m6 shown shut off on A" || notok "m6 shut off on A"
+"$virsh" -q -c "$uA" list --all | grep -Eq "^ - +m6 +shut off$" && ok "m6 shown shut off on A" || notok "m6 shut off on A"
 only_next_id "$A" && only_next_id "$B" && ok "nothing of m6 left on A or B" ||
     { notok "clean after m6"; ls "$A/run/qemu" "$B/run/qemu"; }
 pools "m6 failed with its source" 0 0

@@ -15,7 +15,8 @@
 # domblklist (--inactive, --details, unknown domain), domjobinfo (no job,
 # and every job type of a migration job record, with --anystats and
 # --rawstats), autostart (dominfo, list --autostart/--no-autostart),
-# detach-device-alias's error, domstate --reason through a domain's life (defined,
+# detach-device-alias's error, --quiet (tables without headers, no blank
+# lines), domstate --reason through a domain's life (defined,
 # booted, user pause, unpaused, destroyed, crashed when QEMU is killed),
 # batch mode (several commands in one string, quoting, comments, syntax
 # errors, the exit status of the last command, argv mode where ';' is
@@ -262,6 +263,15 @@ same "dominfo, autostart disabled" 0 '^Autostart: +disable$' -- dominfo d1
 same "autostart of an unknown domain" 1 "failed to get domain 'nosuch'" -- autostart nosuch
 same "detach-device-alias, no such alias" 1 '^error: device not found: no device found with alias ua-nope' \
     -- detach-device-alias d1 ua-nope --config
+
+# --quiet: no table headers (nor their widths), no blank line after a
+# command
+same "-q list --all" 0 '^ -   d1   shut off$' -- -q list --all
+same "-q domiflist" 0 '^ -   network   vfpool   virtio    52:54:00:d1:00:01$' -- -q domiflist d1
+same "-q dominfo" 0 '^Security DOI: +0$' -- -q dominfo d1
+same "-q domstate --reason" 0 '^shut off \(destroyed\)$' -- -q domstate --reason d2
+same "-q autostart" 0 '^exit 0$' -- -q autostart --disable d1
+same "-q, a failed command" 1 "failed to get domain 'nosuch'" -- -q domstate nosuch
 
 # read-only connections
 for u in "$rouri" "$uri"; do

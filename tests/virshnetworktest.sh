@@ -113,8 +113,8 @@ check "net-list (active only)" 0 '^ Name   State   Autostart   Persistent$' '' -
 check "net-list --all" 0 '^ vfpool   inactive   no          yes$' '' -- $c net-list --all
 check "net-start" 0 '^Network vfpool started$' '' -- $c net-start vfpool
 check "net-start again" 1 '' "already active" -- $c net-start vfpool
-check_exact "net-dumpxml (live)" "$srcdir/tests/networkdriverdata/virsh-live.xml" -- $c net-dumpxml vfpool
-check_exact "net-dumpxml --inactive" "$srcdir/tests/networkdriverdata/virsh-inactive.xml" -- $c net-dumpxml --inactive vfpool
+check_exact "net-dumpxml (live)" "$srcdir/tests/networkdriverdata/virsh-live.xml" -- -q $c net-dumpxml vfpool
+check_exact "net-dumpxml --inactive" "$srcdir/tests/networkdriverdata/virsh-inactive.xml" -- -q $c net-dumpxml --inactive vfpool
 check_exact "net-list --all table" "$srcdir/tests/networkdriverdata/virsh-list.txt" -- $c net-list --all
 check "net-uuid" 0 '^4f509714-0cb7-4825-8209-cb960ac5b566$' '' -- $c net-uuid vfpool
 check "net-name" 0 '^vfpool$' '' -- $c net-name 4f509714-0cb7-4825-8209-cb960ac5b566

@@ -102,9 +102,8 @@ cmdList(vshControl *ctl, const vshCmd *cmd)
             g_ptr_array_add(rows, row);
         }
         vshResetError();
-        vshTablePrint(rows, 3);
+        vshTablePrint(ctl, rows, 3);
     }
-    printf("\n");
     for (i = 0; i < n; i++)
         virDomainFree(doms[i]);
     free(doms);
@@ -126,7 +125,7 @@ cmdDomUUID(vshControl *ctl, const vshCmd *cmd)
     if (!dom)
         return false;
     if ((ok = virDomainGetUUIDString(dom, uuid) == 0))
-        printf("%s\n\n", uuid);
+        printf("%s\n", uuid);
     else
         vshError(ctl, "%s", _("failed to get domain UUID"));
     virDomainFree(dom);
@@ -145,7 +144,7 @@ cmdDomName(vshControl *ctl, const vshCmd *cmd)
 
     if (!dom)
         return false;
-    printf("%s\n\n", virDomainGetName(dom));
+    printf("%s\n", virDomainGetName(dom));
     virDomainFree(dom);
     return true;
 }
@@ -163,9 +162,9 @@ cmdDomID(vshControl *ctl, const vshCmd *cmd)
     virDomainGetState(dom, &state, NULL, 0);
     vshResetError();
     if (id < 0 || state == VIR_DOMAIN_SHUTOFF)
-        printf("-\n\n");
+        printf("-\n");
     else
-        printf("%d\n\n", id);
+        printf("%d\n", id);
     virDomainFree(dom);
     return true;
 }
@@ -187,10 +186,10 @@ cmdDomState(vshControl *ctl, const vshCmd *cmd)
         return false;
     if ((ok = virDomainGetState(dom, &state, &reason, 0) == 0)) {
         if (vshCommandOptBool(cmd, "reason"))
-            printf("%s (%s)\n\n", vshDomainStateToString(state),
+            printf("%s (%s)\n", vshDomainStateToString(state),
                    vshDomainStateReasonToString(state, reason));
         else
-            printf("%s\n\n", vshDomainStateToString(state));
+            printf("%s\n", vshDomainStateToString(state));
     }
     virDomainFree(dom);
     return ok;
@@ -297,7 +296,6 @@ cmdDomInfo(vshControl *ctl, const vshCmd *cmd)
         return false;
     }
     vshPrintDomainMessages(dom);
-    printf("\n");
     virDomainFree(dom);
     return true;
 }
@@ -418,8 +416,7 @@ cmdDomIfTeaming(vshControl *ctl, const vshCmd *cmd)
         row[4] = g_strdup(neg ? neg : _("unknown"));
         g_ptr_array_add(rows, row);
     }
-    vshTablePrint(rows, 5);
-    printf("\n");
+    vshTablePrint(ctl, rows, 5);
     ok = true;
 
  cleanup:
@@ -508,8 +505,7 @@ vshDomainDeviceTable(vshControl *ctl, const vshCmd *cmd, const char *expr,
     devs = xmlXPathEval(BAD_CAST expr, ctxt);
     for (i = 0; devs && devs->nodesetval && i < devs->nodesetval->nodeNr; i++)
         g_ptr_array_add(rows, rowFunc(ctxt, devs->nodesetval->nodeTab[i], details));
-    vshTablePrint(rows, g_strv_length(cols));
-    printf("\n");
+    vshTablePrint(ctl, rows, g_strv_length(cols));
     if (devs)
         xmlXPathFreeObject(devs);
     vshDomainXPathFree(ctxt);

@@ -39,7 +39,6 @@ cmdDefine(vshControl *ctl, const vshCmd *cmd)
     }
     if (!ctl->quiet) {
         vshPrint(ctl, _("Domain '%s' defined from %s\n"), virDomainGetName(dom), file);
-        vshPrint(ctl, "\n");
     }
     virDomainFree(dom);
     return true;
@@ -73,7 +72,6 @@ cmdCreate(vshControl *ctl, const vshCmd *cmd)
     }
     if (!ctl->quiet) {
         vshPrint(ctl, _("Domain '%s' created from %s\n"), virDomainGetName(dom), file);
-        vshPrint(ctl, "\n");
     }
     virDomainFree(dom);
     return true;
@@ -97,7 +95,6 @@ cmdUndefine(vshControl *ctl, const vshCmd *cmd)
     if ((ok = virDomainUndefineFlags(dom, 0) == 0)) {
         if (!ctl->quiet) {
             vshPrint(ctl, _("Domain '%s' has been undefined\n"), virDomainGetName(dom));
-            vshPrint(ctl, "\n");
         }
     } else {
         vshError(ctl, _("Failed to undefine domain '%s'"), name);
@@ -132,7 +129,6 @@ cmdStart(vshControl *ctl, const vshCmd *cmd)
     if ((ok = (flags ? virDomainCreateWithFlags(dom, flags) : virDomainCreate(dom)) == 0)) {
         if (!ctl->quiet) {
             vshPrint(ctl, _("Domain '%s' started\n"), virDomainGetName(dom));
-            vshPrint(ctl, "\n");
         }
     } else {
         vshError(ctl, _("Failed to start domain '%s'"), name);
@@ -159,7 +155,6 @@ vshDomainSimpleAction(vshControl *ctl, const vshCmd *cmd, vshDomainAction action
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
         if (!ctl->quiet) {
             vshPrint(ctl, okFmt, virDomainGetName(dom));
-            vshPrint(ctl, "\n");
         }
     } else {
         vshError(ctl, errFmt, name);
@@ -259,8 +254,6 @@ cmdDumpXML(vshControl *ctl, const vshCmd *cmd)
     if (!xml)
         return false;
     vshPrint(ctl, "%s", xml);
-    if (!ctl->quiet)
-        vshPrint(ctl, "\n");
     free(xml);
     return true;
 }
@@ -606,7 +599,6 @@ cmdDomJobInfo(vshControl *ctl, const vshCmd *cmd)
             (type != VIR_DOMAIN_JOB_NONE && vshCommandOptBool(cmd, "anystats")))
             vshPrintJobStats(type, params, nparams);
     }
-    printf("\n");
     virTypedParamsFree(params, nparams);
     virDomainFree(dom);
     return true;
@@ -686,7 +678,6 @@ vshChangeDevice(vshControl *ctl, const vshCmd *cmd, bool attach)
     if (!ctl->quiet) {
         vshPrint(ctl, "%s", attach ? _("Device attached successfully\n") :
                                      _("Device detached successfully\n"));
-        vshPrint(ctl, "\n");
     }
     return true;
 }
@@ -724,7 +715,6 @@ cmdDetachDeviceAlias(vshControl *ctl, const vshCmd *cmd)
         return false;
     if (!ctl->quiet) {
         vshPrint(ctl, "%s", _("Device detach request sent successfully\n"));
-        vshPrint(ctl, "\n");
     }
     return true;
 }

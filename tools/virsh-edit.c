@@ -170,7 +170,6 @@ vshEdit(vshControl *ctl, const vshEditOps *ops, void *obj, bool validate)
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
                 vshPrint(ctl, ops->notChangedFmt, ops->name(obj));
 #pragma GCC diagnostic pop
-                vshPrint(ctl, "\n");
             }
             ok = true;
             goto cleanup;
@@ -193,7 +192,6 @@ vshEdit(vshControl *ctl, const vshEditOps *ops, void *obj, bool validate)
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
                     vshPrint(ctl, ops->editedFmt, name);
 #pragma GCC diagnostic pop
-                    vshPrint(ctl, "\n");
                 }
                 ok = true;
                 goto cleanup;

@@ -21,7 +21,7 @@ cmdURI(vshControl *ctl, const vshCmd *cmd G_GNUC_UNUSED)
 
     if (!conn || !(uri = virConnectGetURI(conn)))
         return false;
-    printf("%s\n\n", uri);
+    printf("%s\n", uri);
     free(uri);
     return true;
 }
@@ -64,7 +64,6 @@ cmdVersion(vshControl *ctl, const vshCmd *cmd)
         printf("%s %lu.%lu.%lu\n", _("Running against daemon:"),
                daemonVer / 1000000, (daemonVer / 1000) % 1000, daemonVer % 1000);
     }
-    printf("\n");
     return true;
 }
 
@@ -80,7 +79,7 @@ cmdHostname(vshControl *ctl, const vshCmd *cmd G_GNUC_UNUSED)
         vshError(ctl, "%s", _("failed to get hostname"));
         return false;
     }
-    printf("%s\n\n", hostname);
+    printf("%s\n", hostname);
     free(hostname);
     return true;
 }
@@ -104,7 +103,7 @@ cmdNodeInfo(vshControl *ctl, const vshCmd *cmd G_GNUC_UNUSED)
     printf("%-20s %u\n", _("Core(s) per socket:"), info.cores);
     printf("%-20s %u\n", _("Thread(s) per core:"), info.threads);
     printf("%-20s %u\n", _("NUMA cell(s):"), info.nodes);
-    printf("%-20s %lu KiB\n\n", _("Memory size:"), info.memory);
+    printf("%-20s %lu KiB\n", _("Memory size:"), info.memory);
     return true;
 }
 

@@ -50,7 +50,6 @@ vshPrintExtra(vshControl *ctl, const char *fmt, ...)
     va_start(ap, fmt);
     vprintf(fmt, ap);
     va_end(ap);
-    printf("\n");
 }
 
 /* ---- net-define, net-create ---- */
@@ -226,7 +225,7 @@ cmdNetUUID(vshControl *ctl, const vshCmd *cmd)
     if (!net)
         return false;
     if ((ok = virNetworkGetUUIDString(net, uuid) == 0)) {
-        printf("%s\n\n", uuid);
+        printf("%s\n", uuid);
     } else {
         vshError(ctl, "%s", _("failed to get network UUID"));
         vshReportError(ctl);
@@ -253,7 +252,7 @@ cmdNetName(vshControl *ctl, const vshCmd *cmd)
         vshError(ctl, _("failed to get network '%s'"), arg);
         return false;
     }
-    printf("%s\n\n", virNetworkGetName(net));
+    printf("%s\n", virNetworkGetName(net));
     virNetworkFree(net);
     return true;
 }
@@ -285,7 +284,6 @@ cmdNetInfo(vshControl *ctl, const vshCmd *cmd)
         free(bridge);
     }
     virResetLastError();
-    printf("\n");
     virNetworkFree(net);
     return true;
 }
@@ -359,9 +357,8 @@ cmdNetList(vshControl *ctl, const vshCmd *cmd)
             g_ptr_array_add(rows, row);
         }
         virResetLastError();
-        vshTablePrint(rows, 4);
+        vshTablePrint(ctl, rows, 4);
     }
-    printf("\n");
     for (i = 0; i < n; i++)
         virNetworkFree(nets[i]);
     free(nets);

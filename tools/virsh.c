@@ -71,15 +71,18 @@ vshPrint(vshControl *ctl G_GNUC_UNUSED, const char *fmt, ...)
 
 /* libvirt's table layout: a leading space, columns left aligned and
  * separated by three spaces, the last column not padded, a dashed line
- * under the header two characters longer than the widest row. */
+ * under the header two characters longer than the widest row. With
+ * --quiet, as libvirt's, no header: neither printed nor counted in the
+ * widths. */
 void
-vshTablePrint(GPtrArray *rows, size_t ncols)
+vshTablePrint(vshControl *ctl, GPtrArray *rows, size_t ncols)
 {
     g_autofree size_t *width = g_new0(size_t, ncols);
+    size_t first = ctl->quiet ? 1 : 0;
     size_t total = 1;
     size_t r, c;
 
-    for (r = 0; r < rows->len; r++) {
+    for (r = first; r < rows->len; r++) {
         char **row = g_ptr_array_index(rows, r);
 
         for (c = 0; c < ncols; c++)
@@ -87,7 +90,7 @@ vshTablePrint(GPtrArray *rows, size_t ncols)
     }
     for (c = 0; c < ncols; c++)
         total += width[c] + (c ? 3 : 0);
-    for (r = 0; r < rows->len; r++) {
+    for (r = first; r < rows->len; r++) {
         char **row = g_ptr_array_index(rows, r);
         g_autoptr(GString) line = g_string_new(" ");
 
@@ -608,13 +611,14 @@ vshCommandRun(vshControl *ctl, const vshCmd *cmd)
     virFreeError(vshLastError);
     vshLastError = NULL;
     ok = cmd->def->handler(ctl, cmd);
-    if (!ok) {
+    if (!ok)
         vshReportError(ctl);
-        /* libvirt's virsh connects before the command, so a failed
-         * connection ends without the blank line of a failed command */
-        if (!ctl->quiet && !ctl->connectFailed)
-            printf("\n");
-    }
+    /* As libvirt's virsh, every command's output ends with a blank line
+     * unless --quiet, printed here and not by the commands; not after a
+     * failed connection (libvirt's virsh connects before the command), and
+     * not after the completion command, whose lines bash reads. */
+    if (!ctl->quiet && !(!ok && ctl->connectFailed) && cmd->def->handler != cmdComplete)
+        printf("\n");
     return ok;
 }
 

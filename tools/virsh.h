@@ -71,7 +71,7 @@ void vshResetError(void);
 
 /* Print @rows (char ** of @ncols columns, the first the header) as
  * libvirt's virsh prints its tables. */
-void vshTablePrint(GPtrArray *rows, size_t ncols);
+void vshTablePrint(vshControl *ctl, GPtrArray *rows, size_t ncols);
 
 /* --name and --uuid of a list command: false, with an error, when --table
  * comes with them. */

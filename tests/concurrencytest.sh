@@ -210,7 +210,7 @@ while read -r vf mac; do
     [ "$(vf_mac "$root" "$vf")" = "$mac" ] || echo "$vf has MAC $(vf_mac "$root" "$vf"), had $mac"
 done < "$root/macs" > "$root/macdiff"
 [ ! -s "$root/macdiff" ] && ok "the $VFS VFs have their MACs back" || notok "VF MACs: $(tr '\n' ' ' < "$root/macdiff")"
-left=$(for f in "$root"/run/qemu/*; do [ "${f##*/}" = next-id ] || [ ! -e "$f" ] || echo "${f##*/}"; done)
+left=$(run_left "$root")
 [ -d "$root/run/qemu" ] && [ -z "$left" ] && ok "nothing of a guest is left in run/" ||
     notok "left in run/: $(echo "$left" | tr '\n' ' ')"
 exit $fail

@@ -58,7 +58,7 @@ grep -q "<actual type='hostdev' managed='yes'>" "$root/run/qemu/g1.xml" && ok "s
 [ "$(vf_mac "$root" $vf1)" = 52:54:00:7e:57:01 ] && ok "VF admin MAC is the guest's" ||
     notok "VF admin MAC set ($(vf_mac "$root" $vf1))"
 "$virsh" -q -c "$uri" destroy g1 || notok "destroy g1"
-[ -z "$(ls "$root/run/qemu" | grep -vx -e next-id -e autostarted)" ] && [ -z "$(ls "$root/run/hostdev")" ] &&
+[ -z "$(run_left "$root")" ] && [ -z "$(ls "$root/run/hostdev")" ] &&
     ok "nothing left in run/ after destroy" || { notok "run/ cleaned"; ls "$root/run/qemu" "$root/run/hostdev"; }
 [ "$(pool_used "$virsh" "$root")" = 0 ] && [ "$(vf_mac "$root" $vf1)" = "$mac0" ] &&
     ok "VF back in the pool with its MAC restored" || notok "VF released and restored"

@@ -53,7 +53,7 @@ absent_from() {
     ! grep -q "$2" "$1"
 }
 
-only_next_id() { [ -z "$(ls "$1/run/qemu" 2>/dev/null | grep -v '^next-id$')" ]; }
+only_next_id() { [ -z "$(run_left "$1")" ]; }
 
 boot() {  # boot NAME FUNC CMDLINE-EXTRA: define and start on A, wait for the bond
     guest_xml "$1" "$2" "$base/$1.console" "$guest" "guest.ping=10.0.2.2 $3" > "$base/$1.xml"

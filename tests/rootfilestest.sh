@@ -14,11 +14,10 @@
 #     settings already there.
 set -u
 virsh=$1
+top=$2
+. "$top/tests/guest/testlib.sh"
 root=$(mktemp -d /tmp/rootfiles.XXXXXX)
 uri="qemu:///embed?root=$root"
-fail=0
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1"; fail=1; }
 trap 'for d in $("$virsh" -q -c "$uri" list --name 2>/dev/null); do "$virsh" -q -c "$uri" destroy "$d" >/dev/null 2>&1; done; rm -rf "$root"' EXIT
 
 mkdom() {  # mkdom NAME: a minimal domain on stdout
@@ -41,7 +40,7 @@ qmp=$root/run/qemu/$("$virsh" -q -c "$uri" domuuid "$long" | tr -d -).qmp
     ok "monitor socket named by UUID and recorded in the status" ||
     { notok "monitor socket by UUID"; ls "$root/run/qemu"; }
 "$virsh" -q -c "$uri" destroy "$long" >/dev/null || notok "destroy the long name"
-[ -z "$(ls "$root/run/qemu" | grep -vx -e next-id -e autostarted)" ] && ok "nothing left in run/ after destroy" ||
+[ -z "$(run_left "$root")" ] && ok "nothing left in run/ after destroy" ||
     { notok "run/ cleaned"; ls "$root/run/qemu"; }
 
 # 2. the older layout: NAME.monitor recorded in the status
@@ -95,7 +94,7 @@ else
 fi
 [ "$(cat "$root/target")" = secret ] && ok "the symlink's target is untouched" ||
     notok "target written: $(cat "$root/target")"
-[ "$("$virsh" -q -c "$uri" domstate lg)" = "shut off" ] && [ -z "$(ls "$root/run/qemu" | grep -vx -e next-id -e autostarted)" ] &&
+[ "$("$virsh" -q -c "$uri" domstate lg)" = "shut off" ] && [ -z "$(run_left "$root")" ] &&
     ok "nothing of the refused start is left" || { notok "refused start leaves state"; ls "$root/run/qemu"; }
 rm "$root/log/lg.log"
 "$virsh" -q -c "$uri" start --paused lg >/dev/null && "$virsh" -q -c "$uri" destroy lg >/dev/null &&

@@ -13,6 +13,9 @@
 #     with U5: the daemon lists c, not e;
 #  5. e2 (U6) seen, undefined; b2 defined with U6 and started: the daemon
 #     sees b2 running;
+#  6. b2 destroyed elsewhere, then its QEMU killed and found dead
+#     elsewhere: the daemon gives the reason the other process recorded
+#     (destroyed, crashed), not "unknown";
 # and the daemon warned about none of it (no file on disk is in conflict
 # with another at any moment).
 set -u
@@ -95,7 +98,24 @@ mkdomain b2 "$(u 6)"
 e undefine e2 && e define "$root/b2.xml" && e start --paused b2 ||
     notok "undefine e2, define and start b2: $(cat "$root/err")"
 sees b2 paused "$(u 6)" "U6 moved from e2 to b2, started elsewhere: the daemon sees b2 paused"
-e destroy b2
+
+# 6. why a guest stopped elsewhere: the reason the stopping process
+#    recorded, not "unknown"
+e destroy b2 || notok "destroy b2 elsewhere: $(cat "$root/err")"
+r domstate --reason b2 && [ "$(cat "$root/out")" = "shut off (destroyed)" ] &&
+    ok "b2 destroyed elsewhere: the daemon says why" || notok "b2's reason: $(cat "$root/out" "$root/err")"
+e start --paused b2 && r domstate --reason b2 && [ "$(cat "$root/out")" = "paused (user)" ] ||
+    notok "b2 started again: $(cat "$root/out" "$root/err")"
+! grep -q "^$(u 6) " "$root/run/qemu/stops" && ok "a new run forgets why the last one stopped" ||
+    notok "b2's line left in stops after the start: $(cat "$root/run/qemu/stops")"
+pid=$(head -n1 "$root/run/qemu/b2.pid")
+kill -9 "$pid"
+e list --all >/dev/null 2>&1   # another process finds it dead
+r domstate --reason b2 && [ "$(cat "$root/out")" = "shut off (crashed)" ] &&
+    ok "b2's QEMU killed, found dead elsewhere: the daemon says crashed" ||
+    notok "b2's reason after the kill: $(cat "$root/out" "$root/err")"
+grep -q "^$(u 6) 3$" "$root/run/qemu/stops" && e undefine b2 && ! grep -q "^$(u 6) " "$root/run/qemu/stops" &&
+    ok "undefine forgets why b2 stopped" || notok "undefine b2: $(cat "$root/err" "$root/run/qemu/stops")"
 
 # the daemon's notices are in its log (so its warnings would be), and no
 # warning is

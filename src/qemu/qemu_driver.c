@@ -338,7 +338,7 @@ qemuDomainsSyncStatus(virQEMUDriver *driver, virDomainObj *self)
             continue;
         obj->pid = 0;
         obj->state = VIR_DOMAIN_SHUTOFF;
-        obj->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+        obj->reason = qemuProcessStoppedReason(driver, obj->def);
         if (obj->newDef)
             virDomainObjRestorePersistentDef(obj);
         else
@@ -1052,6 +1052,8 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
         virDomainObjLock(obj);
         goto cleanup;
     }
+    if (!virDomainObjIsActive(obj))
+        qemuProcessClearStopped(driver, obj->def->uuid);
     /* no longer defined, no longer started at boot (a failure leaves a
      * link to nothing, which marks nothing) */
     {

@@ -66,6 +66,116 @@ qemuProcessStartingPath(virQEMUDriver *driver, const char *name)
                            QEMU_PROCESS_STARTING_SUFFIX);
 }
 
+/* ROOT/run/qemu/stops: why runs stopped, one "UUID REASON" line per
+ * domain, the latest last, written by the process that stopped the run
+ * (under the root's lock, before its status goes) so that other
+ * processes, which see only the status gone, know why: libvirt's shut-off
+ * reason. A domain's line goes when it starts again or is undefined; the
+ * file keeps the latest QEMU_PROCESS_STOPS_MAX lines (the reasons of
+ * transient domains nobody starts again would grow it otherwise). */
+#define QEMU_PROCESS_STOPS_MAX 256
+
+static char *
+qemuProcessStopsPath(virQEMUDriver *driver)
+{
+    return g_build_filename(driver->config->stateDir, "stops", NULL);
+}
+
+/* The lines of the file but those of @uuid (NULL: all); *found: there
+ * was one, with its reason in *reason. */
+static GPtrArray *
+qemuProcessReadStops(virQEMUDriver *driver, const unsigned char *uuid,
+                     bool *found, int *reason)
+{
+    g_autofree char *path = qemuProcessStopsPath(driver);
+    g_autofree char *content = NULL;
+    g_auto(GStrv) lines = NULL;
+    GPtrArray *kept = g_ptr_array_new_with_free_func(g_free);
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    size_t i;
+
+    *found = false;
+    if (!g_file_get_contents(path, &content, NULL, NULL))
+        return kept;
+    if (uuid)
+        virUUIDFormat(uuid, uuidstr);
+    lines = g_strsplit(content, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        g_auto(GStrv) fields = g_strsplit(lines[i], " ", 2);
+        gint64 value;
+
+        /* DAEMON: the largest reason of libvirt 9.0's API */
+        if (g_strv_length(fields) != 2 || strlen(fields[0]) != VIR_UUID_STRING_BUFLEN - 1 ||
+            !g_ascii_string_to_signed(fields[1], 10, 0, VIR_DOMAIN_SHUTOFF_DAEMON, &value, NULL))
+            continue;
+        if (uuid && STREQ(fields[0], uuidstr)) {
+            *found = true;
+            *reason = value;
+            continue;
+        }
+        g_ptr_array_add(kept, g_strdup(lines[i]));
+    }
+    return kept;
+}
+
+static int
+qemuProcessWriteStops(virQEMUDriver *driver, GPtrArray *lines)
+{
+    g_autofree char *path = qemuProcessStopsPath(driver);
+    g_autoptr(GString) content = g_string_new(NULL);
+    size_t i;
+
+    for (i = lines->len > QEMU_PROCESS_STOPS_MAX ? lines->len - QEMU_PROCESS_STOPS_MAX : 0;
+         i < lines->len; i++)
+        g_string_append_printf(content, "%s\n", (const char *)g_ptr_array_index(lines, i));
+    return virFileWriteStrRuntime(path, content->str, 0600);
+}
+
+static void
+qemuProcessWriteStopped(virQEMUDriver *driver, const virDomainDef *def, int reason)
+{
+    g_autoptr(GPtrArray) lines = NULL;
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    bool found;
+    int old;
+
+    lines = qemuProcessReadStops(driver, def->uuid, &found, &old);
+    g_ptr_array_add(lines, g_strdup_printf("%s %d", virUUIDFormat(def->uuid, uuidstr), reason));
+    /* without it others say "unknown": worth a warning, not a failed stop */
+    if (qemuProcessWriteStops(driver, lines) < 0) {
+        virReportWarning(_("domain '%s' stopped; other processes will not know why: %s"),
+                         def->name, virGetLastErrorMessage());
+        virResetLastError();
+    }
+}
+
+void
+qemuProcessClearStopped(virQEMUDriver *driver, const unsigned char *uuid)
+{
+    g_autoptr(GPtrArray) lines = NULL;
+    bool found;
+    int old;
+
+    lines = qemuProcessReadStops(driver, uuid, &found, &old);
+    if (found && qemuProcessWriteStops(driver, lines) < 0) {
+        /* a stale reason is shown only if this run ends unrecorded */
+        virReportWarning(_("cannot forget why the last run stopped: %s"),
+                         virGetLastErrorMessage());
+        virResetLastError();
+    }
+}
+
+int
+qemuProcessStoppedReason(virQEMUDriver *driver, const virDomainDef *def)
+{
+    g_autoptr(GPtrArray) lines = NULL;
+    bool found;
+    int reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+
+    lines = qemuProcessReadStops(driver, def->uuid, &found, &reason);
+    return found ? reason : VIR_DOMAIN_SHUTOFF_UNKNOWN;
+}
+
 /* NAME.pid: the pid of QEMU on the first line (as in any pidfile), its
  * start time on the second: together, its identity (virprocess.h). */
 static int
@@ -372,6 +482,8 @@ qemuProcessPrepareHost(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStar
     if (virFileWriteStrRuntime(ctx->startingPath, uuidstr, 0600) < 0)
         goto unlock;
     ctx->recorded = true;
+    /* why the last run stopped is no longer news */
+    qemuProcessClearStopped(driver, ctx->live->uuid);
     /* this run's id first: the VFs taken below are recorded under it */
     ctx->live->id = qemuProcessNextId(driver);
     /* resources first: the command line passes them through */
@@ -781,6 +893,7 @@ qemuProcessStopFull(virQEMUDriver *driver, virDomainObj *obj, int reason,
      * next one gives back (nobody records them), never a VF released twice.
      * Records of another process (rc 0) are not ours to remove. */
     if (rc != 0) {
+        qemuProcessWriteStopped(driver, obj->def, reason);
         qemuProcessRemoveRunFiles(driver, name, obj->def->uuid,
                                   qemuDomainObjGetPrivate(obj)->monitorPath);
         qemuHostdevReleaseAll(driver, obj->def);

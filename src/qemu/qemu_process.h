@@ -72,6 +72,15 @@ int qemuProcessRefuseUnrecorded(virQEMUDriver *driver, const virDomainDef *def);
  * was stopped, 0 when none runs, -1 (error reported) if it survived. */
 int qemuProcessStopUnrecorded(virQEMUDriver *driver, const virDomainDef *def);
 
+/* Why the last run of domain @def (its UUID) stopped, as the process that
+ * stopped it recorded (ROOT/run/qemu/stops); SHUTOFF_UNKNOWN when nothing
+ * says. */
+int qemuProcessStoppedReason(virQEMUDriver *driver, const virDomainDef *def);
+
+/* Forget why the domain of @uuid stopped (its next start, its undefine).
+ * Root lock held. */
+void qemuProcessClearStopped(virQEMUDriver *driver, const unsigned char *uuid);
+
 #define QEMU_PROCESS_STARTING_SUFFIX ".starting"
 
 /* The names of domains with a start record (ROOT/run/qemu/NAME.starting),

@@ -17,6 +17,19 @@ mkdomain() {
 XML
 }
 
+# run_left ROOT: the files of ROOT/run/qemu that belong to a domain's run
+# (not the root's own records: the next run id, the boot the autostart
+# was done in, why runs stopped), one per line
+run_left() {
+    for _f in "$1"/run/qemu/*; do
+        [ -e "$_f" ] || continue
+        case ${_f##*/} in
+        next-id|autostarted|stops) ;;
+        *) echo "${_f##*/}" ;;
+        esac
+    done
+}
+
 # waitfor FILE REGEX SECONDS: until a line of FILE matches
 waitfor() {
     _i=0

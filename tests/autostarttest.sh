@@ -16,17 +16,9 @@ set -u
 virtqemud=$1
 virsh=$2          # ours: the simulated host is set up through it
 top=$3
-dvirsh=${VIRTQEMUD_TEST_VIRSH:-/usr/bin/virsh}
-# meson points LD_LIBRARY_PATH at our libvirt.so.0: Debian's virsh must
-# load its own
-unset LD_LIBRARY_PATH
 . "$top/tests/guest/testlib.sh"
-
-if [ ! -x "$dvirsh" ]; then
-    echo "1..0 # SKIP Debian's virsh is needed (.ci/install-deps installs it)"
-    exit 77
-fi
-[ -x /usr/bin/qemu-system-x86_64 ] || { echo "1..0 # SKIP no QEMU"; exit 77; }
+need_debian_virsh
+need_qemu
 [ -r /proc/sys/kernel/random/boot_id ] || { echo "1..0 # SKIP the kernel has no boot id"; exit 77; }
 
 root=$(mktemp -d /tmp/autostart.XXXXXX)

@@ -19,10 +19,10 @@
 set -u
 virsh=$1
 top=$2
-[ -x /usr/bin/qemu-system-x86_64 ] || { echo "1..0 # SKIP no QEMU"; exit 77; }
+. "$top/tests/guest/testlib.sh"
+need_qemu
 root=$(mktemp -d /tmp/hostdevownertest.XXXXXX)
 uri="qemu:///embed?root=$root"
-. "$top/tests/guest/testlib.sh"
 rootB=$root/hostB
 uriB="qemu:///embed?root=$rootB"
 trap 'for d in a1 a5 h2 h3 p4 hp m; do "$virsh" -q -c "$uri" destroy $d >/dev/null 2>&1; done

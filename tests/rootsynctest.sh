@@ -23,7 +23,7 @@ virtqemud=$1
 virsh=$2
 top=$3
 . "$top/tests/guest/testlib.sh"
-[ -x /usr/bin/qemu-system-x86_64 ] || { echo "1..0 # SKIP no QEMU"; exit 77; }
+need_qemu
 
 root=$(mktemp -d /tmp/rootsync.XXXXXX)
 sock=$root/run/virtqemud-sock

@@ -26,17 +26,9 @@ virtqemud=$1
 virsh=$2          # ours: the simulated host is set up through it
 top=$3
 rootcheck=$4
-dvirsh=${VIRTQEMUD_TEST_VIRSH:-/usr/bin/virsh}
-# meson points LD_LIBRARY_PATH at our libvirt.so.0: Debian's virsh must
-# load its own
-unset LD_LIBRARY_PATH
 . "$top/tests/guest/testlib.sh"
-
-if [ ! -x "$dvirsh" ]; then
-    echo "1..0 # SKIP Debian's virsh is needed (.ci/install-deps installs it)"
-    exit 77
-fi
-[ -x /usr/bin/qemu-system-x86_64 ] || { echo "1..0 # SKIP no QEMU"; exit 77; }
+need_debian_virsh
+need_qemu
 
 root=$(mktemp -d /tmp/vqdcrash.XXXXXX)
 sock=$root/run/virtqemud-sock

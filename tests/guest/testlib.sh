@@ -17,6 +17,24 @@ mkdomain() {
 XML
 }
 
+# need_debian_virsh: Debian's virsh (libvirt-clients) in $dvirsh, else
+# the test is skipped. LD_LIBRARY_PATH, which meson points at our
+# libvirt.so.0, is unset: Debian's virsh loads its own library (ours
+# finds ours through its rpath).
+need_debian_virsh() {
+    dvirsh=${VIRTQEMUD_TEST_VIRSH:-/usr/bin/virsh}
+    unset LD_LIBRARY_PATH
+    if [ ! -x "$dvirsh" ]; then
+        echo "1..0 # SKIP Debian's virsh is needed (.ci/install-deps installs it)"
+        exit 77
+    fi
+}
+
+# need_qemu: QEMU is installed, else the test is skipped
+need_qemu() {
+    [ -x /usr/bin/qemu-system-x86_64 ] || { echo "1..0 # SKIP no QEMU"; exit 77; }
+}
+
 # run_left ROOT: the files of ROOT/run/qemu that belong to a domain's run
 # (not the root's own records: the next run id, the boot the autostart
 # was done in, why runs stopped), one per line

@@ -62,8 +62,9 @@ testCoverage(const void *opaque G_GNUC_UNUSED)
         /* python's numOfDomains, listDomainsID, numOfDefinedDomains,
          * listDefinedDomains */
         51, 37, 25, 21,
-        /* virsh shutdown, domcapabilities (served by virtqemud) */
-        33, 258, 342,
+        /* virsh shutdown, domcapabilities, domxml-to-native (served by
+         * virtqemud) */
+        33, 258, 342, 136,
         /* networks */
         39, 41, 42, 43, 44, 46, 47, 48, 49, 152, 153, 283, 432,
         /* events */
@@ -84,12 +85,14 @@ testCoverage(const void *opaque G_GNUC_UNUSED)
 }
 
 /* Words (a name is matched as _NAME_) of procedures that change
- * something, and of those that only read (or only concern the connection
+ * something (or that libvirt's API refuses to read-only connections
+ * although they change nothing: XML_TO_NATIVE, a guest's full command
+ * line), and of those that only read (or only concern the connection
  * itself). */
 static const char *const mutating[] = {
     "_DEFINE_", "_UNDEFINE_", "_CREATE_", "_DESTROY_", "_ATTACH_", "_DETACH_", "_SET_",
     "_SUSPEND_", "_RESUME_", "_SHUTDOWN_", "_ABORT_", "MIGRATE_BEGIN", "MIGRATE_PREPARE", "MIGRATE_PERFORM", "MIGRATE_FINISH",
-    "MIGRATE_CONFIRM",
+    "MIGRATE_CONFIRM", "_XML_TO_NATIVE_",
 };
 static const char *const reading[] = {
     "_GET_", "LOOKUP_", "_LIST_", "_IS_", "HAS_", "SNAPSHOT_NUM", "SUPPORTS_FEATURE",

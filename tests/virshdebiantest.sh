@@ -264,6 +264,12 @@ same "autostart of an unknown domain" 1 "failed to get domain 'nosuch'" -- autos
 same "detach-device-alias, no such alias" 1 '^error: device not found: no device found with alias ua-nope' \
     -- detach-device-alias d1 ua-nope --config
 
+# domxml-to-native over the wire (CONNECT_DOMAIN_XML_TO_NATIVE)
+same "domxml-to-native" 0 ' /usr/bin/qemu-system-x86_64 -name guest=d2,debug-threads=on ' \
+    -- domxml-to-native qemu-argv "$root/d2.xml"
+same "domxml-to-native, unknown format" 1 "unsupported native format 'bogus'" \
+    -- domxml-to-native bogus "$root/d2.xml"
+
 # --quiet: no table headers (nor their widths), no blank line after a
 # command
 same "-q list --all" 0 '^ -   d1   shut off$' -- -q list --all
@@ -286,6 +292,9 @@ for u in "$rouri" "$uri"; do
         '^error: operation forbidden: read only access prevents virDomainDefineXML' -u "$u" -- -r define "$root/d2.xml"
     same "-r on the $which socket: batch, a read then a refused change" 1 'read only access prevents' \
         -u "$u" -- -r 'domstate d2; undefine d1'
+    same "-r on the $which socket: domxml-to-native refused" 1 \
+        '^error: operation forbidden: read only access prevents virConnectDomainXMLToNative$' \
+        -u "$u" -- -r domxml-to-native qemu-argv "$root/d2.xml"
     same "-r on the $which socket: autostart refused" 1 \
         '^error: operation forbidden: read only access prevents virDomainSetAutostart$' -u "$u" -- -r autostart d1
     same "-r on the $which socket: detach-device-alias refused" 1 \

@@ -399,6 +399,20 @@ remoteDispatchConnectGetDomainCapabilities(remoteClient *client, void *argsp, vo
     return ret->capabilities ? 0 : -1;
 }
 
+static int
+remoteDispatchConnectDomainXMLToNative(remoteClient *client, void *argsp, void *retp)
+{
+    remote_connect_domain_xml_to_native_args *args = argsp;
+    remote_connect_domain_xml_to_native_ret *ret = retp;
+    g_autoptr(virConnect) conn = remoteClientGetConn(client);
+
+    if (!conn)
+        return -1;
+    ret->nativeConfig = virConnectDomainXMLToNative(conn, args->nativeFormat,
+                                                    args->domainXml, args->flags);
+    return ret->nativeConfig ? 0 : -1;
+}
+
 /* The client's own name for the connection, not the daemon's root. */
 static int
 remoteDispatchConnectGetURI(remoteClient *client, void *argsp G_GNUC_UNUSED, void *retp)
@@ -1212,6 +1226,7 @@ static const remoteDispatchFunc remoteDispatchTable[REMOTE_DISPATCH_MAX] = {
     [REMOTE_PROC_DOMAIN_GET_OS_TYPE] = remoteDispatchDomainGetOSType,
     [REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL] = remoteDispatchDomainGetSecurityLabel,
     [REMOTE_PROC_NODE_GET_SECURITY_MODEL] = remoteDispatchNodeGetSecurityModel,
+    [REMOTE_PROC_CONNECT_DOMAIN_XML_TO_NATIVE] = remoteDispatchConnectDomainXMLToNative,
     [REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE] = remoteDispatchDomainHasManagedSaveImage,
     [REMOTE_PROC_DOMAIN_SET_AUTOSTART] = remoteDispatchDomainSetAutostart,
     [REMOTE_PROC_DOMAIN_DETACH_DEVICE_ALIAS] = remoteDispatchDomainDetachDeviceAlias,

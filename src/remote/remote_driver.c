@@ -635,6 +635,7 @@ remoteCallString(virConnectPtr conn, int proc, void *args)
 }
 
 G_STATIC_ASSERT(sizeof(remote_connect_get_hostname_ret) == sizeof(char *));
+G_STATIC_ASSERT(sizeof(remote_connect_domain_xml_to_native_ret) == sizeof(char *));
 G_STATIC_ASSERT(sizeof(remote_connect_get_capabilities_ret) == sizeof(char *));
 G_STATIC_ASSERT(sizeof(remote_connect_get_domain_capabilities_ret) == sizeof(char *));
 G_STATIC_ASSERT(sizeof(remote_domain_get_xml_desc_ret) == sizeof(char *));
@@ -702,6 +703,19 @@ remoteCopyCharArray(char *dst, size_t size, const char *val, u_int len)
     memset(dst, 0, size);
     if (val && n)
         memcpy(dst, val, n);
+}
+
+static char *
+remoteConnectDomainXMLToNative(virConnectPtr conn, const char *nativeFormat,
+                               const char *domainXml, unsigned int flags)
+{
+    remote_connect_domain_xml_to_native_args args = {
+        .nativeFormat = (char *)nativeFormat,
+        .domainXml = (char *)domainXml,
+        .flags = flags,
+    };
+
+    return remoteCallString(conn, REMOTE_PROC_CONNECT_DOMAIN_XML_TO_NATIVE, &args);
 }
 
 static int
@@ -1544,6 +1558,7 @@ virHypervisorDriver remoteHypervisorDriver = {
     .connectGetHostname = remoteConnectGetHostname,
     .connectGetCapabilities = remoteConnectGetCapabilities,
     .connectGetDomainCapabilities = remoteConnectGetDomainCapabilities,
+    .connectDomainXMLToNative = remoteConnectDomainXMLToNative,
     .domainDefineXMLFlags = remoteDomainDefineXMLFlags,
     .domainUndefineFlags = remoteDomainUndefineFlags,
     .domainLookupByName = remoteDomainLookupByName,

@@ -3,7 +3,9 @@
  *
  *   benchrpc URI define COUNT PREFIX     define PREFIX0 .. PREFIX<COUNT-1>
  *   benchrpc URI undefine COUNT PREFIX   undefine them again
- *   benchrpc URI getstate DOMAIN CALLS   one connection, CALLS round trips
+ *   benchrpc URI getstate DOMAIN CALLS   one connection, CALLS round trips,
+ *                                        then CALLS of virConnectGetLibVersion
+ *                                        (answered without a driver)
  *   benchrpc URI concurrent DOMAIN CLIENTS CALLS
  *                                        CLIENTS threads, a connection each,
  *                                        CALLS round trips each
@@ -205,6 +207,19 @@ benchGetState(const char *uri, const char *name, int calls)
     printf("getstate_mean_us %.1f\n", mean(lat, calls));
     printf("getstate_p50_us %.1f\n", quantile(lat, calls, 0.50));
     printf("getstate_p99_us %.1f\n", quantile(lat, calls, 0.99));
+    /* the floor: a call the daemon answers without a driver */
+    for (i = 0; i < calls; i++) {
+        unsigned long version;
+        double t0 = nowUs();
+
+        if (virConnectGetLibVersion(conn, &version) < 0) {
+            fprintf(stderr, "benchrpc: GetLibVersion: %s\n", virGetLastErrorMessage());
+            goto cleanup;
+        }
+        lat[i] = nowUs() - t0;
+    }
+    printf("libversion_mean_us %.1f\n", mean(lat, calls));
+    printf("libversion_p50_us %.1f\n", quantile(lat, calls, 0.50));
     ret = 0;
  cleanup:
     free(lat);

@@ -1,12 +1,11 @@
 #!/bin/bash
+# shellcheck source-path=SCRIPTDIR/..
 # Our virsh against Debian's libvirtd 9.0 over qemu+unix://: every command
 # must print what Debian's virsh prints against the same daemon, with the
 # same exit code.
 #
-# The daemon is private: its own mount and network namespaces (unshare),
-# with /etc/libvirt, /run, /var/lib/libvirt, /var/cache/libvirt and
-# /var/log/libvirt bound to directories under a temporary dir, so nothing
-# of the host's libvirt is touched. Needs root (namespaces, QEMU as root);
+# The daemon is private (tests/privatelibvirtd.sh): its own namespaces and
+# directories, nothing of the host's libvirt is touched. Needs root;
 # skipped (77) when libvirtd is not installed or namespaces are refused.
 #
 # usage: remoteoracletest.sh OUR_VIRSH REMOTEEVENTCLIENT
@@ -17,72 +16,21 @@ client=$2
 # libvirtd and virsh must not load (ours find theirs by their rpath)
 unset LD_LIBRARY_PATH
 debvirsh=/usr/bin/virsh
-libvirtd=/usr/sbin/libvirtd
+# shellcheck source=tests/privatelibvirtd.sh
+. "$(dirname "$0")/privatelibvirtd.sh"
 
 skip() { echo "1..0 # SKIP $*"; exit 77; }
-[ -x "$libvirtd" ] && [ -x "$debvirsh" ] || skip "Debian's libvirt-daemon and libvirt-clients are not installed"
-[ "$(id -u)" = 0 ] || skip "a private libvirtd needs root"
-unshare --mount --net --propagation private true 2>/dev/null || skip "mount/network namespaces refused"
-qemu=$(command -v qemu-system-x86_64) || skip "qemu-system-x86_64 is not installed"
+why=$(libvirtd_usable) || skip "$why"
+qemu=$(command -v qemu-system-x86_64)
 
 tmp=$(mktemp -d /tmp/remoteoracle.XXXXXX)
-ns=$tmp/ns
-sock=$ns/run/libvirt/libvirt-sock
-uri="qemu+unix:///system?socket=$sock"
-pid=
 cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid"
-        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null
-    fi
+    libvirtd_stop
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-mkdir -p "$ns"/{etc,run,lib,cache,log}
-cp -a /etc/libvirt/. "$ns/etc/"
-# no stock NAT network: it would want a bridge and dnsmasq
-rm -rf "$ns/etc/qemu/networks/autostart" "$ns/etc/qemu/networks/default.xml"
-cat > "$ns/etc/libvirtd.conf" <<'EOF'
-unix_sock_group = "root"
-unix_sock_rw_perms = "0700"
-auth_unix_rw = "none"
-auth_unix_ro = "none"
-log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
-EOF
-cat > "$ns/etc/qemu.conf" <<'EOF'
-stdio_handler = "file"
-user = "root"
-group = "root"
-cgroup_controllers = [ ]
-security_driver = "none"
-namespaces = [ ]
-remember_owner = 0
-dynamic_ownership = 0
-EOF
-
-setsid unshare --mount --net --propagation private /bin/sh -c "
-    set -e
-    mount --bind '$ns/etc'   /etc/libvirt
-    mount --bind '$ns/run'   /run
-    mount --bind '$ns/lib'   /var/lib/libvirt
-    mount --bind '$ns/cache' /var/cache/libvirt
-    mount --bind '$ns/log'   /var/log/libvirt
-    ip link set lo up 2>/dev/null || true
-    exec $libvirtd -f /etc/libvirt/libvirtd.conf
-" </dev/null >"$tmp/libvirtd.out" 2>&1 &
-pid=$!
-up=
-for _ in $(seq 300); do
-    if [ -S "$sock" ] && "$debvirsh" -q -c "$uri" version >/dev/null 2>&1; then up=1; break; fi
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$up" ]; then
-    echo "Bail out! libvirtd did not come up:"; cat "$tmp/libvirtd.out"
-    exit 1
-fi
+libvirtd_start "$tmp" || exit 1
+uri=$libvirtd_uri
 
 cat > "$tmp/d.xml" <<EOF
 <domain type='qemu'>
@@ -274,7 +222,7 @@ grep -q "failed to get domain 'nosuch'" "$tmp/err" && ok "an unknown domain is n
 runuri="qemu+unix:///system?socket=$tmp/nosuch-sock" same list
 
 # the daemon goes away: the event client's close callback runs (EOF)
-kill -TERM "$pid"
+kill -TERM "$libvirtd_pid"
 for _ in $(seq 100); do grep -q '^closed' "$tmp/events" && break; sleep 0.1; done
 grep -qx 'closed 1' "$tmp/events" && ok "close callback: end of file" ||
     { notok "close callback"; sed 's/^/# /' "$tmp/events"; }

@@ -254,20 +254,55 @@ virDomainObjListCollect(virDomainObjList *list)
     return ret;
 }
 
+typedef struct {
+    char *name;
+    virDomainObj *obj;
+} virDomainObjListEntry;
+
+static gint
+virDomainObjListCompareEntry(gconstpointer a, gconstpointer b)
+{
+    return strcmp(((const virDomainObjListEntry *)a)->name,
+                  ((const virDomainObjListEntry *)b)->name);
+}
+
+/* The running domains, by name. Every call of a driver asks (are any of
+ * them dead?), with most domains defined and few running: so only the
+ * running ones are sorted, by the names read under their locks. */
 GPtrArray *
 virDomainObjListCollectActive(virDomainObjList *list)
 {
     GPtrArray *ret = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainObjUnref);
-    g_autoptr(GPtrArray) all = virDomainObjListCollect(list);
+    g_autoptr(GPtrArray) all = NULL;
+    g_autoptr(GArray) active = g_array_new(FALSE, FALSE, sizeof(virDomainObjListEntry));
+    GHashTableIter iter;
+    gpointer value;
     size_t i;
+
+    g_mutex_lock(&list->lock);
+    all = g_ptr_array_new_full(g_hash_table_size(list->byName),
+                               (GDestroyNotify)virDomainObjUnref);
+    g_hash_table_iter_init(&iter, list->byName);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        g_ptr_array_add(all, virDomainObjRef(value));
+    g_mutex_unlock(&list->lock);
 
     for (i = 0; i < all->len; i++) {
         virDomainObj *obj = g_ptr_array_index(all, i);
+        VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
 
-        virDomainObjLock(obj);
-        if (virDomainObjIsActive(obj))
-            g_ptr_array_add(ret, virDomainObjRef(obj));
-        virDomainObjUnlock(obj);
+        if (virDomainObjIsActive(obj)) {
+            virDomainObjListEntry e = { g_strdup(obj->def->name), virDomainObjRef(obj) };
+
+            g_array_append_val(active, e);
+        }
+    }
+    g_array_sort(active, virDomainObjListCompareEntry);
+    for (i = 0; i < active->len; i++) {
+        virDomainObjListEntry *e = &g_array_index(active, virDomainObjListEntry, i);
+
+        g_ptr_array_add(ret, e->obj);
+        g_free(e->name);
     }
     return ret;
 }

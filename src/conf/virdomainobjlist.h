@@ -86,8 +86,8 @@ void virDomainObjListRemove(virDomainObjList *list, virDomainObj *obj);
 /* All objects, sorted by name; the array holds a reference on each (freeing
  * it drops them). The objects are not locked. */
 GPtrArray *virDomainObjListCollect(virDomainObjList *list);
-/* The running ones, in no particular order (cheap with many domains);
- * referenced as above. */
+/* The running ones, by name (only they are sorted: cheap with many
+ * domains); referenced as above. */
 GPtrArray *virDomainObjListCollectActive(virDomainObjList *list);
 size_t virDomainObjListCount(virDomainObjList *list);
 

@@ -15,6 +15,7 @@
 #include "driver.h"
 #include "hypervisor/virautostart.h"
 #include "qemu_domain.h"
+#include "qemu_domain_events.h"
 #include "qemu_driver.h"
 #include "qemu_hostdev.h"
 #include "qemu_hotplug.h"
@@ -54,6 +55,9 @@ qemuDriverFree(void *opaque)
         g_ptr_array_unref(driver->capsRetired);
     }
     virQEMUDriverConfigFree(driver->config);
+    virDomainEventStateFree(driver->domainEvents);
+    g_clear_pointer(&driver->domainEventsSeen, g_hash_table_unref);
+    g_mutex_clear(&driver->domainEventsLock);
     g_mutex_clear(&driver->capsLock);
     g_free(driver);
 }
@@ -78,6 +82,8 @@ qemuDriverNew(const char *root)
     virFileRemoveStaleTemps(root);
     driver = g_new0(virQEMUDriver, 1);
     g_mutex_init(&driver->capsLock);
+    g_mutex_init(&driver->domainEventsLock);
+    driver->domainEvents = virDomainEventStateNew();
     driver->config = g_steal_pointer(&cfg);
     driver->domains = virDomainObjListNew();
     if (!(driver->rootLock = virRootLockNew(driver->config->domainLockFile)) ||
@@ -523,6 +529,8 @@ qemuDomainsSync(virQEMUDriver *driver, virDomainObj *self)
     qemuDomainsRecoverMigrations(driver);
     qemuDomainsReapDead(driver);
     qemuDomainsReconcilePools(driver);
+    /* what other processes (and the reaping) changed */
+    qemuDomainEventsDiff(driver);
     return 0;
 }
 
@@ -956,6 +964,7 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
     virDomainObj *target;
     virDomainPtr ret = NULL;
     bool conflict;
+    bool redefined = false;
 
     virCheckFlags(VIR_DOMAIN_DEFINE_VALIDATE, NULL);
     if (flags & VIR_DOMAIN_DEFINE_VALIDATE)
@@ -971,6 +980,7 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
             virDomainObjEndAPI(&obj);
             return NULL;
         }
+        redefined = obj->persistent;
         virDomainObjUnlock(obj);
     }
 
@@ -1007,6 +1017,10 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
         }
     }
     ret = qemuDomainHandle(conn, target);
+    /* a new definition shows in the diff; a replaced one does not */
+    if (redefined)
+        qemuDomainEventQueueLifecycle(driver, target, VIR_DOMAIN_EVENT_DEFINED,
+                                      VIR_DOMAIN_EVENT_DEFINED_UPDATED);
     virDomainObjUnlock(target);
 
  unlock:
@@ -1016,6 +1030,7 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
         virDomainObjLock(obj);
         qemuDomainObjRelease(&obj);
     }
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -1078,6 +1093,7 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
 
  cleanup:
     qemuDomainObjRelease(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -1353,6 +1369,7 @@ qemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
     if ((ret = qemuDomainObjStart(driver, obj, flags, "virDomainCreate")) == 0)
         dom->id = obj->def->id;
     virDomainObjEndAPI(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -1506,6 +1523,7 @@ qemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     qemuDomainObjRemoveIfGone(driver, obj, false);
  cleanup:
     virDomainObjEndAPI(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -1553,6 +1571,7 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     virDomainObjLock(obj);
     qemuDomainObjRemoveIfGone(driver, obj, true);
     qemuDomainObjRelease(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -1590,6 +1609,7 @@ qemuDomainSimpleJob(virDomainPtr dom, const char *api, int (*cmd)(qemuMonitor *m
  cleanup:
     virDomainObjLock(obj);
     qemuDomainObjRelease(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -1918,6 +1938,7 @@ qemuDomainMigratePrepare(virConnectPtr dconn, const char *sconnuri, const char *
     }
     if (uri) {
         virDomainObjEndAPI(&obj);
+        qemuDomainEventsDiff(driver);
         return uri;
     }
     qemuDomainObjEndAsyncJob(obj);
@@ -1926,6 +1947,7 @@ qemuDomainMigratePrepare(virConnectPtr dconn, const char *sconnuri, const char *
     if (added)
         qemuDomainObjRemoveIfGone(driver, obj, false);
     virDomainObjEndAPI(&obj);
+    qemuDomainEventsDiff(driver);
     return NULL;
 }
 
@@ -1964,6 +1986,7 @@ qemuDomainMigratePerform(virDomainPtr dom, const char *uri,
     }
     virDomainObjLock(obj);
     virDomainObjEndAPI(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -1992,6 +2015,7 @@ qemuDomainMigrateFinish(virConnectPtr dconn, const char *dname, bool cancelled,
     else
         qemuDomainObjRemoveIfGone(driver, obj, false);
     virDomainObjEndAPI(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -2019,6 +2043,7 @@ qemuDomainMigrateConfirm(virDomainPtr dom, bool cancelled, unsigned int flags)
     qemuDomainObjEndAsyncJob(obj);
     qemuDomainObjRemoveIfGone(driver, obj, false);
     virDomainObjEndAPI(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -2126,6 +2151,7 @@ qemuDomainChangeDevice(virDomainPtr dom, const char *xml, const char *alias,
     virDomainObjLock(obj);
  cleanup:
     qemuDomainObjRelease(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -2133,6 +2159,35 @@ static int
 qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)
 {
     return qemuDomainChangeDevice(dom, xml, NULL, flags, true);
+}
+
+/* Events of the domains of this driver's root, delivered from the
+ * application's event loop. */
+static int
+qemuConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
+                                  virConnectDomainEventGenericCallback cb,
+                                  void *opaque, virFreeCallback freecb)
+{
+    virQEMUDriver *driver = conn->privateData;
+    int id;
+
+    /* the picture later changes are told against: the root as it is now */
+    if (qemuDomainsSync(driver, NULL) < 0)
+        return -1;
+    if ((id = virDomainEventStateRegisterID(driver->domainEvents, conn,
+                                            dom ? dom->uuid : NULL, eventID,
+                                            cb, opaque, freecb)) < 0)
+        return -1;
+    qemuDomainEventsDiff(driver);
+    return id;
+}
+
+static int
+qemuConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
+{
+    virQEMUDriver *driver = conn->privateData;
+
+    return virDomainEventStateDeregisterID(driver->domainEvents, conn, callbackID);
 }
 
 static int
@@ -2189,6 +2244,8 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainAttachDeviceFlags = qemuDomainAttachDeviceFlags,
     .domainDetachDeviceFlags = qemuDomainDetachDeviceFlags,
     .domainDetachDeviceAlias = qemuDomainDetachDeviceAlias,
+    .connectDomainEventRegisterAny = qemuConnectDomainEventRegisterAny,
+    .connectDomainEventDeregisterAny = qemuConnectDomainEventDeregisterAny,
 };
 
 int

@@ -10,6 +10,7 @@
 #include "qemu_domain_address.h"
 #include "qemu_hostdev.h"
 #include "qemu_hotplug.h"
+#include "qemu_domain_events.h"
 #include "qemu_interface.h"
 #include "qemu_monitor_json.h"
 #include "qemu_process.h"
@@ -205,6 +206,7 @@ qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
     virDomainObjReplaceDef(obj, &copy);
     if (opts.simulateVFModel && vf)
         qemuDomainObjGetPrivate(obj)->simulatedVFs = true;
+    qemuDomainEventQueueDevice(driver, obj, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, info->alias);
     virDomainObjUnlock(obj);
     net = NULL;
     plain = NULL;
@@ -392,6 +394,7 @@ qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
 
         virDomainObjLock(obj);
         net = virDomainDefStealNet(obj->def, idx);
+        qemuDomainEventQueueDevice(driver, obj, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, alias);
         virDomainObjUnlock(obj);
         qemuHotplugSaveStatus(driver, obj);
         qemuInterfaceRelease(driver, obj->def, net);
@@ -401,6 +404,7 @@ qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
 
         virDomainObjLock(obj);
         virDomainDefRemoveHostdev(obj->def, idx);
+        qemuDomainEventQueueDevice(driver, obj, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, alias);
         virDomainObjUnlock(obj);
         qemuHotplugSaveStatus(driver, obj);
         qemuHostdevReleaseSource(driver, holder, &source);

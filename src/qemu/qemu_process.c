@@ -17,6 +17,7 @@
 #include "qemu_interface.h"
 #include "qemu_monitor_json.h"
 #include "qemu_process.h"
+#include "qemu_domain_events.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virprocess.h"
@@ -1170,8 +1171,23 @@ qemuProcessTeamingUnknown(const virDomainDef *def)
 
 /* A primary is hidden from the guest until the standby negotiated
  * failover; so its presence on the bus means the pair negotiated. */
+/* The standby @net of @obj (locked) negotiated failover: QEMU plugs its
+ * primary into the guest now, which listeners see as that host device
+ * added (docs/teaming.rst). */
+static void
+qemuProcessFailoverNegotiated(virQEMUDriver *driver, virDomainObj *obj, virDomainNetDef *net)
+{
+    const char *primary;
+
+    if (net->teaming->negotiated == VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES)
+        return;
+    net->teaming->negotiated = VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES;
+    if ((primary = qemuProcessTeamingPrimary(obj->def, net->info.alias)))
+        qemuDomainEventQueueDevice(driver, obj, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, primary);
+}
+
 static int
-qemuProcessReconcileFailover(virDomainObj *obj, qemuMonitor *mon)
+qemuProcessReconcileFailover(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
 {
     g_auto(GStrv) ids = NULL;
     size_t i;
@@ -1191,7 +1207,7 @@ qemuProcessReconcileFailover(virDomainObj *obj, qemuMonitor *mon)
         if (g_strv_contains((const char * const *)ids, primary)) {
             VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
 
-            net->teaming->negotiated = VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES;
+            qemuProcessFailoverNegotiated(driver, obj, net);
         }
     }
     return 0;
@@ -1237,9 +1253,8 @@ qemuProcessReconcileState(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor 
         obj->reason = qemuProcessPausedReason(status);
     }
     virDomainObjUnlock(obj);
-    if (qemuProcessReconcileFailover(obj, mon) < 0)
+    if (qemuProcessReconcileFailover(driver, obj, mon) < 0)
         virResetLastError();   /* visibility only: never fail a job for it */
-    (void)driver;
     return 0;
 }
 
@@ -1310,7 +1325,7 @@ qemuProcessBeginJob(virQEMUDriver *driver, virDomainObj *obj)
 }
 
 void
-qemuProcessApplyEvents(virQEMUDriver *driver G_GNUC_UNUSED, virDomainObj *obj,
+qemuProcessApplyEvents(virQEMUDriver *driver, virDomainObj *obj,
                        qemuMonitor *mon)
 {
     const qemuMonitorEvent *ev;
@@ -1338,7 +1353,7 @@ qemuProcessApplyEvents(virQEMUDriver *driver G_GNUC_UNUSED, virDomainObj *obj,
                 virDomainNetDef *net = obj->def->nets[i];
 
                 if (net->teaming && STREQ_NULLABLE(net->info.alias, ev->device))
-                    net->teaming->negotiated = VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES;
+                    qemuProcessFailoverNegotiated(driver, obj, net);
             }
         }
     }

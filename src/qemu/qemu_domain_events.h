@@ -1,0 +1,30 @@
+/*
+ * qemu_domain_events.h: the domain events of the QEMU driver
+ *
+ * Run-state and definition changes are found by one diff: what listeners
+ * were last told of each domain (name, id, state, reason, persistent)
+ * against the domain list now. It runs after every change the driver
+ * commits (in the API call that made it, once the domain's lock is
+ * released) and after every sync of the list with the root, so changes
+ * made by other processes on the same root (an embedded virsh while the
+ * daemon runs) are reported as well. Each difference gives libvirt's
+ * event and detail (the detail from the reason of the new state).
+ * Events that no state shows (a redefinition, devices added and removed)
+ * are queued where they happen. Delivery is asynchronous (domain_event_state.h).
+ */
+#pragma once
+
+#include "qemu_conf.h"
+#include "virdomainobjlist.h"
+
+/* Reports the differences since the last diff as events; the first diff
+ * after someone started listening only takes the picture. No lock held. */
+void qemuDomainEventsDiff(virQEMUDriver *driver);
+
+/* Queues an event of @obj (locked by the caller) that no state change
+ * shows: a lifecycle event (@type, @detail) ... */
+void qemuDomainEventQueueLifecycle(virQEMUDriver *driver, virDomainObj *obj,
+                                   int type, int detail);
+/* ... or a device event (VIR_DOMAIN_EVENT_ID_DEVICE_*) of alias @alias. */
+void qemuDomainEventQueueDevice(virQEMUDriver *driver, virDomainObj *obj,
+                                int eventID, const char *alias);

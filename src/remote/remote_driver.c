@@ -194,6 +194,9 @@ remoteDispatchEvents(int timer G_GNUC_UNUSED, void *opaque)
                                                                 ev->detail, cbopaque);
             break;
         case VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED:
+        case VIR_DOMAIN_EVENT_ID_DEVICE_ADDED:
+        case VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED:
+            /* the three callback types share one signature */
             ((virConnectDomainEventDeviceRemovedCallback)(void (*)(void))cb)(conn, dom,
                                                                              ev->devAlias,
                                                                              cbopaque);
@@ -270,6 +273,22 @@ remoteHandleEvent(virNetClient *client G_GNUC_UNUSED,
         remote_domain_event_callback_device_removed_msg *m = body;
         remoteEvent *ev = remoteQueueEvent(priv, m->callbackID,
                                            VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, &m->dom);
+
+        ev->devAlias = g_strdup(m->devAlias);
+        break;
+    }
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED: {
+        remote_domain_event_callback_device_added_msg *m = body;
+        remoteEvent *ev = remoteQueueEvent(priv, m->callbackID,
+                                           VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, &m->dom);
+
+        ev->devAlias = g_strdup(m->devAlias);
+        break;
+    }
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVAL_FAILED: {
+        remote_domain_event_callback_device_removal_failed_msg *m = body;
+        remoteEvent *ev = remoteQueueEvent(priv, m->callbackID,
+                                           VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED, &m->dom);
 
         ev->devAlias = g_strdup(m->devAlias);
         break;

@@ -47,7 +47,9 @@ qemuDomainEventsStoppedDetail(int reason)
     case VIR_DOMAIN_SHUTOFF_SHUTDOWN:
         return VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN;
     case VIR_DOMAIN_SHUTOFF_CRASHED:
-        return VIR_DOMAIN_EVENT_STOPPED_CRASHED;
+        /* QEMU went away unasked: libvirtd reports the stop as failed
+         * (STOPPED_CRASHED is for a guest panic, which we do not handle) */
+        return VIR_DOMAIN_EVENT_STOPPED_FAILED;
     case VIR_DOMAIN_SHUTOFF_MIGRATED:
         return VIR_DOMAIN_EVENT_STOPPED_MIGRATED;
     case VIR_DOMAIN_SHUTOFF_SAVED:

@@ -142,6 +142,57 @@ remoteEventsSyncRoot(void)
     return 0;
 }
 
+/* Is a client listening for @eventID? */
+static bool
+remoteEventsListeningFor(int eventID)
+{
+    bool ret = false;
+    guint i;
+
+    g_mutex_lock(&remoteEvents.lock);
+    for (i = 0; remoteEvents.regs && i < remoteEvents.regs->len && !ret; i++)
+        ret = ((remoteEventReg *)g_ptr_array_index(remoteEvents.regs, i))->eventID == eventID;
+    g_mutex_unlock(&remoteEvents.lock);
+    return ret;
+}
+
+/* At most this many domains are asked per round. */
+#define REMOTE_EVENTS_FAILOVER_MAX 32
+
+/* The driver learns that a standby negotiated failover when it talks to
+ * QEMU (monitors are opened per job): running domains with a standby
+ * not negotiated yet get their state asked (a query job that never waits
+ * for a busy domain; it reconciles the failover state, and the driver
+ * sends device-added for the primary). */
+static void
+remoteEventsQueryFailover(void)
+{
+    virDomainPtr *doms = NULL;
+    int asked = 0;
+    int n;
+    int i;
+
+    if ((n = virConnectListAllDomains(remoteEvents.conn, &doms,
+                                      VIR_CONNECT_LIST_DOMAINS_ACTIVE)) < 0) {
+        g_info("domain events: cannot list the running domains: %s", virGetLastErrorMessage());
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        g_autofree char *xml = NULL;
+        int state;
+
+        if (asked < REMOTE_EVENTS_FAILOVER_MAX &&
+            (xml = virDomainGetXMLDesc(doms[i], 0)) && strstr(xml, "negotiated='no'")) {
+            asked++;
+            if (virDomainGetState(doms[i], &state, NULL, 0) < 0)
+                g_info("domain events: cannot query domain '%s': %s",
+                       virDomainGetName(doms[i]), virGetLastErrorMessage());
+        }
+        virDomainFree(doms[i]);
+    }
+    g_free(doms);
+}
+
 /* The application event loop of the daemon: the drivers deliver their
  * events from it. */
 static gpointer
@@ -162,10 +213,13 @@ remoteEventsLoopThread(gpointer opaque G_GNUC_UNUSED)
 
 /* While clients listen, the root is synced every interval: the driver
  * reports what other processes (an embedded virsh on the same root) or
- * the guests changed meanwhile. */
+ * the guests changed meanwhile. While they listen for device-added,
+ * every two seconds the failover state of teaming guests is asked. */
 static gpointer
 remoteEventsSyncThread(gpointer opaque G_GNUC_UNUSED)
 {
+    gint64 nextFailover = 0;
+
     g_mutex_lock(&remoteEvents.lock);
     while (!remoteEvents.quit) {
         gint64 until = g_get_monotonic_time() + remoteEvents.intervalMs * G_TIME_SPAN_MILLISECOND;
@@ -176,6 +230,11 @@ remoteEventsSyncThread(gpointer opaque G_GNUC_UNUSED)
         g_mutex_unlock(&remoteEvents.lock);
         if (remoteEventsListening() && remoteEventsSyncRoot() < 0)
             g_info("domain events: cannot sync the root: %s", virGetLastErrorMessage());
+        if (g_get_monotonic_time() >= nextFailover &&
+            remoteEventsListeningFor(VIR_DOMAIN_EVENT_ID_DEVICE_ADDED)) {
+            remoteEventsQueryFailover();
+            nextFailover = g_get_monotonic_time() + 2 * G_TIME_SPAN_SECOND;
+        }
         g_mutex_lock(&remoteEvents.lock);
     }
     g_mutex_unlock(&remoteEvents.lock);

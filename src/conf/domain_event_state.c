@@ -209,11 +209,9 @@ virDomainEventStateRegisterID(virDomainEventState *state, virConnectPtr conn,
     return id;
 }
 
-/* Marks deleted the callback @callbackID of @conn, or (@cb given) the
- * legacy lifecycle callbacks @cb of @conn; returns how many. */
+/* Marks the callback @callbackID of @conn deleted; returns how many. */
 static int
-virDomainEventStateDelete(virDomainEventState *state, virConnectPtr conn,
-                          int callbackID, virConnectDomainEventGenericCallback cb)
+virDomainEventStateDelete(virDomainEventState *state, virConnectPtr conn, int callbackID)
 {
     GPtrArray *gone = NULL;
     int n = 0;
@@ -223,9 +221,7 @@ virDomainEventStateDelete(virDomainEventState *state, virConnectPtr conn,
     for (i = 0; i < state->callbacks->len; i++) {
         virDomainEventCallback *c = g_ptr_array_index(state->callbacks, i);
 
-        if (c->deleted || c->conn != conn ||
-            (cb ? (c->cb != cb || c->eventID != VIR_DOMAIN_EVENT_ID_LIFECYCLE || !c->anyDomain)
-                : c->callbackID != callbackID))
+        if (c->deleted || c->conn != conn || c->callbackID != callbackID)
             continue;
         c->deleted = true;
         n++;
@@ -242,22 +238,10 @@ int
 virDomainEventStateDeregisterID(virDomainEventState *state, virConnectPtr conn,
                                 int callbackID)
 {
-    if (virDomainEventStateDelete(state, conn, callbackID, NULL) == 0) {
+    if (virDomainEventStateDelete(state, conn, callbackID) == 0) {
         virReportError(VIR_ERR_INVALID_ARG,
                        _("domain event callback %d is not registered on this connection"),
                        callbackID);
-        return -1;
-    }
-    return 0;
-}
-
-int
-virDomainEventStateDeregisterCallback(virDomainEventState *state, virConnectPtr conn,
-                                      virConnectDomainEventGenericCallback cb)
-{
-    if (virDomainEventStateDelete(state, conn, -1, cb) == 0) {
-        virReportError(VIR_ERR_INVALID_ARG, "%s",
-                       _("this lifecycle callback is not registered on this connection"));
         return -1;
     }
     return 0;

@@ -33,10 +33,6 @@ int virDomainEventStateRegisterID(virDomainEventState *state, virConnectPtr conn
 /* 0, or -1 with an error when @conn has no callback @callbackID. */
 int virDomainEventStateDeregisterID(virDomainEventState *state, virConnectPtr conn,
                                     int callbackID);
-/* The legacy API: the lifecycle callback @cb of @conn (registered through
- * virDomainEventStateRegisterID for every domain). */
-int virDomainEventStateDeregisterCallback(virDomainEventState *state, virConnectPtr conn,
-                                          virConnectDomainEventGenericCallback cb);
 /* Whether anyone listens (for anything) now. */
 bool virDomainEventStateHasListeners(virDomainEventState *state);
 

@@ -112,6 +112,7 @@ struct _virQEMUDriver {
     virDomainEventState *domainEvents;  /* listeners, and the queue to them */
     GMutex domainEventsLock;    /* guards @domainEventsSeen; one diff at a time */
     GHashTable *domainEventsSeen;   /* what listeners were told (qemu_domain_events.c) */
+    int domainEventsTimer;      /* the sync tick while listened to, or -1 (domainEventsLock) */
 };
 
 /* The root lock of @driver around a read or write of root state;

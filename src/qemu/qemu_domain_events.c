@@ -15,6 +15,7 @@ typedef struct {
     int state;
     int reason;
     bool persistent;
+    GHashTable *devices;        /* aliases of NICs and host devices (running) */
 } qemuDomainEventsSeen;
 
 static void
@@ -23,6 +24,7 @@ qemuDomainEventsSeenFree(gpointer data)
     qemuDomainEventsSeen *s = data;
 
     g_free(s->name);
+    g_clear_pointer(&s->devices, g_hash_table_unref);
     g_free(s);
 }
 
@@ -114,6 +116,27 @@ qemuDomainEventsSuspendedDetail(int reason)
     }
 }
 
+/* DEVICE_@eventID for each device of @a that @b lacks. */
+static void
+qemuDomainEventsDevicesGone(virQEMUDriver *driver, const qemuDomainEventsSeen *dom,
+                            GHashTable *a, GHashTable *b, int eventID)
+{
+    g_autofree gpointer *aliases = NULL;
+    guint n;
+    guint i;
+
+    if (!a)
+        return;
+    aliases = g_hash_table_get_keys_as_array(a, &n);
+    for (i = 0; i < n; i++) {
+        if (b && g_hash_table_contains(b, aliases[i]))
+            continue;
+        virDomainEventStateQueue(driver->domainEvents,
+                                 virDomainEventDeviceNew(eventID, dom->name, dom->uuid,
+                                                         dom->id, aliases[i]));
+    }
+}
+
 /* The events between @old (NULL: not there) and @cur (NULL: gone). */
 static void
 qemuDomainEventsCompare(virQEMUDriver *driver, const qemuDomainEventsSeen *old,
@@ -160,6 +183,15 @@ qemuDomainEventsCompare(virQEMUDriver *driver, const qemuDomainEventsSeen *old,
                              VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
     }
 
+    if (qemuDomainEventsActive(old->state) && qemuDomainEventsActive(cur->state) &&
+        old->id == cur->id) {
+        /* the same run: hot-plugged and unplugged devices */
+        qemuDomainEventsDevicesGone(driver, cur, old->devices, cur->devices,
+                                    VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED);
+        qemuDomainEventsDevicesGone(driver, cur, cur->devices, old->devices,
+                                    VIR_DOMAIN_EVENT_ID_DEVICE_ADDED);
+    }
+
     if (old->persistent && !cur->persistent)
         qemuDomainEventsEmit(driver, cur, cur->id, VIR_DOMAIN_EVENT_UNDEFINED,
                              VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
@@ -192,12 +224,28 @@ qemuDomainEventsCollect(virQEMUDriver *driver, GHashTable *seen)
         s->state = obj->state;
         s->reason = obj->reason;
         s->id = virDomainObjIsActive(obj) ? obj->def->id : -1;
+        if (virDomainObjIsActive(obj)) {
+            size_t j;
+
+            s->devices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+            for (j = 0; j < obj->def->nnets; j++) {
+                if (obj->def->nets[j]->info.alias)
+                    g_hash_table_add(s->devices, g_strdup(obj->def->nets[j]->info.alias));
+            }
+            for (j = 0; j < obj->def->nhostdevs; j++) {
+                if (obj->def->hostdevs[j]->info->alias)
+                    g_hash_table_add(s->devices, g_strdup(obj->def->hostdevs[j]->info->alias));
+            }
+        }
         if (s->state == VIR_DOMAIN_PAUSED && s->reason == VIR_DOMAIN_PAUSED_STARTING_UP) {
             const qemuDomainEventsSeen *old = seen ? g_hash_table_lookup(seen, uuidstr) : NULL;
 
             s->state = old ? old->state : VIR_DOMAIN_SHUTOFF;
             s->reason = old ? old->reason : VIR_DOMAIN_SHUTOFF_UNKNOWN;
             s->id = old ? old->id : -1;
+            g_clear_pointer(&s->devices, g_hash_table_unref);
+            if (old && old->devices)
+                s->devices = g_hash_table_ref(old->devices);
         }
         g_hash_table_insert(now, g_strdup(uuidstr), s);
     }

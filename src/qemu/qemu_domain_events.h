@@ -8,9 +8,15 @@
  * released) and after every sync of the list with the root, so changes
  * made by other processes on the same root (an embedded virsh while the
  * daemon runs) are reported as well. Each difference gives libvirt's
- * event and detail (the detail from the reason of the new state).
- * Events that no state shows (a redefinition, devices added and removed)
- * are queued where they happen. Delivery is asynchronous (domain_event_state.h).
+ * event and detail (the detail from the reason of the new state); a NIC
+ * or host device alias that appeared or went within one run of a domain
+ * gives DEVICE_ADDED or DEVICE_REMOVED (an unplug is applied once QEMU's
+ * DEVICE_DELETED came). Events that the diff cannot see (a redefinition,
+ * a standby that negotiated failover) are queued where they happen.
+ * Delivery is asynchronous (domain_event_state.h). While an embedded
+ * connection listens, the root is synced every half second from the
+ * application's event loop (qemuDomainEventsTick), so changes made by
+ * other processes arrive without the application calling anything.
  */
 #pragma once
 
@@ -21,8 +27,8 @@
  * after someone started listening only takes the picture. No lock held. */
 void qemuDomainEventsDiff(virQEMUDriver *driver);
 
-/* Queues an event of @obj (locked by the caller) that no state change
- * shows: a lifecycle event (@type, @detail) ... */
+/* Queues an event of @obj (locked by the caller) that the diff does not
+ * show: a lifecycle event (@type, @detail) ... */
 void qemuDomainEventQueueLifecycle(virQEMUDriver *driver, virDomainObj *obj,
                                    int type, int detail);
 /* ... or a device event (VIR_DOMAIN_EVENT_ID_DEVICE_*) of alias @alias. */

@@ -84,6 +84,7 @@ qemuDriverNew(const char *root)
     g_mutex_init(&driver->capsLock);
     g_mutex_init(&driver->domainEventsLock);
     driver->domainEvents = virDomainEventStateNew();
+    driver->domainEventsTimer = -1;
     driver->config = g_steal_pointer(&cfg);
     driver->domains = virDomainObjListNew();
     if (!(driver->rootLock = virRootLockNew(driver->config->domainLockFile)) ||
@@ -2161,6 +2162,55 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
     return qemuDomainChangeDevice(dom, xml, NULL, flags, true);
 }
 
+/* While someone listens, the root is synced every half second from the
+ * application's event loop: what other processes changed is reported
+ * without the application calling anything. The timer holds a reference
+ * on the driver, dropped by its ff. */
+#define QEMU_DOMAIN_EVENTS_TICK_MS 500
+
+static void
+qemuDomainEventsTick(int timer G_GNUC_UNUSED, void *opaque)
+{
+    virQEMUDriver *driver = opaque;
+
+    if (qemuDomainsSync(driver, NULL) < 0) {
+        g_info("domain events: cannot sync root '%s': %s", driver->config->root,
+               virGetLastErrorMessage());
+        virResetLastError();
+    }
+}
+
+static void
+qemuDomainEventsTickFree(void *opaque)
+{
+    qemuDriverUnref(opaque);
+}
+
+/* Starts the tick when someone listens, stops it when nobody does. */
+static void
+qemuDomainEventsUpdateTick(virQEMUDriver *driver)
+{
+    bool listening = virDomainEventStateHasListeners(driver->domainEvents);
+    int stop = -1;
+
+    g_mutex_lock(&driver->domainEventsLock);
+    if (listening && driver->domainEventsTimer < 0) {
+        virQEMUDriver *ref = qemuDriverGet(driver->config->root);
+
+        if ((driver->domainEventsTimer = virEventAddTimeout(QEMU_DOMAIN_EVENTS_TICK_MS,
+                                                            qemuDomainEventsTick, ref,
+                                                            qemuDomainEventsTickFree)) < 0)
+            qemuDriverUnref(ref);
+    } else if (!listening && driver->domainEventsTimer >= 0) {
+        stop = driver->domainEventsTimer;
+        driver->domainEventsTimer = -1;
+    }
+    g_mutex_unlock(&driver->domainEventsLock);
+    /* its ff (a driver reference) may run now: unlocked */
+    if (stop >= 0)
+        virEventRemoveTimeout(stop);
+}
+
 /* Events of the domains of this driver's root, delivered from the
  * application's event loop. */
 static int
@@ -2179,6 +2229,7 @@ qemuConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int even
                                             cb, opaque, freecb)) < 0)
         return -1;
     qemuDomainEventsDiff(driver);
+    qemuDomainEventsUpdateTick(driver);
     return id;
 }
 
@@ -2187,7 +2238,10 @@ qemuConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
 {
     virQEMUDriver *driver = conn->privateData;
 
-    return virDomainEventStateDeregisterID(driver->domainEvents, conn, callbackID);
+    if (virDomainEventStateDeregisterID(driver->domainEvents, conn, callbackID) < 0)
+        return -1;
+    qemuDomainEventsUpdateTick(driver);
+    return 0;
 }
 
 static int

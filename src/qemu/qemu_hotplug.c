@@ -10,7 +10,6 @@
 #include "qemu_domain_address.h"
 #include "qemu_hostdev.h"
 #include "qemu_hotplug.h"
-#include "qemu_domain_events.h"
 #include "qemu_interface.h"
 #include "qemu_monitor_json.h"
 #include "qemu_process.h"
@@ -206,7 +205,6 @@ qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
     virDomainObjReplaceDef(obj, &copy);
     if (opts.simulateVFModel && vf)
         qemuDomainObjGetPrivate(obj)->simulatedVFs = true;
-    qemuDomainEventQueueDevice(driver, obj, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, info->alias);
     virDomainObjUnlock(obj);
     net = NULL;
     plain = NULL;
@@ -394,7 +392,6 @@ qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
 
         virDomainObjLock(obj);
         net = virDomainDefStealNet(obj->def, idx);
-        qemuDomainEventQueueDevice(driver, obj, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, alias);
         virDomainObjUnlock(obj);
         qemuHotplugSaveStatus(driver, obj);
         qemuInterfaceRelease(driver, obj->def, net);
@@ -404,7 +401,6 @@ qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
 
         virDomainObjLock(obj);
         virDomainDefRemoveHostdev(obj->def, idx);
-        qemuDomainEventQueueDevice(driver, obj, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, alias);
         virDomainObjUnlock(obj);
         qemuHotplugSaveStatus(driver, obj);
         qemuHostdevReleaseSource(driver, holder, &source);

@@ -114,17 +114,6 @@ remoteEventsDevice(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom,
 
 /* The threads. */
 
-static bool
-remoteEventsListening(void)
-{
-    bool ret;
-
-    g_mutex_lock(&remoteEvents.lock);
-    ret = remoteEvents.regs && remoteEvents.regs->len > 0;
-    g_mutex_unlock(&remoteEvents.lock);
-    return ret;
-}
-
 /* Brings the driver up to date with the root (listing the domains
  * syncs): it reports what it finds changed. */
 static int
@@ -211,10 +200,9 @@ remoteEventsLoopThread(gpointer opaque G_GNUC_UNUSED)
     return NULL;
 }
 
-/* While clients listen, the root is synced every interval: the driver
- * reports what other processes (an embedded virsh on the same root) or
- * the guests changed meanwhile. While they listen for device-added,
- * every two seconds the failover state of teaming guests is asked. */
+/* While clients listen for device-added, every two seconds the failover
+ * state of teaming guests is asked. (The driver itself syncs with the
+ * root while it has listeners, the daemon's connection among them.) */
 static gpointer
 remoteEventsSyncThread(gpointer opaque G_GNUC_UNUSED)
 {
@@ -228,8 +216,6 @@ remoteEventsSyncThread(gpointer opaque G_GNUC_UNUSED)
         if (remoteEvents.quit)
             break;
         g_mutex_unlock(&remoteEvents.lock);
-        if (remoteEventsListening() && remoteEventsSyncRoot() < 0)
-            g_info("domain events: cannot sync the root: %s", virGetLastErrorMessage());
         if (g_get_monotonic_time() >= nextFailover &&
             remoteEventsListeningFor(VIR_DOMAIN_EVENT_ID_DEVICE_ADDED)) {
             remoteEventsQueryFailover();

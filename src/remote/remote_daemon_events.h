@@ -9,10 +9,12 @@
  * The events come from the drivers (the daemon registers on its own
  * connection to the root for lifecycle and device events and forwards
  * them); they are delivered from an event loop thread of the daemon.
- * While at least one client listens, the root is synced every
- * remoteEventsSetInterval milliseconds (default 500), so that what other
- * processes on the root or the guests changed is reported without a
- * client call. Other event IDs are accepted and never fire.
+ * The driver syncs with the root while it has listeners, so what other
+ * processes on the root changed is reported without a client call. While
+ * a client listens for device-added, the failover state of running
+ * teaming guests not negotiated yet is asked every two seconds (the
+ * thread wakes every remoteEventsSetInterval milliseconds, default 500).
+ * Other event IDs are accepted and never fire.
  */
 #pragma once
 

@@ -197,6 +197,51 @@ qemuDomainEventsCompare(virQEMUDriver *driver, const qemuDomainEventsSeen *old,
                              VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
 }
 
+/* Is the device of @teaming (its teaming info, or NULL) a failover
+ * primary whose standby has not negotiated yet? QEMU keeps such a primary
+ * out of the guest until the standby negotiates: only then is it added
+ * for listeners (docs/teaming.rst). */
+static bool
+qemuDomainEventsPrimaryHidden(const virDomainDef *def, const virDomainNetTeamingInfo *teaming)
+{
+    size_t i;
+
+    if (!teaming || teaming->type != VIR_DOMAIN_NET_TEAMING_TYPE_TRANSIENT)
+        return false;
+    for (i = 0; i < def->nnets; i++) {
+        const virDomainNetDef *net = def->nets[i];
+
+        if (net->teaming && net->teaming->type == VIR_DOMAIN_NET_TEAMING_TYPE_PERSISTENT &&
+            STREQ_NULLABLE(net->info.alias, teaming->persistent))
+            return net->teaming->negotiated != VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES;
+    }
+    return false;
+}
+
+/* The aliases of the NICs and host devices of @def that its guest has. */
+static GHashTable *
+qemuDomainEventsDevices(const virDomainDef *def)
+{
+    GHashTable *devices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        const virDomainNetDef *net = def->nets[i];
+
+        if (net->info.alias && !qemuDomainEventsPrimaryHidden(def, net->teaming))
+            g_hash_table_add(devices, g_strdup(net->info.alias));
+    }
+    for (i = 0; i < def->nhostdevs; i++) {
+        const virDomainHostdevDef *h = def->hostdevs[i];
+
+        if (h->info->alias &&
+            !qemuDomainEventsPrimaryHidden(def, h->parentnet ? h->parentnet->teaming :
+                                                h->teaming))
+            g_hash_table_add(devices, g_strdup(h->info->alias));
+    }
+    return devices;
+}
+
 /* The list as listeners should see it: UUID string -> qemuDomainEventsSeen.
  * A domain whose QEMU is still starting keeps what was seen of it (off
  * when new), so that a start gives one STARTED once it is done. */
@@ -224,19 +269,8 @@ qemuDomainEventsCollect(virQEMUDriver *driver, GHashTable *seen)
         s->state = obj->state;
         s->reason = obj->reason;
         s->id = virDomainObjIsActive(obj) ? obj->def->id : -1;
-        if (virDomainObjIsActive(obj)) {
-            size_t j;
-
-            s->devices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-            for (j = 0; j < obj->def->nnets; j++) {
-                if (obj->def->nets[j]->info.alias)
-                    g_hash_table_add(s->devices, g_strdup(obj->def->nets[j]->info.alias));
-            }
-            for (j = 0; j < obj->def->nhostdevs; j++) {
-                if (obj->def->hostdevs[j]->info->alias)
-                    g_hash_table_add(s->devices, g_strdup(obj->def->hostdevs[j]->info->alias));
-            }
-        }
+        if (virDomainObjIsActive(obj))
+            s->devices = qemuDomainEventsDevices(obj->def);
         if (s->state == VIR_DOMAIN_PAUSED && s->reason == VIR_DOMAIN_PAUSED_STARTING_UP) {
             const qemuDomainEventsSeen *old = seen ? g_hash_table_lookup(seen, uuidstr) : NULL;
 
@@ -292,15 +326,4 @@ qemuDomainEventQueueLifecycle(virQEMUDriver *driver, virDomainObj *obj,
                                                         virDomainObjIsActive(obj) ?
                                                         obj->def->id : -1,
                                                         type, detail));
-}
-
-void
-qemuDomainEventQueueDevice(virQEMUDriver *driver, virDomainObj *obj,
-                           int eventID, const char *alias)
-{
-    virDomainEventStateQueue(driver->domainEvents,
-                             virDomainEventDeviceNew(eventID, obj->def->name, obj->def->uuid,
-                                                     virDomainObjIsActive(obj) ?
-                                                     obj->def->id : -1,
-                                                     alias));
 }

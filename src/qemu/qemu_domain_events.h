@@ -11,8 +11,9 @@
  * event and detail (the detail from the reason of the new state); a NIC
  * or host device alias that appeared or went within one run of a domain
  * gives DEVICE_ADDED or DEVICE_REMOVED (an unplug is applied once QEMU's
- * DEVICE_DELETED came). Events that the diff cannot see (a redefinition,
- * a standby that negotiated failover) are queued where they happen.
+ * DEVICE_DELETED came; a failover primary counts once its standby
+ * negotiated, when QEMU plugs it into the guest). A redefinition, which
+ * the diff cannot see, is queued where it happens.
  * Delivery is asynchronous (domain_event_state.h). While an embedded
  * connection listens, the root is synced every half second from the
  * application's event loop (qemuDomainEventsTick), so changes made by
@@ -27,10 +28,7 @@
  * after someone started listening only takes the picture. No lock held. */
 void qemuDomainEventsDiff(virQEMUDriver *driver);
 
-/* Queues an event of @obj (locked by the caller) that the diff does not
- * show: a lifecycle event (@type, @detail) ... */
+/* Queues a lifecycle event (@type, @detail) of @obj (locked by the
+ * caller) that the diff does not show. */
 void qemuDomainEventQueueLifecycle(virQEMUDriver *driver, virDomainObj *obj,
                                    int type, int detail);
-/* ... or a device event (VIR_DOMAIN_EVENT_ID_DEVICE_*) of alias @alias. */
-void qemuDomainEventQueueDevice(virQEMUDriver *driver, virDomainObj *obj,
-                                int eventID, const char *alias);

@@ -17,7 +17,6 @@
 #include "qemu_interface.h"
 #include "qemu_monitor_json.h"
 #include "qemu_process.h"
-#include "qemu_domain_events.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virprocess.h"
@@ -1171,23 +1170,8 @@ qemuProcessTeamingUnknown(const virDomainDef *def)
 
 /* A primary is hidden from the guest until the standby negotiated
  * failover; so its presence on the bus means the pair negotiated. */
-/* The standby @net of @obj (locked) negotiated failover: QEMU plugs its
- * primary into the guest now, which listeners see as that host device
- * added (docs/teaming.rst). */
-static void
-qemuProcessFailoverNegotiated(virQEMUDriver *driver, virDomainObj *obj, virDomainNetDef *net)
-{
-    const char *primary;
-
-    if (net->teaming->negotiated == VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES)
-        return;
-    net->teaming->negotiated = VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES;
-    if ((primary = qemuProcessTeamingPrimary(obj->def, net->info.alias)))
-        qemuDomainEventQueueDevice(driver, obj, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, primary);
-}
-
 static int
-qemuProcessReconcileFailover(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
+qemuProcessReconcileFailover(virDomainObj *obj, qemuMonitor *mon)
 {
     g_auto(GStrv) ids = NULL;
     size_t i;
@@ -1207,7 +1191,7 @@ qemuProcessReconcileFailover(virQEMUDriver *driver, virDomainObj *obj, qemuMonit
         if (g_strv_contains((const char * const *)ids, primary)) {
             VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
 
-            qemuProcessFailoverNegotiated(driver, obj, net);
+            net->teaming->negotiated = VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES;
         }
     }
     return 0;
@@ -1253,8 +1237,9 @@ qemuProcessReconcileState(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor 
         obj->reason = qemuProcessPausedReason(status);
     }
     virDomainObjUnlock(obj);
-    if (qemuProcessReconcileFailover(driver, obj, mon) < 0)
+    if (qemuProcessReconcileFailover(obj, mon) < 0)
         virResetLastError();   /* visibility only: never fail a job for it */
+    (void)driver;
     return 0;
 }
 
@@ -1325,7 +1310,7 @@ qemuProcessBeginJob(virQEMUDriver *driver, virDomainObj *obj)
 }
 
 void
-qemuProcessApplyEvents(virQEMUDriver *driver, virDomainObj *obj,
+qemuProcessApplyEvents(virQEMUDriver *driver G_GNUC_UNUSED, virDomainObj *obj,
                        qemuMonitor *mon)
 {
     const qemuMonitorEvent *ev;
@@ -1353,7 +1338,7 @@ qemuProcessApplyEvents(virQEMUDriver *driver, virDomainObj *obj,
                 virDomainNetDef *net = obj->def->nets[i];
 
                 if (net->teaming && STREQ_NULLABLE(net->info.alias, ev->device))
-                    qemuProcessFailoverNegotiated(driver, obj, net);
+                    net->teaming->negotiated = VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES;
             }
         }
     }

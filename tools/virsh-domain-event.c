@@ -165,7 +165,6 @@ cmdEvent(vshControl *ctl, const vshCmd *cmd)
     if (vshCommandOptBool(cmd, "list")) {
         for (i = 0; i < G_N_ELEMENTS(vshEventNames); i++)
             printf("%s\n", vshEventNames[i]);
-        printf("\n");
         return true;
     }
     if (!name && !all) {
@@ -222,10 +221,7 @@ cmdEvent(vshControl *ctl, const vshCmd *cmd)
     else if (data.timedOut && !data.done)
         printf("%s", _("event loop timed out\n"));
     printf(_("events received: %d\n"), data.count);
-    /* a command that failed gets its blank line from vshRun */
     ret = data.count > 0;
-    if (ret)
-        printf("\n");
 
  cleanup:
     if (timer >= 0)

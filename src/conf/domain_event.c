@@ -15,7 +15,7 @@ struct _virDomainEvent {
     char *alias;    /* device events */
 };
 
-static virDomainEvent *
+virDomainEvent *
 virDomainEventNew(int eventID, const char *name, const unsigned char *uuid, int id)
 {
     virDomainEvent *event = g_new0(virDomainEvent, 1);

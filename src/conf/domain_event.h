@@ -13,6 +13,9 @@
 
 typedef struct _virDomainEvent virDomainEvent;
 
+/* An event of @eventID that carries nothing but its domain. */
+virDomainEvent *virDomainEventNew(int eventID, const char *name, const unsigned char *uuid,
+                                  int id);
 /* VIR_DOMAIN_EVENT_ID_LIFECYCLE: @type a virDomainEventType, @detail its
  * detail. @id: the domain's id as the event reports it (-1 once stopped). */
 virDomainEvent *virDomainEventLifecycleNew(const char *name, const unsigned char *uuid,

@@ -5,9 +5,9 @@
  * were last told of each domain (name, id, state, reason, persistent)
  * against the domain list now. It runs after every change the driver
  * commits (in the API call that made it, once the domain's lock is
- * released) and after every sync of the list with the root, so changes
- * made by other processes on the same root (an embedded virsh while the
- * daemon runs) are reported as well. Each difference gives libvirt's
+ * released), after a sync of the list with the root that found changes
+ * of other processes (an embedded virsh while the daemon runs) or a dead
+ * QEMU, and on every tick (below). Each difference gives libvirt's
  * event and detail (the detail from the reason of the new state); a NIC
  * or host device alias that appeared or went within one run of a domain
  * gives DEVICE_ADDED or DEVICE_REMOVED (an unplug is applied once QEMU's

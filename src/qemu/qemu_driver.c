@@ -514,10 +514,13 @@ static void qemuDomainsRecoverMigrations(virQEMUDriver *driver);
 static int
 qemuDomainsSync(virQEMUDriver *driver, virDomainObj *self)
 {
+    bool changed = false;   /* by others: what listeners are to hear of */
+
     if (self || virRootLockIsStale(driver->rootLock)) {
         if (qemuDriverLockRoot(driver) < 0)
             return -1;
-        if ((self || virRootLockIsStale(driver->rootLock)) &&
+        changed = virRootLockIsStale(driver->rootLock);
+        if ((self || changed) &&
             qemuDomainsSyncDisk(driver, self) < 0) {
             qemuDriverUnlockRoot(driver, false);
             return -1;
@@ -528,10 +531,14 @@ qemuDomainsSync(virQEMUDriver *driver, virDomainObj *self)
     /* before the dead are reaped: a reaped side takes its record along,
      * and the other side still needs it settled */
     qemuDomainsRecoverMigrations(driver);
+    if (qemuDomainsAnyDead(driver))
+        changed = true;
     qemuDomainsReapDead(driver);
     qemuDomainsReconcilePools(driver);
-    /* what other processes (and the reaping) changed */
-    qemuDomainEventsDiff(driver);
+    /* only then: a diff on every call would cost every call a walk of
+     * the list (this process's own changes are diffed where made) */
+    if (changed)
+        qemuDomainEventsDiff(driver);
     return 0;
 }
 
@@ -2172,12 +2179,27 @@ static void
 qemuDomainEventsTick(int timer G_GNUC_UNUSED, void *opaque)
 {
     virQEMUDriver *driver = opaque;
+    int rc;
 
     if (qemuDomainsSync(driver, NULL) < 0) {
         g_info("domain events: cannot sync root '%s': %s", driver->config->root,
                virGetLastErrorMessage());
         virResetLastError();
     }
+    /* the status files also change without the root's generation moving
+     * (a job of another process saves what it learnt from QEMU: a standby
+     * that negotiated): read them when nobody holds the root (else at the
+     * next tick); files that did not change are only stat'ed */
+    if ((rc = qemuDriverTryLockRoot(driver)) > 0) {
+        if (qemuDomainsSyncDisk(driver, NULL) < 0)
+            virResetLastError();
+        qemuDriverUnlockRoot(driver, false);
+    } else if (rc < 0) {
+        virResetLastError();
+    }
+    /* and what jobs of this process learnt from QEMU outside mutating
+     * calls */
+    qemuDomainEventsDiff(driver);
 }
 
 static void

@@ -4,7 +4,9 @@
 # takes the standby's MAC), the guest bonds them and negotiates failover;
 # the standby cannot go while its primary is attached; detach the primary
 # (the guest keeps the standby, the VF goes back), then the standby. Also: a primary naming a missing standby is refused,
-# and --config changes the definition only.
+# and --config changes the definition only. A `virsh event --all --loop`
+# in another process (embedded, the same root) sees each device added
+# and removed, the primary once the standby negotiated failover.
 set -u
 virsh=$1
 top=$2
@@ -13,7 +15,8 @@ guest=$builddir/guest
 root=$(mktemp -d /tmp/hotplugtest.XXXXXX)
 uri="qemu:///embed?root=$root"
 . "$top/tests/guest/testlib.sh"
-trap '"$virsh" -q -c "$uri" destroy hp >/dev/null 2>&1; rm -rf "$root"' EXIT
+evpid=
+trap '[ -n "$evpid" ] && kill "$evpid" 2>/dev/null; "$virsh" -q -c "$uri" destroy hp >/dev/null 2>&1; rm -rf "$root"' EXIT
 python3 "$top/tests/guest/mkguest.py" "$guest" || exit 1
 sim_host "$virsh" "$root" ens1f0 2 || { notok "simulated host"; exit 1; }
 vf=0000:03:07.1
@@ -58,6 +61,9 @@ XML
 
 "$virsh" -q -c "$uri" define "$root/hp.xml" && "$virsh" -q -c "$uri" start hp || notok "start"
 waitfor "$root/console" "GUEST-READY" 60 || notok "guest boots"
+"$virsh" -c "$uri" event --all --loop --timeout 300 >"$root/events" 2>&1 &
+evpid=$!
+sleep 1
 
 "$virsh" -q -c "$uri" attach-device hp "$root/pr.xml" 2>"$root/err" && notok "primary without standby refused" ||
     { grep -q "no interface in this domain has <alias name='ua-sb'/>" "$root/err" &&
@@ -73,6 +79,13 @@ echo "$out" | grep -Eq "^ ua-sb +ua-vf +$vf +52:54:00:4b:00:01 +yes$" && ok "dom
     { notok "domifteaming"; echo "$out"; }
 [ "$(pool_used "$virsh" "$root")" = 1 ] && [ "$(vf_mac "$root" $vf)" = 52:54:00:4b:00:01 ] &&
     ok "the primary took a VF of the pool, with the guest's MAC" || notok "VF taken from the pool"
+# the listener (another process) hears of the negotiated primary within
+# its half-second sync: wait for it, as a change undone faster than that
+# by another process would not be seen
+for _ in $(seq 50); do
+    grep -q "^event 'device-added' for domain 'hp': ua-vf$" "$root/events" && break
+    sleep 0.1
+done
 "$virsh" -q -c "$uri" detach-device hp "$root/sb.xml" 2>"$root/err" && notok "standby with primary refused" ||
     { grep -q "still has its primary 'ua-vf' attached" "$root/err" && ok "standby with its primary cannot go" ||
       { notok "standby refusal message"; cat "$root/err"; }; }
@@ -119,6 +132,30 @@ else
     notok "the NIC with its link up comes up"
 fi
 for l in up down; do "$virsh" -q -c "$uri" detach-device hp "$root/link-$l.xml" || notok "detach link $l"; done
+# the listener syncs with the root every half second
+sleep 2
+kill -INT "$evpid"; wait "$evpid"; evpid=
+grep "device-" "$root/events" >"$root/devevents"
+cat >"$root/devevents.expected" <<EOF
+event 'device-added' for domain 'hp': ua-sb
+event 'device-added' for domain 'hp': ua-vf
+event 'device-removed' for domain 'hp': ua-vf
+event 'device-removed' for domain 'hp': ua-sb
+EOF
+if ! grep -q "^events received: " "$root/events"; then
+    notok "virsh event ran"; sed 's/^/# /' "$root/events"
+else
+    # the two NICs of the link check: added and removed, aliases assigned
+    grep -c "^event 'device-added' for domain 'hp': net" "$root/events" | grep -qx 2 &&
+        grep -c "^event 'device-removed' for domain 'hp': net" "$root/events" | grep -qx 2 &&
+        ok "event: the link NICs added and removed" ||
+        { notok "event: link NICs"; sed 's/^/# /' "$root/events"; }
+    if grep -v ": net[0-9]*$" "$root/devevents" | diff "$root/devevents.expected" - >"$root/ev.diff"; then
+        ok "event: standby and primary added (once negotiated) and removed, from another process"
+    else
+        notok "event: teaming pair"; sed 's/^/# /' "$root/ev.diff"
+    fi
+fi
 "$virsh" -q -c "$uri" attach-device --config hp "$root/sb.xml" && ok "--config attach" || notok "--config attach"
 "$virsh" -q -c "$uri" dumpxml --inactive hp | grep -q "<alias name='ua-sb'/>" && ok "definition has the standby" || notok "definition"
 if live=$("$virsh" -q -c "$uri" dumpxml hp) && echo "$live" | grep -q "<name>hp</name>"; then

@@ -438,8 +438,10 @@ testHandlersInTable(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
-/* Events: what a client registered for reaches its sender. */
+/* Events: what a client registered for reaches its sender, from the
+ * daemon's event loop thread (so the test waits for them). */
 static GPtrArray *testEvents;   /* "callbackID name event detail" */
+static GMutex testEventsLock;
 
 static int
 testRecordEvent(void *opaque G_GNUC_UNUSED, int proc, void *body)
@@ -448,16 +450,34 @@ testRecordEvent(void *opaque G_GNUC_UNUSED, int proc, void *body)
 
     if (proc != REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE)
         return -1;
+    g_mutex_lock(&testEventsLock);
     g_ptr_array_add(testEvents, g_strdup_printf("%d %s %d %d", msg->callbackID, msg->msg.dom.name,
                                                 msg->msg.event, msg->msg.detail));
+    g_mutex_unlock(&testEventsLock);
     return 0;
 }
 
+/* Waits (up to 5 s) for as many events as @want has, plus 200 ms for
+ * any extra one, then compares. */
 static int
 testEventsSeen(const char *const *want)
 {
+    g_autoptr(GMutexLocker) locker = NULL;
+    guint nwant = g_strv_length((char **)want);
     guint i;
 
+    for (i = 0; i < 50; i++) {
+        guint n;
+
+        g_mutex_lock(&testEventsLock);
+        n = testEvents->len;
+        g_mutex_unlock(&testEventsLock);
+        if (n >= nwant)
+            break;
+        g_usleep(100 * 1000);
+    }
+    g_usleep(200 * 1000);
+    locker = g_mutex_locker_new(&testEventsLock);
     for (i = 0; want[i] || i < testEvents->len; i++) {
         const char *got = i < testEvents->len ? g_ptr_array_index(testEvents, i) : "(none)";
 

@@ -12,7 +12,8 @@
 # hostname, QEMU version and paths are the same daemon's.
 #
 # Covered: version (--daemon), hostname, nodeinfo, domiflist and
-# domblklist (--inactive, --details, unknown domain), domjobinfo (no job,
+# domblklist (--inactive, --details, unknown domain), event (--list,
+# errors, timeout, --all --loop through the life below), domjobinfo (no job,
 # and every job type of a migration job record, with --anystats and
 # --rawstats), autostart (dominfo, list --autostart/--no-autostart),
 # detach-device-alias's error, --quiet (tables without headers, no blank
@@ -179,6 +180,28 @@ done
 rm -f "$job"
 exec 9>&-
 
+# event: the list, the errors, a one-shot that times out; then both
+# listen (--all --loop) through the life below until interrupted
+same "event --list" 0 '^device-removal-failed$' -- event --list
+same "event without a type" 1 'one of --list, --all, or --event <type> is required' -- event
+# (nothing on stderr: compared here rather than by same)
+"$debvirsh" -c "$uri" event --event lifecycle --domain d1 --timeout 1 >"$root/tmo.d" 2>&1
+echo "exit $?" >>"$root/tmo.d"
+"$ourvirsh" -c "$uri" event --event lifecycle --domain d1 --timeout 1 >"$root/tmo.o" 2>&1
+echo "exit $?" >>"$root/tmo.o"
+if ! grep -qx 'event loop timed out' "$root/tmo.o" || ! grep -qx 'exit 1' "$root/tmo.o"; then
+    notok "event --timeout 1: ours did not time out"; sed 's/^/#   /' "$root/tmo.o"
+elif cmp -s "$root/tmo.d" "$root/tmo.o"; then
+    ok "event --event lifecycle --domain --timeout 1, nothing happens: as Debian's virsh"
+else
+    notok "event timeout differs"; diff -u "$root/tmo.d" "$root/tmo.o" | sed 's/^/#   /'
+fi
+"$debvirsh" -c "$uri" event --all --loop --timeout 120 >"$root/ev.d" 2>&1 &
+evd=$!
+"$ourvirsh" -c "$uri" event --all --loop --timeout 120 >"$root/ev.o" 2>&1 &
+evo=$!
+sleep 1
+
 # domstate --reason through a life
 same "domstate --reason, defined" 0 '^shut off \(unknown\)$' -- domstate --reason d2
 "$ourvirsh" -q -c "$uri" start d2 >/dev/null || notok "start d2"
@@ -203,6 +226,19 @@ if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null && grep -aq 'guest=d2,' "/proc/
     same "domstate --reason, QEMU killed" 0 '^shut off \(crashed\)$' -- domstate --reason d2
 else
     notok "the QEMU of d2 ($qpid) is not running"
+fi
+
+sleep 1
+kill -INT "$evd" "$evo"
+wait "$evd"; echo "exit $?" >>"$root/ev.d"
+wait "$evo"; echo "exit $?" >>"$root/ev.o"
+if ! grep -qx "event 'lifecycle' for domain 'd2': Started Booted" "$root/ev.o" ||
+    ! grep -qx 'exit 0' "$root/ev.o"; then
+    notok "event --all --loop: ours saw no start"; sed 's/^/#   /' "$root/ev.o"
+elif cmp -s "$root/ev.d" "$root/ev.o"; then
+    ok "event --all --loop through a life, interrupted: as Debian's virsh"
+else
+    notok "event --all --loop differs from Debian's virsh"; diff -u "$root/ev.d" "$root/ev.o" | sed 's/^/#   /'
 fi
 
 # batch mode

@@ -5,7 +5,8 @@
 # SR-IOV host. Guests are plain paused-at-boot QEMUs (no kernel, no disk).
 #  1. sockets and their modes, pid file, version, list, define, dumpxml,
 #     start, domstate, dominfo, suspend/resume, shutdown, destroy,
-#     undefine (and virsh event --all --loop seeing each change),
+#     undefine (and virsh event --all --loop seeing each change with
+#     libvirtd's details),
 #     domcapabilities, net-define/net-start/net-list/net-dumpxml;
 #  2. a python3-libvirt script: open, lookupByName, XMLDesc, createXML,
 #     the older listing calls, close; lifecycle events;
@@ -99,6 +100,7 @@ check "uri" 0 "^qemu\+unix:///system\?socket=$sock\$" '' -- -c "$uri" uri
 check "list --all, empty" 0 '^ Id   Name   State$' '' -- -c "$uri" list --all
 check "define" 0 "^Domain 'd1' defined from " '' -- -c "$uri" define "$root/d1.xml"
 check "list --all" 0 '^ -    d1     shut off$' '' -- -c "$uri" list --all
+check "define again (update)" 0 "^Domain 'd1' defined from " '' -- -c "$uri" define "$root/d1.xml"
 check "dumpxml" 0 '^  <uuid>6f1c3a6e-1d2b-4c5e-9a7b-000000000901</uuid>$' '' -- -c "$uri" dumpxml d1
 check "domuuid" 0 '^6f1c3a6e-1d2b-4c5e-9a7b-000000000901$' '' -- -c "$uri" domuuid d1
 check "start" 0 "^Domain 'd1' started$" '' -- -c "$uri" start d1
@@ -124,14 +126,16 @@ sleep 1
 kill "$evpid"; wait "$evpid" 2>/dev/null; evpid=
 cat > "$root/events.expected" <<EOF
 event 'lifecycle' for domain 'd1': Defined Added
+event 'lifecycle' for domain 'd1': Defined Updated
 event 'lifecycle' for domain 'd1': Started Booted
 event 'lifecycle' for domain 'd1': Suspended Paused
 event 'lifecycle' for domain 'd1': Resumed Unpaused
+event 'lifecycle' for domain 'd1': Shutdown Finished after host request
 event 'lifecycle' for domain 'd1': Stopped Destroyed
 event 'lifecycle' for domain 'd1': Undefined Removed
 EOF
 if diff "$root/events.expected" "$root/events" >"$root/events.diff"; then
-    ok "virsh event --all --loop: define, start, suspend, resume, destroy, undefine"
+    ok "virsh event --all --loop: define, redefine, start, suspend, resume, destroy, undefine"
 else
     notok "virsh event --all --loop"; sed 's/^/#   /' "$root/events.diff"
 fi
@@ -199,8 +203,8 @@ if "$python" "$root/client.py" "$uri" "$root/d2.xml" >"$root/out" 2>"$root/err";
         notok "python: createXML ($(cat "$root/out"))"
     grep -qx "gone 42" "$root/out" && grep -qx "type QEMU uri True" "$root/out" &&
         ok "python: destroyed transient domain gone (VIR_ERR_NO_DOMAIN), close" || notok "python: end"
-    grep -qx "events \[('t1', 2, 0), ('t1', 5, 1)\]" "$root/out" &&
-        ok "python: lifecycle events with virEventRegisterDefaultImpl (started, stopped)" ||
+    grep -qx "events \[('t1', 2, 0), ('t1', 6, 2), ('t1', 5, 1)\]" "$root/out" &&
+        ok "python: lifecycle events with virEventRegisterDefaultImpl (started, shutdown host, destroyed)" ||
         notok "python events: $(grep '^events' "$root/out")"
 else
     notok "python3-libvirt client"; sed 's/^/#   /' "$root/out" "$root/err"

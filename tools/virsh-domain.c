@@ -803,6 +803,8 @@ const vshCmdDef domManagementCmds[] = {
       N_("Aborts the currently running domain job (a migration).") },
     { "domjobinfo", cmdDomJobInfo, opts_domjobinfo, N_("domain job information"),
       N_("Returns information about the domain's job: phase, progress, and for a migration with failover the VF being unplugged and the time it took.") },
+    { "event", cmdEvent, opts_event, N_("Domain Events"),
+      N_("List event types, or wait for domain events to occur") },
     { "migrate", cmdMigrate, opts_migrate, N_("migrate domain to another host"),
       N_("Migrate a running domain to another host (another embedded root), with its failover pairs: the VF leaves here, a VF of the destination joins there.") },
     { "domxml-to-native", cmdDomXMLToNative, opts_domxml_to_native,

@@ -124,3 +124,7 @@ extern const vshCmdDef domManagementCmds[];
 extern const vshCmdDef domMonitoringCmds[];
 extern const vshCmdDef hostAndHypervisorCmds[];
 extern const vshCmdDef networkCmds[];
+
+/* virsh-domain-event.c: the event command (in domManagementCmds) */
+bool cmdEvent(vshControl *ctl, const vshCmd *cmd);
+extern const vshCmdOptDef opts_event[];

@@ -351,6 +351,53 @@ typedef enum {
     VIR_DOMAIN_EVENT_CRASHED = 8,
 } virDomainEventType;
 
+/* The detail of each lifecycle event type. */
+typedef enum {
+    VIR_DOMAIN_EVENT_DEFINED_ADDED = 0,
+    VIR_DOMAIN_EVENT_DEFINED_UPDATED = 1,
+    VIR_DOMAIN_EVENT_DEFINED_RENAMED = 2,
+} virDomainEventDefinedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_UNDEFINED_REMOVED = 0,
+} virDomainEventUndefinedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_STARTED_BOOTED = 0,
+    VIR_DOMAIN_EVENT_STARTED_MIGRATED = 1,
+    VIR_DOMAIN_EVENT_STARTED_RESTORED = 2,
+} virDomainEventStartedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_SUSPENDED_PAUSED = 0,
+    VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED = 1,
+    VIR_DOMAIN_EVENT_SUSPENDED_IOERROR = 2,
+} virDomainEventSuspendedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_RESUMED_UNPAUSED = 0,
+    VIR_DOMAIN_EVENT_RESUMED_MIGRATED = 1,
+} virDomainEventResumedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN = 0,
+    VIR_DOMAIN_EVENT_STOPPED_DESTROYED = 1,
+    VIR_DOMAIN_EVENT_STOPPED_CRASHED = 2,
+    VIR_DOMAIN_EVENT_STOPPED_MIGRATED = 3,
+    VIR_DOMAIN_EVENT_STOPPED_SAVED = 4,
+    VIR_DOMAIN_EVENT_STOPPED_FAILED = 5,
+} virDomainEventStoppedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED = 0,
+    VIR_DOMAIN_EVENT_SHUTDOWN_GUEST = 1,
+    VIR_DOMAIN_EVENT_SHUTDOWN_HOST = 2,
+} virDomainEventShutdownDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_CRASHED_PANICKED = 0,
+} virDomainEventCrashedDetailType;
+
 typedef enum {
     VIR_DOMAIN_EVENT_ID_LIFECYCLE = 0,
     VIR_DOMAIN_EVENT_ID_REBOOT = 1,
@@ -401,6 +448,16 @@ typedef void (*virConnectDomainEventDeviceRemovedCallback)(virConnectPtr conn,
                                                            virDomainPtr dom,
                                                            const char *devAlias,
                                                            void *opaque);
+/* VIR_DOMAIN_EVENT_ID_DEVICE_ADDED */
+typedef void (*virConnectDomainEventDeviceAddedCallback)(virConnectPtr conn,
+                                                         virDomainPtr dom,
+                                                         const char *devAlias,
+                                                         void *opaque);
+/* VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED */
+typedef void (*virConnectDomainEventDeviceRemovalFailedCallback)(virConnectPtr conn,
+                                                                 virDomainPtr dom,
+                                                                 const char *devAlias,
+                                                                 void *opaque);
 
 /* Callbacks run from the event loop (virEventRunDefaultImpl). @dom NULL:
  * every domain. Returns a callback ID for virConnectDomainEventDeregisterAny. */

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "internal.h"
+#include "domain_event_state.h"
 #include "virconf.h"
 #include "virdomainobjlist.h"
 #include "virrootlock.h"
@@ -108,6 +109,10 @@ struct _virQEMUDriver {
     GPtrArray *capsRetired;     /* replaced entries: borrowed by callers */
     virNetworkDriverState *network;  /* the root's networks (VF pools) */
     gint poolsReconciled;       /* VFs of dead domains given back once (atomic) */
+    virDomainEventState *domainEvents;  /* listeners, and the queue to them */
+    GMutex domainEventsLock;    /* guards @domainEventsSeen; one diff at a time */
+    GHashTable *domainEventsSeen;   /* what listeners were told (qemu_domain_events.c) */
+    int domainEventsTimer;      /* the sync tick while listened to, or -1 (domainEventsLock) */
 };
 
 /* The root lock of @driver around a read or write of root state;

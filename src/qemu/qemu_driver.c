@@ -15,6 +15,7 @@
 #include "driver.h"
 #include "hypervisor/virautostart.h"
 #include "qemu_domain.h"
+#include "qemu_domain_events.h"
 #include "qemu_driver.h"
 #include "qemu_hostdev.h"
 #include "qemu_hotplug.h"
@@ -54,6 +55,9 @@ qemuDriverFree(void *opaque)
         g_ptr_array_unref(driver->capsRetired);
     }
     virQEMUDriverConfigFree(driver->config);
+    virDomainEventStateFree(driver->domainEvents);
+    g_clear_pointer(&driver->domainEventsSeen, g_hash_table_unref);
+    g_mutex_clear(&driver->domainEventsLock);
     g_mutex_clear(&driver->capsLock);
     g_free(driver);
 }
@@ -78,6 +82,9 @@ qemuDriverNew(const char *root)
     virFileRemoveStaleTemps(root);
     driver = g_new0(virQEMUDriver, 1);
     g_mutex_init(&driver->capsLock);
+    g_mutex_init(&driver->domainEventsLock);
+    driver->domainEvents = virDomainEventStateNew();
+    driver->domainEventsTimer = -1;
     driver->config = g_steal_pointer(&cfg);
     driver->domains = virDomainObjListNew();
     if (!(driver->rootLock = virRootLockNew(driver->config->domainLockFile)) ||
@@ -507,10 +514,13 @@ static void qemuDomainsRecoverMigrations(virQEMUDriver *driver);
 static int
 qemuDomainsSync(virQEMUDriver *driver, virDomainObj *self)
 {
+    bool changed = false;   /* by others: what listeners are to hear of */
+
     if (self || virRootLockIsStale(driver->rootLock)) {
         if (qemuDriverLockRoot(driver) < 0)
             return -1;
-        if ((self || virRootLockIsStale(driver->rootLock)) &&
+        changed = virRootLockIsStale(driver->rootLock);
+        if ((self || changed) &&
             qemuDomainsSyncDisk(driver, self) < 0) {
             qemuDriverUnlockRoot(driver, false);
             return -1;
@@ -521,8 +531,14 @@ qemuDomainsSync(virQEMUDriver *driver, virDomainObj *self)
     /* before the dead are reaped: a reaped side takes its record along,
      * and the other side still needs it settled */
     qemuDomainsRecoverMigrations(driver);
+    if (qemuDomainsAnyDead(driver))
+        changed = true;
     qemuDomainsReapDead(driver);
     qemuDomainsReconcilePools(driver);
+    /* only then: a diff on every call would cost every call a walk of
+     * the list (this process's own changes are diffed where made) */
+    if (changed)
+        qemuDomainEventsDiff(driver);
     return 0;
 }
 
@@ -956,6 +972,7 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
     virDomainObj *target;
     virDomainPtr ret = NULL;
     bool conflict;
+    bool redefined = false;
 
     virCheckFlags(VIR_DOMAIN_DEFINE_VALIDATE, NULL);
     if (flags & VIR_DOMAIN_DEFINE_VALIDATE)
@@ -971,6 +988,7 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
             virDomainObjEndAPI(&obj);
             return NULL;
         }
+        redefined = obj->persistent;
         virDomainObjUnlock(obj);
     }
 
@@ -1007,6 +1025,10 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
         }
     }
     ret = qemuDomainHandle(conn, target);
+    /* a new definition shows in the diff; a replaced one does not */
+    if (redefined)
+        qemuDomainEventQueueLifecycle(driver, target, VIR_DOMAIN_EVENT_DEFINED,
+                                      VIR_DOMAIN_EVENT_DEFINED_UPDATED);
     virDomainObjUnlock(target);
 
  unlock:
@@ -1016,6 +1038,7 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
         virDomainObjLock(obj);
         qemuDomainObjRelease(&obj);
     }
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -1078,6 +1101,7 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
 
  cleanup:
     qemuDomainObjRelease(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -1353,6 +1377,7 @@ qemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
     if ((ret = qemuDomainObjStart(driver, obj, flags, "virDomainCreate")) == 0)
         dom->id = obj->def->id;
     virDomainObjEndAPI(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -1506,6 +1531,7 @@ qemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     qemuDomainObjRemoveIfGone(driver, obj, false);
  cleanup:
     virDomainObjEndAPI(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -1553,6 +1579,7 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     virDomainObjLock(obj);
     qemuDomainObjRemoveIfGone(driver, obj, true);
     qemuDomainObjRelease(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -1590,6 +1617,7 @@ qemuDomainSimpleJob(virDomainPtr dom, const char *api, int (*cmd)(qemuMonitor *m
  cleanup:
     virDomainObjLock(obj);
     qemuDomainObjRelease(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -1918,6 +1946,7 @@ qemuDomainMigratePrepare(virConnectPtr dconn, const char *sconnuri, const char *
     }
     if (uri) {
         virDomainObjEndAPI(&obj);
+        qemuDomainEventsDiff(driver);
         return uri;
     }
     qemuDomainObjEndAsyncJob(obj);
@@ -1926,6 +1955,7 @@ qemuDomainMigratePrepare(virConnectPtr dconn, const char *sconnuri, const char *
     if (added)
         qemuDomainObjRemoveIfGone(driver, obj, false);
     virDomainObjEndAPI(&obj);
+    qemuDomainEventsDiff(driver);
     return NULL;
 }
 
@@ -1964,6 +1994,7 @@ qemuDomainMigratePerform(virDomainPtr dom, const char *uri,
     }
     virDomainObjLock(obj);
     virDomainObjEndAPI(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -1992,6 +2023,7 @@ qemuDomainMigrateFinish(virConnectPtr dconn, const char *dname, bool cancelled,
     else
         qemuDomainObjRemoveIfGone(driver, obj, false);
     virDomainObjEndAPI(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -2019,6 +2051,7 @@ qemuDomainMigrateConfirm(virDomainPtr dom, bool cancelled, unsigned int flags)
     qemuDomainObjEndAsyncJob(obj);
     qemuDomainObjRemoveIfGone(driver, obj, false);
     virDomainObjEndAPI(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -2126,6 +2159,7 @@ qemuDomainChangeDevice(virDomainPtr dom, const char *xml, const char *alias,
     virDomainObjLock(obj);
  cleanup:
     qemuDomainObjRelease(&obj);
+    qemuDomainEventsDiff(driver);
     return ret;
 }
 
@@ -2133,6 +2167,103 @@ static int
 qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)
 {
     return qemuDomainChangeDevice(dom, xml, NULL, flags, true);
+}
+
+/* While someone listens, the root is synced every half second from the
+ * application's event loop: what other processes changed is reported
+ * without the application calling anything. The timer holds a reference
+ * on the driver, dropped by its ff. */
+#define QEMU_DOMAIN_EVENTS_TICK_MS 500
+
+static void
+qemuDomainEventsTick(int timer G_GNUC_UNUSED, void *opaque)
+{
+    virQEMUDriver *driver = opaque;
+    int rc;
+
+    if (qemuDomainsSync(driver, NULL) < 0) {
+        g_info("domain events: cannot sync root '%s': %s", driver->config->root,
+               virGetLastErrorMessage());
+        virResetLastError();
+    }
+    /* the status files also change without the root's generation moving
+     * (a job of another process saves what it learnt from QEMU: a standby
+     * that negotiated): read them when nobody holds the root (else at the
+     * next tick); files that did not change are only stat'ed */
+    if ((rc = qemuDriverTryLockRoot(driver)) > 0) {
+        if (qemuDomainsSyncDisk(driver, NULL) < 0)
+            virResetLastError();
+        qemuDriverUnlockRoot(driver, false);
+    } else if (rc < 0) {
+        virResetLastError();
+    }
+    /* and what jobs of this process learnt from QEMU outside mutating
+     * calls */
+    qemuDomainEventsDiff(driver);
+}
+
+static void
+qemuDomainEventsTickFree(void *opaque)
+{
+    qemuDriverUnref(opaque);
+}
+
+/* Starts the tick when someone listens, stops it when nobody does. */
+static void
+qemuDomainEventsUpdateTick(virQEMUDriver *driver)
+{
+    bool listening = virDomainEventStateHasListeners(driver->domainEvents);
+    int stop = -1;
+
+    g_mutex_lock(&driver->domainEventsLock);
+    if (listening && driver->domainEventsTimer < 0) {
+        virQEMUDriver *ref = qemuDriverGet(driver->config->root);
+
+        if ((driver->domainEventsTimer = virEventAddTimeout(QEMU_DOMAIN_EVENTS_TICK_MS,
+                                                            qemuDomainEventsTick, ref,
+                                                            qemuDomainEventsTickFree)) < 0)
+            qemuDriverUnref(ref);
+    } else if (!listening && driver->domainEventsTimer >= 0) {
+        stop = driver->domainEventsTimer;
+        driver->domainEventsTimer = -1;
+    }
+    g_mutex_unlock(&driver->domainEventsLock);
+    /* its ff (a driver reference) may run now: unlocked */
+    if (stop >= 0)
+        virEventRemoveTimeout(stop);
+}
+
+/* Events of the domains of this driver's root, delivered from the
+ * application's event loop. */
+static int
+qemuConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
+                                  virConnectDomainEventGenericCallback cb,
+                                  void *opaque, virFreeCallback freecb)
+{
+    virQEMUDriver *driver = conn->privateData;
+    int id;
+
+    /* the picture later changes are told against: the root as it is now */
+    if (qemuDomainsSync(driver, NULL) < 0)
+        return -1;
+    if ((id = virDomainEventStateRegisterID(driver->domainEvents, conn,
+                                            dom ? dom->uuid : NULL, eventID,
+                                            cb, opaque, freecb)) < 0)
+        return -1;
+    qemuDomainEventsDiff(driver);
+    qemuDomainEventsUpdateTick(driver);
+    return id;
+}
+
+static int
+qemuConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
+{
+    virQEMUDriver *driver = conn->privateData;
+
+    if (virDomainEventStateDeregisterID(driver->domainEvents, conn, callbackID) < 0)
+        return -1;
+    qemuDomainEventsUpdateTick(driver);
+    return 0;
 }
 
 static int
@@ -2189,6 +2320,8 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainAttachDeviceFlags = qemuDomainAttachDeviceFlags,
     .domainDetachDeviceFlags = qemuDomainDetachDeviceFlags,
     .domainDetachDeviceAlias = qemuDomainDetachDeviceAlias,
+    .connectDomainEventRegisterAny = qemuConnectDomainEventRegisterAny,
+    .connectDomainEventDeregisterAny = qemuConnectDomainEventDeregisterAny,
 };
 
 int

@@ -1313,7 +1313,5 @@ remoteDispatchCall(remoteClient *client,
     /* a half filled @ret is freed by the transport (xdr_free) */
     if (func(client, args, ret) < 0)
         return -1;
-    if (!(proc->flags & VIR_NET_PROCEDURE_READONLY))
-        remoteEventsChanged();
     return 0;
 }

@@ -5,39 +5,8 @@
 
 #include "remote_daemon_events.h"
 #include "virerror.h"
-#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_REMOTE
-
-/* Event IDs (0 .. 26) and the lifecycle events and details of libvirt's
- * API (protocol.md 3.5). */
-#define REMOTE_EVENT_ID_LIFECYCLE 0
-#define REMOTE_EVENT_ID_LAST 27
-
-typedef enum {
-    REMOTE_LIFECYCLE_DEFINED = 0,
-    REMOTE_LIFECYCLE_UNDEFINED = 1,
-    REMOTE_LIFECYCLE_STARTED = 2,
-    REMOTE_LIFECYCLE_SUSPENDED = 3,
-    REMOTE_LIFECYCLE_RESUMED = 4,
-    REMOTE_LIFECYCLE_STOPPED = 5,
-    REMOTE_LIFECYCLE_CRASHED = 8,
-} remoteLifecycleEvent;
-
-enum { REMOTE_DEFINED_ADDED = 0 };
-enum { REMOTE_UNDEFINED_REMOVED = 0 };
-enum { REMOTE_STARTED_BOOTED = 0, REMOTE_STARTED_MIGRATED = 1, REMOTE_STARTED_RESTORED = 2 };
-enum { REMOTE_SUSPENDED_PAUSED = 0, REMOTE_SUSPENDED_MIGRATED = 1, REMOTE_SUSPENDED_IOERROR = 2 };
-enum { REMOTE_RESUMED_UNPAUSED = 0, REMOTE_RESUMED_MIGRATED = 1 };
-enum {
-    REMOTE_STOPPED_SHUTDOWN = 0,
-    REMOTE_STOPPED_DESTROYED = 1,
-    REMOTE_STOPPED_CRASHED = 2,
-    REMOTE_STOPPED_MIGRATED = 3,
-    REMOTE_STOPPED_SAVED = 4,
-    REMOTE_STOPPED_FAILED = 5,
-};
-enum { REMOTE_CRASHED_PANICKED = 0 };
 
 typedef struct {
     const void *owner;
@@ -49,295 +18,196 @@ typedef struct {
     unsigned char uuid[VIR_UUID_BUFLEN];
 } remoteEventReg;
 
-/* What the watcher last saw of a domain. */
-typedef struct {
-    char *name;
-    unsigned char uuid[VIR_UUID_BUFLEN];
-    int id;
-    int state;
-    int reason;
-    bool persistent;
-} remoteDomainSeen;
-
-static void
-remoteDomainSeenFree(gpointer data)
-{
-    remoteDomainSeen *d = data;
-
-    g_free(d->name);
-    g_free(d);
-}
+/* The event IDs the drivers produce, and the message of each. */
+static const struct {
+    int eventID;
+    int proc;
+} remoteEventsForwarded[] = {
+    { VIR_DOMAIN_EVENT_ID_LIFECYCLE, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE },
+    { VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED },
+    { VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED },
+    { VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED,
+      REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVAL_FAILED },
+};
 
 static struct {
-    GMutex lock;              /* regs, nextID, nlifecycle, quit, interval */
+    GMutex lock;              /* regs, nextID, quit, interval */
     GCond cond;
     GPtrArray *regs;          /* remoteEventReg */
     int nextID;
-    size_t nlifecycle;        /* lifecycle registrations */
     bool quit;
     unsigned int intervalMs;
-    GThread *thread;
+    GThread *loopThread;      /* runs the event loop the driver delivers on */
+    GThread *syncThread;      /* syncs the root while clients listen */
     virConnectPtr conn;
-
-    GMutex pollLock;          /* seen, haveSeen: one poll at a time */
-    GHashTable *seen;         /* UUID string -> remoteDomainSeen */
-    bool haveSeen;
+    int driverIDs[G_N_ELEMENTS(remoteEventsForwarded)];
 } remoteEvents = { .intervalMs = 500 };
 
 
-/* Delivery. */
-
-/* Sent with the registrations locked: a client's registrations are
- * dropped (remoteEventsDropOwner, from its close hook) before it goes, so
- * the targets stay valid while they are sent to (sending only queues). */
-/* The detail of a STARTED event for a domain now running for @reason. */
-static int
-remoteEventsStartedDetail(int reason)
-{
-    switch (reason) {
-    case VIR_DOMAIN_RUNNING_MIGRATED:
-        return REMOTE_STARTED_MIGRATED;
-    case VIR_DOMAIN_RUNNING_RESTORED:
-        return REMOTE_STARTED_RESTORED;
-    default:
-        return REMOTE_STARTED_BOOTED;
-    }
-}
-
-/* The detail of a SUSPENDED event for a domain now paused for @reason. */
-static int
-remoteEventsSuspendedDetail(int reason)
-{
-    switch (reason) {
-    case VIR_DOMAIN_PAUSED_MIGRATION:
-        return REMOTE_SUSPENDED_MIGRATED;
-    case VIR_DOMAIN_PAUSED_IOERROR:
-        return REMOTE_SUSPENDED_IOERROR;
-    default:
-        return REMOTE_SUSPENDED_PAUSED;
-    }
-}
-
+/* Delivery. Sent with the registrations locked: a client's registrations
+ * are dropped (remoteEventsDropOwner, from its close hook) before it
+ * goes, so the targets stay valid while they are sent to (sending only
+ * queues). @body's callbackID is set for each target. */
 static void
-remoteEventsEmitLifecycle(const remoteDomainSeen *dom, int id, int event, int detail)
+remoteEventsForward(int eventID, int proc, virDomainPtr dom, int *callbackID, void *body)
 {
-    remote_domain_event_callback_lifecycle_msg msg = { 0 };
+    unsigned char uuid[VIR_UUID_BUFLEN];
     guint i;
 
-    msg.msg.dom.name = dom->name;
-    memcpy(msg.msg.dom.uuid, dom->uuid, VIR_UUID_BUFLEN);
-    msg.msg.dom.id = id;
-    msg.msg.event = event;
-    msg.msg.detail = detail;
-
+    virDomainGetUUID(dom, uuid);
     g_mutex_lock(&remoteEvents.lock);
     for (i = 0; remoteEvents.regs && i < remoteEvents.regs->len; i++) {
         remoteEventReg *r = g_ptr_array_index(remoteEvents.regs, i);
 
-        if (r->eventID != REMOTE_EVENT_ID_LIFECYCLE || !r->send ||
-            (!r->anyDomain && memcmp(r->uuid, dom->uuid, VIR_UUID_BUFLEN) != 0))
+        if (r->eventID != eventID || !r->send ||
+            (!r->anyDomain && memcmp(r->uuid, uuid, VIR_UUID_BUFLEN) != 0))
             continue;
-        msg.callbackID = r->callbackID;
-        if (r->send(r->opaque, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE, &msg) < 0)
-            g_info("lifecycle event %d of domain '%s' not delivered to callback %d",
-                   event, dom->name, r->callbackID);
+        *callbackID = r->callbackID;
+        if (r->send(r->opaque, proc, body) < 0)
+            g_info("event %d of domain '%s' not delivered to callback %d",
+                   eventID, virDomainGetName(dom), r->callbackID);
     }
     g_mutex_unlock(&remoteEvents.lock);
 }
 
-static int
-remoteStoppedDetail(int reason)
-{
-    switch (reason) {
-    case VIR_DOMAIN_SHUTOFF_SHUTDOWN:
-        return REMOTE_STOPPED_SHUTDOWN;
-    case VIR_DOMAIN_SHUTOFF_CRASHED:
-        return REMOTE_STOPPED_CRASHED;
-    case VIR_DOMAIN_SHUTOFF_MIGRATED:
-        return REMOTE_STOPPED_MIGRATED;
-    case VIR_DOMAIN_SHUTOFF_SAVED:
-        return REMOTE_STOPPED_SAVED;
-    case VIR_DOMAIN_SHUTOFF_FAILED:
-        return REMOTE_STOPPED_FAILED;
-    default:
-        return REMOTE_STOPPED_DESTROYED;
-    }
-}
-
-static bool
-remoteStateActive(int state)
-{
-    return state != VIR_DOMAIN_SHUTOFF && state != VIR_DOMAIN_NOSTATE;
-}
-
-/* The events between what was seen (@old, NULL: not there) and what is
- * (@cur, NULL: gone). */
 static void
-remoteEventsDiff(const remoteDomainSeen *old, const remoteDomainSeen *cur)
+remoteEventsDomain(virDomainPtr dom, remote_nonnull_domain *rdom)
 {
-    if (!old) {
-        if (cur->persistent)
-            remoteEventsEmitLifecycle(cur, cur->id, REMOTE_LIFECYCLE_DEFINED, REMOTE_DEFINED_ADDED);
-        if (remoteStateActive(cur->state))
-            remoteEventsEmitLifecycle(cur, cur->id, REMOTE_LIFECYCLE_STARTED, REMOTE_STARTED_BOOTED);
-        if (cur->state == VIR_DOMAIN_PAUSED)
-            remoteEventsEmitLifecycle(cur, cur->id, REMOTE_LIFECYCLE_SUSPENDED, REMOTE_SUSPENDED_PAUSED);
-        return;
-    }
-    if (!cur) {
-        /* a transient domain that stopped, or a definition removed */
-        if (remoteStateActive(old->state))
-            remoteEventsEmitLifecycle(old, -1, REMOTE_LIFECYCLE_STOPPED, REMOTE_STOPPED_DESTROYED);
-        if (old->persistent)
-            remoteEventsEmitLifecycle(old, -1, REMOTE_LIFECYCLE_UNDEFINED, REMOTE_UNDEFINED_REMOVED);
-        return;
-    }
-    if (!old->persistent && cur->persistent)
-        remoteEventsEmitLifecycle(cur, cur->id, REMOTE_LIFECYCLE_DEFINED, REMOTE_DEFINED_ADDED);
-    if (old->state == cur->state && old->id == cur->id)
-        return;
+    rdom->name = (char *)virDomainGetName(dom);
+    virDomainGetUUID(dom, (unsigned char *)rdom->uuid);
+    rdom->id = (int)virDomainGetID(dom);
+}
 
-    switch (cur->state) {
-    case VIR_DOMAIN_RUNNING:
-    case VIR_DOMAIN_BLOCKED:
-        if (old->state == VIR_DOMAIN_PAUSED && old->id == cur->id) {
-            remoteEventsEmitLifecycle(cur, cur->id, REMOTE_LIFECYCLE_RESUMED,
-                                      cur->reason == VIR_DOMAIN_RUNNING_MIGRATED ?
-                                      REMOTE_RESUMED_MIGRATED : REMOTE_RESUMED_UNPAUSED);
-        } else if (!remoteStateActive(old->state) || old->id != cur->id) {
-            if (remoteStateActive(old->state))
-                remoteEventsEmitLifecycle(old, -1, REMOTE_LIFECYCLE_STOPPED, REMOTE_STOPPED_DESTROYED);
-            remoteEventsEmitLifecycle(cur, cur->id, REMOTE_LIFECYCLE_STARTED,
-                                      remoteEventsStartedDetail(cur->reason));
-        }
-        break;
-    case VIR_DOMAIN_PAUSED:
-        if (!remoteStateActive(old->state))
-            remoteEventsEmitLifecycle(cur, cur->id, REMOTE_LIFECYCLE_STARTED, REMOTE_STARTED_BOOTED);
-        remoteEventsEmitLifecycle(cur, cur->id, REMOTE_LIFECYCLE_SUSPENDED,
-                                  remoteEventsSuspendedDetail(cur->reason));
-        break;
-    case VIR_DOMAIN_SHUTOFF:
-        if (remoteStateActive(old->state))
-            remoteEventsEmitLifecycle(cur, -1, REMOTE_LIFECYCLE_STOPPED, remoteStoppedDetail(cur->reason));
-        break;
-    case VIR_DOMAIN_CRASHED:
-        remoteEventsEmitLifecycle(cur, cur->id, REMOTE_LIFECYCLE_CRASHED, REMOTE_CRASHED_PANICKED);
-        break;
-    default:
-        break;
-    }
+static int
+remoteEventsLifecycle(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom,
+                      int event, int detail, void *opaque G_GNUC_UNUSED)
+{
+    remote_domain_event_callback_lifecycle_msg msg = { 0 };
+
+    remoteEventsDomain(dom, &msg.msg.dom);
+    msg.msg.event = event;
+    msg.msg.detail = detail;
+    remoteEventsForward(VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE, dom, &msg.callbackID, &msg);
+    return 0;
+}
+
+/* The three device events share a message layout (callbackID, dom,
+ * devAlias); @opaque is the index in remoteEventsForwarded. */
+static void
+remoteEventsDevice(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom,
+                   const char *alias, void *opaque)
+{
+    size_t idx = GPOINTER_TO_SIZE(opaque);
+    remote_domain_event_callback_device_removed_msg msg = { 0 };
+
+    G_STATIC_ASSERT(sizeof(remote_domain_event_callback_device_removed_msg) ==
+                    sizeof(remote_domain_event_callback_device_added_msg));
+    G_STATIC_ASSERT(sizeof(remote_domain_event_callback_device_removed_msg) ==
+                    sizeof(remote_domain_event_callback_device_removal_failed_msg));
+    remoteEventsDomain(dom, &msg.dom);
+    msg.devAlias = (char *)alias;
+    remoteEventsForward(remoteEventsForwarded[idx].eventID, remoteEventsForwarded[idx].proc,
+                        dom, &msg.callbackID, &msg);
 }
 
 
-/* Watching the root. */
+/* The threads. */
 
-static bool
-remoteEventsListening(void)
+/* Brings the driver up to date with the root (listing the domains
+ * syncs): it reports what it finds changed. */
+static int
+remoteEventsSyncRoot(void)
 {
-    bool ret;
+    virDomainPtr *doms = NULL;
+    int n;
+    int i;
+
+    if ((n = virConnectListAllDomains(remoteEvents.conn, &doms, 0)) < 0)
+        return -1;
+    for (i = 0; i < n; i++)
+        virDomainFree(doms[i]);
+    g_free(doms);
+    return 0;
+}
+
+/* Is a client listening for @eventID? */
+static bool
+remoteEventsListeningFor(int eventID)
+{
+    bool ret = false;
+    guint i;
 
     g_mutex_lock(&remoteEvents.lock);
-    ret = remoteEvents.nlifecycle > 0;
+    for (i = 0; remoteEvents.regs && i < remoteEvents.regs->len && !ret; i++)
+        ret = ((remoteEventReg *)g_ptr_array_index(remoteEvents.regs, i))->eventID == eventID;
     g_mutex_unlock(&remoteEvents.lock);
     return ret;
 }
 
-/* Lists the domains; with something seen before, sends the events of
- * the differences. Nobody listening: forgets what it saw (the next
- * listener starts from a fresh picture). */
-/* A domain whose QEMU is still starting is not "paused" for a listener:
- * it keeps the state last seen (shut off, when it was not seen) until the
- * start has ended, as libvirt sends one STARTED event for a start. */
-static void
-remoteEventsHideStartingUp(remoteDomainSeen *d, const char *uuidstr)
-{
-    const remoteDomainSeen *old = NULL;
+/* At most this many domains are asked per round. */
+#define REMOTE_EVENTS_FAILOVER_MAX 32
 
-    if (remoteEvents.seen)
-        old = g_hash_table_lookup(remoteEvents.seen, uuidstr);
-    if (old) {
-        d->state = old->state;
-        d->reason = old->reason;
-        d->id = old->id;
-    } else {
-        d->state = VIR_DOMAIN_SHUTOFF;
-        d->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
-        d->id = -1;
-    }
-}
-
+/* The driver learns that a standby negotiated failover when it talks to
+ * QEMU (monitors are opened per job): running domains with a standby
+ * not negotiated yet get their state asked (a query job that never waits
+ * for a busy domain; it reconciles the failover state, and the driver
+ * sends device-added for the primary). */
 static void
-remoteEventsPoll(void)
+remoteEventsQueryFailover(void)
 {
-    g_autoptr(GHashTable) now = NULL;
     virDomainPtr *doms = NULL;
-    GHashTableIter iter;
-    gpointer key;
-    gpointer value;
+    int asked = 0;
     int n;
     int i;
 
-    g_mutex_lock(&remoteEvents.pollLock);
-    if (!remoteEventsListening()) {
-        g_clear_pointer(&remoteEvents.seen, g_hash_table_unref);
-        remoteEvents.haveSeen = false;
-        goto cleanup;
+    if ((n = virConnectListAllDomains(remoteEvents.conn, &doms,
+                                      VIR_CONNECT_LIST_DOMAINS_ACTIVE)) < 0) {
+        g_info("domain events: cannot list the running domains: %s", virGetLastErrorMessage());
+        return;
     }
-    if ((n = virConnectListAllDomains(remoteEvents.conn, &doms, 0)) < 0) {
-        g_info("domain events: cannot list the domains: %s", virGetLastErrorMessage());
-        goto cleanup;
-    }
-    now = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, remoteDomainSeenFree);
     for (i = 0; i < n; i++) {
-        remoteDomainSeen *d = g_new0(remoteDomainSeen, 1);
-        char uuidstr[VIR_UUID_STRING_BUFLEN];
+        g_autofree char *xml = NULL;
+        int state;
 
-        d->name = g_strdup(virDomainGetName(doms[i]));
-        virDomainGetUUID(doms[i], d->uuid);
-        d->id = virDomainGetID(doms[i]);
-        d->persistent = virDomainIsPersistent(doms[i]) == 1;
-        if (virDomainGetState(doms[i], &d->state, &d->reason, 0) < 0) {
-            /* gone between the listing and now: the next poll tells */
-            remoteDomainSeenFree(d);
-            continue;
+        if (asked < REMOTE_EVENTS_FAILOVER_MAX &&
+            (xml = virDomainGetXMLDesc(doms[i], 0)) && strstr(xml, "negotiated='no'")) {
+            asked++;
+            if (virDomainGetState(doms[i], &state, NULL, 0) < 0)
+                g_info("domain events: cannot query domain '%s': %s",
+                       virDomainGetName(doms[i]), virGetLastErrorMessage());
         }
-        virUUIDFormat(d->uuid, uuidstr);
-        if (d->state == VIR_DOMAIN_PAUSED && d->reason == VIR_DOMAIN_PAUSED_STARTING_UP)
-            remoteEventsHideStartingUp(d, uuidstr);
-        g_hash_table_insert(now, g_strdup(uuidstr), d);
-    }
-    for (i = 0; i < n; i++)
         virDomainFree(doms[i]);
-    g_free(doms);
-
-    if (remoteEvents.haveSeen) {
-        g_hash_table_iter_init(&iter, now);
-        while (g_hash_table_iter_next(&iter, &key, &value))
-            remoteEventsDiff(g_hash_table_lookup(remoteEvents.seen, key), value);
-        g_hash_table_iter_init(&iter, remoteEvents.seen);
-        while (g_hash_table_iter_next(&iter, &key, &value)) {
-            if (!g_hash_table_contains(now, key))
-                remoteEventsDiff(value, NULL);
-        }
     }
-    g_clear_pointer(&remoteEvents.seen, g_hash_table_unref);
-    remoteEvents.seen = g_steal_pointer(&now);
-    remoteEvents.haveSeen = true;
-
- cleanup:
-    g_mutex_unlock(&remoteEvents.pollLock);
+    g_free(doms);
 }
 
-void
-remoteEventsChanged(void)
-{
-    remoteEventsPoll();
-}
-
+/* The application event loop of the daemon: the drivers deliver their
+ * events from it. */
 static gpointer
-remoteEventsThread(gpointer opaque G_GNUC_UNUSED)
+remoteEventsLoopThread(gpointer opaque G_GNUC_UNUSED)
 {
+    for (;;) {
+        bool quit;
+
+        g_mutex_lock(&remoteEvents.lock);
+        quit = remoteEvents.quit;
+        g_mutex_unlock(&remoteEvents.lock);
+        if (quit)
+            break;
+        virEventRunDefaultImpl();
+    }
+    return NULL;
+}
+
+/* While clients listen for device-added, every two seconds the failover
+ * state of teaming guests is asked. (The driver itself syncs with the
+ * root while it has listeners, the daemon's connection among them.) */
+static gpointer
+remoteEventsSyncThread(gpointer opaque G_GNUC_UNUSED)
+{
+    gint64 nextFailover = 0;
+
     g_mutex_lock(&remoteEvents.lock);
     while (!remoteEvents.quit) {
         gint64 until = g_get_monotonic_time() + remoteEvents.intervalMs * G_TIME_SPAN_MILLISECOND;
@@ -346,52 +216,97 @@ remoteEventsThread(gpointer opaque G_GNUC_UNUSED)
         if (remoteEvents.quit)
             break;
         g_mutex_unlock(&remoteEvents.lock);
-        remoteEventsPoll();
+        if (g_get_monotonic_time() >= nextFailover &&
+            remoteEventsListeningFor(VIR_DOMAIN_EVENT_ID_DEVICE_ADDED)) {
+            remoteEventsQueryFailover();
+            nextFailover = g_get_monotonic_time() + 2 * G_TIME_SPAN_SECOND;
+        }
         g_mutex_lock(&remoteEvents.lock);
     }
     g_mutex_unlock(&remoteEvents.lock);
     return NULL;
 }
 
+static void
+remoteEventsWakeFired(int timer, void *opaque G_GNUC_UNUSED)
+{
+    virEventRemoveTimeout(timer);
+}
+
+/* A timeout due at once: the loop's iteration returns and sees @quit. */
+static void
+remoteEventsWakeLoop(void)
+{
+    if (virEventAddTimeout(0, remoteEventsWakeFired, NULL, NULL) < 0)
+        g_warning("cannot wake the event loop thread");
+}
+
 int
 remoteEventsInit(const char *uri)
 {
     g_autoptr(GError) gerr = NULL;
+    size_t i;
 
-    if (!(remoteEvents.conn = virConnectOpenReadOnly(uri)))
+    if (virEventRegisterDefaultImpl() < 0 ||
+        !(remoteEvents.conn = virConnectOpenReadOnly(uri)))
         return -1;
     remoteEvents.regs = g_ptr_array_new_with_free_func(g_free);
     remoteEvents.quit = false;
-    if (!(remoteEvents.thread = g_thread_try_new("domain-events", remoteEventsThread, NULL, &gerr))) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, _("cannot start the domain event thread: %s"),
+    for (i = 0; i < G_N_ELEMENTS(remoteEventsForwarded); i++) {
+        virConnectDomainEventGenericCallback cb =
+            remoteEventsForwarded[i].eventID == VIR_DOMAIN_EVENT_ID_LIFECYCLE ?
+            VIR_DOMAIN_EVENT_CALLBACK(remoteEventsLifecycle) :
+            VIR_DOMAIN_EVENT_CALLBACK(remoteEventsDevice);
+
+        if ((remoteEvents.driverIDs[i] =
+             virConnectDomainEventRegisterAny(remoteEvents.conn, NULL,
+                                              remoteEventsForwarded[i].eventID, cb,
+                                              GSIZE_TO_POINTER(i), NULL)) < 0)
+            goto error;
+    }
+    if (!(remoteEvents.loopThread = g_thread_try_new("event-loop", remoteEventsLoopThread,
+                                                     NULL, &gerr)) ||
+        !(remoteEvents.syncThread = g_thread_try_new("domain-events", remoteEventsSyncThread,
+                                                     NULL, &gerr))) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, _("cannot start the domain event threads: %s"),
                        gerr->message);
-        virConnectClose(remoteEvents.conn);
-        remoteEvents.conn = NULL;
-        return -1;
+        goto error;
     }
     return 0;
+
+ error:
+    remoteEventsShutdown();
+    return -1;
 }
 
 void
 remoteEventsShutdown(void)
 {
-    if (!remoteEvents.thread)
-        return;
+    size_t i;
+
     g_mutex_lock(&remoteEvents.lock);
     remoteEvents.quit = true;
     g_cond_signal(&remoteEvents.cond);
     g_mutex_unlock(&remoteEvents.lock);
-    g_thread_join(remoteEvents.thread);
-    remoteEvents.thread = NULL;
-
+    if (remoteEvents.syncThread)
+        g_thread_join(g_steal_pointer(&remoteEvents.syncThread));
+    if (remoteEvents.loopThread) {
+        remoteEventsWakeLoop();
+        g_thread_join(g_steal_pointer(&remoteEvents.loopThread));
+    }
+    if (remoteEvents.conn) {
+        for (i = 0; i < G_N_ELEMENTS(remoteEventsForwarded); i++) {
+            if (remoteEvents.driverIDs[i] > 0)
+                virConnectDomainEventDeregisterAny(remoteEvents.conn,
+                                                   remoteEvents.driverIDs[i]);
+            remoteEvents.driverIDs[i] = 0;
+        }
+        virConnectClose(remoteEvents.conn);
+        remoteEvents.conn = NULL;
+    }
     g_mutex_lock(&remoteEvents.lock);
     g_clear_pointer(&remoteEvents.regs, g_ptr_array_unref);
-    remoteEvents.nlifecycle = 0;
     g_mutex_unlock(&remoteEvents.lock);
-    g_clear_pointer(&remoteEvents.seen, g_hash_table_unref);
-    remoteEvents.haveSeen = false;
-    virConnectClose(remoteEvents.conn);
-    remoteEvents.conn = NULL;
 }
 
 void
@@ -414,12 +329,14 @@ remoteEventsRegister(const void *owner,
                      int *callbackID)
 {
     remoteEventReg *r;
-    bool first = false;
 
-    if (eventID < 0 || eventID >= REMOTE_EVENT_ID_LAST) {
+    if (eventID < 0 || eventID > VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE) {
         virReportError(VIR_ERR_INVALID_ARG, _("unsupported event ID %d"), eventID);
         return -1;
     }
+    /* the changes of other processes until now are not this client's */
+    if (remoteEventsSyncRoot() < 0)
+        return -1;
     g_mutex_lock(&remoteEvents.lock);
     if (!remoteEvents.regs) {
         g_mutex_unlock(&remoteEvents.lock);
@@ -436,26 +353,9 @@ remoteEventsRegister(const void *owner,
         memcpy(r->uuid, dom->uuid, VIR_UUID_BUFLEN);
     r->callbackID = remoteEvents.nextID++;
     g_ptr_array_add(remoteEvents.regs, r);
-    if (eventID == REMOTE_EVENT_ID_LIFECYCLE)
-        first = remoteEvents.nlifecycle++ == 0;
     *callbackID = r->callbackID;
     g_mutex_unlock(&remoteEvents.lock);
-
-    /* the picture later changes are measured against: taken before the
-     * client hears that it is registered */
-    if (first)
-        remoteEventsPoll();
     return 0;
-}
-
-static void
-remoteEventsRemoveAt(guint i)
-{
-    remoteEventReg *r = g_ptr_array_index(remoteEvents.regs, i);
-
-    if (r->eventID == REMOTE_EVENT_ID_LIFECYCLE)
-        remoteEvents.nlifecycle--;
-    g_ptr_array_remove_index(remoteEvents.regs, i);
 }
 
 int
@@ -468,7 +368,7 @@ remoteEventsDeregister(const void *owner, int callbackID)
         remoteEventReg *r = g_ptr_array_index(remoteEvents.regs, i);
 
         if (r->owner == owner && r->callbackID == callbackID) {
-            remoteEventsRemoveAt(i);
+            g_ptr_array_remove_index(remoteEvents.regs, i);
             g_mutex_unlock(&remoteEvents.lock);
             return 0;
         }
@@ -489,7 +389,7 @@ remoteEventsDropOwner(const void *owner)
         remoteEventReg *r = g_ptr_array_index(remoteEvents.regs, i);
 
         if (r->owner == owner)
-            remoteEventsRemoveAt(i);
+            g_ptr_array_remove_index(remoteEvents.regs, i);
         else
             i++;
     }

@@ -6,19 +6,15 @@
  * for all domains or one. Lifecycle events (DOMAIN_EVENT_CALLBACK_LIFECYCLE)
  * are delivered.
  *
- * TODO: the drivers do not produce events yet. Until they do, lifecycle
- * events come from watching the root: while at least one client listens
- * for them, the domains and their states are listed after every call
- * through the daemon that may change something, and by a thread every
- * remoteEventsSetInterval milliseconds (default 500); each change is turned
- * into the event libvirt sends for it (a new definition: DEFINED; off to
- * running: STARTED; running to paused: SUSPENDED; paused to running:
- * RESUMED; to shut off: STOPPED with the reason of the state; gone:
- * UNDEFINED). So every change is seen, whoever made it (a client of the
- * daemon, an embedded user of the root, the guest itself), but a change
- * undone within one interval is missed, and a definition replaced by
- * another (DEFINED/UPDATED) is not seen. Other event IDs are accepted and
- * never fire.
+ * The events come from the drivers (the daemon registers on its own
+ * connection to the root for lifecycle and device events and forwards
+ * them); they are delivered from an event loop thread of the daemon.
+ * The driver syncs with the root while it has listeners, so what other
+ * processes on the root changed is reported without a client call. While
+ * a client listens for device-added, the failover state of running
+ * teaming guests not negotiated yet is asked every two seconds (the
+ * thread wakes every remoteEventsSetInterval milliseconds, default 500).
+ * Other event IDs are accepted and never fire.
  */
 #pragma once
 
@@ -31,16 +27,12 @@
  * Returns -1 if the client is gone. */
 typedef int (*remoteEventSendFunc)(void *opaque, int proc, void *body);
 
-/* Starts the watcher on the root @uri (opened with a connection of its
- * own). 0 or -1 with an error. */
+/* Registers on the drivers of the root @uri (a connection of its own)
+ * and starts the event loop and sync threads. 0 or -1 with an error. */
 int remoteEventsInit(const char *uri);
-/* Stops the watcher and drops every registration. */
+/* Stops the threads and drops every registration. */
 void remoteEventsShutdown(void);
 void remoteEventsSetInterval(unsigned int ms);
-
-/* A change was just made through the daemon: its events are sent now
- * (before the call that made it is answered), not at the next interval. */
-void remoteEventsChanged(void);
 
 /* A registration of @owner (the client; any unique pointer), delivered
  * through @send. @dom NULL: every domain. *@callbackID gets its number. */

@@ -14,6 +14,7 @@
 #include "virerror.h"
 #include "virnetclient.h"
 #include "remote_driver.h"
+#include "domain_event.h"
 #include "remote_sockets.h"
 #include "remote_program.h"
 
@@ -44,13 +45,7 @@ typedef struct {
 /* An event received, waiting for the event loop. */
 typedef struct {
     int remoteID;
-    int eventID;
-    char *name;
-    unsigned char uuid[VIR_UUID_BUFLEN];
-    int id;
-    int event;
-    int detail;
-    char *devAlias;
+    virDomainEvent *event;
 } remoteEvent;
 
 typedef struct {
@@ -76,8 +71,7 @@ typedef struct {
 static void
 remoteEventFree(remoteEvent *ev)
 {
-    g_free(ev->name);
-    g_free(ev->devAlias);
+    virDomainEventFree(ev->event);
     g_free(ev);
 }
 
@@ -168,13 +162,12 @@ remoteDispatchEvents(int timer G_GNUC_UNUSED, void *opaque)
     while ((ev = g_queue_pop_head(&priv->events))) {
         virConnectDomainEventGenericCallback cb = NULL;
         void *cbopaque = NULL;
-        virDomainPtr dom;
         size_t i;
 
         for (i = 0; i < priv->callbacks->len; i++) {
             remoteEventCallback *c = g_ptr_array_index(priv->callbacks, i);
 
-            if (c->remoteID == ev->remoteID && c->eventID == ev->eventID) {
+            if (c->remoteID == ev->remoteID && c->eventID == virDomainEventGetID(ev->event)) {
                 cb = c->cb;
                 cbopaque = c->opaque;
                 break;
@@ -187,41 +180,31 @@ remoteDispatchEvents(int timer G_GNUC_UNUSED, void *opaque)
         }
         g_mutex_unlock(&priv->lock);
 
-        dom = virGetDomain(conn, ev->name, ev->uuid, ev->id);
-        switch (ev->eventID) {
-        case VIR_DOMAIN_EVENT_ID_LIFECYCLE:
-            ((virConnectDomainEventCallback)(void (*)(void))cb)(conn, dom, ev->event,
-                                                                ev->detail, cbopaque);
-            break;
-        case VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED:
-            ((virConnectDomainEventDeviceRemovedCallback)(void (*)(void))cb)(conn, dom,
-                                                                             ev->devAlias,
-                                                                             cbopaque);
-            break;
-        default:
-            cb(conn, dom, cbopaque);
-            break;
-        }
-        virDomainFree(dom);
+        virDomainEventInvoke(ev->event, conn, cb, cbopaque);
         remoteEventFree(ev);
         g_mutex_lock(&priv->lock);
     }
     g_mutex_unlock(&priv->lock);
 }
 
-static remoteEvent *
-remoteQueueEvent(remotePrivate *priv, int remoteID, int eventID,
-                 const remote_nonnull_domain *rdom)
+static void
+remoteQueueEvent(remotePrivate *priv, int remoteID, virDomainEvent *event)
 {
     remoteEvent *ev = g_new0(remoteEvent, 1);
 
     ev->remoteID = remoteID;
-    ev->eventID = eventID;
-    ev->name = g_strdup(rdom->name);
-    memcpy(ev->uuid, rdom->uuid, VIR_UUID_BUFLEN);
-    ev->id = rdom->id;
+    ev->event = event;
     g_queue_push_tail(&priv->events, ev);
-    return ev;
+}
+
+/* The device events share a layout (callbackID, dom, devAlias). */
+static void
+remoteQueueDeviceEvent(remotePrivate *priv, int eventID,
+                       const remote_domain_event_callback_device_removed_msg *m)
+{
+    remoteQueueEvent(priv, m->callbackID,
+                     virDomainEventDeviceNew(eventID, m->dom.name, (unsigned char *)m->dom.uuid,
+                                             m->dom.id, m->devAlias));
 }
 
 /* Runs in the I/O thread of the connection. */
@@ -253,27 +236,30 @@ remoteHandleEvent(virNetClient *client G_GNUC_UNUSED,
     switch (msg->header.proc) {
     case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE: {
         remote_domain_event_callback_lifecycle_msg *m = body;
-        remoteEvent *ev = remoteQueueEvent(priv, m->callbackID,
-                                           VIR_DOMAIN_EVENT_ID_LIFECYCLE, &m->msg.dom);
 
-        ev->event = m->msg.event;
-        ev->detail = m->msg.detail;
+        remoteQueueEvent(priv, m->callbackID,
+                         virDomainEventLifecycleNew(m->msg.dom.name,
+                                                    (unsigned char *)m->msg.dom.uuid,
+                                                    m->msg.dom.id, m->msg.event, m->msg.detail));
         break;
     }
     case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT: {
         remote_domain_event_callback_reboot_msg *m = body;
 
-        remoteQueueEvent(priv, m->callbackID, VIR_DOMAIN_EVENT_ID_REBOOT, &m->dom);
+        remoteQueueEvent(priv, m->callbackID,
+                         virDomainEventNew(VIR_DOMAIN_EVENT_ID_REBOOT, m->dom.name,
+                                           (unsigned char *)m->dom.uuid, m->dom.id));
         break;
     }
-    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED: {
-        remote_domain_event_callback_device_removed_msg *m = body;
-        remoteEvent *ev = remoteQueueEvent(priv, m->callbackID,
-                                           VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, &m->dom);
-
-        ev->devAlias = g_strdup(m->devAlias);
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED:
+        remoteQueueDeviceEvent(priv, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, body);
         break;
-    }
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED:
+        remoteQueueDeviceEvent(priv, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, body);
+        break;
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVAL_FAILED:
+        remoteQueueDeviceEvent(priv, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED, body);
+        break;
     default:
         /* an event nobody here registers for */
         break;

@@ -484,6 +484,17 @@ virNetServerFindEntry(virNetServer *srv, const virNetProgram *program)
     return NULL;
 }
 
+/* Stream data is never answered (nobody waits for a reply to it), and
+ * this server opens no streams: it is dropped, as data for a stream
+ * already closed, also when its header is wrong. Takes @msg. */
+static void
+virNetServerDropStreamMessage(virNetServerClient *client, virNetMessage *msg)
+{
+    g_info("RPC client %llu: stream message for procedure %d dropped (no stream open)",
+           virNetServerClientGetID(client), msg->header.proc);
+    virNetMessageFree(msg);
+}
+
 void
 virNetServerProcessMessage(virNetServer *srv,
                            virNetServerClient *client,
@@ -495,8 +506,13 @@ virNetServerProcessMessage(virNetServer *srv,
     virNetServerJob *job;
     int kaproc;
 
-    if (!headerOK)
+    if (!headerOK) {
+        if (msg->header.type == VIR_NET_STREAM || msg->header.type == VIR_NET_STREAM_HOLE) {
+            virNetServerDropStreamMessage(client, msg);
+            return;
+        }
         goto error;
+    }
 
     if (virNetMessageIsKeepalive(msg, &kaproc)) {
         if (kaproc == KEEPALIVE_PROC_PING) {
@@ -518,11 +534,7 @@ virNetServerProcessMessage(virNetServer *srv,
         break;
     case VIR_NET_STREAM:
     case VIR_NET_STREAM_HOLE:
-        /* This server opens no streams: data for one is dropped, as for
-         * a stream already closed. */
-        g_info("RPC client %llu: stream message for procedure %d dropped (no stream open)",
-               virNetServerClientGetID(client), msg->header.proc);
-        virNetMessageFree(msg);
+        virNetServerDropStreamMessage(client, msg);
         return;
     case VIR_NET_REPLY:
     case VIR_NET_MESSAGE:

@@ -3,7 +3,9 @@
  *
  * A list of domains, some running: virDomainObjListCollect gives all of
  * them by name, virDomainObjListCollectActive only the running ones, by
- * name too, also when most are not running and when none is.
+ * name too, also when most are not running and when none is, and when
+ * domains start, stop, come and go between two calls (the list caches
+ * which ones ran at its last walk of all).
  */
 #include "internal.h"
 
@@ -80,6 +82,93 @@ testCollect(const void *data)
     return 0;
 }
 
+/* The names of the running domains, "a,b,c". */
+static char *
+testActiveNames(virDomainObjList *list)
+{
+    g_autoptr(GPtrArray) active = virDomainObjListCollectActive(list);
+    g_autoptr(GString) names = g_string_new(NULL);
+    size_t i;
+
+    for (i = 0; i < active->len; i++) {
+        virDomainObj *obj = g_ptr_array_index(active, i);
+
+        g_string_append_printf(names, "%s%s", i ? "," : "", obj->def->name);
+    }
+    return g_string_free(g_steal_pointer(&names), FALSE);
+}
+
+static virDomainDef *
+testLiveDef(const char *name, size_t index, int id)
+{
+    virDomainDef *def = virDomainDefNew();
+
+    def->name = g_strdup(name);
+    memset(def->uuid, 0, VIR_UUID_BUFLEN);
+    def->uuid[0] = index & 0xff;
+    def->uuid[1] = index >> 8;
+    def->id = id;
+    return def;
+}
+
+static int
+testExpectActive(virDomainObjList *list, const char *step, const char *expected)
+{
+    g_autofree char *names = testActiveNames(list);
+
+    if (STRNEQ(names, expected)) {
+        fprintf(stderr, "%s: running '%s', expected '%s'\n", step, names, expected);
+        return -1;
+    }
+    return 0;
+}
+
+/* Each change between two calls of virDomainObjListCollectActive is seen
+ * by the second one. */
+static int
+testCollectActiveChanges(const void *data G_GNUC_UNUSED)
+{
+    g_autoptr(virDomainObjList) list = testList(50, 0);
+    virDomainObj *d10 = virDomainObjListFindByName(list, "d010");
+    virDomainObj *d20 = virDomainObjListFindByName(list, "d020");
+    virDomainObj *d30 = virDomainObjListFindByName(list, "d030");
+    virDomainDef *def;
+
+    if (testExpectActive(list, "none running", "") < 0 ||
+        testExpectActive(list, "none running, again", "") < 0)
+        return -1;
+
+    d10->persistent = true;
+    def = testLiveDef("d010", 10, 1);
+    virDomainObjSetLiveDef(d10, &def);
+    if (testExpectActive(list, "d010 started", "d010") < 0)
+        return -1;
+
+    def = testLiveDef("d030", 30, 2);
+    virDomainObjReplaceDef(d30, &def);
+    if (testExpectActive(list, "d030 replaced by a running definition", "d010,d030") < 0 ||
+        testExpectActive(list, "the same, again", "d010,d030") < 0)
+        return -1;
+
+    virDomainObjRestorePersistentDef(d10);
+    if (testExpectActive(list, "d010 stopped", "d030") < 0)
+        return -1;
+
+    def = testLiveDef("d020", 20, 3);
+    virDomainObjSetLiveDef(d20, &def);
+    if (testExpectActive(list, "d020 started", "d020,d030") < 0)
+        return -1;
+    virDomainObjListRemove(list, d30);
+    if (testExpectActive(list, "d030 removed while running", "d020") < 0)
+        return -1;
+
+    virDomainObjListAdd(list, testLiveDef("e000", 500, 4));
+    if (testExpectActive(list, "e000 added running", "d020,e000") < 0 ||
+        testExpectActive(list, "the same, again", "d020,e000") < 0)
+        return -1;
+    return 0;
+}
+
 static int
 mymain(void)
 {
@@ -99,6 +188,8 @@ mymain(void)
 
         virTestRun(title, testCollect, &cases[i]);
     }
+    virTestRun("running domains seen through starts, stops and removals",
+               testCollectActiveChanges, NULL);
     return 0;
 }
 

@@ -13,11 +13,32 @@
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
 
 struct _virDomainObjList {
-    GMutex lock;            /* guards the two maps, nothing else; a leaf:
-                             * no other lock is taken while it is held */
+    GMutex lock;            /* guards the two maps and the cache of the
+                             * running; a leaf: no other lock is taken
+                             * while it is held */
     GHashTable *byName;     /* name -> virDomainObj (one reference) */
     GHashTable *byUUID;     /* uuid string -> virDomainObj (none) */
+    /* every object of the list that was running at the last walk of all
+     * of them, referenced; valid while no object became active since
+     * (virDomainObjActivations still @activeEpoch) and none was removed */
+    GPtrArray *active;
+    gint activeEpoch;
+    guint removals;         /* objects removed so far */
 };
+
+/* Bumped each time an object's definition in use becomes a running one
+ * (in any list): only then can an object become active, so a list whose
+ * last walk saw this count knows its running objects without walking
+ * them all again. */
+static gint virDomainObjActivations;
+
+/* After @obj's definition in use was replaced (object locked). */
+static void
+virDomainObjNoteDef(virDomainObj *obj)
+{
+    if (virDomainObjIsActive(obj))
+        g_atomic_int_inc(&virDomainObjActivations);
+}
 
 static void
 virDomainObjFree(virDomainObj *obj)
@@ -98,6 +119,7 @@ virDomainObjListFree(virDomainObjList *list)
 {
     if (!list)
         return;
+    g_clear_pointer(&list->active, g_ptr_array_unref);
     g_hash_table_unref(list->byUUID);
     g_hash_table_unref(list->byName);
     g_mutex_clear(&list->lock);
@@ -203,6 +225,7 @@ virDomainObjListAdd(virDomainObjList *list, virDomainDef *def)
     g_hash_table_insert(list->byName, g_strdup(def->name), obj);
     g_hash_table_insert(list->byUUID, g_strdup(virUUIDFormat(def->uuid, uuidstr)), obj);
     g_mutex_unlock(&list->lock);
+    virDomainObjNoteDef(obj);
     return obj;
 }
 
@@ -216,6 +239,9 @@ virDomainObjListRemove(virDomainObjList *list, virDomainObj *obj)
     g_mutex_lock(&list->lock);
     /* only if it is still the one listed under its name */
     if (g_hash_table_lookup(list->byName, name) == obj) {
+        /* the cache would keep listing it */
+        g_clear_pointer(&list->active, g_ptr_array_unref);
+        list->removals++;
         g_hash_table_remove(list->byUUID, uuidstr);
         /* drops the list's reference: @obj may be freed */
         g_hash_table_remove(list->byName, name);
@@ -267,28 +293,44 @@ virDomainObjListCompareEntry(gconstpointer a, gconstpointer b)
 }
 
 /* The running domains, by name. Every call of a driver asks (are any of
- * them dead?), with most domains defined and few running: so only the
- * running ones are sorted, by the names read under their locks. */
+ * them dead?), with most domains defined and few running: so unless an
+ * object became active since the last walk of all, only the ones running
+ * then are looked at, and only the running ones are sorted, by the names
+ * read under their locks. */
 GPtrArray *
 virDomainObjListCollectActive(virDomainObjList *list)
 {
     GPtrArray *ret = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainObjUnref);
-    g_autoptr(GPtrArray) all = NULL;
+    g_autoptr(GPtrArray) candidates = NULL;
     g_autoptr(GArray) active = g_array_new(FALSE, FALSE, sizeof(virDomainObjListEntry));
-    GHashTableIter iter;
-    gpointer value;
+    gint epoch;
+    guint removals;
     size_t i;
 
     g_mutex_lock(&list->lock);
-    all = g_ptr_array_new_full(g_hash_table_size(list->byName),
-                               (GDestroyNotify)virDomainObjUnref);
-    g_hash_table_iter_init(&iter, list->byName);
-    while (g_hash_table_iter_next(&iter, NULL, &value))
-        g_ptr_array_add(all, virDomainObjRef(value));
+    removals = list->removals;
+    /* read before the objects: an activation after this read is seen by
+     * the next call, one before it by this walk (under the object's lock) */
+    epoch = g_atomic_int_get(&virDomainObjActivations);
+    if (list->active && list->activeEpoch == epoch) {
+        candidates = g_ptr_array_new_full(list->active->len,
+                                          (GDestroyNotify)virDomainObjUnref);
+        for (i = 0; i < list->active->len; i++)
+            g_ptr_array_add(candidates, virDomainObjRef(g_ptr_array_index(list->active, i)));
+    } else {
+        GHashTableIter iter;
+        gpointer value;
+
+        candidates = g_ptr_array_new_full(g_hash_table_size(list->byName),
+                                          (GDestroyNotify)virDomainObjUnref);
+        g_hash_table_iter_init(&iter, list->byName);
+        while (g_hash_table_iter_next(&iter, NULL, &value))
+            g_ptr_array_add(candidates, virDomainObjRef(value));
+    }
     g_mutex_unlock(&list->lock);
 
-    for (i = 0; i < all->len; i++) {
-        virDomainObj *obj = g_ptr_array_index(all, i);
+    for (i = 0; i < candidates->len; i++) {
+        virDomainObj *obj = g_ptr_array_index(candidates, i);
         VIR_LOCK_GUARD lock = virDomainObjLockGuard(obj);
 
         if (virDomainObjIsActive(obj)) {
@@ -304,6 +346,18 @@ virDomainObjListCollectActive(virDomainObjList *list)
         g_ptr_array_add(ret, e->obj);
         g_free(e->name);
     }
+
+    g_mutex_lock(&list->lock);
+    /* unless an object was removed meanwhile: this walk may hold it, and
+     * the next one walks all */
+    if (list->removals == removals) {
+        g_clear_pointer(&list->active, g_ptr_array_unref);
+        list->active = g_ptr_array_new_full(ret->len, (GDestroyNotify)virDomainObjUnref);
+        for (i = 0; i < ret->len; i++)
+            g_ptr_array_add(list->active, virDomainObjRef(g_ptr_array_index(ret, i)));
+        list->activeEpoch = epoch;
+    }
+    g_mutex_unlock(&list->lock);
     return ret;
 }
 
@@ -333,6 +387,7 @@ virDomainObjSetPersistentDef(virDomainObj *obj, virDomainDef **def)
 
     virDomainDefFree(*slot);
     *slot = g_steal_pointer(def);
+    virDomainObjNoteDef(obj);
 }
 
 void
@@ -345,6 +400,7 @@ virDomainObjSetLiveDef(virDomainObj *obj, virDomainDef **live)
         virDomainDefFree(obj->def);
     }
     obj->def = g_steal_pointer(live);
+    virDomainObjNoteDef(obj);
 }
 
 void
@@ -362,6 +418,7 @@ virDomainObjReplaceDef(virDomainObj *obj, virDomainDef **def)
 {
     virDomainDefFree(obj->def);
     obj->def = g_steal_pointer(def);
+    virDomainObjNoteDef(obj);
 }
 
 void

@@ -1922,10 +1922,9 @@ qemuDomainMigratePrepare(virConnectPtr dconn, const char *sconnuri, const char *
     }
     /* run what the source runs; keep the destination's own persistent
      * definition as the config */
-    persistentDef = obj->persistent ? obj->def : NULL;
-    if (!obj->persistent)
-        virDomainDefFree(obj->def);
-    obj->def = g_steal_pointer(&def);
+    if (obj->persistent)
+        persistentDef = g_steal_pointer(&obj->def);
+    virDomainObjReplaceDef(obj, &def);
     virDomainObjUnlock(obj);
 
     if (qemuDriverLockRoot(driver) == 0) {

@@ -109,6 +109,13 @@ struct _virQEMUDriver {
     GPtrArray *capsRetired;     /* replaced entries: borrowed by callers */
     virNetworkDriverState *network;  /* the root's networks (VF pools) */
     gint poolsReconciled;       /* VFs of dead domains given back once (atomic) */
+    /* the root's generation when ROOT/run was last looked at for records of
+     * migrations, and whether it held none: records are only made under
+     * the root's lock, which moves the generation, so until it moves again
+     * there is nothing to look for. Guarded by qemuDomainsRecovering
+     * (qemu_driver.c) */
+    guint64 migrationsGen;
+    bool migrationsNone;
     virDomainEventState *domainEvents;  /* listeners, and the queue to them */
     GMutex domainEventsLock;    /* guards @domainEventsSeen; one diff at a time */
     GHashTable *domainEventsSeen;   /* what listeners were told (qemu_domain_events.c) */

@@ -787,9 +787,19 @@ qemuDomainsRecoverMigrations(virQEMUDriver *driver)
     g_autoptr(GPtrArray) names = NULL;
     size_t i;
 
+    guint64 gen;
+
     if (!g_atomic_int_compare_and_exchange(&qemuDomainsRecovering, 0, 1))
         return;
+    /* read before the listing: a record made after it moves it again */
+    gen = virRootLockGeneration(driver->rootLock);
+    if (driver->migrationsNone && driver->migrationsGen == gen) {
+        g_atomic_int_set(&qemuDomainsRecovering, 0);
+        return;
+    }
     names = qemuMigrationRecordList(driver);
+    driver->migrationsNone = names->len == 0;
+    driver->migrationsGen = gen;
     for (i = 0; i < names->len; i++)
         qemuDomainsRecoverMigration(driver, g_ptr_array_index(names, i));
     g_atomic_int_set(&qemuDomainsRecovering, 0);

@@ -140,6 +140,12 @@ virRootLockIsStale(virRootLock *lock)
     return stale;
 }
 
+guint64
+virRootLockGeneration(virRootLock *lock)
+{
+    return virFileGenerationRead(lock->fd);
+}
+
 void
 virRootLockSynced(virRootLock *lock)
 {

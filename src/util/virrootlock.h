@@ -43,6 +43,9 @@ bool virRootLockIsOwner(virRootLock *lock);
  * (virRootLockSynced)? Any thread may ask; the answer is sure only for
  * the owner. */
 bool virRootLockIsStale(virRootLock *lock);
+/* The root's generation now: it moves with every virRootLockChanged of
+ * any process (any thread may ask). */
+guint64 virRootLockGeneration(virRootLock *lock);
 /* This process's view reflects the root as it is now (owner only). */
 void virRootLockSynced(virRootLock *lock);
 /* This process changed the root: tell the others (owner only). This

@@ -325,6 +325,8 @@ virNetServerServiceWatch(virNetServer *srv, virNetServerService *svc)
 {
     svc->source = g_unix_fd_source_new(svc->fd, G_IO_IN);
     g_source_set_callback(svc->source, G_SOURCE_FUNC(virNetServerServiceAccept), svc, NULL);
+    /* as the clients' sources (virNetServerClientStart): no wakeups */
+    g_source_set_can_recurse(svc->source, TRUE);
     g_source_attach(svc->source, srv->ctx);
 }
 

@@ -834,6 +834,10 @@ virNetServerClientStart(virNetServerClient *client)
 
     ((virNetServerClientSource *)source)->client = virNetServerClientRef(client);
     g_source_set_name(source, "virNetServerClient");
+    /* GLib takes a source that may not recurse out of the poll set around
+     * each dispatch and puts it back after: a wakeup of the context twice
+     * per message, for nothing (no loop of this context is ever nested) */
+    g_source_set_can_recurse(source, TRUE);
     g_mutex_lock(&client->lock);
     client->events = G_IO_IN;
     client->fdtag = g_source_add_unix_fd(source, client->fd, G_IO_IN);

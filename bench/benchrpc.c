@@ -3,9 +3,12 @@
  *
  *   benchrpc URI define COUNT PREFIX     define PREFIX0 .. PREFIX<COUNT-1>
  *   benchrpc URI undefine COUNT PREFIX   undefine them again
- *   benchrpc URI getstate DOMAIN CALLS   one connection, CALLS round trips,
+ *   benchrpc URI getstate DOMAIN CALLS [PID]
+ *                                        one connection, CALLS round trips,
  *                                        then CALLS of virConnectGetLibVersion
- *                                        (answered without a driver)
+ *                                        (answered without a driver); the
+ *                                        CPU time per call of this client
+ *                                        and of the daemon PID
  *   benchrpc URI concurrent DOMAIN CLIENTS CALLS
  *                                        CLIENTS threads, a connection each,
  *                                        CALLS round trips each
@@ -120,6 +123,17 @@ procCpu(long pid)
     return (double)(ut + st) / sysconf(_SC_CLK_TCK);
 }
 
+/* This process's CPU time (user + system) in seconds. */
+static double
+selfCpu(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+        ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
 /* The daemon's VmRSS in KiB, -1 when unknown. */
 static long
 procRss(long pid)
@@ -178,12 +192,25 @@ benchDefine(const char *uri, int count, const char *prefix, int undefine)
     return ret;
 }
 
+/* The CPU time per call of the client (this process) and of the daemon
+ * (@pid, when > 0) over @calls calls that began at @self0 / @daemon0: a
+ * round trip cannot take less than the two added up, whatever the
+ * daemon does. */
+static void
+printCpu(const char *key, int calls, double self0, long pid, double daemon0)
+{
+    printf("%s_client_cpu_us %.1f\n", key, (selfCpu() - self0) * 1e6 / calls);
+    if (pid > 0 && daemon0 >= 0)
+        printf("%s_daemon_cpu_us %.1f\n", key, (procCpu(pid) - daemon0) * 1e6 / calls);
+}
+
 static int
-benchGetState(const char *uri, const char *name, int calls)
+benchGetState(const char *uri, const char *name, int calls, long pid)
 {
     virConnectPtr conn = connOpen(uri);
     virDomainPtr dom;
     double *lat;
+    double self0, daemon0;
     int i, ret = 1;
 
     if (!conn)
@@ -194,6 +221,8 @@ benchGetState(const char *uri, const char *name, int calls)
         return 1;
     }
     lat = calloc(calls, sizeof(*lat));
+    self0 = selfCpu();
+    daemon0 = pid > 0 ? procCpu(pid) : -1;
     for (i = 0; i < calls; i++) {
         int state, reason;
         double t0 = nowUs();
@@ -204,10 +233,13 @@ benchGetState(const char *uri, const char *name, int calls)
         }
         lat[i] = nowUs() - t0;
     }
+    printCpu("getstate", calls, self0, pid, daemon0);
     printf("getstate_mean_us %.1f\n", mean(lat, calls));
     printf("getstate_p50_us %.1f\n", quantile(lat, calls, 0.50));
     printf("getstate_p99_us %.1f\n", quantile(lat, calls, 0.99));
     /* the floor: a call the daemon answers without a driver */
+    self0 = selfCpu();
+    daemon0 = pid > 0 ? procCpu(pid) : -1;
     for (i = 0; i < calls; i++) {
         unsigned long version;
         double t0 = nowUs();
@@ -218,6 +250,7 @@ benchGetState(const char *uri, const char *name, int calls)
         }
         lat[i] = nowUs() - t0;
     }
+    printCpu("libversion", calls, self0, pid, daemon0);
     printf("libversion_mean_us %.1f\n", mean(lat, calls));
     printf("libversion_p50_us %.1f\n", quantile(lat, calls, 0.50));
     ret = 0;
@@ -385,7 +418,7 @@ usage(void)
 {
     fprintf(stderr,
             "usage: benchrpc URI define|undefine COUNT PREFIX\n"
-            "       benchrpc URI getstate DOMAIN CALLS\n"
+            "       benchrpc URI getstate DOMAIN CALLS [DAEMON-PID]\n"
             "       benchrpc URI concurrent DOMAIN CLIENTS CALLS\n"
             "       benchrpc URI open|idle COUNT DAEMON-PID\n");
     return 2;
@@ -406,7 +439,7 @@ main(int argc, char **argv)
     if (strcmp(mode, "define") == 0 || strcmp(mode, "undefine") == 0)
         return benchDefine(uri, atoi(argv[3]), argv[4], mode[0] == 'u');
     if (strcmp(mode, "getstate") == 0 && atoi(argv[4]) > 0)
-        return benchGetState(uri, argv[3], atoi(argv[4]));
+        return benchGetState(uri, argv[3], atoi(argv[4]), argc > 5 ? atol(argv[5]) : 0);
     if (strcmp(mode, "concurrent") == 0 && argc == 6 && atoi(argv[4]) > 0 && atoi(argv[5]) > 0)
         return benchConcurrent(uri, argv[3], atoi(argv[4]), atoi(argv[5]));
     if (strcmp(mode, "open") == 0 && atoi(argv[3]) > 0)

@@ -1,0 +1,133 @@
+#!/bin/sh
+# Separate "hosts" on one machine, for the tests and the demo of
+# migrations between daemons: each host is a network namespace with its
+# own address from 192.0.2.0/24 (TEST-NET-1, never routed), joined to the
+# others by a veth pair on a bridge that lives in a namespace of its own,
+# and its own root DIR/hN with a simulated SR-IOV PF and the active VF
+# pool 'vfpool'. Nothing is added to the namespace the script runs in.
+#
+# As a command:
+#   tests/nshosts.sh up DIR N VIRT-SRIOV-SIM VIRSH   hosts 1..N under DIR
+#   tests/nshosts.sh down DIR                        everything removed
+# Sourced (sh), the same as nshosts_up / nshosts_down, plus
+# nshosts_exec / nshosts_daemon_start / nshosts_addr (below).
+#
+# The names of the namespaces are recorded in DIR/nshosts (one per line,
+# the hub first), the pids of daemons started by nshosts_daemon_start in
+# DIR/hN/daemon.pid: `down` removes exactly those, so that concurrent
+# users of the script never touch each other's hosts. Needs root.
+# shellcheck shell=sh
+
+# nshosts_addr N: the address of host N
+nshosts_addr() { echo "192.0.2.$((10 + $1))"; }
+
+# nshosts_ns DIR N: the namespace of host N (hub for N = 0)
+nshosts_ns() { sed -n "$(($2 + 1))p" "$1/nshosts"; }
+
+# nshosts_exec DIR N CMD...: CMD in host N's network namespace
+nshosts_exec() {
+    _d=$1 _n=$2
+    shift 2
+    ip netns exec "$(nshosts_ns "$_d" "$_n")" "$@"
+}
+
+# nshosts_up DIR N VIRT-SRIOV-SIM VIRSH: make hosts 1..N (DIR must exist
+# and be empty of a previous run); 1 with a message on failure, after
+# removing what was made
+nshosts_up() {
+    _d=$1 _count=$2 _sim=$3 _virsh=$4
+    _tag=vq$$
+    [ -e "$_d/nshosts" ] && { echo "# $_d already holds hosts"; return 1; }
+    : > "$_d/nshosts"
+    _hub=${_tag}hub
+    ip netns add "$_hub" && echo "$_hub" >> "$_d/nshosts" &&
+        ip -n "$_hub" link add br0 type bridge &&
+        ip -n "$_hub" link set br0 up || { nshosts_down "$_d"; return 1; }
+    _i=1
+    while [ "$_i" -le "$_count" ]; do
+        _ns=${_tag}h$_i
+        ip netns add "$_ns" && echo "$_ns" >> "$_d/nshosts" &&
+            ip -n "$_ns" link set lo up &&
+            # created in the host's namespace, its peer moved to the hub
+            ip -n "$_ns" link add eth0 type veth peer name p$_i netns "$_hub" &&
+            ip -n "$_ns" addr add "$(nshosts_addr "$_i")/24" dev eth0 &&
+            ip -n "$_ns" link set eth0 up &&
+            ip -n "$_hub" link set p$_i master br0 &&
+            ip -n "$_hub" link set p$_i up || { nshosts_down "$_d"; return 1; }
+        mkdir -p "$_d/h$_i/etc"
+        "$_sim" --root "$_d/h$_i" --pf ens1f0 --vfs 4 >/dev/null &&
+            cat > "$_d/h$_i/vfpool.xml" <<XML &&
+<network>
+  <name>vfpool</name>
+  <forward mode='hostdev' managed='yes'>
+    <pf dev='ens1f0'/>
+  </forward>
+</network>
+XML
+            "$_virsh" -q -c "qemu:///embed?root=$_d/h$_i" net-define "$_d/h$_i/vfpool.xml" >/dev/null &&
+            "$_virsh" -q -c "qemu:///embed?root=$_d/h$_i" net-start vfpool >/dev/null ||
+            { echo "# cannot make the SR-IOV host of host $_i"; nshosts_down "$_d"; return 1; }
+        _i=$((_i + 1))
+    done
+}
+
+# nshosts_daemon_start DIR N VIRTQEMUD VIRSH [ARGS...]: virtqemud --root
+# DIR/hN ARGS in host N's namespace (output to DIR/hN/daemon.log), until
+# VIRSH gets an answer on its socket; 1 with the log if it does not
+nshosts_daemon_start() {
+    _d=$1 _n=$2 _bin=$3 _v=$4
+    shift 4
+    _r=$_d/h$_n
+    nshosts_exec "$_d" "$_n" "$_bin" --root "$_r" --pid-file "$_r/daemon.pid" "$@" \
+        >>"$_r/daemon.log" 2>&1 &
+    _i=0
+    while [ $_i -lt 100 ]; do
+        [ -S "$_r/run/virtqemud-sock" ] &&
+            "$_v" -c "qemu+unix:///system?socket=$_r/run/virtqemud-sock" uri >/dev/null 2>&1 &&
+            return 0
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    echo "# virtqemud of host $_n did not start:"; sed 's/^/#   /' "$_r/daemon.log"
+    return 1
+}
+
+# nshosts_down DIR: stop the daemons, remove the namespaces (which takes
+# their veths and the bridge along) and the list
+nshosts_down() {
+    _d=$1
+    for _pidfile in "$_d"/h*/daemon.pid; do
+        [ -f "$_pidfile" ] || continue
+        _pid=$(cat "$_pidfile")
+        # only a virtqemud of this root
+        case $(tr '\0' ' ' < "/proc/$_pid/cmdline" 2>/dev/null) in
+        *virtqemud*" --root $(dirname "$_pidfile") "*)
+            kill -TERM "$_pid" 2>/dev/null
+            _i=0
+            while kill -0 "$_pid" 2>/dev/null && [ $_i -lt 50 ]; do
+                sleep 0.1
+                _i=$((_i + 1))
+            done
+            kill -KILL "$_pid" 2>/dev/null ;;
+        esac
+        rm -f "$_pidfile"
+    done
+    [ -f "$_d/nshosts" ] || return 0
+    # hosts first, the hub last
+    tac "$_d/nshosts" | while read -r _ns; do
+        ip netns del "$_ns" 2>/dev/null
+    done
+    rm -f "$_d/nshosts"
+}
+
+case ${0##*/} in
+nshosts.sh)
+    set -u
+    case ${1:-} in
+    up)   [ $# -eq 5 ] || { echo "usage: $0 up DIR N VIRT-SRIOV-SIM VIRSH" >&2; exit 2; }
+          mkdir -p "$2" && nshosts_up "$2" "$3" "$4" "$5" ;;
+    down) [ $# -eq 2 ] || { echo "usage: $0 down DIR" >&2; exit 2; }
+          nshosts_down "$2" ;;
+    *)    echo "usage: $0 up DIR N VIRT-SRIOV-SIM VIRSH | down DIR" >&2; exit 2 ;;
+    esac ;;
+esac

@@ -31,6 +31,50 @@ qemuDriverConfigSeconds(virQEMUDriverConfig *cfg, const char *key, long long def
     return 0;
 }
 
+/* A name or address of the local machine only: useless to another host. */
+static bool
+qemuDriverConfigIsLocal(const char *host)
+{
+    return g_str_has_prefix(host, "localhost") || STREQ(host, "127.0.0.1") ||
+        STREQ(host, "::1") || STREQ(host, "[::1]");
+}
+
+/* migration_host, migration_address, migration_port_min/max */
+static int
+qemuDriverConfigMigration(virQEMUDriverConfig *cfg)
+{
+    const char *keys[] = { "migration_host", "migration_address" };
+    char **values[] = { &cfg->migrationHost, &cfg->migrationAddress };
+    long long min = QEMU_MIGRATION_PORT_MIN;
+    long long max = QEMU_MIGRATION_PORT_MAX;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(keys); i++) {
+        if (virConfGetValueString(cfg->conf, keys[i], values[i]) < 0)
+            return -1;
+        if (*values[i] && qemuDriverConfigIsLocal(*values[i])) {
+            virReportError(VIR_ERR_CONF_SYNTAX,
+                           _("%s: %s = \"%s\" names this machine only, which the source host cannot reach; give an address or name of this host that the other hosts reach"),
+                           cfg->configFile, keys[i], *values[i]);
+            return -1;
+        }
+        if (*values[i] && !**values[i])
+            g_clear_pointer(values[i], g_free);
+    }
+    if (virConfGetValueInt(cfg->conf, "migration_port_min", &min) < 0 ||
+        virConfGetValueInt(cfg->conf, "migration_port_max", &max) < 0)
+        return -1;
+    if (min < 1 || min > 65535 || max < min || max > 65535) {
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       _("%s: migration_port_min (%lld) and migration_port_max (%lld) must be a range of ports within 1-65535"),
+                       cfg->configFile, min, max);
+        return -1;
+    }
+    cfg->migrationPortMin = min;
+    cfg->migrationPortMax = max;
+    return 0;
+}
+
 virQEMUDriverConfig *
 virQEMUDriverConfigNew(const char *root)
 {
@@ -107,6 +151,8 @@ virQEMUDriverConfigNew(const char *root)
         qemuDriverConfigSeconds(cfg, "job_wait_timeout", QEMU_JOB_WAIT_DEFAULT,
                                 &cfg->jobWaitTimeout) < 0)
         return NULL;
+    if (qemuDriverConfigMigration(cfg) < 0)
+        return NULL;
     if (cfg->hostdevSimulate && STRNEQ(cfg->hostdevSimulate, "e1000e")) {
         virReportError(VIR_ERR_CONF_SYNTAX,
                        _("%s: hostdev_simulate = \"%s\" is not supported: the only simulated VF model is \"e1000e\""),
@@ -135,6 +181,8 @@ virQEMUDriverConfigFree(virQEMUDriverConfig *cfg)
     g_free(cfg->hostdevSimulate);
     g_free(cfg->sysfsRoot);
     g_free(cfg->hostdevStateDir);
+    g_free(cfg->migrationHost);
+    g_free(cfg->migrationAddress);
     virConfFree(cfg->conf);
     g_free(cfg);
 }

@@ -21,6 +21,10 @@
 #include "qemu_capabilities.h"
 #include "network/network_driver.h"
 
+/* defaults of migration_port_min / migration_port_max */
+#define QEMU_MIGRATION_PORT_MIN 49152
+#define QEMU_MIGRATION_PORT_MAX 49215
+
 /* default of job_wait_timeout (seconds) */
 #define QEMU_JOB_WAIT_DEFAULT 30
 
@@ -64,6 +68,17 @@ struct _virQEMUDriverConfig {
      * for another one on the same domain (a job, here or in another
      * process) before it fails naming it */
     int jobWaitTimeout;
+
+    /* Incoming migrations (qemu_migration_address.h): migration_host =
+     * "NAME" (what the source connects to; default: the hostname),
+     * migration_address = "ADDR" (where QEMU listens; default: every
+     * address), ports migration_port_min..migration_port_max (49152 to
+     * 49215). Neither may name the local machine (localhost, 127.0.0.1,
+     * ::1): the other host could not reach it. */
+    char *migrationHost;
+    char *migrationAddress;
+    unsigned int migrationPortMin;
+    unsigned int migrationPortMax;
 
     /* The whole parsed qemu.conf, for keys read by other parts. */
     virConf *conf;

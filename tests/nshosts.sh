@@ -7,7 +7,7 @@
 # pool 'vfpool'. Nothing is added to the namespace the script runs in.
 #
 # As a command:
-#   tests/nshosts.sh up DIR N VIRT-SRIOV-SIM VIRSH   hosts 1..N under DIR
+#   tests/nshosts.sh up DIR N VIRSH                  hosts 1..N under DIR
 #   tests/nshosts.sh down DIR                        everything removed
 # Sourced (sh), the same as nshosts_up / nshosts_down, plus
 # nshosts_exec / nshosts_daemon_start / nshosts_addr (below).
@@ -17,6 +17,9 @@
 # DIR/hN/daemon.pid: `down` removes exactly those, so that concurrent
 # users of the script never touch each other's hosts. Needs root.
 # shellcheck shell=sh
+
+# sim_host (from a script in tests/, or this one run as a command)
+. "$(dirname "$0")/guest/testlib.sh"
 
 # nshosts_addr N: the address of host N
 nshosts_addr() { echo "192.0.2.$((10 + $1))"; }
@@ -31,11 +34,11 @@ nshosts_exec() {
     ip netns exec "$(nshosts_ns "$_d" "$_n")" "$@"
 }
 
-# nshosts_up DIR N VIRT-SRIOV-SIM VIRSH: make hosts 1..N (DIR must exist
-# and be empty of a previous run); 1 with a message on failure, after
-# removing what was made
+# nshosts_up DIR N VIRSH: make hosts 1..N (DIR must exist and be empty of
+# a previous run), their SR-IOV hosts by the virt-sriov-sim next to VIRSH
+# (ours); 1 with a message on failure, after removing what was made
 nshosts_up() {
-    _d=$1 _count=$2 _sim=$3 _virsh=$4
+    _d=$1 _count=$2 _virsh=$3
     _tag=vq$$
     [ -e "$_d/nshosts" ] && { echo "# $_d already holds hosts"; return 1; }
     : > "$_d/nshosts"
@@ -55,17 +58,7 @@ nshosts_up() {
             ip -n "$_hub" link set p$_i master br0 &&
             ip -n "$_hub" link set p$_i up || { nshosts_down "$_d"; return 1; }
         mkdir -p "$_d/h$_i/etc"
-        "$_sim" --root "$_d/h$_i" --pf ens1f0 --vfs 4 >/dev/null &&
-            cat > "$_d/h$_i/vfpool.xml" <<XML &&
-<network>
-  <name>vfpool</name>
-  <forward mode='hostdev' managed='yes'>
-    <pf dev='ens1f0'/>
-  </forward>
-</network>
-XML
-            "$_virsh" -q -c "qemu:///embed?root=$_d/h$_i" net-define "$_d/h$_i/vfpool.xml" >/dev/null &&
-            "$_virsh" -q -c "qemu:///embed?root=$_d/h$_i" net-start vfpool >/dev/null ||
+        sim_host "$_virsh" "$_d/h$_i" ens1f0 4 ||
             { echo "# cannot make the SR-IOV host of host $_i"; nshosts_down "$_d"; return 1; }
         _i=$((_i + 1))
     done
@@ -124,10 +117,10 @@ case ${0##*/} in
 nshosts.sh)
     set -u
     case ${1:-} in
-    up)   [ $# -eq 5 ] || { echo "usage: $0 up DIR N VIRT-SRIOV-SIM VIRSH" >&2; exit 2; }
-          mkdir -p "$2" && nshosts_up "$2" "$3" "$4" "$5" ;;
+    up)   [ $# -eq 4 ] || { echo "usage: $0 up DIR N VIRSH" >&2; exit 2; }
+          mkdir -p "$2" && nshosts_up "$2" "$3" "$4" ;;
     down) [ $# -eq 2 ] || { echo "usage: $0 down DIR" >&2; exit 2; }
           nshosts_down "$2" ;;
-    *)    echo "usage: $0 up DIR N VIRT-SRIOV-SIM VIRSH | down DIR" >&2; exit 2 ;;
+    *)    echo "usage: $0 up DIR N VIRSH | down DIR" >&2; exit 2 ;;
     esac ;;
 esac

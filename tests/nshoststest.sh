@@ -5,12 +5,10 @@
 # interfaces).
 set -u
 virtqemud=$1
-simtool=$2
-ourvirsh=$3
+ourvirsh=$2
 virsh=/usr/bin/virsh
 python=/usr/bin/python3
 here=$(dirname "$0")
-. "$here/guest/testlib.sh"
 . "$here/nshosts.sh"
 unset LD_LIBRARY_PATH
 
@@ -44,7 +42,7 @@ except OSError as e:
 echo "1..9"
 ip -o link | sed 's/^[0-9]*: //' | cut -d' ' -f1 | sort > "$dir/links.before"
 ip -o addr | awk '{ print $2, $4 }' | sort > "$dir/addrs.before"
-if nshosts_up "$dir" 3 "$simtool" "$ourvirsh"; then
+if nshosts_up "$dir" 3 "$ourvirsh"; then
     ok "three hosts made"
 else
     notok "three hosts made"
@@ -124,7 +122,7 @@ for p in $pids; do
 done
 [ -z "$alive" ] && ok "down stopped the 3 daemons" || notok "down stopped the daemons (alive:$alive)"
 mkdir "$dir/again"
-if nshosts_up "$dir/again" 1 "$simtool" "$ourvirsh" && [ -n "$(nshosts_ns "$dir/again" 1)" ] &&
+if nshosts_up "$dir/again" 1 "$ourvirsh" && [ -n "$(nshosts_ns "$dir/again" 1)" ] &&
    nshosts_down "$dir/again" && [ ! -e "$dir/again/nshosts" ]; then
     ok "hosts are made and removed again"
 else

@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/nshosts.sh: three namespace "hosts" reach each other on
-# 192.0.2.0/24, the test's own namespace is left as it was, each with a daemon of its own and its own
+# 192.0.2.0/24, the test's own namespace is left as it was, each has its
+# own host UUID, with a daemon of its own and its own
 # simulated VF pool; `down` leaves nothing behind (namespaces, daemons,
 # interfaces).
 set -u
@@ -39,7 +40,7 @@ except OSError as e:
     nshosts_exec "$dir" "$1" "$python" -c "$_code" "$2"
 }
 
-echo "1..9"
+echo "1..10"
 ip -o link | sed 's/^[0-9]*: //' | cut -d' ' -f1 | sort > "$dir/links.before"
 ip -o addr | awk '{ print $2, $4 }' | sort > "$dir/addrs.before"
 if nshosts_up "$dir" 3 "$ourvirsh"; then
@@ -96,6 +97,17 @@ for h in 1 2 3; do
         grep -Eq '^ *vfpool +active' && pools=$((pools + 1))
 done
 [ $pools = 3 ] && ok "each daemon serves its own active vfpool" || notok "each daemon serves its own active vfpool ($pools of 3)"
+# each host names itself with its own UUID (its simulated SMBIOS one)
+uuids=
+for h in 1 2 3; do
+    uuids="$uuids $("$virsh" -c "qemu+unix:///system?socket=$dir/h$h/run/virtqemud-sock" capabilities |
+                    sed -n 's|^ *<uuid>\(.*\)</uuid>$|\1|p' | head -1)"
+done
+if [ "$(echo $uuids | wc -w)" = 3 ] && [ "$(echo $uuids | tr ' ' '\n' | sort -u | wc -l)" = 3 ]; then
+    ok "three host UUIDs, all different:$uuids"
+else
+    notok "three host UUIDs, all different:$uuids"
+fi
 # the daemon runs in its host's namespace
 pid2=$(cat "$dir/h2/daemon.pid")
 if [ "$(readlink "/proc/$pid2/ns/net")" = "$(nshosts_exec "$dir" 2 readlink /proc/self/ns/net)" ] &&

@@ -163,6 +163,21 @@ virSRIOVSimPF(const char *sys, const char *name, unsigned int bus,
 }
 
 int
+virSRIOVSimHostUUID(const char *sys)
+{
+    g_autofree char *dir = g_build_filename(sys, "devices", "virtual", "dmi", "id", NULL);
+    g_autofree char *path = g_build_filename(dir, "product_uuid", NULL);
+    g_autofree char *random = g_uuid_string_random();
+    g_autofree char *uuid = g_strdup_printf("%s\n", random);
+
+    if (virFileExists(path))
+        return 0;
+    if (virSRIOVSimMkdirs(dir) < 0)
+        return -1;
+    return virSRIOVSimWrite(dir, "product_uuid", uuid);
+}
+
+int
 virSRIOVSimSetConfKey(const char *path, const char *key, const char *value)
 {
     g_autofree char *content = NULL;

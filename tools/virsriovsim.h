@@ -12,6 +12,8 @@
  *   devices/pci0000:00/VF/{sim_admin_mac,sim_admin_vlan}
  *   bus/pci/devices/ADDR -> ../../../devices/pci0000:00/ADDR
  *   class/net/NAME/device -> ../../../devices/pci0000:00/PF
+ *   devices/virtual/dmi/id/product_uuid    the host's SMBIOS UUID (random,
+ *                                          once: each simulated host its own)
  *
  * A PF on bus BB is 0000:BB:00.0 and its VF I is 0000:BB:SS.F with SS.F =
  * 07.1 + I (slot 7 function 1, then counting functions; from VF 199 on it
@@ -42,6 +44,9 @@ int virSRIOVSimSetAdmin(const char *sys, const char *addr, const char *mac,
  * keeps its admin MAC and VLAN, virtfn links beyond @nvfs are removed. */
 int virSRIOVSimPF(const char *sys, const char *name, unsigned int bus,
                   unsigned int nvfs, unsigned int totalvfs);
+
+/* The simulated host's SMBIOS UUID, made once (kept when it exists). */
+int virSRIOVSimHostUUID(const char *sys);
 
 /* Set KEY = "VALUE" in the libvirt-style configuration file @path (created
  * 0600 if missing), keeping every other line. */

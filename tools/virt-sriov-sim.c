@@ -8,7 +8,7 @@
  * (the layout is described in virsriovsim.h: class/net/PF/device with
  * sriov_totalvfs, sriov_numvfs and virtfnN links, bus/pci/devices/ADDR,
  * each VF with a physfn link back and files holding its admin MAC and
- * VLAN), and sets in DIR/etc/qemu.conf:
+ * VLAN, and the host's own SMBIOS UUID), and sets in DIR/etc/qemu.conf:
  *
  *   sysfs_root = "DIR/sim/sys"       where discovery reads sysfs
  *   vf_config_backend = "simulated"  VF MAC/VLAN go to those files, not netlink
@@ -204,7 +204,7 @@ main(int argc, char **argv)
             die("%s", virGetLastErrorMessage());
         printf(_("simulated PF %s at 0000:%02x:00.0 with %d VFs\n"), pf->name, bus, pf->vfs);
     }
-    if (writeBuses(pfsfile, buses) < 0)
+    if (writeBuses(pfsfile, buses) < 0 || virSRIOVSimHostUUID(sys) < 0)
         die("%s", virGetLastErrorMessage());
 
     etc = g_build_filename(root, "etc", NULL);

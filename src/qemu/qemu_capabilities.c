@@ -16,6 +16,7 @@
 #include "qemu_capabilities.h"
 #include "qemu_monitor_json.h"
 #include "virbuffer.h"
+#include "viruuid.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virprocess.h"
@@ -739,14 +740,16 @@ virQEMUCapsValidateTeaming(const virQEMUCaps *caps, bool hasTeaming)
 /* ------------------------------------------------------------------ */
 
 char *
-virQEMUCapsFormatHostCapabilities(const virQEMUCaps *caps)
+virQEMUCapsFormatHostCapabilities(const virQEMUCaps *caps, const unsigned char *hostUUID)
 {
     g_auto(virBuffer) buf = VIR_BUFFER_INITIALIZER;
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
     size_t i;
 
     virBufferAddLit(&buf, "<capabilities>\n\n");
     virBufferAdjustIndent(&buf, 2);
     virBufferAddLit(&buf, "<host>\n");
+    virBufferAsprintf(&buf, "  <uuid>%s</uuid>\n", virUUIDFormat(hostUUID, uuidstr));
     virBufferAddLit(&buf, "  <cpu>\n");
     virBufferAddLit(&buf, "    <arch>x86_64</arch>\n");
     virBufferAddLit(&buf, "  </cpu>\n");

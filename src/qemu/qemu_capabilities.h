@@ -92,8 +92,9 @@ bool virQEMUCapsKVMUsableAt(int override, const char *devkvm,
  * virtio-net failover, ...). */
 int virQEMUCapsValidateTeaming(const virQEMUCaps *caps, bool hasTeaming);
 
-/* virsh capabilities / domcapabilities */
-char *virQEMUCapsFormatHostCapabilities(const virQEMUCaps *caps);
+/* virsh capabilities / domcapabilities; @hostUUID: the host's
+ * (virhostuuid.h) */
+char *virQEMUCapsFormatHostCapabilities(const virQEMUCaps *caps, const unsigned char *hostUUID);
 char *virQEMUCapsFormatDomainCapabilities(const virQEMUCaps *caps,
                                           const char *machine,
                                           const char *virttype);

@@ -109,6 +109,7 @@ int virQEMUDriverConfigMakeDirs(virQEMUDriverConfig *cfg);
 typedef struct _virQEMUDriver virQEMUDriver;
 struct _virQEMUDriver {
     virQEMUDriverConfig *config;    /* immutable */
+    unsigned char hostUUID[VIR_UUID_BUFLEN];   /* immutable (virhostuuid.h) */
     /* its own mutex guards the maps; each object its lock (and job) */
     virDomainObjList *domains;
     /* ROOT/lib/qemu/domains.lock: guards the root's domain state on disk:

@@ -27,6 +27,7 @@
 #include "virfile.h"
 #include "virfilelockwait.h"
 #include "virhostinfo.h"
+#include "virhostuuid.h"
 #include "virprocess.h"
 #include "viruuid.h"
 
@@ -86,6 +87,7 @@ qemuDriverNew(const char *root)
     driver->domainEvents = virDomainEventStateNew();
     driver->domainEventsTimer = -1;
     driver->config = g_steal_pointer(&cfg);
+    virHostUUIDGet(driver->config->sysfsRoot, driver->hostUUID);
     driver->domains = virDomainObjListNew();
     if (!(driver->rootLock = virRootLockNew(driver->config->domainLockFile)) ||
         !(driver->network = networkDriverStateGet(root))) {
@@ -1747,7 +1749,7 @@ qemuConnectGetCapabilities(virConnectPtr conn)
 
     if (!(caps = virQEMUDriverGetCaps(driver, QEMU_DEFAULT_EMULATOR)))
         return NULL;
-    return virQEMUCapsFormatHostCapabilities(caps);
+    return virQEMUCapsFormatHostCapabilities(caps, driver->hostUUID);
 }
 
 static char *

@@ -64,6 +64,39 @@ virNetTLSFilesSystem(virNetTLSFiles *files, const char *root, bool server)
 }
 
 void
+virNetTLSFilesClientDefault(virNetTLSFiles *files, bool privileged)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *cert = NULL;
+    g_autofree char *key = NULL;
+    g_autofree char *cacert = NULL;
+    g_autofree char *cacrl = NULL;
+
+    virNetTLSFilesSystem(files, NULL, false);
+    if (privileged)
+        return;
+    dir = g_build_filename(g_get_home_dir(), ".pki", "libvirt", NULL);
+    cacert = g_build_filename(dir, "cacert.pem", NULL);
+    cacrl = g_build_filename(dir, "cacrl.pem", NULL);
+    cert = g_build_filename(dir, "clientcert.pem", NULL);
+    key = g_build_filename(dir, "clientkey.pem", NULL);
+    if (virFileExists(cacert)) {
+        g_free(files->cacert);
+        files->cacert = g_steal_pointer(&cacert);
+    }
+    if (virFileExists(cacrl)) {
+        g_free(files->cacrl);
+        files->cacrl = g_steal_pointer(&cacrl);
+    }
+    if (virFileExists(cert) && virFileExists(key)) {
+        g_free(files->cert);
+        g_free(files->key);
+        files->cert = g_steal_pointer(&cert);
+        files->key = g_steal_pointer(&key);
+    }
+}
+
+void
 virNetTLSFilesPKIPath(virNetTLSFiles *files, const char *dir)
 {
     virNetTLSFilesClear(files);
@@ -116,7 +149,8 @@ virNetTLSCheckDates(gnutls_x509_crt_t cert, const char *what, time_t now)
 
 /* The leaf of a chain: not a CA, a critical keyUsage that allows
  * signatures and key encipherment, a critical key purpose that allows
- * the role (@isServer: TLS WWW server, else TLS WWW client). */
+ * the role (@isServer: TLS WWW server, else TLS WWW client), whether
+ * critical or not. */
 static int
 virNetTLSCheckLeaf(gnutls_x509_crt_t cert, const char *what, bool isServer)
 {
@@ -165,16 +199,16 @@ virNetTLSCheckLeaf(gnutls_x509_crt_t cert, const char *what, bool isServer)
         if (STREQ(oid, want))
             found = true;
     }
+    /* RFC 5280: a present key purpose extension restricts the key to the
+     * purposes listed, critical or not (libvirt only warns when it is not
+     * critical) */
     if (anyPurpose && !found) {
-        if (criticalPurpose) {
-            virReportError(VIR_ERR_SYSTEM_ERROR,
-                           _("%s has a critical key purpose (extendedKeyUsage) without TLS WWW %s: "
-                             "it cannot be used as a %s certificate"),
-                           what, isServer ? "server" : "client", isServer ? "server" : "client");
-            return -1;
-        }
-        virReportWarning(_("%s has a key purpose (extendedKeyUsage) without TLS WWW %s"),
-                         what, isServer ? "server" : "client");
+        virReportError(VIR_ERR_SYSTEM_ERROR,
+                       _("%s has a%s key purpose (extendedKeyUsage) without TLS WWW %s: "
+                         "it cannot be used as a %s certificate"),
+                       what, criticalPurpose ? " critical" : "",
+                       isServer ? "server" : "client", isServer ? "server" : "client");
+        return -1;
     }
     return 0;
 }

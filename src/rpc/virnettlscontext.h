@@ -7,7 +7,7 @@
  *  - both sides: the peer's chain verifies against the CA (and CRL), every
  *    certificate of it is within its validity dates, the leaf is not a CA,
  *    a critical keyUsage allows digitalSignature and keyEncipherment, a
- *    critical key purpose allows TLS WWW server (peer is a server) or
+ *    key purpose (critical or not) allows TLS WWW server (peer is a server) or
  *    client (peer is a client);
  *  - client: the server's certificate matches the host name or IP address
  *    connected to;
@@ -46,6 +46,12 @@ void virNetTLSFilesClear(virNetTLSFiles *files);
  * ROOT/etc/pki/libvirt/{server,client}cert.pem,
  * ROOT/etc/pki/libvirt/private/{server,client}key.pem. */
 void virNetTLSFilesSystem(virNetTLSFiles *files, const char *root, bool server);
+
+/* A client's files without pkipath=: the system's (@privileged), else
+ * the user's $HOME/.pki/libvirt/{cacert,cacrl,clientcert,clientkey}.pem,
+ * each of CA and CRL falling back to the system's file when the user has
+ * none, certificate and key only as a pair. */
+void virNetTLSFilesClientDefault(virNetTLSFiles *files, bool privileged);
 
 /* A client's pkipath=DIR: DIR/cacert.pem, DIR/cacrl.pem,
  * DIR/clientcert.pem, DIR/clientkey.pem. */

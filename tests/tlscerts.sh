@@ -5,8 +5,9 @@
 # tls_mkkey FILE: an RSA key
 # tls_mkca DIR NAME: DIR/NAME.pem self-signed CA (key DIR/NAME-key.pem)
 # tls_mkcert DIR NAME CA KIND CN [TEMPLATE-LINES]: DIR/NAME.pem signed by
-#   DIR/CA.pem, KIND server (TLS WWW server, IP 127.0.0.1 and DNS
-#   localhost in its subjectAltName) or client (TLS WWW client), with the
+#   DIR/CA.pem, KIND server (TLS WWW server, IP 127.0.0.1 only in its
+#   subjectAltName: "localhost" does not match) or client (TLS WWW
+#   client), with the
 #   DN C=GB,ST=London,L=London,O=Test,CN=CN; DIR/NAME-key.pem its key.
 #   Extra template lines (e.g. activation_date / expiration_date) may
 #   follow, one per argument.
@@ -46,7 +47,6 @@ tls_mkcert() {
         echo "cn = \"$_cn\""
         if [ "$_kind" = server ]; then
             echo 'ip_address = "127.0.0.1"'
-            echo 'dns_name = "localhost"'
             echo 'tls_www_server'
         else
             echo 'tls_www_client'

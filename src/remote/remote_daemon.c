@@ -287,7 +287,7 @@ remoteDaemonAddTCPServices(virNetServer *srv, const remoteDaemonConfig *cfg,
             files.cacrl = g_strdup(cfg->crlFile);
         }
         tls = virNetTLSContextNewServer(&files, (const char *const *)cfg->tlsAllowedDNs,
-                                        cfg->tlsPriority, cfg->tlsNoVerify);
+                                        cfg->tlsPriority, cfg->tlsNoSanity, cfg->tlsNoVerify);
         if (tls)
             g_info("TLS files: CA '%s', certificate '%s', key '%s'",
                    files.cacert, files.cert, files.key);

@@ -168,6 +168,7 @@ remoteDaemonConfigApplyTCP(remoteDaemonConfig *cfg, virConf *conf, const char *f
         remoteDaemonConfigGetNonEmpty(conf, filename, "cert_file", &cfg->certFile) < 0 ||
         remoteDaemonConfigGetNonEmpty(conf, filename, "ca_file", &cfg->caFile) < 0 ||
         remoteDaemonConfigGetNonEmpty(conf, filename, "crl_file", &cfg->crlFile) < 0 ||
+        virConfGetValueBool(conf, "tls_no_sanity_certificate", &cfg->tlsNoSanity) < 0 ||
         virConfGetValueBool(conf, "tls_no_verify_certificate", &cfg->tlsNoVerify) < 0 ||
         virConfGetValueStringList(conf, "tls_allowed_dn_list", &cfg->tlsAllowedDNs) < 0 ||
         remoteDaemonConfigGetNonEmpty(conf, filename, "tls_priority", &cfg->tlsPriority) < 0)

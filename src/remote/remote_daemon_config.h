@@ -31,6 +31,7 @@
  *                                ROOT/etc/pki/libvirt/servercert.pem,
  *                                ROOT/etc/pki/CA/cacert.pem, .../CA/cacrl.pem;
  *                                setting one of key, cert, ca needs all three
+ *   tls_no_sanity_certificate 0  1: do not check our own certificate at start
  *   tls_no_verify_certificate 0  1: accept bad or missing client certs
  *   tls_allowed_dn_list  unset   globs a client DN must match
  *   tls_priority         "NORMAL"
@@ -64,6 +65,7 @@ typedef struct {
     char *certFile;
     char *caFile;
     char *crlFile;
+    bool tlsNoSanity;
     bool tlsNoVerify;
     char **tlsAllowedDNs;       /* NULL: any */
     char *tlsPriority;

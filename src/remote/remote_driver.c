@@ -356,7 +356,9 @@ remotePrivateFree(remotePrivate *priv)
 
 /* qemu+tls:// (@tls) or qemu+tcp://: a connection to the URI's host and
  * port (default 16514 / 16509). TLS files: pkipath=DIR, else the
- * system's (root) or the user's ~/.pki/libvirt ones. */
+ * system's (root) or the user's ~/.pki/libvirt ones; no_verify=1 turns
+ * failed checks of the server's certificate into warnings, no_sanity=1
+ * skips the checks of our own files, tls_priority=STR. */
 static virNetClient *
 remoteConnectTCP(GUri *uri, GHashTable *params, bool tls)
 {
@@ -367,6 +369,7 @@ remoteConnectTCP(GUri *uri, GHashTable *params, bool tls)
     virNetTLSFiles files = { 0 };
     const char *pkipath = g_hash_table_lookup(params, "pkipath");
     const char *noVerify = g_hash_table_lookup(params, "no_verify");
+    const char *noSanity = g_hash_table_lookup(params, "no_sanity");
 
     if (port > 0)
         portstr = g_strdup_printf("%d", port);
@@ -378,6 +381,7 @@ remoteConnectTCP(GUri *uri, GHashTable *params, bool tls)
         else
             virNetTLSFilesClientDefault(&files, geteuid() == 0);
         ctx = virNetTLSContextNewClient(&files, g_hash_table_lookup(params, "tls_priority"),
+                                        noSanity && STRNEQ(noSanity, "0"),
                                         noVerify && STRNEQ(noVerify, "0"));
         virNetTLSFilesClear(&files);
         if (!ctx)

@@ -373,6 +373,7 @@ static virNetTLSContext *
 virNetTLSContextNew(const virNetTLSFiles *files,
                     const char *priority,
                     bool server,
+                    bool noSanity,
                     bool noVerify)
 {
     g_autoptr(virNetTLSContext) ctx = g_new0(virNetTLSContext, 1);
@@ -434,7 +435,8 @@ virNetTLSContextNew(const virNetTLSFiles *files,
             return NULL;
         }
     }
-    if (virNetTLSContextSanityCheck(ctx, server || haveCert ? files->cert : NULL) < 0)
+    if (!noSanity &&
+        virNetTLSContextSanityCheck(ctx, server || haveCert ? files->cert : NULL) < 0)
         return NULL;
     if (server)
         gnutls_certificate_set_known_dh_params(ctx->creds, GNUTLS_SEC_PARAM_MEDIUM);
@@ -445,9 +447,10 @@ virNetTLSContext *
 virNetTLSContextNewServer(const virNetTLSFiles *files,
                           const char *const *allowedDNs,
                           const char *priority,
+                          bool noSanity,
                           bool noVerify)
 {
-    virNetTLSContext *ctx = virNetTLSContextNew(files, priority, true, noVerify);
+    virNetTLSContext *ctx = virNetTLSContextNew(files, priority, true, noSanity, noVerify);
 
     if (ctx && allowedDNs)
         ctx->allowedDNs = g_strdupv((char **)allowedDNs);
@@ -457,9 +460,10 @@ virNetTLSContextNewServer(const virNetTLSFiles *files,
 virNetTLSContext *
 virNetTLSContextNewClient(const virNetTLSFiles *files,
                           const char *priority,
+                          bool noSanity,
                           bool noVerify)
 {
-    return virNetTLSContextNew(files, priority, false, noVerify);
+    return virNetTLSContextNew(files, priority, false, noSanity, noVerify);
 }
 
 

@@ -18,7 +18,8 @@
  * it is a warning and the connection goes on.
  *
  * At load, our own certificate must be valid now, not a CA, have the
- * right purpose and verify against the CA file (protocol.md 5.4).
+ * right purpose and verify against the CA file (protocol.md 5.4), unless
+ * @noSanity (client: no_sanity=1, server: tls_no_sanity_certificate=1).
  *
  * A session is one connection's TLS state on a non-blocking socket: the
  * handshake and the record I/O return "again" instead of blocking, and
@@ -68,6 +69,7 @@ typedef struct _virNetTLSSession virNetTLSSession;
 virNetTLSContext *virNetTLSContextNewServer(const virNetTLSFiles *files,
                                             const char *const *allowedDNs,
                                             const char *priority,
+                                            bool noSanity,
                                             bool noVerify);
 
 /* The client's credentials. The CA file is required; our certificate and
@@ -76,6 +78,7 @@ virNetTLSContext *virNetTLSContextNewServer(const virNetTLSFiles *files,
  * server certificate that fails the checks is accepted with a warning. */
 virNetTLSContext *virNetTLSContextNewClient(const virNetTLSFiles *files,
                                             const char *priority,
+                                            bool noSanity,
                                             bool noVerify);
 
 virNetTLSContext *virNetTLSContextRef(virNetTLSContext *ctx);

@@ -161,24 +161,66 @@ testContains(const char *what, const char *text, const char *needle)
     return false;
 }
 
-/* Good pair: both checks pass, the server's DN is seen, the byte
- * arrives through TLS. */
+/* One handshake between a server and a client and what each side's
+ * check must say: NULL for "passes" (for the server: and the client gets
+ * the confirmation byte), else a text its error contains. */
+typedef struct {
+    const char *title;
+    const char *const *dns;         /* server's tls_allowed_dn_list */
+    bool serverNoVerify;
+    const char *clientCA;
+    const char *clientCert;         /* NULL: none */
+    bool noSanity;
+    bool noVerify;
+    const char *hostname;
+    const char *serverNeedle;
+    const char *clientNeedle;
+} testPairCase;
+
 static int
-testGood(const void *data G_GNUC_UNUSED)
+testPair(const void *data)
 {
-    g_autoptr(virNetTLSContext) s = testServer(NULL, false);
-    g_autoptr(virNetTLSContext) c = testClient("ca", "client", false, false);
+    const testPairCase *tc = data;
+    g_autoptr(virNetTLSContext) s = testServer(tc->dns, tc->serverNoVerify);
+    g_autoptr(virNetTLSContext) c = testClient(tc->clientCA, tc->clientCert,
+                                               tc->noSanity, tc->noVerify);
     testResult r;
     int ret = -1;
 
-    if (!s || !c || testHandshake(s, c, "127.0.0.1", &r) < 0)
+    if (!s || !c) {
+        fprintf(stderr, "# contexts: %s\n", virGetLastErrorMessage());
         return -1;
-    if (r.done && r.clientCheck == 0 && r.serverCheck == 0 && r.nbyte == 1 && r.byte == 1)
-        ret = 0;
-    else
-        fprintf(stderr, "# done %d client %d (%s) server %d (%s) byte %zd\n", r.done,
-                r.clientCheck, NULLSTR(r.clientErr), r.serverCheck, NULLSTR(r.serverErr),
-                r.nbyte);
+    }
+    if (testHandshake(s, c, tc->hostname, &r) < 0)
+        return -1;
+    if (!r.done) {
+        fprintf(stderr, "# no handshake: %s\n", NULLSTR(r.clientErr));
+        goto cleanup;
+    }
+    if (tc->serverNeedle) {
+        if (r.serverCheck == 0 || r.nbyte != 0) {
+            fprintf(stderr, "# the server accepted the client (byte %zd)\n", r.nbyte);
+            goto cleanup;
+        }
+        if (!testContains("server", r.serverErr, tc->serverNeedle))
+            goto cleanup;
+    } else if (r.serverCheck < 0 || r.nbyte != 1 || r.byte != 1) {
+        fprintf(stderr, "# server check: %s, byte %zd\n", NULLSTR(r.serverErr), r.nbyte);
+        goto cleanup;
+    }
+    if (tc->clientNeedle) {
+        if (r.clientCheck == 0) {
+            fprintf(stderr, "# the client accepted the server\n");
+            goto cleanup;
+        }
+        if (!testContains("client", r.clientErr, tc->clientNeedle))
+            goto cleanup;
+    } else if (r.clientCheck < 0) {
+        fprintf(stderr, "# client check: %s\n", NULLSTR(r.clientErr));
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
     testResultClear(&r);
     return ret;
 }
@@ -205,110 +247,6 @@ testLoadFails(const void *data)
         virTestExpectError(tc->name, tc->needle) < 0)
         return -1;
     return 0;
-}
-
-/* The server refuses a bad client certificate (the client skips its own
- * checks, as no_sanity=1) and sends no confirmation byte. */
-static int
-testServerRefuses(const void *data)
-{
-    const testLoadCase *tc = data;
-    const char *const dns[] = { "C=GB,ST=London,L=London,O=Test,CN=clientB*", NULL };
-    g_autoptr(virNetTLSContext) s = testServer(tc->ca ? NULL : dns, false);
-    g_autoptr(virNetTLSContext) c = testClient("ca", tc->name, true, false);
-    testResult r;
-    int ret = -1;
-
-    if (!s || !c || testHandshake(s, c, "127.0.0.1", &r) < 0)
-        return -1;
-    if (r.done && r.serverCheck < 0 && r.nbyte == 0 &&
-        testContains("server", r.serverErr, tc->needle))
-        ret = 0;
-    else if (!r.done || r.serverCheck == 0)
-        fprintf(stderr, "# done %d server check %d (%s) %s\n", r.done, r.serverCheck,
-                NULLSTR(r.serverErr), NULLSTR(r.clientErr));
-    testResultClear(&r);
-    return ret;
-}
-
-/* tls_allowed_dn_list: a glob that matches lets the client in. */
-static int
-testDNAllowed(const void *data G_GNUC_UNUSED)
-{
-    const char *const dns[] = { "C=XX,*", "C=GB,ST=London,L=London,O=Test,CN=client?", NULL };
-    g_autoptr(virNetTLSContext) s = testServer(dns, false);
-    g_autoptr(virNetTLSContext) c = testClient("ca", "client", false, false);
-    testResult r;
-    int ret = -1;
-
-    if (!s || !c || testHandshake(s, c, "127.0.0.1", &r) < 0)
-        return -1;
-    if (r.done && r.serverCheck == 0 && r.nbyte == 1)
-        ret = 0;
-    else
-        fprintf(stderr, "# server check %d (%s)\n", r.serverCheck, NULLSTR(r.serverErr));
-    testResultClear(&r);
-    return ret;
-}
-
-/* tls_no_verify_certificate=1: an expired client certificate passes. */
-static int
-testServerNoVerify(const void *data G_GNUC_UNUSED)
-{
-    g_autoptr(virNetTLSContext) s = testServer(NULL, true);
-    g_autoptr(virNetTLSContext) c = testClient("ca", "expired", true, false);
-    testResult r;
-    int ret = -1;
-
-    if (!s || !c || testHandshake(s, c, "127.0.0.1", &r) < 0)
-        return -1;
-    if (r.done && r.serverCheck == 0 && r.nbyte == 1)
-        ret = 0;
-    testResultClear(&r);
-    return ret;
-}
-
-/* The client refuses a server certificate that does not name the host;
- * no_verify=1 makes it a warning. */
-static int
-testHostname(const void *data)
-{
-    bool noVerify = *(const bool *)data;
-    g_autoptr(virNetTLSContext) s = testServer(NULL, false);
-    g_autoptr(virNetTLSContext) c = testClient("ca", "client", false, noVerify);
-    testResult r;
-    int ret = -1;
-
-    if (!s || !c || testHandshake(s, c, "localhost", &r) < 0)
-        return -1;
-    if (!r.done)
-        goto cleanup;
-    if (noVerify)
-        ret = r.clientCheck == 0 ? 0 : -1;
-    else if (r.clientCheck < 0 &&
-             testContains("client", r.clientErr, "does not match the host name 'localhost'"))
-        ret = 0;
- cleanup:
-    testResultClear(&r);
-    return ret;
-}
-
-/* The client refuses a server whose CA it does not trust. */
-static int
-testWrongServerCA(const void *data G_GNUC_UNUSED)
-{
-    g_autoptr(virNetTLSContext) s = testServer(NULL, false);
-    g_autoptr(virNetTLSContext) c = testClient("otherca", NULL, false, false);
-    testResult r;
-    int ret = -1;
-
-    if (!s || !c || testHandshake(s, c, "127.0.0.1", &r) < 0)
-        return -1;
-    if (r.done && r.clientCheck < 0 &&
-        testContains("client", r.clientErr, "is not signed by a CA of"))
-        ret = 0;
-    testResultClear(&r);
-    return ret;
 }
 
 /* Missing server files and a bad priority are errors naming them. */
@@ -340,23 +278,52 @@ testServerFiles(const void *data G_GNUC_UNUSED)
     return ret;
 }
 
+#define DN "C=GB,ST=London,L=London,O=Test"
+
 static int
 mymain(void)
 {
-    static const bool yes = true;
-    static const bool no = false;
+    static const char *const onlyB[] = { DN ",CN=clientB*", NULL };
+    static const char *const globs[] = { "C=XX,*", DN ",CN=client?", NULL };
     static const testLoadCase loads[] = {
         { "ca", "expired", "expired on 2020-01-01" },
         { "ca", "future", "is not valid before 2036-01-01" },
         { "ca", "wrongca", "is not signed by a CA of" },
         { "ca", "server", "without TLS WWW client" },
     };
-    static const testLoadCase refusals[] = {
-        { "ca", "expired", "the client certificate 'C=GB,ST=London,L=London,O=Test,CN=clientA' expired on 2020-01-01" },
-        { "ca", "future", "is not valid before 2036-01-01" },
-        { "ca", "wrongca", "the client sent no certificate" },
-        { "ca", "server", "without TLS WWW client" },
-        { NULL, "client", "client DN 'C=GB,ST=London,L=London,O=Test,CN=clientA' is not in tls_allowed_dn_list" },
+    static const testPairCase pairs[] = {
+        { "good pair: both checks pass, confirmation byte",
+          NULL, false, "ca", "client", false, false, "127.0.0.1", NULL, NULL },
+        { "server refuses an expired client certificate",
+          NULL, false, "ca", "expired", true, false, "127.0.0.1",
+          "the client certificate '" DN ",CN=clientA' expired on 2020-01-01 00:00:00 UTC", NULL },
+        { "server refuses a client certificate not valid yet",
+          NULL, false, "ca", "future", true, false, "127.0.0.1",
+          "is not valid before 2036-01-01", NULL },
+        { "server refuses a client certificate of another CA",
+          NULL, false, "ca", "wrongca", true, false, "127.0.0.1",
+          "the client sent no certificate", NULL },
+        { "server refuses a client without certificate",
+          NULL, false, "ca", NULL, false, false, "127.0.0.1",
+          "the client sent no certificate", NULL },
+        { "server refuses a server certificate used by a client",
+          NULL, false, "ca", "server", true, false, "127.0.0.1",
+          "without TLS WWW client", NULL },
+        { "server refuses a DN not in tls_allowed_dn_list",
+          onlyB, false, "ca", "client", false, false, "127.0.0.1",
+          "client DN '" DN ",CN=clientA' is not in tls_allowed_dn_list", NULL },
+        { "tls_allowed_dn_list glob admits",
+          globs, false, "ca", "client", false, false, "127.0.0.1", NULL, NULL },
+        { "tls_no_verify_certificate admits an expired client",
+          NULL, true, "ca", "expired", true, false, "127.0.0.1", NULL, NULL },
+        { "client refuses a server that does not name the host",
+          NULL, false, "ca", "client", false, false, "localhost", NULL,
+          "the server certificate '" DN ",CN=127.0.0.1' does not match the host name 'localhost'" },
+        { "no_verify admits a host name mismatch",
+          NULL, false, "ca", "client", false, true, "localhost", NULL, NULL },
+        { "client refuses a server of another CA",
+          NULL, false, "otherca", NULL, false, false, "127.0.0.1",
+          "the client sent no certificate", "is not signed by a CA of" },
     };
     size_t i;
 
@@ -365,23 +332,13 @@ mymain(void)
         printf("1..0 # SKIP TLS_CERT_DIR not set (run through virnettlscontexttest.sh)\n");
         return 0;
     }
-    virTestRun("good pair: both checks pass, confirmation byte", testGood, NULL);
+    for (i = 0; i < G_N_ELEMENTS(pairs); i++)
+        virTestRun(pairs[i].title, testPair, &pairs[i]);
     for (i = 0; i < G_N_ELEMENTS(loads); i++) {
         g_autofree char *t = g_strdup_printf("client refuses to load %s.pem", loads[i].name);
 
         virTestRun(t, testLoadFails, &loads[i]);
     }
-    for (i = 0; i < G_N_ELEMENTS(refusals); i++) {
-        g_autofree char *t = g_strdup_printf("server refuses %s.pem%s", refusals[i].name,
-                                             refusals[i].ca ? "" : " (DN not allowed)");
-
-        virTestRun(t, testServerRefuses, &refusals[i]);
-    }
-    virTestRun("tls_allowed_dn_list glob admits", testDNAllowed, NULL);
-    virTestRun("tls_no_verify_certificate admits expired", testServerNoVerify, NULL);
-    virTestRun("hostname mismatch refused", testHostname, &no);
-    virTestRun("hostname mismatch with no_verify", testHostname, &yes);
-    virTestRun("server of another CA refused", testWrongServerCA, NULL);
     virTestRun("server files and priority", testServerFiles, NULL);
     return 0;
 }

@@ -568,7 +568,7 @@ virNetTLSSessionGetPeerDN(virNetTLSSession *sess)
 
 /* -1 with errno for a failed record call @rc. */
 static ssize_t
-virNetTLSSessionIOError(virNetTLSSession *sess, ssize_t rc, bool reading)
+virNetTLSSessionIOError(ssize_t rc, bool reading)
 {
     int saved = errno;
 
@@ -588,7 +588,6 @@ virNetTLSSessionIOError(virNetTLSSession *sess, ssize_t rc, bool reading)
     }
     virReportError(VIR_ERR_SYSTEM_ERROR, _("TLS %s failed: %s"),
                    reading ? "read" : "write", gnutls_strerror(rc));
-    (void)sess;
     errno = EIO;
     return -1;
 }
@@ -605,7 +604,7 @@ virNetTLSSessionRead(virNetTLSSession *sess, void *buf, size_t len)
     /* a peer that closes without close_notify, as libvirt's do */
     if (rc == GNUTLS_E_PREMATURE_TERMINATION)
         return 0;
-    return virNetTLSSessionIOError(sess, rc, true);
+    return virNetTLSSessionIOError(rc, true);
 }
 
 ssize_t
@@ -617,7 +616,7 @@ virNetTLSSessionWrite(virNetTLSSession *sess, const void *buf, size_t len)
     rc = gnutls_record_send(sess->session, buf, len);
     if (rc >= 0)
         return rc;
-    return virNetTLSSessionIOError(sess, rc, false);
+    return virNetTLSSessionIOError(rc, false);
 }
 
 /* The checks of protocol.md 5.4 on the peer; -1 with the error. */

@@ -13,7 +13,10 @@
 #    another CA, a server of another CA, a host name the server
 #    certificate does not name (no_verify=1 lets it through), a client DN
 #    not in tls_allowed_dn_list;
-#  - plain TCP is off unless listen_tcp = 1, and then warned about.
+#  - plain TCP is off unless listen_tcp = 1, and then warned about;
+#  - as root, our virsh against Debian's libvirtd (tests/privatelibvirtd.sh)
+#    over TLS with the same certificates: served, and refused for a DN
+#    not in its tls_allowed_dn_list.
 # usage: tlstest.sh VIRTQEMUD OUR-VIRSH TOP-SRCDIR
 set -u
 virtqemud=$1
@@ -21,6 +24,7 @@ virsh=$2
 top=$3
 . "$top/tests/guest/testlib.sh"
 . "$top/tests/tlscerts.sh"
+. "$top/tests/privatelibvirtd.sh"
 need_debian_virsh
 tls_need_certtool
 
@@ -29,6 +33,7 @@ certs=$root/certs
 dpid=
 cleanup() {
     [ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
+    libvirtd_stop
     rm -rf "$root"
 }
 trap cleanup EXIT
@@ -206,6 +211,49 @@ if "$dvirsh" -c "qemu+tcp://127.0.0.1:$tport/system" uri >"$root/out" 2>&1 &&
     ok "listen_tcp = 1: both virshes over plain TCP, with the warning in the log"
 else
     notok "listen_tcp = 1"; sed 's/^/#   /' "$root/out"; tail -5 "$log" | sed 's/^/#   /'
+fi
+
+# Our client against Debian's libvirtd over TLS (root only: the daemon
+# runs in namespaces of its own, tests/privatelibvirtd.sh; our virsh joins
+# its network namespace, where it listens on 127.0.0.1).
+if why=$(libvirtd_usable) && command -v nsenter >/dev/null; then
+    kill "$dpid" && wait "$dpid" 2>/dev/null
+    dpid=
+    lport=$(freeport)
+    libvirtd_args=--listen
+    if libvirtd_start "$root/lv" "listen_tls = 1
+listen_tcp = 0
+listen_addr = \"127.0.0.1\"
+tls_port = \"$lport\"
+auth_tls = \"none\"
+ca_file = \"$certs/ca.pem\"
+cert_file = \"$certs/server.pem\"
+key_file = \"$certs/server-key.pem\"
+tls_allowed_dn_list = [\"$dn,CN=client*\"]"; then
+        lvuri="qemu+tls://127.0.0.1:$lport/system?pkipath=$root/pki"
+        innet() { nsenter --net="/proc/$libvirtd_pid/ns/net" "$@"; }
+        if innet "$virsh" -c "$lvuri-good" define "$root/t1.xml" >"$root/out" 2>&1 &&
+           innet "$virsh" -c "$lvuri-good" list --all --name >"$root/out" 2>&1 &&
+           grep -qx t1 "$root/out" &&
+           innet "$virsh" -c "$lvuri-good" undefine t1 >"$root/out" 2>&1; then
+            ok "our virsh against Debian's libvirtd over TLS: define, list, undefine"
+        else
+            notok "our virsh against Debian's libvirtd over TLS"; sed 's/^/#   /' "$root/out"
+        fi
+        if innet "$virsh" -c "$lvuri-mallory" list >"$root/out" 2>&1; then
+            notok "Debian's libvirtd accepted a DN not in its list"
+        elif grep -q "server verification (of our certificate or IP address) failed" "$root/out" &&
+             innet "$virsh" -c "$lvuri-good" list >/dev/null 2>&1; then
+            ok "Debian's libvirtd refuses our client's DN not in its list, as ours does"
+        else
+            notok "refusal by Debian's libvirtd"; sed 's/^/#   /' "$root/out"
+        fi
+        innet "$virsh" -c "$lvuri-good" list >/dev/null 2>&1 ||
+            notok "good client after the refusal by libvirtd"
+    fi
+    libvirtd_stop
+else
+    echo "# skipped our client against Debian's libvirtd: ${why:-nsenter is missing}"
 fi
 
 exit $fail

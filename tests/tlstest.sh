@@ -13,6 +13,7 @@
 #    another CA, a server of another CA, a host name the server
 #    certificate does not name (no_verify=1 lets it through), a client DN
 #    not in tls_allowed_dn_list;
+#  - on the wire: TLS 1.3, the confirmation byte, no session ticket;
 #  - plain TCP is off unless listen_tcp = 1, and then warned about;
 #  - as root, our virsh against Debian's libvirtd (tests/privatelibvirtd.sh)
 #    over TLS with the same certificates: served, and refused for a DN
@@ -179,6 +180,24 @@ refused "client DN not allowed, ours" "$virsh" "$(uri mallory)" \
     "client DN '$dn,CN=mallory' is not in tls_allowed_dn_list"
 refused "client DN not allowed, Debian's" "$dvirsh" "$(uri mallory)" \
     "Unable to read TLS confirmation" "client DN '$dn,CN=mallory' is not in tls_allowed_dn_list"
+
+# On the wire (openssl s_client -msg, TLS 1.3): the handshake, then one
+# application byte 0x01 from the server and no NewSessionTicket.
+if command -v openssl >/dev/null; then
+    (sleep 1) | timeout 10 openssl s_client -connect "127.0.0.1:$port" -tls1_3 -msg \
+        -CAfile "$certs/ca.pem" -cert "$certs/client.pem" -key "$certs/client-key.pem" \
+        >"$root/ossl" 2>&1
+    if ! grep -q "<<< TLS 1.3, Handshake .*, Finished" "$root/ossl" ||
+       ! grep -q "Verify return code: 0 (ok)" "$root/ossl"; then
+        notok "openssl s_client: no TLS 1.3 handshake"; tail -5 "$root/ossl" | sed 's/^/#   /'
+    elif grep -q NewSessionTicket "$root/ossl"; then
+        notok "the server sent a TLS 1.3 session ticket"
+    elif [ "$(tr -dc '\001' < "$root/ossl" | wc -c)" -lt 1 ]; then
+        notok "no confirmation byte 0x01 after the handshake"
+    else
+        ok "TLS 1.3 handshake, confirmation byte 0x01, no session ticket"
+    fi
+fi
 
 # no_verify=1: the host name mismatch is a warning, the call works
 for v in "$dvirsh" "$virsh"; do

@@ -278,6 +278,60 @@ testServerFiles(const void *data G_GNUC_UNUSED)
     return ret;
 }
 
+/* Where each side looks for its files: libvirt's layout under a root,
+ * pkipath=, and a user's ~/.pki/libvirt with its fallbacks. */
+static int
+testPaths(const void *data G_GNUC_UNUSED)
+{
+    virNetTLSFiles f = { 0 };
+    g_autofree char *home = g_build_filename(certdir, "home", NULL);
+    g_autofree char *pki = g_build_filename(home, ".pki", "libvirt", NULL);
+    g_autofree char *ca = g_build_filename(pki, "cacert.pem", NULL);
+    g_autofree char *cert = g_build_filename(pki, "clientcert.pem", NULL);
+    g_autofree char *oldhome = g_strdup(g_getenv("HOME"));
+    int ret = -1;
+
+    virNetTLSFilesSystem(&f, "/r", true);
+    if (STRNEQ(f.cacert, "/r/etc/pki/CA/cacert.pem") ||
+        STRNEQ(f.cacrl, "/r/etc/pki/CA/cacrl.pem") ||
+        STRNEQ(f.cert, "/r/etc/pki/libvirt/servercert.pem") ||
+        STRNEQ(f.key, "/r/etc/pki/libvirt/private/serverkey.pem"))
+        goto cleanup;
+    virNetTLSFilesSystem(&f, NULL, false);
+    if (STRNEQ(f.cacert, "/etc/pki/CA/cacert.pem") ||
+        STRNEQ(f.cert, "/etc/pki/libvirt/clientcert.pem") ||
+        STRNEQ(f.key, "/etc/pki/libvirt/private/clientkey.pem"))
+        goto cleanup;
+    virNetTLSFilesPKIPath(&f, "/p");
+    if (STRNEQ(f.cacert, "/p/cacert.pem") || STRNEQ(f.cacrl, "/p/cacrl.pem") ||
+        STRNEQ(f.cert, "/p/clientcert.pem") || STRNEQ(f.key, "/p/clientkey.pem"))
+        goto cleanup;
+
+    /* a user with a CA and a certificate without its key: the user's CA,
+     * the system's certificate and key (only a pair counts) */
+    if (g_mkdir_with_parents(pki, 0700) < 0 ||
+        !g_file_set_contents(ca, "x", 1, NULL) || !g_file_set_contents(cert, "x", 1, NULL))
+        goto cleanup;
+    g_setenv("HOME", home, TRUE);
+    virNetTLSFilesClientDefault(&f, false);
+    if (STRNEQ(f.cacert, ca) || STRNEQ(f.cacrl, "/etc/pki/CA/cacrl.pem") ||
+        STRNEQ(f.cert, "/etc/pki/libvirt/clientcert.pem"))
+        goto cleanup;
+    virNetTLSFilesClientDefault(&f, true);
+    if (STRNEQ(f.cacert, "/etc/pki/CA/cacert.pem"))
+        goto cleanup;
+    ret = 0;
+
+ cleanup:
+    if (ret < 0)
+        fprintf(stderr, "# got %s %s %s %s\n", NULLSTR(f.cacert), NULLSTR(f.cacrl),
+                NULLSTR(f.cert), NULLSTR(f.key));
+    if (oldhome)
+        g_setenv("HOME", oldhome, TRUE);
+    virNetTLSFilesClear(&f);
+    return ret;
+}
+
 #define DN "C=GB,ST=London,L=London,O=Test"
 
 static int
@@ -340,6 +394,7 @@ mymain(void)
         virTestRun(t, testLoadFails, &loads[i]);
     }
     virTestRun("server files and priority", testServerFiles, NULL);
+    virTestRun("file paths", testPaths, NULL);
     return 0;
 }
 

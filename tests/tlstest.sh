@@ -115,6 +115,15 @@ life() {
 }
 life "$dvirsh" "Debian's"
 life "$virsh" our
+# a host and no transport means TLS, for both
+for v in "$dvirsh" "$virsh"; do
+    if "$v" -c "qemu://127.0.0.1:$port/system?pkipath=$root/pki-good" uri >"$root/out" 2>&1 &&
+       grep -q "^qemu://127.0.0.1:$port/system" "$root/out"; then
+        ok "$v: qemu://HOST:PORT/system is TLS"
+    else
+        notok "$v: qemu://HOST:PORT/system"; sed 's/^/#   /' "$root/out"
+    fi
+done
 
 # good VIRSH: a good client is served (the daemon survived what came
 # before)

@@ -21,7 +21,8 @@ libvirtd_usable() {
 }
 
 # libvirtd_start DIR [CONF-LINES]: start libvirtd with its state under
-# DIR/ns, CONF-LINES appended to its libvirtd.conf; sets libvirtd_pid (the
+# DIR/ns, CONF-LINES appended to its libvirtd.conf, and the options in
+# $libvirtd_args (e.g. --listen) if set; sets libvirtd_pid (the
 # daemon's own pid), libvirtd_sock and libvirtd_uri (qemu+unix:// of the
 # read-write socket). Its output goes to DIR/libvirtd.out. Returns when
 # Debian's virsh gets an answer, 1 (output printed as TAP diagnostics) if it
@@ -62,7 +63,7 @@ CONF
         mount --bind '$_ns/cache' /var/cache/libvirt
         mount --bind '$_ns/log'   /var/log/libvirt
         ip link set lo up 2>/dev/null || true
-        exec $libvirtd_bin -f /etc/libvirt/libvirtd.conf
+        exec $libvirtd_bin -f /etc/libvirt/libvirtd.conf ${libvirtd_args:-}
     " </dev/null >"$1/libvirtd.out" 2>&1 &
     libvirtd_pid=$!
     _i=0

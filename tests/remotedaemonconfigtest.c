@@ -19,7 +19,11 @@ testDefaults(const void *opaque G_GNUC_UNUSED)
         cfg->maxClients != 5000 || cfg->maxWorkers != 20 || cfg->prioWorkers != 5 ||
         cfg->maxClientRequests != 5 || cfg->keepaliveInterval != 5 ||
         cfg->keepaliveCount != 5 || cfg->logLevel != 3 ||
-        STRNEQ(cfg->logOutputs, "3:stderr") || cfg->logFilters) {
+        STRNEQ(cfg->logOutputs, "3:stderr") || cfg->logFilters ||
+        !cfg->listenTLS || cfg->listenTCP || STRNEQ(cfg->tlsPort, "16514") ||
+        STRNEQ(cfg->tcpPort, "16509") || cfg->listenAddr || cfg->keyFile || cfg->certFile ||
+        cfg->caFile || cfg->crlFile || cfg->tlsNoSanity || cfg->tlsNoVerify ||
+        cfg->tlsAllowedDNs || STRNEQ(cfg->tlsPriority, "NORMAL")) {
         printf("#   defaults differ\n");
         return -1;
     }
@@ -44,6 +48,19 @@ testAllKeys(const void *opaque G_GNUC_UNUSED)
         "log_level = 1\n"
         "log_outputs = \"1:file:/var/log/v.log 3:stderr\"\n"
         "log_filters = \"1:RPC 4:qemu\"\n"
+        "listen_tls = 0\n"
+        "listen_tcp = 1\n"
+        "tls_port = \"26514\"\n"
+        "tcp_port = \"26509\"\n"
+        "listen_addr = \"127.0.0.1\"\n"
+        "key_file = \"/k.pem\"\n"
+        "cert_file = \"/c.pem\"\n"
+        "ca_file = \"/ca.pem\"\n"
+        "crl_file = \"/crl.pem\"\n"
+        "tls_no_sanity_certificate = 1\n"
+        "tls_no_verify_certificate = 1\n"
+        "tls_allowed_dn_list = [\"C=GB,*\", \"CN=a?\"]\n"
+        "tls_priority = \"NORMAL:-VERS-TLS1.3\"\n"
         "auth_unix_rw = \"none\"\n";     /* a libvirtd key we do not read */
 
     if (remoteDaemonConfigLoadString(cfg, text, "all.conf") < 0) {
@@ -56,7 +73,14 @@ testAllKeys(const void *opaque G_GNUC_UNUSED)
         cfg->maxClientRequests != 2 || cfg->keepaliveInterval != -1 ||
         cfg->keepaliveCount != 0 || cfg->logLevel != 1 ||
         STRNEQ(cfg->logOutputs, "1:file:/var/log/v.log 3:stderr") ||
-        STRNEQ(cfg->logFilters, "1:RPC 4:qemu")) {
+        STRNEQ(cfg->logFilters, "1:RPC 4:qemu") ||
+        cfg->listenTLS || !cfg->listenTCP || STRNEQ(cfg->tlsPort, "26514") ||
+        STRNEQ(cfg->tcpPort, "26509") || STRNEQ(cfg->listenAddr, "127.0.0.1") ||
+        STRNEQ(cfg->keyFile, "/k.pem") || STRNEQ(cfg->certFile, "/c.pem") ||
+        STRNEQ(cfg->caFile, "/ca.pem") || STRNEQ(cfg->crlFile, "/crl.pem") ||
+        !cfg->tlsNoSanity || !cfg->tlsNoVerify || !cfg->tlsAllowedDNs ||
+        g_strv_length(cfg->tlsAllowedDNs) != 2 || STRNEQ(cfg->tlsAllowedDNs[1], "CN=a?") ||
+        STRNEQ(cfg->tlsPriority, "NORMAL:-VERS-TLS1.3")) {
         printf("#   values not taken\n");
         return -1;
     }
@@ -104,6 +128,10 @@ mymain(void)
         { "log_outputs = \"3:syslog:virtqemud\"\n", "'log_outputs': cannot use \"3:syslog:virtqemud\"" },
         { "log_outputs = \"3:file:rel.log\"\n", "'log_outputs': cannot use \"3:file:rel.log\"" },
         { "log_filters = \"9:rpc\"\n", "'log_filters': cannot use \"9:rpc\"" },
+        { "listen_tls = 2\n", "'listen_tls' must be 0 or 1" },
+        { "tls_port = \"\"\n", "'tls_port' must not be empty" },
+        { "cert_file = \"/c.pem\"\n", "key_file, cert_file and ca_file must be set together" },
+        { "tls_allowed_dn_list = \"CN=*\"\n", "'tls_allowed_dn_list' must be a list of strings" },
     };
     size_t i;
 

@@ -10,6 +10,9 @@
  *                             sockets DIR/run/virtqemud-sock(-ro)
  *   virtqemud                 state in /var/lib/libvirt/virtqemud,
  *                             sockets /var/run/libvirt/virtqemud-sock(-ro)
+ *   --listen                  also TCP: TLS on tls_port (16514, the PKI
+ *                             files of ROOT/etc/pki or /etc/pki), plain
+ *                             TCP on tcp_port (16509) if listen_tcp = 1
  *
  * Guests are separate processes and outlive the daemon; the drivers find
  * them again (and clean up those that died) when the daemon opens the
@@ -33,6 +36,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virnetserver.h"
+#include "virnettlscontext.h"
 
 #define VIR_FROM_THIS VIR_FROM_REMOTE
 
@@ -257,6 +261,57 @@ remoteDaemonAddServices(virNetServer *srv, remoteDaemonPaths *paths,
     return 0;
 }
 
+/* --listen: the TLS service (listen_tls) and the plain TCP one
+ * (listen_tcp) on listen_addr. The server's PKI files are libvirt's
+ * layout under the root (--root DIR: DIR/etc/pki/...), unless the
+ * configuration names them. */
+static int
+remoteDaemonAddTCPServices(virNetServer *srv, const remoteDaemonConfig *cfg,
+                           const char *pkiroot)
+{
+    if (cfg->listenTLS) {
+        g_autoptr(virNetTLSContext) tls = NULL;
+        virNetTLSFiles files = { 0 };
+
+        virNetTLSFilesSystem(&files, pkiroot, true);
+        if (cfg->caFile) {
+            g_free(files.cacert);
+            g_free(files.cert);
+            g_free(files.key);
+            files.cacert = g_strdup(cfg->caFile);
+            files.cert = g_strdup(cfg->certFile);
+            files.key = g_strdup(cfg->keyFile);
+        }
+        if (cfg->crlFile) {
+            g_free(files.cacrl);
+            files.cacrl = g_strdup(cfg->crlFile);
+        }
+        tls = virNetTLSContextNewServer(&files, (const char *const *)cfg->tlsAllowedDNs,
+                                        cfg->tlsPriority, cfg->tlsNoSanity, cfg->tlsNoVerify);
+        if (tls)
+            g_info("TLS files: CA '%s', certificate '%s', key '%s'",
+                   files.cacert, files.cert, files.key);
+        virNetTLSFilesClear(&files);
+        if (!tls ||
+            virNetServerAddServiceTCP(srv, cfg->listenAddr, cfg->tlsPort, tls,
+                                      VIR_NET_SERVER_AUTH_NONE) < 0)
+            return -1;
+        if (cfg->tlsNoVerify)
+            g_warning("tls_no_verify_certificate = 1: clients are accepted without a valid certificate");
+        g_message("listening for TLS on %s port %s",
+                  cfg->listenAddr ? cfg->listenAddr : "*", cfg->tlsPort);
+    }
+    if (cfg->listenTCP) {
+        if (virNetServerAddServiceTCP(srv, cfg->listenAddr, cfg->tcpPort, NULL,
+                                      VIR_NET_SERVER_AUTH_NONE) < 0)
+            return -1;
+        g_warning("listen_tcp = 1: listening on %s port %s without TLS: the traffic is "
+                  "unencrypted and unauthenticated, anyone who reaches the port controls this host",
+                  cfg->listenAddr ? cfg->listenAddr : "*", cfg->tcpPort);
+    }
+    return 0;
+}
+
 /* Server callbacks. */
 
 static int
@@ -414,6 +469,7 @@ main(int argc, char **argv)
     gboolean daemonize = FALSE;
     gboolean version = FALSE;
     gboolean verbose = FALSE;
+    gboolean listen = FALSE;
     gint timeout = 0;
     GOptionEntry entries[] = {
         { "root", 0, 0, G_OPTION_ARG_FILENAME, &root,
@@ -424,6 +480,8 @@ main(int argc, char **argv)
           N_("Write the daemon's pid to FILE"), N_("FILE") },
         { "daemon", 'd', 0, G_OPTION_ARG_NONE, &daemonize,
           N_("Run in the background"), NULL },
+        { "listen", 'l', 0, G_OPTION_ARG_NONE, &listen,
+          N_("Also listen on TCP: TLS (listen_tls, port 16514), plain TCP if listen_tcp"), NULL },
         { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
           N_("Exit after SECONDS without any client"), N_("SECONDS") },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
@@ -523,6 +581,13 @@ main(int argc, char **argv)
     virNetServerAddProgram(srv, &remoteProgram, remoteDaemonHandleCall, NULL);
     virNetServerSetClientInitHook(srv, remoteDaemonClientInit, paths.root);
     if (remoteDaemonAddServices(srv, &paths, cfg) < 0)
+        goto error;
+    if (listen && !paths.createdSockets) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       _("--listen cannot be used with socket activation: use the TLS/TCP socket units instead"));
+        goto error;
+    }
+    if (listen && remoteDaemonAddTCPServices(srv, cfg, root ? paths.root : NULL) < 0)
         goto error;
     if (timeout > 0)
         virNetServerSetIdleTimeout(srv, timeout, remoteDaemonIdle, NULL);

@@ -25,6 +25,10 @@ remoteDaemonConfigNew(const char *sockdir)
     cfg->maxClientRequests = 5;
     cfg->keepaliveInterval = 5;
     cfg->keepaliveCount = 5;
+    cfg->listenTLS = true;
+    cfg->tlsPort = g_strdup("16514");
+    cfg->tcpPort = g_strdup("16509");
+    cfg->tlsPriority = g_strdup("NORMAL");
     cfg->logLevel = 3;
     cfg->logOutputs = g_strdup("3:stderr");
     return cfg;
@@ -39,6 +43,15 @@ remoteDaemonConfigFree(remoteDaemonConfig *cfg)
     g_free(cfg->unixSockGroup);
     g_free(cfg->logOutputs);
     g_free(cfg->logFilters);
+    g_free(cfg->tlsPort);
+    g_free(cfg->tcpPort);
+    g_free(cfg->listenAddr);
+    g_free(cfg->keyFile);
+    g_free(cfg->certFile);
+    g_free(cfg->caFile);
+    g_free(cfg->crlFile);
+    g_strfreev(cfg->tlsAllowedDNs);
+    g_free(cfg->tlsPriority);
     g_free(cfg);
 }
 
@@ -127,6 +140,51 @@ remoteDaemonConfigCheckOutput(const char *rest)
            (g_str_has_prefix(rest, "file:") && g_path_is_absolute(rest + 5));
 }
 
+/* A non-empty string (a port, a path) if set. */
+static int
+remoteDaemonConfigGetNonEmpty(virConf *conf, const char *filename, const char *key,
+                              char **value)
+{
+    int rc;
+
+    if ((rc = virConfGetValueString(conf, key, value)) <= 0)
+        return rc;
+    if (!**value) {
+        virReportError(VIR_ERR_CONF_SYNTAX, _("%s: '%s' must not be empty"), filename, key);
+        return -1;
+    }
+    return 1;
+}
+
+static int
+remoteDaemonConfigApplyTCP(remoteDaemonConfig *cfg, virConf *conf, const char *filename)
+{
+    if (virConfGetValueBool(conf, "listen_tls", &cfg->listenTLS) < 0 ||
+        virConfGetValueBool(conf, "listen_tcp", &cfg->listenTCP) < 0 ||
+        remoteDaemonConfigGetNonEmpty(conf, filename, "tls_port", &cfg->tlsPort) < 0 ||
+        remoteDaemonConfigGetNonEmpty(conf, filename, "tcp_port", &cfg->tcpPort) < 0 ||
+        virConfGetValueString(conf, "listen_addr", &cfg->listenAddr) < 0 ||
+        remoteDaemonConfigGetNonEmpty(conf, filename, "key_file", &cfg->keyFile) < 0 ||
+        remoteDaemonConfigGetNonEmpty(conf, filename, "cert_file", &cfg->certFile) < 0 ||
+        remoteDaemonConfigGetNonEmpty(conf, filename, "ca_file", &cfg->caFile) < 0 ||
+        remoteDaemonConfigGetNonEmpty(conf, filename, "crl_file", &cfg->crlFile) < 0 ||
+        virConfGetValueBool(conf, "tls_no_sanity_certificate", &cfg->tlsNoSanity) < 0 ||
+        virConfGetValueBool(conf, "tls_no_verify_certificate", &cfg->tlsNoVerify) < 0 ||
+        virConfGetValueStringList(conf, "tls_allowed_dn_list", &cfg->tlsAllowedDNs) < 0 ||
+        remoteDaemonConfigGetNonEmpty(conf, filename, "tls_priority", &cfg->tlsPriority) < 0)
+        return -1;
+    if (cfg->listenAddr && !*cfg->listenAddr)
+        g_clear_pointer(&cfg->listenAddr, g_free);
+    if ((cfg->keyFile || cfg->certFile || cfg->caFile) &&
+        !(cfg->keyFile && cfg->certFile && cfg->caFile)) {
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       _("%s: key_file, cert_file and ca_file must be set together (or none of them)"),
+                       filename);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 remoteDaemonConfigApply(remoteDaemonConfig *cfg, virConf *conf, const char *filename)
 {
@@ -172,7 +230,7 @@ remoteDaemonConfigApply(remoteDaemonConfig *cfg, virConf *conf, const char *file
     if (cfg->logFilters &&
         remoteDaemonConfigCheckLogList(filename, "log_filters", cfg->logFilters, NULL) < 0)
         return -1;
-    return 0;
+    return remoteDaemonConfigApplyTCP(cfg, conf, filename);
 }
 
 int

@@ -20,6 +20,22 @@
  *   log_filters          ""      "LEVEL:WORD ...": messages containing WORD
  *                                logged from LEVEL on
  *
+ * TCP (only with --listen; protocol.md 5.1):
+ *   listen_tls           1       TLS on tls_port
+ *   listen_tcp           0       plain TCP on tcp_port (unencrypted)
+ *   tls_port             "16514"
+ *   tcp_port             "16509"
+ *   listen_addr          unset   every address
+ *   key_file, cert_file, ca_file, crl_file
+ *                        unset   ROOT/etc/pki/libvirt/private/serverkey.pem,
+ *                                ROOT/etc/pki/libvirt/servercert.pem,
+ *                                ROOT/etc/pki/CA/cacert.pem, .../CA/cacrl.pem;
+ *                                setting one of key, cert, ca needs all three
+ *   tls_no_sanity_certificate 0  1: do not check our own certificate at start
+ *   tls_no_verify_certificate 0  1: accept bad or missing client certs
+ *   tls_allowed_dn_list  unset   globs a client DN must match
+ *   tls_priority         "NORMAL"
+ *
  * A key of libvirtd.conf that is not listed is ignored; a listed key with
  * a value of the wrong type or out of range is an error naming it.
  */
@@ -39,6 +55,20 @@ typedef struct {
     unsigned int maxClientRequests;
     int keepaliveInterval;
     unsigned int keepaliveCount;
+
+    bool listenTLS;
+    bool listenTCP;
+    char *tlsPort;
+    char *tcpPort;
+    char *listenAddr;           /* NULL: every address */
+    char *keyFile;              /* NULL: the default layout */
+    char *certFile;
+    char *caFile;
+    char *crlFile;
+    bool tlsNoSanity;
+    bool tlsNoVerify;
+    char **tlsAllowedDNs;       /* NULL: any */
+    char *tlsPriority;
 
     int logLevel;
     char *logOutputs;

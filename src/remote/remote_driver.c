@@ -354,6 +354,42 @@ remotePrivateFree(remotePrivate *priv)
     g_free(priv);
 }
 
+/* qemu+tls:// (@tls) or qemu+tcp://: a connection to the URI's host and
+ * port (default 16514 / 16509). TLS files: pkipath=DIR, else the
+ * system's (root) or the user's ~/.pki/libvirt ones; no_verify=1 turns
+ * failed checks of the server's certificate into warnings, no_sanity=1
+ * skips the checks of our own files, tls_priority=STR. */
+static virNetClient *
+remoteConnectTCP(GUri *uri, GHashTable *params, bool tls)
+{
+    const char *host = g_uri_get_host(uri);
+    int port = g_uri_get_port(uri);
+    g_autofree char *portstr = NULL;
+    g_autoptr(virNetTLSContext) ctx = NULL;
+    virNetTLSFiles files = { 0 };
+    const char *pkipath = g_hash_table_lookup(params, "pkipath");
+    const char *noVerify = g_hash_table_lookup(params, "no_verify");
+    const char *noSanity = g_hash_table_lookup(params, "no_sanity");
+
+    if (port > 0)
+        portstr = g_strdup_printf("%d", port);
+    else
+        portstr = g_strdup(tls ? REMOTE_TLS_PORT : REMOTE_TCP_PORT);
+    if (tls) {
+        if (pkipath)
+            virNetTLSFilesPKIPath(&files, pkipath);
+        else
+            virNetTLSFilesClientDefault(&files, geteuid() == 0);
+        ctx = virNetTLSContextNewClient(&files, g_hash_table_lookup(params, "tls_priority"),
+                                        noSanity && STRNEQ(noSanity, "0"),
+                                        noVerify && STRNEQ(noVerify, "0"));
+        virNetTLSFilesClear(&files);
+        if (!ctx)
+            return NULL;
+    }
+    return virNetClientNewTCP(host, portstr, ctx);
+}
+
 static virDrvOpenStatus
 remoteConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
 {
@@ -383,14 +419,23 @@ remoteConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
     if (STRNEQ(driver, "qemu"))
         return VIR_DRV_OPEN_DECLINED;
     if (!transport) {
-        /* a host means TLS, not there yet; other paths (embed) are the
+        /* a host means TLS (as libvirt); other paths (embed) are the
          * embedded driver's */
-        if ((host && *host) ||
-            (STRNEQ_NULLABLE(path, "/system") && STRNEQ_NULLABLE(path, "/session")))
+        if (host && *host)
+            transport = "tls";
+        else if (STRNEQ_NULLABLE(path, "/system") && STRNEQ_NULLABLE(path, "/session"))
             return VIR_DRV_OPEN_DECLINED;
-    } else if (STRNEQ(transport, "unix")) {
+    }
+    if (transport && (STREQ(transport, "tls") || STREQ(transport, "tcp"))) {
+        if (!host || !*host) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("%s: transport '%s' needs a host name, as in qemu+%s://HOST/system"),
+                           conn->uri, transport, transport);
+            return VIR_DRV_OPEN_ERROR;
+        }
+    } else if (transport && STRNEQ(transport, "unix")) {
         virReportError(VIR_ERR_NO_CONNECT,
-                       _("%s: transport '%s' is not supported by this client; use qemu+unix:// or qemu:///system"),
+                       _("%s: transport '%s' is not supported by this client; use qemu+unix://, qemu+tls:// or qemu+tcp://"),
                        conn->uri, transport);
         return VIR_DRV_OPEN_ERROR;
     } else if (host && *host) {
@@ -406,9 +451,11 @@ remoteConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
                        conn->uri, gerr->message);
         return VIR_DRV_OPEN_ERROR;
     }
-    if (!(sockpath = remoteSocketPath(conn->uri, uri, params, flags, geteuid() == 0,
-                                      REMOTE_SYSTEM_SOCKET_DIR)))
-        return VIR_DRV_OPEN_ERROR;
+    if (!transport || STREQ(transport, "unix")) {
+        if (!(sockpath = remoteSocketPath(conn->uri, uri, params, flags, geteuid() == 0,
+                                          REMOTE_SYSTEM_SOCKET_DIR)))
+            return VIR_DRV_OPEN_ERROR;
+    }
     name = remoteServerURI(uri, params, driver);
 
     priv = g_new0(remotePrivate, 1);
@@ -417,7 +464,11 @@ remoteConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
     priv->eventTimer = -1;
     priv->callbacks = g_ptr_array_new_with_free_func((GDestroyNotify)remoteEventCallbackFree);
     g_queue_init(&priv->events);
-    if (!(priv->client = virNetClientNewUNIX(sockpath))) {
+    if (sockpath)
+        priv->client = virNetClientNewUNIX(sockpath);
+    else
+        priv->client = remoteConnectTCP(uri, params, STREQ(transport, "tls"));
+    if (!priv->client) {
         remotePrivateFree(priv);
         return VIR_DRV_OPEN_ERROR;
     }

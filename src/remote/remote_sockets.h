@@ -9,6 +9,10 @@
 /* Where libvirt's clients look for a system daemon's sockets. */
 #define REMOTE_SYSTEM_SOCKET_DIR "/var/run/libvirt"
 
+/* libvirt's TCP ports: TLS and plain (protocol.md 5.1). */
+#define REMOTE_TLS_PORT "16514"
+#define REMOTE_TCP_PORT "16509"
+
 /* The socket of @uri (whose text is @uristr, for errors) with its parsed
  * parameters @params: socket=PATH; else for an unprivileged
  * qemu:///session the user's runtime dir; else @sysdir, with the

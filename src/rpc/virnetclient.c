@@ -10,6 +10,7 @@
 #include <glib-unix.h>
 
 #include "virnetclient.h"
+#include "virnetsocket.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC
@@ -28,6 +29,7 @@ struct _virNetClient {
     GMutex lock;
 
     int fd;
+    virNetTLSSession *tls;    /* NULL: plain */
     int wakeup[2];            /* pipe: wakes the I/O thread */
     GThread *thread;
 
@@ -56,6 +58,7 @@ virNetClientUnref(virNetClient *client)
 {
     if (!client || !g_atomic_int_dec_and_test(&client->refs))
         return;
+    virNetTLSSessionFree(client->tls);
     if (client->fd >= 0)
         close(client->fd);
     if (client->wakeup[0] >= 0)
@@ -184,13 +187,12 @@ virNetClientRead(virNetClient *client)
             virNetMessageBeginRead(msg);
         }
         space = virNetMessageReadSpace(msg, &avail);
-        n = read(client->fd, space, avail);
+        n = virNetSocketRead(client->fd, client->tls, space, avail);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK)
                 return 0;
-            virReportSystemError(errno, "%s", _("Cannot recv data"));
             return -1;
         }
         if (n == 0) {
@@ -229,15 +231,15 @@ virNetClientWrite(virNetClient *client)
     virNetMessage *msg;
 
     while ((msg = g_queue_peek_head(&client->tx))) {
-        ssize_t n = write(client->fd, msg->buffer + client->txOffset,
-                          msg->bufferLength - client->txOffset);
+        ssize_t n = virNetSocketWrite(client->fd, client->tls,
+                                      msg->buffer + client->txOffset,
+                                      msg->bufferLength - client->txOffset);
 
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK)
                 return 0;
-            virReportSystemError(errno, "%s", _("Cannot write data"));
             return -1;
         }
         client->txOffset += n;
@@ -299,6 +301,10 @@ virNetClientIOThread(gpointer opaque)
         }
         if (!g_queue_is_empty(&client->tx))
             fds[0].events |= POLLOUT;
+        /* a TLS write that said EAGAIN may wait for input (a key update) */
+        if (client->tls && !g_queue_is_empty(&client->tx) &&
+            !virNetTLSSessionWantsWrite(client->tls))
+            fds[0].events |= POLLIN;
 
         g_mutex_unlock(&client->lock);
         rc = poll(fds, G_N_ELEMENTS(fds), timeout);
@@ -346,13 +352,14 @@ virNetClientIOThread(gpointer opaque)
 
 /* Public */
 
-virNetClient *
-virNetClientNewFD(int fd)
+static virNetClient *
+virNetClientNewSession(int fd, virNetTLSSession *tls)
 {
     virNetClient *client;
 
     if (!g_unix_set_fd_nonblocking(fd, TRUE, NULL)) {
         virReportSystemError(errno, "%s", _("cannot make the client socket non-blocking"));
+        virNetTLSSessionFree(tls);
         close(fd);
         return NULL;
     }
@@ -360,6 +367,7 @@ virNetClientNewFD(int fd)
     client->refs = 1;
     g_mutex_init(&client->lock);
     client->fd = fd;
+    client->tls = tls;
     client->wakeup[0] = client->wakeup[1] = -1;
     client->calls = g_ptr_array_new();
     g_queue_init(&client->tx);
@@ -376,6 +384,96 @@ virNetClientNewFD(int fd)
     g_atomic_int_inc(&client->refs);
     client->thread = g_thread_new("rpc-client", virNetClientIOThread, client);
     return client;
+}
+
+virNetClient *
+virNetClientNewFD(int fd)
+{
+    return virNetClientNewSession(fd, NULL);
+}
+
+/* Waits until the non-blocking @fd is ready for @tls's next step. */
+static int
+virNetClientTLSWait(int fd, virNetTLSSession *tls)
+{
+    struct pollfd pfd = {
+        .fd = fd,
+        .events = virNetTLSSessionWantsWrite(tls) ? POLLOUT : POLLIN,
+    };
+
+    while (poll(&pfd, 1, -1) < 0) {
+        if (errno != EINTR) {
+            virReportSystemError(errno, "%s", _("cannot wait for the server"));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The TLS handshake on @fd (non-blocking), the checks of the server's
+ * certificate and the server's confirmation byte (protocol.md 5.3). */
+static int
+virNetClientTLSStart(int fd, virNetTLSSession *tls)
+{
+    char byte = 0;
+    ssize_t n;
+    int rc;
+
+    while ((rc = virNetTLSSessionHandshake(tls)) == 0) {
+        if (virNetClientTLSWait(fd, tls) < 0)
+            return -1;
+    }
+    if (rc < 0 || virNetTLSSessionCheckPeer(tls) < 0)
+        return -1;
+    /* the server checks our certificate and sends one byte 1 if it
+     * accepts us; it closes the connection if not */
+    for (;;) {
+        n = virNetTLSSessionRead(tls, &byte, 1);
+        if (n >= 0 || (errno != EAGAIN && errno != EINTR))
+            break;
+        if (virNetClientTLSWait(fd, tls) < 0)
+            return -1;
+    }
+    if (n < 0) {
+        virResetLastError();
+        virReportSystemError(EIO, "%s", _("Unable to read TLS confirmation"));
+        return -1;
+    }
+    if (n == 0) {
+        virReportError(VIR_ERR_AUTH_FAILED, "%s",
+                       _("server verification (of our certificate or IP address) failed: "
+                         "the server closed the connection (see the server's log for why)"));
+        return -1;
+    }
+    if (byte != 1) {
+        virReportError(VIR_ERR_RPC, "%s",
+                       _("server verification (of our certificate or IP address) failed"));
+        return -1;
+    }
+    return 0;
+}
+
+virNetClient *
+virNetClientNewTCP(const char *host, const char *port, virNetTLSContext *tls)
+{
+    g_autoptr(virNetTLSSession) sess = NULL;
+    int fd;
+
+    if ((fd = virNetSocketConnectTCP(host, port)) < 0)
+        return NULL;
+    if (tls) {
+        if (!g_unix_set_fd_nonblocking(fd, TRUE, NULL)) {
+            virReportSystemError(errno, "%s", _("cannot make the client socket non-blocking"));
+            close(fd);
+            return NULL;
+        }
+        if (!(sess = virNetTLSSessionNew(tls, fd, host)) ||
+            virNetClientTLSStart(fd, sess) < 0) {
+            close(fd);
+            return NULL;
+        }
+    }
+    return virNetClientNewSession(fd, g_steal_pointer(&sess));
 }
 
 virNetClient *

@@ -23,6 +23,7 @@
 
 #include "virnetmessage.h"
 #include "virnetprogram.h"
+#include "virnettlscontext.h"
 
 typedef struct _virNetClient virNetClient;
 
@@ -47,6 +48,13 @@ typedef void (*virNetClientCloseFunc)(virNetClient *client,
 
 /* Connects to the UNIX socket @path. */
 virNetClient *virNetClientNewUNIX(const char *path);
+/* Connects to TCP @host @port. With @tls: the TLS handshake, the checks
+ * of the server's certificate (against @host) and the server's
+ * confirmation byte come first, all before this returns; without, the
+ * connection is plain. */
+virNetClient *virNetClientNewTCP(const char *host,
+                                 const char *port,
+                                 virNetTLSContext *tls);
 /* Takes over the connected stream socket @fd (closed on failure too). */
 virNetClient *virNetClientNewFD(int fd);
 

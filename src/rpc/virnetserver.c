@@ -22,6 +22,7 @@ typedef struct {
     int fd;
     bool readonly;
     virNetServerAuth auth;
+    virNetTLSContext *tls;      /* a TLS service's credentials, else NULL */
     GSource *source;            /* NULL while accepting is paused */
 } virNetServerService;
 
@@ -204,6 +205,7 @@ static void virNetServerAcceptResume(virNetServer *srv);
 static void
 virNetServerAddClient(virNetServer *srv,
                       int fd,
+                      virNetTLSContext *tls,
                       bool readonly,
                       virNetServerAuth auth)
 {
@@ -214,7 +216,7 @@ virNetServerAddClient(virNetServer *srv,
     id = srv->nextID++;
     g_mutex_unlock(&srv->lock);
 
-    client = virNetServerClientNew(srv, srv->ctx, id, fd, readonly, auth,
+    client = virNetServerClientNew(srv, srv->ctx, id, fd, tls, readonly, auth,
                                    &srv->cfg, srv->outputMax);
     g_mutex_lock(&srv->lock);
     g_ptr_array_add(srv->clients, client);
@@ -250,7 +252,7 @@ virNetServerAddClientFDCb(gpointer opaque)
         close(n->fd);
         return G_SOURCE_REMOVE;
     }
-    virNetServerAddClient(n->srv, n->fd, n->readonly, n->auth);
+    virNetServerAddClient(n->srv, n->fd, NULL, n->readonly, n->auth);
     return G_SOURCE_REMOVE;
 }
 
@@ -315,7 +317,7 @@ virNetServerServiceAccept(gint fd G_GNUC_UNUSED,
             g_source_attach(srv->acceptRetry, srv->ctx);
             break;
         }
-        virNetServerAddClient(srv, cfd, svc->readonly, svc->auth);
+        virNetServerAddClient(srv, cfd, svc->tls, svc->readonly, svc->auth);
     }
     return G_SOURCE_CONTINUE;
 }
@@ -365,12 +367,14 @@ static void
 virNetServerAddService(virNetServer *srv,
                        int fd,
                        char *name,
+                       virNetTLSContext *tls,
                        bool readonly,
                        virNetServerAuth auth)
 {
     virNetServerService *svc = g_new0(virNetServerService, 1);
 
     svc->srv = srv;
+    svc->tls = tls ? virNetTLSContextRef(tls) : NULL;
     svc->fd = fd;
     svc->name = name;
     svc->readonly = readonly;
@@ -393,7 +397,7 @@ virNetServerAddServiceUNIX(virNetServer *srv,
 
     if (fd < 0)
         return -1;
-    virNetServerAddService(srv, fd, g_strdup(path), readonly, auth);
+    virNetServerAddService(srv, fd, g_strdup(path), NULL, readonly, auth);
     return 0;
 }
 
@@ -405,7 +409,28 @@ virNetServerAddServiceFD(virNetServer *srv,
 {
     if (virNetSocketAdoptListener(fd) < 0)
         return -1;
-    virNetServerAddService(srv, fd, g_strdup_printf("fd %d", fd), readonly, auth);
+    virNetServerAddService(srv, fd, g_strdup_printf("fd %d", fd), NULL, readonly, auth);
+    return 0;
+}
+
+int
+virNetServerAddServiceTCP(virNetServer *srv,
+                          const char *addr,
+                          const char *port,
+                          virNetTLSContext *tls,
+                          virNetServerAuth auth)
+{
+    size_t nfds = 0;
+    g_autofree int *fds = virNetSocketListenTCP(addr, port, VIR_NET_SERVER_BACKLOG, &nfds);
+    size_t i;
+
+    if (!fds)
+        return -1;
+    for (i = 0; i < nfds; i++)
+        virNetServerAddService(srv, fds[i],
+                               g_strdup_printf("%s port %s (%s)", addr && *addr ? addr : "*",
+                                               port, tls ? "TLS" : "TCP, unencrypted"),
+                               tls, false, auth);
     return 0;
 }
 
@@ -739,6 +764,7 @@ virNetServerFree(virNetServer *srv)
 
         virNetServerServiceUnwatch(svc);
         close(svc->fd);
+        virNetTLSContextUnref(svc->tls);
         g_free(svc->name);
         g_free(svc);
     }

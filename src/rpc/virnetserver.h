@@ -79,6 +79,18 @@ int virNetServerAddServiceFD(virNetServer *srv,
                              bool readonly,
                              virNetServerAuth auth);
 
+/* Listens on TCP @addr (NULL or "": all addresses; one service per
+ * address it resolves to) port @port. With @tls, every connection is TLS
+ * from its first byte (protocol.md 5.2) and the client's certificate is
+ * checked by @tls (referenced) before any RPC message; without, the
+ * traffic is plain. Clients may read and write (auth_tls/auth_tcp
+ * "none"). */
+int virNetServerAddServiceTCP(virNetServer *srv,
+                              const char *addr,
+                              const char *port,
+                              virNetTLSContext *tls,
+                              virNetServerAuth auth);
+
 /* Serves the connected stream socket @fd (taken) as a client, as if
  * accepted on a service with @readonly and @auth: for tests and fuzzing
  * over a socketpair, and connections made in-process. Any thread; the

@@ -35,6 +35,7 @@ struct _virNetServerClient {
     GMainContext *ctx;              /* a reference */
 
     /* Fixed at accept. */
+    char *addr;                     /* "ADDR;PORT" of a TCP peer, else NULL */
     bool readonly;
     virNetServerAuth auth;
     virNetSocketIdentity ident;
@@ -45,6 +46,8 @@ struct _virNetServerClient {
 
     GMutex lock;                    /* everything below */
     int fd;
+    virNetTLSSession *tls;          /* NULL: plain */
+    bool tlsHandshake;              /* TLS handshake not done yet */
     GSource *source;
     gpointer fdtag;
     GIOCondition events;            /* what fdtag polls for */
@@ -107,8 +110,10 @@ virNetServerClientUnref(virNetServerClient *client)
         client->privateFree(client->privateData);
     virNetServerClientFreeQueue(client);
     virNetMessageFree(client->rx);
+    virNetTLSSessionFree(client->tls);
     if (client->fd >= 0)
         close(client->fd);
+    g_free(client->addr);
     g_main_context_unref(client->ctx);
     g_mutex_clear(&client->lock);
     g_free(client);
@@ -275,9 +280,13 @@ virNetServerClientCloseNow(virNetServerClient *client)
 static void
 virNetServerClientDrop(virNetServerClient *client, const char *why)
 {
-    g_message("RPC client %llu (pid %lld uid %u): %s; closing the connection",
-              client->id, (long long)client->ident.pid,
-              (unsigned int)client->ident.uid, why);
+    if (client->addr)
+        g_message("RPC client %llu (%s): %s; closing the connection",
+                  client->id, client->addr, why);
+    else
+        g_message("RPC client %llu (pid %lld uid %u): %s; closing the connection",
+                  client->id, (long long)client->ident.pid,
+                  (unsigned int)client->ident.uid, why);
     client->closing = true;
 }
 
@@ -377,13 +386,15 @@ virNetServerClientWriteDirect(virNetServerClient *client,
 {
     ssize_t n;
 
-    if (client->txHead || client->closing || client->closed || client->fd < 0)
+    if (client->txHead || client->closing || client->closed || client->fd < 0 ||
+        client->tlsHandshake)
         return false;
-    n = send(client->fd, msg->buffer, msg->bufferLength, MSG_NOSIGNAL | MSG_DONTWAIT);
+    n = virNetSocketWrite(client->fd, client->tls, msg->buffer, msg->bufferLength);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return false;
     if (n < 0) {
-        g_info("RPC client %llu: write failed: %s", client->id, g_strerror(errno));
+        g_info("RPC client %llu: write failed: %s", client->id, virGetLastErrorMessage());
+        virResetLastError();
         client->closing = true;
         *wake = true;
         virNetMessageFree(msg);
@@ -499,15 +510,17 @@ virNetServerClientWrite(virNetServerClient *client)
 {
     while (client->txHead) {
         virNetMessage *msg = client->txHead;
-        ssize_t n = send(client->fd, msg->buffer + msg->bufferOffset,
-                         msg->bufferLength - msg->bufferOffset, MSG_NOSIGNAL);
+        ssize_t n = virNetSocketWrite(client->fd, client->tls,
+                                      msg->buffer + msg->bufferOffset,
+                                      msg->bufferLength - msg->bufferOffset);
 
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             if (errno == EAGAIN)
                 return 0;
-            g_info("RPC client %llu: write failed: %s", client->id, g_strerror(errno));
+            g_info("RPC client %llu: write failed: %s", client->id, virGetLastErrorMessage());
+            virResetLastError();
             return -1;
         }
         msg->bufferOffset += n;
@@ -587,6 +600,10 @@ virNetServerClientFrameRead(virNetServerClient *client)
             virResetLastError();
             return;
         }
+        if (msg->nfds > 0 && client->addr) {
+            virNetServerClientDrop(client, "file descriptors cannot be passed over TCP");
+            return;
+        }
         if (msg->nfds > 0) {
             client->rxFDs = true;
             if (virNetServerClientReadFDs(client) <= 0)
@@ -626,7 +643,7 @@ virNetServerClientRead(virNetServerClient *client)
             virNetMessageBeginRead(client->rx);
         }
         space = virNetMessageReadSpace(client->rx, &avail);
-        n = recv(client->fd, space, avail, 0);
+        n = virNetSocketRead(client->fd, client->tls, space, avail);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -634,10 +651,12 @@ virNetServerClientRead(virNetServerClient *client)
                 g_info("RPC client %llu hung up", client->id);
                 client->closing = true;
             } else if (errno != EAGAIN) {
-                g_autofree char *why = g_strdup_printf("read failed: %s", g_strerror(errno));
+                g_autofree char *why = g_strdup_printf("read failed: %s",
+                                                       virGetLastErrorMessage());
 
                 virNetServerClientDrop(client, why);
             }
+            virResetLastError();
             return;
         }
         if (n == 0) {
@@ -666,6 +685,55 @@ virNetServerClientRead(virNetServerClient *client)
 }
 
 
+/* TLS */
+
+/* The post-handshake confirmation (protocol.md 5.3): one byte 0x01, the
+ * first application data, sent only to a client whose certificate passed
+ * the checks. */
+static virNetMessage *
+virNetServerClientTLSConfirmation(void)
+{
+    virNetMessage *msg = virNetMessageNew();
+
+    msg->buffer = g_new0(char, 1);
+    msg->buffer[0] = 1;
+    msg->bufferLength = 1;
+    return msg;
+}
+
+/* One step of the TLS handshake; when it is done, the certificate checks
+ * and the confirmation byte. Lock held. */
+static void
+virNetServerClientTLSStep(virNetServerClient *client)
+{
+    int rc = virNetTLSSessionHandshake(client->tls);
+
+    if (rc == 0)
+        return;
+    if (rc < 0 || virNetTLSSessionCheckPeer(client->tls) < 0) {
+        g_autofree char *why = g_strdup_printf("TLS: %s", virGetLastErrorMessage());
+
+        virResetLastError();
+        virNetServerClientDrop(client, why);
+        return;
+    }
+    client->tlsHandshake = false;
+    g_info("RPC client %llu: TLS handshake done, client DN '%s'", client->id,
+           NULLSTR(virNetTLSSessionGetPeerDN(client->tls)));
+    if (virNetServerClientQueueLocked(client, virNetServerClientTLSConfirmation()) < 0)
+        virResetLastError();
+}
+
+/* Decrypted input is waiting in the TLS session: the socket will not say
+ * so. Lock held. */
+static bool
+virNetServerClientTLSPending(virNetServerClient *client)
+{
+    return client->tls && !client->tlsHandshake &&
+        virNetServerClientWantsInput(client) && virNetTLSSessionPending(client->tls) > 0;
+}
+
+
 /* The GSource */
 
 static bool
@@ -687,19 +755,23 @@ virNetServerClientSourcePrepare(GSource *source, gint *timeout)
     g_mutex_lock(&client->lock);
     if (client->closed)
         goto cleanup;
-    if (virNetServerClientMustClose(client)) {
+    if (virNetServerClientMustClose(client) || virNetServerClientTLSPending(client)) {
         ready = TRUE;
         *timeout = 0;
         goto cleanup;
     }
-    if (virNetServerClientWantsInput(client))
+    if (client->tlsHandshake)
+        events = virNetTLSSessionWantsWrite(client->tls) ? G_IO_OUT : G_IO_IN;
+    else if (virNetServerClientWantsInput(client))
         events |= G_IO_IN;
-    if (client->txHead)
+    if (client->txHead && !client->tlsHandshake)
         events |= G_IO_OUT;
     if (events != client->events) {
         g_source_modify_unix_fd(source, client->fdtag, events);
         client->events = events;
     }
+    if (client->tlsHandshake)
+        goto cleanup;
     if ((deadline = virNetServerClientKeepAliveDeadline(client)) >= 0) {
         gint64 now = g_get_monotonic_time();
 
@@ -725,7 +797,7 @@ virNetServerClientSourceCheck(GSource *source)
 
     g_mutex_lock(&client->lock);
     ready = !client->closed &&
-        (virNetServerClientMustClose(client) ||
+        (virNetServerClientMustClose(client) || virNetServerClientTLSPending(client) ||
          ((deadline = virNetServerClientKeepAliveDeadline(client)) >= 0 &&
           g_get_monotonic_time() >= deadline));
     g_mutex_unlock(&client->lock);
@@ -747,6 +819,21 @@ virNetServerClientSourceDispatch(GSource *source,
         return G_SOURCE_REMOVE;
     }
     revents = g_source_query_unix_fd(source, client->fdtag);
+
+    if (client->tlsHandshake && !client->closing) {
+        if (revents & (G_IO_HUP | G_IO_ERR | G_IO_NVAL) && !(revents & G_IO_IN))
+            client->closing = true;
+        else if (revents & (G_IO_IN | G_IO_OUT))
+            virNetServerClientTLSStep(client);
+        /* the confirmation byte and what the client sent after it are
+         * handled below */
+        if (client->tlsHandshake || client->closing)
+            revents = 0;
+        else
+            revents = G_IO_OUT | G_IO_IN;
+    }
+    if (virNetServerClientTLSPending(client))
+        revents |= G_IO_IN;
 
     if ((revents & G_IO_OUT) && virNetServerClientWrite(client) < 0)
         client->closing = true;
@@ -791,6 +878,7 @@ virNetServerClientNew(virNetServer *srv,
                       GMainContext *ctx,
                       unsigned long long id,
                       int fd,
+                      virNetTLSContext *tls,
                       bool readonly,
                       virNetServerAuth auth,
                       const virNetServerConfig *cfg,
@@ -812,6 +900,22 @@ virNetServerClientNew(virNetServer *srv,
     client->outputMax = outputMax;
     g_mutex_init(&client->lock);
 
+    if ((client->addr = virNetSocketPeerAddress(fd))) {
+        /* TCP: no process identity; TLS (if any) authenticates */
+        client->ident.uid = (uid_t)-1;
+        client->ident.gid = (gid_t)-1;
+        client->ident.pid = -1;
+        g_info("RPC client %llu connected from %s%s%s", id, client->addr,
+               tls ? " (TLS)" : "", readonly ? " (read-only)" : "");
+        if (tls) {
+            if (!(client->tls = virNetTLSSessionNew(tls, fd, NULL))) {
+                virNetServerClientDrop(client, virGetLastErrorMessage());
+                virResetLastError();
+            }
+            client->tlsHandshake = true;
+        }
+        return client;
+    }
     if (virNetSocketGetIdentity(fd, &client->ident) < 0) {
         /* Not fatal: the peer is still served, as nobody. */
         g_info("RPC client %llu: %s", id, virGetLastErrorMessage());

@@ -9,11 +9,17 @@
 
 /* Client side (virnetserverclient.c). */
 
-/* A client on the accepted descriptor @fd (taken), not yet polled. */
+/* A client on the accepted descriptor @fd (taken), not yet polled. With
+ * @tls (a TCP client of a TLS service), the client's I/O goes through a
+ * TLS session: the handshake runs in the main context, then the client's
+ * certificate is checked and the confirmation byte is sent before
+ * anything else; a failed check closes the connection with the reason in
+ * the log. */
 virNetServerClient *virNetServerClientNew(virNetServer *srv,
                                           GMainContext *ctx,
                                           unsigned long long id,
                                           int fd,
+                                          virNetTLSContext *tls,
                                           bool readonly,
                                           virNetServerAuth auth,
                                           const virNetServerConfig *cfg,

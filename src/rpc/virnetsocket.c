@@ -1,9 +1,12 @@
 /*
- * virnetsocket.c: the server's UNIX stream sockets
+ * virnetsocket.c: the stream sockets of the RPC server and client
  */
 #include "internal.h"
 
 #include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -180,4 +183,169 @@ virNetSocketRecvFD(int fd)
     }
     memcpy(&newfd, CMSG_DATA(cmsg), sizeof(int));
     return newfd;
+}
+
+
+/* TCP */
+
+static int
+virNetSocketResolve(const char *host, const char *port, bool passive,
+                    struct addrinfo **res)
+{
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC,
+        .ai_socktype = SOCK_STREAM,
+        .ai_flags = passive ? AI_PASSIVE | AI_ADDRCONFIG : AI_ADDRCONFIG,
+    };
+    int rc;
+
+    if (host && !*host)
+        host = NULL;
+    if ((rc = getaddrinfo(host, port, &hints, res)) != 0) {
+        virReportError(VIR_ERR_SYSTEM_ERROR, _("cannot resolve '%s' port '%s': %s"),
+                       NULLSTR(host), port, gai_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+int *
+virNetSocketListenTCP(const char *addr,
+                      const char *port,
+                      int backlog,
+                      size_t *nfds)
+{
+    struct addrinfo *res = NULL;
+    struct addrinfo *ai;
+    g_autofree int *fds = NULL;
+    size_t n = 0;
+    int err = 0;
+
+    *nfds = 0;
+    if (virNetSocketResolve(addr, port, true, &res) < 0)
+        return NULL;
+    for (ai = res; ai; ai = ai->ai_next) {
+        int one = 1;
+        int fd;
+
+        if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                         ai->ai_protocol)) < 0) {
+            err = errno;
+            continue;
+        }
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        /* the IPv4 address is bound by its own socket */
+        if (ai->ai_family == AF_INET6)
+            setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, backlog) < 0) {
+            err = errno;
+            close(fd);
+            /* an address family the host has no address of */
+            if (err == EADDRNOTAVAIL || err == EAFNOSUPPORT)
+                continue;
+            goto error;
+        }
+        fds = g_renew(int, fds, n + 1);
+        fds[n++] = fd;
+    }
+    if (n == 0) {
+        virReportSystemError(err ? err : EADDRNOTAVAIL,
+                             _("cannot listen on address '%s' port '%s'"),
+                             addr && *addr ? addr : "*", port);
+        freeaddrinfo(res);
+        return NULL;
+    }
+    freeaddrinfo(res);
+    *nfds = n;
+    return g_steal_pointer(&fds);
+
+ error:
+    virReportSystemError(err, _("cannot listen on address '%s' port '%s'"),
+                         addr && *addr ? addr : "*", port);
+    while (n > 0)
+        close(fds[--n]);
+    freeaddrinfo(res);
+    return NULL;
+}
+
+int
+virNetSocketConnectTCP(const char *host, const char *port)
+{
+    struct addrinfo *res = NULL;
+    struct addrinfo *ai;
+    int err = 0;
+    int fd = -1;
+
+    if (virNetSocketResolve(host, port, false, &res) < 0)
+        return -1;
+    for (ai = res; ai; ai = ai->ai_next) {
+        int one = 1;
+
+        if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol)) < 0) {
+            err = errno;
+            continue;
+        }
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+            break;
+        }
+        err = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0)
+        virReportSystemError(err, _("unable to connect to server at '%s:%s'"), host, port);
+    return fd;
+}
+
+char *
+virNetSocketPeerAddress(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    char host[NI_MAXHOST];
+    char serv[NI_MAXSERV];
+
+    if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0 ||
+        (ss.ss_family != AF_INET && ss.ss_family != AF_INET6) ||
+        getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), serv, sizeof(serv),
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+        return NULL;
+    return g_strdup_printf("%s;%s", host, serv);
+}
+
+
+/* I/O */
+
+ssize_t
+virNetSocketRead(int fd, virNetTLSSession *tls, void *buf, size_t len)
+{
+    ssize_t n;
+
+    if (tls)
+        return virNetTLSSessionRead(tls, buf, len);
+    if ((n = recv(fd, buf, len, 0)) < 0 && errno != EAGAIN && errno != EINTR) {
+        int saved = errno;
+
+        virReportSystemError(saved, "%s", _("Cannot recv data"));
+        errno = saved;
+    }
+    return n;
+}
+
+ssize_t
+virNetSocketWrite(int fd, virNetTLSSession *tls, const void *buf, size_t len)
+{
+    ssize_t n;
+
+    if (tls)
+        return virNetTLSSessionWrite(tls, buf, len);
+    if ((n = send(fd, buf, len, MSG_NOSIGNAL)) < 0 && errno != EAGAIN && errno != EINTR) {
+        int saved = errno;
+
+        virReportSystemError(saved, "%s", _("Cannot write data"));
+        errno = saved;
+    }
+    return n;
 }

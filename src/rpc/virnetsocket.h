@@ -1,14 +1,18 @@
 /*
- * virnetsocket.h: the server's UNIX stream sockets
+ * virnetsocket.h: the stream sockets of the RPC server and client
  *
- * Listening sockets (a path created with a mode and group, or a listening
- * descriptor inherited from systemd), accepting clients non-blocking and
- * close-on-exec, and the identity of the peer (SO_PEERCRED). All
- * descriptors returned are owned by the caller.
+ * Listening sockets (a UNIX path created with a mode and group, TCP on an
+ * address and port, or a listening descriptor inherited from systemd),
+ * accepting clients non-blocking and close-on-exec, the identity of the
+ * peer (SO_PEERCRED), connecting to a TCP service, and the I/O of a
+ * connected socket: plain, or through the TLS session attached to it.
+ * All descriptors returned are owned by the caller.
  */
 #pragma once
 
 #include "internal.h"
+
+#include "virnettlscontext.h"
 
 #include <sys/types.h>
 
@@ -50,3 +54,32 @@ int virNetSocketGetIdentity(int fd, virNetSocketIdentity *ident);
  * descriptor (close-on-exec), -2 when nothing is there yet (EAGAIN), -1
  * with an error (peer gone, no descriptor with the byte). */
 int virNetSocketRecvFD(int fd);
+
+/* Listening TCP sockets on @addr (NULL or "": every address; a name or a
+ * numeric IPv4/IPv6 address) and @port (a number or a service name), one
+ * per address @addr resolves to, non-blocking and close-on-exec, with
+ * SO_REUSEADDR. Returns them (their number in @nfds), or NULL with
+ * an error naming the address and port. */
+int *virNetSocketListenTCP(const char *addr,
+                           const char *port,
+                           int backlog,
+                           size_t *nfds);
+
+/* Connects to @host @port (TCP), trying each address it resolves to.
+ * Returns the connected, blocking, close-on-exec descriptor, or -1 with
+ * an error naming the host and port. */
+int virNetSocketConnectTCP(const char *host, const char *port);
+
+/* "ADDR;PORT" of the peer of the TCP socket @fd (for logs), or NULL. */
+char *virNetSocketPeerAddress(int fd);
+
+/* Reads at most @len bytes from the connected socket @fd, through @tls
+ * when a TLS session is attached (NULL: plain). Returns the bytes read, 0
+ * at end of stream, or -1 with errno set: EAGAIN/EINTR (nothing now, no
+ * error reported), anything else with an error reported. */
+ssize_t virNetSocketRead(int fd, virNetTLSSession *tls, void *buf, size_t len);
+
+/* Writes at most @len bytes, as virNetSocketRead. Never raises SIGPIPE.
+ * Through TLS, a write that returned EAGAIN must be repeated with the same
+ * buffer and length. */
+ssize_t virNetSocketWrite(int fd, virNetTLSSession *tls, const void *buf, size_t len);

@@ -1,0 +1,62 @@
+# Test certificates made with certtool (gnutls-bin) for the TLS tests.
+# shellcheck shell=sh
+#
+# tls_need_certtool: certtool is installed, else the test is skipped
+# tls_mkkey FILE: an RSA key
+# tls_mkca DIR NAME: DIR/NAME.pem self-signed CA (key DIR/NAME-key.pem)
+# tls_mkcert DIR NAME CA KIND CN [TEMPLATE-LINES]: DIR/NAME.pem signed by
+#   DIR/CA.pem, KIND server (TLS WWW server, IP 127.0.0.1 only in its
+#   subjectAltName: "localhost" does not match) or client (TLS WWW
+#   client), with the
+#   DN C=GB,ST=London,L=London,O=Test,CN=CN; DIR/NAME-key.pem its key.
+#   Extra template lines (e.g. activation_date / expiration_date) may
+#   follow, one per argument.
+
+tls_need_certtool() {
+    command -v certtool >/dev/null 2>&1 ||
+        { echo "1..0 # SKIP certtool is needed (gnutls-bin; .ci/install-deps installs it)"; exit 77; }
+}
+
+tls_mkkey() {
+    certtool --generate-privkey --key-type rsa --bits 2048 --outfile "$1" >/dev/null 2>&1
+}
+
+tls_mkca() {
+    _dir=$1 _name=$2
+    tls_mkkey "$_dir/$_name-key.pem" || return 1
+    cat > "$_dir/$_name.tmpl" <<EOF
+cn = "$_name"
+organization = "Test"
+ca
+cert_signing_key
+expiration_days = 30
+EOF
+    certtool --generate-self-signed --load-privkey "$_dir/$_name-key.pem" \
+        --template "$_dir/$_name.tmpl" --outfile "$_dir/$_name.pem" >/dev/null 2>&1
+}
+
+tls_mkcert() {
+    _dir=$1 _name=$2 _ca=$3 _kind=$4 _cn=$5
+    shift 5
+    tls_mkkey "$_dir/$_name-key.pem" || return 1
+    {
+        echo 'country = "GB"'
+        echo 'state = "London"'
+        echo 'locality = "London"'
+        echo 'organization = "Test"'
+        echo "cn = \"$_cn\""
+        if [ "$_kind" = server ]; then
+            echo 'ip_address = "127.0.0.1"'
+            echo 'tls_www_server'
+        else
+            echo 'tls_www_client'
+        fi
+        echo 'encryption_key'
+        echo 'signing_key'
+        for _l in "$@"; do echo "$_l"; done
+        case " $* " in *expiration_date*) ;; *) echo 'expiration_days = 30' ;; esac
+    } > "$_dir/$_name.tmpl"
+    certtool --generate-certificate --load-privkey "$_dir/$_name-key.pem" \
+        --load-ca-certificate "$_dir/$_ca.pem" --load-ca-privkey "$_dir/$_ca-key.pem" \
+        --template "$_dir/$_name.tmpl" --outfile "$_dir/$_name.pem" >"$_dir/$_name.log" 2>&1
+}

@@ -1013,6 +1013,88 @@ virConnectDomainEventRegisterAny(virConnectPtr conn,
     return -1;
 }
 
+/* Index of @cb in the connection's lifecycle callbacks, or -1. Locked. */
+static gssize
+virConnectLifecycleFind(virConnectPtr conn, virConnectDomainEventCallback cb)
+{
+    guint i;
+
+    for (i = 0; i < conn->lifecycleCallbacks->len; i++) {
+        if (g_array_index(conn->lifecycleCallbacks, virConnectLifecycleReg, i).cb == cb)
+            return i;
+    }
+    return -1;
+}
+
+/* A lifecycle registration of the driver for every domain, remembered by
+ * its function (the driver knows callback IDs only). */
+int
+virConnectDomainEventRegister(virConnectPtr conn,
+                              virConnectDomainEventCallback cb,
+                              void *opaque,
+                              virFreeCallback freecb)
+{
+    g_autoptr(GMutexLocker) locker = NULL;
+    virConnectLifecycleReg reg = { cb, -1 };
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArgGoto(cb, error);
+    if (!conn->driver->connectDomainEventRegisterAny) {
+        virReportUnsupported();
+        goto error;
+    }
+    locker = g_mutex_locker_new(&conn->lifecycleLock);
+    if (virConnectLifecycleFind(conn, cb) >= 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("this lifecycle event callback is already registered on the connection"));
+        goto error;
+    }
+    if ((reg.callbackID =
+         conn->driver->connectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                     VIR_DOMAIN_EVENT_CALLBACK(cb),
+                                                     opaque, freecb)) < 0)
+        goto error;
+    g_array_append_val(conn->lifecycleCallbacks, reg);
+    return 0;
+
+ error:
+    g_clear_pointer(&locker, g_mutex_locker_free);
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb)
+{
+    g_autoptr(GMutexLocker) locker = NULL;
+    gssize i;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArgGoto(cb, error);
+    if (!conn->driver->connectDomainEventDeregisterAny) {
+        virReportUnsupported();
+        goto error;
+    }
+    locker = g_mutex_locker_new(&conn->lifecycleLock);
+    if ((i = virConnectLifecycleFind(conn, cb)) < 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("this lifecycle event callback is not registered on the connection"));
+        goto error;
+    }
+    if (conn->driver->connectDomainEventDeregisterAny(
+            conn, g_array_index(conn->lifecycleCallbacks, virConnectLifecycleReg, i).callbackID) < 0)
+        goto error;
+    g_array_remove_index(conn->lifecycleCallbacks, i);
+    return 0;
+
+ error:
+    g_clear_pointer(&locker, g_mutex_locker_free);
+    virDispatchError(conn);
+    return -1;
+}
+
 int
 virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
 {

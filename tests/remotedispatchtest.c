@@ -404,7 +404,7 @@ testHandlersInTable(const void *opaque G_GNUC_UNUSED)
     static const int needed[] = {
         1, 2, 3, 4, 6, 7, 59, 60, 66, 110, 157, 360, 361,
         8, 9, 10, 11, 12, 13, 14, 16, 21, 22, 23, 24, 25, 28, 33, 34, 35, 37, 51,
-        150, 151, 160, 161, 163, 164, 196, 212, 231, 234, 258, 273, 298, 316, 317, 342, 350,
+        105, 106, 150, 151, 160, 161, 163, 164, 196, 212, 231, 234, 258, 273, 298, 316, 317, 342, 350,
         39, 41, 42, 43, 44, 46, 47, 48, 49, 152, 153, 283, 432,
     };
     size_t i;
@@ -443,16 +443,24 @@ testHandlersInTable(const void *opaque G_GNUC_UNUSED)
 static GPtrArray *testEvents;   /* "callbackID name event detail" */
 static GMutex testEventsLock;
 
+/* DOMAIN_EVENT_LIFECYCLE (the connection's registration) is recorded as
+ * "conn name event detail". */
 static int
 testRecordEvent(void *opaque G_GNUC_UNUSED, int proc, void *body)
 {
     remote_domain_event_callback_lifecycle_msg *msg = body;
+    remote_domain_event_lifecycle_msg *conn = body;
+    char *line;
 
-    if (proc != REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE)
+    if (proc == REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE)
+        line = g_strdup_printf("%d %s %d %d", msg->callbackID, msg->msg.dom.name,
+                               msg->msg.event, msg->msg.detail);
+    else if (proc == REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE)
+        line = g_strdup_printf("conn %s %d %d", conn->dom.name, conn->event, conn->detail);
+    else
         return -1;
     g_mutex_lock(&testEventsLock);
-    g_ptr_array_add(testEvents, g_strdup_printf("%d %s %d %d", msg->callbackID, msg->msg.dom.name,
-                                                msg->msg.event, msg->msg.detail));
+    g_ptr_array_add(testEvents, line);
     g_mutex_unlock(&testEventsLock);
     return 0;
 }
@@ -563,6 +571,86 @@ testEvents_(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* The connection's registration (CONNECT_DOMAIN_EVENT_REGISTER, what a
+ * client uses with a server lacking feature 14): DOMAIN_EVENT_LIFECYCLE
+ * messages until CONNECT_DOMAIN_EVENT_DEREGISTER; one per connection. */
+static int
+testConnectionEvents(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(remoteClient) listener = remoteClientNew(sim->root, true);
+    g_autoptr(remoteClient) actor = remoteClientNew(sim->root, false);
+    g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", sim->root);
+    remote_connect_domain_event_register_ret regret = { -1 };
+    remote_connect_domain_event_deregister_ret deregret = { -1 };
+    remote_domain_define_xml_args def = { (char *)DOM_XML };
+    remote_domain_define_xml_ret defret = { 0 };
+    remote_domain_undefine_args undef = { 0 };
+    int round;
+    int ret = -1;
+
+    testEvents = g_ptr_array_new_with_free_func(g_free);
+    remoteEventsSetInterval(600000);
+    if (remoteEventsInit(uri) < 0) {
+        printf("#   init: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    remoteClientSetEventSender(listener, testRecordEvent, NULL);
+    if (testOpen(listener, "qemu:///system", 0) < 0 || testOpen(actor, "qemu:///system", 0) < 0)
+        goto cleanup;
+    if (testCallFails(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER, NULL,
+                      VIR_ERR_OPERATION_INVALID, "not registered for lifecycle events") < 0)
+        goto cleanup;
+    /* registered, deregistered, registered again: events in both rounds */
+    for (round = 0; round < 2; round++) {
+        if (testCall(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER, NULL, &regret) < 0) {
+            printf("#   register: %s\n", virGetLastErrorMessage());
+            goto cleanup;
+        }
+        if (regret.cb_registered != 0) {
+            printf("#   cb_registered %d, libvirtd sends 0\n", regret.cb_registered);
+            goto cleanup;
+        }
+        if (testCallFails(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER, NULL,
+                          VIR_ERR_OPERATION_INVALID, "already registered for lifecycle events") < 0)
+            goto cleanup;
+        if (testCall(actor, REMOTE_PROC_DOMAIN_DEFINE_XML, &def, &defret) < 0)
+            goto cleanup;
+        undef.dom = defret.dom;
+        if (testCall(actor, REMOTE_PROC_DOMAIN_UNDEFINE, &undef, NULL) < 0)
+            goto cleanup;
+        xdr_free((xdrproc_t)xdr_remote_domain_define_xml_ret, (char *)&defret);
+        memset(&defret, 0, sizeof(defret));
+        {
+            const char *want[] = { "conn rd1 0 0", "conn rd1 1 0", NULL };
+
+            if (testEventsSeen(want) < 0)
+                goto cleanup;
+        }
+        if (testCall(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER, NULL, &deregret) < 0) {
+            printf("#   deregister: %s\n", virGetLastErrorMessage());
+            goto cleanup;
+        }
+    }
+    if (testCall(actor, REMOTE_PROC_DOMAIN_DEFINE_XML, &def, &defret) < 0)
+        goto cleanup;
+    undef.dom = defret.dom;
+    if (testCall(actor, REMOTE_PROC_DOMAIN_UNDEFINE, &undef, NULL) < 0)
+        goto cleanup;
+    {
+        const char *want[] = { NULL };
+
+        if (testEventsSeen(want) < 0)
+            goto cleanup;
+    }
+    ret = 0;
+
+ cleanup:
+    xdr_free((xdrproc_t)xdr_remote_domain_define_xml_ret, (char *)&defret);
+    remoteEventsShutdown();
+    g_clear_pointer(&testEvents, g_ptr_array_unref);
+    return ret;
+}
+
 static void
 testQuiet(void *opaque G_GNUC_UNUSED, virErrorPtr err G_GNUC_UNUSED)
 {
@@ -582,6 +670,7 @@ mymain(void)
     virTestRun("read-only client", testReadOnly, NULL);
     virTestRun("handlers match the table", testHandlersInTable, NULL);
     virTestRun("lifecycle events of changes made through the daemon", testEvents_, NULL);
+    virTestRun("lifecycle events of a connection's registration", testConnectionEvents, NULL);
     testQEMUSimFree(sim);
     return 0;
 }

@@ -9,7 +9,10 @@
 #     libvirtd's details),
 #     domcapabilities, net-define/net-start/net-list/net-dumpxml;
 #  2. a python3-libvirt script: open, lookupByName, XMLDesc, createXML,
-#     the older listing calls, close; lifecycle events;
+#     the older listing calls, close; lifecycle events; the older
+#     domainEventRegister, directly and as a client of a server without
+#     callback events (feature 14 hidden by rpchidefeature.py: procedures
+#     105/106 and DOMAIN_EVENT_LIFECYCLE messages);
 #  3. the read-only socket refuses a define with libvirt's message and
 #     still lists;
 #  4. the daemon SIGKILLed while a guest runs: restarted, the guest is
@@ -41,12 +44,14 @@ uri="qemu+unix:///system?socket=$sock"
 rouri="qemu+unix:///system?socket=$sock-ro"
 dpid=
 evpid=
+proxypid=
 
 cleanup() {
     for d in d1 d2 t1; do
         "$ourvirsh" -q -c "qemu:///embed?root=$root" destroy $d >/dev/null 2>&1
     done
     [ -n "$evpid" ] && kill "$evpid" 2>/dev/null
+    [ -n "$proxypid" ] && kill "$proxypid" 2>/dev/null
     [ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
     [ -f "$root/run/virtqemud.pid" ] && kill "$(cat "$root/run/virtqemud.pid")" 2>/dev/null
     rm -rf "$root"
@@ -209,6 +214,55 @@ if "$python" "$root/client.py" "$uri" "$root/d2.xml" >"$root/out" 2>"$root/err";
 else
     notok "python3-libvirt client"; sed 's/^/#   /' "$root/out" "$root/err"
 fi
+
+# the older interface: one callback per function, lifecycle events of
+# every domain until it is deregistered
+cat > "$root/legacy.py" <<'PY'
+import sys
+import threading
+import time
+import libvirt
+
+libvirt.virEventRegisterDefaultImpl()
+conn = libvirt.open(sys.argv[1])
+xml = open(sys.argv[2]).read().replace('<name>d2<', '<name>l1<').replace('0902', '0904')
+seen = []
+def lifecycle(conn, dom, event, detail, opaque):
+    seen.append((dom.name(), event, detail, opaque))
+def wait_for(n):
+    end = time.monotonic() + 10
+    while len(seen) < n and time.monotonic() < end:
+        time.sleep(0.05)
+def loop():
+    while True:
+        libvirt.virEventRunDefaultImpl()
+conn.domainEventRegister(lifecycle, 'op')
+threading.Thread(target=loop, daemon=True).start()
+dom = conn.defineXML(xml)
+wait_for(1)
+dom.undefine()
+wait_for(2)
+conn.domainEventDeregister(lifecycle)
+conn.defineXML(xml).undefine()
+time.sleep(1)
+print('legacy', seen)
+conn.close()
+PY
+"$python" "$(dirname "$0")/rpchidefeature.py" "$root/nofeature14" "$sock" 14 2>"$root/proxy.err" &
+proxypid=$!
+i=0
+while [ ! -S "$root/nofeature14" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+for via in direct nofeature14; do
+    u=$uri
+    [ $via = nofeature14 ] && u="qemu+unix:///system?socket=$root/nofeature14"
+    if "$python" "$root/legacy.py" "$u" "$root/d2.xml" >"$root/out" 2>"$root/err" &&
+       grep -qx "legacy \[('l1', 0, 0, 'op'), ('l1', 1, 0, 'op')\]" "$root/out"; then
+        ok "python: domainEventRegister/domainEventDeregister ($via)"
+    else
+        notok "python: domainEventRegister ($via)"; sed 's/^/#   /' "$root/out" "$root/err"
+    fi
+done
+kill "$proxypid"; wait "$proxypid" 2>/dev/null; proxypid=
 
 # 3. the read-only socket
 check "read-only socket lists" 0 '^ vfpool +active' '' -- -c "$rouri" net-list

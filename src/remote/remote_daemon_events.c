@@ -13,7 +13,8 @@ typedef struct {
     remoteEventSendFunc send;
     void *opaque;
     int eventID;
-    int callbackID;
+    int callbackID;           /* -1: the connection's registration
+                               * (CONNECT_DOMAIN_EVENT_REGISTER) */
     bool anyDomain;
     unsigned char uuid[VIR_UUID_BUFLEN];
 } remoteEventReg;
@@ -47,9 +48,13 @@ static struct {
 /* Delivery. Sent with the registrations locked: a client's registrations
  * are dropped (remoteEventsDropOwner, from its close hook) before it
  * goes, so the targets stay valid while they are sent to (sending only
- * queues). @body's callbackID is set for each target. */
+ * queues). @body's callbackID is set for each target. A connection's
+ * registration gets @legacyProc with @legacyBody (the message without a
+ * callbackID); events without such a message (@legacyProc 0) are not for
+ * it. */
 static void
-remoteEventsForward(int eventID, int proc, virDomainPtr dom, int *callbackID, void *body)
+remoteEventsForward(int eventID, int proc, virDomainPtr dom, int *callbackID, void *body,
+                    int legacyProc, void *legacyBody)
 {
     unsigned char uuid[VIR_UUID_BUFLEN];
     guint i;
@@ -62,6 +67,12 @@ remoteEventsForward(int eventID, int proc, virDomainPtr dom, int *callbackID, vo
         if (r->eventID != eventID || !r->send ||
             (!r->anyDomain && memcmp(r->uuid, uuid, VIR_UUID_BUFLEN) != 0))
             continue;
+        if (r->callbackID < 0) {
+            if (legacyProc && r->send(r->opaque, legacyProc, legacyBody) < 0)
+                g_info("event %d of domain '%s' not delivered to a connection",
+                       eventID, virDomainGetName(dom));
+            continue;
+        }
         *callbackID = r->callbackID;
         if (r->send(r->opaque, proc, body) < 0)
             g_info("event %d of domain '%s' not delivered to callback %d",
@@ -88,7 +99,8 @@ remoteEventsLifecycle(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom,
     msg.msg.event = event;
     msg.msg.detail = detail;
     remoteEventsForward(VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE, dom, &msg.callbackID, &msg);
+                        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE, dom, &msg.callbackID, &msg,
+                        REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE, &msg.msg);
     return 0;
 }
 
@@ -108,7 +120,7 @@ remoteEventsDevice(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom,
     remoteEventsDomain(dom, &msg.dom);
     msg.devAlias = (char *)alias;
     remoteEventsForward(remoteEventsForwarded[idx].eventID, remoteEventsForwarded[idx].proc,
-                        dom, &msg.callbackID, &msg);
+                        dom, &msg.callbackID, &msg, 0, NULL);
 }
 
 
@@ -320,13 +332,29 @@ remoteEventsSetInterval(unsigned int ms)
 
 /* Registrations. */
 
-int
-remoteEventsRegister(const void *owner,
-                     remoteEventSendFunc send,
-                     void *opaque,
-                     int eventID,
-                     const remote_nonnull_domain *dom,
-                     int *callbackID)
+/* Is @owner's connection registration in the list? Locked. */
+static bool
+remoteEventsHasConnectionReg(const void *owner)
+{
+    guint i;
+
+    for (i = 0; i < remoteEvents.regs->len; i++) {
+        remoteEventReg *r = g_ptr_array_index(remoteEvents.regs, i);
+
+        if (r->owner == owner && r->callbackID < 0)
+            return true;
+    }
+    return false;
+}
+
+/* Adds a registration; @callbackID NULL: the connection's own. */
+static int
+remoteEventsAdd(const void *owner,
+                remoteEventSendFunc send,
+                void *opaque,
+                int eventID,
+                const remote_nonnull_domain *dom,
+                int *callbackID)
 {
     remoteEventReg *r;
 
@@ -343,6 +371,12 @@ remoteEventsRegister(const void *owner,
         virReportError(VIR_ERR_OPERATION_INVALID, "%s", _("the daemon delivers no events"));
         return -1;
     }
+    if (!callbackID && remoteEventsHasConnectionReg(owner)) {
+        g_mutex_unlock(&remoteEvents.lock);
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       _("this connection is already registered for lifecycle events; deregister it first"));
+        return -1;
+    }
     r = g_new0(remoteEventReg, 1);
     r->owner = owner;
     r->send = send;
@@ -351,15 +385,36 @@ remoteEventsRegister(const void *owner,
     r->anyDomain = !dom;
     if (dom)
         memcpy(r->uuid, dom->uuid, VIR_UUID_BUFLEN);
-    r->callbackID = remoteEvents.nextID++;
+    r->callbackID = callbackID ? remoteEvents.nextID++ : -1;
     g_ptr_array_add(remoteEvents.regs, r);
-    *callbackID = r->callbackID;
+    if (callbackID)
+        *callbackID = r->callbackID;
     g_mutex_unlock(&remoteEvents.lock);
     return 0;
 }
 
 int
-remoteEventsDeregister(const void *owner, int callbackID)
+remoteEventsRegister(const void *owner,
+                     remoteEventSendFunc send,
+                     void *opaque,
+                     int eventID,
+                     const remote_nonnull_domain *dom,
+                     int *callbackID)
+{
+    return remoteEventsAdd(owner, send, opaque, eventID, dom, callbackID);
+}
+
+int
+remoteEventsRegisterConnection(const void *owner,
+                               remoteEventSendFunc send,
+                               void *opaque)
+{
+    return remoteEventsAdd(owner, send, opaque, VIR_DOMAIN_EVENT_ID_LIFECYCLE, NULL, NULL);
+}
+
+/* Removes @owner's registration @callbackID (-1: the connection's). */
+static int
+remoteEventsRemove(const void *owner, int callbackID)
 {
     guint i;
 
@@ -374,9 +429,30 @@ remoteEventsDeregister(const void *owner, int callbackID)
         }
     }
     g_mutex_unlock(&remoteEvents.lock);
-    virReportError(VIR_ERR_INVALID_ARG, _("no domain event callback %d registered on this connection"),
-                   callbackID);
+    if (callbackID < 0)
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       _("this connection is not registered for lifecycle events"));
+    else
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("no domain event callback %d registered on this connection"), callbackID);
     return -1;
+}
+
+int
+remoteEventsDeregister(const void *owner, int callbackID)
+{
+    if (callbackID < 0) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("no domain event callback %d registered on this connection"), callbackID);
+        return -1;
+    }
+    return remoteEventsRemove(owner, callbackID);
+}
+
+int
+remoteEventsDeregisterConnection(const void *owner)
+{
+    return remoteEventsRemove(owner, -1);
 }
 
 void

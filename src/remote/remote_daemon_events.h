@@ -4,7 +4,9 @@
  * Clients register per callback (CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
  * one callbackID per registration, unique in the daemon) for an event ID,
  * for all domains or one. Lifecycle events (DOMAIN_EVENT_CALLBACK_LIFECYCLE)
- * are delivered.
+ * are delivered. A connection may also register as a whole for lifecycle
+ * events (CONNECT_DOMAIN_EVENT_REGISTER, what clients use with a server
+ * lacking feature 14): DOMAIN_EVENT_LIFECYCLE, without a callbackID.
  *
  * The events come from the drivers (the daemon registers on its own
  * connection to the root for lifecycle and device events and forwards
@@ -42,6 +44,14 @@ int remoteEventsRegister(const void *owner,
                          int eventID,
                          const remote_nonnull_domain *dom,
                          int *callbackID);
+/* The registration of @owner's connection for lifecycle events of every
+ * domain (CONNECT_DOMAIN_EVENT_REGISTER), delivered as
+ * DOMAIN_EVENT_LIFECYCLE messages (no callbackID); one per connection. */
+int remoteEventsRegisterConnection(const void *owner,
+                                   remoteEventSendFunc send,
+                                   void *opaque);
+/* 0, or -1 with an error when @owner's connection is not registered. */
+int remoteEventsDeregisterConnection(const void *owner);
 /* 0, or -1 with an error when @owner has no registration @callbackID. */
 int remoteEventsDeregister(const void *owner, int callbackID);
 /* Every registration of @owner (its connection closed). */

@@ -571,9 +571,24 @@ testEvents_(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* Does the daemon hold registrations on the driver (whose sync tick runs
+ * while it has listeners) exactly when @want? */
+static int
+testDriverListened(bool want, const char *when)
+{
+    size_t n = remoteEventsDriverRegistrations();
+
+    if ((n > 0) != want) {
+        printf("#   %s: %zu registrations on the driver\n", when, n);
+        return -1;
+    }
+    return 0;
+}
+
 /* The connection's registration (CONNECT_DOMAIN_EVENT_REGISTER, what a
  * client uses with a server lacking feature 14): DOMAIN_EVENT_LIFECYCLE
- * messages until CONNECT_DOMAIN_EVENT_DEREGISTER; one per connection. */
+ * messages until CONNECT_DOMAIN_EVENT_DEREGISTER; one per connection.
+ * The daemon listens on the driver only while a client is registered. */
 static int
 testConnectionEvents(const void *opaque G_GNUC_UNUSED)
 {
@@ -597,6 +612,8 @@ testConnectionEvents(const void *opaque G_GNUC_UNUSED)
     remoteClientSetEventSender(listener, testRecordEvent, NULL);
     if (testOpen(listener, "qemu:///system", 0) < 0 || testOpen(actor, "qemu:///system", 0) < 0)
         goto cleanup;
+    if (testDriverListened(false, "no registration yet") < 0)
+        goto cleanup;
     if (testCallFails(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER, NULL,
                       VIR_ERR_OPERATION_INVALID, "not registered for lifecycle events") < 0)
         goto cleanup;
@@ -610,6 +627,8 @@ testConnectionEvents(const void *opaque G_GNUC_UNUSED)
             printf("#   cb_registered %d, libvirtd sends 0\n", regret.cb_registered);
             goto cleanup;
         }
+        if (testDriverListened(true, "registered") < 0)
+            goto cleanup;
         if (testCallFails(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER, NULL,
                           VIR_ERR_OPERATION_INVALID, "already registered for lifecycle events") < 0)
             goto cleanup;
@@ -630,6 +649,8 @@ testConnectionEvents(const void *opaque G_GNUC_UNUSED)
             printf("#   deregister: %s\n", virGetLastErrorMessage());
             goto cleanup;
         }
+        if (testDriverListened(false, "deregistered") < 0)
+            goto cleanup;
     }
     if (testCall(actor, REMOTE_PROC_DOMAIN_DEFINE_XML, &def, &defret) < 0)
         goto cleanup;

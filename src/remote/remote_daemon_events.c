@@ -41,7 +41,12 @@ static struct {
     GThread *loopThread;      /* runs the event loop the driver delivers on */
     GThread *syncThread;      /* syncs the root while clients listen */
     virConnectPtr conn;
+    /* The registrations on the drivers, held only while a client has one
+     * (else the driver's sync tick would run for nobody): driverLock
+     * guards them and is taken before lock. */
+    GMutex driverLock;
     int driverIDs[G_N_ELEMENTS(remoteEventsForwarded)];
+    size_t ndriverIDs;
 } remoteEvents = { .intervalMs = 500 };
 
 
@@ -224,7 +229,11 @@ remoteEventsSyncThread(gpointer opaque G_GNUC_UNUSED)
     while (!remoteEvents.quit) {
         gint64 until = g_get_monotonic_time() + remoteEvents.intervalMs * G_TIME_SPAN_MILLISECOND;
 
-        g_cond_wait_until(&remoteEvents.cond, &remoteEvents.lock, until);
+        /* idle (no registration): asleep until one comes */
+        if (remoteEvents.regs && remoteEvents.regs->len == 0)
+            g_cond_wait(&remoteEvents.cond, &remoteEvents.lock);
+        else
+            g_cond_wait_until(&remoteEvents.cond, &remoteEvents.lock, until);
         if (remoteEvents.quit)
             break;
         g_mutex_unlock(&remoteEvents.lock);
@@ -253,29 +262,79 @@ remoteEventsWakeLoop(void)
         g_warning("cannot wake the event loop thread");
 }
 
+/* Drops the registrations on the drivers. driverLock held. */
+static void
+remoteEventsDriverDeregister(void)
+{
+    while (remoteEvents.ndriverIDs > 0) {
+        remoteEvents.ndriverIDs--;
+        if (virConnectDomainEventDeregisterAny(remoteEvents.conn,
+                                               remoteEvents.driverIDs[remoteEvents.ndriverIDs]) < 0)
+            g_warning("domain events: cannot deregister from the driver: %s",
+                      virGetLastErrorMessage());
+    }
+}
+
+/* Registers on the drivers for every forwarded event ID. driverLock held. */
+static int
+remoteEventsDriverRegister(void)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(remoteEventsForwarded); i++) {
+        virConnectDomainEventGenericCallback cb =
+            remoteEventsForwarded[i].eventID == VIR_DOMAIN_EVENT_ID_LIFECYCLE ?
+            VIR_DOMAIN_EVENT_CALLBACK(remoteEventsLifecycle) :
+            VIR_DOMAIN_EVENT_CALLBACK(remoteEventsDevice);
+        int id;
+
+        if ((id = virConnectDomainEventRegisterAny(remoteEvents.conn, NULL,
+                                                   remoteEventsForwarded[i].eventID, cb,
+                                                   GSIZE_TO_POINTER(i), NULL)) < 0) {
+            remoteEventsDriverDeregister();
+            return -1;
+        }
+        remoteEvents.driverIDs[remoteEvents.ndriverIDs++] = id;
+    }
+    return 0;
+}
+
+/* Drops the registrations on the drivers when no client has one left. */
+static void
+remoteEventsDriverUpdate(void)
+{
+    bool idle;
+
+    g_mutex_lock(&remoteEvents.driverLock);
+    g_mutex_lock(&remoteEvents.lock);
+    idle = !remoteEvents.regs || remoteEvents.regs->len == 0;
+    g_mutex_unlock(&remoteEvents.lock);
+    if (idle && remoteEvents.conn)
+        remoteEventsDriverDeregister();
+    g_mutex_unlock(&remoteEvents.driverLock);
+}
+
+size_t
+remoteEventsDriverRegistrations(void)
+{
+    size_t n;
+
+    g_mutex_lock(&remoteEvents.driverLock);
+    n = remoteEvents.ndriverIDs;
+    g_mutex_unlock(&remoteEvents.driverLock);
+    return n;
+}
+
 int
 remoteEventsInit(const char *uri)
 {
     g_autoptr(GError) gerr = NULL;
-    size_t i;
 
     if (virEventRegisterDefaultImpl() < 0 ||
         !(remoteEvents.conn = virConnectOpenReadOnly(uri)))
         return -1;
     remoteEvents.regs = g_ptr_array_new_with_free_func(g_free);
     remoteEvents.quit = false;
-    for (i = 0; i < G_N_ELEMENTS(remoteEventsForwarded); i++) {
-        virConnectDomainEventGenericCallback cb =
-            remoteEventsForwarded[i].eventID == VIR_DOMAIN_EVENT_ID_LIFECYCLE ?
-            VIR_DOMAIN_EVENT_CALLBACK(remoteEventsLifecycle) :
-            VIR_DOMAIN_EVENT_CALLBACK(remoteEventsDevice);
-
-        if ((remoteEvents.driverIDs[i] =
-             virConnectDomainEventRegisterAny(remoteEvents.conn, NULL,
-                                              remoteEventsForwarded[i].eventID, cb,
-                                              GSIZE_TO_POINTER(i), NULL)) < 0)
-            goto error;
-    }
     if (!(remoteEvents.loopThread = g_thread_try_new("event-loop", remoteEventsLoopThread,
                                                      NULL, &gerr)) ||
         !(remoteEvents.syncThread = g_thread_try_new("domain-events", remoteEventsSyncThread,
@@ -294,8 +353,6 @@ remoteEventsInit(const char *uri)
 void
 remoteEventsShutdown(void)
 {
-    size_t i;
-
     g_mutex_lock(&remoteEvents.lock);
     remoteEvents.quit = true;
     g_cond_signal(&remoteEvents.cond);
@@ -306,16 +363,13 @@ remoteEventsShutdown(void)
         remoteEventsWakeLoop();
         g_thread_join(g_steal_pointer(&remoteEvents.loopThread));
     }
+    g_mutex_lock(&remoteEvents.driverLock);
     if (remoteEvents.conn) {
-        for (i = 0; i < G_N_ELEMENTS(remoteEventsForwarded); i++) {
-            if (remoteEvents.driverIDs[i] > 0)
-                virConnectDomainEventDeregisterAny(remoteEvents.conn,
-                                                   remoteEvents.driverIDs[i]);
-            remoteEvents.driverIDs[i] = 0;
-        }
+        remoteEventsDriverDeregister();
         virConnectClose(remoteEvents.conn);
         remoteEvents.conn = NULL;
     }
+    g_mutex_unlock(&remoteEvents.driverLock);
     g_mutex_lock(&remoteEvents.lock);
     g_clear_pointer(&remoteEvents.regs, g_ptr_array_unref);
     g_mutex_unlock(&remoteEvents.lock);
@@ -347,32 +401,30 @@ remoteEventsHasConnectionReg(const void *owner)
     return false;
 }
 
-/* Adds a registration; @callbackID NULL: the connection's own. */
+/* Adds a registration; @callbackID NULL: the connection's own. Locked
+ * (driverLock). */
 static int
-remoteEventsAdd(const void *owner,
-                remoteEventSendFunc send,
-                void *opaque,
-                int eventID,
-                const remote_nonnull_domain *dom,
-                int *callbackID)
+remoteEventsAddLocked(const void *owner,
+                      remoteEventSendFunc send,
+                      void *opaque,
+                      int eventID,
+                      const remote_nonnull_domain *dom,
+                      int *callbackID)
 {
+    g_autoptr(GMutexLocker) locker = NULL;
     remoteEventReg *r;
 
-    if (eventID < 0 || eventID > VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE) {
-        virReportError(VIR_ERR_INVALID_ARG, _("unsupported event ID %d"), eventID);
-        return -1;
-    }
-    /* the changes of other processes until now are not this client's */
-    if (remoteEventsSyncRoot() < 0)
-        return -1;
-    g_mutex_lock(&remoteEvents.lock);
-    if (!remoteEvents.regs) {
-        g_mutex_unlock(&remoteEvents.lock);
+    if (!remoteEvents.conn) {
         virReportError(VIR_ERR_OPERATION_INVALID, "%s", _("the daemon delivers no events"));
         return -1;
     }
+    /* the first registration: the driver starts watching the root now
+     * (what it sees now is what later changes are told against); else,
+     * the changes of other processes until now are not this client's */
+    if ((remoteEvents.ndriverIDs == 0 ? remoteEventsDriverRegister() : remoteEventsSyncRoot()) < 0)
+        return -1;
+    locker = g_mutex_locker_new(&remoteEvents.lock);
     if (!callbackID && remoteEventsHasConnectionReg(owner)) {
-        g_mutex_unlock(&remoteEvents.lock);
         virReportError(VIR_ERR_OPERATION_INVALID, "%s",
                        _("this connection is already registered for lifecycle events; deregister it first"));
         return -1;
@@ -389,8 +441,30 @@ remoteEventsAdd(const void *owner,
     g_ptr_array_add(remoteEvents.regs, r);
     if (callbackID)
         *callbackID = r->callbackID;
-    g_mutex_unlock(&remoteEvents.lock);
+    g_cond_signal(&remoteEvents.cond);
     return 0;
+}
+
+static int
+remoteEventsAdd(const void *owner,
+                remoteEventSendFunc send,
+                void *opaque,
+                int eventID,
+                const remote_nonnull_domain *dom,
+                int *callbackID)
+{
+    int ret;
+
+    if (eventID < 0 || eventID > VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE) {
+        virReportError(VIR_ERR_INVALID_ARG, _("unsupported event ID %d"), eventID);
+        return -1;
+    }
+    g_mutex_lock(&remoteEvents.driverLock);
+    ret = remoteEventsAddLocked(owner, send, opaque, eventID, dom, callbackID);
+    g_mutex_unlock(&remoteEvents.driverLock);
+    if (ret < 0)
+        remoteEventsDriverUpdate();
+    return ret;
 }
 
 int
@@ -425,6 +499,7 @@ remoteEventsRemove(const void *owner, int callbackID)
         if (r->owner == owner && r->callbackID == callbackID) {
             g_ptr_array_remove_index(remoteEvents.regs, i);
             g_mutex_unlock(&remoteEvents.lock);
+            remoteEventsDriverUpdate();
             return 0;
         }
     }
@@ -470,4 +545,5 @@ remoteEventsDropOwner(const void *owner)
             i++;
     }
     g_mutex_unlock(&remoteEvents.lock);
+    remoteEventsDriverUpdate();
 }

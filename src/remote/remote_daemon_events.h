@@ -10,7 +10,9 @@
  *
  * The events come from the drivers (the daemon registers on its own
  * connection to the root for lifecycle and device events and forwards
- * them); they are delivered from an event loop thread of the daemon.
+ * them, only while at least one client has a registration: with none,
+ * the driver does not watch the root); they are delivered from an event
+ * loop thread of the daemon.
  * The driver syncs with the root while it has listeners, so what other
  * processes on the root changed is reported without a client call. While
  * a client listens for device-added, the failover state of running
@@ -35,6 +37,9 @@ int remoteEventsInit(const char *uri);
 /* Stops the threads and drops every registration. */
 void remoteEventsShutdown(void);
 void remoteEventsSetInterval(unsigned int ms);
+/* How many registrations the daemon holds on the drivers: 0 while no
+ * client has one. */
+size_t remoteEventsDriverRegistrations(void);
 
 /* A registration of @owner (the client; any unique pointer), delivered
  * through @send. @dom NULL: every domain. *@callbackID gets its number. */

@@ -672,6 +672,62 @@ testConnectionEvents(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* Which running guests get their failover state asked: decided on the
+ * teaming elements of the live XML, not on its text. */
+static int
+testFailoverPending(const void *opaque G_GNUC_UNUSED)
+{
+#define TEST_STANDBY(negotiated) \
+    "    <interface type='bridge'>\n" \
+    "      <source bridge='br0'/>\n" \
+    "      <model type='virtio'/>\n" \
+    "      <teaming type='persistent'" negotiated "/>\n" \
+    "      <alias name='ua-backup0'/>\n" \
+    "    </interface>\n"
+#define TEST_PRIMARY(names) \
+    "    <interface type='hostdev' managed='yes'>\n" \
+    "      <source><address type='pci' domain='0x0000' bus='0x03' slot='0x10' function='0x1'/></source>\n" \
+    "      <teaming type='transient' persistent='" names "'/>\n" \
+    "      <alias name='ua-primary0'/>\n" \
+    "    </interface>\n"
+#define TEST_DOMAIN(description, devices) \
+    "<domain type='kvm' id='3'>\n" \
+    "  <name>t</name>\n" \
+    "  <description>" description "</description>\n" \
+    "  <devices>\n" devices "  </devices>\n" \
+    "</domain>\n"
+    static const struct {
+        const char *what;
+        const char *xml;
+        bool pending;
+    } cases[] = {
+        { "a pair not negotiated", TEST_DOMAIN("", TEST_STANDBY(" negotiated='no'") TEST_PRIMARY("ua-backup0")), true },
+        { "a pair not known to have negotiated", TEST_DOMAIN("", TEST_STANDBY("") TEST_PRIMARY("ua-backup0")), true },
+        { "a pair negotiated", TEST_DOMAIN("", TEST_STANDBY(" negotiated='yes'") TEST_PRIMARY("ua-backup0")), false },
+        { "a standby without its primary", TEST_DOMAIN("", TEST_STANDBY(" negotiated='no'")), false },
+        { "a primary naming another standby",
+          TEST_DOMAIN("", TEST_STANDBY(" negotiated='no'") TEST_PRIMARY("ua-other")), false },
+        { "the words in a description, no teaming",
+          TEST_DOMAIN("teaming type='persistent' negotiated='no'", ""), false },
+        { "the words in a description, a negotiated pair",
+          TEST_DOMAIN("negotiated='no'", TEST_STANDBY(" negotiated='yes'") TEST_PRIMARY("ua-backup0")), false },
+        { "not XML", "negotiated='no'", false },
+    };
+    size_t i;
+    int ret = 0;
+
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        if (remoteEventsFailoverPending(cases[i].xml) != cases[i].pending) {
+            printf("#   %s: expected %s\n", cases[i].what, cases[i].pending ? "pending" : "not pending");
+            ret = -1;
+        }
+    }
+    return ret;
+#undef TEST_STANDBY
+#undef TEST_PRIMARY
+#undef TEST_DOMAIN
+}
+
 static void
 testQuiet(void *opaque G_GNUC_UNUSED, virErrorPtr err G_GNUC_UNUSED)
 {
@@ -692,6 +748,7 @@ mymain(void)
     virTestRun("handlers match the table", testHandlersInTable, NULL);
     virTestRun("lifecycle events of changes made through the daemon", testEvents_, NULL);
     virTestRun("lifecycle events of a connection's registration", testConnectionEvents, NULL);
+    virTestRun("failover state asked only for pairs not negotiated", testFailoverPending, NULL);
     testQEMUSimFree(sim);
     return 0;
 }

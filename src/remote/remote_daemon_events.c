@@ -5,6 +5,7 @@
 
 #include "remote_daemon_events.h"
 #include "virerror.h"
+#include "virxml.h"
 
 #define VIR_FROM_THIS VIR_FROM_REMOTE
 
@@ -162,6 +163,30 @@ remoteEventsListeningFor(int eventID)
     return ret;
 }
 
+/* The primaries (a <teaming type='transient'> of an interface or a
+ * hostdev) whose standby interface has not said negotiated='yes'. */
+#define REMOTE_EVENTS_FAILOVER_PENDING_XPATH \
+    "/domain/devices/*/teaming[@type='transient']" \
+    "[@persistent = /domain/devices/interface" \
+    "[teaming[@type='persistent'][not(@negotiated='yes')]]/alias/@name]"
+
+bool
+remoteEventsFailoverPending(const char *xml)
+{
+    g_autoptr(xmlXPathContext) ctxt = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
+    int n;
+
+    if (!(doc = virXMLParseStringCtxt(xml, _("live domain XML"), "domain", &ctxt))) {
+        g_info("domain events: unreadable live XML: %s", virGetLastErrorMessage());
+        virResetLastError();
+        return false;
+    }
+    if ((n = virXPathNodeSet(REMOTE_EVENTS_FAILOVER_PENDING_XPATH, ctxt, NULL)) < 0)
+        virResetLastError();
+    return n > 0;
+}
+
 /* At most this many domains are asked per round. */
 #define REMOTE_EVENTS_FAILOVER_MAX 32
 
@@ -188,7 +213,7 @@ remoteEventsQueryFailover(void)
         int state;
 
         if (asked < REMOTE_EVENTS_FAILOVER_MAX &&
-            (xml = virDomainGetXMLDesc(doms[i], 0)) && strstr(xml, "negotiated='no'")) {
+            (xml = virDomainGetXMLDesc(doms[i], 0)) && remoteEventsFailoverPending(xml)) {
             asked++;
             if (virDomainGetState(doms[i], &state, NULL, 0) < 0)
                 g_info("domain events: cannot query domain '%s': %s",

@@ -41,6 +41,13 @@ void remoteEventsSetInterval(unsigned int ms);
  * client has one. */
 size_t remoteEventsDriverRegistrations(void);
 
+/* Does the live XML @xml of a running domain have a failover standby
+ * (<teaming type='persistent'>) not known to have negotiated, whose
+ * primary (<teaming type='transient' persistent='ALIAS'>) it has? Those
+ * are the guests whose state is asked while clients listen for
+ * device-added. */
+bool remoteEventsFailoverPending(const char *xml);
+
 /* A registration of @owner (the client; any unique pointer), delivered
  * through @send. @dom NULL: every domain. *@callbackID gets its number. */
 int remoteEventsRegister(const void *owner,

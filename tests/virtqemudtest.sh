@@ -12,7 +12,9 @@
 #     the older listing calls, close; lifecycle events; the older
 #     domainEventRegister, directly and as a client of a server without
 #     callback events (feature 14 hidden by rpchidefeature.py: procedures
-#     105/106 and DOMAIN_EVENT_LIFECYCLE messages);
+#     105/106 and DOMAIN_EVENT_LIFECYCLE messages); a call on a handle
+#     whose domain was undefined meanwhile gets libvirtd's error, field by
+#     field;
 #  3. the read-only socket refuses a define with libvirt's message and
 #     still lists;
 #  4. the daemon SIGKILLed while a guest runs: restarted, the guest is
@@ -263,6 +265,33 @@ for via in direct nofeature14; do
     fi
 done
 kill "$proxypid"; wait "$proxypid" 2>/dev/null; proxypid=
+
+# a stale handle: the error libvirtd 9.0 sends (observed), every field
+cat > "$root/stale.py" <<'PY'
+import sys
+import libvirt
+
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+conn = libvirt.open(sys.argv[1])
+xml = open(sys.argv[2]).read().replace('<name>d2<', '<name>s1<').replace('0902', '0905')
+dom = conn.defineXML(xml)
+conn.lookupByName('s1').undefine()
+for call in (lambda: dom.info(), lambda: dom.XMLDesc(0), lambda: dom.create(), lambda: dom.state()):
+    try:
+        call()
+        print('no error')
+    except libvirt.libvirtError as e:
+        print(e.get_error_message(), e.get_error_code(), e.get_error_domain(), e.get_error_level(),
+              e.get_str1(), e.get_str2(), e.get_str3(), e.get_int1(), e.get_int2(), sep='|')
+conn.close()
+PY
+stale="no domain with matching uuid '6f1c3a6e-1d2b-4c5e-9a7b-000000000905' (s1)"
+if "$python" "$root/stale.py" "$uri" "$root/d2.xml" >"$root/out" 2>"$root/err" &&
+   [ "$(grep -cxF "Domain not found: $stale|42|10|2|Domain not found: %s|$stale|None|-1|-1" "$root/out")" = 4 ]; then
+    ok "python: a stale domain handle gets libvirtd's error (info, XMLDesc, create, state)"
+else
+    notok "python: stale domain handle"; sed 's/^/#   /' "$root/out" "$root/err"
+fi
 
 # 3. the read-only socket
 check "read-only socket lists" 0 '^ vfpool +active' '' -- -c "$rouri" net-list

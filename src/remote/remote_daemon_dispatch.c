@@ -10,6 +10,7 @@
 #include "internal.h"
 
 #include "remote_daemon_dispatch.h"
+#include "datatypes.h"
 #include "remote_typed_params.h"
 #include "virerror.h"
 
@@ -195,12 +196,20 @@ remoteFreeNetworks(virNetworkPtr *nets, int n)
 
 
 /* References, both ways. The server finds objects by UUID, whatever name
- * and id the client sends along (protocol.md 1.6). */
+ * and id the client sends along (protocol.md 1.6). A domain that is gone
+ * becomes the handle the client has: the driver's call then fails with
+ * its error naming it, as libvirtd answers ("no domain with matching
+ * uuid 'UUID' (NAME)"), not with the lookup's, which knows no name. */
 
 static virDomainPtr
 remoteGetDomain(virConnectPtr conn, const remote_nonnull_domain *ref)
 {
-    return virDomainLookupByUUID(conn, (const unsigned char *)ref->uuid);
+    virDomainPtr dom = virDomainLookupByUUID(conn, (const unsigned char *)ref->uuid);
+
+    if (dom || virGetLastErrorCode() != VIR_ERR_NO_DOMAIN)
+        return dom;
+    virResetLastError();
+    return virGetDomain(conn, ref->name, (const unsigned char *)ref->uuid, ref->id);
 }
 
 static void

@@ -41,6 +41,10 @@ static struct {
     unsigned int intervalMs;
     GThread *loopThread;      /* runs the event loop the driver delivers on */
     GThread *syncThread;      /* syncs the root while clients listen */
+    char *uri;                /* the root's, set by remoteEventsInit */
+    /* The daemon's connection for events, opened at the first client
+     * registration (driverLock; kept until the shutdown, so threads that
+     * found a registration may use it) */
     virConnectPtr conn;
     /* The registrations on the drivers, held only while a client has one
      * (else the driver's sync tick would run for nobody): driverLock
@@ -355,9 +359,9 @@ remoteEventsInit(const char *uri)
 {
     g_autoptr(GError) gerr = NULL;
 
-    if (virEventRegisterDefaultImpl() < 0 ||
-        !(remoteEvents.conn = virConnectOpenReadOnly(uri)))
+    if (virEventRegisterDefaultImpl() < 0)
         return -1;
+    remoteEvents.uri = g_strdup(uri);
     remoteEvents.regs = g_ptr_array_new_with_free_func(g_free);
     remoteEvents.quit = false;
     if (!(remoteEvents.loopThread = g_thread_try_new("event-loop", remoteEventsLoopThread,
@@ -394,6 +398,7 @@ remoteEventsShutdown(void)
         virConnectClose(remoteEvents.conn);
         remoteEvents.conn = NULL;
     }
+    g_clear_pointer(&remoteEvents.uri, g_free);
     g_mutex_unlock(&remoteEvents.driverLock);
     g_mutex_lock(&remoteEvents.lock);
     g_clear_pointer(&remoteEvents.regs, g_ptr_array_unref);
@@ -439,10 +444,14 @@ remoteEventsAddLocked(const void *owner,
     g_autoptr(GMutexLocker) locker = NULL;
     remoteEventReg *r;
 
-    if (!remoteEvents.conn) {
+    if (!remoteEvents.uri) {
         virReportError(VIR_ERR_OPERATION_INVALID, "%s", _("the daemon delivers no events"));
         return -1;
     }
+    /* opened only now: opening the root first in the process would run
+     * its autostart (the daemon's own connection does, after listening) */
+    if (!remoteEvents.conn && !(remoteEvents.conn = virConnectOpenReadOnly(remoteEvents.uri)))
+        return -1;
     /* the first registration: the driver starts watching the root now
      * (what it sees now is what later changes are told against); else,
      * the changes of other processes until now are not this client's */

@@ -31,8 +31,9 @@
  * Returns -1 if the client is gone. */
 typedef int (*remoteEventSendFunc)(void *opaque, int proc, void *body);
 
-/* Registers on the drivers of the root @uri (a connection of its own)
- * and starts the event loop and sync threads. 0 or -1 with an error. */
+/* Prepares the events of the root @uri and starts the event loop and
+ * sync threads; the root is opened (a connection of its own) at the first
+ * client registration. 0 or -1 with an error. */
 int remoteEventsInit(const char *uri);
 /* Stops the threads and drops every registration. */
 void remoteEventsShutdown(void);

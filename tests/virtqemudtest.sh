@@ -14,7 +14,8 @@
 #     callback events (feature 14 hidden by rpchidefeature.py: procedures
 #     105/106 and DOMAIN_EVENT_LIFECYCLE messages); a call on a handle
 #     whose domain was undefined meanwhile gets libvirtd's error, field by
-#     field;
+#     field; a live detach the guest never answers (it is paused at boot)
+#     fails after its wait and listeners get device-removal-failed;
 #  3. the read-only socket refuses a define with libvirt's message and
 #     still lists;
 #  4. the daemon SIGKILLed while a guest runs: restarted, the guest is
@@ -49,7 +50,7 @@ evpid=
 proxypid=
 
 cleanup() {
-    for d in d1 d2 t1; do
+    for d in d1 d2 t1 r1; do
         "$ourvirsh" -q -c "qemu:///embed?root=$root" destroy $d >/dev/null 2>&1
     done
     [ -n "$evpid" ] && kill "$evpid" 2>/dev/null
@@ -291,6 +292,49 @@ if "$python" "$root/stale.py" "$uri" "$root/d2.xml" >"$root/out" 2>"$root/err" &
     ok "python: a stale domain handle gets libvirtd's error (info, XMLDesc, create, state)"
 else
     notok "python: stale domain handle"; sed 's/^/#   /' "$root/out" "$root/err"
+fi
+
+# a detach the guest does not answer: device-removal-failed
+cat > "$root/removal.py" <<'PY'
+import sys
+import threading
+import time
+import libvirt
+
+libvirt.virEventRegisterDefaultImpl()
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+conn = libvirt.open(sys.argv[1])
+xml = open(sys.argv[2]).read().replace('<name>d2<', '<name>r1<').replace('0902', '0906')
+xml = xml.replace('</os>', '</os><features><acpi/></features><devices><interface type="user">'
+                  '<mac address="52:54:00:7e:00:06"/><alias name="ua-net6"/></interface></devices>')
+seen = []
+def failed(conn, dom, alias, opaque):
+    seen.append((dom.name(), alias))
+def loop():
+    while True:
+        libvirt.virEventRunDefaultImpl()
+cb = conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED, failed, None)
+threading.Thread(target=loop, daemon=True).start()
+dom = conn.createXML(xml, 0)
+try:
+    dom.detachDeviceAlias('ua-net6', libvirt.VIR_DOMAIN_AFFECT_LIVE)
+    print('detached')
+except libvirt.libvirtError as e:
+    print('error', e.get_error_code(), e.get_error_message(), file=sys.stderr)
+    print('error', e.get_error_code())
+end = time.monotonic() + 5
+while not seen and time.monotonic() < end:
+    time.sleep(0.05)
+print('removal-failed', seen)
+conn.domainEventDeregisterAny(cb)
+dom.destroy()
+conn.close()
+PY
+if "$python" "$root/removal.py" "$uri" "$root/d2.xml" >"$root/out" 2>"$root/err" &&
+   grep -qx "error 68" "$root/out" && grep -qx "removal-failed \[('r1', 'ua-net6')\]" "$root/out"; then
+    ok "python: a detach the guest does not answer gives device-removal-failed"
+else
+    notok "python: device-removal-failed"; sed 's/^/#   /' "$root/out" "$root/err"
 fi
 
 # 3. the read-only socket

@@ -1013,16 +1013,38 @@ virConnectDomainEventRegisterAny(virConnectPtr conn,
     return -1;
 }
 
-/* Index of @cb in the connection's lifecycle callbacks, or -1. Locked. */
-static gssize
-virConnectLifecycleFind(virConnectPtr conn, virConnectDomainEventCallback cb)
+/* For virConnectDomainEventRegister (@registering) and Deregister, after
+ * the argument checks: locks the connection's lifecycle callbacks and
+ * puts the index of @cb among them (-1: none) in *@idx. -1 with an error
+ * (and unlocked) when the driver has no event support, or @cb is already
+ * registered / not registered. */
+static int
+virConnectLifecycleBegin(virConnectPtr conn, virConnectDomainEventCallback cb,
+                         bool registering, gssize *idx)
 {
     guint i;
 
+    if ((registering && !conn->driver->connectDomainEventRegisterAny) ||
+        (!registering && !conn->driver->connectDomainEventDeregisterAny)) {
+        virReportUnsupported();
+        return -1;
+    }
+    g_mutex_lock(&conn->lifecycleLock);
+    *idx = -1;
     for (i = 0; i < conn->lifecycleCallbacks->len; i++) {
         if (g_array_index(conn->lifecycleCallbacks, virConnectLifecycleReg, i).cb == cb)
-            return i;
+            *idx = i;
     }
+    if (registering && *idx >= 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("this lifecycle event callback is already registered on the connection"));
+    } else if (!registering && *idx < 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("this lifecycle event callback is not registered on the connection"));
+    } else {
+        return 0;
+    }
+    g_mutex_unlock(&conn->lifecycleLock);
     return -1;
 }
 
@@ -1034,32 +1056,26 @@ virConnectDomainEventRegister(virConnectPtr conn,
                               void *opaque,
                               virFreeCallback freecb)
 {
-    g_autoptr(GMutexLocker) locker = NULL;
     virConnectLifecycleReg reg = { cb, -1 };
+    gssize idx;
 
     virResetLastError();
     virCheckConnectReturn(conn, -1);
     virCheckNonNullArgGoto(cb, error);
-    if (!conn->driver->connectDomainEventRegisterAny) {
-        virReportUnsupported();
+    if (virConnectLifecycleBegin(conn, cb, true, &idx) < 0)
         goto error;
-    }
-    locker = g_mutex_locker_new(&conn->lifecycleLock);
-    if (virConnectLifecycleFind(conn, cb) >= 0) {
-        virReportError(VIR_ERR_INVALID_ARG, "%s",
-                       _("this lifecycle event callback is already registered on the connection"));
+    reg.callbackID = conn->driver->connectDomainEventRegisterAny(conn, NULL,
+                                                                 VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                                 VIR_DOMAIN_EVENT_CALLBACK(cb),
+                                                                 opaque, freecb);
+    if (reg.callbackID >= 0)
+        g_array_append_val(conn->lifecycleCallbacks, reg);
+    g_mutex_unlock(&conn->lifecycleLock);
+    if (reg.callbackID < 0)
         goto error;
-    }
-    if ((reg.callbackID =
-         conn->driver->connectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                                     VIR_DOMAIN_EVENT_CALLBACK(cb),
-                                                     opaque, freecb)) < 0)
-        goto error;
-    g_array_append_val(conn->lifecycleCallbacks, reg);
     return 0;
 
  error:
-    g_clear_pointer(&locker, g_mutex_locker_free);
     virDispatchError(conn);
     return -1;
 }
@@ -1067,30 +1083,24 @@ virConnectDomainEventRegister(virConnectPtr conn,
 int
 virConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb)
 {
-    g_autoptr(GMutexLocker) locker = NULL;
-    gssize i;
+    gssize idx;
+    int rc;
 
     virResetLastError();
     virCheckConnectReturn(conn, -1);
     virCheckNonNullArgGoto(cb, error);
-    if (!conn->driver->connectDomainEventDeregisterAny) {
-        virReportUnsupported();
+    if (virConnectLifecycleBegin(conn, cb, false, &idx) < 0)
         goto error;
-    }
-    locker = g_mutex_locker_new(&conn->lifecycleLock);
-    if ((i = virConnectLifecycleFind(conn, cb)) < 0) {
-        virReportError(VIR_ERR_INVALID_ARG, "%s",
-                       _("this lifecycle event callback is not registered on the connection"));
+    rc = conn->driver->connectDomainEventDeregisterAny(
+        conn, g_array_index(conn->lifecycleCallbacks, virConnectLifecycleReg, idx).callbackID);
+    if (rc == 0)
+        g_array_remove_index(conn->lifecycleCallbacks, idx);
+    g_mutex_unlock(&conn->lifecycleLock);
+    if (rc < 0)
         goto error;
-    }
-    if (conn->driver->connectDomainEventDeregisterAny(
-            conn, g_array_index(conn->lifecycleCallbacks, virConnectLifecycleReg, i).callbackID) < 0)
-        goto error;
-    g_array_remove_index(conn->lifecycleCallbacks, i);
     return 0;
 
  error:
-    g_clear_pointer(&locker, g_mutex_locker_free);
     virDispatchError(conn);
     return -1;
 }

@@ -519,48 +519,89 @@ testEventsSeen(const char *const *want)
     return 0;
 }
 
+/* The daemon's events on the simulated root, @listener (read-only)
+ * recording what it gets, both clients open. */
 static int
-testEvents_(const void *opaque G_GNUC_UNUSED)
+testEventsStart(remoteClient *listener, remoteClient *actor)
 {
-    g_autoptr(remoteClient) listener = remoteClientNew(sim->root, true);
-    g_autoptr(remoteClient) actor = remoteClientNew(sim->root, false);
     g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", sim->root);
-    remote_connect_domain_event_callback_register_any_args reg = { 0, NULL };
-    remote_connect_domain_event_callback_register_any_ret regret = { -1 };
-    remote_connect_domain_event_callback_deregister_any_args dereg = { 0 };
-    remote_domain_define_xml_args def = { (char *)DOM_XML };
-    remote_domain_define_xml_ret defret = { 0 };
-    remote_domain_undefine_args undef = { 0 };
-    int ret = -1;
 
     testEvents = g_ptr_array_new_with_free_func(g_free);
     /* no periodic look: only the changes made through the dispatcher */
     remoteEventsSetInterval(600000);
     if (remoteEventsInit(uri) < 0) {
         printf("#   init: %s\n", virGetLastErrorMessage());
-        goto cleanup;
+        return -1;
     }
     remoteClientSetEventSender(listener, testRecordEvent, NULL);
     if (testOpen(listener, "qemu:///system", 0) < 0 || testOpen(actor, "qemu:///system", 0) < 0)
+        return -1;
+    return 0;
+}
+
+static void
+testEventsStop(void)
+{
+    remoteEventsShutdown();
+    g_clear_pointer(&testEvents, g_ptr_array_unref);
+}
+
+/* @actor defines DOM_XML (rd1) and undefines it. */
+static int
+testDefineUndefine(remoteClient *actor)
+{
+    remote_domain_define_xml_args def = { (char *)DOM_XML };
+    remote_domain_define_xml_ret defret = { 0 };
+    remote_domain_undefine_args undef = { 0 };
+    int ret = -1;
+
+    if (testCall(actor, REMOTE_PROC_DOMAIN_DEFINE_XML, &def, &defret) < 0)
+        goto cleanup;
+    undef.dom = defret.dom;
+    if (testCall(actor, REMOTE_PROC_DOMAIN_UNDEFINE, &undef, NULL) < 0)
+        goto cleanup;
+    ret = 0;
+
+ cleanup:
+    xdr_free((xdrproc_t)xdr_remote_domain_define_xml_ret, (char *)&defret);
+    return ret;
+}
+
+/* rd1 defined and undefined: exactly @first and @second, or nothing
+ * (both NULL). */
+static int
+testDefineUndefineSeen(remoteClient *actor, const char *first, const char *second)
+{
+    const char *want[] = { first, second, NULL };
+
+    if (testDefineUndefine(actor) < 0)
+        return -1;
+    return testEventsSeen(want);
+}
+
+static int
+testEvents_(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(remoteClient) listener = remoteClientNew(sim->root, true);
+    g_autoptr(remoteClient) actor = remoteClientNew(sim->root, false);
+    remote_connect_domain_event_callback_register_any_args reg = { 0, NULL };
+    remote_connect_domain_event_callback_register_any_ret regret = { -1 };
+    remote_connect_domain_event_callback_deregister_any_args dereg = { 0 };
+    g_autofree char *a = NULL;
+    g_autofree char *b = NULL;
+    int ret = -1;
+
+    if (testEventsStart(listener, actor) < 0)
         goto cleanup;
     /* a read-only client may listen */
     if (testCall(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, &reg, &regret) < 0) {
         printf("#   register: %s\n", virGetLastErrorMessage());
         goto cleanup;
     }
-    if (testCall(actor, REMOTE_PROC_DOMAIN_DEFINE_XML, &def, &defret) < 0)
+    a = g_strdup_printf("%d rd1 0 0", regret.callbackID);
+    b = g_strdup_printf("%d rd1 1 0", regret.callbackID);
+    if (testDefineUndefineSeen(actor, a, b) < 0)
         goto cleanup;
-    undef.dom = defret.dom;
-    if (testCall(actor, REMOTE_PROC_DOMAIN_UNDEFINE, &undef, NULL) < 0)
-        goto cleanup;
-    {
-        g_autofree char *a = g_strdup_printf("%d rd1 0 0", regret.callbackID);
-        g_autofree char *b = g_strdup_printf("%d rd1 1 0", regret.callbackID);
-        const char *want[] = { a, b, NULL };
-
-        if (testEventsSeen(want) < 0)
-            goto cleanup;
-    }
     reg.eventID = 27;
     if (testCallFails(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, &reg,
                       VIR_ERR_INVALID_ARG, "unsupported event ID 27") < 0)
@@ -570,25 +611,12 @@ testEvents_(const void *opaque G_GNUC_UNUSED)
                       VIR_ERR_INVALID_ARG, "no domain event callback") < 0 ||
         testCall(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, &dereg, NULL) < 0)
         goto cleanup;
-    xdr_free((xdrproc_t)xdr_remote_domain_define_xml_ret, (char *)&defret);
-    memset(&defret, 0, sizeof(defret));
-    if (testCall(actor, REMOTE_PROC_DOMAIN_DEFINE_XML, &def, &defret) < 0)
+    if (testDefineUndefineSeen(actor, NULL, NULL) < 0)
         goto cleanup;
-    undef.dom = defret.dom;
-    if (testCall(actor, REMOTE_PROC_DOMAIN_UNDEFINE, &undef, NULL) < 0)
-        goto cleanup;
-    {
-        const char *want[] = { NULL };
-
-        if (testEventsSeen(want) < 0)
-            goto cleanup;
-    }
     ret = 0;
 
  cleanup:
-    xdr_free((xdrproc_t)xdr_remote_domain_define_xml_ret, (char *)&defret);
-    remoteEventsShutdown();
-    g_clear_pointer(&testEvents, g_ptr_array_unref);
+    testEventsStop();
     return ret;
 }
 
@@ -615,25 +643,13 @@ testConnectionEvents(const void *opaque G_GNUC_UNUSED)
 {
     g_autoptr(remoteClient) listener = remoteClientNew(sim->root, true);
     g_autoptr(remoteClient) actor = remoteClientNew(sim->root, false);
-    g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", sim->root);
     remote_connect_domain_event_register_ret regret = { -1 };
     remote_connect_domain_event_deregister_ret deregret = { -1 };
-    remote_domain_define_xml_args def = { (char *)DOM_XML };
-    remote_domain_define_xml_ret defret = { 0 };
-    remote_domain_undefine_args undef = { 0 };
     int round;
     int ret = -1;
 
-    testEvents = g_ptr_array_new_with_free_func(g_free);
-    remoteEventsSetInterval(600000);
-    if (remoteEventsInit(uri) < 0) {
-        printf("#   init: %s\n", virGetLastErrorMessage());
-        goto cleanup;
-    }
-    remoteClientSetEventSender(listener, testRecordEvent, NULL);
-    if (testOpen(listener, "qemu:///system", 0) < 0 || testOpen(actor, "qemu:///system", 0) < 0)
-        goto cleanup;
-    if (testDriverListened(false, "no registration yet") < 0)
+    if (testEventsStart(listener, actor) < 0 ||
+        testDriverListened(false, "no registration yet") < 0)
         goto cleanup;
     if (testCallFails(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER, NULL,
                       VIR_ERR_OPERATION_INVALID, "not registered for lifecycle events") < 0)
@@ -653,19 +669,8 @@ testConnectionEvents(const void *opaque G_GNUC_UNUSED)
         if (testCallFails(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER, NULL,
                           VIR_ERR_OPERATION_INVALID, "already registered for lifecycle events") < 0)
             goto cleanup;
-        if (testCall(actor, REMOTE_PROC_DOMAIN_DEFINE_XML, &def, &defret) < 0)
+        if (testDefineUndefineSeen(actor, "conn rd1 0 0", "conn rd1 1 0") < 0)
             goto cleanup;
-        undef.dom = defret.dom;
-        if (testCall(actor, REMOTE_PROC_DOMAIN_UNDEFINE, &undef, NULL) < 0)
-            goto cleanup;
-        xdr_free((xdrproc_t)xdr_remote_domain_define_xml_ret, (char *)&defret);
-        memset(&defret, 0, sizeof(defret));
-        {
-            const char *want[] = { "conn rd1 0 0", "conn rd1 1 0", NULL };
-
-            if (testEventsSeen(want) < 0)
-                goto cleanup;
-        }
         if (testCall(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER, NULL, &deregret) < 0) {
             printf("#   deregister: %s\n", virGetLastErrorMessage());
             goto cleanup;
@@ -673,23 +678,12 @@ testConnectionEvents(const void *opaque G_GNUC_UNUSED)
         if (testDriverListened(false, "deregistered") < 0)
             goto cleanup;
     }
-    if (testCall(actor, REMOTE_PROC_DOMAIN_DEFINE_XML, &def, &defret) < 0)
+    if (testDefineUndefineSeen(actor, NULL, NULL) < 0)
         goto cleanup;
-    undef.dom = defret.dom;
-    if (testCall(actor, REMOTE_PROC_DOMAIN_UNDEFINE, &undef, NULL) < 0)
-        goto cleanup;
-    {
-        const char *want[] = { NULL };
-
-        if (testEventsSeen(want) < 0)
-            goto cleanup;
-    }
     ret = 0;
 
  cleanup:
-    xdr_free((xdrproc_t)xdr_remote_domain_define_xml_ret, (char *)&defret);
-    remoteEventsShutdown();
-    g_clear_pointer(&testEvents, g_ptr_array_unref);
+    testEventsStop();
     return ret;
 }
 

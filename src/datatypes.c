@@ -14,6 +14,8 @@ virGetConnect(void)
     virConnectPtr conn = g_new0(virConnect, 1);
 
     conn->refs = 1;
+    g_mutex_init(&conn->lifecycleLock);
+    conn->lifecycleCallbacks = g_array_new(FALSE, FALSE, sizeof(virConnectLifecycleReg));
     return conn;
 }
 
@@ -26,6 +28,8 @@ virObjectUnrefConnect(virConnectPtr conn)
         conn->networkDriver->connectClose(conn);
     if (conn->driver && conn->driver->connectClose)
         conn->driver->connectClose(conn);
+    g_array_unref(conn->lifecycleCallbacks);
+    g_mutex_clear(&conn->lifecycleLock);
     g_free(conn->uri);
     g_free(conn);
 }

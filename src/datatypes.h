@@ -17,7 +17,16 @@ struct _virConnect {
     void *privateData;       /* owned by the hypervisor driver */
     virNetworkDriver *networkDriver;
     void *networkPrivateData;
+    GMutex lifecycleLock;       /* lifecycleCallbacks */
+    /* virConnectDomainEventRegister's callbacks, each with the callback
+     * ID the driver gave it (virConnectLifecycleReg) */
+    GArray *lifecycleCallbacks;
 };
+
+typedef struct {
+    virConnectDomainEventCallback cb;
+    int callbackID;
+} virConnectLifecycleReg;
 
 struct _virDomain {
     gint refs;

@@ -1013,6 +1013,98 @@ virConnectDomainEventRegisterAny(virConnectPtr conn,
     return -1;
 }
 
+/* For virConnectDomainEventRegister (@registering) and Deregister, after
+ * the argument checks: locks the connection's lifecycle callbacks and
+ * puts the index of @cb among them (-1: none) in *@idx. -1 with an error
+ * (and unlocked) when the driver has no event support, or @cb is already
+ * registered / not registered. */
+static int
+virConnectLifecycleBegin(virConnectPtr conn, virConnectDomainEventCallback cb,
+                         bool registering, gssize *idx)
+{
+    guint i;
+
+    if ((registering && !conn->driver->connectDomainEventRegisterAny) ||
+        (!registering && !conn->driver->connectDomainEventDeregisterAny)) {
+        virReportUnsupported();
+        return -1;
+    }
+    g_mutex_lock(&conn->lifecycleLock);
+    *idx = -1;
+    for (i = 0; i < conn->lifecycleCallbacks->len; i++) {
+        if (g_array_index(conn->lifecycleCallbacks, virConnectLifecycleReg, i).cb == cb)
+            *idx = i;
+    }
+    if (registering && *idx >= 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("this lifecycle event callback is already registered on the connection"));
+    } else if (!registering && *idx < 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("this lifecycle event callback is not registered on the connection"));
+    } else {
+        return 0;
+    }
+    g_mutex_unlock(&conn->lifecycleLock);
+    return -1;
+}
+
+/* A lifecycle registration of the driver for every domain, remembered by
+ * its function (the driver knows callback IDs only). */
+int
+virConnectDomainEventRegister(virConnectPtr conn,
+                              virConnectDomainEventCallback cb,
+                              void *opaque,
+                              virFreeCallback freecb)
+{
+    virConnectLifecycleReg reg = { cb, -1 };
+    gssize idx;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArgGoto(cb, error);
+    if (virConnectLifecycleBegin(conn, cb, true, &idx) < 0)
+        goto error;
+    reg.callbackID = conn->driver->connectDomainEventRegisterAny(conn, NULL,
+                                                                 VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                                 VIR_DOMAIN_EVENT_CALLBACK(cb),
+                                                                 opaque, freecb);
+    if (reg.callbackID >= 0)
+        g_array_append_val(conn->lifecycleCallbacks, reg);
+    g_mutex_unlock(&conn->lifecycleLock);
+    if (reg.callbackID < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb)
+{
+    gssize idx;
+    int rc;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArgGoto(cb, error);
+    if (virConnectLifecycleBegin(conn, cb, false, &idx) < 0)
+        goto error;
+    rc = conn->driver->connectDomainEventDeregisterAny(
+        conn, g_array_index(conn->lifecycleCallbacks, virConnectLifecycleReg, idx).callbackID);
+    if (rc == 0)
+        g_array_remove_index(conn->lifecycleCallbacks, idx);
+    g_mutex_unlock(&conn->lifecycleLock);
+    if (rc < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
 int
 virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
 {

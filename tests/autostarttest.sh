@@ -11,6 +11,8 @@
 #    ROOT/run name another boot id than the kernel's) it starts the pool
 #    network and the marked guest, which gets its VF; not the unmarked
 #    one; and an embedded connection (no daemon) does the same;
+#  - the daemon listens before it autostarts: while a guest whose QEMU
+#    takes seconds to come up is autostarted, clients are answered;
 #  - detach-device-alias over the wire (DOMAIN_DETACH_DEVICE_ALIAS).
 set -u
 virtqemud=$1
@@ -27,7 +29,7 @@ uri="qemu+unix:///system?socket=$sock"
 embed="qemu:///embed?root=$root"
 dpid=
 cleanup() {
-    for g in a1 a2 t1; do
+    for g in a1 a2 t1 s1; do
         "$virsh" -q -c "$embed" destroy $g >/dev/null 2>&1
     done
     [ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
@@ -42,6 +44,12 @@ stop_daemon() {
 }
 d() { "$dvirsh" -q -c "$uri" "$@" >"$root/out" 2>"$root/err"; }
 state() { d domstate "$1" && cat "$root/out"; }
+# wait_state NAME STATE: up to 30 s (autostart runs after the daemon listens)
+wait_state() {
+    _i=0
+    while [ "$(state "$1")" != "$2" ] && [ $_i -lt 300 ]; do sleep 0.1; _i=$((_i + 1)); done
+    [ "$(state "$1")" = "$2" ]
+}
 # reboot: what the root's markers say is another boot than this one
 reboot() {
     for m in "$root/run/qemu/autostarted" "$root/run/network/autostarted"; do
@@ -108,6 +116,7 @@ reboot || notok "markers"
 start_daemon || { notok "virtqemud starts after the reboot"; exit 1; }
 d net-info vfpool && grep -Eqx 'Active: +yes' "$root/out" &&
     ok "after the reboot the pool network is active again" || notok "net-info vfpool: $(cat "$root/out" "$root/err")"
+wait_state a1 running
 d net-dumpxml vfpool && grep -q "<network connections='1'" "$root/out" &&
     [ "$(state a1)" = running ] && [ "$(state a2)" = "shut off" ] &&
     ok "after the reboot a1 runs with a VF of the pool, a2 is shut off" ||
@@ -141,5 +150,43 @@ grep -qx a2 "$root/out" && ok "an embedded open after a reboot starts a2" ||
 "$virsh" -q -c "$embed" list --name > "$root/out" 2>&1
 grep -q a2 "$root/out" && notok "a second embedded open started a2 again" ||
     ok "a second embedded open in the same boot starts nothing"
+
+# a slow autostart: QEMU of s1 comes up after 5 s; the daemon answers
+# meanwhile (it used to open its socket only after the autostart)
+cat > "$root/slowqemu" <<SH
+#!/bin/sh
+case " \$* " in
+*" -name "*) touch "$root/slow.starting"; sleep 5; rm -f "$root/slow.starting" ;;
+esac
+exec /usr/bin/qemu-system-x86_64 "\$@"
+SH
+chmod +x "$root/slowqemu"
+cat > "$root/s1.xml" <<XML
+<domain type='qemu'>
+  <name>s1</name>
+  <uuid>a5a5a5a5-0000-4000-8000-000000000005</uuid>
+  <memory unit='MiB'>64</memory>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <devices>
+    <emulator>$root/slowqemu</emulator>
+  </devices>
+</domain>
+XML
+"$virsh" -q -c "$embed" autostart --disable a2 >/dev/null 2>&1
+if "$virsh" -q -c "$embed" define "$root/s1.xml" >/dev/null 2>"$root/err" &&
+   "$virsh" -q -c "$embed" autostart s1 >/dev/null 2>>"$root/err"; then
+    reboot || notok "markers"
+    start_daemon || { notok "virtqemud starts during a slow autostart"; exit 1; }
+    first=$(state s1)
+    if [ -n "$first" ] && [ "$first" != running ]; then
+        ok "clients are answered while the autostart of s1 runs (s1: $first)"
+    else
+        notok "answered only after the autostart (s1: '$first' $(cat "$root/err"))"
+    fi
+    wait_state s1 running && ok "s1 is autostarted" || notok "s1 after the autostart: $(state s1)"
+    d destroy s1
+else
+    notok "define s1: $(cat "$root/err")"
+fi
 
 exit $fail

@@ -8,7 +8,12 @@
  * REMOVED) from the loop (none inside the API calls), then deregisters
  * (the freecb runs once) and closes.
  *
- * Usage: domaineventclient DOMAIN.xml
+ * With "legacy", the callback is registered with the older
+ * virConnectDomainEventRegister (a second registration of the same
+ * function is refused) and removed with virConnectDomainEventDeregister
+ * (a second removal is refused).
+ *
+ * Usage: domaineventclient DOMAIN.xml [legacy]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,12 +72,14 @@ main(int argc, char **argv)
     virConnectPtr conn = NULL;
     virDomainPtr dom = NULL;
     int cb = -1;
+    int legacy;
     int timer;
     int ret = 1;
     int i;
 
-    if (argc != 2 || !g_file_get_contents(argv[1], &xml, NULL, NULL)) {
-        fprintf(stderr, "usage: %s DOMAIN.xml\n", argv[0]);
+    legacy = argc == 3 && strcmp(argv[2], "legacy") == 0;
+    if ((argc != 2 && !legacy) || !g_file_get_contents(argv[1], &xml, NULL, NULL)) {
+        fprintf(stderr, "usage: %s DOMAIN.xml [legacy]\n", argv[0]);
         return 2;
     }
     if (!(root = g_dir_make_tmp("domevent.XXXXXX", NULL)))
@@ -82,9 +89,19 @@ main(int argc, char **argv)
         fprintf(stderr, "open: %s\n", virGetLastErrorMessage());
         goto cleanup;
     }
-    if ((cb = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                               VIR_DOMAIN_EVENT_CALLBACK(lifecycle),
-                                               NULL, freeCb)) < 0) {
+    if (legacy) {
+        if (virConnectDomainEventRegister(conn, lifecycle, NULL, freeCb) < 0) {
+            fprintf(stderr, "register: %s\n", virGetLastErrorMessage());
+            goto cleanup;
+        }
+        cb = 0;
+        if (virConnectDomainEventRegister(conn, lifecycle, NULL, NULL) == 0) {
+            fprintf(stderr, "the same callback registered twice\n");
+            goto cleanup;
+        }
+    } else if ((cb = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                      VIR_DOMAIN_EVENT_CALLBACK(lifecycle),
+                                                      NULL, freeCb)) < 0) {
         fprintf(stderr, "register: %s\n", virGetLastErrorMessage());
         goto cleanup;
     }
@@ -116,18 +133,25 @@ main(int argc, char **argv)
             goto cleanup;
         }
     }
-    if (virConnectDomainEventDeregisterAny(conn, cb) < 0 || freed != 1) {
+    if ((legacy ? virConnectDomainEventDeregister(conn, lifecycle) :
+         virConnectDomainEventDeregisterAny(conn, cb)) < 0 || freed != 1) {
         fprintf(stderr, "deregister: freecb ran %d times\n", freed);
         goto cleanup;
     }
     cb = -1;
+    if (legacy && virConnectDomainEventDeregister(conn, lifecycle) == 0) {
+        fprintf(stderr, "a callback no longer registered was deregistered\n");
+        goto cleanup;
+    }
     ret = 0;
     printf("ok\n");
 
  cleanup:
     if (dom)
         virDomainFree(dom);
-    if (cb >= 0)
+    if (cb >= 0 && legacy)
+        virConnectDomainEventDeregister(conn, lifecycle);
+    else if (cb >= 0)
         virConnectDomainEventDeregisterAny(conn, cb);
     if (conn)
         virConnectClose(conn);

@@ -78,6 +78,16 @@ testRunLoop(void)
         virEventRunDefaultImpl();
 }
 
+/* Registers testLifecycleCb with @t on @t's registry, for @uuid (NULL:
+ * every domain); the callback ID or -1. */
+static int
+testWatchLifecycle(virConnectPtr conn, const unsigned char *uuid, testCounter *t,
+                   virFreeCallback ff)
+{
+    return virDomainEventStateRegisterID(t->state, conn, uuid, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                         VIR_DOMAIN_EVENT_CALLBACK(testLifecycleCb), t, ff);
+}
+
 static int
 testAsyncDelivery(const void *data G_GNUC_UNUSED)
 {
@@ -87,9 +97,7 @@ testAsyncDelivery(const void *data G_GNUC_UNUSED)
     int id;
     int ret = -1;
 
-    if ((id = virDomainEventStateRegisterID(state, conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                            VIR_DOMAIN_EVENT_CALLBACK(testLifecycleCb),
-                                            &t, testFree)) < 0)
+    if ((id = testWatchLifecycle(conn, NULL, &t, testFree)) < 0)
         goto cleanup;
     virDomainEventStateQueue(state, virDomainEventLifecycleNew("d1", uuidA, 7,
                                                                VIR_DOMAIN_EVENT_STOPPED,
@@ -130,9 +138,7 @@ testFilter(const void *data G_GNUC_UNUSED)
     testCounter device = { .state = state };
     int ret = -1;
 
-    if (virDomainEventStateRegisterID(state, conn, uuidA, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                      VIR_DOMAIN_EVENT_CALLBACK(testLifecycleCb),
-                                      &onlyA, NULL) < 0 ||
+    if (testWatchLifecycle(conn, uuidA, &onlyA, NULL) < 0 ||
         virDomainEventStateRegisterID(state, conn, NULL, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
                                       VIR_DOMAIN_EVENT_CALLBACK(testDeviceCb),
                                       &device, NULL) < 0)
@@ -174,12 +180,8 @@ testDeregisterDuringDelivery(const void *data G_GNUC_UNUSED)
     int id2;
     int ret = -1;
 
-    if (virDomainEventStateRegisterID(state, conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                      VIR_DOMAIN_EVENT_CALLBACK(testLifecycleCb),
-                                      &first, testFree) < 0 ||
-        (id2 = virDomainEventStateRegisterID(state, conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                             VIR_DOMAIN_EVENT_CALLBACK(testLifecycleCb),
-                                             &second, testFree)) < 0)
+    if (testWatchLifecycle(conn, NULL, &first, testFree) < 0 ||
+        (id2 = testWatchLifecycle(conn, NULL, &second, testFree)) < 0)
         goto cleanup;
     first.deregisterOnCall = id2;
     first.deregisterResult = -2;

@@ -318,8 +318,29 @@ testDomainCalls(const void *opaque G_GNUC_UNUSED)
         printf("#   undefine: %s\n", virGetLastErrorMessage());
         goto cleanup;
     }
-    if (testCallFails(client, REMOTE_PROC_DOMAIN_GET_STATE, &st, VIR_ERR_NO_DOMAIN, "") < 0)
-        goto cleanup;
+    /* a handle gone stale: libvirtd's error, fields as it sends them */
+    {
+        char dummy[64] = { 0 };
+        virErrorPtr err;
+
+        st.dom = byret.dom;
+        if (testCall(client, REMOTE_PROC_DOMAIN_GET_STATE, &st, dummy) != -1 ||
+            !(err = virGetLastError())) {
+            printf("#   get state of an undefined domain did not fail\n");
+            goto cleanup;
+        }
+        if (err->code != VIR_ERR_NO_DOMAIN || err->domain != VIR_FROM_QEMU ||
+            STRNEQ_NULLABLE(err->message, "Domain not found: no domain with matching uuid '"
+                            DOM_UUID "' (rd1)") ||
+            STRNEQ_NULLABLE(err->str1, "Domain not found: %s") ||
+            STRNEQ_NULLABLE(err->str2, "no domain with matching uuid '" DOM_UUID "' (rd1)") ||
+            err->str3 || err->int1 != -1 || err->int2 != -1) {
+            printf("#   stale handle: %d %d '%s' '%s' '%s'\n", err->code, err->domain,
+                   NULLSTR(err->message), NULLSTR(err->str1), NULLSTR(err->str2));
+            goto cleanup;
+        }
+        virResetLastError();
+    }
     ret = 0;
 
  cleanup:
@@ -404,7 +425,7 @@ testHandlersInTable(const void *opaque G_GNUC_UNUSED)
     static const int needed[] = {
         1, 2, 3, 4, 6, 7, 59, 60, 66, 110, 157, 360, 361,
         8, 9, 10, 11, 12, 13, 14, 16, 21, 22, 23, 24, 25, 28, 33, 34, 35, 37, 51,
-        150, 151, 160, 161, 163, 164, 196, 212, 231, 234, 258, 273, 298, 316, 317, 342, 350,
+        105, 106, 150, 151, 160, 161, 163, 164, 196, 212, 231, 234, 258, 273, 298, 316, 317, 342, 350,
         39, 41, 42, 43, 44, 46, 47, 48, 49, 152, 153, 283, 432,
     };
     size_t i;
@@ -443,16 +464,24 @@ testHandlersInTable(const void *opaque G_GNUC_UNUSED)
 static GPtrArray *testEvents;   /* "callbackID name event detail" */
 static GMutex testEventsLock;
 
+/* DOMAIN_EVENT_LIFECYCLE (the connection's registration) is recorded as
+ * "conn name event detail". */
 static int
 testRecordEvent(void *opaque G_GNUC_UNUSED, int proc, void *body)
 {
     remote_domain_event_callback_lifecycle_msg *msg = body;
+    remote_domain_event_lifecycle_msg *conn = body;
+    char *line;
 
-    if (proc != REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE)
+    if (proc == REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE)
+        line = g_strdup_printf("%d %s %d %d", msg->callbackID, msg->msg.dom.name,
+                               msg->msg.event, msg->msg.detail);
+    else if (proc == REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE)
+        line = g_strdup_printf("conn %s %d %d", conn->dom.name, conn->event, conn->detail);
+    else
         return -1;
     g_mutex_lock(&testEventsLock);
-    g_ptr_array_add(testEvents, g_strdup_printf("%d %s %d %d", msg->callbackID, msg->msg.dom.name,
-                                                msg->msg.event, msg->msg.detail));
+    g_ptr_array_add(testEvents, line);
     g_mutex_unlock(&testEventsLock);
     return 0;
 }
@@ -490,48 +519,89 @@ testEventsSeen(const char *const *want)
     return 0;
 }
 
+/* The daemon's events on the simulated root, @listener (read-only)
+ * recording what it gets, both clients open. */
 static int
-testEvents_(const void *opaque G_GNUC_UNUSED)
+testEventsStart(remoteClient *listener, remoteClient *actor)
 {
-    g_autoptr(remoteClient) listener = remoteClientNew(sim->root, true);
-    g_autoptr(remoteClient) actor = remoteClientNew(sim->root, false);
     g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", sim->root);
-    remote_connect_domain_event_callback_register_any_args reg = { 0, NULL };
-    remote_connect_domain_event_callback_register_any_ret regret = { -1 };
-    remote_connect_domain_event_callback_deregister_any_args dereg = { 0 };
-    remote_domain_define_xml_args def = { (char *)DOM_XML };
-    remote_domain_define_xml_ret defret = { 0 };
-    remote_domain_undefine_args undef = { 0 };
-    int ret = -1;
 
     testEvents = g_ptr_array_new_with_free_func(g_free);
     /* no periodic look: only the changes made through the dispatcher */
     remoteEventsSetInterval(600000);
     if (remoteEventsInit(uri) < 0) {
         printf("#   init: %s\n", virGetLastErrorMessage());
-        goto cleanup;
+        return -1;
     }
     remoteClientSetEventSender(listener, testRecordEvent, NULL);
     if (testOpen(listener, "qemu:///system", 0) < 0 || testOpen(actor, "qemu:///system", 0) < 0)
+        return -1;
+    return 0;
+}
+
+static void
+testEventsStop(void)
+{
+    remoteEventsShutdown();
+    g_clear_pointer(&testEvents, g_ptr_array_unref);
+}
+
+/* @actor defines DOM_XML (rd1) and undefines it. */
+static int
+testDefineUndefine(remoteClient *actor)
+{
+    remote_domain_define_xml_args def = { (char *)DOM_XML };
+    remote_domain_define_xml_ret defret = { 0 };
+    remote_domain_undefine_args undef = { 0 };
+    int ret = -1;
+
+    if (testCall(actor, REMOTE_PROC_DOMAIN_DEFINE_XML, &def, &defret) < 0)
+        goto cleanup;
+    undef.dom = defret.dom;
+    if (testCall(actor, REMOTE_PROC_DOMAIN_UNDEFINE, &undef, NULL) < 0)
+        goto cleanup;
+    ret = 0;
+
+ cleanup:
+    xdr_free((xdrproc_t)xdr_remote_domain_define_xml_ret, (char *)&defret);
+    return ret;
+}
+
+/* rd1 defined and undefined: exactly @first and @second, or nothing
+ * (both NULL). */
+static int
+testDefineUndefineSeen(remoteClient *actor, const char *first, const char *second)
+{
+    const char *want[] = { first, second, NULL };
+
+    if (testDefineUndefine(actor) < 0)
+        return -1;
+    return testEventsSeen(want);
+}
+
+static int
+testEvents_(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(remoteClient) listener = remoteClientNew(sim->root, true);
+    g_autoptr(remoteClient) actor = remoteClientNew(sim->root, false);
+    remote_connect_domain_event_callback_register_any_args reg = { 0, NULL };
+    remote_connect_domain_event_callback_register_any_ret regret = { -1 };
+    remote_connect_domain_event_callback_deregister_any_args dereg = { 0 };
+    g_autofree char *a = NULL;
+    g_autofree char *b = NULL;
+    int ret = -1;
+
+    if (testEventsStart(listener, actor) < 0)
         goto cleanup;
     /* a read-only client may listen */
     if (testCall(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, &reg, &regret) < 0) {
         printf("#   register: %s\n", virGetLastErrorMessage());
         goto cleanup;
     }
-    if (testCall(actor, REMOTE_PROC_DOMAIN_DEFINE_XML, &def, &defret) < 0)
+    a = g_strdup_printf("%d rd1 0 0", regret.callbackID);
+    b = g_strdup_printf("%d rd1 1 0", regret.callbackID);
+    if (testDefineUndefineSeen(actor, a, b) < 0)
         goto cleanup;
-    undef.dom = defret.dom;
-    if (testCall(actor, REMOTE_PROC_DOMAIN_UNDEFINE, &undef, NULL) < 0)
-        goto cleanup;
-    {
-        g_autofree char *a = g_strdup_printf("%d rd1 0 0", regret.callbackID);
-        g_autofree char *b = g_strdup_printf("%d rd1 1 0", regret.callbackID);
-        const char *want[] = { a, b, NULL };
-
-        if (testEventsSeen(want) < 0)
-            goto cleanup;
-    }
     reg.eventID = 27;
     if (testCallFails(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, &reg,
                       VIR_ERR_INVALID_ARG, "unsupported event ID 27") < 0)
@@ -541,26 +611,136 @@ testEvents_(const void *opaque G_GNUC_UNUSED)
                       VIR_ERR_INVALID_ARG, "no domain event callback") < 0 ||
         testCall(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, &dereg, NULL) < 0)
         goto cleanup;
-    xdr_free((xdrproc_t)xdr_remote_domain_define_xml_ret, (char *)&defret);
-    memset(&defret, 0, sizeof(defret));
-    if (testCall(actor, REMOTE_PROC_DOMAIN_DEFINE_XML, &def, &defret) < 0)
+    if (testDefineUndefineSeen(actor, NULL, NULL) < 0)
         goto cleanup;
-    undef.dom = defret.dom;
-    if (testCall(actor, REMOTE_PROC_DOMAIN_UNDEFINE, &undef, NULL) < 0)
-        goto cleanup;
-    {
-        const char *want[] = { NULL };
-
-        if (testEventsSeen(want) < 0)
-            goto cleanup;
-    }
     ret = 0;
 
  cleanup:
-    xdr_free((xdrproc_t)xdr_remote_domain_define_xml_ret, (char *)&defret);
-    remoteEventsShutdown();
-    g_clear_pointer(&testEvents, g_ptr_array_unref);
+    testEventsStop();
     return ret;
+}
+
+/* Does the daemon hold registrations on the driver (whose sync tick runs
+ * while it has listeners) exactly when @want? */
+static int
+testDriverListened(bool want, const char *when)
+{
+    size_t n = remoteEventsDriverRegistrations();
+
+    if ((n > 0) != want) {
+        printf("#   %s: %zu registrations on the driver\n", when, n);
+        return -1;
+    }
+    return 0;
+}
+
+/* The connection's registration (CONNECT_DOMAIN_EVENT_REGISTER, what a
+ * client uses with a server lacking feature 14): DOMAIN_EVENT_LIFECYCLE
+ * messages until CONNECT_DOMAIN_EVENT_DEREGISTER; one per connection.
+ * The daemon listens on the driver only while a client is registered. */
+static int
+testConnectionEvents(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(remoteClient) listener = remoteClientNew(sim->root, true);
+    g_autoptr(remoteClient) actor = remoteClientNew(sim->root, false);
+    remote_connect_domain_event_register_ret regret = { -1 };
+    remote_connect_domain_event_deregister_ret deregret = { -1 };
+    int round;
+    int ret = -1;
+
+    if (testEventsStart(listener, actor) < 0 ||
+        testDriverListened(false, "no registration yet") < 0)
+        goto cleanup;
+    if (testCallFails(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER, NULL,
+                      VIR_ERR_OPERATION_INVALID, "not registered for lifecycle events") < 0)
+        goto cleanup;
+    /* registered, deregistered, registered again: events in both rounds */
+    for (round = 0; round < 2; round++) {
+        if (testCall(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER, NULL, &regret) < 0) {
+            printf("#   register: %s\n", virGetLastErrorMessage());
+            goto cleanup;
+        }
+        if (regret.cb_registered != 0) {
+            printf("#   cb_registered %d, libvirtd sends 0\n", regret.cb_registered);
+            goto cleanup;
+        }
+        if (testDriverListened(true, "registered") < 0)
+            goto cleanup;
+        if (testCallFails(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER, NULL,
+                          VIR_ERR_OPERATION_INVALID, "already registered for lifecycle events") < 0)
+            goto cleanup;
+        if (testDefineUndefineSeen(actor, "conn rd1 0 0", "conn rd1 1 0") < 0)
+            goto cleanup;
+        if (testCall(listener, REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER, NULL, &deregret) < 0) {
+            printf("#   deregister: %s\n", virGetLastErrorMessage());
+            goto cleanup;
+        }
+        if (testDriverListened(false, "deregistered") < 0)
+            goto cleanup;
+    }
+    if (testDefineUndefineSeen(actor, NULL, NULL) < 0)
+        goto cleanup;
+    ret = 0;
+
+ cleanup:
+    testEventsStop();
+    return ret;
+}
+
+/* Which running guests get their failover state asked: decided on the
+ * teaming elements of the live XML, not on its text. */
+static int
+testFailoverPending(const void *opaque G_GNUC_UNUSED)
+{
+#define TEST_STANDBY(negotiated) \
+    "    <interface type='bridge'>\n" \
+    "      <source bridge='br0'/>\n" \
+    "      <model type='virtio'/>\n" \
+    "      <teaming type='persistent'" negotiated "/>\n" \
+    "      <alias name='ua-backup0'/>\n" \
+    "    </interface>\n"
+#define TEST_PRIMARY(names) \
+    "    <interface type='hostdev' managed='yes'>\n" \
+    "      <source><address type='pci' domain='0x0000' bus='0x03' slot='0x10' function='0x1'/></source>\n" \
+    "      <teaming type='transient' persistent='" names "'/>\n" \
+    "      <alias name='ua-primary0'/>\n" \
+    "    </interface>\n"
+#define TEST_DOMAIN(description, devices) \
+    "<domain type='kvm' id='3'>\n" \
+    "  <name>t</name>\n" \
+    "  <description>" description "</description>\n" \
+    "  <devices>\n" devices "  </devices>\n" \
+    "</domain>\n"
+    static const struct {
+        const char *what;
+        const char *xml;
+        bool pending;
+    } cases[] = {
+        { "a pair not negotiated", TEST_DOMAIN("", TEST_STANDBY(" negotiated='no'") TEST_PRIMARY("ua-backup0")), true },
+        { "a pair not known to have negotiated", TEST_DOMAIN("", TEST_STANDBY("") TEST_PRIMARY("ua-backup0")), true },
+        { "a pair negotiated", TEST_DOMAIN("", TEST_STANDBY(" negotiated='yes'") TEST_PRIMARY("ua-backup0")), false },
+        { "a standby without its primary", TEST_DOMAIN("", TEST_STANDBY(" negotiated='no'")), false },
+        { "a primary naming another standby",
+          TEST_DOMAIN("", TEST_STANDBY(" negotiated='no'") TEST_PRIMARY("ua-other")), false },
+        { "the words in a description, no teaming",
+          TEST_DOMAIN("teaming type='persistent' negotiated='no'", ""), false },
+        { "the words in a description, a negotiated pair",
+          TEST_DOMAIN("negotiated='no'", TEST_STANDBY(" negotiated='yes'") TEST_PRIMARY("ua-backup0")), false },
+        { "not XML", "negotiated='no'", false },
+    };
+    size_t i;
+    int ret = 0;
+
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        if (remoteEventsFailoverPending(cases[i].xml) != cases[i].pending) {
+            printf("#   %s: expected %s\n", cases[i].what, cases[i].pending ? "pending" : "not pending");
+            ret = -1;
+        }
+    }
+    return ret;
+#undef TEST_STANDBY
+#undef TEST_PRIMARY
+#undef TEST_DOMAIN
 }
 
 static void
@@ -582,6 +762,8 @@ mymain(void)
     virTestRun("read-only client", testReadOnly, NULL);
     virTestRun("handlers match the table", testHandlersInTable, NULL);
     virTestRun("lifecycle events of changes made through the daemon", testEvents_, NULL);
+    virTestRun("lifecycle events of a connection's registration", testConnectionEvents, NULL);
+    virTestRun("failover state asked only for pairs not negotiated", testFailoverPending, NULL);
     testQEMUSimFree(sim);
     return 0;
 }

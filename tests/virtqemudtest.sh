@@ -9,7 +9,13 @@
 #     libvirtd's details),
 #     domcapabilities, net-define/net-start/net-list/net-dumpxml;
 #  2. a python3-libvirt script: open, lookupByName, XMLDesc, createXML,
-#     the older listing calls, close; lifecycle events;
+#     the older listing calls, close; lifecycle events; the older
+#     domainEventRegister, directly and as a client of a server without
+#     callback events (feature 14 hidden by rpchidefeature.py: procedures
+#     105/106 and DOMAIN_EVENT_LIFECYCLE messages); a call on a handle
+#     whose domain was undefined meanwhile gets libvirtd's error, field by
+#     field; a live detach the guest never answers (it is paused at boot)
+#     fails after its wait and listeners get device-removal-failed;
 #  3. the read-only socket refuses a define with libvirt's message and
 #     still lists;
 #  4. the daemon SIGKILLed while a guest runs: restarted, the guest is
@@ -41,12 +47,14 @@ uri="qemu+unix:///system?socket=$sock"
 rouri="qemu+unix:///system?socket=$sock-ro"
 dpid=
 evpid=
+proxypid=
 
 cleanup() {
-    for d in d1 d2 t1; do
+    for d in d1 d2 t1 r1; do
         "$ourvirsh" -q -c "qemu:///embed?root=$root" destroy $d >/dev/null 2>&1
     done
     [ -n "$evpid" ] && kill "$evpid" 2>/dev/null
+    [ -n "$proxypid" ] && kill "$proxypid" 2>/dev/null
     [ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
     [ -f "$root/run/virtqemud.pid" ] && kill "$(cat "$root/run/virtqemud.pid")" 2>/dev/null
     rm -rf "$root"
@@ -208,6 +216,125 @@ if "$python" "$root/client.py" "$uri" "$root/d2.xml" >"$root/out" 2>"$root/err";
         notok "python events: $(grep '^events' "$root/out")"
 else
     notok "python3-libvirt client"; sed 's/^/#   /' "$root/out" "$root/err"
+fi
+
+# the older interface: one callback per function, lifecycle events of
+# every domain until it is deregistered
+cat > "$root/legacy.py" <<'PY'
+import sys
+import threading
+import time
+import libvirt
+
+libvirt.virEventRegisterDefaultImpl()
+conn = libvirt.open(sys.argv[1])
+xml = open(sys.argv[2]).read().replace('<name>d2<', '<name>l1<').replace('0902', '0904')
+seen = []
+def lifecycle(conn, dom, event, detail, opaque):
+    seen.append((dom.name(), event, detail, opaque))
+def wait_for(n):
+    end = time.monotonic() + 10
+    while len(seen) < n and time.monotonic() < end:
+        time.sleep(0.05)
+def loop():
+    while True:
+        libvirt.virEventRunDefaultImpl()
+conn.domainEventRegister(lifecycle, 'op')
+threading.Thread(target=loop, daemon=True).start()
+dom = conn.defineXML(xml)
+wait_for(1)
+dom.undefine()
+wait_for(2)
+conn.domainEventDeregister(lifecycle)
+conn.defineXML(xml).undefine()
+time.sleep(1)
+print('legacy', seen)
+conn.close()
+PY
+"$python" "$(dirname "$0")/rpchidefeature.py" "$root/nofeature14" "$sock" 14 2>"$root/proxy.err" &
+proxypid=$!
+i=0
+while [ ! -S "$root/nofeature14" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+for via in direct nofeature14; do
+    u=$uri
+    [ $via = nofeature14 ] && u="qemu+unix:///system?socket=$root/nofeature14"
+    if "$python" "$root/legacy.py" "$u" "$root/d2.xml" >"$root/out" 2>"$root/err" &&
+       grep -qx "legacy \[('l1', 0, 0, 'op'), ('l1', 1, 0, 'op')\]" "$root/out"; then
+        ok "python: domainEventRegister/domainEventDeregister ($via)"
+    else
+        notok "python: domainEventRegister ($via)"; sed 's/^/#   /' "$root/out" "$root/err"
+    fi
+done
+kill "$proxypid"; wait "$proxypid" 2>/dev/null; proxypid=
+
+# a stale handle: the error libvirtd 9.0 sends (observed), every field
+cat > "$root/stale.py" <<'PY'
+import sys
+import libvirt
+
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+conn = libvirt.open(sys.argv[1])
+xml = open(sys.argv[2]).read().replace('<name>d2<', '<name>s1<').replace('0902', '0905')
+dom = conn.defineXML(xml)
+conn.lookupByName('s1').undefine()
+for call in (lambda: dom.info(), lambda: dom.XMLDesc(0), lambda: dom.create(), lambda: dom.state()):
+    try:
+        call()
+        print('no error')
+    except libvirt.libvirtError as e:
+        print(e.get_error_message(), e.get_error_code(), e.get_error_domain(), e.get_error_level(),
+              e.get_str1(), e.get_str2(), e.get_str3(), e.get_int1(), e.get_int2(), sep='|')
+conn.close()
+PY
+stale="no domain with matching uuid '6f1c3a6e-1d2b-4c5e-9a7b-000000000905' (s1)"
+if "$python" "$root/stale.py" "$uri" "$root/d2.xml" >"$root/out" 2>"$root/err" &&
+   [ "$(grep -cxF "Domain not found: $stale|42|10|2|Domain not found: %s|$stale|None|-1|-1" "$root/out")" = 4 ]; then
+    ok "python: a stale domain handle gets libvirtd's error (info, XMLDesc, create, state)"
+else
+    notok "python: stale domain handle"; sed 's/^/#   /' "$root/out" "$root/err"
+fi
+
+# a detach the guest does not answer: device-removal-failed
+cat > "$root/removal.py" <<'PY'
+import sys
+import threading
+import time
+import libvirt
+
+libvirt.virEventRegisterDefaultImpl()
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+conn = libvirt.open(sys.argv[1])
+xml = open(sys.argv[2]).read().replace('<name>d2<', '<name>r1<').replace('0902', '0906')
+xml = xml.replace('</os>', '</os><features><acpi/></features><devices><interface type="user">'
+                  '<mac address="52:54:00:7e:00:06"/><alias name="ua-net6"/></interface></devices>')
+seen = []
+def failed(conn, dom, alias, opaque):
+    seen.append((dom.name(), alias))
+def loop():
+    while True:
+        libvirt.virEventRunDefaultImpl()
+cb = conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED, failed, None)
+threading.Thread(target=loop, daemon=True).start()
+dom = conn.createXML(xml, 0)
+try:
+    dom.detachDeviceAlias('ua-net6', libvirt.VIR_DOMAIN_AFFECT_LIVE)
+    print('detached')
+except libvirt.libvirtError as e:
+    print('error', e.get_error_code(), e.get_error_message(), file=sys.stderr)
+    print('error', e.get_error_code())
+end = time.monotonic() + 5
+while not seen and time.monotonic() < end:
+    time.sleep(0.05)
+print('removal-failed', seen)
+conn.domainEventDeregisterAny(cb)
+dom.destroy()
+conn.close()
+PY
+if "$python" "$root/removal.py" "$uri" "$root/d2.xml" >"$root/out" 2>"$root/err" &&
+   grep -qx "error 68" "$root/out" && grep -qx "removal-failed \[('r1', 'ua-net6')\]" "$root/out"; then
+    ok "python: a detach the guest does not answer gives device-removal-failed"
+else
+    notok "python: device-removal-failed"; sed 's/^/#   /' "$root/out" "$root/err"
 fi
 
 # 3. the read-only socket

@@ -469,6 +469,16 @@ int virConnectDomainEventRegisterAny(virConnectPtr conn,
                                      virFreeCallback freecb);
 int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
 
+/* The older interface: @cb hears the lifecycle events of every domain;
+ * one registration per callback function and connection, removed by
+ * naming the function. 0 or -1. */
+int virConnectDomainEventRegister(virConnectPtr conn,
+                                  virConnectDomainEventCallback cb,
+                                  void *opaque,
+                                  virFreeCallback freecb);
+int virConnectDomainEventDeregister(virConnectPtr conn,
+                                    virConnectDomainEventCallback cb);
+
 #ifdef __cplusplus
 }
 #endif

@@ -87,7 +87,8 @@ char *virConnectGetDomainCapabilities(virConnectPtr conn,
                                       const char *virttype,
                                       unsigned int flags);
 
-/* @reason: a virConnectCloseReason. */
+/* @reason: a virConnectCloseReason. Called once, from the event loop
+ * (virEventRunDefaultImpl), after the connection ended. */
 typedef void (*virConnectCloseFunc)(virConnectPtr conn,
                                     int reason,
                                     void *opaque);

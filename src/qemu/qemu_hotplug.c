@@ -378,8 +378,16 @@ qemuDomainDetachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
     deleted.device = alias;
     hint = g_strdup_printf(_("the guest did not release device '%s'; the request stays pending and the device will go when the guest agrees"),
                            alias);
-    if (!qemuMonitorWaitEvent(mon, &from, &deleted, QEMU_HOTPLUG_UNPLUG_TIMEOUT_MS, hint))
+    if (!qemuMonitorWaitEvent(mon, &from, &deleted, QEMU_HOTPLUG_UNPLUG_TIMEOUT_MS, hint)) {
+        /* listeners hear that the guest did not let the device go (the
+         * request stays pending: a later release is device-removed) */
+        if (virGetLastErrorCode() == VIR_ERR_OPERATION_TIMEOUT)
+            virDomainEventStateQueue(driver->domainEvents,
+                                     virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED,
+                                                             obj->def->name, obj->def->uuid,
+                                                             obj->def->id, alias));
         goto endjob;
+    }
     if (needNetdev)
         qemuHotplugDelNetdev(mon, alias);
     /* the status stops naming the device before the device goes back: a

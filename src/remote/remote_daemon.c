@@ -396,6 +396,45 @@ remoteDaemonAddSignal(virNetServer *srv, int signum, GSourceFunc func)
     g_source_unref(src);
 }
 
+/* The daemon's own connection to its root, opened once the sockets
+ * listen: opening finds the guests that ran on while no daemon did and,
+ * the first time after the host booted, starts the networks and domains
+ * marked autostart, which may take long; clients that connect meanwhile
+ * are served (their calls run on workers). */
+typedef struct {
+    char *uri;
+    virNetServer *srv;
+    virConnectPtr conn;       /* set by the thread */
+    gint failed;              /* atomic */
+} remoteDaemonRootOpen;
+
+static gboolean
+remoteDaemonQuitFailed(gpointer opaque)
+{
+    virNetServerQuit(opaque);
+    return G_SOURCE_REMOVE;
+}
+
+static gpointer
+remoteDaemonOpenRoot(gpointer opaque)
+{
+    remoteDaemonRootOpen *ro = opaque;
+    GSource *src;
+
+    if ((ro->conn = virConnectOpen(ro->uri))) {
+        g_info("root opened: guests reconnected, autostart done");
+        return NULL;
+    }
+    g_critical(_("cannot open the root %s: %s"), ro->uri, virGetLastErrorMessage());
+    g_atomic_int_set(&ro->failed, 1);
+    /* from the server's loop: a quit before it runs would be lost */
+    src = g_idle_source_new();
+    g_source_set_callback(src, remoteDaemonQuitFailed, ro->srv, NULL);
+    g_source_attach(src, virNetServerGetContext(ro->srv));
+    g_source_unref(src);
+    return NULL;
+}
+
 /* --daemon: the parent returns once the child reports (one byte on
  * @statusfd[1]: 0 ready, 1 failed) and exits with that status; the child
  * detaches from the terminal. Returns in the child only. */
@@ -499,7 +538,8 @@ main(int argc, char **argv)
     remoteDaemonPaths paths = { 0 };
     virNetServerConfig srvcfg;
     virNetServer *srv = NULL;
-    virConnectPtr conn = NULL;
+    remoteDaemonRootOpen rootOpen = { 0 };
+    GThread *rootThread = NULL;
     int statusfd = -1;
     VIR_AUTOCLOSE int pidfd = -1;
     bool logReady = false;
@@ -560,12 +600,8 @@ main(int argc, char **argv)
     if (virFileMakePath(paths.root, 0755) < 0)
         goto error;
 
-    /* The daemon's own connection keeps the drivers of the root loaded
-     * and, opening it, finds the guests that ran on while no daemon did. */
     escaped = g_uri_escape_string(paths.root, "/", FALSE);
     uri = g_strdup_printf("qemu:///embed?root=%s", escaped);
-    if (!(conn = virConnectOpen(uri)))
-        goto error;
     if (remoteEventsInit(uri) < 0)
         goto error;
 
@@ -596,11 +632,23 @@ main(int argc, char **argv)
     remoteDaemonAddSignal(srv, SIGINT, remoteDaemonSignal);
     remoteDaemonAddSignal(srv, SIGHUP, remoteDaemonIgnoreHangup);
 
+    /* The daemon's own connection keeps the drivers of the root loaded;
+     * it is opened while the sockets already listen */
+    rootOpen.uri = uri;
+    rootOpen.srv = srv;
+    if (!(rootThread = g_thread_try_new("open-root", remoteDaemonOpenRoot, &rootOpen, &gerr))) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, _("cannot start the thread opening the root: %s"),
+                       gerr->message);
+        goto error;
+    }
+
     g_message("%s %s serving root %s", REMOTE_DAEMON_NAME, PACKAGE_VERSION, paths.root);
     remoteDaemonReportStatus(&statusfd, true);
     if (virNetServerRun(srv) < 0)
         goto error;
-    ret = EXIT_SUCCESS;
+    g_thread_join(g_steal_pointer(&rootThread));
+    if (!g_atomic_int_get(&rootOpen.failed))
+        ret = EXIT_SUCCESS;
     goto cleanup;
 
  error:
@@ -613,14 +661,16 @@ main(int argc, char **argv)
 
  cleanup:
     remoteDaemonReportStatus(&statusfd, false);
+    if (rootThread)
+        g_thread_join(rootThread);
     remoteEventsShutdown();
     virNetServerFree(srv);
     if (paths.createdSockets) {
         unlink(paths.sockRW);
         unlink(paths.sockRO);
     }
-    if (conn)
-        virConnectClose(conn);
+    if (rootOpen.conn)
+        virConnectClose(rootOpen.conn);
     /* removed while still locked: pidfd closes on return */
     if (pidfd >= 0)
         unlink(paths.pidFile);

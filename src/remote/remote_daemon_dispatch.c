@@ -10,6 +10,7 @@
 #include "internal.h"
 
 #include "remote_daemon_dispatch.h"
+#include "datatypes.h"
 #include "remote_typed_params.h"
 #include "virerror.h"
 
@@ -195,12 +196,20 @@ remoteFreeNetworks(virNetworkPtr *nets, int n)
 
 
 /* References, both ways. The server finds objects by UUID, whatever name
- * and id the client sends along (protocol.md 1.6). */
+ * and id the client sends along (protocol.md 1.6). A domain that is gone
+ * becomes the handle the client has: the driver's call then fails with
+ * its error naming it, as libvirtd answers ("no domain with matching
+ * uuid 'UUID' (NAME)"), not with the lookup's, which knows no name. */
 
 static virDomainPtr
 remoteGetDomain(virConnectPtr conn, const remote_nonnull_domain *ref)
 {
-    return virDomainLookupByUUID(conn, (const unsigned char *)ref->uuid);
+    virDomainPtr dom = virDomainLookupByUUID(conn, (const unsigned char *)ref->uuid);
+
+    if (dom || virGetLastErrorCode() != VIR_ERR_NO_DOMAIN)
+        return dom;
+    virResetLastError();
+    return virGetDomain(conn, ref->name, (const unsigned char *)ref->uuid, ref->id);
 }
 
 static void
@@ -1167,22 +1176,53 @@ REMOTE_NETWORK_PROC_RET(NetworkIsPersistent,
 
 /* Events. */
 
+/* How events reach @client; -1 (libvirt's error) before CONNECT_OPEN. */
+static int
+remoteClientGetSender(remoteClient *client, remoteEventSendFunc *send, void **opaque)
+{
+    g_autoptr(virConnect) conn = remoteClientGetConn(client);
+
+    if (!conn)
+        return -1;
+    g_mutex_lock(&client->lock);
+    *send = client->send;
+    *opaque = client->sendOpaque;
+    g_mutex_unlock(&client->lock);
+    return 0;
+}
+
 static int
 remoteDispatchConnectDomainEventCallbackRegisterAny(remoteClient *client, void *argsp, void *retp)
 {
     remote_connect_domain_event_callback_register_any_args *args = argsp;
     remote_connect_domain_event_callback_register_any_ret *ret = retp;
-    g_autoptr(virConnect) conn = remoteClientGetConn(client);
     remoteEventSendFunc send;
     void *opaque;
 
-    if (!conn)
+    if (remoteClientGetSender(client, &send, &opaque) < 0)
         return -1;
-    g_mutex_lock(&client->lock);
-    send = client->send;
-    opaque = client->sendOpaque;
-    g_mutex_unlock(&client->lock);
     return remoteEventsRegister(client, send, opaque, args->eventID, args->dom, &ret->callbackID);
+}
+
+/* The connection's registration for lifecycle events (clients of a
+ * server without feature 14); cb_registered stays 0, as libvirtd sends. */
+static int
+remoteDispatchConnectDomainEventRegister(remoteClient *client, void *argsp G_GNUC_UNUSED,
+                                         void *retp G_GNUC_UNUSED)
+{
+    remoteEventSendFunc send;
+    void *opaque;
+
+    if (remoteClientGetSender(client, &send, &opaque) < 0)
+        return -1;
+    return remoteEventsRegisterConnection(client, send, opaque);
+}
+
+static int
+remoteDispatchConnectDomainEventDeregister(remoteClient *client, void *argsp G_GNUC_UNUSED,
+                                           void *retp G_GNUC_UNUSED)
+{
+    return remoteEventsDeregisterConnection(client);
 }
 
 static int
@@ -1197,8 +1237,8 @@ remoteDispatchConnectDomainEventCallbackDeregisterAny(remoteClient *client, void
 
 /* The table. Procedures of remoteProgram missing here have no handler
  * yet and answer "unknown procedure" (VIR_ERR_NO_SUPPORT for clients):
- * the legacy event registration (clients use it only when feature 14 is
- * missing), network events, messages,
+ * the registration per event ID without callback IDs (167/168), network
+ * events, messages,
  * managed save (beyond "there is none") and snapshots, migration between
  * daemons. */
 
@@ -1253,6 +1293,8 @@ static const remoteDispatchFunc remoteDispatchTable[REMOTE_DISPATCH_MAX] = {
     [REMOTE_PROC_CONNECT_GET_HOSTNAME] = remoteDispatchConnectGetHostname,
     [REMOTE_PROC_CONNECT_SUPPORTS_FEATURE] = remoteDispatchConnectSupportsFeature,
     [REMOTE_PROC_AUTH_LIST] = remoteDispatchAuthList,
+    [REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER] = remoteDispatchConnectDomainEventRegister,
+    [REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER] = remoteDispatchConnectDomainEventDeregister,
     [REMOTE_PROC_CONNECT_GET_URI] = remoteDispatchConnectGetURI,
     [REMOTE_PROC_DOMAIN_IS_ACTIVE] = remoteDispatchDomainIsActive,
     [REMOTE_PROC_DOMAIN_IS_PERSISTENT] = remoteDispatchDomainIsPersistent,

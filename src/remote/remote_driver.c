@@ -273,14 +273,25 @@ remoteHandleEvent(virNetClient *client G_GNUC_UNUSED,
     virErrorRestore(&saved);
 }
 
-/* Runs in the I/O thread when the daemon or keepalive ended the
- * connection. */
+typedef struct {
+    virConnectPtr conn;     /* referenced */
+    int reason;
+} remoteCloseDelivery;
+
 static void
-remoteHandleClose(virNetClient *client G_GNUC_UNUSED,
-                  int reason,
-                  void *opaque)
+remoteCloseDeliveryFree(void *opaque)
 {
-    remotePrivate *priv = opaque;
+    remoteCloseDelivery *d = opaque;
+
+    virObjectUnrefConnect(d->conn);
+    g_free(d);
+}
+
+/* Calls the close callback registered now, if any. */
+static void
+remoteCallCloseCallback(virConnectPtr conn, int reason)
+{
+    remotePrivate *priv = conn->privateData;
     virConnectCloseFunc cb;
     void *cbopaque;
 
@@ -289,7 +300,42 @@ remoteHandleClose(virNetClient *client G_GNUC_UNUSED,
     cbopaque = priv->closeOpaque;
     g_mutex_unlock(&priv->lock);
     if (cb)
-        cb(priv->conn, reason, cbopaque);
+        cb(conn, reason, cbopaque);
+}
+
+static void
+remoteCloseDeliver(int timer, void *opaque)
+{
+    remoteCloseDelivery *d = opaque;
+
+    virEventRemoveTimeout(timer);
+    remoteCallCloseCallback(d->conn, d->reason);
+}
+
+/* Runs in the I/O thread when the daemon or keepalive ended the
+ * connection. The close callback runs from the application's event loop,
+ * as events do (and as libvirt's client runs it): an application that
+ * waits in virEventRunDefaultImpl for it returns from that call once it
+ * ran. The connection stays referenced until then. */
+static void
+remoteHandleClose(virNetClient *client G_GNUC_UNUSED,
+                  int reason,
+                  void *opaque)
+{
+    remotePrivate *priv = opaque;
+    remoteCloseDelivery *d;
+
+    g_mutex_lock(&priv->lock);
+    if (!priv->closeCb) {
+        g_mutex_unlock(&priv->lock);
+        return;
+    }
+    g_mutex_unlock(&priv->lock);
+    d = g_new0(remoteCloseDelivery, 1);
+    d->conn = priv->conn;
+    g_atomic_int_inc(&d->conn->refs);
+    d->reason = reason;
+    virEventAddTimeout(0, remoteCloseDeliver, d, remoteCloseDeliveryFree);
 }
 
 

@@ -324,6 +324,7 @@ virRaiseErrorFull(const char *filename G_GNUC_UNUSED,
 {
     int save_errno = errno;
     virErrorPtr err = virLastErrorObject();
+    const virErrorMsgTuple *t = virErrorLookup(code);
     g_autofree char *detail = NULL;
 
     if (code == VIR_ERR_OK)
@@ -342,8 +343,15 @@ virRaiseErrorFull(const char *filename G_GNUC_UNUSED,
     err->code = code;
     err->level = level;
     err->message = virErrorCompose(code, detail);
-    err->str1 = g_strdup(str1 ? str1 : detail);
-    err->str2 = g_strdup(str2);
+    if (!str1 && !str2 && detail && t) {
+        /* as libvirtd sends them: the code's text with its %s, then the
+         * detail */
+        err->str1 = g_strdup(_(t->withDetail));
+        err->str2 = g_strdup(detail);
+    } else {
+        err->str1 = g_strdup(str1 ? str1 : detail);
+        err->str2 = g_strdup(str2);
+    }
     err->str3 = g_strdup(str3);
     err->int1 = int1;
     err->int2 = int2;

@@ -348,9 +348,12 @@ virDomainObjListCollectActive(virDomainObjList *list)
     }
 
     g_mutex_lock(&list->lock);
-    /* unless an object was removed meanwhile: this walk may hold it, and
-     * the next one walks all */
-    if (list->removals == removals) {
+    /* kept as it is when this walk was of it and found all of it running
+     * (the usual call: nothing to allocate); not at all when an object
+     * was removed meanwhile: this walk may hold it, and the next one walks
+     * all */
+    if (list->removals == removals &&
+        (!list->active || list->activeEpoch != epoch || list->active->len != ret->len)) {
         g_clear_pointer(&list->active, g_ptr_array_unref);
         list->active = g_ptr_array_new_full(ret->len, (GDestroyNotify)virDomainObjUnref);
         for (i = 0; i < ret->len; i++)

@@ -15,6 +15,27 @@ typedef enum {
 
 typedef GUri virURI;
 
+/* What a connection can do, as libvirt numbers it (the daemon answers
+ * CONNECT_SUPPORTS_FEATURE with these; protocol.md 3.2). */
+typedef enum {
+    VIR_DRV_FEATURE_MIGRATION_V1 = 1,
+    VIR_DRV_FEATURE_REMOTE = 2,
+    VIR_DRV_FEATURE_MIGRATION_V2 = 3,
+    VIR_DRV_FEATURE_MIGRATION_P2P = 4,
+    VIR_DRV_FEATURE_MIGRATION_DIRECT = 5,
+    VIR_DRV_FEATURE_MIGRATION_V3 = 6,
+    VIR_DRV_FEATURE_MIGRATE_CHANGE_PROTECTION = 7,
+    VIR_DRV_FEATURE_FD_PASSING = 8,
+    VIR_DRV_FEATURE_TYPED_PARAM_STRING = 9,
+    VIR_DRV_FEATURE_PROGRAM_KEEPALIVE = 10,
+    VIR_DRV_FEATURE_XML_MIGRATABLE = 11,
+    VIR_DRV_FEATURE_MIGRATION_OFFLINE = 12,
+    VIR_DRV_FEATURE_MIGRATION_PARAMS = 13,
+    VIR_DRV_FEATURE_REMOTE_EVENT_CALLBACK = 14,
+    VIR_DRV_FEATURE_REMOTE_CLOSE_CALLBACK = 15,
+    VIR_DRV_FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER = 16,
+} virDrvFeature;
+
 struct _virHypervisorDriver {
     const char *name;
 
@@ -74,6 +95,40 @@ struct _virHypervisorDriver {
                                         bool cancelled, unsigned int flags);
     int (*domainMigrateConfirm)(virDomainPtr dom, bool cancelled,
                                 unsigned int flags);
+
+    /* The same phases as libvirt's version 3 with typed parameters
+     * (VIR_MIGRATE_PARAM_*) and a cookie from each phase to the next
+     * (qemu_migration_cookie.h); what the RPC procedures 302, 303, 305,
+     * 306 and 307 carry. A cookie out is g_malloc'ed, its length counts
+     * the terminating NUL; an empty one is NULL / 0. Perform with
+     * VIR_MIGRATE_PEER2PEER runs the whole migration from the source:
+     * it opens @dconnuri itself. */
+    char *(*domainMigrateBegin3Params)(virDomainPtr dom,
+                                       virTypedParameterPtr params, int nparams,
+                                       char **cookieout, int *cookieoutlen,
+                                       unsigned int flags);
+    int (*domainMigratePrepare3Params)(virConnectPtr dconn,
+                                       virTypedParameterPtr params, int nparams,
+                                       const char *cookiein, int cookieinlen,
+                                       char **cookieout, int *cookieoutlen,
+                                       char **uri_out, unsigned int flags);
+    int (*domainMigratePerform3Params)(virDomainPtr dom, const char *dconnuri,
+                                       virTypedParameterPtr params, int nparams,
+                                       const char *cookiein, int cookieinlen,
+                                       char **cookieout, int *cookieoutlen,
+                                       unsigned int flags);
+    virDomainPtr (*domainMigrateFinish3Params)(virConnectPtr dconn,
+                                               virTypedParameterPtr params, int nparams,
+                                               const char *cookiein, int cookieinlen,
+                                               char **cookieout, int *cookieoutlen,
+                                               unsigned int flags, int cancelled);
+    int (*domainMigrateConfirm3Params)(virDomainPtr dom,
+                                       virTypedParameterPtr params, int nparams,
+                                       const char *cookiein, int cookieinlen,
+                                       unsigned int flags, int cancelled);
+    /* 1 or 0 for a virDrvFeature, -1 on error */
+    int (*connectSupportsFeature)(virConnectPtr conn, int feature);
+
     int (*domainGetJobStats)(virDomainPtr dom, int *type,
                              virTypedParameterPtr *params, int *nparams,
                              unsigned int flags);
@@ -139,6 +194,37 @@ struct _virNetworkDriver {
 /* virConnectOpenAuth without resetting or dispatching the error: for
  * entry points that open a connection on the way (virDomainMigrateToURI3). */
 virConnectPtr virConnectOpenInternal(const char *name, unsigned int flags);
+
+/* The phases of a migration for whoever runs them on the driver of a
+ * connection (the daemon's dispatch, a source driver running a
+ * peer-to-peer migration, virDomainMigrate3): they check their
+ * arguments, report their errors and do not dispatch them. */
+char *virDomainMigrateBegin3Params(virDomainPtr domain,
+                                   virTypedParameterPtr params, int nparams,
+                                   char **cookieout, int *cookieoutlen,
+                                   unsigned int flags);
+int virDomainMigratePrepare3Params(virConnectPtr dconn,
+                                   virTypedParameterPtr params, int nparams,
+                                   const char *cookiein, int cookieinlen,
+                                   char **cookieout, int *cookieoutlen,
+                                   char **uri_out, unsigned int flags);
+int virDomainMigratePerform3Params(virDomainPtr domain, const char *dconnuri,
+                                   virTypedParameterPtr params, int nparams,
+                                   const char *cookiein, int cookieinlen,
+                                   char **cookieout, int *cookieoutlen,
+                                   unsigned int flags);
+virDomainPtr virDomainMigrateFinish3Params(virConnectPtr dconn,
+                                           virTypedParameterPtr params, int nparams,
+                                           const char *cookiein, int cookieinlen,
+                                           char **cookieout, int *cookieoutlen,
+                                           unsigned int flags, int cancelled);
+int virDomainMigrateConfirm3Params(virDomainPtr domain,
+                                   virTypedParameterPtr params, int nparams,
+                                   const char *cookiein, int cookieinlen,
+                                   unsigned int flags, int cancelled);
+/* 1 when the driver of @conn has @feature (virDrvFeature), 0 when not,
+ * -1 with an error reported. */
+int virConnectSupportsFeature(virConnectPtr conn, int feature);
 
 /* Drivers register themselves once (from virInitialize). */
 int virRegisterHypervisorDriver(virHypervisorDriver *driver);

@@ -608,6 +608,88 @@ virConnectDomainXMLToNative(virConnectPtr conn,
     return NULL;
 }
 
+/* The phases one by one (driver.h). */
+
+#define VIR_MIGRATE_PHASE_DRIVER(conn, method, retval) \
+    do { \
+        if (!(conn)->driver->method) { \
+            virReportError(VIR_ERR_NO_SUPPORT, "%s", #method); \
+            return retval; \
+        } \
+    } while (0)
+
+char *
+virDomainMigrateBegin3Params(virDomainPtr domain,
+                             virTypedParameterPtr params, int nparams,
+                             char **cookieout, int *cookieoutlen,
+                             unsigned int flags)
+{
+    virCheckDomainReturn(domain, NULL);
+    VIR_MIGRATE_PHASE_DRIVER(domain->conn, domainMigrateBegin3Params, NULL);
+    return domain->conn->driver->domainMigrateBegin3Params(domain, params, nparams,
+                                                           cookieout, cookieoutlen,
+                                                           flags);
+}
+
+int
+virDomainMigratePrepare3Params(virConnectPtr dconn,
+                               virTypedParameterPtr params, int nparams,
+                               const char *cookiein, int cookieinlen,
+                               char **cookieout, int *cookieoutlen,
+                               char **uri_out, unsigned int flags)
+{
+    virCheckConnectReturn(dconn, -1);
+    VIR_MIGRATE_PHASE_DRIVER(dconn, domainMigratePrepare3Params, -1);
+    return dconn->driver->domainMigratePrepare3Params(dconn, params, nparams,
+                                                      cookiein, cookieinlen,
+                                                      cookieout, cookieoutlen,
+                                                      uri_out, flags);
+}
+
+int
+virDomainMigratePerform3Params(virDomainPtr domain, const char *dconnuri,
+                               virTypedParameterPtr params, int nparams,
+                               const char *cookiein, int cookieinlen,
+                               char **cookieout, int *cookieoutlen,
+                               unsigned int flags)
+{
+    virCheckDomainReturn(domain, -1);
+    VIR_MIGRATE_PHASE_DRIVER(domain->conn, domainMigratePerform3Params, -1);
+    return domain->conn->driver->domainMigratePerform3Params(domain, dconnuri,
+                                                             params, nparams,
+                                                             cookiein, cookieinlen,
+                                                             cookieout, cookieoutlen,
+                                                             flags);
+}
+
+virDomainPtr
+virDomainMigrateFinish3Params(virConnectPtr dconn,
+                              virTypedParameterPtr params, int nparams,
+                              const char *cookiein, int cookieinlen,
+                              char **cookieout, int *cookieoutlen,
+                              unsigned int flags, int cancelled)
+{
+    virCheckConnectReturn(dconn, NULL);
+    VIR_MIGRATE_PHASE_DRIVER(dconn, domainMigrateFinish3Params, NULL);
+    return dconn->driver->domainMigrateFinish3Params(dconn, params, nparams,
+                                                     cookiein, cookieinlen,
+                                                     cookieout, cookieoutlen,
+                                                     flags, cancelled);
+}
+
+int
+virDomainMigrateConfirm3Params(virDomainPtr domain,
+                               virTypedParameterPtr params, int nparams,
+                               const char *cookiein, int cookieinlen,
+                               unsigned int flags, int cancelled)
+{
+    virCheckDomainReturn(domain, -1);
+    VIR_MIGRATE_PHASE_DRIVER(domain->conn, domainMigrateConfirm3Params, -1);
+    return domain->conn->driver->domainMigrateConfirm3Params(domain, params, nparams,
+                                                             cookiein, cookieinlen,
+                                                             flags, cancelled);
+}
+
 /* The phases of a migration, driven from here (both drivers are in this
  * process). Every failure after prepare is rolled back on both sides.
  * The error is reported, not dispatched; @api: the entry point. */

@@ -369,6 +369,15 @@ virConnectUnregisterCloseCallback(virConnectPtr conn,
 }
 
 int
+virConnectSupportsFeature(virConnectPtr conn, int feature)
+{
+    virCheckConnectReturn(conn, -1);
+    if (!conn->driver->connectSupportsFeature)
+        return 0;
+    return conn->driver->connectSupportsFeature(conn, feature);
+}
+
+int
 virConnectSetKeepAlive(virConnectPtr conn,
                        int interval,
                        unsigned int count)

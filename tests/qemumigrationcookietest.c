@@ -132,6 +132,7 @@ testOurCookie(void)
     qemuMigrationCookieAddTeamingPair(cookie, "ua-standby0", "ua-primary0", "vfpool", true,
                                       "0000:03:10.2");
     qemuMigrationCookieAddTeamingPair(cookie, "ua-standby1", "ua-primary1", NULL, false, NULL);
+    qemuMigrationCookieSetEmbedded(cookie, "/srv/b&c", "0d4c8a1e-2b3f-4e5d-9a6b-7c8d9e0f1a2b");
     return cookie;
 }
 
@@ -176,6 +177,11 @@ testTeamingRoundTrip(const void *data G_GNUC_UNUSED)
     p = &g_array_index(back->teaming, qemuMigrationCookieTeamingPair, 1);
     if (p->network || p->vf || p->negotiated) {
         fprintf(stderr, "read back: second pair has network, vf or negotiated\n");
+        return -1;
+    }
+    if (STRNEQ_NULLABLE(back->embedRoot, "/srv/b&c") ||
+        STRNEQ_NULLABLE(back->embedProcess, "0d4c8a1e-2b3f-4e5d-9a6b-7c8d9e0f1a2b")) {
+        fprintf(stderr, "read back: <embedded> differs\n");
         return -1;
     }
     if (g_array_index(back->stats, qemuMigrationCookieStat, 1).value != -3) {

@@ -64,6 +64,8 @@ qemuMigrationCookieFree(qemuMigrationCookie *cookie)
     g_clear_pointer(&cookie->caps, g_array_unref);
     g_clear_pointer(&cookie->stats, g_array_unref);
     g_clear_pointer(&cookie->teaming, g_array_unref);
+    g_free(cookie->embedRoot);
+    g_free(cookie->embedProcess);
     g_free(cookie);
 }
 
@@ -107,6 +109,16 @@ qemuMigrationCookieAddTeamingPair(qemuMigrationCookie *cookie, const char *stand
 
     g_array_append_val(qemuMigrationCookieArray(&cookie->teaming, sizeof(pair),
                                                 qemuMigrationCookieTeamingPairClear), pair);
+}
+
+void
+qemuMigrationCookieSetEmbedded(qemuMigrationCookie *cookie, const char *root,
+                               const char *process)
+{
+    g_free(cookie->embedRoot);
+    g_free(cookie->embedProcess);
+    cookie->embedRoot = g_strdup(root);
+    cookie->embedProcess = g_strdup(process);
 }
 
 char *
@@ -168,6 +180,11 @@ qemuMigrationCookieFormat(const qemuMigrationCookie *cookie, size_t *len)
         }
         virBufferAdjustIndent(&buf, -2);
         virBufferAddLit(&buf, "</teaming>\n");
+    }
+    if (cookie->embedRoot) {
+        virBufferEscapeString(&buf, "<embedded root='%s'", cookie->embedRoot);
+        virBufferEscapeString(&buf, " process='%s'", cookie->embedProcess);
+        virBufferAddLit(&buf, "/>\n");
     }
     virBufferAdjustIndent(&buf, -2);
     virBufferAddLit(&buf, "</qemu-migration>\n");
@@ -360,5 +377,13 @@ qemuMigrationCookieParse(const char *data, size_t len, const char *name,
         qemuMigrationCookieParseCaps(cookie, ctxt) < 0 ||
         qemuMigrationCookieParseTeaming(cookie, ctxt) < 0)
         return NULL;
+    {
+        xmlNodePtr embedded = virXPathNode("./embedded", ctxt);
+
+        if (embedded) {
+            cookie->embedRoot = virXMLPropString(embedded, "root");
+            cookie->embedProcess = virXMLPropString(embedded, "process");
+        }
+    }
     return g_steal_pointer(&cookie);
 }

@@ -18,7 +18,13 @@
  * the guest, with the aliases of its standby (persistent) and primary
  * (transient) devices, the VF pool the primary comes from, whether the
  * guest negotiated failover on the standby, and, from the destination, the
- * VF it reserved for the primary.
+ * VF it reserved for the primary. Also ours is <embedded root='DIR'
+ * process='UUID'/>, sent by a driver of qemu:///embed?root=DIR: a
+ * receiver in the same process (the same random UUID, made once per
+ * process) can reach that root directly, so the migration data may go
+ * through a socket under the roots and a job interrupted by a crash can
+ * be settled from either root (qemu_migration.h). Any other receiver
+ * ignores it.
  */
 #pragma once
 
@@ -76,6 +82,8 @@ struct _qemuMigrationCookie {
     GArray *caps;                       /* qemuMigrationCookieCap, or NULL */
     GArray *stats;                      /* qemuMigrationCookieStat, or NULL */
     GArray *teaming;                    /* qemuMigrationCookieTeamingPair, or NULL */
+    char *embedRoot;                    /* <embedded root=''>, or NULL */
+    char *embedProcess;                 /* <embedded process=''>, or NULL */
 };
 
 qemuMigrationCookie *qemuMigrationCookieNew(const char *name, const unsigned char *uuid,
@@ -92,6 +100,10 @@ void qemuMigrationCookieAddStat(qemuMigrationCookie *cookie, const char *name,
 void qemuMigrationCookieAddTeamingPair(qemuMigrationCookie *cookie, const char *standby,
                                        const char *primary, const char *network,
                                        bool negotiated, const char *vf);
+
+/* Copies the strings. */
+void qemuMigrationCookieSetEmbedded(qemuMigrationCookie *cookie, const char *root,
+                                    const char *process);
 
 /* The wire form: the XML and its NUL; *@len counts the NUL. */
 char *qemuMigrationCookieFormat(const qemuMigrationCookie *cookie, size_t *len);

@@ -79,6 +79,25 @@ testPrepare(const void *data)
 
 /* Two migrations at once get two ports; a released port is the first
  * given again. */
+typedef struct {
+    const char *uri;
+    const char *qemu;
+} testForQEMU;
+
+/* The destination's URI as the source's QEMU takes it. */
+static int
+testAddressForQEMU(const void *data)
+{
+    const testForQEMU *t = data;
+    g_autofree char *got = qemuMigrationAddressForQEMU(t->uri);
+
+    if (STRNEQ(got, t->qemu)) {
+        fprintf(stderr, "%s: got '%s', expected '%s'\n", t->uri, got, t->qemu);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 testTwoAtOnce(const void *data G_GNUC_UNUSED)
 {
@@ -274,6 +293,21 @@ mymain(void)
 
     for (i = 0; i < G_N_ELEMENTS(cases); i++)
         virTestRun(cases[i].title, testPrepare, &cases[i]);
+    {
+        static const testForQEMU forQEMU[] = {
+            { "tcp://127.0.0.1:49152", "tcp:127.0.0.1:49152" },
+            { "tcp://hostb.example:49153/", "tcp:hostb.example:49153" },
+            { "tcp://[2001:db8::2]:49152", "tcp:[2001:db8::2]:49152" },
+            { "tcp:192.0.2.12:49152", "tcp:192.0.2.12:49152" },
+            { "unix:/run/m.sock", "unix:/run/m.sock" },
+        };
+
+        for (i = 0; i < G_N_ELEMENTS(forQEMU); i++) {
+            g_autofree char *title = g_strdup_printf("for QEMU: %s", forQEMU[i].uri);
+
+            virTestRun(title, testAddressForQEMU, &forQEMU[i]);
+        }
+    }
     virTestRun("two migrations at once get two ports", testTwoAtOnce, NULL);
     virTestRun("a port somebody listens on is skipped", testListenedOn, NULL);
     virTestRun("a port of a migrate_uri in use is refused", testPortTwice, NULL);

@@ -194,3 +194,18 @@ qemuMigrationAddressRelease(qemuMigrationAddress *addr)
     g_clear_pointer(&addr->uri, g_free);
     g_clear_pointer(&addr->incoming, g_free);
 }
+
+char *
+qemuMigrationAddressForQEMU(const char *uri)
+{
+    const char *rest;
+    size_t len;
+
+    if (!g_str_has_prefix(uri, "tcp://"))
+        return g_strdup(uri);
+    rest = uri + strlen("tcp://");
+    len = strlen(rest);
+    if (len > 0 && rest[len - 1] == '/')
+        len--;
+    return g_strdup_printf("tcp:%.*s", (int)len, rest);
+}

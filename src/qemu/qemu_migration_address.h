@@ -32,3 +32,8 @@ int qemuMigrationAddressPrepare(const virQEMUDriverConfig *cfg, const char *migr
                                 qemuMigrationAddress *addr);
 /* Free what @addr holds and give its port back. */
 void qemuMigrationAddressRelease(qemuMigrationAddress *addr);
+
+/* What the source's QEMU is told to migrate to for the destination's
+ * @uri: QEMU takes "tcp:HOST:PORT", so "tcp://HOST:PORT[/]" loses its
+ * slashes; others are given as they are. */
+char *qemuMigrationAddressForQEMU(const char *uri);

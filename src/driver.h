@@ -76,27 +76,9 @@ struct _virHypervisorDriver {
     int (*domainGetInfo)(virDomainPtr dom, virDomainInfoPtr info);
 
     /* Live migration in phases, each run by the driver of the host it
-     * concerns, so that a remote transport can carry them later:
-     * begin (source) -> prepare (destination) -> perform (source) ->
-     * finish (destination) -> confirm (source). */
-    /* @dconnuri, @sconnuri: the URI of the other side, recorded with
-     * the job so that whoever finds it after a crash can reach it */
-    char *(*domainMigrateBegin)(virDomainPtr dom, const char *dconnuri,
-                                unsigned int flags);
-    char *(*domainMigratePrepare)(virConnectPtr dconn, const char *sconnuri,
-                                  const char *xml, const char *dname,
-                                  unsigned int flags);
-    /* *paused: the guest was paused when it left, and stays paused on the
-     * destination */
-    int (*domainMigratePerform)(virDomainPtr dom, const char *uri,
-                                unsigned long long bandwidthMiB,
-                                unsigned int flags, bool *paused);
-    virDomainPtr (*domainMigrateFinish)(virConnectPtr dconn, const char *dname,
-                                        bool cancelled, unsigned int flags);
-    int (*domainMigrateConfirm)(virDomainPtr dom, bool cancelled,
-                                unsigned int flags);
-
-    /* The same phases as libvirt's version 3 with typed parameters
+     * concerns: begin (source) -> prepare (destination) -> perform
+     * (source) -> finish (destination) -> confirm (source). As libvirt's
+     * version 3 with typed parameters
      * (VIR_MIGRATE_PARAM_*) and a cookie from each phase to the next
      * (qemu_migration_cookie.h); what the RPC procedures 302, 303, 305,
      * 306 and 307 carry. A cookie out is g_malloc'ed, its length counts
@@ -222,6 +204,18 @@ int virDomainMigrateConfirm3Params(virDomainPtr domain,
                                    virTypedParameterPtr params, int nparams,
                                    const char *cookiein, int cookieinlen,
                                    unsigned int flags, int cancelled);
+/* A migration of @domain to @dconn from one place, libvirt's version 3
+ * with parameters: Begin and Perform on the source, Prepare and Finish
+ * on the destination, Confirm on the source, each with the cookie of the
+ * phase before. A failure after Prepare is rolled back on both sides.
+ * For virDomainMigrate3 (client-managed), and for a source driver that
+ * runs a peer-to-peer migration itself: that one passes the URI it
+ * opened @dconn with (@dconnuri, NULL otherwise) to its own Perform,
+ * which records it. The error is reported, not dispatched. */
+virDomainPtr virDomainMigrateRun(virDomainPtr domain, virConnectPtr dconn,
+                                 const char *dconnuri,
+                                 virTypedParameterPtr params, int nparams,
+                                 unsigned int flags);
 /* 1 when the driver of @conn has @feature (virDrvFeature), 0 when not,
  * -1 with an error reported. */
 int virConnectSupportsFeature(virConnectPtr conn, int feature);

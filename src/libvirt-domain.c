@@ -690,67 +690,133 @@ virDomainMigrateConfirm3Params(virDomainPtr domain,
                                                              flags, cancelled);
 }
 
-/* The phases of a migration, driven from here (both drivers are in this
- * process). Every failure after prepare is rolled back on both sides.
- * The error is reported, not dispatched; @api: the entry point. */
-static virDomainPtr
-virDomainMigrateInternal(const char *api, virDomainPtr domain, virConnectPtr dconn,
-                         virTypedParameterPtr params, unsigned int nparams,
-                         unsigned int flags)
+/* @params without the parameter @drop (or all of them), as a new list
+ * (*@out, *@nout, *@maxout) to add to. */
+static void
+virDomainMigrateParamsCopy(virTypedParameterPtr params, int nparams, const char *drop,
+                           virTypedParameterPtr *out, int *nout, int *maxout)
 {
-    virConnectPtr conn = domain->conn;
-    virHypervisorDriver *src = conn->driver;
-    virHypervisorDriver *dst = dconn->driver;
+    int i;
+
+    *out = g_new0(virTypedParameter, MAX(nparams + 2, 4));
+    *maxout = MAX(nparams + 2, 4);
+    *nout = 0;
+    for (i = 0; i < nparams; i++) {
+        virTypedParameterPtr p;
+
+        if (drop && STREQ(params[i].field, drop))
+            continue;
+        p = &(*out)[(*nout)++];
+        *p = params[i];
+        if (p->type == VIR_TYPED_PARAM_STRING)
+            p->value.s = g_strdup(params[i].value.s);
+    }
+}
+
+virDomainPtr
+virDomainMigrateRun(virDomainPtr domain, virConnectPtr dconn, const char *dconnuri,
+                    virTypedParameterPtr params, int nparams, unsigned int flags)
+{
+    virTypedParameterPtr p = NULL;
+    int np = 0;
+    int maxp = 0;
     g_autofree char *xml = NULL;
     g_autofree char *uri = NULL;
+    g_autofree char *cookie = NULL;
+    int cookielen = 0;
     const char *dname = NULL;
-    const char *dxml = NULL;
-    unsigned long long bandwidth = 0;
+    unsigned int destflags;
     virDomainPtr ddom = NULL;
     virErrorPtr saved = NULL;
-    bool paused = false;
+    int state = VIR_DOMAIN_NOSTATE;
+    int features[] = { VIR_DRV_FEATURE_MIGRATION_V3, VIR_DRV_FEATURE_MIGRATION_PARAMS };
+    size_t i;
     int rc;
 
-    if (!src->domainMigrateBegin || !src->domainMigratePerform ||
-        !src->domainMigrateConfirm || !dst->domainMigratePrepare ||
-        !dst->domainMigrateFinish) {
-        virReportError(VIR_ERR_NO_SUPPORT, "%s", api);
-        return NULL;
+    for (i = 0; i < G_N_ELEMENTS(features); i++) {
+        if ((rc = virConnectSupportsFeature(domain->conn, features[i])) <= 0 ||
+            (rc = virConnectSupportsFeature(dconn, features[i])) <= 0) {
+            if (rc == 0)
+                virReportError(VIR_ERR_NO_SUPPORT,
+                               _("migration of '%s' needs version 3 with parameters on both sides, which '%s' or '%s' lacks"),
+                               domain->name, domain->conn->uri, dconn->uri);
+            return NULL;
+        }
     }
-    if (virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_NAME, &dname) < 0 ||
-        virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_XML, &dxml) < 0 ||
-        virTypedParamsGetULLong(params, nparams, VIR_MIGRATE_PARAM_BANDWIDTH, &bandwidth) < 0)
+    rc = -1;
+    if (virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_NAME, &dname) < 0)
         return NULL;
-    if (dname && STRNEQ(dname, domain->name)) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("renaming a domain during migration is not supported"));
-        return NULL;
-    }
 
-    if (!(xml = src->domainMigrateBegin(domain, dconn->uri, flags)))
+    if (!(xml = virDomainMigrateBegin3Params(domain, params, nparams, &cookie, &cookielen,
+                                             flags)))
         return NULL;
-    if (!(uri = dst->domainMigratePrepare(dconn, conn->uri, dxml ? dxml : xml,
-                                          domain->name, flags))) {
-        virErrorPreserveLast(&saved);
-        src->domainMigrateConfirm(domain, true, flags);
-        virErrorRestore(&saved);
-        return NULL;
+    /* the destination leaves a guest that is paused here paused */
+    destflags = flags & ~(VIR_MIGRATE_ABORT_ON_ERROR | VIR_MIGRATE_AUTO_CONVERGE |
+                          VIR_MIGRATE_PEER2PEER);
+    if (virDomainGetState(domain, &state, NULL, 0) == 0 && state == VIR_DOMAIN_PAUSED)
+        destflags |= VIR_MIGRATE_PAUSED;
+    virResetLastError();
+
+    virDomainMigrateParamsCopy(params, nparams, VIR_MIGRATE_PARAM_DEST_XML, &p, &np, &maxp);
+    if (virTypedParamsAddString(&p, &np, &maxp, VIR_MIGRATE_PARAM_DEST_XML, xml) < 0)
+        goto confirm;
+    {
+        g_autofree char *in = g_steal_pointer(&cookie);
+        int inlen = cookielen;
+
+        cookielen = 0;
+        if (virDomainMigratePrepare3Params(dconn, p, np, in, inlen, &cookie, &cookielen,
+                                           &uri, destflags) < 0)
+            goto confirm;
     }
-    rc = src->domainMigratePerform(domain, uri, bandwidth, flags, &paused);
+    if (uri) {
+        virTypedParameterPtr q = p;
+        int nq = np;
+
+        virDomainMigrateParamsCopy(q, nq, VIR_MIGRATE_PARAM_URI, &p, &np, &maxp);
+        virTypedParamsFree(q, nq);
+        if (virTypedParamsAddString(&p, &np, &maxp, VIR_MIGRATE_PARAM_URI, uri) < 0)
+            goto finish;
+    }
+    {
+        g_autofree char *in = g_steal_pointer(&cookie);
+        int inlen = cookielen;
+
+        cookielen = 0;
+        rc = virDomainMigratePerform3Params(domain, dconnuri, p, np, in, inlen, &cookie,
+                                            &cookielen, flags & ~VIR_MIGRATE_PEER2PEER);
+    }
     if (rc < 0)
         virErrorPreserveLast(&saved);
-    if (paused)
-        flags |= VIR_MIGRATE_PAUSED;
-    ddom = dst->domainMigrateFinish(dconn, domain->name, rc < 0, flags);
-    if (rc == 0 && !ddom)
+    if (!dname && virTypedParamsAddString(&p, &np, &maxp, VIR_MIGRATE_PARAM_DEST_NAME,
+                                          domain->name) < 0)
+        goto finish;
+
+ finish:
+    {
+        g_autofree char *in = g_steal_pointer(&cookie);
+        int inlen = cookielen;
+
+        cookielen = 0;
+        ddom = virDomainMigrateFinish3Params(dconn, p, np, in, inlen, &cookie, &cookielen,
+                                             destflags, rc < 0 || saved);
+    }
+    if (!ddom && !saved)
         virErrorPreserveLast(&saved);
-    if (src->domainMigrateConfirm(domain, ddom == NULL, flags) < 0 && !saved && ddom) {
+
+ confirm:
+    if (!ddom && !saved)
+        virErrorPreserveLast(&saved);
+    if (virDomainMigrateConfirm3Params(domain, p, np, cookie, cookielen,
+                                       flags & ~VIR_MIGRATE_PEER2PEER, ddom == NULL) < 0 &&
+        ddom) {
         /* the guest runs on the destination; the source could not clean
          * up after itself: report it, the migration itself succeeded */
         virReportWarning(_("migration of '%s' succeeded but cleaning up the source failed: %s"),
                          domain->name, virGetLastErrorMessage());
         virResetLastError();
     }
+    virTypedParamsFree(p, np);
     if (!ddom) {
         virErrorRestore(&saved);
         return NULL;
@@ -774,7 +840,12 @@ virDomainMigrate3(virDomainPtr domain, virConnectPtr dconn,
     virCheckReadOnlyGoto(conn->flags, error);
     virCheckReadOnlyGoto(dconn->flags, error);
 
-    if (!(ddom = virDomainMigrateInternal(__func__, domain, dconn, params, nparams, flags)))
+    if (flags & VIR_MIGRATE_PEER2PEER) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("peer-to-peer migration takes the destination's URI: use virDomainMigrateToURI3"));
+        goto error;
+    }
+    if (!(ddom = virDomainMigrateRun(domain, dconn, NULL, params, nparams, flags)))
         goto error;
     return ddom;
 
@@ -800,13 +871,35 @@ virDomainMigrateToURI3(virDomainPtr domain, const char *dconnuri,
     virCheckNonNullArgGoto(dconnuri, error);
 
     if (flags & VIR_MIGRATE_PEER2PEER) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("peer-to-peer migration needs a daemon; this build migrates between embedded roots directly"));
-        goto error;
+        g_autoptr(GUri) uri = g_uri_parse(dconnuri, G_URI_FLAGS_ENCODED_QUERY, NULL);
+        g_autofree char *cookie = NULL;
+        int cookielen = 0;
+        int rc;
+
+        /* the same rule as libvirt's client; a URI without a host (an
+         * embedded root) is left to the host UUID check of the cookies */
+        if (uri && g_uri_get_host(uri) && g_str_has_prefix(g_uri_get_host(uri), "localhost")) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("Attempt to migrate guest to the same host %s"),
+                           g_uri_get_host(uri));
+            goto error;
+        }
+        if ((rc = virConnectSupportsFeature(conn, VIR_DRV_FEATURE_MIGRATION_P2P)) <= 0 ||
+            (rc = virConnectSupportsFeature(conn, VIR_DRV_FEATURE_MIGRATION_PARAMS)) <= 0) {
+            if (rc == 0)
+                virReportError(VIR_ERR_NO_SUPPORT,
+                               _("'%s' does not run peer-to-peer migrations with parameters"),
+                               conn->uri);
+            goto error;
+        }
+        if (virDomainMigratePerform3Params(domain, dconnuri, params, nparams, NULL, 0,
+                                           &cookie, &cookielen, flags) < 0)
+            goto error;
+        return 0;
     }
     if (!(dconn = virConnectOpenInternal(dconnuri, 0)))
         goto error;
-    if ((ddom = virDomainMigrateInternal(__func__, domain, dconn, params, nparams, flags))) {
+    if ((ddom = virDomainMigrateRun(domain, dconn, NULL, params, nparams, flags))) {
         virDomainFree(ddom);
         virConnectClose(dconn);
         return 0;

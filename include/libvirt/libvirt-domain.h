@@ -198,6 +198,21 @@ typedef enum {
 #define VIR_MIGRATE_PARAM_DEST_XML     "destination_xml"
 #define VIR_MIGRATE_PARAM_PERSIST_XML  "persistent_xml"
 #define VIR_MIGRATE_PARAM_BANDWIDTH    "bandwidth"
+#define VIR_MIGRATE_PARAM_BANDWIDTH_POSTCOPY "bandwidth.postcopy"
+#define VIR_MIGRATE_PARAM_GRAPHICS_URI "graphics_uri"
+#define VIR_MIGRATE_PARAM_LISTEN_ADDRESS "listen_address"
+#define VIR_MIGRATE_PARAM_MIGRATE_DISKS "migrate_disks"
+#define VIR_MIGRATE_PARAM_DISKS_PORT   "disks_port"
+#define VIR_MIGRATE_PARAM_DISKS_URI    "disks_uri"
+#define VIR_MIGRATE_PARAM_COMPRESSION  "compression"
+#define VIR_MIGRATE_PARAM_COMPRESSION_MT_LEVEL "compression.mt.level"
+#define VIR_MIGRATE_PARAM_COMPRESSION_MT_THREADS "compression.mt.threads"
+#define VIR_MIGRATE_PARAM_COMPRESSION_MT_DTHREADS "compression.mt.dthreads"
+#define VIR_MIGRATE_PARAM_COMPRESSION_XBZRLE_CACHE "compression.xbzrle.cache"
+#define VIR_MIGRATE_PARAM_AUTO_CONVERGE_INITIAL "auto_converge.initial"
+#define VIR_MIGRATE_PARAM_AUTO_CONVERGE_INCREMENT "auto_converge.increment"
+#define VIR_MIGRATE_PARAM_PARALLEL_CONNECTIONS "parallel.connections"
+#define VIR_MIGRATE_PARAM_TLS_DESTINATION "tls.destination"
 
 virDomainPtr virDomainMigrate3(virDomainPtr domain, virConnectPtr dconn,
                                virTypedParameterPtr params, unsigned int nparams,

@@ -11,6 +11,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virfilelockwait.h"
+#include "virportallocator.h"
 #include "virstring.h"
 #include "viruuid.h"
 #include "virxml.h"
@@ -278,6 +279,9 @@ qemuDomainObjPrivateFree(gpointer data)
     if (priv->migCheck)
         g_thread_unref(priv->migCheck);
     virFreeError(priv->migCheckError);
+    g_free(priv->migPeerURI);
+    g_free(priv->migPeerRoot);
+    virPortAllocatorRelease(priv->migPort);
     qemuMonitorCloseNoWait(priv->migMon);
     /* its record stays: the next command recovers the job */
     /* a job lock kept by a migration of an object that went away */

@@ -81,6 +81,14 @@ struct _qemuDomainObjPrivate {
      * migration; the job lock of its async job (job.lockFd) is what tells
      * others that the migrating process lives (qemu_migration.h) */
     bool migRecorded;
+    /* the other side of the migration, learned after the record started
+     * (from its cookie, or the URI of a peer-to-peer migration), written
+     * into the record with the next step; NULL: unknown */
+    char *migPeerURI;
+    char *migPeerRoot;
+    /* destination: the port the incoming migration listens on, taken
+     * from the allocator by prepare and given back when the job ends */
+    unsigned int migPort;
     /* set (atomically) by an abort in this process while perform runs:
      * perform is woken through the monitor and cancels the migration */
     gint migAbort;

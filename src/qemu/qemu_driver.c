@@ -615,22 +615,6 @@ qemuDriverURIRoot(GUri *uri, GHashTable **params)
     return root;
 }
 
-/* The root directory of the other side of a migration, from its URI;
- * NULL (no error) when it is not an embedded root of this driver. */
-static char *
-qemuDriverPeerRoot(const char *uristr)
-{
-    g_autoptr(GUri) uri = uristr ? g_uri_parse(uristr, G_URI_FLAGS_ENCODED_QUERY, NULL) : NULL;
-    g_autoptr(GHashTable) params = NULL;
-    const char *root;
-
-    if (!uri || STRNEQ_NULLABLE(g_uri_get_scheme(uri), "qemu") ||
-        STRNEQ_NULLABLE(g_uri_get_path(uri), "/embed") ||
-        !(root = qemuDriverURIRoot(uri, &params)) || !g_path_is_absolute(root))
-        return NULL;
-    return g_strdup(root);
-}
-
 /* The driver of a root that exists (nothing is created for a root whose
  * directory is gone: that side of a migration is unreachable). */
 static virQEMUDriver *
@@ -1836,20 +1820,51 @@ qemuConnectDomainXMLToNative(virConnectPtr conn, const char *format,
     return ret;
 }
 
-#define QEMU_MIGRATION_FLAGS (VIR_MIGRATE_LIVE | VIR_MIGRATE_PERSIST_DEST | \
-                              VIR_MIGRATE_UNDEFINE_SOURCE | VIR_MIGRATE_PAUSED | \
+#define QEMU_MIGRATION_FLAGS (VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER | \
+                              VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE | \
+                              VIR_MIGRATE_PAUSED | VIR_MIGRATE_CHANGE_PROTECTION | \
                               VIR_MIGRATE_UNSAFE | VIR_MIGRATE_ABORT_ON_ERROR)
 
+/* qemu:///embed?root=ROOT */
 static char *
-qemuDomainMigrateBegin(virDomainPtr dom, const char *dconnuri, unsigned int flags)
+qemuDriverEmbedURI(const char *root)
+{
+    g_autofree char *escaped = g_uri_escape_string(root, "/", FALSE);
+
+    return g_strdup_printf("qemu:///embed?root=%s", escaped);
+}
+
+/* Where the other side of @obj's migration is, from its cookie, or the
+ * URI a peer-to-peer migration opened: kept for the record. */
+static void
+qemuDomainMigrateSetPeer(virDomainObj *obj, const qemuMigrationCookie *cookie,
+                         const char *peerURI)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    const char *root = qemuMigrationCookieSameProcessRoot(cookie);
+
+    virDomainObjLock(obj);
+    g_free(priv->migPeerRoot);
+    g_free(priv->migPeerURI);
+    priv->migPeerRoot = g_strdup(root);
+    priv->migPeerURI = root ? qemuDriverEmbedURI(root) : g_strdup(peerURI);
+    virDomainObjUnlock(obj);
+}
+
+static char *
+qemuDomainMigrateBegin3Params(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                              char **cookieout, int *cookieoutlen, unsigned int flags)
 {
     virQEMUDriver *driver = dom->conn->privateData;
-    g_autofree char *peerRoot = qemuDriverPeerRoot(dconnuri);
+    const char *dxml = NULL;
     virDomainObj *obj;
     char *xml = NULL;
     int rc = -1;
 
     virCheckFlags(QEMU_MIGRATION_FLAGS, NULL);
+    if (qemuMigrationParamsCheck(params, nparams, dom->name) < 0 ||
+        virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_XML, &dxml) < 0)
+        return NULL;
 
     if (!(obj = qemuDomainObjFromDomain(driver, dom)))
         return NULL;
@@ -1861,19 +1876,29 @@ qemuDomainMigrateBegin(virDomainPtr dom, const char *dconnuri, unsigned int flag
     }
     /* the domain's async job (and its job lock) from begin to confirm */
     if (qemuDomainObjBeginAsyncJobAPI(driver, obj, QEMU_ASYNC_JOB_MIGRATION_OUT,
-                                      "virDomainMigrateBegin") < 0) {
+                                      "virDomainMigrateBegin3Params") < 0) {
         virDomainObjEndAPI(&obj);
         return NULL;
     }
     virDomainObjUnlock(obj);
+    /* the destination is not known yet: its cookie says (perform) */
     if (qemuDriverLockRoot(driver) == 0) {
         rc = qemuMigrationRecordStart(driver, obj, QEMU_MIGRATION_ROLE_SOURCE,
-                                      dconnuri, peerRoot, flags);
+                                      NULL, NULL, flags);
         qemuDriverUnlockRoot(driver, rc == 0);
     }
     /* the record first: from now on a crash leaves a job to recover */
     if (rc == 0 && !(xml = qemuMigrationSrcBegin(driver, obj, flags)))
         qemuMigrationRecordEnd(driver, obj);
+    if (xml) {
+        qemuMigrationCookieBake(driver, obj, false, cookieout, cookieoutlen);
+        /* the caller's definition for the destination; prepare checks
+         * it against the cookie (same name and UUID) */
+        if (dxml) {
+            g_free(xml);
+            xml = g_strdup(dxml);
+        }
+    }
     virDomainObjLock(obj);
     if (!xml)
         qemuDomainObjEndAsyncJob(obj);
@@ -1881,13 +1906,18 @@ qemuDomainMigrateBegin(virDomainPtr dom, const char *dconnuri, unsigned int flag
     return xml;
 }
 
-static char *
-qemuDomainMigratePrepare(virConnectPtr dconn, const char *sconnuri, const char *xml,
-                         const char *dname, unsigned int flags)
+static int
+qemuDomainMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params, int nparams,
+                                const char *cookiein, int cookieinlen,
+                                char **cookieout, int *cookieoutlen,
+                                char **uri_out, unsigned int flags)
 {
     virQEMUDriver *driver = dconn->privateData;
-    g_autofree char *peerRoot = qemuDriverPeerRoot(sconnuri);
     g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(qemuMigrationCookie) cookie = NULL;
+    const char *xml = NULL;
+    const char *migrateURI = NULL;
+    const char *listenAddress = NULL;
     virDomainObj *obj;
     virDomainDef *persistentDef = NULL;
     bool added = false;
@@ -1895,22 +1925,29 @@ qemuDomainMigratePrepare(virConnectPtr dconn, const char *sconnuri, const char *
     char *uri = NULL;
     int rc = -1;
 
-    virCheckFlags(QEMU_MIGRATION_FLAGS, NULL);
-
+    virCheckFlags(QEMU_MIGRATION_FLAGS, -1);
+    if (qemuMigrationParamsCheck(params, nparams, NULL) < 0 ||
+        virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_XML, &xml) < 0 ||
+        virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_URI, &migrateURI) < 0 ||
+        virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_LISTEN_ADDRESS, &listenAddress) < 0)
+        return -1;
+    if (!xml) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", _("no domain XML passed"));
+        return -1;
+    }
     if (!(def = qemuDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE,
                                          &qemuDriverLookups, driver)))
-        return NULL;
-    if (STRNEQ(def->name, dname)) {
-        virReportError(VIR_ERR_INVALID_ARG, "%s",
-                       _("the migrated definition names another domain"));
-        return NULL;
-    }
+        return -1;
+    if (qemuMigrationParamsCheck(params, nparams, def->name) < 0 ||
+        qemuMigrationCookieEat(driver, def->name, def->uuid, cookiein, cookieinlen,
+                               QEMU_MIGRATION_READS_PREPARE, &cookie) < 0)
+        return -1;
     if (qemuDomainsSync(driver, NULL) < 0 || qemuDriverLockRoot(driver) < 0)
-        return NULL;
+        return -1;
     obj = virDomainObjListCheckAdd(driver->domains, def, &conflict);
     if (conflict) {
         qemuDriverUnlockRoot(driver, false);
-        return NULL;
+        return -1;
     }
     if (!obj) {
         obj = virDomainObjListAdd(driver->domains,
@@ -1924,7 +1961,7 @@ qemuDomainMigratePrepare(virConnectPtr dconn, const char *sconnuri, const char *
     virDomainObjLock(obj);
     /* the domain's async job (and its job lock) from prepare to finish */
     if (qemuDomainObjBeginAsyncJobAPI(driver, obj, QEMU_ASYNC_JOB_MIGRATION_IN,
-                                      "virDomainMigratePrepare") < 0)
+                                      "virDomainMigratePrepare3Params") < 0)
         goto remove;
     if (virDomainObjIsActive(obj)) {
         virReportError(VIR_ERR_OPERATION_INVALID,
@@ -1939,13 +1976,21 @@ qemuDomainMigratePrepare(virConnectPtr dconn, const char *sconnuri, const char *
     virDomainObjReplaceDef(obj, &def);
     virDomainObjUnlock(obj);
 
+    qemuDomainMigrateSetPeer(obj, cookie, NULL);
     if (qemuDriverLockRoot(driver) == 0) {
+        qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+
         rc = qemuMigrationRecordStart(driver, obj, QEMU_MIGRATION_ROLE_DESTINATION,
-                                      sconnuri, peerRoot, flags);
+                                      priv->migPeerURI, priv->migPeerRoot, flags);
         qemuDriverUnlockRoot(driver, rc == 0);
     }
-    if (rc == 0 && !(uri = qemuMigrationDstPrepare(driver, xml, flags, &obj)))
+    if (rc == 0 &&
+        !(uri = qemuMigrationDstPrepare(driver, migrateURI, listenAddress,
+                                        qemuMigrationCookieSameProcessRoot(cookie) != NULL,
+                                        flags, &obj)))
         qemuMigrationRecordEnd(driver, obj);
+    if (uri)
+        qemuMigrationCookieBake(driver, obj, true, cookieout, cookieoutlen);
     virDomainObjLock(obj);
     if (persistentDef) {
         if (uri) {
@@ -1956,9 +2001,10 @@ qemuDomainMigratePrepare(virConnectPtr dconn, const char *sconnuri, const char *
         }
     }
     if (uri) {
+        *uri_out = uri;
         virDomainObjEndAPI(&obj);
         qemuDomainEventsDiff(driver);
-        return uri;
+        return 0;
     }
     qemuDomainObjEndAsyncJob(obj);
 
@@ -1967,24 +2013,131 @@ qemuDomainMigratePrepare(virConnectPtr dconn, const char *sconnuri, const char *
         qemuDomainObjRemoveIfGone(driver, obj, false);
     virDomainObjEndAPI(&obj);
     qemuDomainEventsDiff(driver);
-    return NULL;
+    return -1;
+}
+
+/* The connection to the destination of a peer-to-peer migration closed
+ * (its daemon died, or keepalive found the network gone): cancel the
+ * migration, the guest stays here (virConnectCloseFunc). */
+static void
+qemuDomainMigratePeerClosed(virConnectPtr dconn G_GNUC_UNUSED, int reason G_GNUC_UNUSED,
+                            void *opaque)
+{
+    virDomainPtr dom = opaque;
+    virQEMUDriver *driver = dom->conn->privateData;
+    virDomainObj *obj;
+
+    if (!(obj = virDomainObjListGetByUUID(driver->domains, dom->uuid)))
+        return;
+    if (qemuDomainObjGetPrivate(obj)->migMon && qemuMigrationAbort(driver, obj) < 0)
+        virResetLastError();
+    virDomainObjEndAPI(&obj);
+}
+
+static void
+qemuDomainMigratePeerFree(void *opaque)
+{
+    virDomainFree(opaque);
+}
+
+/* libvirt's keepalive on the connection to the destination (its
+ * qemu.conf defaults): a peer that answers nothing for 5 x 5 s is gone */
+#define QEMU_MIGRATION_KEEPALIVE_INTERVAL 5
+#define QEMU_MIGRATION_KEEPALIVE_COUNT 5
+
+/* The whole migration, run here: this side opens @dconnuri and drives
+ * the destination's prepare and finish itself (protocol.md 4.2). */
+static int
+qemuDomainMigratePeer2Peer(virDomainPtr dom, const char *dconnuri,
+                           virTypedParameterPtr params, int nparams, unsigned int flags)
+{
+    virConnectPtr dconn;
+    virDomainPtr ddom = NULL;
+    virErrorPtr saved = NULL;
+    bool watched;
+    int rc;
+
+    if (!dconnuri) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("peer-to-peer migration of '%s' needs the destination's URI"),
+                       dom->name);
+        return -1;
+    }
+    if (!(dconn = virConnectOpenInternal(dconnuri, 0)))
+        return -1;
+    if ((rc = virConnectSupportsFeature(dconn, VIR_DRV_FEATURE_MIGRATION_P2P)) <= 0) {
+        if (rc == 0)
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("destination '%s' does not support peer-to-peer migration"),
+                           dconnuri);
+        goto cleanup;
+    }
+    /* both only where a daemon is at the other end (not an embedded
+     * root of this process) */
+    if (virConnectSetKeepAlive(dconn, QEMU_MIGRATION_KEEPALIVE_INTERVAL,
+                               QEMU_MIGRATION_KEEPALIVE_COUNT) < 0)
+        virResetLastError();
+    watched = virConnectRegisterCloseCallback(dconn, qemuDomainMigratePeerClosed,
+                                              virDomainRef(dom) == 0 ? dom : NULL,
+                                              qemuDomainMigratePeerFree) == 0;
+    if (!watched) {
+        virDomainFree(dom);
+        virResetLastError();
+    }
+    ddom = virDomainMigrateRun(dom, dconn, dconnuri, params, nparams, flags & ~VIR_MIGRATE_PEER2PEER);
+    if (watched)
+        virConnectUnregisterCloseCallback(dconn, qemuDomainMigratePeerClosed);
+
+ cleanup:
+    if (!ddom)
+        virErrorPreserveLast(&saved);
+    if (ddom)
+        virDomainFree(ddom);
+    virConnectClose(dconn);
+    if (saved) {
+        virErrorRestore(&saved);
+        return -1;
+    }
+    return 0;
 }
 
 static int
-qemuDomainMigratePerform(virDomainPtr dom, const char *uri,
-                         unsigned long long bandwidthMiB, unsigned int flags,
-                         bool *paused)
+qemuDomainMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
+                                virTypedParameterPtr params, int nparams,
+                                const char *cookiein, int cookieinlen,
+                                char **cookieout G_GNUC_UNUSED,
+                                int *cookieoutlen G_GNUC_UNUSED,
+                                unsigned int flags)
 {
     virQEMUDriver *driver = dom->conn->privateData;
+    g_autoptr(qemuMigrationCookie) cookie = NULL;
+    const char *uri = NULL;
+    unsigned long long bandwidthMiB = 0;
     virDomainObj *obj;
     int ret = -1;
 
     virCheckFlags(QEMU_MIGRATION_FLAGS, -1);
+    if (qemuMigrationParamsCheck(params, nparams, dom->name) < 0)
+        return -1;
+    if (flags & VIR_MIGRATE_PEER2PEER)
+        return qemuDomainMigratePeer2Peer(dom, dconnuri, params, nparams, flags);
+    if (virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_URI, &uri) < 0 ||
+        virTypedParamsGetULLong(params, nparams, VIR_MIGRATE_PARAM_BANDWIDTH,
+                                &bandwidthMiB) < 0)
+        return -1;
+    if (!uri) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("no migration URI for domain '%s': the destination's prepare gives it (parameter migrate_uri)"),
+                       dom->name);
+        return -1;
+    }
+    if (qemuMigrationCookieEat(driver, dom->name, dom->uuid, cookiein, cookieinlen,
+                               QEMU_MIGRATION_READS_PERFORM, &cookie) < 0)
+        return -1;
 
     /* Within the async job begun by begin: the object stays unlocked while
      * the migration runs, so that other threads (progress, abort,
      * queries) are served. */
-    *paused = false;
     if ((obj = virDomainObjListGetByUUID(driver->domains, dom->uuid)) &&
         !qemuMigrationSrcIsActive(obj))
         virDomainObjEndAPI(&obj);
@@ -1994,12 +2147,13 @@ qemuDomainMigratePerform(virDomainPtr dom, const char *uri,
         return -1;
     }
     virDomainObjUnlock(obj);
+    qemuDomainMigrateSetPeer(obj, cookie, dconnuri);
     /* the live checks begin left running */
     if (qemuMigrationSrcWaitChecked(obj) == 0) {
-        /* as the live check found it: the destination leaves it so, and so
-         * does the source if the destination fails late */
+        /* as the live check found it: the source keeps it so if the
+         * destination fails late */
         virDomainObjLock(obj);
-        *paused = qemuDomainObjGetPrivate(obj)->migWasPaused = obj->state != VIR_DOMAIN_RUNNING;
+        qemuDomainObjGetPrivate(obj)->migWasPaused = obj->state != VIR_DOMAIN_RUNNING;
         virDomainObjUnlock(obj);
         ret = qemuMigrationSrcPerform(driver, obj, uri, bandwidthMiB, flags);
     }
@@ -2009,15 +2163,51 @@ qemuDomainMigratePerform(virDomainPtr dom, const char *uri,
     return ret;
 }
 
+/* The name of the domain of a finish: its parameter, or the name in the
+ * definition the source sent. */
+static char *
+qemuDomainMigrateFinishName(virTypedParameterPtr params, int nparams)
+{
+    const char *dname = NULL;
+    const char *xml = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(xmlXPathContext) ctxt = NULL;
+    char *name = NULL;
+
+    if (virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_NAME, &dname) < 0 ||
+        virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_XML, &xml) < 0)
+        return NULL;
+    if (dname)
+        return g_strdup(dname);
+    if (xml && (doc = virXMLParseStringCtxt(xml, _("(domain_definition)"), "domain", &ctxt)))
+        name = virXPathString("string(./name[1])", ctxt);
+    if (!name || !*name) {
+        g_free(name);
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("the migration's finish names no domain (destination_name or destination_xml)"));
+        return NULL;
+    }
+    return name;
+}
+
 static virDomainPtr
-qemuDomainMigrateFinish(virConnectPtr dconn, const char *dname, bool cancelled,
-                        unsigned int flags)
+qemuDomainMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPtr params, int nparams,
+                               const char *cookiein, int cookieinlen,
+                               char **cookieout, int *cookieoutlen,
+                               unsigned int flags, int cancelled)
 {
     virQEMUDriver *driver = dconn->privateData;
+    g_autoptr(qemuMigrationCookie) cookie = NULL;
+    g_autofree char *dname = NULL;
+    virErrorPtr refused = NULL;
     virDomainObj *obj;
     virDomainPtr ret = NULL;
     int rc;
 
+    virCheckFlags(QEMU_MIGRATION_FLAGS, NULL);
+    if (qemuMigrationParamsCheck(params, nparams, NULL) < 0 ||
+        !(dname = qemuDomainMigrateFinishName(params, nparams)))
+        return NULL;
     if (!(obj = virDomainObjListGetByName(driver->domains, dname)) ||
         qemuDomainObjGetPrivate(obj)->job.asyncJob != QEMU_ASYNC_JOB_MIGRATION_IN) {
         virReportError(VIR_ERR_NO_DOMAIN, _("no incoming domain '%s'"), dname);
@@ -2025,8 +2215,16 @@ qemuDomainMigrateFinish(virConnectPtr dconn, const char *dname, bool cancelled,
             virDomainObjEndAPI(&obj);
         return NULL;
     }
+    /* a cookie this side cannot take ends the incoming guest */
+    if (qemuMigrationCookieEat(driver, obj->def->name, obj->def->uuid, cookiein, cookieinlen,
+                               QEMU_MIGRATION_READS_FINISH, &cookie) < 0) {
+        virErrorPreserveLast(&refused);
+        cancelled = 1;
+    }
     virDomainObjUnlock(obj);
     rc = qemuMigrationDstFinish(driver, obj, cancelled, flags);
+    if (rc == 0)
+        qemuMigrationCookieBake(driver, obj, true, cookieout, cookieoutlen);
     virDomainObjLock(obj);
     qemuDomainObjEndAsyncJob(obj);
     if (rc == 0)
@@ -2035,16 +2233,32 @@ qemuDomainMigrateFinish(virConnectPtr dconn, const char *dname, bool cancelled,
         qemuDomainObjRemoveIfGone(driver, obj, false);
     virDomainObjEndAPI(&obj);
     qemuDomainEventsDiff(driver);
+    if (refused)
+        virErrorRestore(&refused);
     return ret;
 }
 
 static int
-qemuDomainMigrateConfirm(virDomainPtr dom, bool cancelled, unsigned int flags)
+qemuDomainMigrateConfirm3Params(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                                const char *cookiein, int cookieinlen,
+                                unsigned int flags, int cancelled)
 {
     virQEMUDriver *driver = dom->conn->privateData;
+    g_autoptr(qemuMigrationCookie) cookie = NULL;
     virDomainObj *obj;
     int ret;
 
+    virCheckFlags(QEMU_MIGRATION_FLAGS, -1);
+    if (qemuMigrationParamsCheck(params, nparams, dom->name) < 0)
+        return -1;
+    /* the guest already runs where @cancelled says: a cookie refused now
+     * changes nothing of that */
+    if (qemuMigrationCookieEat(driver, dom->name, dom->uuid, cookiein, cookieinlen,
+                               QEMU_MIGRATION_READS_CONFIRM, &cookie) < 0) {
+        virReportWarning(_("migration of '%s': the destination's last cookie is ignored: %s"),
+                         dom->name, virGetLastErrorMessage());
+        virResetLastError();
+    }
     if (!(obj = virDomainObjListGetByUUID(driver->domains, dom->uuid)) ||
         qemuDomainObjGetPrivate(obj)->job.asyncJob != QEMU_ASYNC_JOB_MIGRATION_OUT) {
         virReportError(VIR_ERR_NO_DOMAIN, _("domain '%s' is gone"), dom->name);
@@ -2064,6 +2278,27 @@ qemuDomainMigrateConfirm(virDomainPtr dom, bool cancelled, unsigned int flags)
     virDomainObjEndAPI(&obj);
     qemuDomainEventsDiff(driver);
     return ret;
+}
+
+/* What this driver does of libvirt's driver features. */
+static int
+qemuConnectSupportsFeature(virConnectPtr conn G_GNUC_UNUSED, int feature)
+{
+    static const int supported[] = {
+        VIR_DRV_FEATURE_MIGRATION_P2P,
+        VIR_DRV_FEATURE_MIGRATION_V3,
+        VIR_DRV_FEATURE_MIGRATION_PARAMS,
+        VIR_DRV_FEATURE_MIGRATE_CHANGE_PROTECTION,
+        VIR_DRV_FEATURE_TYPED_PARAM_STRING,
+        VIR_DRV_FEATURE_XML_MIGRATABLE,
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(supported); i++) {
+        if (supported[i] == feature)
+            return 1;
+    }
+    return 0;
 }
 
 static int
@@ -2321,11 +2556,12 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainResume = qemuDomainResume,
     .domainGetState = qemuDomainGetState,
     .domainGetInfo = qemuDomainGetInfo,
-    .domainMigrateBegin = qemuDomainMigrateBegin,
-    .domainMigratePrepare = qemuDomainMigratePrepare,
-    .domainMigratePerform = qemuDomainMigratePerform,
-    .domainMigrateFinish = qemuDomainMigrateFinish,
-    .domainMigrateConfirm = qemuDomainMigrateConfirm,
+    .domainMigrateBegin3Params = qemuDomainMigrateBegin3Params,
+    .domainMigratePrepare3Params = qemuDomainMigratePrepare3Params,
+    .domainMigratePerform3Params = qemuDomainMigratePerform3Params,
+    .domainMigrateFinish3Params = qemuDomainMigrateFinish3Params,
+    .domainMigrateConfirm3Params = qemuDomainMigrateConfirm3Params,
+    .connectSupportsFeature = qemuConnectSupportsFeature,
     .domainGetJobStats = qemuDomainGetJobStats,
     .domainAbortJob = qemuDomainAbortJob,
     .domainAttachDeviceFlags = qemuDomainAttachDeviceFlags,

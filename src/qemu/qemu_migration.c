@@ -9,12 +9,15 @@
 
 #include "qemu_domain.h"
 #include "qemu_domainlog.h"
+#include "qemu_migration_address.h"
+#include "qemu_migration_cookie.h"
 #include "qemu_migration.h"
 #include "qemu_monitor_json.h"
 #include "qemu_process.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virfilelockwait.h"
+#include "virportallocator.h"
 #include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -144,6 +147,12 @@ qemuMigrationRecordStep(virQEMUDriver *driver, virDomainObj *obj, const char *st
                            qemuDomainObjGetPrivate(obj)->migWasPaused);
     /* this side's run, for whoever reads the record */
     g_key_file_set_int64(kf, QEMU_MIGRATION_RECORD, "qemu_pid", obj->pid);
+    if (qemuDomainObjGetPrivate(obj)->migPeerURI)
+        g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "peer_uri",
+                              qemuDomainObjGetPrivate(obj)->migPeerURI);
+    if (qemuDomainObjGetPrivate(obj)->migPeerRoot)
+        g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "peer_root",
+                              qemuDomainObjGetPrivate(obj)->migPeerRoot);
     g_key_file_set_integer(kf, QEMU_MIGRATION_RECORD, "id", obj->def->id);
     if (qemuMigrationJobWrite(driver, obj->def->name, kf) < 0)
         virResetLastError();
@@ -414,6 +423,194 @@ qemuMigrationAbort(virQEMUDriver *driver, virDomainObj *obj)
 }
 
 /* ------------------------------------------------------------------ */
+/* Parameters and cookies of the phases                                 */
+/* ------------------------------------------------------------------ */
+
+/* The parameters of libvirt's list (protocol.md 4.4): those this driver
+ * takes, with their types, and those it knows but does not do. */
+static const struct {
+    const char *name;
+    int type;               /* 0: known, not supported */
+} qemuMigrationParams[] = {
+    { VIR_MIGRATE_PARAM_URI, VIR_TYPED_PARAM_STRING },
+    { VIR_MIGRATE_PARAM_DEST_NAME, VIR_TYPED_PARAM_STRING },
+    { VIR_MIGRATE_PARAM_DEST_XML, VIR_TYPED_PARAM_STRING },
+    { VIR_MIGRATE_PARAM_BANDWIDTH, VIR_TYPED_PARAM_ULLONG },
+    { VIR_MIGRATE_PARAM_LISTEN_ADDRESS, VIR_TYPED_PARAM_STRING },
+    { VIR_MIGRATE_PARAM_PERSIST_XML, 0 },
+    { VIR_MIGRATE_PARAM_BANDWIDTH_POSTCOPY, 0 },
+    { VIR_MIGRATE_PARAM_GRAPHICS_URI, 0 },
+    { VIR_MIGRATE_PARAM_MIGRATE_DISKS, 0 },
+    { VIR_MIGRATE_PARAM_DISKS_PORT, 0 },
+    { VIR_MIGRATE_PARAM_DISKS_URI, 0 },
+    { VIR_MIGRATE_PARAM_COMPRESSION, 0 },
+    { VIR_MIGRATE_PARAM_COMPRESSION_MT_LEVEL, 0 },
+    { VIR_MIGRATE_PARAM_COMPRESSION_MT_THREADS, 0 },
+    { VIR_MIGRATE_PARAM_COMPRESSION_MT_DTHREADS, 0 },
+    { VIR_MIGRATE_PARAM_COMPRESSION_XBZRLE_CACHE, 0 },
+    { VIR_MIGRATE_PARAM_AUTO_CONVERGE_INITIAL, 0 },
+    { VIR_MIGRATE_PARAM_AUTO_CONVERGE_INCREMENT, 0 },
+    { VIR_MIGRATE_PARAM_PARALLEL_CONNECTIONS, 0 },
+    { VIR_MIGRATE_PARAM_TLS_DESTINATION, 0 },
+};
+
+int
+qemuMigrationParamsCheck(virTypedParameterPtr params, int nparams, const char *name)
+{
+    const char *dname = NULL;
+    int i;
+
+    for (i = 0; i < nparams; i++) {
+        size_t j;
+
+        for (j = 0; j < G_N_ELEMENTS(qemuMigrationParams); j++) {
+            if (STREQ(params[i].field, qemuMigrationParams[j].name))
+                break;
+        }
+        if (j == G_N_ELEMENTS(qemuMigrationParams)) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("parameter '%s' not supported"), params[i].field);
+            return -1;
+        }
+        if (!qemuMigrationParams[j].type) {
+            virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
+                           _("migration parameter '%s' is not supported by this driver"),
+                           params[i].field);
+            return -1;
+        }
+        if (params[i].type != qemuMigrationParams[j].type) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("parameter '%s' has the wrong type"), params[i].field);
+            return -1;
+        }
+    }
+    if (virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_NAME, &dname) < 0)
+        return -1;
+    if (name && dname && STRNEQ(dname, name)) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
+                       _("renaming domain '%s' to '%s' during migration is not supported"),
+                       name, dname);
+        return -1;
+    }
+    return 0;
+}
+
+const char *
+qemuMigrationProcessUUID(void)
+{
+    static gsize once;
+    static char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    if (g_once_init_enter(&once)) {
+        unsigned char uuid[VIR_UUID_BUFLEN];
+
+        virUUIDGenerate(uuid);
+        virUUIDFormat(uuid, uuidstr);
+        g_once_init_leave(&once, 1);
+    }
+    return uuidstr;
+}
+
+/* The standby (persistent) interface whose alias is @alias. */
+static virDomainNetDef *
+qemuMigrationFindStandby(const virDomainDef *def, const char *alias)
+{
+    size_t i;
+
+    for (i = 0; alias && i < def->nnets; i++) {
+        virDomainNetDef *net = def->nets[i];
+
+        if (net->teaming && net->teaming->type == VIR_DOMAIN_NET_TEAMING_TYPE_PERSISTENT &&
+            STREQ_NULLABLE(net->info.alias, alias))
+            return net;
+    }
+    return NULL;
+}
+
+static void
+qemuMigrationCookieAddPair(qemuMigrationCookie *cookie, const virDomainDef *def,
+                           const virDomainNetTeamingInfo *teaming, const char *primary,
+                           const char *network, const virPCIDeviceAddress *vf)
+{
+    virDomainNetDef *standby = qemuMigrationFindStandby(def, teaming->persistent);
+    g_autofree char *vfstr = vf ? virPCIDeviceAddressAsString(vf) : NULL;
+
+    qemuMigrationCookieAddTeamingPair(cookie, teaming->persistent, NULLSTR(primary), network,
+                                      standby && standby->teaming->negotiated ==
+                                      VIR_DOMAIN_NET_TEAMING_NEGOTIATED_YES,
+                                      vfstr);
+}
+
+void
+qemuMigrationCookieBake(virQEMUDriver *driver, virDomainObj *obj, bool withVF,
+                        char **cookieout, int *cookieoutlen)
+{
+    g_autoptr(qemuMigrationCookie) cookie = NULL;
+    const virDomainDef *def;
+    size_t len;
+    size_t i;
+
+    virDomainObjLock(obj);
+    def = obj->def;
+    cookie = qemuMigrationCookieNew(def->name, def->uuid, g_get_host_name(), driver->hostUUID);
+    for (i = 0; i < def->nnets; i++) {
+        const virDomainNetDef *net = def->nets[i];
+        const virPCIDeviceAddress *vf = NULL;
+
+        if (!net->teaming || net->teaming->type != VIR_DOMAIN_NET_TEAMING_TYPE_TRANSIENT)
+            continue;
+        if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
+            vf = &net->hostdev.source;
+        else if (net->actual && net->actual->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
+            vf = &net->actual->hostdev.source;
+        qemuMigrationCookieAddPair(cookie, def, net->teaming, net->info.alias,
+                                   net->type == VIR_DOMAIN_NET_TYPE_NETWORK ?
+                                   net->data.network.name : NULL,
+                                   withVF ? vf : NULL);
+    }
+    for (i = 0; i < def->nhostdevs; i++) {
+        const virDomainHostdevDef *hostdev = def->hostdevs[i];
+
+        if (hostdev->parentnet || !hostdev->teaming ||
+            hostdev->teaming->type != VIR_DOMAIN_NET_TEAMING_TYPE_TRANSIENT)
+            continue;
+        qemuMigrationCookieAddPair(cookie, def, hostdev->teaming, hostdev->info->alias, NULL,
+                                   withVF ? &hostdev->source : NULL);
+    }
+    virDomainObjUnlock(obj);
+    qemuMigrationCookieSetEmbedded(cookie, driver->config->root, qemuMigrationProcessUUID());
+    *cookieout = qemuMigrationCookieFormat(cookie, &len);
+    *cookieoutlen = len;
+}
+
+int
+qemuMigrationCookieEat(virQEMUDriver *driver, const char *name, const unsigned char *uuid,
+                       const char *cookiein, int cookieinlen, unsigned int readable,
+                       qemuMigrationCookie **cookie)
+{
+    bool empty;
+
+    *cookie = NULL;
+    if (cookieinlen < 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s", _("migration cookie has a negative length"));
+        return -1;
+    }
+    if (!(*cookie = qemuMigrationCookieParse(cookiein, cookieinlen, name, uuid,
+                                             driver->hostUUID, readable, &empty)) && !empty)
+        return -1;
+    return 0;
+}
+
+const char *
+qemuMigrationCookieSameProcessRoot(const qemuMigrationCookie *cookie)
+{
+    if (!cookie || !cookie->embedRoot || !g_path_is_absolute(cookie->embedRoot) ||
+        STRNEQ_NULLABLE(cookie->embedProcess, qemuMigrationProcessUUID()))
+        return NULL;
+    return cookie->embedRoot;
+}
+
+/* ------------------------------------------------------------------ */
 /* Begin (source)                                                       */
 /* ------------------------------------------------------------------ */
 
@@ -606,25 +803,58 @@ qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj, unsigned int fla
 /* ------------------------------------------------------------------ */
 
 char *
-qemuMigrationDstPrepare(virQEMUDriver *driver, const char *xml,
+qemuMigrationDstPrepare(virQEMUDriver *driver, const char *migrateURI,
+                        const char *listenAddress, bool sameProcess,
                         unsigned int flags G_GNUC_UNUSED, virDomainObj **objOut)
 {
     virDomainObj *obj = *objOut;
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
-    g_autofree char *sock = virQEMUDriverConfigSocketPath(driver->config, obj->def->uuid,
-                                                          QEMU_SOCKET_INCOMING);
-    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autofree char *sock = NULL;
+    g_autofree char *uri = NULL;
+    qemuMigrationAddress addr = { 0 };
+    const char *incoming;
     qemuMonitor *mon = NULL;
 
-    (void)xml;
-    unlink(sock);
-    if (qemuProcessStartFull(driver, obj, VIR_DOMAIN_START_PAUSED, uri, &mon) < 0)
+    if (sameProcess && !migrateURI) {
+        /* both roots are in this process: a socket under this root */
+        sock = virQEMUDriverConfigSocketPath(driver->config, obj->def->uuid,
+                                             QEMU_SOCKET_INCOMING);
+        uri = g_strdup_printf("unix:%s", sock);
+        unlink(sock);
+        incoming = uri;
+    } else {
+        if (qemuMigrationAddressPrepare(driver->config, migrateURI, listenAddress, NULL,
+                                        &addr) < 0)
+            return NULL;
+        uri = g_strdup(addr.uri);
+        incoming = addr.incoming;
+    }
+    if (qemuProcessStartFull(driver, obj, VIR_DOMAIN_START_PAUSED, incoming, &mon) < 0) {
+        qemuMigrationAddressRelease(&addr);
         return NULL;
+    }
     virDomainObjLock(obj);
     priv->migMon = mon;
+    /* the port stays taken until the incoming job ends */
+    priv->migPort = addr.port;
+    addr.port = 0;
     virDomainObjUnlock(obj);
+    qemuMigrationAddressRelease(&addr);
     qemuMigrationRecordStep(driver, obj, "prepared");
     return g_steal_pointer(&uri);
+}
+
+void
+qemuMigrationDstReleasePort(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    unsigned int port;
+
+    virDomainObjLock(obj);
+    port = priv->migPort;
+    priv->migPort = 0;
+    virDomainObjUnlock(obj);
+    virPortAllocatorRelease(port);
 }
 
 /* ------------------------------------------------------------------ */
@@ -723,6 +953,7 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     qemuMonitor *mon = priv->migMon;
     g_autofree char *abortPath = qemuMigrationAbortPath(driver, obj->def->name);
+    g_autofree char *qemuURI = NULL;
     qemuMigrationJob job = { 0 };
     g_autoptr(GString) sequence = g_string_new("migration:");
     gint64 unplugTimeoutUs = (gint64)driver->config->migrationUnplugTimeout * G_USEC_PER_SEC;
@@ -751,7 +982,8 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
                                                   QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB) *
                                             1024 * 1024) < 0)
         goto cleanup;
-    if (qemuMonitorMigrate(mon, uri) < 0)
+    qemuURI = qemuMigrationAddressForQEMU(uri);
+    if (qemuMonitorMigrate(mon, qemuURI) < 0)
         goto cleanup;
 
     for (;;) {
@@ -951,6 +1183,9 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
     };
     const qemuMonitorEvent *ev;
     guint from = 0;     /* every event since prepare */
+
+    /* QEMU has its connection, or will never get one */
+    qemuMigrationDstReleasePort(obj);
 
     if (!mon) {
         virReportError(VIR_ERR_OPERATION_INVALID,

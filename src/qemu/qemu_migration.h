@@ -23,6 +23,7 @@
 #pragma once
 
 #include "qemu_conf.h"
+#include "qemu_migration_cookie.h"
 #include "virenum.h"
 
 typedef enum {
@@ -42,11 +43,52 @@ int qemuMigrationRecordStart(virQEMUDriver *driver, virDomainObj *obj, int role,
 /* The job of @obj ended in this process: drop its record and lock. */
 void qemuMigrationRecordEnd(virQEMUDriver *driver, virDomainObj *obj);
 
+/* Parameters of the phases: one of libvirt's names (protocol.md 4.4)
+ * that this driver takes, of its type; a destination_name other than
+ * @name (when not NULL) is refused, domains are not renamed. -1 with an
+ * error naming the parameter. */
+int qemuMigrationParamsCheck(virTypedParameterPtr params, int nparams, const char *name);
+
+/* The features of a cookie each phase takes when the sender says they
+ * are mandatory: libvirt's lockstate without a lock manager, and the CPU
+ * and migration capabilities, which only inform. */
+#define QEMU_MIGRATION_COOKIE_BIT(f) (1U << QEMU_MIGRATION_COOKIE_ ## f)
+#define QEMU_MIGRATION_READS_PREPARE \
+    (QEMU_MIGRATION_COOKIE_BIT(LOCKSTATE) | QEMU_MIGRATION_COOKIE_BIT(CPU) | \
+     QEMU_MIGRATION_COOKIE_BIT(CAPS))
+#define QEMU_MIGRATION_READS_PERFORM QEMU_MIGRATION_COOKIE_BIT(CAPS)
+#define QEMU_MIGRATION_READS_FINISH QEMU_MIGRATION_COOKIE_BIT(STATS)
+#define QEMU_MIGRATION_READS_CONFIRM QEMU_MIGRATION_COOKIE_BIT(STATS)
+
+/* A random UUID made once per process (the cookie's <embedded>). */
+const char *qemuMigrationProcessUUID(void);
+
+/* The cookie this side sends for @obj (not locked): the domain, this
+ * host, the teaming pairs (with the VFs reserved here when @withVF: the
+ * destination), and this root. */
+void qemuMigrationCookieBake(virQEMUDriver *driver, virDomainObj *obj, bool withVF,
+                             char **cookieout, int *cookieoutlen);
+/* The cookie from the other side, for the domain @name/@uuid, read by a
+ * phase that takes the features in @readable: *@cookie, or NULL for an
+ * empty one; -1 with an error for a cookie that is refused. */
+int qemuMigrationCookieEat(virQEMUDriver *driver, const char *name, const unsigned char *uuid,
+                           const char *cookiein, int cookieinlen, unsigned int readable,
+                           qemuMigrationCookie **cookie);
+/* The root of the other side when it is a driver of this process, else
+ * NULL. */
+const char *qemuMigrationCookieSameProcessRoot(const qemuMigrationCookie *cookie);
+
 char *qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj,
                             unsigned int flags);
-/* Returns the URI the source sends to; *objOut is the incoming domain. */
-char *qemuMigrationDstPrepare(virQEMUDriver *driver, const char *xml,
+/* Returns the URI the source sends to; *objOut is the incoming domain.
+ * @migrateURI, @listenAddress: the source's parameters, or NULL;
+ * @sameProcess: the source is a root of this process (a socket under the
+ * root then, when the source asks for no URI). */
+char *qemuMigrationDstPrepare(virQEMUDriver *driver, const char *migrateURI,
+                              const char *listenAddress, bool sameProcess,
                               unsigned int flags, virDomainObj **objOut);
+/* Give back the port of @obj's incoming migration (at its end). */
+void qemuMigrationDstReleasePort(virDomainObj *obj);
 /* Is a migration of @obj under way in this process (from begin on)? */
 bool qemuMigrationSrcIsActive(virDomainObj *obj);
 /* Wait for the live checks begin started: 0, or -1 with their error.

@@ -247,5 +247,16 @@ defined_on "$uA" m9 && ok "m9 listed on A before migration" || notok "m9 listed 
 defined_on "$uA" m9; [ $? = 1 ] && ok "m9 gone from A" || notok "m9 gone from A"
 "$virsh" -q -c "$uB" resume m9 >/dev/null && [ "$(state "$uB" m9)" = running ] &&
     ok "and runs on B once resumed" || notok "m9 resumes on B"
-"$virsh" -q -c "$uB" destroy m9 >/dev/null
+
+# 11. peer-to-peer (B runs the whole job and opens A itself), the data
+#     over TCP on loopback as the source asked, not a socket of the roots
+"$virsh" -q -c "$uB" suspend m9 >/dev/null || notok "m9 paused again on B"
+"$virsh" -q -c "$uB" migrate --live --p2p --migrateuri tcp://127.0.0.1 m9 "$uA" 2>"$base/m9.p2p" &&
+    ok "p2p migration back to A" || { notok "p2p migration back to A"; cat "$base/m9.p2p"; }
+[ "$("$virsh" -q -c "$uA" domstate --reason m9 | head -1)" = "paused (user)" ] &&
+    ok "p2p: paused on A" || notok "m9 after p2p on A: $("$virsh" -q -c "$uA" domstate --reason m9)"
+defined_on "$uB" m9; [ $? = 1 ] && ok "p2p: m9 gone from B" || notok "p2p: m9 gone from B"
+grep -Eq -- "-incoming tcp:[^ ]*:4915[0-9]" "$A/log/m9.log" &&
+    ok "p2p: A listened on TCP from the port range" || { notok "TCP incoming on A"; grep incoming "$A/log/m9.log"; }
+"$virsh" -q -c "$uA" destroy m9 >/dev/null
 exit $fail

@@ -304,6 +304,7 @@ cmdDomXMLToNative(vshControl *ctl, const vshCmd *cmd)
 
 static const vshCmdOptDef opts_migrate[] = {
     { "live", VSH_OT_BOOL, 0, N_("live migration") },
+    { "p2p", VSH_OT_BOOL, 0, N_("peer-2-peer migration") },
     { "persistent", VSH_OT_BOOL, 0, N_("persist VM on destination") },
     { "undefinesource", VSH_OT_BOOL, 0, N_("undefine VM on source") },
     { "suspend", VSH_OT_BOOL, 0, N_("do not restart the domain on the destination host") },
@@ -312,6 +313,8 @@ static const vshCmdOptDef opts_migrate[] = {
     { "verbose", VSH_OT_BOOL, 0, N_("display the progress of migration") },
     { "timeout", VSH_OT_INT, 0, N_("abort the migration if it takes longer than this many seconds") },
     { "bandwidth", VSH_OT_INT, 0, N_("migration bandwidth limit in MiB/s") },
+    { "migrateuri", VSH_OT_STRING, 0, N_("migration URI, usually can be omitted") },
+    { "listen-address", VSH_OT_STRING, 0, N_("listen address that destination should bind to for incoming migration") },
     { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("domain name, id or uuid") },
     { "desturi", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("connection URI of the destination host") },
     { NULL, 0, 0, NULL },
@@ -403,6 +406,8 @@ cmdMigrate(vshControl *ctl, const vshCmd *cmd)
     job.desturi = vshCommandOptString(cmd, "desturi");
     if (vshCommandOptBool(cmd, "live"))
         job.flags |= VIR_MIGRATE_LIVE;
+    if (vshCommandOptBool(cmd, "p2p"))
+        job.flags |= VIR_MIGRATE_PEER2PEER;
     if (vshCommandOptBool(cmd, "persistent"))
         job.flags |= VIR_MIGRATE_PERSIST_DEST;
     if (vshCommandOptBool(cmd, "undefinesource"))
@@ -426,6 +431,14 @@ cmdMigrate(vshControl *ctl, const vshCmd *cmd)
         if (bandwidth > 0)
             virTypedParamsAddULLong(&job.params, &job.nparams, &maxparams,
                                     VIR_MIGRATE_PARAM_BANDWIDTH, bandwidth);
+        if (vshCommandOptString(cmd, "migrateuri"))
+            virTypedParamsAddString(&job.params, &job.nparams, &maxparams,
+                                    VIR_MIGRATE_PARAM_URI,
+                                    vshCommandOptString(cmd, "migrateuri"));
+        if (vshCommandOptString(cmd, "listen-address"))
+            virTypedParamsAddString(&job.params, &job.nparams, &maxparams,
+                                    VIR_MIGRATE_PARAM_LISTEN_ADDRESS,
+                                    vshCommandOptString(cmd, "listen-address"));
     }
 
     g_mutex_init(&job.lock);

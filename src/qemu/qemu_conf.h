@@ -125,6 +125,8 @@ struct _virQEMUDriver {
     GPtrArray *capsRetired;     /* replaced entries: borrowed by callers */
     virNetworkDriverState *network;  /* the root's networks (VF pools) */
     gint poolsReconciled;       /* VFs of dead domains given back once (atomic) */
+    gint migrationsDriven;      /* migrations a connection drives phase by
+                                 * phase (qemuDomainObjPrivate.migConn), atomic */
     /* the root's generation when ROOT/run was last looked at for records of
      * migrations, and whether it held none: records are only made under
      * the root's lock, which moves the generation, so until it moves again

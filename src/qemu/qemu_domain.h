@@ -86,6 +86,12 @@ struct _qemuDomainObjPrivate {
      * into the record with the next step; NULL: unknown */
     char *migPeerURI;
     char *migPeerRoot;
+    /* the connection that began this side of the migration (begin,
+     * prepare) and is to end it (confirm, finish): when it closes first,
+     * the job is rolled back (identity only, never dereferenced; under
+     * the object's lock) */
+    const void *migConn;
+    unsigned int migFlags;      /* the flags it began with */
     /* destination: the port the incoming migration listens on, taken
      * from the allocator by prepare and given back when the job ends */
     unsigned int migPort;

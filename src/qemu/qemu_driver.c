@@ -15,6 +15,7 @@
 #include "driver.h"
 #include "hypervisor/virautostart.h"
 #include "qemu_domain.h"
+#include "qemu_domainlog.h"
 #include "qemu_domain_events.h"
 #include "qemu_driver.h"
 #include "qemu_hostdev.h"
@@ -505,6 +506,7 @@ qemuDomainsReconcilePools(virQEMUDriver *driver)
 }
 
 static void qemuDomainsRecoverMigrations(virQEMUDriver *driver);
+static void qemuDomainsMigrationsOrphaned(virQEMUDriver *driver, virConnectPtr conn);
 
 /* Bring the domain list up to date with the persistent configs and the
  * run state on disk, which other processes may have changed: under the
@@ -849,8 +851,10 @@ qemuConnectClose(virConnectPtr conn)
 {
     virQEMUDriver *driver = conn->privateData;
 
-    if (driver)
+    if (driver) {
+        qemuDomainsMigrationsOrphaned(driver, conn);
         qemuDriverUnref(driver);
+    }
     conn->privateData = NULL;
     return 0;
 }
@@ -1851,6 +1855,30 @@ qemuDomainMigrateSetPeer(virDomainObj *obj, const qemuMigrationCookie *cookie,
     virDomainObjUnlock(obj);
 }
 
+/* @conn drives @obj's migration (locked) from now on, with @flags. */
+static void
+qemuDomainMigrateOwn(virQEMUDriver *driver, virDomainObj *obj, virConnectPtr conn,
+                     unsigned int flags)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+
+    if (!priv->migConn)
+        g_atomic_int_inc(&driver->migrationsDriven);
+    priv->migConn = conn;
+    priv->migFlags = flags;
+}
+
+/* The job of @obj (locked) ended: nobody drives it any more. */
+static void
+qemuDomainMigrateDisown(virQEMUDriver *driver, virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+
+    if (priv->migConn)
+        g_atomic_int_add(&driver->migrationsDriven, -1);
+    priv->migConn = NULL;
+}
+
 static char *
 qemuDomainMigrateBegin3Params(virDomainPtr dom, virTypedParameterPtr params, int nparams,
                               char **cookieout, int *cookieoutlen, unsigned int flags)
@@ -1902,6 +1930,8 @@ qemuDomainMigrateBegin3Params(virDomainPtr dom, virTypedParameterPtr params, int
     virDomainObjLock(obj);
     if (!xml)
         qemuDomainObjEndAsyncJob(obj);
+    else
+        qemuDomainMigrateOwn(driver, obj, dom->conn, flags);
     virDomainObjEndAPI(&obj);
     return xml;
 }
@@ -2002,6 +2032,7 @@ qemuDomainMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params
     }
     if (uri) {
         *uri_out = uri;
+        qemuDomainMigrateOwn(driver, obj, dconn, flags);
         virDomainObjEndAPI(&obj);
         qemuDomainEventsDiff(driver);
         return 0;
@@ -2190,6 +2221,18 @@ qemuDomainMigrateFinishName(virTypedParameterPtr params, int nparams)
     return name;
 }
 
+/* The async job of @obj's migration (locked, referenced) ended on this
+ * side: the domain goes if nothing keeps it, @obj is released. */
+static void
+qemuDomainMigrateEnd(virQEMUDriver *driver, virDomainObj **obj)
+{
+    qemuDomainMigrateDisown(driver, *obj);
+    qemuDomainObjEndAsyncJob(*obj);
+    qemuDomainObjRemoveIfGone(driver, *obj, false);
+    virDomainObjEndAPI(obj);
+    qemuDomainEventsDiff(driver);
+}
+
 static virDomainPtr
 qemuDomainMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPtr params, int nparams,
                                const char *cookiein, int cookieinlen,
@@ -2226,16 +2269,73 @@ qemuDomainMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPtr params,
     if (rc == 0)
         qemuMigrationCookieBake(driver, obj, true, cookieout, cookieoutlen);
     virDomainObjLock(obj);
-    qemuDomainObjEndAsyncJob(obj);
     if (rc == 0)
         ret = qemuDomainHandle(dconn, obj);
-    else
-        qemuDomainObjRemoveIfGone(driver, obj, false);
-    virDomainObjEndAPI(&obj);
-    qemuDomainEventsDiff(driver);
+    qemuDomainMigrateEnd(driver, &obj);
     if (refused)
         virErrorRestore(&refused);
     return ret;
+}
+
+/* Confirm on the source for @obj (locked, referenced; released). */
+static int
+qemuDomainMigrateConfirmObj(virQEMUDriver *driver, virDomainObj **obj, bool cancelled,
+                            unsigned int flags)
+{
+    int ret;
+
+    virDomainObjUnlock(*obj);
+    /* a migration that stopped before perform: the checks of begin may
+     * still run */
+    if (qemuDomainObjGetPrivate(*obj)->migCheck && qemuMigrationSrcWaitChecked(*obj) < 0)
+        virResetLastError();
+    ret = qemuMigrationSrcConfirm(driver, *obj, cancelled, flags);
+    virDomainObjLock(*obj);
+    qemuDomainMigrateEnd(driver, obj);
+    return ret;
+}
+
+/* The connection @conn closed while it still drove migrations (its
+ * client went away between two phases): the source of each rolls back
+ * as a confirm of a cancelled migration would, the destination drops
+ * its incoming guest as a cancelled finish would. Either alone leaves
+ * the guest running on the source only. */
+static void
+qemuDomainsMigrationsOrphaned(virQEMUDriver *driver, virConnectPtr conn)
+{
+    g_autoptr(GPtrArray) objs = NULL;
+    size_t i;
+
+    if (g_atomic_int_get(&driver->migrationsDriven) == 0)
+        return;
+    objs = virDomainObjListCollect(driver->domains);
+    for (i = 0; i < objs->len; i++) {
+        virDomainObj *obj = virDomainObjRef(g_ptr_array_index(objs, i));
+        qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+        unsigned int flags;
+
+        virDomainObjLock(obj);
+        if (priv->migConn != conn) {
+            virDomainObjEndAPI(&obj);
+            continue;
+        }
+        flags = priv->migFlags;
+        qemuDomainLogNote(driver->config, obj->def->name,
+                          "migration: the client that drove it went away; %s",
+                          priv->job.asyncJob == QEMU_ASYNC_JOB_MIGRATION_OUT ?
+                          "rolled back, the guest stays here" :
+                          "the incoming guest is dropped");
+        if (priv->job.asyncJob == QEMU_ASYNC_JOB_MIGRATION_OUT) {
+            if (qemuDomainMigrateConfirmObj(driver, &obj, true, flags) < 0)
+                virResetLastError();
+        } else {
+            virDomainObjUnlock(obj);
+            if (qemuMigrationDstFinish(driver, obj, true, flags) < 0)
+                virResetLastError();
+            virDomainObjLock(obj);
+            qemuDomainMigrateEnd(driver, &obj);
+        }
+    }
 }
 
 static int
@@ -2246,7 +2346,6 @@ qemuDomainMigrateConfirm3Params(virDomainPtr dom, virTypedParameterPtr params, i
     virQEMUDriver *driver = dom->conn->privateData;
     g_autoptr(qemuMigrationCookie) cookie = NULL;
     virDomainObj *obj;
-    int ret;
 
     virCheckFlags(QEMU_MIGRATION_FLAGS, -1);
     if (qemuMigrationParamsCheck(params, nparams, dom->name) < 0)
@@ -2266,18 +2365,7 @@ qemuDomainMigrateConfirm3Params(virDomainPtr dom, virTypedParameterPtr params, i
             virDomainObjEndAPI(&obj);
         return -1;
     }
-    virDomainObjUnlock(obj);
-    /* a migration that stopped before perform: the checks of begin may
-     * still run */
-    if (qemuDomainObjGetPrivate(obj)->migCheck && qemuMigrationSrcWaitChecked(obj) < 0)
-        virResetLastError();
-    ret = qemuMigrationSrcConfirm(driver, obj, cancelled, flags);
-    virDomainObjLock(obj);
-    qemuDomainObjEndAsyncJob(obj);
-    qemuDomainObjRemoveIfGone(driver, obj, false);
-    virDomainObjEndAPI(&obj);
-    qemuDomainEventsDiff(driver);
-    return ret;
+    return qemuDomainMigrateConfirmObj(driver, &obj, cancelled, flags);
 }
 
 /* What this driver does of libvirt's driver features. */

@@ -322,7 +322,25 @@ testRunMigrate(qemuMonitor *mon)
 static int
 testRunBandwidth(qemuMonitor *mon)
 {
-    return qemuMonitorSetMigrationMaxBandwidth(mon, 33554432);
+    return qemuMonitorSetMigrationParams(mon, 33554432, "", NULL);
+}
+
+static int
+testRunMigrationTLS(qemuMonitor *mon)
+{
+    return qemuMonitorSetMigrationParams(mon, 33554432, "objmigtls0", "hostb.example");
+}
+
+static int
+testRunAddTLSCreds(qemuMonitor *mon)
+{
+    return qemuMonitorAddTLSCreds(mon, "objmigtls0", "/etc/pki/qemu", "server", true);
+}
+
+static int
+testRunMigrateIncoming(qemuMonitor *mon)
+{
+    return qemuMonitorMigrateIncoming(mon, "tcp:[::]:49152");
 }
 
 static int
@@ -1073,7 +1091,13 @@ mymain(void)
         { "migrate", testRunMigrate,
           "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:/run/x.mig\"},\"id\":2}" },
         { "migrate-set-parameters", testRunBandwidth,
-          "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"max-bandwidth\":33554432},\"id\":2}" },
+          "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"max-bandwidth\":33554432,\"tls-creds\":\"\",\"tls-hostname\":\"\"},\"id\":2}" },
+        { "migrate-set-parameters with TLS", testRunMigrationTLS,
+          "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"max-bandwidth\":33554432,\"tls-creds\":\"objmigtls0\",\"tls-hostname\":\"hostb.example\"},\"id\":2}" },
+        { "object-add tls-creds-x509", testRunAddTLSCreds,
+          "{\"execute\":\"object-add\",\"arguments\":{\"qom-type\":\"tls-creds-x509\",\"id\":\"objmigtls0\",\"dir\":\"/etc/pki/qemu\",\"endpoint\":\"server\",\"verify-peer\":true},\"id\":2}" },
+        { "migrate-incoming", testRunMigrateIncoming,
+          "{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"tcp:[::]:49152\"},\"id\":2}" },
         { "migrate-set-capabilities", testRunMigrationEvents,
           "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":[{\"capability\":\"events\",\"state\":true}]},\"id\":2}" },
         { "device-list-properties", testRunListProperties,

@@ -234,12 +234,47 @@ qemuMonitorSetMigrationEvents(qemuMonitor *mon)
 }
 
 int
-qemuMonitorSetMigrationMaxBandwidth(qemuMonitor *mon, unsigned long long bytesPerSec)
+qemuMonitorSetMigrationParams(qemuMonitor *mon, unsigned long long bytesPerSec,
+                              const char *tlsCreds, const char *tlsHostname)
 {
     g_autoptr(qemuProps) args = qemuPropsNew();
 
     qemuPropsAddInt(args, "max-bandwidth", MIN(bytesPerSec, (unsigned long long)G_MAXINT64));
+    qemuPropsAddString(args, "tls-creds", tlsCreds);
+    qemuPropsAddString(args, "tls-hostname", tlsHostname ? tlsHostname : "");
     return qemuMonitorCommand(mon, "migrate-set-parameters", args, NULL);
+}
+
+int
+qemuMonitorSetMigrationTLSCreds(qemuMonitor *mon, const char *tlsCreds)
+{
+    return qemuMonitorWithString(mon, "migrate-set-parameters", "tls-creds", tlsCreds);
+}
+
+int
+qemuMonitorAddTLSCreds(qemuMonitor *mon, const char *id, const char *dir,
+                       const char *endpoint, bool verifyPeer)
+{
+    g_autoptr(qemuProps) args = qemuPropsNew();
+
+    qemuPropsAddString(args, "qom-type", "tls-creds-x509");
+    qemuPropsAddString(args, "id", id);
+    qemuPropsAddString(args, "dir", dir);
+    qemuPropsAddString(args, "endpoint", endpoint);
+    qemuPropsAddBool(args, "verify-peer", verifyPeer);
+    return qemuMonitorCommand(mon, "object-add", args, NULL);
+}
+
+int
+qemuMonitorDelObject(qemuMonitor *mon, const char *id)
+{
+    return qemuMonitorWithString(mon, "object-del", "id", id);
+}
+
+int
+qemuMonitorMigrateIncoming(qemuMonitor *mon, const char *uri)
+{
+    return qemuMonitorWithString(mon, "migrate-incoming", "uri", uri);
 }
 
 int

@@ -191,6 +191,9 @@ typedef enum {
     VIR_MIGRATE_COMPRESSED        = (1 << 11),
     VIR_MIGRATE_ABORT_ON_ERROR    = (1 << 12),
     VIR_MIGRATE_AUTO_CONVERGE     = (1 << 13),
+    VIR_MIGRATE_RDMA_PIN_ALL      = (1 << 14),
+    VIR_MIGRATE_POSTCOPY          = (1 << 15),
+    VIR_MIGRATE_TLS               = (1 << 16),
 } virDomainMigrateFlags;
 
 #define VIR_MIGRATE_PARAM_URI          "migrate_uri"

@@ -72,6 +72,23 @@ qemuDriverConfigMigration(virQEMUDriverConfig *cfg)
     }
     cfg->migrationPortMin = min;
     cfg->migrationPortMax = max;
+
+    if (virConfGetValueString(cfg->conf, "migrate_tls_x509_cert_dir",
+                              &cfg->migrateTLSx509certdir) < 0)
+        return -1;
+    if (!cfg->migrateTLSx509certdir) {
+        cfg->migrateTLSx509certdir = g_build_filename(cfg->root, "etc", "pki", "qemu", NULL);
+    } else if (!g_path_is_absolute(cfg->migrateTLSx509certdir)) {
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       _("%s: migrate_tls_x509_cert_dir = \"%s\" must be an absolute path"),
+                       cfg->configFile, cfg->migrateTLSx509certdir);
+        return -1;
+    }
+    cfg->migrateTLSx509verify = true;
+    if (virConfGetValueBool(cfg->conf, "migrate_tls_x509_verify",
+                            &cfg->migrateTLSx509verify) < 0 ||
+        virConfGetValueBool(cfg->conf, "migrate_tls_force", &cfg->migrateTLSForce) < 0)
+        return -1;
     return 0;
 }
 
@@ -183,6 +200,7 @@ virQEMUDriverConfigFree(virQEMUDriverConfig *cfg)
     g_free(cfg->hostdevStateDir);
     g_free(cfg->migrationHost);
     g_free(cfg->migrationAddress);
+    g_free(cfg->migrateTLSx509certdir);
     virConfFree(cfg->conf);
     g_free(cfg);
 }

@@ -80,6 +80,17 @@ struct _virQEMUDriverConfig {
     unsigned int migrationPortMin;
     unsigned int migrationPortMax;
 
+    /* Migration data over TLS (VIR_MIGRATE_TLS): migrate_tls_x509_cert_dir
+     * = "DIR" (ROOT/etc/pki/qemu by default) holds QEMU's ca-cert.pem,
+     * server-cert.pem and server-key.pem (for incoming migrations),
+     * client-cert.pem and client-key.pem (outgoing);
+     * migrate_tls_x509_verify = 0|1 (1, the default: an incoming migration
+     * requires the source's certificate); migrate_tls_force = 0|1 (1:
+     * migrations without TLS are refused). */
+    char *migrateTLSx509certdir;
+    bool migrateTLSx509verify;
+    bool migrateTLSForce;
+
     /* The whole parsed qemu.conf, for keys read by other parts. */
     virConf *conf;
 };

@@ -1827,7 +1827,8 @@ qemuConnectDomainXMLToNative(virConnectPtr conn, const char *format,
 #define QEMU_MIGRATION_FLAGS (VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER | \
                               VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE | \
                               VIR_MIGRATE_PAUSED | VIR_MIGRATE_CHANGE_PROTECTION | \
-                              VIR_MIGRATE_UNSAFE | VIR_MIGRATE_ABORT_ON_ERROR)
+                              VIR_MIGRATE_UNSAFE | VIR_MIGRATE_ABORT_ON_ERROR | \
+                              VIR_MIGRATE_TLS)
 
 /* qemu:///embed?root=ROOT */
 static char *
@@ -1891,7 +1892,8 @@ qemuDomainMigrateBegin3Params(virDomainPtr dom, virTypedParameterPtr params, int
 
     virCheckFlags(QEMU_MIGRATION_FLAGS, NULL);
     if (qemuMigrationParamsCheck(params, nparams, dom->name) < 0 ||
-        virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_XML, &dxml) < 0)
+        virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_XML, &dxml) < 0 ||
+        qemuMigrationTLSCheck(driver->config, flags, false) < 0)
         return NULL;
 
     if (!(obj = qemuDomainObjFromDomain(driver, dom)))
@@ -1965,6 +1967,8 @@ qemuDomainMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params
         virReportError(VIR_ERR_OPERATION_INVALID, "%s", _("no domain XML passed"));
         return -1;
     }
+    if (qemuMigrationTLSCheck(driver->config, flags, true) < 0)
+        return -1;
     if (!(def = qemuDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE,
                                          &qemuDriverLookups, driver)))
         return -1;

@@ -611,6 +611,75 @@ qemuMigrationCookieSameProcessRoot(const qemuMigrationCookie *cookie)
 }
 
 /* ------------------------------------------------------------------ */
+/* Migration data over TLS                                              */
+/* ------------------------------------------------------------------ */
+
+/* the tls-creds-x509 object of the migration in either QEMU */
+#define QEMU_MIGRATION_TLS_ID "objlibvirt_migrate_tls0"
+
+int
+qemuMigrationTLSCheck(const virQEMUDriverConfig *cfg, unsigned int flags, bool incoming)
+{
+    const char *files[] = {
+        "ca-cert.pem",
+        incoming ? "server-cert.pem" : "client-cert.pem",
+        incoming ? "server-key.pem" : "client-key.pem",
+    };
+    size_t i;
+
+    if (!(flags & VIR_MIGRATE_TLS)) {
+        if (cfg->migrateTLSForce) {
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                           _("this host migrates over TLS only (migrate_tls_force in qemu.conf): use --tls (VIR_MIGRATE_TLS)"));
+            return -1;
+        }
+        return 0;
+    }
+    for (i = 0; i < G_N_ELEMENTS(files); i++) {
+        g_autofree char *path = g_build_filename(cfg->migrateTLSx509certdir, files[i], NULL);
+
+        if (!virFileExists(path)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("migration over TLS needs %s on this host (migrate_tls_x509_cert_dir in qemu.conf), which is missing"),
+                           path);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Set up the source's QEMU for this migration: its bandwidth, and TLS
+ * credentials for --tls, none otherwise (QEMU keeps those of an earlier
+ * migration). The destination's certificate must name the host of the
+ * migration URI (QEMU's default). */
+static int
+qemuMigrationSrcSetParams(virQEMUDriver *driver, qemuMonitor *mon,
+                          unsigned long long bytesPerSec, unsigned int flags)
+{
+    if (!(flags & VIR_MIGRATE_TLS))
+        return qemuMonitorSetMigrationParams(mon, bytesPerSec, "", NULL);
+    /* an earlier migration's object, if any */
+    if (qemuMonitorDelObject(mon, QEMU_MIGRATION_TLS_ID) < 0)
+        virResetLastError();
+    if (qemuMonitorAddTLSCreds(mon, QEMU_MIGRATION_TLS_ID, driver->config->migrateTLSx509certdir,
+                               "client", true) < 0)
+        return -1;
+    return qemuMonitorSetMigrationParams(mon, bytesPerSec, QEMU_MIGRATION_TLS_ID, NULL);
+}
+
+/* The destination's QEMU, started with -incoming defer: listen at
+ * @incoming over TLS. */
+static int
+qemuMigrationDstListenTLS(virQEMUDriver *driver, qemuMonitor *mon, const char *incoming)
+{
+    if (qemuMonitorAddTLSCreds(mon, QEMU_MIGRATION_TLS_ID, driver->config->migrateTLSx509certdir,
+                               "server", driver->config->migrateTLSx509verify) < 0 ||
+        qemuMonitorSetMigrationTLSCreds(mon, QEMU_MIGRATION_TLS_ID) < 0)
+        return -1;
+    return qemuMonitorMigrateIncoming(mon, incoming);
+}
+
+/* ------------------------------------------------------------------ */
 /* Begin (source)                                                       */
 /* ------------------------------------------------------------------ */
 
@@ -805,7 +874,7 @@ qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj, unsigned int fla
 char *
 qemuMigrationDstPrepare(virQEMUDriver *driver, const char *migrateURI,
                         const char *listenAddress, bool sameProcess,
-                        unsigned int flags G_GNUC_UNUSED, virDomainObj **objOut)
+                        unsigned int flags, virDomainObj **objOut)
 {
     virDomainObj *obj = *objOut;
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
@@ -815,7 +884,7 @@ qemuMigrationDstPrepare(virQEMUDriver *driver, const char *migrateURI,
     const char *incoming;
     qemuMonitor *mon = NULL;
 
-    if (sameProcess && !migrateURI) {
+    if (sameProcess && !migrateURI && !(flags & VIR_MIGRATE_TLS)) {
         /* both roots are in this process: a socket under this root */
         sock = virQEMUDriverConfigSocketPath(driver->config, obj->def->uuid,
                                              QEMU_SOCKET_INCOMING);
@@ -829,10 +898,25 @@ qemuMigrationDstPrepare(virQEMUDriver *driver, const char *migrateURI,
         uri = g_strdup(addr.uri);
         incoming = addr.incoming;
     }
-    if (qemuProcessStartFull(driver, obj, VIR_DOMAIN_START_PAUSED, incoming, &mon) < 0) {
+    /* with TLS, QEMU listens once it has its credentials */
+    if (qemuProcessStartFull(driver, obj, VIR_DOMAIN_START_PAUSED,
+                             flags & VIR_MIGRATE_TLS ? "defer" : incoming, &mon) < 0) {
         qemuMigrationAddressRelease(&addr);
         return NULL;
     }
+    if ((flags & VIR_MIGRATE_TLS) && qemuMigrationDstListenTLS(driver, mon, incoming) < 0) {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        qemuProcessEndJob(driver, obj, mon);
+        qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED);
+        qemuMigrationAddressRelease(&addr);
+        virErrorRestore(&saved);
+        return NULL;
+    }
+    qemuDomainLogNote(driver->config, obj->def->name,
+                      "migration: incoming, the source sends to %s, QEMU listens on %s%s",
+                      uri, incoming, flags & VIR_MIGRATE_TLS ? " over TLS" : "");
     virDomainObjLock(obj);
     priv->migMon = mon;
     /* the port stays taken until the incoming job ends */
@@ -948,7 +1032,7 @@ qemuMigrationAbortRequested(qemuDomainObjPrivate *priv, const char *abortPath)
 int
 qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
                         const char *uri, unsigned long long bandwidthMiB,
-                        unsigned int flags G_GNUC_UNUSED)
+                        unsigned int flags)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     qemuMonitor *mon = priv->migMon;
@@ -978,9 +1062,9 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     qemuMigrationJobSave(driver, obj->def->name, &job);
 
     /* always set: QEMU keeps the limit of an earlier migration */
-    if (qemuMonitorSetMigrationMaxBandwidth(mon, (bandwidthMiB ? bandwidthMiB :
-                                                  QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB) *
-                                            1024 * 1024) < 0)
+    if (qemuMigrationSrcSetParams(driver, mon, (bandwidthMiB ? bandwidthMiB :
+                                                QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB) *
+                                  1024 * 1024, flags) < 0)
         goto cleanup;
     qemuURI = qemuMigrationAddressForQEMU(uri);
     if (qemuMonitorMigrate(mon, qemuURI) < 0)

@@ -60,6 +60,11 @@ int qemuMigrationParamsCheck(virTypedParameterPtr params, int nparams, const cha
 #define QEMU_MIGRATION_READS_FINISH QEMU_MIGRATION_COOKIE_BIT(STATS)
 #define QEMU_MIGRATION_READS_CONFIRM QEMU_MIGRATION_COOKIE_BIT(STATS)
 
+/* For a migration with @flags: refused without VIR_MIGRATE_TLS when
+ * this host forces TLS, and with it when a file QEMU needs for this side
+ * (@incoming: the destination) is missing. */
+int qemuMigrationTLSCheck(const virQEMUDriverConfig *cfg, unsigned int flags, bool incoming);
+
 /* A random UUID made once per process (the cookie's <embedded>). */
 const char *qemuMigrationProcessUUID(void);
 

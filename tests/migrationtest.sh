@@ -249,14 +249,48 @@ defined_on "$uA" m9; [ $? = 1 ] && ok "m9 gone from A" || notok "m9 gone from A"
     ok "and runs on B once resumed" || notok "m9 resumes on B"
 
 # 11. peer-to-peer (B runs the whole job and opens A itself), the data
-#     over TCP on loopback as the source asked, not a socket of the roots
+#     over TCP on loopback as the source asked, not a socket of the roots,
+#     encrypted: first without the certificates, then with A's from
+#     another CA, then right
 "$virsh" -q -c "$uB" suspend m9 >/dev/null || notok "m9 paused again on B"
-"$virsh" -q -c "$uB" migrate --live --p2p --migrateuri tcp://127.0.0.1 m9 "$uA" 2>"$base/m9.p2p" &&
+"$virsh" -q -c "$uB" migrate --live --p2p --tls --migrateuri tcp://127.0.0.1 m9 "$uA" 2>"$base/m9.tls" &&
+    notok "--tls without certificates refused" ||
+    { grep -q "$B/etc/pki/qemu/ca-cert.pem.*missing" "$base/m9.tls" &&
+          ok "--tls without certificates: refused naming the file" || { notok "missing file message"; cat "$base/m9.tls"; }; }
+. "$top/tests/tlscerts.sh"
+if command -v certtool >/dev/null 2>&1; then
+    pki=$base/pki
+    mkdir -p "$pki" "$A/etc/pki/qemu" "$B/etc/pki/qemu"
+    tls_mkca "$pki" ca && tls_mkca "$pki" otherca &&
+        tls_mkcert "$pki" server ca server 127.0.0.1 && tls_mkcert "$pki" client ca client migsrc &&
+        tls_mkcert "$pki" otherserver otherca server 127.0.0.1 || notok "certificates made"
+    cp "$pki/ca.pem" "$B/etc/pki/qemu/ca-cert.pem"
+    cp "$pki/client.pem" "$B/etc/pki/qemu/client-cert.pem"
+    cp "$pki/client-key.pem" "$B/etc/pki/qemu/client-key.pem"
+    cp "$pki/otherca.pem" "$A/etc/pki/qemu/ca-cert.pem"
+    cp "$pki/otherserver.pem" "$A/etc/pki/qemu/server-cert.pem"
+    cp "$pki/otherserver-key.pem" "$A/etc/pki/qemu/server-key.pem"
+    "$virsh" -q -c "$uB" migrate --live --p2p --tls --migrateuri tcp://127.0.0.1 m9 "$uA" 2>"$base/m9.tls" &&
+        notok "--tls to a certificate of another CA fails" ||
+        { [ "$(state "$uB" m9)" = paused ] && ok "--tls to a certificate of another CA fails, m9 stays on B" ||
+              { notok "m9 after a refused handshake: $(state "$uB" m9)"; cat "$base/m9.tls"; }; }
+    defined_on "$uA" m9; [ $? = 1 ] && ok "nothing of m9 left on A" || notok "nothing of m9 left on A"
+    cp "$pki/ca.pem" "$A/etc/pki/qemu/ca-cert.pem"
+    cp "$pki/server.pem" "$A/etc/pki/qemu/server-cert.pem"
+    cp "$pki/server-key.pem" "$A/etc/pki/qemu/server-key.pem"
+    tls=--tls
+else
+    echo "# certtool missing: the TLS cases are skipped"
+    tls=
+fi
+"$virsh" -q -c "$uB" migrate --live --p2p $tls --migrateuri tcp://127.0.0.1 m9 "$uA" 2>"$base/m9.p2p" &&
     ok "p2p migration back to A" || { notok "p2p migration back to A"; cat "$base/m9.p2p"; }
+[ -z "$tls" ] || { grep -q -- "-incoming defer" "$A/log/m9.log" &&
+    ok "over TLS: A's QEMU listened once it had its credentials" || notok "A's QEMU started with -incoming defer"; }
 [ "$("$virsh" -q -c "$uA" domstate --reason m9 | head -1)" = "paused (user)" ] &&
     ok "p2p: paused on A" || notok "m9 after p2p on A: $("$virsh" -q -c "$uA" domstate --reason m9)"
 defined_on "$uB" m9; [ $? = 1 ] && ok "p2p: m9 gone from B" || notok "p2p: m9 gone from B"
-grep -Eq -- "-incoming tcp:[^ ]*:4915[0-9]" "$A/log/m9.log" &&
+grep -Eq -- "migration: incoming, the source sends to tcp://127.0.0.1:4915[0-9], QEMU listens on tcp:[^ ]*:4915[0-9]${tls:+ over TLS}\$" "$A/log/m9.log" &&
     ok "p2p: A listened on TCP from the port range" || { notok "TCP incoming on A"; grep incoming "$A/log/m9.log"; }
 "$virsh" -q -c "$uA" destroy m9 >/dev/null
 exit $fail

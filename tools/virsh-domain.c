@@ -305,6 +305,7 @@ cmdDomXMLToNative(vshControl *ctl, const vshCmd *cmd)
 static const vshCmdOptDef opts_migrate[] = {
     { "live", VSH_OT_BOOL, 0, N_("live migration") },
     { "p2p", VSH_OT_BOOL, 0, N_("peer-2-peer migration") },
+    { "tls", VSH_OT_BOOL, 0, N_("use TLS for migration") },
     { "persistent", VSH_OT_BOOL, 0, N_("persist VM on destination") },
     { "undefinesource", VSH_OT_BOOL, 0, N_("undefine VM on source") },
     { "suspend", VSH_OT_BOOL, 0, N_("do not restart the domain on the destination host") },
@@ -408,6 +409,8 @@ cmdMigrate(vshControl *ctl, const vshCmd *cmd)
         job.flags |= VIR_MIGRATE_LIVE;
     if (vshCommandOptBool(cmd, "p2p"))
         job.flags |= VIR_MIGRATE_PEER2PEER;
+    if (vshCommandOptBool(cmd, "tls"))
+        job.flags |= VIR_MIGRATE_TLS;
     if (vshCommandOptBool(cmd, "persistent"))
         job.flags |= VIR_MIGRATE_PERSIST_DEST;
     if (vshCommandOptBool(cmd, "undefinesource"))

@@ -2120,16 +2120,19 @@ qemuDomainMigratePeer2Peer(virDomainPtr dom, const char *dconnuri,
         virResetLastError();
     }
     ddom = virDomainMigrateRun(dom, dconn, dconnuri, params, nparams, flags & ~VIR_MIGRATE_PEER2PEER);
+    /* before the calls below, which reset the error */
+    if (!ddom)
+        virErrorPreserveLast(&saved);
     if (watched)
         virConnectUnregisterCloseCallback(dconn, qemuDomainMigratePeerClosed);
 
  cleanup:
-    if (!ddom)
+    if (!ddom && !saved)
         virErrorPreserveLast(&saved);
     if (ddom)
         virDomainFree(ddom);
     virConnectClose(dconn);
-    if (saved) {
+    if (!ddom) {
         virErrorRestore(&saved);
         return -1;
     }

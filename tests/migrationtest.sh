@@ -77,6 +77,11 @@ grep -Eq "migration: setup .*UNPLUG_PRIMARY\(hostdev0\).* wait-unplug .*active.*
     ok "source log: MIGRATION sequence with UNPLUG_PRIMARY and wait-unplug" ||
     { notok "MIGRATION sequence"; grep migration: "$A/log/m1.log"; }
 [ "$(state "$uB" m1)" = running ] && ok "running on B" || notok "running on B"
+out=$("$virsh" -q -c "$uB" domjobinfo --completed m1)
+echo "$out" | grep -Eq "^Job type: +Completed" && echo "$out" | grep -Eq "^Operation: +Incoming migration" &&
+    "$virsh" -q -c "$uB" domjobinfo --completed --rawstats m1 | grep -Eq "^wait_unplug_ms: +[1-9]" &&
+    ok "domjobinfo --completed on B: the incoming migration, with the source's wait-unplug time" ||
+    { notok "domjobinfo --completed on B"; echo "$out"; "$virsh" -q -c "$uB" domjobinfo --completed --rawstats m1; }
 [ "$("$virsh" -q -c "$uB" domstate --reason m1 | head -1)" = "running (migrated)" ] &&
     ok "domstate --reason on B: running (migrated)" ||
     notok "m1's reason on B: $("$virsh" -q -c "$uB" domstate --reason m1)"

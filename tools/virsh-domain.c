@@ -493,6 +493,7 @@ static const vshCmdOptDef opts_domjobinfo[] = {
     { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("domain name, id or uuid") },
     { "anystats", VSH_OT_BOOL, 0, N_("print statistics for any kind of job (even failed ones)") },
     { "rawstats", VSH_OT_BOOL, 0, N_("print the raw data returned by libvirt") },
+    { "completed", VSH_OT_BOOL, 0, N_("return statistics of a recently completed job") },
     { NULL, 0, 0, NULL },
 };
 
@@ -597,7 +598,9 @@ cmdDomJobInfo(vshControl *ctl, const vshCmd *cmd)
 
     if (!dom)
         return false;
-    if (virDomainGetJobStats(dom, &type, &params, &nparams, 0) < 0) {
+    if (virDomainGetJobStats(dom, &type, &params, &nparams,
+                             vshCommandOptBool(cmd, "completed") ?
+                             VIR_DOMAIN_JOB_STATS_COMPLETED : 0) < 0) {
         virDomainFree(dom);
         return false;
     }
@@ -612,6 +615,7 @@ cmdDomJobInfo(vshControl *ctl, const vshCmd *cmd)
                    op >= 0 && op < (int)G_N_ELEMENTS(opNames) ? _(opNames[op]) : _("unknown"));
         }
         if (type == VIR_DOMAIN_JOB_BOUNDED || type == VIR_DOMAIN_JOB_UNBOUNDED ||
+            type == VIR_DOMAIN_JOB_COMPLETED ||
             (type != VIR_DOMAIN_JOB_NONE && vshCommandOptBool(cmd, "anystats")))
             vshPrintJobStats(type, params, nparams);
     }

@@ -1921,7 +1921,7 @@ qemuDomainMigrateBegin3Params(virDomainPtr dom, virTypedParameterPtr params, int
     if (rc == 0 && !(xml = qemuMigrationSrcBegin(driver, obj, flags)))
         qemuMigrationRecordEnd(driver, obj);
     if (xml) {
-        qemuMigrationCookieBake(driver, obj, false, cookieout, cookieoutlen);
+        qemuMigrationCookieBake(driver, obj, false, false, cookieout, cookieoutlen);
         /* the caller's definition for the destination; prepare checks
          * it against the cookie (same name and UUID) */
         if (dxml) {
@@ -2024,7 +2024,7 @@ qemuDomainMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params
                                         flags, &obj)))
         qemuMigrationRecordEnd(driver, obj);
     if (uri)
-        qemuMigrationCookieBake(driver, obj, true, cookieout, cookieoutlen);
+        qemuMigrationCookieBake(driver, obj, true, false, cookieout, cookieoutlen);
     virDomainObjLock(obj);
     if (persistentDef) {
         if (uri) {
@@ -2143,8 +2143,7 @@ static int
 qemuDomainMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
                                 virTypedParameterPtr params, int nparams,
                                 const char *cookiein, int cookieinlen,
-                                char **cookieout G_GNUC_UNUSED,
-                                int *cookieoutlen G_GNUC_UNUSED,
+                                char **cookieout, int *cookieoutlen,
                                 unsigned int flags)
 {
     virQEMUDriver *driver = dom->conn->privateData;
@@ -2194,6 +2193,9 @@ qemuDomainMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
         qemuDomainObjGetPrivate(obj)->migWasPaused = obj->state != VIR_DOMAIN_RUNNING;
         virDomainObjUnlock(obj);
         ret = qemuMigrationSrcPerform(driver, obj, uri, bandwidthMiB, flags);
+        /* for the destination's domjobinfo --completed */
+        if (ret == 0)
+            qemuMigrationCookieBake(driver, obj, false, true, cookieout, cookieoutlen);
     }
     virDomainObjLock(obj);
     virDomainObjEndAPI(&obj);
@@ -2273,8 +2275,10 @@ qemuDomainMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPtr params,
     }
     virDomainObjUnlock(obj);
     rc = qemuMigrationDstFinish(driver, obj, cancelled, flags);
-    if (rc == 0)
-        qemuMigrationCookieBake(driver, obj, true, cookieout, cookieoutlen);
+    if (rc == 0) {
+        qemuMigrationDstSaveJobStats(driver, obj->def->name, cookie);
+        qemuMigrationCookieBake(driver, obj, true, false, cookieout, cookieoutlen);
+    }
     virDomainObjLock(obj);
     if (rc == 0)
         ret = qemuDomainHandle(dconn, obj);
@@ -2405,10 +2409,11 @@ qemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
     virDomainObj *obj;
     bool active;
 
-    virCheckFlags(0, -1);
-    if (qemuMigrationGetJobStats(driver, dom->name, type, params, nparams) < 0)
+    virCheckFlags(VIR_DOMAIN_JOB_STATS_COMPLETED, -1);
+    if (qemuMigrationGetJobStats(driver, dom->name, flags & VIR_DOMAIN_JOB_STATS_COMPLETED,
+                                 type, params, nparams) < 0)
         goto error;
-    if (*type != VIR_DOMAIN_JOB_NONE)
+    if (*type != VIR_DOMAIN_JOB_NONE || (flags & VIR_DOMAIN_JOB_STATS_COMPLETED))
         return 0;
     /* as libvirt: no job of a domain that does not run is an error, a
      * finished migration's record is still shown */

@@ -56,6 +56,12 @@ qemuMigrationJobPath(virQEMUDriver *driver, const char *name)
     return g_strdup_printf("%s/%s.job", driver->config->stateDir, name);
 }
 
+char *
+qemuMigrationJobDonePath(virQEMUDriver *driver, const char *name)
+{
+    return g_strdup_printf("%s/%s.jobdone", driver->config->stateDir, name);
+}
+
 static char *
 qemuMigrationAbortPath(virQEMUDriver *driver, const char *name)
 {
@@ -314,11 +320,10 @@ qemuMigrationRecordRelease(virQEMUDriver *driver, const char *name, int lockfd, 
     qemuMigrationJobUnlock(driver, name, lockfd, clear);
 }
 
+/* The job's statistics in group "job" of @kf. */
 static void
-qemuMigrationJobSave(virQEMUDriver *driver, const char *name, const qemuMigrationJob *job)
+qemuMigrationJobFill(GKeyFile *kf, const qemuMigrationJob *job)
 {
-    g_autoptr(GKeyFile) kf = qemuMigrationJobLoad(driver, name);
-
     g_key_file_set_integer(kf, "job", "type", job->type);
     g_key_file_set_integer(kf, "job", "operation", job->operation);
     g_key_file_set_string(kf, "job", "phase", job->phase ? job->phase : "none");
@@ -335,16 +340,83 @@ qemuMigrationJobSave(virQEMUDriver *driver, const char *name, const qemuMigratio
         g_key_file_set_string(kf, "job", "unplug_primary", job->unplugPrimary);
     if (job->errmsg)
         g_key_file_set_string(kf, "job", "errmsg", job->errmsg);
+}
+
+static void
+qemuMigrationJobSave(virQEMUDriver *driver, const char *name, const qemuMigrationJob *job)
+{
+    g_autoptr(GKeyFile) kf = qemuMigrationJobLoad(driver, name);
+
+    qemuMigrationJobFill(kf, job);
     /* progress only: a failed write must not disturb the migration */
     if (qemuMigrationJobWrite(driver, name, kf) < 0)
         virResetLastError();
 }
 
+/* The job of this side ended: its statistics for domjobinfo --completed
+ * (NAME.jobdone, until the next job or the domain stops). */
+static void
+qemuMigrationJobSaveDone(virQEMUDriver *driver, const char *name, GKeyFile *kf)
+{
+    g_autofree char *path = qemuMigrationJobDonePath(driver, name);
+    g_autofree char *data = g_key_file_to_data(kf, NULL, NULL);
+
+    if (virFileWriteStrRuntime(path, data, 0600) < 0)
+        virResetLastError();
+}
+
+/* The statistics of a completed job a cookie carries (libvirt's names;
+ * our wait_unplug_ms and total_time too). */
+static const char *const qemuMigrationCookieStats[] = {
+    VIR_DOMAIN_JOB_TIME_ELAPSED, VIR_DOMAIN_JOB_DOWNTIME, VIR_DOMAIN_JOB_SETUP_TIME,
+    VIR_DOMAIN_JOB_MEMORY_TOTAL, VIR_DOMAIN_JOB_MEMORY_PROCESSED,
+    VIR_DOMAIN_JOB_MEMORY_REMAINING, "total_time", "wait_unplug_ms",
+};
+
+void
+qemuMigrationCookieAddJobStats(virQEMUDriver *driver, const char *name,
+                               qemuMigrationCookie *cookie)
+{
+    g_autofree char *path = qemuMigrationJobDonePath(driver, name);
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    size_t i;
+
+    if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL))
+        return;
+    for (i = 0; i < G_N_ELEMENTS(qemuMigrationCookieStats); i++)
+        qemuMigrationCookieAddStat(cookie, qemuMigrationCookieStats[i],
+                                   g_key_file_get_int64(kf, "job", qemuMigrationCookieStats[i],
+                                                        NULL));
+}
+
+void
+qemuMigrationDstSaveJobStats(virQEMUDriver *driver, const char *name,
+                             const qemuMigrationCookie *cookie)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    size_t i, j;
+
+    g_key_file_set_integer(kf, "job", "type", VIR_DOMAIN_JOB_COMPLETED);
+    g_key_file_set_integer(kf, "job", "operation", VIR_DOMAIN_JOB_OPERATION_MIGRATION_IN);
+    g_key_file_set_string(kf, "job", "phase", "completed");
+    for (i = 0; cookie && cookie->stats && i < cookie->stats->len; i++) {
+        const qemuMigrationCookieStat *st = &g_array_index(cookie->stats,
+                                                           qemuMigrationCookieStat, i);
+
+        for (j = 0; j < G_N_ELEMENTS(qemuMigrationCookieStats); j++) {
+            if (STREQ(st->name, qemuMigrationCookieStats[j]) && st->value >= 0)
+                g_key_file_set_uint64(kf, "job", st->name, st->value);
+        }
+    }
+    qemuMigrationJobSaveDone(driver, name, kf);
+}
+
 int
-qemuMigrationGetJobStats(virQEMUDriver *driver, const char *name, int *type,
+qemuMigrationGetJobStats(virQEMUDriver *driver, const char *name, bool completed, int *type,
                          virTypedParameterPtr *params, int *nparams)
 {
-    g_autofree char *path = qemuMigrationJobPath(driver, name);
+    g_autofree char *path = completed ? qemuMigrationJobDonePath(driver, name) :
+                                        qemuMigrationJobPath(driver, name);
     g_autoptr(GKeyFile) kf = g_key_file_new();
     static const char *const ullKeys[] = {
         VIR_DOMAIN_JOB_TIME_ELAPSED, VIR_DOMAIN_JOB_MEMORY_TOTAL,
@@ -543,7 +615,7 @@ qemuMigrationCookieAddPair(qemuMigrationCookie *cookie, const virDomainDef *def,
 
 void
 qemuMigrationCookieBake(virQEMUDriver *driver, virDomainObj *obj, bool withVF,
-                        char **cookieout, int *cookieoutlen)
+                        bool withStats, char **cookieout, int *cookieoutlen)
 {
     g_autoptr(qemuMigrationCookie) cookie = NULL;
     const virDomainDef *def;
@@ -579,6 +651,8 @@ qemuMigrationCookieBake(virQEMUDriver *driver, virDomainObj *obj, bool withVF,
     }
     virDomainObjUnlock(obj);
     qemuMigrationCookieSetEmbedded(cookie, driver->config->root, qemuMigrationProcessUUID());
+    if (withStats)
+        qemuMigrationCookieAddJobStats(driver, cookie->name, cookie);
     *cookieout = qemuMigrationCookieFormat(cookie, &len);
     *cookieoutlen = len;
 }
@@ -1186,6 +1260,12 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     if (ret < 0 && !job.errmsg)
         job.errmsg = g_strdup(virGetLastErrorMessage());
     qemuMigrationJobSave(driver, obj->def->name, &job);
+    {
+        g_autoptr(GKeyFile) done = g_key_file_new();
+
+        qemuMigrationJobFill(done, &job);
+        qemuMigrationJobSaveDone(driver, obj->def->name, done);
+    }
     qemuDomainLogNote(driver->config, obj->def->name,
                       "%s; wait-unplug %lld ms, total %llu ms, downtime %llu ms%s%s",
                       sequence->str, (long long)job.waitUnplugMs, job.totalTime, job.downtime,

@@ -70,9 +70,10 @@ const char *qemuMigrationProcessUUID(void);
 
 /* The cookie this side sends for @obj (not locked): the domain, this
  * host, the teaming pairs (with the VFs reserved here when @withVF: the
- * destination), and this root. */
+ * destination), this root, and with @withStats the statistics of the
+ * job that just ended here (perform). */
 void qemuMigrationCookieBake(virQEMUDriver *driver, virDomainObj *obj, bool withVF,
-                             char **cookieout, int *cookieoutlen);
+                             bool withStats, char **cookieout, int *cookieoutlen);
 /* The cookie from the other side, for the domain @name/@uuid, read by a
  * phase that takes the features in @readable: *@cookie, or NULL for an
  * empty one; -1 with an error for a cookie that is refused. */
@@ -108,9 +109,20 @@ int qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
 int qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
                             bool cancelled, unsigned int flags);
 
-/* Job statistics of a domain (its NAME.job file). */
-int qemuMigrationGetJobStats(virQEMUDriver *driver, const char *name, int *type,
-                             virTypedParameterPtr *params, int *nparams);
+/* Job statistics of a domain: of its job (its NAME.job file), or with
+ * @completed of the last one that ended (NAME.jobdone). */
+int qemuMigrationGetJobStats(virQEMUDriver *driver, const char *name, bool completed,
+                             int *type, virTypedParameterPtr *params, int *nparams);
+/* ROOT/run/qemu/NAME.jobdone (removed with the run files when the
+ * domain stops) */
+char *qemuMigrationJobDonePath(virQEMUDriver *driver, const char *name);
+/* The statistics of this side's completed job into @cookie (perform). */
+void qemuMigrationCookieAddJobStats(virQEMUDriver *driver, const char *name,
+                                    qemuMigrationCookie *cookie);
+/* The completed incoming migration of @name, with the statistics the
+ * source sent in @cookie (or NULL), for domjobinfo --completed. */
+void qemuMigrationDstSaveJobStats(virQEMUDriver *driver, const char *name,
+                                  const qemuMigrationCookie *cookie);
 /* Ask the process migrating @name to cancel. */
 int qemuMigrationAbort(virQEMUDriver *driver, virDomainObj *obj);
 

@@ -256,7 +256,7 @@ qemuProcessRemoveRunFiles(virQEMUDriver *driver, const char *name,
     g_autofree char *pidfile = qemuProcessPidPath(driver, name);
     g_autofree char *incoming = virQEMUDriverConfigSocketPath(driver->config, uuid,
                                                               QEMU_SOCKET_INCOMING);
-    const char *const extra[] = { "job", "abort" };
+    const char *const extra[] = { "job", "jobdone", "abort" };
     size_t i;
 
     unlink(status);

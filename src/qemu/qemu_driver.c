@@ -2064,8 +2064,7 @@ qemuDomainMigratePeerClosed(virConnectPtr dconn G_GNUC_UNUSED, int reason G_GNUC
 
     if (!(obj = virDomainObjListGetByUUID(driver->domains, dom->uuid)))
         return;
-    if (qemuDomainObjGetPrivate(obj)->migMon && qemuMigrationAbort(driver, obj) < 0)
-        virResetLastError();
+    qemuMigrationAbortPeerGone(obj);
     virDomainObjEndAPI(&obj);
 }
 

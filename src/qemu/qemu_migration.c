@@ -486,7 +486,7 @@ qemuMigrationAbort(virQEMUDriver *driver, virDomainObj *obj)
     }
     if (priv->migMon) {
         /* the migration runs in this process: tell it directly */
-        g_atomic_int_set(&priv->migAbort, 1);
+        g_atomic_int_set(&priv->migAbort, QEMU_MIGRATION_ABORT_CLIENT);
         qemuMonitorWakeup(priv->migMon);
         return 0;
     }
@@ -1090,6 +1090,17 @@ qemuMigrationAbortUnwatch(qemuMonitor *mon, int fd)
     close(fd);
 }
 
+void
+qemuMigrationAbortPeerGone(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+
+    if (!priv->migMon)
+        return;
+    g_atomic_int_set(&priv->migAbort, QEMU_MIGRATION_ABORT_PEER_GONE);
+    qemuMonitorWakeup(priv->migMon);
+}
+
 /* Was the migration of @obj aborted, by this process or another? */
 static bool
 qemuMigrationAbortRequested(qemuDomainObjPrivate *priv, const char *abortPath)
@@ -1130,7 +1141,7 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     /* an abort is for the job the client sees active: the one whose
      * record says so from now on */
     unlink(abortPath);
-    g_atomic_int_set(&priv->migAbort, 0);
+    g_atomic_int_set(&priv->migAbort, QEMU_MIGRATION_ABORT_NONE);
     abortFd = qemuMigrationAbortWatch(driver, mon);
     qemuMigrationRecordStep(driver, obj, "perform");
     qemuMigrationJobSave(driver, obj->def->name, &job);
@@ -1164,8 +1175,13 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
         if (qemuMigrationAbortRequested(priv, abortPath)) {
             qemuMigrationCancel(mon, &from);
             job.type = VIR_DOMAIN_JOB_CANCELLED;
-            virReportError(VIR_ERR_OPERATION_ABORTED, "%s",
-                           _("migration job: canceled by client"));
+            if (g_atomic_int_get(&priv->migAbort) == QEMU_MIGRATION_ABORT_PEER_GONE)
+                virReportError(VIR_ERR_OPERATION_FAILED,
+                               _("the connection to the destination of domain '%s' closed (its daemon died, or the network between the hosts failed): migration cancelled, the guest keeps running here"),
+                               obj->def->name);
+            else
+                virReportError(VIR_ERR_OPERATION_ABORTED, "%s",
+                               _("migration job: canceled by client"));
             goto cleanup;
         }
         if (waited == QEMU_MONITOR_WAIT_CLOSED) {

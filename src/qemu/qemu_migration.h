@@ -125,6 +125,16 @@ void qemuMigrationDstSaveJobStats(virQEMUDriver *driver, const char *name,
                                   const qemuMigrationCookie *cookie);
 /* Ask the process migrating @name to cancel. */
 int qemuMigrationAbort(virQEMUDriver *driver, virDomainObj *obj);
+/* Why a migration of this process is cancelled (qemuDomainObjPrivate's
+ * migAbort) */
+enum {
+    QEMU_MIGRATION_ABORT_NONE,
+    QEMU_MIGRATION_ABORT_CLIENT,        /* virDomainAbortJob */
+    QEMU_MIGRATION_ABORT_PEER_GONE,     /* the destination's connection closed */
+};
+/* The connection to the destination of @obj's peer-to-peer migration
+ * (locked) closed: cancel it, saying so. */
+void qemuMigrationAbortPeerGone(virDomainObj *obj);
 
 /* ------------------------------------------------------------------ */
 /* Recovery of a job whose migrating process died                      */

@@ -615,7 +615,7 @@ cmdDomJobInfo(vshControl *ctl, const vshCmd *cmd)
                    op >= 0 && op < (int)G_N_ELEMENTS(opNames) ? _(opNames[op]) : _("unknown"));
         }
         if (type == VIR_DOMAIN_JOB_BOUNDED || type == VIR_DOMAIN_JOB_UNBOUNDED ||
-            type == VIR_DOMAIN_JOB_COMPLETED ||
+            (type == VIR_DOMAIN_JOB_COMPLETED && vshCommandOptBool(cmd, "completed")) ||
             (type != VIR_DOMAIN_JOB_NONE && vshCommandOptBool(cmd, "anystats")))
             vshPrintJobStats(type, params, nparams);
     }

@@ -182,9 +182,6 @@ testOpenSequence(const void *opaque G_GNUC_UNUSED)
     feat.feature = 14;
     if (testCall(client, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &feat, &sup) < 0 || sup.supported != 1)
         goto cleanup;
-    feat.feature = 4;   /* migration between daemons is not served yet */
-    if (testCall(client, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &feat, &sup) < 0 || sup.supported != 0)
-        goto cleanup;
     if (testCall(client, REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK, NULL, NULL) < 0 ||
         testCall(client, REMOTE_PROC_CONNECT_CLOSE, NULL, NULL) < 0 ||
         !remoteClientCloseRequested(client))
@@ -198,6 +195,50 @@ testOpenSequence(const void *opaque G_GNUC_UNUSED)
     xdr_free((xdrproc_t)xdr_remote_auth_list_ret, (char *)&auth);
     xdr_free((xdrproc_t)xdr_remote_connect_get_uri_ret, (char *)&uri);
     xdr_free((xdrproc_t)xdr_remote_connect_get_type_ret, (char *)&type);
+    return ret;
+}
+
+/* Before CONNECT_OPEN the migration features are 0; after it, the QEMU
+ * driver's answers: peer-to-peer, version 3, parameters and change
+ * protection (protocol.md 3.2), asked by virsh and by a source daemon. */
+static int
+testMigrationFeatures(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(remoteClient) client = remoteClientNew(sim->root, false);
+    static const int features[] = { 4, 6, 7, 13 };
+    remote_connect_supports_feature_args feat = { 0 };
+    remote_connect_supports_feature_ret sup = { 0 };
+    size_t i;
+    int ret = 0;
+
+    for (i = 0; i < G_N_ELEMENTS(features); i++) {
+        feat.feature = features[i];
+        sup.supported = -1;
+        if (testCall(client, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &feat, &sup) < 0 ||
+            sup.supported != 0) {
+            printf("#   feature %d before open: %d\n", features[i], sup.supported);
+            ret = -1;
+        }
+    }
+    if (testOpen(client, "qemu:///system", 0) < 0)
+        return -1;
+    for (i = 0; i < G_N_ELEMENTS(features); i++) {
+        feat.feature = features[i];
+        sup.supported = -1;
+        if (testCall(client, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &feat, &sup) < 0 ||
+            sup.supported != 1) {
+            printf("#   feature %d after open: %d %s\n", features[i], sup.supported,
+                   virGetLastErrorMessage());
+            ret = -1;
+        }
+    }
+    /* not the driver's: the daemon has no streams with descriptors */
+    feat.feature = 8;
+    if (testCall(client, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &feat, &sup) < 0 ||
+        sup.supported != 0) {
+        printf("#   feature 8: %d\n", sup.supported);
+        ret = -1;
+    }
     return ret;
 }
 
@@ -427,6 +468,7 @@ testHandlersInTable(const void *opaque G_GNUC_UNUSED)
         8, 9, 10, 11, 12, 13, 14, 16, 21, 22, 23, 24, 25, 28, 33, 34, 35, 37, 51,
         105, 106, 150, 151, 160, 161, 163, 164, 196, 212, 231, 234, 258, 273, 298, 316, 317, 342, 350,
         39, 41, 42, 43, 44, 46, 47, 48, 49, 152, 153, 283, 432,
+        302, 303, 305, 306, 307,
     };
     size_t i;
     size_t served = 0;
@@ -757,6 +799,7 @@ mymain(void)
         return -1;
     virTestRun("virsh's open sequence", testOpenSequence, NULL);
     virTestRun("a URI of another driver is refused", testOtherURI, NULL);
+    virTestRun("migration features come from the driver", testMigrationFeatures, NULL);
     virTestRun("domain calls", testDomainCalls, NULL);
     virTestRun("network calls", testNetworkCalls, NULL);
     virTestRun("read-only client", testReadOnly, NULL);

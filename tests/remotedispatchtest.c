@@ -12,6 +12,10 @@
 #include "internal.h"
 
 #include "remote_daemon_dispatch.h"
+#include "datatypes.h"
+#include "driver.h"
+#include "virfile.h"
+#include "virnettraceutils.h"
 #include "testqemusim.h"
 #include "testutils.h"
 #include "virerror.h"
@@ -182,9 +186,6 @@ testOpenSequence(const void *opaque G_GNUC_UNUSED)
     feat.feature = 14;
     if (testCall(client, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &feat, &sup) < 0 || sup.supported != 1)
         goto cleanup;
-    feat.feature = 4;   /* migration between daemons is not served yet */
-    if (testCall(client, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &feat, &sup) < 0 || sup.supported != 0)
-        goto cleanup;
     if (testCall(client, REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK, NULL, NULL) < 0 ||
         testCall(client, REMOTE_PROC_CONNECT_CLOSE, NULL, NULL) < 0 ||
         !remoteClientCloseRequested(client))
@@ -198,6 +199,50 @@ testOpenSequence(const void *opaque G_GNUC_UNUSED)
     xdr_free((xdrproc_t)xdr_remote_auth_list_ret, (char *)&auth);
     xdr_free((xdrproc_t)xdr_remote_connect_get_uri_ret, (char *)&uri);
     xdr_free((xdrproc_t)xdr_remote_connect_get_type_ret, (char *)&type);
+    return ret;
+}
+
+/* Before CONNECT_OPEN the migration features are 0; after it, the QEMU
+ * driver's answers: peer-to-peer, version 3, parameters and change
+ * protection (protocol.md 3.2), asked by virsh and by a source daemon. */
+static int
+testMigrationFeatures(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(remoteClient) client = remoteClientNew(sim->root, false);
+    static const int features[] = { 4, 6, 7, 13 };
+    remote_connect_supports_feature_args feat = { 0 };
+    remote_connect_supports_feature_ret sup = { 0 };
+    size_t i;
+    int ret = 0;
+
+    for (i = 0; i < G_N_ELEMENTS(features); i++) {
+        feat.feature = features[i];
+        sup.supported = -1;
+        if (testCall(client, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &feat, &sup) < 0 ||
+            sup.supported != 0) {
+            printf("#   feature %d before open: %d\n", features[i], sup.supported);
+            ret = -1;
+        }
+    }
+    if (testOpen(client, "qemu:///system", 0) < 0)
+        return -1;
+    for (i = 0; i < G_N_ELEMENTS(features); i++) {
+        feat.feature = features[i];
+        sup.supported = -1;
+        if (testCall(client, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &feat, &sup) < 0 ||
+            sup.supported != 1) {
+            printf("#   feature %d after open: %d %s\n", features[i], sup.supported,
+                   virGetLastErrorMessage());
+            ret = -1;
+        }
+    }
+    /* not the driver's: the daemon has no streams with descriptors */
+    feat.feature = 8;
+    if (testCall(client, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &feat, &sup) < 0 ||
+        sup.supported != 0) {
+        printf("#   feature 8: %d\n", sup.supported);
+        ret = -1;
+    }
     return ret;
 }
 
@@ -427,6 +472,7 @@ testHandlersInTable(const void *opaque G_GNUC_UNUSED)
         8, 9, 10, 11, 12, 13, 14, 16, 21, 22, 23, 24, 25, 28, 33, 34, 35, 37, 51,
         105, 106, 150, 151, 160, 161, 163, 164, 196, 212, 231, 234, 258, 273, 298, 316, 317, 342, 350,
         39, 41, 42, 43, 44, 46, 47, 48, 49, 152, 153, 283, 432,
+        302, 303, 305, 306, 307,
     };
     size_t i;
     size_t served = 0;
@@ -743,6 +789,330 @@ testFailoverPending(const void *opaque G_GNUC_UNUSED)
 #undef TEST_DOMAIN
 }
 
+/* Migration dispatch, on a driver of the test's own: it takes the
+ * embedded URI of testMigRoot only (registered before the others), gets
+ * the phases of the logged frames of libvirt 9.0 and answers with the
+ * logged replies' cookies, URI and domain; the replies the daemon then
+ * encodes must be the logged ones, byte for byte. */
+static char *testMigRoot;
+static GString *testMigSeen;        /* what the driver's phases got */
+
+typedef struct {
+    const char *log;
+    int proc;
+    GByteArray *call;
+    GByteArray *reply;
+    void *ret;                      /* the logged reply, decoded */
+} testMigFrames;
+
+enum { TEST_MIG_PREPARE, TEST_MIG_PERFORM, TEST_MIG_FINISH };
+static testMigFrames testMigFrame[] = {
+    [TEST_MIG_PREPARE] = { .log = "trace-mig2-p2p.log",
+                           .proc = REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3_PARAMS },
+    [TEST_MIG_PERFORM] = { .log = "trace-B.log",
+                           .proc = REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3_PARAMS },
+    [TEST_MIG_FINISH] = { .log = "trace-mig2-p2p.log",
+                          .proc = REMOTE_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS },
+};
+
+static virDrvOpenStatus
+testMigOpen(virConnectPtr conn, GUri *uri G_GNUC_UNUSED, unsigned int flags G_GNUC_UNUSED)
+{
+    g_autofree char *escaped = g_uri_escape_string(testMigRoot, "/", FALSE);
+    g_autofree char *mine = g_strdup_printf("qemu:///embed?root=%s", escaped);
+
+    return STREQ(conn->uri, mine) ? VIR_DRV_OPEN_SUCCESS : VIR_DRV_OPEN_DECLINED;
+}
+
+static int
+testMigClose(virConnectPtr conn G_GNUC_UNUSED)
+{
+    return 0;
+}
+
+static virDomainPtr
+testMigLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
+{
+    return virGetDomain(conn, "d1", uuid, 1);
+}
+
+static int
+testMigSupportsFeature(virConnectPtr conn G_GNUC_UNUSED, int feature)
+{
+    return feature == VIR_DRV_FEATURE_MIGRATION_P2P || feature == VIR_DRV_FEATURE_MIGRATION_V3 ||
+        feature == VIR_DRV_FEATURE_MIGRATION_PARAMS;
+}
+
+static void
+testMigRecord(const char *phase, virTypedParameterPtr params, int nparams,
+              const char *cookie, int cookielen, unsigned int flags)
+{
+    int i;
+
+    g_string_append_printf(testMigSeen, "%s flags %u cookie %d%s", phase, flags, cookielen,
+                           cookielen > 0 && cookie[cookielen - 1] == '\0' ? " NUL" : "");
+    for (i = 0; i < nparams; i++)
+        g_string_append_printf(testMigSeen, " %s/%d", params[i].field, params[i].type);
+    g_string_append_c(testMigSeen, '\n');
+}
+
+/* The cookie of a logged reply, as a driver gives it. */
+static void
+testMigCookie(const char *val, u_int len, char **cookieout, int *cookieoutlen)
+{
+    *cookieout = len ? g_memdup2(val, len) : NULL;
+    *cookieoutlen = len;
+}
+
+static char *
+testMigBegin(virDomainPtr dom G_GNUC_UNUSED, virTypedParameterPtr params, int nparams,
+             char **cookieout, int *cookieoutlen, unsigned int flags)
+{
+    testMigRecord("begin", params, nparams, NULL, 0, flags);
+    testMigCookie("<c/>", 5, cookieout, cookieoutlen);
+    return g_strdup("<domain/>");
+}
+
+static int
+testMigPrepare(virConnectPtr dconn G_GNUC_UNUSED, virTypedParameterPtr params, int nparams,
+               const char *cookiein, int cookieinlen, char **cookieout, int *cookieoutlen,
+               char **uri_out, unsigned int flags)
+{
+    remote_domain_migrate_prepare3_params_ret *r = testMigFrame[TEST_MIG_PREPARE].ret;
+
+    testMigRecord("prepare", params, nparams, cookiein, cookieinlen, flags);
+    testMigCookie(r->cookie_out.cookie_out_val, r->cookie_out.cookie_out_len,
+                  cookieout, cookieoutlen);
+    *uri_out = g_strdup(*r->uri_out);
+    return 0;
+}
+
+static int
+testMigPerform(virDomainPtr dom G_GNUC_UNUSED, const char *dconnuri,
+               virTypedParameterPtr params, int nparams,
+               const char *cookiein, int cookieinlen, char **cookieout, int *cookieoutlen,
+               unsigned int flags)
+{
+    testMigRecord("perform", params, nparams, cookiein, cookieinlen, flags);
+    g_string_append_printf(testMigSeen, "dconnuri %s\n", NULLSTR(dconnuri));
+    *cookieout = NULL;
+    *cookieoutlen = 0;
+    return 0;
+}
+
+static virDomainPtr
+testMigFinish(virConnectPtr dconn, virTypedParameterPtr params, int nparams,
+              const char *cookiein, int cookieinlen, char **cookieout, int *cookieoutlen,
+              unsigned int flags, int cancelled)
+{
+    remote_domain_migrate_finish3_params_ret *r = testMigFrame[TEST_MIG_FINISH].ret;
+
+    testMigRecord("finish", params, nparams, cookiein, cookieinlen, flags);
+    if (cancelled) {
+        g_string_append(testMigSeen, "cancelled\n");
+        return NULL;
+    }
+    testMigCookie(r->cookie_out.cookie_out_val, r->cookie_out.cookie_out_len,
+                  cookieout, cookieoutlen);
+    return virGetDomain(dconn, r->dom.name, (unsigned char *)r->dom.uuid, r->dom.id);
+}
+
+static int
+testMigConfirm(virDomainPtr dom G_GNUC_UNUSED, virTypedParameterPtr params, int nparams,
+               const char *cookiein, int cookieinlen, unsigned int flags, int cancelled)
+{
+    testMigRecord("confirm", params, nparams, cookiein, cookieinlen, flags);
+    g_string_append_printf(testMigSeen, "cancelled %d\n", cancelled);
+    return 0;
+}
+
+static virHypervisorDriver testMigDriver = {
+    .name = "migtest",
+    .connectOpen = testMigOpen,
+    .connectClose = testMigClose,
+    .domainLookupByUUID = testMigLookupByUUID,
+    .connectSupportsFeature = testMigSupportsFeature,
+    .domainMigrateBegin3Params = testMigBegin,
+    .domainMigratePrepare3Params = testMigPrepare,
+    .domainMigratePerform3Params = testMigPerform,
+    .domainMigrateFinish3Params = testMigFinish,
+    .domainMigrateConfirm3Params = testMigConfirm,
+};
+
+/* The logged call of @f through the dispatch; its reply must be the
+ * logged one. */
+static int
+testMigLogged(remoteClient *client, testMigFrames *f)
+{
+    const virNetProcedure *p = virNetProgramLookup(&remoteProgram, f->proc);
+    g_autoptr(virNetMessage) call = virNetMessageNew();
+    g_autoptr(virNetMessage) reply = virNetMessageNew();
+    g_autofree void *args = g_malloc0(p->argsSize);
+    g_autofree void *ret = g_malloc0(p->retSize);
+    int rc = -1;
+
+    if (virNetMessageDecodeFrame(call, (const char *)f->call->data, f->call->len) < 0 ||
+        virNetMessageDecodePayload(call, p->argsFilter, args) < 0)
+        return -1;
+    if (testCall(client, f->proc, args, ret) < 0) {
+        printf("#   %s: %s\n", p->name, virGetLastErrorMessage());
+        goto cleanup;
+    }
+    reply->header = call->header;
+    reply->header.type = VIR_NET_REPLY;
+    if (virNetMessageEncodeHeader(reply) < 0 ||
+        virNetMessageEncodePayload(reply, p->retFilter, ret) < 0)
+        goto cleanup;
+    if (reply->bufferLength != f->reply->len ||
+        memcmp(reply->buffer + 28, f->reply->data + 28, f->reply->len - 28) != 0) {
+        printf("#   %s: reply of %zu bytes differs from %s (%u bytes)\n",
+               p->name, reply->bufferLength, f->log, f->reply->len);
+        goto cleanup;
+    }
+    rc = 0;
+
+ cleanup:
+    xdr_free(p->argsFilter, args);
+    xdr_free(p->retFilter, ret);
+    return rc;
+}
+
+static int
+testMigration(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(remoteClient) client = remoteClientNew(testMigRoot, false);
+    remote_connect_supports_feature_args feat = { 0 };
+    remote_connect_supports_feature_ret sup = { 0 };
+    remote_domain_migrate_begin3_params_args begin = { .flags = 3 };
+    remote_domain_migrate_begin3_params_ret beginRet = { 0 };
+    remote_domain_migrate_confirm3_params_args confirm = { .flags = 3, .cancelled = 1 };
+    remote_domain_migrate_finish3_params_args finish = { .flags = 3, .cancelled = 1 };
+    remote_typed_param bw = { .field = (char *)"bandwidth",
+                              .value = { .type = VIR_TYPED_PARAM_ULLONG,
+                                         .remote_typed_param_value_u.ul = 100 } };
+    static const char *const want =
+        "begin flags 3 cookie 0 bandwidth/4\n"
+        "prepare flags 3 cookie 1046 NUL destination_xml/7 migrate_uri/7 bandwidth/4\n"
+        "perform flags 3 cookie 0 migrate_uri/7 bandwidth/4\n"
+        "dconnuri qemu+tcp://127.0.0.1:26509/system\n"
+        "finish flags 3 cookie 1118 NUL destination_xml/7 migrate_uri/7 bandwidth/4 destination_name/7\n"
+        "finish flags 3 cookie 5 NUL\n"
+        "cancelled\n"
+        "confirm flags 3 cookie 5 NUL bandwidth/4\n"
+        "cancelled 1\n";
+    size_t i;
+    int ret = -1;
+
+    for (i = 0; i < G_N_ELEMENTS(testMigFrame); i++) {
+        if (!testMigFrame[i].call) {
+            printf("#   no call and reply of %d in %s\n", testMigFrame[i].proc, testMigFrame[i].log);
+            return -1;
+        }
+    }
+    /* the driver's answers once open, none before */
+    feat.feature = VIR_DRV_FEATURE_MIGRATION_P2P;
+    if (testCall(client, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &feat, &sup) < 0 ||
+        sup.supported != 0)
+        return -1;
+    if (testOpen(client, "qemu:///system", 0) < 0)
+        return -1;
+    for (i = 1; i <= 8; i++) {
+        feat.feature = i;
+        if (testCall(client, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &feat, &sup) < 0 ||
+            sup.supported != (i == 4 || i == 6)) {
+            printf("#   feature %zu: %d\n", i, sup.supported);
+            return -1;
+        }
+    }
+
+    g_string_truncate(testMigSeen, 0);
+    begin.dom.name = (char *)"d1";
+    begin.params.params_len = 1;
+    begin.params.params_val = &bw;
+    if (testCall(client, REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3_PARAMS, &begin, &beginRet) < 0 ||
+        STRNEQ(beginRet.xml, "<domain/>") || beginRet.cookie_out.cookie_out_len != 5 ||
+        memcmp(beginRet.cookie_out.cookie_out_val, "<c/>", 5) != 0) {
+        printf("#   begin: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    for (i = 0; i < G_N_ELEMENTS(testMigFrame); i++) {
+        if (testMigLogged(client, &testMigFrame[i]) < 0)
+            goto cleanup;
+    }
+    /* a cancelled finish without a domain is an error */
+    finish.cookie_in.cookie_in_val = (char *)"<c/>";
+    finish.cookie_in.cookie_in_len = 5;
+    if (testCallFails(client, REMOTE_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS, &finish,
+                      VIR_ERR_OPERATION_FAILED, "the migration was cancelled") < 0)
+        goto cleanup;
+    confirm.dom.name = (char *)"d1";
+    confirm.params.params_len = 1;
+    confirm.params.params_val = &bw;
+    confirm.cookie_in.cookie_in_val = (char *)"<c/>";
+    confirm.cookie_in.cookie_in_len = 5;
+    if (testCall(client, REMOTE_PROC_DOMAIN_MIGRATE_CONFIRM3_PARAMS, &confirm, NULL) < 0) {
+        printf("#   confirm: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    if (STRNEQ(testMigSeen->str, want)) {
+        printf("#   the driver saw:\n%s", testMigSeen->str);
+        goto cleanup;
+    }
+    ret = 0;
+
+ cleanup:
+    xdr_free((xdrproc_t)xdr_remote_domain_migrate_begin3_params_ret, (char *)&beginRet);
+    return ret;
+}
+
+/* The logged frames, and the driver, before virInitialize. */
+static int
+testMigSetup(void)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(testMigFrame); i++) {
+        testMigFrames *f = &testMigFrame[i];
+        const virNetProcedure *p = virNetProgramLookup(&remoteProgram, f->proc);
+        g_autoptr(virNetMessage) msg = virNetMessageNew();
+
+        f->call = virTestNetTraceFind(f->log, f->proc, true);
+        f->reply = virTestNetTraceFind(f->log, f->proc, false);
+        if (!f->call || !f->reply)
+            continue;
+        f->ret = g_malloc0(p->retSize);
+        if (virNetMessageDecodeFrame(msg, (const char *)f->reply->data, f->reply->len) < 0 ||
+            virNetMessageDecodePayload(msg, p->retFilter, f->ret) < 0)
+            return -1;
+    }
+    testMigSeen = g_string_new(NULL);
+    if (!(testMigRoot = g_dir_make_tmp("remotedispatchmigXXXXXX", NULL)))
+        return -1;
+    return virRegisterHypervisorDriver(&testMigDriver);
+}
+
+static void
+testMigTeardown(void)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(testMigFrame); i++) {
+        testMigFrames *f = &testMigFrame[i];
+
+        if (f->ret)
+            xdr_free(virNetProgramLookup(&remoteProgram, f->proc)->retFilter, f->ret);
+        g_clear_pointer(&f->ret, g_free);
+        if (f->call)
+            g_byte_array_unref(g_steal_pointer(&f->call));
+        if (f->reply)
+            g_byte_array_unref(g_steal_pointer(&f->reply));
+    }
+    g_string_free(testMigSeen, TRUE);
+    if (testMigRoot)
+        virFileDeleteTree(testMigRoot);
+    g_free(testMigRoot);
+}
+
 static void
 testQuiet(void *opaque G_GNUC_UNUSED, virErrorPtr err G_GNUC_UNUSED)
 {
@@ -753,10 +1123,13 @@ mymain(void)
 {
     /* the daemon does the same: errors go to the client, not to stderr */
     virSetErrorFunc(NULL, testQuiet);
+    if (testMigSetup() < 0)
+        return -1;
     if (!(sim = testQEMUSimNew(2)))
         return -1;
     virTestRun("virsh's open sequence", testOpenSequence, NULL);
     virTestRun("a URI of another driver is refused", testOtherURI, NULL);
+    virTestRun("migration features come from the driver", testMigrationFeatures, NULL);
     virTestRun("domain calls", testDomainCalls, NULL);
     virTestRun("network calls", testNetworkCalls, NULL);
     virTestRun("read-only client", testReadOnly, NULL);
@@ -764,7 +1137,9 @@ mymain(void)
     virTestRun("lifecycle events of changes made through the daemon", testEvents_, NULL);
     virTestRun("lifecycle events of a connection's registration", testConnectionEvents, NULL);
     virTestRun("failover state asked only for pairs not negotiated", testFailoverPending, NULL);
+    virTestRun("migration phases: logged frames through the dispatch", testMigration, NULL);
     testQEMUSimFree(sim);
+    testMigTeardown();
     return 0;
 }
 

@@ -10,11 +10,16 @@
 
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <arpa/inet.h>
 
 #include "testutils.h"
 #include "testrpcutils.h"
 #include "virerror.h"
 #include "remote_program.h"
+#include "remote_typed_params.h"
+#include "datatypes.h"
+#include "driver.h"
+#include "virnettraceutils.h"
 
 typedef struct {
     int listenfd;
@@ -441,11 +446,395 @@ testReadOnly(const void *data G_GNUC_UNUSED)
     return ret;
 }
 
+/* Migration: the v3 phases as libvirt's source daemon and virsh put them
+ * on the wire. The calls are made from the args of real frames
+ * (tests/virnettracedata), turned into what the API takes; the daemon
+ * compares the payload it receives with the logged one byte for byte and
+ * answers with the logged reply. PERFORM3 stays unanswered while job
+ * progress and abort go through on the same connection. */
+
+#define TEST_FRAME_HEADER 28    /* length word and header */
+
+typedef struct {
+    const char *log;
+    int proc;
+    GByteArray *call;
+    GByteArray *reply;
+} testMigFrames;
+
+/* The logged call's args, decoded as the driver sends them. */
+static int
+testTraceArgs(GByteArray *frame, int proc, void *args)
+{
+    g_autoptr(virNetMessage) msg = virNetMessageNew();
+    const virNetProcedure *p = virNetProgramLookup(&remoteProgram, proc);
+
+    if (virNetMessageDecodeFrame(msg, (const char *)frame->data, frame->len) < 0 ||
+        virNetMessageDecodePayload(msg, p->argsFilter, args) < 0)
+        return -1;
+    return 0;
+}
+
+/* The daemon: the call of @m must be @frames' call (its payload), and is
+ * answered with the logged reply (the serial of @m). */
+static void
+testMigReplyLogged(testDaemon *d, virNetMessage *m, testMigFrames *frames)
+{
+    g_autoptr(virNetMessage) reply = virNetMessageNew();
+    guint32 serial = htonl(m->header.serial);
+
+    if (m->bufferLength != frames->call->len ||
+        memcmp(m->buffer + TEST_FRAME_HEADER, frames->call->data + TEST_FRAME_HEADER,
+               frames->call->len - TEST_FRAME_HEADER) != 0)
+        g_string_append_printf(d->errors, "%d: payload of %zu bytes differs from %s (%u bytes)\n",
+                               frames->proc, m->bufferLength, frames->log, frames->call->len);
+    reply->buffer = g_memdup2(frames->reply->data, frames->reply->len);
+    reply->bufferLength = reply->bufferSize = frames->reply->len;
+    memcpy(reply->buffer + 20, &serial, sizeof(serial));
+    if (testRPCWrite(d->fd, reply) < 0)
+        g_string_append_printf(d->errors, "cannot answer %d\n", frames->proc);
+    virNetMessageFree(m);
+}
+
+static testMigFrames testMigPrepare = {
+    .log = "trace-mig2-p2p.log", .proc = REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3_PARAMS,
+};
+static testMigFrames testMigPerform = {
+    .log = "trace-B.log", .proc = REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3_PARAMS,
+};
+static testMigFrames testMigFinish = {
+    .log = "trace-mig2-p2p.log", .proc = REMOTE_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS,
+};
+
+static gpointer
+testDaemonMigration(gpointer opaque)
+{
+    testDaemon *d = opaque;
+    virNetMessage *m;
+    virNetMessage *perform;
+    static const int features[] = { 4, 13 };
+    size_t i;
+
+    if ((d->fd = accept(d->listenfd, NULL, NULL)) < 0 || testOpenSequence(d) < 0)
+        return NULL;
+    for (i = 0; i < G_N_ELEMENTS(features); i++) {
+        remote_connect_supports_feature_args args = { 0 };
+        remote_connect_supports_feature_ret ret = { 0 };
+
+        if (!(m = testExpect(d, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &args)))
+            return NULL;
+        g_string_append_printf(d->log, "feature %d\n", args.feature);
+        ret.supported = args.feature == 4;
+        testReply(d, m, &ret);
+    }
+
+    /* begin: a parameter and the flags there, a cookie and the XML back */
+    {
+        remote_domain_migrate_begin3_params_args args = { 0 };
+        remote_domain_migrate_begin3_params_ret ret = {
+            .cookie_out = { 4, (char *)"<c>" }, .xml = (char *)"<domain/>",
+        };
+
+        if (!(m = testExpect(d, REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3_PARAMS, &args)))
+            return NULL;
+        if (args.params.params_len != 1 ||
+            STRNEQ(args.params.params_val[0].field, "bandwidth") ||
+            args.params.params_val[0].value.type != VIR_TYPED_PARAM_ULLONG ||
+            args.params.params_val[0].value.remote_typed_param_value_u.ul != 100 ||
+            args.flags != 3 || STRNEQ(args.dom.name, "d1"))
+            g_string_append(d->errors, "BEGIN3 args differ\n");
+        xdr_free((xdrproc_t)xdr_remote_domain_migrate_begin3_params_args, (char *)&args);
+        testReply(d, m, &ret);
+    }
+
+    if (!(m = testExpect(d, REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3_PARAMS, NULL)))
+        return NULL;
+    testMigReplyLogged(d, m, &testMigPrepare);
+
+    /* perform stays in flight while progress and abort are answered
+     * (the first job-info poll may overtake it) */
+    perform = testRPCRead(d->fd, 10000);
+    m = testRPCRead(d->fd, 10000);
+    if (perform && m && perform->header.proc == REMOTE_PROC_DOMAIN_GET_JOB_INFO) {
+        virNetMessage *tmp = perform;
+
+        perform = m;
+        m = tmp;
+    }
+    if (!perform || !m || perform->header.proc != REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3_PARAMS ||
+        m->header.proc != REMOTE_PROC_DOMAIN_GET_JOB_INFO) {
+        g_string_append(d->errors, "no PERFORM3 and GET_JOB_INFO\n");
+        virNetMessageFree(perform);
+        virNetMessageFree(m);
+        return NULL;
+    }
+    g_string_append(d->log, "305 163\n");
+    {
+        remote_domain_get_job_info_ret info = { .type = 2, .dataTotal = 100, .dataRemaining = 40 };
+
+        testReply(d, m, &info);
+        if (!(m = testExpect(d, REMOTE_PROC_DOMAIN_ABORT_JOB, NULL))) {
+            virNetMessageFree(perform);
+            return NULL;
+        }
+        testReply(d, m, NULL);
+    }
+    testMigReplyLogged(d, perform, &testMigPerform);
+
+    if (!(m = testExpect(d, REMOTE_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS, NULL)))
+        return NULL;
+    testMigReplyLogged(d, m, &testMigFinish);
+
+    /* confirm: the cookie as given, cancelled */
+    {
+        remote_domain_migrate_confirm3_params_args args = { 0 };
+
+        if (!(m = testExpect(d, REMOTE_PROC_DOMAIN_MIGRATE_CONFIRM3_PARAMS, &args)))
+            return NULL;
+        if (args.params.params_len != 0 || args.cookie_in.cookie_in_len != 4 ||
+            memcmp(args.cookie_in.cookie_in_val, "<c>", 4) != 0 ||
+            args.cancelled != 1 || args.flags != 3)
+            g_string_append(d->errors, "CONFIRM3 args differ\n");
+        xdr_free((xdrproc_t)xdr_remote_domain_migrate_confirm3_params_args, (char *)&args);
+        testReply(d, m, NULL);
+    }
+
+    if ((m = testExpect(d, REMOTE_PROC_CONNECT_CLOSE, NULL)))
+        testReply(d, m, NULL);
+    return NULL;
+}
+
+typedef struct {
+    virDomainPtr dom;
+    remote_domain_migrate_perform3_params_args *args;
+    virTypedParameterPtr params;
+    int nparams;
+    int rc;
+    char *cookie;
+    int cookielen;
+} testPerform;
+
+static gpointer
+testPerformThread(gpointer opaque)
+{
+    testPerform *p = opaque;
+
+    p->rc = virDomainMigratePerform3Params(p->dom, p->args->dconnuri ? *p->args->dconnuri : NULL,
+                                           p->params, p->nparams,
+                                           p->args->cookie_in.cookie_in_val,
+                                           p->args->cookie_in.cookie_in_len,
+                                           &p->cookie, &p->cookielen, p->args->flags);
+    return NULL;
+}
+
+/* The logged reply's ret. */
+static int
+testTraceRet(GByteArray *frame, int proc, void *ret)
+{
+    g_autoptr(virNetMessage) msg = virNetMessageNew();
+    const virNetProcedure *p = virNetProgramLookup(&remoteProgram, proc);
+
+    if (virNetMessageDecodeFrame(msg, (const char *)frame->data, frame->len) < 0 ||
+        virNetMessageDecodePayload(msg, p->retFilter, ret) < 0)
+        return -1;
+    return 0;
+}
+
+/* The client's side of testDaemonMigration. */
+static int
+testMigrationCalls(virConnectPtr conn)
+{
+    remote_domain_migrate_prepare3_params_args prep = { 0 };
+    remote_domain_migrate_prepare3_params_ret prepRet = { 0 };
+    remote_domain_migrate_perform3_params_args perf = { 0 };
+    remote_domain_migrate_finish3_params_args fin = { 0 };
+    remote_domain_migrate_finish3_params_ret finRet = { 0 };
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    virTypedParameter bw = { .field = "bandwidth", .type = VIR_TYPED_PARAM_ULLONG,
+                             .value.ul = 100 };
+    g_autofree char *xml = NULL;
+    g_autofree char *cookie = NULL;
+    int cookielen = 0;
+    g_autofree char *uri = NULL;
+    testPerform p = { .args = &perf, .rc = -2 };
+    virDomainPtr dst = NULL;
+    virDomainJobInfo info = { 0 };
+    GThread *thread;
+    int ret = -1;
+
+    if (testTraceArgs(testMigPrepare.call, testMigPrepare.proc, &prep) < 0 ||
+        testTraceRet(testMigPrepare.reply, testMigPrepare.proc, &prepRet) < 0 ||
+        testTraceArgs(testMigPerform.call, testMigPerform.proc, &perf) < 0 ||
+        testTraceArgs(testMigFinish.call, testMigFinish.proc, &fin) < 0 ||
+        testTraceRet(testMigFinish.reply, testMigFinish.proc, &finRet) < 0) {
+        fprintf(stderr, "logged frames: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+
+    /* virsh's questions before PERFORM3; REMOTE is answered locally */
+    if (virConnectSupportsFeature(conn, VIR_DRV_FEATURE_REMOTE) != 1 ||
+        virConnectSupportsFeature(conn, VIR_DRV_FEATURE_MIGRATION_P2P) != 1 ||
+        virConnectSupportsFeature(conn, VIR_DRV_FEATURE_MIGRATION_PARAMS) != 0) {
+        fprintf(stderr, "features: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+
+    p.dom = virGetDomain(conn, perf.dom.name, (unsigned char *)perf.dom.uuid, perf.dom.id);
+    if (!(xml = virDomainMigrateBegin3Params(p.dom, &bw, 1, &cookie, &cookielen, 3)) ||
+        STRNEQ(xml, "<domain/>") || cookielen != 4 || memcmp(cookie, "<c>", 4) != 0) {
+        fprintf(stderr, "begin: '%s' cookie of %d: %s\n", NULLSTR(xml), cookielen,
+                virGetLastErrorMessage());
+        goto cleanup;
+    }
+    g_clear_pointer(&cookie, g_free);
+
+    if (remoteDeserializeTypedParameters(prep.params.params_val, prep.params.params_len,
+                                         REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
+                                         &params, &nparams) < 0 ||
+        virDomainMigratePrepare3Params(conn, params, nparams,
+                                       prep.cookie_in.cookie_in_val, prep.cookie_in.cookie_in_len,
+                                       &cookie, &cookielen, &uri, prep.flags) < 0) {
+        fprintf(stderr, "prepare: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    if (!prepRet.uri_out || STRNEQ_NULLABLE(uri, *prepRet.uri_out) ||
+        cookielen != (int)prepRet.cookie_out.cookie_out_len ||
+        memcmp(cookie, prepRet.cookie_out.cookie_out_val, cookielen) != 0 ||
+        cookie[cookielen - 1] != '\0') {
+        fprintf(stderr, "prepare gave uri '%s' and a cookie of %d bytes\n",
+                NULLSTR(uri), cookielen);
+        goto cleanup;
+    }
+    virTypedParamsFree(params, nparams);
+    params = NULL;
+    g_clear_pointer(&cookie, g_free);
+
+    if (remoteDeserializeTypedParameters(perf.params.params_val, perf.params.params_len,
+                                         REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
+                                         &p.params, &p.nparams) < 0)
+        goto cleanup;
+    thread = g_thread_new("perform", testPerformThread, &p);
+    if (virDomainGetJobInfo(p.dom, &info) < 0 || info.type != 2 || info.dataTotal != 100 ||
+        info.dataRemaining != 40 || virDomainAbortJob(p.dom) < 0) {
+        fprintf(stderr, "job calls during perform: %s\n", virGetLastErrorMessage());
+        g_thread_join(thread);
+        goto cleanup;
+    }
+    g_thread_join(thread);
+    if (p.rc != 0 || p.cookie || p.cookielen != 0) {
+        fprintf(stderr, "perform: %d, cookie of %d bytes: %s\n", p.rc, p.cookielen,
+                virGetLastErrorMessage());
+        goto cleanup;
+    }
+
+    if (remoteDeserializeTypedParameters(fin.params.params_val, fin.params.params_len,
+                                         REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
+                                         &params, &nparams) < 0 ||
+        !(dst = virDomainMigrateFinish3Params(conn, params, nparams,
+                                              fin.cookie_in.cookie_in_val,
+                                              fin.cookie_in.cookie_in_len,
+                                              &cookie, &cookielen, fin.flags, fin.cancelled))) {
+        fprintf(stderr, "finish: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    if (STRNEQ(virDomainGetName(dst), finRet.dom.name) || virDomainGetID(dst) != finRet.dom.id ||
+        memcmp(dst->uuid, finRet.dom.uuid, VIR_UUID_BUFLEN) != 0 ||
+        cookielen != (int)finRet.cookie_out.cookie_out_len ||
+        memcmp(cookie, finRet.cookie_out.cookie_out_val, cookielen) != 0) {
+        fprintf(stderr, "finish gave %s id %d and a cookie of %d bytes\n",
+                virDomainGetName(dst), virDomainGetID(dst), cookielen);
+        goto cleanup;
+    }
+
+    if (virDomainMigrateConfirm3Params(p.dom, NULL, 0, "<c>", 4, 3, 1) < 0) {
+        fprintf(stderr, "confirm: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    ret = 0;
+
+ cleanup:
+    virTypedParamsFree(params, nparams);
+    virTypedParamsFree(p.params, p.nparams);
+    g_free(p.cookie);
+    if (p.dom)
+        virDomainFree(p.dom);
+    if (dst)
+        virDomainFree(dst);
+    xdr_free((xdrproc_t)xdr_remote_domain_migrate_prepare3_params_args, (char *)&prep);
+    xdr_free((xdrproc_t)xdr_remote_domain_migrate_prepare3_params_ret, (char *)&prepRet);
+    xdr_free((xdrproc_t)xdr_remote_domain_migrate_perform3_params_args, (char *)&perf);
+    xdr_free((xdrproc_t)xdr_remote_domain_migrate_finish3_params_args, (char *)&fin);
+    xdr_free((xdrproc_t)xdr_remote_domain_migrate_finish3_params_ret, (char *)&finRet);
+    return ret;
+}
+
+static int
+testMigration(const void *data G_GNUC_UNUSED)
+{
+    g_autofree char *tmp = g_dir_make_tmp("remotedriverXXXXXX", NULL);
+    g_autofree char *sock = g_build_filename(tmp, "sock", NULL);
+    g_autofree char *uri = g_strdup_printf("qemu+unix:///system?socket=%s", sock);
+    testDaemon d = { .fd = -1, .log = g_string_new(NULL), .errors = g_string_new(NULL) };
+    testMigFrames *frames[] = { &testMigPrepare, &testMigPerform, &testMigFinish };
+    GThread *daemon;
+    virConnectPtr conn;
+    size_t i;
+    int ret = -1;
+
+    for (i = 0; i < G_N_ELEMENTS(frames); i++) {
+        if (!(frames[i]->call = virTestNetTraceFind(frames[i]->log, frames[i]->proc, true)) ||
+            !(frames[i]->reply = virTestNetTraceFind(frames[i]->log, frames[i]->proc, false))) {
+            fprintf(stderr, "no call and reply of %d in %s\n", frames[i]->proc, frames[i]->log);
+            goto cleanup;
+        }
+    }
+    if ((d.listenfd = testListen(sock)) < 0)
+        goto cleanup;
+    daemon = g_thread_new("daemon", testDaemonMigration, &d);
+    if ((conn = virConnectOpen(uri))) {
+        ret = testMigrationCalls(conn);
+        virConnectClose(conn);
+    } else {
+        fprintf(stderr, "open: %s\n", virGetLastErrorMessage());
+        shutdown(d.listenfd, SHUT_RDWR);
+    }
+    g_thread_join(daemon);
+    if (d.errors->len) {
+        fprintf(stderr, "the daemon saw: %s", d.errors->str);
+        ret = -1;
+    }
+    if (ret == 0 &&
+        STRNEQ(d.log->str, "66\n60\n1\n60\n60\n60\nfeature 4\n60\nfeature 13\n"
+                           "302\n303\n305 163\n164\n306\n307\n2\n")) {
+        fprintf(stderr, "calls:\n%s", d.log->str);
+        ret = -1;
+    }
+    close(d.listenfd);
+
+ cleanup:
+    if (d.fd >= 0)
+        close(d.fd);
+    unlink(sock);
+    rmdir(tmp);
+    for (i = 0; i < G_N_ELEMENTS(frames); i++) {
+        if (frames[i]->call)
+            g_byte_array_unref(g_steal_pointer(&frames[i]->call));
+        if (frames[i]->reply)
+            g_byte_array_unref(g_steal_pointer(&frames[i]->reply));
+    }
+    g_string_free(d.log, TRUE);
+    g_string_free(d.errors, TRUE);
+    g_free(d.openName);
+    return ret;
+}
+
 static int
 mymain(void)
 {
     virTestRun("open, errors, concurrent calls, events, close", testMain, NULL);
     virTestRun("a read-only open says so", testReadOnly, NULL);
+    virTestRun("migration phases carry logged params and cookies", testMigration, NULL);
     return 0;
 }
 

@@ -48,6 +48,7 @@ static gint handlerCalls;
 static gint destroyCalls;
 static gint closeHooks;
 static gint privateFrees;
+static gint slowDone;
 static gint idleFires;
 static GMutex lastLock;
 static virNetServerClient *lastClient;     /* a reference */
@@ -133,6 +134,7 @@ testHandler(virNetServer *server G_GNUC_UNUSED,
     case REMOTE_PROC_DOMAIN_CREATE:
         /* A long call that is not @prio. */
         g_usleep(TEST_SLOW_MS * 1000);
+        g_atomic_int_inc(&slowDone);
         return 0;
     case REMOTE_PROC_AUTH_LIST: {
         remote_auth_list_ret *r = ret;
@@ -1308,6 +1310,60 @@ testEvent(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* A client that leaves while its long call runs (virsh killed during a
+ * peer-to-peer PERFORM3): the call runs to its end on its worker while
+ * others are served, its reply is dropped, and the client's data is
+ * freed once the call let go of it. */
+static int
+testGoneDuringCall(const void *opaque G_GNUC_UNUSED)
+{
+    int fd = clientConnect(rwPath);
+    g_autoptr(GByteArray) args = g_byte_array_new();
+    static const guint8 uuid[16] = { 2 };
+    gint hooks = g_atomic_int_get(&closeHooks);
+    gint done = g_atomic_int_get(&slowDone);
+    gint frees;
+
+    if (fd < 0)
+        return -1;
+    putString(args, "d1");
+    g_byte_array_append(args, uuid, 16);
+    put32(args, 1);
+    if (sendFrame(fd, REMOTE_PROGRAM, REMOTE_PROC_DOMAIN_CREATE, VIR_NET_CALL, 1,
+                  VIR_NET_OK, args) < 0) {
+        close(fd);
+        return -1;
+    }
+    g_usleep(200 * 1000);
+    frees = g_atomic_int_get(&privateFrees);
+    close(fd);
+    if (!waitFor(&closeHooks, hooks + 1)) {
+        printf("#   the close hook did not run\n");
+        return -1;
+    }
+    if (g_atomic_int_get(&slowDone) != done) {
+        printf("#   the call ended before its client left: nothing tested\n");
+        return -1;
+    }
+    /* served meanwhile; this client takes the init hook's reference */
+    if (checkOthers() < 0)
+        return -1;
+    if (g_atomic_int_get(&slowDone) == done &&
+        g_atomic_int_get(&privateFrees) != frees) {
+        printf("#   the data of a client was freed while its call ran\n");
+        return -1;
+    }
+    if (!waitFor(&slowDone, done + 1)) {
+        printf("#   the call of the client that left did not run to its end\n");
+        return -1;
+    }
+    if (!waitFor(&privateFrees, frees + 1)) {
+        printf("#   the data of the client that left was not freed after its call\n");
+        return -1;
+    }
+    return checkOthers();
+}
+
 /* CONNECT_CLOSE: its reply goes out, then the server closes; the close
  * hook runs and the private data is freed. */
 static int
@@ -1880,6 +1936,7 @@ mymain(void)
     virTestRun("file descriptors passed with a call", testPassFD, NULL);
     virTestRun("event from another thread", testEvent, NULL);
     virTestRun("CONNECT_CLOSE: reply, then close", testDelayedClose, NULL);
+    virTestRun("a client that leaves during a long call", testGoneDuringCall, NULL);
     virTestRun("1000 idle connections", testIdleConnections, NULL);
     for (i = 0; i < G_N_ELEMENTS(replays); i++) {
         g_autofree char *title = g_strdup_printf("replies to the calls of %s are libvirtd's bytes",

@@ -320,12 +320,31 @@ testPaths(const void *data G_GNUC_UNUSED)
     virNetTLSFilesClientDefault(&f, true);
     if (STRNEQ(f.cacert, "/etc/pki/CA/cacert.pem"))
         goto cleanup;
+
+    /* a --root daemon's connections: its root's files, for root and
+     * user alike, until the root is unset */
+    virNetTLSSetClientPKIRoot("/r");
+    virNetTLSFilesClientDefault(&f, true);
+    if (STRNEQ(f.cacert, "/r/etc/pki/CA/cacert.pem") ||
+        STRNEQ(f.cacrl, "/r/etc/pki/CA/cacrl.pem") ||
+        STRNEQ(f.cert, "/r/etc/pki/libvirt/clientcert.pem") ||
+        STRNEQ(f.key, "/r/etc/pki/libvirt/private/clientkey.pem"))
+        goto cleanup;
+    virNetTLSFilesClientDefault(&f, false);
+    if (STRNEQ(f.cacert, "/r/etc/pki/CA/cacert.pem") ||
+        STRNEQ(f.cert, "/r/etc/pki/libvirt/clientcert.pem"))
+        goto cleanup;
+    virNetTLSSetClientPKIRoot(NULL);
+    virNetTLSFilesClientDefault(&f, false);
+    if (STRNEQ(f.cacert, ca))
+        goto cleanup;
     ret = 0;
 
  cleanup:
     if (ret < 0)
         fprintf(stderr, "# got %s %s %s %s\n", NULLSTR(f.cacert), NULLSTR(f.cacrl),
                 NULLSTR(f.cert), NULLSTR(f.key));
+    virNetTLSSetClientPKIRoot(NULL);
     if (oldhome)
         g_setenv("HOME", oldhome, TRUE);
     virNetTLSFilesClear(&f);

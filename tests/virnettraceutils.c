@@ -5,6 +5,7 @@
 
 #include "virnettraceutils.h"
 #include "remote_program.h"
+#include "testutils.h"
 
 typedef struct {
     const char *name;
@@ -94,4 +95,33 @@ virTestNetParseFrame(const char *line, const char *hexline, virTestNetFrame *f)
         g_byte_array_append(f->bytes, &b, 1);
     }
     return 0;
+}
+
+GByteArray *
+virTestNetTraceFind(const char *name, int proc, bool toServer)
+{
+    g_autofree char *rel = g_strdup_printf("virnettracedata/%s", name);
+    g_autofree char *path = virTestSrcPath(rel);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    size_t i;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return NULL;
+    lines = g_strsplit(text, "\n", -1);
+    for (i = 0; lines[i] && lines[i + 1]; i++) {
+        virTestNetFrame f = { 0 };
+
+        if (!strstr(lines[i], " len=") || !g_str_has_prefix(lines[i + 1], "      "))
+            continue;
+        if (virTestNetParseFrame(lines[i], lines[i + 1] + 6, &f) != 0) {
+            if (f.bytes)
+                g_byte_array_unref(f.bytes);
+            continue;
+        }
+        if ((int)f.header.proc == proc && f.toServer == toServer)
+            return f.bytes;
+        g_byte_array_unref(f.bytes);
+    }
+    return NULL;
 }

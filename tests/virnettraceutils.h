@@ -27,3 +27,7 @@ typedef struct {
  * none) into @f. 0; 1 for a frame whose payload the log does not hold in
  * full (f->bytes is not set); -1 with a message on a bad line. */
 int virTestNetParseFrame(const char *line, const char *hexline, virTestNetFrame *f);
+
+/* The bytes of the first frame of @proc sent in direction @toServer
+ * (C->S) that tests/virnettracedata/@name holds in full, or NULL. */
+GByteArray *virTestNetTraceFind(const char *name, int proc, bool toServer);

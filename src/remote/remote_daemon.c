@@ -576,6 +576,10 @@ main(int argc, char **argv)
         goto error;
 
     remoteDaemonSetPaths(&paths, root, config, pidfile);
+    /* the connections the daemon opens (a peer-to-peer migration's to
+     * the destination) present this host's client certificate */
+    if (root)
+        virNetTLSSetClientPKIRoot(paths.root);
     sockdir = remoteDaemonDefaultSockDir(&paths, root != NULL);
     cfg = remoteDaemonConfigNew(sockdir);
     if (remoteDaemonConfigLoad(cfg, paths.configFile, paths.configGiven) < 0)

@@ -11,6 +11,7 @@
 
 #include "remote_daemon_dispatch.h"
 #include "datatypes.h"
+#include "driver.h"
 #include "remote_typed_params.h"
 #include "virerror.h"
 
@@ -27,27 +28,6 @@ struct _remoteClient {
     void *sendOpaque;
     bool closed;              /* sent CONNECT_CLOSE */
 };
-
-/* Features of CONNECT_SUPPORTS_FEATURE (libvirt's internal
- * virDrvFeature numbers, protocol.md 3.2). */
-typedef enum {
-    REMOTE_FEATURE_MIGRATION_V1 = 1,
-    REMOTE_FEATURE_REMOTE = 2,
-    REMOTE_FEATURE_MIGRATION_V2 = 3,
-    REMOTE_FEATURE_MIGRATION_P2P = 4,
-    REMOTE_FEATURE_MIGRATION_DIRECT = 5,
-    REMOTE_FEATURE_MIGRATION_V3 = 6,
-    REMOTE_FEATURE_MIGRATE_CHANGE_PROTECTION = 7,
-    REMOTE_FEATURE_FD_PASSING = 8,
-    REMOTE_FEATURE_TYPED_PARAM_STRING = 9,
-    REMOTE_FEATURE_PROGRAM_KEEPALIVE = 10,
-    REMOTE_FEATURE_XML_MIGRATABLE = 11,
-    REMOTE_FEATURE_MIGRATION_OFFLINE = 12,
-    REMOTE_FEATURE_MIGRATION_PARAMS = 13,
-    REMOTE_FEATURE_REMOTE_EVENT_CALLBACK = 14,
-    REMOTE_FEATURE_REMOTE_CLOSE_CALLBACK = 15,
-    REMOTE_FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER = 16,
-} remoteFeature;
 
 remoteClient *
 remoteClientNew(const char *root, bool readonly)
@@ -437,8 +417,9 @@ remoteDispatchConnectGetURI(remoteClient *client, void *argsp G_GNUC_UNUSED, voi
     return 0;
 }
 
-/* Answered before CONNECT_OPEN too (virsh asks for keepalive first). What
- * the daemon does not serve yet (migration between daemons, streams with
+/* Answered before CONNECT_OPEN too (virsh asks for keepalive first).
+ * Migration is the business of the driver of the client's connection
+ * (0 before CONNECT_OPEN); what the daemon does not serve (streams with
  * descriptors, network updates) is answered 0 so that clients do not try
  * it; REMOTE is the client's own business. */
 static int
@@ -446,31 +427,47 @@ remoteDispatchConnectSupportsFeature(remoteClient *client, void *argsp, void *re
 {
     remote_connect_supports_feature_args *args = argsp;
     remote_connect_supports_feature_ret *ret = retp;
+    virConnectPtr conn = NULL;
+    int rc;
 
-    switch ((remoteFeature)args->feature) {
-    case REMOTE_FEATURE_PROGRAM_KEEPALIVE:
+    switch ((virDrvFeature)args->feature) {
+    case VIR_DRV_FEATURE_PROGRAM_KEEPALIVE:
         g_mutex_lock(&client->lock);
         client->keepalive = true;
         g_mutex_unlock(&client->lock);
         ret->supported = 1;
         break;
-    case REMOTE_FEATURE_TYPED_PARAM_STRING:
-    case REMOTE_FEATURE_XML_MIGRATABLE:
-    case REMOTE_FEATURE_REMOTE_EVENT_CALLBACK:
-    case REMOTE_FEATURE_REMOTE_CLOSE_CALLBACK:
+    case VIR_DRV_FEATURE_TYPED_PARAM_STRING:
+    case VIR_DRV_FEATURE_XML_MIGRATABLE:
+    case VIR_DRV_FEATURE_REMOTE_EVENT_CALLBACK:
+    case VIR_DRV_FEATURE_REMOTE_CLOSE_CALLBACK:
         ret->supported = 1;
         break;
-    case REMOTE_FEATURE_MIGRATION_V1:
-    case REMOTE_FEATURE_REMOTE:
-    case REMOTE_FEATURE_MIGRATION_V2:
-    case REMOTE_FEATURE_MIGRATION_P2P:
-    case REMOTE_FEATURE_MIGRATION_DIRECT:
-    case REMOTE_FEATURE_MIGRATION_V3:
-    case REMOTE_FEATURE_MIGRATE_CHANGE_PROTECTION:
-    case REMOTE_FEATURE_FD_PASSING:
-    case REMOTE_FEATURE_MIGRATION_OFFLINE:
-    case REMOTE_FEATURE_MIGRATION_PARAMS:
-    case REMOTE_FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER:
+    case VIR_DRV_FEATURE_MIGRATION_V1:
+    case VIR_DRV_FEATURE_MIGRATION_V2:
+    case VIR_DRV_FEATURE_MIGRATION_P2P:
+    case VIR_DRV_FEATURE_MIGRATION_DIRECT:
+    case VIR_DRV_FEATURE_MIGRATION_V3:
+    case VIR_DRV_FEATURE_MIGRATE_CHANGE_PROTECTION:
+    case VIR_DRV_FEATURE_MIGRATION_OFFLINE:
+    case VIR_DRV_FEATURE_MIGRATION_PARAMS:
+        g_mutex_lock(&client->lock);
+        if ((conn = client->conn))
+            virConnectRef(conn);
+        g_mutex_unlock(&client->lock);
+        if (!conn) {
+            ret->supported = 0;
+            break;
+        }
+        rc = virConnectSupportsFeature(conn, args->feature);
+        remoteConnUnref(conn);
+        if (rc < 0)
+            return -1;
+        ret->supported = rc > 0;
+        break;
+    case VIR_DRV_FEATURE_REMOTE:
+    case VIR_DRV_FEATURE_FD_PASSING:
+    case VIR_DRV_FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER:
     default:
         ret->supported = 0;
         break;
@@ -1020,6 +1017,173 @@ REMOTE_DOMAIN_PROC(DomainAbortJob,
                    virDomainAbortJob(dom))
 
 
+/* Migration: the v3 phases with typed parameters (protocol.md 4.3),
+ * handed to the driver of the client's connection. PERFORM3 of a
+ * peer-to-peer migration runs on its worker as long as the migration
+ * does; the client's other calls run on other workers meanwhile. If the
+ * client goes away, the call still runs to its end (it holds its own
+ * references) and its reply is dropped. */
+
+/* The migration parameters of a call. */
+static int
+remoteMigrateParams(const remote_typed_param *val, u_int len,
+                    virTypedParameterPtr *params, int *nparams)
+{
+    return remoteDeserializeTypedParameters(val, len, REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
+                                            params, nparams);
+}
+
+/* The cookie a driver gave (g_malloc'ed, @len counting its NUL) into a
+ * reply's opaque, taken; the transport frees it with the reply, sent or
+ * not (a failed call's too). */
+static void
+remoteMigrateCookieOut(char **cookie, int len, char **val, u_int *vallen)
+{
+    if (!*cookie || len <= 0) {
+        g_clear_pointer(cookie, g_free);
+        return;
+    }
+    *val = g_steal_pointer(cookie);
+    *vallen = len;
+}
+
+static int
+remoteDispatchDomainMigrateBegin3Params(remoteClient *client, void *argsp, void *retp)
+{
+    remote_domain_migrate_begin3_params_args *args = argsp;
+    remote_domain_migrate_begin3_params_ret *ret = retp;
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    char *cookieout = NULL;
+    int cookieoutlen = 0;
+    REMOTE_WITH_DOMAIN(client, args, conn, dom);
+
+    if (remoteMigrateParams(args->params.params_val, args->params.params_len,
+                            &params, &nparams) < 0)
+        return -1;
+    ret->xml = virDomainMigrateBegin3Params(dom, params, nparams,
+                                            &cookieout, &cookieoutlen, args->flags);
+    virTypedParamsFree(params, nparams);
+    remoteMigrateCookieOut(&cookieout, cookieoutlen,
+                           &ret->cookie_out.cookie_out_val, &ret->cookie_out.cookie_out_len);
+    return ret->xml ? 0 : -1;
+}
+
+static int
+remoteDispatchDomainMigratePrepare3Params(remoteClient *client, void *argsp, void *retp)
+{
+    remote_domain_migrate_prepare3_params_args *args = argsp;
+    remote_domain_migrate_prepare3_params_ret *ret = retp;
+    g_autoptr(virConnect) conn = remoteClientGetConn(client);
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    char *cookieout = NULL;
+    int cookieoutlen = 0;
+    char *uri = NULL;
+    int rc;
+
+    if (!conn ||
+        remoteMigrateParams(args->params.params_val, args->params.params_len,
+                            &params, &nparams) < 0)
+        return -1;
+    rc = virDomainMigratePrepare3Params(conn, params, nparams,
+                                        args->cookie_in.cookie_in_val,
+                                        args->cookie_in.cookie_in_len,
+                                        &cookieout, &cookieoutlen, &uri, args->flags);
+    virTypedParamsFree(params, nparams);
+    remoteMigrateCookieOut(&cookieout, cookieoutlen,
+                           &ret->cookie_out.cookie_out_val, &ret->cookie_out.cookie_out_len);
+    if (uri) {
+        ret->uri_out = g_new0(char *, 1);
+        *ret->uri_out = uri;
+    }
+    return rc;
+}
+
+static int
+remoteDispatchDomainMigratePerform3Params(remoteClient *client, void *argsp, void *retp)
+{
+    remote_domain_migrate_perform3_params_args *args = argsp;
+    remote_domain_migrate_perform3_params_ret *ret = retp;
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    char *cookieout = NULL;
+    int cookieoutlen = 0;
+    int rc;
+    REMOTE_WITH_DOMAIN(client, args, conn, dom);
+
+    if (remoteMigrateParams(args->params.params_val, args->params.params_len,
+                            &params, &nparams) < 0)
+        return -1;
+    rc = virDomainMigratePerform3Params(dom, args->dconnuri ? *args->dconnuri : NULL,
+                                        params, nparams,
+                                        args->cookie_in.cookie_in_val,
+                                        args->cookie_in.cookie_in_len,
+                                        &cookieout, &cookieoutlen, args->flags);
+    virTypedParamsFree(params, nparams);
+    remoteMigrateCookieOut(&cookieout, cookieoutlen,
+                           &ret->cookie_out.cookie_out_val, &ret->cookie_out.cookie_out_len);
+    return rc;
+}
+
+static int
+remoteDispatchDomainMigrateFinish3Params(remoteClient *client, void *argsp, void *retp)
+{
+    remote_domain_migrate_finish3_params_args *args = argsp;
+    remote_domain_migrate_finish3_params_ret *ret = retp;
+    g_autoptr(virConnect) conn = remoteClientGetConn(client);
+    g_autoptr(virDomain) dom = NULL;
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    char *cookieout = NULL;
+    int cookieoutlen = 0;
+
+    if (!conn ||
+        remoteMigrateParams(args->params.params_val, args->params.params_len,
+                            &params, &nparams) < 0)
+        return -1;
+    dom = virDomainMigrateFinish3Params(conn, params, nparams,
+                                        args->cookie_in.cookie_in_val,
+                                        args->cookie_in.cookie_in_len,
+                                        &cookieout, &cookieoutlen,
+                                        args->flags, args->cancelled);
+    virTypedParamsFree(params, nparams);
+    remoteMigrateCookieOut(&cookieout, cookieoutlen,
+                           &ret->cookie_out.cookie_out_val, &ret->cookie_out.cookie_out_len);
+    if (!dom) {
+        /* a cancelled migration may end without a domain and without an
+         * error of the driver's own */
+        if (virGetLastErrorCode() == VIR_ERR_OK)
+            virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                           _("the migration was cancelled: the incoming domain was removed"));
+        return -1;
+    }
+    remoteMakeDomain(&ret->dom, dom);
+    return 0;
+}
+
+static int
+remoteDispatchDomainMigrateConfirm3Params(remoteClient *client, void *argsp,
+                                          void *retp G_GNUC_UNUSED)
+{
+    remote_domain_migrate_confirm3_params_args *args = argsp;
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    int rc;
+    REMOTE_WITH_DOMAIN(client, args, conn, dom);
+
+    if (remoteMigrateParams(args->params.params_val, args->params.params_len,
+                            &params, &nparams) < 0)
+        return -1;
+    rc = virDomainMigrateConfirm3Params(dom, params, nparams,
+                                        args->cookie_in.cookie_in_val,
+                                        args->cookie_in.cookie_in_len,
+                                        args->flags, args->cancelled);
+    virTypedParamsFree(params, nparams);
+    return rc;
+}
+
+
 /* Networks. */
 
 #define REMOTE_WITH_NETWORK(client, args, conn, net) \
@@ -1239,8 +1403,8 @@ remoteDispatchConnectDomainEventCallbackDeregisterAny(remoteClient *client, void
  * yet and answer "unknown procedure" (VIR_ERR_NO_SUPPORT for clients):
  * the registration per event ID without callback IDs (167/168), network
  * events, messages,
- * managed save (beyond "there is none") and snapshots, migration between
- * daemons. */
+ * managed save (beyond "there is none") and snapshots, the migration
+ * procedures before version 3 with parameters and tunnelled migration. */
 
 typedef int (*remoteDispatchFunc)(remoteClient *client, void *args, void *ret);
 
@@ -1313,6 +1477,11 @@ static const remoteDispatchFunc remoteDispatchTable[REMOTE_DISPATCH_MAX] = {
     [REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS] = remoteDispatchConnectListAllDomains,
     [REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS] = remoteDispatchConnectListAllNetworks,
     [REMOTE_PROC_DOMAIN_GET_JOB_STATS] = remoteDispatchDomainGetJobStats,
+    [REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3_PARAMS] = remoteDispatchDomainMigrateBegin3Params,
+    [REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3_PARAMS] = remoteDispatchDomainMigratePrepare3Params,
+    [REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3_PARAMS] = remoteDispatchDomainMigratePerform3Params,
+    [REMOTE_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS] = remoteDispatchDomainMigrateFinish3Params,
+    [REMOTE_PROC_DOMAIN_MIGRATE_CONFIRM3_PARAMS] = remoteDispatchDomainMigrateConfirm3Params,
     [REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES] = remoteDispatchConnectGetDomainCapabilities,
     [REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY] = remoteDispatchConnectDomainEventCallbackRegisterAny,
     [REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY] = remoteDispatchConnectDomainEventCallbackDeregisterAny,

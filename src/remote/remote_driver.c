@@ -17,15 +17,9 @@
 #include "domain_event.h"
 #include "remote_sockets.h"
 #include "remote_program.h"
+#include "remote_typed_params.h"
 
 #define VIR_FROM_THIS VIR_FROM_REMOTE
-
-/* Features asked with CONNECT_SUPPORTS_FEATURE (libvirt's numbers). */
-enum {
-    REMOTE_FEATURE_PROGRAM_KEEPALIVE = 10,
-    REMOTE_FEATURE_EVENT_CALLBACK = 14,
-    REMOTE_FEATURE_CLOSE_CALLBACK = 15,
-};
 
 /* Keepalive until the application chooses (virConnectSetKeepAlive): a
  * dead daemon fails the waiting calls after about 30 s, never hangs
@@ -145,6 +139,40 @@ remoteSupportsFeature(virConnectPtr conn, int feature)
         return 0;
     }
     return ret.supported ? 1 : 0;
+}
+
+
+/* virConnectSupportsFeature: REMOTE is this driver's own answer, the
+ * callback features were asked at open, the rest is the daemon's (its
+ * driver's, for migration) answer. */
+static int
+remoteConnectSupportsFeature(virConnectPtr conn, int feature)
+{
+    remotePrivate *priv = conn->privateData;
+
+    switch ((virDrvFeature)feature) {
+    case VIR_DRV_FEATURE_REMOTE:
+        return 1;
+    case VIR_DRV_FEATURE_REMOTE_EVENT_CALLBACK:
+        return priv->eventCallbackFeature ? 1 : 0;
+    case VIR_DRV_FEATURE_REMOTE_CLOSE_CALLBACK:
+        return priv->closeCallbackFeature ? 1 : 0;
+    case VIR_DRV_FEATURE_MIGRATION_V1:
+    case VIR_DRV_FEATURE_MIGRATION_V2:
+    case VIR_DRV_FEATURE_MIGRATION_P2P:
+    case VIR_DRV_FEATURE_MIGRATION_DIRECT:
+    case VIR_DRV_FEATURE_MIGRATION_V3:
+    case VIR_DRV_FEATURE_MIGRATE_CHANGE_PROTECTION:
+    case VIR_DRV_FEATURE_FD_PASSING:
+    case VIR_DRV_FEATURE_TYPED_PARAM_STRING:
+    case VIR_DRV_FEATURE_PROGRAM_KEEPALIVE:
+    case VIR_DRV_FEATURE_XML_MIGRATABLE:
+    case VIR_DRV_FEATURE_MIGRATION_OFFLINE:
+    case VIR_DRV_FEATURE_MIGRATION_PARAMS:
+    case VIR_DRV_FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER:
+        break;
+    }
+    return remoteSupportsFeature(conn, feature);
 }
 
 
@@ -525,17 +553,17 @@ remoteConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
     /* the order of Debian's virsh (protocol.md 3.1) */
     if (remoteAuthenticate(conn) < 0)
         goto error;
-    if ((rc = remoteSupportsFeature(conn, REMOTE_FEATURE_PROGRAM_KEEPALIVE)) < 0)
+    if ((rc = remoteSupportsFeature(conn, VIR_DRV_FEATURE_PROGRAM_KEEPALIVE)) < 0)
         goto error;
     priv->keepaliveFeature = rc;
     args.name = &name;
     args.flags = flags & VIR_CONNECT_RO;
     if (remoteCall(conn, REMOTE_PROC_CONNECT_OPEN, &args, NULL) < 0)
         goto error;
-    if ((rc = remoteSupportsFeature(conn, REMOTE_FEATURE_EVENT_CALLBACK)) < 0)
+    if ((rc = remoteSupportsFeature(conn, VIR_DRV_FEATURE_REMOTE_EVENT_CALLBACK)) < 0)
         goto error;
     priv->eventCallbackFeature = rc;
-    if ((rc = remoteSupportsFeature(conn, REMOTE_FEATURE_CLOSE_CALLBACK)) < 0)
+    if ((rc = remoteSupportsFeature(conn, VIR_DRV_FEATURE_REMOTE_CLOSE_CALLBACK)) < 0)
         goto error;
     priv->closeCallbackFeature = rc;
     if (priv->keepaliveFeature)
@@ -1263,61 +1291,6 @@ remoteDomainGetMessages(virDomainPtr dom, char ***msgs, unsigned int flags)
     return n;
 }
 
-/* The typed parameters of a reply, as the public API has them. */
-static int
-remoteDeserializeTypedParams(const remote_typed_param *rparams,
-                             unsigned int nrparams,
-                             virTypedParameterPtr *params,
-                             int *nparams)
-{
-    g_autofree virTypedParameterPtr out = g_new0(virTypedParameter, MAX(nrparams, 1));
-    size_t i;
-
-    for (i = 0; i < nrparams; i++) {
-        const remote_typed_param *rp = &rparams[i];
-        virTypedParameterPtr p = &out[i];
-
-        if (g_strlcpy(p->field, rp->field, sizeof(p->field)) >= sizeof(p->field)) {
-            virReportError(VIR_ERR_RPC, _("typed parameter name '%s' is too long"),
-                           rp->field);
-            virTypedParamsFree(g_steal_pointer(&out), i);
-            return -1;
-        }
-        p->type = rp->value.type;
-        switch (rp->value.type) {
-        case REMOTE_TYPED_PARAM_INT:
-            p->value.i = rp->value.remote_typed_param_value_u.i;
-            break;
-        case REMOTE_TYPED_PARAM_UINT:
-            p->value.ui = rp->value.remote_typed_param_value_u.ui;
-            break;
-        case REMOTE_TYPED_PARAM_LLONG:
-            p->value.l = rp->value.remote_typed_param_value_u.l;
-            break;
-        case REMOTE_TYPED_PARAM_ULLONG:
-            p->value.ul = rp->value.remote_typed_param_value_u.ul;
-            break;
-        case REMOTE_TYPED_PARAM_DOUBLE:
-            p->value.d = rp->value.remote_typed_param_value_u.d;
-            break;
-        case REMOTE_TYPED_PARAM_BOOLEAN:
-            p->value.b = !!rp->value.remote_typed_param_value_u.b;
-            break;
-        case REMOTE_TYPED_PARAM_STRING:
-            p->value.s = g_strdup(rp->value.remote_typed_param_value_u.s);
-            break;
-        default:
-            virReportError(VIR_ERR_RPC, _("typed parameter '%s' has unknown type %d"),
-                           rp->field, rp->value.type);
-            virTypedParamsFree(g_steal_pointer(&out), i);
-            return -1;
-        }
-    }
-    *params = g_steal_pointer(&out);
-    *nparams = nrparams;
-    return 0;
-}
-
 static int
 remoteDomainGetJobStats(virDomainPtr dom, int *type,
                         virTypedParameterPtr *params, int *nparams,
@@ -1331,8 +1304,8 @@ remoteDomainGetJobStats(virDomainPtr dom, int *type,
     if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_JOB_STATS, &args, &ret) < 0)
         return -1;
     *type = ret.type;
-    rc = remoteDeserializeTypedParams(ret.params.params_val, ret.params.params_len,
-                                      params, nparams);
+    rc = remoteDeserializeTypedParameters(ret.params.params_val, ret.params.params_len,
+                                          REMOTE_DOMAIN_JOB_STATS_MAX, params, nparams);
     remoteFreeRet(REMOTE_PROC_DOMAIN_GET_JOB_STATS, &ret);
     return rc;
 }
@@ -1341,6 +1314,171 @@ static int
 remoteDomainAbortJob(virDomainPtr dom)
 {
     return remoteCallDomainVoid(dom, REMOTE_PROC_DOMAIN_ABORT_JOB, 0);
+}
+
+
+/* Migration: the v3 phases with typed parameters (protocol.md 4.3).
+ * Cookies are opaque bytes whose length counts the trailing NUL; an
+ * empty one is NULL / 0 both ways. PERFORM3 with PEER2PEER lasts as long
+ * as the whole migration: the call waits without a time limit (the
+ * connection's keepalive notices a dead daemon), and other calls of the
+ * connection (job progress, abort) go through meanwhile. */
+
+/* The migration parameters and cookie of a call's args. */
+static int
+remoteMigrateArgs(virTypedParameterPtr params, int nparams,
+                  const char *cookiein, int cookieinlen,
+                  remote_typed_param **paramsVal, u_int *paramsLen,
+                  char **cookieVal, u_int *cookieLen)
+{
+    if (cookiein && cookieinlen > REMOTE_MIGRATE_COOKIE_MAX) {
+        virReportError(VIR_ERR_RPC, _("migration cookie of %d bytes is larger than the %d the protocol allows"),
+                       cookieinlen, REMOTE_MIGRATE_COOKIE_MAX);
+        return -1;
+    }
+    if (remoteSerializeTypedParameters(params, nparams, REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
+                                       paramsVal, paramsLen) < 0)
+        return -1;
+    *cookieVal = cookiein && cookieinlen > 0 ? (char *)cookiein : NULL;
+    *cookieLen = *cookieVal ? cookieinlen : 0;
+    return 0;
+}
+
+/* The cookie of a reply to the caller (taken from @val, which the
+ * reply's xdr_free then leaves alone). */
+static void
+remoteMigrateCookieOut(char **val, u_int len, char **cookieout, int *cookieoutlen)
+{
+    if (!cookieout || !cookieoutlen)
+        return;
+    *cookieout = len ? g_steal_pointer(val) : NULL;
+    *cookieoutlen = *cookieout ? len : 0;
+}
+
+static char *
+remoteDomainMigrateBegin3Params(virDomainPtr dom,
+                                virTypedParameterPtr params, int nparams,
+                                char **cookieout, int *cookieoutlen,
+                                unsigned int flags)
+{
+    remote_domain_migrate_begin3_params_args args = { .flags = flags };
+    remote_domain_migrate_begin3_params_ret ret = { 0 };
+    char *xml;
+    int rc;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteSerializeTypedParameters(params, nparams, REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
+                                       &args.params.params_val, &args.params.params_len) < 0)
+        return NULL;
+    rc = remoteCall(dom->conn, REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3_PARAMS, &args, &ret);
+    remoteFreeTypedParameters(args.params.params_val, args.params.params_len);
+    if (rc < 0)
+        return NULL;
+    remoteMigrateCookieOut(&ret.cookie_out.cookie_out_val, ret.cookie_out.cookie_out_len,
+                           cookieout, cookieoutlen);
+    xml = g_strdup(ret.xml);
+    remoteFreeRet(REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3_PARAMS, &ret);
+    return xml;
+}
+
+static int
+remoteDomainMigratePrepare3Params(virConnectPtr dconn,
+                                  virTypedParameterPtr params, int nparams,
+                                  const char *cookiein, int cookieinlen,
+                                  char **cookieout, int *cookieoutlen,
+                                  char **uri_out, unsigned int flags)
+{
+    remote_domain_migrate_prepare3_params_args args = { .flags = flags };
+    remote_domain_migrate_prepare3_params_ret ret = { 0 };
+    int rc;
+
+    if (remoteMigrateArgs(params, nparams, cookiein, cookieinlen,
+                          &args.params.params_val, &args.params.params_len,
+                          &args.cookie_in.cookie_in_val, &args.cookie_in.cookie_in_len) < 0)
+        return -1;
+    rc = remoteCall(dconn, REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3_PARAMS, &args, &ret);
+    remoteFreeTypedParameters(args.params.params_val, args.params.params_len);
+    if (rc < 0)
+        return -1;
+    remoteMigrateCookieOut(&ret.cookie_out.cookie_out_val, ret.cookie_out.cookie_out_len,
+                           cookieout, cookieoutlen);
+    if (uri_out)
+        *uri_out = ret.uri_out ? g_strdup(*ret.uri_out) : NULL;
+    remoteFreeRet(REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3_PARAMS, &ret);
+    return 0;
+}
+
+static int
+remoteDomainMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
+                                  virTypedParameterPtr params, int nparams,
+                                  const char *cookiein, int cookieinlen,
+                                  char **cookieout, int *cookieoutlen,
+                                  unsigned int flags)
+{
+    remote_domain_migrate_perform3_params_args args = { .flags = flags };
+    remote_domain_migrate_perform3_params_ret ret = { 0 };
+    int rc;
+
+    remoteMakeDomain(&args.dom, dom);
+    args.dconnuri = dconnuri ? (char **)&dconnuri : NULL;
+    if (remoteMigrateArgs(params, nparams, cookiein, cookieinlen,
+                          &args.params.params_val, &args.params.params_len,
+                          &args.cookie_in.cookie_in_val, &args.cookie_in.cookie_in_len) < 0)
+        return -1;
+    rc = remoteCall(dom->conn, REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3_PARAMS, &args, &ret);
+    remoteFreeTypedParameters(args.params.params_val, args.params.params_len);
+    if (rc < 0)
+        return -1;
+    remoteMigrateCookieOut(&ret.cookie_out.cookie_out_val, ret.cookie_out.cookie_out_len,
+                           cookieout, cookieoutlen);
+    remoteFreeRet(REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3_PARAMS, &ret);
+    return 0;
+}
+
+static virDomainPtr
+remoteDomainMigrateFinish3Params(virConnectPtr dconn,
+                                 virTypedParameterPtr params, int nparams,
+                                 const char *cookiein, int cookieinlen,
+                                 char **cookieout, int *cookieoutlen,
+                                 unsigned int flags, int cancelled)
+{
+    remote_domain_migrate_finish3_params_args args = { .flags = flags, .cancelled = cancelled };
+    remote_domain_migrate_finish3_params_ret ret = { 0 };
+    virDomainPtr dom;
+    int rc;
+
+    if (remoteMigrateArgs(params, nparams, cookiein, cookieinlen,
+                          &args.params.params_val, &args.params.params_len,
+                          &args.cookie_in.cookie_in_val, &args.cookie_in.cookie_in_len) < 0)
+        return NULL;
+    rc = remoteCall(dconn, REMOTE_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS, &args, &ret);
+    remoteFreeTypedParameters(args.params.params_val, args.params.params_len);
+    if (rc < 0)
+        return NULL;
+    remoteMigrateCookieOut(&ret.cookie_out.cookie_out_val, ret.cookie_out.cookie_out_len,
+                           cookieout, cookieoutlen);
+    dom = remoteGetDomain(dconn, &ret.dom);
+    remoteFreeRet(REMOTE_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS, &ret);
+    return dom;
+}
+
+static int
+remoteDomainMigrateConfirm3Params(virDomainPtr dom,
+                                  virTypedParameterPtr params, int nparams,
+                                  const char *cookiein, int cookieinlen,
+                                  unsigned int flags, int cancelled)
+{
+    remote_domain_migrate_confirm3_params_args args = { .flags = flags, .cancelled = cancelled };
+    int rc;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteMigrateArgs(params, nparams, cookiein, cookieinlen,
+                          &args.params.params_val, &args.params.params_len,
+                          &args.cookie_in.cookie_in_val, &args.cookie_in.cookie_in_len) < 0)
+        return -1;
+    rc = remoteCall(dom->conn, REMOTE_PROC_DOMAIN_MIGRATE_CONFIRM3_PARAMS, &args, NULL);
+    remoteFreeTypedParameters(args.params.params_val, args.params.params_len);
+    return rc;
 }
 
 static int
@@ -1665,6 +1803,12 @@ virHypervisorDriver remoteHypervisorDriver = {
     .domainGetInfo = remoteDomainGetInfo,
     .domainGetJobStats = remoteDomainGetJobStats,
     .domainAbortJob = remoteDomainAbortJob,
+    .domainMigrateBegin3Params = remoteDomainMigrateBegin3Params,
+    .domainMigratePrepare3Params = remoteDomainMigratePrepare3Params,
+    .domainMigratePerform3Params = remoteDomainMigratePerform3Params,
+    .domainMigrateFinish3Params = remoteDomainMigrateFinish3Params,
+    .domainMigrateConfirm3Params = remoteDomainMigrateConfirm3Params,
+    .connectSupportsFeature = remoteConnectSupportsFeature,
     .domainAttachDeviceFlags = remoteDomainAttachDeviceFlags,
     .domainDetachDeviceFlags = remoteDomainDetachDeviceFlags,
     .domainDetachDeviceAlias = remoteDomainDetachDeviceAlias,

@@ -75,6 +75,16 @@ remoteSerializeTypedParameters(virTypedParameterPtr params,
     return -1;
 }
 
+void
+remoteFreeTypedParameters(remote_typed_param *val, u_int len)
+{
+    u_int i;
+
+    for (i = 0; i < len; i++)
+        xdr_free((xdrproc_t)xdr_remote_typed_param, (char *)&val[i]);
+    g_free(val);
+}
+
 int
 remoteDeserializeTypedParameters(const remote_typed_param *val,
                                  u_int len,

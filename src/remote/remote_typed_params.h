@@ -20,6 +20,10 @@ int remoteSerializeTypedParameters(virTypedParameterPtr params,
                                    remote_typed_param **val,
                                    u_int *len);
 
+/* Frees a wire array that remoteSerializeTypedParameters made, when no
+ * xdr_free of a struct holding it does (a client's args). */
+void remoteFreeTypedParameters(remote_typed_param *val, u_int len);
+
 /* The wire array @val (@len items, at most @max) as a new
  * virTypedParameter array (free it with virTypedParamsFree). An unknown
  * type or a name that does not fit VIR_TYPED_PARAM_FIELD_LENGTH is an

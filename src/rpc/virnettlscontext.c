@@ -63,6 +63,18 @@ virNetTLSFilesSystem(virNetTLSFiles *files, const char *root, bool server)
     files->key = g_build_filename(root, "etc", "pki", "libvirt", "private", keyname, NULL);
 }
 
+static GMutex virNetTLSClientPKIRootLock;
+static char *virNetTLSClientPKIRoot;
+
+void
+virNetTLSSetClientPKIRoot(const char *root)
+{
+    g_mutex_lock(&virNetTLSClientPKIRootLock);
+    g_free(virNetTLSClientPKIRoot);
+    virNetTLSClientPKIRoot = g_strdup(root);
+    g_mutex_unlock(&virNetTLSClientPKIRootLock);
+}
+
 void
 virNetTLSFilesClientDefault(virNetTLSFiles *files, bool privileged)
 {
@@ -71,9 +83,13 @@ virNetTLSFilesClientDefault(virNetTLSFiles *files, bool privileged)
     g_autofree char *key = NULL;
     g_autofree char *cacert = NULL;
     g_autofree char *cacrl = NULL;
+    g_autofree char *root = NULL;
 
-    virNetTLSFilesSystem(files, NULL, false);
-    if (privileged)
+    g_mutex_lock(&virNetTLSClientPKIRootLock);
+    root = g_strdup(virNetTLSClientPKIRoot);
+    g_mutex_unlock(&virNetTLSClientPKIRootLock);
+    virNetTLSFilesSystem(files, root, false);
+    if (privileged || root)
         return;
     dir = g_build_filename(g_get_home_dir(), ".pki", "libvirt", NULL);
     cacert = g_build_filename(dir, "cacert.pem", NULL);

@@ -48,11 +48,22 @@ void virNetTLSFilesClear(virNetTLSFiles *files);
  * ROOT/etc/pki/libvirt/private/{server,client}key.pem. */
 void virNetTLSFilesSystem(virNetTLSFiles *files, const char *root, bool server);
 
-/* A client's files without pkipath=: the system's (@privileged), else
- * the user's $HOME/.pki/libvirt/{cacert,cacrl,clientcert,clientkey}.pem,
- * each of CA and CRL falling back to the system's file when the user has
- * none, certificate and key only as a pair. */
+/* A client's files without pkipath=: in a process that set a client
+ * PKI root (virNetTLSSetClientPKIRoot), that root's system layout;
+ * else the system's (@privileged), else the user's
+ * $HOME/.pki/libvirt/{cacert,cacrl,clientcert,clientkey}.pem, each of CA
+ * and CRL falling back to the system's file when the user has none,
+ * certificate and key only as a pair. */
 void virNetTLSFilesClientDefault(virNetTLSFiles *files, bool privileged);
+
+/* The root under which every client connection of this process finds
+ * its TLS files when the URI has no pkipath= (ROOT/etc/pki/CA/cacert.pem,
+ * ROOT/etc/pki/libvirt/clientcert.pem and private/clientkey.pem): a
+ * daemon started with --root DIR sets DIR, so that the connections it
+ * opens itself (a peer-to-peer migration's to the destination) use the
+ * certificates of its own host. NULL: back to the system's and user's
+ * files. */
+void virNetTLSSetClientPKIRoot(const char *root);
 
 /* A client's pkipath=DIR: DIR/cacert.pem, DIR/cacrl.pem,
  * DIR/clientcert.pem, DIR/clientkey.pem. */

@@ -192,6 +192,16 @@ if inhost 1 "$dvirsh" -c "$(tlsuri 1)" define "$dir/h1/p1.xml" >"$dir/out" 2>&1 
 else
     notok "p1 defined and started paused on host 1 over TLS"; sed 's/^/#   /' "$dir/out"
 fi
+# ... and every client sees it there from host 2
+if inhost 2 "$dvirsh" -c "$(tlsuri 1)" list --name >"$dir/out" 2>&1 && grep -qx p1 "$dir/out" &&
+   inhost 2 "$ourvirsh" -c "$(tlsuri 1)" list --name >"$dir/out" 2>&1 && grep -qx p1 "$dir/out" &&
+   inhost 2 "$python" -c 'import sys, libvirt
+print("\n".join(d.name() for d in libvirt.open(sys.argv[1]).listAllDomains()))' "$(tlsuri 1)" \
+       >"$dir/out" 2>&1 && grep -qx p1 "$dir/out"; then
+    ok "Debian's virsh, ours and python3-libvirt list p1 on host 1 from host 2 over TLS"
+else
+    notok "the clients list p1 on host 1 from host 2 over TLS"; sed 's/^/#   /' "$dir/out"
+fi
 
 # state N NAME: NAME's state on host N as its daemon says it: "absent"
 # when a list that succeeded does not have it, "?" when the list failed

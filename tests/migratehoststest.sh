@@ -117,6 +117,11 @@ teardown() {
     pgrep -f "qemu-system.*$dir/" >/dev/null && _left="$_left QEMUs: $(pgrep -f "qemu-system.*$dir/" | tr '\n' ' ')"
     [ -z "$_left" ] && ok "teardown: no namespace, daemon or QEMU of the run left" ||
         notok "teardown left:$_left"
+    # a sanitizer build's daemons report at exit
+    for _h in 1 2; do
+        grep -E -A20 "(Address|Leak|UndefinedBehavior)Sanitizer|runtime error:" "$dir/h$_h/daemon.log" \
+            >"$dir/san" && { notok "host $_h's daemon: sanitizer report"; sed 's/^/#   /' "$dir/san"; }
+    done
 }
 
 # 1. Set-up.

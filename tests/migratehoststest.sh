@@ -27,7 +27,9 @@
 #     holds its only VF): a clear error naming the pool, the guest still
 #     running on the source, every VF accounted for on both hosts; host 2's
 #     daemon refusing host 1's client certificate (tls_allowed_dn_list):
-#     a clear error, the guest still on the source.
+#     a clear error, the guest still on the source; host 2 with host 1's
+#     host UUID (host_uuid, a cloned host): "Attempt to migrate guest to
+#     the same host".
 # Teardown leaves no namespace, daemon or QEMU behind.
 # usage: migratehoststest.sh VIRTQEMUD OUR-VIRSH TOP-SRCDIR BUILDDIR
 set -u
@@ -386,6 +388,24 @@ if [ "$from" = 1 ]; then
         only_on 1 p1 paused "certificate refused"
     else
         notok "host 2's daemon with tls_allowed_dn_list"; sed 's/^/#   /' "$dir/out"
+    fi
+    # 4d. host 2 a clone of host 1: the same host UUID
+    stop_daemon 2
+    sed "s/^host_uuid = .*/host_uuid = \"$uuid1\"/" "$dir/h2.conf" > "$dir/h2/etc/virtqemud.conf"
+    if nshosts_daemon_start "$dir" 2 "$virtqemud" "$dvirsh" --listen &&
+       inhost 1 "$dvirsh" -c "$(tlsuri 2)" capabilities >"$dir/out" 2>&1 &&
+       grep -q "<uuid>$uuid1</uuid>" "$dir/out"; then
+        mark
+        if inhost 1 "$dvirsh" -c "$(tlsuri 1)" migrate --live --p2p p1 "$(p2puri 2)" >"$dir/mig.out" 2>&1; then
+            notok "p2p migration to a host with the same host UUID: it succeeded"
+        elif grep -qF "Attempt to migrate guest to the same host $uuid1" "$dir/mig.out"; then
+            ok "p2p to a host with the same host UUID refused: $(head -n1 "$dir/mig.out")"
+        else
+            notok "same host UUID: the error"; sed 's/^/#   /' "$dir/mig.out"; logs
+        fi
+        only_on 1 p1 paused "same host UUID"
+    else
+        notok "host 2's daemon with host 1's host UUID"; sed 's/^/#   /' "$dir/out"
     fi
     stop_daemon 2
     cp "$dir/h2.conf" "$dir/h2/etc/virtqemud.conf"

@@ -16,10 +16,13 @@
 #     virsh p2p (the destination URI without pkipath: the source daemon
 #     uses its own ROOT/etc/pki) and client-managed, again with
 #     --persistent --undefinesource; python3-libvirt migrateToURI3 (p2p)
-#     and migrate3 (client-managed); our virsh p2p and client-managed.
+#     and migrate3 (client-managed); our virsh p2p and client-managed;
+#     Debian's virsh p2p and ours client-managed with --tls (QEMU's
+#     certificates in ROOT/etc/pki/qemu).
 #     After each: the guest is paused on exactly one host (absent or shut
 #     off on the other), domjobinfo --completed on the destination shows
-#     the incoming migration;
+#     the incoming migration, and its domain log that the source sent to
+#     tcp:ITS-ADDRESS:PORT (migration_host, a port of 49152-49215);
 #  3. with the test guest kernel (tests/guest/mkguest.py): a real teaming
 #     guest A -> B (p2p) -> A (client-managed), its VF on the host it runs
 #     on (pool counts on both), the bond up again;
@@ -150,6 +153,13 @@ for h in 1 2; do
     cp "$certs/server$h-key.pem" "$r/etc/pki/libvirt/private/serverkey.pem"
     cp "$certs/client$h.pem" "$r/etc/pki/libvirt/clientcert.pem"
     cp "$certs/client$h-key.pem" "$r/etc/pki/libvirt/private/clientkey.pem"
+    # QEMU's, for --tls (migrate_tls_x509_cert_dir: ROOT/etc/pki/qemu)
+    mkdir -p "$r/etc/pki/qemu"
+    cp "$certs/ca.pem" "$r/etc/pki/qemu/ca-cert.pem"
+    cp "$certs/server$h.pem" "$r/etc/pki/qemu/server-cert.pem"
+    cp "$certs/server$h-key.pem" "$r/etc/pki/qemu/server-key.pem"
+    cp "$certs/client$h.pem" "$r/etc/pki/qemu/client-cert.pem"
+    cp "$certs/client$h-key.pem" "$r/etc/pki/qemu/client-key.pem"
     printf 'migration_host = "%s"\nmigration_unplug_timeout = 10\n' "$addr" >> "$r/etc/qemu.conf"
     printf 'listen_addr = "%s"\n' "$addr" > "$r/etc/virtqemud.conf"
 done
@@ -267,6 +277,18 @@ logs() {
     tail -n +"$((mark2 + 1))" "$dir/h2/daemon.log" | sed 's/^/#   /'
 }
 
+# sent_to N NAME TITLE [TLS]: the last incoming migration of NAME on host
+# N was sent to host N's migration_host and a port of the range (over
+# TLS if TLS is given), as its domain log says
+sent_to() {
+    _l=$(grep "migration: incoming, the source sends to" "$dir/h$1/log/$2.log" 2>/dev/null | tail -n1)
+    if echo "$_l" | grep -Eq "sends to tcp:$(nshosts_addr "$1"):(4915[2-9]|491[6-9][0-9]|4920[0-9]|4921[0-5]), QEMU listens on .*[0-9]${4:+ over TLS}\$"; then
+        ok "$3: sent to tcp:$(nshosts_addr "$1"):PORT${4:+ over TLS}"
+    else
+        notok "$3: where the source sent to: '$_l'"
+    fi
+}
+
 # migrate TITLE NAME STATE CMD...: CMD (run in the namespace of the
 # guest's host, $from) moves NAME from $from to $to; NAME is then STATE
 # on $to only, with the incoming migration completed there
@@ -278,6 +300,10 @@ migrate() {
         ok "$_t: host $from -> host $to"
         only_on "$to" "$_n" "$_st" "$_t"
         completed "$to" "$_n" "$_t"
+        case " $* " in
+        *" --tls "*) sent_to "$to" "$_n" "$_t" tls ;;
+        *) sent_to "$to" "$_n" "$_t" ;;
+        esac
         return 0
     fi
     notok "$_t: host $from -> host $to failed"
@@ -351,6 +377,13 @@ migrate "our virsh, p2p" p1 paused \
 next p1
 migrate "our virsh, client-managed" p1 paused \
     "$ourvirsh" -c "$(tlsuri $from)" migrate --live p1 "$(tlsuri $to)"
+# the migration data over TLS too (QEMU's certificates in ROOT/etc/pki/qemu)
+next p1
+migrate "Debian's virsh, p2p --tls" p1 paused \
+    "$dvirsh" -c "$(tlsuri $from)" migrate --live --p2p --tls p1 "$(p2puri $to)"
+next p1
+migrate "our virsh, client-managed --tls" p1 paused \
+    "$ourvirsh" -c "$(tlsuri $from)" migrate --live --tls p1 "$(tlsuri $to)"
 
 # 4c. host 2's daemon refuses host 1's client certificate: the source
 # daemon cannot reach it, the guest stays where it is

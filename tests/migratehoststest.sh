@@ -68,9 +68,9 @@ tlsuri() { echo "qemu+tls://$(nshosts_addr "$1")/system?pkipath=$pki"; }
 p2puri() { echo "qemu+tls://$(nshosts_addr "$1")/system"; }
 # inhost N CMD...: CMD in host N's namespace, bounded
 inhost() {
-    _n=$1
+    _ih=$1
     shift
-    nshosts_exec "$dir" "$_n" timeout 180 "$@"
+    nshosts_exec "$dir" "$_ih" timeout 180 "$@"
 }
 
 # the QEMUs of this run: those whose pid files are in our roots
@@ -293,20 +293,20 @@ sent_to() {
 # guest's host, $from) moves NAME from $from to $to; NAME is then STATE
 # on $to only, with the incoming migration completed there
 migrate() {
-    _t=$1 _n=$2 _st=$3
+    _mt=$1 _mn=$2 _mst=$3
     shift 3
     mark
     if inhost "$from" "$@" >"$dir/mig.out" 2>&1; then
-        ok "$_t: host $from -> host $to"
-        only_on "$to" "$_n" "$_st" "$_t"
-        completed "$to" "$_n" "$_t"
+        ok "$_mt: host $from -> host $to"
+        only_on "$to" "$_mn" "$_mst" "$_mt"
+        completed "$to" "$_mn" "$_mt"
         case " $* " in
-        *" --tls "*) sent_to "$to" "$_n" "$_t" tls ;;
-        *) sent_to "$to" "$_n" "$_t" ;;
+        *" --tls "*) sent_to "$to" "$_mn" "$_mt" tls ;;
+        *) sent_to "$to" "$_mn" "$_mt" ;;
         esac
         return 0
     fi
-    notok "$_t: host $from -> host $to failed"
+    notok "$_mt: host $from -> host $to failed"
     sed 's/^/#   /' "$dir/mig.out"
     logs
     return 1
@@ -465,18 +465,16 @@ else
     notok "teaming guest t1 on host 1"; sed 's/^/#   /' "$dir/out"
 fi
 pools "t1 started" 1 0
-# bonded N: after a migration to host N, the guest enslaves a VF again
-bonded() {
-    _lines=$(wc -l < "$dir/t1.console")
-    waitafter "$dir/t1.console" "$_lines" "driver=e1000e master=eth" 30 &&
-        ok "t1 enslaves host $1's VF again" || notok "t1 enslaves host $1's VF again"
-}
 next t1
 lines=$(wc -l < "$dir/t1.console")
 if migrate "teaming guest, Debian's virsh p2p" t1 running \
     "$dvirsh" -c "$(tlsuri $from)" migrate --live --p2p --verbose t1 "$(p2puri $to)"; then
     waitafter "$dir/t1.console" "$lines" "driver=e1000e master=eth" 30 &&
         ok "t1 enslaves host $to's VF" || notok "t1 enslaves host $to's VF"
+    lines=$(wc -l < "$dir/t1.console")
+    waitafter "$dir/t1.console" "$lines" "GUEST-PING ok" 30 &&
+        ok "traffic flows through t1's bond on host $to" ||
+        { notok "traffic through t1's bond on host $to"; tail -n 8 "$dir/t1.console" | sed 's/^/#   /'; }
 fi
 if [ "$(where t1)" = 2 ]; then pools "t1 p2p" 0 1; else pools "t1 p2p failed" 1 0; fi
 next t1
@@ -485,6 +483,10 @@ if migrate "teaming guest, Debian's virsh client-managed" t1 running \
     "$dvirsh" -c "$(tlsuri $from)" migrate --live t1 "$(tlsuri $to)"; then
     waitafter "$dir/t1.console" "$lines" "driver=e1000e master=eth" 30 &&
         ok "t1 enslaves host $to's VF" || notok "t1 enslaves host $to's VF"
+    lines=$(wc -l < "$dir/t1.console")
+    waitafter "$dir/t1.console" "$lines" "GUEST-PING ok" 30 &&
+        ok "traffic flows through t1's bond on host $to" ||
+        { notok "traffic through t1's bond on host $to"; tail -n 8 "$dir/t1.console" | sed 's/^/#   /'; }
 fi
 if [ "$(where t1)" = 1 ]; then pools "t1 back" 1 0; else pools "t1 back failed" 0 1; fi
 

@@ -469,7 +469,7 @@ next t1
 lines=$(wc -l < "$dir/t1.console")
 if migrate "teaming guest, Debian's virsh p2p" t1 running \
     "$dvirsh" -c "$(tlsuri $from)" migrate --live --p2p --verbose t1 "$(p2puri $to)"; then
-    waitafter "$dir/t1.console" "$lines" "driver=e1000e master=eth" 30 &&
+    waitafter "$dir/t1.console" "$lines" "driver=e1000e master=eth" 60 &&
         ok "t1 enslaves host $to's VF" || notok "t1 enslaves host $to's VF"
     lines=$(wc -l < "$dir/t1.console")
     waitafter "$dir/t1.console" "$lines" "GUEST-PING ok" 30 &&
@@ -481,7 +481,7 @@ next t1
 lines=$(wc -l < "$dir/t1.console")
 if migrate "teaming guest, Debian's virsh client-managed" t1 running \
     "$dvirsh" -c "$(tlsuri $from)" migrate --live t1 "$(tlsuri $to)"; then
-    waitafter "$dir/t1.console" "$lines" "driver=e1000e master=eth" 30 &&
+    waitafter "$dir/t1.console" "$lines" "driver=e1000e master=eth" 60 &&
         ok "t1 enslaves host $to's VF" || notok "t1 enslaves host $to's VF"
     lines=$(wc -l < "$dir/t1.console")
     waitafter "$dir/t1.console" "$lines" "GUEST-PING ok" 30 &&

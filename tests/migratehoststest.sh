@@ -465,29 +465,27 @@ else
     notok "teaming guest t1 on host 1"; sed 's/^/#   /' "$dir/out"
 fi
 pools "t1 started" 1 0
-next t1
-lines=$(wc -l < "$dir/t1.console")
-if migrate "teaming guest, Debian's virsh p2p" t1 running \
-    "$dvirsh" -c "$(tlsuri $from)" migrate --live --p2p --verbose t1 "$(p2puri $to)"; then
-    waitafter "$dir/t1.console" "$lines" "driver=e1000e master=eth" 60 &&
+# teaming TITLE CMD...: migrate t1 with CMD ($from, $to set); then its
+# bond enslaves the destination's VF and traffic flows through it
+teaming() {
+    _tt=$1
+    shift
+    _tl=$(wc -l < "$dir/t1.console")
+    migrate "$_tt" t1 running "$@" || return 1
+    waitafter "$dir/t1.console" "$_tl" "driver=e1000e master=eth" 60 &&
         ok "t1 enslaves host $to's VF" || notok "t1 enslaves host $to's VF"
-    lines=$(wc -l < "$dir/t1.console")
-    waitafter "$dir/t1.console" "$lines" "GUEST-PING ok" 30 &&
+    _tl=$(wc -l < "$dir/t1.console")
+    waitafter "$dir/t1.console" "$_tl" "GUEST-PING ok" 30 &&
         ok "traffic flows through t1's bond on host $to" ||
         { notok "traffic through t1's bond on host $to"; tail -n 8 "$dir/t1.console" | sed 's/^/#   /'; }
-fi
+}
+next t1
+teaming "teaming guest, Debian's virsh p2p" \
+    "$dvirsh" -c "$(tlsuri $from)" migrate --live --p2p --verbose t1 "$(p2puri $to)"
 if [ "$(where t1)" = 2 ]; then pools "t1 p2p" 0 1; else pools "t1 p2p failed" 1 0; fi
 next t1
-lines=$(wc -l < "$dir/t1.console")
-if migrate "teaming guest, Debian's virsh client-managed" t1 running \
-    "$dvirsh" -c "$(tlsuri $from)" migrate --live t1 "$(tlsuri $to)"; then
-    waitafter "$dir/t1.console" "$lines" "driver=e1000e master=eth" 60 &&
-        ok "t1 enslaves host $to's VF" || notok "t1 enslaves host $to's VF"
-    lines=$(wc -l < "$dir/t1.console")
-    waitafter "$dir/t1.console" "$lines" "GUEST-PING ok" 30 &&
-        ok "traffic flows through t1's bond on host $to" ||
-        { notok "traffic through t1's bond on host $to"; tail -n 8 "$dir/t1.console" | sed 's/^/#   /'; }
-fi
+teaming "teaming guest, Debian's virsh client-managed" \
+    "$dvirsh" -c "$(tlsuri $from)" migrate --live t1 "$(tlsuri $to)"
 if [ "$(where t1)" = 1 ]; then pools "t1 back" 1 0; else pools "t1 back failed" 0 1; fi
 
 # refused TITLE NEEDLE: migrating t1 from host 1 to host 2 (p2p) fails

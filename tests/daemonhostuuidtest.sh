@@ -57,7 +57,7 @@ served() {
 # refused NAME NEEDLE TITLE: the daemon of root NAME exits non-zero and
 # says NEEDLE
 refused() {
-    if "$virtqemud" --root "$base/$1" >"$base/$1.out" 2>&1; then
+    if timeout 20 "$virtqemud" --root "$base/$1" >"$base/$1.out" 2>&1; then
         notok "$3: the daemon ran"
     elif grep -qF -- "$2" "$base/$1.out"; then
         ok "$3: refused ($2)"

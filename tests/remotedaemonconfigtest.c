@@ -23,7 +23,8 @@ testDefaults(const void *opaque G_GNUC_UNUSED)
         !cfg->listenTLS || cfg->listenTCP || STRNEQ(cfg->tlsPort, "16514") ||
         STRNEQ(cfg->tcpPort, "16509") || cfg->listenAddr || cfg->keyFile || cfg->certFile ||
         cfg->caFile || cfg->crlFile || cfg->tlsNoSanity || cfg->tlsNoVerify ||
-        cfg->tlsAllowedDNs || STRNEQ(cfg->tlsPriority, "NORMAL")) {
+        cfg->tlsAllowedDNs || STRNEQ(cfg->tlsPriority, "NORMAL") || cfg->hostUUID ||
+        cfg->hostUUIDSource != REMOTE_DAEMON_HOST_UUID_SOURCE_SMBIOS) {
         printf("#   defaults differ\n");
         return -1;
     }
@@ -61,6 +62,8 @@ testAllKeys(const void *opaque G_GNUC_UNUSED)
         "tls_no_verify_certificate = 1\n"
         "tls_allowed_dn_list = [\"C=GB,*\", \"CN=a?\"]\n"
         "tls_priority = \"NORMAL:-VERS-TLS1.3\"\n"
+        "host_uuid = \"0a1b2c3d-4e5f-4a1b-8c9d-0e1f2a3b4c5d\"\n"
+        "host_uuid_source = \"machine-id\"\n"
         "auth_unix_rw = \"none\"\n";     /* a libvirtd key we do not read */
 
     if (remoteDaemonConfigLoadString(cfg, text, "all.conf") < 0) {
@@ -80,7 +83,9 @@ testAllKeys(const void *opaque G_GNUC_UNUSED)
         STRNEQ(cfg->caFile, "/ca.pem") || STRNEQ(cfg->crlFile, "/crl.pem") ||
         !cfg->tlsNoSanity || !cfg->tlsNoVerify || !cfg->tlsAllowedDNs ||
         g_strv_length(cfg->tlsAllowedDNs) != 2 || STRNEQ(cfg->tlsAllowedDNs[1], "CN=a?") ||
-        STRNEQ(cfg->tlsPriority, "NORMAL:-VERS-TLS1.3")) {
+        STRNEQ(cfg->tlsPriority, "NORMAL:-VERS-TLS1.3") ||
+        STRNEQ(cfg->hostUUID, "0a1b2c3d-4e5f-4a1b-8c9d-0e1f2a3b4c5d") ||
+        cfg->hostUUIDSource != REMOTE_DAEMON_HOST_UUID_SOURCE_MACHINE_ID) {
         printf("#   values not taken\n");
         return -1;
     }
@@ -132,6 +137,13 @@ mymain(void)
         { "tls_port = \"\"\n", "'tls_port' must not be empty" },
         { "cert_file = \"/c.pem\"\n", "key_file, cert_file and ca_file must be set together" },
         { "tls_allowed_dn_list = \"CN=*\"\n", "'tls_allowed_dn_list' must be a list of strings" },
+        { "host_uuid = \"ffffffff-ffff-ffff-ffff-ffffffffffff\"\n",
+          "bad.conf: host_uuid = \"ffffffff-ffff-ffff-ffff-ffffffffffff\" is not a valid UUID" },
+        { "host_uuid = \"0a1b2c3d-4e5f\"\n", "bad.conf: host_uuid = \"0a1b2c3d-4e5f\" is not a valid UUID" },
+        { "host_uuid = \"\"\n", "bad.conf: host_uuid = \"\" is not a valid UUID" },
+        { "host_uuid = 1\n", "'host_uuid' must be a string" },
+        { "host_uuid_source = \"dmi\"\n",
+          "bad.conf: host_uuid_source = \"dmi\" is not supported: use \"smbios\" or \"machine-id\"" },
     };
     size_t i;
 

@@ -35,8 +35,10 @@
 #include "remote_sockets.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virhostuuid.h"
 #include "virnetserver.h"
 #include "virnettlscontext.h"
+#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_REMOTE
 
@@ -258,6 +260,30 @@ remoteDaemonAddServices(virNetServer *srv, remoteDaemonPaths *paths,
         virNetServerAddServiceUNIX(srv, paths->sockRO, cfg->unixSockROPerms, gid, true,
                                    VIR_NET_SERVER_AUTH_NONE) < 0)
         return -1;
+    return 0;
+}
+
+/* host_uuid, or host_uuid_source = "machine-id" (/etc/machine-id, under
+ * @etcroot if given): the UUID the drivers opened from now on name the
+ * host with. "smbios" leaves it to each driver (its sysfs_root). */
+static int
+remoteDaemonSetupHostUUID(const remoteDaemonConfig *cfg, const char *etcroot)
+{
+    unsigned char uuid[VIR_UUID_BUFLEN];
+
+    if (cfg->hostUUID) {
+        /* checked when the configuration was read */
+        if (virUUIDParse(cfg->hostUUID, uuid) < 0)
+            return -1;
+    } else if (cfg->hostUUIDSource == REMOTE_DAEMON_HOST_UUID_SOURCE_MACHINE_ID) {
+        g_autofree char *path = g_build_filename(etcroot ? etcroot : "/", "etc", "machine-id", NULL);
+
+        if (virHostUUIDReadMachineID(path, "host_uuid_source = \"machine-id\"", uuid) < 0)
+            return -1;
+    } else {
+        return 0;
+    }
+    virHostUUIDSetOverride(uuid);
     return 0;
 }
 
@@ -597,6 +623,8 @@ main(int argc, char **argv)
         goto error;
     logReady = true;
 
+    if (remoteDaemonSetupHostUUID(cfg, root ? paths.root : NULL) < 0)
+        goto error;
     if (daemonize && remoteDaemonize(&statusfd) < 0)
         goto error;
     if ((pidfd = remoteDaemonAcquirePidFile(paths.pidFile)) < 0)

@@ -7,8 +7,13 @@
 #include "virconf.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virhostuuid.h"
+#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_CONF
+
+VIR_ENUM_IMPL(remoteDaemonHostUUIDSource, REMOTE_DAEMON_HOST_UUID_SOURCE_LAST,
+              "smbios", "machine-id");
 
 remoteDaemonConfig *
 remoteDaemonConfigNew(const char *sockdir)
@@ -52,6 +57,7 @@ remoteDaemonConfigFree(remoteDaemonConfig *cfg)
     g_free(cfg->crlFile);
     g_strfreev(cfg->tlsAllowedDNs);
     g_free(cfg->tlsPriority);
+    g_free(cfg->hostUUID);
     g_free(cfg);
 }
 
@@ -185,6 +191,36 @@ remoteDaemonConfigApplyTCP(remoteDaemonConfig *cfg, virConf *conf, const char *f
     return 0;
 }
 
+/* host_uuid (a valid UUID) and host_uuid_source, as libvirtd reads them */
+static int
+remoteDaemonConfigApplyHostUUID(remoteDaemonConfig *cfg, virConf *conf, const char *filename)
+{
+    g_autofree char *source = NULL;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int v;
+
+    if (virConfGetValueString(conf, "host_uuid", &cfg->hostUUID) < 0 ||
+        virConfGetValueString(conf, "host_uuid_source", &source) < 0)
+        return -1;
+    if (cfg->hostUUID &&
+        (virUUIDParse(cfg->hostUUID, uuid) < 0 || !virHostUUIDIsValid(uuid))) {
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       _("%s: host_uuid = \"%s\" is not a valid UUID (32 hexadecimal digits, not all the same)"),
+                       filename, cfg->hostUUID);
+        return -1;
+    }
+    if (source) {
+        if ((v = remoteDaemonHostUUIDSourceTypeFromString(source)) < 0) {
+            virReportError(VIR_ERR_CONF_SYNTAX,
+                           _("%s: host_uuid_source = \"%s\" is not supported: use \"smbios\" or \"machine-id\""),
+                           filename, source);
+            return -1;
+        }
+        cfg->hostUUIDSource = v;
+    }
+    return 0;
+}
+
 static int
 remoteDaemonConfigApply(remoteDaemonConfig *cfg, virConf *conf, const char *filename)
 {
@@ -229,6 +265,8 @@ remoteDaemonConfigApply(remoteDaemonConfig *cfg, virConf *conf, const char *file
         return -1;
     if (cfg->logFilters &&
         remoteDaemonConfigCheckLogList(filename, "log_filters", cfg->logFilters, NULL) < 0)
+        return -1;
+    if (remoteDaemonConfigApplyHostUUID(cfg, conf, filename) < 0)
         return -1;
     return remoteDaemonConfigApplyTCP(cfg, conf, filename);
 }

@@ -19,6 +19,13 @@
  *                                     "LEVEL:journald", space separated
  *   log_filters          ""      "LEVEL:WORD ...": messages containing WORD
  *                                logged from LEVEL on
+ *   host_uuid            unset   the UUID naming this host to the others
+ *                                (capabilities, migration cookies); not
+ *                                16 times the same byte
+ *   host_uuid_source     "smbios"  without host_uuid: "smbios" (the
+ *                                firmware's, under qemu.conf sysfs_root;
+ *                                random if unreadable) or "machine-id"
+ *                                (/etc/machine-id, ROOT/etc/... with --root)
  *
  * TCP (only with --listen; protocol.md 5.1):
  *   listen_tls           1       TLS on tls_port
@@ -42,6 +49,14 @@
 #pragma once
 
 #include "internal.h"
+#include "virenum.h"
+
+typedef enum {
+    REMOTE_DAEMON_HOST_UUID_SOURCE_SMBIOS,
+    REMOTE_DAEMON_HOST_UUID_SOURCE_MACHINE_ID,
+    REMOTE_DAEMON_HOST_UUID_SOURCE_LAST
+} remoteDaemonHostUUIDSource;
+VIR_ENUM_DECL(remoteDaemonHostUUIDSource);
 
 typedef struct {
     char *unixSockDir;
@@ -73,6 +88,9 @@ typedef struct {
     int logLevel;
     char *logOutputs;
     char *logFilters;
+
+    char *hostUUID;             /* NULL: from hostUUIDSource; else valid */
+    remoteDaemonHostUUIDSource hostUUIDSource;
 } remoteDaemonConfig;
 
 /* The defaults; @sockdir is the default unix_sock_dir. */

@@ -8,6 +8,10 @@
  * simulated host has its own); a UUID whose 16 bytes are all the same is
  * none (firmware that leaves the field unset reads 00..00 or FF..FF).
  * Without one, a random UUID, for the life of the process.
+ *
+ * A daemon may name the host otherwise for every driver it opens
+ * (virtqemud.conf host_uuid, or host_uuid_source = "machine-id"): it sets
+ * the process-wide override before opening them.
  */
 #pragma once
 
@@ -20,5 +24,14 @@ bool virHostUUIDIsValid(const unsigned char *uuid);
  * there is none or it is not valid. */
 int virHostUUIDReadSMBIOS(const char *sysfsRoot, unsigned char *uuid);
 
-/* The host's UUID: SMBIOS under @sysfsRoot, else random. Never fails. */
+/* The host's UUID: the override if set, else SMBIOS under @sysfsRoot,
+ * else random. Never fails. */
 void virHostUUIDGet(const char *sysfsRoot, unsigned char *uuid);
+
+/* The UUID of the machine-id file @path (32 hex digits, dashes allowed): 0, or -1 with
+ * an error naming @key (the setting that asked for it) and the file. */
+int virHostUUIDReadMachineID(const char *path, const char *key, unsigned char *uuid);
+
+/* From now on virHostUUIDGet gives @uuid (valid), whatever the sysfs
+ * root. */
+void virHostUUIDSetOverride(const unsigned char *uuid);

@@ -2111,8 +2111,9 @@ qemuDomainMigratePeer2Peer(virDomainPtr dom, const char *dconnuri,
     if (virConnectSetKeepAlive(dconn, QEMU_MIGRATION_KEEPALIVE_INTERVAL,
                                QEMU_MIGRATION_KEEPALIVE_COUNT) < 0)
         virResetLastError();
-    watched = virConnectRegisterCloseCallback(dconn, qemuDomainMigratePeerClosed,
-                                              virDomainRef(dom) == 0 ? dom : NULL,
+    /* the callback's reference on @dom, dropped by its free function */
+    virDomainRef(dom);
+    watched = virConnectRegisterCloseCallback(dconn, qemuDomainMigratePeerClosed, dom,
                                               qemuDomainMigratePeerFree) == 0;
     if (!watched) {
         virDomainFree(dom);

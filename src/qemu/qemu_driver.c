@@ -1972,7 +1972,7 @@ qemuDomainMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params
     if (!(def = qemuDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE,
                                          &qemuDriverLookups, driver)))
         return -1;
-    if (qemuMigrationParamsCheck(params, nparams, def->name) < 0 ||
+    if (qemuMigrationParamsCheckName(params, nparams, def->name) < 0 ||
         qemuMigrationCookieEat(driver, def->name, def->uuid, cookiein, cookieinlen,
                                QEMU_MIGRATION_READS_PREPARE, &cookie) < 0)
         return -1;

@@ -529,7 +529,6 @@ static const struct {
 int
 qemuMigrationParamsCheck(virTypedParameterPtr params, int nparams, const char *name)
 {
-    const char *dname = NULL;
     int i;
 
     for (i = 0; i < nparams; i++) {
@@ -556,9 +555,17 @@ qemuMigrationParamsCheck(virTypedParameterPtr params, int nparams, const char *n
             return -1;
         }
     }
+    return name ? qemuMigrationParamsCheckName(params, nparams, name) : 0;
+}
+
+int
+qemuMigrationParamsCheckName(virTypedParameterPtr params, int nparams, const char *name)
+{
+    const char *dname = NULL;
+
     if (virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_NAME, &dname) < 0)
         return -1;
-    if (name && dname && STRNEQ(dname, name)) {
+    if (dname && STRNEQ(dname, name)) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
                        _("renaming domain '%s' to '%s' during migration is not supported"),
                        name, dname);

@@ -48,6 +48,8 @@ void qemuMigrationRecordEnd(virQEMUDriver *driver, virDomainObj *obj);
  * @name (when not NULL) is refused, domains are not renamed. -1 with an
  * error naming the parameter. */
 int qemuMigrationParamsCheck(virTypedParameterPtr params, int nparams, const char *name);
+/* Only the rename part of that: a destination_name other than @name. */
+int qemuMigrationParamsCheckName(virTypedParameterPtr params, int nparams, const char *name);
 
 /* The features of a cookie each phase takes when the sender says they
  * are mandatory: libvirt's lockstate without a lock manager, and the CPU

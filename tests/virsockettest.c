@@ -6,15 +6,21 @@
  * socket file left by a dead listener is replaced, any other file is
  * not. A connect fails at once when nobody listens and waits for a full
  * backlog (a listener that never accepts) no longer than its timeout.
+ * A TCP listener on "::" takes IPv4 connections too (as QEMU's does), a
+ * connection waits in its backlog until accepted, and a port already
+ * taken is refused with the purpose and the port in the message.
  */
 #include "internal.h"
 
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
 #include "testutils.h"
 #include "virerror.h"
+#include "virfile.h"
 #include "virsocket.h"
 
 static char *dir;
@@ -222,6 +228,60 @@ testPair(const void *data G_GNUC_UNUSED)
     return ret;
 }
 
+/* The port @fd is bound to. */
+static unsigned int
+testTCPPort(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+        return 0;
+    if (ss.ss_family == AF_INET6)
+        return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+static int
+testTCPListen(const void *data)
+{
+    const char *host = data;
+    struct sockaddr_in to = { .sin_family = AF_INET };
+    VIR_AUTOCLOSE int lfd = -1;
+    VIR_AUTOCLOSE int cfd = -1;
+    VIR_AUTOCLOSE int afd = -1;
+    VIR_AUTOCLOSE int busy = -1;
+    g_autofree char *needle = NULL;
+    unsigned int port;
+    char c = 0;
+
+    if ((lfd = virSocketListenTCP(host, 0, 1, "a test")) < 0) {
+        printf("#   %s\n", virGetLastErrorMessage());
+        return -1;
+    }
+    if (!(port = testTCPPort(lfd)))
+        return -1;
+    /* an IPv4 client, before anyone accepts: the kernel completes it */
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if ((cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        connect(cfd, (struct sockaddr *)&to, sizeof(to)) < 0 ||
+        write(cfd, "m", 1) != 1) {
+        printf("#   IPv4 connection to %s port %u: %s\n", host, port, g_strerror(errno));
+        return -1;
+    }
+    if ((afd = accept(lfd, NULL, NULL)) < 0 || read(afd, &c, 1) != 1 || c != 'm') {
+        printf("#   the connection waiting in the backlog was not accepted with its byte\n");
+        return -1;
+    }
+    if ((busy = virSocketListenTCP(host, port, 1, "a second test")) >= 0) {
+        printf("#   listened twice on port %u\n", port);
+        return -1;
+    }
+    needle = g_strdup_printf("cannot listen for a second test on '%s' port %u", host, port);
+    return virTestExpectError("a taken port", needle);
+}
+
 static int
 mymain(void)
 {
@@ -239,6 +299,16 @@ mymain(void)
     virTestRun("a full backlog is waited for only until the timeout",
                testBacklogTimeout, NULL);
     virTestRun("a socket pair, close-on-exec", testPair, NULL);
+    virTestRun("TCP on 127.0.0.1: backlog, taken port", testTCPListen, "127.0.0.1");
+    {
+        int fd6 = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+        /* a host without IPv6 has no "::" to listen on */
+        if (fd6 >= 0) {
+            close(fd6);
+            virTestRun("TCP on \"::\": IPv4 clients too", testTCPListen, "::");
+        }
+    }
     rmdir(dir);
     g_free(dir);
     return 0;

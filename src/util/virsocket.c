@@ -1,10 +1,13 @@
 /*
- * virsocket.c: AF_UNIX stream sockets: listen on a path, connect to one
+ * virsocket.c: stream sockets: listen on a UNIX path or a TCP address,
+ * connect to a UNIX path
  */
 #include "internal.h"
 
 #include <fcntl.h>
 #include <glib-unix.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -61,6 +64,52 @@ virSocketListenUnix(const char *path, mode_t mode, int backlog)
         return -1;
     }
     return g_steal_fd(&fd);
+}
+
+int
+virSocketListenTCP(const char *host, unsigned int port, int backlog, const char *purpose)
+{
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC,
+        .ai_socktype = SOCK_STREAM,
+        .ai_flags = AI_PASSIVE | AI_NUMERICSERV,
+    };
+    struct addrinfo *res = NULL;
+    struct addrinfo *ai;
+    char service[16];
+    int err = EADDRNOTAVAIL;
+    int fd = -1;
+    int rc;
+
+    g_snprintf(service, sizeof(service), "%u", port);
+    if ((rc = getaddrinfo(host, service, &hints, &res)) != 0) {
+        virReportError(VIR_ERR_SYSTEM_ERROR,
+                       _("cannot listen for %s on '%s' port %u: %s"),
+                       purpose, host, port, gai_strerror(rc));
+        return -1;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        int on = 1;
+        int off = 0;
+
+        if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol)) < 0) {
+            err = errno;
+            continue;
+        }
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+        if (ai->ai_family == AF_INET6)
+            setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, backlog) == 0)
+            break;
+        err = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0)
+        virReportSystemError(err, _("cannot listen for %s on '%s' port %u"),
+                             purpose, host, port);
+    return fd;
 }
 
 int

@@ -1,5 +1,6 @@
 /*
- * virsocket.h: AF_UNIX stream sockets: listen on a path, connect to one
+ * virsocket.h: stream sockets: listen on a UNIX path or a TCP address,
+ * connect to a UNIX path
  */
 #pragma once
 
@@ -18,6 +19,15 @@
  * or -1 with an error (a path longer than VIR_SOCKET_UNIX_PATH_MAX says
  * so and asks for a shorter directory). */
 int virSocketListenUnix(const char *path, mode_t mode, int backlog);
+
+/* A listening TCP socket (close-on-exec, blocking) bound to @host (an
+ * address or a name; the first of its addresses that binds) and @port,
+ * SO_REUSEADDR set as QEMU sets it. An IPv6 socket takes IPv4
+ * connections too (IPV6_V6ONLY off), so "::" means every address of
+ * either family, as it does for QEMU. Returns the fd, or -1 with an error
+ * naming the address, port and @purpose (what listens there). */
+int virSocketListenTCP(const char *host, unsigned int port, int backlog,
+                       const char *purpose);
 
 /* A stream socket connected to the listener at @path (close-on-exec,
  * blocking). A listener's socket exists before its process is asked to

@@ -290,8 +290,10 @@ else
 fi
 "$virsh" -q -c "$uB" migrate --live --p2p $tls --migrateuri tcp://127.0.0.1 m9 "$uA" 2>"$base/m9.p2p" &&
     ok "p2p migration back to A" || { notok "p2p migration back to A"; cat "$base/m9.p2p"; }
-[ -z "$tls" ] || { grep -q -- "-incoming defer" "$A/log/m9.log" &&
-    ok "over TLS: A's QEMU listened once it had its credentials" || notok "A's QEMU started with -incoming defer"; }
+[ -z "$tls" ] || { grep -q -- "-global migration.tls-creds=objlibvirt_migrate_tls0" "$A/log/m9.log" &&
+    grep -q -- "-incoming tcp:fd:4" "$A/log/m9.log" &&
+    ok "over TLS: A's QEMU had its credentials before it accepted the connection" ||
+    notok "A's QEMU started with its TLS credentials and the daemon's socket"; }
 [ "$("$virsh" -q -c "$uA" domstate --reason m9 | head -1)" = "paused (user)" ] &&
     ok "p2p: paused on A" || notok "m9 after p2p on A: $("$virsh" -q -c "$uA" domstate --reason m9)"
 defined_on "$uB" m9; [ $? = 1 ] && ok "p2p: m9 gone from B" || notok "p2p: m9 gone from B"

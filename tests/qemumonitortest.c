@@ -17,6 +17,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include "qemu/qemu_command.h"
 #include "qemu/qemu_monitor_json.h"
 #include "qemu/qemu_monitor_priv.h"
 #include "qemumonitortestutils.h"
@@ -334,13 +335,10 @@ testRunMigrationTLS(qemuMonitor *mon)
 static int
 testRunAddTLSCreds(qemuMonitor *mon)
 {
-    return qemuMonitorAddTLSCreds(mon, "objmigtls0", "/etc/pki/qemu", "server", true);
-}
+    g_autoptr(qemuProps) props = qemuBuildTLSx509Props("objmigtls0", "/etc/pki/qemu",
+                                                       "server", true);
 
-static int
-testRunMigrateIncoming(qemuMonitor *mon)
-{
-    return qemuMonitorMigrateIncoming(mon, "tcp:[::]:49152");
+    return qemuMonitorAddObject(mon, props);
 }
 
 static int
@@ -1096,8 +1094,6 @@ mymain(void)
           "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"max-bandwidth\":33554432,\"tls-creds\":\"objmigtls0\",\"tls-hostname\":\"hostb.example\"},\"id\":2}" },
         { "object-add tls-creds-x509", testRunAddTLSCreds,
           "{\"execute\":\"object-add\",\"arguments\":{\"qom-type\":\"tls-creds-x509\",\"id\":\"objmigtls0\",\"dir\":\"/etc/pki/qemu\",\"endpoint\":\"server\",\"verify-peer\":true},\"id\":2}" },
-        { "migrate-incoming", testRunMigrateIncoming,
-          "{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"tcp:[::]:49152\"},\"id\":2}" },
         { "migrate-set-capabilities", testRunMigrationEvents,
           "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":[{\"capability\":\"events\",\"state\":true}]},\"id\":2}" },
         { "device-list-properties", testRunListProperties,

@@ -78,26 +78,31 @@ testResolveNetworks(virDomainDef *def)
 
 /* Define @inpath as the driver does, then build its command line as start
  * does (qemuProcessBuildCommandCaps: capability checks, aliases, options),
- * with @caps in place of the probed capabilities. */
+ * with @caps in place of the probed capabilities. A test named
+ * migrate-incoming* is the destination of a migration (over TLS when its
+ * name says -tls), whose QEMU gets the daemon's listening socket. */
 static GStrv
-testBuildArgv(const char *inpath, virQEMUCaps *caps)
+testBuildArgv(const char *name, const char *inpath, virQEMUCaps *caps)
 {
     g_autofree char *xml = NULL;
     g_autoptr(virDomainDef) def = NULL;
     qemuCommandOptions opts;
+    qemuProcessIncoming incoming = { .listenFd = -1, .tls = strstr(name, "-tls") != NULL };
 
     if (virFileReadAll(inpath, 1024 * 1024, &xml) < 0 ||
         !(def = qemuDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE,
                                          &testLookups, caps)))
         return NULL;
     testResolveNetworks(def);
-    return qemuProcessBuildCommandCaps(testConfig, caps, def, &opts, NULL);
+    return qemuProcessBuildCommandCaps(testConfig, caps, def, &opts,
+                                       g_str_has_prefix(name, "migrate-incoming") ?
+                                       &incoming : NULL);
 }
 
 static char *
-testBuildArgs(const char *inpath, virQEMUCaps *caps)
+testBuildArgs(const char *name, const char *inpath, virQEMUCaps *caps)
 {
-    g_auto(GStrv) argv = testBuildArgv(inpath, caps);
+    g_auto(GStrv) argv = testBuildArgv(name, inpath, caps);
 
     return argv ? qemuCommandLineToString((const char * const *)argv) : NULL;
 }
@@ -135,7 +140,7 @@ testCompare(const void *opaque)
     bool regen = g_strcmp0(g_getenv("VIR_TEST_REGENERATE_OUTPUT"), "1") == 0;
 
     virTestCaptureWarnings(warnings);
-    actual = testBuildArgs(inpath, info->caps);
+    actual = testBuildArgs(info->name, inpath, info->caps);
     virTestCaptureWarnings(NULL);
 
     if (testCompareWarnings(warnings->str, warnpath, regen) < 0)
@@ -268,7 +273,7 @@ testMatchesLibvirt(const void *opaque)
         return -1;
     /* (the warnings are compared by testCompare) */
     virTestCaptureWarnings(warnings);
-    ours = testBuildArgv(inpath, info->caps);
+    ours = testBuildArgv(info->name, inpath, info->caps);
     virTestCaptureWarnings(NULL);
     if (!ours) {
         printf("#   no command line: %s\n", virGetLastErrorMessage());
@@ -327,7 +332,7 @@ testKVMUnusable(const void *opaque)
     g_auto(GStrv) argv = NULL;
 
     caps->kvmUsable = false;
-    argv = testBuildArgv(inpath, caps);
+    argv = testBuildArgv("q35-teaming-hostdev", inpath, caps);
     caps->kvmUsable = true;
     if (argv) {
         printf("#   a type='kvm' domain got a command line on a host without KVM\n");
@@ -358,6 +363,9 @@ mymain(void)
         printf("# cannot make the driver's configuration: %s\n", virGetLastErrorMessage());
         return -1;
     }
+    /* a comma, which QEMU's legacy option syntax must see doubled */
+    g_free(testConfig->migrateTLSx509certdir);
+    testConfig->migrateTLSx509certdir = g_strdup("/etc/pki/qemu,migration");
     for (v = 0; v < G_N_ELEMENTS(versions); v++) {
         if (!(caps[v] = testLoadCaps(&versions[v]))) {
             printf("# cannot load capabilities %s: %s\n", versions[v].name, virGetLastErrorMessage());

@@ -172,6 +172,19 @@ qemuBuildMemory(qemuCommand *cmd)
                            cmd->def->vcpus, cmd->def->vcpus);
 }
 
+qemuProps *
+qemuBuildTLSx509Props(const char *id, const char *dir, const char *endpoint, bool verifyPeer)
+{
+    qemuProps *props = qemuPropsNew();
+
+    qemuPropsAddString(props, "qom-type", "tls-creds-x509");
+    qemuPropsAddString(props, "id", id);
+    qemuPropsAddString(props, "dir", dir);
+    qemuPropsAddString(props, "endpoint", endpoint);
+    qemuPropsAddBool(props, "verify-peer", verifyPeer);
+    return props;
+}
+
 static void
 qemuBuildMonitor(qemuCommand *cmd)
 {
@@ -706,6 +719,14 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCommandOptions *opts)
     qemuBuildAudio(&cmd);
     if (qemuBuildHostdevs(&cmd) < 0)
         return NULL;
+    if (opts->incomingTLSDir) {
+        g_autoptr(qemuProps) tls = qemuBuildTLSx509Props(QEMU_MIGRATION_TLS_ID,
+                                                         opts->incomingTLSDir, "server",
+                                                         opts->incomingTLSVerify);
+
+        qemuCommandAddProps(&cmd, "-object", tls, "qom-type");
+        qemuCommandAddArgPair(&cmd, "-global", "migration.tls-creds=" QEMU_MIGRATION_TLS_ID);
+    }
     if (opts->incomingURI)
         qemuCommandAddArgPair(&cmd, "-incoming", opts->incomingURI);
     if (qemuBuildMemballoon(&cmd) < 0)

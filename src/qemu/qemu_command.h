@@ -21,6 +21,13 @@ struct _qemuCommandOptions {
     int monitorFd;              /* listening QMP socket passed to QEMU, or -1 */
     const char *monitorPath;    /* used when monitorFd < 0 */
     const char *incomingURI;    /* -incoming, or NULL */
+    /* an incoming migration over TLS: the directory of QEMU's
+     * certificates (the server's, from migrate_tls_x509_cert_dir), given
+     * to QEMU with its tls-creds-x509 object on the command line, as QEMU
+     * accepts the connection before anyone could add it over QMP; NULL:
+     * none */
+    const char *incomingTLSDir;
+    bool incomingTLSVerify;     /* and the client's certificate is checked */
     /* Present the VF of a hostdev (which must exist on a real host) as this
      * emulated NIC instead of vfio-pci: the simulated SR-IOV host of the
      * test suite and demos. NULL in production. */
@@ -37,6 +44,14 @@ GStrv qemuBuildCommandLine(const virDomainDef *def, const qemuCommandOptions *op
  * environment, then one option and its value per line, lines joined with
  * " \\\n". */
 char *qemuCommandLineToString(const char * const *argv);
+
+/* The id of the tls-creds-x509 object of a migration, in either QEMU. */
+#define QEMU_MIGRATION_TLS_ID "objlibvirt_migrate_tls0"
+
+/* The properties of QEMU's tls-creds-x509 object @id with the
+ * certificates of @dir for @endpoint ("client" or "server"). */
+qemuProps *qemuBuildTLSx509Props(const char *id, const char *dir, const char *endpoint,
+                                 bool verifyPeer);
 
 /* -device properties of one hostdev / NIC (for hotplug: QMP device_add
  * takes the same properties). */

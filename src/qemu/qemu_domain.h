@@ -72,7 +72,9 @@ struct _qemuDomainObjPrivate {
     qemuMonitor *migMon;
     /* On the source, from begin until perform (or confirm): the thread
      * that connects to QEMU and checks its live state while the
-     * destination prepares, and the error it found. */
+     * destination prepares, and the error it found. On the destination,
+     * from prepare until finish: the thread that completes the start of
+     * the incoming QEMU while the source goes on, and its error. */
     GThread *migCheck;
     virErrorPtr migCheckError;
     /* the guest was not running when perform started */

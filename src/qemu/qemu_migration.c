@@ -7,6 +7,7 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 
+#include "qemu_command.h"
 #include "qemu_domain.h"
 #include "qemu_domainlog.h"
 #include "qemu_migration_address.h"
@@ -469,6 +470,35 @@ qemuMigrationTakeMonitor(virDomainObj *obj)
     return mon;
 }
 
+/* Wait for the thread of begin (source) or prepare (destination), if
+ * one runs; 0, or -1 with the error it ended with. Object unlocked. */
+static int
+qemuMigrationJoin(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+
+    if (priv->migCheck)
+        g_thread_join(g_steal_pointer(&priv->migCheck));
+    if (priv->migCheckError) {
+        virErrorRestore(&priv->migCheckError);
+        return -1;
+    }
+    return 0;
+}
+
+/* The migration status of @mon's QEMU, or -1 (nothing reported) */
+static int
+qemuMigrationQueryStatus(qemuMonitor *mon)
+{
+    g_auto(qemuMonitorMigrationInfo) info = { 0 };
+
+    if (qemuMonitorQueryMigrate(mon, &info) < 0) {
+        virResetLastError();
+        return -1;
+    }
+    return info.status;
+}
+
 int
 qemuMigrationAbort(virQEMUDriver *driver, virDomainObj *obj)
 {
@@ -695,9 +725,6 @@ qemuMigrationCookieSameProcessRoot(const qemuMigrationCookie *cookie)
 /* Migration data over TLS                                              */
 /* ------------------------------------------------------------------ */
 
-/* the tls-creds-x509 object of the migration in either QEMU */
-#define QEMU_MIGRATION_TLS_ID "objlibvirt_migrate_tls0"
-
 int
 qemuMigrationTLSCheck(const virQEMUDriverConfig *cfg, unsigned int flags, bool incoming)
 {
@@ -737,27 +764,18 @@ static int
 qemuMigrationSrcSetParams(virQEMUDriver *driver, qemuMonitor *mon,
                           unsigned long long bytesPerSec, unsigned int flags)
 {
+    g_autoptr(qemuProps) tls = NULL;
+
     if (!(flags & VIR_MIGRATE_TLS))
         return qemuMonitorSetMigrationParams(mon, bytesPerSec, "", NULL);
     /* an earlier migration's object, if any */
     if (qemuMonitorDelObject(mon, QEMU_MIGRATION_TLS_ID) < 0)
         virResetLastError();
-    if (qemuMonitorAddTLSCreds(mon, QEMU_MIGRATION_TLS_ID, driver->config->migrateTLSx509certdir,
-                               "client", true) < 0)
+    tls = qemuBuildTLSx509Props(QEMU_MIGRATION_TLS_ID, driver->config->migrateTLSx509certdir,
+                                "client", true);
+    if (qemuMonitorAddObject(mon, tls) < 0)
         return -1;
     return qemuMonitorSetMigrationParams(mon, bytesPerSec, QEMU_MIGRATION_TLS_ID, NULL);
-}
-
-/* The destination's QEMU, started with -incoming defer: listen at
- * @incoming over TLS. */
-static int
-qemuMigrationDstListenTLS(virQEMUDriver *driver, qemuMonitor *mon, const char *incoming)
-{
-    if (qemuMonitorAddTLSCreds(mon, QEMU_MIGRATION_TLS_ID, driver->config->migrateTLSx509certdir,
-                               "server", driver->config->migrateTLSx509verify) < 0 ||
-        qemuMonitorSetMigrationTLSCreds(mon, QEMU_MIGRATION_TLS_ID) < 0)
-        return -1;
-    return qemuMonitorMigrateIncoming(mon, incoming);
 }
 
 /* ------------------------------------------------------------------ */
@@ -861,12 +879,8 @@ qemuMigrationSrcWaitChecked(virDomainObj *obj)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
 
-    if (priv->migCheck)
-        g_thread_join(g_steal_pointer(&priv->migCheck));
-    if (priv->migCheckError) {
-        virErrorRestore(&priv->migCheckError);
+    if (qemuMigrationJoin(obj) < 0)
         return -1;
-    }
     if (!priv->migMon) {
         virReportError(VIR_ERR_OPERATION_FAILED,
                        _("the checks of domain '%s' before its migration ended without a connection to QEMU"),
@@ -952,6 +966,42 @@ qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj, unsigned int fla
 /* Prepare (destination)                                                */
 /* ------------------------------------------------------------------ */
 
+typedef struct {
+    virQEMUDriver *driver;
+    virDomainObj *obj;          /* a reference */
+    qemuProcessStarting *starting;
+} qemuMigrationDstStartData;
+
+/* The second half of the incoming QEMU's start, while the source goes
+ * on (its connection waits in the listening socket's backlog until QEMU
+ * accepts it). Runs within the incoming migration's async job, the object
+ * unlocked, as any job's thread works; finish waits for it. */
+static gpointer
+qemuMigrationDstStartThread(gpointer opaque)
+{
+    g_autofree qemuMigrationDstStartData *data = opaque;
+    virDomainObj *obj = data->obj;
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    qemuMonitor *mon = NULL;
+    virErrorPtr err = NULL;
+
+    if (qemuProcessStartComplete(data->driver, obj, data->starting, &mon) < 0)
+        virErrorPreserveLast(&err);
+    virDomainObjLock(obj);
+    priv->migMon = mon;
+    priv->migCheckError = err;
+    virDomainObjUnlock(obj);
+    virDomainObjUnref(obj);
+    return NULL;
+}
+
+/* Prepare takes what the guest needs here (its VFs, the address and port
+ * of the migration), binds the listening socket itself and spawns QEMU
+ * with it, then returns: the source connects and starts (for a teaming
+ * guest, waits for its VFs to be released) while QEMU comes up, and QEMU
+ * accepts the connection once it runs. Whatever fails after prepare
+ * returned (QEMU does not start) closes the socket, so the source's
+ * migration fails and the guest stays there; finish reports why. */
 char *
 qemuMigrationDstPrepare(virQEMUDriver *driver, const char *migrateURI,
                         const char *listenAddress, bool sameProcess,
@@ -962,44 +1012,41 @@ qemuMigrationDstPrepare(virQEMUDriver *driver, const char *migrateURI,
     g_autofree char *sock = NULL;
     g_autofree char *uri = NULL;
     qemuMigrationAddress addr = { 0 };
-    const char *incoming;
-    qemuMonitor *mon = NULL;
+    qemuProcessIncoming incoming = { .listenFd = -1, .tls = flags & VIR_MIGRATE_TLS };
+    qemuProcessStarting *starting = NULL;
+    qemuMigrationDstStartData *data;
+    const char *listen;
 
     if (sameProcess && !migrateURI && !(flags & VIR_MIGRATE_TLS)) {
         /* both roots are in this process: a socket under this root */
         sock = virQEMUDriverConfigSocketPath(driver->config, obj->def->uuid,
                                              QEMU_SOCKET_INCOMING);
         uri = g_strdup_printf("unix:%s", sock);
-        unlink(sock);
-        incoming = uri;
+        listen = uri;
     } else {
         if (qemuMigrationAddressPrepare(driver->config, migrateURI, listenAddress, NULL,
                                         &addr) < 0)
             return NULL;
         uri = g_strdup(addr.uri);
-        incoming = addr.incoming;
+        listen = addr.incoming;
     }
-    /* with TLS, QEMU listens once it has its credentials */
-    if (qemuProcessStartFull(driver, obj, VIR_DOMAIN_START_PAUSED,
-                             flags & VIR_MIGRATE_TLS ? "defer" : incoming, &mon) < 0) {
+    if ((incoming.listenFd = qemuMigrationAddressListen(listen)) < 0 ||
+        qemuProcessStartLaunch(driver, obj, VIR_DOMAIN_START_PAUSED, &incoming,
+                               &starting) < 0) {
+        if (incoming.listenFd >= 0)
+            close(incoming.listenFd);
         qemuMigrationAddressRelease(&addr);
-        return NULL;
-    }
-    if ((flags & VIR_MIGRATE_TLS) && qemuMigrationDstListenTLS(driver, mon, incoming) < 0) {
-        virErrorPtr saved;
-
-        virErrorPreserveLast(&saved);
-        qemuProcessEndJob(driver, obj, mon);
-        qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED);
-        qemuMigrationAddressRelease(&addr);
-        virErrorRestore(&saved);
         return NULL;
     }
     qemuDomainLogNote(driver->config, obj->def->name,
                       "migration: incoming, the source sends to %s, QEMU listens on %s%s",
-                      uri, incoming, flags & VIR_MIGRATE_TLS ? " over TLS" : "");
+                      uri, listen, flags & VIR_MIGRATE_TLS ? " over TLS" : "");
+    data = g_new0(qemuMigrationDstStartData, 1);
+    data->driver = driver;
+    data->obj = virDomainObjRef(obj);
+    data->starting = starting;
     virDomainObjLock(obj);
-    priv->migMon = mon;
+    priv->migCheck = g_thread_new("migration-prepare", qemuMigrationDstStartThread, data);
     /* the port stays taken until the incoming job ends */
     priv->migPort = addr.port;
     addr.port = 0;
@@ -1361,7 +1408,7 @@ int
 qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
                        bool cancelled, unsigned int flags)
 {
-    qemuMonitor *mon = qemuMigrationTakeMonitor(obj);
+    qemuMonitor *mon;
     const qemuMonitorEventFilter ended = {
         QEMU_MONITOR_EVENT_MIGRATION, NULL,
         QEMU_MONITOR_MIGRATION_STATUS_SET(QEMU_MONITOR_MIGRATION_STATUS_COMPLETED) |
@@ -1369,12 +1416,19 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
         QEMU_MONITOR_MIGRATION_STATUS_SET(QEMU_MONITOR_MIGRATION_STATUS_CANCELLED),
     };
     const qemuMonitorEvent *ev;
-    guint from = 0;     /* every event since prepare */
+    guint from = 0;     /* every event since QEMU's start */
+    int status;
 
     /* QEMU has its connection, or will never get one */
     qemuMigrationDstReleasePort(obj);
 
-    if (!mon) {
+    /* the end of QEMU's start (a failed one is undone: the domain is
+     * shut off) */
+    if (qemuMigrationJoin(obj) < 0) {
+        qemuMigrationRecordEnd(driver, obj);
+        return -1;
+    }
+    if (!(mon = qemuMigrationTakeMonitor(obj))) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("no incoming migration of domain '%s'"), obj->def->name);
         qemuMigrationRecordEnd(driver, obj);
@@ -1383,13 +1437,21 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
     if (cancelled)
         goto stop;
 
-    if (!(ev = qemuMonitorWaitEvent(mon, &from, &ended, QEMU_MIGRATION_FINISH_TIMEOUT_MS,
-                                    _("the destination did not receive the whole guest"))))
-        goto stop;
-    if (ev->status != QEMU_MONITOR_MIGRATION_STATUS_COMPLETED) {
+    /* QEMU may have taken the whole guest before its monitor was
+     * connected (and its events enabled): it says so when asked */
+    status = qemuMigrationQueryStatus(mon);
+    if (status != QEMU_MONITOR_MIGRATION_STATUS_COMPLETED &&
+        status != QEMU_MONITOR_MIGRATION_STATUS_FAILED &&
+        status != QEMU_MONITOR_MIGRATION_STATUS_CANCELLED) {
+        if (!(ev = qemuMonitorWaitEvent(mon, &from, &ended, QEMU_MIGRATION_FINISH_TIMEOUT_MS,
+                                        _("the destination did not receive the whole guest"))))
+            goto stop;
+        status = ev->status;
+    }
+    if (status != QEMU_MONITOR_MIGRATION_STATUS_COMPLETED) {
         virReportError(VIR_ERR_OPERATION_FAILED,
                        _("the destination of domain '%s' did not receive the whole guest: the incoming migration %s"),
-                       obj->def->name, qemuMonitorMigrationStatusTypeToString(ev->status));
+                       obj->def->name, qemuMonitorMigrationStatusTypeToString(status));
         goto stop;
     }
     qemuMigrationRecordStep(driver, obj, "finish");
@@ -1572,18 +1634,6 @@ static const unsigned int qemuMigrationInProgress =
     QEMU_MIGRATION_SET(PRE_SWITCHOVER) | QEMU_MIGRATION_SET(DEVICE) |
     QEMU_MIGRATION_SET(CANCELLING);
 
-/* The migration status of @mon's QEMU, or -1 (nothing reported) */
-static int
-qemuMigrationQueryStatus(qemuMonitor *mon)
-{
-    g_auto(qemuMonitorMigrationInfo) info = { 0 };
-
-    if (qemuMonitorQueryMigrate(mon, &info) < 0) {
-        virResetLastError();
-        return -1;
-    }
-    return info.status;
-}
 
 /* The run state of @mon's QEMU; false (nothing reported) if it did not
  * answer */

@@ -7,6 +7,7 @@
 #include "qemu_migration_address.h"
 #include "virerror.h"
 #include "virportallocator.h"
+#include "virsocket.h"
 #include "virstring.h"
 
 #include <errno.h>
@@ -193,6 +194,20 @@ qemuMigrationAddressRelease(qemuMigrationAddress *addr)
     addr->port = 0;
     g_clear_pointer(&addr->uri, g_free);
     g_clear_pointer(&addr->incoming, g_free);
+}
+
+int
+qemuMigrationAddressListen(const char *incoming)
+{
+    g_autofree char *host = NULL;
+    unsigned int port = 0;
+
+    if (g_str_has_prefix(incoming, "unix:"))
+        return virSocketListenUnix(incoming + strlen("unix:"), 0600, 1);
+    if (!g_str_has_prefix(incoming, "tcp:") ||
+        qemuMigrationAddressSplit(incoming, incoming + strlen("tcp:"), &host, &port) < 0)
+        return -1;
+    return virSocketListenTCP(host, port, 1, _("an incoming migration"));
 }
 
 char *

@@ -33,6 +33,13 @@ int qemuMigrationAddressPrepare(const virQEMUDriverConfig *cfg, const char *migr
 /* Free what @addr holds and give its port back. */
 void qemuMigrationAddressRelease(qemuMigrationAddress *addr);
 
+/* A listening socket for @incoming (an address's "incoming":
+ * "tcp:HOST:PORT" or "unix:PATH"), bound by the daemon before QEMU runs,
+ * so that the source may connect while the destination's QEMU starts:
+ * the connection waits in the socket's backlog until QEMU, given the
+ * socket, accepts it. Returns the fd, or -1 with an error. */
+int qemuMigrationAddressListen(const char *incoming);
+
 /* What the source's QEMU is told to migrate to for the destination's
  * @uri: QEMU takes "tcp:HOST:PORT", so "tcp://HOST:PORT[/]" loses its
  * slashes; others are given as they are. */

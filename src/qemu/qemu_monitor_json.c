@@ -246,35 +246,15 @@ qemuMonitorSetMigrationParams(qemuMonitor *mon, unsigned long long bytesPerSec,
 }
 
 int
-qemuMonitorSetMigrationTLSCreds(qemuMonitor *mon, const char *tlsCreds)
+qemuMonitorAddObject(qemuMonitor *mon, const qemuProps *props)
 {
-    return qemuMonitorWithString(mon, "migrate-set-parameters", "tls-creds", tlsCreds);
-}
-
-int
-qemuMonitorAddTLSCreds(qemuMonitor *mon, const char *id, const char *dir,
-                       const char *endpoint, bool verifyPeer)
-{
-    g_autoptr(qemuProps) args = qemuPropsNew();
-
-    qemuPropsAddString(args, "qom-type", "tls-creds-x509");
-    qemuPropsAddString(args, "id", id);
-    qemuPropsAddString(args, "dir", dir);
-    qemuPropsAddString(args, "endpoint", endpoint);
-    qemuPropsAddBool(args, "verify-peer", verifyPeer);
-    return qemuMonitorCommand(mon, "object-add", args, NULL);
+    return qemuMonitorCommand(mon, "object-add", props, NULL);
 }
 
 int
 qemuMonitorDelObject(qemuMonitor *mon, const char *id)
 {
     return qemuMonitorWithString(mon, "object-del", "id", id);
-}
-
-int
-qemuMonitorMigrateIncoming(qemuMonitor *mon, const char *uri)
-{
-    return qemuMonitorWithString(mon, "migrate-incoming", "uri", uri);
 }
 
 int

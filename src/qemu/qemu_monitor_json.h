@@ -80,16 +80,10 @@ int qemuMonitorSetMigrationEvents(qemuMonitor *mon);
  * certificate must carry (NULL: the host of the migration URI) */
 int qemuMonitorSetMigrationParams(qemuMonitor *mon, unsigned long long bytesPerSec,
                                   const char *tlsCreds, const char *tlsHostname);
-/* migrate-set-parameters tls-creds alone (an incoming migration) */
-int qemuMonitorSetMigrationTLSCreds(qemuMonitor *mon, const char *tlsCreds);
-/* object-add of a tls-creds-x509 object @id reading @dir, for @endpoint
- * "client" or "server", checking the peer's certificate or not */
-int qemuMonitorAddTLSCreds(qemuMonitor *mon, const char *id, const char *dir,
-                           const char *endpoint, bool verifyPeer);
+/* object-add of the object @props describe (qom-type, id, ...) */
+int qemuMonitorAddObject(qemuMonitor *mon, const qemuProps *props);
 /* object-del */
 int qemuMonitorDelObject(qemuMonitor *mon, const char *id);
-/* migrate-incoming uri=@uri (QEMU started with -incoming defer) */
-int qemuMonitorMigrateIncoming(qemuMonitor *mon, const char *uri);
 /* migrate uri=@uri */
 int qemuMonitorMigrate(qemuMonitor *mon, const char *uri);
 /* migrate_cancel */

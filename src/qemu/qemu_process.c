@@ -28,6 +28,10 @@
 
 /* fd number the QMP listening socket has in QEMU */
 #define QEMU_MONITOR_CHILD_FD 3
+/* fd number an incoming migration's listening socket has in QEMU, and
+ * the -incoming that makes QEMU accept the source's connection on it */
+#define QEMU_INCOMING_CHILD_FD 4
+#define QEMU_INCOMING_URI "tcp:fd:4"
 /* how long QEMU gets to come up and greet us */
 #define QEMU_START_TIMEOUT_MS 30000
 /* how long a QEMU found without its status gets to answer */
@@ -367,23 +371,29 @@ qemuProcessCommandOptionsCaps(virQEMUDriverConfig *cfg, virQEMUCaps *caps,
 
 GStrv
 qemuProcessBuildCommand(virQEMUDriver *driver, virDomainDef *live,
-                        qemuCommandOptions *opts, const char *incomingURI)
+                        qemuCommandOptions *opts, const qemuProcessIncoming *incoming)
 {
     virQEMUCaps *caps;
 
     if (!(caps = virQEMUDriverGetCaps(driver, qemuDomainDefEmulator(live))))
         return NULL;
-    return qemuProcessBuildCommandCaps(driver->config, caps, live, opts, incomingURI);
+    return qemuProcessBuildCommandCaps(driver->config, caps, live, opts, incoming);
 }
 
 GStrv
 qemuProcessBuildCommandCaps(virQEMUDriverConfig *cfg, virQEMUCaps *caps,
                             virDomainDef *live, qemuCommandOptions *opts,
-                            const char *incomingURI)
+                            const qemuProcessIncoming *incoming)
 {
     if (qemuProcessCommandOptionsCaps(cfg, caps, live, opts) < 0)
         return NULL;
-    opts->incomingURI = incomingURI;
+    if (incoming) {
+        opts->incomingURI = QEMU_INCOMING_URI;
+        if (incoming->tls) {
+            opts->incomingTLSDir = cfg->migrateTLSx509certdir;
+            opts->incomingTLSVerify = cfg->migrateTLSx509verify;
+        }
+    }
     if (!live->nhostdevs)
         opts->simulateVFModel = NULL;
     return qemuBuildCommandLine(live, opts);
@@ -414,17 +424,14 @@ qemuProcessApplyLinkStates(qemuMonitor *mon, const virDomainDef *def)
 static void qemuProcessStopFull(virQEMUDriver *driver, virDomainObj *obj, int reason,
                                 bool checkRecord);
 
-int
-qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
-{
-    return qemuProcessStartFull(driver, obj, flags, NULL, NULL);
-}
-
 /* A start under way: what its phases made, which the one undo path
  * (qemuProcessStartUndo) takes back. The start runs in the domain's job
  * (its job lock held): that lock, not the root's, is what tells other
  * processes that the start is alive. */
-typedef struct {
+struct _qemuProcessStarting {
+    unsigned int flags;         /* VIR_DOMAIN_START_PAUSED */
+    bool incoming;              /* a guest arriving by migration */
+    int incomingFd;             /* its listening socket, until launch */
     virDomainDef *live;         /* until launch: then the object's def */
     char *monitorPath;
     char *logPath;
@@ -439,11 +446,13 @@ typedef struct {
     bool resources;             /* VFs taken for @live */
     bool launched;              /* QEMU runs: the object is its run */
     qemuMonitor *mon;
-} qemuProcessStartCtx;
+};
 
 static void
-qemuProcessStartCtxClear(qemuProcessStartCtx *ctx)
+qemuProcessStartingFree(qemuProcessStarting *ctx)
 {
+    if (!ctx)
+        return;
     virDomainDefFree(ctx->live);
     g_free(ctx->monitorPath);
     g_free(ctx->logPath);
@@ -452,7 +461,11 @@ qemuProcessStartCtxClear(qemuProcessStartCtx *ctx)
     g_strfreev(ctx->argv);
     if (ctx->logfd >= 0)
         close(ctx->logfd);
+    if (ctx->incomingFd >= 0)
+        close(ctx->incomingFd);
+    g_free(ctx);
 }
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuProcessStarting, qemuProcessStartingFree);
 
 /* Phase 1, prepare the host (root lock held throughout): the start
  * record first (it names the domain's UUID: a VF record of this run is
@@ -460,8 +473,8 @@ qemuProcessStartCtxClear(qemuProcessStartCtx *ctx)
  * the run's id, the VFs (from pools, with the guest's MAC and VLAN), the
  * command line. */
 static int
-qemuProcessPrepareHost(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStartCtx *ctx,
-                       const char *incomingURI)
+qemuProcessPrepareHost(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarting *ctx,
+                       const qemuProcessIncoming *incoming)
 {
     virQEMUDriverConfig *cfg = driver->config;
     char uuidstr[VIR_UUID_STRING_BUFLEN];
@@ -497,7 +510,7 @@ qemuProcessPrepareHost(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStar
  unlock:
     qemuDriverUnlockRoot(driver, true);
     if (ret == 0 &&
-        !(ctx->argv = qemuProcessBuildCommand(driver, ctx->live, &ctx->opts, incomingURI)))
+        !(ctx->argv = qemuProcessBuildCommand(driver, ctx->live, &ctx->opts, incoming)))
         ret = -1;
     return ret;
 }
@@ -506,7 +519,7 @@ qemuProcessPrepareHost(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStar
  * its identity is known the object is the run (live definition, pid) and
  * the pidfile and status say so. */
 static int
-qemuProcessLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStartCtx *ctx)
+qemuProcessLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarting *ctx)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     g_autofree char *cmdline = NULL;
@@ -536,15 +549,15 @@ qemuProcessLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStartCtx 
     }
 
     {
-        gint source[] = { listenfd };
-        gint target[] = { QEMU_MONITOR_CHILD_FD };
+        gint source[] = { listenfd, ctx->incomingFd };
+        gint target[] = { QEMU_MONITOR_CHILD_FD, QEMU_INCOMING_CHILD_FD };
         if (!g_spawn_async_with_pipes_and_fds(NULL, (const char * const *)ctx->argv,
                                               qemuCommandEnv,
                                               G_SPAWN_DO_NOT_REAP_CHILD |
                                               G_SPAWN_CLOEXEC_PIPES,
                                               qemuProcessChildSetup, NULL,
                                               nullfd, ctx->logfd, ctx->logfd,
-                                              source, target, 1,
+                                              source, target, ctx->incomingFd >= 0 ? 2 : 1,
                                               &pid, NULL, NULL, NULL, &gerr)) {
             virReportError(VIR_ERR_OPERATION_FAILED,
                            _("cannot run %s: %s"), ctx->opts.emulator, gerr->message);
@@ -552,6 +565,12 @@ qemuProcessLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStartCtx 
         }
     }
     ctx->spawned = g_get_monotonic_time();
+    /* QEMU has the socket: its last copy goes with QEMU, so that a QEMU
+     * that dies makes the source's connection fail */
+    if (ctx->incomingFd >= 0) {
+        close(ctx->incomingFd);
+        ctx->incomingFd = -1;
+    }
     /* our child, not reaped: the pid cannot name another process yet */
     if (virProcessIdentityGet(pid, &qemuId) < 0) {
         kill(pid, SIGKILL);
@@ -590,14 +609,13 @@ qemuProcessLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStartCtx 
  * QEMU_START_TIMEOUT_MS) and set what the command line cannot: link
  * states, migration events, the guest running or not. */
 static int
-qemuProcessConnectMonitor(virDomainObj *obj, qemuProcessStartCtx *ctx, unsigned int flags,
-                          const char *incomingURI)
+qemuProcessConnectMonitor(virDomainObj *obj, qemuProcessStarting *ctx)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     virProcessIdentity qemuId = { obj->pid, priv->pidStartTime };
     qemuMonitorTarget monTarget = { obj->def->name, obj->pid };
     qemuMonitor *mon;
-    bool paused = flags & VIR_DOMAIN_START_PAUSED;
+    bool paused = ctx->flags & VIR_DOMAIN_START_PAUSED;
 
     if (!(mon = qemuMonitorOpen(ctx->monitorPath, &monTarget, QEMU_START_TIMEOUT_MS))) {
         g_autofree char *tail = NULL;
@@ -635,7 +653,7 @@ qemuProcessConnectMonitor(virDomainObj *obj, qemuProcessStartCtx *ctx, unsigned 
     if (qemuProcessApplyLinkStates(mon, obj->def) < 0)
         return -1;
 
-    if (incomingURI) {
+    if (ctx->incoming) {
         /* the guest arrives by migration: it runs once it is all there */
         if (qemuMonitorSetMigrationEvents(mon) < 0)
             return -1;
@@ -662,7 +680,7 @@ qemuProcessConnectMonitor(virDomainObj *obj, qemuProcessStartCtx *ctx, unsigned 
 /* Phase 4, finish: the status as QEMU runs the guest now, then the start
  * record goes (root lock held for both). */
 static int
-qemuProcessFinishStartup(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStartCtx *ctx)
+qemuProcessFinishStartup(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarting *ctx)
 {
     int rc;
 
@@ -681,7 +699,7 @@ qemuProcessFinishStartup(virQEMUDriver *driver, virDomainObj *obj, qemuProcessSt
  * (its VFs go back with it), else the VFs taken for it go back; the
  * start record goes last. The error being reported stays. */
 static void
-qemuProcessStartUndo(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStartCtx *ctx)
+qemuProcessStartUndo(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarting *ctx)
 {
     virErrorPtr saved;
 
@@ -704,11 +722,16 @@ qemuProcessStartUndo(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStartC
 }
 
 int
-qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
-                     const char *incomingURI, qemuMonitor **monOut)
+qemuProcessStartLaunch(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
+                       const qemuProcessIncoming *incoming, qemuProcessStarting **starting)
 {
-    qemuProcessStartCtx ctx = { .logfd = -1 };
+    g_autoptr(qemuProcessStarting) ctx = g_new0(qemuProcessStarting, 1);
 
+    ctx->logfd = -1;
+    ctx->incomingFd = incoming ? incoming->listenFd : -1;
+    ctx->incoming = incoming != NULL;
+    ctx->flags = flags;
+    *starting = NULL;
     if (virDomainObjIsActive(obj)) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("domain '%s' is already running"), obj->def->name);
@@ -718,21 +741,41 @@ qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
     if (qemuProcessRefuseUnrecorded(driver, obj->def) < 0)
         return -1;
 
-    if (qemuProcessPrepareHost(driver, obj, &ctx, incomingURI) < 0 ||
-        qemuProcessLaunch(driver, obj, &ctx) < 0 ||
-        qemuProcessConnectMonitor(obj, &ctx, flags, incomingURI) < 0 ||
-        qemuProcessFinishStartup(driver, obj, &ctx) < 0) {
-        qemuProcessStartUndo(driver, obj, &ctx);
-        qemuProcessStartCtxClear(&ctx);
+    if (qemuProcessPrepareHost(driver, obj, ctx, incoming) < 0 ||
+        qemuProcessLaunch(driver, obj, ctx) < 0) {
+        qemuProcessStartUndo(driver, obj, ctx);
         return -1;
     }
-
-    if (monOut)
-        *monOut = g_steal_pointer(&ctx.mon);
-    else
-        qemuProcessAbandonJob(g_steal_pointer(&ctx.mon));
-    qemuProcessStartCtxClear(&ctx);
+    *starting = g_steal_pointer(&ctx);
     return 0;
+}
+
+int
+qemuProcessStartComplete(virQEMUDriver *driver, virDomainObj *obj,
+                         qemuProcessStarting *starting, qemuMonitor **monOut)
+{
+    g_autoptr(qemuProcessStarting) ctx = starting;
+
+    if (qemuProcessConnectMonitor(obj, ctx) < 0 ||
+        qemuProcessFinishStartup(driver, obj, ctx) < 0) {
+        qemuProcessStartUndo(driver, obj, ctx);
+        return -1;
+    }
+    if (monOut)
+        *monOut = g_steal_pointer(&ctx->mon);
+    else
+        qemuProcessAbandonJob(g_steal_pointer(&ctx->mon));
+    return 0;
+}
+
+int
+qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
+{
+    qemuProcessStarting *starting;
+
+    if (qemuProcessStartLaunch(driver, obj, flags, NULL, &starting) < 0)
+        return -1;
+    return qemuProcessStartComplete(driver, obj, starting, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1273,9 +1316,11 @@ qemuProcessBeginJob(virQEMUDriver *driver, virDomainObj *obj)
                        _("domain '%s' is not running"), obj->def->name);
         return NULL;
     }
-    if (priv->migMon) {
+    if (priv->migMon ||
+        (priv->migCheck && priv->job.asyncJob == QEMU_ASYNC_JOB_MIGRATION_IN)) {
         /* QEMU serves one monitor client: a second connection would wait
-         * for the end of the migration without a word */
+         * for the end of the migration without a word (or, while an
+         * incoming QEMU starts, take the monitor from its start) */
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("domain '%s' is being migrated by this process; try again when the migration has ended"),
                        obj->def->name);

@@ -16,6 +16,15 @@
 #include "qemu_monitor.h"
 #include "qemu_command.h"
 
+/* A guest arriving by migration: QEMU takes the source's connection
+ * from a listening socket its caller bound (qemuMigrationAddressListen),
+ * so that the source may connect before QEMU runs. */
+typedef struct {
+    int listenFd;           /* the socket (QEMU gets it, the start closes it) */
+    bool tls;               /* the stream is TLS: QEMU gets the server
+                             * certificates of migrate_tls_x509_cert_dir */
+} qemuProcessIncoming;
+
 /* The options QEMU runs a live definition with (capability checks,
  * machine resolution and aliases are applied to @live). */
 int qemuProcessCommandOptions(virQEMUDriver *driver, virDomainDef *live,
@@ -24,7 +33,7 @@ int qemuProcessCommandOptions(virQEMUDriver *driver, virDomainDef *live,
 /* What start does to a live definition before spawning QEMU: capability
  * checks, aliases, options; returns the argv QEMU is run with. */
 GStrv qemuProcessBuildCommand(virQEMUDriver *driver, virDomainDef *live,
-                              qemuCommandOptions *opts, const char *incomingURI);
+                              qemuCommandOptions *opts, const qemuProcessIncoming *incoming);
 
 /* The same two for an emulator whose capabilities are @caps (looked up by
  * the two above), with the settings of @cfg: qemuxml2argvtest runs these
@@ -33,18 +42,29 @@ int qemuProcessCommandOptionsCaps(virQEMUDriverConfig *cfg, virQEMUCaps *caps,
                                   virDomainDef *live, qemuCommandOptions *opts);
 GStrv qemuProcessBuildCommandCaps(virQEMUDriverConfig *cfg, virQEMUCaps *caps,
                                   virDomainDef *live, qemuCommandOptions *opts,
-                                  const char *incomingURI);
+                                  const qemuProcessIncoming *incoming);
 
 /* Start the persistent definition of @obj (or @obj->def for a transient
  * domain). flags: VIR_DOMAIN_START_PAUSED. On failure everything done so
  * far is undone and the domain is shut off. */
 int qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags);
 
-/* The same, for a guest arriving by migration at @incomingURI: QEMU runs
- * with -incoming, migration events enabled, the guest paused; the open
- * monitor is returned in @monOut (close it with qemuProcessEndJob). */
-int qemuProcessStartFull(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
-                         const char *incomingURI, qemuMonitor **monOut);
+/* The same in two halves, for a guest arriving by migration (@incoming;
+ * NULL for a plain start), whose destination lets the source go on
+ * while its QEMU comes up. The first checks, takes the host's resources
+ * (VFs) and spawns QEMU (a few milliseconds): from then on the object is
+ * the run, paused, and @starting (set on success) holds the rest. The
+ * second (the object unlocked, in the same job; any thread) waits for
+ * QEMU to answer on its monitor (up to 30 s), enables migration events
+ * for an incoming guest, records the run as started, and returns the open
+ * monitor in @monOut (close it with qemuProcessEndJob; NULL: closed); it
+ * frees @starting. A failure of either half undoes everything done so
+ * far and the domain is shut off. */
+typedef struct _qemuProcessStarting qemuProcessStarting;
+int qemuProcessStartLaunch(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
+                           const qemuProcessIncoming *incoming, qemuProcessStarting **starting);
+int qemuProcessStartComplete(virQEMUDriver *driver, virDomainObj *obj,
+                             qemuProcessStarting *starting, qemuMonitor **monOut);
 
 /* <link state='down'/> of @net, which QEMU cannot take on its command
  * line: set it over QMP once the device exists. */

@@ -12,6 +12,18 @@
  * destination's log) and the rest. Prints numbers; never fails on time.
  *
  *   benchmigrate GUESTDIR [RUNS]    (GUESTDIR from tests/guest/mkguest.py)
+ *
+ * With --daemons, the same overhead between two daemons (ours, or any
+ * that speaks libvirt's protocol and writes our domain log), for a guest
+ * NAME already running (paused) on the first: RUNS migrations back and
+ * forth peer-to-peer (virDomainMigrateToURI3; the source daemon gets the
+ * other URI without its query, so it uses its own certificates), then
+ * RUNS client-managed (virDomainMigrate3), with --tls for the data too
+ * ("tls"); QEMU's total-time from the source's ROOT/log/NAME.log. The
+ * data goes to 127.0.0.1 (VIR_MIGRATE_PARAM_URI).
+ *
+ *   benchmigrate --daemons URI-A ROOT-A URI-B ROOT-B NAME RUNS [tls]
+ *   (bench/migratedaemons.sh sets them up)
  */
 #include "internal.h"
 
@@ -183,8 +195,109 @@ benchMigrateOnce(const char *argv0, const char *src, const char *dst, bool viaVi
     return wall;
 }
 
-int
-main(int argc, char **argv)
+/* The URI @uri without its query (?pkipath=...): what a daemon uses. */
+static char *
+benchPeerURI(const char *uri)
+{
+    return g_strndup(uri, strcspn(uri, "?"));
+}
+
+static int
+benchDaemons(int argc, char **argv)
+{
+    const char *uris[2] = { argv[2], argv[4] };
+    const char *roots[2] = { argv[3], argv[5] };
+    const char *name = argv[6];
+    int runs = atoi(argv[7]);
+    bool tls = argc > 8 && STREQ(argv[8], "tls");
+    virConnectPtr conns[2] = { NULL, NULL };
+    benchStats stats[2] = { { 0 } };
+    int ret = 1;
+    int mode, i;
+
+    if (runs < 1)
+        runs = 1;
+    for (i = 0; i < 2; i++) {
+        if (!(conns[i] = virConnectOpen(uris[i]))) {
+            fprintf(stderr, "cannot connect to %s: %s\n", uris[i], virGetLastErrorMessage());
+            goto cleanup;
+        }
+    }
+    for (mode = 0; mode < 2; mode++) {
+        benchStats *st = &stats[mode];
+
+        st->overheads = g_new0(double, runs);
+        for (i = 0; i < runs; i++) {
+            int src = i % 2, dst = (i + 1) % 2;
+            g_autofree char *log = g_strdup_printf("%s/log/%s.log", roots[src], name);
+            g_autofree char *peer = benchPeerURI(uris[dst]);
+            virTypedParameterPtr params = NULL;
+            int nparams = 0, maxparams = 0;
+            unsigned int flags = VIR_MIGRATE_LIVE | (tls ? VIR_MIGRATE_TLS : 0);
+            long unplug = 0, total = 0, downtime = 0;
+            virDomainPtr dom;
+            virDomainPtr ddom = NULL;
+            double t0, wall;
+            int rc;
+
+            if (!(dom = virDomainLookupByName(conns[src], name))) {
+                fprintf(stderr, "no %s on %s: %s\n", name, uris[src], virGetLastErrorMessage());
+                goto cleanup;
+            }
+            virTypedParamsAddString(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_URI,
+                                    "tcp://127.0.0.1");
+            t0 = g_get_monotonic_time();
+            if (mode == 0) {
+                rc = virDomainMigrateToURI3(dom, peer, params, nparams,
+                                            flags | VIR_MIGRATE_PEER2PEER);
+            } else {
+                ddom = virDomainMigrate3(dom, conns[dst], params, nparams, flags);
+                rc = ddom ? 0 : -1;
+            }
+            wall = (g_get_monotonic_time() - t0) / 1000.0;
+            virTypedParamsFree(params, nparams);
+            if (ddom)
+                virDomainFree(ddom);
+            virDomainFree(dom);
+            if (rc < 0) {
+                fprintf(stderr, "migration failed: %s\n", virGetLastErrorMessage());
+                goto cleanup;
+            }
+            if (!lastMigrationLog(log, &unplug, &total, &downtime)) {
+                fprintf(stderr, "%s records no migration\n", log);
+                goto cleanup;
+            }
+            st->overhead += wall - total;
+            st->overheads[st->n++] = wall - total;
+            printf("%s run %d: wall %.1f ms, QEMU total-time %ld ms, downtime %ld ms, "
+                   "overhead %.1f ms\n", mode ? "managed" : "p2p", i, wall, total, downtime,
+                   wall - total);
+            fflush(stdout);
+        }
+    }
+    for (mode = 0; mode < 2; mode++) {
+        benchStats *st = &stats[mode];
+
+        qsort(st->overheads, st->n, sizeof(double), compareDouble);
+        printf("overhead (wall - QEMU total-time) over %d %s migrations between daemons%s: "
+               "%.1f ms mean, %.1f ms median, %.1f ms best\n",
+               st->n, mode ? "client-managed" : "peer-to-peer",
+               tls ? ", data over TLS" : "", st->overhead / st->n,
+               st->overheads[st->n / 2], st->overheads[0]);
+    }
+    ret = 0;
+
+ cleanup:
+    for (i = 0; i < 2; i++) {
+        if (conns[i])
+            virConnectClose(conns[i]);
+        g_free(stats[i].overheads);
+    }
+    return ret;
+}
+
+static int
+benchEmbedded(int argc, char **argv)
 {
     g_autofree char *base = g_dir_make_tmp("benchmigrate-XXXXXX", NULL);
     g_autofree char *rootA = g_build_filename(base, "A", NULL);
@@ -301,4 +414,18 @@ main(int argc, char **argv)
     g_free(stats[0].overheads);
     g_free(stats[1].overheads);
     return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc > 1 && STREQ(argv[1], "--daemons")) {
+        if (argc < 8) {
+            fprintf(stderr, "usage: %s --daemons URI-A ROOT-A URI-B ROOT-B NAME RUNS [tls]\n",
+                    argv[0]);
+            return 2;
+        }
+        return benchDaemons(argc, argv);
+    }
+    return benchEmbedded(argc, argv);
 }

@@ -17,12 +17,13 @@
  * that speaks libvirt's protocol and writes our domain log), for a guest
  * NAME already running (paused) on the first: RUNS migrations back and
  * forth peer-to-peer (virDomainMigrateToURI3; the source daemon gets the
- * other URI without its query, so it uses its own certificates), then
- * RUNS client-managed (virDomainMigrate3), with --tls for the data too
- * ("tls"); QEMU's total-time from the source's ROOT/log/NAME.log. The
- * data goes to 127.0.0.1 (VIR_MIGRATE_PARAM_URI).
+ * other URI as it is, pkipath= included), then RUNS client-managed
+ * (virDomainMigrate3), with --tls for the data too ("tls"); QEMU's
+ * total-time from the source's LOG: ours (ROOT/log/NAME.log) or
+ * libvirtd's debug log. The data goes to 127.0.0.1
+ * (VIR_MIGRATE_PARAM_URI).
  *
- *   benchmigrate --daemons URI-A ROOT-A URI-B ROOT-B NAME RUNS [tls]
+ *   benchmigrate --daemons URI-A LOG-A URI-B LOG-B NAME RUNS [tls]
  *   (bench/migratedaemons.sh sets them up)
  */
 #include "internal.h"
@@ -56,6 +57,67 @@ lastMigrationLog(const char *log, long *unplug, long *total, long *downtime)
         return false;
     return sscanf(p, "wait-unplug %ld ms, total %ld ms, downtime %ld ms",
                   unplug, total, downtime) == 3;
+}
+
+/* QEMU's timestamp (ms) of the MIGRATION event with @status last logged
+ * in @content before @before: libvirtd logs each line QEMU sends as
+ * 'Line [{"timestamp": {"seconds": S, "microseconds": U}, "event":
+ * "MIGRATION", "data": {"status": "STATUS"}}]'. 0: none. */
+static double
+libvirtdEventTime(const char *content, const char *before, const char *status)
+{
+    g_autofree char *needle = g_strdup_printf("\"event\": \"MIGRATION\", \"data\": {\"status\": \"%s\"}",
+                                              status);
+    g_autofree char *head = g_strndup(content, before - content);
+    const char *p = g_strrstr(head, needle);
+    const char *ts;
+    long long sec, usec;
+
+    if (!p)
+        return 0;
+    while (p > head && p[-1] != '\n')
+        p--;
+    if (!(ts = strstr(p, "Line [{\"timestamp\": ")) ||
+        sscanf(ts, "Line [{\"timestamp\": {\"seconds\": %lld, \"microseconds\": %lld}",
+               &sec, &usec) != 2)
+        return 0;
+    return sec * 1000.0 + usec / 1000.0;
+}
+
+/* The same from libvirtd's debug log (log_filters "1:qemu.qemu_monitor_json"):
+ * the last reply of QEMU's query-migrate that says completed, or, when
+ * QEMU had not filled its total-time yet (libvirt asked at once), the
+ * time between the MIGRATION events setup and completed. */
+static bool
+lastMigrationLibvirtdLog(const char *log, long *total, long *downtime)
+{
+    g_autofree char *content = NULL;
+    g_autofree char *line = NULL;
+    const char *p;
+    const char *start;
+    const char *end;
+
+    if (!g_file_get_contents(log, &content, NULL, NULL) ||
+        !(p = g_strrstr(content, "Line [{\"return\": {\"status\": \"completed\"")))
+        return false;
+    for (start = p; start > content && start[-1] != '\n'; start--)
+        ;
+    end = strchrnul(p, '\n');
+    line = g_strndup(start, end - start);
+    if (!(p = strstr(line, "\"total-time\": ")) ||
+        sscanf(p, "\"total-time\": %ld", total) != 1)
+        return false;
+    if ((p = strstr(line, "\"downtime\": ")))
+        sscanf(p, "\"downtime\": %ld", downtime);
+    if (*total == 0) {
+        double done = libvirtdEventTime(content, end, "completed");
+        double setup = done ? libvirtdEventTime(content, end, "setup") : 0;
+
+        if (!setup)
+            return false;
+        *total = (long)(done - setup + 0.5);
+    }
+    return true;
 }
 
 /* A simulated SR-IOV host for @root (virt-sriov-sim next to this
@@ -195,23 +257,17 @@ benchMigrateOnce(const char *argv0, const char *src, const char *dst, bool viaVi
     return wall;
 }
 
-/* The URI @uri without its query (?pkipath=...): what a daemon uses. */
-static char *
-benchPeerURI(const char *uri)
-{
-    return g_strndup(uri, strcspn(uri, "?"));
-}
-
 static int
 benchDaemons(int argc, char **argv)
 {
     const char *uris[2] = { argv[2], argv[4] };
-    const char *roots[2] = { argv[3], argv[5] };
+    const char *logs[2] = { argv[3], argv[5] };
     const char *name = argv[6];
     int runs = atoi(argv[7]);
     bool tls = argc > 8 && STREQ(argv[8], "tls");
     virConnectPtr conns[2] = { NULL, NULL };
     benchStats stats[2] = { { 0 } };
+    int at = 0;                 /* where the guest is */
     int ret = 1;
     int mode, i;
 
@@ -228,9 +284,7 @@ benchDaemons(int argc, char **argv)
 
         st->overheads = g_new0(double, runs);
         for (i = 0; i < runs; i++) {
-            int src = i % 2, dst = (i + 1) % 2;
-            g_autofree char *log = g_strdup_printf("%s/log/%s.log", roots[src], name);
-            g_autofree char *peer = benchPeerURI(uris[dst]);
+            int src = at, dst = 1 - at;
             virTypedParameterPtr params = NULL;
             int nparams = 0, maxparams = 0;
             unsigned int flags = VIR_MIGRATE_LIVE | (tls ? VIR_MIGRATE_TLS : 0);
@@ -248,7 +302,7 @@ benchDaemons(int argc, char **argv)
                                     "tcp://127.0.0.1");
             t0 = g_get_monotonic_time();
             if (mode == 0) {
-                rc = virDomainMigrateToURI3(dom, peer, params, nparams,
+                rc = virDomainMigrateToURI3(dom, uris[dst], params, nparams,
                                             flags | VIR_MIGRATE_PEER2PEER);
             } else {
                 ddom = virDomainMigrate3(dom, conns[dst], params, nparams, flags);
@@ -263,8 +317,10 @@ benchDaemons(int argc, char **argv)
                 fprintf(stderr, "migration failed: %s\n", virGetLastErrorMessage());
                 goto cleanup;
             }
-            if (!lastMigrationLog(log, &unplug, &total, &downtime)) {
-                fprintf(stderr, "%s records no migration\n", log);
+            at = dst;
+            if (!lastMigrationLog(logs[src], &unplug, &total, &downtime) &&
+                !lastMigrationLibvirtdLog(logs[src], &total, &downtime)) {
+                fprintf(stderr, "%s records no migration\n", logs[src]);
                 goto cleanup;
             }
             st->overhead += wall - total;
@@ -421,7 +477,7 @@ main(int argc, char **argv)
 {
     if (argc > 1 && STREQ(argv[1], "--daemons")) {
         if (argc < 8) {
-            fprintf(stderr, "usage: %s --daemons URI-A ROOT-A URI-B ROOT-B NAME RUNS [tls]\n",
+            fprintf(stderr, "usage: %s --daemons URI-A LOG-A URI-B LOG-B NAME RUNS [tls]\n",
                     argv[0]);
             return 2;
         }

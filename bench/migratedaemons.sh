@@ -1,17 +1,23 @@
 #!/bin/sh
 # shellcheck source-path=SCRIPTDIR/..
-# Our overhead on a live migration between two daemons over TLS (issue
-# 16's goal: wall time of the migrate call minus QEMU's own total-time at
-# most 20 ms): two virtqemud, each with its own root and certificates
-# (certtool), listening for TLS on 127.0.0.1; a paused plain guest of
-# 64 MiB migrated back and forth by build/bench/benchmigrate --daemons,
-# peer-to-peer and client-managed, first with the data in plain TCP,
-# then with --tls (VIR_MIGRATE_TLS). Prints numbers; never fails on time.
+# Our overhead on a live migration between two daemons over TLS, next to
+# Debian's libvirtd 9.0 doing the same (issue 16's goals: wall time of the
+# migrate call minus QEMU's own total-time at most 20 ms, and at most a
+# fifth of libvirtd's). In a network namespace of its own: two virtqemud,
+# each with its own root, then two libvirtd (tests/privatelibvirtd.sh),
+# all listening for TLS on 127.0.0.1 with certificates made by certtool.
+# A paused plain guest of 64 MiB is migrated back and forth by
+# build/bench/benchmigrate --daemons (a client on our library, the same
+# for both), peer-to-peer and client-managed, the data in plain TCP and
+# then with --tls (VIR_MIGRATE_TLS). QEMU's total-time comes from the
+# source's domain log (ours) or libvirtd's debug log of its monitor.
+# Prints numbers; never fails on time.
 #
 # usage: bench/migratedaemons.sh [BUILDDIR] [RUNS]   (default: build, 20)
-# KEEP=1 keeps the roots (daemon and domain logs) for a look afterwards.
-# Exit 1 when a daemon or a migration failed, 77 when certtool or QEMU
-# is missing.
+# KEEP=1 keeps the roots (daemon and domain logs) for a look afterwards;
+# LIBVIRTD=0 skips libvirtd. Needs root (namespaces).
+# Exit 1 when a daemon or a migration failed, 77 when certtool, QEMU or
+# root is missing.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -22,51 +28,49 @@ ourvirsh=$build/tools/virsh
 bench=$build/bench/benchmigrate
 . "$top/tests/guest/testlib.sh"
 . "$top/tests/tlscerts.sh"
+# shellcheck source=tests/privatelibvirtd.sh
+. "$top/tests/privatelibvirtd.sh"
 command -v certtool >/dev/null 2>&1 || { echo "certtool (gnutls-bin) is needed"; exit 77; }
 command -v qemu-system-x86_64 >/dev/null 2>&1 || { echo "qemu-system-x86_64 is needed"; exit 77; }
+[ "$(id -u)" = 0 ] || { echo "a network namespace needs root"; exit 77; }
 
 base=$(mktemp -d /tmp/migratedaemons.XXXXXX)
+ns=vqbench$$
 pids=
 cleanup() {
     for p in $pids; do kill "$p" 2>/dev/null; done
     wait 2>/dev/null
     pkill -9 -f "qemu-system-x86_64.*$base" 2>/dev/null
+    # libvirtd's QEMUs (their paths are inside its mount namespace)
+    for f in "$base"/lv*/ns/run/libvirt/qemu/*.pid; do
+        [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
+    done
+    ip netns del "$ns" 2>/dev/null
     if [ -n "${KEEP:-}" ]; then echo "# kept $base"; else rm -rf "$base"; fi
 }
 trap cleanup EXIT
+ip netns add "$ns" && ip -n "$ns" link set lo up || exit 1
+in_ns() { ip netns exec "$ns" "$@"; }
 
-freeport() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-certs=$base/certs pki=$base/pki
-mkdir -p "$certs" "$pki"
+# one CA; a server certificate for 127.0.0.1 and a client one, used by
+# every daemon; the client's (admin) in a pkipath directory
+certs=$base/certs pki=$base/pki qemupki=$base/qemupki
+mkdir -p "$certs" "$pki" "$qemupki"
 tls_mkca "$certs" ca && tls_mkcert "$certs" admin ca client admin &&
     tls_mkcert "$certs" server ca server 127.0.0.1 && tls_mkcert "$certs" client ca client host ||
     { echo "certtool failed"; cat "$certs"/*.log; exit 1; }
 cp "$certs/ca.pem" "$pki/cacert.pem"
 cp "$certs/admin.pem" "$pki/clientcert.pem"
 cp "$certs/admin-key.pem" "$pki/clientkey.pem"
-for h in 1 2; do
-    r=$base/h$h
-    port=$(freeport)
-    eval "port$h=$port"
-    mkdir -p "$r/etc/pki/CA" "$r/etc/pki/libvirt/private" "$r/etc/pki/qemu"
-    cp "$certs/ca.pem" "$r/etc/pki/CA/cacert.pem"
-    cp "$certs/server.pem" "$r/etc/pki/libvirt/servercert.pem"
-    cp "$certs/server-key.pem" "$r/etc/pki/libvirt/private/serverkey.pem"
-    cp "$certs/client.pem" "$r/etc/pki/libvirt/clientcert.pem"
-    cp "$certs/client-key.pem" "$r/etc/pki/libvirt/private/clientkey.pem"
-    cp "$certs/ca.pem" "$r/etc/pki/qemu/ca-cert.pem"
-    for kind in server client; do
-        cp "$certs/$kind.pem" "$r/etc/pki/qemu/$kind-cert.pem"
-        cp "$certs/$kind-key.pem" "$r/etc/pki/qemu/$kind-key.pem"
-    done
-    printf 'listen_tls = 1\ntls_port = "%s"\nlisten_addr = "127.0.0.1"\nhost_uuid = "%s"\n' \
-        "$port" "$(cat /proc/sys/kernel/random/uuid)" > "$r/etc/virtqemud.conf"
-    daemon_start "$virtqemud" "$r" "$ourvirsh" --listen || exit 1
-    pids="$pids $dpid"
+# QEMU's layout, for --tls
+cp "$certs/ca.pem" "$qemupki/ca-cert.pem"
+for kind in server client; do
+    cp "$certs/$kind.pem" "$qemupki/$kind-cert.pem"
+    cp "$certs/$kind-key.pem" "$qemupki/$kind-key.pem"
 done
-uri() { eval "echo qemu+tls://127.0.0.1:\$port$1/system?pkipath=$pki"; }
+freeport() {
+    in_ns python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
 
 cat > "$base/bm.xml" <<XML
 <domain type='qemu'>
@@ -76,9 +80,70 @@ cat > "$base/bm.xml" <<XML
   <devices><interface type='user'><mac address='52:54:00:be:00:02'/><model type='virtio'/></interface></devices>
 </domain>
 XML
-"$ourvirsh" -q -c "$(uri 1)" create --paused "$base/bm.xml" >/dev/null ||
-    { echo "the guest did not start"; exit 1; }
-echo "# $runs migrations of each kind between two virtqemud over TLS (127.0.0.1), a paused 64 MiB guest"
-"$bench" --daemons "$(uri 1)" "$base/h1" "$(uri 2)" "$base/h2" bm "$runs" || exit 1
-echo "# the same with the migration data over TLS too (--tls)"
-"$bench" --daemons "$(uri 1)" "$base/h1" "$(uri 2)" "$base/h2" bm "$runs" tls || exit 1
+
+# run_bench WHO URI-1 LOG-1 URI-2 LOG-2: the guest is paused on host 1
+run_bench() {
+    _who=$1
+    shift
+    echo "# $_who: $runs migrations of each kind over TLS (127.0.0.1), a paused 64 MiB guest"
+    in_ns "$bench" --daemons "$@" bm "$runs" || return 1
+    echo "# $_who: the same with the migration data over TLS too (--tls)"
+    in_ns "$bench" --daemons "$@" bm "$runs" tls
+}
+
+# 1. ours
+printf '#!/bin/sh\nexec ip netns exec %s %s "$@"\n' "$ns" "$virtqemud" > "$base/virtqemud-ns"
+chmod +x "$base/virtqemud-ns"
+for h in 1 2; do
+    r=$base/h$h
+    port=$(freeport)
+    eval "port$h=$port"
+    mkdir -p "$r/etc/pki/CA" "$r/etc/pki/libvirt/private"
+    cp "$certs/ca.pem" "$r/etc/pki/CA/cacert.pem"
+    cp "$certs/server.pem" "$r/etc/pki/libvirt/servercert.pem"
+    cp "$certs/server-key.pem" "$r/etc/pki/libvirt/private/serverkey.pem"
+    cp -r "$qemupki" "$r/etc/pki/qemu"
+    printf 'listen_tls = 1\ntls_port = "%s"\nlisten_addr = "127.0.0.1"\nhost_uuid = "%s"\n' \
+        "$port" "$(cat /proc/sys/kernel/random/uuid)" > "$r/etc/virtqemud.conf"
+    daemon_start "$base/virtqemud-ns" "$r" "$ourvirsh" --listen || exit 1
+    pids="$pids $dpid"
+done
+uri() { eval "echo qemu+tls://127.0.0.1:\$port$1/system?pkipath=$pki"; }
+in_ns "$ourvirsh" -q -c "$(uri 1)" create --paused "$base/bm.xml" >/dev/null ||
+    { echo "our guest did not start"; exit 1; }
+run_bench virtqemud "$(uri 1)" "$base/h1/log/bm.log" "$(uri 2)" "$base/h2/log/bm.log" || exit 1
+for p in $pids; do kill "$p"; done
+wait 2>/dev/null
+pids=
+pkill -9 -f "qemu-system-x86_64.*$base/h" 2>/dev/null
+
+# 2. libvirtd
+[ "${LIBVIRTD:-1}" = 0 ] && exit 0
+if ! why=$(libvirtd_usable); then
+    echo "# libvirtd skipped: $why"
+    exit 0
+fi
+libvirtd_netns=$ns libvirtd_args=--listen
+libvirtd_log_outputs="1:file:/var/log/libvirt/libvirtd.log"
+libvirtd_qemu_conf="migrate_tls_x509_cert_dir = \"$qemupki\""
+lsock1=
+for h in 1 2; do
+    port=$(freeport)
+    eval "lport$h=$port"
+    libvirtd_start "$base/lv$h" "listen_tls = 1
+listen_tcp = 0
+tls_port = \"$port\"
+listen_addr = \"127.0.0.1\"
+ca_file = \"$certs/ca.pem\"
+cert_file = \"$certs/server.pem\"
+key_file = \"$certs/server-key.pem\"
+host_uuid = \"$(cat /proc/sys/kernel/random/uuid)\"
+log_filters = \"1:qemu.qemu_monitor_json\"" || exit 1
+    pids="$pids $libvirtd_pid"
+    eval "lsock$h=\$libvirtd_uri"
+done
+luri() { eval "echo qemu+tls://127.0.0.1:\$lport$1/system?pkipath=$pki"; }
+env -u LD_LIBRARY_PATH /usr/bin/virsh -q -c "$lsock1" create --paused "$base/bm.xml" >/dev/null ||
+    { echo "libvirtd's guest did not start"; exit 1; }
+run_bench libvirtd "$(luri 1)" "$base/lv1/ns/log/libvirtd.log" \
+    "$(luri 2)" "$base/lv2/ns/log/libvirtd.log" || exit 1

@@ -24,7 +24,12 @@ libvirtd_usable() {
 # DIR/ns, CONF-LINES appended to its libvirtd.conf, and the options in
 # $libvirtd_args (e.g. --listen) if set; sets libvirtd_pid (the
 # daemon's own pid), libvirtd_sock and libvirtd_uri (qemu+unix:// of the
-# read-write socket). Its output goes to DIR/libvirtd.out. Returns when
+# read-write socket). With $libvirtd_netns set it joins that network
+# namespace (ip netns) instead of a new one, so that two daemons reach
+# each other; $libvirtd_qemu_conf, if set, is appended to its qemu.conf;
+# $libvirtd_log_outputs replaces its log_outputs (default: warnings and
+# errors into DIR/ns/log/libvirtd.log).
+# Its output goes to DIR/libvirtd.out. Returns when
 # Debian's virsh gets an answer, 1 (output printed as TAP diagnostics) if it
 # does not within 30 s.
 libvirtd_start() {
@@ -40,7 +45,7 @@ unix_sock_group = "root"
 unix_sock_rw_perms = "0700"
 auth_unix_rw = "none"
 auth_unix_ro = "none"
-log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
+log_outputs = "${libvirtd_log_outputs:-3:file:/var/log/libvirt/libvirtd.log}"
 ${2:-}
 CONF
     cat > "$_ns/etc/qemu.conf" <<'CONF'
@@ -53,9 +58,16 @@ namespaces = [ ]
 remember_owner = 0
 dynamic_ownership = 0
 CONF
+    [ -z "${libvirtd_qemu_conf:-}" ] || echo "$libvirtd_qemu_conf" >> "$_ns/etc/qemu.conf"
     # meson points LD_LIBRARY_PATH at our libvirt.so.0, which Debian's
     # libvirtd and virsh must not load
-    env -u LD_LIBRARY_PATH setsid unshare --mount --net --propagation private /bin/sh -c "
+    if [ -n "${libvirtd_netns:-}" ]; then
+        _netns="ip netns exec $libvirtd_netns" _unshare="--mount"
+    else
+        _netns='' _unshare="--mount --net"
+    fi
+    # shellcheck disable=SC2086 # $_netns and $_unshare are lists of words
+    env -u LD_LIBRARY_PATH setsid $_netns unshare $_unshare --propagation private /bin/sh -c "
         set -e
         mount --bind '$_ns/etc'   /etc/libvirt
         mount --bind '$_ns/run'   /run

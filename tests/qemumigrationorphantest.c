@@ -50,6 +50,38 @@ testOpenDomain(const char *uri, virConnectPtr *conn, virDomainPtr *dom)
     return 0;
 }
 
+static bool
+testFileGone(void *opaque)
+{
+    return !virFileExists(opaque);
+}
+
+static bool
+testDomainGone(void *opaque)
+{
+    virDomainPtr ddom = virDomainLookupByName(opaque, "orphan");
+
+    virResetLastError();
+    if (!ddom)
+        return true;
+    virDomainFree(ddom);
+    return false;
+}
+
+/* Is @done true within 10 s? */
+static bool
+testWaitFor(bool (*done)(void *opaque), void *opaque)
+{
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+    while (!done(opaque)) {
+        if (g_get_monotonic_time() > deadline)
+            return false;
+        g_usleep(20 * 1000);
+    }
+    return true;
+}
+
 /* Begin on A, then A's connection goes: A rolls back. */
 static int
 testSourceOrphaned(const void *data G_GNUC_UNUSED)
@@ -82,7 +114,8 @@ testSourceOrphaned(const void *data G_GNUC_UNUSED)
     dom = NULL;
     conn = NULL;
 
-    if (virFileExists(record)) {
+    /* the rollback runs in a thread of the driver: bounded wait */
+    if (!testWaitFor(testFileGone, record)) {
         fprintf(stderr, "the record %s is still there\n", record);
         goto cleanup;
     }
@@ -168,7 +201,6 @@ testDestinationOrphaned(const void *data G_GNUC_UNUSED)
 {
     virConnectPtr keep;
     virConnectPtr dconn = NULL;
-    virDomainPtr ddom;
     g_autofree char *uri = NULL;
     g_autofree char *again = NULL;
     long long pid;
@@ -198,12 +230,10 @@ testDestinationOrphaned(const void *data G_GNUC_UNUSED)
     dconn = keep;
     keep = NULL;
 
-    if ((ddom = virDomainLookupByName(dconn, "orphan"))) {
+    if (!testWaitFor(testDomainGone, dconn)) {
         fprintf(stderr, "the incoming domain is still on B\n");
-        virDomainFree(ddom);
         goto cleanup;
     }
-    virResetLastError();
     if (testIncomingQEMU() == pid) {
         fprintf(stderr, "the incoming QEMU %lld still runs\n", pid);
         goto cleanup;

@@ -2306,27 +2306,32 @@ qemuDomainMigrateConfirmObj(virQEMUDriver *driver, virDomainObj **obj, bool canc
     return ret;
 }
 
-/* The connection @conn closed while it still drove migrations (its
- * client went away between two phases): the source of each rolls back
- * as a confirm of a cancelled migration would, the destination drops
- * its incoming guest as a cancelled finish would. Either alone leaves
- * the guest running on the source only. */
-static void
-qemuDomainsMigrationsOrphaned(virQEMUDriver *driver, virConnectPtr conn)
+/* What priv->migConn of a migration whose connection closed holds until
+ * its rollback (qemuDomainsMigrationsOrphaned) runs: the closed
+ * connection's address could be a new connection's. */
+static const char qemuMigrationOrphaned = 0;
+
+typedef struct {
+    virQEMUDriver *driver;      /* a reference */
+    GPtrArray *objs;            /* references, each marked orphaned */
+} qemuMigrationOrphans;
+
+/* The rollback of each migration of @opaque, unless a phase called by
+ * another connection ended it meanwhile. */
+static gpointer
+qemuDomainsMigrationsOrphanedThread(gpointer opaque)
 {
-    g_autoptr(GPtrArray) objs = NULL;
+    qemuMigrationOrphans *orphans = opaque;
+    virQEMUDriver *driver = orphans->driver;
     size_t i;
 
-    if (g_atomic_int_get(&driver->migrationsDriven) == 0)
-        return;
-    objs = virDomainObjListCollect(driver->domains);
-    for (i = 0; i < objs->len; i++) {
-        virDomainObj *obj = virDomainObjRef(g_ptr_array_index(objs, i));
+    for (i = 0; i < orphans->objs->len; i++) {
+        virDomainObj *obj = g_ptr_array_index(orphans->objs, i);
         qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
         unsigned int flags;
 
         virDomainObjLock(obj);
-        if (priv->migConn != conn) {
+        if (priv->migConn != &qemuMigrationOrphaned) {
             virDomainObjEndAPI(&obj);
             continue;
         }
@@ -2347,6 +2352,53 @@ qemuDomainsMigrationsOrphaned(virQEMUDriver *driver, virConnectPtr conn)
             qemuDomainMigrateEnd(driver, &obj);
         }
     }
+    g_ptr_array_free(orphans->objs, TRUE);
+    qemuDriverUnref(driver);
+    g_free(orphans);
+    return NULL;
+}
+
+/* The connection @conn closed while it still drove migrations (its
+ * client went away between two phases): the source of each rolls back
+ * as a confirm of a cancelled migration would, the destination drops
+ * its incoming guest as a cancelled finish would. Either alone leaves
+ * the guest running on the source only. The rollbacks wait for QEMU
+ * (an incoming one may still be starting): they run in a thread of
+ * their own, as the last reference to a connection may go on the
+ * daemon's event loop, which must not wait. */
+static void
+qemuDomainsMigrationsOrphaned(virQEMUDriver *driver, virConnectPtr conn)
+{
+    g_autoptr(GPtrArray) objs = NULL;
+    qemuMigrationOrphans *orphans;
+    size_t i;
+
+    if (g_atomic_int_get(&driver->migrationsDriven) == 0)
+        return;
+    orphans = g_new0(qemuMigrationOrphans, 1);
+    orphans->objs = g_ptr_array_new();
+    objs = virDomainObjListCollect(driver->domains);
+    for (i = 0; i < objs->len; i++) {
+        virDomainObj *obj = g_ptr_array_index(objs, i);
+        qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+
+        virDomainObjLock(obj);
+        if (priv->migConn == conn) {
+            priv->migConn = &qemuMigrationOrphaned;
+            g_ptr_array_add(orphans->objs, virDomainObjRef(obj));
+        }
+        virDomainObjUnlock(obj);
+    }
+    if (orphans->objs->len == 0) {
+        g_ptr_array_free(orphans->objs, TRUE);
+        g_free(orphans);
+        return;
+    }
+    /* the driver stays until the rollbacks are done */
+    orphans->driver = virRootRegistryGet(&qemuDrivers, driver->config->root, qemuDriverNew,
+                                         NULL);
+    g_thread_unref(g_thread_new("migration-orphans", qemuDomainsMigrationsOrphanedThread,
+                                orphans));
 }
 
 static int

@@ -8,7 +8,10 @@
  * connection closed: the guest still runs on A with no job, and a new
  * migration can begin. The destination's prepare, then its connection
  * closed: the incoming guest is gone from B, its QEMU with it, and the
- * port it listened on is free for the next prepare.
+ * port it listened on is free for the next prepare. And a destination
+ * whose QEMU fails to start after prepare answered (it starts while the
+ * source goes on): the migration fails, the guest stays on A as it was,
+ * nothing of it is left on B.
  */
 #include "internal.h"
 
@@ -255,6 +258,74 @@ testDestinationOrphaned(const void *data G_GNUC_UNUSED)
     return ret;
 }
 
+/* B's QEMU cannot open the serial file of the definition B is given
+ * (VIR_MIGRATE_PARAM_DEST_XML), so it exits after prepare answered. */
+static int
+testDestinationStartFails(const void *data G_GNUC_UNUSED)
+{
+    virConnectPtr conn = NULL;
+    virConnectPtr dconn = NULL;
+    virDomainPtr dom = NULL;
+    virDomainPtr ddom;
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    int maxparams = 0;
+    g_autofree char *serial = g_strdup_printf("<serial type='file'><source path='%s/no-such-dir/serial.log'/></serial></devices>",
+                                              base);
+    g_autofree char *dxml = NULL;
+    g_autofree char *log = g_build_filename(base, "B", "log", "orphan.log", NULL);
+    g_autofree char *content = NULL;
+    g_auto(GStrv) parts = g_strsplit(DOM_XML, "</devices>", 2);
+    int state = -1;
+    int ret = -1;
+
+    dxml = g_strjoinv(serial, parts);
+    if (testOpenDomain(uriA, &conn, &dom) < 0 || !(dconn = virConnectOpen(uriB)))
+        goto cleanup;
+    virTypedParamsAddString(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_DEST_XML, dxml);
+    /* over TCP: the connection waits in the backlog of B's socket */
+    virTypedParamsAddString(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_URI,
+                            "tcp://127.0.0.1");
+    if ((ddom = virDomainMigrate3(dom, dconn, params, nparams, VIR_MIGRATE_LIVE))) {
+        fprintf(stderr, "the migration succeeded\n");
+        virDomainFree(ddom);
+        goto cleanup;
+    }
+    fprintf(stderr, "# migration error: %s\n", virGetLastErrorMessage());
+    virResetLastError();
+    /* the reason is B's QEMU's own, in B's log of the attempt */
+    if (!g_file_get_contents(log, &content, NULL, NULL) || !strstr(content, "no-such-dir")) {
+        fprintf(stderr, "B's log %s does not say why its QEMU failed\n", log);
+        goto cleanup;
+    }
+    if (virDomainGetState(dom, &state, NULL, 0) < 0 || state != VIR_DOMAIN_PAUSED) {
+        fprintf(stderr, "the guest on A is not paused as it was (state %d): %s\n", state,
+                virGetLastErrorMessage());
+        goto cleanup;
+    }
+    if ((ddom = virDomainLookupByName(dconn, "orphan"))) {
+        fprintf(stderr, "the incoming domain is still on B\n");
+        virDomainFree(ddom);
+        goto cleanup;
+    }
+    virResetLastError();
+    if (testIncomingQEMU()) {
+        fprintf(stderr, "an incoming QEMU still runs on B\n");
+        goto cleanup;
+    }
+    ret = 0;
+
+ cleanup:
+    virTypedParamsFree(params, nparams);
+    if (dom)
+        virDomainFree(dom);
+    if (conn)
+        virConnectClose(conn);
+    if (dconn)
+        virConnectClose(dconn);
+    return ret;
+}
+
 static void
 testDestroy(const char *uri)
 {
@@ -302,11 +373,14 @@ mymain(void)
     virTestRun("source: client gone after begin, A rolls back", testSourceOrphaned, NULL);
     virTestRun("destination: client gone after prepare, B drops the incoming guest",
                testDestinationOrphaned, NULL);
+    virTestRun("destination: its QEMU fails to start after prepare, the guest stays on A",
+               testDestinationStartFails, NULL);
 
     virConnectClose(conn);
     testDestroy(uriA);
     testDestroy(uriB);
-    virFileDeleteTree(base);
+    if (!getenv("KEEP"))
+        virFileDeleteTree(base);
     return 0;
 }
 

@@ -1955,6 +1955,7 @@ qemuDomainMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params
     bool added = false;
     bool conflict;
     char *uri = NULL;
+    int retries = 0;
     int rc = -1;
 
     virCheckFlags(QEMU_MIGRATION_FLAGS, -1);
@@ -1976,6 +1977,7 @@ qemuDomainMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params
         qemuMigrationCookieEat(driver, def->name, def->uuid, cookiein, cookieinlen,
                                QEMU_MIGRATION_READS_PREPARE, &cookie) < 0)
         return -1;
+ again:
     if (qemuDomainsSync(driver, NULL) < 0 || qemuDriverLockRoot(driver) < 0)
         return -1;
     obj = virDomainObjListCheckAdd(driver->domains, def, &conflict);
@@ -1983,6 +1985,7 @@ qemuDomainMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params
         qemuDriverUnlockRoot(driver, false);
         return -1;
     }
+    added = false;
     if (!obj) {
         obj = virDomainObjListAdd(driver->domains,
                                   virDomainDefCopy(def, VIR_DOMAIN_DEF_FORMAT_INACTIVE));
@@ -1995,8 +1998,16 @@ qemuDomainMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params
     virDomainObjLock(obj);
     /* the domain's async job (and its job lock) from prepare to finish */
     if (qemuDomainObjBeginAsyncJobAPI(driver, obj, QEMU_ASYNC_JOB_MIGRATION_IN,
-                                      "virDomainMigratePrepare3Params") < 0)
+                                      "virDomainMigratePrepare3Params") < 0) {
+        /* the job we waited for removed the object (an earlier incoming
+         * guest of this name dropped): a new one for this migration */
+        if (obj->removed && !added && retries++ < 3) {
+            virResetLastError();
+            virDomainObjEndAPI(&obj);
+            goto again;
+        }
         goto remove;
+    }
     if (virDomainObjIsActive(obj)) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("domain '%s' is already running on the destination"), def->name);

@@ -2074,17 +2074,13 @@ qemuDomainMigratePeerFree(void *opaque)
     virDomainFree(opaque);
 }
 
-/* libvirt's keepalive on the connection to the destination (its
- * qemu.conf defaults): a peer that answers nothing for 5 x 5 s is gone */
-#define QEMU_MIGRATION_KEEPALIVE_INTERVAL 5
-#define QEMU_MIGRATION_KEEPALIVE_COUNT 5
-
 /* The whole migration, run here: this side opens @dconnuri and drives
  * the destination's prepare and finish itself (protocol.md 4.2). */
 static int
 qemuDomainMigratePeer2Peer(virDomainPtr dom, const char *dconnuri,
                            virTypedParameterPtr params, int nparams, unsigned int flags)
 {
+    virQEMUDriverConfig *cfg = ((virQEMUDriver *)dom->conn->privateData)->config;
     virConnectPtr dconn;
     virDomainPtr ddom = NULL;
     virErrorPtr saved = NULL;
@@ -2107,9 +2103,9 @@ qemuDomainMigratePeer2Peer(virDomainPtr dom, const char *dconnuri,
         goto cleanup;
     }
     /* both only where a daemon is at the other end (not an embedded
-     * root of this process) */
-    if (virConnectSetKeepAlive(dconn, QEMU_MIGRATION_KEEPALIVE_INTERVAL,
-                               QEMU_MIGRATION_KEEPALIVE_COUNT) < 0)
+     * root of this process); keepalive as qemu.conf says (libvirt's
+     * keys): a peer that answers nothing for interval x count is gone */
+    if (virConnectSetKeepAlive(dconn, cfg->keepaliveInterval, cfg->keepaliveCount) < 0)
         virResetLastError();
     /* the callback's reference on @dom, dropped by its free function */
     virDomainRef(dom);

@@ -13,7 +13,19 @@
 #     runs the job to its end, the guest runs on the destination;
 #  4. the client SIGKILLed during a client-managed migration: both
 #     daemons see their client go and roll back, the guest runs on the
-#     source.
+#     source;
+#  5. the destination daemon SIGKILLed during prepare (its QEMU is slow
+#     to start: the emulator is a wrapper that, for an incoming guest,
+#     says so in a file and sleeps): the source keeps the guest, and the
+#     restarted destination stops the QEMU it left behind;
+#  6. the destination daemon SIGKILLed after the source completed (it
+#     is SIGSTOPped during the copy, so finish cannot come): finish
+#     fails and the source resumes the guest; the restarted destination,
+#     whose QEMU has the whole guest, drops it (finish never came);
+#  7. the source daemon SIGKILLed after its QEMU completed (SIGSTOPped
+#     during the copy): the destination drops its copy when the source's
+#     connection goes; the restarted source asks the destination's
+#     daemon, learns it has no guest, and resumes it.
 # usage: migrationfaultstest.sh VIRTQEMUD OUR-VIRSH TOP-SRCDIR BUILDDIR
 set -u
 virtqemud=$1
@@ -59,6 +71,24 @@ crash() {
 }
 
 python3 "$top/tests/guest/mkguest.py" "$guest" || exit 1
+# the emulator: QEMU, slow to start an incoming guest while $base/slow
+# exists (it says so in $base/incoming-wait first, and in
+# $base/incoming-go once it goes on)
+qemu=$(command -v qemu-system-x86_64)
+mkdir -p "$base/bin"
+cat > "$base/bin/qemu-system-x86_64" <<EOF
+#!/bin/sh
+case " \$* " in
+*" -incoming "*)
+    if [ -e "$base/slow" ]; then
+        touch "$base/incoming-wait"
+        sleep 4
+        touch "$base/incoming-go"
+    fi;;
+esac
+exec "$qemu" "\$@"
+EOF
+chmod +x "$base/bin/qemu-system-x86_64"
 for n in 1 2; do
     mkdir -p "$base/h$n/etc"
     eval "p=\$port$n"
@@ -68,7 +98,8 @@ for n in 1 2; do
 done
 ok "two daemons listen on loopback"
 guest_xml g1 01 "$base/g1.console" "$guest" "" |
-    sed -e '/<interface type=.network.>/,/<\/interface>/d' -e '/<teaming/d' > "$base/g1.xml"
+    sed -e '/<interface type=.network.>/,/<\/interface>/d' -e '/<teaming/d' \
+        -e "s|<devices>|<devices><emulator>$base/bin/qemu-system-x86_64</emulator>|" > "$base/g1.xml"
 
 # state N: g1's state on host N, "absent" when it has no g1
 state() {
@@ -158,6 +189,99 @@ if migrate_bg 1 2 1; then
     settled "client killed during a client-managed migration" 2
 else
     notok "migration 4 started"; cat "$base/mig.out"
+fi
+
+# waitfor SECONDS COMMAND...: until COMMAND succeeds
+waitfor() {
+    _n=$(($1 * 10))
+    shift
+    while [ "$_n" -gt 0 ]; do
+        "$@" && return 0
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+    return 1
+}
+# qemus_of N: the QEMUs running under host N's root
+qemus_of() {
+    pgrep -f "qemu-system-x86_64.*$base/h$1/" || true
+}
+# runs_on N: g1 runs on host N
+runs_on() {
+    [ "$(state "$1")" = running ]
+}
+
+# 5. the destination daemon dies during prepare, its QEMU not up yet
+touch "$base/slow"
+rm -f "$base/incoming-wait" "$base/incoming-go"
+"$dvirsh" -c "$(tcpuri 2)" migrate --live --p2p --migrateuri tcp://127.0.0.1 g1 "$(tcpuri 1)" \
+    >"$base/mig.out" 2>&1 &
+cpid=$!
+if waitfor 20 test -e "$base/incoming-wait"; then
+    ok "prepare starts the incoming QEMU (slowly)"
+    crash 1
+    rm -f "$base/slow"
+    wait "$cpid" && notok "destination killed in prepare: the migration fails" ||
+        ok "destination killed in prepare: the migration fails"
+    cpid=
+    runs_on 2 && ok "prepare failed: g1 kept running on the source" ||
+        notok "prepare failed: g1 is '$(state 2)' on the source"
+    # the leftover QEMU comes up (the worst case) before its daemon does
+    waitfor 10 test -e "$base/incoming-go" || notok "the slow QEMU went on"
+    sleep 1
+    start 1 || notok "daemon 1 restarts"
+    waitfor 10 test -z "$(qemus_of 1)"
+    settled "destination daemon killed during prepare" 2
+else
+    notok "prepare started"; cat "$base/mig.out"
+fi
+rm -f "$base/slow"
+
+# 6. the destination daemon dies after the source completed
+if migrate_bg 50 2 1 --p2p; then
+    kill -STOP "$pid1"
+    if waitfor 30 grep -q '^phase=completed' "$base/h2/run/qemu/g1.job"; then
+        ok "the source completed while the destination daemon is stopped"
+    else
+        notok "the source completed"; cat "$base/h2/run/qemu/g1.job"
+    fi
+    crash 1
+    wait "$cpid" && notok "destination killed after completion: the migration fails" ||
+        ok "destination killed after completion: the migration fails"
+    cpid=
+    runs_on 2 && ok "finish failed: the source resumed g1" ||
+        notok "finish failed: g1 is '$(state 2)' on the source"
+    start 1 || notok "daemon 1 restarts"
+    state 1 >/dev/null
+    waitfor 10 test -z "$(qemus_of 1)"
+    settled "destination daemon killed after the source completed" 2
+    grep -q "recovered: source has the guest.*destination has the guest.*rolled back" \
+        "$base/h1/log/g1.log" && ok "the destination says why it dropped its copy" ||
+        { notok "the destination's recovery note"; grep recovered "$base/h1/log/g1.log"; }
+else
+    notok "migration 6 started"; cat "$base/mig.out"
+fi
+
+# 7. the source daemon dies after its QEMU completed
+if migrate_bg 50 2 1 --p2p; then
+    kill -STOP "$pid2"
+    # nothing of the source answers now: the copy ends by itself within
+    # seconds (checked below: the recovery says "sent the guest")
+    sleep 8
+    crash 2
+    wait "$cpid" 2>/dev/null
+    cpid=
+    # the destination drops its copy once the source's connection is gone
+    waitfor 10 test -z "$(qemus_of 1)" && ok "the destination dropped its copy" ||
+        notok "the destination dropped its copy"
+    start 2 || notok "daemon 2 restarts"
+    waitfor 20 runs_on 2
+    settled "source daemon killed after its QEMU completed" 2
+    grep -q "source sent the guest.*destination gone.*rolled back" "$base/h2/log/g1.log" &&
+        ok "the source learned from the destination's daemon that it has no guest" ||
+        { notok "the source's recovery note"; grep -i "recover" "$base/h2/log/g1.log"; }
+else
+    notok "migration 7 started"; cat "$base/mig.out"
 fi
 
 # and after all that, a migration works

@@ -44,8 +44,8 @@ cleanup() {
     for n in 1 2; do
         "$dvirsh" -c "$(sockuri $n)" destroy g1 >/dev/null 2>&1
     done
-    [ -n "$pid1" ] && kill "$pid1" 2>/dev/null
-    [ -n "$pid2" ] && kill "$pid2" 2>/dev/null
+    [ -n "$pid1" ] && kill -CONT "$pid1" 2>/dev/null && kill "$pid1" 2>/dev/null
+    [ -n "$pid2" ] && kill -CONT "$pid2" 2>/dev/null && kill "$pid2" 2>/dev/null
     wait 2>/dev/null
     # QEMUs of this run only (their argv names our roots)
     pkill -9 -f "qemu-system-x86_64.*$base" 2>/dev/null
@@ -117,7 +117,7 @@ settled() {
     ok "$1: g1 runs on host $2 only"
     left=$(ls "$base"/h1/run/qemu/*.job "$base"/h2/run/qemu/*.job 2>/dev/null)
     [ -z "$left" ] && ok "$1: no job record left" || notok "$1: records left: $left"
-    n=$(pgrep -fc "qemu-system-x86_64.*g1" || true)
+    n=$(pgrep -fc "qemu-system-x86_64.*$base/g1.console" || true)
     [ "$n" = 1 ] && ok "$1: one QEMU of g1" || notok "$1: $n QEMUs of g1"
 }
 # migrate_bg MIB/S FROM TO VIRSH-OPTIONS: a migration in the background
@@ -204,12 +204,20 @@ waitfor() {
 }
 # qemus_of N: the QEMUs running under host N's root
 qemus_of() {
-    pgrep -f "qemu-system-x86_64.*$base/h$1/" || true
+    for _p in $(pgrep -f "qemu-system-x86_64.*$base/g1.console"); do
+        ls -l "/proc/$_p/fd" 2>/dev/null | grep -q "$base/h$1/" && echo "$_p"
+    done
 }
+# no_qemu_on N: host N runs no QEMU of g1
+no_qemu_on() { [ -z "$(qemus_of "$1")" ]; }
 # runs_on N: g1 runs on host N
 runs_on() {
     [ "$(state "$1")" = running ]
 }
+
+# (the helper above sees QEMUs where they are)
+[ -n "$(qemus_of 2)" ] && no_qemu_on 1 && ok "g1's QEMU is found on host 2, none on host 1" ||
+    notok "g1's QEMU: host 1 '$(qemus_of 1)', host 2 '$(qemus_of 2)'"
 
 # 5. the destination daemon dies during prepare, its QEMU not up yet
 touch "$base/slow"
@@ -230,7 +238,7 @@ if waitfor 20 test -e "$base/incoming-wait"; then
     waitfor 10 test -e "$base/incoming-go" || notok "the slow QEMU went on"
     sleep 1
     start 1 || notok "daemon 1 restarts"
-    waitfor 10 test -z "$(qemus_of 1)"
+    waitfor 10 no_qemu_on 1
     settled "destination daemon killed during prepare" 2
 else
     notok "prepare started"; cat "$base/mig.out"
@@ -253,7 +261,7 @@ if migrate_bg 50 2 1 --p2p; then
         notok "finish failed: g1 is '$(state 2)' on the source"
     start 1 || notok "daemon 1 restarts"
     state 1 >/dev/null
-    waitfor 10 test -z "$(qemus_of 1)"
+    waitfor 10 no_qemu_on 1
     settled "destination daemon killed after the source completed" 2
     grep -q "recovered: source has the guest.*destination has the guest.*rolled back" \
         "$base/h1/log/g1.log" && ok "the destination says why it dropped its copy" ||
@@ -272,7 +280,7 @@ if migrate_bg 50 2 1 --p2p; then
     wait "$cpid" 2>/dev/null
     cpid=
     # the destination drops its copy once the source's connection is gone
-    waitfor 10 test -z "$(qemus_of 1)" && ok "the destination dropped its copy" ||
+    waitfor 10 no_qemu_on 1 && ok "the destination dropped its copy" ||
         notok "the destination dropped its copy"
     start 2 || notok "daemon 2 restarts"
     waitfor 20 runs_on 2

@@ -191,17 +191,6 @@ else
     notok "migration 4 started"; cat "$base/mig.out"
 fi
 
-# waitfor SECONDS COMMAND...: until COMMAND succeeds
-waitfor() {
-    _n=$(($1 * 10))
-    shift
-    while [ "$_n" -gt 0 ]; do
-        "$@" && return 0
-        sleep 0.1
-        _n=$((_n - 1))
-    done
-    return 1
-}
 # qemus_of N: the QEMUs running under host N's root
 qemus_of() {
     for _p in $(pgrep -f "qemu-system-x86_64.*$base/g1.console"); do
@@ -225,7 +214,7 @@ rm -f "$base/incoming-wait" "$base/incoming-go"
 "$dvirsh" -c "$(tcpuri 2)" migrate --live --p2p --migrateuri tcp://127.0.0.1 g1 "$(tcpuri 1)" \
     >"$base/mig.out" 2>&1 &
 cpid=$!
-if waitfor 20 test -e "$base/incoming-wait"; then
+if until_ok 20 test -e "$base/incoming-wait"; then
     ok "prepare starts the incoming QEMU (slowly)"
     crash 1
     rm -f "$base/slow"
@@ -235,10 +224,10 @@ if waitfor 20 test -e "$base/incoming-wait"; then
     runs_on 2 && ok "prepare failed: g1 kept running on the source" ||
         notok "prepare failed: g1 is '$(state 2)' on the source"
     # the leftover QEMU comes up (the worst case) before its daemon does
-    waitfor 10 test -e "$base/incoming-go" || notok "the slow QEMU went on"
+    until_ok 10 test -e "$base/incoming-go" || notok "the slow QEMU went on"
     sleep 1
     start 1 || notok "daemon 1 restarts"
-    waitfor 10 no_qemu_on 1
+    until_ok 10 no_qemu_on 1
     settled "destination daemon killed during prepare" 2
 else
     notok "prepare started"; cat "$base/mig.out"
@@ -248,7 +237,7 @@ rm -f "$base/slow"
 # 6. the destination daemon dies after the source completed
 if migrate_bg 50 2 1 --p2p; then
     kill -STOP "$pid1"
-    if waitfor 30 grep -q '^phase=completed' "$base/h2/run/qemu/g1.job"; then
+    if until_ok 30 grep -q '^phase=completed' "$base/h2/run/qemu/g1.job"; then
         ok "the source completed while the destination daemon is stopped"
     else
         notok "the source completed"; cat "$base/h2/run/qemu/g1.job"
@@ -261,7 +250,7 @@ if migrate_bg 50 2 1 --p2p; then
         notok "finish failed: g1 is '$(state 2)' on the source"
     start 1 || notok "daemon 1 restarts"
     state 1 >/dev/null
-    waitfor 10 no_qemu_on 1
+    until_ok 10 no_qemu_on 1
     settled "destination daemon killed after the source completed" 2
     grep -q "recovered: source has the guest.*destination has the guest.*rolled back" \
         "$base/h1/log/g1.log" && ok "the destination says why it dropped its copy" ||
@@ -280,10 +269,10 @@ if migrate_bg 50 2 1 --p2p; then
     wait "$cpid" 2>/dev/null
     cpid=
     # the destination drops its copy once the source's connection is gone
-    waitfor 10 no_qemu_on 1 && ok "the destination dropped its copy" ||
+    until_ok 10 no_qemu_on 1 && ok "the destination dropped its copy" ||
         notok "the destination dropped its copy"
     start 2 || notok "daemon 2 restarts"
-    waitfor 20 runs_on 2
+    until_ok 20 runs_on 2
     settled "source daemon killed after its QEMU completed" 2
     grep -q "source sent the guest.*destination gone.*rolled back" "$base/h2/log/g1.log" &&
         ok "the source learned from the destination's daemon that it has no guest" ||

@@ -56,17 +56,6 @@ cleanup() {
 trap cleanup EXIT
 trap "exit 1" INT TERM
 
-# waitfor SECONDS COMMAND...: until COMMAND succeeds
-waitfor() {
-    _n=$(($1 * 10))
-    shift
-    while [ "$_n" -gt 0 ]; do
-        "$@" && return 0
-        sleep 0.1
-        _n=$((_n - 1))
-    done
-    return 1
-}
 # state N: g1's state on host N, "absent" when it has no g1
 state() {
     _s=$("$dvirsh" -q -c "$(usock "$1")" domstate g1 2>/dev/null | head -1)
@@ -75,6 +64,7 @@ state() {
 # no_qemu_on N: host N runs no QEMU of g1
 no_qemu_on() { [ -z "$(qemus_of "$1")" ]; }
 runs_on() { [ "$(state "$1")" = running ]; }
+not_paused_on() { [ "$(state "$1")" != paused ]; }
 # qemus_of N: the QEMUs of g1 in host N's namespace
 qemus_of() {
     for _p in $(ip netns pids "$(nshosts_ns "$dir" "$1")"); do
@@ -121,13 +111,13 @@ guest_xml g1 01 "$dir/g1.console" "$guest" "" |
 inhost 1 "$dvirsh" -c "$(tcpuri 1)" migrate --live --p2p --verbose --bandwidth 1 g1 "$(tcpuri 2)" \
     >"$dir/mig.out" 2>&1 &
 cpid=$!
-if waitfor 30 sh -c "\"$dvirsh\" -q -c \"$(usock 1)\" domjobinfo --rawstats g1 2>/dev/null |
+if until_ok 30 sh -c "\"$dvirsh\" -q -c \"$(usock 1)\" domjobinfo --rawstats g1 2>/dev/null |
                      grep -Eq '^memory_processed: [1-9]'"; then
     ok "the copy runs"
     [ -n "$(qemus_of 2)" ] && ok "host 2 has the incoming QEMU" || notok "host 2 has the incoming QEMU"
     ip -n "$(nshosts_ns "$dir" 2)" link set eth0 down
     cut=$(date +%s)
-    if waitfor 40 sh -c "! kill -0 $cpid 2>/dev/null"; then
+    if until_ok 40 sh -c "! kill -0 $cpid 2>/dev/null"; then
         took=$(($(date +%s) - cut))
         # keepalive 1 s x 3, then the cancel (bounded at 10 s)
         [ "$took" -le 15 ] && ok "the client got an answer $took s after the cut" ||
@@ -150,12 +140,12 @@ if waitfor 30 sh -c "\"$dvirsh\" -q -c \"$(usock 1)\" domjobinfo --rawstats g1 2
     sleep 2
     ip -n "$(nshosts_ns "$dir" 2)" link set eth0 up
     back=$(date +%s)
-    if waitfor 60 no_qemu_on 2; then
+    if until_ok 60 no_qemu_on 2; then
         ok "link back: the destination dropped its incoming QEMU ($(($(date +%s) - back)) s later)"
     else
         notok "link back: host 2 still runs QEMU $(qemus_of 2)"
     fi
-    waitfor 10 sh -c "[ \"\$(\"$dvirsh\" -q -c \"$(usock 2)\" domstate g1 2>/dev/null | head -1)\" != paused ]"
+    until_ok 10 not_paused_on 2
     settled "network cut during the copy"
 else
     notok "the copy runs"; sed 's/^/#   /' "$dir/mig.out"

@@ -161,4 +161,10 @@ else
 fi
 settled "after the cut"
 "$dvirsh" -q -c "$(usock 1)" destroy g1 >/dev/null 2>&1
+# a sanitizer build's daemons report at exit
+nshosts_down "$dir"
+for h in 1 2; do
+    grep -E -A20 "(Address|Leak|UndefinedBehavior)Sanitizer|runtime error:" "$dir/h$h/daemon.log" \
+        >"$dir/san" && { notok "host $h's daemon: sanitizer report"; sed 's/^/#   /' "$dir/san"; }
+done
 exit $fail

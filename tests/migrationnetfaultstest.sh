@@ -4,17 +4,20 @@
 # 192.0.2.11 and .12), each with its own root and virtqemud listening on
 # plain TCP; qemu.conf of the source: keepalive_interval = 1,
 # keepalive_count = 3, and a migration_stall_timeout (60 s) far above
-# that, so that it is the keepalive that notices. The guest is a plain
-# one (the test kernel, no VF) sent at 1 MiB/s, so the copy is still on
-# when host 2's eth0 goes down (nothing is refused: packets just stop).
+# that, so that it is the keepalive that notices. The guest is a teaming
+# guest (the test kernel, its primary a VF of host 1's pool 'vfpool')
+# sent at 1 MiB/s, so the copy is still on when host 2's eth0 goes down
+# (nothing is refused: packets just stop).
 #  1. the source's keepalive finds the destination gone within a few
 #     seconds: the migration is cancelled (QEMU's stream, hung on the
 #     dead link, too) and the client gets the error, in a bounded time;
-#     the guest keeps running on the source;
+#     the guest keeps running on the source, QEMU plugs its primary back
+#     and the guest enslaves it again;
 #  2. once the link is back, the destination drops its incoming guest
-#     (its QEMU goes, no record is left) and the guest runs on host 1
-#     only, with one QEMU;
-#  3. a migration over the restored link works.
+#     (its QEMU goes, no record is left, the VF it reserved goes back to
+#     its pool) and the guest runs on host 1 only, with one QEMU;
+#  3. a migration over the restored link works, there and back, the VF
+#     counts following the guest.
 # Skipped (77) without root/network namespaces.
 # usage: migrationnetfaultstest.sh VIRTQEMUD OUR-VIRSH TOP-SRCDIR BUILDDIR
 set -u
@@ -101,11 +104,26 @@ for h in 1 2; do
 done
 ok "a virtqemud --listen (TCP) runs in each host"
 
-# shellcheck disable=SC2016
-guest_xml g1 01 "$dir/g1.console" "$guest" "" |
-    sed -e '/<interface type=.network.>/,/<\/interface>/d' -e '/<teaming/d' > "$dir/g1.xml"
-"$dvirsh" -q -c "$(usock 1)" create "$dir/g1.xml" >/dev/null && runs_on 1 &&
-    ok "g1 runs on host 1" || { notok "g1 runs on host 1"; exit 1; }
+# pool_on N: the VFs of host N's pool in use
+pool_on() {
+    "$dvirsh" -q -c "$(usock "$1")" net-dumpxml vfpool |
+        sed -n "s/^<network connections='\([0-9]*\)'.*/\1/p;t;s/^<network>$/0/p"
+}
+# pools TITLE USED-1 USED-2
+pools() {
+    _a=$(pool_on 1) _b=$(pool_on 2)
+    [ "$_a" = "$2" ] && [ "$_b" = "$3" ] && ok "$1: VFs in use host1=$2 host2=$3" ||
+        notok "$1: VFs in use host1='$_a' host2='$_b', expected host1=$2 host2=$3"
+}
+
+guest_xml g1 01 "$dir/g1.console" "$guest" "" > "$dir/g1.xml"
+if "$dvirsh" -q -c "$(usock 1)" create "$dir/g1.xml" >/dev/null && runs_on 1 &&
+   waitfor "$dir/g1.console" "driver=e1000e master=eth" 60; then
+    ok "teaming guest g1 runs on host 1 with its VF enslaved"
+else
+    notok "teaming guest g1 on host 1"; exit 1
+fi
+pools "g1 started" 1 0
 
 # 1. the link goes down during the copy
 inhost 1 "$dvirsh" -c "$(tcpuri 1)" migrate --live --p2p --verbose --bandwidth 1 g1 "$(tcpuri 2)" \
@@ -115,6 +133,8 @@ if until_ok 30 sh -c "\"$dvirsh\" -q -c \"$(usock 1)\" domjobinfo --rawstats g1 
                      grep -Eq '^memory_processed: [1-9]'"; then
     ok "the copy runs"
     [ -n "$(qemus_of 2)" ] && ok "host 2 has the incoming QEMU" || notok "host 2 has the incoming QEMU"
+    pools "during the copy" 1 1
+    line=$(wc -l < "$dir/g1.console")
     ip -n "$(nshosts_ns "$dir" 2)" link set eth0 down
     cut=$(date +%s)
     if until_ok 40 sh -c "! kill -0 $cpid 2>/dev/null"; then
@@ -132,12 +152,18 @@ if until_ok 30 sh -c "\"$dvirsh\" -q -c \"$(usock 1)\" domjobinfo --rawstats g1 
     cpid=
     runs_on 1 && ok "link cut: g1 keeps running on the source" ||
         notok "link cut: g1 is '$(state 1)' on the source"
+    waitafter "$dir/g1.console" "$line" "driver=e1000e master=eth" 30 &&
+        ok "link cut: g1 got its primary back and enslaved it" ||
+        notok "link cut: g1 enslaves its primary again"
     grep -q "migration:.*cancelled" "$dir/h1/log/g1.log" &&
         ok "link cut: the source's QEMU says its migration was cancelled" ||
         { notok "link cut: the source's migration note"; tail -n3 "$dir/h1/log/g1.log" | sed 's/^/#   /'; }
 
     # 2. the link comes back: the destination drops its incoming guest
     sleep 2
+    # cut off, the destination cannot know yet
+    [ -n "$(qemus_of 2)" ] && ok "link still cut: host 2 still holds its incoming QEMU" ||
+        notok "link still cut: host 2 has no incoming QEMU"
     ip -n "$(nshosts_ns "$dir" 2)" link set eth0 up
     back=$(date +%s)
     if until_ok 60 no_qemu_on 2; then
@@ -147,19 +173,21 @@ if until_ok 30 sh -c "\"$dvirsh\" -q -c \"$(usock 1)\" domjobinfo --rawstats g1 
     fi
     until_ok 10 not_paused_on 2
     settled "network cut during the copy"
+    pools "network cut during the copy" 1 0
 else
     notok "the copy runs"; sed 's/^/#   /' "$dir/mig.out"
 fi
 
 # 3. over the restored link, a migration (there and back) works
 if inhost 1 "$dvirsh" -c "$(tcpuri 1)" migrate --live --p2p g1 "$(tcpuri 2)" >"$dir/mig.out" 2>&1 &&
-   runs_on 2 &&
+   runs_on 2 && pools "over the restored link" 0 1 &&
    inhost 2 "$dvirsh" -c "$(tcpuri 2)" migrate --live --p2p g1 "$(tcpuri 1)" >>"$dir/mig.out" 2>&1; then
     ok "a migration over the restored link works, there and back"
 else
     notok "a migration over the restored link"; sed 's/^/#   /' "$dir/mig.out"
 fi
 settled "after the cut"
+pools "after the cut" 1 0
 "$dvirsh" -q -c "$(usock 1)" destroy g1 >/dev/null 2>&1
 # a sanitizer build's daemons report at exit
 nshosts_down "$dir"

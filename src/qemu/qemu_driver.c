@@ -686,8 +686,7 @@ qemuDomainsPeerAnswered(void *opaque)
 {
     virQEMUDriver *driver = opaque;
 
-    /* the listing of records is skipped while the root did not change */
-    driver->migrationsNone = false;
+    /* the record is still there (the job was kept): it is listed */
     if (qemuDomainsSync(driver, NULL) < 0)
         virResetLastError();
 }

@@ -14,10 +14,11 @@
 #  4. the client SIGKILLed during a client-managed migration: both
 #     daemons see their client go and roll back, the guest runs on the
 #     source;
-#  5. the destination daemon SIGKILLed during prepare (its QEMU is slow
-#     to start: the emulator is a wrapper that, for an incoming guest,
-#     says so in a file and sleeps): the source keeps the guest, and the
-#     restarted destination stops the QEMU it left behind;
+#  5. the destination daemon SIGKILLed while prepare starts its QEMU
+#     (slow to start: the emulator is a wrapper that, for an incoming
+#     guest, says so in a file and sleeps; prepare may have answered
+#     already, since it does not wait for QEMU): the source keeps the
+#     guest, and the restarted destination stops the QEMU it left behind;
 #  6. the destination daemon SIGKILLed after the source completed (it
 #     is SIGSTOPped during the copy, so finish cannot come): finish
 #     fails and the source resumes the guest; the restarted destination,
@@ -219,7 +220,7 @@ if until_ok 20 test -e "$base/incoming-wait"; then
     crash 1
     rm -f "$base/slow"
     wait "$cpid" && notok "destination killed in prepare: the migration fails" ||
-        ok "destination killed in prepare: the migration fails"
+        ok "destination killed in prepare: the migration fails ($(grep error: "$base/mig.out" | head -n1))"
     cpid=
     runs_on 2 && ok "prepare failed: g1 kept running on the source" ||
         notok "prepare failed: g1 is '$(state 2)' on the source"

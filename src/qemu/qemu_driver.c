@@ -790,10 +790,15 @@ qemuDomainsRecoverMigration(virQEMUDriver *driver, const char *name)
                                       rec->step);
     if (action == QEMU_MIGRATION_RECOVER_KEEP) {
         g_autofree char *key = g_build_filename(driver->config->root, name, NULL);
+        const char *why = _("that root is unreachable and the guest may run there");
 
-        /* the destination's daemon knows: ask it (again) */
-        if (qemuDomainsPeerIsDaemon(rec))
+        if (other.driver) {
+            why = _("a QEMU of it does not answer on its monitor");
+        } else if (qemuDomainsPeerIsDaemon(rec)) {
+            /* the destination's daemon knows: ask it (again) */
             qemuDomainsPeerAsk(driver, rec);
+            why = _("its destination daemon has not said yet whether the guest runs there (it is asked in the background)");
+        }
 
         if (!qemuDomainsRecoverWarned)
             qemuDomainsRecoverWarned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -801,10 +806,7 @@ qemuDomainsRecoverMigration(virQEMUDriver *driver, const char *name)
             goto cleanup;
         virReportWarning(_("domain '%s': the migration job of a process that is gone (%s, with root '%s') cannot be settled now: %s; the guest stays as it is and the next command on either root tries again"),
                          name, qemuMigrationRoleTypeToString(rec->role), NULLSTR(rec->peerRoot),
-                         other.driver ? _("a QEMU of it does not answer on its monitor") :
-                         !rec->peerRoot && rec->peerURI ?
-                         _("its destination daemon has not said yet whether the guest runs there (it is asked in the background)") :
-                         _("that root is unreachable and the guest may run there"));
+                         why);
         goto cleanup;
     }
     qemuMigrationRecordRelease(driver, name, lockfd, true);

@@ -24,7 +24,8 @@
 #     fails and the source resumes the guest; the restarted destination,
 #     whose QEMU has the whole guest, drops it (finish never came);
 #  7. the source daemon SIGKILLed after its QEMU completed (SIGSTOPped
-#     during the copy): the destination drops its copy when the source's
+#     during the copy; QEMU closing its migration stream says when it
+#     completed): the destination drops its copy when the source's
 #     connection goes; the restarted source asks the destination's
 #     daemon, learns it has no guest, and resumes it.
 # usage: migrationfaultstest.sh VIRTQEMUD OUR-VIRSH TOP-SRCDIR BUILDDIR
@@ -260,12 +261,23 @@ else
     notok "migration 6 started"; cat "$base/mig.out"
 fi
 
+# sending PID: QEMU PID has an established TCP connection (its
+# migration stream: a guest without network traffic has no other)
+sending() {
+    ss -tnpH state established 2>/dev/null | grep -q "pid=$1,"
+}
+not_sending() { ! sending "$1"; }
+
 # 7. the source daemon dies after its QEMU completed
 if migrate_bg 50 2 1 --p2p; then
     kill -STOP "$pid2"
-    # nothing of the source answers now: the copy ends by itself within
-    # seconds (checked below: the recovery says "sent the guest")
-    sleep 8
+    # nothing of the source answers now: the copy ends by itself, and
+    # QEMU closes its stream when it completed
+    qpid=$(qemus_of 2)
+    sending "$qpid" && ok "the source's QEMU sends while its daemon is stopped" ||
+        notok "the source's QEMU ($qpid) has no migration stream"
+    until_ok 30 not_sending "$qpid" && ok "the source's QEMU closed its stream" ||
+        notok "the source's QEMU still sends after 30 s"
     crash 2
     wait "$cpid" 2>/dev/null
     cpid=

@@ -27,7 +27,11 @@
 #     during the copy; QEMU closing its migration stream says when it
 #     completed): the destination drops its copy when the source's
 #     connection goes; the restarted source asks the destination's
-#     daemon, learns it has no guest, and resumes it.
+#     daemon, learns it has no guest, and resumes it;
+#  8. both daemons SIGKILLed after the source completed, the source
+#     restarted first: it cannot reach the destination and keeps the
+#     guest paused (asking again); once the destination is back it drops
+#     its copy, and the source, told so, resumes the guest.
 # usage: migrationfaultstest.sh VIRTQEMUD OUR-VIRSH TOP-SRCDIR BUILDDIR
 set -u
 virtqemud=$1
@@ -292,6 +296,33 @@ if migrate_bg 50 2 1 --p2p; then
         { notok "the source's recovery note"; grep -i "recover" "$base/h2/log/g1.log"; }
 else
     notok "migration 7 started"; cat "$base/mig.out"
+fi
+
+# 8. both daemons die after the source completed; the source comes back
+# first and cannot reach the destination, then the destination does
+if migrate_bg 50 2 1 --p2p; then
+    kill -STOP "$pid1"
+    until_ok 30 grep -q '^phase=completed' "$base/h2/run/qemu/g1.job" &&
+        ok "both killed: the source completed" || notok "both killed: the source completed"
+    crash 2
+    crash 1
+    wait "$cpid" 2>/dev/null
+    cpid=
+    start 2 || notok "daemon 2 restarts"
+    # the destination's daemon is down: nothing can be decided
+    sleep 2
+    _s=$(state 2)
+    [ "$_s" = paused ] && ok "destination down: the source keeps g1 paused" ||
+        notok "destination down: g1 is '$_s' on the source"
+    grep -q "asking the destination .* where the guest is" "$base/h2/log/g1.log" &&
+        grep -q "answered after .*: unreachable" "$base/h2/log/g1.log" &&
+        ok "destination down: the source asked it and logged that it is unreachable" ||
+        { notok "destination down: the source's question"; grep recovery "$base/h2/log/g1.log"; }
+    start 1 || notok "daemon 1 restarts"
+    until_ok 20 runs_on 2
+    settled "both daemons killed after the source completed" 2
+else
+    notok "migration 8 started"; cat "$base/mig.out"
 fi
 
 # and after all that, a migration works

@@ -104,17 +104,8 @@ for h in 1 2; do
 done
 ok "a virtqemud --listen (TCP) runs in each host"
 
-# pool_on N: the VFs of host N's pool in use
-pool_on() {
-    "$dvirsh" -q -c "$(usock "$1")" net-dumpxml vfpool |
-        sed -n "s/^<network connections='\([0-9]*\)'.*/\1/p;t;s/^<network>$/0/p"
-}
-# pools TITLE USED-1 USED-2
-pools() {
-    _a=$(pool_on 1) _b=$(pool_on 2)
-    [ "$_a" = "$2" ] && [ "$_b" = "$3" ] && ok "$1: VFs in use host1=$2 host2=$3" ||
-        notok "$1: VFs in use host1='$_a' host2='$_b', expected host1=$2 host2=$3"
-}
+# pools TITLE USED-1 USED-2: the VFs in use on hosts 1 and 2
+pools() { nshosts_pools "$dir" "$dvirsh" "$@"; }
 
 guest_xml g1 01 "$dir/g1.console" "$guest" "" > "$dir/g1.xml"
 if "$dvirsh" -q -c "$(usock 1)" create "$dir/g1.xml" >/dev/null && runs_on 1 &&

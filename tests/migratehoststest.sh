@@ -255,17 +255,8 @@ completed() {
         notok "$3: domjobinfo --completed on host $1"; sed 's/^/#   /' "$dir/job"
     fi
 }
-# pool_on N: VFs of host N's vfpool in use
-pool_on() {
-    "$dvirsh" -q -c "$(usock "$1")" net-dumpxml vfpool |
-        sed -n "s/^<network connections='\([0-9]*\)'.*/\1/p;t;s/^<network>$/0/p"
-}
-# pools TITLE USED-1 USED-2
-pools() {
-    _a=$(pool_on 1) _b=$(pool_on 2)
-    [ "$_a" = "$2" ] && [ "$_b" = "$3" ] && ok "$1: VFs in use host1=$2 host2=$3" ||
-        notok "$1: VFs in use host1='$_a' host2='$_b', expected host1=$2 host2=$3"
-}
+# pools TITLE USED-1 USED-2: the VFs in use on hosts 1 and 2
+pools() { nshosts_pools "$dir" "$dvirsh" "$@"; }
 # mark: remember where the daemons' logs end; logs: what they said since
 mark() {
     mark1=$(wc -l < "$dir/h1/daemon.log") mark2=$(wc -l < "$dir/h2/daemon.log")

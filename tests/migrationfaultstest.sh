@@ -13,7 +13,25 @@
 #     runs the job to its end, the guest runs on the destination;
 #  4. the client SIGKILLed during a client-managed migration: both
 #     daemons see their client go and roll back, the guest runs on the
-#     source.
+#     source;
+#  5. the destination daemon SIGKILLed while prepare starts its QEMU
+#     (slow to start: the emulator is a wrapper that, for an incoming
+#     guest, says so in a file and sleeps; prepare may have answered
+#     already, since it does not wait for QEMU): the source keeps the
+#     guest, and the restarted destination stops the QEMU it left behind;
+#  6. the destination daemon SIGKILLed after the source completed (it
+#     is SIGSTOPped during the copy, so finish cannot come): finish
+#     fails and the source resumes the guest; the restarted destination,
+#     whose QEMU has the whole guest, drops it (finish never came);
+#  7. the source daemon SIGKILLed after its QEMU completed (SIGSTOPped
+#     during the copy; QEMU closing its migration stream says when it
+#     completed): the destination drops its copy when the source's
+#     connection goes; the restarted source asks the destination's
+#     daemon, learns it has no guest, and resumes it;
+#  8. both daemons SIGKILLed after the source completed, the source
+#     restarted first: it cannot reach the destination and keeps the
+#     guest paused (asking again); once the destination is back it drops
+#     its copy, and the source, told so, resumes the guest.
 # usage: migrationfaultstest.sh VIRTQEMUD OUR-VIRSH TOP-SRCDIR BUILDDIR
 set -u
 virtqemud=$1
@@ -32,8 +50,8 @@ cleanup() {
     for n in 1 2; do
         "$dvirsh" -c "$(sockuri $n)" destroy g1 >/dev/null 2>&1
     done
-    [ -n "$pid1" ] && kill "$pid1" 2>/dev/null
-    [ -n "$pid2" ] && kill "$pid2" 2>/dev/null
+    [ -n "$pid1" ] && kill -CONT "$pid1" 2>/dev/null && kill "$pid1" 2>/dev/null
+    [ -n "$pid2" ] && kill -CONT "$pid2" 2>/dev/null && kill "$pid2" 2>/dev/null
     wait 2>/dev/null
     # QEMUs of this run only (their argv names our roots)
     pkill -9 -f "qemu-system-x86_64.*$base" 2>/dev/null
@@ -59,6 +77,24 @@ crash() {
 }
 
 python3 "$top/tests/guest/mkguest.py" "$guest" || exit 1
+# the emulator: QEMU, slow to start an incoming guest while $base/slow
+# exists (it says so in $base/incoming-wait first, and in
+# $base/incoming-go once it goes on)
+qemu=$(command -v qemu-system-x86_64)
+mkdir -p "$base/bin"
+cat > "$base/bin/qemu-system-x86_64" <<EOF
+#!/bin/sh
+case " \$* " in
+*" -incoming "*)
+    if [ -e "$base/slow" ]; then
+        touch "$base/incoming-wait"
+        sleep 4
+        touch "$base/incoming-go"
+    fi;;
+esac
+exec "$qemu" "\$@"
+EOF
+chmod +x "$base/bin/qemu-system-x86_64"
 for n in 1 2; do
     mkdir -p "$base/h$n/etc"
     eval "p=\$port$n"
@@ -68,7 +104,8 @@ for n in 1 2; do
 done
 ok "two daemons listen on loopback"
 guest_xml g1 01 "$base/g1.console" "$guest" "" |
-    sed -e '/<interface type=.network.>/,/<\/interface>/d' -e '/<teaming/d' > "$base/g1.xml"
+    sed -e '/<interface type=.network.>/,/<\/interface>/d' -e '/<teaming/d' \
+        -e "s|<devices>|<devices><emulator>$base/bin/qemu-system-x86_64</emulator>|" > "$base/g1.xml"
 
 # state N: g1's state on host N, "absent" when it has no g1
 state() {
@@ -86,7 +123,7 @@ settled() {
     ok "$1: g1 runs on host $2 only"
     left=$(ls "$base"/h1/run/qemu/*.job "$base"/h2/run/qemu/*.job 2>/dev/null)
     [ -z "$left" ] && ok "$1: no job record left" || notok "$1: records left: $left"
-    n=$(pgrep -fc "qemu-system-x86_64.*g1" || true)
+    n=$(pgrep -fc "qemu-system-x86_64.*$base/g1.console" || true)
     [ "$n" = 1 ] && ok "$1: one QEMU of g1" || notok "$1: $n QEMUs of g1"
 }
 # migrate_bg MIB/S FROM TO VIRSH-OPTIONS: a migration in the background
@@ -160,9 +197,146 @@ else
     notok "migration 4 started"; cat "$base/mig.out"
 fi
 
+# qemus_of N: the QEMUs running under host N's root
+qemus_of() {
+    for _p in $(pgrep -f "qemu-system-x86_64.*$base/g1.console"); do
+        ls -l "/proc/$_p/fd" 2>/dev/null | grep -q "$base/h$1/" && echo "$_p"
+    done
+}
+# no_qemu_on N: host N runs no QEMU of g1
+no_qemu_on() { [ -z "$(qemus_of "$1")" ]; }
+# runs_on N: g1 runs on host N
+runs_on() {
+    [ "$(state "$1")" = running ]
+}
+
+# (the helper above sees QEMUs where they are)
+[ -n "$(qemus_of 2)" ] && no_qemu_on 1 && ok "g1's QEMU is found on host 2, none on host 1" ||
+    notok "g1's QEMU: host 1 '$(qemus_of 1)', host 2 '$(qemus_of 2)'"
+
+# 5. the destination daemon dies during prepare, its QEMU not up yet
+touch "$base/slow"
+rm -f "$base/incoming-wait" "$base/incoming-go"
+"$dvirsh" -c "$(tcpuri 2)" migrate --live --p2p --migrateuri tcp://127.0.0.1 g1 "$(tcpuri 1)" \
+    >"$base/mig.out" 2>&1 &
+cpid=$!
+if until_ok 20 test -e "$base/incoming-wait"; then
+    ok "prepare starts the incoming QEMU (slowly)"
+    crash 1
+    rm -f "$base/slow"
+    wait "$cpid" && notok "destination killed in prepare: the migration fails" ||
+        ok "destination killed in prepare: the migration fails ($(grep error: "$base/mig.out" | head -n1))"
+    cpid=
+    runs_on 2 && ok "prepare failed: g1 kept running on the source" ||
+        notok "prepare failed: g1 is '$(state 2)' on the source"
+    # the leftover QEMU comes up (the worst case) before its daemon does
+    until_ok 10 test -e "$base/incoming-go" || notok "the slow QEMU went on"
+    sleep 1
+    start 1 || notok "daemon 1 restarts"
+    until_ok 10 no_qemu_on 1
+    settled "destination daemon killed during prepare" 2
+else
+    notok "prepare started"; cat "$base/mig.out"
+fi
+rm -f "$base/slow"
+
+# 6. the destination daemon dies after the source completed
+if migrate_bg 50 2 1 --p2p; then
+    kill -STOP "$pid1"
+    if until_ok 30 grep -q '^phase=completed' "$base/h2/run/qemu/g1.job"; then
+        ok "the source completed while the destination daemon is stopped"
+    else
+        notok "the source completed"; cat "$base/h2/run/qemu/g1.job"
+    fi
+    crash 1
+    wait "$cpid" && notok "destination killed after completion: the migration fails" ||
+        ok "destination killed after completion: the migration fails"
+    cpid=
+    runs_on 2 && ok "finish failed: the source resumed g1" ||
+        notok "finish failed: g1 is '$(state 2)' on the source"
+    start 1 || notok "daemon 1 restarts"
+    state 1 >/dev/null
+    until_ok 10 no_qemu_on 1
+    settled "destination daemon killed after the source completed" 2
+    grep -q "recovered: source has the guest.*destination has the guest.*rolled back" \
+        "$base/h1/log/g1.log" && ok "the destination says why it dropped its copy" ||
+        { notok "the destination's recovery note"; grep recovered "$base/h1/log/g1.log"; }
+else
+    notok "migration 6 started"; cat "$base/mig.out"
+fi
+
+# sending PID: QEMU PID has an established TCP connection (its
+# migration stream: a guest without network traffic has no other)
+sending() {
+    ss -tnpH state established 2>/dev/null | grep -q "pid=$1,"
+}
+not_sending() { ! sending "$1"; }
+
+# 7. the source daemon dies after its QEMU completed
+if migrate_bg 50 2 1 --p2p; then
+    kill -STOP "$pid2"
+    # nothing of the source answers now: the copy ends by itself, and
+    # QEMU closes its stream when it completed
+    qpid=$(qemus_of 2)
+    sending "$qpid" && ok "the source's QEMU sends while its daemon is stopped" ||
+        notok "the source's QEMU ($qpid) has no migration stream"
+    until_ok 30 not_sending "$qpid" && ok "the source's QEMU closed its stream" ||
+        notok "the source's QEMU still sends after 30 s"
+    crash 2
+    wait "$cpid" 2>/dev/null
+    cpid=
+    # the destination drops its copy once the source's connection is gone
+    until_ok 10 no_qemu_on 1 && ok "the destination dropped its copy" ||
+        notok "the destination dropped its copy"
+    start 2 || notok "daemon 2 restarts"
+    until_ok 20 runs_on 2
+    settled "source daemon killed after its QEMU completed" 2
+    grep -q "source sent the guest.*destination gone.*rolled back" "$base/h2/log/g1.log" &&
+        ok "the source learned from the destination's daemon that it has no guest" ||
+        { notok "the source's recovery note"; grep -i "recover" "$base/h2/log/g1.log"; }
+else
+    notok "migration 7 started"; cat "$base/mig.out"
+fi
+
+# 8. both daemons die after the source completed; the source comes back
+# first and cannot reach the destination, then the destination does
+if migrate_bg 50 2 1 --p2p; then
+    kill -STOP "$pid1"
+    until_ok 30 grep -q '^phase=completed' "$base/h2/run/qemu/g1.job" &&
+        ok "both killed: the source completed" || notok "both killed: the source completed"
+    crash 2
+    crash 1
+    wait "$cpid" 2>/dev/null
+    cpid=
+    start 2 || notok "daemon 2 restarts"
+    # the destination's daemon is down: nothing can be decided
+    sleep 2
+    _s=$(state 2)
+    [ "$_s" = paused ] && ok "destination down: the source keeps g1 paused" ||
+        notok "destination down: g1 is '$_s' on the source"
+    grep -q "asking the destination .* where the guest is" "$base/h2/log/g1.log" &&
+        grep -q "answered after .*: unreachable" "$base/h2/log/g1.log" &&
+        ok "destination down: the source asked it and logged that it is unreachable" ||
+        { notok "destination down: the source's question"; grep recovery "$base/h2/log/g1.log"; }
+    start 1 || notok "daemon 1 restarts"
+    until_ok 20 runs_on 2
+    settled "both daemons killed after the source completed" 2
+else
+    notok "migration 8 started"; cat "$base/mig.out"
+fi
+
 # and after all that, a migration works
 "$dvirsh" -c "$(tcpuri 2)" migrate --live --p2p --migrateuri tcp://127.0.0.1 g1 "$(tcpuri 1)" \
     >"$base/mig.out" 2>&1 && ok "a migration after the faults succeeds" ||
     { notok "a migration after the faults"; cat "$base/mig.out"; }
 settled "after the faults" 1
+# a sanitizer build's daemons report at exit
+"$dvirsh" -c "$(sockuri 1)" destroy g1 >/dev/null 2>&1
+for n in 1 2; do
+    eval "p=\$pid$n"
+    kill "$p" && wait "$p"
+    grep -E -A20 "(Address|Leak|UndefinedBehavior)Sanitizer|runtime error:" "$base/h$n/daemon.log" \
+        >"$base/san" && { notok "daemon $n: sanitizer report"; sed 's/^/#   /' "$base/san"; }
+done
+pid1= pid2=
 exit $fail

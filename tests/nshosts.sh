@@ -10,7 +10,8 @@
 #   tests/nshosts.sh up DIR N VIRSH                  hosts 1..N under DIR
 #   tests/nshosts.sh down DIR                        everything removed
 # Sourced (sh), the same as nshosts_up / nshosts_down, plus
-# nshosts_exec / nshosts_daemon_start / nshosts_addr (below).
+# nshosts_exec / nshosts_daemon_start / nshosts_addr / nshosts_pools
+# (below).
 #
 # The names of the namespaces are recorded in DIR/nshosts (one per line,
 # the hub first), the pids of daemons started by nshosts_daemon_start in
@@ -83,6 +84,21 @@ nshosts_daemon_start() {
     done
     echo "# virtqemud of host $_n did not start:"; sed 's/^/#   /' "$_r/daemon.log"
     return 1
+}
+
+# nshosts_vfs_used DIR N VIRSH: the VFs of host N's pool 'vfpool' in use
+# (asked of its daemon)
+nshosts_vfs_used() {
+    "$3" -q -c "qemu+unix:///system?socket=$1/h$2/run/virtqemud-sock" net-dumpxml vfpool |
+        sed -n "s/^<network connections='\([0-9]*\)'.*/\1/p;t;s/^<network>$/0/p"
+}
+
+# nshosts_pools DIR VIRSH TITLE USED-1 USED-2: a test line, ok when
+# hosts 1 and 2 use that many VFs of their pools
+nshosts_pools() {
+    _a=$(nshosts_vfs_used "$1" 1 "$2") _b=$(nshosts_vfs_used "$1" 2 "$2")
+    [ "$_a" = "$4" ] && [ "$_b" = "$5" ] && ok "$3: VFs in use host1=$4 host2=$5" ||
+        notok "$3: VFs in use host1='$_a' host2='$_b', expected host1=$4 host2=$5"
 }
 
 # nshosts_down DIR: stop the daemons, remove the namespaces (which takes

@@ -31,6 +31,11 @@ static const testCase cases[] = {
     { S(SENT), D(INCOMING), A(ROLLBACK) },
     { S(SENT), D(GONE), A(ROLLBACK) },
     { S(SENT), D(UNREACHABLE), A(KEEP) },
+    /* nor while the destination's daemon has not settled its side */
+    { S(SENT), D(UNDECIDED), A(KEEP) },
+    { S(HAS_GUEST), D(UNDECIDED), A(ROLLBACK) },
+    { S(GONE), D(UNDECIDED), A(ROLLBACK) },
+    { S(UNREACHABLE), D(UNDECIDED), A(ROLLBACK) },
     /* a destination with the whole guest is the only place it is */
     { S(GONE), D(HAS_GUEST), A(COMPLETE) },
     { S(UNREACHABLE), D(HAS_GUEST), A(COMPLETE) },

@@ -92,6 +92,13 @@ mkdir -p "$badroot/etc"
 printf 'migration_stall_timeout = 0\n' > "$badroot/etc/qemu.conf"
 check "qemu.conf: timeout out of range" 1 '' "migration_stall_timeout must be from 1 to 3600 seconds" -- \
     -c "qemu:///embed?root=$badroot" list
+printf 'keepalive_interval = 0\n' > "$badroot/etc/qemu.conf"
+check "qemu.conf: keepalive_interval out of range" 1 '' \
+    "keepalive_interval must be -1 .no keepalive. or from 1 to 3600 seconds" -- \
+    -c "qemu:///embed?root=$badroot" list
+printf 'keepalive_count = 101\n' > "$badroot/etc/qemu.conf"
+check "qemu.conf: keepalive_count out of range" 1 '' "keepalive_count must be from 0 to 100" -- \
+    -c "qemu:///embed?root=$badroot" list
 # names with control characters are refused with libvirt's code and
 # wording (issue 13); the same domain with a plain name is accepted
 mkdom() {  # mkdom NAME [UUID]: a minimal domain, printed

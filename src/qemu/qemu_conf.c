@@ -31,6 +31,32 @@ qemuDriverConfigSeconds(virQEMUDriverConfig *cfg, const char *key, long long def
     return 0;
 }
 
+/* keepalive_interval (-1 turns it off, as in libvirt) and keepalive_count */
+static int
+qemuDriverConfigKeepAlive(virQEMUDriverConfig *cfg)
+{
+    long long interval = 5;
+    long long count = 5;
+
+    if (virConfGetValueInt(cfg->conf, "keepalive_interval", &interval) < 0 ||
+        virConfGetValueInt(cfg->conf, "keepalive_count", &count) < 0)
+        return -1;
+    if (interval != -1 && (interval < 1 || interval > 3600)) {
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       _("%s: keepalive_interval must be -1 (no keepalive) or from 1 to 3600 seconds"),
+                       cfg->configFile);
+        return -1;
+    }
+    if (count < 0 || count > 100) {
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       _("%s: keepalive_count must be from 0 to 100"), cfg->configFile);
+        return -1;
+    }
+    cfg->keepaliveInterval = interval;
+    cfg->keepaliveCount = count;
+    return 0;
+}
+
 /* A name or address of the local machine only: useless to another host. */
 static bool
 qemuDriverConfigIsLocal(const char *host)
@@ -168,7 +194,7 @@ virQEMUDriverConfigNew(const char *root)
         qemuDriverConfigSeconds(cfg, "job_wait_timeout", QEMU_JOB_WAIT_DEFAULT,
                                 &cfg->jobWaitTimeout) < 0)
         return NULL;
-    if (qemuDriverConfigMigration(cfg) < 0)
+    if (qemuDriverConfigKeepAlive(cfg) < 0 || qemuDriverConfigMigration(cfg) < 0)
         return NULL;
     if (cfg->hostdevSimulate && STRNEQ(cfg->hostdevSimulate, "e1000e")) {
         virReportError(VIR_ERR_CONF_SYNTAX,

@@ -64,6 +64,11 @@ struct _virQEMUDriverConfig {
     /* migration_stall_timeout = SECONDS: how long a migration may send
      * nothing (the destination takes no data) before it is cancelled */
     int migrationStallTimeout;
+    /* keepalive_interval = SECONDS (-1: none), keepalive_count = N: the
+     * keepalive on the connection a peer-to-peer migration opens to its
+     * destination (libvirt's keys and defaults, 5 and 5) */
+    int keepaliveInterval;
+    unsigned int keepaliveCount;
     /* job_wait_timeout = SECONDS: how long an operation on a domain waits
      * for another one on the same domain (a job, here or in another
      * process) before it fails naming it */

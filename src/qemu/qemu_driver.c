@@ -22,6 +22,7 @@
 #include "qemu_hotplug.h"
 #include "qemu_interface.h"
 #include "qemu_migration.h"
+#include "qemu_migration_peer.h"
 #include "qemu_monitor_json.h"
 #include "qemu_process.h"
 #include "virerror.h"
@@ -678,6 +679,49 @@ static gint qemuDomainsRecovering;
  * process (each command syncs several times); under qemuDomainsRecovering */
 static GHashTable *qemuDomainsRecoverWarned;
 
+/* An answer of a destination daemon came: settle the jobs waiting for
+ * it (qemuMigrationPeerAsk). */
+static void
+qemuDomainsPeerAnswered(void *opaque)
+{
+    virQEMUDriver *driver = opaque;
+
+    /* the record is still there (the job was kept): it is listed */
+    if (qemuDomainsSync(driver, NULL) < 0)
+        virResetLastError();
+}
+
+static void
+qemuDomainsPeerUnref(void *opaque)
+{
+    qemuDriverUnref(opaque);
+}
+
+/* Is @rec the source of a migration whose destination is the daemon of
+ * another host (a peer-to-peer migration opened its URI)? */
+static bool
+qemuDomainsPeerIsDaemon(const qemuMigrationRecord *rec)
+{
+    return rec->role == QEMU_MIGRATION_ROLE_SOURCE && !rec->peerRoot && rec->peerURI &&
+        *rec->peerURI && !g_str_has_prefix(rec->peerURI, "qemu:///embed");
+}
+
+/* Ask that daemon where the guest is, in the background: the answer
+ * settles the job when it comes. */
+static void
+qemuDomainsPeerAsk(virQEMUDriver *driver, const qemuMigrationRecord *rec)
+{
+    g_autofree char *key = g_build_filename(driver->config->root, rec->name, NULL);
+    virQEMUDriver *ref;
+
+    if (!(ref = qemuDriverGet(driver->config->root))) {
+        virResetLastError();
+        return;
+    }
+    qemuMigrationPeerAsk(driver->config, key, rec->peerURI, rec->name, rec->uuid,
+                         qemuDomainsPeerAnswered, ref, qemuDomainsPeerUnref);
+}
+
 /* The job of @name on this root, if the process that ran it is gone:
  * with this root, the other root and both job locks taken (never waited
  * for: whatever is busy is tried again at the next call), ask both QEMUs
@@ -690,8 +734,8 @@ qemuDomainsRecoverMigration(virQEMUDriver *driver, const char *name)
     virQEMUDriver *peer = NULL;
     bool rootLocked = false, peerRootLocked = false;
     int lockfd = -1, peerLockfd = -1;
-    qemuMigrationSide self = { driver, NULL };
-    qemuMigrationSide other = { NULL, NULL };
+    qemuMigrationSide self = { driver, NULL, -1 };
+    qemuMigrationSide other = { NULL, NULL, -1 };
     qemuMigrationRecoverAction action;
     const qemuMigrationRecord *srcRec;
     int rc;
@@ -721,6 +765,20 @@ qemuDomainsRecoverMigration(virQEMUDriver *driver, const char *name)
         other.obj = qemuDomainsFindMigrating(peer, rec);
     }
     self.obj = qemuDomainsFindMigrating(driver, rec);
+    if (!other.driver && !rec->peerRoot) {
+        /* the other side is the daemon of another host */
+        if (qemuDomainsPeerIsDaemon(rec)) {
+            g_autofree char *key = g_build_filename(driver->config->root, name, NULL);
+
+            other.told = qemuMigrationPeerAnswer(key, rec->peerURI, rec->uuid);
+        } else if (rec->role == QEMU_MIGRATION_ROLE_DESTINATION) {
+            /* the source hands the guest over by calling finish: before
+             * that, it still has the guest (it resumes it when finish
+             * fails), whatever this side loaded */
+            other.told = STREQ_NULLABLE(rec->step, "finish") ?
+                QEMU_MIGRATION_SRC_SENT : QEMU_MIGRATION_SRC_HAS_GUEST;
+        }
+    }
 
     srcRec = rec->role == QEMU_MIGRATION_ROLE_SOURCE ? rec : peerRec;
     if (rec->role == QEMU_MIGRATION_ROLE_SOURCE)
@@ -732,6 +790,15 @@ qemuDomainsRecoverMigration(virQEMUDriver *driver, const char *name)
                                       rec->step);
     if (action == QEMU_MIGRATION_RECOVER_KEEP) {
         g_autofree char *key = g_build_filename(driver->config->root, name, NULL);
+        const char *why = _("that root is unreachable and the guest may run there");
+
+        if (other.driver) {
+            why = _("a QEMU of it does not answer on its monitor");
+        } else if (qemuDomainsPeerIsDaemon(rec)) {
+            /* the destination's daemon knows: ask it (again) */
+            qemuDomainsPeerAsk(driver, rec);
+            why = _("its destination daemon has not said yet whether the guest runs there (it is asked in the background)");
+        }
 
         if (!qemuDomainsRecoverWarned)
             qemuDomainsRecoverWarned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -739,8 +806,7 @@ qemuDomainsRecoverMigration(virQEMUDriver *driver, const char *name)
             goto cleanup;
         virReportWarning(_("domain '%s': the migration job of a process that is gone (%s, with root '%s') cannot be settled now: %s; the guest stays as it is and the next command on either root tries again"),
                          name, qemuMigrationRoleTypeToString(rec->role), NULLSTR(rec->peerRoot),
-                         other.driver ? _("a QEMU of it does not answer on its monitor") :
-                         _("that root is unreachable and the guest may run there"));
+                         why);
         goto cleanup;
     }
     qemuMigrationRecordRelease(driver, name, lockfd, true);
@@ -2085,17 +2151,13 @@ qemuDomainMigratePeerFree(void *opaque)
     virDomainFree(opaque);
 }
 
-/* libvirt's keepalive on the connection to the destination (its
- * qemu.conf defaults): a peer that answers nothing for 5 x 5 s is gone */
-#define QEMU_MIGRATION_KEEPALIVE_INTERVAL 5
-#define QEMU_MIGRATION_KEEPALIVE_COUNT 5
-
 /* The whole migration, run here: this side opens @dconnuri and drives
  * the destination's prepare and finish itself (protocol.md 4.2). */
 static int
 qemuDomainMigratePeer2Peer(virDomainPtr dom, const char *dconnuri,
                            virTypedParameterPtr params, int nparams, unsigned int flags)
 {
+    virQEMUDriverConfig *cfg = ((virQEMUDriver *)dom->conn->privateData)->config;
     virConnectPtr dconn;
     virDomainPtr ddom = NULL;
     virErrorPtr saved = NULL;
@@ -2118,9 +2180,9 @@ qemuDomainMigratePeer2Peer(virDomainPtr dom, const char *dconnuri,
         goto cleanup;
     }
     /* both only where a daemon is at the other end (not an embedded
-     * root of this process) */
-    if (virConnectSetKeepAlive(dconn, QEMU_MIGRATION_KEEPALIVE_INTERVAL,
-                               QEMU_MIGRATION_KEEPALIVE_COUNT) < 0)
+     * root of this process); keepalive as qemu.conf says (libvirt's
+     * keys): a peer that answers nothing for interval x count is gone */
+    if (virConnectSetKeepAlive(dconn, cfg->keepaliveInterval, cfg->keepaliveCount) < 0)
         virResetLastError();
     /* the callback's reference on @dom, dropped by its free function */
     virDomainRef(dom);

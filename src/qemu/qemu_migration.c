@@ -74,7 +74,8 @@ VIR_ENUM_IMPL(qemuMigrationRole, QEMU_MIGRATION_ROLE_LAST,
 VIR_ENUM_IMPL(qemuMigrationSrcState, QEMU_MIGRATION_SRC_LAST,
               "unreachable", "gone", "has the guest", "sent the guest");
 VIR_ENUM_IMPL(qemuMigrationDstState, QEMU_MIGRATION_DST_LAST,
-              "unreachable", "gone", "still loading", "has the guest");
+              "unreachable", "gone", "still loading", "has the guest",
+              "holds it paused, undecided");
 VIR_ENUM_IMPL(qemuMigrationRecoverAction, QEMU_MIGRATION_RECOVER_LAST,
               "completed", "rolled back", "kept");
 
@@ -1615,7 +1616,11 @@ qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
  *   QEMU is gone, or still loading long after) runs the guest again;
  * - a source that completed while the destination's root is unreachable
  *   cannot know whether the guest runs there: nothing is done (the guest
- *   stays paused here and the record stays for the next command). */
+ *   stays paused here and the record stays for the next command);
+ * - so too while the destination (a daemon of another host) holds the
+ *   guest paused without having decided: it settles that itself (it
+ *   runs the guest only once the source called finish, see
+ *   qemu_driver.c), and the source follows at a later look. */
 qemuMigrationRecoverAction
 qemuMigrationRecoverDecide(qemuMigrationSrcState src, qemuMigrationDstState dst)
 {
@@ -1623,7 +1628,8 @@ qemuMigrationRecoverDecide(qemuMigrationSrcState src, qemuMigrationDstState dst)
         return QEMU_MIGRATION_RECOVER_ROLLBACK;
     if (dst == QEMU_MIGRATION_DST_HAS_GUEST)
         return QEMU_MIGRATION_RECOVER_COMPLETE;
-    if (src == QEMU_MIGRATION_SRC_SENT && dst == QEMU_MIGRATION_DST_UNREACHABLE)
+    if (src == QEMU_MIGRATION_SRC_SENT && (dst == QEMU_MIGRATION_DST_UNREACHABLE ||
+                                           dst == QEMU_MIGRATION_DST_UNDECIDED))
         return QEMU_MIGRATION_RECOVER_KEEP;
     return QEMU_MIGRATION_RECOVER_ROLLBACK;
 }
@@ -1730,7 +1736,7 @@ qemuMigrationRecover(qemuMigrationSide *src, qemuMigrationSide *dst,
     g_autofree char *summary = NULL;
 
     if (!src->driver)
-        sstate = QEMU_MIGRATION_SRC_UNREACHABLE;
+        sstate = src->told >= 0 ? src->told : QEMU_MIGRATION_SRC_UNREACHABLE;
     else if (!smon)
         sstate = QEMU_MIGRATION_SRC_GONE;
     else
@@ -1738,7 +1744,7 @@ qemuMigrationRecover(qemuMigrationSide *src, qemuMigrationSide *dst,
 
     dmon = qemuMigrationRecoverConnect(dst);
     if (!dst->driver)
-        dstate = QEMU_MIGRATION_DST_UNREACHABLE;
+        dstate = dst->told >= 0 ? dst->told : QEMU_MIGRATION_DST_UNREACHABLE;
     else if (!dmon)
         dstate = QEMU_MIGRATION_DST_GONE;
     else

@@ -190,6 +190,9 @@ typedef enum {
     QEMU_MIGRATION_DST_GONE,
     QEMU_MIGRATION_DST_INCOMING,     /* still loading: not all there */
     QEMU_MIGRATION_DST_HAS_GUEST,    /* loaded the whole guest */
+    QEMU_MIGRATION_DST_UNDECIDED,    /* a daemon of another host holds it
+                                        paused, its incoming migration
+                                        not settled yet */
 
     QEMU_MIGRATION_DST_LAST
 } qemuMigrationDstState;
@@ -210,10 +213,13 @@ qemuMigrationRecoverAction qemuMigrationRecoverDecide(qemuMigrationSrcState src,
                                                       qemuMigrationDstState dst);
 
 /* One side of the job: @driver NULL when its root is unreachable, @obj
- * NULL when that root runs no such domain. */
+ * NULL when that root runs no such domain. @told: for a side that is a
+ * daemon of another host (@driver NULL), its state as known without
+ * its QEMU (a qemuMigrationSrcState or qemuMigrationDstState), or -1. */
 typedef struct {
     virQEMUDriver *driver;
     virDomainObj *obj;
+    int told;
 } qemuMigrationSide;
 
 /* Ask both QEMUs where the guest is and complete or roll back the job.

@@ -60,6 +60,19 @@ waitfor() {
     return 1
 }
 
+# until_ok SECONDS COMMAND...: until COMMAND succeeds (1 if it never
+# does within SECONDS)
+until_ok() {
+    _n=$(($1 * 10))
+    shift
+    while [ "$_n" -gt 0 ]; do
+        "$@" && return 0
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+    return 1
+}
+
 # waitafter FILE LINE REGEX SECONDS: until a line after LINE of FILE matches
 waitafter() {
     _i=0

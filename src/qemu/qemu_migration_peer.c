@@ -1,0 +1,188 @@
+/*
+ * qemu_migration_peer.c: asking the daemon of another host, in the
+ * background, where the guest of an interrupted migration is
+ */
+#include "internal.h"
+
+#include "driver.h"
+#include "qemu_domainlog.h"
+#include "qemu_migration.h"
+#include "qemu_migration_peer.h"
+#include "virerror.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+/* the least time between two questions about the same job */
+#define QEMU_MIGRATION_PEER_ASK_US (1000 * 1000)
+/* how long an answer is worth acting on */
+#define QEMU_MIGRATION_PEER_FRESH_US (10 * 1000 * 1000)
+
+typedef struct {
+    char *key;
+    char *uri;
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    bool asking;
+    int answer;                 /* -1: none since the last hand-out */
+    gint64 asked;               /* monotonic us */
+    gint64 answeredAt;
+    virQEMUDriverConfig *cfg;   /* valid while @opaque is held */
+    qemuMigrationPeerAnswered answered;
+    void *opaque;
+    GDestroyNotify unref;
+} qemuMigrationPeerQuestion;
+
+static GMutex qemuMigrationPeerLock;
+/* key -> qemuMigrationPeerQuestion */
+static GHashTable *qemuMigrationPeerQuestions;
+
+static void
+qemuMigrationPeerQuestionFree(void *opaque)
+{
+    qemuMigrationPeerQuestion *q = opaque;
+
+    g_free(q->key);
+    g_free(q->uri);
+    g_free(q->name);
+    g_free(q);
+}
+
+/* What the daemon at @uri says of domain @uuid, and why in *@why. */
+static int
+qemuMigrationPeerQuery(const char *uri, const unsigned char *uuid, char **why)
+{
+    virConnectPtr conn;
+    virDomainPtr dom;
+    int state = VIR_DOMAIN_NOSTATE;
+    int reason = 0;
+    int ret;
+
+    if (!(conn = virConnectOpenInternal(uri, 0))) {
+        *why = g_strdup(virGetLastErrorMessage());
+        virResetLastError();
+        return QEMU_MIGRATION_DST_UNREACHABLE;
+    }
+    if (!(dom = virDomainLookupByUUID(conn, uuid))) {
+        virErrorPtr err = virGetLastError();
+
+        ret = err && err->code == VIR_ERR_NO_DOMAIN ?
+            QEMU_MIGRATION_DST_GONE : QEMU_MIGRATION_DST_UNREACHABLE;
+        *why = g_strdup(virGetLastErrorMessage());
+        virResetLastError();
+        virConnectClose(conn);
+        return ret;
+    }
+    if (virDomainGetState(dom, &state, &reason, 0) < 0) {
+        *why = g_strdup(virGetLastErrorMessage());
+        ret = QEMU_MIGRATION_DST_UNREACHABLE;
+    } else if (state == VIR_DOMAIN_SHUTOFF || state == VIR_DOMAIN_CRASHED ||
+               state == VIR_DOMAIN_NOSTATE) {
+        *why = g_strdup_printf("state %d", state);
+        ret = QEMU_MIGRATION_DST_GONE;
+    } else if (state == VIR_DOMAIN_PAUSED && reason == VIR_DOMAIN_PAUSED_MIGRATION) {
+        *why = g_strdup("paused by its incoming migration");
+        ret = QEMU_MIGRATION_DST_UNDECIDED;
+    } else {
+        *why = g_strdup_printf("state %d, reason %d", state, reason);
+        ret = QEMU_MIGRATION_DST_HAS_GUEST;
+    }
+    virResetLastError();
+    virDomainFree(dom);
+    virConnectClose(conn);
+    return ret;
+}
+
+static gpointer
+qemuMigrationPeerThread(gpointer opaque)
+{
+    qemuMigrationPeerQuestion *q = opaque;
+    g_autofree char *why = NULL;
+    gint64 start = g_get_monotonic_time();
+    int answer;
+
+    qemuDomainLogNote(q->cfg, q->name,
+                      "migration recovery: asking the destination %s where the guest is",
+                      q->uri);
+    answer = qemuMigrationPeerQuery(q->uri, q->uuid, &why);
+    qemuDomainLogNote(q->cfg, q->name,
+                      "migration recovery: the destination %s answered after %lld ms: %s (%s)",
+                      q->uri, (long long)(g_get_monotonic_time() - start) / 1000,
+                      qemuMigrationDstStateTypeToString(answer), NULLSTR(why));
+    g_mutex_lock(&qemuMigrationPeerLock);
+    q->answer = answer;
+    q->answeredAt = g_get_monotonic_time();
+    q->asking = false;
+    g_mutex_unlock(&qemuMigrationPeerLock);
+    q->answered(q->opaque);
+    q->unref(q->opaque);
+    g_mutex_lock(&qemuMigrationPeerLock);
+    q->opaque = NULL;
+    g_mutex_unlock(&qemuMigrationPeerLock);
+    return NULL;
+}
+
+int
+qemuMigrationPeerAnswer(const char *key, const char *uri, const unsigned char *uuid)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&qemuMigrationPeerLock);
+    qemuMigrationPeerQuestion *q;
+    int answer;
+
+    if (!qemuMigrationPeerQuestions ||
+        !(q = g_hash_table_lookup(qemuMigrationPeerQuestions, key)) ||
+        q->answer < 0 || STRNEQ(q->uri, uri) || memcmp(q->uuid, uuid, VIR_UUID_BUFLEN) != 0)
+        return -1;
+    answer = q->answer;
+    q->answer = -1;
+    /* an old answer says nothing of now */
+    if (g_get_monotonic_time() - q->answeredAt > QEMU_MIGRATION_PEER_FRESH_US)
+        return -1;
+    return answer;
+}
+
+void
+qemuMigrationPeerAsk(virQEMUDriverConfig *cfg, const char *key, const char *uri,
+                     const char *name, const unsigned char *uuid,
+                     qemuMigrationPeerAnswered answered, void *opaque,
+                     GDestroyNotify unref)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&qemuMigrationPeerLock);
+    qemuMigrationPeerQuestion *q;
+    gint64 now = g_get_monotonic_time();
+    g_autoptr(GError) gerr = NULL;
+    GThread *thread;
+
+    if (!qemuMigrationPeerQuestions)
+        qemuMigrationPeerQuestions = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                                           qemuMigrationPeerQuestionFree);
+    if ((q = g_hash_table_lookup(qemuMigrationPeerQuestions, key))) {
+        if (q->asking || q->opaque || now - q->asked < QEMU_MIGRATION_PEER_ASK_US) {
+            unref(opaque);
+            return;
+        }
+        g_hash_table_remove(qemuMigrationPeerQuestions, key);
+    }
+    q = g_new0(qemuMigrationPeerQuestion, 1);
+    q->key = g_strdup(key);
+    q->uri = g_strdup(uri);
+    q->name = g_strdup(name);
+    memcpy(q->uuid, uuid, VIR_UUID_BUFLEN);
+    q->asking = true;
+    q->answer = -1;
+    q->asked = now;
+    q->cfg = cfg;
+    q->answered = answered;
+    q->opaque = opaque;
+    q->unref = unref;
+    g_hash_table_insert(qemuMigrationPeerQuestions, q->key, q);
+    if (!(thread = g_thread_try_new("migration-peer", qemuMigrationPeerThread, q, &gerr))) {
+        qemuDomainLogNote(cfg, name,
+                          "migration recovery: cannot start a thread to ask %s: %s",
+                          uri, gerr->message);
+        g_hash_table_remove(qemuMigrationPeerQuestions, key);
+        unref(opaque);
+        return;
+    }
+    g_thread_unref(thread);
+}

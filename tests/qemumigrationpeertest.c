@@ -1,0 +1,126 @@
+/*
+ * qemumigrationpeertest.c: questions to the daemon of another host about
+ * the guest of an interrupted migration (qemu_migration_peer.h)
+ *
+ * The question runs in a thread of its own and calls back once answered;
+ * the answer is handed out once, to the key and destination it was for;
+ * a second question within a second is not sent; what was asked and
+ * answered is in the domain's log. The destination here is a URI no
+ * driver opens: the answer is "unreachable", at once.
+ */
+#include "internal.h"
+
+#include "qemu/qemu_migration.h"
+#include "qemu/qemu_migration_peer.h"
+#include "testutils.h"
+#include "virfile.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+#define URI "nowhere:///system"
+
+static char *dir;
+static const unsigned char uuid[VIR_UUID_BUFLEN] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+
+static GMutex lock;
+static GCond cond;
+static int answered;
+static int unrefs;
+
+static void
+testAnswered(void *opaque G_GNUC_UNUSED)
+{
+    g_mutex_lock(&lock);
+    answered++;
+    g_cond_broadcast(&cond);
+    g_mutex_unlock(&lock);
+}
+
+static void
+testUnref(void *opaque G_GNUC_UNUSED)
+{
+    g_mutex_lock(&lock);
+    unrefs++;
+    g_cond_broadcast(&cond);
+    g_mutex_unlock(&lock);
+}
+
+/* until @count unrefs were seen (5 s at most) */
+static bool
+testWaitUnrefs(int count)
+{
+    gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    bool ret = true;
+
+    g_mutex_lock(&lock);
+    while (unrefs < count && ret)
+        ret = g_cond_wait_until(&cond, &lock, deadline);
+    g_mutex_unlock(&lock);
+    return unrefs >= count;
+}
+
+static int
+testAsk(const void *data G_GNUC_UNUSED)
+{
+    g_autoptr(virQEMUDriverConfig) cfg = g_new0(virQEMUDriverConfig, 1);
+    g_autofree char *log = NULL;
+    g_autofree char *path = NULL;
+    int got;
+
+    cfg->logDir = g_strdup(dir);
+    path = g_build_filename(dir, "g1.log", NULL);
+    if ((got = qemuMigrationPeerAnswer("k1", URI, uuid)) != -1) {
+        printf("# an answer (%d) before any question\n", got);
+        return -1;
+    }
+    qemuMigrationPeerAsk(cfg, "k1", URI, "g1", uuid, testAnswered, NULL, testUnref);
+    if (!testWaitUnrefs(1) || answered != 1) {
+        printf("# the question thread did not end (answered %d, unrefs %d)\n", answered, unrefs);
+        return -1;
+    }
+    if (qemuMigrationPeerAnswer("k1", "other:///system", uuid) != -1 ||
+        qemuMigrationPeerAnswer("k2", URI, uuid) != -1) {
+        printf("# an answer handed out for another destination or key\n");
+        return -1;
+    }
+    if ((got = qemuMigrationPeerAnswer("k1", URI, uuid)) != QEMU_MIGRATION_DST_UNREACHABLE) {
+        printf("# the answer is %d, not unreachable\n", got);
+        return -1;
+    }
+    if ((got = qemuMigrationPeerAnswer("k1", URI, uuid)) != -1) {
+        printf("# the answer (%d) was handed out twice\n", got);
+        return -1;
+    }
+    /* within a second of the last: not sent, the reference dropped */
+    qemuMigrationPeerAsk(cfg, "k1", URI, "g1", uuid, testAnswered, NULL, testUnref);
+    if (unrefs != 2 || answered != 1) {
+        printf("# a second question went out at once (answered %d, unrefs %d)\n",
+               answered, unrefs);
+        return -1;
+    }
+    if (virFileReadAll(path, 1 << 16, &log) < 0 ||
+        !strstr(log, "asking the destination " URI " where the guest is") ||
+        !strstr(log, "the destination " URI " answered after ") ||
+        !strstr(log, ": unreachable (")) {
+        printf("# the log lacks the question or the answer:\n%s\n", NULLSTR(log));
+        return -1;
+    }
+    return 0;
+}
+
+static int
+mymain(void)
+{
+    g_autoptr(GError) gerr = NULL;
+
+    if (!(dir = g_dir_make_tmp("qemumigrationpeertest.XXXXXX", &gerr))) {
+        printf("# cannot make a directory: %s\n", gerr->message);
+        return -1;
+    }
+    virTestRun("a question, its answer once, no second question at once", testAsk, NULL);
+    virFileDeleteTree(dir);
+    g_free(dir);
+    return 0;
+}
+
+VIR_TEST_MAIN(mymain)

@@ -136,30 +136,11 @@ else
     notok "two hosts made"
     exit 1
 fi
-mkdir -p "$certs" "$pki"
-tls_mkca "$certs" ca || { echo "Bail out! certtool failed"; exit 1; }
-cp "$certs/ca.pem" "$pki/cacert.pem"
-tls_mkcert "$certs" admin ca client admin || { echo "Bail out! certtool failed"; cat "$certs"/*.log; exit 1; }
-cp "$certs/admin.pem" "$pki/clientcert.pem"
-cp "$certs/admin-key.pem" "$pki/clientkey.pem"
+tls_admin_pki "$certs" "$pki" || { echo "Bail out! certtool failed"; exit 1; }
 for h in 1 2; do
     r=$dir/h$h addr=$(nshosts_addr $h)
-    tls_mkcert "$certs" server$h ca server "$addr" "ip_address = \"$addr\"" &&
-        tls_mkcert "$certs" client$h ca client "host$h" ||
-        { echo "Bail out! certtool failed"; cat "$certs"/*.log; exit 1; }
-    mkdir -p "$r/etc/pki/CA" "$r/etc/pki/libvirt/private"
-    cp "$certs/ca.pem" "$r/etc/pki/CA/cacert.pem"
-    cp "$certs/server$h.pem" "$r/etc/pki/libvirt/servercert.pem"
-    cp "$certs/server$h-key.pem" "$r/etc/pki/libvirt/private/serverkey.pem"
-    cp "$certs/client$h.pem" "$r/etc/pki/libvirt/clientcert.pem"
-    cp "$certs/client$h-key.pem" "$r/etc/pki/libvirt/private/clientkey.pem"
-    # QEMU's, for --tls (migrate_tls_x509_cert_dir: ROOT/etc/pki/qemu)
-    mkdir -p "$r/etc/pki/qemu"
-    cp "$certs/ca.pem" "$r/etc/pki/qemu/ca-cert.pem"
-    cp "$certs/server$h.pem" "$r/etc/pki/qemu/server-cert.pem"
-    cp "$certs/server$h-key.pem" "$r/etc/pki/qemu/server-key.pem"
-    cp "$certs/client$h.pem" "$r/etc/pki/qemu/client-cert.pem"
-    cp "$certs/client$h-key.pem" "$r/etc/pki/qemu/client-key.pem"
+    # QEMU's too, for --tls (migrate_tls_x509_cert_dir: ROOT/etc/pki/qemu)
+    tls_host_pki "$certs" "$r" "host$h" "$addr" || { echo "Bail out! certtool failed"; exit 1; }
     printf 'migration_host = "%s"\nmigration_unplug_timeout = 10\n' "$addr" >> "$r/etc/qemu.conf"
     printf 'listen_addr = "%s"\n' "$addr" > "$r/etc/virtqemud.conf"
 done

@@ -22,8 +22,9 @@
 # users of the script never touch each other's hosts. Needs root.
 # shellcheck shell=sh
 
-# sim_host (from a script in tests/, or this one run as a command)
-. "$(dirname "$0")/guest/testlib.sh"
+# sim_host (from a script in tests/, or this one run as a command; a
+# script elsewhere sets nshosts_tests to the tests directory first)
+. "${nshosts_tests:-$(dirname "$0")}/guest/testlib.sh"
 
 # nshosts_addr N: the address of host N
 nshosts_addr() { echo "192.0.2.$((10 + $1))"; }

@@ -207,6 +207,12 @@ class Fleet:
         return result
 
     @staticmethod
+    def job_records(root):
+        """the migration job records in ROOT/run/qemu"""
+        return [os.path.basename(p) for p in glob.glob(root + "/run/qemu/*.job") +
+                glob.glob(root + "/run/qemu/*.abort")]
+
+    @staticmethod
     def live_vfs(xml):
         """the host PCI addresses in the <source> of a live domain XML"""
         vfs = []
@@ -291,8 +297,7 @@ class Fleet:
                 if h not in active.get(holder, []):
                     probs.append("host %d: VF %s held by %s, which is not active there"
                                  % (h, vf, holder))
-            left = [os.path.basename(p) for p in glob.glob(self.root(h) + "/run/qemu/*.job") +
-                    glob.glob(self.root(h) + "/run/qemu/*.abort")]
+            left = self.job_records(self.root(h))
             if left:
                 probs.append("host %d: job records left: %s" % (h, left))
         if probs:
@@ -332,8 +337,24 @@ class Fleet:
                 return time.monotonic() - t0
             if time.monotonic() - t0 > SETTLE_TIMEOUT:
                 self.notok(title + ": not settled after %d s" % SETTLE_TIMEOUT, "\n".join(probs))
+                self.diagnose()
                 return None
             time.sleep(0.5)
+
+    def diagnose(self):
+        """what the hosts say, for the report of a failed check"""
+        for h in self.hosts:
+            for rec in self.job_records(self.root(h)):
+                with open("%s/run/qemu/%s" % (self.root(h), rec), errors="replace") as f:
+                    print("# host %d: %s:" % (h, rec))
+                    for line in f:
+                        print("#   " + line.rstrip())
+            with open(self.root(h) + "/daemon.log", errors="replace") as f:
+                tail = f.read().splitlines()[-15:]
+            print("# host %d's daemon log, the end:" % h)
+            for line in tail:
+                print("#   " + line)
+        sys.stdout.flush()
 
     # -- the run ----------------------------------------------------------
     def setup(self):
@@ -351,21 +372,28 @@ class Fleet:
                 % (self.teaming, " ".join(paused), [p[1] for p in plan[1:]]))
         if self.settle("set-up", 0) is None:
             return False
-        # the checks see what they look for: a job record, a VF held by a
-        # guest that is not there
-        fakes = ["%s/run/qemu/%s.job" % (self.root(2), self.teaming),
-                 "%s/run/hostdev/0000:99:00.1.owner" % self.root(3)]
-        for path, needle in zip(fakes, ["job records left", "held by %s, which is not active"
-                                        % self.teaming]):
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w") as f:
-                f.write("[owner]\nholder=qemu/0/0/x\ndomain=%s\nnetwork=vfpool\n" % self.teaming)
-            probs = self.problems(0)
-            os.unlink(path)
-            if any(needle in p for p in probs):
-                self.ok("the checks see %s" % os.path.basename(path))
-            else:
-                self.notok("the checks miss %s" % path, "\n".join(probs))
+        # the checks see what they look for: a VF held by a guest that
+        # is not there, a job record (in a root of no daemon: the daemons
+        # remove records of guests they do not have)
+        fake = "%s/run/hostdev/0000:99:00.1.owner" % self.root(3)
+        os.makedirs(os.path.dirname(fake), exist_ok=True)
+        with open(fake, "w") as f:
+            f.write("[owner]\nholder=qemu/0/0/x\ndomain=%s\nnetwork=vfpool\n" % self.teaming)
+        probs = self.problems(0)
+        if os.path.exists(fake):
+            os.unlink(fake)
+        needle = "VF 0000:99:00.1 held by %s, which is not active there" % self.teaming
+        if any(needle in p for p in probs):
+            self.ok("the checks see a VF record of a guest not on that host")
+        else:
+            self.notok("the checks miss %s" % fake, "\n".join(probs))
+        scratch = self.dir + "/selftest"
+        os.makedirs(scratch + "/run/qemu")
+        open(scratch + "/run/qemu/%s.job" % self.teaming, "w").close()
+        if self.job_records(scratch) == ["%s.job" % self.teaming]:
+            self.ok("the checks see a job record")
+        else:
+            self.notok("the checks miss a job record: %s" % self.job_records(scratch))
         return not self.fail
 
     def run(self):

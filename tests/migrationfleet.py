@@ -337,13 +337,24 @@ class Fleet:
                 return time.monotonic() - t0
             if time.monotonic() - t0 > SETTLE_TIMEOUT:
                 self.notok(title + ": not settled after %d s" % SETTLE_TIMEOUT, "\n".join(probs))
-                self.diagnose()
+                self.diagnose(probs)
                 return None
             time.sleep(0.5)
 
-    def diagnose(self):
+    def diagnose(self, probs):
         """what the hosts say, for the report of a failed check"""
         for h in self.hosts:
+            for name in self.xml:
+                if not any(re.search(r"\b%s\b" % name, p) for p in probs):
+                    continue
+                try:
+                    with open("%s/log/%s.log" % (self.root(h), name), errors="replace") as f:
+                        tail = [l for l in f.read().splitlines() if "migration" in l][-6:]
+                except OSError:
+                    continue
+                print("# host %d: %s's domain log, its last migration lines:" % (h, name))
+                for line in tail:
+                    print("#   " + line)
             for rec in self.job_records(self.root(h)):
                 with open("%s/run/qemu/%s" % (self.root(h), rec), errors="replace") as f:
                     print("# host %d: %s:" % (h, rec))

@@ -47,13 +47,7 @@ need_debian_virsh
 tls_need_certtool
 need_qemu
 
-if [ "$(id -u)" != 0 ] || ! ip netns add vqprobe$$ 2>/dev/null; then
-    echo "1..0 # SKIP network namespaces need root"
-    exit 77
-fi
-ip netns del vqprobe$$
-"$python" -c 'import libvirt' 2>/dev/null ||
-    { echo "1..0 # SKIP python3-libvirt is needed (.ci/install-deps installs it)"; exit 77; }
+nshosts_need
 
 dir=$(mktemp -d /tmp/mighosts.XXXXXX)
 pki=$dir/pki
@@ -73,14 +67,10 @@ inhost() {
     nshosts_exec "$dir" "$_ih" timeout 180 "$@"
 }
 
-# the QEMUs of this run: those whose pid files are in our roots
+# the QEMUs of this run
 kill_qemus() {
-    for _f in "$dir"/h*/run/qemu/*.pid; do
-        [ -f "$_f" ] || continue
-        _pid=$(head -n1 "$_f")
-        case $(tr '\0' ' ' < "/proc/$_pid/cmdline" 2>/dev/null) in
-        *qemu-system*"$dir/"*) kill -KILL "$_pid" 2>/dev/null ;;
-        esac
+    for _pid in $(nshosts_qemus "$dir"); do
+        kill -KILL "$_pid"
     done
 }
 cleanup() {
@@ -124,8 +114,8 @@ teardown() {
         notok "teardown left:$_left"
     # a sanitizer build's daemons report at exit
     for _h in 1 2; do
-        grep -E -A20 "(Address|Leak|UndefinedBehavior)Sanitizer|runtime error:" "$dir/h$_h/daemon.log" \
-            >"$dir/san" && { notok "host $_h's daemon: sanitizer report"; sed 's/^/#   /' "$dir/san"; }
+        nshosts_sanitized "$dir" $_h >"$dir/san" ||
+            { notok "host $_h's daemon: sanitizer report"; sed 's/^/#   /' "$dir/san"; }
     done
 }
 

@@ -27,28 +27,12 @@ need_debian_virsh
 tls_need_certtool
 need_qemu
 
-if [ "$(id -u)" != 0 ] || ! ip netns add vqprobe$$ 2>/dev/null; then
-    echo "1..0 # SKIP network namespaces need root"
-    exit 77
-fi
-ip netns del vqprobe$$
-"$python" -c 'import libvirt' 2>/dev/null ||
-    { echo "1..0 # SKIP python3-libvirt is needed (.ci/install-deps installs it)"; exit 77; }
+nshosts_need
 
 dir=$(mktemp -d /tmp/migfleet.XXXXXX)
 guest=$builddir/guest
 
-# the QEMUs of this run: those of the pid files in our roots (their argv
-# does not name the root)
-qemus() {
-    for _f in "$dir"/h*/run/qemu/*.pid; do
-        [ -f "$_f" ] || continue
-        _pid=$(head -n1 "$_f")
-        case $(tr '\0' ' ' < "/proc/$_pid/cmdline" 2>/dev/null) in
-        *qemu-system*) echo "$_pid" ;;
-        esac
-    done
-}
+qemus() { nshosts_qemus "$dir"; }
 cleanup() {
     nshosts_down "$dir"
     for p in $(qemus); do
@@ -99,8 +83,8 @@ running=$(qemus | tr '\n' ' ')
     notok "teardown: the QEMUs ($running) and hosts ($names) of the run are known"
 h=1
 while [ $h -le $hosts ]; do
-    grep -E -A20 "(Address|Leak|UndefinedBehavior)Sanitizer|runtime error:" "$dir/h$h/daemon.log" \
-        >"$dir/san" && { notok "host $h's daemon: sanitizer report"; sed 's/^/#   /' "$dir/san"; }
+    nshosts_sanitized "$dir" $h >"$dir/san" ||
+        { notok "host $h's daemon: sanitizer report"; sed 's/^/#   /' "$dir/san"; }
     h=$((h + 1))
 done
 # the guests destroyed through their daemons, then the hosts removed

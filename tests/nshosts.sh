@@ -141,6 +141,36 @@ nshosts_link() {
     ip -n "$(nshosts_ns "$1" "$2")" link set eth0 "$3"
 }
 
+# nshosts_need: skip the test (77) unless it may make network namespaces
+# (root) and python3-libvirt is there for its clients
+nshosts_need() {
+    if [ "$(id -u)" != 0 ] || ! ip netns add vqprobe$$ 2>/dev/null; then
+        echo "1..0 # SKIP network namespaces need root"
+        exit 77
+    fi
+    ip netns del vqprobe$$
+    /usr/bin/python3 -c 'import libvirt' 2>/dev/null ||
+        { echo "1..0 # SKIP python3-libvirt is needed (.ci/install-deps installs it)"; exit 77; }
+}
+
+# nshosts_qemus DIR: the pids of the QEMUs of the hosts' roots (those of
+# their pid files; a QEMU's argv does not name its root), one per line
+nshosts_qemus() {
+    for _f in "$1"/h*/run/qemu/*.pid; do
+        [ -f "$_f" ] || continue
+        _pid=$(head -n1 "$_f")
+        case $(tr '\0' ' ' < "/proc/$_pid/cmdline" 2>/dev/null) in
+        *qemu-system*) echo "$_pid" ;;
+        esac
+    done
+}
+
+# nshosts_sanitized DIR N: 1 with the report when host N's daemon log
+# has one of a sanitizer (a sanitizer build's daemons report at exit)
+nshosts_sanitized() {
+    ! grep -E -A20 "(Address|Leak|UndefinedBehavior)Sanitizer|runtime error:" "$1/h$2/daemon.log"
+}
+
 # nshosts_down DIR: stop the daemons, remove the namespaces (which takes
 # their veths and the bridge along) and the list
 nshosts_down() {

@@ -28,22 +28,15 @@ command -v certtool >/dev/null || die "certtool is needed (gnutls-bin; .ci/insta
 
 dir=$(mktemp -d /tmp/virt-demo-hosts.XXXXXX)
 pki=$dir/pki
-qemus() {
-    for f in "$dir"/h*/run/qemu/*.pid; do
-        [ -f "$f" ] && head -n1 "$f"
-    done
-}
 teardown() {
     for h in 1 2; do
         "$dvirsh" -q -c "qemu+unix:///system?socket=$dir/h$h/run/virtqemud-sock" destroy demo \
             >/dev/null 2>&1
     done
-    pids=$(qemus)
+    pids=$(nshosts_qemus "$dir")
     nshosts_down "$dir"
     for p in $pids; do
-        case $(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null) in
-        *qemu-system*) kill -KILL "$p" ;;
-        esac
+        kill -KILL "$p" 2>/dev/null
     done
     rm -rf "$dir"
 }

@@ -47,13 +47,7 @@ need_debian_virsh
 tls_need_certtool
 need_qemu
 
-if [ "$(id -u)" != 0 ] || ! ip netns add vqprobe$$ 2>/dev/null; then
-    echo "1..0 # SKIP network namespaces need root"
-    exit 77
-fi
-ip netns del vqprobe$$
-"$python" -c 'import libvirt' 2>/dev/null ||
-    { echo "1..0 # SKIP python3-libvirt is needed (.ci/install-deps installs it)"; exit 77; }
+nshosts_need
 
 dir=$(mktemp -d /tmp/mighosts.XXXXXX)
 pki=$dir/pki
@@ -73,14 +67,10 @@ inhost() {
     nshosts_exec "$dir" "$_ih" timeout 180 "$@"
 }
 
-# the QEMUs of this run: those whose pid files are in our roots
+# the QEMUs of this run
 kill_qemus() {
-    for _f in "$dir"/h*/run/qemu/*.pid; do
-        [ -f "$_f" ] || continue
-        _pid=$(head -n1 "$_f")
-        case $(tr '\0' ' ' < "/proc/$_pid/cmdline" 2>/dev/null) in
-        *qemu-system*"$dir/"*) kill -KILL "$_pid" 2>/dev/null ;;
-        esac
+    for _pid in $(nshosts_qemus "$dir"); do
+        kill -KILL "$_pid"
     done
 }
 cleanup() {
@@ -124,8 +114,8 @@ teardown() {
         notok "teardown left:$_left"
     # a sanitizer build's daemons report at exit
     for _h in 1 2; do
-        grep -E -A20 "(Address|Leak|UndefinedBehavior)Sanitizer|runtime error:" "$dir/h$_h/daemon.log" \
-            >"$dir/san" && { notok "host $_h's daemon: sanitizer report"; sed 's/^/#   /' "$dir/san"; }
+        nshosts_sanitized "$dir" $_h >"$dir/san" ||
+            { notok "host $_h's daemon: sanitizer report"; sed 's/^/#   /' "$dir/san"; }
     done
 }
 
@@ -136,30 +126,11 @@ else
     notok "two hosts made"
     exit 1
 fi
-mkdir -p "$certs" "$pki"
-tls_mkca "$certs" ca || { echo "Bail out! certtool failed"; exit 1; }
-cp "$certs/ca.pem" "$pki/cacert.pem"
-tls_mkcert "$certs" admin ca client admin || { echo "Bail out! certtool failed"; cat "$certs"/*.log; exit 1; }
-cp "$certs/admin.pem" "$pki/clientcert.pem"
-cp "$certs/admin-key.pem" "$pki/clientkey.pem"
+tls_admin_pki "$certs" "$pki" || { echo "Bail out! certtool failed"; exit 1; }
 for h in 1 2; do
     r=$dir/h$h addr=$(nshosts_addr $h)
-    tls_mkcert "$certs" server$h ca server "$addr" "ip_address = \"$addr\"" &&
-        tls_mkcert "$certs" client$h ca client "host$h" ||
-        { echo "Bail out! certtool failed"; cat "$certs"/*.log; exit 1; }
-    mkdir -p "$r/etc/pki/CA" "$r/etc/pki/libvirt/private"
-    cp "$certs/ca.pem" "$r/etc/pki/CA/cacert.pem"
-    cp "$certs/server$h.pem" "$r/etc/pki/libvirt/servercert.pem"
-    cp "$certs/server$h-key.pem" "$r/etc/pki/libvirt/private/serverkey.pem"
-    cp "$certs/client$h.pem" "$r/etc/pki/libvirt/clientcert.pem"
-    cp "$certs/client$h-key.pem" "$r/etc/pki/libvirt/private/clientkey.pem"
-    # QEMU's, for --tls (migrate_tls_x509_cert_dir: ROOT/etc/pki/qemu)
-    mkdir -p "$r/etc/pki/qemu"
-    cp "$certs/ca.pem" "$r/etc/pki/qemu/ca-cert.pem"
-    cp "$certs/server$h.pem" "$r/etc/pki/qemu/server-cert.pem"
-    cp "$certs/server$h-key.pem" "$r/etc/pki/qemu/server-key.pem"
-    cp "$certs/client$h.pem" "$r/etc/pki/qemu/client-cert.pem"
-    cp "$certs/client$h-key.pem" "$r/etc/pki/qemu/client-key.pem"
+    # QEMU's too, for --tls (migrate_tls_x509_cert_dir: ROOT/etc/pki/qemu)
+    tls_host_pki "$certs" "$r" "host$h" "$addr" || { echo "Bail out! certtool failed"; exit 1; }
     printf 'migration_host = "%s"\nmigration_unplug_timeout = 10\n' "$addr" >> "$r/etc/qemu.conf"
     printf 'listen_addr = "%s"\n' "$addr" > "$r/etc/virtqemud.conf"
 done

@@ -9,9 +9,12 @@
 # As a command:
 #   tests/nshosts.sh up DIR N VIRSH                  hosts 1..N under DIR
 #   tests/nshosts.sh down DIR                        everything removed
+#   tests/nshosts.sh start DIR N VIRTQEMUD VIRSH [ARGS...]   host N's daemon
+#   tests/nshosts.sh stop DIR N [SIGNAL]             ... stopped (or killed)
+#   tests/nshosts.sh link DIR N up|down              host N's link cut or back
 # Sourced (sh), the same as nshosts_up / nshosts_down, plus
-# nshosts_exec / nshosts_daemon_start / nshosts_addr / nshosts_pools
-# (below).
+# nshosts_exec / nshosts_daemon_start / nshosts_daemon_stop / nshosts_link
+# / nshosts_admin / nshosts_addr / nshosts_pools (below).
 #
 # The names of the namespaces are recorded in DIR/nshosts (one per line,
 # the hub first), the pids of daemons started by nshosts_daemon_start in
@@ -19,8 +22,9 @@
 # users of the script never touch each other's hosts. Needs root.
 # shellcheck shell=sh
 
-# sim_host (from a script in tests/, or this one run as a command)
-. "$(dirname "$0")/guest/testlib.sh"
+# sim_host (from a script in tests/, or this one run as a command; a
+# script elsewhere sets nshosts_tests to the tests directory first)
+. "${nshosts_tests:-$(dirname "$0")}/guest/testlib.sh"
 
 # nshosts_addr N: the address of host N
 nshosts_addr() { echo "192.0.2.$((10 + $1))"; }
@@ -72,7 +76,9 @@ nshosts_daemon_start() {
     _d=$1 _n=$2 _bin=$3 _v=$4
     shift 4
     _r=$_d/h$_n
-    nshosts_exec "$_d" "$_n" "$_bin" --root "$_r" --pid-file "$_r/daemon.pid" "$@" \
+    # not through nshosts_exec: a function run in the background stays
+    # as a shell waiting for the daemon, holding the caller's stdout
+    ip netns exec "$(nshosts_ns "$_d" "$_n")" "$_bin" --root "$_r" --pid-file "$_r/daemon.pid" "$@" \
         >>"$_r/daemon.log" 2>&1 &
     _i=0
     while [ $_i -lt 100 ]; do
@@ -101,25 +107,78 @@ nshosts_pools() {
         notok "$3: VFs in use host1='$_a' host2='$_b', expected host1=$4 host2=$5"
 }
 
+# nshosts_daemon_stop DIR N [SIGNAL]: SIGNAL (TERM by default) to the
+# virtqemud that nshosts_daemon_start started for host N, if it still
+# runs with that root, then until it is gone (SIGKILL after 5 seconds);
+# its pid file is removed
+nshosts_daemon_stop() {
+    _sr=$1/h$2
+    _pid=$(cat "$_sr/daemon.pid" 2>/dev/null)
+    # only a virtqemud of this root
+    case $(tr '\0' ' ' < "/proc/${_pid:-0}/cmdline" 2>/dev/null) in
+    *virtqemud*" --root $_sr "*)
+        kill -"${3:-TERM}" "$_pid" 2>/dev/null
+        _i=0
+        while kill -0 "$_pid" 2>/dev/null && [ $_i -lt 50 ]; do
+            sleep 0.1
+            _i=$((_i + 1))
+        done
+        kill -KILL "$_pid" 2>/dev/null ;;
+    esac
+    rm -f "$_sr/daemon.pid"
+}
+
+# nshosts_admin DIR: the address of an administrator's station,
+# 192.0.2.2, on the bridge in the hub namespace, for clients run there
+# (nshosts_exec DIR 0 ...): they reach every host, and keep reaching the
+# others while one host's link is cut
+nshosts_admin() {
+    ip -n "$(nshosts_ns "$1" 0)" addr add 192.0.2.2/24 dev br0
+}
+
+# nshosts_link DIR N up|down: host N's link to the bridge
+nshosts_link() {
+    ip -n "$(nshosts_ns "$1" "$2")" link set eth0 "$3"
+}
+
+# nshosts_need: skip the test (77) unless it may make network namespaces
+# (root) and python3-libvirt is there for its clients
+nshosts_need() {
+    if [ "$(id -u)" != 0 ] || ! ip netns add vqprobe$$ 2>/dev/null; then
+        echo "1..0 # SKIP network namespaces need root"
+        exit 77
+    fi
+    ip netns del vqprobe$$
+    /usr/bin/python3 -c 'import libvirt' 2>/dev/null ||
+        { echo "1..0 # SKIP python3-libvirt is needed (.ci/install-deps installs it)"; exit 77; }
+}
+
+# nshosts_qemus DIR: the pids of the QEMUs of the hosts' roots (those of
+# their pid files; a QEMU's argv does not name its root), one per line
+nshosts_qemus() {
+    for _f in "$1"/h*/run/qemu/*.pid; do
+        [ -f "$_f" ] || continue
+        _pid=$(head -n1 "$_f")
+        case $(tr '\0' ' ' < "/proc/$_pid/cmdline" 2>/dev/null) in
+        *qemu-system*) echo "$_pid" ;;
+        esac
+    done
+}
+
+# nshosts_sanitized DIR N: 1 with the report when host N's daemon log
+# has one of a sanitizer (a sanitizer build's daemons report at exit)
+nshosts_sanitized() {
+    ! grep -E -A20 "(Address|Leak|UndefinedBehavior)Sanitizer|runtime error:" "$1/h$2/daemon.log"
+}
+
 # nshosts_down DIR: stop the daemons, remove the namespaces (which takes
 # their veths and the bridge along) and the list
 nshosts_down() {
     _d=$1
     for _pidfile in "$_d"/h*/daemon.pid; do
         [ -f "$_pidfile" ] || continue
-        _pid=$(cat "$_pidfile")
-        # only a virtqemud of this root
-        case $(tr '\0' ' ' < "/proc/$_pid/cmdline" 2>/dev/null) in
-        *virtqemud*" --root $(dirname "$_pidfile") "*)
-            kill -TERM "$_pid" 2>/dev/null
-            _i=0
-            while kill -0 "$_pid" 2>/dev/null && [ $_i -lt 50 ]; do
-                sleep 0.1
-                _i=$((_i + 1))
-            done
-            kill -KILL "$_pid" 2>/dev/null ;;
-        esac
-        rm -f "$_pidfile"
+        _h=${_pidfile%/daemon.pid}
+        nshosts_daemon_stop "$_d" "${_h##*/h}"
     done
     [ -f "$_d/nshosts" ] || return 0
     # hosts first, the hub last
@@ -137,6 +196,14 @@ nshosts.sh)
           mkdir -p "$2" && nshosts_up "$2" "$3" "$4" ;;
     down) [ $# -eq 2 ] || { echo "usage: $0 down DIR" >&2; exit 2; }
           nshosts_down "$2" ;;
-    *)    echo "usage: $0 up DIR N VIRSH | down DIR" >&2; exit 2 ;;
+    start) [ $# -ge 5 ] || { echo "usage: $0 start DIR N VIRTQEMUD VIRSH [ARGS...]" >&2; exit 2; }
+          shift
+          nshosts_daemon_start "$@" ;;
+    stop) [ $# -ge 3 ] || { echo "usage: $0 stop DIR N [SIGNAL]" >&2; exit 2; }
+          nshosts_daemon_stop "$2" "$3" "${4:-TERM}" ;;
+    link) [ $# -eq 4 ] || { echo "usage: $0 link DIR N up|down" >&2; exit 2; }
+          nshosts_link "$2" "$3" "$4" ;;
+    *)    echo "usage: $0 up DIR N VIRSH | down DIR | start DIR N VIRTQEMUD VIRSH [ARGS...]" \
+               "| stop DIR N [SIGNAL] | link DIR N up|down" >&2; exit 2 ;;
     esac ;;
 esac

@@ -60,3 +60,39 @@ tls_mkcert() {
         --load-ca-certificate "$_dir/$_ca.pem" --load-ca-privkey "$_dir/$_ca-key.pem" \
         --template "$_dir/$_name.tmpl" --outfile "$_dir/$_name.pem" >"$_dir/$_name.log" 2>&1
 }
+
+# tls_admin_pki CERTS PKI: a CA CERTS/ca.pem for a run of namespace hosts
+# and the administrator's certificate (client, CN admin) in PKI as a
+# client's ?pkipath= wants it (cacert.pem, clientcert.pem, clientkey.pem)
+tls_admin_pki() {
+    _c=$1 _p=$2
+    mkdir -p "$_c" "$_p" &&
+        tls_mkca "$_c" ca &&
+        tls_mkcert "$_c" admin ca client admin || { cat "$_c"/*.log 2>/dev/null; return 1; }
+    cp "$_c/ca.pem" "$_p/cacert.pem" &&
+        cp "$_c/admin.pem" "$_p/clientcert.pem" &&
+        cp "$_c/admin-key.pem" "$_p/clientkey.pem"
+}
+
+# tls_host_pki CERTS ROOT NAME ADDR: the certificates of the daemon of
+# root ROOT, reached at ADDR, signed by CERTS/ca.pem: a server one naming
+# ADDR and a client one (CN NAME: the source daemon of a p2p migration is
+# a client of the destination) under ROOT/etc/pki as libvirt lays them
+# out, and the same for QEMU's migration over TLS (--tls) in
+# ROOT/etc/pki/qemu
+tls_host_pki() {
+    _c=$1 _r=$2 _n=$3 _a=$4
+    tls_mkcert "$_c" "server-$_n" ca server "$_a" "ip_address = \"$_a\"" &&
+        tls_mkcert "$_c" "client-$_n" ca client "$_n" || { cat "$_c"/*.log; return 1; }
+    mkdir -p "$_r/etc/pki/CA" "$_r/etc/pki/libvirt/private" "$_r/etc/pki/qemu" &&
+        cp "$_c/ca.pem" "$_r/etc/pki/CA/cacert.pem" &&
+        cp "$_c/server-$_n.pem" "$_r/etc/pki/libvirt/servercert.pem" &&
+        cp "$_c/server-$_n-key.pem" "$_r/etc/pki/libvirt/private/serverkey.pem" &&
+        cp "$_c/client-$_n.pem" "$_r/etc/pki/libvirt/clientcert.pem" &&
+        cp "$_c/client-$_n-key.pem" "$_r/etc/pki/libvirt/private/clientkey.pem" &&
+        cp "$_c/ca.pem" "$_r/etc/pki/qemu/ca-cert.pem" &&
+        cp "$_c/server-$_n.pem" "$_r/etc/pki/qemu/server-cert.pem" &&
+        cp "$_c/server-$_n-key.pem" "$_r/etc/pki/qemu/server-key.pem" &&
+        cp "$_c/client-$_n.pem" "$_r/etc/pki/qemu/client-cert.pem" &&
+        cp "$_c/client-$_n-key.pem" "$_r/etc/pki/qemu/client-key.pem"
+}

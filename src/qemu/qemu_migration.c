@@ -826,6 +826,39 @@ qemuMigrationSrcCheck(virDomainObj *obj, unsigned int flags)
     return 0;
 }
 
+/* A migration of a paused guest that completed and was then rolled back
+ * (the destination never took the guest) leaves QEMU in "postmigrate",
+ * from which QEMU refuses to migrate ("Can't migrate the vm that was
+ * paused due to previous migration") and which only 'cont' leaves: cont
+ * and stop at once, so that the guest can migrate again. Its vCPUs run
+ * for that moment, which the domain log records. */
+static int
+qemuMigrationSrcLeavePostmigrate(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
+{
+    qemuMonitorRunState state;
+    bool paused;
+
+    virDomainObjLock(obj);
+    paused = obj->state == VIR_DOMAIN_PAUSED;
+    virDomainObjUnlock(obj);
+    if (!paused)
+        return 0;
+    if (qemuMonitorQueryStatus(mon, &state) < 0)
+        return -1;
+    if (state != QEMU_MONITOR_RUN_STATE_POSTMIGRATE)
+        return 0;
+    if (qemuMonitorCont(mon) < 0 || qemuMonitorStop(mon) < 0)
+        return -1;
+    qemuProcessApplyEvents(driver, obj, mon);
+    virDomainObjLock(obj);
+    obj->state = VIR_DOMAIN_PAUSED;
+    obj->reason = VIR_DOMAIN_PAUSED_USER;
+    virDomainObjUnlock(obj);
+    qemuDomainLogNote(driver->config, obj->def->name,
+                      "migration: QEMU was in postmigrate after a migration that was rolled back; cont and stop so that the paused guest migrates again");
+    return 0;
+}
+
 /* Connect to QEMU, bring the recorded state up to date, check it and
  * turn on migration events. The monitor is kept for perform. Within the
  * migration's async job, the object unlocked. */
@@ -839,6 +872,7 @@ qemuMigrationSrcConnect(virQEMUDriver *driver, virDomainObj *obj, unsigned int f
         return -1;
     qemuProcessApplyEvents(driver, obj, mon);
     if (qemuMigrationSrcCheck(obj, flags) < 0 ||
+        qemuMigrationSrcLeavePostmigrate(driver, obj, mon) < 0 ||
         qemuMonitorSetMigrationEvents(mon) < 0) {
         qemuProcessEndJob(driver, obj, mon);
         return -1;

@@ -38,6 +38,11 @@ base=$(mktemp -d /tmp/migratedaemons.XXXXXX)
 ns=vqbench$$
 pids=
 cleanup() {
+    # libvirtd's QEMUs first, while it can still stop them
+    for s in "$base"/lv*/ns/run/libvirt/libvirt-sock; do
+        [ -S "$s" ] && env -u LD_LIBRARY_PATH /usr/bin/virsh -q -c "qemu+unix:///system?socket=$s" \
+            destroy bm >/dev/null 2>&1
+    done
     for p in $pids; do kill "$p" 2>/dev/null; done
     wait 2>/dev/null
     pkill -9 -f "qemu-system-x86_64.*$base" 2>/dev/null

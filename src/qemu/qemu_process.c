@@ -1309,6 +1309,7 @@ qemuProcessBeginJob(virQEMUDriver *driver, virDomainObj *obj)
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     qemuMonitorTarget target = { obj->def->name, obj->pid };
     qemuMonitor *mon;
+    bool starting = false;
     int rc;
 
     if (!virDomainObjIsActive(obj)) {
@@ -1316,8 +1317,13 @@ qemuProcessBeginJob(virQEMUDriver *driver, virDomainObj *obj)
                        _("domain '%s' is not running"), obj->def->name);
         return NULL;
     }
-    if (priv->migMon ||
-        (priv->migCheck && priv->job.asyncJob == QEMU_ASYNC_JOB_MIGRATION_IN)) {
+    /* an incoming QEMU still starting: prepare set its thread under the
+     * object's lock (on a source, the field is the checks thread that
+     * comes here, set by begin: not looked at) */
+    virDomainObjLock(obj);
+    starting = priv->job.asyncJob == QEMU_ASYNC_JOB_MIGRATION_IN && priv->migCheck;
+    virDomainObjUnlock(obj);
+    if (priv->migMon || starting) {
         /* QEMU serves one monitor client: a second connection would wait
          * for the end of the migration without a word (or, while an
          * incoming QEMU starts, take the monitor from its start) */

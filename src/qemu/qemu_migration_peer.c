@@ -125,7 +125,7 @@ qemuMigrationPeerThread(gpointer opaque)
 int
 qemuMigrationPeerAnswer(const char *key, const char *uri, const unsigned char *uuid)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&qemuMigrationPeerLock);
+    g_autoptr(GMutexLocker) G_GNUC_UNUSED locker = g_mutex_locker_new(&qemuMigrationPeerLock);
     qemuMigrationPeerQuestion *q;
     int answer;
 
@@ -147,7 +147,7 @@ qemuMigrationPeerAsk(virQEMUDriverConfig *cfg, const char *key, const char *uri,
                      qemuMigrationPeerAnswered answered, void *opaque,
                      GDestroyNotify unref)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&qemuMigrationPeerLock);
+    g_autoptr(GMutexLocker) G_GNUC_UNUSED locker = g_mutex_locker_new(&qemuMigrationPeerLock);
     qemuMigrationPeerQuestion *q;
     gint64 now = g_get_monotonic_time();
     g_autoptr(GError) gerr = NULL;

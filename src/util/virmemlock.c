@@ -1,0 +1,101 @@
+/*
+ * virmemlock.c: the locked-memory limit (RLIMIT_MEMLOCK) of a process
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <sys/resource.h>
+
+#include "virerror.h"
+#include "virmemlock.h"
+#include "virstring.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+/* linux/capability.h */
+#define VIR_MEMLOCK_CAP_SYS_RESOURCE 24
+
+#define VIR_MEMLOCK_HEADROOM (1024ULL * 1024 * 1024)
+
+unsigned long long
+virMemLockLimitForVFIO(unsigned long long memoryKiB)
+{
+    return memoryKiB * 1024 + VIR_MEMLOCK_HEADROOM;
+}
+
+static unsigned long long
+virMemLockFromRlim(rlim_t value)
+{
+    return value == RLIM_INFINITY ? G_MAXUINT64 : (unsigned long long)value;
+}
+
+/* Does this process have CAP_SYS_RESOURCE in its effective set? */
+static bool
+virMemLockMayRaise(void)
+{
+    g_autofree char *status = NULL;
+    g_auto(GStrv) lines = NULL;
+    size_t i;
+
+    if (!g_file_get_contents("/proc/self/status", &status, NULL, NULL))
+        return false;
+    lines = g_strsplit(status, "\n", 0);
+    for (i = 0; lines[i]; i++) {
+        unsigned long long caps;
+
+        if (g_str_has_prefix(lines[i], "CapEff:") &&
+            virStrToLong_ull(g_strstrip(lines[i] + strlen("CapEff:")), NULL, 16, &caps) == 0)
+            return caps & (1ULL << VIR_MEMLOCK_CAP_SYS_RESOURCE);
+    }
+    return false;
+}
+
+int
+virMemLockGet(pid_t pid, unsigned long long *bytes)
+{
+    struct rlimit cur;
+
+    if (prlimit(pid, RLIMIT_MEMLOCK, NULL, &cur) < 0) {
+        virReportSystemError(errno, _("cannot read the locked-memory limit of process %lld"),
+                             (long long)(pid ? pid : getpid()));
+        return -1;
+    }
+    *bytes = virMemLockFromRlim(cur.rlim_cur);
+    return 0;
+}
+
+int
+virMemLockCheckGrantable(unsigned long long bytes, const char *what)
+{
+    struct rlimit cur;
+
+    if (getrlimit(RLIMIT_MEMLOCK, &cur) < 0) {
+        virReportSystemError(errno, "%s", _("cannot read the locked-memory limit"));
+        return -1;
+    }
+    if (virMemLockFromRlim(cur.rlim_max) >= bytes || virMemLockMayRaise())
+        return 0;
+    virReportError(VIR_ERR_OPERATION_INVALID,
+                   _("%s needs a locked-memory limit (RLIMIT_MEMLOCK) of %llu KiB for its vfio devices (its memory and 1 GiB), but this process may grant at most %llu KiB and cannot raise it (no CAP_SYS_RESOURCE): raise the hard limit of the daemon (LimitMEMLOCK= of its service, 'ulimit -l', /etc/security/limits.conf) or run it as root"),
+                   what, bytes / 1024, virMemLockFromRlim(cur.rlim_max) / 1024);
+    return -1;
+}
+
+int
+virMemLockRaise(pid_t pid, unsigned long long bytes)
+{
+    struct rlimit want = { (rlim_t)bytes, (rlim_t)bytes };
+    unsigned long long cur;
+
+    if (virMemLockGet(pid, &cur) < 0)
+        return -1;
+    if (cur >= bytes)
+        return 0;
+    if (prlimit(pid, RLIMIT_MEMLOCK, &want, NULL) < 0) {
+        virReportSystemError(errno,
+                             _("cannot raise the locked-memory limit of process %lld to %llu KiB"),
+                             (long long)(pid ? pid : getpid()), bytes / 1024);
+        return -1;
+    }
+    return 0;
+}

@@ -78,6 +78,7 @@ typedef struct {
     const char *sysfsRoot;
     const virPCIDeviceAddress *addr;
     const char *dev;
+    const char *stub;           /* the driver VIR_PCI_DRIVER_ANY excludes */
 } virPCIDriverTarget;
 
 /* Is @t where a step wants it: on driver @driver (NULL: none), or, when
@@ -96,6 +97,8 @@ virPCIDriverReached(const virPCIDriverTarget *t, const char *driver, const char 
             virResetLastError();
             return false;
         }
+        if (STREQ_NULLABLE(driver, VIR_PCI_DRIVER_ANY))
+            return cur && STRNEQ(cur, t->stub);
         return STREQ_NULLABLE(cur, driver);
     }
 }
@@ -179,7 +182,7 @@ virPCIDeviceBindToStub(const char *sysfsRoot, const virPCIDeviceAddress *addr,
                        const char *stub)
 {
     g_autofree char *dev = virPCIDeviceSysfsPath(sysfsRoot, addr);
-    virPCIDriverTarget t = { sysfsRoot, addr, dev };
+    virPCIDriverTarget t = { sysfsRoot, addr, dev, stub };
     g_autofree char *orig = NULL;
     g_autofree char *origOverride = NULL;
     virErrorPtr saved;
@@ -230,13 +233,14 @@ virPCIDeviceUnbindFromStub(const char *sysfsRoot, const virPCIDeviceAddress *add
                            const char *stub, const char *expect)
 {
     g_autofree char *dev = virPCIDeviceSysfsPath(sysfsRoot, addr);
-    virPCIDriverTarget t = { sysfsRoot, addr, dev };
+    virPCIDriverTarget t = { sysfsRoot, addr, dev, stub };
     g_autofree char *cur = NULL;
     g_autofree char *override = NULL;
 
     if (virPCIDeviceGetDriver(sysfsRoot, addr, &cur) < 0)
         return -1;
-    if (STREQ_NULLABLE(cur, expect))
+    if (STREQ_NULLABLE(cur, expect) ||
+        (cur && STRNEQ(cur, stub) && STREQ_NULLABLE(expect, VIR_PCI_DRIVER_ANY)))
         goto clear;
     if (cur && STRNEQ(cur, stub)) {
         /* somebody bound it elsewhere meanwhile: theirs */
@@ -252,7 +256,13 @@ virPCIDeviceUnbindFromStub(const char *sysfsRoot, const virPCIDeviceAddress *add
     g_clear_pointer(&cur, g_free);
     if (virPCIDeviceGetDriver(sysfsRoot, addr, &cur) < 0)
         return -1;
-    if (expect && !cur && virPCIDriverProbe(&t, expect) < 0)
+    if (expect && !cur && virPCIDriverProbe(&t, expect) < 0) {
+        /* no driver of the host wants it: the kernel's answer, not ours */
+        if (STREQ(expect, VIR_PCI_DRIVER_ANY)) {
+            virResetLastError();
+            return 0;
+        }
         return -1;
+    }
     return 0;
 }

@@ -41,9 +41,14 @@ int virPCIDeviceGetDriver(const char *sysfsRoot, const virPCIDeviceAddress *addr
 int virPCIDeviceBindToStub(const char *sysfsRoot, const virPCIDeviceAddress *addr,
                            const char *stub);
 
+/* @expect of virPCIDeviceUnbindFromStub: whatever driver of the host
+ * takes it (nodedev-reattach: the driver it had is not known) */
+#define VIR_PCI_DRIVER_ANY "*"
+
 /* Take @addr off @stub and let the host probe it again; @expect is the
  * driver it must end up on (the one it had before: NULL when it had none,
- * in which case it is left without a driver). A device not on @stub is
- * only probed. */
+ * in which case it is left without a driver; VIR_PCI_DRIVER_ANY: any but
+ * @stub, or none when no driver of the host takes it). A device not on
+ * @stub is only probed. */
 int virPCIDeviceUnbindFromStub(const char *sysfsRoot, const virPCIDeviceAddress *addr,
                                const char *stub, const char *expect);

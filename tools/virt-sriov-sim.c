@@ -2,15 +2,20 @@
  * virt-sriov-sim: give an embedded root a simulated SR-IOV host
  *
  *   virt-sriov-sim --root DIR [--sysfs-only]
- *                  --pf NAME --vfs N [--totalvfs M] [--pf NAME --vfs N]...
+ *                  [--pf NAME --vfs N [--totalvfs M]]... [--group-with VF]...
+ *                  [--fail-bind ADDR]... [--serve]
  *
  * Creates under DIR/sim/sys the part of a sysfs tree the SR-IOV code reads
  * (the layout is described in virsriovsim.h: class/net/PF/device with
  * sriov_totalvfs, sriov_numvfs and virtfnN links, bus/pci/devices/ADDR,
  * each VF with a physfn link back and files holding its admin MAC and
- * VLAN, and the host's own SMBIOS UUID), and sets in DIR/etc/qemu.conf:
+ * VLAN, PCI IDs, drivers with their bind/unbind files, driver links,
+ * driver_override, IOMMU groups, and the host's own SMBIOS UUID), DIR/sim/dev
+ * (vfio/vfio, vfio/N while group N is on vfio-pci), and sets in
+ * DIR/etc/qemu.conf:
  *
  *   sysfs_root = "DIR/sim/sys"       where discovery reads sysfs
+ *   devfs_root = "DIR/sim/dev"       where /dev/vfio/N is looked for
  *   vf_config_backend = "simulated"  VF MAC/VLAN go to those files, not netlink
  *   hostdev_simulate = "e1000e"      VFs reach QEMU as emulated e1000e NICs
  *
@@ -18,23 +23,44 @@
  * tree, command lines with vfio-pci as on a real host (nothing can run).
  * --vfs 0 with --totalvfs M is an SR-IOV capable PF without VFs enabled.
  *
+ * --group-with VF adds a foreign device (8086:10d3 on e1000e, bus f0) to
+ * the IOMMU group of the VF VF (one per group, kept on reruns): a group
+ * that is not viable for vfio. --fail-bind ADDR adds ADDR to
+ * DIR/sim/fail-bind, whose binds and probes the server refuses.
+ *
+ * --serve (after the rest, if any) runs in the foreground the server that
+ * gives writes to bind, unbind, driver_override and drivers_probe the
+ * kernel's effects (virsriovsimserver.h): it writes its pid to
+ * DIR/sim/serve.pid once it handles writes, logs them to DIR/sim/serve.log,
+ * and exits 0 on SIGTERM or SIGINT, or when DIR/sim is removed.
+ *
  * Every file is written atomically, qemu.conf and DIR/sim/pfs with mode
- * 0600 like the rest of the root, the sysfs attributes 0644 as the kernel
+ * 0600 like the rest of the root, the sysfs attributes as the kernel
  * shows them.
  *
  * Idempotent: running it again with the same arguments changes nothing; a
- * PF keeps its PCI bus (recorded in DIR/sim/pfs). PF k (in order of first
- * appearance) is on bus 3+k.
+ * PF keeps its PCI bus (recorded in DIR/sim/pfs), a device its driver and
+ * driver_override. PF k (in order of first appearance) is on bus 3+k;
+ * buses from f0 on are left to foreign devices.
  */
 #include "internal.h"
 
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "virerror.h"
 #include "virfile.h"
 #include "virsriovsim.h"
+#include "virsriovsimserver.h"
+
+#define USAGE "--root DIR [--sysfs-only] [--pf NAME --vfs N [--totalvfs M]]... [--group-with VF]... [--fail-bind ADDR]... [--serve]"
+
+/* PFs take buses below this one, foreign devices this one */
+#define FOREIGN_BUS 0xf0
 
 typedef struct {
     char *name;
@@ -111,57 +137,21 @@ parseCount(const char *opt, const char *val, unsigned int min)
     return n;
 }
 
-int
-main(int argc, char **argv)
+/* The PFs @pfs under @sys, and @root's qemu.conf pointing at them. */
+static void
+makePFs(const char *root, const char *sim, const char *sys, GPtrArray *pfs,
+        bool sysfsOnly)
 {
-    g_autofree char *root = NULL;
-    g_autoptr(GPtrArray) pfs = g_ptr_array_new_with_free_func(simPFFree);
-    g_autofree char *sys = NULL;
-    g_autofree char *pfsfile = NULL;
+    g_autofree char *pfsfile = g_build_filename(sim, "pfs", NULL);
+    g_autofree char *dev = virSRIOVSimDevDir(sys);
     g_autofree char *etc = NULL;
     g_autofree char *conf = NULL;
     g_autoptr(GHashTable) buses = NULL;
-    simPF *cur = NULL;
-    bool sysfsOnly = false;
     unsigned int nextBus = 3;
     GHashTableIter it;
     gpointer v;
-    int i;
+    guint i;
 
-    setlocale(LC_ALL, "");
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-
-        if (g_str_equal(a, "--root") && val) {
-            root = g_canonicalize_filename(val, NULL);
-            i++;
-        } else if (g_str_equal(a, "--sysfs-only")) {
-            sysfsOnly = true;
-        } else if (g_str_equal(a, "--pf") && val) {
-            cur = g_new0(simPF, 1);
-            cur->name = g_strdup(val);
-            cur->vfs = -1;
-            g_ptr_array_add(pfs, cur);
-            i++;
-        } else if (g_str_equal(a, "--vfs") && val && cur) {
-            cur->vfs = parseCount(a, val, 0);
-            i++;
-        } else if (g_str_equal(a, "--totalvfs") && val && cur) {
-            cur->totalvfs = parseCount(a, val, 1);
-            i++;
-        } else if (g_str_equal(a, "--help") || g_str_equal(a, "-h")) {
-            printf("usage: virt-sriov-sim --root DIR [--sysfs-only] --pf NAME --vfs N [--totalvfs M] [--pf NAME --vfs N]...\n");
-            return EXIT_SUCCESS;
-        } else {
-            die(_("unexpected argument '%s'; usage: --root DIR [--sysfs-only] --pf NAME --vfs N [--totalvfs M] ..."), a);
-        }
-    }
-    if (!root || pfs->len == 0)
-        die("%s", _("usage: virt-sriov-sim --root DIR [--sysfs-only] --pf NAME --vfs N [--totalvfs M] [--pf NAME --vfs N]..."));
-
-    sys = g_build_filename(root, "sim", "sys", NULL);
-    pfsfile = g_build_filename(root, "sim", "pfs", NULL);
     if (g_mkdir_with_parents(sys, 0755) < 0)
         die(_("cannot create %s: %s"), sys, g_strerror(errno));
     buses = readBuses(pfsfile);
@@ -169,7 +159,7 @@ main(int argc, char **argv)
     while (g_hash_table_iter_next(&it, NULL, &v))
         nextBus = MAX(nextBus, GPOINTER_TO_UINT(v) + 1);
 
-    for (i = 0; i < (int)pfs->len; i++) {
+    for (i = 0; i < pfs->len; i++) {
         simPF *pf = g_ptr_array_index(pfs, i);
         unsigned int total;
         unsigned int bus;
@@ -182,7 +172,7 @@ main(int argc, char **argv)
         if (strchr(pf->name, '/') || pf->name[0] == '.')
             die(_("invalid PF name '%s'"), pf->name);
         if (!(bus = GPOINTER_TO_UINT(g_hash_table_lookup(buses, pf->name)))) {
-            if (nextBus > 0xff)
+            if (nextBus >= FOREIGN_BUS)
                 die("%s", _("too many simulated PFs"));
             bus = nextBus++;
             g_hash_table_insert(buses, g_strdup(pf->name), GUINT_TO_POINTER(bus));
@@ -192,6 +182,9 @@ main(int argc, char **argv)
             GHashTableIter other;
             gpointer name;
 
+            if (bus + 1 >= FOREIGN_BUS)
+                die(_("--pf %s --vfs %d: VFs from the 199th on would take bus %02x, left to foreign devices; give it fewer VFs or simulate it in another root"),
+                    pf->name, pf->vfs, bus + 1);
             g_hash_table_iter_init(&other, buses);
             while (g_hash_table_iter_next(&other, &name, &v)) {
                 if (GPOINTER_TO_UINT(v) == bus + 1)
@@ -215,11 +208,173 @@ main(int argc, char **argv)
         die("%s", virGetLastErrorMessage());
     if (sysfsOnly) {
         printf(_("%s: sysfs_root is the simulated tree\n"), conf);
-        return EXIT_SUCCESS;
+        return;
     }
-    if (virSRIOVSimSetConfKey(conf, "vf_config_backend", "simulated") < 0 ||
+    if (virSRIOVSimSetConfKey(conf, "devfs_root", dev) < 0 ||
+        virSRIOVSimSetConfKey(conf, "vf_config_backend", "simulated") < 0 ||
         virSRIOVSimSetConfKey(conf, "hostdev_simulate", "e1000e") < 0)
         die("%s", virGetLastErrorMessage());
-    printf(_("%s: this host is simulated (sysfs_root, vf_config_backend, hostdev_simulate)\n"), conf);
+    printf(_("%s: this host is simulated (sysfs_root, devfs_root, vf_config_backend, hostdev_simulate)\n"), conf);
+}
+
+/* Add @addr to SIM/fail-bind unless listed. */
+static void
+addFailBind(const char *sim, const char *addr)
+{
+    g_autofree char *path = g_build_filename(sim, "fail-bind", NULL);
+    g_autofree char *content = NULL;
+    g_autofree char *out = NULL;
+    g_auto(GStrv) lines = NULL;
+    size_t i;
+
+    if (g_file_get_contents(path, &content, NULL, NULL)) {
+        lines = g_strsplit(content, "\n", -1);
+        for (i = 0; lines[i]; i++) {
+            if (g_str_equal(g_strstrip(lines[i]), addr))
+                return;
+        }
+    }
+    out = g_strdup_printf("%s%s%s\n", content ? content : "",
+                          content && *content && !g_str_has_suffix(content, "\n") ? "\n" : "",
+                          addr);
+    if (virFileWriteStrAtomic(path, out, 0644) < 0)
+        die("%s", virGetLastErrorMessage());
+    printf(_("%s: binds of %s are refused\n"), path, addr);
+}
+
+/* Serve @sim until SIGTERM/SIGINT or its removal. */
+static int
+serve(const char *sim)
+{
+    g_autofree char *pidfile = g_build_filename(sim, "serve.pid", NULL);
+    g_autofree char *old = NULL;
+    g_autofree char *pid = g_strdup_printf("%lld\n", (long long)getpid());
+    g_autoptr(virSRIOVSimServer) srv = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *mine = NULL;
+    sigset_t mask;
+    int sfd;
+    int rc;
+
+    if (g_file_get_contents(pidfile, &old, NULL, NULL)) {
+        gint64 other;
+        g_autofree char *comm = NULL;
+        g_autofree char *commpath = NULL;
+
+        if (g_ascii_string_to_signed(g_strstrip(old), 10, 1, G_MAXINT, &other, NULL) &&
+            other != getpid()) {
+            commpath = g_strdup_printf("/proc/%lld/comm", (long long)other);
+            if (g_file_get_contents(commpath, &comm, NULL, NULL) &&
+                g_str_equal(g_strstrip(comm), "virt-sriov-sim"))
+                die(_("%s is already served by virt-sriov-sim (pid %lld, %s)"),
+                    sim, (long long)other, pidfile);
+        }
+        /* a stale file: a test waiting for it must not see it */
+        if (unlink(pidfile) < 0 && errno != ENOENT)
+            die(_("cannot remove %s: %s"), pidfile, g_strerror(errno));
+    }
+
+    /* signals wait in the signalfd from now on */
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
+        (sfd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0)
+        die(_("cannot set up signals: %s"), g_strerror(errno));
+
+    if (!(srv = virSRIOVSimServerNew(sim, &err)))
+        die("%s", err->message);
+    if (virFileWriteStrRuntime(pidfile, pid, 0644) < 0)
+        die("%s", virGetLastErrorMessage());
+    printf(_("serving %s (pid %lld, log %s/serve.log)\n"), sim, (long long)getpid(), sim);
+    fflush(stdout);
+
+    rc = virSRIOVSimServerRun(srv, sfd, &err);
+    close(sfd);
+    /* the pid file goes with its server (unless SIM went first) */
+    if (g_file_get_contents(pidfile, &mine, NULL, NULL) && g_str_equal(mine, pid))
+        unlink(pidfile);
+    if (rc < 0)
+        die("%s", err->message);
+    return EXIT_SUCCESS;
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autofree char *root = NULL;
+    g_autoptr(GPtrArray) pfs = g_ptr_array_new_with_free_func(simPFFree);
+    g_autoptr(GPtrArray) groupWith = g_ptr_array_new();
+    g_autoptr(GPtrArray) failBind = g_ptr_array_new();
+    g_autofree char *sim = NULL;
+    g_autofree char *sys = NULL;
+    simPF *cur = NULL;
+    bool sysfsOnly = false;
+    bool doServe = false;
+    int i;
+
+    setlocale(LC_ALL, "");
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+        if (g_str_equal(a, "--root") && val) {
+            root = g_canonicalize_filename(val, NULL);
+            i++;
+        } else if (g_str_equal(a, "--sysfs-only")) {
+            sysfsOnly = true;
+        } else if (g_str_equal(a, "--serve")) {
+            doServe = true;
+        } else if (g_str_equal(a, "--pf") && val) {
+            cur = g_new0(simPF, 1);
+            cur->name = g_strdup(val);
+            cur->vfs = -1;
+            g_ptr_array_add(pfs, cur);
+            i++;
+        } else if (g_str_equal(a, "--vfs") && val && cur) {
+            cur->vfs = parseCount(a, val, 0);
+            i++;
+        } else if (g_str_equal(a, "--totalvfs") && val && cur) {
+            cur->totalvfs = parseCount(a, val, 1);
+            i++;
+        } else if (g_str_equal(a, "--group-with") && val) {
+            g_ptr_array_add(groupWith, argv[++i]);
+        } else if (g_str_equal(a, "--fail-bind") && val) {
+            g_ptr_array_add(failBind, argv[++i]);
+        } else if (g_str_equal(a, "--help") || g_str_equal(a, "-h")) {
+            printf("usage: virt-sriov-sim " USAGE "\n");
+            return EXIT_SUCCESS;
+        } else {
+            die(_("unexpected argument '%s'; usage: %s"), a, USAGE);
+        }
+    }
+    if (!root || (pfs->len == 0 && groupWith->len == 0 && failBind->len == 0 && !doServe))
+        die(_("usage: virt-sriov-sim %s"), USAGE);
+
+    sim = g_build_filename(root, "sim", NULL);
+    sys = g_build_filename(sim, "sys", NULL);
+    if (pfs->len > 0)
+        makePFs(root, sim, sys, pfs, sysfsOnly);
+    else if (!g_file_test(sys, G_FILE_TEST_IS_DIR))
+        die(_("%s has no simulated host yet: give --pf NAME --vfs N"), root);
+
+    for (i = 0; i < (int)groupWith->len; i++) {
+        const char *vf = g_ptr_array_index(groupWith, i);
+        g_autofree char *foreign = NULL;
+        g_autofree char *physfn = g_strdup_printf("%s/bus/pci/devices/%s/physfn", sys, vf);
+
+        if (!g_file_test(physfn, G_FILE_TEST_IS_SYMLINK))
+            die(_("--group-with %s: no simulated VF %s (its VFs are listed by ls %s/bus/pci/devices/*/physfn)"),
+                vf, vf, sys);
+        if (!(foreign = virSRIOVSimForeign(sys, vf)))
+            die("%s", virGetLastErrorMessage());
+        printf(_("foreign device %s (8086:10d3 on e1000e) in the IOMMU group %d of %s\n"),
+               foreign, virSRIOVSimGroupOf(sys, vf), vf);
+    }
+    for (i = 0; i < (int)failBind->len; i++)
+        addFailBind(sim, g_ptr_array_index(failBind, i));
+
+    if (doServe)
+        return serve(sim);
     return EXIT_SUCCESS;
 }

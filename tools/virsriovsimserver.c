@@ -604,6 +604,28 @@ virSRIOVSimServerSettle(virSRIOVSimServer *srv, GError **error)
 }
 
 int
+virSRIOVSimServerWaitStopped(virSRIOVSimServer *srv, GError **error)
+{
+    gint64 deadline = g_get_monotonic_time() + VIR_SRIOV_SIM_SETTLE_SECONDS * G_TIME_SPAN_SECOND;
+    bool running;
+
+    g_mutex_lock(&srv->lock);
+    while (srv->running) {
+        if (!g_cond_wait_until(&srv->cond, &srv->lock, deadline))
+            break;
+    }
+    running = srv->running;
+    g_mutex_unlock(&srv->lock);
+    if (running) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                    _("the simulated host's server for %s still runs after %d seconds"),
+                    srv->sys, VIR_SRIOV_SIM_SETTLE_SECONDS);
+        return -1;
+    }
+    return 0;
+}
+
+int
 virSRIOVSimWriteAttr(const char *path, const char *value, GError **error)
 {
     VIR_AUTOCLOSE int fd = -1;

@@ -84,6 +84,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virSRIOVSimServer, virSRIOVSimServerStop);
  * get there within 30 seconds. */
 int virSRIOVSimServerSettle(virSRIOVSimServer *srv, GError **error);
 
+/* Wait until a started server stops by itself (SIM removed): 0, or -1
+ * with @error set if it still runs after 30 seconds. */
+int virSRIOVSimServerWaitStopped(virSRIOVSimServer *srv, GError **error);
+
 /* Write @value to the attribute @path as a writer of sysfs does (in
  * place, truncating; @path must exist). -1 with @error set. */
 int virSRIOVSimWriteAttr(const char *path, const char *value, GError **error);

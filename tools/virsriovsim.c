@@ -151,9 +151,9 @@ virSRIOVSimBus(const char *sys)
             virSRIOVSimWriteNew(dir, "unbind", "", 0600) < 0)
             return -1;
     }
-    if (virSRIOVSimWriteNew(pci, "drivers_probe", "", 0600) < 0 ||
-        virSRIOVSimMkdirs(groups) < 0 || virSRIOVSimMkdirs(vfio) < 0 ||
-        virSRIOVSimWriteNew(vfio, "vfio", "", 0666) < 0)
+    if (virSRIOVSimMkdirs(groups) < 0 || virSRIOVSimMkdirs(vfio) < 0 ||
+        virSRIOVSimWriteNew(vfio, "vfio", "", 0666) < 0 ||
+        virSRIOVSimWriteNew(pci, "drivers_probe", "", 0600) < 0)
         return -1;
     return 0;
 }
@@ -360,6 +360,7 @@ virSRIOVSimDeviceOfKind(const char *sys, const char *addr, size_t kind,
     g_autofree char *bustarget = g_strdup_printf("../../../devices/pci0000:00/%s", addr);
     g_autofree char *override = g_build_filename(dir, "driver_override", NULL);
     g_autofree char *grouplink = g_build_filename(dir, "iommu_group", NULL);
+    g_autofree char *probe = g_build_filename(sys, "bus", "pci", "drivers_probe", NULL);
     g_autofree char *device = g_strdup_printf("%s\n", virSRIOVSimKinds[kind].device);
     int rid = virSRIOVSimRid(addr);
 
@@ -369,8 +370,10 @@ virSRIOVSimDeviceOfKind(const char *sys, const char *addr, size_t kind,
         return -1;
     }
     if (virSRIOVSimMkdirs(dir) < 0 || virSRIOVSimMkdirs(busdir) < 0 ||
-        virSRIOVSimLink(bustarget, busdir, addr) < 0 ||
-        virSRIOVSimBus(sys) < 0)
+        virSRIOVSimLink(bustarget, busdir, addr) < 0)
+        return -1;
+    /* drivers_probe is made last: with it, the bus is complete */
+    if (!virFileExists(probe) && virSRIOVSimBus(sys) < 0)
         return -1;
     if (physfn) {
         g_autofree char *target = g_strdup_printf("../%s", physfn);

@@ -111,6 +111,26 @@ XML
         "$_virsh" -q -c "qemu:///embed?root=$_root" net-start vfpool >/dev/null
 }
 
+# sim_serve VIRSH ROOT: the simulated kernel of ROOT's host
+# (virt-sriov-sim --serve, next to VIRSH) running in the background, so
+# that writes to its bind, unbind, driver_override and drivers_probe files
+# act; returns once it serves (ROOT/sim/serve.pid holds its pid). It ends
+# by itself when ROOT/sim is removed. 1 with a message if it fails.
+sim_serve() {
+    "$(dirname "$1")/virt-sriov-sim" --root "$2" --serve >"$2/serve.out" 2>&1 &
+    _spid=$!
+    _i=0
+    while [ $_i -lt 200 ]; do
+        [ "$(cat "$2/sim/serve.pid" 2>/dev/null)" = "$_spid" ] && return 0
+        kill -0 "$_spid" 2>/dev/null || break
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    echo "# virt-sriov-sim --serve did not start:"
+    sed 's/^/#   /' "$2/serve.out"
+    return 1
+}
+
 # pool_used VIRSH ROOT: how many VFs of 'vfpool' are in use
 pool_used() {
     "$1" -q -c "qemu:///embed?root=$2" net-dumpxml vfpool |

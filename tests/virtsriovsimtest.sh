@@ -3,7 +3,8 @@
 # VFs (0000:03:07.1 in IOMMU group 825, .2), a foreign device in the first
 # VF's group; plain shell writes (echo ADDR > FILE) have the kernel's
 # effects; a rerun of the tool keeps a VF on vfio-pci; SIGTERM ends the
-# server with status 0 and removing the root ends it too. Waits are
+# server with status 0 and removing the root ends it too; a host made
+# without --serve or --no-serve gets its server in the background. Waits are
 # bounded polls of the files the server changes.
 # usage: virtsriovsimtest.sh VIRT-SRIOV-SIM
 set -u
@@ -32,6 +33,10 @@ waitfor() {
     return 1
 }
 
+# alive PID: a process that has not exited (a zombie whose parent is
+# not ours, e.g. init, may linger: it counts as exited)
+alive() { [ -r "/proc/$1/stat" ] && ! sed 's/.*) //' "/proc/$1/stat" | grep -q '^Z'; }
+
 driver() { basename "$(readlink "$sys/bus/pci/devices/$1/driver")" 2>/dev/null; }
 
 serve() {
@@ -45,7 +50,7 @@ serve() {
     fi
 }
 
-if ! "$sim" --root "$root" --pf ens1f0 --vfs 2 --group-with "$vf" >"$tmp/make" 2>&1; then
+if ! "$sim" --root "$root" --pf ens1f0 --vfs 2 --group-with "$vf" --no-serve >"$tmp/make" 2>&1; then
     echo "not ok 1 - virt-sriov-sim"; cat "$tmp/make"
     exit 1
 fi
@@ -88,7 +93,7 @@ else
     notok "probe to vfio-pci"; cat "$root/sim/serve.log"
 fi
 
-if "$sim" --root "$root" --pf ens1f0 --vfs 2 >/dev/null 2>&1 &&
+if "$sim" --root "$root" --pf ens1f0 --vfs 2 --no-serve >/dev/null 2>&1 &&
    [ "$(driver $vf)" = vfio-pci ] && [ -e "$dev/vfio/825" ] &&
    [ "$(cat "$sys/bus/pci/devices/$vf/driver_override")" = vfio-pci ]; then
     ok "a rerun of the tool keeps the VF on vfio-pci"
@@ -136,6 +141,26 @@ if waitfor '! kill -0 "$pid" 2>/dev/null'; then
     [ $rc = 0 ] && ok "removing the root ends the server" || notok "removed root: exit $rc"
 else
     notok "the server outlives its root"
+fi
+
+# without --serve or --no-serve, a new host is served in the background
+# (detached: this test's output is not held), until its root goes
+root2=$tmp/root2
+if "$sim" --root "$root2" --pf ens1f0 --vfs 1 >"$tmp/bg" 2>&1 &&
+   bg=$(cat "$root2/sim/serve.pid" 2>/dev/null) && alive "$bg"; then
+    echo 0000:03:07.1 > "$root2/sim/sys/bus/pci/drivers/iavf/unbind"
+    waitfor '[ ! -L "$root2/sim/sys/bus/pci/devices/0000:03:07.1/driver" ]' &&
+        ok "a new host is served in the background" ||
+        { notok "the background server does not serve"; cat "$root2/sim/serve.log"; }
+    "$sim" --root "$root2" --pf ens1f0 --vfs 1 >/dev/null 2>&1 &&
+        [ "$(cat "$root2/sim/serve.pid")" = "$bg" ] &&
+        [ "$(pgrep -fc "virt-sriov-sim --root $root2 --serve")" = 1 ] &&
+        ok "a rerun keeps the one server" || notok "a rerun started another server"
+    rm -rf "$root2"
+    waitfor '! alive "$bg"' && ok "removing its root ends the background server" ||
+        notok "the background server outlives its root"
+else
+    notok "no background server"; cat "$tmp/bg"
 fi
 
 echo "1..$n"

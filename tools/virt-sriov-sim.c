@@ -3,7 +3,7 @@
  *
  *   virt-sriov-sim --root DIR [--sysfs-only]
  *                  [--pf NAME --vfs N [--totalvfs M]]... [--group-with VF]...
- *                  [--fail-bind ADDR]... [--serve]
+ *                  [--fail-bind ADDR]... [--serve | --no-serve]
  *
  * Creates under DIR/sim/sys the part of a sysfs tree the SR-IOV code reads
  * (the layout is described in virsriovsim.h: class/net/PF/device with
@@ -34,6 +34,12 @@
  * DIR/sim/serve.pid once it handles writes, logs them to DIR/sim/serve.log,
  * and exits 0 on SIGTERM or SIGINT, or when DIR/sim is removed.
  *
+ * Without --serve, a tree made for guests to run on (not --sysfs-only) gets
+ * that server in the background, detached (its own session, output to
+ * serve.log), unless one serves DIR already or --no-serve is given: the
+ * tool returns once it serves. It goes with the tree (rm -rf DIR stops
+ * it), so whoever makes a simulated host need not run it.
+ *
  * Every file is written atomically, qemu.conf and DIR/sim/pfs with mode
  * 0600 like the rest of the root, the sysfs attributes as the kernel
  * shows them.
@@ -48,7 +54,9 @@
 #include <errno.h>
 #include <locale.h>
 #include <signal.h>
+#include <fcntl.h>
 #include <sys/signalfd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -57,7 +65,10 @@
 #include "virsriovsim.h"
 #include "virsriovsimserver.h"
 
-#define USAGE "--root DIR [--sysfs-only] [--pf NAME --vfs N [--totalvfs M]]... [--group-with VF]... [--fail-bind ADDR]... [--serve]"
+#define USAGE "--root DIR [--sysfs-only] [--pf NAME --vfs N [--totalvfs M]]... [--group-with VF]... [--fail-bind ADDR]... [--serve | --no-serve]"
+
+/* how long a background server may take to serve */
+#define SERVE_START_TIMEOUT_MS 10000
 
 /* PFs take buses below this one, foreign devices this one */
 #define FOREIGN_BUS 0xf0
@@ -242,37 +253,90 @@ addFailBind(const char *sim, const char *addr)
     printf(_("%s: binds of %s are refused\n"), path, addr);
 }
 
+/* The pid of the virt-sriov-sim that serves @sim, 0 if none. */
+static pid_t
+servingPid(const char *sim)
+{
+    g_autofree char *pidfile = g_build_filename(sim, "serve.pid", NULL);
+    g_autofree char *text = NULL;
+    g_autofree char *commpath = NULL;
+    g_autofree char *comm = NULL;
+    gint64 pid;
+
+    if (!g_file_get_contents(pidfile, &text, NULL, NULL) ||
+        !g_ascii_string_to_signed(g_strstrip(text), 10, 1, G_MAXINT, &pid, NULL))
+        return 0;
+    commpath = g_strdup_printf("/proc/%lld/comm", (long long)pid);
+    if (!g_file_get_contents(commpath, &comm, NULL, NULL) ||
+        !g_str_equal(g_strstrip(comm), "virt-sriov-sim"))
+        return 0;
+    return (pid_t)pid;
+}
+
+static void
+serveChildSetup(gpointer data G_GNUC_UNUSED)
+{
+    /* no terminal, no signals of the caller's session */
+    setsid();
+}
+
+/* A server for @root's @sim in the background, unless one serves it:
+ * returns once it does. */
+static void
+serveBackground(const char *root, const char *sim)
+{
+    g_autofree char *log = g_build_filename(sim, "serve.log", NULL);
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+    const char *argv[] = { self, "--root", root, "--serve", NULL };
+    g_autoptr(GError) err = NULL;
+    VIR_AUTOCLOSE int nullfd = -1;
+    VIR_AUTOCLOSE int logfd = -1;
+    gint64 deadline;
+    GPid child;
+
+    if (servingPid(sim) > 0)
+        return;
+    if (!self)
+        die(_("cannot find this program (/proc/self/exe)"));
+    if ((nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 ||
+        (logfd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) < 0)
+        die(_("cannot open %s: %s"), nullfd < 0 ? "/dev/null" : log, g_strerror(errno));
+    if (!g_spawn_async_with_pipes_and_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                          serveChildSetup, NULL, nullfd, logfd, logfd,
+                                          NULL, NULL, 0, &child, NULL, NULL, NULL, &err))
+        die(_("cannot start the server of %s: %s"), sim, err->message);
+    deadline = g_get_monotonic_time() + SERVE_START_TIMEOUT_MS * 1000;
+    while (servingPid(sim) != child) {
+        if (waitpid(child, NULL, WNOHANG) == child)
+            die(_("the server of %s exited at once; see %s"), sim, log);
+        if (g_get_monotonic_time() > deadline)
+            die(_("the server of %s did not serve within %d ms; see %s"),
+                sim, SERVE_START_TIMEOUT_MS, log);
+        g_usleep(2000);
+    }
+    printf(_("%s served in the background (pid %lld, log %s)\n"), sim, (long long)child, log);
+}
+
 /* Serve @sim until SIGTERM/SIGINT or its removal. */
 static int
 serve(const char *sim)
 {
     g_autofree char *pidfile = g_build_filename(sim, "serve.pid", NULL);
-    g_autofree char *old = NULL;
     g_autofree char *pid = g_strdup_printf("%lld\n", (long long)getpid());
     g_autoptr(virSRIOVSimServer) srv = NULL;
     g_autoptr(GError) err = NULL;
     g_autofree char *mine = NULL;
+    pid_t other;
     sigset_t mask;
     int sfd;
     int rc;
 
-    if (g_file_get_contents(pidfile, &old, NULL, NULL)) {
-        gint64 other;
-        g_autofree char *comm = NULL;
-        g_autofree char *commpath = NULL;
-
-        if (g_ascii_string_to_signed(g_strstrip(old), 10, 1, G_MAXINT, &other, NULL) &&
-            other != getpid()) {
-            commpath = g_strdup_printf("/proc/%lld/comm", (long long)other);
-            if (g_file_get_contents(commpath, &comm, NULL, NULL) &&
-                g_str_equal(g_strstrip(comm), "virt-sriov-sim"))
-                die(_("%s is already served by virt-sriov-sim (pid %lld, %s)"),
-                    sim, (long long)other, pidfile);
-        }
-        /* a stale file: a test waiting for it must not see it */
-        if (unlink(pidfile) < 0 && errno != ENOENT)
-            die(_("cannot remove %s: %s"), pidfile, g_strerror(errno));
-    }
+    if ((other = servingPid(sim)) > 0 && other != getpid())
+        die(_("%s is already served by virt-sriov-sim (pid %lld, %s)"),
+            sim, (long long)other, pidfile);
+    /* a stale file: a test waiting for it must not see it */
+    if (unlink(pidfile) < 0 && errno != ENOENT)
+        die(_("cannot remove %s: %s"), pidfile, g_strerror(errno));
 
     /* signals wait in the signalfd from now on */
     sigemptyset(&mask);
@@ -311,6 +375,7 @@ main(int argc, char **argv)
     simPF *cur = NULL;
     bool sysfsOnly = false;
     bool doServe = false;
+    bool noServe = false;
     int i;
 
     setlocale(LC_ALL, "");
@@ -325,6 +390,8 @@ main(int argc, char **argv)
             sysfsOnly = true;
         } else if (g_str_equal(a, "--serve")) {
             doServe = true;
+        } else if (g_str_equal(a, "--no-serve")) {
+            noServe = true;
         } else if (g_str_equal(a, "--pf") && val) {
             cur = g_new0(simPF, 1);
             cur->name = g_strdup(val);
@@ -376,5 +443,7 @@ main(int argc, char **argv)
 
     if (doServe)
         return serve(sim);
+    if (!noServe && !sysfsOnly && pfs->len > 0)
+        serveBackground(root, sim);
     return EXIT_SUCCESS;
 }

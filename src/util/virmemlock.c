@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "virerror.h"
 #include "virmemlock.h"
@@ -13,6 +14,7 @@
 #define VIR_FROM_THIS VIR_FROM_NONE
 
 /* linux/capability.h */
+#define VIR_MEMLOCK_CAP_IPC_LOCK 14
 #define VIR_MEMLOCK_CAP_SYS_RESOURCE 24
 
 #define VIR_MEMLOCK_HEADROOM (1024ULL * 1024 * 1024)
@@ -29,15 +31,17 @@ virMemLockFromRlim(rlim_t value)
     return value == RLIM_INFINITY ? G_MAXUINT64 : (unsigned long long)value;
 }
 
-/* Does this process have CAP_SYS_RESOURCE in its effective set? */
+/* Is capability @cap in the effective set of process @pid (0: this one)? */
 static bool
-virMemLockMayRaise(void)
+virMemLockHasCap(pid_t pid, unsigned int cap)
 {
+    g_autofree char *path = pid ? g_strdup_printf("/proc/%lld/status", (long long)pid) :
+                                  g_strdup("/proc/self/status");
     g_autofree char *status = NULL;
     g_auto(GStrv) lines = NULL;
     size_t i;
 
-    if (!g_file_get_contents("/proc/self/status", &status, NULL, NULL))
+    if (!g_file_get_contents(path, &status, NULL, NULL))
         return false;
     lines = g_strsplit(status, "\n", 0);
     for (i = 0; lines[i]; i++) {
@@ -45,7 +49,7 @@ virMemLockMayRaise(void)
 
         if (g_str_has_prefix(lines[i], "CapEff:") &&
             virStrToLong_ull(g_strstrip(lines[i] + strlen("CapEff:")), NULL, 16, &caps) == 0)
-            return caps & (1ULL << VIR_MEMLOCK_CAP_SYS_RESOURCE);
+            return caps & (1ULL << cap);
     }
     return false;
 }
@@ -73,12 +77,23 @@ virMemLockCheckGrantable(unsigned long long bytes, const char *what)
         virReportSystemError(errno, "%s", _("cannot read the locked-memory limit"));
         return -1;
     }
-    if (virMemLockFromRlim(cur.rlim_max) >= bytes || virMemLockMayRaise())
+    if (virMemLockFromRlim(cur.rlim_max) >= bytes ||
+        virMemLockHasCap(0, VIR_MEMLOCK_CAP_SYS_RESOURCE))
+        return 1;
+    /* root keeps its capabilities across exec: the kernel does not count
+     * what a process with CAP_IPC_LOCK locks against any limit */
+    if (geteuid() == 0 && virMemLockHasCap(0, VIR_MEMLOCK_CAP_IPC_LOCK))
         return 0;
     virReportError(VIR_ERR_OPERATION_INVALID,
-                   _("%s needs a locked-memory limit (RLIMIT_MEMLOCK) of %llu KiB for its vfio devices (its memory and 1 GiB), but this process may grant at most %llu KiB and cannot raise it (no CAP_SYS_RESOURCE): raise the hard limit of the daemon (LimitMEMLOCK= of its service, 'ulimit -l', /etc/security/limits.conf) or run it as root"),
+                   _("%s needs a locked-memory limit (RLIMIT_MEMLOCK) of %llu KiB for its vfio devices (its memory and 1 GiB), but this process may grant at most %llu KiB and cannot raise it (no CAP_SYS_RESOURCE, and QEMU would not have CAP_IPC_LOCK): raise the hard limit of the daemon (LimitMEMLOCK= of its service, 'ulimit -l', /etc/security/limits.conf) or run it as root"),
                    what, bytes / 1024, virMemLockFromRlim(cur.rlim_max) / 1024);
     return -1;
+}
+
+bool
+virMemLockUnlimited(pid_t pid)
+{
+    return virMemLockHasCap(pid, VIR_MEMLOCK_CAP_IPC_LOCK);
 }
 
 int

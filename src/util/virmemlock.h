@@ -18,10 +18,17 @@
 unsigned long long virMemLockLimitForVFIO(unsigned long long memoryKiB);
 
 /* Can this process give a child (or raise a process to) a limit of
- * @bytes? It can when its own hard limit is that high or it may raise
- * limits (CAP_SYS_RESOURCE); else an error naming both numbers and how
- * to raise the limit. @what names the guest, for the message. */
+ * @bytes? 1 when its own hard limit is that high or it may raise limits
+ * (CAP_SYS_RESOURCE); 0 when no limit is needed: it runs as root with
+ * CAP_IPC_LOCK, which its children keep, and the kernel counts nothing
+ * such a process locks (containers often drop CAP_SYS_RESOURCE but not
+ * CAP_IPC_LOCK); else -1 with an error naming both numbers and how to
+ * raise the limit. @what names the guest, for the message. */
 int virMemLockCheckGrantable(unsigned long long bytes, const char *what);
+
+/* Does process @pid (0: this one) lock memory without limit
+ * (CAP_IPC_LOCK in its effective set)? */
+bool virMemLockUnlimited(pid_t pid);
 
 /* Raise the limit of process @pid (0: this one) to @bytes, soft and hard,
  * unless it is that high already. An error names the process and limit. */

@@ -57,9 +57,32 @@ grep -q "<actual type='hostdev' managed='yes'>" "$root/run/qemu/g1.xml" && ok "s
 [ "$(pool_used "$virsh" "$root")" = 1 ] && ok "pool: one VF in use" || notok "pool connections while running"
 [ "$(vf_mac "$root" $vf1)" = 52:54:00:7e:57:01 ] && ok "VF admin MAC is the guest's" ||
     notok "VF admin MAC set ($(vf_mac "$root" $vf1))"
+# the VF went to vfio-pci for QEMU (the simulated kernel did the binding
+# the daemon asked for), recording the driver it had
+vf_driver() { basename "$(readlink "$root/sim/sys/bus/pci/devices/$1/driver")" 2>/dev/null; }
+[ "$(vf_driver $vf1)" = vfio-pci ] && [ -e "$root/sim/dev/vfio/$(vf_group $vf1)" ] &&
+    grep -qx "driver=iavf" "$root/run/hostdev/$vf1.bind" &&
+    ok "the VF is on vfio-pci while the guest runs, iavf recorded" ||
+    { notok "the VF's driver: '$(vf_driver $vf1)'"; tail -5 "$root/sim/serve.log"; }
+# QEMU locks the guest's memory: its limit is the guest's memory + 1 GiB,
+# or it has CAP_IPC_LOCK (root whose container cannot raise limits)
+qpid=$(head -n1 "$root/run/qemu/g1.pid")
+kib=$("$virsh" -q -c "$uri" dumpxml g1 | sed -n "s|.*<memory unit='KiB'>\([0-9]*\)</memory>.*|\1|p")
+want=$(( (kib + 1048576) * 1024 ))
+have=$(awk '/^Max locked memory/ { print $4 }' "/proc/$qpid/limits")
+capeff=$(awk '/^CapEff:/ { print $2 }' "/proc/$qpid/status")
+if [ "$have" = "$want" ]; then
+    ok "QEMU's locked-memory limit is the guest's memory + 1 GiB ($want)"
+elif [ $(( 0x$capeff >> 14 & 1 )) = 1 ] && grep -q "locked memory not limited: QEMU has CAP_IPC_LOCK" "$root/log/g1.log"; then
+    ok "QEMU locks memory with CAP_IPC_LOCK (this host cannot raise limits; limit $have)"
+else
+    notok "QEMU's locked memory: limit $have, want $want, CapEff $capeff"
+fi
 "$virsh" -q -c "$uri" destroy g1 || notok "destroy g1"
 [ -z "$(run_left "$root")" ] && [ -z "$(ls "$root/run/hostdev")" ] &&
     ok "nothing left in run/ after destroy" || { notok "run/ cleaned"; ls "$root/run/qemu" "$root/run/hostdev"; }
+[ "$(vf_driver $vf1)" = iavf ] && [ ! -e "$root/sim/dev/vfio/$(vf_group $vf1)" ] &&
+    ok "the VF is back on iavf after destroy" || notok "the VF's driver after destroy: '$(vf_driver $vf1)'"
 [ "$(pool_used "$virsh" "$root")" = 0 ] && [ "$(vf_mac "$root" $vf1)" = "$mac0" ] &&
     ok "VF back in the pool with its MAC restored" || notok "VF released and restored"
 

@@ -13,6 +13,24 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
+/* @key = "/PATH" of qemu.conf, an absolute path, @def when absent. */
+static int
+qemuDriverConfigPath(virQEMUDriverConfig *cfg, const char *key, const char *def,
+                     char **value)
+{
+    if (virConfGetValueString(cfg->conf, key, value) < 0)
+        return -1;
+    if (!*value) {
+        *value = g_strdup(def);
+    } else if (!g_path_is_absolute(*value)) {
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       _("%s: %s = \"%s\" must be an absolute path"),
+                       cfg->configFile, key, *value);
+        return -1;
+    }
+    return 0;
+}
+
 /* @key = SECONDS of qemu.conf, 1 to 3600, @def when absent. */
 static int
 qemuDriverConfigSeconds(virQEMUDriverConfig *cfg, const char *key, long long def,
@@ -155,16 +173,9 @@ virQEMUDriverConfigNew(const char *root)
         return NULL;
     if (virConfGetValueString(cfg->conf, "hostdev_simulate", &cfg->hostdevSimulate) < 0)
         return NULL;
-    if (virConfGetValueString(cfg->conf, "sysfs_root", &cfg->sysfsRoot) < 0)
+    if (qemuDriverConfigPath(cfg, "sysfs_root", "/sys", &cfg->sysfsRoot) < 0 ||
+        qemuDriverConfigPath(cfg, "devfs_root", "/dev", &cfg->devfsRoot) < 0)
         return NULL;
-    if (!cfg->sysfsRoot) {
-        cfg->sysfsRoot = g_strdup("/sys");
-    } else if (!g_path_is_absolute(cfg->sysfsRoot)) {
-        virReportError(VIR_ERR_CONF_SYNTAX,
-                       _("%s: sysfs_root = \"%s\" must be an absolute path"),
-                       cfg->configFile, cfg->sysfsRoot);
-        return NULL;
-    }
     {
         g_autofree char *backend = NULL;
 
@@ -223,6 +234,7 @@ virQEMUDriverConfigFree(virQEMUDriverConfig *cfg)
     g_free(cfg->logDir);
     g_free(cfg->hostdevSimulate);
     g_free(cfg->sysfsRoot);
+    g_free(cfg->devfsRoot);
     g_free(cfg->hostdevStateDir);
     g_free(cfg->migrationHost);
     g_free(cfg->migrationAddress);

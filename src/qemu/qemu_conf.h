@@ -49,6 +49,9 @@ struct _virQEMUDriverConfig {
     /* sysfs_root = "/path": where SR-IOV VFs are looked up (/sys, or the
      * tree of a simulated host) */
     char *sysfsRoot;
+    /* devfs_root = "/path": where device nodes are (/dev/vfio/N of an
+     * IOMMU group; /dev, or a simulated host's) */
+    char *devfsRoot;
     /* vf_config_backend = "netlink" | "simulated": how a VF gets the
      * guest's MAC and VLAN (virHostdevVFBackend) */
     int vfConfigBackend;

@@ -3,6 +3,7 @@
  */
 #include "internal.h"
 
+#include "hypervisor/virhostdev_bind.h"
 #include "hypervisor/virhostdev_owner.h"
 #include "network/network_driver.h"
 #include "qemu_domain.h"
@@ -37,16 +38,39 @@ qemuHostdevVFContext(virQEMUDriver *driver, virHostdevVFContext *ctx)
     ctx->stateDir = driver->config->hostdevStateDir;
 }
 
+static void
+qemuHostdevBindContext(virQEMUDriver *driver, virHostdevBindContext *ctx)
+{
+    ctx->sysfsRoot = driver->config->sysfsRoot;
+    ctx->devfsRoot = driver->config->devfsRoot;
+    ctx->stateDir = driver->config->hostdevStateDir;
+}
+
+int
+qemuHostdevPrepareVFIO(virQEMUDriver *driver, const virDomainHostdevDef *hostdev)
+{
+    virHostdevBindContext ctx;
+
+    qemuHostdevBindContext(driver, &ctx);
+    return virHostdevBindForGuest(&ctx, &hostdev->source, hostdev->managed);
+}
+
 void
-qemuHostdevRestoreVF(virQEMUDriver *driver, const virPCIDeviceAddress *vf)
+qemuHostdevRestore(virQEMUDriver *driver, const virPCIDeviceAddress *dev)
 {
     virHostdevVFContext ctx;
+    virHostdevBindContext bctx;
+    g_autofree char *addr = virPCIDeviceAddressAsString(dev);
 
     qemuHostdevVFContext(driver, &ctx);
-    if (virHostdevVFRestore(&ctx, vf) < 0) {
-        g_autofree char *addr = virPCIDeviceAddressAsString(vf);
-
+    if (virHostdevVFRestore(&ctx, dev) < 0) {
         virReportWarning(_("cannot restore the MAC and VLAN of VF %s: %s"),
+                         addr, virGetLastErrorMessage());
+        virResetLastError();
+    }
+    qemuHostdevBindContext(driver, &bctx);
+    if (virHostdevBindRestore(&bctx, dev) < 0) {
+        virReportWarning(_("cannot give PCI device %s back to its host driver: %s"),
                          addr, virGetLastErrorMessage());
         virResetLastError();
     }
@@ -59,7 +83,17 @@ qemuHostdevAcquire(virQEMUDriver *driver, const virDomainDef *def,
     g_autofree char *holder = qemuHostdevHolder(def, hostdev->parentnet);
     g_autoptr(virHostdevOwner) owner = virHostdevOwnerNew(holder, def->name, NULL);
 
-    return virHostdevOwnerAcquire(driver->config->hostdevStateDir, &hostdev->source, owner);
+    if (virHostdevOwnerAcquire(driver->config->hostdevStateDir, &hostdev->source, owner) < 0)
+        return -1;
+    if (qemuHostdevPrepareVFIO(driver, hostdev) < 0) {
+        virErrorPtr saved;
+
+        virErrorPreserveLast(&saved);
+        qemuHostdevReleaseSource(driver, holder, &hostdev->source);
+        virErrorRestore(&saved);
+        return -1;
+    }
+    return 0;
 }
 
 /* The error of a release (@source) or of a reconcile (NULL) as a
@@ -93,8 +127,9 @@ qemuHostdevReleaseSource(virQEMUDriver *driver, const char *holder,
     /* somebody else's by now: neither its settings nor its record are ours */
     if (rc > 0 && STRNEQ(current->holder, holder))
         return;
-    /* settings first: until the record goes nobody else can take the VF */
-    qemuHostdevRestoreVF(driver, source);
+    /* settings and driver first: until the record goes nobody else can
+     * take the device */
+    qemuHostdevRestore(driver, source);
     if (rc > 0 && virHostdevOwnerRelease(dir, source, holder) < 0)
         qemuHostdevWarn(source);
 }
@@ -262,14 +297,16 @@ qemuHostdevReconcileRecord(virQEMUDriver *driver, const virPCIDeviceAddress *dev
     }
     if (qemuHostdevHolderAlive(driver, owner->holder, dev))
         return;
-    qemuHostdevRestoreVF(driver, dev);
+    qemuHostdevRestore(driver, dev);
     if ((owner->network ?
          networkReleaseVF(driver->network, owner->network, owner->holder, dev) :
          virHostdevOwnerRelease(dir, dev, owner->holder)) < 0)
         qemuHostdevWarn(dev);
 }
 
-/* Saved settings of a VF nobody holds are put back. */
+/* Saved settings (MAC and VLAN, host driver) of a device nobody holds
+ * are put back: a process died between taking them and recording the
+ * device, or between giving the record up and them back. */
 static void
 qemuHostdevReconcileSaved(virQEMUDriver *driver, const virPCIDeviceAddress *dev)
 {
@@ -279,7 +316,7 @@ qemuHostdevReconcileSaved(virQEMUDriver *driver, const virPCIDeviceAddress *dev)
     if (rc < 0)
         virResetLastError();
     if (rc == 0)
-        qemuHostdevRestoreVF(driver, dev);
+        qemuHostdevRestore(driver, dev);
 }
 
 /* @fix each device that has a @suffix file in the state directory. */
@@ -307,5 +344,6 @@ qemuHostdevReconcile(virQEMUDriver *driver)
     if (networkReconcileVFs(driver->network, qemuHostdevPoolOwnerAlive, driver) < 0)
         return -1;
     qemuHostdevReconcileEach(driver, ".vf", qemuHostdevReconcileSaved);
+    qemuHostdevReconcileEach(driver, ".bind", qemuHostdevReconcileSaved);
     return 0;
 }

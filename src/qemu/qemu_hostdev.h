@@ -31,16 +31,22 @@ char *qemuHostdevHolder(const virDomainDef *def, const virDomainNetDef *net);
 
 /* How this driver sets a VF's MAC and VLAN. */
 void qemuHostdevVFContext(virQEMUDriver *driver, virHostdevVFContext *ctx);
-/* Put back the MAC and VLAN @vf had before a guest got it (a warning if
- * that fails: releasing goes on). */
-void qemuHostdevRestoreVF(virQEMUDriver *driver, const virPCIDeviceAddress *vf);
+/* Make @hostdev, held by its domain, ready for QEMU's vfio-pci: a
+ * managed one is moved to vfio-pci, its IOMMU group checked
+ * (hypervisor/virhostdev_bind.h). Nothing is left moved on failure. */
+int qemuHostdevPrepareVFIO(virQEMUDriver *driver, const virDomainHostdevDef *hostdev);
+/* Put back what device @dev had before a guest got it: a VF's MAC and
+ * VLAN, then its host driver (warnings if that fails: releasing goes
+ * on). */
+void qemuHostdevRestore(virQEMUDriver *driver, const virPCIDeviceAddress *dev);
 
-/* Record @hostdev (of @def, not from a pool) as held by this run of @def;
- * an error naming the holder if somebody holds it. */
+/* Record @hostdev (of @def, not from a pool) as held by this run of @def,
+ * an error naming the holder if somebody holds it, and prepare it for
+ * vfio-pci (qemuHostdevPrepareVFIO). */
 int qemuHostdevAcquire(virQEMUDriver *driver, const virDomainDef *def,
                        const virDomainHostdevDef *hostdev);
-/* Give up the device @source that @holder held: a VF gets its saved MAC
- * and VLAN back first. A device somebody else holds by now is left alone.
+/* Give up the device @source that @holder held: it gets its saved MAC
+ * and VLAN and its host driver back first (qemuHostdevRestore). A device somebody else holds by now is left alone.
  * Errors are warnings. */
 void qemuHostdevReleaseSource(virQEMUDriver *driver, const char *holder,
                               const virPCIDeviceAddress *source);

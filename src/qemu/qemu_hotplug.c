@@ -171,6 +171,9 @@ qemuDomainAttachDeviceLive(virQEMUDriver *driver, virDomainObj *obj, const char 
     }
 
     if (vf) {
+        /* a first vfio device pins the guest's memory */
+        if (qemuProcessRaiseMemLock(obj, copy) < 0)
+            goto endjob;
         props = qemuBuildHostdevDeviceProps(copy, vf, &opts);
         needNetdev = opts.simulateVFModel != NULL;
     } else {

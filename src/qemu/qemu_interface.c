@@ -38,7 +38,7 @@ qemuInterfaceReleaseVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef
         virResetLastError();
     }
     if (rc > 0)
-        qemuHostdevRestoreVF(driver, &vf);
+        qemuHostdevRestore(driver, &vf);
     else if (rc < 0)
         /* the pool could not say: the record does (a VF somebody else
          * holds keeps its settings) */
@@ -87,7 +87,9 @@ qemuInterfacePrepare(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *
         qemuHostdevAcquire(driver, def, vf) < 0)
         return -1;
     qemuHostdevVFContext(driver, &ctx);
-    if (virHostdevVFConfigure(&ctx, &vf->source, &net->mac,
+    if ((net->type == VIR_DOMAIN_NET_TYPE_NETWORK &&
+         qemuHostdevPrepareVFIO(driver, vf) < 0) ||
+        virHostdevVFConfigure(&ctx, &vf->source, &net->mac,
                               net->vlanSet ? (int)net->vlanTag : -1) < 0) {
         virErrorPtr saved;
 

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -19,6 +20,7 @@
 #include "qemu_process.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virmemlock.h"
 #include "virprocess.h"
 #include "virsocket.h"
 #include "virstring.h"
@@ -222,6 +224,37 @@ qemuProcessIdentityOf(virDomainObj *obj)
 }
 
 int
+qemuProcessRaiseMemLock(virDomainObj *obj, const virDomainDef *def)
+{
+    unsigned long long need = virMemLockLimitForVFIO(def->memory);
+    g_autofree char *what = g_strdup_printf(_("domain '%s'"), def->name);
+    virProcessIdentity id;
+
+    virDomainObjLock(obj);
+    id = qemuProcessIdentityOf(obj);
+    virDomainObjUnlock(obj);
+    if (virProcessIdentityCheck(&id) != VIR_PROCESS_IDENTITY_SAME) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("the QEMU of domain '%s' (pid %lld) is gone"),
+                       def->name, (long long)id.pid);
+        return -1;
+    }
+    switch (virMemLockCheckGrantable(need, what)) {
+    case 1:
+        return virMemLockRaise(id.pid, need);
+    case 0:
+        if (virMemLockUnlimited(id.pid))
+            return 0;
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("the QEMU of domain '%s' (pid %lld) has neither CAP_IPC_LOCK nor a locked-memory limit of %llu KiB, and this process cannot raise its limit (no CAP_SYS_RESOURCE): restart the domain to give it a vfio device"),
+                       def->name, (long long)id.pid, need / 1024);
+        return -1;
+    default:
+        return -1;
+    }
+}
+
+int
 qemuProcessSaveStatus(virQEMUDriver *driver, virDomainObj *obj)
 {
     g_autofree char *xml = NULL;
@@ -280,11 +313,28 @@ qemuProcessRemoveRunFiles(virQEMUDriver *driver, const char *name,
 /* Start                                                                */
 /* ------------------------------------------------------------------ */
 
+/* In the child, before exec: @data points to the RLIMIT_MEMLOCK QEMU
+ * gets (0: it keeps ours). Only async-signal-safe calls. */
 static void
-qemuProcessChildSetup(gpointer data G_GNUC_UNUSED)
+qemuProcessChildSetup(gpointer data)
 {
+    const unsigned long long *memlock = data;
+
     /* its own session: no terminal signals from the starting process */
     setsid();
+    if (*memlock) {
+        struct rlimit rl = { (rlim_t)*memlock, (rlim_t)*memlock };
+
+        if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0) {
+            static const char msg[] = "cannot set the locked-memory limit (RLIMIT_MEMLOCK) QEMU needs for its vfio devices\n";
+
+            /* the log: QEMU's stderr */
+            if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+                /* nothing more can be said */
+            }
+            _exit(1);
+        }
+    }
 }
 
 static int
@@ -445,6 +495,7 @@ struct _qemuProcessStarting {
     bool recorded;              /* the start record is written */
     bool resources;             /* VFs taken for @live */
     bool launched;              /* QEMU runs: the object is its run */
+    unsigned long long memlock; /* RLIMIT_MEMLOCK QEMU gets, 0: ours */
     qemuMonitor *mon;
 };
 
@@ -505,6 +556,17 @@ qemuProcessPrepareHost(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStar
     ctx->resources = true;
     if (qemuHostdevPrepareAll(driver, ctx->live) < 0)
         goto unlock;
+    /* a vfio device pins all guest memory: QEMU gets the limit that takes */
+    if (ctx->live->nhostdevs > 0) {
+        g_autofree char *what = g_strdup_printf(_("domain '%s'"), ctx->live->name);
+
+        unsigned long long need = virMemLockLimitForVFIO(ctx->live->memory);
+        int rc = virMemLockCheckGrantable(need, what);
+
+        if (rc < 0)
+            goto unlock;
+        ctx->memlock = rc > 0 ? need : 0;
+    }
     ret = 0;
 
  unlock:
@@ -543,6 +605,12 @@ qemuProcessLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarting 
                                         ctx->opts.simulateVFModel ?
                                         " (simulated SR-IOV host: VFs are emulated NICs)" : "",
                                         cmdline);
+    if (ctx->memlock)
+        ctx->logStart += qemuDomainLogWrite(ctx->logfd, "locked-memory limit %llu KiB (vfio)\n",
+                                            ctx->memlock / 1024);
+    else if (ctx->live->nhostdevs > 0)
+        ctx->logStart += qemuDomainLogWrite(ctx->logfd, "%s",
+                                            "locked memory not limited: QEMU has CAP_IPC_LOCK (vfio)\n");
     if ((nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
         virReportSystemError(errno, "%s", _("cannot open /dev/null"));
         goto error;
@@ -555,7 +623,7 @@ qemuProcessLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarting 
                                               qemuCommandEnv,
                                               G_SPAWN_DO_NOT_REAP_CHILD |
                                               G_SPAWN_CLOEXEC_PIPES,
-                                              qemuProcessChildSetup, NULL,
+                                              qemuProcessChildSetup, &ctx->memlock,
                                               nullfd, ctx->logfd, ctx->logfd,
                                               source, target, ctx->incomingFd >= 0 ? 2 : 1,
                                               &pid, NULL, NULL, NULL, &gerr)) {

@@ -141,6 +141,11 @@ void qemuProcessAbandonJob(qemuMonitor *mon);
  * started at the recorded start time? */
 bool qemuProcessIsRunning(virDomainObj *obj);
 
+/* Before a vfio device is hot-plugged into the running QEMU of @obj
+ * (unlocked): its RLIMIT_MEMLOCK raised to what @def needs with one
+ * (virmemlock.h), unless it is that high already. */
+int qemuProcessRaiseMemLock(virDomainObj *obj, const virDomainDef *def);
+
 /* Check a domain found running in ROOT/run: if its QEMU is gone, clean up
  * (reason: crashed) and return 0; if alive return 1. */
 int qemuProcessCheckAlive(virQEMUDriver *driver, virDomainObj *obj);

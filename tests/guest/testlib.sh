@@ -142,6 +142,12 @@ vf_mac() {
     cat "$1/sim/sys/bus/pci/devices/$2/sim_admin_mac"
 }
 
+# vf_group VF: the IOMMU group of VF (0000:BB:SS.F) on the simulated host
+# of $root
+vf_group() {
+    basename "$(readlink "$root/sim/sys/bus/pci/devices/$1/iommu_group")"
+}
+
 # is_mac STRING: STRING is a MAC address (a value worth comparing)
 is_mac() {
     echo "$1" | grep -Eqx '([0-9a-f]{2}:){5}[0-9a-f]{2}'

@@ -10,10 +10,15 @@
 #     neither pidfile nor status file: found by the monitor (query-uuid);
 #  3. virsh migrate killed by the destination's emulator (the same
 #     wrapper) while the destination QEMU starts: the next open of the
-#     destination stops it, the guest keeps running on the source.
+#     destination stops it, the guest keeps running on the source;
+#  4. a start killed between the unbind of its managed VF from iavf and
+#     its bind to vfio-pci (on a simulated host whose kernel refuses the
+#     VF's probe meanwhile, so the start waits there): the next open puts
+#     the VF back on iavf and drops its records.
 set -u
 virsh=$1
 rootcheck=$2
+sriovsim=$3
 root=$(mktemp -d /tmp/startcrash.XXXXXX)
 uri="qemu:///embed?root=$root"
 uriB="qemu:///embed?root=$root/B"
@@ -121,5 +126,46 @@ while [ "$(qemus $u3)" = 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
     notok "after list: $(qemus $u3) QEMU of k3: $(cat "$root/out" "$root/err"; ls "$root/B/run/qemu")"
 "$rootcheck" -q "$root/B" > "$root/check" 2>&1 && "$rootcheck" -q "$root" >> "$root/check" 2>&1 &&
     ok "virt-root-check passes on both roots" || notok "virt-root-check: $(cat "$root/check")"
+
+# 4. killed between unbind and bind of a managed VF
+rootV=$root/V
+uriV="qemu:///embed?root=$rootV"
+vf=0000:03:07.1
+vfdir=$rootV/sim/sys/bus/pci/devices/$vf
+vfdriver() { basename "$(readlink "$vfdir/driver")" 2>/dev/null; }
+"$sriovsim" --root "$rootV" --pf ens1f0 --vfs 2 --fail-bind "$vf" >/dev/null ||
+    notok "simulated host"
+cat > "$rootV/k4.xml" <<XML
+<domain type='qemu'>
+  <name>k4</name>
+  <uuid>5c7a2f30-0000-4000-8000-000000000004</uuid>
+  <memory unit='MiB'>64</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <interface type='hostdev' managed='yes'>
+      <mac address='52:54:00:5c:00:04'/>
+      <source><address type='pci' domain='0x0000' bus='0x03' slot='0x07' function='0x1'/></source>
+    </interface>
+  </devices>
+</domain>
+XML
+"$virsh" -q -c "$uriV" define "$rootV/k4.xml" >/dev/null || notok "define k4"
+"$virsh" -q -c "$uriV" start k4 >"$root/out" 2>"$root/err" &
+spid=$!
+i=0
+until grep -q "drivers_probe $vf: refused" "$rootV/sim/serve.log" 2>/dev/null || [ $i -ge 100 ]; do
+    sleep 0.1; i=$((i + 1))
+done
+kill -9 $spid 2>/dev/null
+wait $spid 2>/dev/null
+rm -f "$rootV/sim/fail-bind"
+[ $i -lt 100 ] && [ -z "$(vfdriver)" ] && grep -qx "driver=iavf" "$rootV/run/hostdev/$vf.bind" &&
+    ok "start k4 killed between unbind and bind: VF without a driver, iavf recorded" ||
+    notok "k4 killed (after $i polls): driver '$(vfdriver)', $(ls "$rootV/run/hostdev" 2>&1; cat "$root/err")"
+"$virsh" -q -c "$uriV" list --all >"$root/out" 2>"$root/err"
+[ "$(vfdriver)" = iavf ] && [ "$(cat "$vfdir/driver_override")" = "(null)" ] &&
+    [ -z "$(ls "$rootV/run/hostdev")" ] && grep -Eq "^ -  +k4 +shut off$" "$root/out" &&
+    ok "the next open puts the VF back on iavf and drops its records" ||
+    notok "after list: driver '$(vfdriver)', records '$(ls "$rootV/run/hostdev")': $(cat "$root/out" "$root/err")"
 
 exit $fail

@@ -126,10 +126,14 @@ hex=$(echo $uuid | tr -d -)
 expect_fail "incoming socket left" "$R/run/qemu/$hex.mig of a migration is left, its domain is not running"
 rm "$R/run/qemu/$hex.mig"
 
-# VFs: saved settings without a user, a pool record without its owner
+# VFs: saved settings or a recorded driver without a user, a pool record
+# without its owner
 printf '[vf]\nmac=52:54:00:00:00:01\nvlan=0\n' > "$R/run/hostdev/0000:03:07.1.vf"
 expect_fail "saved VF settings without a user" "VF 0000:03:07.1: saved settings $R/run/hostdev/0000:03:07.1.vf, but no running domain uses it"
 rm "$R/run/hostdev/0000:03:07.1.vf"
+printf '[bind]\ndriver=iavf\n' > "$R/run/hostdev/0000:03:07.1.bind"
+expect_fail "recorded host driver without a user" "PCI device 0000:03:07.1: its host driver is recorded in $R/run/hostdev/0000:03:07.1.bind, but no running domain uses it"
+rm "$R/run/hostdev/0000:03:07.1.bind"
 printf '[owner]\nholder=qemu/%s/1/hostdev\ndomain=d1\n' $uuid > "$R/run/hostdev/0000:03:07.2.owner"
 expect_fail "ownership record of a domain not running" "VF 0000:03:07.2 is recorded as held by 'qemu/$uuid/1/hostdev' \\(domain 'd1'\\), which is not a running domain using it"
 echo "[owner" > "$R/run/hostdev/0000:03:07.2.owner"

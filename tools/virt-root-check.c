@@ -64,6 +64,9 @@
  * (virhostdev_vf.h) */
 #define OWNER_SUFFIX ".owner"
 #define SAVED_VF_SUFFIX ".vf"
+/* and the host driver a device had before it was moved to vfio-pci,
+ * PCIADDR.bind (virhostdev_bind.h) */
+#define SAVED_BIND_SUFFIX ".bind"
 
 typedef enum {
     RC_PASS,
@@ -886,19 +889,49 @@ rcCheckVFOwners(rcRoot *rc)
 
 /* Saved VF settings (ROOT/run/hostdev/PCIADDR.vf, the MAC and VLAN to
  * restore) exist only for VFs a running domain uses. */
-static void
-rcCheckSavedVFs(rcRoot *rc)
+/* The entries of the state directory ending in @suffix whose device no
+ * running domain holds (their addresses). */
+static GPtrArray *
+rcUnheldSaved(rcRoot *rc, const char *suffix)
 {
-    g_autoptr(GPtrArray) ents = rcListDir(rc->cfg->hostdevStateDir, SAVED_VF_SUFFIX);
+    g_autoptr(GPtrArray) ents = rcListDir(rc->cfg->hostdevStateDir, suffix);
+    GPtrArray *unheld = g_ptr_array_new_with_free_func(g_free);
     size_t i;
 
     for (i = 0; i < ents->len; i++) {
-        const char *ent = g_ptr_array_index(ents, i);
-        g_autofree char *addr = rcStripSuffix(ent, SAVED_VF_SUFFIX);
+        g_autofree char *addr = rcStripSuffix(g_ptr_array_index(ents, i), suffix);
 
         if (!g_hash_table_contains(rc->holders, addr))
-            rcReport(rc, RC_FAIL, _("VF %s: saved settings %s/%s, but no running domain uses it (its MAC and VLAN were not restored)"),
-                     addr, rc->cfg->hostdevStateDir, ent);
+            g_ptr_array_add(unheld, g_steal_pointer(&addr));
+    }
+    return unheld;
+}
+
+static void
+rcCheckSavedVFs(rcRoot *rc)
+{
+    g_autoptr(GPtrArray) unheld = rcUnheldSaved(rc, SAVED_VF_SUFFIX);
+    size_t i;
+
+    for (i = 0; i < unheld->len; i++) {
+        const char *addr = g_ptr_array_index(unheld, i);
+
+        rcReport(rc, RC_FAIL, _("VF %s: saved settings %s/%s%s, but no running domain uses it (its MAC and VLAN were not restored)"),
+                 addr, rc->cfg->hostdevStateDir, addr, SAVED_VF_SUFFIX);
+    }
+}
+
+static void
+rcCheckSavedDrivers(rcRoot *rc)
+{
+    g_autoptr(GPtrArray) unheld = rcUnheldSaved(rc, SAVED_BIND_SUFFIX);
+    size_t i;
+
+    for (i = 0; i < unheld->len; i++) {
+        const char *addr = g_ptr_array_index(unheld, i);
+
+        rcReport(rc, RC_FAIL, _("PCI device %s: its host driver is recorded in %s/%s%s, but no running domain uses it (it was not given back to that driver)"),
+                 addr, rc->cfg->hostdevStateDir, addr, SAVED_BIND_SUFFIX);
     }
 }
 
@@ -918,6 +951,7 @@ static const rcRule rcRules[] = {
     { N_("Checking that no migration job is left"), rcCheckJobs },
     { N_("Checking that every VF has one live owner or is free"), rcCheckVFOwners },
     { N_("Checking that saved VF settings belong to used VFs"), rcCheckSavedVFs },
+    { N_("Checking that recorded host drivers belong to used devices"), rcCheckSavedDrivers },
 };
 
 static void

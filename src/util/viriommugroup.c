@@ -5,6 +5,7 @@
 
 #include "virerror.h"
 #include "virfile.h"
+#include "virfilewatch.h"
 #include "viriommugroup.h"
 #include "virpcidriver.h"
 #include "virstring.h"
@@ -136,19 +137,33 @@ char *
 virIOMMUGroupWaitDev(const char *devfsRoot, int group)
 {
     g_autofree char *num = g_strdup_printf("%d", group);
-    g_autofree char *path = g_build_filename(devfsRoot, "vfio", num, NULL);
+    g_autofree char *dir = g_build_filename(devfsRoot, "vfio", NULL);
+    g_autofree char *path = g_build_filename(dir, num, NULL);
     gint64 deadline = g_get_monotonic_time() + (gint64)VIR_IOMMU_GROUP_DEV_WAIT_MS * 1000;
-    gulong pause = 200;
+    g_autoptr(virFileWatch) watch = NULL;
 
+    if (virFileExists(path))
+        return g_steal_pointer(&path);
+    if (!virFileExists(dir)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("%s does not exist: load the vfio-pci module ('modprobe vfio-pci') for IOMMU group %d"),
+                       dir, group);
+        return NULL;
+    }
+    /* udev makes it: a change in the directory wakes us */
+    if (!(watch = virFileWatchNew(dir)))
+        return NULL;
     while (!virFileExists(path)) {
-        if (g_get_monotonic_time() >= deadline) {
+        int rc = virFileWatchNext(watch, deadline);
+
+        if (rc < 0)
+            return NULL;
+        if (rc == 0 && !virFileExists(path)) {
             virReportError(VIR_ERR_OPERATION_FAILED,
                            _("%s did not appear within %d ms after the devices of IOMMU group %d were bound to vfio-pci (is udev running?)"),
                            path, VIR_IOMMU_GROUP_DEV_WAIT_MS, group);
             return NULL;
         }
-        g_usleep(pause);
-        pause = MIN(pause * 2, 20000);
     }
     return g_steal_pointer(&path);
 }

@@ -9,6 +9,7 @@
 
 #include "virerror.h"
 #include "virfile.h"
+#include "virfilewatch.h"
 #include "virpcidriver.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
@@ -111,15 +112,18 @@ virPCIDriverStep(const virPCIDriverTarget *t, const char *path, const char *valu
                  const char *driver, const char *override)
 {
     gint64 start = g_get_monotonic_time();
+    gint64 deadline = start + (gint64)VIR_PCI_DRIVER_WAIT_MS * 1000;
     gint64 written = start;
-    gulong pause = 200;   /* us, doubling up to 20 ms */
+    /* set up before the write: its effect is a change in the device's
+     * directory (a simulated host's; real sysfs has it at once) */
+    g_autoptr(virFileWatch) watch = virFileWatchNew(t->dev);
 
-    if (virPCIDriverWrite(path, value) < 0)
+    if (!watch || virPCIDriverWrite(path, value) < 0)
         return -1;
     while (!virPCIDriverReached(t, driver, override)) {
         gint64 now = g_get_monotonic_time();
 
-        if (now - start >= (gint64)VIR_PCI_DRIVER_WAIT_MS * 1000) {
+        if (now >= deadline) {
             g_autofree char *str = virPCIDeviceAddressAsString(t->addr);
             g_autofree char *cur = NULL;
 
@@ -143,8 +147,8 @@ virPCIDriverStep(const virPCIDriverTarget *t, const char *path, const char *valu
                 return -1;
             written = now;
         }
-        g_usleep(pause);
-        pause = MIN(pause * 2, 20000);
+        if (virFileWatchNext(watch, MIN(deadline, written + VIR_PCI_DRIVER_REWRITE_MS * 1000)) < 0)
+            return -1;
     }
     return 0;
 }

@@ -453,6 +453,10 @@ qemuDomainsUndoStarts(virQEMUDriver *driver)
         g_autoptr(virDomainObj) obj = found ? virDomainObjRef(found) : NULL;
         int fd;
 
+        /* an incoming guest whose migration's process died too: the
+         * migration's recovery decides (it may complete it) */
+        if (qemuMigrationRecordExists(driver, name))
+            continue;
         /* the job lock, without waiting: held, the start is under way */
         if ((fd = virFileLockWait(lockPath, 0, _("job lock"))) == -2)
             continue;

@@ -316,6 +316,14 @@ qemuMigrationRecordAcquire(virQEMUDriver *driver, const char *name,
     return 1;
 }
 
+bool
+qemuMigrationRecordExists(virQEMUDriver *driver, const char *name)
+{
+    g_autofree char *path = qemuMigrationJobPath(driver, name);
+
+    return virFileExists(path);
+}
+
 void
 qemuMigrationRecordRelease(virQEMUDriver *driver, const char *name, int lockfd, bool clear)
 {
@@ -1820,6 +1828,9 @@ qemuMigrationRecover(qemuMigrationSide *src, qemuMigrationSide *dst,
             }
             qemuProcessEndJob(dst->driver, dst->obj, g_steal_pointer(&dmon));
             qemuMigrationDstPersist(dst->driver, dst->obj, flags);
+            /* the incoming start is complete now, whatever its process
+             * had done: nobody is to undo it */
+            qemuProcessStartRecordClear(dst->driver, dst->obj->def->name);
         }
         break;
 
@@ -1828,6 +1839,7 @@ qemuMigrationRecover(qemuMigrationSide *src, qemuMigrationSide *dst,
         if (dmon) {
             qemuProcessAbandonJob(g_steal_pointer(&dmon));
             qemuProcessStop(dst->driver, dst->obj, VIR_DOMAIN_SHUTOFF_FAILED);
+            qemuProcessStartRecordClear(dst->driver, dst->obj->def->name);
         }
         if (smon) {
             qemuDomainObjGetPrivate(src->obj)->migWasPaused = wasPaused;

@@ -167,6 +167,9 @@ GPtrArray *qemuMigrationRecordList(virQEMUDriver *driver);
  * kind (progress only) whose owner is gone is removed. */
 int qemuMigrationRecordAcquire(virQEMUDriver *driver, const char *name,
                                qemuMigrationRecord **rec, int *lockfd);
+/* Is there a job record of @name (a job under way, or one left to a
+ * recovery)? */
+bool qemuMigrationRecordExists(virQEMUDriver *driver, const char *name);
 /* Give the lock back; @clear: the job is settled, its record goes too. */
 void qemuMigrationRecordRelease(virQEMUDriver *driver, const char *name,
                                 int lockfd, bool clear);

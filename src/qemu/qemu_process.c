@@ -1206,6 +1206,15 @@ qemuProcessFindStarting(virQEMUDriver *driver, const unsigned char *uuid)
     return NULL;
 }
 
+void
+qemuProcessStartRecordClear(virQEMUDriver *driver, const char *name)
+{
+    g_autofree char *path = qemuProcessStartingPath(driver, name);
+
+    if (unlink(path) < 0 && errno != ENOENT)
+        virReportWarning(_("cannot remove the start record %s: %s"), path, g_strerror(errno));
+}
+
 int
 qemuProcessUndoStart(virQEMUDriver *driver, virDomainObj *obj, const char *name)
 {

@@ -110,6 +110,11 @@ void qemuProcessClearStopped(virQEMUDriver *driver, const unsigned char *uuid);
  * is a start whose starting process died. */
 GPtrArray *qemuProcessListStarting(virQEMUDriver *driver);
 
+/* The start of @name is complete (a recovery made its incoming guest
+ * run): its start record goes, if a process that died left it. Root lock
+ * held. */
+void qemuProcessStartRecordClear(virQEMUDriver *driver, const char *name);
+
 /* The name of the domain whose start record names @uuid, or NULL. */
 char *qemuProcessFindStarting(virQEMUDriver *driver, const unsigned char *uuid);
 

@@ -1,5 +1,5 @@
 /*
- * datatypes.c: connection, domain and network handles
+ * datatypes.c: connection, domain, network and node device handles
  */
 #include "internal.h"
 #include "datatypes.h"
@@ -24,6 +24,8 @@ virObjectUnrefConnect(virConnectPtr conn)
 {
     if (!conn || !g_atomic_int_dec_and_test(&conn->refs))
         return;
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->connectClose)
+        conn->nodeDeviceDriver->connectClose(conn);
     if (conn->networkDriver && conn->networkDriver->connectClose)
         conn->networkDriver->connectClose(conn);
     if (conn->driver && conn->driver->connectClose)
@@ -100,5 +102,30 @@ virObjectUnrefNetwork(virNetworkPtr net)
         virObjectUnrefConnect(net->conn);
         g_free(net->name);
         g_free(net);
+    }
+}
+
+virNodeDevicePtr
+virGetNodeDevice(virConnectPtr conn, const char *name)
+{
+    virNodeDevicePtr dev = g_new0(virNodeDevice, 1);
+
+    dev->refs = 1;
+    dev->conn = conn;
+    g_atomic_int_inc(&conn->refs);
+    dev->name = g_strdup(name);
+    g_mutex_init(&dev->lock);
+    return dev;
+}
+
+void
+virObjectUnrefNodeDevice(virNodeDevicePtr dev)
+{
+    if (g_atomic_int_dec_and_test(&dev->refs)) {
+        virObjectUnrefConnect(dev->conn);
+        g_mutex_clear(&dev->lock);
+        g_free(dev->name);
+        g_free(dev->parentName);
+        g_free(dev);
     }
 }

@@ -8,6 +8,7 @@
 
 typedef struct _virHypervisorDriver virHypervisorDriver;
 typedef struct _virNetworkDriver virNetworkDriver;
+typedef struct _virNodeDeviceDriver virNodeDeviceDriver;
 
 struct _virConnect {
     gint refs;
@@ -17,6 +18,8 @@ struct _virConnect {
     void *privateData;       /* owned by the hypervisor driver */
     virNetworkDriver *networkDriver;
     void *networkPrivateData;
+    virNodeDeviceDriver *nodeDeviceDriver;
+    void *nodeDevicePrivateData;
     GMutex lifecycleLock;       /* lifecycleCallbacks */
     /* virConnectDomainEventRegister's callbacks, each with the callback
      * ID the driver gave it (virConnectLifecycleReg) */
@@ -43,14 +46,28 @@ struct _virNetwork {
     unsigned char uuid[VIR_UUID_BUFLEN];
 };
 
+/* A node device is known by its name alone; the parent's name is kept
+ * here once asked for, so that virNodeDeviceGetParent can return a
+ * string the handle owns. */
+struct _virNodeDevice {
+    gint refs;
+    virConnectPtr conn;
+    char *name;
+    char *parentName;
+    GMutex lock;             /* parentName */
+};
+
 virConnectPtr virGetConnect(void);
 virDomainPtr virGetDomain(virConnectPtr conn, const char *name,
                           const unsigned char *uuid, int id);
 virNetworkPtr virGetNetwork(virConnectPtr conn, const char *name,
                             const unsigned char *uuid);
 
+virNodeDevicePtr virGetNodeDevice(virConnectPtr conn, const char *name);
+
 void virObjectUnrefConnect(virConnectPtr conn);
 void virObjectUnrefNetwork(virNetworkPtr net);
+void virObjectUnrefNodeDevice(virNodeDevicePtr dev);
 
 /* Argument checks used at the top of public entry points. They report the
  * error, dispatch it and make the function return @retval. */
@@ -76,6 +93,15 @@ void virObjectUnrefNetwork(virNetworkPtr net);
     do { \
         if (!(net) || g_atomic_int_get(&(net)->refs) <= 0 || !(net)->conn) { \
             virReportError(VIR_ERR_INVALID_NETWORK, "%s", __func__); \
+            virDispatchError(NULL); \
+            return retval; \
+        } \
+    } while (0)
+
+#define virCheckNodeDeviceReturn(dev, retval) \
+    do { \
+        if (!(dev) || g_atomic_int_get(&(dev)->refs) <= 0 || !(dev)->conn) { \
+            virReportError(VIR_ERR_INVALID_NODE_DEVICE, "%s", __func__); \
             virDispatchError(NULL); \
             return retval; \
         } \

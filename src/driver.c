@@ -13,6 +13,8 @@ static virHypervisorDriver *hypervisorDrivers[MAX_DRIVERS];
 static size_t nhypervisorDrivers;
 static virNetworkDriver *networkDrivers[MAX_DRIVERS];
 static size_t nnetworkDrivers;
+static virNodeDeviceDriver *nodeDeviceDrivers[MAX_DRIVERS];
+static size_t nnodeDeviceDrivers;
 
 int
 virRegisterHypervisorDriver(virHypervisorDriver *driver)
@@ -38,7 +40,21 @@ virRegisterNetworkDriver(virNetworkDriver *driver)
     return 0;
 }
 
+int
+virRegisterNodeDeviceDriver(virNodeDeviceDriver *driver)
+{
+    if (nnodeDeviceDrivers >= MAX_DRIVERS) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("too many node device drivers registered"));
+        return -1;
+    }
+    nodeDeviceDrivers[nnodeDeviceDrivers++] = driver;
+    return 0;
+}
+
 size_t virDriverHypervisorCount(void) { return nhypervisorDrivers; }
 virHypervisorDriver *virDriverHypervisorAt(size_t i) { return hypervisorDrivers[i]; }
 size_t virDriverNetworkCount(void) { return nnetworkDrivers; }
 virNetworkDriver *virDriverNetworkAt(size_t i) { return networkDrivers[i]; }
+size_t virDriverNodeDeviceCount(void) { return nnodeDeviceDrivers; }
+virNodeDeviceDriver *virDriverNodeDeviceAt(size_t i) { return nodeDeviceDrivers[i]; }

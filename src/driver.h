@@ -173,6 +173,30 @@ struct _virNetworkDriver {
     int (*networkIsPersistent)(virNetworkPtr net);
 };
 
+/* The host's devices. A connection gets the first node device driver
+ * that accepts its URI (the embedded one for qemu:///embed, the remote
+ * one for a daemon's connection). */
+struct _virNodeDeviceDriver {
+    const char *name;
+
+    virDrvOpenStatus (*connectOpen)(virConnectPtr conn, GUri *uri,
+                                    unsigned int flags);
+    int (*connectClose)(virConnectPtr conn);
+
+    int (*nodeNumOfDevices)(virConnectPtr conn, const char *cap, unsigned int flags);
+    int (*nodeListDevices)(virConnectPtr conn, const char *cap, char **const names,
+                           int maxnames, unsigned int flags);
+    int (*connectListAllNodeDevices)(virConnectPtr conn, virNodeDevicePtr **devices,
+                                     unsigned int flags);
+    virNodeDevicePtr (*nodeDeviceLookupByName)(virConnectPtr conn, const char *name);
+    char *(*nodeDeviceGetXMLDesc)(virNodeDevicePtr dev, unsigned int flags);
+    /* the parent's name, g_malloc'ed; NULL with no error for a device
+     * without a parent */
+    char *(*nodeDeviceGetParent)(virNodeDevicePtr dev);
+    int (*nodeDeviceNumOfCaps)(virNodeDevicePtr dev);
+    int (*nodeDeviceListCaps)(virNodeDevicePtr dev, char **const names, int maxnames);
+};
+
 /* virConnectOpenAuth without resetting or dispatching the error: for
  * entry points that open a connection on the way (virDomainMigrateToURI3). */
 virConnectPtr virConnectOpenInternal(const char *name, unsigned int flags);
@@ -223,12 +247,15 @@ int virConnectSupportsFeature(virConnectPtr conn, int feature);
 /* Drivers register themselves once (from virInitialize). */
 int virRegisterHypervisorDriver(virHypervisorDriver *driver);
 int virRegisterNetworkDriver(virNetworkDriver *driver);
+int virRegisterNodeDeviceDriver(virNodeDeviceDriver *driver);
 
 /* The registry, walked by virConnectOpen. */
 size_t virDriverHypervisorCount(void);
 virHypervisorDriver *virDriverHypervisorAt(size_t i);
 size_t virDriverNetworkCount(void);
 virNetworkDriver *virDriverNetworkAt(size_t i);
+size_t virDriverNodeDeviceCount(void);
+virNodeDeviceDriver *virDriverNodeDeviceAt(size_t i);
 
 /* Report VIR_ERR_NO_SUPPORT for the calling entry point. */
 #define virReportUnsupported() \

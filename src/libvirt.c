@@ -10,6 +10,7 @@
 #include "virerror.h"
 #include "qemu/qemu_driver.h"
 #include "network/network_driver.h"
+#include "node_device/node_device_driver.h"
 #include "remote/remote_driver.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
@@ -44,6 +45,8 @@ virGlobalInit(gpointer data G_GNUC_UNUSED)
     if (qemuRegister() < 0)
         return NULL;
     if (networkRegister() < 0)
+        return NULL;
+    if (nodeDeviceRegister() < 0)
         return NULL;
 
     initResult = 0;
@@ -144,6 +147,19 @@ virConnectOpenInternal(const char *name, unsigned int flags)
         if (rc == VIR_DRV_OPEN_SUCCESS)
             break;
         conn->networkDriver = NULL;
+        if (rc == VIR_DRV_OPEN_ERROR)
+            goto error;
+    }
+
+    for (i = 0; i < virDriverNodeDeviceCount(); i++) {
+        virNodeDeviceDriver *drv = virDriverNodeDeviceAt(i);
+        virDrvOpenStatus rc;
+
+        conn->nodeDeviceDriver = drv;
+        rc = drv->connectOpen(conn, uri, flags);
+        if (rc == VIR_DRV_OPEN_SUCCESS)
+            break;
+        conn->nodeDeviceDriver = NULL;
         if (rc == VIR_DRV_OPEN_ERROR)
             goto error;
     }

@@ -14,6 +14,7 @@
 #include <libvirt/libvirt-domain.h>
 #include <libvirt/libvirt-event.h>
 #include <libvirt/libvirt-network.h>
+#include <libvirt/libvirt-nodedev.h>
 #undef __VIR_LIBVIRT_H_INCLUDES__
 
 #endif /* LIBVIRT_H */

@@ -1,0 +1,224 @@
+/*
+ * node_device_driver.c: the embedded node device driver
+ */
+#include "internal.h"
+
+#include "datatypes.h"
+#include "driver.h"
+#include "node_device_driver.h"
+#include "node_device_sysfs.h"
+#include "virconf.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_NODEDEV
+
+/* sysfs_root from ROOT/etc/qemu.conf, else /sys. */
+static int
+nodeDeviceReadSysfsRoot(const char *root, char **sysfsRoot)
+{
+    g_autofree char *path = g_build_filename(root, "etc", "qemu.conf", NULL);
+    g_autoptr(virConf) conf = NULL;
+    int rc;
+
+    if (!(conf = virConfReadFile(path)))
+        return -1;
+    if ((rc = virConfGetValueString(conf, "sysfs_root", sysfsRoot)) < 0)
+        return -1;
+    if (rc == 0) {
+        *sysfsRoot = g_strdup("/sys");
+    } else if (!g_path_is_absolute(*sysfsRoot)) {
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       _("%s: sysfs_root = \"%s\" must be an absolute path"),
+                       path, *sysfsRoot);
+        return -1;
+    }
+    return 0;
+}
+
+static virDrvOpenStatus
+nodeDeviceConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
+{
+    g_autoptr(GHashTable) params = NULL;
+    g_autofree char *sysfsRoot = NULL;
+    const char *query = g_uri_get_query(uri);
+    const char *root;
+
+    virCheckFlags(VIR_CONNECT_RO | VIR_CONNECT_NO_ALIASES, VIR_DRV_OPEN_ERROR);
+
+    /* the hypervisor driver vetted the URI: embedded roots only */
+    if (STRNEQ_NULLABLE(g_uri_get_scheme(uri), "qemu") ||
+        STRNEQ_NULLABLE(g_uri_get_path(uri), "/embed") || !query)
+        return VIR_DRV_OPEN_DECLINED;
+    if (!(params = g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, NULL)) ||
+        !(root = g_hash_table_lookup(params, "root")) || !g_path_is_absolute(root))
+        return VIR_DRV_OPEN_DECLINED;
+
+    if (nodeDeviceReadSysfsRoot(root, &sysfsRoot) < 0)
+        return VIR_DRV_OPEN_ERROR;
+    conn->nodeDevicePrivateData = virNodeDevSysfsNew(sysfsRoot,
+                                                     virNodeDevSysfsDefaultPCIIds());
+    return VIR_DRV_OPEN_SUCCESS;
+}
+
+static int
+nodeDeviceConnectClose(virConnectPtr conn)
+{
+    g_clear_pointer(&conn->nodeDevicePrivateData, virNodeDevSysfsFree);
+    return 0;
+}
+
+/* The capability bits @cap names (every one for NULL); -1 with an error
+ * for an unknown name. */
+static int
+nodeDeviceCapMask(const char *cap, unsigned int *mask)
+{
+    int type;
+
+    if (!cap) {
+        *mask = VIR_NODE_DEV_LIST_FILTERS_CAP;
+        return 0;
+    }
+    if ((type = virNodeDevCapTypeFromString(cap)) < 0) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("unknown node device capability '%s': use one of system, pci, net, usb_device, usb, scsi_host, scsi, storage, ..."),
+                       cap);
+        return -1;
+    }
+    *mask = 1U << type;
+    return 0;
+}
+
+static int
+nodeNumOfDevices(virConnectPtr conn, const char *cap, unsigned int flags)
+{
+    g_autoptr(GPtrArray) names = NULL;
+    unsigned int mask = 0;
+
+    virCheckFlags(0, -1);
+    if (nodeDeviceCapMask(cap, &mask) < 0)
+        return -1;
+    names = virNodeDevSysfsListNames(conn->nodeDevicePrivateData, mask);
+    return names->len;
+}
+
+static int
+nodeListDevices(virConnectPtr conn, const char *cap, char **const names,
+                int maxnames, unsigned int flags)
+{
+    g_autoptr(GPtrArray) list = NULL;
+    unsigned int mask = 0;
+    int i;
+
+    virCheckFlags(0, -1);
+    if (nodeDeviceCapMask(cap, &mask) < 0)
+        return -1;
+    list = virNodeDevSysfsListNames(conn->nodeDevicePrivateData, mask);
+    for (i = 0; i < maxnames && i < (int)list->len; i++)
+        names[i] = g_strdup(g_ptr_array_index(list, i));
+    return i;
+}
+
+static int
+nodeConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices,
+                              unsigned int flags)
+{
+    g_autoptr(GPtrArray) names = NULL;
+    unsigned int mask = flags & VIR_NODE_DEV_LIST_FILTERS_CAP;
+    size_t i;
+
+    virCheckFlags(VIR_NODE_DEV_LIST_FILTERS_CAP | VIR_NODE_DEV_LIST_FILTERS_ACTIVE, -1);
+
+    /* every device of the host is active: asking for inactive ones
+     * alone lists none */
+    if ((flags & VIR_NODE_DEV_LIST_FILTERS_ACTIVE) == (1U << 30))
+        mask = 0;
+    else if (!mask)
+        mask = VIR_NODE_DEV_LIST_FILTERS_CAP;
+    names = virNodeDevSysfsListNames(conn->nodeDevicePrivateData, mask);
+    if (devices) {
+        *devices = g_new0(virNodeDevicePtr, names->len + 1);
+        for (i = 0; i < names->len; i++)
+            (*devices)[i] = virGetNodeDevice(conn, g_ptr_array_index(names, i));
+    }
+    return names->len;
+}
+
+static virNodeDevicePtr
+nodeDeviceLookupByName(virConnectPtr conn, const char *name)
+{
+    g_autoptr(virNodeDeviceDef) def = NULL;
+
+    if (!(def = virNodeDevSysfsRead(conn->nodeDevicePrivateData, name)))
+        return NULL;
+    return virGetNodeDevice(conn, def->name);
+}
+
+static char *
+nodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags)
+{
+    g_autoptr(virNodeDeviceDef) def = NULL;
+
+    /* VIR_NODE_DEVICE_XML_INACTIVE (1): host devices have no other
+     * definition than what they are */
+    virCheckFlags(1, NULL);
+    if (!(def = virNodeDevSysfsRead(dev->conn->nodeDevicePrivateData, dev->name)))
+        return NULL;
+    return virNodeDeviceDefFormat(def);
+}
+
+static char *
+nodeDeviceGetParent(virNodeDevicePtr dev)
+{
+    g_autoptr(virNodeDeviceDef) def = NULL;
+
+    if (!(def = virNodeDevSysfsRead(dev->conn->nodeDevicePrivateData, dev->name)))
+        return NULL;
+    return g_steal_pointer(&def->parent);
+}
+
+static int
+nodeDeviceNumOfCaps(virNodeDevicePtr dev)
+{
+    g_autoptr(virNodeDeviceDef) def = NULL;
+    g_auto(GStrv) caps = NULL;
+
+    if (!(def = virNodeDevSysfsRead(dev->conn->nodeDevicePrivateData, dev->name)))
+        return -1;
+    caps = virNodeDeviceDefCaps(def);
+    return g_strv_length(caps);
+}
+
+static int
+nodeDeviceListCaps(virNodeDevicePtr dev, char **const names, int maxnames)
+{
+    g_autoptr(virNodeDeviceDef) def = NULL;
+    g_auto(GStrv) caps = NULL;
+    int i;
+
+    if (!(def = virNodeDevSysfsRead(dev->conn->nodeDevicePrivateData, dev->name)))
+        return -1;
+    caps = virNodeDeviceDefCaps(def);
+    for (i = 0; i < maxnames && caps[i]; i++)
+        names[i] = g_strdup(caps[i]);
+    return i;
+}
+
+static virNodeDeviceDriver nodeDeviceDriver = {
+    .name = "nodedev",
+    .connectOpen = nodeDeviceConnectOpen,
+    .connectClose = nodeDeviceConnectClose,
+    .nodeNumOfDevices = nodeNumOfDevices,
+    .nodeListDevices = nodeListDevices,
+    .connectListAllNodeDevices = nodeConnectListAllNodeDevices,
+    .nodeDeviceLookupByName = nodeDeviceLookupByName,
+    .nodeDeviceGetXMLDesc = nodeDeviceGetXMLDesc,
+    .nodeDeviceGetParent = nodeDeviceGetParent,
+    .nodeDeviceNumOfCaps = nodeDeviceNumOfCaps,
+    .nodeDeviceListCaps = nodeDeviceListCaps,
+};
+
+int
+nodeDeviceRegister(void)
+{
+    return virRegisterNodeDeviceDriver(&nodeDeviceDriver);
+}

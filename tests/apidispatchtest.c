@@ -1,14 +1,15 @@
 /*
  * apidispatchtest.c: what every public entry point of src/libvirt.c,
- * src/libvirt-domain.c and src/libvirt-network.c reports before and
+ * src/libvirt-domain.c, src/libvirt-network.c and src/libvirt-nodedev.c reports before and
  * around its driver
  *
  * A hypervisor driver "apitest" accepts apitest:/// URIs and implements
  * nothing else; a network driver of the same name accepts apitest:///net
- * only (apitest:///bare has no network driver at all). Each entry point
+ * only, and so does a node device driver (apitest:///bare has neither).
+ * Each entry point
  * is called
- *   - with a NULL connection, domain or network: VIR_ERR_INVALID_CONN,
- *     _DOMAIN or _NETWORK;
+ *   - with a NULL connection, domain, network or node device:
+ *     VIR_ERR_INVALID_CONN, _DOMAIN, _NETWORK or _NODE_DEVICE;
  *   - on a read-only connection, when it changes something:
  *     VIR_ERR_OPERATION_DENIED;
  *   - with a NULL required argument: VIR_ERR_INVALID_ARG;
@@ -49,6 +50,11 @@ static virNetworkDriver testNetDriver = {
     .connectOpen = testNetOpen,
 };
 
+static virNodeDeviceDriver testNodeDevDriver = {
+    .name = "apitest",
+    .connectOpen = testNetOpen,
+};
+
 static unsigned int dispatched;
 
 static void
@@ -62,6 +68,7 @@ typedef struct {
     virConnectPtr conn;
     virDomainPtr dom;
     virNetworkPtr net;
+    virNodeDevicePtr dev;
     bool nullArg;       /* pass NULL for the required pointer argument */
 } testHandles;
 
@@ -153,11 +160,23 @@ static int tNetworkGetXMLDesc(testHandles *h) { PTR(virNetworkGetXMLDesc(h->net,
 static int tNetworkGetBridgeName(testHandles *h) { PTR(virNetworkGetBridgeName(h->net)); }
 static int tNetworkGetAutostart(testHandles *h) { int a; INT(virNetworkGetAutostart(h->net, ARG(h, &a))); }
 static int tNetworkSetAutostart(testHandles *h) { INT(virNetworkSetAutostart(h->net, 1)); }
+static int tNodeNumOfDevices(testHandles *h) { INT(virNodeNumOfDevices(h->conn, NULL, 0)); }
+static int tNodeListDevices(testHandles *h) { char *n[1]; INT(virNodeListDevices(h->conn, NULL, ARG(h, n), 1, 0)); }
+static int tConnectListAllNodeDevices(testHandles *h) { virNodeDevicePtr *d = NULL; INT(virConnectListAllNodeDevices(h->conn, &d, 0)); }
+static int tNodeDeviceLookupByName(testHandles *h) { PTR(virNodeDeviceLookupByName(h->conn, ARG(h, "pci_0000_00_00_0"))); }
+static int tNodeDeviceGetName(testHandles *h) { PTR(virNodeDeviceGetName(h->dev)); }
+static int tNodeDeviceGetParent(testHandles *h) { PTR(virNodeDeviceGetParent(h->dev)); }
+static int tNodeDeviceNumOfCaps(testHandles *h) { INT(virNodeDeviceNumOfCaps(h->dev)); }
+static int tNodeDeviceListCaps(testHandles *h) { char *n[1]; INT(virNodeDeviceListCaps(h->dev, ARG(h, n), 1)); }
+static int tNodeDeviceGetXMLDesc(testHandles *h) { PTR(virNodeDeviceGetXMLDesc(h->dev, 0)); }
+static int tNodeDeviceRef(testHandles *h) { int r = virNodeDeviceRef(h->dev); if (r == 0) virNodeDeviceFree(h->dev); INT(r); }
+
 
 typedef enum {
     ON_CONN,
     ON_DOMAIN,
     ON_NETWORK,
+    ON_NODEDEV,
 } testHandleKind;
 
 typedef struct {
@@ -175,6 +194,8 @@ typedef struct {
 #define H_DC ON_CONN, VIR_FROM_DOMAIN
 #define H_N ON_NETWORK, VIR_FROM_NETWORK
 #define H_NC ON_CONN, VIR_FROM_NETWORK
+#define H_V ON_NODEDEV, VIR_FROM_NODEDEV
+#define H_VC ON_CONN, VIR_FROM_NODEDEV
 #define API(f, kind, writes, nullArg, driver) \
     { #f, t##f, kind, writes, nullArg, driver }
 
@@ -249,6 +270,17 @@ static const testAPI apis[] = {
     API(NetworkGetBridgeName,         H_N,   false, false, true),
     API(NetworkGetAutostart,          H_N,   false, true,  true),
     API(NetworkSetAutostart,          H_N,   true,  false, true),
+
+    API(NodeNumOfDevices,             H_VC,  false, false, true),
+    API(NodeListDevices,              H_VC,  false, true,  true),
+    API(ConnectListAllNodeDevices,    H_VC,  false, false, true),
+    API(NodeDeviceLookupByName,       H_VC,  false, true,  true),
+    API(NodeDeviceGetName,            H_V,   false, false, false),
+    API(NodeDeviceGetParent,          H_V,   false, false, true),
+    API(NodeDeviceNumOfCaps,          H_V,   false, false, true),
+    API(NodeDeviceListCaps,           H_V,   false, true,  true),
+    API(NodeDeviceGetXMLDesc,         H_V,   false, false, true),
+    API(NodeDeviceRef,                H_V,   false, false, false),
 };
 #undef API
 #undef H_C
@@ -256,6 +288,8 @@ static const testAPI apis[] = {
 #undef H_DC
 #undef H_N
 #undef H_NC
+#undef H_V
+#undef H_VC
 
 /* Connections and handles on them: read-write and read-only, with the
  * network driver (apitest:///net) and without one (apitest:///bare). */
@@ -276,6 +310,7 @@ testHandlesOpen(testHandles *h, const char *uri, bool ro)
     }
     h->dom = virGetDomain(h->conn, "d", testUUID, 1);
     h->net = virGetNetwork(h->conn, "n", testUUID);
+    h->dev = virGetNodeDevice(h->conn, "pci_0000_00_00_0");
     return 0;
 }
 
@@ -284,6 +319,7 @@ testHandlesClose(testHandles *h)
 {
     virDomainFree(h->dom);
     virNetworkFree(h->net);
+    virNodeDeviceFree(h->dev);
     virConnectClose(h->conn);
 }
 
@@ -321,6 +357,12 @@ testExpect(const testAPI *api, testHandles *h, int code, const char *what)
     return 0;
 }
 
+/* The error of a NULL handle, by testHandleKind. */
+static const int testInvalidCodes[] = {
+    VIR_ERR_INVALID_CONN, VIR_ERR_INVALID_DOMAIN, VIR_ERR_INVALID_NETWORK,
+    VIR_ERR_INVALID_NODE_DEVICE,
+};
+
 static int
 testEntryPoint(const void *opaque)
 {
@@ -333,12 +375,11 @@ testEntryPoint(const void *opaque)
         null.conn = NULL;
     else if (api->kind == ON_DOMAIN)
         null.dom = NULL;
-    else
+    else if (api->kind == ON_NETWORK)
         null.net = NULL;
-    if (testExpect(api, &null,
-                   api->kind == ON_CONN ? VIR_ERR_INVALID_CONN :
-                   api->kind == ON_DOMAIN ? VIR_ERR_INVALID_DOMAIN : VIR_ERR_INVALID_NETWORK,
-                   "NULL handle") < 0)
+    else
+        null.dev = NULL;
+    if (testExpect(api, &null, testInvalidCodes[api->kind], "NULL handle") < 0)
         ret = -1;
     if (api->writes && testExpect(api, &world.ro, VIR_ERR_OPERATION_DENIED, "read-only") < 0)
         ret = -1;
@@ -354,6 +395,9 @@ testEntryPoint(const void *opaque)
             ret = -1;
         if (api->from == VIR_FROM_NETWORK &&
             testExpect(api, &world.bare, VIR_ERR_NO_SUPPORT, "no network driver") < 0)
+            ret = -1;
+        if (api->from == VIR_FROM_NODEDEV &&
+            testExpect(api, &world.bare, VIR_ERR_NO_SUPPORT, "no node device driver") < 0)
             ret = -1;
     } else {
         virResetLastError();
@@ -373,7 +417,8 @@ mymain(void)
 
     if (virInitialize() < 0 ||
         virRegisterHypervisorDriver(&testDriver) < 0 ||
-        virRegisterNetworkDriver(&testNetDriver) < 0)
+        virRegisterNetworkDriver(&testNetDriver) < 0 ||
+        virRegisterNodeDeviceDriver(&testNodeDevDriver) < 0)
         return -1;
     if (testHandlesOpen(&world.rw, "apitest:///net", false) < 0 ||
         testHandlesOpen(&world.ro, "apitest:///net", true) < 0 ||

@@ -1399,6 +1399,191 @@ remoteDispatchConnectDomainEventCallbackDeregisterAny(remoteClient *client, void
 }
 
 
+
+/* Node devices. */
+
+static void
+remoteNodeDeviceUnref(virNodeDevicePtr dev)
+{
+    virErrorPtr saved = NULL;
+
+    if (!dev)
+        return;
+    virErrorPreserveLast(&saved);
+    virNodeDeviceFree(dev);
+    virErrorRestore(&saved);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNodeDevice, remoteNodeDeviceUnref);
+
+/* The handle of the device the client names; the driver's call reports
+ * a device that does not exist, naming it, as libvirtd does. */
+#define REMOTE_WITH_NODE_DEVICE(client, name, conn, dev) \
+    g_autoptr(virConnect) conn = remoteClientGetConn(client); \
+    g_autoptr(virNodeDevice) dev = conn ? virGetNodeDevice(conn, (name)) : NULL; \
+    if (!dev) \
+        return -1
+
+/* Copies of @n names (freed here) into a reply's string array. */
+static int
+remoteTakeNames(char **names, int n, u_int *len, remote_nonnull_string **val)
+{
+    int i;
+
+    *len = n;
+    *val = g_new0(remote_nonnull_string, n > 0 ? n : 1);
+    for (i = 0; i < n; i++)
+        (*val)[i] = names[i];
+    return 0;
+}
+
+static int
+remoteDispatchNodeNumOfDevices(remoteClient *client, void *argsp, void *retp)
+{
+    remote_node_num_of_devices_args *args = argsp;
+    remote_node_num_of_devices_ret *ret = retp;
+    g_autoptr(virConnect) conn = remoteClientGetConn(client);
+
+    if (!conn ||
+        (ret->num = virNodeNumOfDevices(conn, args->cap ? *args->cap : NULL, args->flags)) < 0)
+        return -1;
+    return 0;
+}
+
+static int
+remoteDispatchNodeListDevices(remoteClient *client, void *argsp, void *retp)
+{
+    remote_node_list_devices_args *args = argsp;
+    remote_node_list_devices_ret *ret = retp;
+    g_autoptr(virConnect) conn = remoteClientGetConn(client);
+    g_autofree char **names = NULL;
+    int n;
+
+    if (!conn)
+        return -1;
+    if (args->maxnames < 0 || args->maxnames > REMOTE_NODE_DEVICE_LIST_MAX) {
+        virReportError(VIR_ERR_RPC, _("maxnames must be between 0 and %d, not %d"),
+                       REMOTE_NODE_DEVICE_LIST_MAX, args->maxnames);
+        return -1;
+    }
+    names = g_new0(char *, args->maxnames + 1);
+    if ((n = virNodeListDevices(conn, args->cap ? *args->cap : NULL, names,
+                                args->maxnames, args->flags)) < 0)
+        return -1;
+    return remoteTakeNames(names, n, &ret->names.names_len, &ret->names.names_val);
+}
+
+static int
+remoteDispatchConnectListAllNodeDevices(remoteClient *client, void *argsp, void *retp)
+{
+    remote_connect_list_all_node_devices_args *args = argsp;
+    remote_connect_list_all_node_devices_ret *ret = retp;
+    g_autoptr(virConnect) conn = remoteClientGetConn(client);
+    virNodeDevicePtr *devs = NULL;
+    int n;
+    int i;
+    int rc = -1;
+
+    if (!conn)
+        return -1;
+    if ((n = virConnectListAllNodeDevices(conn, args->need_results ? &devs : NULL,
+                                          args->flags)) < 0)
+        return -1;
+    if (devs) {
+        if (remoteCheckListSize(n, REMOTE_NODE_DEVICE_LIST_MAX, "node devices") < 0)
+            goto cleanup;
+        ret->devices.devices_len = n;
+        ret->devices.devices_val = g_new0(remote_nonnull_node_device, n);
+        for (i = 0; i < n; i++)
+            ret->devices.devices_val[i].name = g_strdup(virNodeDeviceGetName(devs[i]));
+    }
+    ret->ret = n;
+    rc = 0;
+
+ cleanup:
+    for (i = 0; devs && i < n; i++)
+        remoteNodeDeviceUnref(devs[i]);
+    g_free(devs);
+    return rc;
+}
+
+static int
+remoteDispatchNodeDeviceLookupByName(remoteClient *client, void *argsp, void *retp)
+{
+    remote_node_device_lookup_by_name_args *args = argsp;
+    remote_node_device_lookup_by_name_ret *ret = retp;
+    g_autoptr(virConnect) conn = remoteClientGetConn(client);
+    g_autoptr(virNodeDevice) dev = NULL;
+
+    if (!conn || !(dev = virNodeDeviceLookupByName(conn, args->name)))
+        return -1;
+    ret->dev.name = g_strdup(virNodeDeviceGetName(dev));
+    return 0;
+}
+
+static int
+remoteDispatchNodeDeviceGetXMLDesc(remoteClient *client, void *argsp, void *retp)
+{
+    remote_node_device_get_xml_desc_args *args = argsp;
+    remote_node_device_get_xml_desc_ret *ret = retp;
+    REMOTE_WITH_NODE_DEVICE(client, args->name, conn, dev);
+
+    if (!(ret->xml = virNodeDeviceGetXMLDesc(dev, args->flags)))
+        return -1;
+    return 0;
+}
+
+static int
+remoteDispatchNodeDeviceGetParent(remoteClient *client, void *argsp, void *retp)
+{
+    remote_node_device_get_parent_args *args = argsp;
+    remote_node_device_get_parent_ret *ret = retp;
+    REMOTE_WITH_NODE_DEVICE(client, args->name, conn, dev);
+    const char *parent = virNodeDeviceGetParent(dev);
+
+    if (!parent) {
+        /* the host device: no parent, no error */
+        if (virGetLastErrorCode() != VIR_ERR_OK)
+            return -1;
+        ret->parentName = NULL;
+        return 0;
+    }
+    ret->parentName = g_new0(remote_nonnull_string, 1);
+    *ret->parentName = g_strdup(parent);
+    return 0;
+}
+
+static int
+remoteDispatchNodeDeviceNumOfCaps(remoteClient *client, void *argsp, void *retp)
+{
+    remote_node_device_num_of_caps_args *args = argsp;
+    remote_node_device_num_of_caps_ret *ret = retp;
+    REMOTE_WITH_NODE_DEVICE(client, args->name, conn, dev);
+
+    if ((ret->num = virNodeDeviceNumOfCaps(dev)) < 0)
+        return -1;
+    return 0;
+}
+
+static int
+remoteDispatchNodeDeviceListCaps(remoteClient *client, void *argsp, void *retp)
+{
+    remote_node_device_list_caps_args *args = argsp;
+    remote_node_device_list_caps_ret *ret = retp;
+    REMOTE_WITH_NODE_DEVICE(client, args->name, conn, dev);
+    g_autofree char **names = NULL;
+    int n;
+
+    if (args->maxnames < 0 || args->maxnames > REMOTE_NODE_DEVICE_CAPS_LIST_MAX) {
+        virReportError(VIR_ERR_RPC, _("maxnames must be between 0 and %d, not %d"),
+                       REMOTE_NODE_DEVICE_CAPS_LIST_MAX, args->maxnames);
+        return -1;
+    }
+    names = g_new0(char *, args->maxnames + 1);
+    if ((n = virNodeDeviceListCaps(dev, names, args->maxnames)) < 0)
+        return -1;
+    return remoteTakeNames(names, n, &ret->names.names_len, &ret->names.names_val);
+}
+
 /* The table. Procedures of remoteProgram missing here have no handler
  * yet and answer "unknown procedure" (VIR_ERR_NO_SUPPORT for clients):
  * the registration per event ID without callback IDs (167/168), network
@@ -1429,6 +1614,13 @@ static const remoteDispatchFunc remoteDispatchTable[REMOTE_DISPATCH_MAX] = {
     [REMOTE_PROC_DOMAIN_GET_AUTOSTART] = remoteDispatchDomainGetAutostart,
     [REMOTE_PROC_DOMAIN_GET_OS_TYPE] = remoteDispatchDomainGetOSType,
     [REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL] = remoteDispatchDomainGetSecurityLabel,
+    [REMOTE_PROC_NODE_NUM_OF_DEVICES] = remoteDispatchNodeNumOfDevices,
+    [REMOTE_PROC_NODE_LIST_DEVICES] = remoteDispatchNodeListDevices,
+    [REMOTE_PROC_NODE_DEVICE_LOOKUP_BY_NAME] = remoteDispatchNodeDeviceLookupByName,
+    [REMOTE_PROC_NODE_DEVICE_GET_XML_DESC] = remoteDispatchNodeDeviceGetXMLDesc,
+    [REMOTE_PROC_NODE_DEVICE_GET_PARENT] = remoteDispatchNodeDeviceGetParent,
+    [REMOTE_PROC_NODE_DEVICE_NUM_OF_CAPS] = remoteDispatchNodeDeviceNumOfCaps,
+    [REMOTE_PROC_NODE_DEVICE_LIST_CAPS] = remoteDispatchNodeDeviceListCaps,
     [REMOTE_PROC_NODE_GET_SECURITY_MODEL] = remoteDispatchNodeGetSecurityModel,
     [REMOTE_PROC_CONNECT_DOMAIN_XML_TO_NATIVE] = remoteDispatchConnectDomainXMLToNative,
     [REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE] = remoteDispatchDomainHasManagedSaveImage,
@@ -1476,6 +1668,7 @@ static const remoteDispatchFunc remoteDispatchTable[REMOTE_DISPATCH_MAX] = {
     [REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS] = remoteDispatchDomainShutdownFlags,
     [REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS] = remoteDispatchConnectListAllDomains,
     [REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS] = remoteDispatchConnectListAllNetworks,
+    [REMOTE_PROC_CONNECT_LIST_ALL_NODE_DEVICES] = remoteDispatchConnectListAllNodeDevices,
     [REMOTE_PROC_DOMAIN_GET_JOB_STATS] = remoteDispatchDomainGetJobStats,
     [REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3_PARAMS] = remoteDispatchDomainMigrateBegin3Params,
     [REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3_PARAMS] = remoteDispatchDomainMigratePrepare3Params,

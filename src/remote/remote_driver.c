@@ -1770,6 +1770,182 @@ remoteNetworkIsPersistent(virNetworkPtr net)
 }
 
 
+
+/* Node devices */
+
+static virDrvOpenStatus
+remoteNodeDeviceOpen(virConnectPtr conn, GUri *uri G_GNUC_UNUSED, unsigned int flags)
+{
+    virCheckFlags(VIR_CONNECT_RO | VIR_CONNECT_NO_ALIASES, VIR_DRV_OPEN_ERROR);
+
+    /* the devices of a daemon's host come with its connection */
+    if (conn->driver != &remoteHypervisorDriver)
+        return VIR_DRV_OPEN_DECLINED;
+    return VIR_DRV_OPEN_SUCCESS;
+}
+
+static int
+remoteNodeDeviceClose(virConnectPtr conn G_GNUC_UNUSED)
+{
+    return 0;
+}
+
+/* The @len names of a reply into @names (at most @maxnames). */
+static int
+remoteCopyNames(const char *what, remote_nonnull_string *val, u_int len,
+                char **const names, int maxnames)
+{
+    u_int i;
+
+    if (len > (u_int)maxnames) {
+        virReportError(VIR_ERR_RPC, _("the daemon sent %u %s for %d asked"),
+                       len, what, maxnames);
+        return -1;
+    }
+    for (i = 0; i < len; i++)
+        names[i] = g_strdup(val[i]);
+    return len;
+}
+
+static int
+remoteNodeNumOfDevices(virConnectPtr conn, const char *cap, unsigned int flags)
+{
+    remote_node_num_of_devices_args args = { .cap = (char **)&cap, .flags = flags };
+    remote_node_num_of_devices_ret ret = { 0 };
+
+    if (!cap)
+        args.cap = NULL;
+    if (remoteCall(conn, REMOTE_PROC_NODE_NUM_OF_DEVICES, &args, &ret) < 0)
+        return -1;
+    return ret.num;
+}
+
+static int
+remoteNodeListDevices(virConnectPtr conn, const char *cap, char **const names,
+                      int maxnames, unsigned int flags)
+{
+    remote_node_list_devices_args args = {
+        .cap = (char **)&cap, .maxnames = maxnames, .flags = flags,
+    };
+    remote_node_list_devices_ret ret = { 0 };
+    int n;
+
+    if (!cap)
+        args.cap = NULL;
+    if (maxnames > REMOTE_NODE_DEVICE_LIST_MAX) {
+        virReportError(VIR_ERR_RPC, _("too many node device names asked: %d > %d"),
+                       maxnames, REMOTE_NODE_DEVICE_LIST_MAX);
+        return -1;
+    }
+    if (remoteCall(conn, REMOTE_PROC_NODE_LIST_DEVICES, &args, &ret) < 0)
+        return -1;
+    n = remoteCopyNames("node device names", ret.names.names_val, ret.names.names_len,
+                        names, maxnames);
+    remoteFreeRet(REMOTE_PROC_NODE_LIST_DEVICES, &ret);
+    return n;
+}
+
+static int
+remoteConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices,
+                                unsigned int flags)
+{
+    remote_connect_list_all_node_devices_args args = {
+        .need_results = devices != NULL, .flags = flags,
+    };
+    remote_connect_list_all_node_devices_ret ret = { 0 };
+    int count;
+    size_t i;
+
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_LIST_ALL_NODE_DEVICES, &args, &ret) < 0)
+        return -1;
+    if (ret.ret > REMOTE_NODE_DEVICE_LIST_MAX ||
+        (devices && ret.devices.devices_len != ret.ret)) {
+        virReportError(VIR_ERR_RPC,
+                       _("the daemon listed %u node devices but counted %u"),
+                       ret.devices.devices_len, ret.ret);
+        remoteFreeRet(REMOTE_PROC_CONNECT_LIST_ALL_NODE_DEVICES, &ret);
+        return -1;
+    }
+    if (devices) {
+        *devices = g_new0(virNodeDevicePtr, ret.devices.devices_len + 1);
+        for (i = 0; i < ret.devices.devices_len; i++)
+            (*devices)[i] = virGetNodeDevice(conn, ret.devices.devices_val[i].name);
+    }
+    count = ret.ret;
+    remoteFreeRet(REMOTE_PROC_CONNECT_LIST_ALL_NODE_DEVICES, &ret);
+    return count;
+}
+
+static virNodeDevicePtr
+remoteNodeDeviceLookupByName(virConnectPtr conn, const char *name)
+{
+    remote_node_device_lookup_by_name_args args = { .name = (char *)name };
+    remote_node_device_lookup_by_name_ret ret = { 0 };
+    virNodeDevicePtr dev;
+
+    if (remoteCall(conn, REMOTE_PROC_NODE_DEVICE_LOOKUP_BY_NAME, &args, &ret) < 0)
+        return NULL;
+    dev = virGetNodeDevice(conn, ret.dev.name);
+    remoteFreeRet(REMOTE_PROC_NODE_DEVICE_LOOKUP_BY_NAME, &ret);
+    return dev;
+}
+
+static char *
+remoteNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags)
+{
+    remote_node_device_get_xml_desc_args args = { .name = dev->name, .flags = flags };
+
+    return remoteCallString(dev->conn, REMOTE_PROC_NODE_DEVICE_GET_XML_DESC, &args);
+}
+
+G_STATIC_ASSERT(sizeof(remote_node_device_get_xml_desc_ret) == sizeof(char *));
+
+static char *
+remoteNodeDeviceGetParent(virNodeDevicePtr dev)
+{
+    remote_node_device_get_parent_args args = { .name = dev->name };
+    remote_node_device_get_parent_ret ret = { 0 };
+    char *parent = NULL;
+
+    if (remoteCall(dev->conn, REMOTE_PROC_NODE_DEVICE_GET_PARENT, &args, &ret) < 0)
+        return NULL;
+    if (ret.parentName)
+        parent = g_strdup(*ret.parentName);
+    remoteFreeRet(REMOTE_PROC_NODE_DEVICE_GET_PARENT, &ret);
+    return parent;
+}
+
+static int
+remoteNodeDeviceNumOfCaps(virNodeDevicePtr dev)
+{
+    remote_node_device_num_of_caps_args args = { .name = dev->name };
+    remote_node_device_num_of_caps_ret ret = { 0 };
+
+    if (remoteCall(dev->conn, REMOTE_PROC_NODE_DEVICE_NUM_OF_CAPS, &args, &ret) < 0)
+        return -1;
+    return ret.num;
+}
+
+static int
+remoteNodeDeviceListCaps(virNodeDevicePtr dev, char **const names, int maxnames)
+{
+    remote_node_device_list_caps_args args = { .name = dev->name, .maxnames = maxnames };
+    remote_node_device_list_caps_ret ret = { 0 };
+    int n;
+
+    if (maxnames > REMOTE_NODE_DEVICE_CAPS_LIST_MAX) {
+        virReportError(VIR_ERR_RPC, _("too many capability names asked: %d > %d"),
+                       maxnames, REMOTE_NODE_DEVICE_CAPS_LIST_MAX);
+        return -1;
+    }
+    if (remoteCall(dev->conn, REMOTE_PROC_NODE_DEVICE_LIST_CAPS, &args, &ret) < 0)
+        return -1;
+    n = remoteCopyNames("capability names", ret.names.names_val, ret.names.names_len,
+                        names, maxnames);
+    remoteFreeRet(REMOTE_PROC_NODE_DEVICE_LIST_CAPS, &ret);
+    return n;
+}
+
 virHypervisorDriver remoteHypervisorDriver = {
     .name = "remote",
     .connectOpen = remoteConnectOpen,
@@ -1846,11 +2022,26 @@ static virNetworkDriver remoteNetworkDriver = {
     .networkIsPersistent = remoteNetworkIsPersistent,
 };
 
+static virNodeDeviceDriver remoteNodeDeviceDriver = {
+    .name = "remote",
+    .connectOpen = remoteNodeDeviceOpen,
+    .connectClose = remoteNodeDeviceClose,
+    .nodeNumOfDevices = remoteNodeNumOfDevices,
+    .nodeListDevices = remoteNodeListDevices,
+    .connectListAllNodeDevices = remoteConnectListAllNodeDevices,
+    .nodeDeviceLookupByName = remoteNodeDeviceLookupByName,
+    .nodeDeviceGetXMLDesc = remoteNodeDeviceGetXMLDesc,
+    .nodeDeviceGetParent = remoteNodeDeviceGetParent,
+    .nodeDeviceNumOfCaps = remoteNodeDeviceNumOfCaps,
+    .nodeDeviceListCaps = remoteNodeDeviceListCaps,
+};
+
 int
 remoteRegister(void)
 {
     if (virRegisterHypervisorDriver(&remoteHypervisorDriver) < 0 ||
-        virRegisterNetworkDriver(&remoteNetworkDriver) < 0)
+        virRegisterNetworkDriver(&remoteNetworkDriver) < 0 ||
+        virRegisterNodeDeviceDriver(&remoteNodeDeviceDriver) < 0)
         return -1;
     return 0;
 }

@@ -30,6 +30,7 @@ static const vshCmdDef *const cmdGroups[] = {
     domMonitoringCmds,
     hostAndHypervisorCmds,
     networkCmds,
+    nodedevCmds,
 };
 
 static bool cmdHelp(vshControl *ctl, const vshCmd *cmd);

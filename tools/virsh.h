@@ -124,6 +124,7 @@ extern const vshCmdDef domManagementCmds[];
 extern const vshCmdDef domMonitoringCmds[];
 extern const vshCmdDef hostAndHypervisorCmds[];
 extern const vshCmdDef networkCmds[];
+extern const vshCmdDef nodedevCmds[];
 
 /* virsh-domain-event.c: the event command (in domManagementCmds) */
 bool cmdEvent(vshControl *ctl, const vshCmd *cmd);

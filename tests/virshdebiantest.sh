@@ -21,8 +21,12 @@
 # booted, user pause, unpaused, destroyed, crashed when QEMU is killed),
 # batch mode (several commands in one string, quoting, comments, syntax
 # errors, the exit status of the last command, argv mode where ';' is
-# data) and -r (read-only: on the read-only socket and on the read-write
-# one, reads work and changes are refused with libvirt's message).
+# data), -r (read-only: on the read-only socket and on the read-write
+# one, reads work and changes are refused with libvirt's message) and the
+# node devices of the simulated host (nodedev-list with its filters and
+# --tree, nodedev-dumpxml of the PF, a VF and the PF's interface, unknown
+# names; python3-libvirt's listAllDevices, lookup, parent, listCaps,
+# XMLDesc and the older listDevices/numOfDevices).
 #
 # usage: virshdebiantest.sh VIRTQEMUD VIRT-SRIOV-SIM OUR-VIRSH
 set -u
@@ -314,6 +318,54 @@ same "-q dominfo" 0 '^Security DOI: +0$' -- -q dominfo d1
 same "-q domstate --reason" 0 '^shut off \(destroyed\)$' -- -q domstate --reason d2
 same "-q autostart" 0 '^exit 0$' -- -q autostart --disable d1
 same "-q, a failed command" 1 "failed to get domain 'nosuch'" -- -q domstate nosuch
+
+# node devices: the simulated PF 0000:03:00.0 (ens1f0) with its 2 VFs
+same "nodedev-list" 0 '^pci_0000_03_07_2$' -- nodedev-list
+same "nodedev-list --cap pci" 0 '^pci_0000_03_00_0$' -- nodedev-list --cap pci
+same "nodedev-list --cap net,system" 0 '^computer$' -- nodedev-list --cap net,system
+same "nodedev-list --cap bogus" 1 '^error: Invalid capability type$' -- nodedev-list --cap bogus
+same "nodedev-list --inactive" 0 '^exit 0$' -- nodedev-list --inactive
+same "nodedev-list --all --cap pci" 0 '^pci_0000_03_07_1$' -- nodedev-list --all --cap pci
+same "nodedev-list --tree" 0 '^  \+- pci_0000_03_00_0$' -- nodedev-list --tree
+same "nodedev-list --tree --cap pci" 1 'incompatible' -- nodedev-list --tree --cap pci
+same "nodedev-dumpxml of the PF" 0 "^    <capability type='virt_functions' maxCount='2'>\$" \
+    -- nodedev-dumpxml pci_0000_03_00_0
+same "nodedev-dumpxml of a VF" 0 "^    <capability type='phys_function'>\$" -- nodedev-dumpxml pci_0000_03_07_1
+pfnet=$("$ourvirsh" -c "$uri" nodedev-list --cap net | grep '^net_ens1f0_')
+same "nodedev-dumpxml of the PF's interface" 0 '^  <parent>pci_0000_03_00_0</parent>$' \
+    -- nodedev-dumpxml "$pfnet"
+same "nodedev-dumpxml unknown" 1 "^error: Could not find matching device 'nosuch'$" -- nodedev-dumpxml nosuch
+same "-r nodedev-list" 0 '^pci_0000_03_07_1$' -u "$rouri" -- -r nodedev-list --cap pci
+
+if /usr/bin/python3 -c 'import libvirt' 2>/dev/null; then
+    out=$(/usr/bin/python3 - "$uri" <<'PY' 2>"$root/py.err"
+import sys, libvirt
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+c = libvirt.open(sys.argv[1])
+pci = sorted(d.name() for d in c.listAllDevices(libvirt.VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV))
+print("pci", " ".join(pci))
+vf = c.nodeDeviceLookupByName("pci_0000_03_07_2")
+print("vf", vf.name(), vf.parent(), vf.listCaps(), vf.numOfCaps())
+print("computer", c.nodeDeviceLookupByName("computer").parent())
+print("xml", "<address domain='0x0000' bus='0x03' slot='0x00' function='0x0'/>" in vf.XMLDesc(0))
+print("old", sorted(c.listDevices("pci", 0)) == pci, c.numOfDevices("pci", 0))
+try:
+    c.nodeDeviceLookupByName("pci_0000_09_00_0")
+except libvirt.libvirtError as e:
+    print("error", e.get_error_code(), e.get_error_domain())
+PY
+)
+    expect="pci pci_0000_03_00_0 pci_0000_03_07_1 pci_0000_03_07_2
+vf pci_0000_03_07_2 computer ['pci'] 1
+computer None
+xml True
+old True 3
+error 53 22"
+    [ "$out" = "$expect" ] && ok "python3-libvirt: node devices" ||
+        { notok "python3-libvirt: node devices"; cat - "$root/py.err" <<<"$out" | sed 's/^/#   /'; }
+else
+    notok "python3-libvirt is needed (.ci/install-deps installs it)"
+fi
 
 # read-only connections
 for u in "$rouri" "$uri"; do

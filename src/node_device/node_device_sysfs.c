@@ -483,7 +483,10 @@ virNodeDevSysfsNetEntryFree(virNodeDevSysfsNetEntry *e)
     g_free(e);
 }
 
-/* Every interface of class/net with its directory and node device name. */
+/* Every interface of class/net with its node device name. The address
+ * is read through class/net/IF (the kernel's link), so that a list costs
+ * one file per interface; the directory is resolved (and kept) only when
+ * that fails, as on a simulated host whose class/net/IF is a directory. */
 static GPtrArray *
 virNodeDevSysfsNetEntries(virNodeDevSysfs *sys)
 {
@@ -495,16 +498,20 @@ virNodeDevSysfsNetEntries(virNodeDevSysfs *sys)
     if (!d)
         return ret;
     while ((ent = g_dir_read_name(d))) {
+        g_autofree char *link = g_build_filename(cls, ent, NULL);
+        g_autofree char *mac = virNodeDevSysfsAttr(link, "address");
+        g_autofree char *dir = NULL;
         virNodeDevSysfsNetEntry *e;
-        g_autofree char *mac = NULL;
-        char *dir = virNodeDevSysfsNetDir(sys, ent);
 
-        if (!dir)
-            continue;
+        if (!mac) {
+            if (!(dir = virNodeDevSysfsNetDir(sys, ent)))
+                continue;
+            if (!mac)
+                mac = virNodeDevSysfsNetMAC(dir);
+        }
         e = g_new0(virNodeDevSysfsNetEntry, 1);
         e->ifname = g_strdup(ent);
-        e->dir = dir;
-        mac = virNodeDevSysfsNetMAC(dir);
+        e->dir = g_steal_pointer(&dir);
         e->name = virNodeDeviceNameNet(ent, mac);
         g_ptr_array_add(ret, e);
     }
@@ -585,9 +592,13 @@ virNodeDevSysfsRead(virNodeDevSysfs *sys, const char *name)
 
         for (i = 0; i < nets->len; i++) {
             virNodeDevSysfsNetEntry *e = g_ptr_array_index(nets, i);
+            g_autofree char *dir = NULL;
 
-            if (STREQ(e->name, name))
-                return virNodeDevSysfsReadNet(sys, e->ifname, e->dir);
+            if (STRNEQ(e->name, name))
+                continue;
+            if (!(dir = e->dir ? g_strdup(e->dir) : virNodeDevSysfsNetDir(sys, e->ifname)))
+                break;
+            return virNodeDevSysfsReadNet(sys, e->ifname, dir);
         }
     }
     virReportError(VIR_ERR_NO_NODE_DEVICE,

@@ -2,11 +2,12 @@
  * nodedevtest.c: the node device driver on a host tree made in a temp dir
  *
  * The tree is a simulated SR-IOV host (tools/virsriovsim.h: the PF ens1f0,
- * 0000:03:00.0 with 3 VFs, and ens2f0, 0000:04:00.0, SR-IOV capable with
- * none enabled) completed with the kernel's files the simulator does not
- * make yet (vendor, device, class, driver links, IOMMU groups, NUMA node,
- * config space, interface addresses), a function behind a bridge and two
- * virtual interfaces. Then:
+ * 0000:03:00.0 with 3 VFs, one on iavf, one on vfio-pci, one unbound
+ * sharing its IOMMU group with a foreign device, and ens2f0, 0000:04:00.0,
+ * SR-IOV capable with none enabled) completed with what the simulator
+ * does not make (yet): a NUMA node, a config space with a PCI Express
+ * link, interface addresses and speeds, a VF's interface, a function
+ * behind a bridge and two virtual interfaces. Then:
  *   - golden: the XML of every device (nodedevdata/NAME.xml) and the
  *     lists by capability (nodedevdata/list.txt); VIR_TEST_REGENERATE_OUTPUT=1
  *     rewrites them;
@@ -85,53 +86,24 @@ testWriteConfig(const char *rel)
 static int
 testMakeHost(void)
 {
-    const char *vfs[] = { "0000:03:07.1", "0000:03:07.2", "0000:03:07.3" };
-    size_t i;
+    g_autofree char *foreign = NULL;
 
     if (virSRIOVSimPF(sysfs, "ens1f0", 3, 3, 8) < 0 ||
-        virSRIOVSimPF(sysfs, "ens2f0", 4, 0, 4) < 0)
+        virSRIOVSimPF(sysfs, "ens2f0", 4, 0, 4) < 0 ||
+        /* VF 1 on vfio-pci, VF 2 on no driver, sharing its group with a
+         * foreign device */
+        virSRIOVSimBind(sysfs, "0000:03:07.2", "vfio-pci") < 0 ||
+        virSRIOVSimUnbind(sysfs, "0000:03:07.3") < 0 ||
+        !(foreign = virSRIOVSimForeign(sysfs, "0000:03:07.3")))
         return -1;
 
+    /* what the simulator does not make (yet) */
     if (testWrite("devices/virtual/dmi/id/product_uuid",
                   "4c4c4544-0042-3010-8052-b2c04f4e4c31\n") < 0 ||
-        /* PF ens1f0 */
-        testWrite(DEV "0000:03:00.0/vendor", "0x8086\n") < 0 ||
-        testWrite(DEV "0000:03:00.0/device", "0x1572\n") < 0 ||
-        testWrite(DEV "0000:03:00.0/class", "0x020000\n") < 0 ||
         testWrite(DEV "0000:03:00.0/numa_node", "0\n") < 0 ||
         testWriteConfig(DEV "0000:03:00.0/config") < 0 ||
-        testLink("../../../bus/pci/drivers/i40e", DEV "0000:03:00.0/driver") < 0 ||
-        testLink("../../../kernel/iommu_groups/20", DEV "0000:03:00.0/iommu_group") < 0 ||
-        testLink("../../../../devices/pci0000:00/0000:03:00.0",
-                 "kernel/iommu_groups/20/devices/0000:03:00.0") < 0 ||
         testWrite(DEV "0000:03:00.0/net/ens1f0/address", "3c:fd:fe:00:00:01\n") < 0 ||
         testWrite(DEV "0000:03:00.0/net/ens1f0/speed", "10000\n") < 0 ||
-        /* PF ens2f0: no driver, no group, no address */
-        testWrite(DEV "0000:04:00.0/vendor", "0x8086\n") < 0 ||
-        testWrite(DEV "0000:04:00.0/device", "0x1572\n") < 0 ||
-        testWrite(DEV "0000:04:00.0/class", "0x020000\n") < 0)
-        return -1;
-
-    for (i = 0; i < G_N_ELEMENTS(vfs); i++) {
-        g_autofree char *dir = g_strdup_printf(DEV "%s", vfs[i]);
-        g_autofree char *vendor = g_strdup_printf("%s/vendor", dir);
-        g_autofree char *device = g_strdup_printf("%s/device", dir);
-        g_autofree char *klass = g_strdup_printf("%s/class", dir);
-        g_autofree char *numa = g_strdup_printf("%s/numa_node", dir);
-        g_autofree char *group = g_strdup_printf("%s/iommu_group", dir);
-        /* VF 0 alone in group 21, VFs 1 and 2 share group 22 */
-        unsigned int n = i == 0 ? 21 : 22;
-        g_autofree char *grouptarget = g_strdup_printf("../../../kernel/iommu_groups/%u", n);
-        g_autofree char *member = g_strdup_printf("kernel/iommu_groups/%u/devices/%s", n, vfs[i]);
-        g_autofree char *membertarget = g_strdup_printf("../../../../devices/pci0000:00/%s", vfs[i]);
-
-        if (testWrite(vendor, "0x8086\n") < 0 || testWrite(device, "0x154c\n") < 0 ||
-            testWrite(klass, "0x020000\n") < 0 || testWrite(numa, "-1\n") < 0 ||
-            testLink(grouptarget, group) < 0 || testLink(membertarget, member) < 0)
-            return -1;
-    }
-    if (testLink("../../../bus/pci/drivers/iavf", DEV "0000:03:07.1/driver") < 0 ||
-        testLink("../../../bus/pci/drivers/vfio-pci", DEV "0000:03:07.2/driver") < 0 ||
         /* VF 0's interface, linked from class/net as the kernel does */
         testWrite(DEV "0000:03:07.1/net/ens1f0v0/address", "52:54:00:aa:bb:cc\n") < 0 ||
         testWrite(DEV "0000:03:07.1/net/ens1f0v0/operstate", "down\n") < 0 ||
@@ -326,13 +298,13 @@ testAPI(const void *opaque G_GNUC_UNUSED)
         printf("#   cannot open %s: %s\n", uri, virGetLastErrorMessage());
         return -1;
     }
-    /* 1 system, 7 PCI functions, 6 interfaces */
-    if (testListCount(conn, 0, 14, "everything") < 0 ||
-        testListCount(conn, VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE, 14, "active") < 0 ||
+    /* 1 system, 8 PCI functions, 6 interfaces */
+    if (testListCount(conn, 0, 15, "everything") < 0 ||
+        testListCount(conn, VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE, 15, "active") < 0 ||
         testListCount(conn, VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE |
-                      VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE, 14, "both states") < 0 ||
+                      VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE, 15, "both states") < 0 ||
         testListCount(conn, VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE, 0, "inactive") < 0 ||
-        testListCount(conn, VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV, 7, "PCI") < 0 ||
+        testListCount(conn, VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV, 8, "PCI") < 0 ||
         testListCount(conn, VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET, 6, "net") < 0 ||
         testListCount(conn, VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET |
                       VIR_CONNECT_LIST_NODE_DEVICES_CAP_SYSTEM, 7, "net and system") < 0 ||
@@ -341,7 +313,7 @@ testAPI(const void *opaque G_GNUC_UNUSED)
         testListCount(conn, VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV, 0, "USB") < 0 ||
         testListCount(conn, VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPD, 0, "VPD") < 0)
         goto cleanup;
-    if (virConnectListAllNodeDevices(conn, NULL, VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV) != 7) {
+    if (virConnectListAllNodeDevices(conn, NULL, VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV) != 8) {
         printf("#   count without results\n");
         goto cleanup;
     }
@@ -352,7 +324,7 @@ testAPI(const void *opaque G_GNUC_UNUSED)
                         "unsupported flags (0x2000000) in function nodeConnectListAllNodeDevices",
                         "flag 1 << 25") < 0)
         goto cleanup;
-    if (virNodeNumOfDevices(conn, "pci", 0) != 7 || virNodeNumOfDevices(conn, NULL, 0) != 14 ||
+    if (virNodeNumOfDevices(conn, "pci", 0) != 8 || virNodeNumOfDevices(conn, NULL, 0) != 15 ||
         virNodeNumOfDevices(conn, "net", 0) != 6) {
         printf("#   virNodeNumOfDevices: %s\n", virGetLastErrorMessage());
         goto cleanup;
@@ -418,6 +390,7 @@ mymain(void)
         "pci_0000_03_07_3",
         "pci_0000_04_00_0",
         "pci_0000_05_00_0",
+        "pci_0000_f0_00_0",
         "net_ens1f0_3c_fd_fe_00_00_01",
         "net_ens1f0v0_52_54_00_aa_bb_cc",
         "net_ens2f0_00_00_00_00_00_00",

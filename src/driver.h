@@ -195,6 +195,9 @@ struct _virNodeDeviceDriver {
     char *(*nodeDeviceGetParent)(virNodeDevicePtr dev);
     int (*nodeDeviceNumOfCaps)(virNodeDevicePtr dev);
     int (*nodeDeviceListCaps)(virNodeDevicePtr dev, char **const names, int maxnames);
+    int (*nodeDeviceDetachFlags)(virNodeDevicePtr dev, const char *driverName,
+                                 unsigned int flags);
+    int (*nodeDeviceReAttach)(virNodeDevicePtr dev);
 };
 
 /* virConnectOpenAuth without resetting or dispatching the error: for

@@ -9,6 +9,8 @@
 #include "node_device_sysfs.h"
 #include "virconf.h"
 #include "virerror.h"
+#include "hypervisor/virhostdev_owner.h"
+#include "virpcidriver.h"
 
 #define VIR_FROM_THIS VIR_FROM_NODEDEV
 
@@ -35,6 +37,30 @@ nodeDeviceReadSysfsRoot(const char *root, char **sysfsRoot)
     return 0;
 }
 
+/* What a connection to a root keeps. */
+typedef struct {
+    virNodeDevSysfs *sys;
+    char *sysfsRoot;
+    char *hostdevDir;           /* ROOT/run/hostdev: who holds a device */
+} nodeDevicePrivate;
+
+static void
+nodeDevicePrivateFree(nodeDevicePrivate *priv)
+{
+    if (!priv)
+        return;
+    virNodeDevSysfsFree(priv->sys);
+    g_free(priv->sysfsRoot);
+    g_free(priv->hostdevDir);
+    g_free(priv);
+}
+
+static virNodeDevSysfs *
+nodeDeviceSys(virConnectPtr conn)
+{
+    return ((nodeDevicePrivate *)conn->nodeDevicePrivateData)->sys;
+}
+
 static virDrvOpenStatus
 nodeDeviceConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
 {
@@ -42,6 +68,7 @@ nodeDeviceConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
     g_autofree char *sysfsRoot = NULL;
     const char *query = g_uri_get_query(uri);
     const char *root;
+    nodeDevicePrivate *priv;
 
     virCheckFlags(VIR_CONNECT_RO | VIR_CONNECT_NO_ALIASES, VIR_DRV_OPEN_ERROR);
 
@@ -55,15 +82,18 @@ nodeDeviceConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
 
     if (nodeDeviceReadSysfsRoot(root, &sysfsRoot) < 0)
         return VIR_DRV_OPEN_ERROR;
-    conn->nodeDevicePrivateData = virNodeDevSysfsNew(sysfsRoot,
-                                                     virNodeDevSysfsDefaultPCIIds());
+    priv = g_new0(nodeDevicePrivate, 1);
+    priv->sys = virNodeDevSysfsNew(sysfsRoot, virNodeDevSysfsDefaultPCIIds());
+    priv->sysfsRoot = g_steal_pointer(&sysfsRoot);
+    priv->hostdevDir = virHostdevStateDir(root);
+    conn->nodeDevicePrivateData = priv;
     return VIR_DRV_OPEN_SUCCESS;
 }
 
 static int
 nodeDeviceConnectClose(virConnectPtr conn)
 {
-    g_clear_pointer(&conn->nodeDevicePrivateData, virNodeDevSysfsFree);
+    g_clear_pointer(&conn->nodeDevicePrivateData, nodeDevicePrivateFree);
     return 0;
 }
 
@@ -97,7 +127,7 @@ nodeNumOfDevices(virConnectPtr conn, const char *cap, unsigned int flags)
     virCheckFlags(0, -1);
     if (nodeDeviceCapMask(cap, &mask) < 0)
         return -1;
-    names = virNodeDevSysfsListNames(conn->nodeDevicePrivateData, mask);
+    names = virNodeDevSysfsListNames(nodeDeviceSys(conn), mask);
     return names->len;
 }
 
@@ -112,7 +142,7 @@ nodeListDevices(virConnectPtr conn, const char *cap, char **const names,
     virCheckFlags(0, -1);
     if (nodeDeviceCapMask(cap, &mask) < 0)
         return -1;
-    list = virNodeDevSysfsListNames(conn->nodeDevicePrivateData, mask);
+    list = virNodeDevSysfsListNames(nodeDeviceSys(conn), mask);
     for (i = 0; i < maxnames && i < (int)list->len; i++)
         names[i] = g_strdup(g_ptr_array_index(list, i));
     return i;
@@ -134,7 +164,7 @@ nodeConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices,
         mask = 0;
     else if (!mask)
         mask = VIR_NODE_DEV_LIST_FILTERS_CAP;
-    names = virNodeDevSysfsListNames(conn->nodeDevicePrivateData, mask);
+    names = virNodeDevSysfsListNames(nodeDeviceSys(conn), mask);
     if (devices) {
         *devices = g_new0(virNodeDevicePtr, names->len + 1);
         for (i = 0; i < names->len; i++)
@@ -148,7 +178,7 @@ nodeDeviceLookupByName(virConnectPtr conn, const char *name)
 {
     g_autoptr(virNodeDeviceDef) def = NULL;
 
-    if (!(def = virNodeDevSysfsRead(conn->nodeDevicePrivateData, name)))
+    if (!(def = virNodeDevSysfsRead(nodeDeviceSys(conn), name)))
         return NULL;
     return virGetNodeDevice(conn, def->name);
 }
@@ -161,7 +191,7 @@ nodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags)
     /* VIR_NODE_DEVICE_XML_INACTIVE (1): host devices have no other
      * definition than what they are */
     virCheckFlags(1, NULL);
-    if (!(def = virNodeDevSysfsRead(dev->conn->nodeDevicePrivateData, dev->name)))
+    if (!(def = virNodeDevSysfsRead(nodeDeviceSys(dev->conn), dev->name)))
         return NULL;
     return virNodeDeviceDefFormat(def);
 }
@@ -171,7 +201,7 @@ nodeDeviceGetParent(virNodeDevicePtr dev)
 {
     g_autoptr(virNodeDeviceDef) def = NULL;
 
-    if (!(def = virNodeDevSysfsRead(dev->conn->nodeDevicePrivateData, dev->name)))
+    if (!(def = virNodeDevSysfsRead(nodeDeviceSys(dev->conn), dev->name)))
         return NULL;
     return g_steal_pointer(&def->parent);
 }
@@ -182,7 +212,7 @@ nodeDeviceNumOfCaps(virNodeDevicePtr dev)
     g_autoptr(virNodeDeviceDef) def = NULL;
     g_auto(GStrv) caps = NULL;
 
-    if (!(def = virNodeDevSysfsRead(dev->conn->nodeDevicePrivateData, dev->name)))
+    if (!(def = virNodeDevSysfsRead(nodeDeviceSys(dev->conn), dev->name)))
         return -1;
     caps = virNodeDeviceDefCaps(def);
     return g_strv_length(caps);
@@ -195,12 +225,79 @@ nodeDeviceListCaps(virNodeDevicePtr dev, char **const names, int maxnames)
     g_auto(GStrv) caps = NULL;
     int i;
 
-    if (!(def = virNodeDevSysfsRead(dev->conn->nodeDevicePrivateData, dev->name)))
+    if (!(def = virNodeDevSysfsRead(nodeDeviceSys(dev->conn), dev->name)))
         return -1;
     caps = virNodeDeviceDefCaps(def);
     for (i = 0; i < maxnames && caps[i]; i++)
         names[i] = g_strdup(caps[i]);
     return i;
+}
+
+/* The PCI address of the PCI device @dev, which must exist and be free
+ * of any domain: -1 with an error naming it otherwise. */
+static int
+nodeDevicePCIFree(virNodeDevicePtr dev, virPCIDeviceAddress *addr)
+{
+    nodeDevicePrivate *priv = dev->conn->nodeDevicePrivateData;
+    g_autoptr(virNodeDeviceDef) def = NULL;
+    g_autoptr(virHostdevOwner) owner = NULL;
+    int rc;
+
+    if (!(def = virNodeDevSysfsRead(priv->sys, dev->name)))
+        return -1;
+    if (def->type != VIR_NODE_DEV_CAP_PCI_DEV) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("device '%s' is not a PCI device: only PCI devices are detached from their driver"),
+                       dev->name);
+        return -1;
+    }
+    *addr = def->addr;
+    if ((rc = virHostdevOwnerGet(priv->hostdevDir, addr, &owner)) < 0)
+        return -1;
+    if (rc > 0) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("PCI device %s is in use by domain '%s': detach it from the domain or stop the domain first"),
+                       dev->name, owner->domain);
+        return -1;
+    }
+    return 0;
+}
+
+/* libvirt's driver names of nodedev-detach: "vfio" (the default) is the
+ * only backend; "kvm" (legacy assignment) and "xen" are not supported. */
+static int
+nodeDeviceDetachFlags(virNodeDevicePtr dev, const char *driverName, unsigned int flags)
+{
+    nodeDevicePrivate *priv = dev->conn->nodeDevicePrivateData;
+    virPCIDeviceAddress addr;
+
+    virCheckFlags(0, -1);
+    if (driverName && STREQ(driverName, "kvm")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("KVM device assignment is no longer supported on this system: use the driver 'vfio'"));
+        return -1;
+    }
+    if (driverName && STRNEQ(driverName, "vfio")) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("unknown driver name '%s': the only PCI device assignment backend is 'vfio'"),
+                       driverName);
+        return -1;
+    }
+    if (nodeDevicePCIFree(dev, &addr) < 0)
+        return -1;
+    return virPCIDeviceBindToStub(priv->sysfsRoot, &addr, VIR_PCI_STUB_VFIO);
+}
+
+static int
+nodeDeviceReAttach(virNodeDevicePtr dev)
+{
+    nodeDevicePrivate *priv = dev->conn->nodeDevicePrivateData;
+    virPCIDeviceAddress addr;
+
+    if (nodeDevicePCIFree(dev, &addr) < 0)
+        return -1;
+    return virPCIDeviceUnbindFromStub(priv->sysfsRoot, &addr, VIR_PCI_STUB_VFIO,
+                                      VIR_PCI_DRIVER_ANY);
 }
 
 static virNodeDeviceDriver nodeDeviceDriver = {
@@ -215,6 +312,8 @@ static virNodeDeviceDriver nodeDeviceDriver = {
     .nodeDeviceGetParent = nodeDeviceGetParent,
     .nodeDeviceNumOfCaps = nodeDeviceNumOfCaps,
     .nodeDeviceListCaps = nodeDeviceListCaps,
+    .nodeDeviceDetachFlags = nodeDeviceDetachFlags,
+    .nodeDeviceReAttach = nodeDeviceReAttach,
 };
 
 int

@@ -234,6 +234,76 @@ virNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags)
 }
 
 int
+virNodeDeviceDetachFlags(virNodeDevicePtr dev, const char *driverName,
+                         unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckNodeDeviceReturn(dev, -1);
+    conn = dev->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+
+    if (!conn->nodeDeviceDriver || !conn->nodeDeviceDriver->nodeDeviceDetachFlags) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->nodeDeviceDriver->nodeDeviceDetachFlags(dev, driverName, flags) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virNodeDeviceDettach(virNodeDevicePtr dev)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckNodeDeviceReturn(dev, -1);
+    conn = dev->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+
+    if (!conn->nodeDeviceDriver || !conn->nodeDeviceDriver->nodeDeviceDetachFlags) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->nodeDeviceDriver->nodeDeviceDetachFlags(dev, NULL, 0) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virNodeDeviceReAttach(virNodeDevicePtr dev)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckNodeDeviceReturn(dev, -1);
+    conn = dev->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+
+    if (!conn->nodeDeviceDriver || !conn->nodeDeviceDriver->nodeDeviceReAttach) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->nodeDeviceDriver->nodeDeviceReAttach(dev) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
 virNodeDeviceRef(virNodeDevicePtr dev)
 {
     virResetLastError();

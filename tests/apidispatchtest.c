@@ -169,6 +169,9 @@ static int tNodeDeviceGetParent(testHandles *h) { PTR(virNodeDeviceGetParent(h->
 static int tNodeDeviceNumOfCaps(testHandles *h) { INT(virNodeDeviceNumOfCaps(h->dev)); }
 static int tNodeDeviceListCaps(testHandles *h) { char *n[1]; INT(virNodeDeviceListCaps(h->dev, ARG(h, n), 1)); }
 static int tNodeDeviceGetXMLDesc(testHandles *h) { PTR(virNodeDeviceGetXMLDesc(h->dev, 0)); }
+static int tNodeDeviceDettach(testHandles *h) { INT(virNodeDeviceDettach(h->dev)); }
+static int tNodeDeviceDetachFlags(testHandles *h) { INT(virNodeDeviceDetachFlags(h->dev, NULL, 0)); }
+static int tNodeDeviceReAttach(testHandles *h) { INT(virNodeDeviceReAttach(h->dev)); }
 static int tNodeDeviceRef(testHandles *h) { int r = virNodeDeviceRef(h->dev); if (r == 0) virNodeDeviceFree(h->dev); INT(r); }
 
 
@@ -280,6 +283,9 @@ static const testAPI apis[] = {
     API(NodeDeviceNumOfCaps,          H_V,   false, false, true),
     API(NodeDeviceListCaps,           H_V,   false, true,  true),
     API(NodeDeviceGetXMLDesc,         H_V,   false, false, true),
+    API(NodeDeviceDettach,            H_V,   true,  false, true),
+    API(NodeDeviceDetachFlags,        H_V,   true,  false, true),
+    API(NodeDeviceReAttach,           H_V,   true,  false, true),
     API(NodeDeviceRef,                H_V,   false, false, false),
 };
 #undef API

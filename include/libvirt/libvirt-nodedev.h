@@ -69,6 +69,16 @@ int                     virNodeDeviceListCaps    (virNodeDevicePtr dev,
 char *                  virNodeDeviceGetXMLDesc  (virNodeDevicePtr dev,
                                                   unsigned int flags);
 
+/* Take a PCI device from its host driver and give it to the stub a guest
+ * needs (vfio-pci; @driverName NULL or "vfio"), and give it back to a
+ * driver of the host. virNodeDeviceDettach is the first without a driver
+ * name and flags (its spelling is libvirt's). */
+int                     virNodeDeviceDettach     (virNodeDevicePtr dev);
+int                     virNodeDeviceDetachFlags (virNodeDevicePtr dev,
+                                                  const char *driverName,
+                                                  unsigned int flags);
+int                     virNodeDeviceReAttach    (virNodeDevicePtr dev);
+
 int                     virNodeDeviceRef         (virNodeDevicePtr dev);
 int                     virNodeDeviceFree        (virNodeDevicePtr dev);
 

@@ -91,7 +91,7 @@ testCoverage(const void *opaque G_GNUC_UNUSED)
  * itself). */
 static const char *const mutating[] = {
     "_DEFINE_", "_UNDEFINE_", "_CREATE_", "_DESTROY_", "_ATTACH_", "_DETACH_", "_SET_",
-    "_SUSPEND_", "_RESUME_", "_SHUTDOWN_", "_ABORT_", "MIGRATE_BEGIN", "MIGRATE_PREPARE", "MIGRATE_PERFORM", "MIGRATE_FINISH",
+    "_SUSPEND_", "_RESUME_", "_SHUTDOWN_", "_ABORT_", "_DETTACH_", "MIGRATE_BEGIN", "MIGRATE_PREPARE", "MIGRATE_PERFORM", "MIGRATE_FINISH",
     "MIGRATE_CONFIRM", "_XML_TO_NATIVE_",
 };
 static const char *const reading[] = {

@@ -1584,6 +1584,36 @@ remoteDispatchNodeDeviceListCaps(remoteClient *client, void *argsp, void *retp)
     return remoteTakeNames(names, n, &ret->names.names_len, &ret->names.names_val);
 }
 
+static int
+remoteDispatchNodeDeviceDettach(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
+{
+    remote_node_device_dettach_args *args = argsp;
+    REMOTE_WITH_NODE_DEVICE(client, args->name, conn, dev);
+
+    return virNodeDeviceDettach(dev);
+}
+
+static int
+remoteDispatchNodeDeviceDetachFlags(remoteClient *client, void *argsp,
+                                    void *retp G_GNUC_UNUSED)
+{
+    remote_node_device_detach_flags_args *args = argsp;
+    REMOTE_WITH_NODE_DEVICE(client, args->name, conn, dev);
+
+    return virNodeDeviceDetachFlags(dev, args->driverName ? *args->driverName : NULL,
+                                    args->flags);
+}
+
+static int
+remoteDispatchNodeDeviceReAttach(remoteClient *client, void *argsp, void *retp G_GNUC_UNUSED)
+{
+    remote_node_device_re_attach_args *args = argsp;
+    REMOTE_WITH_NODE_DEVICE(client, args->name, conn, dev);
+
+    return virNodeDeviceReAttach(dev);
+}
+
+
 /* The table. Procedures of remoteProgram missing here have no handler
  * yet and answer "unknown procedure" (VIR_ERR_NO_SUPPORT for clients):
  * the registration per event ID without callback IDs (167/168), network
@@ -1621,6 +1651,9 @@ static const remoteDispatchFunc remoteDispatchTable[REMOTE_DISPATCH_MAX] = {
     [REMOTE_PROC_NODE_DEVICE_GET_PARENT] = remoteDispatchNodeDeviceGetParent,
     [REMOTE_PROC_NODE_DEVICE_NUM_OF_CAPS] = remoteDispatchNodeDeviceNumOfCaps,
     [REMOTE_PROC_NODE_DEVICE_LIST_CAPS] = remoteDispatchNodeDeviceListCaps,
+    [REMOTE_PROC_NODE_DEVICE_DETTACH] = remoteDispatchNodeDeviceDettach,
+    [REMOTE_PROC_NODE_DEVICE_RE_ATTACH] = remoteDispatchNodeDeviceReAttach,
+    [REMOTE_PROC_NODE_DEVICE_DETACH_FLAGS] = remoteDispatchNodeDeviceDetachFlags,
     [REMOTE_PROC_NODE_GET_SECURITY_MODEL] = remoteDispatchNodeGetSecurityModel,
     [REMOTE_PROC_CONNECT_DOMAIN_XML_TO_NATIVE] = remoteDispatchConnectDomainXMLToNative,
     [REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE] = remoteDispatchDomainHasManagedSaveImage,

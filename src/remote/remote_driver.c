@@ -2022,6 +2022,35 @@ static virNetworkDriver remoteNetworkDriver = {
     .networkIsPersistent = remoteNetworkIsPersistent,
 };
 
+/* Without a driver name and flags, the procedure of virNodeDeviceDettach,
+ * which every daemon knows. */
+static int
+remoteNodeDeviceDetachFlags(virNodeDevicePtr dev, const char *driverName,
+                            unsigned int flags)
+{
+    if (!driverName && !flags) {
+        remote_node_device_dettach_args args = { .name = dev->name };
+
+        return remoteCall(dev->conn, REMOTE_PROC_NODE_DEVICE_DETTACH, &args, NULL);
+    } else {
+        remote_node_device_detach_flags_args args = {
+            .name = dev->name, .driverName = (char **)&driverName, .flags = flags,
+        };
+
+        if (!driverName)
+            args.driverName = NULL;
+        return remoteCall(dev->conn, REMOTE_PROC_NODE_DEVICE_DETACH_FLAGS, &args, NULL);
+    }
+}
+
+static int
+remoteNodeDeviceReAttach(virNodeDevicePtr dev)
+{
+    remote_node_device_re_attach_args args = { .name = dev->name };
+
+    return remoteCall(dev->conn, REMOTE_PROC_NODE_DEVICE_RE_ATTACH, &args, NULL);
+}
+
 static virNodeDeviceDriver remoteNodeDeviceDriver = {
     .name = "remote",
     .connectOpen = remoteNodeDeviceOpen,
@@ -2034,6 +2063,8 @@ static virNodeDeviceDriver remoteNodeDeviceDriver = {
     .nodeDeviceGetParent = remoteNodeDeviceGetParent,
     .nodeDeviceNumOfCaps = remoteNodeDeviceNumOfCaps,
     .nodeDeviceListCaps = remoteNodeDeviceListCaps,
+    .nodeDeviceDetachFlags = remoteNodeDeviceDetachFlags,
+    .nodeDeviceReAttach = remoteNodeDeviceReAttach,
 };
 
 int

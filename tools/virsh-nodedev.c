@@ -1,5 +1,6 @@
 /*
- * virsh-nodedev.c: node device commands (nodedev-list, nodedev-dumpxml)
+ * virsh-nodedev.c: node device commands (nodedev-list, nodedev-dumpxml,
+ * nodedev-detach, nodedev-reattach)
  */
 #include <config.h>
 
@@ -196,12 +197,77 @@ cmdNodeDeviceDumpXML(vshControl *ctl, const vshCmd *cmd)
     return true;
 }
 
+/* ---- nodedev-detach, nodedev-reattach ---- */
+
+static const vshCmdOptDef opts_nodedev_detach[] = {
+    { "device", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("device key") },
+    { "driver", VSH_OT_STRING, 0, N_("pci device assignment backend driver (e.g. 'vfio' or 'xen')") },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdNodeDeviceDetach(vshControl *ctl, const vshCmd *cmd)
+{
+    const char *name = vshCommandOptString(cmd, "device");
+    const char *driverName = vshCommandOptString(cmd, "driver");
+    virNodeDevicePtr dev = vshCommandOptNodeDevice(ctl, cmd);
+    bool ok;
+
+    if (!dev)
+        return false;
+    /* the older call unless a driver is named, as libvirt's virsh does */
+    if (driverName)
+        ok = virNodeDeviceDetachFlags(dev, driverName, 0) == 0;
+    else
+        ok = virNodeDeviceDettach(dev) == 0;
+    if (ok) {
+        if (!ctl->quiet)
+            printf(_("Device %s detached\n"), name);
+    } else {
+        vshError(ctl, _("Failed to detach device %s"), name);
+        vshReportError(ctl);
+    }
+    virNodeDeviceFree(dev);
+    return ok;
+}
+
+static bool
+cmdNodeDeviceReAttach(vshControl *ctl, const vshCmd *cmd)
+{
+    const char *name = vshCommandOptString(cmd, "device");
+    virNodeDevicePtr dev = vshCommandOptNodeDevice(ctl, cmd);
+    bool ok;
+
+    if (!dev)
+        return false;
+    if ((ok = virNodeDeviceReAttach(dev) == 0)) {
+        if (!ctl->quiet)
+            printf(_("Device %s re-attached\n"), name);
+    } else {
+        vshError(ctl, _("Failed to re-attach device %s"), name);
+        vshReportError(ctl);
+    }
+    virNodeDeviceFree(dev);
+    return ok;
+}
+
+static const vshCmdOptDef opts_nodedev_reattach[] = {
+    { "device", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("device key") },
+    { NULL, 0, 0, NULL },
+};
+
 const vshCmdDef nodedevCmds[] = {
+    { "nodedev-detach", cmdNodeDeviceDetach, opts_nodedev_detach,
+      N_("detach node device from its device driver"),
+      N_("Detach node device from its device driver before assigning to a domain: the PCI device is bound to vfio-pci.") },
     { "nodedev-dumpxml", cmdNodeDeviceDumpXML, opts_nodedev_dumpxml,
       N_("node device details in XML"),
       N_("Output the node device details as an XML dump to stdout.") },
     { "nodedev-list", cmdNodeListDevices, opts_nodedev_list,
       N_("enumerate devices on this host"),
       N_("List the host's PCI functions and network interfaces, by capability or as a tree of parents.") },
+    { "nodedev-reattach", cmdNodeDeviceReAttach, opts_nodedev_reattach,
+      N_("reattach node device to its device driver"),
+      N_("Reattach node device to its device driver once released by the domain: off vfio-pci, probed by the host's drivers.") },
     { NULL, NULL, NULL, NULL, NULL },
 };

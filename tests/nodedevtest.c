@@ -13,7 +13,11 @@
  *     rewrites them;
  *   - the name rules;
  *   - the public API on qemu:///embed?root=... with sysfs_root pointing at
- *     the tree: filters, refused flags, errors.
+ *     the tree: filters, refused flags, errors;
+ *   - detach and reattach with the simulated kernel serving the tree
+ *     (virsriovsimserver.h): a VF to vfio-pci (/dev/vfio/N appears) and
+ *     back to iavf, both twice, and the refusals (a device a domain holds,
+ *     an interface, the driver names kvm and xen, a read-only connection).
  */
 #include "internal.h"
 
@@ -21,13 +25,16 @@
 #include <unistd.h>
 
 #include "datatypes.h"
+#include "hypervisor/virhostdev_owner.h"
 #include "node_device/node_device_sysfs.h"
 #include "testutils.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "tools/virsriovsim.h"
+#include "tools/virsriovsimserver.h"
 
 static char *tmpdir;
+static char *root;
 static char *sysfs;
 static char *uri;
 
@@ -379,6 +386,110 @@ testAPI(const void *opaque G_GNUC_UNUSED)
 }
 
 static int
+testDriverIs(const char *addr, const char *expect)
+{
+    g_autofree char *drv = virSRIOVSimDriverOf(sysfs, addr);
+
+    if (STRNEQ_NULLABLE(drv, expect)) {
+        printf("#   %s is on %s, expected %s\n", addr, NULLSTR(drv), NULLSTR(expect));
+        return -1;
+    }
+    return 0;
+}
+
+static int
+testDetach(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(GError) gerr = NULL;
+    g_autoptr(virSRIOVSimServer) srv = virSRIOVSimServerStart(tmpdir, &gerr);
+    g_autofree char *dev = virSRIOVSimDevDir(sysfs);
+    g_autofree char *vfio = g_build_filename(dev, "vfio", "825", NULL);
+    g_autofree char *hostdev = virHostdevStateDir(root);
+    g_autoptr(virHostdevOwner) owner = virHostdevOwnerNew("qemu/test", "guest1", NULL);
+    virPCIDeviceAddress vf0 = { .domain = 0, .bus = 3, .slot = 7, .function = 1 };
+    virConnectPtr conn = NULL;
+    virConnectPtr ro = NULL;
+    virNodeDevicePtr vf = NULL;
+    virNodeDevicePtr net = NULL;
+    int ret = -1;
+
+    if (!srv) {
+        printf("#   simulated kernel: %s\n", gerr->message);
+        return -1;
+    }
+    if (!(conn = virConnectOpen(uri)) || !(ro = virConnectOpenReadOnly(uri)) ||
+        !(vf = virNodeDeviceLookupByName(conn, "pci_0000_03_07_1")) ||
+        !(net = virNodeDeviceLookupByName(conn, "net_ens1f0v0_52_54_00_aa_bb_cc"))) {
+        printf("#   %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+
+    if (testDriverIs("0000:03:07.1", "iavf") < 0)
+        goto cleanup;
+    /* /dev/vfio/N follows the binding a moment later (the simulated
+     * kernel's udev): looked at once the server has handled every write */
+    if (virNodeDeviceDettach(vf) < 0 || testDriverIs("0000:03:07.1", "vfio-pci") < 0 ||
+        virSRIOVSimServerSettle(srv, NULL) < 0 || !virFileExists(vfio) ||
+        /* again: already there, left alone */
+        virNodeDeviceDetachFlags(vf, "vfio", 0) < 0 ||
+        testDriverIs("0000:03:07.1", "vfio-pci") < 0) {
+        printf("#   detach: %s (/dev/vfio/825 %s)\n", virGetLastErrorMessage(),
+               virFileExists(vfio) ? "exists" : "missing");
+        goto cleanup;
+    }
+    if (virNodeDeviceReAttach(vf) < 0 || testDriverIs("0000:03:07.1", "iavf") < 0 ||
+        virSRIOVSimServerSettle(srv, NULL) < 0 || virFileExists(vfio) ||
+        /* again: not on vfio-pci, only probed */
+        virNodeDeviceReAttach(vf) < 0 || testDriverIs("0000:03:07.1", "iavf") < 0) {
+        printf("#   reattach: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+
+    if (virNodeDeviceDetachFlags(vf, "kvm", 0) == 0 ||
+        testExpectError(VIR_ERR_CONFIG_UNSUPPORTED, "KVM device assignment", "kvm") < 0 ||
+        virNodeDeviceDetachFlags(vf, "xen", 0) == 0 ||
+        testExpectError(VIR_ERR_INVALID_ARG, "unknown driver name 'xen'", "xen") < 0 ||
+        virNodeDeviceDetachFlags(vf, NULL, 1) == 0 ||
+        testExpectError(VIR_ERR_INVALID_ARG, "unsupported flags (0x1)", "flag 1") < 0 ||
+        virNodeDeviceDettach(net) == 0 ||
+        testExpectError(VIR_ERR_INVALID_ARG, "is not a PCI device", "an interface") < 0)
+        goto cleanup;
+
+    /* a device a domain holds is not moved */
+    if (virHostdevOwnerAcquire(hostdev, &vf0, owner) < 0)
+        goto cleanup;
+    if (virNodeDeviceDettach(vf) == 0 ||
+        testExpectError(VIR_ERR_OPERATION_INVALID, "in use by domain 'guest1'", "held, detach") < 0 ||
+        virNodeDeviceReAttach(vf) == 0 ||
+        testExpectError(VIR_ERR_OPERATION_INVALID, "in use by domain 'guest1'", "held, reattach") < 0 ||
+        testDriverIs("0000:03:07.1", "iavf") < 0 ||
+        virHostdevOwnerRelease(hostdev, &vf0, NULL) != 1)
+        goto cleanup;
+
+    /* read-only */
+    virNodeDeviceFree(vf);
+    if (!(vf = virNodeDeviceLookupByName(ro, "pci_0000_03_07_1")) ||
+        virNodeDeviceDettach(vf) == 0 || virGetLastErrorCode() != VIR_ERR_OPERATION_DENIED ||
+        testDriverIs("0000:03:07.1", "iavf") < 0) {
+        printf("#   read-only detach: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    virResetLastError();
+    ret = 0;
+
+ cleanup:
+    if (vf)
+        virNodeDeviceFree(vf);
+    if (net)
+        virNodeDeviceFree(net);
+    if (conn)
+        virConnectClose(conn);
+    if (ro)
+        virConnectClose(ro);
+    return ret;
+}
+
+static int
 mymain(void)
 {
     static const char *const devices[] = {
@@ -398,7 +509,6 @@ mymain(void)
         "net_lo_00_00_00_00_00_00",
         "net_br_ex_10_fa_16_3e_01_02_03",
     };
-    g_autofree char *root = NULL;
     g_autofree char *conf = NULL;
     g_autofree char *confdata = NULL;
     g_autofree char *escaped = NULL;
@@ -430,10 +540,12 @@ mymain(void)
     virTestRun("names by capability", testListNames, NULL);
     virTestRun("name rules", testNames, NULL);
     virTestRun("public API on an embedded root", testAPI, NULL);
+    virTestRun("detach and reattach", testDetach, NULL);
 
     if (!g_getenv("VIR_TEST_KEEP_TMP") && virFileDeleteTree(tmpdir) < 0)
         ret = -1;
     g_free(uri);
+    g_free(root);
     g_free(sysfs);
     g_free(tmpdir);
     return ret;

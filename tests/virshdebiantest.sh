@@ -25,8 +25,9 @@
 # one, reads work and changes are refused with libvirt's message) and the
 # node devices of the simulated host (nodedev-list with its filters and
 # --tree, nodedev-dumpxml of the PF, a VF and the PF's interface, unknown
-# names; python3-libvirt's listAllDevices, lookup, parent, listCaps,
-# XMLDesc and the older listDevices/numOfDevices).
+# names; nodedev-detach and nodedev-reattach of a VF with the simulated
+# kernel serving, and their errors; python3-libvirt's listAllDevices,
+# lookup, parent, listCaps, XMLDesc and the older listDevices/numOfDevices).
 #
 # usage: virshdebiantest.sh VIRTQEMUD VIRT-SRIOV-SIM OUR-VIRSH
 set -u
@@ -336,6 +337,32 @@ same "nodedev-dumpxml of the PF's interface" 0 '^  <parent>pci_0000_03_00_0</par
     -- nodedev-dumpxml "$pfnet"
 same "nodedev-dumpxml unknown" 1 "^error: Could not find matching device 'nosuch'$" -- nodedev-dumpxml nosuch
 same "-r nodedev-list" 0 '^pci_0000_03_07_1$' -u "$rouri" -- -r nodedev-list --cap pci
+
+# detach and reattach need the simulated kernel (it stops when the root
+# goes)
+"$simtool" --root "$root" --serve >"$root/serve.out" 2>&1 &
+spid=$!
+for _ in $(seq 100); do
+    [ "$(cat "$root/sim/serve.pid" 2>/dev/null)" = "$spid" ] && break
+    sleep 0.1
+done
+vfdriver() { readlink "$root/sim/sys/bus/pci/devices/0000:03:07.1/driver" | sed 's|.*/||'; }
+same "nodedev-detach" 0 '^Device pci_0000_03_07_1 detached$' -- nodedev-detach pci_0000_03_07_1
+[ "$(vfdriver)" = vfio-pci ] && ok "nodedev-detach: the VF is on vfio-pci" ||
+    notok "nodedev-detach: the VF is on '$(vfdriver)'"
+same "nodedev-reattach" 0 '^Device pci_0000_03_07_1 re-attached$' -- nodedev-reattach pci_0000_03_07_1
+[ "$(vfdriver)" = iavf ] && ok "nodedev-reattach: the VF is on iavf" ||
+    notok "nodedev-reattach: the VF is on '$(vfdriver)'"
+same "nodedev-detach --driver vfio" 0 '^Device pci_0000_03_07_1 detached$' \
+    -- nodedev-detach pci_0000_03_07_1 --driver vfio
+same "nodedev-reattach again" 0 're-attached' -- nodedev-reattach pci_0000_03_07_1
+same "nodedev-detach --driver kvm" 1 'KVM device assignment is no longer supported' \
+    -- nodedev-detach pci_0000_03_07_1 --driver kvm
+same "nodedev-detach of an interface" 1 'is not a PCI device' -- nodedev-detach "$pfnet"
+same "nodedev-detach unknown" 1 "^error: Could not find matching device 'nosuch'$" -- nodedev-detach nosuch
+same "-r nodedev-detach" 1 'read only access prevents virNodeDeviceDettach' \
+    -u "$rouri" -- -r nodedev-detach pci_0000_03_07_1
+[ "$(vfdriver)" = iavf ] && ok "the VF is back on iavf" || notok "the VF is on '$(vfdriver)'"
 
 if /usr/bin/python3 -c 'import libvirt' 2>/dev/null; then
     out=$(/usr/bin/python3 - "$uri" <<'PY' 2>"$root/py.err"

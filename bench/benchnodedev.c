@@ -10,7 +10,11 @@
  *     (VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE), handles freed: the cost of
  *     nodedev-list (goal: at most 5 ms);
  *   - the same filtered to PCI functions (nodedev-list --cap pci);
- *   - virNodeDeviceGetXMLDesc of a PF with 64 VFs (nodedev-dumpxml).
+ *   - virNodeDeviceGetXMLDesc of a PF with 64 VFs (nodedev-dumpxml);
+ *   - in the embedded driver, with the simulated kernel serving the tree
+ *     (virsriovsimserver.h, in a thread), nodedev-detach + nodedev-reattach
+ *     of one VF (iavf -> vfio-pci -> iavf): its cost is mostly the
+ *     simulated kernel's reaction to each write, which the driver waits for.
  *
  * usage: benchnodedev [VIRTQEMUD]   (default: ../src/virtqemud next to
  *        this program in the build tree). Prints numbers; never fails on
@@ -26,6 +30,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "tools/virsriovsim.h"
+#include "tools/virsriovsimserver.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
@@ -93,6 +98,20 @@ benchDumpPF(virConnectPtr conn)
 }
 
 static int
+benchDetachReattach(virConnectPtr conn)
+{
+    virNodeDevicePtr dev = virNodeDeviceLookupByName(conn, "pci_0000_10_07_1");
+    int ret = 0;
+
+    if (!dev)
+        return -1;
+    if (virNodeDeviceDettach(dev) < 0 || virNodeDeviceReAttach(dev) < 0)
+        ret = -1;
+    virNodeDeviceFree(dev);
+    return ret;
+}
+
+static int
 benchRun(virConnectPtr conn, const char *where, const char *what, benchFunc func)
 {
     double times[BENCH_ROUNDS];
@@ -112,7 +131,7 @@ benchRun(virConnectPtr conn, const char *where, const char *what, benchFunc func
     printf("  %-9s %-34s median %6.3f ms  mean %6.3f ms  p99 %6.3f ms",
            where, what, times[BENCH_ROUNDS / 2], total / BENCH_ROUNDS,
            times[BENCH_ROUNDS * 99 / 100]);
-    if (func != benchDumpPF)
+    if (func != benchDumpPF && func != benchDetachReattach)
         printf("  (%d devices)", n);
     printf("\n");
     return 0;
@@ -192,6 +211,18 @@ main(int argc, char **argv)
            "(%d rounds each):\n", BENCH_PFS, BENCH_VFS, BENCH_ROUNDS);
     if (!(conn = virConnectOpen(uri)) || benchAll(conn, "embedded") < 0)
         goto cleanup;
+    {
+        g_autoptr(GError) gerr = NULL;
+        g_autoptr(virSRIOVSimServer) srv = virSRIOVSimServerStart(tmp, &gerr);
+
+        if (!srv) {
+            fprintf(stderr, "benchnodedev: simulated kernel: %s\n", gerr->message);
+            goto cleanup;
+        }
+        if (benchRun(conn, "embedded", "nodedev-detach + nodedev-reattach",
+                     benchDetachReattach) < 0)
+            goto cleanup;
+    }
     virConnectClose(conn);
     conn = NULL;
 

@@ -58,3 +58,19 @@ size_t virDriverNetworkCount(void) { return nnetworkDrivers; }
 virNetworkDriver *virDriverNetworkAt(size_t i) { return networkDrivers[i]; }
 size_t virDriverNodeDeviceCount(void) { return nnodeDeviceDrivers; }
 virNodeDeviceDriver *virDriverNodeDeviceAt(size_t i) { return nodeDeviceDrivers[i]; }
+
+char *
+virDriverEmbedRoot(GUri *uri)
+{
+    g_autoptr(GHashTable) params = NULL;
+    const char *query = g_uri_get_query(uri);
+    const char *root;
+
+    if (STRNEQ_NULLABLE(g_uri_get_scheme(uri), "qemu") ||
+        STRNEQ_NULLABLE(g_uri_get_path(uri), "/embed") || !query)
+        return NULL;
+    if (!(params = g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, NULL)) ||
+        !(root = g_hash_table_lookup(params, "root")) || !g_path_is_absolute(root))
+        return NULL;
+    return g_strdup(root);
+}

@@ -247,6 +247,12 @@ virDomainPtr virDomainMigrateRun(virDomainPtr domain, virConnectPtr dconn,
  * -1 with an error reported. */
 int virConnectSupportsFeature(virConnectPtr conn, int feature);
 
+/* The root of an embedded driver's URI (qemu:///embed?root=/ABS/PATH),
+ * or NULL (nothing reported) when @uri is not one: the secondary drivers
+ * (network, node devices) serve embedded roots only and decline the rest
+ * (the hypervisor driver vetted the URI first). */
+char *virDriverEmbedRoot(GUri *uri);
+
 /* Drivers register themselves once (from virInitialize). */
 int virRegisterHypervisorDriver(virHypervisorDriver *driver);
 int virRegisterNetworkDriver(virNetworkDriver *driver);

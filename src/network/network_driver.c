@@ -660,20 +660,13 @@ networkStopObj(virNetworkDriverState *driver, networkObj *obj)
 static virDrvOpenStatus
 networkConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
 {
-    g_autoptr(GHashTable) params = NULL;
-    const char *query = g_uri_get_query(uri);
-    const char *root;
+    g_autofree char *root = NULL;
     virNetworkDriverState *driver;
 
     virCheckFlags(VIR_CONNECT_RO | VIR_CONNECT_NO_ALIASES, VIR_DRV_OPEN_ERROR);
 
-    /* The hypervisor driver already vetted the URI; networks exist for
-     * embedded roots only. */
-    if (STRNEQ_NULLABLE(g_uri_get_scheme(uri), "qemu") ||
-        STRNEQ_NULLABLE(g_uri_get_path(uri), "/embed") || !query)
-        return VIR_DRV_OPEN_DECLINED;
-    if (!(params = g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, NULL)) ||
-        !(root = g_hash_table_lookup(params, "root")) || !g_path_is_absolute(root))
+    /* networks exist for embedded roots only */
+    if (!(root = virDriverEmbedRoot(uri)))
         return VIR_DRV_OPEN_DECLINED;
 
     if (!(driver = networkDriverStateGet(root)))

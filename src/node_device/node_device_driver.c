@@ -64,20 +64,14 @@ nodeDeviceSys(virConnectPtr conn)
 static virDrvOpenStatus
 nodeDeviceConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
 {
-    g_autoptr(GHashTable) params = NULL;
     g_autofree char *sysfsRoot = NULL;
-    const char *query = g_uri_get_query(uri);
-    const char *root;
+    g_autofree char *root = NULL;
     nodeDevicePrivate *priv;
 
     virCheckFlags(VIR_CONNECT_RO | VIR_CONNECT_NO_ALIASES, VIR_DRV_OPEN_ERROR);
 
-    /* the hypervisor driver vetted the URI: embedded roots only */
-    if (STRNEQ_NULLABLE(g_uri_get_scheme(uri), "qemu") ||
-        STRNEQ_NULLABLE(g_uri_get_path(uri), "/embed") || !query)
-        return VIR_DRV_OPEN_DECLINED;
-    if (!(params = g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, NULL)) ||
-        !(root = g_hash_table_lookup(params, "root")) || !g_path_is_absolute(root))
+    /* embedded roots only */
+    if (!(root = virDriverEmbedRoot(uri)))
         return VIR_DRV_OPEN_DECLINED;
 
     if (nodeDeviceReadSysfsRoot(root, &sysfsRoot) < 0)

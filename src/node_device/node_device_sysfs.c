@@ -23,9 +23,14 @@ struct _virNodeDevSysfs {
     char *root;         /* as configured */
     char *realRoot;     /* its canonical path: device paths are under it */
     char *pciIds;
-    GOnce idsOnce;
-    GHashTable *ids;    /* "VVVV" and "VVVV:DDDD" -> name */
 };
+
+/* The names of pci.ids files read by this process, for every connection
+ * (a daemon's clients open one each): path -> table of "VVVV" and
+ * "VVVV:DDDD" -> name. Guarded by virNodeDevSysfsIdsLock; kept for the
+ * life of the process (a few files at most, read once each). */
+static GMutex virNodeDevSysfsIdsLock;
+static GHashTable *virNodeDevSysfsIdsByPath;
 
 virNodeDevSysfs *
 virNodeDevSysfsNew(const char *sysfsRoot, const char *pciIds)
@@ -37,7 +42,6 @@ virNodeDevSysfsNew(const char *sysfsRoot, const char *pciIds)
     sys->realRoot = real ? g_strdup(real) : g_strdup(sysfsRoot);
     free(real);
     sys->pciIds = g_strdup(pciIds);
-    sys->idsOnce = (GOnce) G_ONCE_INIT;
     return sys;
 }
 
@@ -49,8 +53,6 @@ virNodeDevSysfsFree(virNodeDevSysfs *sys)
     g_free(sys->root);
     g_free(sys->realRoot);
     g_free(sys->pciIds);
-    if (sys->ids)
-        g_hash_table_unref(sys->ids);
     g_free(sys);
 }
 
@@ -73,21 +75,19 @@ virNodeDevSysfsDefaultPCIIds(void)
 /* pci.ids: "VVVV  vendor" lines, each followed by "\tDDDD  device" lines
  * (and "\t\t" subsystem lines, not used); the device classes ("C ...")
  * end the part that matters. */
-static gpointer
-virNodeDevSysfsLoadIds(gpointer opaque)
+static GHashTable *
+virNodeDevSysfsLoadIds(const char *path)
 {
-    virNodeDevSysfs *sys = opaque;
     g_autofree char *content = NULL;
     GHashTable *ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     g_auto(GStrv) lines = NULL;
     char vendor[5] = "";
     size_t i;
 
-    sys->ids = ids;
-    if (!sys->pciIds || virFileReadAll(sys->pciIds, NODE_DEV_PCI_IDS_MAX, &content) < 0) {
+    if (virFileReadAll(path, NODE_DEV_PCI_IDS_MAX, &content) < 0) {
         /* no names, as without the file: the ids are enough */
         virResetLastError();
-        return NULL;
+        return ids;
     }
     lines = g_strsplit(content, "\n", -1);
     for (i = 0; lines[i]; i++) {
@@ -110,21 +110,31 @@ virNodeDevSysfsLoadIds(gpointer opaque)
             g_hash_table_replace(ids, g_ascii_strdown(key, -1), g_strdup(l + 7));
         }
     }
-    return NULL;
+    return ids;
 }
 
 static char *
 virNodeDevSysfsIdName(virNodeDevSysfs *sys, unsigned int vendor, int device)
 {
+    g_autoptr(GMutexLocker) G_GNUC_UNUSED locker = g_mutex_locker_new(&virNodeDevSysfsIdsLock);
     g_autofree char *key = NULL;
+    GHashTable *ids;
     const char *name;
 
-    g_once(&sys->idsOnce, virNodeDevSysfsLoadIds, sys);
+    if (!sys->pciIds)
+        return NULL;
+    if (!virNodeDevSysfsIdsByPath)
+        virNodeDevSysfsIdsByPath = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                         (GDestroyNotify)g_hash_table_unref);
+    if (!(ids = g_hash_table_lookup(virNodeDevSysfsIdsByPath, sys->pciIds))) {
+        ids = virNodeDevSysfsLoadIds(sys->pciIds);
+        g_hash_table_insert(virNodeDevSysfsIdsByPath, g_strdup(sys->pciIds), ids);
+    }
     if (device < 0)
         key = g_strdup_printf("%04x", vendor);
     else
         key = g_strdup_printf("%04x:%04x", vendor, (unsigned int)device);
-    name = g_hash_table_lookup(sys->ids, key);
+    name = g_hash_table_lookup(ids, key);
     return name ? g_strdup(name) : NULL;
 }
 

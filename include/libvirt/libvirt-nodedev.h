@@ -66,6 +66,11 @@ int                     virNodeDeviceNumOfCaps   (virNodeDevicePtr dev);
 int                     virNodeDeviceListCaps    (virNodeDevicePtr dev,
                                                   char **const names,
                                                   int maxnames);
+/* Flags of virNodeDeviceGetXMLDesc */
+typedef enum {
+    VIR_NODE_DEVICE_XML_INACTIVE = 1 << 0, /* the persistent definition */
+} virNodeDeviceXMLFlags;
+
 char *                  virNodeDeviceGetXMLDesc  (virNodeDevicePtr dev,
                                                   unsigned int flags);
 

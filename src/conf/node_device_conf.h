@@ -45,7 +45,8 @@ VIR_ENUM_DECL(virNodeDevCap);
 
 /* Every capability filter bit, and the two state bits. */
 #define VIR_NODE_DEV_LIST_FILTERS_CAP ((1U << VIR_NODE_DEV_CAP_LAST) - 1)
-#define VIR_NODE_DEV_LIST_FILTERS_ACTIVE ((1U << 30) | (1U << 31))
+#define VIR_NODE_DEV_LIST_FILTERS_ACTIVE \
+    (VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE | VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE)
 
 /* A PCI Express link, as the link capabilities ("cap": what the port
  * can do) or status ("sta": what it runs at) registers say. */

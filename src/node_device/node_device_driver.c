@@ -154,7 +154,7 @@ nodeConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices,
 
     /* every device of the host is active: asking for inactive ones
      * alone lists none */
-    if ((flags & VIR_NODE_DEV_LIST_FILTERS_ACTIVE) == (1U << 30))
+    if ((flags & VIR_NODE_DEV_LIST_FILTERS_ACTIVE) == VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE)
         mask = 0;
     else if (!mask)
         mask = VIR_NODE_DEV_LIST_FILTERS_CAP;
@@ -182,9 +182,8 @@ nodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags)
 {
     g_autoptr(virNodeDeviceDef) def = NULL;
 
-    /* VIR_NODE_DEVICE_XML_INACTIVE (1): host devices have no other
-     * definition than what they are */
-    virCheckFlags(1, NULL);
+    /* host devices have no other definition than what they are */
+    virCheckFlags(VIR_NODE_DEVICE_XML_INACTIVE, NULL);
     if (!(def = virNodeDevSysfsRead(nodeDeviceSys(dev->conn), dev->name)))
         return NULL;
     return virNodeDeviceDefFormat(def);

@@ -99,8 +99,7 @@ virHostdevBindCheckGroup(const virHostdevBindContext *ctx, const virPCIDeviceAdd
     g_autofree char *path = NULL;
     int group;
 
-    if (virIOMMUGroupCheckViable(ctx->sysfsRoot, dev) < 0 ||
-        virIOMMUGroupOfDevice(ctx->sysfsRoot, dev, &group) < 0 ||
+    if (virIOMMUGroupCheckViable(ctx->sysfsRoot, dev, &group) < 0 ||
         !(path = virIOMMUGroupWaitDev(ctx->devfsRoot, group)))
         return -1;
     return 0;

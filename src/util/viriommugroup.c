@@ -101,7 +101,8 @@ virIOMMUGroupIsBridge(const char *sysfsRoot, const virPCIDeviceAddress *addr)
 }
 
 int
-virIOMMUGroupCheckViable(const char *sysfsRoot, const virPCIDeviceAddress *addr)
+virIOMMUGroupCheckViable(const char *sysfsRoot, const virPCIDeviceAddress *addr,
+                         int *groupOut)
 {
     g_autofree virPCIDeviceAddress *devs = NULL;
     size_t ndevs;
@@ -111,6 +112,7 @@ virIOMMUGroupCheckViable(const char *sysfsRoot, const virPCIDeviceAddress *addr)
     if (virIOMMUGroupOfDevice(sysfsRoot, addr, &group) < 0 ||
         virIOMMUGroupDevices(sysfsRoot, group, &devs, &ndevs) < 0)
         return -1;
+    *groupOut = group;
     for (i = 0; i < ndevs; i++) {
         g_autofree char *driver = NULL;
 

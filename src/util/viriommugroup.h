@@ -31,9 +31,11 @@ int virIOMMUGroupOfDevice(const char *sysfsRoot, const virPCIDeviceAddress *addr
 int virIOMMUGroupDevices(const char *sysfsRoot, int group,
                          virPCIDeviceAddress **devs, size_t *ndevs);
 
-/* Can the group of @addr go to a guest? An error naming the first other
- * endpoint device of the group that a host driver uses, and that driver. */
-int virIOMMUGroupCheckViable(const char *sysfsRoot, const virPCIDeviceAddress *addr);
+/* Can the group of @addr go to a guest? Its number in *@group, or an
+ * error naming the first other endpoint device of the group that a host
+ * driver uses, and that driver. */
+int virIOMMUGroupCheckViable(const char *sysfsRoot, const virPCIDeviceAddress *addr,
+                             int *group);
 
 /* DEVFS/vfio/N of group @group, waited for (bounded); the path, or NULL
  * with an error. */

@@ -31,9 +31,10 @@ virMemLockFromRlim(rlim_t value)
     return value == RLIM_INFINITY ? G_MAXUINT64 : (unsigned long long)value;
 }
 
-/* Is capability @cap in the effective set of process @pid (0: this one)? */
-static bool
-virMemLockHasCap(pid_t pid, unsigned int cap)
+/* The effective capabilities of process @pid (0: this one); none when
+ * they cannot be read. */
+static unsigned long long
+virMemLockCaps(pid_t pid)
 {
     g_autofree char *path = pid ? g_strdup_printf("/proc/%lld/status", (long long)pid) :
                                   g_strdup("/proc/self/status");
@@ -42,17 +43,19 @@ virMemLockHasCap(pid_t pid, unsigned int cap)
     size_t i;
 
     if (!g_file_get_contents(path, &status, NULL, NULL))
-        return false;
+        return 0;
     lines = g_strsplit(status, "\n", 0);
     for (i = 0; lines[i]; i++) {
         unsigned long long caps;
 
         if (g_str_has_prefix(lines[i], "CapEff:") &&
             virStrToLong_ull(g_strstrip(lines[i] + strlen("CapEff:")), NULL, 16, &caps) == 0)
-            return caps & (1ULL << cap);
+            return caps;
     }
-    return false;
+    return 0;
 }
+
+#define VIR_MEMLOCK_HAS(caps, cap) (((caps) >> (cap)) & 1)
 
 int
 virMemLockGet(pid_t pid, unsigned long long *bytes)
@@ -71,18 +74,21 @@ virMemLockGet(pid_t pid, unsigned long long *bytes)
 int
 virMemLockCheckGrantable(unsigned long long bytes, const char *what)
 {
+    unsigned long long caps;
     struct rlimit cur;
 
     if (getrlimit(RLIMIT_MEMLOCK, &cur) < 0) {
         virReportSystemError(errno, "%s", _("cannot read the locked-memory limit"));
         return -1;
     }
-    if (virMemLockFromRlim(cur.rlim_max) >= bytes ||
-        virMemLockHasCap(0, VIR_MEMLOCK_CAP_SYS_RESOURCE))
+    if (virMemLockFromRlim(cur.rlim_max) >= bytes)
+        return 1;
+    caps = virMemLockCaps(0);
+    if (VIR_MEMLOCK_HAS(caps, VIR_MEMLOCK_CAP_SYS_RESOURCE))
         return 1;
     /* root keeps its capabilities across exec: the kernel does not count
      * what a process with CAP_IPC_LOCK locks against any limit */
-    if (geteuid() == 0 && virMemLockHasCap(0, VIR_MEMLOCK_CAP_IPC_LOCK))
+    if (geteuid() == 0 && VIR_MEMLOCK_HAS(caps, VIR_MEMLOCK_CAP_IPC_LOCK))
         return 0;
     virReportError(VIR_ERR_OPERATION_INVALID,
                    _("%s needs a locked-memory limit (RLIMIT_MEMLOCK) of %llu KiB for its vfio devices (its memory and 1 GiB), but this process may grant at most %llu KiB and cannot raise it (no CAP_SYS_RESOURCE, and QEMU would not have CAP_IPC_LOCK): raise the hard limit of the daemon (LimitMEMLOCK= of its service, 'ulimit -l', /etc/security/limits.conf) or run it as root"),
@@ -93,7 +99,7 @@ virMemLockCheckGrantable(unsigned long long bytes, const char *what)
 bool
 virMemLockUnlimited(pid_t pid)
 {
-    return virMemLockHasCap(pid, VIR_MEMLOCK_CAP_IPC_LOCK);
+    return VIR_MEMLOCK_HAS(virMemLockCaps(pid), VIR_MEMLOCK_CAP_IPC_LOCK);
 }
 
 int

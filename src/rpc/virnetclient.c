@@ -459,7 +459,7 @@ virNetClientNewTCP(const char *host, const char *port, virNetTLSContext *tls)
     g_autoptr(virNetTLSSession) sess = NULL;
     int fd;
 
-    if ((fd = virNetSocketConnectTCP(host, port)) < 0)
+    if ((fd = virNetSocketConnectTCP(host, port, 0)) < 0)
         return NULL;
     if (tls) {
         if (!g_unix_set_fd_nonblocking(fd, TRUE, NULL)) {

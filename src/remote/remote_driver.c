@@ -461,7 +461,7 @@ remoteConnectTCP(GUri *uri, GHashTable *params, bool tls)
         if (!ctx)
             return NULL;
     }
-    return virNetClientNewTCP(host, portstr, ctx);
+    return virNetClientNewTCP(host, portstr, ctx, 0);
 }
 
 static virDrvOpenStatus
@@ -539,7 +539,7 @@ remoteConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
     priv->callbacks = g_ptr_array_new_with_free_func((GDestroyNotify)remoteEventCallbackFree);
     g_queue_init(&priv->events);
     if (sockpath)
-        priv->client = virNetClientNewUNIX(sockpath);
+        priv->client = virNetClientNewUNIX(sockpath, 0);
     else
         priv->client = remoteConnectTCP(uri, params, STREQ(transport, "tls"));
     if (!priv->client) {

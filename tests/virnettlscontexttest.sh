@@ -1,7 +1,8 @@
 #!/bin/sh
 # Makes this run's certificates with certtool (tests/tlscerts.sh) and runs
-# virnettlscontexttest on them.
-# usage: virnettlscontexttest.sh VIRNETTLSCONTEXTTEST TOP-SRCDIR
+# a test program on them (virnettlscontexttest, virnetclientopentest),
+# their directory in TLS_CERT_DIR.
+# usage: virnettlscontexttest.sh TEST-PROGRAM TOP-SRCDIR
 set -u
 test=$1
 top=$2

@@ -26,6 +26,11 @@
  * them. */
 #define REMOTE_KEEPALIVE_INTERVAL 5
 #define REMOTE_KEEPALIVE_COUNT 5
+/* Before keepalive runs, opening a connection (TCP connect, TLS handshake
+ * and confirmation, the calls up to CONNECT_OPEN and the feature probes)
+ * is bounded by the same 30 s, in milliseconds: a daemon that accepts and
+ * never answers fails the open as a dead one fails a call. */
+#define REMOTE_OPEN_TIMEOUT (REMOTE_KEEPALIVE_INTERVAL * (REMOTE_KEEPALIVE_COUNT + 1) * 1000)
 
 typedef struct {
     int localID;
@@ -461,7 +466,7 @@ remoteConnectTCP(GUri *uri, GHashTable *params, bool tls)
         if (!ctx)
             return NULL;
     }
-    return virNetClientNewTCP(host, portstr, ctx);
+    return virNetClientNewTCP(host, portstr, ctx, REMOTE_OPEN_TIMEOUT);
 }
 
 static virDrvOpenStatus
@@ -539,7 +544,7 @@ remoteConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
     priv->callbacks = g_ptr_array_new_with_free_func((GDestroyNotify)remoteEventCallbackFree);
     g_queue_init(&priv->events);
     if (sockpath)
-        priv->client = virNetClientNewUNIX(sockpath);
+        priv->client = virNetClientNewUNIX(sockpath, REMOTE_OPEN_TIMEOUT);
     else
         priv->client = remoteConnectTCP(uri, params, STREQ(transport, "tls"));
     if (!priv->client) {
@@ -566,6 +571,7 @@ remoteConnectOpen(virConnectPtr conn, GUri *uri, unsigned int flags)
     if ((rc = remoteSupportsFeature(conn, VIR_DRV_FEATURE_REMOTE_CLOSE_CALLBACK)) < 0)
         goto error;
     priv->closeCallbackFeature = rc;
+    virNetClientOpenDone(priv->client);
     if (priv->keepaliveFeature)
         virNetClientSetKeepAlive(priv->client, REMOTE_KEEPALIVE_INTERVAL * 1000,
                                  REMOTE_KEEPALIVE_COUNT);

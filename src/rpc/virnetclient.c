@@ -47,6 +47,12 @@ struct _virNetClient {
     unsigned int kaPings;     /* sent since the peer last spoke */
     gint64 lastRx;            /* monotonic µs */
 
+    /* Until virNetClientOpenDone: the end of the bound on opening (monotonic
+     * µs, 0: none), its length for messages, and who we wait for. */
+    gint64 openDeadline;
+    int openTimeoutMs;
+    char *server;
+
     virNetClientEventFunc eventFunc;
     void *eventOpaque;
     virNetClientCloseFunc closeFunc;
@@ -69,6 +75,7 @@ virNetClientUnref(virNetClient *client)
     g_queue_clear_full(&client->tx, (GDestroyNotify)virNetMessageFree);
     virNetMessageFree(client->rx);
     virFreeError(client->closeErr);
+    g_free(client->server);
     g_mutex_clear(&client->lock);
     g_free(client);
 }
@@ -352,8 +359,11 @@ virNetClientIOThread(gpointer opaque)
 
 /* Public */
 
+/* @server names the peer in the errors of the bound on opening that ends
+ * at @deadline (monotonic µs, 0: none) after @timeoutMs. */
 static virNetClient *
-virNetClientNewSession(int fd, virNetTLSSession *tls)
+virNetClientNewSession(int fd, virNetTLSSession *tls,
+                       const char *server, gint64 deadline, int timeoutMs)
 {
     virNetClient *client;
 
@@ -372,6 +382,9 @@ virNetClientNewSession(int fd, virNetTLSSession *tls)
     client->calls = g_ptr_array_new();
     g_queue_init(&client->tx);
     client->lastRx = g_get_monotonic_time();
+    client->server = g_strdup(server);
+    client->openDeadline = deadline;
+    client->openTimeoutMs = timeoutMs;
 
     if (!g_unix_open_pipe(client->wakeup, FD_CLOEXEC, NULL) ||
         !g_unix_set_fd_nonblocking(client->wakeup[0], TRUE, NULL) ||
@@ -389,38 +402,64 @@ virNetClientNewSession(int fd, virNetTLSSession *tls)
 virNetClient *
 virNetClientNewFD(int fd)
 {
-    return virNetClientNewSession(fd, NULL);
+    return virNetClientNewSession(fd, NULL, NULL, 0, 0);
 }
 
-/* Waits until the non-blocking @fd is ready for @tls's next step. */
+/* What the opening of a TCP client waits for, for its errors. */
+typedef struct {
+    const char *server;         /* "HOST:PORT" */
+    gint64 deadline;            /* monotonic µs, 0: none */
+    int timeoutMs;
+} virNetClientOpening;
+
+/* Waits until the non-blocking @fd is ready for @tls's next step: of the
+ * @handshake, or the wait for the confirmation byte; either times out at
+ * the deadline of @op. */
 static int
-virNetClientTLSWait(int fd, virNetTLSSession *tls)
+virNetClientTLSWait(int fd, virNetTLSSession *tls,
+                    const virNetClientOpening *op, bool handshake)
 {
     struct pollfd pfd = {
         .fd = fd,
         .events = virNetTLSSessionWantsWrite(tls) ? POLLOUT : POLLIN,
     };
 
-    while (poll(&pfd, 1, -1) < 0) {
-        if (errno != EINTR) {
-            virReportSystemError(errno, "%s", _("cannot wait for the server"));
+    for (;;) {
+        int timeout = virNetSocketTimeLeft(op->deadline);
+        int rc;
+
+        if (timeout == 0 && handshake) {
+            virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                           _("the server at '%s' did not complete the TLS handshake within %g s"),
+                           op->server, op->timeoutMs / 1000.0);
+            return -1;
+        }
+        if (timeout == 0) {
+            virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                           _("the server at '%s' did not confirm the TLS session within %g s"),
+                           op->server, op->timeoutMs / 1000.0);
+            return -1;
+        }
+        if ((rc = poll(&pfd, 1, timeout)) > 0)
+            return 0;
+        if (rc < 0 && errno != EINTR) {
+            virReportSystemError(errno, _("cannot wait for the server at '%s'"), op->server);
             return -1;
         }
     }
-    return 0;
 }
 
 /* The TLS handshake on @fd (non-blocking), the checks of the server's
  * certificate and the server's confirmation byte (protocol.md 5.3). */
 static int
-virNetClientTLSStart(int fd, virNetTLSSession *tls)
+virNetClientTLSStart(int fd, virNetTLSSession *tls, const virNetClientOpening *op)
 {
     char byte = 0;
     ssize_t n;
     int rc;
 
     while ((rc = virNetTLSSessionHandshake(tls)) == 0) {
-        if (virNetClientTLSWait(fd, tls) < 0)
+        if (virNetClientTLSWait(fd, tls, op, true) < 0)
             return -1;
     }
     if (rc < 0 || virNetTLSSessionCheckPeer(tls) < 0)
@@ -431,7 +470,7 @@ virNetClientTLSStart(int fd, virNetTLSSession *tls)
         n = virNetTLSSessionRead(tls, &byte, 1);
         if (n >= 0 || (errno != EAGAIN && errno != EINTR))
             break;
-        if (virNetClientTLSWait(fd, tls) < 0)
+        if (virNetClientTLSWait(fd, tls, op, false) < 0)
             return -1;
     }
     if (n < 0) {
@@ -454,34 +493,40 @@ virNetClientTLSStart(int fd, virNetTLSSession *tls)
 }
 
 virNetClient *
-virNetClientNewTCP(const char *host, const char *port, virNetTLSContext *tls)
+virNetClientNewTCP(const char *host,
+                   const char *port,
+                   virNetTLSContext *tls,
+                   int openTimeoutMs)
 {
     g_autoptr(virNetTLSSession) sess = NULL;
+    g_autofree char *server = virNetSocketTCPName(host, port);
+    virNetClientOpening op = { .server = server, .timeoutMs = openTimeoutMs };
     int fd;
 
-    if ((fd = virNetSocketConnectTCP(host, port)) < 0)
+    if (openTimeoutMs > 0)
+        op.deadline = g_get_monotonic_time() + (gint64)openTimeoutMs * 1000;
+    if ((fd = virNetSocketConnectTCP(host, port, openTimeoutMs)) < 0)
         return NULL;
     if (tls) {
-        if (!g_unix_set_fd_nonblocking(fd, TRUE, NULL)) {
-            virReportSystemError(errno, "%s", _("cannot make the client socket non-blocking"));
-            close(fd);
-            return NULL;
-        }
         if (!(sess = virNetTLSSessionNew(tls, fd, host)) ||
-            virNetClientTLSStart(fd, sess) < 0) {
+            virNetClientTLSStart(fd, sess, &op) < 0) {
             close(fd);
             return NULL;
         }
     }
-    return virNetClientNewSession(fd, g_steal_pointer(&sess));
+    return virNetClientNewSession(fd, g_steal_pointer(&sess), server,
+                                  op.deadline, openTimeoutMs);
 }
 
 virNetClient *
-virNetClientNewUNIX(const char *path)
+virNetClientNewUNIX(const char *path, int openTimeoutMs)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    gint64 deadline = 0;
     int fd;
 
+    if (openTimeoutMs > 0)
+        deadline = g_get_monotonic_time() + (gint64)openTimeoutMs * 1000;
     if (strlen(path) >= sizeof(addr.sun_path)) {
         virReportError(VIR_ERR_INTERNAL_ERROR,
                        _("UNIX socket path '%s' too long"), path);
@@ -492,12 +537,21 @@ virNetClientNewUNIX(const char *path)
         virReportSystemError(errno, "%s", _("Failed to create socket"));
         return NULL;
     }
+    /* does not wait on a listening socket, even with a full backlog */
     if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
         virReportSystemError(errno, _("Failed to connect socket to '%s'"), path);
         close(fd);
         return NULL;
     }
-    return virNetClientNewFD(fd);
+    return virNetClientNewSession(fd, NULL, path, deadline, openTimeoutMs);
+}
+
+void
+virNetClientOpenDone(virNetClient *client)
+{
+    g_mutex_lock(&client->lock);
+    client->openDeadline = 0;
+    g_mutex_unlock(&client->lock);
 }
 
 void
@@ -622,8 +676,19 @@ virNetClientCall(virNetClient *client,
     g_ptr_array_add(client->calls, &call);
     g_queue_push_tail(&client->tx, g_steal_pointer(&msg));
     virNetClientWake(client);
-    while (!call.done)
-        g_cond_wait(&call.cond, &client->lock);
+    while (!call.done) {
+        if (client->openDeadline <= 0) {
+            g_cond_wait(&call.cond, &client->lock);
+        } else if (!g_cond_wait_until(&call.cond, &client->lock, client->openDeadline) &&
+                   !call.done && client->openDeadline > 0 &&
+                   g_get_monotonic_time() >= client->openDeadline) {
+            /* fails every call, this one too */
+            virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                           _("the server at '%s' did not answer '%s' within %g s"),
+                           NULLSTR(client->server), p->name, client->openTimeoutMs / 1000.0);
+            virNetClientMarkClosedLocked(client);
+        }
+    }
     g_mutex_unlock(&client->lock);
     g_cond_clear(&call.cond);
 

@@ -15,7 +15,8 @@
  * the close handler runs once (not for virNetClientClose).
  *
  * A call therefore waits at most until the reply comes or the connection
- * is declared dead: with keepalive on, interval * (count + 1) of silence.
+ * is declared dead: with keepalive on, interval * (count + 1) of silence;
+ * while the connection is opening, until the open timeout.
  */
 #pragma once
 
@@ -46,16 +47,27 @@ typedef void (*virNetClientCloseFunc)(virNetClient *client,
                                       int reason,
                                       void *opaque);
 
+/* Opening is bounded by @openTimeoutMs (<= 0: not bounded): the TCP
+ * connection, the TLS handshake and confirmation byte, and every call made
+ * until virNetClientOpenDone. When the time runs out, the connection is
+ * closed and the step (or call) waiting fails with
+ * VIR_ERR_OPERATION_TIMEOUT, naming the server and what it did not do. */
+
 /* Connects to the UNIX socket @path. */
-virNetClient *virNetClientNewUNIX(const char *path);
+virNetClient *virNetClientNewUNIX(const char *path, int openTimeoutMs);
 /* Connects to TCP @host @port. With @tls: the TLS handshake, the checks
  * of the server's certificate (against @host) and the server's
  * confirmation byte come first, all before this returns; without, the
  * connection is plain. */
 virNetClient *virNetClientNewTCP(const char *host,
                                  const char *port,
-                                 virNetTLSContext *tls);
-/* Takes over the connected stream socket @fd (closed on failure too). */
+                                 virNetTLSContext *tls,
+                                 int openTimeoutMs);
+/* The connection is open: calls are no longer bounded by the open timeout
+ * (keepalive, when the caller turns it on, bounds them from now). */
+void virNetClientOpenDone(virNetClient *client);
+/* Takes over the connected stream socket @fd (closed on failure too);
+ * calls are not bounded. */
 virNetClient *virNetClientNewFD(int fd);
 
 /* Set before the first call; @opaque is kept until virNetClientFree. */

@@ -7,6 +7,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -269,33 +270,113 @@ virNetSocketListenTCP(const char *addr,
 }
 
 int
-virNetSocketConnectTCP(const char *host, const char *port)
+virNetSocketTimeLeft(gint64 deadline)
+{
+    gint64 left;
+
+    if (deadline <= 0)
+        return -1;
+    left = (deadline - g_get_monotonic_time() + 999) / 1000;
+    return left <= 0 ? 0 : (int)MIN(left, G_MAXINT);
+}
+
+char *
+virNetSocketTCPName(const char *host, const char *port)
+{
+    if (strchr(host, ':'))
+        return g_strdup_printf("[%s]:%s", host, port);
+    return g_strdup_printf("%s:%s", host, port);
+}
+
+/* Waits until the non-blocking connect() of @fd in progress ends, or
+ * until @deadline (monotonic µs, 0: none). 0 with @fd connected, -1 with
+ * errno (ETIMEDOUT at the deadline). */
+static int
+virNetSocketConnectWait(int fd, gint64 deadline)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+    socklen_t len = sizeof(int);
+    int err = 0;
+
+    for (;;) {
+        int timeout = virNetSocketTimeLeft(deadline);
+        int rc;
+
+        if (timeout == 0) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        rc = poll(&pfd, 1, timeout);
+        if (rc > 0)
+            break;
+        if (rc < 0 && errno != EINTR)
+            return -1;
+    }
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+        return -1;
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    return 0;
+}
+
+int
+virNetSocketConnectTCP(const char *host, const char *port, int timeoutMs)
 {
     struct addrinfo *res = NULL;
     struct addrinfo *ai;
+    gint64 deadline = 0;
+    size_t left = 0;
+    bool timedOut = false;
     int err = 0;
     int fd = -1;
 
+    if (timeoutMs > 0)
+        deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
     if (virNetSocketResolve(host, port, false, &res) < 0)
         return -1;
-    for (ai = res; ai; ai = ai->ai_next) {
+    for (ai = res; ai; ai = ai->ai_next)
+        left++;
+    for (ai = res; ai; ai = ai->ai_next, left--) {
+        gint64 until = deadline;
         int one = 1;
 
-        if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol)) < 0) {
+        /* each address gets its share of the time left, so that a first
+         * one that drops packets leaves time for the others */
+        if (deadline > 0) {
+            gint64 now = g_get_monotonic_time();
+
+            until = now + MAX(deadline - now, 0) / (gint64)left;
+            if (until <= 0)
+                until = 1;
+        }
+        if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                         ai->ai_protocol)) < 0) {
             err = errno;
             continue;
         }
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
+            (errno == EINPROGRESS && virNetSocketConnectWait(fd, until) == 0)) {
             setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
             break;
         }
         err = errno;
+        timedOut |= err == ETIMEDOUT;
         close(fd);
         fd = -1;
     }
     freeaddrinfo(res);
-    if (fd < 0)
-        virReportSystemError(err, _("unable to connect to server at '%s:%s'"), host, port);
+    if (fd < 0) {
+        g_autofree char *name = virNetSocketTCPName(host, port);
+
+        if (timedOut)
+            virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                           _("the server at '%s' did not accept the connection within %g s"),
+                           name, timeoutMs / 1000.0);
+        else
+            virReportSystemError(err, _("unable to connect to server at '%s'"), name);
+    }
     return fd;
 }
 

@@ -65,10 +65,19 @@ int *virNetSocketListenTCP(const char *addr,
                            int backlog,
                            size_t *nfds);
 
-/* Connects to @host @port (TCP), trying each address it resolves to.
- * Returns the connected, blocking, close-on-exec descriptor, or -1 with
- * an error naming the host and port. */
-int virNetSocketConnectTCP(const char *host, const char *port);
+/* Connects to @host @port (TCP), trying each address it resolves to,
+ * all within @timeoutMs (<= 0: no bound; each address gets its share of the time left;
+ * resolving the name is not bounded). Returns the connected, non-blocking,
+ * close-on-exec descriptor, or -1 with an error naming the host and port
+ * (VIR_ERR_OPERATION_TIMEOUT when the time ran out). */
+int virNetSocketConnectTCP(const char *host, const char *port, int timeoutMs);
+
+/* "HOST:PORT" ("[HOST]:PORT" for an IPv6 address), for messages. */
+char *virNetSocketTCPName(const char *host, const char *port);
+
+/* The milliseconds from now to @deadline (monotonic µs) for poll(): 0 when
+ * it passed, -1 (forever) when @deadline is 0 (none). */
+int virNetSocketTimeLeft(gint64 deadline);
 
 /* "ADDR;PORT" of the peer of the TCP socket @fd (for logs), or NULL. */
 char *virNetSocketPeerAddress(int fd);

@@ -31,7 +31,8 @@
 #  8. both daemons SIGKILLed after the source completed, the source
 #     restarted first: it cannot reach the destination and keeps the
 #     guest paused (asking again); once the destination is back it drops
-#     its copy, and the source, told so, resumes the guest.
+#     its copy, and the source, told so, resumes the guest, while a
+#     client polls the guest's state on the source all along.
 # usage: migrationfaultstest.sh VIRTQEMUD OUR-VIRSH TOP-SRCDIR BUILDDIR
 set -u
 virtqemud=$1
@@ -323,9 +324,24 @@ if migrate_bg 50 2 1 --p2p; then
         grep -q "answered after .*: unreachable" "$base/h2/log/g1.log" &&
         ok "destination down: the source asked it and logged that it is unreachable" ||
         { notok "destination down: the source's question"; grep recovery "$base/h2/log/g1.log"; }
+    # meanwhile a client polls the source as an orchestrator does: its
+    # queries must not keep the recovery from settling the job
+    python3 -c '
+import libvirt, sys, time
+conn = libvirt.open(sys.argv[1])
+end = time.monotonic() + 30
+while time.monotonic() < end:
+    try:
+        conn.lookupByName("g1").state()
+    except libvirt.libvirtError:
+        pass
+' "$(sockuri 2)" 2>/dev/null &
+    ppid_=$!
     start 1 || notok "daemon 1 restarts"
     until_ok 20 runs_on 2 ||
         grep -h "recover" "$base/h2/log/g1.log" "$base/h1/log/g1.log" | sed 's/^/#   /'
+    kill "$ppid_" 2>/dev/null
+    wait "$ppid_" 2>/dev/null
     settled "both daemons killed after the source completed" 2
 else
     notok "migration 8 started"; cat "$base/mig.out"

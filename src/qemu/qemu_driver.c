@@ -634,20 +634,27 @@ qemuDriverGetExisting(const char *root)
     return qemuDriverGet(root);
 }
 
-/* The domain @name of @driver if it is the one of @rec, referenced and
- * marked busy (a sync leaves it to the recovery) until
- * qemuDomainsMigratingDone. A domain in a job of this process is not
- * there to recover. Root lock held. */
-static virDomainObj *
-qemuDomainsFindMigrating(virQEMUDriver *driver, const qemuMigrationRecord *rec)
+/* In *@obj the domain of @driver named in @rec if it has @rec's UUID,
+ * referenced and marked busy (a sync leaves it to the recovery) until
+ * qemuDomainsMigratingDone; NULL when that side has no such domain. 0;
+ * -1 when the domain is in a job of this process: not there to recover
+ * now (the job may only be trying the job lock the recovery holds), and
+ * not absent either, which would mean its QEMU is gone. Root lock held. */
+static int
+qemuDomainsFindMigrating(virQEMUDriver *driver, const qemuMigrationRecord *rec,
+                         virDomainObj **obj)
 {
-    virDomainObj *obj = virDomainObjListFindByName(driver->domains, rec->name);
-    VIR_LOCK_GUARD lock = obj ? virDomainObjLockGuard(obj) : NULL;
+    virDomainObj *found = virDomainObjListFindByName(driver->domains, rec->name);
+    VIR_LOCK_GUARD lock = found ? virDomainObjLockGuard(found) : NULL;
 
-    if (!obj || obj->busy || memcmp(obj->def->uuid, rec->uuid, VIR_UUID_BUFLEN) != 0)
-        return NULL;
-    obj->busy++;
-    return virDomainObjRef(obj);
+    *obj = NULL;
+    if (!found || memcmp(found->def->uuid, rec->uuid, VIR_UUID_BUFLEN) != 0)
+        return 0;
+    if (found->busy)
+        return -1;
+    found->busy++;
+    *obj = virDomainObjRef(found);
+    return 0;
 }
 
 static void
@@ -763,12 +770,13 @@ qemuDomainsRecoverMigration(virQEMUDriver *driver, const char *name)
             peerLockfd = -1;
             g_clear_pointer(&peerRec, qemuMigrationRecordFree);
         }
-        if (qemuDomainsSync(peer, NULL) < 0)
+        if (qemuDomainsSync(peer, NULL) < 0 ||
+            qemuDomainsFindMigrating(peer, rec, &other.obj) < 0)
             goto cleanup;
         other.driver = peer;
-        other.obj = qemuDomainsFindMigrating(peer, rec);
     }
-    self.obj = qemuDomainsFindMigrating(driver, rec);
+    if (qemuDomainsFindMigrating(driver, rec, &self.obj) < 0)
+        goto cleanup;
     if (!other.driver && !rec->peerRoot) {
         /* the other side is the daemon of another host */
         if (qemuDomainsPeerIsDaemon(rec)) {

@@ -17,6 +17,8 @@
 #define QEMU_MIGRATION_PEER_ASK_US (1000 * 1000)
 /* how long an answer is worth acting on */
 #define QEMU_MIGRATION_PEER_FRESH_US (10 * 1000 * 1000)
+/* how soon an answer not taken is handed out again */
+#define QEMU_MIGRATION_PEER_RETRY_US (200 * 1000)
 
 typedef struct {
     char *key;
@@ -33,7 +35,10 @@ typedef struct {
     GDestroyNotify unref;
 } qemuMigrationPeerQuestion;
 
+/* guards qemuMigrationPeerQuestions and the fields of its questions */
 static GMutex qemuMigrationPeerLock;
+/* signalled when an answer is taken (qemuMigrationPeerAnswer) */
+static GCond qemuMigrationPeerTaken;
 /* key -> qemuMigrationPeerQuestion */
 static GHashTable *qemuMigrationPeerQuestions;
 
@@ -113,8 +118,24 @@ qemuMigrationPeerThread(gpointer opaque)
     q->answer = answer;
     q->answeredAt = g_get_monotonic_time();
     q->asking = false;
+    /* until a recovery takes the answer: one may pass it by (the domain
+     * was in a job, or another recovery was running), and nothing else
+     * may come to take it while it is fresh */
+    while (true) {
+        gint64 until;
+
+        g_mutex_unlock(&qemuMigrationPeerLock);
+        q->answered(q->opaque);
+        g_mutex_lock(&qemuMigrationPeerLock);
+        until = MIN(g_get_monotonic_time() + QEMU_MIGRATION_PEER_RETRY_US,
+                    q->answeredAt + QEMU_MIGRATION_PEER_FRESH_US);
+        while (q->answer >= 0 && g_get_monotonic_time() < until)
+            g_cond_wait_until(&qemuMigrationPeerTaken, &qemuMigrationPeerLock, until);
+        if (q->answer < 0 ||
+            g_get_monotonic_time() >= q->answeredAt + QEMU_MIGRATION_PEER_FRESH_US)
+            break;
+    }
     g_mutex_unlock(&qemuMigrationPeerLock);
-    q->answered(q->opaque);
     q->unref(q->opaque);
     g_mutex_lock(&qemuMigrationPeerLock);
     q->opaque = NULL;
@@ -135,6 +156,7 @@ qemuMigrationPeerAnswer(const char *key, const char *uri, const unsigned char *u
         return -1;
     answer = q->answer;
     q->answer = -1;
+    g_cond_broadcast(&qemuMigrationPeerTaken);
     /* an old answer says nothing of now */
     if (g_get_monotonic_time() - q->answeredAt > QEMU_MIGRATION_PEER_FRESH_US)
         return -1;

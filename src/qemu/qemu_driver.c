@@ -794,10 +794,10 @@ qemuDomainsRecoverMigration(virQEMUDriver *driver, const char *name)
 
     srcRec = rec->role == QEMU_MIGRATION_ROLE_SOURCE ? rec : peerRec;
     if (rec->role == QEMU_MIGRATION_ROLE_SOURCE)
-        action = qemuMigrationRecover(&self, &other, rec->flags,
+        action = qemuMigrationRecover(name, &self, &other, rec->flags,
                                       srcRec->wasPaused, rec->step);
     else
-        action = qemuMigrationRecover(&other, &self, rec->flags,
+        action = qemuMigrationRecover(name, &other, &self, rec->flags,
                                       srcRec ? srcRec->wasPaused : !!(rec->flags & VIR_MIGRATE_PAUSED),
                                       rec->step);
     if (action == QEMU_MIGRATION_RECOVER_KEEP) {

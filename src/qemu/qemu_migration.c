@@ -1765,7 +1765,7 @@ qemuMigrationRecoverConnect(qemuMigrationSide *side)
 }
 
 qemuMigrationRecoverAction
-qemuMigrationRecover(qemuMigrationSide *src, qemuMigrationSide *dst,
+qemuMigrationRecover(const char *name, qemuMigrationSide *src, qemuMigrationSide *dst,
                      unsigned int flags, bool wasPaused, const char *step)
 {
     qemuMonitor *smon = qemuMigrationRecoverConnect(src);
@@ -1803,10 +1803,10 @@ qemuMigrationRecover(qemuMigrationSide *src, qemuMigrationSide *dst,
                               migStatus, qemuMigrationDstStateTypeToString(dstate),
                               dstRunstate, qemuMigrationRecoverActionTypeToString(action));
     /* a job kept is tried again at every command: the caller warns */
-    if (src->obj && src->driver && action != QEMU_MIGRATION_RECOVER_KEEP)
-        qemuDomainLogNote(src->driver->config, src->obj->def->name, "%s", summary);
-    if (dst->obj && dst->driver && action != QEMU_MIGRATION_RECOVER_KEEP)
-        qemuDomainLogNote(dst->driver->config, dst->obj->def->name, "%s", summary);
+    if (src->driver && action != QEMU_MIGRATION_RECOVER_KEEP)
+        qemuDomainLogNote(src->driver->config, name, "%s", summary);
+    if (dst->driver && dst->driver != src->driver && action != QEMU_MIGRATION_RECOVER_KEEP)
+        qemuDomainLogNote(dst->driver->config, name, "%s", summary);
 
     switch (action) {
     case QEMU_MIGRATION_RECOVER_COMPLETE:

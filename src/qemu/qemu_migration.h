@@ -225,9 +225,10 @@ typedef struct {
     int told;
 } qemuMigrationSide;
 
-/* Ask both QEMUs where the guest is and complete or roll back the job.
- * @flags and @wasPaused as the records say. Returns the action taken. */
-qemuMigrationRecoverAction qemuMigrationRecover(qemuMigrationSide *src,
+/* Ask both QEMUs where the guest @name is and complete or roll back the
+ * job. @flags and @wasPaused as the records say. Returns the action
+ * taken, which the domain log of each reachable side tells. */
+qemuMigrationRecoverAction qemuMigrationRecover(const char *name, qemuMigrationSide *src,
                                                 qemuMigrationSide *dst,
                                                 unsigned int flags, bool wasPaused,
                                                 const char *step);

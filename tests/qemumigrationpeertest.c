@@ -3,7 +3,8 @@
  * the guest of an interrupted migration (qemu_migration_peer.h)
  *
  * The question runs in a thread of its own and calls back once answered,
- * and again while nobody took the answer; the answer is handed out once,
+ * and again while nobody took the answer; asked for again meanwhile (the
+ * job was kept), the thread asks again itself; the answer is handed out once,
  * to the key and destination it was for; a second question within a
  * second is not sent; what was asked and answered is in the domain's log.
  * The destination here is a URI no driver opens: the answer is
@@ -122,6 +123,60 @@ testAsk(const void *data G_GNUC_UNUSED)
     return 0;
 }
 
+static virQEMUDriverConfig *againCfg;
+static int againCalls;
+
+/* As a recovery that takes each answer and keeps the job the first
+ * time: it wants to know more (the question is still out: the thread
+ * asks again itself); the second time it settles the job. */
+static void
+testAnsweredKeepOnce(void *opaque G_GNUC_UNUSED)
+{
+    int calls;
+
+    g_mutex_lock(&lock);
+    calls = ++againCalls;
+    g_mutex_unlock(&lock);
+    qemuMigrationPeerAnswer("k3", URI, uuid);
+    if (calls == 1)
+        qemuMigrationPeerAsk(againCfg, "k3", URI, "g3", uuid, testAnsweredKeepOnce, NULL,
+                             testUnref);
+    g_mutex_lock(&lock);
+    g_cond_broadcast(&cond);
+    g_mutex_unlock(&lock);
+}
+
+static int
+testAskAgain(const void *data G_GNUC_UNUSED)
+{
+    g_autoptr(virQEMUDriverConfig) cfg = g_new0(virQEMUDriverConfig, 1);
+    g_autofree char *log = NULL;
+    g_autofree char *path = NULL;
+    int before = unrefs;
+    const char *p;
+    int asked = 0;
+
+    cfg->logDir = g_strdup(dir);
+    againCfg = cfg;
+    path = g_build_filename(dir, "g3.log", NULL);
+    qemuMigrationPeerAsk(cfg, "k3", URI, "g3", uuid, testAnsweredKeepOnce, NULL, testUnref);
+    /* the thread's reference and the one of the question it took over */
+    if (!testWaitUnrefs(before + 2) || againCalls != 2) {
+        printf("# the thread did not ask again by itself once (answers %d, unrefs %d)\n",
+               againCalls, unrefs - before);
+        return -1;
+    }
+    if (virFileReadAll(path, 1 << 16, &log) < 0)
+        return -1;
+    for (p = log; (p = strstr(p, "asking the destination")); p++)
+        asked++;
+    if (asked != 2) {
+        printf("# %d questions in the log, not 2:\n%s\n", asked, log);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 mymain(void)
 {
@@ -133,6 +188,8 @@ mymain(void)
     }
     virTestRun("a question, its answer offered until taken, once, no second question at once",
                testAsk, NULL);
+    virTestRun("a job kept after an answer: the thread asks again by itself",
+               testAskAgain, NULL);
     virFileDeleteTree(dir);
     g_free(dir);
     return 0;

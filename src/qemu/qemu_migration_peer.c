@@ -15,6 +15,8 @@
 
 /* the least time between two questions about the same job */
 #define QEMU_MIGRATION_PEER_ASK_US (1000 * 1000)
+/* the most between two questions the thread asks by itself */
+#define QEMU_MIGRATION_PEER_ASK_MAX_US (30 * 1000 * 1000)
 /* how long an answer is worth acting on */
 #define QEMU_MIGRATION_PEER_FRESH_US (10 * 1000 * 1000)
 /* how soon an answer not taken is handed out again */
@@ -26,10 +28,12 @@ typedef struct {
     char *name;
     unsigned char uuid[VIR_UUID_BUFLEN];
     bool asking;
+    bool running;               /* its thread has not ended */
+    bool again;                 /* asked for while the thread runs */
     int answer;                 /* -1: none since the last hand-out */
     gint64 asked;               /* monotonic us */
     gint64 answeredAt;
-    virQEMUDriverConfig *cfg;   /* valid while @opaque is held */
+    virQEMUDriverConfig *cfg;   /* valid while the thread runs */
     qemuMigrationPeerAnswered answered;
     void *opaque;
     GDestroyNotify unref;
@@ -98,10 +102,11 @@ qemuMigrationPeerQuery(const char *uri, const unsigned char *uuid, char **why)
     return ret;
 }
 
-static gpointer
-qemuMigrationPeerThread(gpointer opaque)
+/* Ask @q's destination once and hand the answer out until a recovery
+ * takes it or it is stale. Lock not held. */
+static void
+qemuMigrationPeerAskOnce(qemuMigrationPeerQuestion *q)
 {
-    qemuMigrationPeerQuestion *q = opaque;
     g_autofree char *why = NULL;
     gint64 start = g_get_monotonic_time();
     int answer;
@@ -136,9 +141,39 @@ qemuMigrationPeerThread(gpointer opaque)
             break;
     }
     g_mutex_unlock(&qemuMigrationPeerLock);
+}
+
+static gpointer
+qemuMigrationPeerThread(gpointer opaque)
+{
+    qemuMigrationPeerQuestion *q = opaque;
+    gint64 pause = QEMU_MIGRATION_PEER_ASK_US;
+
+    /* again as long as a recovery that kept the job wants to know more
+     * (qemuMigrationPeerAsk while this thread runs): the job settles
+     * without waiting for a command, at most @pause after the
+     * destination can say, @pause growing while it cannot */
+    while (true) {
+        gint64 until;
+
+        qemuMigrationPeerAskOnce(q);
+        g_mutex_lock(&qemuMigrationPeerLock);
+        if (!q->again)
+            break;
+        until = q->asked + pause;
+        while (g_get_monotonic_time() < until)
+            g_cond_wait_until(&qemuMigrationPeerTaken, &qemuMigrationPeerLock, until);
+        pause = MIN(pause * 2, QEMU_MIGRATION_PEER_ASK_MAX_US);
+        /* what is asked for meanwhile is answered by this question */
+        q->again = false;
+        q->asked = g_get_monotonic_time();
+        q->asking = true;
+        g_mutex_unlock(&qemuMigrationPeerLock);
+    }
+    g_mutex_unlock(&qemuMigrationPeerLock);
     q->unref(q->opaque);
     g_mutex_lock(&qemuMigrationPeerLock);
-    q->opaque = NULL;
+    q->running = false;
     g_mutex_unlock(&qemuMigrationPeerLock);
     return NULL;
 }
@@ -179,7 +214,10 @@ qemuMigrationPeerAsk(virQEMUDriverConfig *cfg, const char *key, const char *uri,
         qemuMigrationPeerQuestions = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                                            qemuMigrationPeerQuestionFree);
     if ((q = g_hash_table_lookup(qemuMigrationPeerQuestions, key))) {
-        if (q->asking || q->opaque || now - q->asked < QEMU_MIGRATION_PEER_ASK_US) {
+        if (q->running || now - q->asked < QEMU_MIGRATION_PEER_ASK_US) {
+            /* a thread that has its answer asks again itself */
+            if (q->running && !q->asking)
+                q->again = true;
             unref(opaque);
             return;
         }
@@ -196,6 +234,7 @@ qemuMigrationPeerAsk(virQEMUDriverConfig *cfg, const char *key, const char *uri,
     q->cfg = cfg;
     q->answered = answered;
     q->opaque = opaque;
+    q->running = true;
     q->unref = unref;
     g_hash_table_insert(qemuMigrationPeerQuestions, q->key, q);
     if (!(thread = g_thread_try_new("migration-peer", qemuMigrationPeerThread, q, &gerr))) {

@@ -7,7 +7,8 @@
 #include "internal.h"
 #include "qemu_conf.h"
 
-/* Called in the asking thread once an answer arrived. */
+/* Called in the asking thread once an answer arrived, and again every
+ * 200 ms while nobody took it and it is fresh (10 s). */
 typedef void (*qemuMigrationPeerAnswered)(void *opaque);
 
 /* The state (a qemuMigrationDstState) of domain @uuid on the daemon at
@@ -21,8 +22,10 @@ int qemuMigrationPeerAnswer(const char *key, const char *uri, const unsigned cha
  * and answered goes to @name's log in @cfg (which @opaque keeps alive).
  * @answered(@opaque) runs in that thread once the answer is there,
  * @unref(@opaque) when the thread no longer needs it (at once if no
- * question goes out). Nothing waits for the answer: a peer that hangs
- * costs a thread, not a call. */
+ * question goes out). Asked while that thread has its answer (a job kept
+ * after it), the thread asks again itself, 1 s after its last question,
+ * then 2, 4... up to 30 s apart, for as long as it is asked. Nothing
+ * waits for the answer: a peer that hangs costs a thread, not a call. */
 void qemuMigrationPeerAsk(virQEMUDriverConfig *cfg, const char *key, const char *uri,
                           const char *name, const unsigned char *uuid,
                           qemuMigrationPeerAnswered answered, void *opaque,

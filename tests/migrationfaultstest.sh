@@ -32,7 +32,10 @@
 #     restarted first: it cannot reach the destination and keeps the
 #     guest paused (asking again); once the destination is back it drops
 #     its copy, and the source, told so, resumes the guest, while a
-#     client polls the guest's state on the source all along.
+#     client polls the guest's state on the source all along;
+#  9. the same with no client talking to the source once it is back: it
+#     asks the destination again by itself (1, 2, 4 ... s apart) and
+#     settles the job when the destination's daemon is back.
 # usage: migrationfaultstest.sh VIRTQEMUD OUR-VIRSH TOP-SRCDIR BUILDDIR
 set -u
 virtqemud=$1
@@ -345,6 +348,38 @@ while time.monotonic() < end:
     settled "both daemons killed after the source completed" 2
 else
     notok "migration 8 started"; cat "$base/mig.out"
+fi
+
+# 9. the same, but nobody talks to the source once it is back: it asks
+# the destination again by itself and settles the job when it can
+# (its log says so; no command of ours drives it)
+# h2count PATTERN: the lines of host 2's log of g1 that match
+h2count() { grep -c "$1" "$base/h2/log/g1.log"; }
+# h2more PATTERN N: more than N such lines
+h2more() { [ "$(h2count "$1")" -gt "$2" ]; }
+decided="source sent the guest.*rolled back"
+unreachable="answered after .*: unreachable"
+if migrate_bg 50 2 1 --p2p; then
+    kill -STOP "$pid1"
+    until_ok 30 grep -q '^phase=completed' "$base/h2/run/qemu/g1.job" ||
+        notok "nobody asks: the source completed"
+    crash 2
+    crash 1
+    wait "$cpid" 2>/dev/null
+    cpid=
+    n0=$(h2count "$decided")
+    u0=$(h2count "$unreachable")
+    start 2 || notok "daemon 2 restarts"
+    until_ok 10 h2more "$unreachable" "$u0" ||
+        notok "nobody asks: the source asked the destination while it was down"
+    start 1 || notok "daemon 1 restarts"
+    until_ok 20 h2more "$decided" "$n0" &&
+        ok "nobody asks: the source asked again by itself and resumed the guest" ||
+        { notok "nobody asks: the source settled the job by itself";
+          grep -h "recover" "$base/h2/log/g1.log" | tail -5 | sed 's/^/#   /'; }
+    settled "both daemons killed, nobody asking the source" 2
+else
+    notok "migration 9 started"; cat "$base/mig.out"
 fi
 
 # and after all that, a migration works

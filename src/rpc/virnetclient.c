@@ -537,11 +537,28 @@ virNetClientNewUNIX(const char *path, int openTimeoutMs)
         virReportSystemError(errno, "%s", _("Failed to create socket"));
         return NULL;
     }
-    /* does not wait on a listening socket, even with a full backlog */
+    /* with the listener's backlog full (a daemon that stopped accepting),
+     * connect() waits for room as long as the socket's send timeout says:
+     * the open's bound, for the connect only */
+    if (openTimeoutMs > 0) {
+        struct timeval tv = { openTimeoutMs / 1000, (openTimeoutMs % 1000) * 1000 };
+
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    }
     if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-        virReportSystemError(errno, _("Failed to connect socket to '%s'"), path);
+        if (openTimeoutMs > 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                           _("the server at '%s' did not accept the connection within %g s"),
+                           path, openTimeoutMs / 1000.0);
+        else
+            virReportSystemError(errno, _("Failed to connect socket to '%s'"), path);
         close(fd);
         return NULL;
+    }
+    if (openTimeoutMs > 0) {
+        struct timeval none = { 0, 0 };
+
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &none, sizeof(none));
     }
     return virNetClientNewSession(fd, NULL, path, deadline, openTimeoutMs);
 }

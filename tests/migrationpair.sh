@@ -94,11 +94,13 @@ settled() {
 }
 # migrate_bg MIB/S FROM TO VIRSH-OPTIONS: a migration in the background
 # (pid in cpid), returning once the source reports data sent; at 1 MiB/s
-# it would not end (the guest dirties its memory faster)
+# it would not end (the guest dirties its memory faster). MIB/S "-": no
+# --bandwidth (the speed set for the domain, or the default)
 migrate_bg() {
     _bw=$1 _from=$2 _to=$3
     shift 3
-    "$dvirsh" -c "$(tcpuri "$_from")" migrate --live "$@" --bandwidth "$_bw" \
+    [ "$_bw" = - ] || set -- "$@" --bandwidth "$_bw"
+    "$dvirsh" -c "$(tcpuri "$_from")" migrate --live "$@" \
         --migrateuri tcp://127.0.0.1 g1 "$(tcpuri "$_to")" >"$base/mig.out" 2>&1 &
     cpid=$!
     _i=0

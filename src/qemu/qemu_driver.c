@@ -2693,7 +2693,8 @@ qemuDomainMigrateSetMaxSpeed(virDomainPtr dom, unsigned long bandwidth, unsigned
     if ((postcopy || virDomainObjIsActive(obj)) &&
         qemuDomainMigrateTuneObj(driver, obj, &req, "virDomainMigrateSetMaxSpeed") < 0)
         goto cleanup;
-    if (!postcopy && qemuMigrationTuneSetSpeed(driver, obj->def->name, bandwidth) < 0)
+    if (!postcopy &&
+        qemuMigrationTuneSetSpeed(driver, obj->def->name, obj->def->uuid, bandwidth) < 0)
         goto cleanup;
     ret = 0;
 
@@ -2730,7 +2731,7 @@ qemuDomainMigrateGetMaxSpeed(virDomainPtr dom, unsigned long *bandwidth, unsigne
             rc = -2;
         mib = req.tuning.maxBandwidth / (1024 * 1024);
     } else if (rc == 0) {
-        qemuMigrationTuneGetSpeed(driver, obj->def->name, &mib);
+        qemuMigrationTuneGetSpeed(driver, obj->def->name, obj->def->uuid, &mib);
     }
     virDomainObjEndAPI(&obj);
     if (rc == -2)

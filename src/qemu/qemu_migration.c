@@ -1245,7 +1245,8 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     /* always set: QEMU keeps the limit of an earlier migration; without
      * a bandwidth of its own, the migration runs at the speed a client
      * set for the domain (migrate-setspeed), else at QEMU's default */
-    if (!bandwidthMiB && !qemuMigrationTuneGetSpeed(driver, obj->def->name, &bandwidthMiB))
+    if (!bandwidthMiB && !qemuMigrationTuneGetSpeed(driver, obj->def->name, obj->def->uuid,
+                                                      &bandwidthMiB))
         bandwidthMiB = QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB;
     if (qemuMigrationSrcSetParams(driver, mon, MIN(bandwidthMiB, QEMU_MIGRATION_MAX_BANDWIDTH_MIB) *
                                   1024 * 1024, flags) < 0)

@@ -8,6 +8,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virstring.h"
+#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -17,31 +18,46 @@ qemuMigrationTuneSpeedPath(virQEMUDriver *driver, const char *name)
     return g_strdup_printf("%s/%s.migspeed", driver->config->stateDir, name);
 }
 
+/* The file holds the domain's UUID and the speed: a later domain of the
+ * same name (a transient one whose run ended elsewhere, say) does not
+ * inherit it. */
 bool
-qemuMigrationTuneGetSpeed(virQEMUDriver *driver, const char *name, unsigned long long *mib)
+qemuMigrationTuneGetSpeed(virQEMUDriver *driver, const char *name, const unsigned char *uuid,
+                          unsigned long long *mib)
 {
     g_autofree char *path = qemuMigrationTuneSpeedPath(driver, name);
     g_autofree char *text = NULL;
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
     unsigned long long value;
+    char *sp;
 
     /* none, or not one we wrote: the default applies */
-    if (!virFileExists(path) || virFileReadAll(path, 64, &text) < 0) {
+    if (!virFileExists(path) || virFileReadAll(path, 128, &text) < 0) {
         virResetLastError();
         return false;
     }
     g_strchomp(text);
-    if (virStrToLong_ull(text, NULL, 10, &value) < 0 || value > QEMU_MIGRATION_MAX_BANDWIDTH_MIB)
+    virUUIDFormat(uuid, uuidstr);
+    if (!(sp = strchr(text, ' ')))
+        return false;
+    *sp = '\0';
+    if (STRNEQ(text, uuidstr) ||
+        virStrToLong_ull(sp + 1, NULL, 10, &value) < 0 || value > QEMU_MIGRATION_MAX_BANDWIDTH_MIB)
         return false;
     *mib = value;
     return true;
 }
 
 int
-qemuMigrationTuneSetSpeed(virQEMUDriver *driver, const char *name, unsigned long long mib)
+qemuMigrationTuneSetSpeed(virQEMUDriver *driver, const char *name, const unsigned char *uuid,
+                          unsigned long long mib)
 {
     g_autofree char *path = qemuMigrationTuneSpeedPath(driver, name);
-    g_autofree char *text = g_strdup_printf("%llu\n", mib);
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    g_autofree char *text = NULL;
 
+    virUUIDFormat(uuid, uuidstr);
+    text = g_strdup_printf("%s %llu\n", uuidstr, mib);
     return virFileWriteStrRuntime(path, text, 0600);
 }
 

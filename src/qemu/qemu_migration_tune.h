@@ -2,10 +2,11 @@
  * qemu_migration_tune.h: the speed and downtime limit of a migration,
  * which a client sets before a migration or while one runs
  *
- * The pre-copy speed is remembered per domain (ROOT/run/qemu/NAME.migspeed,
- * MiB/s), running or not, for the next migration that gives no bandwidth
- * of its own; on a running domain it is also set in QEMU at once. The
- * downtime limit and the post-copy speed live in QEMU only.
+ * The pre-copy speed is remembered per domain, running or not, in
+ * ROOT/run/qemu/NAME.migspeed (its UUID and the MiB/s), for the next
+ * migration that gives no bandwidth of its own; on a running domain it is
+ * also set in QEMU at once. The downtime limit and the post-copy speed
+ * live in QEMU only.
  *
  * While this process migrates the domain out (its async job), the
  * migration's thread owns the domain's monitor: a request is handed to it
@@ -37,12 +38,13 @@ struct _qemuMigrationTuneRequest {
     virErrorPtr err;                    /* its error when rc < 0 */
 };
 
-/* The speed (MiB/s) remembered for domain @name in *@mib: false when
- * none is (*@mib untouched). */
+/* The speed (MiB/s) remembered for domain @name of UUID @uuid in *@mib:
+ * false when none is (*@mib untouched). */
 bool qemuMigrationTuneGetSpeed(virQEMUDriver *driver, const char *name,
-                               unsigned long long *mib);
-/* Remember @mib for domain @name. */
-int qemuMigrationTuneSetSpeed(virQEMUDriver *driver, const char *name, unsigned long long mib);
+                               const unsigned char *uuid, unsigned long long *mib);
+/* Remember @mib for domain @name of UUID @uuid. */
+int qemuMigrationTuneSetSpeed(virQEMUDriver *driver, const char *name,
+                              const unsigned char *uuid, unsigned long long mib);
 /* Forget what is remembered of domain @name (it is undefined). */
 void qemuMigrationTuneForget(virQEMUDriver *driver, const char *name);
 

@@ -170,14 +170,5 @@ cat "$base/py.out"
 grep -q "^not ok" "$base/py.out" && fail=1
 [ $rc = 0 ] || notok "python3-libvirt client (exit $rc)"
 settled "after python's migration" 1
-
-# a sanitizer build's daemons report at exit
-"$dvirsh" -c "$(sockuri 1)" destroy g1 >/dev/null 2>&1
-for n in 1 2; do
-    eval "p=\$pid$n"
-    kill "$p" && wait "$p"
-    grep -E -A20 "(Address|Leak|UndefinedBehavior)Sanitizer|runtime error:" "$base/h$n/daemon.log" \
-        >"$base/san" && { notok "daemon $n: sanitizer report"; sed 's/^/#   /' "$base/san"; }
-done
-pid1= pid2=
+migpair_stop
 exit $fail

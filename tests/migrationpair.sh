@@ -112,3 +112,16 @@ migrate_bg() {
     done
     return 1
 }
+
+# migpair_stop: the end of a run: g1 destroyed on host 1, both daemons
+# stopped, and what a sanitizer build's daemons report at exit fails it
+migpair_stop() {
+    "$dvirsh" -c "$(sockuri 1)" destroy g1 >/dev/null 2>&1
+    for n in 1 2; do
+        eval "p=\$pid$n"
+        kill "$p" && wait "$p"
+        grep -E -A20 "(Address|Leak|UndefinedBehavior)Sanitizer|runtime error:" "$base/h$n/daemon.log" \
+            >"$base/san" && { notok "daemon $n: sanitizer report"; sed 's/^/#   /' "$base/san"; }
+    done
+    pid1= pid2=
+}

@@ -5,7 +5,7 @@
 #  1. before a migration, Debian's virsh sets the speed, the downtime
 #     limit and the post-copy speed of the running guest and reads them
 #     back; QEMU itself (query-migrate-parameters on its QMP socket)
-#     holds them;
+#     holds them; our virsh (our remote driver) reads and sets the same;
 #  2. the speed set (1 MiB/s) is the one of the next migration without
 #     --bandwidth: migrate-getspeed during it reads QEMU's 1; raised by
 #     another virsh process, the migration ends;
@@ -18,6 +18,7 @@
 # usage: migratetunetest.sh VIRTQEMUD OUR-VIRSH TOP-SRCDIR BUILDDIR
 set -u
 virtqemud=$1
+ourvirsh=$2
 top=$3
 builddir=$4
 guest=$builddir/guest
@@ -81,6 +82,22 @@ expect "migrate-getspeed --postcopy" 20 1 migrate-getspeed --postcopy g1
 got=$(qmp_params 1)
 [ "$got" = "$((7 * 1048576)) 450 $((20 * 1048576))" ] && ok "QEMU holds them: $got" ||
     notok "QEMU's parameters: '$got'"
+# our virsh through our remote driver: the same procedures
+for c in "7 migrate-getspeed" "450 migrate-getmaxdowntime" "20 migrate-getspeed --postcopy"; do
+    set -- $c
+    _want=$1
+    shift
+    _got=$("$ourvirsh" -q -c "$(sockuri 1)" "$@" g1 2>&1)
+    [ "$_got" = "$_want" ] && ok "our virsh: $*: $_got" || notok "our virsh: $*: '$_got', not '$_want'"
+done
+"$ourvirsh" -q -c "$(sockuri 1)" migrate-setmaxdowntime g1 460 >/dev/null &&
+    "$ourvirsh" -q -c "$(sockuri 1)" migrate-setspeed g1 8 >/dev/null &&
+    ok "our virsh sets speed and downtime" || notok "our virsh sets speed and downtime"
+expect "Debian's virsh reads ours: migrate-getmaxdowntime" 460 1 migrate-getmaxdowntime g1
+expect "Debian's virsh reads ours: migrate-getspeed" 8 1 migrate-getspeed g1
+"$ourvirsh" -q -c "$(sockuri 1)" migrate-setmaxdowntime g1 450 >/dev/null &&
+    "$ourvirsh" -q -c "$(sockuri 1)" migrate-setspeed g1 7 >/dev/null ||
+    notok "our virsh sets them back"
 
 # 4. refused, nothing changed
 "$dvirsh" -q -c "$(sockuri 1)" migrate-setspeed g1 8796093022208 >"$base/err" 2>&1 &&

@@ -115,6 +115,14 @@ struct _virHypervisorDriver {
                              virTypedParameterPtr *params, int *nparams,
                              unsigned int flags);
     int (*domainAbortJob)(virDomainPtr dom);
+    int (*domainMigrateSetMaxDowntime)(virDomainPtr dom, unsigned long long downtime,
+                                       unsigned int flags);
+    int (*domainMigrateGetMaxDowntime)(virDomainPtr dom, unsigned long long *downtime,
+                                       unsigned int flags);
+    int (*domainMigrateSetMaxSpeed)(virDomainPtr dom, unsigned long bandwidth,
+                                    unsigned int flags);
+    int (*domainMigrateGetMaxSpeed)(virDomainPtr dom, unsigned long *bandwidth,
+                                    unsigned int flags);
     int (*domainAttachDeviceFlags)(virDomainPtr dom, const char *xml, unsigned int flags);
     int (*domainDetachDeviceFlags)(virDomainPtr dom, const char *xml, unsigned int flags);
     int (*domainDetachDeviceAlias)(virDomainPtr dom, const char *alias, unsigned int flags);

@@ -966,6 +966,100 @@ virDomainAbortJob(virDomainPtr domain)
 }
 
 int
+virDomainMigrateSetMaxDowntime(virDomainPtr domain, unsigned long long downtime,
+                               unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+
+    if (!conn->driver->domainMigrateSetMaxDowntime) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->domainMigrateSetMaxDowntime(domain, downtime, flags) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virDomainMigrateGetMaxDowntime(virDomainPtr domain, unsigned long long *downtime,
+                               unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckNonNullArgGoto(downtime, error);
+
+    if (!conn->driver->domainMigrateGetMaxDowntime) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->domainMigrateGetMaxDowntime(domain, downtime, flags) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virDomainMigrateSetMaxSpeed(virDomainPtr domain, unsigned long bandwidth, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn->flags, error);
+
+    if (!conn->driver->domainMigrateSetMaxSpeed) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->domainMigrateSetMaxSpeed(domain, bandwidth, flags) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
+virDomainMigrateGetMaxSpeed(virDomainPtr domain, unsigned long *bandwidth, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckNonNullArgGoto(bandwidth, error);
+
+    if (!conn->driver->domainMigrateGetMaxSpeed) {
+        virReportUnsupported();
+        goto error;
+    }
+    if (conn->driver->domainMigrateGetMaxSpeed(domain, bandwidth, flags) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+int
 virDomainAttachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags)
 {
     virConnectPtr conn;

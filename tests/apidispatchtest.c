@@ -134,6 +134,10 @@ static int tDomainMigrate3(testHandles *h) { PTR(virDomainMigrate3(h->dom, h->do
 static int tDomainMigrateToURI3(testHandles *h) { INT(virDomainMigrateToURI3(h->dom, ARG(h, "apitest:///bare"), NULL, 0, 0)); }
 static int tDomainGetJobStats(testHandles *h) { int t, n; virTypedParameterPtr p; INT(virDomainGetJobStats(h->dom, ARG(h, &t), &p, &n, 0)); }
 static int tDomainAbortJob(testHandles *h) { INT(virDomainAbortJob(h->dom)); }
+static int tDomainMigrateSetMaxDowntime(testHandles *h) { INT(virDomainMigrateSetMaxDowntime(h->dom, 300, 0)); }
+static int tDomainMigrateGetMaxDowntime(testHandles *h) { unsigned long long d; INT(virDomainMigrateGetMaxDowntime(h->dom, ARG(h, &d), 0)); }
+static int tDomainMigrateSetMaxSpeed(testHandles *h) { INT(virDomainMigrateSetMaxSpeed(h->dom, 100, 0)); }
+static int tDomainMigrateGetMaxSpeed(testHandles *h) { unsigned long b; INT(virDomainMigrateGetMaxSpeed(h->dom, ARG(h, &b), 0)); }
 static int tDomainAttachDevice(testHandles *h) { INT(virDomainAttachDevice(h->dom, ARG(h, "<interface/>"))); }
 static int tDomainAttachDeviceFlags(testHandles *h) { INT(virDomainAttachDeviceFlags(h->dom, ARG(h, "<interface/>"), 0)); }
 static int tDomainDetachDevice(testHandles *h) { INT(virDomainDetachDevice(h->dom, ARG(h, "<interface/>"))); }
@@ -247,6 +251,10 @@ static const testAPI apis[] = {
     API(DomainMigrateToURI3,          H_D,   true,  true,  true),
     API(DomainGetJobStats,            H_D,   false, true,  true),
     API(DomainAbortJob,               H_D,   true,  false, true),
+    API(DomainMigrateSetMaxDowntime,  H_D,   true,  false, true),
+    API(DomainMigrateGetMaxDowntime,  H_D,   false, true,  true),
+    API(DomainMigrateSetMaxSpeed,     H_D,   true,  false, true),
+    API(DomainMigrateGetMaxSpeed,     H_D,   false, true,  true),
     API(DomainAttachDevice,           H_D,   true,  true,  true),
     API(DomainAttachDeviceFlags,      H_D,   true,  true,  true),
     API(DomainDetachDevice,           H_D,   true,  true,  true),

@@ -333,6 +333,27 @@ testRunMigrationTLS(qemuMonitor *mon)
 }
 
 static int
+testRunMigrationTuning(qemuMonitor *mon)
+{
+    qemuMonitorMigrationTuning tuning = {
+        .maxBandwidth = 104857600, .hasMaxBandwidth = true,
+        .downtimeLimit = 400, .hasDowntimeLimit = true,
+    };
+
+    return qemuMonitorSetMigrationTuning(mon, &tuning);
+}
+
+static int
+testRunPostcopyBandwidth(qemuMonitor *mon)
+{
+    qemuMonitorMigrationTuning tuning = {
+        .maxPostcopyBandwidth = 52428800, .hasMaxPostcopyBandwidth = true,
+    };
+
+    return qemuMonitorSetMigrationTuning(mon, &tuning);
+}
+
+static int
 testRunAddTLSCreds(qemuMonitor *mon)
 {
     g_autoptr(qemuProps) props = qemuBuildTLSx509Props("objmigtls0", "/etc/pki/qemu",
@@ -453,6 +474,40 @@ testReplyUUID(const void *opaque G_GNUC_UNUSED)
     if (!mon || virUUIDParse(uuidstr, want) < 0 || qemuMonitorQueryUUID(mon, uuid) < 0 ||
         memcmp(uuid, want, VIR_UUID_BUFLEN) != 0)
         goto cleanup;
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    return ret;
+}
+
+static int
+testReplyMigrationTuning(const void *opaque G_GNUC_UNUSED)
+{
+    qemuMonitorMigrationTuning tuning;
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = NULL;
+    int ret = -1;
+
+    /* QEMU 7.2's reply (trimmed); then one without the tuned members;
+     * then a reply that is no object */
+    if (!(mon = testOpenRaw(OPENED
+                            "{\"return\": {\"downtime-limit\": 300, \"max-bandwidth\": 134217728, "
+                            "\"max-postcopy-bandwidth\": 0, \"tls-creds\": \"\"}, \"id\": 2}\r\n" NEXT
+                            "{\"return\": {}, \"id\": 3}\r\n" NEXT
+                            "{\"return\": [], \"id\": 4}\r\n", false, &test)) ||
+        qemuMonitorQueryMigrationTuning(mon, &tuning) < 0 ||
+        !tuning.hasDowntimeLimit || tuning.downtimeLimit != 300 ||
+        !tuning.hasMaxBandwidth || tuning.maxBandwidth != 134217728 ||
+        !tuning.hasMaxPostcopyBandwidth || tuning.maxPostcopyBandwidth != 0)
+        goto cleanup;
+    if (qemuMonitorQueryMigrationTuning(mon, &tuning) < 0 ||
+        tuning.hasDowntimeLimit || tuning.hasMaxBandwidth || tuning.hasMaxPostcopyBandwidth)
+        goto cleanup;
+    if (qemuMonitorQueryMigrationTuning(mon, &tuning) == 0 ||
+        !strstr(virGetLastErrorMessage(), "malformed reply to 'query-migrate-parameters'"))
+        goto cleanup;
+    virResetLastError();
     ret = 0;
  cleanup:
     qemuMonitorClose(mon);
@@ -1092,6 +1147,10 @@ mymain(void)
           "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"max-bandwidth\":33554432,\"tls-creds\":\"\",\"tls-hostname\":\"\"},\"id\":2}" },
         { "migrate-set-parameters with TLS", testRunMigrationTLS,
           "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"max-bandwidth\":33554432,\"tls-creds\":\"objmigtls0\",\"tls-hostname\":\"hostb.example\"},\"id\":2}" },
+        { "migrate-set-parameters speed and downtime", testRunMigrationTuning,
+          "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"max-bandwidth\":104857600,\"downtime-limit\":400},\"id\":2}" },
+        { "migrate-set-parameters post-copy speed", testRunPostcopyBandwidth,
+          "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"max-postcopy-bandwidth\":52428800},\"id\":2}" },
         { "object-add tls-creds-x509", testRunAddTLSCreds,
           "{\"execute\":\"object-add\",\"arguments\":{\"qom-type\":\"tls-creds-x509\",\"id\":\"objmigtls0\",\"dir\":\"/etc/pki/qemu\",\"endpoint\":\"server\",\"verify-peer\":true},\"id\":2}" },
         { "migrate-set-capabilities", testRunMigrationEvents,
@@ -1117,6 +1176,7 @@ mymain(void)
     virTestRun("reply of query-status", testReplyStatus, NULL);
     virTestRun("reply of query-uuid", testReplyUUID, NULL);
     virTestRun("reply of query-migrate", testReplyMigrate, NULL);
+    virTestRun("reply of query-migrate-parameters", testReplyMigrationTuning, NULL);
     virTestRun("reply of query-pci, behind bridges", testReplyPCI, NULL);
     virTestRun("replies of the capabilities probe", testReplyProbe, NULL);
     virTestRun("error reply", testReplyError, NULL);

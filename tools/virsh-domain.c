@@ -637,6 +637,103 @@ cmdDomJobAbort(vshControl *ctl, const vshCmd *cmd)
     return ok;
 }
 
+static const vshCmdOptDef opts_migrate_setmaxdowntime[] = {
+    { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("domain name, id or uuid") },
+    { "downtime", VSH_OT_INT, VSH_OFLAG_REQ | VSH_OFLAG_POS,
+      N_("maximum tolerable downtime (in milliseconds) for migration") },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdMigrateSetMaxDowntime(vshControl *ctl, const vshCmd *cmd)
+{
+    unsigned long long downtime = 0;
+    virDomainPtr dom;
+    bool ok;
+
+    if (!(dom = vshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (vshCommandOptULongLong(ctl, cmd, "downtime", &downtime, false) < 0) {
+        virDomainFree(dom);
+        return false;
+    }
+    if (downtime < 1) {
+        vshError(ctl, "%s", _("migrate: Invalid downtime"));
+        virDomainFree(dom);
+        return false;
+    }
+    ok = virDomainMigrateSetMaxDowntime(dom, downtime, 0) == 0;
+    virDomainFree(dom);
+    return ok;
+}
+
+static bool
+cmdMigrateGetMaxDowntime(vshControl *ctl, const vshCmd *cmd)
+{
+    virDomainPtr dom = vshCommandOptDomain(ctl, cmd, NULL);
+    unsigned long long downtime;
+    bool ok;
+
+    if (!dom)
+        return false;
+    if ((ok = virDomainMigrateGetMaxDowntime(dom, &downtime, 0) == 0))
+        vshPrint(ctl, "%llu\n", downtime);
+    virDomainFree(dom);
+    return ok;
+}
+
+static const vshCmdOptDef opts_migrate_setspeed[] = {
+    { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("domain name, id or uuid") },
+    { "bandwidth", VSH_OT_INT, VSH_OFLAG_REQ | VSH_OFLAG_POS,
+      N_("migration bandwidth limit in MiB/s") },
+    { "postcopy", VSH_OT_BOOL, 0, N_("set post-copy migration bandwidth") },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdMigrateSetSpeed(vshControl *ctl, const vshCmd *cmd)
+{
+    unsigned int flags = vshCommandOptBool(cmd, "postcopy") ?
+        VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY : 0;
+    unsigned long long bandwidth = 0;
+    virDomainPtr dom;
+    bool ok;
+
+    if (!(dom = vshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    /* -1 is the largest, which the driver refuses with its limit */
+    if (vshCommandOptULongLong(ctl, cmd, "bandwidth", &bandwidth, true) < 0) {
+        virDomainFree(dom);
+        return false;
+    }
+    ok = virDomainMigrateSetMaxSpeed(dom, bandwidth, flags) == 0;
+    virDomainFree(dom);
+    return ok;
+}
+
+static const vshCmdOptDef opts_migrate_getspeed[] = {
+    { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("domain name, id or uuid") },
+    { "postcopy", VSH_OT_BOOL, 0, N_("get post-copy migration bandwidth") },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdMigrateGetSpeed(vshControl *ctl, const vshCmd *cmd)
+{
+    unsigned int flags = vshCommandOptBool(cmd, "postcopy") ?
+        VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY : 0;
+    virDomainPtr dom = vshCommandOptDomain(ctl, cmd, NULL);
+    unsigned long bandwidth;
+    bool ok;
+
+    if (!dom)
+        return false;
+    if ((ok = virDomainMigrateGetMaxSpeed(dom, &bandwidth, flags) == 0))
+        vshPrint(ctl, "%lu\n", bandwidth);
+    virDomainFree(dom);
+    return ok;
+}
+
 static const vshCmdOptDef opts_change_device[] = {
     { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("domain name, id or uuid") },
     { "file", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("XML file") },
@@ -827,6 +924,18 @@ const vshCmdDef domManagementCmds[] = {
       N_("List event types, or wait for domain events to occur") },
     { "migrate", cmdMigrate, opts_migrate, N_("migrate domain to another host"),
       N_("Migrate a running domain to another host (another embedded root), with its failover pairs: the VF leaves here, a VF of the destination joins there.") },
+    { "migrate-setmaxdowntime", cmdMigrateSetMaxDowntime, opts_migrate_setmaxdowntime,
+      N_("set maximum tolerable downtime"),
+      N_("Set the longest the guest may be paused at the end of a live migration to another host, in milliseconds; also while the migration runs.") },
+    { "migrate-getmaxdowntime", cmdMigrateGetMaxDowntime, opts_domjob,
+      N_("get maximum tolerable downtime"),
+      N_("Print the longest the guest may be paused at the end of a live migration, in milliseconds.") },
+    { "migrate-setspeed", cmdMigrateSetSpeed, opts_migrate_setspeed,
+      N_("Set the maximum migration bandwidth"),
+      N_("Set the bandwidth limit (MiB/s) of the migration of a domain to another host: of the running migration at once, and remembered for the next one.") },
+    { "migrate-getspeed", cmdMigrateGetSpeed, opts_migrate_getspeed,
+      N_("Get the maximum migration bandwidth"),
+      N_("Print the bandwidth limit (MiB/s) of the migration of a domain.") },
     { "domxml-to-native", cmdDomXMLToNative, opts_domxml_to_native,
       N_("Convert domain XML to native config"),
       N_("Print the QEMU command line that starting the domain would run.") },

@@ -240,6 +240,30 @@ vshCommandOptInt(vshControl *ctl, const vshCmd *cmd, const char *name, int *valu
     return 1;
 }
 
+int
+vshCommandOptULongLong(vshControl *ctl, const vshCmd *cmd, const char *name,
+                       unsigned long long *value, bool wrap)
+{
+    const char *str = vshCommandOptString(cmd, name);
+    gint64 neg;
+    guint64 v;
+
+    if (!str)
+        return 0;
+    if (wrap && str[0] == '-' &&
+        g_ascii_string_to_signed(str, 10, G_MININT64, 0, &neg, NULL)) {
+        *value = (unsigned long long)neg;
+        return 1;
+    }
+    if (!g_ascii_string_to_unsigned(str, 10, 0, G_MAXUINT64, &v, NULL)) {
+        vshError(ctl, _("Numeric value '%s' for <%s> option is malformed or out of range"),
+                 str, name);
+        return -1;
+    }
+    *value = v;
+    return 1;
+}
+
 virDomainPtr
 vshCommandOptDomain(vshControl *ctl, const vshCmd *cmd, const char **name)
 {

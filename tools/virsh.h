@@ -57,6 +57,11 @@ bool vshCommandOptBool(const vshCmd *cmd, const char *name);
 const char *vshCommandOptString(const vshCmd *cmd, const char *name);
 /* 0 absent, 1 given, -1 malformed (error printed) */
 int vshCommandOptInt(vshControl *ctl, const vshCmd *cmd, const char *name, int *value);
+/* The same for an unsigned number; with @wrap a negative one is taken
+ * modulo 2^64 (-1 is the largest), as libvirt's virsh does for a
+ * bandwidth. */
+int vshCommandOptULongLong(vshControl *ctl, const vshCmd *cmd, const char *name,
+                           unsigned long long *value, bool wrap);
 
 /* Look up the DOMAIN argument by id, UUID or name, printing
  * "error: failed to get domain 'X'" on failure. */

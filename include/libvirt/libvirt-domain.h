@@ -224,6 +224,23 @@ int virDomainMigrateToURI3(virDomainPtr domain, const char *dconnuri,
                            virTypedParameterPtr params, unsigned int nparams,
                            unsigned int flags);
 
+/* Tuning of a migration, before it starts or while it runs: the most
+ * the guest may be paused for at the switch-over (ms), and the bandwidth
+ * (MiB/s) of the pre-copy phase or, with
+ * VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY, of the post-copy phase. */
+typedef enum {
+    VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY = (1 << 0),
+} virDomainMigrateMaxSpeedFlags;
+
+int virDomainMigrateSetMaxDowntime(virDomainPtr domain, unsigned long long downtime,
+                                   unsigned int flags);
+int virDomainMigrateGetMaxDowntime(virDomainPtr domain, unsigned long long *downtime,
+                                   unsigned int flags);
+int virDomainMigrateSetMaxSpeed(virDomainPtr domain, unsigned long bandwidth,
+                                unsigned int flags);
+int virDomainMigrateGetMaxSpeed(virDomainPtr domain, unsigned long *bandwidth,
+                                unsigned int flags);
+
 typedef enum {
     VIR_DOMAIN_JOB_NONE      = 0,
     VIR_DOMAIN_JOB_BOUNDED   = 1,

@@ -100,6 +100,10 @@ struct _qemuDomainObjPrivate {
     /* set (atomically) by an abort in this process while perform runs:
      * perform is woken through the monitor and cancels the migration */
     gint migAbort;
+    /* a change of the migration's speed or downtime limit handed to the
+     * migration out that this process drives (qemu_migration_tune.h),
+     * waiting for its perform loop; its requester waits on job.cond */
+    struct _qemuMigrationTuneRequest *migTune;
 };
 
 qemuDomainObjPrivate *qemuDomainObjGetPrivate(virDomainObj *obj);

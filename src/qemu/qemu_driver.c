@@ -23,6 +23,7 @@
 #include "qemu_interface.h"
 #include "qemu_migration.h"
 #include "qemu_migration_peer.h"
+#include "qemu_migration_tune.h"
 #include "qemu_monitor_json.h"
 #include "qemu_process.h"
 #include "virerror.h"
@@ -1153,8 +1154,11 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
         virDomainObjLock(obj);
         goto cleanup;
     }
-    if (!virDomainObjIsActive(obj))
+    if (!virDomainObjIsActive(obj)) {
         qemuProcessClearStopped(driver, obj->def->uuid);
+        /* a domain defined later under this name starts afresh */
+        qemuMigrationTuneForget(driver, obj->def->name);
+    }
     /* no longer defined, no longer started at boot (a failure leaves a
      * link to nothing, which marks nothing) */
     {
@@ -2584,6 +2588,169 @@ qemuDomainAbortJob(virDomainPtr dom)
     return ret;
 }
 
+/* Run @req (set or read migration parameters) on the running domain of
+ * @dom: through the migration out this process drives, whose thread owns
+ * the monitor, else in a modify job @api of its own. @obj: the domain,
+ * locked (and on return). */
+static int
+qemuDomainMigrateTuneObj(virQEMUDriver *driver, virDomainObj *obj,
+                         qemuMigrationTuneRequest *req, const char *api)
+{
+    qemuMonitor *mon;
+    int rc;
+
+    if (!virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("domain '%s' is not running"), obj->def->name);
+        return -1;
+    }
+    if ((rc = qemuMigrationTuneHandOff(driver, obj, req)) != 0)
+        return rc < 0 ? -1 : 0;
+    if (qemuDomainObjBeginJobAPI(driver, obj, QEMU_JOB_MODIFY, api) < 0)
+        return -1;
+    virDomainObjUnlock(obj);
+    rc = -1;
+    if ((mon = qemuProcessBeginJob(driver, obj))) {
+        rc = qemuMigrationTuneRun(mon, req);
+        qemuProcessEndJob(driver, obj, mon);
+    }
+    virDomainObjLock(obj);
+    qemuDomainObjEndJob(obj);
+    return rc;
+}
+
+static int
+qemuDomainMigrateSetMaxDowntime(virDomainPtr dom, unsigned long long downtime,
+                                unsigned int flags)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    qemuMigrationTuneRequest req = {
+        .tuning = { .downtimeLimit = downtime, .hasDowntimeLimit = true },
+    };
+    virDomainObj *obj;
+    int ret;
+
+    virCheckFlags(0, -1);
+    if (downtime > QEMU_MIGRATION_MAX_DOWNTIME_MS) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("downtime %llu ms for domain '%s' is out of range: QEMU takes at most %llu ms"),
+                       downtime, dom->name, QEMU_MIGRATION_MAX_DOWNTIME_MS);
+        return -1;
+    }
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        return -1;
+    ret = qemuDomainMigrateTuneObj(driver, obj, &req, "virDomainMigrateSetMaxDowntime");
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+static int
+qemuDomainMigrateGetMaxDowntime(virDomainPtr dom, unsigned long long *downtime,
+                                unsigned int flags)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    qemuMigrationTuneRequest req = { .query = true };
+    virDomainObj *obj;
+    int ret;
+
+    virCheckFlags(0, -1);
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        return -1;
+    ret = qemuDomainMigrateTuneObj(driver, obj, &req, "virDomainMigrateGetMaxDowntime");
+    virDomainObjEndAPI(&obj);
+    if (ret < 0)
+        return -1;
+    if (!req.tuning.hasDowntimeLimit) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("QEMU of domain '%s' did not report its downtime limit"), dom->name);
+        return -1;
+    }
+    *downtime = req.tuning.downtimeLimit;
+    return 0;
+}
+
+/* As libvirt: the pre-copy speed is remembered for the next migration
+ * even for a domain that does not run, and set in QEMU at once for one
+ * that does (remembered only once QEMU took it); the post-copy speed is
+ * QEMU's only. */
+static int
+qemuDomainMigrateSetMaxSpeed(virDomainPtr dom, unsigned long bandwidth, unsigned int flags)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    bool postcopy = flags & VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY;
+    qemuMigrationTuneRequest req = { 0 };
+    virDomainObj *obj;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY, -1);
+    if (bandwidth > QEMU_MIGRATION_MAX_BANDWIDTH_MIB) {
+        virReportError(VIR_ERR_OVERFLOW,
+                       _("bandwidth %lu MiB/s for domain '%s' is too large: it must be less than %llu"),
+                       bandwidth, dom->name, QEMU_MIGRATION_MAX_BANDWIDTH_MIB + 1);
+        return -1;
+    }
+    if (postcopy) {
+        req.tuning.maxPostcopyBandwidth = (unsigned long long)bandwidth * 1024 * 1024;
+        req.tuning.hasMaxPostcopyBandwidth = true;
+    } else {
+        req.tuning.maxBandwidth = (unsigned long long)bandwidth * 1024 * 1024;
+        req.tuning.hasMaxBandwidth = true;
+    }
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        return -1;
+    if ((postcopy || virDomainObjIsActive(obj)) &&
+        qemuDomainMigrateTuneObj(driver, obj, &req, "virDomainMigrateSetMaxSpeed") < 0)
+        goto cleanup;
+    if (!postcopy &&
+        qemuMigrationTuneSetSpeed(driver, obj->def->name, obj->def->uuid, bandwidth) < 0)
+        goto cleanup;
+    ret = 0;
+
+ cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* The post-copy speed is QEMU's; the pre-copy one is, while this process
+ * migrates the domain, the speed the migration runs at (QEMU's), and
+ * otherwise the speed the next migration without a bandwidth of its own
+ * will use. */
+static int
+qemuDomainMigrateGetMaxSpeed(virDomainPtr dom, unsigned long *bandwidth, unsigned int flags)
+{
+    virQEMUDriver *driver = dom->conn->privateData;
+    bool postcopy = flags & VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY;
+    qemuMigrationTuneRequest req = { .query = true };
+    unsigned long long mib = QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB;
+    virDomainObj *obj;
+    int rc = 0;
+
+    virCheckFlags(VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY, -1);
+    if (!(obj = qemuDomainObjFromDomain(driver, dom)))
+        return -1;
+    if (postcopy) {
+        rc = qemuDomainMigrateTuneObj(driver, obj, &req, "virDomainMigrateGetMaxSpeed");
+        if (rc == 0 && !req.tuning.hasMaxPostcopyBandwidth)
+            rc = -2;
+        mib = req.tuning.maxPostcopyBandwidth / (1024 * 1024);
+    } else if (virDomainObjIsActive(obj) &&
+               (rc = qemuMigrationTuneHandOff(driver, obj, &req)) > 0) {
+        if (!req.tuning.hasMaxBandwidth)
+            rc = -2;
+        mib = req.tuning.maxBandwidth / (1024 * 1024);
+    } else if (rc == 0) {
+        qemuMigrationTuneGetSpeed(driver, obj->def->name, obj->def->uuid, &mib);
+    }
+    virDomainObjEndAPI(&obj);
+    if (rc == -2)
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("QEMU of domain '%s' did not report its migration speed"), dom->name);
+    if (rc < 0)
+        return -1;
+    *bandwidth = mib;
+    return 0;
+}
+
 /* Resolve CURRENT and check that LIVE/CONFIG make sense for @obj. */
 static int
 qemuDomainModificationFlags(virDomainObj *obj, unsigned int *flags)
@@ -2801,6 +2968,10 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .connectSupportsFeature = qemuConnectSupportsFeature,
     .domainGetJobStats = qemuDomainGetJobStats,
     .domainAbortJob = qemuDomainAbortJob,
+    .domainMigrateSetMaxDowntime = qemuDomainMigrateSetMaxDowntime,
+    .domainMigrateGetMaxDowntime = qemuDomainMigrateGetMaxDowntime,
+    .domainMigrateSetMaxSpeed = qemuDomainMigrateSetMaxSpeed,
+    .domainMigrateGetMaxSpeed = qemuDomainMigrateGetMaxSpeed,
     .domainAttachDeviceFlags = qemuDomainAttachDeviceFlags,
     .domainDetachDeviceFlags = qemuDomainDetachDeviceFlags,
     .domainDetachDeviceAlias = qemuDomainDetachDeviceAlias,

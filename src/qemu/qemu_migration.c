@@ -13,6 +13,7 @@
 #include "qemu_migration_address.h"
 #include "qemu_migration_cookie.h"
 #include "qemu_migration.h"
+#include "qemu_migration_tune.h"
 #include "qemu_monitor_json.h"
 #include "qemu_process.h"
 #include "virerror.h"
@@ -27,8 +28,6 @@
  * reported completion, and how long a cancel may take. */
 #define QEMU_MIGRATION_FINISH_TIMEOUT_MS 30000
 #define QEMU_MIGRATION_CANCEL_TIMEOUT_MS 10000
-/* QEMU's own default limit (MiB/s), for a migration that sets none */
-#define QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB 32
 /* how often progress is read while the migration is active */
 #define QEMU_MIGRATION_PROGRESS_MS 200
 /* how long the source waits for QEMU to fill in the times of a completed
@@ -1243,11 +1242,17 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     qemuMigrationRecordStep(driver, obj, "perform");
     qemuMigrationJobSave(driver, obj->def->name, &job);
 
-    /* always set: QEMU keeps the limit of an earlier migration */
-    if (qemuMigrationSrcSetParams(driver, mon, (bandwidthMiB ? bandwidthMiB :
-                                                QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB) *
+    /* always set: QEMU keeps the limit of an earlier migration; without
+     * a bandwidth of its own, the migration runs at the speed a client
+     * set for the domain (migrate-setspeed), else at QEMU's default */
+    if (!bandwidthMiB && !qemuMigrationTuneGetSpeed(driver, obj->def->name, obj->def->uuid,
+                                                      &bandwidthMiB))
+        bandwidthMiB = QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB;
+    if (qemuMigrationSrcSetParams(driver, mon, MIN(bandwidthMiB, QEMU_MIGRATION_MAX_BANDWIDTH_MIB) *
                                   1024 * 1024, flags) < 0)
         goto cleanup;
+    /* a change a client asked for meanwhile goes over that */
+    qemuMigrationTuneServe(obj, mon);
     qemuURI = qemuMigrationAddressForQEMU(uri);
     if (qemuMonitorMigrate(mon, qemuURI) < 0)
         goto cleanup;
@@ -1267,6 +1272,7 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
         if (sending && movedAt)
             deadline = MIN(deadline, movedAt + stallTimeoutUs);
         waited = qemuMonitorNextEvent(mon, &from, deadline, &ev);
+        qemuMigrationTuneServe(obj, mon);
         now = g_get_monotonic_time();
 
         if (qemuMigrationAbortRequested(priv, abortPath)) {

@@ -246,6 +246,23 @@ qemuMonitorSetMigrationParams(qemuMonitor *mon, unsigned long long bytesPerSec,
 }
 
 int
+qemuMonitorSetMigrationTuning(qemuMonitor *mon, const qemuMonitorMigrationTuning *tuning)
+{
+    g_autoptr(qemuProps) args = qemuPropsNew();
+
+    if (tuning->hasMaxBandwidth)
+        qemuPropsAddInt(args, "max-bandwidth",
+                        MIN(tuning->maxBandwidth, (unsigned long long)G_MAXINT64));
+    if (tuning->hasMaxPostcopyBandwidth)
+        qemuPropsAddInt(args, "max-postcopy-bandwidth",
+                        MIN(tuning->maxPostcopyBandwidth, (unsigned long long)G_MAXINT64));
+    if (tuning->hasDowntimeLimit)
+        qemuPropsAddInt(args, "downtime-limit",
+                        MIN(tuning->downtimeLimit, (unsigned long long)G_MAXINT64));
+    return qemuMonitorCommand(mon, "migrate-set-parameters", args, NULL);
+}
+
+int
 qemuMonitorAddObject(qemuMonitor *mon, const qemuProps *props)
 {
     return qemuMonitorCommand(mon, "object-add", props, NULL);
@@ -315,6 +332,26 @@ qemuMonitorQueryMigrate(qemuMonitor *mon, qemuMonitorMigrationInfo *info)
     info->hasDowntime = qemuMonitorGetUnsigned(reply->ret, "downtime", &info->downtime);
     info->hasTotalTime = qemuMonitorGetUnsigned(reply->ret, "total-time", &info->totalTime);
     info->errorDesc = g_strdup(qemuMonitorObjectGetString(reply->ret, "error-desc"));
+    return 0;
+}
+
+int
+qemuMonitorQueryMigrationTuning(qemuMonitor *mon, qemuMonitorMigrationTuning *tuning)
+{
+    g_autoptr(qemuMonitorReply) reply = NULL;
+
+    memset(tuning, 0, sizeof(*tuning));
+    if (qemuMonitorCommand(mon, "query-migrate-parameters", NULL, &reply) < 0)
+        return -1;
+    if (!reply->ret || !YAJL_IS_OBJECT(reply->ret))
+        return qemuMonitorMalformed("query-migrate-parameters");
+    tuning->hasMaxBandwidth = qemuMonitorGetUnsigned(reply->ret, "max-bandwidth",
+                                                     &tuning->maxBandwidth);
+    tuning->hasMaxPostcopyBandwidth = qemuMonitorGetUnsigned(reply->ret,
+                                                             "max-postcopy-bandwidth",
+                                                             &tuning->maxPostcopyBandwidth);
+    tuning->hasDowntimeLimit = qemuMonitorGetUnsigned(reply->ret, "downtime-limit",
+                                                      &tuning->downtimeLimit);
     return 0;
 }
 

@@ -80,6 +80,21 @@ int qemuMonitorSetMigrationEvents(qemuMonitor *mon);
  * certificate must carry (NULL: the host of the migration URI) */
 int qemuMonitorSetMigrationParams(qemuMonitor *mon, unsigned long long bytesPerSec,
                                   const char *tlsCreds, const char *tlsHostname);
+/* The migration parameters a client tunes (virsh migrate-setspeed,
+ * migrate-setmaxdowntime), before or during a migration; a member is
+ * sent, or was in the reply, when its has* is true. */
+typedef struct {
+    unsigned long long maxBandwidth;            /* bytes per second */
+    unsigned long long maxPostcopyBandwidth;    /* bytes per second, 0: none */
+    unsigned long long downtimeLimit;           /* ms */
+    bool hasMaxBandwidth;
+    bool hasMaxPostcopyBandwidth;
+    bool hasDowntimeLimit;
+} qemuMonitorMigrationTuning;
+/* migrate-set-parameters with the members of @tuning that are set */
+int qemuMonitorSetMigrationTuning(qemuMonitor *mon, const qemuMonitorMigrationTuning *tuning);
+/* query-migrate-parameters: the members QEMU reports */
+int qemuMonitorQueryMigrationTuning(qemuMonitor *mon, qemuMonitorMigrationTuning *tuning);
 /* object-add of the object @props describe (qom-type, id, ...) */
 int qemuMonitorAddObject(qemuMonitor *mon, const qemuProps *props);
 /* object-del */

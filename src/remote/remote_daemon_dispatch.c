@@ -1016,6 +1016,54 @@ REMOTE_DOMAIN_PROC(DomainAbortJob,
                    remote_domain_abort_job_args,
                    virDomainAbortJob(dom))
 
+REMOTE_DOMAIN_PROC(DomainMigrateSetMaxDowntime,
+                   remote_domain_migrate_set_max_downtime_args,
+                   virDomainMigrateSetMaxDowntime(dom, args->downtime, args->flags))
+
+static int
+remoteDispatchDomainMigrateGetMaxDowntime(remoteClient *client, void *argsp, void *retp)
+{
+    remote_domain_migrate_get_max_downtime_args *args = argsp;
+    remote_domain_migrate_get_max_downtime_ret *ret = retp;
+    unsigned long long downtime;
+    REMOTE_WITH_DOMAIN(client, args, conn, dom);
+
+    if (virDomainMigrateGetMaxDowntime(dom, &downtime, args->flags) < 0)
+        return -1;
+    ret->downtime = downtime;
+    return 0;
+}
+
+static int
+remoteDispatchDomainMigrateSetMaxSpeed(remoteClient *client, void *argsp,
+                                       void *retp G_GNUC_UNUSED)
+{
+    remote_domain_migrate_set_max_speed_args *args = argsp;
+    REMOTE_WITH_DOMAIN(client, args, conn, dom);
+
+    /* the wire carries 64 bits, the API an unsigned long */
+    if (args->bandwidth > ULONG_MAX) {
+        virReportError(VIR_ERR_OVERFLOW, _("bandwidth %llu MiB/s does not fit in an unsigned long"),
+                       (unsigned long long)args->bandwidth);
+        return -1;
+    }
+    return virDomainMigrateSetMaxSpeed(dom, args->bandwidth, args->flags);
+}
+
+static int
+remoteDispatchDomainMigrateGetMaxSpeed(remoteClient *client, void *argsp, void *retp)
+{
+    remote_domain_migrate_get_max_speed_args *args = argsp;
+    remote_domain_migrate_get_max_speed_ret *ret = retp;
+    unsigned long bandwidth;
+    REMOTE_WITH_DOMAIN(client, args, conn, dom);
+
+    if (virDomainMigrateGetMaxSpeed(dom, &bandwidth, args->flags) < 0)
+        return -1;
+    ret->bandwidth = bandwidth;
+    return 0;
+}
+
 
 /* Migration: the v3 phases with typed parameters (protocol.md 4.3),
  * handed to the driver of the client's connection. PERFORM3 of a
@@ -1694,6 +1742,10 @@ static const remoteDispatchFunc remoteDispatchTable[REMOTE_DISPATCH_MAX] = {
     [REMOTE_PROC_DOMAIN_DETACH_DEVICE_FLAGS] = remoteDispatchDomainDetachDeviceFlags,
     [REMOTE_PROC_DOMAIN_GET_JOB_INFO] = remoteDispatchDomainGetJobInfo,
     [REMOTE_PROC_DOMAIN_ABORT_JOB] = remoteDispatchDomainAbortJob,
+    [REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_DOWNTIME] = remoteDispatchDomainMigrateSetMaxDowntime,
+    [REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_SPEED] = remoteDispatchDomainMigrateSetMaxSpeed,
+    [REMOTE_PROC_DOMAIN_MIGRATE_GET_MAX_SPEED] = remoteDispatchDomainMigrateGetMaxSpeed,
+    [REMOTE_PROC_DOMAIN_MIGRATE_GET_MAX_DOWNTIME] = remoteDispatchDomainMigrateGetMaxDowntime,
     [REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS] = remoteDispatchDomainCreateWithFlags,
     [REMOTE_PROC_DOMAIN_GET_STATE] = remoteDispatchDomainGetState,
     [REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS] = remoteDispatchDomainUndefineFlags,

@@ -1322,6 +1322,57 @@ remoteDomainAbortJob(virDomainPtr dom)
     return remoteCallDomainVoid(dom, REMOTE_PROC_DOMAIN_ABORT_JOB, 0);
 }
 
+static int
+remoteDomainMigrateSetMaxDowntime(virDomainPtr dom, unsigned long long downtime,
+                                  unsigned int flags)
+{
+    remote_domain_migrate_set_max_downtime_args args = { .downtime = downtime, .flags = flags };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCall(dom->conn, REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_DOWNTIME, &args, NULL);
+}
+
+static int
+remoteDomainMigrateGetMaxDowntime(virDomainPtr dom, unsigned long long *downtime,
+                                  unsigned int flags)
+{
+    remote_domain_migrate_get_max_downtime_args args = { .flags = flags };
+    remote_domain_migrate_get_max_downtime_ret ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_MIGRATE_GET_MAX_DOWNTIME, &args, &ret) < 0)
+        return -1;
+    *downtime = ret.downtime;
+    return 0;
+}
+
+static int
+remoteDomainMigrateSetMaxSpeed(virDomainPtr dom, unsigned long bandwidth, unsigned int flags)
+{
+    remote_domain_migrate_set_max_speed_args args = { .bandwidth = bandwidth, .flags = flags };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCall(dom->conn, REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_SPEED, &args, NULL);
+}
+
+static int
+remoteDomainMigrateGetMaxSpeed(virDomainPtr dom, unsigned long *bandwidth, unsigned int flags)
+{
+    remote_domain_migrate_get_max_speed_args args = { .flags = flags };
+    remote_domain_migrate_get_max_speed_ret ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_MIGRATE_GET_MAX_SPEED, &args, &ret) < 0)
+        return -1;
+    if (ret.bandwidth > ULONG_MAX) {
+        virReportError(VIR_ERR_OVERFLOW, _("migration speed %llu MiB/s of domain '%s' does not fit in an unsigned long"),
+                       (unsigned long long)ret.bandwidth, dom->name);
+        return -1;
+    }
+    *bandwidth = ret.bandwidth;
+    return 0;
+}
+
 
 /* Migration: the v3 phases with typed parameters (protocol.md 4.3).
  * Cookies are opaque bytes whose length counts the trailing NUL; an
@@ -1985,6 +2036,10 @@ virHypervisorDriver remoteHypervisorDriver = {
     .domainGetInfo = remoteDomainGetInfo,
     .domainGetJobStats = remoteDomainGetJobStats,
     .domainAbortJob = remoteDomainAbortJob,
+    .domainMigrateSetMaxDowntime = remoteDomainMigrateSetMaxDowntime,
+    .domainMigrateGetMaxDowntime = remoteDomainMigrateGetMaxDowntime,
+    .domainMigrateSetMaxSpeed = remoteDomainMigrateSetMaxSpeed,
+    .domainMigrateGetMaxSpeed = remoteDomainMigrateGetMaxSpeed,
     .domainMigrateBegin3Params = remoteDomainMigrateBegin3Params,
     .domainMigratePrepare3Params = remoteDomainMigratePrepare3Params,
     .domainMigratePerform3Params = remoteDomainMigratePerform3Params,

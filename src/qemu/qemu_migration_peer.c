@@ -148,6 +148,8 @@ qemuMigrationPeerThread(gpointer opaque)
 {
     qemuMigrationPeerQuestion *q = opaque;
     gint64 pause = QEMU_MIGRATION_PEER_ASK_US;
+    GDestroyNotify unref;
+    void *callerOpaque;
 
     /* again as long as a recovery that kept the job wants to know more
      * (qemuMigrationPeerAsk while this thread runs): the job settles
@@ -170,11 +172,14 @@ qemuMigrationPeerThread(gpointer opaque)
         q->asking = true;
         g_mutex_unlock(&qemuMigrationPeerLock);
     }
-    g_mutex_unlock(&qemuMigrationPeerLock);
-    q->unref(q->opaque);
-    g_mutex_lock(&qemuMigrationPeerLock);
+    /* ending in the same hold of the lock that found no request: one
+     * that comes later starts a question of its own (which may free @q,
+     * so nothing of it is used after this) */
+    unref = q->unref;
+    callerOpaque = q->opaque;
     q->running = false;
     g_mutex_unlock(&qemuMigrationPeerLock);
+    unref(callerOpaque);
     return NULL;
 }
 

@@ -32,7 +32,7 @@ qemuMigrationTuneGetSpeed(virQEMUDriver *driver, const char *name, const unsigne
     char *sp;
 
     /* none, or not one we wrote: the default applies */
-    if (!virFileExists(path) || virFileReadAll(path, 128, &text) < 0) {
+    if (virFileReadAll(path, 128, &text) < 0) {
         virResetLastError();
         return false;
     }

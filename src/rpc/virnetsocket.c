@@ -348,8 +348,6 @@ virNetSocketConnectTCP(const char *host, const char *port, int timeoutMs)
             gint64 now = g_get_monotonic_time();
 
             until = now + MAX(deadline - now, 0) / (gint64)left;
-            if (until <= 0)
-                until = 1;
         }
         if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
                          ai->ai_protocol)) < 0) {

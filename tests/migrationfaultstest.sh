@@ -35,7 +35,11 @@
 #     client polls the guest's state on the source all along;
 #  9. the same with no client talking to the source once it is back: it
 #     asks the destination again by itself (1, 2, 4 ... s apart) and
-#     settles the job when the destination's daemon is back.
+#     settles the job when the destination's daemon is back;
+# 10. the source daemon SIGKILLed between begin and perform (p2p), the
+#     guest's QEMU one that came in by migration (it answers
+#     query-migrate "completed" for that): the restarted source rolls
+#     back at once.
 # usage: migrationfaultstest.sh VIRTQEMUD OUR-VIRSH TOP-SRCDIR BUILDDIR
 set -u
 virtqemud=$1
@@ -281,6 +285,38 @@ if migrate_bg 50 2 1 --p2p; then
     settled "both daemons killed, nobody asking the source" 2
 else
     notok "migration 9 started"; cat "$base/mig.out"
+fi
+
+# 10. the source daemon dies between begin and perform (p2p; its QEMU
+# stopped, so that the checks begin started, which perform waits for,
+# cannot end), its record still at "begin". g1's QEMU came in by
+# migration and has sent the guest and kept it since (cases 3, 6-9), so
+# QEMU answers query-migrate "completed": the restarted source must still
+# see that it sent nothing in this job, and roll back at once (it knows
+# no destination to ask)
+begun="step 'begin'.*source has the guest.*rolled back"
+n0=$(h2count "$begun")
+qpid=$(qemus_of 2)
+kill -STOP "$qpid"
+"$dvirsh" -c "$(tcpuri 2)" migrate --live --p2p --migrateuri tcp://127.0.0.1 g1 "$(tcpuri 1)" \
+    >"$base/mig.out" 2>&1 &
+cpid=$!
+if until_ok 20 grep -q '^step=begin' "$base/h2/run/qemu/g1.job"; then
+    crash 2
+    kill -CONT "$qpid"
+    wait "$cpid" 2>/dev/null
+    cpid=
+    start 2 || notok "daemon 2 restarts"
+    state 2 >/dev/null
+    until_ok 10 h2more "$begun" "$n0" &&
+        ok "source killed before perform: the restarted source kept the guest, saying why" ||
+        { notok "source killed before perform: the source's recovery";
+          grep -h "recover" "$base/h2/log/g1.log" | tail -5 | sed 's/^/#   /'; }
+    until_ok 10 no_qemu_on 1 || notok "source killed before perform: the destination's QEMU stays"
+    settled "source daemon killed before perform" 2
+else
+    kill -CONT "$qpid"
+    notok "migration 10 began"; cat "$base/mig.out"
 fi
 
 # and after all that, a migration works

@@ -796,11 +796,11 @@ qemuDomainsRecoverMigration(virQEMUDriver *driver, const char *name)
     srcRec = rec->role == QEMU_MIGRATION_ROLE_SOURCE ? rec : peerRec;
     if (rec->role == QEMU_MIGRATION_ROLE_SOURCE)
         action = qemuMigrationRecover(name, &self, &other, rec->flags,
-                                      srcRec->wasPaused, rec->step);
+                                      srcRec->wasPaused, rec->step, srcRec->step);
     else
         action = qemuMigrationRecover(name, &other, &self, rec->flags,
                                       srcRec ? srcRec->wasPaused : !!(rec->flags & VIR_MIGRATE_PAUSED),
-                                      rec->step);
+                                      rec->step, srcRec ? srcRec->step : NULL);
     if (action == QEMU_MIGRATION_RECOVER_KEEP) {
         g_autofree char *key = g_build_filename(driver->config->root, name, NULL);
         const char *why = _("that root is unreachable and the guest may run there");

@@ -140,15 +140,17 @@ qemuMigrationJobUnlock(virQEMUDriver *driver, const char *name, int fd, bool cle
     virFileUnlock(fd);
 }
 
-/* Set the step reached in the record (a progress write: failures are
- * not fatal, the QEMUs' states decide a recovery anyway). */
-static void
+/* Set the step reached in the record. -1 (reported) when it could not
+ * be written: only the source's "perform" must be there (a recovery
+ * takes a source still at "begin" for one that never sent anything);
+ * the other steps are progress, the QEMUs' states decide anyway. */
+static int
 qemuMigrationRecordStep(virQEMUDriver *driver, virDomainObj *obj, const char *step)
 {
     g_autoptr(GKeyFile) kf = qemuMigrationJobLoad(driver, obj->def->name);
 
     if (!qemuDomainObjGetPrivate(obj)->migRecorded)
-        return;
+        return 0;
     g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "step", step);
     g_key_file_set_boolean(kf, QEMU_MIGRATION_RECORD, "was_paused",
                            qemuDomainObjGetPrivate(obj)->migWasPaused);
@@ -161,7 +163,14 @@ qemuMigrationRecordStep(virQEMUDriver *driver, virDomainObj *obj, const char *st
         g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "peer_root",
                               qemuDomainObjGetPrivate(obj)->migPeerRoot);
     g_key_file_set_integer(kf, QEMU_MIGRATION_RECORD, "id", obj->def->id);
-    if (qemuMigrationJobWrite(driver, obj->def->name, kf) < 0)
+    return qemuMigrationJobWrite(driver, obj->def->name, kf);
+}
+
+/* qemuMigrationRecordStep for progress: a failure is not worth one */
+static void
+qemuMigrationRecordProgress(virQEMUDriver *driver, virDomainObj *obj, const char *step)
+{
+    if (qemuMigrationRecordStep(driver, obj, step) < 0)
         virResetLastError();
 }
 
@@ -190,7 +199,9 @@ qemuMigrationRecordStart(virQEMUDriver *driver, virDomainObj *obj, int role,
     g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "name", obj->def->name);
     g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "uuid",
                           virUUIDFormat(obj->def->uuid, uuidstr));
-    g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "peer_uri", NULLSTR(peerURI));
+    /* a source learns its destination at perform (qemuMigrationRecordStep) */
+    if (peerURI)
+        g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "peer_uri", peerURI);
     if (peerRoot)
         g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "peer_root", peerRoot);
     g_key_file_set_uint64(kf, QEMU_MIGRATION_RECORD, "flags", flags);
@@ -1094,7 +1105,7 @@ qemuMigrationDstPrepare(virQEMUDriver *driver, const char *migrateURI,
     addr.port = 0;
     virDomainObjUnlock(obj);
     qemuMigrationAddressRelease(&addr);
-    qemuMigrationRecordStep(driver, obj, "prepared");
+    qemuMigrationRecordProgress(driver, obj, "prepared");
     return g_steal_pointer(&uri);
 }
 
@@ -1239,7 +1250,10 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     unlink(abortPath);
     g_atomic_int_set(&priv->migAbort, QEMU_MIGRATION_ABORT_NONE);
     abortFd = qemuMigrationAbortWatch(driver, mon);
-    qemuMigrationRecordStep(driver, obj, "perform");
+    /* before QEMU sends anything: a recovery takes a source whose record
+     * is still at "begin" for one that kept the guest */
+    if (qemuMigrationRecordStep(driver, obj, "perform") < 0)
+        goto cleanup;
     qemuMigrationJobSave(driver, obj->def->name, &job);
 
     /* always set: QEMU keeps the limit of an earlier migration; without
@@ -1503,7 +1517,7 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
                        obj->def->name, qemuMonitorMigrationStatusTypeToString(status));
         goto stop;
     }
-    qemuMigrationRecordStep(driver, obj, "finish");
+    qemuMigrationRecordProgress(driver, obj, "finish");
     if (qemuMigrationDstRun(driver, obj, mon, flags) < 0)
         goto stop;
     qemuProcessEndJob(driver, obj, mon);
@@ -1626,7 +1640,7 @@ qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
     qemuMonitor *mon = qemuMigrationTakeMonitor(obj);
     int ret = 0;
 
-    qemuMigrationRecordStep(driver, obj, "confirm");
+    qemuMigrationRecordProgress(driver, obj, "confirm");
     if (cancelled) {
         /* the guest stays here; after a failed or cancelled migration QEMU
          * plugged the primary back in itself */
@@ -1702,9 +1716,15 @@ qemuMigrationQueryRunState(qemuMonitor *mon, qemuMonitorRunState *state)
 }
 
 /* Where the source's QEMU is: a migration still in progress (nobody
- * watches its bounds any more) is cancelled first. */
+ * watches its bounds any more) is cancelled first. @performed: the job
+ * may have started sending (its record passed "begin", or is unknown).
+ * The guest left only if QEMU stopped it for good ("postmigrate", or
+ * "finish-migrate" on the way there): query-migrate alone does not say,
+ * since a QEMU that came in by migration and never sent anything answers
+ * "completed" too (its incoming one), and so does a source that resumed
+ * the guest after its destination failed. */
 static qemuMigrationSrcState
-qemuMigrationRecoverSrcState(qemuMonitor *mon, const char **migStatus)
+qemuMigrationRecoverSrcState(qemuMonitor *mon, bool performed, const char **migStatus)
 {
     int status = qemuMigrationQueryStatus(mon);
     qemuMonitorRunState runstate;
@@ -1718,8 +1738,10 @@ qemuMigrationRecoverSrcState(qemuMonitor *mon, const char **migStatus)
     *migStatus = status >= 0 ? qemuMonitorMigrationStatusTypeToString(status) : "none";
     if (!qemuMigrationQueryRunState(mon, &runstate))
         return QEMU_MIGRATION_SRC_GONE;
-    if (status == QEMU_MONITOR_MIGRATION_STATUS_COMPLETED ||
-        runstate == QEMU_MONITOR_RUN_STATE_POSTMIGRATE)
+    if (performed &&
+        (runstate == QEMU_MONITOR_RUN_STATE_POSTMIGRATE ||
+         (runstate == QEMU_MONITOR_RUN_STATE_FINISH_MIGRATE &&
+          status == QEMU_MONITOR_MIGRATION_STATUS_COMPLETED)))
         return QEMU_MIGRATION_SRC_SENT;
     return QEMU_MIGRATION_SRC_HAS_GUEST;
 }
@@ -1772,7 +1794,8 @@ qemuMigrationRecoverConnect(qemuMigrationSide *side)
 
 qemuMigrationRecoverAction
 qemuMigrationRecover(const char *name, qemuMigrationSide *src, qemuMigrationSide *dst,
-                     unsigned int flags, bool wasPaused, const char *step)
+                     unsigned int flags, bool wasPaused, const char *step,
+                     const char *srcStep)
 {
     qemuMonitor *smon = qemuMigrationRecoverConnect(src);
     qemuMonitor *dmon = NULL;
@@ -1788,7 +1811,8 @@ qemuMigrationRecover(const char *name, qemuMigrationSide *src, qemuMigrationSide
     else if (!smon)
         sstate = QEMU_MIGRATION_SRC_GONE;
     else
-        sstate = qemuMigrationRecoverSrcState(smon, &migStatus);
+        sstate = qemuMigrationRecoverSrcState(smon, STRNEQ_NULLABLE(srcStep, "begin"),
+                                              &migStatus);
 
     dmon = qemuMigrationRecoverConnect(dst);
     if (!dst->driver)

@@ -226,9 +226,11 @@ typedef struct {
 } qemuMigrationSide;
 
 /* Ask both QEMUs where the guest @name is and complete or roll back the
- * job. @flags and @wasPaused as the records say. Returns the action
- * taken, which the domain log of each reachable side tells. */
+ * job. @flags and @wasPaused as the records say; @step the recovering
+ * side's, @srcStep the source's (NULL when its record is not at hand).
+ * Returns the action taken, which the domain log of each reachable side
+ * tells. */
 qemuMigrationRecoverAction qemuMigrationRecover(const char *name, qemuMigrationSide *src,
                                                 qemuMigrationSide *dst,
                                                 unsigned int flags, bool wasPaused,
-                                                const char *step);
+                                                const char *step, const char *srcStep);

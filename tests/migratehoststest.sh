@@ -26,6 +26,9 @@
 #  3. with the test guest kernel (tests/guest/mkguest.py): a real teaming
 #     guest A -> B (p2p) -> A (client-managed), its VF on the host it runs
 #     on (pool counts on both), the bond up again;
+#  3b. the same guest A -> B with B's daemon killed after A's QEMU
+#     completed: A runs it again with its VF plugged back in, the bond
+#     up, and B's restarted daemon drops its copy;
 #  4. refused: the destination pool inactive, then full (a guest of host 2
 #     holds its only VF): a clear error naming the pool, the guest still
 #     running on the source, every VF accounted for on both hosts; host 2's
@@ -449,6 +452,56 @@ next t1
 teaming "teaming guest, Debian's virsh client-managed" \
     "$dvirsh" -c "$(tlsuri $from)" migrate --live t1 "$(tlsuri $to)"
 if [ "$(where t1)" = 1 ]; then pools "t1 back" 1 0; else pools "t1 back failed" 0 1; fi
+
+# 3b. The destination fails after the source completed: host 2's daemon
+# stopped once the copy runs (prepare answered), killed once host 1's
+# QEMU completed, so Finish cannot come. Host 1 runs t1 again and gets
+# QEMU to plug its primary back in (QEMU does not after a completed
+# migration); the bond enslaves host 1's VF again and traffic flows.
+# Host 2's daemon, back, drops its copy and its VF.
+# t1_settled: t1 runs on host 1, and host 2 has none (absent or shut off)
+t1_settled() {
+    [ "$(state 1 t1)" = running ] || return 1
+    case $(state 2 t1) in absent|"shut off") return 0 ;; esac
+    return 1
+}
+late_rollback() {
+    _tl=$(wc -l < "$dir/t1.console")
+    _p2=$(cat "$dir/h2/daemon.pid")
+    inhost 1 "$dvirsh" -c "$(tlsuri 1)" migrate --live --p2p t1 "$(p2puri 2)" >"$dir/mig.out" 2>&1 &
+    _mp=$!
+    if ! until_ok 30 grep -Eq '^phase=(wait-unplug|active)' "$dir/h1/run/qemu/t1.job"; then
+        notok "late rollback: the migration started"; sed 's/^/#   /' "$dir/mig.out"
+        wait "$_mp"
+        return
+    fi
+    kill -STOP "$_p2"
+    until_ok 60 grep -q '^phase=completed' "$dir/h1/run/qemu/t1.job" &&
+        ok "late rollback: host 1's QEMU completed while host 2's daemon is stopped" ||
+        notok "late rollback: host 1's QEMU completed"
+    kill -KILL "$_p2"
+    rm -f "$dir/h2/daemon.pid"
+    wait "$_mp" && notok "late rollback: the migration succeeded" ||
+        ok "late rollback: the migration fails ($(grep error: "$dir/mig.out" | head -n1))"
+    waitafter "$dir/t1.console" "$_tl" "driver=e1000e master=eth" 60 &&
+        ok "late rollback: t1 enslaves host 1's VF again" ||
+        { notok "late rollback: t1 enslaves host 1's VF again"; tail -n 8 "$dir/t1.console" | sed 's/^/#   /'; }
+    _tl=$(wc -l < "$dir/t1.console")
+    waitafter "$dir/t1.console" "$_tl" "GUEST-PING ok" 30 &&
+        ok "late rollback: traffic flows through t1's bond on host 1" ||
+        notok "late rollback: traffic through t1's bond on host 1"
+    grep -q "primaries plugged back in by QEMU .*: it failed at once" "$dir/h1/log/t1.log" &&
+        ok "late rollback: host 1's log says QEMU plugged the primary back" ||
+        { notok "late rollback: host 1's log"; grep "migration" "$dir/h1/log/t1.log" | tail -n 5 | sed 's/^/#   /'; }
+    nshosts_daemon_start "$dir" 2 "$virtqemud" "$dvirsh" --listen ||
+        notok "late rollback: host 2's daemon restarts"
+    until_ok 20 t1_settled
+    only_on 1 t1 running "late rollback"
+    pools "late rollback" 1 0
+}
+if [ "$(where t1)" = 1 ]; then
+    late_rollback
+fi
 
 # refused TITLE NEEDLE: migrating t1 from host 1 to host 2 (p2p) fails
 # with NEEDLE, t1 still running on host 1

@@ -27,12 +27,7 @@ peer-to-peer migration unless FLEET_MANAGED_FAULTS is set: in a
 client-managed migration only the client knows the destination, so a
 source whose QEMU completed before its client or daemon went cannot tell
 whether the destination took the guest and keeps it paused (a known
-limitation, docs/migration.rst). For the teaming guest, a kill-during
-of the destination's daemon becomes one of the source's unless
-FLEET_LATE_ROLLBACK is set: the destination's QEMU takes the whole
-guest, Finish fails, and the source runs the guest again without its
-primaries, which QEMU does not plug back after a completed migration
-(another known limitation).
+limitation, docs/migration.rst).
 
 A migration without a fault must succeed; one with a fault may fail but
 must fail cleanly: the client returns with an error (none hangs: 120 s)
@@ -451,18 +446,6 @@ class Fleet:
             if mode == "managed" and not os.environ.get("FLEET_MANAGED_FAULTS") and \
                     (fault == "client-kill" or (fault == "kill-during" and victim == src)):
                 mode = "p2p"
-            # the destination's daemon killed during a teaming guest's
-            # migration: its QEMU lives on and takes the whole guest, Finish
-            # fails, and the source runs the guest again without its
-            # primaries (QEMU plugs nothing back after a migration that
-            # completed; docs/migration.rst, Failover timeline, step 5):
-            # the source's daemon is killed instead unless
-            # FLEET_LATE_ROLLBACK is set
-            if name == self.teaming and fault == "kill-during" and victim == dst and \
-                    not os.environ.get("FLEET_LATE_ROLLBACK"):
-                victim = src
-                if mode == "managed" and not os.environ.get("FLEET_MANAGED_FAULTS"):
-                    mode = "p2p"
             hold = rng.uniform(2, 4) if fault == "cut-during" else rng.uniform(0.3, 2)
             what = "%s %s host %d -> %d%s" % (mode, name, src, dst, " --tls" if tls else "")
             if fault == "none":

@@ -1572,15 +1572,50 @@ qemuMigrationSrcWaitSettled(qemuMonitor *mon, unsigned int unsettled)
     }
 }
 
+/* QEMU (7.2) plugs the failover primaries it unplugged for a migration
+ * back in when that migration fails or is cancelled, and never after one
+ * that completed: it keeps them, hidden from the guest, for a migration
+ * that might fail later. So after a completed migration whose
+ * destination did not take the guest, start one that fails at once (to
+ * a UNIX socket that does not exist): QEMU then plugs them back itself,
+ * as they were, and the guest enslaves them again as after a cancelled
+ * migration. QEMU refuses this from "postmigrate": the guest runs. */
+static void
+qemuMigrationSrcReplugPrimaries(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
+{
+    g_autofree char *path = g_strdup_printf("%s/%s.replug", driver->config->stateDir,
+                                            obj->def->name);
+    g_autofree char *uri = g_strdup_printf("unix:%s", path);
+    int status;
+
+    /* nothing may listen there: a failure to connect is the point */
+    unlink(path);
+    if (qemuMonitorMigrate(mon, uri) < 0) {
+        virReportWarning(_("domain '%s' runs on the source again, but its VFs could not be plugged back into the guest (QEMU refused the migration that makes it do so: %s); detach and attach the VF interfaces to get them back"),
+                         obj->def->name, virGetLastErrorMessage());
+        virResetLastError();
+        return;
+    }
+    if (!qemuMigrationSrcWaitSettled(mon, QEMU_MIGRATION_SET(SETUP)))
+        virResetLastError();
+    status = qemuMigrationQueryStatus(mon);
+    qemuDomainLogNote(driver->config, obj->def->name,
+                      "migration: primaries plugged back in by QEMU after a migration to nowhere (%s): %s",
+                      path, status == QEMU_MONITOR_MIGRATION_STATUS_FAILED ?
+                      "it failed at once, as it should" : "it did not fail, the guest may lack them");
+}
+
 /* The source sent everything but the destination failed to take the
  * guest (it died, or did not load or start it): QEMU here has stopped the
  * guest for good ("postmigrate"), and only we can run it again. Its
- * primaries were unplugged for the migration and QEMU does not plug them
- * back after a completed migration: the guest keeps its standbys. */
+ * primaries were unplugged for the migration: a guest that runs again
+ * gets them back (qemuMigrationSrcReplugPrimaries); one that stays
+ * paused keeps only its standbys until it migrates again. */
 static void
 qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    bool teaming = virDomainDefHasTeaming(obj->def);
     qemuMonitorRunState state;
 
     /* a cancel that came too late may still end in completion */
@@ -1593,7 +1628,7 @@ qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor
     qemuDomainLogNote(driver->config, obj->def->name,
                       "migration: the destination did not take the guest after the source had sent it; %s%s",
                       priv->migWasPaused ? "it stays paused here" : "it runs here again",
-                      !priv->migWasPaused && obj->def->nhostdevs ?
+                      priv->migWasPaused && teaming ?
                       ", without its primaries (unplugged for the migration)" : "");
     if (priv->migWasPaused)
         return;
@@ -1603,6 +1638,8 @@ qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor
         virResetLastError();
         return;
     }
+    if (teaming)
+        qemuMigrationSrcReplugPrimaries(driver, obj, mon);
     qemuProcessApplyEvents(driver, obj, mon);
     virDomainObjLock(obj);
     if (obj->state == VIR_DOMAIN_RUNNING)

@@ -21,6 +21,8 @@
 #define QEMU_MIGRATION_PEER_FRESH_US (10 * 1000 * 1000)
 /* how soon an answer not taken is handed out again */
 #define QEMU_MIGRATION_PEER_RETRY_US (200 * 1000)
+/* how often the domain log is told of an answer that did not change */
+#define QEMU_MIGRATION_PEER_NOTE_US (G_GINT64_CONSTANT(600) * 1000 * 1000)
 
 typedef struct {
     char *key;
@@ -33,6 +35,11 @@ typedef struct {
     int answer;                 /* -1: none since the last hand-out */
     gint64 asked;               /* monotonic us */
     gint64 answeredAt;
+    /* the answer the domain log was last told of (the thread's own) */
+    int noted;                  /* -1: none yet */
+    char *notedWhy;
+    gint64 notedAt;
+    unsigned int unnoted;       /* the same answers since */
     virQEMUDriverConfig *cfg;   /* valid while the thread runs */
     qemuMigrationPeerAnswered answered;
     void *opaque;
@@ -54,6 +61,7 @@ qemuMigrationPeerQuestionFree(void *opaque)
     g_free(q->key);
     g_free(q->uri);
     g_free(q->name);
+    g_free(q->notedWhy);
     g_free(q);
 }
 
@@ -102,6 +110,35 @@ qemuMigrationPeerQuery(const char *uri, const unsigned char *uuid, char **why)
     return ret;
 }
 
+/* Tell the domain log of @answer to @q: the first, one that changed, and
+ * one that did not every QEMU_MIGRATION_PEER_NOTE_US with the count of
+ * those not told (a destination away for a day is asked thousands of
+ * times). Only the thread touches these fields. */
+static void
+qemuMigrationPeerNote(qemuMigrationPeerQuestion *q, gint64 start, int answer, char **why)
+{
+    gint64 now = g_get_monotonic_time();
+
+    if (answer == q->noted && STREQ_NULLABLE(*why, q->notedWhy) &&
+        now - q->notedAt < QEMU_MIGRATION_PEER_NOTE_US) {
+        q->unnoted++;
+        return;
+    }
+    if (q->unnoted)
+        qemuDomainLogNote(q->cfg, q->name,
+                          "migration recovery: the destination %s gave that answer to %u more questions since it was noted",
+                          q->uri, q->unnoted);
+    qemuDomainLogNote(q->cfg, q->name,
+                      "migration recovery: the destination %s answered after %lld ms: %s (%s)",
+                      q->uri, (long long)(now - start) / 1000,
+                      qemuMigrationDstStateTypeToString(answer), NULLSTR(*why));
+    q->noted = answer;
+    g_free(q->notedWhy);
+    q->notedWhy = g_steal_pointer(why);
+    q->notedAt = now;
+    q->unnoted = 0;
+}
+
 /* Ask @q's destination once and hand the answer out until a recovery
  * takes it or it is stale. Lock not held. */
 static void
@@ -111,14 +148,12 @@ qemuMigrationPeerAskOnce(qemuMigrationPeerQuestion *q)
     gint64 start = g_get_monotonic_time();
     int answer;
 
-    qemuDomainLogNote(q->cfg, q->name,
-                      "migration recovery: asking the destination %s where the guest is",
-                      q->uri);
+    if (q->noted < 0)
+        qemuDomainLogNote(q->cfg, q->name,
+                          "migration recovery: asking the destination %s where the guest is",
+                          q->uri);
     answer = qemuMigrationPeerQuery(q->uri, q->uuid, &why);
-    qemuDomainLogNote(q->cfg, q->name,
-                      "migration recovery: the destination %s answered after %lld ms: %s (%s)",
-                      q->uri, (long long)(g_get_monotonic_time() - start) / 1000,
-                      qemuMigrationDstStateTypeToString(answer), NULLSTR(why));
+    qemuMigrationPeerNote(q, start, answer, &why);
     g_mutex_lock(&qemuMigrationPeerLock);
     q->answer = answer;
     q->answeredAt = g_get_monotonic_time();
@@ -235,6 +270,7 @@ qemuMigrationPeerAsk(virQEMUDriverConfig *cfg, const char *key, const char *uri,
     memcpy(q->uuid, uuid, VIR_UUID_BUFLEN);
     q->asking = true;
     q->answer = -1;
+    q->noted = -1;
     q->asked = now;
     q->cfg = cfg;
     q->answered = answered;

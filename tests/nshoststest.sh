@@ -27,6 +27,7 @@ cleanup() {
     rm -rf "$dir"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM   # meson's timeout: clean up too
 
 # connects FROM-HOST ADDR: a TCP connection from host FROM-HOST to
 # ADDR:7777, where host 2 listens

@@ -29,6 +29,7 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM   # meson's timeout: clean up too
 libvirtd_start "$tmp" || exit 1
 uri=$libvirtd_uri
 

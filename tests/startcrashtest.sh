@@ -31,6 +31,7 @@ cleanup() {
     rm -rf "$root"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM   # meson's timeout: clean up too
 
 # qemus UUID: how many processes run with argument UUID (QEMU's -uuid)
 qemus() {

@@ -60,6 +60,7 @@ cleanup() {
     rm -rf "$root"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM   # meson's timeout: clean up too
 
 "$simtool" --root "$root" --pf ens1f0 --vfs 2 >/dev/null || { notok "simulated host"; exit 1; }
 "$virtqemud" --root "$root" >"$root/daemon.log" 2>&1 &

@@ -41,6 +41,7 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM   # meson's timeout: clean up too
 
 # the system directories, empty and private: /run whole (the pid file is
 # there), the libvirt ones where they exist; /var/lib when there is no

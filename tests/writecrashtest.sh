@@ -19,6 +19,7 @@ cleanup() {
     rm -rf "$root"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM   # meson's timeout: clean up too
 run() {  # run ARGS...: virsh, stdout in $root/out, stderr in $root/err
     "$virsh" -q -c "$uri" "$@" >"$root/out" 2>"$root/err"
 }

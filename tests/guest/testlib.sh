@@ -2,6 +2,9 @@
 # shellcheck shell=sh
 
 fail=0
+# meson stops a test that ran out of time with SIGTERM: exit then, so
+# that the script's EXIT trap stops what it started (daemons, QEMUs)
+trap 'exit 1' INT TERM
 ok() { echo "ok - $1"; }
 notok() { echo "not ok - $1"; fail=1; }
 

@@ -154,6 +154,11 @@ def migrate():
 # Debian's libvirt 9.0 client sometimes never sends a call made right
 # after the previous one while another thread (the migration) waits on
 # the same connection (seen with rpc-trace: no frame leaves the client).
+# It is the client's: the thread waiting for the migration's reply is
+# woken for the new call but polls the socket for input only, so the
+# call leaves once something arrives (the migration's reply; with an
+# event loop, the daemon's keepalive PING). libvirtd 9.0 gives the same
+# stall with a long qemu-monitor-command in the other thread.
 t = threading.Thread(target=migrate)
 t.start()
 for _ in range(200):

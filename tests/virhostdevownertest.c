@@ -2,7 +2,8 @@
  * virhostdevownertest.c: the host-wide record of who holds a PCI device
  * (hypervisor/virhostdev_owner.h), in a temp state directory: taken once,
  * refused naming the holder, released only by the holder, and never given
- * to two of several processes racing for it.
+ * to two of several processes racing for it; the holder of a node device
+ * detach or reattach.
  */
 #include "internal.h"
 
@@ -196,6 +197,53 @@ testRace(const void *opaque G_GNUC_UNUSED)
     return 0;
 }
 
+/* A node device detach or reattach as holder: its format read back,
+ * malformed ones not recognised (callers treat them as unknown holders),
+ * and a domain refused with a message naming the move, not a domain. */
+static int
+testNodeDev(const void *opaque G_GNUC_UNUSED)
+{
+    static const char *const malformed[] = {
+        "nodedev/", "nodedev/12", "nodedev/12/", "nodedev//34", "nodedev/-1/34",
+        "nodedev/0/34", "nodedev/12/34/5", "nodedev/x/34", "nodedev/12/y",
+        "qemu/12/34", "Nodedev/12/34",
+    };
+    g_autofree char *dir = testStateDir("nodedev");
+    virProcessIdentity id = { .pid = 4242, .startTime = 123456789012ULL };
+    virProcessIdentity back = { 0 };
+    g_autofree char *holder = virHostdevOwnerNodeDevHolder(&id);
+    g_autoptr(virHostdevOwner) nodedev = virHostdevOwnerNew(holder, "nodedev 4242", NULL);
+    g_autoptr(virHostdevOwner) guest = virHostdevOwnerNew("qemu/x/1/hostdev", "g1", NULL);
+    size_t i;
+
+    if (STRNEQ(holder, "nodedev/4242/123456789012") ||
+        !virHostdevOwnerIsNodeDev(holder, &back) ||
+        back.pid != id.pid || back.startTime != id.startTime ||
+        !virHostdevOwnerIsNodeDev(holder, NULL)) {
+        printf("#   %s read back as %lld/%llu\n", holder, (long long)back.pid, back.startTime);
+        return -1;
+    }
+    for (i = 0; i < G_N_ELEMENTS(malformed); i++) {
+        if (virHostdevOwnerIsNodeDev(malformed[i], NULL)) {
+            printf("#   '%s' taken for a nodedev holder\n", malformed[i]);
+            return -1;
+        }
+    }
+    if (virHostdevOwnerAcquire(dir, &vf1, nodedev) < 0)
+        return -1;
+    if (virHostdevOwnerAcquire(dir, &vf1, guest) == 0 ||
+        !strstr(virGetLastErrorMessage(),
+                "PCI device 0000:03:07.1 is being moved between host drivers by a node device detach or reattach in progress") ||
+        !strstr(virGetLastErrorMessage(), "process 4242")) {
+        printf("#   refusal: %s\n", virGetLastErrorMessage());
+        return -1;
+    }
+    virResetLastError();
+    if (virHostdevOwnerRelease(dir, &vf1, holder) != 1)
+        return -1;
+    return 0;
+}
+
 static int
 mymain(void)
 {
@@ -215,6 +263,8 @@ mymain(void)
                    testUnreadable, NULL) < 0)
         ret = -1;
     if (virTestRun("the records of a directory are listed, nothing else", testList, NULL) < 0)
+        ret = -1;
+    if (virTestRun("a node device detach or reattach as holder", testNodeDev, NULL) < 0)
         ret = -1;
     if (virTestRun("of processes racing for a device exactly one gets it", testRace, NULL) < 0)
         ret = -1;

@@ -6,6 +6,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virhostdev_owner.h"
+#include "virstring.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
@@ -40,6 +41,36 @@ virHostdevOwnerFree(virHostdevOwner *owner)
     g_free(owner->domain);
     g_free(owner->network);
     g_free(owner);
+}
+
+#define VIR_HOSTDEV_OWNER_NODEDEV_PREFIX "nodedev/"
+
+char *
+virHostdevOwnerNodeDevHolder(const virProcessIdentity *id)
+{
+    return g_strdup_printf(VIR_HOSTDEV_OWNER_NODEDEV_PREFIX "%lld/%llu",
+                           (long long)id->pid, id->startTime);
+}
+
+bool
+virHostdevOwnerIsNodeDev(const char *holder, virProcessIdentity *id)
+{
+    g_auto(GStrv) parts = NULL;
+    long long pid;
+    unsigned long long start;
+
+    if (!g_str_has_prefix(holder, VIR_HOSTDEV_OWNER_NODEDEV_PREFIX))
+        return false;
+    parts = g_strsplit(holder + strlen(VIR_HOSTDEV_OWNER_NODEDEV_PREFIX), "/", 0);
+    if (g_strv_length(parts) != 2 ||
+        virStrToLong_ll(parts[0], NULL, 10, &pid) < 0 || pid <= 0 || pid > INT_MAX ||
+        virStrToLong_ull(parts[1], NULL, 10, &start) < 0)
+        return false;
+    if (id) {
+        id->pid = pid;
+        id->startTime = start;
+    }
+    return true;
 }
 
 static char *
@@ -120,12 +151,17 @@ virHostdevOwnerAcquire(const char *stateDir, const virPCIDeviceAddress *dev,
 {
     g_autoptr(virHostdevOwner) current = NULL;
     g_autofree char *addr = NULL;
+    virProcessIdentity id;
     int rc;
 
     if ((rc = virHostdevOwnerTryAcquire(stateDir, dev, owner, &current)) != 0)
         return rc > 0 ? 0 : -1;
     addr = virPCIDeviceAddressAsString(dev);
-    if (!current) {
+    if (current && virHostdevOwnerIsNodeDev(current->holder, &id)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("PCI device %s is being moved between host drivers by a node device detach or reattach in progress (virsh nodedev-detach/nodedev-reattach, process %lld); try again when it is done"),
+                       addr, (long long)id.pid);
+    } else if (!current) {
         /* released between our attempt and the look at who held it */
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("PCI device %s was in use by another domain a moment ago; try again"),

@@ -16,6 +16,21 @@
  *   domain=NAME                  that domain's name (for messages)
  *   network=NET                  only when the device came from pool NET
  *
+ * or, while a node device detach or reattach (virsh nodedev-detach,
+ * nodedev-reattach) moves the device between host drivers, held by the
+ * process doing it:
+ *
+ *   holder=nodedev/PID/STARTTIME the process (virprocess.h: its identity)
+ *   domain=nodedev PID           no domain: for the messages of readers
+ *                                that know only domain holders
+ *
+ * A domain that wants a device so held is refused with a message saying
+ * that a detach or reattach of the device is in progress (not naming a
+ * domain); the nodedev process releases the record when the device has
+ * moved. The record of such a process that died is removed by a
+ * reconcile once the process is proven gone by pid and start time; it
+ * saved no settings, so nothing is restored.
+ *
  * next to DDDD:BB:SS.F.vf, the settings the VF had before (see
  * virhostdev_vf.h). The record is created complete or not at all (written
  * to a temporary file, then link()ed to its name), so of processes racing
@@ -29,6 +44,7 @@
 
 #include "internal.h"
 #include "virpci.h"
+#include "virprocess.h"
 
 /* ROOT/run/hostdev: ownership records and saved VF settings of root @root */
 char *virHostdevStateDir(const char *root);
@@ -44,6 +60,17 @@ virHostdevOwner *virHostdevOwnerNew(const char *holder, const char *domain,
                                     const char *network);
 void virHostdevOwnerFree(virHostdevOwner *owner);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virHostdevOwner, virHostdevOwnerFree);
+
+/* The holder of a node device detach or reattach run by process @id:
+ * "nodedev/PID/STARTTIME". */
+char *virHostdevOwnerNodeDevHolder(const virProcessIdentity *id);
+
+/* Is @holder a node device detach or reattach? true with *id (if not
+ * NULL) set to its process; false for any other holder, and for one that
+ * starts "nodedev/" but does not give both a pid and a start time (it
+ * cannot be proven gone: callers treat it like a holder they do not
+ * know). */
+bool virHostdevOwnerIsNodeDev(const char *holder, virProcessIdentity *id);
 
 /* Record @owner as the holder of @dev. 1 taken; 0 somebody holds it
  * already (no error reported; *current, if not NULL, gets that record);

@@ -3,6 +3,8 @@
  */
 #include "internal.h"
 
+#include <unistd.h>
+
 #include "datatypes.h"
 #include "driver.h"
 #include "node_device_driver.h"
@@ -11,6 +13,7 @@
 #include "virerror.h"
 #include "hypervisor/virhostdev_owner.h"
 #include "virpcidriver.h"
+#include "virprocess.h"
 
 #define VIR_FROM_THIS VIR_FROM_NODEDEV
 
@@ -226,14 +229,24 @@ nodeDeviceListCaps(virNodeDevicePtr dev, char **const names, int maxnames)
     return i;
 }
 
-/* The PCI address of the PCI device @dev, which must exist and be free
- * of any domain: -1 with an error naming it otherwise. */
+/* Take the PCI device @dev for a move between host drivers: its
+ * ownership record (virhostdev_owner.h) gets this process as holder, so
+ * that no domain start, hot-plug, pool allocation or incoming migration
+ * takes the device until nodeDevicePCIGiveBack, and a device a domain
+ * (or another detach or reattach) holds is refused. *addr gets its
+ * address, *holder the holder to give back. -1 with an error naming who
+ * holds it. */
 static int
-nodeDevicePCIFree(virNodeDevicePtr dev, virPCIDeviceAddress *addr)
+nodeDevicePCITake(virNodeDevicePtr dev, virPCIDeviceAddress *addr, char **holder)
 {
     nodeDevicePrivate *priv = dev->conn->nodeDevicePrivateData;
     g_autoptr(virNodeDeviceDef) def = NULL;
     g_autoptr(virHostdevOwner) owner = NULL;
+    g_autoptr(virHostdevOwner) current = NULL;
+    g_autofree char *who = NULL;
+    g_autofree char *label = NULL;
+    virProcessIdentity self;
+    virProcessIdentity other;
     int rc;
 
     if (!(def = virNodeDevSysfsRead(priv->sys, dev->name)))
@@ -245,15 +258,53 @@ nodeDevicePCIFree(virNodeDevicePtr dev, virPCIDeviceAddress *addr)
         return -1;
     }
     *addr = def->addr;
-    if ((rc = virHostdevOwnerGet(priv->hostdevDir, addr, &owner)) < 0)
+    if (virProcessIdentityGet(getpid(), &self) < 0)
+        return -1;
+    who = virHostdevOwnerNodeDevHolder(&self);
+    label = g_strdup_printf("nodedev %lld", (long long)self.pid);
+    owner = virHostdevOwnerNew(who, label, NULL);
+    if ((rc = virHostdevOwnerTryAcquire(priv->hostdevDir, addr, owner, &current)) < 0)
         return -1;
     if (rc > 0) {
+        *holder = g_steal_pointer(&who);
+        return 0;
+    }
+    if (!current) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("PCI device %s was in use a moment ago; try again"),
+                       dev->name);
+    } else if (!virHostdevOwnerIsNodeDev(current->holder, &other)) {
         virReportError(VIR_ERR_OPERATION_INVALID,
                        _("PCI device %s is in use by domain '%s': detach it from the domain or stop the domain first"),
-                       dev->name, owner->domain);
-        return -1;
+                       dev->name, current->domain);
+    } else if (virProcessIdentityIsAlive(&other)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("PCI device %s is being moved between host drivers by another node device detach or reattach (process %lld); try again when it is done"),
+                       dev->name, (long long)other.pid);
+    } else {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       _("PCI device %s is recorded as held by a node device detach or reattach whose process (%lld) has ended; the next command run on this root (e.g. 'virsh list') removes the record, then try again"),
+                       dev->name, (long long)other.pid);
     }
-    return 0;
+    return -1;
+}
+
+/* Give back what nodeDevicePCITake took: the error of the move, if any,
+ * stays the one reported. */
+static void
+nodeDevicePCIGiveBack(virNodeDevicePtr dev, const virPCIDeviceAddress *addr,
+                      const char *holder)
+{
+    nodeDevicePrivate *priv = dev->conn->nodeDevicePrivateData;
+    virErrorPtr saved;
+
+    virErrorPreserveLast(&saved);
+    if (virHostdevOwnerRelease(priv->hostdevDir, addr, holder) < 0) {
+        virReportWarning(_("cannot release PCI device %s after moving it: %s"),
+                         dev->name, virGetLastErrorMessage());
+        virResetLastError();
+    }
+    virErrorRestore(&saved);
 }
 
 /* libvirt's driver names of nodedev-detach: "vfio" (the default) is the
@@ -263,6 +314,8 @@ nodeDeviceDetachFlags(virNodeDevicePtr dev, const char *driverName, unsigned int
 {
     nodeDevicePrivate *priv = dev->conn->nodeDevicePrivateData;
     virPCIDeviceAddress addr;
+    g_autofree char *holder = NULL;
+    int ret;
 
     virCheckFlags(0, -1);
     if (driverName && STREQ(driverName, "kvm")) {
@@ -276,9 +329,11 @@ nodeDeviceDetachFlags(virNodeDevicePtr dev, const char *driverName, unsigned int
                        driverName);
         return -1;
     }
-    if (nodeDevicePCIFree(dev, &addr) < 0)
+    if (nodeDevicePCITake(dev, &addr, &holder) < 0)
         return -1;
-    return virPCIDeviceBindToStub(priv->sysfsRoot, &addr, VIR_PCI_STUB_VFIO);
+    ret = virPCIDeviceBindToStub(priv->sysfsRoot, &addr, VIR_PCI_STUB_VFIO);
+    nodeDevicePCIGiveBack(dev, &addr, holder);
+    return ret;
 }
 
 static int
@@ -286,11 +341,15 @@ nodeDeviceReAttach(virNodeDevicePtr dev)
 {
     nodeDevicePrivate *priv = dev->conn->nodeDevicePrivateData;
     virPCIDeviceAddress addr;
+    g_autofree char *holder = NULL;
+    int ret;
 
-    if (nodeDevicePCIFree(dev, &addr) < 0)
+    if (nodeDevicePCITake(dev, &addr, &holder) < 0)
         return -1;
-    return virPCIDeviceUnbindFromStub(priv->sysfsRoot, &addr, VIR_PCI_STUB_VFIO,
-                                      VIR_PCI_DRIVER_ANY);
+    ret = virPCIDeviceUnbindFromStub(priv->sysfsRoot, &addr, VIR_PCI_STUB_VFIO,
+                                     VIR_PCI_DRIVER_ANY);
+    nodeDevicePCIGiveBack(dev, &addr, holder);
+    return ret;
 }
 
 static virNodeDeviceDriver nodeDeviceDriver = {

@@ -192,8 +192,13 @@ qemuHostdevHolderAlive(virQEMUDriver *driver, const char *holder,
     int id;
     virDomainObj *obj;
     g_autofree char *name = NULL;
+    virProcessIdentity nodedev;
     size_t i;
 
+    /* a node device detach or reattach: its process, by pid and start
+     * time (a pid alone may name another process by now) */
+    if (virHostdevOwnerIsNodeDev(holder, &nodedev))
+        return virProcessIdentityIsAlive(&nodedev);
     if (!g_str_has_prefix(holder, QEMU_HOSTDEV_HOLDER_PREFIX))
         return true;
     parts = g_strsplit(holder + strlen(QEMU_HOSTDEV_HOLDER_PREFIX), "/", 3);
@@ -272,6 +277,12 @@ qemuHostdevAdoptRunning(virQEMUDriver *driver)
                                                owner, &current);
             if (rc < 0) {
                 qemuHostdevWarn(&h->source);
+            } else if (current && STRNEQ(current->holder, holder) &&
+                       virHostdevOwnerIsNodeDev(current->holder, NULL)) {
+                g_autofree char *addr = virPCIDeviceAddressAsString(&h->source);
+
+                virReportWarning(_("PCI device %s is used by domain '%s' and is being moved between host drivers by a node device detach or reattach; stop '%s' and reattach the device"),
+                                 addr, obj->def->name, obj->def->name);
             } else if (current && STRNEQ(current->holder, holder)) {
                 g_autofree char *addr = virPCIDeviceAddressAsString(&h->source);
 
@@ -297,6 +308,13 @@ qemuHostdevReconcileRecord(virQEMUDriver *driver, const virPCIDeviceAddress *dev
     }
     if (qemuHostdevHolderAlive(driver, owner->holder, dev))
         return;
+    /* a node device detach or reattach saved no settings and leaves the
+     * device on whichever driver it got to: only its record goes */
+    if (virHostdevOwnerIsNodeDev(owner->holder, NULL)) {
+        if (virHostdevOwnerRelease(dir, dev, owner->holder) < 0)
+            qemuHostdevWarn(dev);
+        return;
+    }
     qemuHostdevRestore(driver, dev);
     if ((owner->network ?
          networkReleaseVF(driver->network, owner->network, owner->holder, dev) :

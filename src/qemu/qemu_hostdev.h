@@ -59,8 +59,9 @@ int qemuHostdevPrepareAll(virQEMUDriver *driver, virDomainDef *def);
 void qemuHostdevReleaseAll(virQEMUDriver *driver, virDomainDef *def);
 
 /* Is @holder a run of a domain of driver->domains that is running and
- * has @dev? Holders of other drivers, or that cannot be read, are not
- * ours to judge: alive. Reads the list only (virt-root-check uses it on a
+ * has @dev, or a node device detach or reattach whose process (pid and
+ * start time) is alive? Holders of other drivers, or that cannot be
+ * read, are not ours to judge: alive. Reads the list only (virt-root-check uses it on a
  * list it built). */
 bool qemuHostdevHolderAlive(virQEMUDriver *driver, const char *holder,
                             const virPCIDeviceAddress *dev);

@@ -17,11 +17,16 @@
  *   - detach and reattach with the simulated kernel serving the tree
  *     (virsriovsimserver.h): a VF to vfio-pci (/dev/vfio/N appears) and
  *     back to iavf, both twice, and the refusals (a device a domain holds,
- *     an interface, the driver names kvm and xen, a read-only connection).
+ *     an interface, the driver names kvm and xen, a read-only connection);
+ *   - a detach holds the device's ownership record until the device has
+ *     moved (a domain, another detach or reattach are refused meanwhile),
+ *     and a record left by one that died is removed at the next open
+ *     (one of a live process is not).
  */
 #include "internal.h"
 
 #include <errno.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "datatypes.h"
@@ -30,6 +35,7 @@
 #include "testutils.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virprocess.h"
 #include "tools/virsriovsim.h"
 #include "tools/virsriovsimserver.h"
 
@@ -489,6 +495,235 @@ testDetach(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* The device's record holds it for the whole move: with no simulated
+ * kernel serving the tree, a detach waits in its unbind step (it has
+ * written drivers/iavf/unbind, nothing unbinds the device) until the
+ * server starts; meanwhile a domain that wants the device is refused,
+ * naming the move in progress, and so is another detach. */
+typedef struct {
+    virNodeDevicePtr dev;
+    int rc;
+    char *error;
+} testDetachThreadData;
+
+static gpointer
+testDetachThread(gpointer opaque)
+{
+    testDetachThreadData *data = opaque;
+
+    data->rc = virNodeDeviceDettach(data->dev);
+    if (data->rc < 0)
+        data->error = g_strdup(virGetLastErrorMessage());
+    return NULL;
+}
+
+/* Wait (bounded: a hang is a failure, not a measure) until @rel in the
+ * tree holds @text. */
+static int
+testWaitContent(const char *rel, const char *text)
+{
+    g_autofree char *path = g_build_filename(sysfs, rel, NULL);
+    size_t i;
+
+    for (i = 0; i < 3000; i++) {
+        g_autofree char *content = NULL;
+
+        if (g_file_get_contents(path, &content, NULL, NULL) && strstr(content, text))
+            return 0;
+        g_usleep(10 * 1000);
+    }
+    printf("#   %s never held '%s'\n", path, text);
+    return -1;
+}
+
+static int
+testDetachHolds(const void *opaque G_GNUC_UNUSED)
+{
+    g_autoptr(GError) gerr = NULL;
+    g_autoptr(virSRIOVSimServer) srv = NULL;
+    g_autofree char *hostdev = virHostdevStateDir(root);
+    g_autoptr(virHostdevOwner) owner = virHostdevOwnerNew("qemu/test", "guest1", NULL);
+    g_autoptr(virHostdevOwner) current = NULL;
+    virPCIDeviceAddress vf0 = { .domain = 0, .bus = 3, .slot = 7, .function = 1 };
+    testDetachThreadData data = { 0 };
+    GThread *thread = NULL;
+    virConnectPtr conn = NULL;
+    virNodeDevicePtr other = NULL;
+    int ret = -1;
+    int rc;
+
+    if (!(conn = virConnectOpen(uri)) ||
+        !(data.dev = virNodeDeviceLookupByName(conn, "pci_0000_03_07_1")) ||
+        !(other = virNodeDeviceLookupByName(conn, "pci_0000_03_07_1"))) {
+        printf("#   %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    if (testDriverIs("0000:03:07.1", "iavf") < 0)
+        goto cleanup;
+
+    thread = g_thread_new("detach", testDetachThread, &data);
+    if (testWaitContent("bus/pci/drivers/iavf/unbind", "0000:03:07.1") < 0)
+        goto cleanup;
+
+    /* in the window between the check and the end of the move */
+    if ((rc = virHostdevOwnerGet(hostdev, &vf0, &current)) != 1 ||
+        !virHostdevOwnerIsNodeDev(current->holder, NULL)) {
+        printf("#   during the detach the record is %s\n",
+               rc == 1 ? current->holder : "missing");
+        if (rc == 0 && virHostdevOwnerAcquire(hostdev, &vf0, owner) == 0) {
+            printf("#   and a domain took the device meanwhile\n");
+            (void)(virHostdevOwnerRelease(hostdev, &vf0, "qemu/test"));
+        }
+        goto cleanup;
+    }
+    if (virHostdevOwnerAcquire(hostdev, &vf0, owner) == 0) {
+        printf("#   a domain took the device during the detach\n");
+        (void)(virHostdevOwnerRelease(hostdev, &vf0, "qemu/test"));
+        goto cleanup;
+    }
+    if (!strstr(virGetLastErrorMessage(), "node device detach or reattach in progress")) {
+        printf("#   a domain's refusal: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    virResetLastError();
+    if (virNodeDeviceReAttach(other) == 0 ||
+        testExpectError(VIR_ERR_OPERATION_INVALID,
+                        "by another node device detach or reattach (process", "concurrent reattach") < 0)
+        goto cleanup;
+
+    if (!(srv = virSRIOVSimServerStart(tmpdir, &gerr))) {
+        printf("#   simulated kernel: %s\n", gerr->message);
+        goto cleanup;
+    }
+    g_thread_join(g_steal_pointer(&thread));
+    if (data.rc < 0) {
+        printf("#   detach: %s\n", data.error);
+        goto cleanup;
+    }
+    g_clear_pointer(&current, virHostdevOwnerFree);
+    if (testDriverIs("0000:03:07.1", "vfio-pci") < 0 ||
+        virHostdevOwnerGet(hostdev, &vf0, &current) != 0) {
+        printf("#   after the detach the record is %s\n", current ? current->holder : "unreadable");
+        goto cleanup;
+    }
+    /* and back, the record given back too */
+    if (virNodeDeviceReAttach(other) < 0 || testDriverIs("0000:03:07.1", "iavf") < 0 ||
+        virHostdevOwnerGet(hostdev, &vf0, &current) != 0) {
+        printf("#   reattach: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    ret = 0;
+
+ cleanup:
+    if (thread) {
+        /* let it finish: the server moves the device along */
+        if (!srv)
+            srv = virSRIOVSimServerStart(tmpdir, NULL);
+        g_thread_join(thread);
+    }
+    g_free(data.error);
+    if (data.dev)
+        virNodeDeviceFree(data.dev);
+    if (other)
+        virNodeDeviceFree(other);
+    if (conn)
+        virConnectClose(conn);
+    return ret;
+}
+
+/* A record left by a detach or reattach whose process died is removed
+ * when the root is next opened (its process proven gone by pid and start
+ * time), and refuses a detach until then; that of a live one stays. */
+static int
+testDetachStale(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *hostdev = virHostdevStateDir(root);
+    virPCIDeviceAddress vf0 = { .domain = 0, .bus = 3, .slot = 7, .function = 1 };
+    virProcessIdentity self;
+    virProcessIdentity dead;
+    g_autofree char *selfHolder = NULL;
+    g_autofree char *deadHolder = NULL;
+    g_autoptr(virHostdevOwner) live = NULL;
+    g_autoptr(virHostdevOwner) gone = NULL;
+    g_autoptr(virHostdevOwner) current = NULL;
+    virConnectPtr conn = NULL;
+    virNodeDevicePtr vf = NULL;
+    int ret = -1;
+    pid_t child;
+
+    if (virProcessIdentityGet(getpid(), &self) < 0)
+        return -1;
+    /* a process that lived and is gone: a child, its identity read before
+     * it is reaped */
+    if ((child = fork()) < 0)
+        return -1;
+    if (child == 0)
+        _exit(0);
+    if (virProcessIdentityGet(child, &dead) < 0 || waitpid(child, NULL, 0) != child)
+        return -1;
+    /* the same pid with another start time is another process: gone */
+    selfHolder = virHostdevOwnerNodeDevHolder(&self);
+    self.startTime++;
+    deadHolder = virHostdevOwnerNodeDevHolder(&self);
+    self.startTime--;
+    gone = virHostdevOwnerNew(deadHolder, "nodedev", NULL);
+    live = virHostdevOwnerNew(selfHolder, "nodedev", NULL);
+
+    /* dead (same pid as a live process, another start time) */
+    if (virHostdevOwnerTryAcquire(hostdev, &vf0, gone, NULL) != 1)
+        goto cleanup;
+    if (!(conn = virConnectOpen(uri))) {
+        printf("#   %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    if (virHostdevOwnerGet(hostdev, &vf0, &current) != 0) {
+        printf("#   the record of %s is still there after an open\n", deadHolder);
+        goto cleanup;
+    }
+    g_clear_pointer(&deadHolder, g_free);
+    deadHolder = virHostdevOwnerNodeDevHolder(&dead);
+    g_clear_pointer(&gone, virHostdevOwnerFree);
+    gone = virHostdevOwnerNew(deadHolder, "nodedev", NULL);
+
+    /* a dead one found by a detach of an open root: refused, saying so */
+    if (virHostdevOwnerTryAcquire(hostdev, &vf0, gone, NULL) != 1 ||
+        !(vf = virNodeDeviceLookupByName(conn, "pci_0000_03_07_1")))
+        goto cleanup;
+    if (virNodeDeviceDettach(vf) == 0 ||
+        testExpectError(VIR_ERR_OPERATION_INVALID, "has ended", "stale record") < 0)
+        goto cleanup;
+    virNodeDeviceFree(g_steal_pointer(&vf));
+    virConnectClose(g_steal_pointer(&conn));
+    /* ... until the next open */
+    if (!(conn = virConnectOpen(uri)) ||
+        virHostdevOwnerGet(hostdev, &vf0, &current) != 0) {
+        printf("#   the record of %s is still there after an open\n", deadHolder);
+        goto cleanup;
+    }
+    virConnectClose(g_steal_pointer(&conn));
+
+    /* alive: left alone */
+    if (virHostdevOwnerTryAcquire(hostdev, &vf0, live, NULL) != 1)
+        goto cleanup;
+    if (!(conn = virConnectOpen(uri)) ||
+        virHostdevOwnerGet(hostdev, &vf0, &current) != 1 ||
+        STRNEQ(current->holder, selfHolder)) {
+        printf("#   the record of live %s is gone after an open\n", selfHolder);
+        goto cleanup;
+    }
+    if (testDriverIs("0000:03:07.1", "iavf") < 0)
+        goto cleanup;
+    ret = 0;
+
+ cleanup:
+    (void)(virHostdevOwnerRelease(hostdev, &vf0, NULL));
+    if (vf)
+        virNodeDeviceFree(vf);
+    if (conn)
+        virConnectClose(conn);
+    return ret;
+}
+
 static int
 mymain(void)
 {
@@ -541,6 +776,8 @@ mymain(void)
     virTestRun("name rules", testNames, NULL);
     virTestRun("public API on an embedded root", testAPI, NULL);
     virTestRun("detach and reattach", testDetach, NULL);
+    virTestRun("a detach holds the device until it is done", testDetachHolds, NULL);
+    virTestRun("records of detaches that died", testDetachStale, NULL);
 
     if (!g_getenv("VIR_TEST_KEEP_TMP") && virFileDeleteTree(tmpdir) < 0)
         ret = -1;

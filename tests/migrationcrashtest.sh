@@ -143,11 +143,13 @@ recover 3 "$uB"
 verify "3 (memory copy), recovered from B" A
 
 # 4. after QEMU completed, before finish and confirm: the migrating
-#    process is frozen while the copy runs at full speed (under a second
-#    here), then killed once the destination's QEMU closed the migration
-#    stream, or after 15 s; both QEMUs are paused (source: migrated, destination:
-#    all there): completed on B, with the definition moved as asked
-migrate_bg "$uA" "$uB" --persistent --undefinesource
+#    process is frozen while the copy runs at 32 MiB/s (under a second
+#    here; unlimited, the copy could end, and the migration with it,
+#    before the process is frozen), then killed once the destination's
+#    QEMU closed the migration stream, or after 15 s; both QEMUs are
+#    paused (source: migrated, destination: all there): completed on B,
+#    with the definition moved as asked
+migrate_bg "$uA" "$uB" --persistent --undefinesource --bandwidth 32
 wait_for in_phase "$A" active || notok "4: memory copy reached"
 kill -STOP "$vp"
 bpid=$(cat "$B/run/qemu/c1.pid")
@@ -188,8 +190,9 @@ verify "6 (migrated back)" A
 
 # 7. the copy completed and the destination's root is unreachable: the
 #    guest may run there, so the source keeps it paused and keeps the job;
-#    once B is back, the job completes there
-migrate_bg "$uA" "$uB"
+#    once B is back, the job completes there (32 MiB/s: frozen during
+#    the copy, as in 4)
+migrate_bg "$uA" "$uB" --bandwidth 32
 wait_for in_phase "$A" active || notok "7: memory copy reached"
 kill -STOP "$vp"
 bpid=$(cat "$B/run/qemu/c1.pid")

@@ -10,8 +10,9 @@ over TLS (TEAMING, the domain XML of a teaming guest, on host 1; each
 PAUSED XML paused on host 1, 2, ...), then FLEET_STEPS (default 40) steps,
 each a migration of a random guest to a random other host, peer-to-peer
 (migrateToURI3, the source daemon runs the job) or client-managed
-(migrate3), some with --tls, with at most one fault per step, chosen from
-random.Random(FLEET_SEED) (default: a new seed, printed):
+(migrate3), at 32 MiB/s (BANDWIDTH_MIB), some with --tls, with at most
+one fault per step, chosen from random.Random(FLEET_SEED) (default: a new
+seed, printed):
 
     restart-before   a daemon stopped (SIGTERM or SIGKILL) and started
                      again on its root before the migration
@@ -76,17 +77,24 @@ def quiet(_ctx, _err):
 libvirt.registerErrorHandler(quiet, None)
 
 
+# The speed of every migration, MiB/s: slow enough for a fault injected
+# 0-1 s after the start to find it running (unlimited, as without a
+# speed, most would have ended by then)
+BANDWIDTH_MIB = 32
+
+
 def migrate_child(argv):
     src, dst, dconnuri, name, mode, tls = argv
     flags = libvirt.VIR_MIGRATE_LIVE
     if tls == "1":
         flags |= libvirt.VIR_MIGRATE_TLS
+    params = {libvirt.VIR_MIGRATE_PARAM_BANDWIDTH: BANDWIDTH_MIB}
     try:
         dom = libvirt.open(src).lookupByName(name)
         if mode == "p2p":
-            dom.migrateToURI3(dconnuri, {}, flags | libvirt.VIR_MIGRATE_PEER2PEER)
+            dom.migrateToURI3(dconnuri, params, flags | libvirt.VIR_MIGRATE_PEER2PEER)
         else:
-            ddom = dom.migrate3(libvirt.open(dst), {}, flags)
+            ddom = dom.migrate3(libvirt.open(dst), params, flags)
             if ddom is None or ddom.name() != name:
                 sys.exit("migrate3 returned no domain " + name)
     except libvirt.libvirtError as e:

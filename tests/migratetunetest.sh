@@ -2,13 +2,16 @@
 # Tuning a migration through the daemon, as Nova does, with the two
 # daemons of tests/migrationpair.sh (the guest takes seconds to send at
 # 1 MiB/s and, dirtying its memory, never ends at that speed):
-#  1. before a migration, Debian's virsh sets the speed, the downtime
+#  1. before a migration, with nothing set, migrate-getspeed reads
+#     8796093022207 (unlimited, as libvirt: the most QEMU takes) and
+#     --postcopy 0; Debian's virsh sets the speed, the downtime
 #     limit and the post-copy speed of the running guest and reads them
 #     back; QEMU itself (query-migrate-parameters on its QMP socket)
 #     holds them; our virsh (our remote driver) reads and sets the same;
 #  2. the speed set (1 MiB/s) is the one of the next migration without
 #     --bandwidth: migrate-getspeed during it reads QEMU's 1; raised by
-#     another virsh process, the migration ends;
+#     another virsh process, the migration ends; on the destination,
+#     where nothing was set, g1 reads unlimited again;
 #  3. python3-libvirt on one connection, as Nova does: migrateToURI3 at
 #     1 MiB/s in a thread, and from another thread on the same
 #     connection migrateGetMaxSpeed (1), migrateSetMaxDowntime /
@@ -70,7 +73,8 @@ finished() {
     ok "g1 runs on host 1" || { notok "g1 runs on host 1"; exit 1; }
 
 # 1. before a migration
-expect "migrate-getspeed: QEMU's default" 32 1 migrate-getspeed g1
+expect "migrate-getspeed: unlimited, as libvirt" 8796093022207 1 migrate-getspeed g1
+expect "migrate-getspeed --postcopy: QEMU's default (none)" 0 1 migrate-getspeed --postcopy g1
 expect "migrate-getmaxdowntime: QEMU's default" 300 1 migrate-getmaxdowntime g1
 "$dvirsh" -q -c "$(sockuri 1)" migrate-setspeed g1 7 &&
     "$dvirsh" -q -c "$(sockuri 1)" migrate-setmaxdowntime g1 450 &&
@@ -127,6 +131,7 @@ if migrate_bg - 1 2 --p2p; then
     fi
     cpid=
     settled "after the raised migration" 2
+    expect "on the destination, nothing set: migrate-getspeed" 8796093022207 2 migrate-getspeed g1
 else
     notok "migration at the remembered speed started"; cat "$base/mig.out"
 fi

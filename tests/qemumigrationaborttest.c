@@ -9,6 +9,11 @@
  * file NAME.abort) must wake it through its watch of the state directory.
  * Either way the migration sends migrate_cancel and fails with "canceled
  * by client" within seconds.
+ *
+ * Before "migrate", QEMU gets the migration's speed in max-bandwidth
+ * (bytes/s): without a speed set for the domain (migrate-setspeed) the
+ * migration is unlimited, as libvirt's: 8796093022207 MiB/s, the most
+ * QEMU takes; with one set, that one.
  */
 #include "internal.h"
 
@@ -17,6 +22,7 @@
 
 #include "qemu/qemu_domain.h"
 #include "qemu/qemu_migration.h"
+#include "qemu/qemu_migration_tune.h"
 #include "qemu/qemu_monitor.h"
 #include "testqemusim.h"
 #include "testutils.h"
@@ -35,6 +41,7 @@ typedef struct {
     GCond cond;
     bool migrating;         /* "migrate" came */
     bool cancelled;         /* "migrate_cancel" came */
+    long long maxBandwidth; /* of migrate-set-parameters; -1: none came */
 } testPeer;
 
 static void
@@ -55,6 +62,7 @@ testPeerThread(gpointer opaque)
     while (read(peer->fd, &c, 1) == 1) {
         const char *idpath[] = { "id", NULL };
         const char *cmdpath[] = { "execute", NULL };
+        const char *bwpath[] = { "arguments", "max-bandwidth", NULL };
         g_autofree char *reply = NULL;
         yajl_val cmd, id, name;
 
@@ -70,7 +78,12 @@ testPeerThread(gpointer opaque)
                                 id ? YAJL_GET_INTEGER(id) : 0);
         testPeerSend(peer, reply);
         g_mutex_lock(&peer->lock);
-        if (name && STREQ(name->u.string, "migrate")) {
+        if (name && STREQ(name->u.string, "migrate-set-parameters")) {
+            yajl_val bw = yajl_tree_get(cmd, bwpath, yajl_t_number);
+
+            if (bw && YAJL_IS_INTEGER(bw))
+                peer->maxBandwidth = YAJL_GET_INTEGER(bw);
+        } else if (name && STREQ(name->u.string, "migrate")) {
             testPeerSend(peer, "{\"event\": \"MIGRATION\", \"data\": {\"status\": \"setup\"}}\r\n");
             peer->migrating = true;
         } else if (name && STREQ(name->u.string, "migrate_cancel")) {
@@ -104,14 +117,21 @@ testPerformThread(gpointer opaque)
     return NULL;
 }
 
+typedef struct {
+    bool sameProcess;           /* the abort from this process */
+    unsigned long long speed;   /* set by migrate-setspeed first, MiB/s; 0: none */
+    long long maxBandwidth;     /* what QEMU must get */
+} testCase;
+
 static int
 testAbort(const void *opaque)
 {
-    bool sameProcess = *(const bool *)opaque;
+    const testCase *tc = opaque;
+    bool sameProcess = tc->sameProcess;
     virQEMUDriver *driver = sim->driver;
     g_autoptr(virDomainDef) def = NULL;
     g_autofree char *abortPath = NULL;
-    testPeer peer = { .fd = -1 };
+    testPeer peer = { .fd = -1, .maxBandwidth = -1 };
     testPerform perform = { driver, NULL, 0, NULL, 0 };
     qemuDomainObjPrivate *priv = NULL;
     GThread *performThread = NULL;
@@ -137,6 +157,12 @@ testAbort(const void *opaque)
     perform.obj->state = VIR_DOMAIN_RUNNING;
     abortPath = g_strdup_printf("%s/%s.abort", driver->config->stateDir,
                                 perform.obj->def->name);
+    if (tc->speed &&
+        qemuMigrationTuneSetSpeed(driver, perform.obj->def->name, perform.obj->def->uuid,
+                                  tc->speed) < 0) {
+        printf("#   migrate-setspeed: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
 
     g_mutex_init(&peer.lock);
     g_cond_init(&peer.cond);
@@ -157,6 +183,11 @@ testAbort(const void *opaque)
     g_mutex_unlock(&peer.lock);
     if (!peer.migrating) {
         printf("#   the migration did not start\n");
+        goto cleanup;
+    }
+    if (peer.maxBandwidth != tc->maxBandwidth) {
+        printf("#   QEMU got max-bandwidth %lld, not %lld\n",
+               peer.maxBandwidth, tc->maxBandwidth);
         goto cleanup;
     }
 
@@ -219,8 +250,10 @@ testAbort(const void *opaque)
     virFreeError(perform.err);
     if (abortPath)
         unlink(abortPath);
-    if (perform.obj)
+    if (perform.obj) {
+        qemuMigrationTuneForget(driver, perform.obj->def->name);
         virDomainObjListRemove(driver->domains, perform.obj);
+    }
     virResetLastError();
     return ret;
 }
@@ -228,14 +261,19 @@ testAbort(const void *opaque)
 static int
 mymain(void)
 {
-    const bool same = true;
-    const bool other = false;
+    /* libvirt's unlimited: 8796093022207 MiB/s in bytes/s */
+    const testCase same = { true, 0, 9223372036853727232LL };
+    const testCase other = { false, 0, 9223372036853727232LL };
+    const testCase set = { true, 7, 7LL * 1024 * 1024 };
 
     if (!(sim = testQEMUSimNew(1)))
         return -1;
-    virTestRun("abort from the migrating process: a call, no file", testAbort, &same);
+    virTestRun("abort from the migrating process: a call, no file; unlimited without a speed set",
+               testAbort, &same);
     virTestRun("abort from another process: the request file wakes the migration",
                testAbort, &other);
+    virTestRun("the speed set for the domain (7 MiB/s) is QEMU's max-bandwidth",
+               testAbort, &set);
     testQEMUSimFree(sim);
     return 0;
 }

@@ -85,12 +85,14 @@ check "standby with its primary stays" 1 '' "^error: .*standby 'ua-backup0' stil
 check "standby still defined" 0 "<teaming type='persistent'/>" '' -- -c "$uri" dumpxml --inactive team-valid
 # migration tuning of a domain that does not run: the speed is
 # remembered (by the root: another process reads it), the rest needs QEMU
-check "migrate-getspeed: QEMU's default" 0 '^32$' '' -- -c "$uri" migrate-getspeed team-valid
+check "migrate-getspeed: unlimited, as libvirt" 0 '^8796093022207$' '' -- -c "$uri" migrate-getspeed team-valid
 check "migrate-setspeed, not running" 0 '' '' -- -c "$uri" migrate-setspeed team-valid 100
 check "migrate-getspeed: remembered" 0 '^100$' '' -- -c "$uri" migrate-getspeed team-valid
 check "migrate-setspeed: -1 is the largest" 1 '' "^error: numerical overflow: bandwidth 18446744073709551615 MiB/s for domain 'team-valid' is too large: it must be less than 8796093022208$" -- -c "$uri" migrate-setspeed team-valid -1
 check "migrate-setspeed: the largest" 0 '' '' -- -c "$uri" migrate-setspeed team-valid 8796093022207
 check "migrate-getspeed: the largest" 0 '^8796093022207$' '' -- -c "$uri" migrate-getspeed team-valid
+# (the largest is also the default: a speed of its own to forget)
+check "migrate-setspeed: one to forget" 0 '' '' -- -c "$uri" migrate-setspeed team-valid 100
 check "migrate-setspeed: not a number" 1 '' "^error: Numeric value 'abc' for <bandwidth> option is malformed or out of range$" -- -c "$uri" migrate-setspeed team-valid abc
 check "migrate-getspeed --postcopy: not running" 1 '' "^error: Requested operation is not valid: domain 'team-valid' is not running$" -- -c "$uri" migrate-getspeed team-valid --postcopy
 check "migrate-setspeed --postcopy: not running" 1 '' "^error: Requested operation is not valid: domain 'team-valid' is not running$" -- -c "$uri" migrate-setspeed team-valid 10 --postcopy
@@ -101,7 +103,7 @@ check "migrate-setmaxdowntime: negative" 1 '' "^error: Numeric value '-1' for <d
 check "migrate-setmaxdowntime: too long" 1 '' "^error: invalid argument: downtime 2000001 ms for domain 'team-valid' is out of range: QEMU takes at most 2000000 ms$" -- -c "$uri" migrate-setmaxdowntime team-valid 2000001
 check "undefine" 0 "^Domain 'team-valid' has been undefined$" '' -- -c "$uri" undefine team-valid
 check "define again" 0 "^Domain 'team-valid' defined from " '' -- -c "$uri" define "$example"
-check "migrate-getspeed: forgotten with the definition" 0 '^32$' '' -- -c "$uri" migrate-getspeed team-valid
+check "migrate-getspeed: forgotten with the definition" 0 '^8796093022207$' '' -- -c "$uri" migrate-getspeed team-valid
 check "undefine once more" 0 "^Domain 'team-valid' has been undefined$" '' -- -c "$uri" undefine team-valid
 check "undefine again" 1 '' "^error: failed to get domain 'team-valid'$" -- -c "$uri" undefine team-valid
 check "survives the process" 0 '' '' -- -c "$uri" list --all

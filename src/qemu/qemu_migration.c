@@ -1258,7 +1258,7 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
 
     /* always set: QEMU keeps the limit of an earlier migration; without
      * a bandwidth of its own, the migration runs at the speed a client
-     * set for the domain (migrate-setspeed), else at QEMU's default */
+     * set for the domain (migrate-setspeed), else unlimited */
     if (!bandwidthMiB && !qemuMigrationTuneGetSpeed(driver, obj->def->name, obj->def->uuid,
                                                       &bandwidthMiB))
         bandwidthMiB = QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB;

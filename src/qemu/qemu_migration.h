@@ -102,7 +102,8 @@ bool qemuMigrationSrcIsActive(virDomainObj *obj);
 /* Wait for the live checks begin started: 0, or -1 with their error.
  * Without the driver mutex. */
 int qemuMigrationSrcWaitChecked(virDomainObj *obj);
-/* @bandwidthMiB: limit in MiB/s, 0 for QEMU's default */
+/* @bandwidthMiB: limit in MiB/s; 0: the speed set for the domain
+ * (migrate-setspeed), else unlimited */
 int qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
                             const char *uri, unsigned long long bandwidthMiB,
                             unsigned int flags);

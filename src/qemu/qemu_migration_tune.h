@@ -19,11 +19,11 @@
 #include "qemu_conf.h"
 #include "qemu_monitor_json.h"
 
-/* The speed a migration uses when nothing else says (QEMU's default),
- * MiB/s */
-#define QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB 32ULL
 /* The most QEMU can take, MiB/s: its bytes per second fit in an int64 */
 #define QEMU_MIGRATION_MAX_BANDWIDTH_MIB ((unsigned long long)G_MAXINT64 / (1024 * 1024))
+/* The speed a migration uses when nothing else says, MiB/s: no limit, as
+ * libvirt (not QEMU's own default): the most QEMU takes */
+#define QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB QEMU_MIGRATION_MAX_BANDWIDTH_MIB
 /* The most QEMU takes as downtime-limit (ms) */
 #define QEMU_MIGRATION_MAX_DOWNTIME_MS 2000000ULL
 

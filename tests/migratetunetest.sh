@@ -16,6 +16,10 @@
 #     1 MiB/s in a thread, and from another thread on the same
 #     connection migrateGetMaxSpeed (1), migrateSetMaxDowntime /
 #     migrateGetMaxDowntime and migrateSetMaxSpeed: the migration ends;
+#     back on host 1, where 4000 was set in its last stay, the transient
+#     g1 reads unlimited (as libvirt, whose domain object went with it),
+#     and so does a transient domain created again after a speed was set
+#     in its last run;
 #  4. a speed whose bytes per second overflow, and a downtime above
 #     QEMU's maximum, are refused and change nothing.
 # usage: migratetunetest.sh VIRTQEMUD OUR-VIRSH TOP-SRCDIR BUILDDIR
@@ -197,5 +201,28 @@ cat "$base/py.out"
 grep -q "^not ok" "$base/py.out" && fail=1
 [ $rc = 0 ] || notok "python3-libvirt client (exit $rc)"
 settled "after python's migration" 1
+# g1, transient, arrived afresh: not the speed of its stay before
+expect "back on host 1: migrate-getspeed (not the 4000 of its last stay)" 8796093022207 1 \
+    migrate-getspeed g1
+
+# a transient domain created again (the same UUID) starts afresh too
+cat > "$base/t2.xml" <<XML
+<domain type='qemu'>
+  <name>t2</name>
+  <uuid>5c7a2f30-0000-4000-8000-0000000000f2</uuid>
+  <memory unit='MiB'>64</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+</domain>
+XML
+if "$dvirsh" -q -c "$(sockuri 2)" create --paused "$base/t2.xml" >/dev/null &&
+   "$dvirsh" -q -c "$(sockuri 2)" migrate-setspeed t2 9 &&
+   "$dvirsh" -q -c "$(sockuri 2)" destroy t2 >/dev/null &&
+   "$dvirsh" -q -c "$(sockuri 2)" create --paused "$base/t2.xml" >/dev/null; then
+    expect "a transient domain created again: migrate-getspeed (not the 9 of its last run)" \
+        8796093022207 2 migrate-getspeed t2
+else
+    notok "transient t2 created, given a speed, destroyed and created again"
+fi
+"$dvirsh" -q -c "$(sockuri 2)" destroy t2 >/dev/null 2>&1
 migpair_stop
 exit $fail

@@ -1598,6 +1598,10 @@ qemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
         qemuDomainObjEndAsyncJob(obj);
         goto cleanup;
     }
+    /* a new transient domain: nothing of an earlier run of its name (a
+     * migration speed set then) applies */
+    if (!obj->persistent)
+        qemuMigrationTuneForget(driver, obj->def->name);
     virDomainObjUnlock(obj);
     if (qemuProcessStart(driver, obj, flags & VIR_DOMAIN_START_PAUSED) < 0) {
         virDomainObjLock(obj);
@@ -2096,6 +2100,10 @@ qemuDomainMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params
         qemuDomainObjEndAsyncJob(obj);
         goto remove;
     }
+    /* a domain not defined here arrives afresh: a migration speed set
+     * in an earlier stay of its name is not its own */
+    if (!obj->persistent)
+        qemuMigrationTuneForget(driver, obj->def->name);
     /* run what the source runs; keep the destination's own persistent
      * definition as the config */
     if (obj->persistent)

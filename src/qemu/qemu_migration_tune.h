@@ -5,7 +5,8 @@
  * The pre-copy speed is remembered per domain, running or not, in
  * ROOT/run/qemu/NAME.migspeed (its UUID and the MiB/s), for the next
  * migration that gives no bandwidth of its own; on a running domain it is
- * also set in QEMU at once. The downtime limit and the post-copy speed
+ * also set in QEMU at once. A transient domain created, or arriving by
+ * migration, forgets what an earlier run of its name left there. The downtime limit and the post-copy speed
  * live in QEMU only.
  *
  * While this process migrates the domain out (its async job), the

@@ -180,18 +180,29 @@ class Fleet:
         self.fail = 1
 
     # -- what each host has ---------------------------------------------
-    @staticmethod
-    def qemus():
-        """{UUID: [pids]} of every QEMU process of the machine (their
-        command lines do not name the root)"""
+    def qemus(self):
+        """{UUID: [pids]} of every QEMU process of this run (their command
+        lines do not name the root, but their output goes to a domain log
+        under DIR): another run's QEMUs, of the same fixed UUIDs, are not
+        counted"""
+        def target(link):
+            try:
+                return os.readlink(link)
+            except OSError:
+                return ""
+
         found = collections.defaultdict(list)
         for cmdline in glob.glob("/proc/[0-9]*/cmdline"):
+            fds = os.path.dirname(cmdline) + "/fd"
             try:
                 with open(cmdline, "rb") as f:
                     argv = f.read().decode(errors="replace").split("\0")
+                if not argv or "qemu-system" not in argv[0] or "-uuid" not in argv[:-1]:
+                    continue
+                links = [os.path.join(fds, fd) for fd in os.listdir(fds)]
             except OSError:
                 continue
-            if argv and "qemu-system" in argv[0] and "-uuid" in argv[:-1]:
+            if any(target(link).startswith(self.dir + "/") for link in links):
                 found[argv[argv.index("-uuid") + 1]].append(int(cmdline.split("/")[2]))
         return found
 

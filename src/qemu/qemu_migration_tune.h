@@ -6,8 +6,8 @@
  * ROOT/run/qemu/NAME.migspeed (its UUID and the MiB/s), for the next
  * migration that gives no bandwidth of its own; on a running domain it is
  * also set in QEMU at once. A transient domain created, or arriving by
- * migration, forgets what an earlier run of its name left there. The downtime limit and the post-copy speed
- * live in QEMU only.
+ * migration, forgets what an earlier run of its name left there. The
+ * downtime limit and the post-copy speed live in QEMU only.
  *
  * While this process migrates the domain out (its async job), the
  * migration's thread owns the domain's monitor: a request is handed to it

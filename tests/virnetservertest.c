@@ -187,11 +187,16 @@ testIdle(virNetServer *server G_GNUC_UNUSED, void *opaque G_GNUC_UNUSED)
     g_atomic_int_inc(&idleFires);
 }
 
+/* set once virNetServerRun of the tests' server (srv) returned */
+static gint serverEnded;
+
 static gpointer
 testServerThreadOf(gpointer opaque)
 {
     if (virNetServerRun(opaque) < 0)
         fprintf(stderr, "server: %s\n", virGetLastErrorMessage());
+    if (opaque == srv)
+        g_atomic_int_set(&serverEnded, 1);
     return NULL;
 }
 
@@ -1406,6 +1411,79 @@ testDelayedClose(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+static gboolean
+testDrainStart(gpointer opaque G_GNUC_UNUSED)
+{
+    virNetServerDrain(srv, TEST_TIMEOUT_MS / 1000);
+    return G_SOURCE_REMOVE;
+}
+
+/* A server told to stop (virNetServerDrain, the daemon's SIGTERM) while a
+ * call runs: the call ends and its reply is written, a client with
+ * nothing in progress is closed at once, then the loop ends. The last
+ * test: the server is gone after it. */
+static int
+testDrain(const void *opaque G_GNUC_UNUSED)
+{
+    int fd = clientConnect(rwPath);
+    int idle = clientConnect(rwPath);
+    g_autoptr(GByteArray) args = g_byte_array_new();
+    static const guint8 uuid[16] = { 3 };
+    gint done = g_atomic_int_get(&slowDone);
+    GSource *src;
+    testReply r;
+    int ret = -1;
+
+    if (fd < 0 || idle < 0 || checkCall(idle, 0) < 0)
+        goto cleanup;
+    putString(args, "d1");
+    g_byte_array_append(args, uuid, 16);
+    put32(args, 1);
+    if (sendFrame(fd, REMOTE_PROGRAM, REMOTE_PROC_DOMAIN_CREATE, VIR_NET_CALL, 7,
+                  VIR_NET_OK, args) < 0)
+        goto cleanup;
+    g_usleep(200 * 1000);
+    src = g_idle_source_new();
+    g_source_set_callback(src, testDrainStart, NULL, NULL);
+    g_source_attach(src, virNetServerGetContext(srv));
+    g_source_unref(src);
+    if (expectClosed(idle) < 0) {
+        printf("#   the client with nothing in progress was not closed\n");
+        goto cleanup;
+    }
+    if (g_atomic_int_get(&slowDone) != done) {
+        printf("#   the call ended before the drain: nothing tested\n");
+        goto cleanup;
+    }
+    if (g_atomic_int_get(&serverEnded)) {
+        printf("#   the loop ended with a call in progress\n");
+        goto cleanup;
+    }
+    if (recvReply(fd, &r) < 0) {
+        printf("#   the reply of the call in progress was lost\n");
+        goto cleanup;
+    }
+    if (r.serial != 7 || r.status != VIR_NET_OK) {
+        printf("#   the call in progress answered serial %u status %d\n", r.serial, r.status);
+        replyClear(&r);
+        goto cleanup;
+    }
+    replyClear(&r);
+    if (expectClosed(fd) < 0)
+        goto cleanup;
+    if (!waitFor(&serverEnded, 1)) {
+        printf("#   the loop did not end once no client was left\n");
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    if (fd >= 0)
+        close(fd);
+    if (idle >= 0)
+        close(idle);
+    return ret;
+}
+
 /* 1000 idle connections: memory per connection measured, all served
  * afterwards, all gone when they close. */
 static int
@@ -1945,6 +2023,8 @@ mymain(void)
     }
     virTestRun("round trip and connection open", testLatency, NULL);
     virTestRun("idle timeout", testIdleTimeout, NULL);
+    virTestRun("told to stop: the call in progress is answered, then the loop ends",
+               testDrain, NULL);
 
     virNetServerQuit(srv);
     g_thread_join(srvThread);

@@ -388,13 +388,20 @@ remoteDaemonHandleCall(virNetServer *srv G_GNUC_UNUSED,
     return 0;
 }
 
+/* How long a daemon told to stop lets the calls in progress run before
+ * it closes their connections: a client whose call took effect must get
+ * its answer (the destination's Finish of a migration: without it, the
+ * source would run the guest again while the destination runs it too) */
+#define REMOTE_DAEMON_DRAIN_SECONDS 30
+
 static gboolean
 remoteDaemonSignal(gpointer opaque)
 {
     virNetServer *srv = opaque;
 
-    g_message("signal received: shutting down (guests keep running)");
-    virNetServerQuit(srv);
+    g_message("signal received: shutting down (guests keep running) once the calls in progress are answered (at most %d s; a second signal: now)",
+              REMOTE_DAEMON_DRAIN_SECONDS);
+    virNetServerDrain(srv, REMOTE_DAEMON_DRAIN_SECONDS);
     return G_SOURCE_CONTINUE;
 }
 

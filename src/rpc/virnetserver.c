@@ -64,6 +64,8 @@ struct _virNetServer {
     bool acceptPaused;
     GSource *acceptRetry;
     GSource *idleSource;
+    bool draining;                      /* virNetServerDrain: ending */
+    GSource *drainTimeout;
 
     GMutex lock;                        /* clients, nextID */
     GPtrArray *clients;                 /* virNetServerClient references */
@@ -356,7 +358,7 @@ virNetServerAcceptResume(virNetServer *srv)
 {
     size_t i;
 
-    if (!srv->acceptPaused || srv->acceptRetry || virNetServerFull(srv))
+    if (!srv->acceptPaused || srv->acceptRetry || srv->draining || virNetServerFull(srv))
         return;
     srv->acceptPaused = false;
     for (i = 0; i < srv->services->len; i++)
@@ -434,6 +436,22 @@ virNetServerAddServiceTCP(virNetServer *srv,
     return 0;
 }
 
+/* A draining server whose last client went ends its loop. Main
+ * context. */
+static void
+virNetServerDrainCheck(virNetServer *srv)
+{
+    guint left;
+
+    if (!srv->draining)
+        return;
+    g_mutex_lock(&srv->lock);
+    left = srv->clients->len;
+    g_mutex_unlock(&srv->lock);
+    if (left == 0)
+        g_main_loop_quit(srv->loop);
+}
+
 void
 virNetServerClientGone(virNetServer *srv,
                        virNetServerClient *client)
@@ -448,6 +466,7 @@ virNetServerClientGone(virNetServer *srv,
     virNetServerClientUnref(client);
     virNetServerAcceptResume(srv);
     virNetServerIdleUpdate(srv);
+    virNetServerDrainCheck(srv);
 }
 
 
@@ -751,6 +770,48 @@ virNetServerQuit(virNetServer *srv)
     g_main_loop_quit(srv->loop);
 }
 
+static gboolean
+virNetServerDrainTimedOut(gpointer opaque)
+{
+    virNetServer *srv = opaque;
+
+    g_message("stopping with calls still in progress: the time given to finish them is over");
+    g_clear_pointer(&srv->drainTimeout, g_source_unref);
+    g_main_loop_quit(srv->loop);
+    return G_SOURCE_REMOVE;
+}
+
+void
+virNetServerDrain(virNetServer *srv, unsigned int timeoutSeconds)
+{
+    g_autoptr(GPtrArray) clients = NULL;
+    size_t i;
+
+    if (srv->draining) {
+        g_main_loop_quit(srv->loop);
+        return;
+    }
+    srv->draining = true;
+    virNetServerAcceptPause(srv);
+    if (srv->acceptRetry) {
+        g_source_destroy(srv->acceptRetry);
+        g_clear_pointer(&srv->acceptRetry, g_source_unref);
+    }
+    g_mutex_lock(&srv->lock);
+    clients = g_ptr_array_new_full(srv->clients->len,
+                                   (GDestroyNotify)virNetServerClientUnref);
+    for (i = 0; i < srv->clients->len; i++)
+        g_ptr_array_add(clients, virNetServerClientRef(g_ptr_array_index(srv->clients, i)));
+    g_mutex_unlock(&srv->lock);
+    /* each goes once it has all its replies (the loop closes it) */
+    for (i = 0; i < clients->len; i++)
+        virNetServerClientDelayedClose(g_ptr_array_index(clients, i));
+    srv->drainTimeout = g_timeout_source_new_seconds(timeoutSeconds);
+    g_source_set_callback(srv->drainTimeout, virNetServerDrainTimedOut, srv, NULL);
+    g_source_attach(srv->drainTimeout, srv->ctx);
+    virNetServerDrainCheck(srv);
+}
+
 void
 virNetServerFree(virNetServer *srv)
 {
@@ -772,6 +833,10 @@ virNetServerFree(virNetServer *srv)
     if (srv->acceptRetry) {
         g_source_destroy(srv->acceptRetry);
         g_clear_pointer(&srv->acceptRetry, g_source_unref);
+    }
+    if (srv->drainTimeout) {
+        g_source_destroy(srv->drainTimeout);
+        g_clear_pointer(&srv->drainTimeout, g_source_unref);
     }
     srv->idleSeconds = 0;
 

@@ -156,6 +156,14 @@ void virNetServerSetIdleTimeout(virNetServer *srv,
 /* Runs the main context in the calling thread until virNetServerQuit.
  * Returns 0, or -1 with an error if the worker pools cannot start. */
 int virNetServerRun(virNetServer *srv);
+/* Ends the server gracefully, for a daemon told to stop: nothing new is
+ * accepted and no new call is read, while the calls in progress run to
+ * their end and their replies are written (a client must not lose the
+ * answer of a call that took effect, e.g. a migration's Finish); each
+ * client is closed once it has all its replies, and virNetServerRun
+ * returns when none is left, after @timeoutSeconds at most, or at once
+ * when called again. In the server's context (its signal sources). */
+void virNetServerDrain(virNetServer *srv, unsigned int timeoutSeconds);
 /* Makes virNetServerRun return (clients stay connected until
  * virNetServerFree). Any thread, also a signal source on the context. */
 void virNetServerQuit(virNetServer *srv);

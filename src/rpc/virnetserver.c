@@ -441,15 +441,23 @@ virNetServerAddServiceTCP(virNetServer *srv,
 static void
 virNetServerDrainCheck(virNetServer *srv)
 {
-    guint left;
-
-    if (!srv->draining)
-        return;
-    g_mutex_lock(&srv->lock);
-    left = srv->clients->len;
-    g_mutex_unlock(&srv->lock);
-    if (left == 0)
+    if (srv->draining && virNetServerGetClientCount(srv) == 0)
         g_main_loop_quit(srv->loop);
+}
+
+/* The clients connected now, each referenced (the array drops them), so
+ * that they can be called without the server's lock. */
+static GPtrArray *
+virNetServerClientsRef(virNetServer *srv)
+{
+    GPtrArray *clients = g_ptr_array_new_with_free_func((GDestroyNotify)virNetServerClientUnref);
+    size_t i;
+
+    g_mutex_lock(&srv->lock);
+    for (i = 0; i < srv->clients->len; i++)
+        g_ptr_array_add(clients, virNetServerClientRef(g_ptr_array_index(srv->clients, i)));
+    g_mutex_unlock(&srv->lock);
+    return clients;
 }
 
 void
@@ -714,13 +722,8 @@ virNetServerBroadcastEvent(virNetServer *srv,
                            virNetServerClientFilter filter,
                            void *opaque)
 {
-    g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func((GDestroyNotify)virNetServerClientUnref);
+    g_autoptr(GPtrArray) clients = virNetServerClientsRef(srv);
     size_t i;
-
-    g_mutex_lock(&srv->lock);
-    for (i = 0; i < srv->clients->len; i++)
-        g_ptr_array_add(clients, virNetServerClientRef(g_ptr_array_index(srv->clients, i)));
-    g_mutex_unlock(&srv->lock);
 
     for (i = 0; i < clients->len; i++) {
         virNetServerClient *client = g_ptr_array_index(clients, i);
@@ -797,12 +800,7 @@ virNetServerDrain(virNetServer *srv, unsigned int timeoutSeconds)
         g_source_destroy(srv->acceptRetry);
         g_clear_pointer(&srv->acceptRetry, g_source_unref);
     }
-    g_mutex_lock(&srv->lock);
-    clients = g_ptr_array_new_full(srv->clients->len,
-                                   (GDestroyNotify)virNetServerClientUnref);
-    for (i = 0; i < srv->clients->len; i++)
-        g_ptr_array_add(clients, virNetServerClientRef(g_ptr_array_index(srv->clients, i)));
-    g_mutex_unlock(&srv->lock);
+    clients = virNetServerClientsRef(srv);
     /* each goes once it has all its replies (the loop closes it) */
     for (i = 0; i < clients->len; i++)
         virNetServerClientDelayedClose(g_ptr_array_index(clients, i));

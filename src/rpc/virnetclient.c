@@ -500,11 +500,13 @@ virNetClientNewTCP(const char *host,
 {
     g_autoptr(virNetTLSSession) sess = NULL;
     g_autofree char *server = virNetSocketTCPName(host, port);
-    virNetClientOpening op = { .server = server, .timeoutMs = openTimeoutMs };
+    virNetClientOpening op = {
+        .server = server,
+        .deadline = virNetSocketDeadline(openTimeoutMs),
+        .timeoutMs = openTimeoutMs,
+    };
     int fd;
 
-    if (openTimeoutMs > 0)
-        op.deadline = g_get_monotonic_time() + (gint64)openTimeoutMs * 1000;
     if ((fd = virNetSocketConnectTCP(host, port, openTimeoutMs)) < 0)
         return NULL;
     if (tls) {
@@ -522,11 +524,9 @@ virNetClient *
 virNetClientNewUNIX(const char *path, int openTimeoutMs)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    gint64 deadline = 0;
+    gint64 deadline = virNetSocketDeadline(openTimeoutMs);
     int fd;
 
-    if (openTimeoutMs > 0)
-        deadline = g_get_monotonic_time() + (gint64)openTimeoutMs * 1000;
     if (strlen(path) >= sizeof(addr.sun_path)) {
         virReportError(VIR_ERR_INTERNAL_ERROR,
                        _("UNIX socket path '%s' too long"), path);

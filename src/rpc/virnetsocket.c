@@ -280,6 +280,14 @@ virNetSocketTimeLeft(gint64 deadline)
     return left <= 0 ? 0 : (int)MIN(left, G_MAXINT);
 }
 
+gint64
+virNetSocketDeadline(int timeoutMs)
+{
+    if (timeoutMs <= 0)
+        return 0;
+    return g_get_monotonic_time() + (gint64)timeoutMs * 1000;
+}
+
 char *
 virNetSocketTCPName(const char *host, const char *port)
 {
@@ -326,14 +334,12 @@ virNetSocketConnectTCP(const char *host, const char *port, int timeoutMs)
 {
     struct addrinfo *res = NULL;
     struct addrinfo *ai;
-    gint64 deadline = 0;
+    gint64 deadline = virNetSocketDeadline(timeoutMs);
     size_t left = 0;
     bool timedOut = false;
     int err = 0;
     int fd = -1;
 
-    if (timeoutMs > 0)
-        deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
     if (virNetSocketResolve(host, port, false, &res) < 0)
         return -1;
     for (ai = res; ai; ai = ai->ai_next)

@@ -75,6 +75,10 @@ int virNetSocketConnectTCP(const char *host, const char *port, int timeoutMs);
 /* "HOST:PORT" ("[HOST]:PORT" for an IPv6 address), for messages. */
 char *virNetSocketTCPName(const char *host, const char *port);
 
+/* The monotonic µs @timeoutMs from now, or 0 (none) when @timeoutMs <= 0:
+ * a deadline for virNetSocketTimeLeft. */
+gint64 virNetSocketDeadline(int timeoutMs);
+
 /* The milliseconds from now to @deadline (monotonic µs) for poll(): 0 when
  * it passed, -1 (forever) when @deadline is 0 (none). */
 int virNetSocketTimeLeft(gint64 deadline);

@@ -428,14 +428,10 @@ virNetClientTLSWait(int fd, virNetTLSSession *tls,
         int timeout = virNetSocketTimeLeft(op->deadline);
         int rc;
 
-        if (timeout == 0 && handshake) {
-            virReportError(VIR_ERR_OPERATION_TIMEOUT,
-                           _("the server at '%s' did not complete the TLS handshake within %g s"),
-                           op->server, op->timeoutMs / 1000.0);
-            return -1;
-        }
         if (timeout == 0) {
             virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                           handshake ?
+                           _("the server at '%s' did not complete the TLS handshake within %g s") :
                            _("the server at '%s' did not confirm the TLS session within %g s"),
                            op->server, op->timeoutMs / 1000.0);
             return -1;

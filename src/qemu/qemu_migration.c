@@ -1599,10 +1599,13 @@ qemuMigrationSrcReplugPrimaries(virQEMUDriver *driver, virDomainObj *obj, qemuMo
     if (!qemuMigrationSrcWaitSettled(mon, QEMU_MIGRATION_SET(SETUP)))
         virResetLastError();
     status = qemuMigrationQueryStatus(mon);
-    qemuDomainLogNote(driver->config, obj->def->name,
-                      "migration: primaries plugged back in by QEMU after a migration to nowhere (%s): %s",
-                      path, status == QEMU_MONITOR_MIGRATION_STATUS_FAILED ?
-                      "it failed at once, as it should" : "it did not fail, the guest may lack them");
+    if (status == QEMU_MONITOR_MIGRATION_STATUS_FAILED)
+        qemuDomainLogNote(driver->config, obj->def->name,
+                          "migration: primaries plugged back in by QEMU after a migration to nowhere (%s) failed",
+                          path);
+    else
+        virReportWarning(_("domain '%s' runs on the source again, but the migration that makes QEMU plug its VFs back in did not fail (status %s); detach and attach the VF interfaces if the guest lacks them"),
+                         obj->def->name, status >= 0 ? qemuMonitorMigrationStatusTypeToString(status) : "unknown");
 }
 
 /* The source sent everything but the destination failed to take the

@@ -365,7 +365,7 @@ testRunAddTLSCreds(qemuMonitor *mon)
 static int
 testRunMigrationEvents(qemuMonitor *mon)
 {
-    return qemuMonitorSetMigrationEvents(mon);
+    return qemuMonitorSetMigrationCapabilities(mon);
 }
 
 static int
@@ -1154,7 +1154,7 @@ mymain(void)
         { "object-add tls-creds-x509", testRunAddTLSCreds,
           "{\"execute\":\"object-add\",\"arguments\":{\"qom-type\":\"tls-creds-x509\",\"id\":\"objmigtls0\",\"dir\":\"/etc/pki/qemu\",\"endpoint\":\"server\",\"verify-peer\":true},\"id\":2}" },
         { "migrate-set-capabilities", testRunMigrationEvents,
-          "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":[{\"capability\":\"events\",\"state\":true}]},\"id\":2}" },
+          "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":[{\"capability\":\"events\",\"state\":true},{\"capability\":\"return-path\",\"state\":true}]},\"id\":2}" },
         { "device-list-properties", testRunListProperties,
           "{\"execute\":\"device-list-properties\",\"arguments\":{\"typename\":\"virtio-net-pci\"},\"id\":2}" },
         { "cont", testRunCont, "{\"execute\":\"cont\",\"id\":2}" },

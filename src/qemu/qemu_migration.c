@@ -878,8 +878,9 @@ qemuMigrationSrcLeavePostmigrate(virQEMUDriver *driver, virDomainObj *obj, qemuM
 }
 
 /* Connect to QEMU, bring the recorded state up to date, check it and
- * turn on migration events. The monitor is kept for perform. Within the
- * migration's async job, the object unlocked. */
+ * turn on migration events and the return path (the migration completes
+ * only once the destination loaded the guest). The monitor is kept for
+ * perform. Within the migration's async job, the object unlocked. */
 static int
 qemuMigrationSrcConnect(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
 {
@@ -891,7 +892,7 @@ qemuMigrationSrcConnect(virQEMUDriver *driver, virDomainObj *obj, unsigned int f
     qemuProcessApplyEvents(driver, obj, mon);
     if (qemuMigrationSrcCheck(obj, flags) < 0 ||
         qemuMigrationSrcLeavePostmigrate(driver, obj, mon) < 0 ||
-        qemuMonitorSetMigrationEvents(mon) < 0) {
+        qemuMonitorSetMigrationCapabilities(mon) < 0) {
         qemuProcessEndJob(driver, obj, mon);
         return -1;
     }

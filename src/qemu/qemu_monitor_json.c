@@ -220,15 +220,20 @@ qemuMonitorDeviceDel(qemuMonitor *mon, const char *id)
 /* ------------------------------------------------------------------ */
 
 int
-qemuMonitorSetMigrationEvents(qemuMonitor *mon)
+qemuMonitorSetMigrationCapabilities(qemuMonitor *mon)
 {
+    static const char *const names[] = { "events", "return-path" };
     g_autoptr(qemuProps) args = qemuPropsNew();
     g_autoptr(GPtrArray) caps = g_ptr_array_new();
-    qemuProps *cap = qemuPropsNew();
+    size_t i;
 
-    qemuPropsAddString(cap, "capability", "events");
-    qemuPropsAddBool(cap, "state", true);
-    g_ptr_array_add(caps, cap);
+    for (i = 0; i < G_N_ELEMENTS(names); i++) {
+        qemuProps *cap = qemuPropsNew();
+
+        qemuPropsAddString(cap, "capability", names[i]);
+        qemuPropsAddBool(cap, "state", true);
+        g_ptr_array_add(caps, cap);
+    }
     qemuPropsAddArray(args, "capabilities", g_steal_pointer(&caps));
     return qemuMonitorCommand(mon, "migrate-set-capabilities", args, NULL);
 }

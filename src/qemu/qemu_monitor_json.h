@@ -72,8 +72,12 @@ int qemuMonitorDeviceDel(qemuMonitor *mon, const char *id);
 /* Migration                                                            */
 /* ------------------------------------------------------------------ */
 
-/* migrate-set-capabilities events=on: MIGRATION events from now on */
-int qemuMonitorSetMigrationEvents(qemuMonitor *mon);
+/* migrate-set-capabilities, on both sides of a migration: "events"
+ * (MIGRATION events from now on) and "return-path" (the destination
+ * answers the source over the migration's connection: the source's
+ * migration completes only once the destination has loaded the whole
+ * guest, and fails, the guest resuming there, when it could not) */
+int qemuMonitorSetMigrationCapabilities(qemuMonitor *mon);
 /* migrate-set-parameters max-bandwidth (bytes per second), and the TLS
  * credentials (the id of a tls-creds-x509 object, "" for none: QEMU
  * keeps those of an earlier migration) and the name the destination's

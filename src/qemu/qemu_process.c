@@ -722,8 +722,10 @@ qemuProcessConnectMonitor(virDomainObj *obj, qemuProcessStarting *ctx)
         return -1;
 
     if (ctx->incoming) {
-        /* the guest arrives by migration: it runs once it is all there */
-        if (qemuMonitorSetMigrationEvents(mon) < 0)
+        /* the guest arrives by migration: it runs once it is all there
+         * (QEMU answers the source's return path whether or not it is
+         * on here; on, as on the source) */
+        if (qemuMonitorSetMigrationCapabilities(mon) < 0)
             return -1;
         virDomainObjLock(obj);
         obj->state = VIR_DOMAIN_PAUSED;

@@ -13,6 +13,10 @@
 # source's domain log (ours) or libvirtd's debug log of its monitor.
 # Prints numbers; never fails on time.
 #
+# Then the issue's own case between our two daemons: the tests' real
+# teaming guest (net_failover, wait-unplug included), TEAMING_RUNS times
+# each way (default 4; 0 skips it).
+#
 # usage: bench/migratedaemons.sh [BUILDDIR] [RUNS]   (default: build, 20)
 # KEEP=1 keeps the roots (daemon and domain logs) for a look afterwards;
 # LIBVIRTD=0 skips libvirtd. Needs root (namespaces).
@@ -110,6 +114,8 @@ for h in 1 2; do
     cp -r "$qemupki" "$r/etc/pki/qemu"
     printf 'listen_tls = 1\ntls_port = "%s"\nlisten_addr = "127.0.0.1"\nhost_uuid = "%s"\n' \
         "$port" "$(cat /proc/sys/kernel/random/uuid)" > "$r/etc/virtqemud.conf"
+    # its SR-IOV host and pool 'vfpool', for the teaming guest
+    sim_host "$ourvirsh" "$r" ens1f0 4 || { echo "cannot make the SR-IOV host of $r"; exit 1; }
     daemon_start "$base/virtqemud-ns" "$r" "$ourvirsh" --listen || exit 1
     pids="$pids $dpid"
 done
@@ -117,6 +123,28 @@ uri() { eval "echo qemu+tls://127.0.0.1:\$port$1/system?pkipath=$pki"; }
 in_ns "$ourvirsh" -q -c "$(uri 1)" create --paused "$base/bm.xml" >/dev/null ||
     { echo "our guest did not start"; exit 1; }
 run_bench virtqemud "$(uri 1)" "$base/h1/log/bm.log" "$(uri 2)" "$base/h2/log/bm.log" || exit 1
+
+# 1b. ours, the issue's case: the tests' real net_failover guest (256 MiB,
+# running), its primary a VF of each host's pool, so that the
+# destination's QEMU starts while the source waits for the guest to
+# release its VF; BENCHMIGRATE_SETTLE lets it bond the new VF in between
+truns=${TEAMING_RUNS:-4}
+if [ "$truns" -gt 0 ]; then
+    for h in 1 2; do in_ns "$ourvirsh" -q -c "$(uri $h)" destroy bm >/dev/null 2>&1; done
+    python3 "$top/tests/guest/mkguest.py" "$build/tests/guest" >/dev/null ||
+        { echo "cannot build the test guest"; exit 1; }
+    guest_xml tm 42 "$base/tm.console" "$build/tests/guest" "" > "$base/tm.xml"
+    in_ns "$ourvirsh" -q -c "$(uri 1)" create "$base/tm.xml" >/dev/null ||
+        { echo "our teaming guest did not start"; exit 1; }
+    waitfor "$base/tm.console" "driver=e1000e master=eth" 90 || exit 1
+    sleep 1
+    for data in "" tls; do
+        echo "# virtqemud: $truns migrations of each kind of a teaming guest over TLS (127.0.0.1)${data:+, the data over TLS too}"
+        BENCHMIGRATE_SETTLE=3 BENCHMIGRATE_CONSOLE=$base/tm.console in_ns "$bench" --daemons \
+            "$(uri 1)" "$base/h1/log/tm.log" "$(uri 2)" "$base/h2/log/tm.log" tm "$truns" $data ||
+            exit 1
+    done
+fi
 for p in $pids; do kill "$p"; done
 wait 2>/dev/null
 pids=

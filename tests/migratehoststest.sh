@@ -431,7 +431,9 @@ else
 fi
 pools "t1 started" 1 0
 # teaming TITLE CMD...: migrate t1 with CMD ($from, $to set); then its
-# bond enslaves the destination's VF and traffic flows through it
+# bond enslaves the destination's VF and traffic flows through it. t1
+# migrates at 32 MiB/s: QEMU 7.2 under TCG now and then corrupts a guest
+# migrated at unlimited speed (docs/bench.rst)
 teaming() {
     _tt=$1
     shift
@@ -446,11 +448,11 @@ teaming() {
 }
 next t1
 teaming "teaming guest, Debian's virsh p2p" \
-    "$dvirsh" -c "$(tlsuri $from)" migrate --live --p2p --verbose t1 "$(p2puri $to)"
+    "$dvirsh" -c "$(tlsuri $from)" migrate --live --bandwidth 32 --p2p --verbose t1 "$(p2puri $to)"
 if [ "$(where t1)" = 2 ]; then pools "t1 p2p" 0 1; else pools "t1 p2p failed" 1 0; fi
 next t1
 teaming "teaming guest, Debian's virsh client-managed" \
-    "$dvirsh" -c "$(tlsuri $from)" migrate --live t1 "$(tlsuri $to)"
+    "$dvirsh" -c "$(tlsuri $from)" migrate --live --bandwidth 32 t1 "$(tlsuri $to)"
 if [ "$(where t1)" = 1 ]; then pools "t1 back" 1 0; else pools "t1 back failed" 0 1; fi
 
 # 3b. The destination fails after the source completed: host 2's daemon
@@ -468,7 +470,7 @@ t1_settled() {
 late_rollback() {
     _tl=$(wc -l < "$dir/t1.console")
     _p2=$(cat "$dir/h2/daemon.pid")
-    inhost 1 "$dvirsh" -c "$(tlsuri 1)" migrate --live --p2p t1 "$(p2puri 2)" >"$dir/mig.out" 2>&1 &
+    inhost 1 "$dvirsh" -c "$(tlsuri 1)" migrate --live --bandwidth 32 --p2p t1 "$(p2puri 2)" >"$dir/mig.out" 2>&1 &
     _mp=$!
     if ! until_ok 30 grep -Eq '^phase=(wait-unplug|active)' "$dir/h1/run/qemu/t1.job"; then
         notok "late rollback: the migration started"; sed 's/^/#   /' "$dir/mig.out"

@@ -68,7 +68,10 @@ defined_on "$uA" m1 && ok "m1 listed on A before migration" || notok "m1 listed 
 waitfor "$base/m1.console" "driver=e1000e master=eth" 60 && waitfor "$base/m1.console" "GUEST-PING ok" 30 ||
     notok "m1 bonds before migration"
 [ "$(vf_mac "$A" $vfA)" = 52:54:00:7e:57:01 ] && ok "A's VF has the guest's MAC" || notok "A's VF has the guest's MAC"
-"$virsh" -c "$uA" migrate --live --verbose --persistent --undefinesource m1 "$uB" 2>"$base/m1.migrate"
+# 32 MiB/s: QEMU 7.2 under TCG now and then corrupts a guest migrated at
+# unlimited speed (docs/bench.rst), and the guest is checked afterwards
+"$virsh" -c "$uA" migrate --live --verbose --persistent --undefinesource --bandwidth 32 m1 "$uB" \
+    2>"$base/m1.migrate"
 rc=$?
 [ $rc = 0 ] && ok "migration succeeds" || { notok "migration succeeds"; cat "$base/m1.migrate"; }
 grep -q "wait-unplug (the guest is releasing hostdev0)" "$base/m1.migrate" && ok "--verbose shows wait-unplug" ||

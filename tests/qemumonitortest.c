@@ -363,7 +363,7 @@ testRunAddTLSCreds(qemuMonitor *mon)
 }
 
 static int
-testRunMigrationEvents(qemuMonitor *mon)
+testRunMigrationCapabilities(qemuMonitor *mon)
 {
     return qemuMonitorSetMigrationCapabilities(mon);
 }
@@ -1153,7 +1153,7 @@ mymain(void)
           "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"max-postcopy-bandwidth\":52428800},\"id\":2}" },
         { "object-add tls-creds-x509", testRunAddTLSCreds,
           "{\"execute\":\"object-add\",\"arguments\":{\"qom-type\":\"tls-creds-x509\",\"id\":\"objmigtls0\",\"dir\":\"/etc/pki/qemu\",\"endpoint\":\"server\",\"verify-peer\":true},\"id\":2}" },
-        { "migrate-set-capabilities", testRunMigrationEvents,
+        { "migrate-set-capabilities", testRunMigrationCapabilities,
           "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":[{\"capability\":\"events\",\"state\":true},{\"capability\":\"return-path\",\"state\":true}]},\"id\":2}" },
         { "device-list-properties", testRunListProperties,
           "{\"execute\":\"device-list-properties\",\"arguments\":{\"typename\":\"virtio-net-pci\"},\"id\":2}" },

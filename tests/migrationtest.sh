@@ -240,6 +240,9 @@ absent_from "$A/log/m7.log" "UNPLUG_PRIMARY" && ok "the source unplugged nothing
 pools "m7 refused" 1 1
 "$virsh" -q -c "$uA" destroy m7 >/dev/null
 "$virsh" -q -c "$uB" destroy hog >/dev/null
+# B refused in its start, after the incoming socket's place was chosen
+only_next_id "$B" && ok "nothing of m7 left on B, no incoming socket either" ||
+    { notok "B clean after m7"; ls "$B/run/qemu"; }
 
 # 9. a guest without teaming that is paused migrates paused: the
 #    destination, told to run it, leaves it as the source had it

@@ -1072,23 +1072,26 @@ qemuMigrationDstPrepare(virQEMUDriver *driver, const char *migrateURI,
     const char *listen;
 
     if (sameProcess && !migrateURI && !(flags & VIR_MIGRATE_TLS)) {
-        /* both roots are in this process: a socket under this root */
+        /* both roots are in this process: a socket under this root, which
+         * the start binds once its record says whose it is */
         sock = virQEMUDriverConfigSocketPath(driver->config, obj->def->uuid,
                                              QEMU_SOCKET_INCOMING);
         uri = g_strdup_printf("unix:%s", sock);
         listen = uri;
+        incoming.listenPath = sock;
     } else {
         if (qemuMigrationAddressPrepare(driver->config, migrateURI, listenAddress, NULL,
-                                        &addr) < 0)
+                                        &addr) < 0 ||
+            (incoming.listenFd = qemuMigrationAddressListen(addr.incoming)) < 0) {
+            qemuMigrationAddressRelease(&addr);
             return NULL;
+        }
         uri = g_strdup(addr.uri);
         listen = addr.incoming;
     }
-    if ((incoming.listenFd = qemuMigrationAddressListen(listen)) < 0 ||
-        qemuProcessStartLaunch(driver, obj, VIR_DOMAIN_START_PAUSED, &incoming,
+    /* the start owns the socket from here on, whatever it returns */
+    if (qemuProcessStartLaunch(driver, obj, VIR_DOMAIN_START_PAUSED, &incoming,
                                &starting) < 0) {
-        if (incoming.listenFd >= 0)
-            close(incoming.listenFd);
         qemuMigrationAddressRelease(&addr);
         return NULL;
     }

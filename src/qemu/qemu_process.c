@@ -482,6 +482,7 @@ struct _qemuProcessStarting {
     unsigned int flags;         /* VIR_DOMAIN_START_PAUSED */
     bool incoming;              /* a guest arriving by migration */
     int incomingFd;             /* its listening socket, until launch */
+    char *incomingPath;         /* the file of that socket, bound at launch */
     virDomainDef *live;         /* until launch: then the object's def */
     char *monitorPath;
     char *logPath;
@@ -509,6 +510,7 @@ qemuProcessStartingFree(qemuProcessStarting *ctx)
     g_free(ctx->logPath);
     g_free(ctx->pidPath);
     g_free(ctx->startingPath);
+    g_free(ctx->incomingPath);
     g_strfreev(ctx->argv);
     if (ctx->logfd >= 0)
         close(ctx->logfd);
@@ -577,7 +579,8 @@ qemuProcessPrepareHost(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStar
     return ret;
 }
 
-/* Phase 2, launch: QEMU spawned with its monitor socket; from the moment
+/* Phase 2, launch: QEMU spawned with its monitor socket (and the incoming
+ * migration's, when it is a file of the root); from the moment
  * its identity is known the object is the run (live definition, pid) and
  * the pidfile and status say so. */
 static int
@@ -595,6 +598,9 @@ qemuProcessLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarting 
 
     if ((listenfd = virSocketListenUnix(ctx->monitorPath, 0600, 1)) < 0)
         return -1;
+    if (ctx->incomingPath &&
+        (ctx->incomingFd = virSocketListenUnix(ctx->incomingPath, 0600, 1)) < 0)
+        goto error;
     if ((ctx->logfd = virFileOpenWrite(ctx->logPath, O_WRONLY | O_APPEND, 0600,
                                        _("log file"))) < 0)
         goto error;
@@ -670,6 +676,8 @@ qemuProcessLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarting 
 
  error:
     unlink(ctx->monitorPath);
+    if (ctx->incomingPath)
+        unlink(ctx->incomingPath);
     return -1;
 }
 
@@ -799,6 +807,7 @@ qemuProcessStartLaunch(virQEMUDriver *driver, virDomainObj *obj, unsigned int fl
 
     ctx->logfd = -1;
     ctx->incomingFd = incoming ? incoming->listenFd : -1;
+    ctx->incomingPath = incoming ? g_strdup(incoming->listenPath) : NULL;
     ctx->incoming = incoming != NULL;
     ctx->flags = flags;
     *starting = NULL;

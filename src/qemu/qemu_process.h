@@ -17,10 +17,17 @@
 #include "qemu_command.h"
 
 /* A guest arriving by migration: QEMU takes the source's connection
- * from a listening socket its caller bound (qemuMigrationAddressListen),
- * so that the source may connect before QEMU runs. */
+ * from a listening socket bound before it runs, so that the source may
+ * connect before QEMU is up. */
 typedef struct {
-    int listenFd;           /* the socket (QEMU gets it, the start closes it) */
+    int listenFd;           /* a TCP socket its caller bound
+                             * (qemuMigrationAddressListen), or -1; from
+                             * qemuProcessStartLaunch on the start owns it
+                             * (QEMU gets it, the start closes it) */
+    const char *listenPath; /* or a UNIX socket file under the root, which
+                             * the start binds after its start record: a
+                             * process that dies leaves it to be removed
+                             * with the run's files, never alone */
     bool tls;               /* the stream is TLS: QEMU gets the server
                              * certificates of migrate_tls_x509_cert_dir */
 } qemuProcessIncoming;

@@ -96,6 +96,13 @@ check "migrate-setspeed: one to forget" 0 '' '' -- -c "$uri" migrate-setspeed te
 check "migrate-setspeed: not a number" 1 '' "^error: Numeric value 'abc' for <bandwidth> option is malformed or out of range$" -- -c "$uri" migrate-setspeed team-valid abc
 check "migrate-getspeed --postcopy: not running" 1 '' "^error: Requested operation is not valid: domain 'team-valid' is not running$" -- -c "$uri" migrate-getspeed team-valid --postcopy
 check "migrate-setspeed --postcopy: not running" 1 '' "^error: Requested operation is not valid: domain 'team-valid' is not running$" -- -c "$uri" migrate-setspeed team-valid 10 --postcopy
+# a failed migration's error is printed once, as by libvirt's virsh
+check "migrate: not running" 1 '' "^error: Requested operation is not valid: domain 'team-valid' is not running$" -- -c "$uri" migrate --live team-valid "qemu:///embed?root=$root/B"
+if [ "$(wc -l < "$root/err")" = 1 ]; then
+    echo "ok - migrate: one error line"
+else
+    echo "not ok - migrate: $(wc -l < "$root/err") error lines: $(cat "$root/err")"; fail=1
+fi
 check "migrate-setmaxdowntime: not running" 1 '' "^error: Requested operation is not valid: domain 'team-valid' is not running$" -- -c "$uri" migrate-setmaxdowntime team-valid 400
 check "migrate-getmaxdowntime: not running" 1 '' "^error: Requested operation is not valid: domain 'team-valid' is not running$" -- -c "$uri" migrate-getmaxdowntime team-valid
 check "migrate-setmaxdowntime: 0" 1 '' "^error: migrate: Invalid downtime$" -- -c "$uri" migrate-setmaxdowntime team-valid 0

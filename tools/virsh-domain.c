@@ -479,6 +479,9 @@ cmdMigrate(vshControl *ctl, const vshCmd *cmd)
                      name, timeout);
         vshError(ctl, "%s", job.err && job.err->message ? job.err->message : _("migration failed"));
         virFreeError(job.err);
+        /* the migration thread's error reached the handler as well: it is
+         * printed once, here */
+        vshResetError();
         return false;
     }
     return true;

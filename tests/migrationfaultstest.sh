@@ -21,8 +21,11 @@
 #     guest, and the restarted destination stops the QEMU it left behind;
 #  6. the destination daemon SIGKILLed after the source completed (it
 #     is SIGSTOPped during the copy, so finish cannot come): finish
-#     fails and the source resumes the guest; the restarted destination,
-#     whose QEMU has the whole guest, drops it (finish never came);
+#     fails, and the source, which cannot tell a destination that never
+#     ran finish from one that died after it ran the guest, keeps it
+#     paused and asks; the restarted destination, whose QEMU has the
+#     whole guest, drops it (finish never came), and the source, told
+#     so, resumes it;
 #  7. the source daemon SIGKILLed after its QEMU completed (SIGSTOPped
 #     during the copy; QEMU closing its migration stream says when it
 #     completed): the destination drops its copy when the source's
@@ -39,7 +42,13 @@
 # 10. the source daemon SIGKILLed between begin and perform (p2p), the
 #     guest's QEMU one that came in by migration (it answers
 #     query-migrate "completed" for that): the restarted source rolls
-#     back at once.
+#     back at once;
+# 11. the destination daemon SIGKILLed in finish after it decided to run
+#     the guest, before its answer left (the same as 6, its record's
+#     step set to "finish" while it is stopped): the source keeps the
+#     guest paused; the restarted destination runs it, and the source,
+#     told so, drops its copy (it used to resume it: the guest ran on
+#     both hosts).
 # usage: migrationfaultstest.sh VIRTQEMUD OUR-VIRSH TOP-SRCDIR BUILDDIR
 set -u
 virtqemud=$1
@@ -161,11 +170,16 @@ if migrate_bg 50 2 1 --p2p; then
     wait "$cpid" && notok "destination killed after completion: the migration fails" ||
         ok "destination killed after completion: the migration fails"
     cpid=
-    runs_on 2 && ok "finish failed: the source resumed g1" ||
+    [ "$(state 2)" = paused ] && ok "finish failed: the source keeps g1 paused" ||
         notok "finish failed: g1 is '$(state 2)' on the source"
+    grep -q "finish failed on the destination .* until that daemon says" "$base/h2/log/g1.log" &&
+        ok "finish failed: the source's log says why g1 stays paused" ||
+        { notok "finish failed: the source's note"; tail -5 "$base/h2/log/g1.log"; }
     start 1 || notok "daemon 1 restarts"
     state 1 >/dev/null
     until_ok 10 no_qemu_on 1
+    until_ok 40 runs_on 2 && ok "told the destination dropped its copy, the source resumed g1" ||
+        notok "the source resumed g1: it is '$(state 2)'"
     settled "destination daemon killed after the source completed" 2
     grep -q "recovered: source has the guest.*destination has the guest.*rolled back" \
         "$base/h1/log/g1.log" && ok "the destination says why it dropped its copy" ||
@@ -319,10 +333,37 @@ else
     notok "migration 10 began"; cat "$base/mig.out"
 fi
 
+# 11. the destination daemon dies in finish after it decided to run the
+# guest: its record says "finish" (set while it is stopped, a kill that
+# lands in that window otherwise takes luck)
+if migrate_bg 50 2 1 --p2p; then
+    kill -STOP "$pid1"
+    until_ok 30 grep -q '^phase=completed' "$base/h2/run/qemu/g1.job" ||
+        notok "killed in finish: the source completed"
+    sed -i 's/^step=.*/step=finish/' "$base/h1/run/qemu/g1.job"
+    crash 1
+    wait "$cpid" && notok "killed in finish: the migration fails" ||
+        ok "killed in finish: the migration fails"
+    cpid=
+    [ "$(state 2)" = paused ] && ok "killed in finish: the source keeps g1 paused" ||
+        notok "killed in finish: g1 is '$(state 2)' on the source"
+    start 1 || notok "daemon 1 restarts"
+    until_ok 40 runs_on 1 && ok "killed in finish: the restarted destination runs g1" ||
+        notok "killed in finish: g1 is '$(state 1)' on the destination"
+    until_ok 40 no_qemu_on 2 && ok "killed in finish: told so, the source dropped its copy" ||
+        notok "killed in finish: g1 is '$(state 2)' on the source"
+    settled "destination daemon killed in finish" 1
+    grep -q "source sent the guest.*destination has the guest.*completed" "$base/h2/log/g1.log" &&
+        ok "killed in finish: the source's log says why it completed" ||
+        { notok "killed in finish: the source's recovery note"; grep -i "recover" "$base/h2/log/g1.log" | tail -5; }
+else
+    notok "migration 11 started"; cat "$base/mig.out"
+fi
+
 # and after all that, a migration works
-"$dvirsh" -c "$(tcpuri 2)" migrate --live --p2p --migrateuri tcp://127.0.0.1 g1 "$(tcpuri 1)" \
+"$dvirsh" -c "$(tcpuri 1)" migrate --live --p2p --migrateuri tcp://127.0.0.1 g1 "$(tcpuri 2)" \
     >"$base/mig.out" 2>&1 && ok "a migration after the faults succeeds" ||
     { notok "a migration after the faults"; cat "$base/mig.out"; }
-settled "after the faults" 1
+settled "after the faults" 2
 migpair_stop
 exit $fail

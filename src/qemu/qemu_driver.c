@@ -714,23 +714,24 @@ qemuDomainsPeerUnref(void *opaque)
 static bool
 qemuDomainsPeerIsDaemon(const qemuMigrationRecord *rec)
 {
-    return rec->role == QEMU_MIGRATION_ROLE_SOURCE && !rec->peerRoot && rec->peerURI &&
-        *rec->peerURI && !g_str_has_prefix(rec->peerURI, "qemu:///embed");
+    return rec->role == QEMU_MIGRATION_ROLE_SOURCE &&
+        qemuMigrationPeerIsDaemon(rec->peerURI, rec->peerRoot);
 }
 
-/* Ask that daemon where the guest is, in the background: the answer
- * settles the job when it comes. */
+/* Ask the daemon at @peerURI where the guest @name (@uuid) is, in the
+ * background: the answer settles the job when it comes. */
 static void
-qemuDomainsPeerAsk(virQEMUDriver *driver, const qemuMigrationRecord *rec)
+qemuDomainsPeerAsk(virQEMUDriver *driver, const char *name, const unsigned char *uuid,
+                   const char *peerURI)
 {
-    g_autofree char *key = g_build_filename(driver->config->root, rec->name, NULL);
+    g_autofree char *key = g_build_filename(driver->config->root, name, NULL);
     virQEMUDriver *ref;
 
     if (!(ref = qemuDriverGet(driver->config->root))) {
         virResetLastError();
         return;
     }
-    qemuMigrationPeerAsk(driver->config, key, rec->peerURI, rec->name, rec->uuid,
+    qemuMigrationPeerAsk(driver->config, key, peerURI, name, uuid,
                          qemuDomainsPeerAnswered, ref, qemuDomainsPeerUnref);
 }
 
@@ -809,7 +810,7 @@ qemuDomainsRecoverMigration(virQEMUDriver *driver, const char *name)
             why = _("a QEMU of it does not answer on its monitor");
         } else if (qemuDomainsPeerIsDaemon(rec)) {
             /* the destination's daemon knows: ask it (again) */
-            qemuDomainsPeerAsk(driver, rec);
+            qemuDomainsPeerAsk(driver, rec->name, rec->uuid, rec->peerURI);
             why = _("its destination daemon has not said yet whether the guest runs there (it is asked in the background)");
         }
 
@@ -817,7 +818,7 @@ qemuDomainsRecoverMigration(virQEMUDriver *driver, const char *name)
             qemuDomainsRecoverWarned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         if (!g_hash_table_add(qemuDomainsRecoverWarned, g_steal_pointer(&key)))
             goto cleanup;
-        virReportWarning(_("domain '%s': the migration job of a process that is gone (%s, with root '%s') cannot be settled now: %s; the guest stays as it is and the next command on either root tries again"),
+        virReportWarning(_("domain '%s': the migration job left by a process (%s, with root '%s') cannot be settled now: %s; the guest stays as it is and the next command on either root tries again"),
                          name, qemuMigrationRoleTypeToString(rec->role), NULLSTR(rec->peerRoot),
                          why);
         goto cleanup;
@@ -2390,16 +2391,28 @@ static int
 qemuDomainMigrateConfirmObj(virQEMUDriver *driver, virDomainObj **obj, bool cancelled,
                             unsigned int flags)
 {
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(*obj);
+    g_autofree char *name = g_strdup((*obj)->def->name);
+    g_autofree char *peerURI = NULL;
+    unsigned char uuid[VIR_UUID_BUFLEN];
     int ret;
 
+    memcpy(uuid, (*obj)->def->uuid, VIR_UUID_BUFLEN);
     virDomainObjUnlock(*obj);
     /* a migration that stopped before perform: the checks of begin may
      * still run */
-    if (qemuDomainObjGetPrivate(*obj)->migCheck && qemuMigrationSrcWaitChecked(*obj) < 0)
+    if (priv->migCheck && qemuMigrationSrcWaitChecked(*obj) < 0)
         virResetLastError();
     ret = qemuMigrationSrcConfirm(driver, *obj, cancelled, flags);
     virDomainObjLock(*obj);
+    if (qemuMigrationRecordExists(driver, name))
+        peerURI = g_strdup(priv->migPeerURI);
     qemuDomainMigrateEnd(driver, obj);
+    /* a job left unsettled (the destination's finish failed after the
+     * guest was sent): its destination is asked now, and the answer
+     * settles it (qemuDomainsRecoverMigration), whoever calls next */
+    if (peerURI)
+        qemuDomainsPeerAsk(driver, name, uuid, peerURI);
     return ret;
 }
 

@@ -234,6 +234,14 @@ qemuMigrationRecordEnd(virQEMUDriver *driver, virDomainObj *obj)
 }
 
 void
+qemuMigrationRecordLeave(virDomainObj *obj)
+{
+    /* the record stays; the lock goes with the async job, which lets a
+     * recovery take it */
+    qemuDomainObjGetPrivate(obj)->migRecorded = false;
+}
+
+void
 qemuMigrationRecordFree(qemuMigrationRecord *rec)
 {
     if (!rec)
@@ -1619,19 +1627,11 @@ qemuMigrationSrcReplugPrimaries(virQEMUDriver *driver, virDomainObj *obj, qemuMo
  * gets them back (qemuMigrationSrcReplugPrimaries); one that stays
  * paused keeps only its standbys until it migrates again. */
 static void
-qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
+qemuMigrationSrcRestoreSent(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     bool teaming = virDomainDefHasTeaming(obj->def);
-    qemuMonitorRunState state;
 
-    /* a cancel that came too late may still end in completion */
-    if (!qemuMigrationSrcWaitSettled(mon, qemuMigrationMayComplete) ||
-        qemuMonitorQueryStatus(mon, &state) < 0 ||
-        state != QEMU_MONITOR_RUN_STATE_POSTMIGRATE) {
-        virResetLastError();
-        return;
-    }
     qemuDomainLogNote(driver->config, obj->def->name,
                       "migration: the destination did not take the guest after the source had sent it; %s%s",
                       priv->migWasPaused ? "it stays paused here" : "it runs here again",
@@ -1652,6 +1652,37 @@ qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor
     if (obj->state == VIR_DOMAIN_RUNNING)
         obj->reason = VIR_DOMAIN_RUNNING_MIGRATION_CANCELED;
     virDomainObjUnlock(obj);
+}
+
+/* Has the source's QEMU sent the whole guest (it stopped it for good,
+ * "postmigrate")? A cancel that came too late may still end in
+ * completion: this waits for QEMU to settle first. */
+static bool
+qemuMigrationSrcHasSent(qemuMonitor *mon)
+{
+    qemuMonitorRunState state;
+
+    if (!qemuMigrationSrcWaitSettled(mon, qemuMigrationMayComplete) ||
+        qemuMonitorQueryStatus(mon, &state) < 0) {
+        virResetLastError();
+        return false;
+    }
+    return state == QEMU_MONITOR_RUN_STATE_POSTMIGRATE;
+}
+
+/* The guest stays here: if QEMU had sent it, run it again as it was
+ * (qemuMigrationSrcRestoreSent); otherwise QEMU resumed it itself. */
+static void
+qemuMigrationSrcRestoreRun(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
+{
+    if (qemuMigrationSrcHasSent(mon))
+        qemuMigrationSrcRestoreSent(driver, obj, mon);
+}
+
+bool
+qemuMigrationPeerIsDaemon(const char *peerURI, const char *peerRoot)
+{
+    return !peerRoot && peerURI && *peerURI && !g_str_has_prefix(peerURI, "qemu:///embed");
 }
 
 /* The guest runs on the destination: stop QEMU here (its VFs go back to
@@ -1681,23 +1712,41 @@ int
 qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
                         bool cancelled, unsigned int flags)
 {
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     qemuMonitor *mon = qemuMigrationTakeMonitor(obj);
+    bool unsettled = false;
     int ret = 0;
 
     qemuMigrationRecordProgress(driver, obj, "confirm");
     if (cancelled) {
         /* the guest stays here; after a failed or cancelled migration QEMU
          * plugged the primary back in itself */
-        if (mon) {
-            qemuMigrationSrcRestoreRun(driver, obj, mon);
-            qemuProcessEndJob(driver, obj, mon);
+        if (mon && qemuMigrationSrcHasSent(mon)) {
+            if (qemuMigrationPeerIsDaemon(priv->migPeerURI, priv->migPeerRoot)) {
+                /* finish failed after QEMU had sent the guest: a
+                 * destination daemon that died after it ran the guest,
+                 * before its answer left, fails it as well as one that
+                 * dropped the guest. Only it can say which: it is asked
+                 * (qemuDomainsRecoverMigration), the guest stays paused */
+                qemuDomainLogNote(driver->config, obj->def->name,
+                                  "migration: finish failed on the destination %s after the source had sent the guest; it stays paused here until that daemon says whether it runs the guest",
+                                  priv->migPeerURI);
+                unsettled = true;
+            } else {
+                qemuMigrationSrcRestoreSent(driver, obj, mon);
+            }
         }
+        if (mon)
+            qemuProcessEndJob(driver, obj, mon);
     } else {
         /* the guest runs on the destination: nothing here is worth saving */
         qemuProcessAbandonJob(mon);
         ret = qemuMigrationSrcStopMigrated(driver, obj, flags);
     }
-    qemuMigrationRecordEnd(driver, obj);
+    if (unsettled)
+        qemuMigrationRecordLeave(obj);
+    else
+        qemuMigrationRecordEnd(driver, obj);
     return ret;
 }
 
@@ -1872,7 +1921,7 @@ qemuMigrationRecover(const char *name, qemuMigrationSide *src, qemuMigrationSide
     if ((!smon && src->obj && virDomainObjIsActive(src->obj)) ||
         (!dmon && dst->obj && virDomainObjIsActive(dst->obj)))
         action = QEMU_MIGRATION_RECOVER_KEEP;
-    summary = g_strdup_printf("migration interrupted at step '%s' (its process is gone) recovered: source %s (migration %s), destination %s (QEMU %s): %s",
+    summary = g_strdup_printf("migration interrupted at step '%s' (its process is gone or left it unsettled) recovered: source %s (migration %s), destination %s (QEMU %s): %s",
                               NULLSTR(step), qemuMigrationSrcStateTypeToString(sstate),
                               migStatus, qemuMigrationDstStateTypeToString(dstate),
                               dstRunstate, qemuMigrationRecoverActionTypeToString(action));

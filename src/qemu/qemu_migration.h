@@ -42,6 +42,13 @@ int qemuMigrationRecordStart(virQEMUDriver *driver, virDomainObj *obj, int role,
                              unsigned int flags);
 /* The job of @obj ended in this process: drop its record and lock. */
 void qemuMigrationRecordEnd(virQEMUDriver *driver, virDomainObj *obj);
+/* The job of @obj ends in this process unsettled: its record stays for
+ * a recovery (as if its process had died), its lock goes with the job. */
+void qemuMigrationRecordLeave(virDomainObj *obj);
+/* Is the other side of a migration (the record's or the domain's peer
+ * URI and root) the daemon of another host, which can be asked where
+ * the guest is? */
+bool qemuMigrationPeerIsDaemon(const char *peerURI, const char *peerRoot);
 
 /* Parameters of the phases: one of libvirt's names (protocol.md 4.4)
  * that this driver takes, of its type; a destination_name other than
@@ -109,6 +116,11 @@ int qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
                             unsigned int flags);
 int qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
                            bool cancelled, unsigned int flags);
+/* @cancelled: the guest stays here. When QEMU had sent it all and the
+ * destination is the daemon of another host, whose finish may have run
+ * the guest before it failed, the guest stays paused and the job's
+ * record is left (qemuMigrationRecordLeave): the recovery asks that
+ * daemon and completes or rolls back. */
 int qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
                             bool cancelled, unsigned int flags);
 

@@ -457,10 +457,12 @@ if [ "$(where t1)" = 1 ]; then pools "t1 back" 1 0; else pools "t1 back failed" 
 
 # 3b. The destination fails after the source completed: host 2's daemon
 # stopped once the copy runs (prepare answered), killed once host 1's
-# QEMU completed, so Finish cannot come. Host 1 runs t1 again and gets
-# QEMU to plug its primary back in (QEMU does not after a completed
+# QEMU completed, so Finish cannot come. Host 1 cannot tell that from a
+# destination killed after Finish ran the guest: it keeps t1 paused and
+# asks host 2's daemon. That daemon, back, drops its copy and its VF
+# (Finish never came) and says so; host 1 runs t1 again and gets QEMU
+# to plug its primary back in (QEMU does not after a completed
 # migration); the bond enslaves host 1's VF again and traffic flows.
-# Host 2's daemon, back, drops its copy and its VF.
 # t1_settled: t1 runs on host 1, and host 2 has none (absent or shut off)
 t1_settled() {
     [ "$(state 1 t1)" = running ] || return 1
@@ -485,6 +487,10 @@ late_rollback() {
     rm -f "$dir/h2/daemon.pid"
     wait "$_mp" && notok "late rollback: the migration succeeded" ||
         ok "late rollback: the migration fails ($(grep error: "$dir/mig.out" | head -n1))"
+    [ "$(state 1 t1)" = paused ] && ok "late rollback: host 1 keeps t1 paused while host 2 is down" ||
+        notok "late rollback: t1 is '$(state 1 t1)' on host 1 while host 2 is down"
+    nshosts_daemon_start "$dir" 2 "$virtqemud" "$dvirsh" --listen ||
+        notok "late rollback: host 2's daemon restarts"
     waitafter "$dir/t1.console" "$_tl" "driver=e1000e master=eth" 60 &&
         ok "late rollback: t1 enslaves host 1's VF again" ||
         { notok "late rollback: t1 enslaves host 1's VF again"; tail -n 8 "$dir/t1.console" | sed 's/^/#   /'; }
@@ -495,8 +501,6 @@ late_rollback() {
     grep -q "primaries plugged back in by QEMU after a migration to nowhere .* failed" "$dir/h1/log/t1.log" &&
         ok "late rollback: host 1's log says QEMU plugged the primary back" ||
         { notok "late rollback: host 1's log"; grep "migration" "$dir/h1/log/t1.log" | tail -n 5 | sed 's/^/#   /'; }
-    nshosts_daemon_start "$dir" 2 "$virtqemud" "$dvirsh" --listen ||
-        notok "late rollback: host 2's daemon restarts"
     until_ok 20 t1_settled
     only_on 1 t1 running "late rollback"
     pools "late rollback" 1 0

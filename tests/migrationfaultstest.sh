@@ -48,7 +48,10 @@
 #     step set to "finish" while it is stopped): the source keeps the
 #     guest paused; the restarted destination runs it, and the source,
 #     told so, drops its copy (it used to resume it: the guest ran on
-#     both hosts).
+#     both hosts);
+# 12. the same in a client-managed migration (Debian's virsh drives the
+#     phases): the source learned the destination's daemon from the
+#     cookie of prepare (<daemon uri=''/>), asks it, and drops its copy.
 # usage: migrationfaultstest.sh VIRTQEMUD OUR-VIRSH TOP-SRCDIR BUILDDIR
 set -u
 virtqemud=$1
@@ -360,10 +363,35 @@ else
     notok "migration 11 started"; cat "$base/mig.out"
 fi
 
+# 12. the same, client-managed, from host 1 to host 2
+if migrate_bg 50 1 2; then
+    kill -STOP "$pid2"
+    until_ok 30 grep -q '^phase=completed' "$base/h1/run/qemu/g1.job" ||
+        notok "managed, killed in finish: the source completed"
+    grep -q "^peer_uri=$(tcpuri 2)$" "$base/h1/run/qemu/g1.job" &&
+        ok "managed: the source recorded the destination's daemon from its cookie" ||
+        { notok "managed: the source's record names the destination"; cat "$base/h1/run/qemu/g1.job"; }
+    sed -i 's/^step=.*/step=finish/' "$base/h2/run/qemu/g1.job"
+    crash 2
+    wait "$cpid" && notok "managed, killed in finish: the migration fails" ||
+        ok "managed, killed in finish: the migration fails"
+    cpid=
+    [ "$(state 1)" = paused ] && ok "managed, killed in finish: the source keeps g1 paused" ||
+        notok "managed, killed in finish: g1 is '$(state 1)' on the source"
+    start 2 || notok "daemon 2 restarts"
+    until_ok 40 runs_on 2 && ok "managed, killed in finish: the restarted destination runs g1" ||
+        notok "managed, killed in finish: g1 is '$(state 2)' on the destination"
+    until_ok 40 no_qemu_on 1 && ok "managed, killed in finish: told so, the source dropped its copy" ||
+        notok "managed, killed in finish: g1 is '$(state 1)' on the source"
+    settled "destination daemon killed in a client-managed finish" 2
+else
+    notok "migration 12 started"; cat "$base/mig.out"
+fi
+
 # and after all that, a migration works
-"$dvirsh" -c "$(tcpuri 1)" migrate --live --p2p --migrateuri tcp://127.0.0.1 g1 "$(tcpuri 2)" \
+"$dvirsh" -c "$(tcpuri 2)" migrate --live --p2p --migrateuri tcp://127.0.0.1 g1 "$(tcpuri 1)" \
     >"$base/mig.out" 2>&1 && ok "a migration after the faults succeeds" ||
     { notok "a migration after the faults"; cat "$base/mig.out"; }
-settled "after the faults" 2
+settled "after the faults" 1
 migpair_stop
 exit $fail

@@ -133,6 +133,7 @@ testOurCookie(void)
                                       "0000:03:10.2");
     qemuMigrationCookieAddTeamingPair(cookie, "ua-standby1", "ua-primary1", NULL, false, NULL);
     qemuMigrationCookieSetEmbedded(cookie, "/srv/b&c", "0d4c8a1e-2b3f-4e5d-9a6b-7c8d9e0f1a2b");
+    qemuMigrationCookieSetDaemon(cookie, "qemu+tls://[2001:db8::2]:16514/system");
     return cookie;
 }
 
@@ -182,6 +183,10 @@ testTeamingRoundTrip(const void *data G_GNUC_UNUSED)
     if (STRNEQ_NULLABLE(back->embedRoot, "/srv/b&c") ||
         STRNEQ_NULLABLE(back->embedProcess, "0d4c8a1e-2b3f-4e5d-9a6b-7c8d9e0f1a2b")) {
         fprintf(stderr, "read back: <embedded> differs\n");
+        return -1;
+    }
+    if (STRNEQ_NULLABLE(back->daemonURI, "qemu+tls://[2001:db8::2]:16514/system")) {
+        fprintf(stderr, "read back: <daemon> differs: '%s'\n", NULLSTR(back->daemonURI));
         return -1;
     }
     if (g_array_index(back->stats, qemuMigrationCookieStat, 1).value != -3) {

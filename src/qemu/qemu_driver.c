@@ -26,6 +26,7 @@
 #include "qemu_migration_tune.h"
 #include "qemu_monitor_json.h"
 #include "qemu_process.h"
+#include "virdaemonuri.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virfilelockwait.h"
@@ -1935,6 +1936,10 @@ qemuDomainMigrateSetPeer(virDomainObj *obj, const qemuMigrationCookie *cookie,
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     const char *root = qemuMigrationCookieSameProcessRoot(cookie);
 
+    /* a client-managed source learns its destination's daemon from the
+     * cookie of prepare; only a URI of a daemon on TCP is opened */
+    if (!peerURI && cookie && virDaemonURIIsValid(cookie->daemonURI))
+        peerURI = cookie->daemonURI;
     virDomainObjLock(obj);
     g_free(priv->migPeerRoot);
     g_free(priv->migPeerURI);
@@ -2008,7 +2013,7 @@ qemuDomainMigrateBegin3Params(virDomainPtr dom, virTypedParameterPtr params, int
     if (rc == 0 && !(xml = qemuMigrationSrcBegin(driver, obj, flags)))
         qemuMigrationRecordEnd(driver, obj);
     if (xml) {
-        qemuMigrationCookieBake(driver, obj, false, false, cookieout, cookieoutlen);
+        qemuMigrationCookieBake(driver, obj, false, false, NULL, cookieout, cookieoutlen);
         /* the caller's definition for the destination; prepare checks
          * it against the cookie (same name and UUID) */
         if (dxml) {
@@ -2126,7 +2131,7 @@ qemuDomainMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params
                                         flags, &obj)))
         qemuMigrationRecordEnd(driver, obj);
     if (uri)
-        qemuMigrationCookieBake(driver, obj, true, false, cookieout, cookieoutlen);
+        qemuMigrationCookieBake(driver, obj, true, false, uri, cookieout, cookieoutlen);
     virDomainObjLock(obj);
     if (persistentDef) {
         if (uri) {
@@ -2293,7 +2298,7 @@ qemuDomainMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
         ret = qemuMigrationSrcPerform(driver, obj, uri, bandwidthMiB, flags);
         /* for the destination's domjobinfo --completed */
         if (ret == 0)
-            qemuMigrationCookieBake(driver, obj, false, true, cookieout, cookieoutlen);
+            qemuMigrationCookieBake(driver, obj, false, true, NULL, cookieout, cookieoutlen);
     }
     virDomainObjLock(obj);
     virDomainObjEndAPI(&obj);
@@ -2375,7 +2380,7 @@ qemuDomainMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPtr params,
     rc = qemuMigrationDstFinish(driver, obj, cancelled, flags);
     if (rc == 0) {
         qemuMigrationDstSaveJobStats(driver, obj->def->name, cookie);
-        qemuMigrationCookieBake(driver, obj, true, false, cookieout, cookieoutlen);
+        qemuMigrationCookieBake(driver, obj, true, false, NULL, cookieout, cookieoutlen);
     }
     virDomainObjLock(obj);
     if (rc == 0)

@@ -16,6 +16,7 @@
 #include "qemu_migration_tune.h"
 #include "qemu_monitor_json.h"
 #include "qemu_process.h"
+#include "virdaemonuri.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virfilelockwait.h"
@@ -679,7 +680,8 @@ qemuMigrationCookieAddPair(qemuMigrationCookie *cookie, const virDomainDef *def,
 
 void
 qemuMigrationCookieBake(virQEMUDriver *driver, virDomainObj *obj, bool withVF,
-                        bool withStats, char **cookieout, int *cookieoutlen)
+                        bool withStats, const char *migrateURI,
+                        char **cookieout, int *cookieoutlen)
 {
     g_autoptr(qemuMigrationCookie) cookie = NULL;
     const virDomainDef *def;
@@ -715,6 +717,12 @@ qemuMigrationCookieBake(virQEMUDriver *driver, virDomainObj *obj, bool withVF,
     }
     virDomainObjUnlock(obj);
     qemuMigrationCookieSetEmbedded(cookie, driver->config->root, qemuMigrationProcessUUID());
+    if (migrateURI) {
+        g_autoptr(GUri) parsed = g_uri_parse(migrateURI, G_URI_FLAGS_NONE, NULL);
+        g_autofree char *daemon = virDaemonURIFor(parsed ? g_uri_get_host(parsed) : NULL);
+
+        qemuMigrationCookieSetDaemon(cookie, daemon);
+    }
     if (withStats)
         qemuMigrationCookieAddJobStats(driver, cookie->name, cookie);
     *cookieout = qemuMigrationCookieFormat(cookie, &len);

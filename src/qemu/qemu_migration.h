@@ -79,10 +79,13 @@ const char *qemuMigrationProcessUUID(void);
 
 /* The cookie this side sends for @obj (not locked): the domain, this
  * host, the teaming pairs (with the VFs reserved here when @withVF: the
- * destination), this root, and with @withStats the statistics of the
- * job that just ended here (perform). */
+ * destination), this root, with @withStats the statistics of the job
+ * that just ended here (perform), and with @migrateURI (prepare: where
+ * the source's QEMU connects) this process's daemon, if it listens on
+ * TCP, at that URI's host unless it listens on one address. */
 void qemuMigrationCookieBake(virQEMUDriver *driver, virDomainObj *obj, bool withVF,
-                             bool withStats, char **cookieout, int *cookieoutlen);
+                             bool withStats, const char *migrateURI,
+                             char **cookieout, int *cookieoutlen);
 /* The cookie from the other side, for the domain @name/@uuid, read by a
  * phase that takes the features in @readable: *@cookie, or NULL for an
  * empty one; -1 with an error for a cookie that is refused. */

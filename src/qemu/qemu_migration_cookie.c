@@ -66,6 +66,7 @@ qemuMigrationCookieFree(qemuMigrationCookie *cookie)
     g_clear_pointer(&cookie->teaming, g_array_unref);
     g_free(cookie->embedRoot);
     g_free(cookie->embedProcess);
+    g_free(cookie->daemonURI);
     g_free(cookie);
 }
 
@@ -119,6 +120,13 @@ qemuMigrationCookieSetEmbedded(qemuMigrationCookie *cookie, const char *root,
     g_free(cookie->embedProcess);
     cookie->embedRoot = g_strdup(root);
     cookie->embedProcess = g_strdup(process);
+}
+
+void
+qemuMigrationCookieSetDaemon(qemuMigrationCookie *cookie, const char *uri)
+{
+    g_free(cookie->daemonURI);
+    cookie->daemonURI = g_strdup(uri);
 }
 
 char *
@@ -186,6 +194,7 @@ qemuMigrationCookieFormat(const qemuMigrationCookie *cookie, size_t *len)
         virBufferEscapeString(&buf, " process='%s'", cookie->embedProcess);
         virBufferAddLit(&buf, "/>\n");
     }
+    virBufferEscapeString(&buf, "<daemon uri='%s'/>\n", cookie->daemonURI);
     virBufferAdjustIndent(&buf, -2);
     virBufferAddLit(&buf, "</qemu-migration>\n");
     xml = virBufferContentAndReset(&buf);
@@ -384,6 +393,12 @@ qemuMigrationCookieParse(const char *data, size_t len, const char *name,
             cookie->embedRoot = virXMLPropString(embedded, "root");
             cookie->embedProcess = virXMLPropString(embedded, "process");
         }
+    }
+    {
+        xmlNodePtr daemon = virXPathNode("./daemon", ctxt);
+
+        if (daemon)
+            cookie->daemonURI = virXMLPropString(daemon, "uri");
     }
     return g_steal_pointer(&cookie);
 }

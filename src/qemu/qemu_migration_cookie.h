@@ -24,7 +24,10 @@
  * process) can reach that root directly, so the migration data may go
  * through a socket under the roots and a job interrupted by a crash can
  * be settled from either root (qemu_migration.h). Any other receiver
- * ignores it.
+ * ignores it. Ours too is <daemon uri=''/>, sent by a destination's
+ * prepare when its daemon listens on TCP (virdaemonuri.h): the URI of
+ * that daemon, which a client-managed source asks where the guest is
+ * when the migration's outcome is unknown there.
  */
 #pragma once
 
@@ -84,6 +87,7 @@ struct _qemuMigrationCookie {
     GArray *teaming;                    /* qemuMigrationCookieTeamingPair, or NULL */
     char *embedRoot;                    /* <embedded root=''>, or NULL */
     char *embedProcess;                 /* <embedded process=''>, or NULL */
+    char *daemonURI;                    /* <daemon uri=''>, or NULL */
 };
 
 qemuMigrationCookie *qemuMigrationCookieNew(const char *name, const unsigned char *uuid,
@@ -104,6 +108,8 @@ void qemuMigrationCookieAddTeamingPair(qemuMigrationCookie *cookie, const char *
 /* Copies the strings. */
 void qemuMigrationCookieSetEmbedded(qemuMigrationCookie *cookie, const char *root,
                                     const char *process);
+/* Copies the string. */
+void qemuMigrationCookieSetDaemon(qemuMigrationCookie *cookie, const char *uri);
 
 /* The wire form: the XML and its NUL; *@len counts the NUL. */
 char *qemuMigrationCookieFormat(const qemuMigrationCookie *cookie, size_t *len);

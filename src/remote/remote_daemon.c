@@ -33,6 +33,7 @@
 #include "remote_daemon_dispatch.h"
 #include "remote_daemon_log.h"
 #include "remote_sockets.h"
+#include "virdaemonuri.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virhostuuid.h"
@@ -326,11 +327,13 @@ remoteDaemonAddTCPServices(virNetServer *srv, const remoteDaemonConfig *cfg,
             g_warning("tls_no_verify_certificate = 1: clients are accepted without a valid certificate");
         g_message("listening for TLS on %s port %s",
                   cfg->listenAddr ? cfg->listenAddr : "*", cfg->tlsPort);
+        virDaemonURISetListen("tls", cfg->listenAddr, cfg->tlsPort);
     }
     if (cfg->listenTCP) {
         if (virNetServerAddServiceTCP(srv, cfg->listenAddr, cfg->tcpPort, NULL,
                                       VIR_NET_SERVER_AUTH_NONE) < 0)
             return -1;
+        virDaemonURISetListen("tcp", cfg->listenAddr, cfg->tcpPort);
         g_warning("listen_tcp = 1: listening on %s port %s without TLS: the traffic is "
                   "unencrypted and unauthenticated, anyone who reaches the port controls this host",
                   cfg->listenAddr ? cfg->listenAddr : "*", cfg->tcpPort);

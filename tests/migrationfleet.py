@@ -23,12 +23,10 @@ seed, printed):
                      seconds while the migration runs
     client-kill      the client SIGKILLed while the migration runs
 
-A client-kill, or a kill-during of the source's daemon, comes with a
-peer-to-peer migration unless FLEET_MANAGED_FAULTS is set: in a
-client-managed migration only the client knows the destination, so a
-source whose QEMU completed before its client or daemon went cannot tell
-whether the destination took the guest and keeps it paused (a known
-limitation, docs/migration.rst).
+Every fault comes with either kind of migration: a client-managed
+source whose QEMU completed before its client or its daemon went, or
+whose Finish failed, asks the destination's daemon, which named itself
+in the cookie of Prepare (docs/migration.rst).
 
 A migration without a fault must succeed; one with a fault may fail but
 must fail cleanly: the client returns with an error (none hangs: 120 s)
@@ -457,14 +455,6 @@ class Fleet:
                 else rng.choice(self.hosts)
             sig = rng.choice(["TERM", "KILL"])
             delay = rng.uniform(0, 1.0)
-            # a client-managed migration whose client, or source daemon,
-            # goes after the source's QEMU completed cannot be settled:
-            # only the client knew the destination, so the source keeps
-            # the guest paused (docs/migration.rst); such faults go with
-            # peer-to-peer migrations unless FLEET_MANAGED_FAULTS is set
-            if mode == "managed" and not os.environ.get("FLEET_MANAGED_FAULTS") and \
-                    (fault == "client-kill" or (fault == "kill-during" and victim == src)):
-                mode = "p2p"
             hold = rng.uniform(2, 4) if fault == "cut-during" else rng.uniform(0.3, 2)
             what = "%s %s host %d -> %d%s" % (mode, name, src, dst, " --tls" if tls else "")
             if fault == "none":

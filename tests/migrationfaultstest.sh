@@ -336,57 +336,41 @@ else
     notok "migration 10 began"; cat "$base/mig.out"
 fi
 
-# 11. the destination daemon dies in finish after it decided to run the
-# guest: its record says "finish" (set while it is stopped, a kill that
-# lands in that window otherwise takes luck)
-if migrate_bg 50 2 1 --p2p; then
-    kill -STOP "$pid1"
-    until_ok 30 grep -q '^phase=completed' "$base/h2/run/qemu/g1.job" ||
-        notok "killed in finish: the source completed"
-    sed -i 's/^step=.*/step=finish/' "$base/h1/run/qemu/g1.job"
-    crash 1
-    wait "$cpid" && notok "killed in finish: the migration fails" ||
-        ok "killed in finish: the migration fails"
+# 11, 12. the destination daemon dies in finish after it decided to run
+# the guest: its record says "finish" (set while it is stopped, a kill
+# that lands in that window otherwise takes luck)
+# killed_in_finish TITLE FROM TO VIRSH-OPTIONS
+killed_in_finish() {
+    _t=$1 _src=$2 _dst=$3
+    shift 3
+    if ! migrate_bg 50 "$_src" "$_dst" "$@"; then
+        notok "$_t: the migration started"; cat "$base/mig.out"; return
+    fi
+    eval "kill -STOP \$pid$_dst"
+    until_ok 30 grep -q '^phase=completed' "$base/h$_src/run/qemu/g1.job" ||
+        notok "$_t: the source completed"
+    # a client-managed source has it from the cookie of prepare
+    grep -q "^peer_uri=$(tcpuri "$_dst")$" "$base/h$_src/run/qemu/g1.job" &&
+        ok "$_t: the source's record names the destination's daemon" ||
+        { notok "$_t: the source's record names the destination"; cat "$base/h$_src/run/qemu/g1.job"; }
+    sed -i 's/^step=.*/step=finish/' "$base/h$_dst/run/qemu/g1.job"
+    crash "$_dst"
+    wait "$cpid" && notok "$_t: the migration fails" || ok "$_t: the migration fails"
     cpid=
-    [ "$(state 2)" = paused ] && ok "killed in finish: the source keeps g1 paused" ||
-        notok "killed in finish: g1 is '$(state 2)' on the source"
-    start 1 || notok "daemon 1 restarts"
-    until_ok 40 runs_on 1 && ok "killed in finish: the restarted destination runs g1" ||
-        notok "killed in finish: g1 is '$(state 1)' on the destination"
-    until_ok 40 no_qemu_on 2 && ok "killed in finish: told so, the source dropped its copy" ||
-        notok "killed in finish: g1 is '$(state 2)' on the source"
-    settled "destination daemon killed in finish" 1
-    grep -q "source sent the guest.*destination has the guest.*completed" "$base/h2/log/g1.log" &&
-        ok "killed in finish: the source's log says why it completed" ||
-        { notok "killed in finish: the source's recovery note"; grep -i "recover" "$base/h2/log/g1.log" | tail -5; }
-else
-    notok "migration 11 started"; cat "$base/mig.out"
-fi
-
-# 12. the same, client-managed, from host 1 to host 2
-if migrate_bg 50 1 2; then
-    kill -STOP "$pid2"
-    until_ok 30 grep -q '^phase=completed' "$base/h1/run/qemu/g1.job" ||
-        notok "managed, killed in finish: the source completed"
-    grep -q "^peer_uri=$(tcpuri 2)$" "$base/h1/run/qemu/g1.job" &&
-        ok "managed: the source recorded the destination's daemon from its cookie" ||
-        { notok "managed: the source's record names the destination"; cat "$base/h1/run/qemu/g1.job"; }
-    sed -i 's/^step=.*/step=finish/' "$base/h2/run/qemu/g1.job"
-    crash 2
-    wait "$cpid" && notok "managed, killed in finish: the migration fails" ||
-        ok "managed, killed in finish: the migration fails"
-    cpid=
-    [ "$(state 1)" = paused ] && ok "managed, killed in finish: the source keeps g1 paused" ||
-        notok "managed, killed in finish: g1 is '$(state 1)' on the source"
-    start 2 || notok "daemon 2 restarts"
-    until_ok 40 runs_on 2 && ok "managed, killed in finish: the restarted destination runs g1" ||
-        notok "managed, killed in finish: g1 is '$(state 2)' on the destination"
-    until_ok 40 no_qemu_on 1 && ok "managed, killed in finish: told so, the source dropped its copy" ||
-        notok "managed, killed in finish: g1 is '$(state 1)' on the source"
-    settled "destination daemon killed in a client-managed finish" 2
-else
-    notok "migration 12 started"; cat "$base/mig.out"
-fi
+    [ "$(state "$_src")" = paused ] && ok "$_t: the source keeps g1 paused" ||
+        notok "$_t: g1 is '$(state "$_src")' on the source"
+    start "$_dst" || notok "$_t: the destination's daemon restarts"
+    until_ok 40 runs_on "$_dst" && ok "$_t: the restarted destination runs g1" ||
+        notok "$_t: g1 is '$(state "$_dst")' on the destination"
+    until_ok 40 no_qemu_on "$_src" && ok "$_t: told so, the source dropped its copy" ||
+        notok "$_t: g1 is '$(state "$_src")' on the source"
+    settled "$_t" "$_dst"
+    grep -q "source sent the guest.*destination has the guest.*completed" "$base/h$_src/log/g1.log" &&
+        ok "$_t: the source's log says why it completed" ||
+        { notok "$_t: the source's recovery note"; grep -i "recover" "$base/h$_src/log/g1.log" | tail -5; }
+}
+killed_in_finish "p2p, destination killed in finish" 2 1 --p2p
+killed_in_finish "client-managed, destination killed in finish" 1 2
 
 # and after all that, a migration works
 "$dvirsh" -c "$(tcpuri 2)" migrate --live --p2p --migrateuri tcp://127.0.0.1 g1 "$(tcpuri 1)" \

@@ -470,7 +470,6 @@ t1_settled() {
     return 1
 }
 late_rollback() {
-    _tl=$(wc -l < "$dir/t1.console")
     _p2=$(cat "$dir/h2/daemon.pid")
     inhost 1 "$dvirsh" -c "$(tlsuri 1)" migrate --live --bandwidth 32 --p2p t1 "$(p2puri 2)" >"$dir/mig.out" 2>&1 &
     _mp=$!
@@ -489,6 +488,9 @@ late_rollback() {
         ok "late rollback: the migration fails ($(grep error: "$dir/mig.out" | head -n1))"
     [ "$(state 1 t1)" = paused ] && ok "late rollback: host 1 keeps t1 paused while host 2 is down" ||
         notok "late rollback: t1 is '$(state 1 t1)' on host 1 while host 2 is down"
+    # the guest is paused: what its console says from here on, it says
+    # once it runs again
+    _tl=$(wc -l < "$dir/t1.console")
     nshosts_daemon_start "$dir" 2 "$virtqemud" "$dvirsh" --listen ||
         notok "late rollback: host 2's daemon restarts"
     waitafter "$dir/t1.console" "$_tl" "driver=e1000e master=eth" 60 &&
@@ -498,7 +500,7 @@ late_rollback() {
     waitafter "$dir/t1.console" "$_tl" "GUEST-PING ok" 30 &&
         ok "late rollback: traffic flows through t1's bond on host 1" ||
         notok "late rollback: traffic through t1's bond on host 1"
-    grep -q "primaries plugged back in by QEMU after a migration to nowhere .* failed" "$dir/h1/log/t1.log" &&
+    until_ok 30 grep -q "primaries plugged back in by QEMU after a migration to nowhere .* failed" "$dir/h1/log/t1.log" &&
         ok "late rollback: host 1's log says QEMU plugged the primary back" ||
         { notok "late rollback: host 1's log"; grep "migration" "$dir/h1/log/t1.log" | tail -n 5 | sed 's/^/#   /'; }
     until_ok 20 t1_settled

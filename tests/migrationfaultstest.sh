@@ -5,6 +5,8 @@
 # takes seconds to send at 1 MiB/s. After each fault the guest runs on
 # exactly one host, nothing of the job is left on either (no record, no
 # incoming QEMU), and the next migration works:
+#  0. (no fault) two p2p migrations from host 1 to host 2 use one
+#     connection: the source daemon keeps it for the next one;
 #  1. the source daemon SIGKILLed during the memory copy (p2p), then
 #     restarted: the job is rolled back, the guest runs on the source;
 #  2. the destination daemon SIGKILLed during the copy (p2p): the source
@@ -68,6 +70,30 @@ migpair_prefix=migfaults
 
 "$dvirsh" -q -c "$(sockuri 1)" create "$base/g1.xml" >/dev/null && [ "$(state 1)" = running ] &&
     ok "g1 runs on host 1" || { notok "g1 runs on host 1"; exit 1; }
+
+# 0. a peer-to-peer source keeps its connection to the destination's
+# daemon for the next migration there: host 1's daemon reaches host 2
+# from the same local port for both migrations to it
+# peerconn: the local ends of host 1's daemon's connections to host 2
+peerconn() {
+    ss -tnHp state established "( dport = :$port2 )" | grep "pid=$pid1," | awk '{ print $3 }'
+}
+# p2p FROM TO: g1 migrated from host FROM to host TO, peer-to-peer
+p2p() {
+    "$dvirsh" -c "$(tcpuri "$1")" migrate --live --p2p --migrateuri tcp://127.0.0.1 g1 \
+        "$(tcpuri "$2")" >"$base/mig.out" 2>&1 || { cat "$base/mig.out"; return 1; }
+}
+if p2p 1 2; then
+    first=$(peerconn)
+    p2p 2 1 && p2p 1 2 && second=$(peerconn)
+    [ -n "$first" ] && [ "$first" = "${second:-}" ] &&
+        ok "a p2p source keeps its connection to the destination ($first)" ||
+        notok "a p2p source keeps its connection: '$first', then '${second:-}'"
+    p2p 2 1 || notok "g1 back on host 1"
+else
+    notok "p2p migration to host 2"
+fi
+settled "p2p migrations on a kept connection" 1
 
 # 1. the source daemon dies during the copy
 if migrate_bg 1 1 2 --p2p; then

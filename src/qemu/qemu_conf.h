@@ -142,6 +142,10 @@ struct _virQEMUDriver {
     GMutex capsLock;            /* guards @capsCache and @capsRetired */
     GHashTable *capsCache;      /* emulator path -> virQEMUCaps */
     GPtrArray *capsRetired;     /* replaced entries: borrowed by callers */
+    /* guards @peerConns: connections of peer-to-peer migrations kept for
+     * the next one (qemu_migration_peerconn.h); never held across a call */
+    GMutex peerConnsLock;
+    GHashTable *peerConns;      /* destination URI -> kept connection */
     virNetworkDriverState *network;  /* the root's networks (VF pools) */
     gint poolsReconciled;       /* VFs of dead domains given back once (atomic) */
     gint migrationsDriven;      /* migrations a connection drives phase by

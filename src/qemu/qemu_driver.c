@@ -23,6 +23,7 @@
 #include "qemu_interface.h"
 #include "qemu_migration.h"
 #include "qemu_migration_peer.h"
+#include "qemu_migration_peerconn.h"
 #include "qemu_migration_tune.h"
 #include "qemu_monitor_json.h"
 #include "qemu_process.h"
@@ -46,6 +47,8 @@ qemuDriverFree(void *opaque)
 {
     virQEMUDriver *driver = opaque;
 
+    qemuMigrationPeerConnCloseAll(driver);
+    g_mutex_clear(&driver->peerConnsLock);
     virRootLockFree(driver->rootLock);
     virDomainObjListFree(driver->domains);
     networkDriverStateUnref(driver->network);
@@ -88,6 +91,7 @@ qemuDriverNew(const char *root)
     driver = g_new0(virQEMUDriver, 1);
     g_mutex_init(&driver->capsLock);
     g_mutex_init(&driver->domainEventsLock);
+    g_mutex_init(&driver->peerConnsLock);
     driver->domainEvents = virDomainEventStateNew();
     driver->domainEventsTimer = -1;
     driver->config = g_steal_pointer(&cfg);
@@ -2187,11 +2191,13 @@ static int
 qemuDomainMigratePeer2Peer(virDomainPtr dom, const char *dconnuri,
                            virTypedParameterPtr params, int nparams, unsigned int flags)
 {
-    virQEMUDriverConfig *cfg = ((virQEMUDriver *)dom->conn->privateData)->config;
+    virQEMUDriver *driver = dom->conn->privateData;
+    virQEMUDriverConfig *cfg = driver->config;
     virConnectPtr dconn;
     virDomainPtr ddom = NULL;
     virErrorPtr saved = NULL;
     bool watched;
+    bool keep = false;
     int rc;
 
     if (!dconnuri) {
@@ -2200,20 +2206,25 @@ qemuDomainMigratePeer2Peer(virDomainPtr dom, const char *dconnuri,
                        dom->name);
         return -1;
     }
-    if (!(dconn = virConnectOpenInternal(dconnuri, 0)))
-        return -1;
-    if ((rc = virConnectSupportsFeature(dconn, VIR_DRV_FEATURE_MIGRATION_P2P)) <= 0) {
-        if (rc == 0)
-            virReportError(VIR_ERR_OPERATION_FAILED,
-                           _("destination '%s' does not support peer-to-peer migration"),
-                           dconnuri);
-        goto cleanup;
+    /* the connection an earlier migration to @dconnuri left, if alive */
+    if (!(dconn = qemuMigrationPeerConnTake(driver, dconnuri))) {
+        if (!(dconn = virConnectOpenInternal(dconnuri, 0)))
+            return -1;
+        if ((rc = virConnectSupportsFeature(dconn, VIR_DRV_FEATURE_MIGRATION_P2P)) <= 0) {
+            if (rc == 0)
+                virReportError(VIR_ERR_OPERATION_FAILED,
+                               _("destination '%s' does not support peer-to-peer migration"),
+                               dconnuri);
+            goto cleanup;
+        }
+        /* both only where a daemon is at the other end (not an embedded
+         * root of this process); keepalive as qemu.conf says (libvirt's
+         * keys): a peer that answers nothing for interval x count is gone */
+        if (virConnectSetKeepAlive(dconn, cfg->keepaliveInterval, cfg->keepaliveCount) < 0)
+            virResetLastError();
     }
-    /* both only where a daemon is at the other end (not an embedded
-     * root of this process); keepalive as qemu.conf says (libvirt's
-     * keys): a peer that answers nothing for interval x count is gone */
-    if (virConnectSetKeepAlive(dconn, cfg->keepaliveInterval, cfg->keepaliveCount) < 0)
-        virResetLastError();
+    /* past the feature check: may serve the next migration there */
+    keep = true;
     /* the callback's reference on @dom, dropped by its free function */
     virDomainRef(dom);
     watched = virConnectRegisterCloseCallback(dconn, qemuDomainMigratePeerClosed, dom,
@@ -2234,7 +2245,14 @@ qemuDomainMigratePeer2Peer(virDomainPtr dom, const char *dconnuri,
         virErrorPreserveLast(&saved);
     if (ddom)
         virDomainFree(ddom);
-    virConnectClose(dconn);
+    /* for the next migration there, unless it closed; not one to an
+     * embedded root of this process (cheap to open, and it would keep
+     * that root's driver, and maybe through it this one, alive), nor one
+     * whose feature check failed (the next would skip that check) */
+    if (keep && dconn->driver != dom->conn->driver)
+        qemuMigrationPeerConnKeep(driver, dconnuri, dconn);
+    else
+        virConnectClose(dconn);
     if (!ddom) {
         virErrorRestore(&saved);
         return -1;

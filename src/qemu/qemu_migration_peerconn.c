@@ -5,8 +5,10 @@
  * Opening a TLS connection to another daemon costs 10-40 ms (handshake,
  * authentication, CONNECT_OPEN, feature probes), all of it before the
  * migration can start. A source daemon that migrates guests to the same
- * destination again keeps its connection for a minute, with keepalive
- * on, instead.
+ * destination again within a minute takes the connection the last one
+ * kept, with keepalive on, instead. Nothing closes an idle connection by
+ * itself: the next migration that looks at the table (or the driver's
+ * end) closes those kept for longer.
  */
 #include "qemu_migration_peerconn.h"
 

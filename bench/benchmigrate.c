@@ -330,12 +330,14 @@ benchDaemons(int argc, char **argv)
                 rc = ddom ? 0 : -1;
             }
             wall = (g_get_monotonic_time() - t0) / 1000.0;
+            /* before the calls below, which reset the error */
+            if (rc < 0)
+                fprintf(stderr, "migration failed: %s\n", virGetLastErrorMessage());
             virTypedParamsFree(params, nparams);
             if (ddom)
                 virDomainFree(ddom);
             virDomainFree(dom);
             if (rc < 0) {
-                fprintf(stderr, "migration failed: %s\n", virGetLastErrorMessage());
                 benchReportGuestCrash(console);
                 goto cleanup;
             }

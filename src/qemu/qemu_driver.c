@@ -2418,6 +2418,7 @@ qemuDomainMigrateConfirmObj(virQEMUDriver *driver, virDomainObj **obj, bool canc
     g_autofree char *name = g_strdup((*obj)->def->name);
     g_autofree char *peerURI = NULL;
     unsigned char uuid[VIR_UUID_BUFLEN];
+    bool unsettled;
     int ret;
 
     memcpy(uuid, (*obj)->def->uuid, VIR_UUID_BUFLEN);
@@ -2426,9 +2427,9 @@ qemuDomainMigrateConfirmObj(virQEMUDriver *driver, virDomainObj **obj, bool canc
      * still run */
     if (priv->migCheck && qemuMigrationSrcWaitChecked(*obj) < 0)
         virResetLastError();
-    ret = qemuMigrationSrcConfirm(driver, *obj, cancelled, flags);
+    ret = qemuMigrationSrcConfirm(driver, *obj, cancelled, flags, &unsettled);
     virDomainObjLock(*obj);
-    if (qemuMigrationRecordExists(driver, name))
+    if (unsettled)
         peerURI = g_strdup(priv->migPeerURI);
     qemuDomainMigrateEnd(driver, obj);
     /* a job left unsettled (the destination's finish failed after the

@@ -1718,12 +1718,13 @@ qemuMigrationSrcStopMigrated(virQEMUDriver *driver, virDomainObj *obj, unsigned 
 
 int
 qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
-                        bool cancelled, unsigned int flags)
+                        bool cancelled, unsigned int flags, bool *unsettled)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     qemuMonitor *mon = qemuMigrationTakeMonitor(obj);
-    bool unsettled = false;
     int ret = 0;
+
+    *unsettled = false;
 
     qemuMigrationRecordProgress(driver, obj, "confirm");
     if (cancelled) {
@@ -1739,7 +1740,7 @@ qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
                 qemuDomainLogNote(driver->config, obj->def->name,
                                   "migration: finish failed on the destination %s after the source had sent the guest; it stays paused here until that daemon says whether it runs the guest",
                                   priv->migPeerURI);
-                unsettled = true;
+                *unsettled = true;
             } else {
                 qemuMigrationSrcRestoreSent(driver, obj, mon);
             }
@@ -1751,7 +1752,7 @@ qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
         qemuProcessAbandonJob(mon);
         ret = qemuMigrationSrcStopMigrated(driver, obj, flags);
     }
-    if (unsettled)
+    if (*unsettled)
         qemuMigrationRecordLeave(obj);
     else
         qemuMigrationRecordEnd(driver, obj);

@@ -122,10 +122,10 @@ int qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
 /* @cancelled: the guest stays here. When QEMU had sent it all and the
  * destination is the daemon of another host, whose finish may have run
  * the guest before it failed, the guest stays paused and the job's
- * record is left (qemuMigrationRecordLeave): the recovery asks that
- * daemon and completes or rolls back. */
+ * record is left (qemuMigrationRecordLeave, *@unsettled set): the
+ * recovery asks that daemon and completes or rolls back. */
 int qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
-                            bool cancelled, unsigned int flags);
+                            bool cancelled, unsigned int flags, bool *unsettled);
 
 /* Job statistics of a domain: of its job (its NAME.job file), or with
  * @completed of the last one that ended (NAME.jobdone). */

@@ -183,8 +183,10 @@ mv "$base/B.away" "$B"
 recover 5 "$uB"
 verify "5 (one root), then both" B
 
-# 6. the retry works, and so does the way back
-"$virsh" -q -c "$uB" migrate --live c1 "$uA" >"$base/migrate.out" 2>&1 &&
+# 6. the retry works, and so does the way back (32 MiB/s: QEMU 7.2 under
+#    TCG now and then corrupts a guest migrated at unlimited speed, see
+#    docs/bench.rst, and case 7 needs the guest to answer its unplug)
+"$virsh" -q -c "$uB" migrate --live --bandwidth 32 c1 "$uA" >"$base/migrate.out" 2>&1 &&
     ok "6: migration B -> A after the crashes" || { notok "6: migration B -> A"; cat "$base/migrate.out"; }
 verify "6 (migrated back)" A
 

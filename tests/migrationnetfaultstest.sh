@@ -169,13 +169,20 @@ else
     notok "the copy runs"; sed 's/^/#   /' "$dir/mig.out"
 fi
 
-# 3. over the restored link, a migration (there and back) works
-if inhost 1 "$dvirsh" -c "$(tcpuri 1)" migrate --live --p2p g1 "$(tcpuri 2)" >"$dir/mig.out" 2>&1 &&
+# 3. over the restored link, a migration (there and back) works; at
+#    32 MiB/s: QEMU 7.2 under TCG now and then corrupts a guest migrated
+#    at unlimited speed (docs/bench.rst), and a corrupted guest may no
+#    longer answer the unplug request of the migration back
+if inhost 1 "$dvirsh" -c "$(tcpuri 1)" migrate --live --p2p --bandwidth 32 g1 "$(tcpuri 2)" >"$dir/mig.out" 2>&1 &&
    runs_on 2 && pools "over the restored link" 0 1 &&
-   inhost 2 "$dvirsh" -c "$(tcpuri 2)" migrate --live --p2p g1 "$(tcpuri 1)" >>"$dir/mig.out" 2>&1; then
+   inhost 2 "$dvirsh" -c "$(tcpuri 2)" migrate --live --p2p --bandwidth 32 g1 "$(tcpuri 1)" >>"$dir/mig.out" 2>&1; then
     ok "a migration over the restored link works, there and back"
 else
     notok "a migration over the restored link"; sed 's/^/#   /' "$dir/mig.out"
+    echo "# the guest's console, last lines:"; tail -n 25 "$dir/g1.console" | sed 's/^/#   /'
+    for h in 1 2; do
+        echo "# host $h's QEMU log, last lines:"; tail -n 5 "$dir/h$h/log/g1.log" | sed 's/^/#   /'
+    done
 fi
 settled "after the cut"
 pools "after the cut" 1 0

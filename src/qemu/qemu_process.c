@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -22,6 +21,7 @@
 #include "virfile.h"
 #include "virmemlock.h"
 #include "virprocess.h"
+#include "virspawn.h"
 #include "virsocket.h"
 #include "virstring.h"
 #include "viruuid.h"
@@ -313,30 +313,6 @@ qemuProcessRemoveRunFiles(virQEMUDriver *driver, const char *name,
 /* Start                                                                */
 /* ------------------------------------------------------------------ */
 
-/* In the child, before exec: @data points to the RLIMIT_MEMLOCK QEMU
- * gets (0: it keeps ours). Only async-signal-safe calls. */
-static void
-qemuProcessChildSetup(gpointer data)
-{
-    const unsigned long long *memlock = data;
-
-    /* its own session: no terminal signals from the starting process */
-    setsid();
-    if (*memlock) {
-        struct rlimit rl = { (rlim_t)*memlock, (rlim_t)*memlock };
-
-        if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0) {
-            static const char msg[] = "cannot set the locked-memory limit (RLIMIT_MEMLOCK) QEMU needs for its vfio devices\n";
-
-            /* the log: QEMU's stderr */
-            if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
-                /* nothing more can be said */
-            }
-            _exit(1);
-        }
-    }
-}
-
 static int
 qemuProcessNextId(virQEMUDriver *driver)
 {
@@ -588,12 +564,11 @@ qemuProcessLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarting 
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     g_autofree char *cmdline = NULL;
-    g_autoptr(GError) gerr = NULL;
     virProcessIdentity qemuId;
     struct stat sb;
     VIR_AUTOCLOSE int listenfd = -1;
     VIR_AUTOCLOSE int nullfd = -1;
-    GPid pid = 0;
+    pid_t pid = 0;
     int rc;
 
     if ((listenfd = virSocketListenUnix(ctx->monitorPath, 0600, 1)) < 0)
@@ -623,20 +598,22 @@ qemuProcessLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarting 
     }
 
     {
-        gint source[] = { listenfd, ctx->incomingFd };
-        gint target[] = { QEMU_MONITOR_CHILD_FD, QEMU_INCOMING_CHILD_FD };
-        if (!g_spawn_async_with_pipes_and_fds(NULL, (const char * const *)ctx->argv,
-                                              qemuCommandEnv,
-                                              G_SPAWN_DO_NOT_REAP_CHILD |
-                                              G_SPAWN_CLOEXEC_PIPES,
-                                              qemuProcessChildSetup, &ctx->memlock,
-                                              nullfd, ctx->logfd, ctx->logfd,
-                                              source, target, ctx->incomingFd >= 0 ? 2 : 1,
-                                              &pid, NULL, NULL, NULL, &gerr)) {
-            virReportError(VIR_ERR_OPERATION_FAILED,
-                           _("cannot run %s: %s"), ctx->opts.emulator, gerr->message);
+        int source[] = { listenfd, ctx->incomingFd };
+        int target[] = { QEMU_MONITOR_CHILD_FD, QEMU_INCOMING_CHILD_FD };
+        virSpawn spawn = {
+            .argv = (const char *const *)ctx->argv,
+            .envp = qemuCommandEnv,
+            .stdinFd = nullfd,
+            .stdoutFd = ctx->logfd,
+            .stderrFd = ctx->logfd,
+            .sourceFds = source,
+            .targetFds = target,
+            .nfds = ctx->incomingFd >= 0 ? 2 : 1,
+            .memlock = ctx->memlock,
+        };
+
+        if (virSpawnRun(&spawn, &pid) < 0)
             goto error;
-        }
     }
     ctx->spawned = g_get_monotonic_time();
     /* QEMU has the socket: its last copy goes with QEMU, so that a QEMU

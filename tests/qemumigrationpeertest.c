@@ -187,9 +187,45 @@ testAskAgain(const void *data G_GNUC_UNUSED)
     return 0;
 }
 
+/* What a destination's state of the guest says of where it is. */
+typedef struct {
+    int state;
+    int reason;
+    int where;
+} testStateCase;
+
+static int
+testStateOf(const void *data)
+{
+    const testStateCase *tc = data;
+    g_autofree char *why = NULL;
+    int where = qemuMigrationPeerStateOf(tc->state, tc->reason, &why);
+
+    if (where != tc->where || !why || !*why) {
+        printf("# state %d reason %d: %s (%s), expected %s\n", tc->state, tc->reason,
+               qemuMigrationDstStateTypeToString(where), NULLSTR(why),
+               qemuMigrationDstStateTypeToString(tc->where));
+        return -1;
+    }
+    return 0;
+}
+
 static int
 mymain(void)
 {
+    static const testStateCase states[] = {
+        { VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_MIGRATED, QEMU_MIGRATION_DST_HAS_GUEST },
+        { VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER, QEMU_MIGRATION_DST_HAS_GUEST },
+        { VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_IOERROR, QEMU_MIGRATION_DST_HAS_GUEST },
+        { VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_MIGRATION, QEMU_MIGRATION_DST_UNDECIDED },
+        /* the fleet's step 29: an incoming guest dropped while its QEMU
+         * started was taken for one the destination ran */
+        { VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP, QEMU_MIGRATION_DST_UNDECIDED },
+        { VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED, QEMU_MIGRATION_DST_GONE },
+        { VIR_DOMAIN_CRASHED, 0, QEMU_MIGRATION_DST_GONE },
+        { VIR_DOMAIN_NOSTATE, 0, QEMU_MIGRATION_DST_GONE },
+    };
+    size_t i;
     g_autoptr(GError) gerr = NULL;
 
     if (!(dir = g_dir_make_tmp("qemumigrationpeertest.XXXXXX", &gerr))) {
@@ -200,6 +236,13 @@ mymain(void)
                testAsk, NULL);
     virTestRun("a job kept after an answer: the thread asks again by itself",
                testAskAgain, NULL);
+    for (i = 0; i < G_N_ELEMENTS(states); i++) {
+        g_autofree char *title = g_strdup_printf("the destination's state %d, reason %d: %s",
+                                                 states[i].state, states[i].reason,
+                                                 qemuMigrationDstStateTypeToString(states[i].where));
+
+        virTestRun(title, testStateOf, &states[i]);
+    }
     virFileDeleteTree(dir);
     g_free(dir);
     return 0;

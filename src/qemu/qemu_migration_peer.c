@@ -65,6 +65,28 @@ qemuMigrationPeerQuestionFree(void *opaque)
     g_free(q);
 }
 
+int
+qemuMigrationPeerStateOf(int state, int reason, char **why)
+{
+    if (state == VIR_DOMAIN_SHUTOFF || state == VIR_DOMAIN_CRASHED ||
+        state == VIR_DOMAIN_NOSTATE) {
+        *why = g_strdup_printf("state %d", state);
+        return QEMU_MIGRATION_DST_GONE;
+    }
+    if (state == VIR_DOMAIN_PAUSED && reason == VIR_DOMAIN_PAUSED_MIGRATION) {
+        *why = g_strdup("paused by its incoming migration");
+        return QEMU_MIGRATION_DST_UNDECIDED;
+    }
+    /* its QEMU launched, not yet up: an incoming guest being started, or
+     * being dropped while it started; never one it runs */
+    if (state == VIR_DOMAIN_PAUSED && reason == VIR_DOMAIN_PAUSED_STARTING_UP) {
+        *why = g_strdup("paused while its QEMU starts");
+        return QEMU_MIGRATION_DST_UNDECIDED;
+    }
+    *why = g_strdup_printf("state %d, reason %d", state, reason);
+    return QEMU_MIGRATION_DST_HAS_GUEST;
+}
+
 /* What the daemon at @uri says of domain @uuid, and why in *@why. */
 static int
 qemuMigrationPeerQuery(const char *uri, const unsigned char *uuid, char **why)
@@ -93,16 +115,8 @@ qemuMigrationPeerQuery(const char *uri, const unsigned char *uuid, char **why)
     if (virDomainGetState(dom, &state, &reason, 0) < 0) {
         *why = g_strdup(virGetLastErrorMessage());
         ret = QEMU_MIGRATION_DST_UNREACHABLE;
-    } else if (state == VIR_DOMAIN_SHUTOFF || state == VIR_DOMAIN_CRASHED ||
-               state == VIR_DOMAIN_NOSTATE) {
-        *why = g_strdup_printf("state %d", state);
-        ret = QEMU_MIGRATION_DST_GONE;
-    } else if (state == VIR_DOMAIN_PAUSED && reason == VIR_DOMAIN_PAUSED_MIGRATION) {
-        *why = g_strdup("paused by its incoming migration");
-        ret = QEMU_MIGRATION_DST_UNDECIDED;
     } else {
-        *why = g_strdup_printf("state %d, reason %d", state, reason);
-        ret = QEMU_MIGRATION_DST_HAS_GUEST;
+        ret = qemuMigrationPeerStateOf(state, reason, why);
     }
     virResetLastError();
     virDomainFree(dom);

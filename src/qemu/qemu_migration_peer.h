@@ -7,6 +7,13 @@
 #include "internal.h"
 #include "qemu_conf.h"
 
+/* What a destination daemon's state of the guest (virDomainGetState:
+ * @state, @reason) says of where the guest is: a qemuMigrationDstState,
+ * and why in *@why. Only a guest it runs, or holds paused for a reason
+ * of its own, is one it has; one paused by its incoming migration or
+ * while its QEMU starts is undecided (it may still be dropped). */
+int qemuMigrationPeerStateOf(int state, int reason, char **why);
+
 /* Called in the asking thread once an answer arrived, and again every
  * 200 ms while nobody took it and it is fresh (10 s). */
 typedef void (*qemuMigrationPeerAnswered)(void *opaque);

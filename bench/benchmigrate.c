@@ -9,7 +9,11 @@
  * QEMU's own total-time, the downtime and the wait-unplug time (from the
  * source's log), and the overhead = wall - total-time, split into the
  * destination QEMU's own start-up until QMP answers (from the
- * destination's log) and the rest. Prints numbers; never fails on time.
+ * destination's log) and the rest, then the steps each side logged for
+ * that migration (ms since its first call: begin, perform, migrating,
+ * completed, confirm, end on the source; prepare, spawned, prepared,
+ * finishing, finish, resumed, end on the destination). Prints numbers;
+ * never fails on time.
  *
  *   benchmigrate GUESTDIR [RUNS]    (GUESTDIR from tests/guest/mkguest.py)
  *
@@ -76,6 +80,21 @@ lastMigrationLog(const char *log, long *unplug, long *total, long *downtime)
         return false;
     return sscanf(p, "wait-unplug %ld ms, total %ld ms, downtime %ld ms",
                   unplug, total, downtime) == 3;
+}
+
+/* Print the steps of the last migration @log records (our daemon's
+ * "this side's steps" line, ms since that side's first call), if any. */
+static void
+printMigrationSteps(const char *log, const char *side)
+{
+    static const char needle[] = "this side's steps, ms since its first call: ";
+    g_autofree char *content = NULL;
+    const char *p;
+
+    if (!g_file_get_contents(log, &content, NULL, NULL) || !(p = g_strrstr(content, needle)))
+        return;
+    p += strlen(needle);
+    printf("  %s steps (ms): %.*s\n", side, (int)strcspn(p, "\n"), p);
 }
 
 /* QEMU's timestamp (ms) of the MIGRATION event with @status last logged
@@ -352,6 +371,8 @@ benchDaemons(int argc, char **argv)
             printf("%s run %d: wall %.1f ms, QEMU total-time %ld ms, downtime %ld ms, "
                    "wait-unplug %ld ms, overhead %.1f ms\n", mode ? "managed" : "p2p", i, wall,
                    total, downtime, unplug, wall - total);
+            printMigrationSteps(logs[src], "source");
+            printMigrationSteps(logs[dst], "destination");
             fflush(stdout);
             /* a teaming guest bonds its new VF before it can release it again */
             if (settle)
@@ -469,6 +490,8 @@ benchEmbedded(int argc, char **argv)
                "overhead %.0f ms (destination QEMU start-up %ld ms, the rest %.0f ms)\n",
                viaVirsh ? "virsh" : "API", i % runs, wall, total, downtime, unplug,
                wall - total, qemuStart, wall - total - qemuStart);
+        printMigrationSteps(log, "source");
+        printMigrationSteps(dlog, "destination");
         fflush(stdout);
         /* let the guest bond the new VF before migrating again */
         g_usleep(3 * G_USEC_PER_SEC);

@@ -79,6 +79,14 @@ grep -q "wait-unplug (the guest is releasing hostdev0)" "$base/m1.migrate" && ok
 grep -Eq "migration: setup .*UNPLUG_PRIMARY\(hostdev0\).* wait-unplug .*active.* completed" "$A/log/m1.log" &&
     ok "source log: MIGRATION sequence with UNPLUG_PRIMARY and wait-unplug" ||
     { notok "MIGRATION sequence"; grep migration: "$A/log/m1.log"; }
+# each side's steps, in order, with the time since its first call
+num='[0-9]+\.[0-9]'
+grep -Eq "migration: this side's steps, ms since its first call: begin 0\.0, recorded $num, perform $num, migrating $num, completed $num, confirm $num, end $num$" "$A/log/m1.log" &&
+    ok "source log: the steps of the migration, timed" ||
+    { notok "source log: the steps"; grep "steps" "$A/log/m1.log"; }
+grep -Eq "migration: this side's steps, ms since its first call: prepare 0\.0, recorded $num, spawned $num, prepared $num, finishing $num, finish $num, resumed $num, end $num$" "$B/log/m1.log" &&
+    ok "destination log: the steps of the migration, timed" ||
+    { notok "destination log: the steps"; grep "steps" "$B/log/m1.log"; }
 [ "$(state "$uB" m1)" = running ] && ok "running on B" || notok "running on B"
 out=$("$virsh" -q -c "$uB" domjobinfo --completed m1)
 echo "$out" | grep -Eq "^Job type: +Completed" && echo "$out" | grep -Eq "^Operation: +Incoming migration" &&

@@ -281,6 +281,8 @@ qemuDomainObjPrivateFree(gpointer data)
     virFreeError(priv->migCheckError);
     g_free(priv->migPeerURI);
     g_free(priv->migPeerRoot);
+    if (priv->migSteps)
+        g_string_free(priv->migSteps, TRUE);
     virPortAllocatorRelease(priv->migPort);
     qemuMonitorCloseNoWait(priv->migMon);
     /* its record stays: the next command recovers the job */

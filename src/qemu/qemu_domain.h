@@ -83,6 +83,13 @@ struct _qemuDomainObjPrivate {
      * migration; the job lock of its async job (job.lockFd) is what tells
      * others that the migrating process lives (qemu_migration.h) */
     bool migRecorded;
+    /* the steps of this side's migration so far, in ms since the call
+     * that started its record ("begin 0.0, perform 14.2, ..."), written
+     * into the domain's log when the job ends here; begun by
+     * qemuMigrationRecordStart. Only the thread that holds the
+     * migration job at each step touches it (the job orders them). */
+    GString *migSteps;
+    gint64 migStepsStart;
     /* the other side of the migration, learned after the record started
      * (from its cookie, or the URI of a peer-to-peer migration), written
      * into the record with the next step; NULL: unknown */

@@ -1981,6 +1981,7 @@ qemuDomainMigrateBegin3Params(virDomainPtr dom, virTypedParameterPtr params, int
                               char **cookieout, int *cookieoutlen, unsigned int flags)
 {
     virQEMUDriver *driver = dom->conn->privateData;
+    gint64 entered = g_get_monotonic_time();
     const char *dxml = NULL;
     virDomainObj *obj;
     char *xml = NULL;
@@ -2010,7 +2011,7 @@ qemuDomainMigrateBegin3Params(virDomainPtr dom, virTypedParameterPtr params, int
     /* the destination is not known yet: its cookie says (perform) */
     if (qemuDriverLockRoot(driver) == 0) {
         rc = qemuMigrationRecordStart(driver, obj, QEMU_MIGRATION_ROLE_SOURCE,
-                                      NULL, NULL, flags);
+                                      NULL, NULL, flags, entered);
         qemuDriverUnlockRoot(driver, rc == 0);
     }
     /* the record first: from now on a crash leaves a job to recover */
@@ -2041,6 +2042,7 @@ qemuDomainMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params
                                 char **uri_out, unsigned int flags)
 {
     virQEMUDriver *driver = dconn->privateData;
+    gint64 entered = g_get_monotonic_time();
     g_autoptr(virDomainDef) def = NULL;
     g_autoptr(qemuMigrationCookie) cookie = NULL;
     const char *xml = NULL;
@@ -2126,7 +2128,7 @@ qemuDomainMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params
         qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
 
         rc = qemuMigrationRecordStart(driver, obj, QEMU_MIGRATION_ROLE_DESTINATION,
-                                      priv->migPeerURI, priv->migPeerRoot, flags);
+                                      priv->migPeerURI, priv->migPeerRoot, flags, entered);
         qemuDriverUnlockRoot(driver, rc == 0);
     }
     if (rc == 0 &&

@@ -148,10 +148,12 @@ qemuMigrationJobUnlock(virQEMUDriver *driver, const char *name, int fd, bool cle
 static int
 qemuMigrationRecordStep(virQEMUDriver *driver, virDomainObj *obj, const char *step)
 {
-    g_autoptr(GKeyFile) kf = qemuMigrationJobLoad(driver, obj->def->name);
+    g_autoptr(GKeyFile) kf = NULL;
 
     if (!qemuDomainObjGetPrivate(obj)->migRecorded)
         return 0;
+    qemuMigrationStepMark(obj, step);
+    kf = qemuMigrationJobLoad(driver, obj->def->name);
     g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "step", step);
     g_key_file_set_boolean(kf, QEMU_MIGRATION_RECORD, "was_paused",
                            qemuDomainObjGetPrivate(obj)->migWasPaused);
@@ -175,10 +177,38 @@ qemuMigrationRecordProgress(virQEMUDriver *driver, virDomainObj *obj, const char
         virResetLastError();
 }
 
+void
+qemuMigrationStepMark(virDomainObj *obj, const char *step)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+
+    if (priv->migSteps)
+        g_string_append_printf(priv->migSteps, ", %s %.1f", step,
+                               (g_get_monotonic_time() - priv->migStepsStart) / 1000.0);
+}
+
+/* The job ends here: its steps go into the domain's log (@driver NULL:
+ * only dropped). */
+static void
+qemuMigrationStepsEnd(virQEMUDriver *driver, virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+
+    if (!priv->migSteps)
+        return;
+    if (driver) {
+        qemuMigrationStepMark(obj, "end");
+        qemuDomainLogNote(driver->config, obj->def->name,
+                          "migration: this side's steps, ms since its first call: %s",
+                          priv->migSteps->str);
+    }
+    g_string_free(g_steal_pointer(&priv->migSteps), TRUE);
+}
+
 int
 qemuMigrationRecordStart(virQEMUDriver *driver, virDomainObj *obj, int role,
                          const char *peerURI, const char *peerRoot,
-                         unsigned int flags)
+                         unsigned int flags, gint64 entered)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     g_autofree char *path = qemuMigrationJobPath(driver, obj->def->name);
@@ -215,6 +245,11 @@ qemuMigrationRecordStart(virQEMUDriver *driver, virDomainObj *obj, int role,
         return -1;
     }
     priv->migRecorded = true;
+    if (priv->migSteps)
+        g_string_free(priv->migSteps, TRUE);
+    priv->migSteps = g_string_new(role == QEMU_MIGRATION_ROLE_SOURCE ? "begin 0.0" : "prepare 0.0");
+    priv->migStepsStart = entered;
+    qemuMigrationStepMark(obj, "recorded");
     return 0;
 }
 
@@ -227,6 +262,7 @@ qemuMigrationRecordEnd(virQEMUDriver *driver, virDomainObj *obj)
 
     if (!priv->migRecorded)
         return;
+    qemuMigrationStepsEnd(driver, obj);
     /* the record; the lock file and the lock go with the async job (a
      * process that takes the lock after us finds no record) */
     job = qemuMigrationJobPath(driver, obj->def->name);
@@ -238,7 +274,8 @@ void
 qemuMigrationRecordLeave(virDomainObj *obj)
 {
     /* the record stays; the lock goes with the async job, which lets a
-     * recovery take it */
+     * recovery take it (and says how it ends) */
+    qemuMigrationStepsEnd(NULL, obj);
     qemuDomainObjGetPrivate(obj)->migRecorded = false;
 }
 
@@ -1111,6 +1148,7 @@ qemuMigrationDstPrepare(virQEMUDriver *driver, const char *migrateURI,
         qemuMigrationAddressRelease(&addr);
         return NULL;
     }
+    qemuMigrationStepMark(obj, "spawned");
     qemuDomainLogNote(driver->config, obj->def->name,
                       "migration: incoming, the source sends to %s, QEMU listens on %s%s",
                       uri, listen, flags & VIR_MIGRATE_TLS ? " over TLS" : "");
@@ -1290,6 +1328,7 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     qemuURI = qemuMigrationAddressForQEMU(uri);
     if (qemuMonitorMigrate(mon, qemuURI) < 0)
         goto cleanup;
+    qemuMigrationStepMark(obj, "migrating");
 
     for (;;) {
         const qemuMonitorEvent *ev = NULL;
@@ -1419,6 +1458,7 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
         qemuMigrationJobFill(done, &job);
         qemuMigrationJobSaveDone(driver, obj->def->name, done);
     }
+    qemuMigrationStepMark(obj, ret < 0 ? "failed" : "completed");
     qemuDomainLogNote(driver->config, obj->def->name,
                       "%s; wait-unplug %lld ms, total %llu ms, downtime %llu ms%s%s",
                       sequence->str, (long long)job.waitUnplugMs, job.totalTime, job.downtime,
@@ -1502,6 +1542,7 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
     guint from = 0;     /* every event since QEMU's start */
     int status;
 
+    qemuMigrationStepMark(obj, "finishing");
     /* QEMU has its connection, or will never get one */
     qemuMigrationDstReleasePort(obj);
 
@@ -1540,6 +1581,7 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
     qemuMigrationRecordProgress(driver, obj, "finish");
     if (qemuMigrationDstRun(driver, obj, mon, flags) < 0)
         goto stop;
+    qemuMigrationStepMark(obj, "resumed");
     qemuProcessEndJob(driver, obj, mon);
     qemuMigrationDstPersist(driver, obj, flags);
     qemuMigrationRecordEnd(driver, obj);

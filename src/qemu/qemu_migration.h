@@ -36,10 +36,15 @@ VIR_ENUM_DECL(qemuMigrationRole);
 
 /* Start the record of a migration of @obj on this side (@role) and take
  * its lock; refused while a record of an earlier job of @obj is still
- * there (its recovery is pending). @peerURI/@peerRoot: the other side. */
+ * there (its recovery is pending). @peerURI/@peerRoot: the other side.
+ * @entered: when the call that starts it (begin, prepare) came
+ * (g_get_monotonic_time), the origin of the steps the end logs. */
 int qemuMigrationRecordStart(virQEMUDriver *driver, virDomainObj *obj, int role,
                              const char *peerURI, const char *peerRoot,
-                             unsigned int flags);
+                             unsigned int flags, gint64 entered);
+/* Note when this side's migration of @obj reached @step, for the line of
+ * steps its end writes into the domain's log (nothing is written now). */
+void qemuMigrationStepMark(virDomainObj *obj, const char *step);
 /* The job of @obj ended in this process: drop its record and lock. */
 void qemuMigrationRecordEnd(virQEMUDriver *driver, virDomainObj *obj);
 /* The job of @obj ends in this process unsettled: its record stays for

@@ -30,7 +30,8 @@
  *   benchmigrate --daemons URI-A LOG-A URI-B LOG-B NAME RUNS [tls]
  *   (bench/migratedaemons.sh sets them up; for a teaming guest,
  *   BENCHMIGRATE_SETTLE=SECONDS waits between migrations for the guest to
- *   bond its new VF, BENCHMIGRATE_CONSOLE=PATH names its console)
+ *   bond its new VF, BENCHMIGRATE_CONSOLE=PATH names its console;
+ *   BENCHMIGRATE_BANDWIDTH=MIB limits the copy, see docs/bench.rst)
  */
 #include "internal.h"
 
@@ -305,6 +306,7 @@ benchDaemons(int argc, char **argv)
     bool tls = argc > 8 && STREQ(argv[8], "tls");
     const char *settle = g_getenv("BENCHMIGRATE_SETTLE");
     const char *console = g_getenv("BENCHMIGRATE_CONSOLE");
+    const char *bandwidth = g_getenv("BENCHMIGRATE_BANDWIDTH");
     virConnectPtr conns[2] = { NULL, NULL };
     benchStats stats[2] = { { 0 } };
     int at = 0;                 /* where the guest is */
@@ -340,6 +342,10 @@ benchDaemons(int argc, char **argv)
             }
             virTypedParamsAddString(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_URI,
                                     "tcp://127.0.0.1");
+            if (bandwidth)
+                virTypedParamsAddULLong(&params, &nparams, &maxparams,
+                                        VIR_MIGRATE_PARAM_BANDWIDTH,
+                                        g_ascii_strtoull(bandwidth, NULL, 10));
             t0 = g_get_monotonic_time();
             if (mode == 0) {
                 rc = virDomainMigrateToURI3(dom, uris[dst], params, nparams,

@@ -47,7 +47,12 @@ typedef struct {
     virDomainEvent *event;
 } remoteEvent;
 
+/* the highest virDrvFeature whose answer a connection keeps */
+#define REMOTE_FEATURE_MAX VIR_DRV_FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER
+
 typedef struct {
+    /* guards the event callbacks, the events queue and timer, the close
+     * callback and the feature answers below */
     GMutex lock;
     virNetClient *client;
     virConnectPtr conn;           /* not referenced: it owns us */
@@ -65,6 +70,11 @@ typedef struct {
     void *closeOpaque;
     virFreeCallback closeFreecb;
     bool closeRegistered;         /* CONNECT_REGISTER_CLOSE_CALLBACK sent */
+    /* CONNECT_SUPPORTS_FEATURE's answers, asked once each: the daemon at
+     * the other end is one process for the connection's life, so they
+     * cannot change (0: not asked, 1: no, 2: yes). A migration asks up
+     * to four on each of its connections every time. */
+    signed char features[REMOTE_FEATURE_MAX + 1];
 } remotePrivate;
 
 static void
@@ -134,16 +144,36 @@ remoteGetNetwork(virConnectPtr conn, const remote_nonnull_network *rnet)
 static int
 remoteSupportsFeature(virConnectPtr conn, int feature)
 {
+    remotePrivate *priv = conn->privateData;
     remote_connect_supports_feature_args args = { .feature = feature };
     remote_connect_supports_feature_ret ret = { 0 };
+    bool keep = feature > 0 && feature <= REMOTE_FEATURE_MAX;
+    int known = 0;
+    int answer;
 
+    if (keep) {
+        g_mutex_lock(&priv->lock);
+        known = priv->features[feature];
+        g_mutex_unlock(&priv->lock);
+        if (known)
+            return known - 1;
+    }
     if (remoteCall(conn, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, &args, &ret) < 0) {
+        /* an error other than "unknown question" may be passing (the
+         * connection's end): never kept */
         if (virGetLastErrorCode() != VIR_ERR_NO_SUPPORT)
             return -1;
         virResetLastError();
-        return 0;
+        answer = 0;
+    } else {
+        answer = ret.supported ? 1 : 0;
     }
-    return ret.supported ? 1 : 0;
+    if (keep) {
+        g_mutex_lock(&priv->lock);
+        priv->features[feature] = answer + 1;
+        g_mutex_unlock(&priv->lock);
+    }
+    return answer;
 }
 
 

@@ -13,7 +13,9 @@
  * Before "migrate", QEMU gets the migration's speed in max-bandwidth
  * (bytes/s): without a speed set for the domain (migrate-setspeed) the
  * migration is unlimited, as libvirt's: 8796093022207 MiB/s, the most
- * QEMU takes; with one set, that one.
+ * QEMU takes; with one set, that one. Begin sets the parameters while
+ * the destination prepares: perform sends them again only when its own
+ * differ (a speed set meanwhile), else QEMU gets none before "migrate".
  */
 #include "internal.h"
 
@@ -120,7 +122,8 @@ testPerformThread(gpointer opaque)
 typedef struct {
     bool sameProcess;           /* the abort from this process */
     unsigned long long speed;   /* set by migrate-setspeed first, MiB/s; 0: none */
-    long long maxBandwidth;     /* what QEMU must get */
+    long long maxBandwidth;     /* what QEMU must get; -1: nothing */
+    long long begun;            /* bytes/s begin set (no TLS); -1: begin set none */
 } testCase;
 
 static int
@@ -155,6 +158,11 @@ testAbort(const void *opaque)
     perform.obj = virDomainObjListAdd(driver->domains, g_steal_pointer(&def));
     priv = qemuDomainObjGetPrivate(perform.obj);
     perform.obj->state = VIR_DOMAIN_RUNNING;
+    if (tc->begun >= 0) {
+        priv->migParamsSet = true;
+        priv->migParamsBytes = tc->begun;
+        priv->migParamsTLS = false;
+    }
     abortPath = g_strdup_printf("%s/%s.abort", driver->config->stateDir,
                                 perform.obj->def->name);
     if (tc->speed &&
@@ -262,9 +270,11 @@ static int
 mymain(void)
 {
     /* libvirt's unlimited: 8796093022207 MiB/s in bytes/s */
-    const testCase same = { true, 0, 9223372036853727232LL };
-    const testCase other = { false, 0, 9223372036853727232LL };
-    const testCase set = { true, 7, 7LL * 1024 * 1024 };
+    const testCase same = { true, 0, 9223372036853727232LL, -1 };
+    const testCase other = { false, 0, 9223372036853727232LL, -1 };
+    const testCase set = { true, 7, 7LL * 1024 * 1024, -1 };
+    const testCase begun = { true, 0, -1, 9223372036853727232LL };
+    const testCase changed = { true, 7, 7LL * 1024 * 1024, 9223372036853727232LL };
 
     if (!(sim = testQEMUSimNew(1)))
         return -1;
@@ -274,6 +284,9 @@ mymain(void)
                testAbort, &other);
     virTestRun("the speed set for the domain (7 MiB/s) is QEMU's max-bandwidth",
                testAbort, &set);
+    virTestRun("parameters begin set: perform sends QEMU only 'migrate'",
+               testAbort, &begun);
+    virTestRun("a speed set after begin (7 MiB/s): perform sends it", testAbort, &changed);
     testQEMUSimFree(sim);
     return 0;
 }

@@ -77,6 +77,12 @@ struct _qemuDomainObjPrivate {
      * the incoming QEMU while the source goes on, and its error. */
     GThread *migCheck;
     virErrorPtr migCheckError;
+    /* the migration parameters begin's checks set on the source's QEMU
+     * (bandwidth in bytes/s, TLS credentials or none), so that perform
+     * sets them only if its own differ (under the object's lock) */
+    bool migParamsSet;
+    unsigned long long migParamsBytes;
+    bool migParamsTLS;
     /* the guest was not running when perform started */
     bool migWasPaused;
     /* this process wrote the record ROOT/run/qemu/NAME.job of the

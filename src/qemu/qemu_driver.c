@@ -1983,6 +1983,7 @@ qemuDomainMigrateBegin3Params(virDomainPtr dom, virTypedParameterPtr params, int
     virQEMUDriver *driver = dom->conn->privateData;
     gint64 entered = g_get_monotonic_time();
     const char *dxml = NULL;
+    unsigned long long bandwidthMiB = 0;
     virDomainObj *obj;
     char *xml = NULL;
     int rc = -1;
@@ -1990,6 +1991,8 @@ qemuDomainMigrateBegin3Params(virDomainPtr dom, virTypedParameterPtr params, int
     virCheckFlags(QEMU_MIGRATION_FLAGS, NULL);
     if (qemuMigrationParamsCheck(params, nparams, dom->name) < 0 ||
         virTypedParamsGetString(params, nparams, VIR_MIGRATE_PARAM_DEST_XML, &dxml) < 0 ||
+        virTypedParamsGetULLong(params, nparams, VIR_MIGRATE_PARAM_BANDWIDTH,
+                                &bandwidthMiB) < 0 ||
         qemuMigrationTLSCheck(driver->config, flags, false) < 0)
         return NULL;
 
@@ -1997,7 +2000,7 @@ qemuDomainMigrateBegin3Params(virDomainPtr dom, virTypedParameterPtr params, int
         return NULL;
     if (!virDomainObjIsActive(obj) || qemuMigrationSrcIsActive(obj)) {
         /* refused, and begin says why */
-        xml = qemuMigrationSrcBegin(driver, obj, flags);
+        xml = qemuMigrationSrcBegin(driver, obj, flags, bandwidthMiB);
         virDomainObjEndAPI(&obj);
         return xml;
     }
@@ -2015,7 +2018,7 @@ qemuDomainMigrateBegin3Params(virDomainPtr dom, virTypedParameterPtr params, int
         qemuDriverUnlockRoot(driver, rc == 0);
     }
     /* the record first: from now on a crash leaves a job to recover */
-    if (rc == 0 && !(xml = qemuMigrationSrcBegin(driver, obj, flags)))
+    if (rc == 0 && !(xml = qemuMigrationSrcBegin(driver, obj, flags, bandwidthMiB)))
         qemuMigrationRecordEnd(driver, obj);
     if (xml) {
         qemuMigrationCookieBake(driver, obj, false, false, NULL, cookieout, cookieoutlen);

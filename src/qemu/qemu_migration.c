@@ -850,6 +850,19 @@ qemuMigrationSrcSetParams(virQEMUDriver *driver, qemuMonitor *mon,
     return qemuMonitorSetMigrationParams(mon, bytesPerSec, QEMU_MIGRATION_TLS_ID, NULL);
 }
 
+/* The bytes/s a migration of @obj runs at: its bandwidth parameter
+ * (@bandwidthMiB, 0: none), else the speed a client set for the domain
+ * (migrate-setspeed), else unlimited. */
+static unsigned long long
+qemuMigrationSrcBandwidth(virQEMUDriver *driver, virDomainObj *obj,
+                          unsigned long long bandwidthMiB)
+{
+    if (!bandwidthMiB && !qemuMigrationTuneGetSpeed(driver, obj->def->name, obj->def->uuid,
+                                                      &bandwidthMiB))
+        bandwidthMiB = QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB;
+    return MIN(bandwidthMiB, QEMU_MIGRATION_MAX_BANDWIDTH_MIB) * 1024 * 1024;
+}
+
 /* ------------------------------------------------------------------ */
 /* Begin (source)                                                       */
 /* ------------------------------------------------------------------ */
@@ -935,22 +948,30 @@ qemuMigrationSrcLeavePostmigrate(virQEMUDriver *driver, virDomainObj *obj, qemuM
  * only once the destination loaded the guest). The monitor is kept for
  * perform. Within the migration's async job, the object unlocked. */
 static int
-qemuMigrationSrcConnect(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
+qemuMigrationSrcConnect(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
+                        unsigned long long bandwidthMiB)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    unsigned long long bytes = qemuMigrationSrcBandwidth(driver, obj, bandwidthMiB);
     qemuMonitor *mon;
 
     if (!(mon = qemuProcessBeginJob(driver, obj)))
         return -1;
     qemuProcessApplyEvents(driver, obj, mon);
+    /* the parameters too, while the destination prepares: perform then
+     * sends QEMU nothing but 'migrate' */
     if (qemuMigrationSrcCheck(obj, flags) < 0 ||
         qemuMigrationSrcLeavePostmigrate(driver, obj, mon) < 0 ||
-        qemuMonitorSetMigrationCapabilities(mon) < 0) {
+        qemuMonitorSetMigrationCapabilities(mon) < 0 ||
+        qemuMigrationSrcSetParams(driver, mon, bytes, flags) < 0) {
         qemuProcessEndJob(driver, obj, mon);
         return -1;
     }
     virDomainObjLock(obj);
     priv->migMon = mon;
+    priv->migParamsSet = true;
+    priv->migParamsBytes = bytes;
+    priv->migParamsTLS = flags & VIR_MIGRATE_TLS;
     virDomainObjUnlock(obj);
     return 0;
 }
@@ -959,6 +980,7 @@ typedef struct {
     virQEMUDriver *driver;
     virDomainObj *obj;          /* a reference */
     unsigned int flags;
+    unsigned long long bandwidthMiB;
 } qemuMigrationSrcConnectData;
 
 /* Runs within the migration's async job, which begin took for the
@@ -970,7 +992,7 @@ qemuMigrationSrcConnectThread(gpointer opaque)
     virDomainObj *obj = data->obj;
     virErrorPtr err = NULL;
 
-    if (qemuMigrationSrcConnect(data->driver, obj, data->flags) < 0)
+    if (qemuMigrationSrcConnect(data->driver, obj, data->flags, data->bandwidthMiB) < 0)
         virErrorPreserveLast(&err);
     virDomainObjLock(obj);
     qemuDomainObjGetPrivate(obj)->migCheckError = err;
@@ -1024,7 +1046,8 @@ qemuMigrationSrcFormat(virDomainObj *obj)
  * state says otherwise. A domain the recorded state refuses is checked
  * live here, so that a refusal never reaches the destination. */
 char *
-qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
+qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
+                      unsigned long long bandwidthMiB)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     g_autofree char *xml = NULL;
@@ -1046,6 +1069,9 @@ qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj, unsigned int fla
         return NULL;
     }
 
+    virDomainObjLock(obj);
+    priv->migParamsSet = false;
+    virDomainObjUnlock(obj);
     if (qemuMigrationSrcCheck(obj, flags) == 0) {
         qemuMigrationSrcConnectData *data;
 
@@ -1055,12 +1081,13 @@ qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj, unsigned int fla
         data->driver = driver;
         data->obj = virDomainObjRef(obj);
         data->flags = flags;
+        data->bandwidthMiB = bandwidthMiB;
         priv->migCheck = g_thread_new("migration-begin", qemuMigrationSrcConnectThread, data);
         return g_steal_pointer(&xml);
     }
 
     virResetLastError();
-    if (qemuMigrationSrcConnect(driver, obj, flags) < 0)
+    if (qemuMigrationSrcConnect(driver, obj, flags, bandwidthMiB) < 0)
         return NULL;
     if (!(xml = qemuMigrationSrcFormat(obj))) {
         qemuProcessEndJob(driver, obj, qemuMigrationTakeMonitor(obj));
@@ -1314,15 +1341,21 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
         goto cleanup;
     qemuMigrationJobSave(driver, obj->def->name, &job);
 
-    /* always set: QEMU keeps the limit of an earlier migration; without
-     * a bandwidth of its own, the migration runs at the speed a client
-     * set for the domain (migrate-setspeed), else unlimited */
-    if (!bandwidthMiB && !qemuMigrationTuneGetSpeed(driver, obj->def->name, obj->def->uuid,
-                                                      &bandwidthMiB))
-        bandwidthMiB = QEMU_MIGRATION_DEFAULT_BANDWIDTH_MIB;
-    if (qemuMigrationSrcSetParams(driver, mon, MIN(bandwidthMiB, QEMU_MIGRATION_MAX_BANDWIDTH_MIB) *
-                                  1024 * 1024, flags) < 0)
-        goto cleanup;
+    /* always as this migration says (QEMU keeps the parameters of an
+     * earlier one): begin set them, unless perform's differ (its own
+     * bandwidth parameter, or a speed a client set meanwhile) */
+    {
+        unsigned long long bytes = qemuMigrationSrcBandwidth(driver, obj, bandwidthMiB);
+        bool set;
+
+        virDomainObjLock(obj);
+        set = priv->migParamsSet && priv->migParamsBytes == bytes &&
+              priv->migParamsTLS == !!(flags & VIR_MIGRATE_TLS);
+        priv->migParamsSet = false;
+        virDomainObjUnlock(obj);
+        if (!set && qemuMigrationSrcSetParams(driver, mon, bytes, flags) < 0)
+            goto cleanup;
+    }
     /* a change a client asked for meanwhile goes over that */
     qemuMigrationTuneServe(obj, mon);
     qemuURI = qemuMigrationAddressForQEMU(uri);

@@ -101,8 +101,11 @@ int qemuMigrationCookieEat(virQEMUDriver *driver, const char *name, const unsign
  * NULL. */
 const char *qemuMigrationCookieSameProcessRoot(const qemuMigrationCookie *cookie);
 
+/* @bandwidthMiB: the migration's bandwidth parameter (0: none), set on
+ * QEMU while the destination prepares; perform sets it again only if its
+ * own differs. */
 char *qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj,
-                            unsigned int flags);
+                            unsigned int flags, unsigned long long bandwidthMiB);
 /* Returns the URI the source sends to; *objOut is the incoming domain.
  * @migrateURI, @listenAddress: the source's parameters, or NULL;
  * @sameProcess: the source is a root of this process (a socket under the

@@ -170,7 +170,10 @@ testPrepare(virConnectPtr dconn, const char *migrateURI)
     return uri;
 }
 
-/* The pid of a QEMU of the guest started with -incoming, or 0. */
+/* The pid of a QEMU of the guest started with -incoming, or 0. A QEMU
+ * spawned a moment ago may not show its command line yet: the kernel
+ * lets posix_spawn's caller go on once the child's new memory is in
+ * place, before the arguments are set in it. */
 static long long
 testIncomingQEMU(void)
 {
@@ -199,6 +202,15 @@ testIncomingQEMU(void)
 }
 
 /* Prepare on B, then B's connection goes: B drops the incoming guest. */
+/* testWaitFor: the incoming QEMU shows, its pid in *@opaque */
+static bool
+testIncomingQEMUShows(void *opaque)
+{
+    long long *pid = opaque;
+
+    return (*pid = testIncomingQEMU()) != 0;
+}
+
 static int
 testDestinationOrphaned(const void *data G_GNUC_UNUSED)
 {
@@ -223,7 +235,7 @@ testDestinationOrphaned(const void *data G_GNUC_UNUSED)
         dconn = NULL;
         goto cleanup;
     }
-    if (!(pid = testIncomingQEMU())) {
+    if (!testWaitFor(testIncomingQEMUShows, &pid)) {
         fprintf(stderr, "no incoming QEMU on B after prepare to %s\n", uri);
         virConnectClose(dconn);
         dconn = NULL;

@@ -141,6 +141,36 @@ qemuMigrationJobUnlock(virQEMUDriver *driver, const char *name, int fd, bool cle
     virFileUnlock(fd);
 }
 
+/* Note when this side's migration of @obj reached @step, for the line of
+ * steps its end writes into the domain's log. */
+static void
+qemuMigrationStepMark(virDomainObj *obj, const char *step)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+
+    if (priv->migSteps)
+        g_string_append_printf(priv->migSteps, ", %s %.1f", step,
+                               (g_get_monotonic_time() - priv->migStepsStart) / 1000.0);
+}
+
+/* The job ends here: its steps go into the domain's log (@driver NULL:
+ * only dropped). */
+static void
+qemuMigrationStepsEnd(virQEMUDriver *driver, virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+
+    if (!priv->migSteps)
+        return;
+    if (driver) {
+        qemuMigrationStepMark(obj, "end");
+        qemuDomainLogNote(driver->config, obj->def->name,
+                          "migration: this side's steps, ms since its first call: %s",
+                          priv->migSteps->str);
+    }
+    g_string_free(g_steal_pointer(&priv->migSteps), TRUE);
+}
+
 /* Set the step reached in the record. -1 (reported) when it could not
  * be written: only the source's "perform" must be there (a recovery
  * takes a source still at "begin" for one that never sent anything);
@@ -175,34 +205,6 @@ qemuMigrationRecordProgress(virQEMUDriver *driver, virDomainObj *obj, const char
 {
     if (qemuMigrationRecordStep(driver, obj, step) < 0)
         virResetLastError();
-}
-
-void
-qemuMigrationStepMark(virDomainObj *obj, const char *step)
-{
-    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
-
-    if (priv->migSteps)
-        g_string_append_printf(priv->migSteps, ", %s %.1f", step,
-                               (g_get_monotonic_time() - priv->migStepsStart) / 1000.0);
-}
-
-/* The job ends here: its steps go into the domain's log (@driver NULL:
- * only dropped). */
-static void
-qemuMigrationStepsEnd(virQEMUDriver *driver, virDomainObj *obj)
-{
-    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
-
-    if (!priv->migSteps)
-        return;
-    if (driver) {
-        qemuMigrationStepMark(obj, "end");
-        qemuDomainLogNote(driver->config, obj->def->name,
-                          "migration: this side's steps, ms since its first call: %s",
-                          priv->migSteps->str);
-    }
-    g_string_free(g_steal_pointer(&priv->migSteps), TRUE);
 }
 
 int

@@ -42,9 +42,6 @@ VIR_ENUM_DECL(qemuMigrationRole);
 int qemuMigrationRecordStart(virQEMUDriver *driver, virDomainObj *obj, int role,
                              const char *peerURI, const char *peerRoot,
                              unsigned int flags, gint64 entered);
-/* Note when this side's migration of @obj reached @step, for the line of
- * steps its end writes into the domain's log (nothing is written now). */
-void qemuMigrationStepMark(virDomainObj *obj, const char *step);
 /* The job of @obj ended in this process: drop its record and lock. */
 void qemuMigrationRecordEnd(virQEMUDriver *driver, virDomainObj *obj);
 /* The job of @obj ends in this process unsettled: its record stays for

@@ -79,7 +79,9 @@ struct _qemuDomainObjPrivate {
     virErrorPtr migCheckError;
     /* the migration parameters begin's checks set on the source's QEMU
      * (bandwidth in bytes/s, TLS credentials or none), so that perform
-     * sets them only if its own differ (under the object's lock) */
+     * sets them only if its own differ: set by checks that succeeded
+     * (perform runs only after those), cleared by perform (under the
+     * object's lock) */
     bool migParamsSet;
     unsigned long long migParamsBytes;
     bool migParamsTLS;

@@ -1071,9 +1071,6 @@ qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj, unsigned int fla
         return NULL;
     }
 
-    virDomainObjLock(obj);
-    priv->migParamsSet = false;
-    virDomainObjUnlock(obj);
     if (qemuMigrationSrcCheck(obj, flags) == 0) {
         qemuMigrationSrcConnectData *data;
 

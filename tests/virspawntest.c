@@ -95,12 +95,8 @@ testRun(unsigned long long memlock, char **out)
     ret = 0;
 
  cleanup:
-    if (dir) {
-        unlink(outPath);
-        unlink(aPath);
-        unlink(bPath);
-        rmdir(dir);
-    }
+    if (dir)
+        virFileDeleteTree(dir);
     return ret;
 }
 

@@ -422,14 +422,80 @@ remoteDaemonIdle(virNetServer *srv, void *opaque G_GNUC_UNUSED)
     virNetServerQuit(srv);
 }
 
-static void
-remoteDaemonAddSignal(virNetServer *srv, int signum, GSourceFunc func)
-{
-    GSource *src = g_unix_signal_source_new(signum);
+/* Signals reach the server's loop through a pipe of the daemon's own:
+ * the handler writes the signal's number, a watch on the server's context
+ * reads it and runs the signal's function there. (GLib's unix signal
+ * sources are woken by GLib's worker thread, which writes to the
+ * context's wake-up fd under a lock of GLib's: that write and the fd's
+ * close when the server is freed were ordered by nothing ThreadSanitizer
+ * sees.) The handlers stay until the daemon exits: a signal that comes
+ * after the server's loop ended is read by nobody, the shutdown goes on.
+ * remoteDaemonSignalFuncs is written before the handlers are installed
+ * and read by the server's loop only; the handler, which may run in any
+ * thread, reads the pipe's write end atomically. */
+static gint remoteDaemonSignalWriteFd = -1;
+static GSourceFunc remoteDaemonSignalFuncs[NSIG];
 
-    g_source_set_callback(src, func, srv, NULL);
+static void
+remoteDaemonSignalHandler(int signum)
+{
+    int saved = errno;
+    unsigned char c = signum;
+
+    /* a full pipe already holds signals enough for the loop to act on:
+     * the byte may be dropped */
+    if (write(g_atomic_int_get(&remoteDaemonSignalWriteFd), &c, 1) < 0) {
+        errno = saved;
+        return;
+    }
+    errno = saved;
+}
+
+static gboolean
+remoteDaemonSignalDispatch(gint fd, GIOCondition cond G_GNUC_UNUSED, gpointer opaque)
+{
+    unsigned char c;
+
+    while (read(fd, &c, 1) == 1) {
+        if (c < NSIG && remoteDaemonSignalFuncs[c])
+            remoteDaemonSignalFuncs[c](opaque);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+/* The pipe and its watch on @srv's context, before any signal is
+ * handled. */
+static int
+remoteDaemonSignalsInit(virNetServer *srv)
+{
+    int fds[2];
+    GSource *src;
+
+    if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) {
+        virReportSystemError(errno, "%s", _("cannot create the daemon's signal pipe"));
+        return -1;
+    }
+    g_atomic_int_set(&remoteDaemonSignalWriteFd, fds[1]);
+    src = g_unix_fd_source_new(fds[0], G_IO_IN);
+    g_source_set_callback(src, G_SOURCE_FUNC(remoteDaemonSignalDispatch), srv, NULL);
     g_source_attach(src, virNetServerGetContext(srv));
     g_source_unref(src);
+    return 0;
+}
+
+static int
+remoteDaemonAddSignal(int signum, GSourceFunc func)
+{
+    struct sigaction sa = { .sa_handler = remoteDaemonSignalHandler,
+                            .sa_flags = SA_RESTART };
+
+    remoteDaemonSignalFuncs[signum] = func;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(signum, &sa, NULL) < 0) {
+        virReportSystemError(errno, _("cannot handle signal %d"), signum);
+        return -1;
+    }
+    return 0;
 }
 
 /* The daemon's own connection to its root, opened once the sockets
@@ -670,9 +736,11 @@ main(int argc, char **argv)
     if (timeout > 0)
         virNetServerSetIdleTimeout(srv, timeout, remoteDaemonIdle, NULL);
     signal(SIGPIPE, SIG_IGN);
-    remoteDaemonAddSignal(srv, SIGTERM, remoteDaemonSignal);
-    remoteDaemonAddSignal(srv, SIGINT, remoteDaemonSignal);
-    remoteDaemonAddSignal(srv, SIGHUP, remoteDaemonIgnoreHangup);
+    if (remoteDaemonSignalsInit(srv) < 0 ||
+        remoteDaemonAddSignal(SIGTERM, remoteDaemonSignal) < 0 ||
+        remoteDaemonAddSignal(SIGINT, remoteDaemonSignal) < 0 ||
+        remoteDaemonAddSignal(SIGHUP, remoteDaemonIgnoreHangup) < 0)
+        goto error;
 
     /* The daemon's own connection keeps the drivers of the root loaded;
      * it is opened while the sockets already listen */

@@ -46,10 +46,18 @@ procs() {
     done
 }
 
-# alive PID: PID is a process that has not exited (an orphan's zombie
-# waits for init to reap it)
+# alive PID [START]: PID is a process that has not exited (an orphan's
+# zombie waits for init to reap it) and, with START, the one that started
+# then: once a process is gone its pid may name the next one at once
+# (seen under load: a short-lived process had it a second later)
 alive() {
-    [ -e "/proc/$1/stat" ] && ! sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^Z'
+    _stat=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ -n "$_stat" ] && [ "${_stat%% *}" != Z ] &&
+        { [ -z "${2:-}" ] || [ "$(starttime "$1")" = "$2" ]; }
+}
+# starttime PID: field 22 of /proc/PID/stat (after the last ")")
+starttime() {
+    sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d ' ' -f 20
 }
 
 cleanup() {
@@ -190,6 +198,7 @@ inflight() {
     while [ ! -e "$root/reached" ] && [ $_i -lt 300 ]; do sleep 0.1; _i=$((_i + 1)); done
     if [ "$1" = probing ]; then
         _wpid=$(cat "$root/probe-pid" 2>/dev/null)
+        _wstart=$(starttime "$_wpid")
         if [ -e "$root/reached" ] && [ -n "$_wpid" ] && alive "$_wpid" &&
            [ -e "$root/run/qemu/g2.starting" ] && [ ! -e "$root/run/qemu/g2.pid" ] &&
            owners | grep -Eqx "$vf qemu/$u2/[0-9]+/52:54:00:4e:00:02"; then
@@ -199,6 +208,7 @@ inflight() {
         fi
     else
         _wpid=$(procs $u2)
+        _wstart=$(starttime "$_wpid")
         if [ -e "$root/reached" ] && [ -n "$_wpid" ] && [ -e "$root/run/qemu/g2.starting" ] &&
            owners | grep -Eqx "$vf qemu/$u2/[0-9]+/52:54:00:4e:00:02" &&
            [ "$(head -n 1 "$root/run/qemu/g2.pid")" = "$_wpid" ]; then
@@ -232,7 +242,7 @@ inflight() {
             ok "$1: the daemon warns that it undid g2's start" ||
             notok "$1: no warning: $(tail -n +"$((lines + 1))" "$root/daemon.log")"
     fi
-    [ -z "$(procs $u2)" ] && ! alive "$_wpid" &&
+    [ -z "$(procs $u2)" ] && ! alive "$_wpid" "$_wstart" &&
         ok "$1: no process of g2 is left" || notok "$1: left: $(procs $u2) $(cat "/proc/$_wpid/stat")"
     [ -z "$(owners)" ] && [ "$(used)" = 0 ] && [ "$(vf_mac "$root" $vf)" = "$vfmac" ] &&
         ok "$1: $vf is back in the pool with its own MAC, no ownership record" ||
@@ -243,7 +253,7 @@ inflight() {
         notok "$1: run/qemu: $(cat "$root/ls"); $(cat "$root/check")"
     : > "$root/go"
     sleep 1
-    [ -z "$(procs $u2)" ] && ! alive "$_wpid" && ok "$1: released, nothing of g2 runs" ||
+    [ -z "$(procs $u2)" ] && ! alive "$_wpid" "$_wstart" && ok "$1: released, nothing of g2 runs" ||
         notok "$1: after the release: $(procs $u2) $_wpid"
     rm -f "$root/block-probe"
 }

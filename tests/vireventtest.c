@@ -6,7 +6,10 @@
  * returns (a watchdog ends the test if it hangs). An ff runs exactly
  * once and never while a callback of its item is still running: a
  * removal from another thread or from the callback itself leaves the
- * opaque alive until that callback has returned.
+ * opaque alive until that callback has returned. A handle another
+ * thread turned off is not run again, even by a source the loop found
+ * ready before it applied the change; one it added is run by the call
+ * its change woke.
  */
 #include "internal.h"
 
@@ -97,6 +100,7 @@ typedef struct {
     bool freedInCallback;  /* ff ran while a callback was running */
     bool entered;       /* the callback has started */
     bool release;       /* the callback may return */
+    int calls;          /* times a counting callback ran */
 } testState;
 
 static void
@@ -355,6 +359,127 @@ testCallbackRemovesItself(const void *data G_GNUC_UNUSED)
     return testFinish(loop, &st, ret);
 }
 
+static void
+testHandleCounts(int watch G_GNUC_UNUSED, int fd G_GNUC_UNUSED,
+                 int events G_GNUC_UNUSED, void *opaque)
+{
+    testState *st = opaque;
+
+    g_mutex_lock(&st->lock);
+    st->calls++;
+    g_mutex_unlock(&st->lock);
+}
+
+/* The loop makes and destroys sources itself, after another thread's
+ * call returned: a handle that thread turned off is not dispatched any
+ * more, even by its old source found ready in the iteration running.
+ * Set up before the loop runs, so that its first iteration finds the
+ * blocking timer and then the readable handle ready: the handle is
+ * turned off while the timer's callback holds the loop. */
+static int
+testDisabledWhileReady(const void *data G_GNUC_UNUSED)
+{
+    testState st, blocker, sync;
+    GThread *loop = NULL;
+    int fds[2] = { -1, -1 };
+    int ret = -1;
+
+    testStateInit(&st);
+    testStateInit(&blocker);
+    testStateInit(&sync);
+    if (pipe(fds) < 0 || write(fds[1], "x", 1) != 1)
+        goto cleanup;
+    if ((blocker.id = virEventAddTimeout(0, testTimeoutBlocks, &blocker, testFreeCount)) < 0 ||
+        (st.id = virEventAddHandle(fds[0], VIR_EVENT_HANDLE_READABLE, testHandleCounts,
+                                   &st, testFreeCount)) < 0)
+        goto cleanup;
+    loop = testLoopStart();
+    if (!testWaitFor(&blocker, &blocker.entered, NULL)) {
+        printf("#   the timer never fired\n");
+        goto cleanup;
+    }
+    virEventUpdateHandle(st.id, 0);
+    virEventRemoveTimeout(blocker.id);
+    testRelease(&blocker);
+    /* added after the update: once it ran, the update was applied */
+    if (virEventAddTimeout(0, testTimeoutRemovesSelf, &sync, NULL) < 0)
+        goto cleanup;
+    if (!testWaitFor(&sync, &sync.entered, NULL)) {
+        printf("#   the second timer never fired\n");
+        goto cleanup;
+    }
+    if (st.calls != 0) {
+        printf("#   the handle turned off ran %d times\n", st.calls);
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    if (st.id >= 0)
+        virEventRemoveHandle(st.id);
+    if (!loop)
+        loop = testLoopStart();
+    testWaitFor(&blocker, NULL, &blocker.freed);
+    ret = testFinish(loop, &st, ret);
+    if (fds[0] >= 0) {
+        close(fds[0]);
+        close(fds[1]);
+    }
+    testStateClear(&blocker);
+    testStateClear(&sync);
+    return ret;
+}
+
+static void
+testTimeoutSeen(int timer, void *opaque)
+{
+    testState *st = opaque;
+
+    virEventRemoveTimeout(timer);
+    g_mutex_lock(&st->lock);
+    st->calls++;
+    g_mutex_unlock(&st->lock);
+}
+
+static gpointer
+testAddsTimeout(gpointer opaque)
+{
+    testState *st = opaque;
+
+    st->otherResult = virEventAddTimeout(0, testTimeoutSeen, st, NULL);
+    return NULL;
+}
+
+/* A timeout of 0 that another thread adds, while or before this one
+ * waits in virEventRunDefaultImpl, runs within that call (as the remote
+ * driver's close callback does): the call does not return on the
+ * wake-up alone. */
+static int
+testAddedFromThreadRuns(const void *data G_GNUC_UNUSED)
+{
+    testState st;
+    GThread *adder;
+    int calls;
+
+    testStateInit(&st);
+    while (g_main_context_pending(NULL))
+        virEventRunDefaultImpl();
+    adder = g_thread_new("adder", testAddsTimeout, &st);
+    virEventRunDefaultImpl();
+    g_thread_join(adder);
+    g_mutex_lock(&st.lock);
+    calls = st.calls;
+    g_mutex_unlock(&st.lock);
+    while (calls == 0 && st.otherResult >= 0 && g_main_context_pending(NULL))
+        virEventRunDefaultImpl();
+    testStateClear(&st);
+    if (calls != 1) {
+        printf("#   the call returned with the timeout run %d times (added: %d)\n",
+               calls, st.otherResult);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 mymain(void)
 {
@@ -367,6 +492,10 @@ mymain(void)
             testFreeAfterRunningCallback);
     testRun("a callback removing its own timer: ff after it returns",
             testCallbackRemovesItself);
+    testRun("a handle turned off from another thread while ready: not run",
+            testDisabledWhileReady);
+    testRun("a timeout added from another thread runs in the call it woke",
+            testAddedFromThreadRuns);
     return 0;
 }
 

@@ -3,7 +3,8 @@
 # (libvirt-clients 9.0) and python3-libvirt, over
 # qemu+unix:///system?socket=ROOT/run/virtqemud-sock, on a simulated
 # SR-IOV host. Guests are plain paused-at-boot QEMUs (no kernel, no disk).
-#  1. sockets and their modes, pid file, version, list, define, dumpxml,
+#  1. sockets and their modes, pid file, the emulator's capabilities
+#     probed at start, version, list, define, dumpxml,
 #     start, domstate, dominfo, suspend/resume, shutdown, destroy,
 #     undefine (and virsh event --all --loop seeing each change with
 #     libvirtd's details),
@@ -93,6 +94,13 @@ XML
 
 # 1. the daemon and Debian's virsh
 start_daemon || { notok "virtqemud starts"; exit 1; }
+# the emulator's capabilities are probed once the daemon runs, not by the
+# first call that needs them (no client asked for anything yet)
+capsfile() { ls "$root"/cache/capabilities/*.xml 2>/dev/null; }
+i=0
+while [ -z "$(capsfile)" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+[ -n "$(capsfile)" ] && ok "capabilities probed at start, before any call" ||
+    notok "no capabilities cache 30 s after the daemon started"
 ok "virtqemud starts and answers on $sock"
 [ "$(stat -c %a "$sock")" = 600 ] && [ "$(stat -c %a "$sock-ro")" = 777 ] &&
     ok "read-write socket 0600, read-only socket 0777" ||

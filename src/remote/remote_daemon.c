@@ -524,7 +524,18 @@ remoteDaemonOpenRoot(gpointer opaque)
     GSource *src;
 
     if ((ro->conn = virConnectOpen(ro->uri))) {
+        g_autofree char *caps = NULL;
+
         g_info("root opened: guests reconnected, autostart done");
+        /* the emulator's capabilities are probed now (or read from the
+         * root's cache), not by the first start or incoming migration,
+         * which would wait for the probe; a failure here is the call's
+         * that needs them to report */
+        if ((caps = virConnectGetCapabilities(ro->conn)))
+            g_info("capabilities of the default emulator ready");
+        else
+            g_info("capabilities of the default emulator not probed: %s",
+                   virGetLastErrorMessage());
         return NULL;
     }
     g_critical(_("cannot open the root %s: %s"), ro->uri, virGetLastErrorMessage());

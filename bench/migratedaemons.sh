@@ -11,6 +11,9 @@
 # for both), peer-to-peer and client-managed, the data in plain TCP and
 # then with --tls (VIR_MIGRATE_TLS). QEMU's total-time comes from the
 # source's domain log (ours) or libvirtd's debug log of its monitor.
+# After each series, the CPU time both daemons used during it, per
+# migration (/proc/PID/stat): their own work, as against the overhead,
+# which also counts their waits for a CPU, the disk and each other.
 # Prints numbers; never fails on time.
 #
 # Then the issue's own case between our two daemons: the tests' real
@@ -51,6 +54,10 @@ cleanup() {
     for p in $pids; do kill "$p" 2>/dev/null; done
     wait 2>/dev/null
     pkill -9 -f "qemu-system-x86_64.*$base" 2>/dev/null
+    # the simulated kernels end with their trees, which KEEP keeps
+    for f in "$base"/h*/sim/serve.pid; do
+        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+    done
     # libvirtd's QEMUs (their paths are inside its mount namespace)
     for f in "$base"/lv*/ns/run/libvirt/qemu/*.pid; do
         [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
@@ -91,14 +98,44 @@ cat > "$base/bm.xml" <<XML
 </domain>
 XML
 
-# run_bench WHO URI-1 LOG-1 URI-2 LOG-2: the guest is paused on host 1
-run_bench() {
-    _who=$1
+# cpu_ms PID...: the CPU time (user + system) the processes used so far,
+# in ms (clock ticks of 10 ms on most kernels)
+cpu_ms() {
+    _t=0
+    for _p in "$@"; do
+        _t=$((_t + $(awk '{print $14 + $15}' "/proc/$_p/stat")))
+    done
+    echo $((_t * 1000 / $(getconf CLK_TCK)))
+}
+
+# timed_bench N PID... -- BENCH-ARGS: benchmigrate in the namespace, then
+# the CPU time the daemons PID... used meanwhile, per migration (N of
+# them): how much of the overhead is their own work, not waiting
+timed_bench() {
+    _n=$1
     shift
+    _dp=
+    while [ "$1" != -- ]; do _dp="$_dp $1"; shift; done
+    shift
+    # shellcheck disable=SC2086
+    _c0=$(cpu_ms $_dp)
+    in_ns "$bench" "$@" || return 1
+    # shellcheck disable=SC2086
+    _c1=$(cpu_ms $_dp)
+    echo "CPU time of both daemons: $((_c1 - _c0)) ms over $_n migrations," \
+        "$(((_c1 - _c0) / _n)) ms per migration"
+}
+
+# run_bench WHO PIDS URI-1 LOG-1 URI-2 LOG-2: the guest is paused on host 1
+run_bench() {
+    _who=$1 _pids=$2
+    shift 2
     echo "# $_who: $runs migrations of each kind over TLS (127.0.0.1), a paused 64 MiB guest"
-    in_ns "$bench" --daemons "$@" bm "$runs" || return 1
+    # shellcheck disable=SC2086
+    timed_bench $((2 * runs)) $_pids -- --daemons "$@" bm "$runs" || return 1
     echo "# $_who: the same with the migration data over TLS too (--tls)"
-    in_ns "$bench" --daemons "$@" bm "$runs" tls
+    # shellcheck disable=SC2086
+    timed_bench $((2 * runs)) $_pids -- --daemons "$@" bm "$runs" tls
 }
 
 # 1. ours
@@ -123,7 +160,7 @@ done
 uri() { eval "echo qemu+tls://127.0.0.1:\$port$1/system?pkipath=$pki"; }
 in_ns "$ourvirsh" -q -c "$(uri 1)" create --paused "$base/bm.xml" >/dev/null ||
     { echo "our guest did not start"; exit 1; }
-run_bench virtqemud "$(uri 1)" "$base/h1/log/bm.log" "$(uri 2)" "$base/h2/log/bm.log" || exit 1
+run_bench virtqemud "$pids" "$(uri 1)" "$base/h1/log/bm.log" "$(uri 2)" "$base/h2/log/bm.log" || exit 1
 
 # 1b. ours, the issue's case: the tests' real net_failover guest (256 MiB,
 # running), its primary a VF of each host's pool, so that the
@@ -145,9 +182,10 @@ if [ "$truns" -gt 0 ]; then
     sleep 1
     for data in "" tls; do
         echo "# virtqemud: $truns migrations of each kind of a teaming guest over TLS (127.0.0.1)${data:+, the data over TLS too}"
+        # shellcheck disable=SC2086
         BENCHMIGRATE_SETTLE=3 BENCHMIGRATE_CONSOLE=$base/tm.console \
-            BENCHMIGRATE_BANDWIDTH=${TEAMING_BANDWIDTH:-32} in_ns "$bench" --daemons \
-            "$(uri 1)" "$base/h1/log/tm.log" "$(uri 2)" "$base/h2/log/tm.log" tm "$truns" $data ||
+            BENCHMIGRATE_BANDWIDTH=${TEAMING_BANDWIDTH:-32} timed_bench $((2 * truns)) $pids -- \
+            --daemons "$(uri 1)" "$base/h1/log/tm.log" "$(uri 2)" "$base/h2/log/tm.log" tm "$truns" $data ||
             exit 1
     done
 fi
@@ -184,5 +222,5 @@ done
 luri() { eval "echo qemu+tls://127.0.0.1:\$lport$1/system?pkipath=$pki"; }
 env -u LD_LIBRARY_PATH /usr/bin/virsh -q -c "$lsock1" create --paused "$base/bm.xml" >/dev/null ||
     { echo "libvirtd's guest did not start"; exit 1; }
-run_bench libvirtd "$(luri 1)" "$base/lv1/ns/log/libvirtd.log" \
+run_bench libvirtd "$pids" "$(luri 1)" "$base/lv1/ns/log/libvirtd.log" \
     "$(luri 2)" "$base/lv2/ns/log/libvirtd.log" || exit 1

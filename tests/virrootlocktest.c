@@ -4,7 +4,9 @@
  * virRootLock: one owning thread at a time in a process, nesting by the
  * owner only, released by the owner's last release; a flock between open
  * files (processes); the generation sync says when another one changed
- * the root. virFileLockWait: a lock file taken at once when free, given
+ * the root; a lock passed to another thread is held by it, from the
+ * owner's hold to its release, for other threads and files alike.
+ * virFileLockWait: a lock file taken at once when free, given
  * up at the deadline when held, taken when its holder lets go before the
  * deadline, and taken on the file at the path when the holder removed
  * the old one under its lock.
@@ -74,6 +76,97 @@ testOwnerNests(const void *data G_GNUC_UNUSED)
     ret = 0;
 
  cleanup:
+    virRootLockFree(lock);
+    return ret;
+}
+
+typedef struct {
+    virRootLock *lock;
+    gint received;          /* atomic: it owns the lock */
+    gint release;           /* atomic: the test lets it release */
+} testReceiver;
+
+static gpointer
+testReceiveThread(gpointer opaque)
+{
+    testReceiver *r = opaque;
+
+    virRootLockReceive(r->lock);
+    if (virRootLockIsOwner(r->lock))
+        g_atomic_int_set(&r->received, 1);
+    while (!g_atomic_int_get(&r->release))
+        g_usleep(10 * 1000);
+    virRootLockRelease(r->lock);
+    return NULL;
+}
+
+/* Can another open file of @path take its flock now? */
+static bool
+testFileFree(const char *path)
+{
+    VIR_AUTOCLOSE int fd = open(path, O_RDWR | O_CLOEXEC);
+
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+        return false;
+    flock(fd, LOCK_UN);
+    return true;
+}
+
+static int
+testPass(const void *data G_GNUC_UNUSED)
+{
+    g_autofree char *path = g_build_filename(dir, "pass.lock", NULL);
+    virRootLock *lock = virRootLockNew(path);
+    testReceiver r = { lock, 0, 0 };
+    testLocker l = { lock, 0 };
+    GThread *receiver = NULL;
+    GThread *other = NULL;
+    int ret = -1;
+
+    if (!lock || virRootLockAcquire(lock) < 0)
+        goto cleanup;
+    receiver = g_thread_new("receiver", testReceiveThread, &r);
+    g_usleep(100 * 1000);
+    if (g_atomic_int_get(&r.received)) {
+        printf("#   the receiver owned the lock before it was passed\n");
+        goto cleanup;
+    }
+    virRootLockPass(lock, receiver);
+    if (virRootLockIsOwner(lock)) {
+        printf("#   the thread that passed the lock still owns it\n");
+        goto cleanup;
+    }
+    other = g_thread_new("other", testAcquireThread, &l);
+    g_usleep(200 * 1000);
+    if (!g_atomic_int_get(&r.received)) {
+        printf("#   the receiver does not own the passed lock\n");
+        goto cleanup;
+    }
+    if (g_atomic_int_get(&l.acquired)) {
+        printf("#   another thread took the lock the receiver holds\n");
+        goto cleanup;
+    }
+    if (testFileFree(path)) {
+        printf("#   the lock file was free while the receiver held the lock\n");
+        goto cleanup;
+    }
+    g_atomic_int_set(&r.release, 1);
+    g_thread_join(g_steal_pointer(&receiver));
+    g_thread_join(g_steal_pointer(&other));
+    if (!g_atomic_int_get(&l.acquired) || !testFileFree(path)) {
+        printf("#   the lock was not free after the receiver released it\n");
+        goto cleanup;
+    }
+    ret = 0;
+
+ cleanup:
+    g_atomic_int_set(&r.release, 1);
+    if (receiver && !g_atomic_int_get(&r.received) && virRootLockIsOwner(lock))
+        virRootLockPass(lock, receiver);
+    if (receiver)
+        g_thread_join(receiver);
+    if (other)
+        g_thread_join(other);
     virRootLockFree(lock);
     return ret;
 }
@@ -232,6 +325,7 @@ mymain(void)
     }
     virTestRun("the owner nests, others wait for its last release", testOwnerNests, NULL);
     virTestRun("another holder of the file excludes a try", testProcessesExclude, NULL);
+    virTestRun("a passed lock is held by its receiver until it releases it", testPass, NULL);
     virTestRun("the generation tells another process's change", testGeneration, NULL);
     virTestRun("a lock file is waited for until a deadline", testLockWait, NULL);
     virFileDeleteTree(dir);

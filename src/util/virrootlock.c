@@ -12,7 +12,7 @@
 
 struct _virRootLock {
     GMutex lock;            /* guards the fields below but @fd */
-    GCond cond;             /* signalled when @owner becomes NULL */
+    GCond cond;             /* signalled when @owner changes: NULL, or passed */
     GThread *owner;         /* the thread holding the lock, or NULL */
     int depth;              /* nesting of the owner */
     guint64 generation;     /* of the root, as this process last read it */
@@ -126,6 +126,27 @@ virRootLockIsOwner(virRootLock *lock)
     ret = lock->owner == g_thread_self();
     g_mutex_unlock(&lock->lock);
     return ret;
+}
+
+void
+virRootLockPass(virRootLock *lock, GThread *to)
+{
+    g_mutex_lock(&lock->lock);
+    g_assert(lock->owner == g_thread_self() && lock->depth == 1);
+    lock->owner = to;
+    g_cond_broadcast(&lock->cond);
+    g_mutex_unlock(&lock->lock);
+}
+
+void
+virRootLockReceive(virRootLock *lock)
+{
+    GThread *self = g_thread_self();
+
+    g_mutex_lock(&lock->lock);
+    while (lock->owner != self)
+        g_cond_wait(&lock->cond, &lock->lock);
+    g_mutex_unlock(&lock->lock);
 }
 
 bool

@@ -38,6 +38,13 @@ int virRootLockTryAcquire(virRootLock *lock);
 void virRootLockRelease(virRootLock *lock);
 /* Does the calling thread own @lock? */
 bool virRootLockIsOwner(virRootLock *lock);
+/* The owner, holding @lock once, gives it to thread @to, which takes it
+ * with virRootLockReceive and then holds it as if it had acquired it
+ * (it releases it). The root stays locked in between: no other thread or
+ * process gets the lock before @to has released it. */
+void virRootLockPass(virRootLock *lock, GThread *to);
+/* Wait until @lock was passed to the calling thread. */
+void virRootLockReceive(virRootLock *lock);
 
 /* Generation sync: does the root differ from what this process last read
  * (virRootLockSynced)? Any thread may ask; the answer is sure only for

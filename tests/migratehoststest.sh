@@ -430,6 +430,12 @@ else
     notok "teaming guest t1 on host 1"; sed 's/^/#   /' "$dir/out"
 fi
 pools "t1 started" 1 0
+# given_back N COUNT: host N's log of t1 has more than COUNT lines saying
+# that a stop gave its VF back after the call answered
+given_back() {
+    [ "$(grep -c "stop: 1 host device(s) given back .* after the stop, in a thread of their own" \
+        "$dir/h$1/log/t1.log")" -gt "$2" ]
+}
 # teaming TITLE CMD...: migrate t1 with CMD ($from, $to set); then its
 # bond enslaves the destination's VF and traffic flows through it. t1
 # migrates at 32 MiB/s: QEMU 7.2 under TCG now and then corrupts a guest
@@ -438,7 +444,16 @@ teaming() {
     _tt=$1
     shift
     _tl=$(wc -l < "$dir/t1.console")
+    _gl=$(grep -c "host device(s) given back" "$dir/h$from/log/t1.log")
     migrate "$_tt" t1 running "$@" || return 1
+    # the source gives its VF back after Confirm answered, holding the
+    # root's lock until it is back: a look at its pool right after the
+    # call (through its daemon) already finds it free, and its log says so
+    if [ "$to" = 2 ]; then pools "$_tt: right after the call" 0 1; else
+        pools "$_tt: right after the call" 1 0; fi
+    until_ok 10 given_back "$from" "$_gl" &&
+        ok "host $from gave t1's VF back after the call answered" ||
+        notok "host $from's log does not say that t1's VF was given back"
     waitafter "$dir/t1.console" "$_tl" "driver=e1000e master=eth" 60 &&
         ok "t1 enslaves host $to's VF" || notok "t1 enslaves host $to's VF"
     _tl=$(wc -l < "$dir/t1.console")

@@ -20,6 +20,7 @@
 #include "qemu/qemu_interface.h"
 #include "qemu/qemu_migration.h"
 #include "qemu/qemu_process.h"
+#include "qemu/qemu_return.h"
 #include "qemumonitortestutils.h"
 #include "testqemusim.h"
 #include "testutils.h"
@@ -191,7 +192,7 @@ testRollback(const void *opaque)
         waitpid(pid, NULL, 0);
     }
     if (obj) {
-        qemuInterfaceReleaseAll(driver, obj->def);
+        qemuReturnAll(driver, obj->def);
         virDomainObjListRemove(driver->domains, obj);
     }
     virResetLastError();

@@ -105,6 +105,12 @@ qemuDriverNew(const char *root)
     return driver;
 }
 
+static void
+qemuDriverUnrefNotify(gpointer driver)
+{
+    qemuDriverUnref(driver);
+}
+
 static virQEMUDriver *
 qemuDriverGet(const char *root)
 {
@@ -2424,6 +2430,7 @@ qemuDomainMigrateConfirmObj(virQEMUDriver *driver, virDomainObj **obj, bool canc
     g_autofree char *peerURI = NULL;
     unsigned char uuid[VIR_UUID_BUFLEN];
     bool unsettled;
+    qemuReturn *deferred;
     int ret;
 
     memcpy(uuid, (*obj)->def->uuid, VIR_UUID_BUFLEN);
@@ -2432,11 +2439,19 @@ qemuDomainMigrateConfirmObj(virQEMUDriver *driver, virDomainObj **obj, bool canc
      * still run */
     if (priv->migCheck && qemuMigrationSrcWaitChecked(*obj) < 0)
         virResetLastError();
-    ret = qemuMigrationSrcConfirm(driver, *obj, cancelled, flags, &unsettled);
+    ret = qemuMigrationSrcConfirm(driver, *obj, cancelled, flags, &unsettled, &deferred);
     virDomainObjLock(*obj);
     if (unsettled)
         peerURI = g_strdup(priv->migPeerURI);
     qemuDomainMigrateEnd(driver, obj);
+    /* the guest runs on the destination: its VFs here go back after this
+     * call has answered, under the root's lock this thread passes on (so
+     * whoever looks at them or takes the lock next finds them back); the
+     * driver stays until then */
+    if (deferred)
+        qemuReturnStart(deferred, qemuDriverUnrefNotify,
+                        virRootRegistryGet(&qemuDrivers, driver->config->root,
+                                           qemuDriverNew, NULL));
     /* a job left unsettled (the destination's finish failed after the
      * guest was sent): its destination is asked now, and the answer
      * settles it (qemuDomainsRecoverMigration), whoever calls next */

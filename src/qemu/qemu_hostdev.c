@@ -166,17 +166,6 @@ qemuHostdevPrepareAll(virQEMUDriver *driver, virDomainDef *def)
     return 0;
 }
 
-void
-qemuHostdevReleaseAll(virQEMUDriver *driver, virDomainDef *def)
-{
-    size_t i;
-
-    for (i = 0; i < def->nhostdevs; i++) {
-        if (!def->hostdevs[i]->parentnet)
-            qemuHostdevRelease(driver, def, def->hostdevs[i]);
-    }
-}
-
 /* ------------------------------------------------------------------ */
 /* Reconcile                                                            */
 /* ------------------------------------------------------------------ */

@@ -54,9 +54,9 @@ void qemuHostdevRelease(virQEMUDriver *driver, const virDomainDef *def,
                         const virDomainHostdevDef *hostdev);
 
 /* The same for every plain <hostdev> of @def (interfaces: qemu_interface.h);
- * nothing is left taken on failure. */
+ * nothing is left taken on failure. A stop gives them back with
+ * qemu_return.h. */
 int qemuHostdevPrepareAll(virQEMUDriver *driver, virDomainDef *def);
-void qemuHostdevReleaseAll(virQEMUDriver *driver, virDomainDef *def);
 
 /* Is @holder a run of a domain of driver->domains that is running and
  * has @dev, or a node device detach or reattach whose process (pid and

@@ -12,37 +12,42 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
-/* Give the pool VF of @net back (pool slot and ownership record), if this
- * run of the domain still holds it, and put its MAC and VLAN back. A VF
- * that is free or somebody else's by now (a repeated or stale release) is
- * left alone. */
+void
+qemuInterfaceReturnVF(virQEMUDriver *driver, const char *netname, const char *owner,
+                      const virPCIDeviceAddress *vf, const virMacAddr *mac)
+{
+    int rc;
+
+    /* the root's lock is held: nobody takes the VF between these two */
+    rc = networkReleaseVF(driver->network, netname, owner, vf);
+    if (rc < 0) {
+        char macstr[VIR_MAC_STRING_BUFLEN];
+
+        virReportWarning(_("cannot return the VF of interface %s to network '%s': %s"),
+                         virMacAddrFormat(mac, macstr), netname, virGetLastErrorMessage());
+        virResetLastError();
+    }
+    if (rc > 0)
+        qemuHostdevRestore(driver, vf);
+    else if (rc < 0)
+        /* the pool could not say: the record does (a VF somebody else
+         * holds keeps its settings) */
+        qemuHostdevReleaseSource(driver, owner, vf);
+}
+
+/* qemuInterfaceReturnVF for the pool VF of @net, which then no longer
+ * records it. */
 static void
 qemuInterfaceReleaseVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net)
 {
     g_autofree char *owner = NULL;
     virPCIDeviceAddress vf;
-    int rc;
 
     if (net->type != VIR_DOMAIN_NET_TYPE_NETWORK || !net->actual)
         return;
     owner = qemuHostdevHolder(def, net);
     vf = net->actual->hostdev.source;
-    /* the root's lock is held: nobody takes the VF between these two */
-    rc = networkReleaseVF(driver->network, net->data.network.name, owner, &vf);
-    if (rc < 0) {
-        char mac[VIR_MAC_STRING_BUFLEN];
-
-        virReportWarning(_("cannot return the VF of interface %s to network '%s': %s"),
-                         virMacAddrFormat(&net->mac, mac),
-                         net->data.network.name, virGetLastErrorMessage());
-        virResetLastError();
-    }
-    if (rc > 0)
-        qemuHostdevRestore(driver, &vf);
-    else if (rc < 0)
-        /* the pool could not say: the record does (a VF somebody else
-         * holds keeps its settings) */
-        qemuHostdevReleaseSource(driver, owner, &vf);
+    qemuInterfaceReturnVF(driver, net->data.network.name, owner, &vf, &net->mac);
     virDomainNetClearActual(def, net);
 }
 
@@ -129,15 +134,6 @@ qemuInterfaceRelease(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *
         qemuInterfaceReleaseVF(driver, def, net);
     else if ((vf = virDomainNetGetActualHostdev(net)))
         qemuHostdevRelease(driver, def, vf);
-}
-
-void
-qemuInterfaceReleaseAll(virQEMUDriver *driver, virDomainDef *def)
-{
-    size_t i;
-
-    for (i = 0; i < def->nnets; i++)
-        qemuInterfaceRelease(driver, def, def->nets[i]);
 }
 
 int

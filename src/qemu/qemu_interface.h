@@ -12,8 +12,8 @@
  *  - every VF behind an interface (pool or type='hostdev') gets the
  *    guest's MAC and VLAN as its admin settings, the previous ones saved.
  * Release undoes both, and is called on every path that takes an
- * interface away from QEMU: stop (any reason), failed start, hot-unplug,
- * failed or completed migration.
+ * interface away from QEMU: stop (any reason, through qemu_return.h),
+ * failed start, hot-unplug, failed or completed migration.
  */
 #pragma once
 
@@ -27,7 +27,12 @@ int qemuInterfacePrepareAll(virQEMUDriver *driver, virDomainDef *def);
 /* Give back what qemuInterfacePrepare took for @net (errors are warnings:
  * a release never fails half-way). */
 void qemuInterfaceRelease(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net);
-void qemuInterfaceReleaseAll(virQEMUDriver *driver, virDomainDef *def);
+/* Give pool VF @vf of network @netname back (pool slot and ownership
+ * record), if @owner still holds it, and put its MAC and VLAN back. A VF
+ * that is free or somebody else's by now (a repeated or stale release)
+ * is left alone. @mac (the interface's) is for messages. Root lock held. */
+void qemuInterfaceReturnVF(virQEMUDriver *driver, const char *netname, const char *owner,
+                           const virPCIDeviceAddress *vf, const virMacAddr *mac);
 
 /* Is network @netname of @opaque (the virQEMUDriver) an SR-IOV pool now?
  * 1 yes, 0 no or no such network, -1 with an error. A

@@ -1768,12 +1768,18 @@ qemuMigrationPeerIsDaemon(const char *peerURI, const char *peerRoot)
 }
 
 /* The guest runs on the destination: stop QEMU here (its VFs go back to
- * the pool) and, for --undefinesource, drop the definition. */
+ * the pool, or are left in *@deferred: see qemuMigrationSrcConfirm) and,
+ * for --undefinesource, drop the definition. */
 static int
-qemuMigrationSrcStopMigrated(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
+qemuMigrationSrcStopMigrated(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
+                             qemuReturn **deferred)
 {
-    if (virDomainObjIsActive(obj))
-        qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_MIGRATED);
+    if (virDomainObjIsActive(obj)) {
+        if (deferred)
+            qemuProcessStopMigrated(driver, obj, deferred);
+        else
+            qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_MIGRATED);
+    }
     if ((flags & VIR_MIGRATE_UNDEFINE_SOURCE) && obj->persistent) {
         int rc;
 
@@ -1792,13 +1798,15 @@ qemuMigrationSrcStopMigrated(virQEMUDriver *driver, virDomainObj *obj, unsigned 
 
 int
 qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
-                        bool cancelled, unsigned int flags, bool *unsettled)
+                        bool cancelled, unsigned int flags, bool *unsettled,
+                        qemuReturn **deferred)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     qemuMonitor *mon = qemuMigrationTakeMonitor(obj);
     int ret = 0;
 
     *unsettled = false;
+    *deferred = NULL;
 
     qemuMigrationRecordProgress(driver, obj, "confirm");
     if (cancelled) {
@@ -1824,7 +1832,7 @@ qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
     } else {
         /* the guest runs on the destination: nothing here is worth saving */
         qemuProcessAbandonJob(mon);
-        ret = qemuMigrationSrcStopMigrated(driver, obj, flags);
+        ret = qemuMigrationSrcStopMigrated(driver, obj, flags, deferred);
     }
     if (*unsettled)
         qemuMigrationRecordLeave(obj);
@@ -2020,7 +2028,7 @@ qemuMigrationRecover(const char *name, qemuMigrationSide *src, qemuMigrationSide
          * QEMU is gone may still have a definition to drop) */
         qemuProcessAbandonJob(g_steal_pointer(&smon));
         if (src->driver && src->obj) {
-            if (qemuMigrationSrcStopMigrated(src->driver, src->obj, flags) < 0) {
+            if (qemuMigrationSrcStopMigrated(src->driver, src->obj, flags, NULL) < 0) {
                 virReportWarning(_("domain '%s' now runs on its destination, but its definition could not be removed from the source: %s"),
                                  src->obj->def->name, virGetLastErrorMessage());
                 virResetLastError();

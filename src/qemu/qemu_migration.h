@@ -23,6 +23,7 @@
 #pragma once
 
 #include "qemu_conf.h"
+#include "qemu_return.h"
 #include "qemu_migration_cookie.h"
 #include "virenum.h"
 
@@ -128,9 +129,14 @@ int qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
  * destination is the daemon of another host, whose finish may have run
  * the guest before it failed, the guest stays paused and the job's
  * record is left (qemuMigrationRecordLeave, *@unsettled set): the
- * recovery asks that daemon and completes or rolls back. */
+ * recovery asks that daemon and completes or rolls back.
+ * Not cancelled: QEMU is stopped, and *@deferred holds its host devices
+ * and pool VFs, not given back yet, if it had any; the calling thread
+ * then holds the root's lock, which it must pass on with qemuReturnStart
+ * once it has ended the job (qemuProcessStopMigrated). */
 int qemuMigrationSrcConfirm(virQEMUDriver *driver, virDomainObj *obj,
-                            bool cancelled, unsigned int flags, bool *unsettled);
+                            bool cancelled, unsigned int flags, bool *unsettled,
+                            qemuReturn **deferred);
 
 /* Job statistics of a domain: of its job (its NAME.job file), or with
  * @completed of the last one that ended (NAME.jobdone). */

@@ -17,6 +17,7 @@
 #include "qemu_interface.h"
 #include "qemu_monitor_json.h"
 #include "qemu_process.h"
+#include "qemu_return.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virmemlock.h"
@@ -448,7 +449,7 @@ qemuProcessApplyLinkStates(qemuMonitor *mon, const virDomainDef *def)
 }
 
 static void qemuProcessStopFull(virQEMUDriver *driver, virDomainObj *obj, int reason,
-                                bool checkRecord);
+                                bool checkRecord, qemuReturn **deferred);
 
 /* A start under way: what its phases made, which the one undo path
  * (qemuProcessStartUndo) takes back. The start runs in the domain's job
@@ -764,10 +765,9 @@ qemuProcessStartUndo(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarti
     if (qemuDriverLockRoot(driver) == 0) {
         if (ctx->launched) {
             /* the status may not be written: this is our own child */
-            qemuProcessStopFull(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED, false);
+            qemuProcessStopFull(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED, false, NULL);
         } else if (ctx->resources) {
-            qemuHostdevReleaseAll(driver, ctx->live);
-            qemuInterfaceReleaseAll(driver, ctx->live);
+            qemuReturnAll(driver, ctx->live);
         }
         if (ctx->recorded)
             unlink(ctx->startingPath);
@@ -942,10 +942,12 @@ static int qemuProcessProbeMonitor(const char *path, const unsigned char *uuid,
  * run's files, the VFs and the object change under it. */
 static void
 qemuProcessStopFull(virQEMUDriver *driver, virDomainObj *obj, int reason,
-                    bool checkRecord)
+                    bool checkRecord, qemuReturn **deferred)
 {
     g_autofree char *name = g_strdup(obj->def->name);
     bool wasAlive = qemuProcessIsRunning(obj);
+    /* only a lock this stop takes can be passed on */
+    bool nested = virRootLockIsOwner(driver->rootLock);
     bool rootLocked;
     int rc;
 
@@ -992,11 +994,17 @@ qemuProcessStopFull(virQEMUDriver *driver, virDomainObj *obj, int reason,
      * next one gives back (nobody records them), never a VF released twice.
      * Records of another process (rc 0) are not ours to remove. */
     if (rc != 0) {
+        qemuReturn *ret;
+
         qemuProcessWriteStopped(driver, obj->def, reason);
         qemuProcessRemoveRunFiles(driver, name, obj->def->uuid,
                                   qemuDomainObjGetPrivate(obj)->monitorPath);
-        qemuHostdevReleaseAll(driver, obj->def);
-        qemuInterfaceReleaseAll(driver, obj->def);
+        if ((ret = qemuReturnCollect(driver, obj->def))) {
+            if (deferred && rootLocked && !nested)
+                *deferred = ret;
+            else
+                qemuReturnRun(ret);
+        }
     }
 
     virDomainObjLock(obj);
@@ -1006,14 +1014,22 @@ qemuProcessStopFull(virQEMUDriver *driver, virDomainObj *obj, int reason,
     obj->reason = reason;
     virDomainObjRestorePersistentDef(obj);
     virDomainObjUnlock(obj);
-    if (rootLocked)
+    /* with devices still to give back, the caller keeps the lock */
+    if (rootLocked && !(deferred && *deferred))
         qemuDriverUnlockRoot(driver, true);
 }
 
 void
 qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason)
 {
-    qemuProcessStopFull(driver, obj, reason, true);
+    qemuProcessStopFull(driver, obj, reason, true, NULL);
+}
+
+void
+qemuProcessStopMigrated(virQEMUDriver *driver, virDomainObj *obj, qemuReturn **deferred)
+{
+    *deferred = NULL;
+    qemuProcessStopFull(driver, obj, VIR_DOMAIN_SHUTOFF_MIGRATED, true, deferred);
 }
 
 /* Is the QEMU at @path the one of the domain with @uuid? 1 it answers

@@ -15,6 +15,7 @@
 #include "qemu_conf.h"
 #include "qemu_monitor.h"
 #include "qemu_command.h"
+#include "qemu_return.h"
 
 /* A guest arriving by migration: QEMU takes the source's connection
  * from a listening socket bound before it runs, so that the source may
@@ -82,6 +83,14 @@ int qemuProcessSetLinkState(qemuMonitor *mon, const virDomainNetDef *net);
  * pid and start time, and the pid is still that process (through a pidfd).
  * Otherwise nothing is signalled and a warning says why. */
 void qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason);
+/* The same for a guest that runs on its migration's destination now
+ * (reason "migrated"), except for its host devices and pool VFs when it
+ * has any: *@deferred then holds them, not given back yet, and the
+ * calling thread still holds the root's lock (once), which it must pass
+ * on with qemuReturnStart. *@deferred NULL: everything is done and the
+ * lock released, as by qemuProcessStop (always so for a caller that held
+ * the root's lock already). */
+void qemuProcessStopMigrated(virQEMUDriver *driver, virDomainObj *obj, qemuReturn **deferred);
 
 /* SIGTERM the domain's QEMU (proven as for qemuProcessStop) and wait up to
  * 10 s for it to exit. Returns 0 when it is gone (or not the domain's: a

@@ -104,7 +104,9 @@ mkdir -p "$R/log"
 sleep 60 >> "$R/log/d9.log" 2>&1 &
 orphan=$!
 pids="$pids $orphan"
-[ "$(readlink /proc/$orphan/fd/1)" = "$R/log/d9.log" ] || notok "the fake QEMU runs"
+# the child redirects its output after the shell has gone on: wait for it
+writes_log() { [ "$(readlink "/proc/$orphan/fd/1")" = "$R/log/d9.log" ]; }
+until_ok 5 writes_log || notok "the fake QEMU runs"
 expect_fail "QEMU without status" "pid $orphan writes to $R/log/d9.log \\(a QEMU of domain 'd9'\\?\\) but no status file of this root names it"
 kill $orphan
 wait $orphan 2>/dev/null

@@ -105,6 +105,8 @@ qemuDriverNew(const char *root)
     return driver;
 }
 
+/* qemuDriverUnref as a GDestroyNotify or virFreeCallback: the free
+ * function of whatever holds a reference on the driver */
 static void
 qemuDriverUnrefNotify(gpointer driver)
 {
@@ -2449,9 +2451,7 @@ qemuDomainMigrateConfirmObj(virQEMUDriver *driver, virDomainObj **obj, bool canc
      * whoever looks at them or takes the lock next finds them back); the
      * driver stays until then */
     if (deferred)
-        qemuReturnStart(deferred, qemuDriverUnrefNotify,
-                        virRootRegistryGet(&qemuDrivers, driver->config->root,
-                                           qemuDriverNew, NULL));
+        qemuReturnStart(deferred, qemuDriverUnrefNotify, qemuDriverGet(driver->config->root));
     /* a job left unsettled (the destination's finish failed after the
      * guest was sent): its destination is asked now, and the answer
      * settles it (qemuDomainsRecoverMigration), whoever calls next */
@@ -2917,12 +2917,6 @@ qemuDomainEventsTick(int timer G_GNUC_UNUSED, void *opaque)
     qemuDomainEventsDiff(driver);
 }
 
-static void
-qemuDomainEventsTickFree(void *opaque)
-{
-    qemuDriverUnref(opaque);
-}
-
 /* Starts the tick when someone listens, stops it when nobody does. */
 static void
 qemuDomainEventsUpdateTick(virQEMUDriver *driver)
@@ -2936,7 +2930,7 @@ qemuDomainEventsUpdateTick(virQEMUDriver *driver)
 
         if ((driver->domainEventsTimer = virEventAddTimeout(QEMU_DOMAIN_EVENTS_TICK_MS,
                                                             qemuDomainEventsTick, ref,
-                                                            qemuDomainEventsTickFree)) < 0)
+                                                            qemuDriverUnrefNotify)) < 0)
             qemuDriverUnref(ref);
     } else if (!listening && driver->domainEventsTimer >= 0) {
         stop = driver->domainEventsTimer;

@@ -1774,12 +1774,8 @@ static int
 qemuMigrationSrcStopMigrated(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
                              qemuReturn **deferred)
 {
-    if (virDomainObjIsActive(obj)) {
-        if (deferred)
-            qemuProcessStopMigrated(driver, obj, deferred);
-        else
-            qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_MIGRATED);
-    }
+    if (virDomainObjIsActive(obj))
+        qemuProcessStopMigrated(driver, obj, deferred);
     if ((flags & VIR_MIGRATE_UNDEFINE_SOURCE) && obj->persistent) {
         int rc;
 

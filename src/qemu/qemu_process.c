@@ -1028,7 +1028,8 @@ qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason)
 void
 qemuProcessStopMigrated(virQEMUDriver *driver, virDomainObj *obj, qemuReturn **deferred)
 {
-    *deferred = NULL;
+    if (deferred)
+        *deferred = NULL;
     qemuProcessStopFull(driver, obj, VIR_DOMAIN_SHUTOFF_MIGRATED, true, deferred);
 }
 

@@ -84,8 +84,8 @@ int qemuProcessSetLinkState(qemuMonitor *mon, const virDomainNetDef *net);
  * Otherwise nothing is signalled and a warning says why. */
 void qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason);
 /* The same for a guest that runs on its migration's destination now
- * (reason "migrated"), except for its host devices and pool VFs when it
- * has any: *@deferred then holds them, not given back yet, and the
+ * (reason "migrated"); with @deferred, except for its host devices and
+ * pool VFs when it has any: *@deferred then holds them, not given back yet, and the
  * calling thread still holds the root's lock (once), which it must pass
  * on with qemuReturnStart. *@deferred NULL: everything is done and the
  * lock released, as by qemuProcessStop (always so for a caller that held

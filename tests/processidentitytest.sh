@@ -33,11 +33,6 @@ qemus() {
     grep -lzxF -f "$root/pattern" /proc/[0-9]*/cmdline 2>/dev/null | wc -l
 }
 
-# starttime PID: field 22 of /proc/PID/stat (after the last ')')
-starttime() {
-    sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20
-}
-
 run() {  # run ARGS...: virsh, stdout in $root/out, stderr in $root/err
     "$virsh" -q -c "$uri" "$@" >"$root/out" 2>"$root/err"
 }

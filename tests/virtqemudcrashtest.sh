@@ -55,10 +55,6 @@ alive() {
     [ -n "$_stat" ] && [ "${_stat%% *}" != Z ] &&
         { [ -z "${2:-}" ] || [ "$(starttime "$1")" = "$2" ]; }
 }
-# starttime PID: field 22 of /proc/PID/stat (after the last ")")
-starttime() {
-    sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d ' ' -f 20
-}
 
 cleanup() {
     [ -n "$startpid" ] && kill "$startpid" 2>/dev/null

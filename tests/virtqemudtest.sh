@@ -94,14 +94,12 @@ XML
 
 # 1. the daemon and Debian's virsh
 start_daemon || { notok "virtqemud starts"; exit 1; }
+ok "virtqemud starts and answers on $sock"
 # the emulator's capabilities are probed once the daemon runs, not by the
 # first call that needs them (no client asked for anything yet)
-capsfile() { ls "$root"/cache/capabilities/*.xml 2>/dev/null; }
-i=0
-while [ -z "$(capsfile)" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-[ -n "$(capsfile)" ] && ok "capabilities probed at start, before any call" ||
+capsprobed() { ls "$root"/cache/capabilities/*.xml >/dev/null 2>&1; }
+until_ok 30 capsprobed && ok "capabilities probed at start, before any call" ||
     notok "no capabilities cache 30 s after the daemon started"
-ok "virtqemud starts and answers on $sock"
 [ "$(stat -c %a "$sock")" = 600 ] && [ "$(stat -c %a "$sock-ro")" = 777 ] &&
     ok "read-write socket 0600, read-only socket 0777" ||
     notok "socket modes $(stat -c %a "$sock") $(stat -c %a "$sock-ro")"

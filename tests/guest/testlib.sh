@@ -63,6 +63,12 @@ waitfor() {
     return 1
 }
 
+# starttime PID: field 22 of /proc/PID/stat (after the last ")"): with
+# the pid, what names a process (empty once it is gone)
+starttime() {
+    sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d ' ' -f 20
+}
+
 # until_ok SECONDS COMMAND...: until COMMAND succeeds (1 if it never
 # does within SECONDS)
 until_ok() {

@@ -201,7 +201,6 @@ testIncomingQEMU(void)
     return 0;
 }
 
-/* Prepare on B, then B's connection goes: B drops the incoming guest. */
 /* testWaitFor: the incoming QEMU shows, its pid in *@opaque */
 static bool
 testIncomingQEMUShows(void *opaque)
@@ -211,6 +210,7 @@ testIncomingQEMUShows(void *opaque)
     return (*pid = testIncomingQEMU()) != 0;
 }
 
+/* Prepare on B, then B's connection goes: B drops the incoming guest. */
 static int
 testDestinationOrphaned(const void *data G_GNUC_UNUSED)
 {

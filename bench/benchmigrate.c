@@ -11,8 +11,8 @@
  * destination QEMU's own start-up until QMP answers (from the
  * destination's log) and the rest, then the steps each side logged for
  * that migration (ms since its first call: begin, perform, migrating,
- * completed, confirm, end on the source; prepare, spawned, prepared,
- * finishing, finish, resumed, end on the destination). Prints numbers;
+ * completed, confirm, end on the source; prepare, prepared, spawned,
+ * ready, finishing, finish, resumed, end on the destination). Prints numbers;
  * never fails on time.
  *
  *   benchmigrate GUESTDIR [RUNS]    (GUESTDIR from tests/guest/mkguest.py)

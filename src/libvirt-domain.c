@@ -713,6 +713,26 @@ virDomainMigrateParamsCopy(virTypedParameterPtr params, int nparams, const char 
     }
 }
 
+/* A failed perform (@saved) that the destination's finish explains: a
+ * destination that could not start the guest after it prepared (its
+ * QEMU closed the socket the source sent to) says why, and the source's
+ * own error (a connection refused or reset) does not. The destination's
+ * error goes into @saved's message; a finish that failed without saying
+ * why, or for a reason of its own transport, adds nothing. */
+static void
+virDomainMigrateAddDestError(virErrorPtr saved)
+{
+    virErrorPtr err = virGetLastError();
+    char *message;
+
+    if (!err || !err->message || err->domain != VIR_FROM_QEMU ||
+        err->code != VIR_ERR_OPERATION_FAILED)
+        return;
+    message = g_strdup_printf("%s; %s", NULLSTR(saved->message), err->message);
+    g_free(saved->message);
+    saved->message = message;
+}
+
 virDomainPtr
 virDomainMigrateRun(virDomainPtr domain, virConnectPtr dconn, const char *dconnuri,
                     virTypedParameterPtr params, int nparams, unsigned int flags)
@@ -801,6 +821,8 @@ virDomainMigrateRun(virDomainPtr domain, virConnectPtr dconn, const char *dconnu
         ddom = virDomainMigrateFinish3Params(dconn, p, np, in, inlen, &cookie, &cookielen,
                                              destflags, rc < 0 || saved);
     }
+    if (!ddom && saved)
+        virDomainMigrateAddDestError(saved);
     if (!ddom && !saved)
         virErrorPreserveLast(&saved);
 

@@ -32,6 +32,10 @@
 #  4. refused: the destination pool inactive, then full (a guest of host 2
 #     holds its only VF): a clear error naming the pool, the guest still
 #     running on the source, every VF accounted for on both hosts; host 2's
+#     VF that cannot be set up, found after prepare answered (its IOMMU
+#     group made not viable): the source's error says what the
+#     destination found, the guest still runs on the source, the VF is
+#     back in host 2's pool; host 2's
 #     daemon refusing host 1's client certificate (tls_allowed_dn_list):
 #     a clear error, the guest still on the source; host 2 with host 1's
 #     host UUID (host_uuid, a cloned host): "Attempt to migrate guest to
@@ -569,6 +573,21 @@ if [ "$(where t1)" = 1 ]; then
         "$dvirsh" -q -c "$u2" destroy hog >/dev/null
     else
         notok "host 2's pool made full (VF '$vf')"
+    fi
+    # 4c. host 2 reserves its VF, answers prepare, and only then finds
+    # that the VF cannot be set up (its IOMMU group not viable: host 2's
+    # PF, bound to its host driver, put in it)
+    pf=$(basename "$(readlink "$dir/h2/sim/sys/class/net/ens1f0/device")")
+    gdir=$dir/h2/sim/sys/kernel/iommu_groups/$(basename "$(readlink "$dir/h2/sim/sys/bus/pci/devices/$vf/iommu_group")")/devices
+    if [ -d "$gdir" ] && ln -s "../../../../devices/pci0000:00/$pf" "$gdir/$pf"; then
+        refused "host 2's VF cannot be set up after prepare" "; operation failed: the destination could not start domain 't1' after it prepared: Requested operation is not valid: PCI device $vf cannot be given to a guest: IOMMU group"
+        pools "host 2's VF cannot be set up after prepare" 1 0
+        grep -q "migration: the incoming guest could not be started: .*PCI device $vf" "$dir/h2/log/t1.log" &&
+            ok "host 2's log says why it could not start t1" ||
+            { notok "host 2's log on the failed start"; tail -n 5 "$dir/h2/log/t1.log" | sed 's/^/#   /'; }
+        rm -f "$gdir/$pf"
+    else
+        notok "host 2's VF group made not viable ('$gdir', PF '$pf')"
     fi
 else
     notok "t1 is not on host 1 for the refusals"

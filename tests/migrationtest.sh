@@ -84,7 +84,7 @@ num='[0-9]+\.[0-9]'
 grep -Eq "migration: this side's steps, ms since its first call: begin 0\.0, recorded $num, perform $num, migrating $num, completed $num, confirm $num, end $num$" "$A/log/m1.log" &&
     ok "source log: the steps of the migration, timed" ||
     { notok "source log: the steps"; grep "steps" "$A/log/m1.log"; }
-grep -Eq "migration: this side's steps, ms since its first call: prepare 0\.0, recorded $num, spawned $num, prepared $num, finishing $num, finish $num, resumed $num, end $num$" "$B/log/m1.log" &&
+grep -Eq "migration: this side's steps, ms since its first call: prepare 0\.0, recorded $num, prepared $num, spawned $num, ready $num, finishing $num, finish $num, resumed $num, end $num$" "$B/log/m1.log" &&
     ok "destination log: the steps of the migration, timed" ||
     { notok "destination log: the steps"; grep "steps" "$B/log/m1.log"; }
 [ "$(state "$uB" m1)" = running ] && ok "running on B" || notok "running on B"

@@ -100,7 +100,8 @@ testRollback(const void *opaque)
     priv = qemuDomainObjGetPrivate(obj);
 
     /* what prepare leaves behind */
-    if (qemuInterfacePrepareAll(driver, obj->def) < 0) {
+    if (qemuInterfaceReserveAll(driver, obj->def) < 0 ||
+        qemuInterfaceSetupAll(driver, obj->def) < 0) {
         printf("#   prepare the interface: %s\n", virGetLastErrorMessage());
         goto cleanup;
     }

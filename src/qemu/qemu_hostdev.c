@@ -77,19 +77,26 @@ qemuHostdevRestore(virQEMUDriver *driver, const virPCIDeviceAddress *dev)
 }
 
 int
-qemuHostdevAcquire(virQEMUDriver *driver, const virDomainDef *def,
-                   const virDomainHostdevDef *hostdev)
+qemuHostdevTake(virQEMUDriver *driver, const virDomainDef *def,
+                const virDomainHostdevDef *hostdev)
 {
     g_autofree char *holder = qemuHostdevHolder(def, hostdev->parentnet);
     g_autoptr(virHostdevOwner) owner = virHostdevOwnerNew(holder, def->name, NULL);
 
-    if (virHostdevOwnerAcquire(driver->config->hostdevStateDir, &hostdev->source, owner) < 0)
+    return virHostdevOwnerAcquire(driver->config->hostdevStateDir, &hostdev->source, owner);
+}
+
+int
+qemuHostdevAcquire(virQEMUDriver *driver, const virDomainDef *def,
+                   const virDomainHostdevDef *hostdev)
+{
+    if (qemuHostdevTake(driver, def, hostdev) < 0)
         return -1;
     if (qemuHostdevPrepareVFIO(driver, hostdev) < 0) {
         virErrorPtr saved;
 
         virErrorPreserveLast(&saved);
-        qemuHostdevReleaseSource(driver, holder, &hostdev->source);
+        qemuHostdevRelease(driver, def, hostdev);
         virErrorRestore(&saved);
         return -1;
     }
@@ -144,14 +151,14 @@ qemuHostdevRelease(virQEMUDriver *driver, const virDomainDef *def,
 }
 
 int
-qemuHostdevPrepareAll(virQEMUDriver *driver, virDomainDef *def)
+qemuHostdevTakeAll(virQEMUDriver *driver, const virDomainDef *def)
 {
     size_t i;
 
     for (i = 0; i < def->nhostdevs; i++) {
         if (def->hostdevs[i]->parentnet)
             continue;
-        if (qemuHostdevAcquire(driver, def, def->hostdevs[i]) < 0) {
+        if (qemuHostdevTake(driver, def, def->hostdevs[i]) < 0) {
             virErrorPtr saved;
 
             virErrorPreserveLast(&saved);
@@ -162,6 +169,19 @@ qemuHostdevPrepareAll(virQEMUDriver *driver, virDomainDef *def)
             virErrorRestore(&saved);
             return -1;
         }
+    }
+    return 0;
+}
+
+int
+qemuHostdevPrepareVFIOAll(virQEMUDriver *driver, const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nhostdevs; i++) {
+        if (!def->hostdevs[i]->parentnet &&
+            qemuHostdevPrepareVFIO(driver, def->hostdevs[i]) < 0)
+            return -1;
     }
     return 0;
 }

@@ -41,8 +41,11 @@ int qemuHostdevPrepareVFIO(virQEMUDriver *driver, const virDomainHostdevDef *hos
 void qemuHostdevRestore(virQEMUDriver *driver, const virPCIDeviceAddress *dev);
 
 /* Record @hostdev (of @def, not from a pool) as held by this run of @def,
- * an error naming the holder if somebody holds it, and prepare it for
- * vfio-pci (qemuHostdevPrepareVFIO). */
+ * an error naming the holder if somebody holds it. */
+int qemuHostdevTake(virQEMUDriver *driver, const virDomainDef *def,
+                    const virDomainHostdevDef *hostdev);
+/* qemuHostdevTake, then prepare it for vfio-pci (qemuHostdevPrepareVFIO);
+ * nothing is left taken on failure. */
 int qemuHostdevAcquire(virQEMUDriver *driver, const virDomainDef *def,
                        const virDomainHostdevDef *hostdev);
 /* Give up the device @source that @holder held: it gets its saved MAC
@@ -53,10 +56,13 @@ void qemuHostdevReleaseSource(virQEMUDriver *driver, const char *holder,
 void qemuHostdevRelease(virQEMUDriver *driver, const virDomainDef *def,
                         const virDomainHostdevDef *hostdev);
 
-/* The same for every plain <hostdev> of @def (interfaces: qemu_interface.h);
- * nothing is left taken on failure. A stop gives them back with
- * qemu_return.h. */
-int qemuHostdevPrepareAll(virQEMUDriver *driver, virDomainDef *def);
+/* For every plain <hostdev> of @def (interfaces: qemu_interface.h), in
+ * the two steps of a start: take them all (qemuHostdevTake; nothing is
+ * left taken on failure), then prepare them all for vfio-pci (on failure
+ * the caller gives back what was taken, with qemu_return.h, as a stop
+ * does). */
+int qemuHostdevTakeAll(virQEMUDriver *driver, const virDomainDef *def);
+int qemuHostdevPrepareVFIOAll(virQEMUDriver *driver, const virDomainDef *def);
 
 /* Is @holder a run of a domain of driver->domains that is running and
  * has @dev, or a node device detach or reattach whose process (pid and

@@ -76,26 +76,41 @@ qemuInterfaceAllocateVF(virQEMUDriver *driver, virDomainDef *def, virDomainNetDe
 }
 
 int
-qemuInterfacePrepare(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net)
+qemuInterfaceReserve(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net)
+{
+    virDomainHostdevDef *vf;
+
+    if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK)
+        return qemuInterfaceAllocateVF(driver, def, net);
+    /* a VF named directly: nobody else may hold it (the pool recorded its
+     * own VFs while it picked them) */
+    if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV && (vf = virDomainNetGetActualHostdev(net)))
+        return qemuHostdevTake(driver, def, vf);
+    return 0;
+}
+
+int
+qemuInterfaceSetup(virQEMUDriver *driver, virDomainNetDef *net)
 {
     virHostdevVFContext ctx;
     virDomainHostdevDef *vf;
 
-    if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK &&
-        qemuInterfaceAllocateVF(driver, def, net) < 0)
-        return -1;
     if (!(vf = virDomainNetGetActualHostdev(net)))
         return 0;
-    /* a VF named directly: nobody else may hold it (the pool recorded its
-     * own VFs while it picked them) */
-    if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV &&
-        qemuHostdevAcquire(driver, def, vf) < 0)
-        return -1;
     qemuHostdevVFContext(driver, &ctx);
-    if ((net->type == VIR_DOMAIN_NET_TYPE_NETWORK &&
-         qemuHostdevPrepareVFIO(driver, vf) < 0) ||
+    if (qemuHostdevPrepareVFIO(driver, vf) < 0 ||
         virHostdevVFConfigure(&ctx, &vf->source, &net->mac,
-                              net->vlanSet ? (int)net->vlanTag : -1) < 0) {
+                              net->vlanSet ? (int)net->vlanTag : -1) < 0)
+        return -1;
+    return 0;
+}
+
+int
+qemuInterfacePrepare(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net)
+{
+    if (qemuInterfaceReserve(driver, def, net) < 0)
+        return -1;
+    if (qemuInterfaceSetup(driver, net) < 0) {
         virErrorPtr saved;
 
         virErrorPreserveLast(&saved);
@@ -107,12 +122,12 @@ qemuInterfacePrepare(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *
 }
 
 int
-qemuInterfacePrepareAll(virQEMUDriver *driver, virDomainDef *def)
+qemuInterfaceReserveAll(virQEMUDriver *driver, virDomainDef *def)
 {
     size_t i;
 
     for (i = 0; i < def->nnets; i++) {
-        if (qemuInterfacePrepare(driver, def, def->nets[i]) < 0) {
+        if (qemuInterfaceReserve(driver, def, def->nets[i]) < 0) {
             virErrorPtr saved;
 
             virErrorPreserveLast(&saved);
@@ -121,6 +136,18 @@ qemuInterfacePrepareAll(virQEMUDriver *driver, virDomainDef *def)
             virErrorRestore(&saved);
             return -1;
         }
+    }
+    return 0;
+}
+
+int
+qemuInterfaceSetupAll(virQEMUDriver *driver, virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        if (qemuInterfaceSetup(driver, def->nets[i]) < 0)
+            return -1;
     }
     return 0;
 }

@@ -20,10 +20,19 @@
 #include "domain_conf.h"
 #include "qemu_conf.h"
 
-/* Prepare @net, an interface of @def. Nothing is left taken on failure. */
+/* Prepare @net, an interface of @def, in its two steps: reserve (a pool
+ * VF taken, a VF named directly recorded as held; nothing else changes
+ * on the host), then set up (the VF moved to vfio-pci, its MAC and VLAN
+ * set). Nothing is left taken on failure. */
 int qemuInterfacePrepare(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net);
-/* Prepare every interface of @def; on failure the ones done are released. */
-int qemuInterfacePrepareAll(virQEMUDriver *driver, virDomainDef *def);
+int qemuInterfaceReserve(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net);
+int qemuInterfaceSetup(virQEMUDriver *driver, virDomainNetDef *net);
+/* The two steps for every interface of @def, as a start takes them: the
+ * destination of a migration answers between the two, once the VFs are
+ * its guest's. A failed reserve releases the ones done; after a failed
+ * set-up the caller gives back all it reserved (qemu_return.h). */
+int qemuInterfaceReserveAll(virQEMUDriver *driver, virDomainDef *def);
+int qemuInterfaceSetupAll(virQEMUDriver *driver, virDomainDef *def);
 /* Give back what qemuInterfacePrepare took for @net (errors are warnings:
  * a release never fails half-way). */
 void qemuInterfaceRelease(virQEMUDriver *driver, virDomainDef *def, virDomainNetDef *net);

@@ -144,13 +144,19 @@ qemuMigrationJobUnlock(virQEMUDriver *driver, const char *name, int fd, bool cle
 /* Note when this side's migration of @obj reached @step, for the line of
  * steps its end writes into the domain's log. */
 static void
-qemuMigrationStepMark(virDomainObj *obj, const char *step)
+qemuMigrationStepMarkAt(virDomainObj *obj, const char *step, gint64 when)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
 
     if (priv->migSteps)
         g_string_append_printf(priv->migSteps, ", %s %.1f", step,
-                               (g_get_monotonic_time() - priv->migStepsStart) / 1000.0);
+                               (when - priv->migStepsStart) / 1000.0);
+}
+
+static void
+qemuMigrationStepMark(virDomainObj *obj, const char *step)
+{
+    qemuMigrationStepMarkAt(obj, step, g_get_monotonic_time());
 }
 
 /* The job ends here: its steps go into the domain's log (@driver NULL:
@@ -1105,10 +1111,11 @@ typedef struct {
     qemuProcessStarting *starting;
 } qemuMigrationDstStartData;
 
-/* The second half of the incoming QEMU's start, while the source goes
- * on (its connection waits in the listening socket's backlog until QEMU
- * accepts it). Runs within the incoming migration's async job, the object
- * unlocked, as any job's thread works; finish waits for it. */
+/* The incoming QEMU's start once the host's devices are reserved, while
+ * the source goes on (its connection waits in the listening socket's
+ * backlog until QEMU accepts it): the devices set up, QEMU spawned and
+ * its monitor connected. Runs within the incoming migration's async job,
+ * the object unlocked, as any job's thread works; finish waits for it. */
 static gpointer
 qemuMigrationDstStartThread(gpointer opaque)
 {
@@ -1118,8 +1125,20 @@ qemuMigrationDstStartThread(gpointer opaque)
     qemuMonitor *mon = NULL;
     virErrorPtr err = NULL;
 
-    if (qemuProcessStartComplete(data->driver, obj, data->starting, &mon) < 0)
+    /* this thread marks steps until finish joins it (finish marks its
+     * own only after) */
+    if (qemuProcessStartLaunch(data->driver, obj, data->starting) == 0) {
+        qemuMigrationStepMark(obj, "spawned");
+        if (qemuProcessStartComplete(data->driver, obj, data->starting, &mon) == 0)
+            qemuMigrationStepMark(obj, "ready");
+    }
+    if (!mon) {
+        /* the socket is closed: the source's migration fails */
+        qemuDomainLogNote(data->driver->config, obj->def->name,
+                          "migration: the incoming guest could not be started: %s",
+                          virGetLastErrorMessage());
         virErrorPreserveLast(&err);
+    }
     virDomainObjLock(obj);
     priv->migMon = mon;
     priv->migCheckError = err;
@@ -1129,11 +1148,12 @@ qemuMigrationDstStartThread(gpointer opaque)
 }
 
 /* Prepare takes what the guest needs here (its VFs, the address and port
- * of the migration), binds the listening socket itself and spawns QEMU
- * with it, then returns: the source connects and starts (for a teaming
- * guest, waits for its VFs to be released) while QEMU comes up, and QEMU
- * accepts the connection once it runs. Whatever fails after prepare
- * returned (QEMU does not start) closes the socket, so the source's
+ * of the migration) and binds the listening socket itself, then returns:
+ * the source connects and starts (for a teaming guest, waits for its VFs
+ * to be released) while a thread sets the VFs up (vfio-pci, MAC, VLAN)
+ * and starts QEMU with the socket, and QEMU accepts the connection once
+ * it runs. Whatever fails after prepare returned (a VF that cannot be
+ * set up, QEMU does not start) closes the socket, so the source's
  * migration fails and the guest stays there; finish reports why. */
 char *
 qemuMigrationDstPrepare(virQEMUDriver *driver, const char *migrateURI,
@@ -1169,15 +1189,16 @@ qemuMigrationDstPrepare(virQEMUDriver *driver, const char *migrateURI,
         listen = addr.incoming;
     }
     /* the start owns the socket from here on, whatever it returns */
-    if (qemuProcessStartLaunch(driver, obj, VIR_DOMAIN_START_PAUSED, &incoming,
-                               &starting) < 0) {
+    if (qemuProcessStartReserve(driver, obj, VIR_DOMAIN_START_PAUSED, &incoming,
+                                &starting) < 0) {
         qemuMigrationAddressRelease(&addr);
         return NULL;
     }
-    qemuMigrationStepMark(obj, "spawned");
     qemuDomainLogNote(driver->config, obj->def->name,
                       "migration: incoming, the source sends to %s, QEMU listens on %s%s",
                       uri, listen, flags & VIR_MIGRATE_TLS ? " over TLS" : "");
+    /* before the thread, which marks its own steps */
+    qemuMigrationRecordProgress(driver, obj, "prepared");
     data = g_new0(qemuMigrationDstStartData, 1);
     data->driver = driver;
     data->obj = virDomainObjRef(obj);
@@ -1189,7 +1210,6 @@ qemuMigrationDstPrepare(virQEMUDriver *driver, const char *migrateURI,
     addr.port = 0;
     virDomainObjUnlock(obj);
     qemuMigrationAddressRelease(&addr);
-    qemuMigrationRecordProgress(driver, obj, "prepared");
     return g_steal_pointer(&uri);
 }
 
@@ -1572,15 +1592,25 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
     };
     const qemuMonitorEvent *ev;
     guint from = 0;     /* every event since QEMU's start */
+    gint64 entered = g_get_monotonic_time();
     int status;
+    int rc;
 
-    qemuMigrationStepMark(obj, "finishing");
     /* QEMU has its connection, or will never get one */
     qemuMigrationDstReleasePort(obj);
 
     /* the end of QEMU's start (a failed one is undone: the domain is
      * shut off) */
-    if (qemuMigrationJoin(obj) < 0) {
+    rc = qemuMigrationJoin(obj);
+    qemuMigrationStepMarkAt(obj, "finishing", entered);
+    if (rc < 0) {
+        /* after prepare answered: the source learns why from this */
+        g_autofree char *why = g_strdup(virGetLastErrorMessage());
+
+        virResetLastError();
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("the destination could not start domain '%s' after it prepared: %s"),
+                       obj->def->name, why);
         qemuMigrationRecordEnd(driver, obj);
         return -1;
     }

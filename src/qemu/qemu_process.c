@@ -459,7 +459,8 @@ struct _qemuProcessStarting {
     unsigned int flags;         /* VIR_DOMAIN_START_PAUSED */
     bool incoming;              /* a guest arriving by migration */
     int incomingFd;             /* its listening socket, until launch */
-    char *incomingPath;         /* the file of that socket, bound at launch */
+    char *incomingPath;         /* the file of that socket, bound at reserve */
+    bool incomingTLS;           /* its stream is TLS */
     virDomainDef *live;         /* until launch: then the object's def */
     char *monitorPath;
     char *logPath;
@@ -497,14 +498,14 @@ qemuProcessStartingFree(qemuProcessStarting *ctx)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuProcessStarting, qemuProcessStartingFree);
 
-/* Phase 1, prepare the host (root lock held throughout): the start
- * record first (it names the domain's UUID: a VF record of this run is
- * then known to belong to a start under way while the job lock is held),
- * the run's id, the VFs (from pools, with the guest's MAC and VLAN), the
- * command line. */
+/* Phase 1, reserve (root lock held throughout): the start record first
+ * (it names the domain's UUID: a VF record of this run is then known to
+ * belong to a start under way while the job lock is held), the run's id,
+ * the host devices taken (pool VFs, VFs and devices named directly), the
+ * incoming migration's socket when it is a file of the root. Nothing on
+ * the host changes yet but records. */
 static int
-qemuProcessPrepareHost(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarting *ctx,
-                       const qemuProcessIncoming *incoming)
+qemuProcessReserveHost(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarting *ctx)
 {
     virQEMUDriverConfig *cfg = driver->config;
     char uuidstr[VIR_UUID_STRING_BUFLEN];
@@ -527,13 +528,37 @@ qemuProcessPrepareHost(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStar
     ctx->recorded = true;
     /* why the last run stopped is no longer news */
     qemuProcessClearStopped(driver, ctx->live->uuid);
-    /* this run's id first: the VFs taken below are recorded under it */
+    /* this run's id first: the devices taken below are recorded under it */
     ctx->live->id = qemuProcessNextId(driver);
     /* resources first: the command line passes them through */
-    if (qemuInterfacePrepareAll(driver, ctx->live) < 0)
+    if (qemuInterfaceReserveAll(driver, ctx->live) < 0)
         goto unlock;
     ctx->resources = true;
-    if (qemuHostdevPrepareAll(driver, ctx->live) < 0)
+    if (qemuHostdevTakeAll(driver, ctx->live) < 0)
+        goto unlock;
+    if (ctx->incomingPath &&
+        (ctx->incomingFd = virSocketListenUnix(ctx->incomingPath, 0600, 1)) < 0)
+        goto unlock;
+    ret = 0;
+
+ unlock:
+    qemuDriverUnlockRoot(driver, true);
+    return ret;
+}
+
+/* Phase 2, set up the host (root lock held): the devices taken made
+ * ready for QEMU (vfio-pci; a VF's MAC and VLAN), the locked-memory
+ * limit, then the command line. */
+static int
+qemuProcessSetupHost(virQEMUDriver *driver, qemuProcessStarting *ctx)
+{
+    qemuProcessIncoming incoming = { .listenFd = -1, .tls = ctx->incomingTLS };
+    int ret = -1;
+
+    if (qemuDriverLockRoot(driver) < 0)
+        return -1;
+    if (qemuInterfaceSetupAll(driver, ctx->live) < 0 ||
+        qemuHostdevPrepareVFIOAll(driver, ctx->live) < 0)
         goto unlock;
     /* a vfio device pins all guest memory: QEMU gets the limit that takes */
     if (ctx->live->nhostdevs > 0) {
@@ -551,12 +576,13 @@ qemuProcessPrepareHost(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStar
  unlock:
     qemuDriverUnlockRoot(driver, true);
     if (ret == 0 &&
-        !(ctx->argv = qemuProcessBuildCommand(driver, ctx->live, &ctx->opts, incoming)))
+        !(ctx->argv = qemuProcessBuildCommand(driver, ctx->live, &ctx->opts,
+                                              ctx->incoming ? &incoming : NULL)))
         ret = -1;
     return ret;
 }
 
-/* Phase 2, launch: QEMU spawned with its monitor socket (and the incoming
+/* Phase 3, launch: QEMU spawned with its monitor socket (and the incoming
  * migration's, when it is a file of the root); from the moment
  * its identity is known the object is the run (live definition, pid) and
  * the pidfile and status say so. */
@@ -574,9 +600,6 @@ qemuProcessLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarting 
 
     if ((listenfd = virSocketListenUnix(ctx->monitorPath, 0600, 1)) < 0)
         return -1;
-    if (ctx->incomingPath &&
-        (ctx->incomingFd = virSocketListenUnix(ctx->incomingPath, 0600, 1)) < 0)
-        goto error;
     if ((ctx->logfd = virFileOpenWrite(ctx->logPath, O_WRONLY | O_APPEND, 0600,
                                        _("log file"))) < 0)
         goto error;
@@ -654,12 +677,10 @@ qemuProcessLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarting 
 
  error:
     unlink(ctx->monitorPath);
-    if (ctx->incomingPath)
-        unlink(ctx->incomingPath);
     return -1;
 }
 
-/* Phase 3, connect the monitor (no lock held: QEMU takes its time, up to
+/* Phase 4, connect the monitor (no lock held: QEMU takes its time, up to
  * QEMU_START_TIMEOUT_MS) and set what the command line cannot: link
  * states, migration events, the guest running or not. */
 static int
@@ -733,7 +754,7 @@ qemuProcessConnectMonitor(virDomainObj *obj, qemuProcessStarting *ctx)
     return 0;
 }
 
-/* Phase 4, finish: the status as QEMU runs the guest now, then the start
+/* Phase 5, finish: the status as QEMU runs the guest now, then the start
  * record goes (root lock held for both). */
 static int
 qemuProcessFinishStartup(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarting *ctx)
@@ -766,8 +787,12 @@ qemuProcessStartUndo(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarti
         if (ctx->launched) {
             /* the status may not be written: this is our own child */
             qemuProcessStopFull(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED, false, NULL);
-        } else if (ctx->resources) {
-            qemuReturnAll(driver, ctx->live);
+        } else {
+            /* the incoming socket file QEMU did not get yet */
+            if (ctx->incomingPath && ctx->incomingFd >= 0)
+                unlink(ctx->incomingPath);
+            if (ctx->resources)
+                qemuReturnAll(driver, ctx->live);
         }
         if (ctx->recorded)
             unlink(ctx->startingPath);
@@ -777,14 +802,15 @@ qemuProcessStartUndo(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarti
 }
 
 int
-qemuProcessStartLaunch(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
-                       const qemuProcessIncoming *incoming, qemuProcessStarting **starting)
+qemuProcessStartReserve(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
+                        const qemuProcessIncoming *incoming, qemuProcessStarting **starting)
 {
     g_autoptr(qemuProcessStarting) ctx = g_new0(qemuProcessStarting, 1);
 
     ctx->logfd = -1;
     ctx->incomingFd = incoming ? incoming->listenFd : -1;
     ctx->incomingPath = incoming ? g_strdup(incoming->listenPath) : NULL;
+    ctx->incomingTLS = incoming && incoming->tls;
     ctx->incoming = incoming != NULL;
     ctx->flags = flags;
     *starting = NULL;
@@ -797,12 +823,23 @@ qemuProcessStartLaunch(virQEMUDriver *driver, virDomainObj *obj, unsigned int fl
     if (qemuProcessRefuseUnrecorded(driver, obj->def) < 0)
         return -1;
 
-    if (qemuProcessPrepareHost(driver, obj, ctx, incoming) < 0 ||
-        qemuProcessLaunch(driver, obj, ctx) < 0) {
+    if (qemuProcessReserveHost(driver, obj, ctx) < 0) {
         qemuProcessStartUndo(driver, obj, ctx);
         return -1;
     }
     *starting = g_steal_pointer(&ctx);
+    return 0;
+}
+
+int
+qemuProcessStartLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarting *starting)
+{
+    if (qemuProcessSetupHost(driver, starting) < 0 ||
+        qemuProcessLaunch(driver, obj, starting) < 0) {
+        qemuProcessStartUndo(driver, obj, starting);
+        qemuProcessStartingFree(starting);
+        return -1;
+    }
     return 0;
 }
 
@@ -829,7 +866,8 @@ qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags)
 {
     qemuProcessStarting *starting;
 
-    if (qemuProcessStartLaunch(driver, obj, flags, NULL, &starting) < 0)
+    if (qemuProcessStartReserve(driver, obj, flags, NULL, &starting) < 0 ||
+        qemuProcessStartLaunch(driver, obj, starting) < 0)
         return -1;
     return qemuProcessStartComplete(driver, obj, starting, NULL);
 }

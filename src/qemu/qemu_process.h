@@ -23,7 +23,7 @@
 typedef struct {
     int listenFd;           /* a TCP socket its caller bound
                              * (qemuMigrationAddressListen), or -1; from
-                             * qemuProcessStartLaunch on the start owns it
+                             * qemuProcessStartReserve on the start owns it
                              * (QEMU gets it, the start closes it) */
     const char *listenPath; /* or a UNIX socket file under the root, which
                              * the start binds after its start record: a
@@ -57,20 +57,30 @@ GStrv qemuProcessBuildCommandCaps(virQEMUDriverConfig *cfg, virQEMUCaps *caps,
  * far is undone and the domain is shut off. */
 int qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags);
 
-/* The same in two halves, for a guest arriving by migration (@incoming;
- * NULL for a plain start), whose destination lets the source go on
- * while its QEMU comes up. The first checks, takes the host's resources
- * (VFs) and spawns QEMU (a few milliseconds): from then on the object is
- * the run, paused, and @starting (set on success) holds the rest. The
- * second (the object unlocked, in the same job; any thread) waits for
- * QEMU to answer on its monitor (up to 30 s), enables migration events
- * for an incoming guest, records the run as started, and returns the open
- * monitor in @monOut (close it with qemuProcessEndJob; NULL: closed); it
- * frees @starting. A failure of either half undoes everything done so
- * far and the domain is shut off. */
+/* The same in three steps, for a guest arriving by migration (@incoming;
+ * NULL for a plain start), whose destination answers the source once the
+ * host's devices are the guest's and sets them up and runs QEMU while the
+ * source goes on:
+ * - reserve: checks, records the start and takes the host devices (pool
+ *   VFs, devices named directly) and, for @incoming, binds its socket
+ *   file; nothing on the host changes but records, the object stays shut
+ *   off, @starting (set on success) holds the rest;
+ * - launch: sets the devices up for QEMU (vfio-pci; a VF's MAC and VLAN),
+ *   builds the command line and spawns QEMU: from then on the object is
+ *   the run, paused;
+ * - complete: waits for QEMU to answer on its monitor (up to 30 s),
+ *   enables migration events for an incoming guest, records the run as
+ *   started, and returns the open monitor in @monOut (close it with
+ *   qemuProcessEndJob; NULL: closed).
+ * All three run in the same job, the object unlocked, in any thread;
+ * complete frees @starting, and so does a launch that fails. A failure of any step
+ * undoes everything done so far (the devices given back) and the domain
+ * is shut off. */
 typedef struct _qemuProcessStarting qemuProcessStarting;
-int qemuProcessStartLaunch(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
-                           const qemuProcessIncoming *incoming, qemuProcessStarting **starting);
+int qemuProcessStartReserve(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
+                            const qemuProcessIncoming *incoming, qemuProcessStarting **starting);
+int qemuProcessStartLaunch(virQEMUDriver *driver, virDomainObj *obj,
+                           qemuProcessStarting *starting);
 int qemuProcessStartComplete(virQEMUDriver *driver, virDomainObj *obj,
                              qemuProcessStarting *starting, qemuMonitor **monOut);
 

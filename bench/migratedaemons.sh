@@ -11,7 +11,9 @@
 # for both), peer-to-peer and client-managed, the data in plain TCP and
 # then with --tls (VIR_MIGRATE_TLS). QEMU's total-time comes from the
 # source's domain log (ours) or libvirtd's debug log of its monitor.
-# After each series, the CPU time both daemons used during it, per
+# First, for each kind of daemon, what opening a TLS connection costs
+# (the source daemon of the first peer-to-peer migration to a host pays
+# it). After each series, the CPU time both daemons used during it, per
 # migration (/proc/PID/stat): their own work, as against the overhead,
 # which also counts their waits for a CPU, the disk and each other.
 # Prints numbers; never fails on time.
@@ -158,6 +160,14 @@ for h in 1 2; do
     pids="$pids $dpid"
 done
 uri() { eval "echo qemu+tls://127.0.0.1:\$port$1/system?pkipath=$pki"; }
+# open_bench WHO URI PID: a TLS connection opened, its first call answered
+# and closed, 50 times, by Debian's libvirt client (build/bench/benchrpc)
+open_bench() {
+    echo "# $1: TLS connection open to the first call answered, Debian's libvirt client"
+    in_ns "$build/bench/benchrpc" "$2" open 50 "$3" | grep -E '^open_(mean|p99)_ms'
+}
+# shellcheck disable=SC2086
+open_bench virtqemud "$(uri 1)" $(echo $pids | cut -d' ' -f1)
 in_ns "$ourvirsh" -q -c "$(uri 1)" create --paused "$base/bm.xml" >/dev/null ||
     { echo "our guest did not start"; exit 1; }
 run_bench virtqemud "$pids" "$(uri 1)" "$base/h1/log/bm.log" "$(uri 2)" "$base/h2/log/bm.log" || exit 1
@@ -220,6 +230,8 @@ log_filters = \"1:qemu.qemu_monitor_json\"" || exit 1
     eval "lsock$h=\$libvirtd_uri"
 done
 luri() { eval "echo qemu+tls://127.0.0.1:\$lport$1/system?pkipath=$pki"; }
+# shellcheck disable=SC2086
+open_bench libvirtd "$(luri 1)" $(echo $pids | cut -d' ' -f1)
 env -u LD_LIBRARY_PATH /usr/bin/virsh -q -c "$lsock1" create --paused "$base/bm.xml" >/dev/null ||
     { echo "libvirtd's guest did not start"; exit 1; }
 run_bench libvirtd "$pids" "$(luri 1)" "$base/lv1/ns/log/libvirtd.log" \

@@ -111,13 +111,33 @@ virNetSocketAdoptListener(int fd)
     return 0;
 }
 
+/* RPC messages are small and each waits for its answer: a TCP socket
+ * sends each write at once. Without this the kernel holds a small write
+ * back while an earlier one is unacknowledged, and the peer delays its
+ * acknowledgement (up to 40 ms on Linux): the flights of a TLS handshake
+ * and the server's confirmation byte wait that long. A UNIX socket has
+ * no such delay. */
+static void
+virNetSocketSendAtOnce(int fd)
+{
+    struct sockaddr_storage sa;
+    socklen_t len = sizeof(sa);
+    int one = 1;
+
+    if (getsockname(fd, (struct sockaddr *)&sa, &len) == 0 &&
+        (sa.ss_family == AF_INET || sa.ss_family == AF_INET6))
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
 int
 virNetSocketAccept(int fd)
 {
     int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-    if (cfd >= 0)
+    if (cfd >= 0) {
+        virNetSocketSendAtOnce(cfd);
         return cfd;
+    }
     switch (errno) {
     case EAGAIN:
     case EINTR:
@@ -346,7 +366,6 @@ virNetSocketConnectTCP(const char *host, const char *port, int timeoutMs)
         left++;
     for (ai = res; ai; ai = ai->ai_next, left--) {
         gint64 until = deadline;
-        int one = 1;
 
         /* each address gets its share of the time left, so that a first
          * one that drops packets leaves time for the others */
@@ -362,7 +381,7 @@ virNetSocketConnectTCP(const char *host, const char *port, int timeoutMs)
         }
         if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
             (errno == EINPROGRESS && virNetSocketConnectWait(fd, until) == 0)) {
-            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+            virNetSocketSendAtOnce(fd);
             break;
         }
         err = errno;

@@ -5,7 +5,7 @@
  * ROOT/log/NAME.log, whether the log is open (the start) or not (the
  * migration); a message that ends its own line gets no second newline.
  * A note never replaces the error being handled, even when the log
- * cannot be opened.
+ * cannot be opened, and may quote it.
  */
 #include "internal.h"
 
@@ -105,6 +105,26 @@ testKeepsError(const void *data G_GNUC_UNUSED)
                               "the error being handled");
 }
 
+/* The usual note of a failure: its text is the error's message, which
+ * the note keeps while it opens the log */
+static int
+testQuotesError(const void *data G_GNUC_UNUSED)
+{
+    g_autoptr(virQEMUDriverConfig) cfg = g_new0(virQEMUDriverConfig, 1);
+    g_autofree char *path = NULL;
+    const char *want[] = { "failed: operation failed: the error being quoted" };
+
+    cfg->logDir = g_build_filename(dir, "quoted", NULL);
+    if (virFileMakePath(cfg->logDir, 0700) < 0)
+        return -1;
+    path = qemuDomainLogPath(cfg, "dom");
+    virReportError(VIR_ERR_OPERATION_FAILED, "%s", "the error being quoted");
+    qemuDomainLogNote(cfg, "dom", "failed: %s", virGetLastErrorMessage());
+    if (testLogLines(path, want, G_N_ELEMENTS(want)) < 0)
+        return -1;
+    return virTestExpectError("a note that quotes the error", "the error being quoted");
+}
+
 static int
 mymain(void)
 {
@@ -116,6 +136,7 @@ mymain(void)
     }
     virTestRun("notes with the log open and not", testNotes, NULL);
     virTestRun("a note keeps the last error", testKeepsError, NULL);
+    virTestRun("a note quotes the last error", testQuotesError, NULL);
     virFileDeleteTree(dir);
     g_free(dir);
     return 0;

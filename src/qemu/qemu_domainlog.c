@@ -48,17 +48,21 @@ void
 qemuDomainLogNote(virQEMUDriverConfig *cfg, const char *name, const char *fmt, ...)
 {
     g_autofree char *path = qemuDomainLogPath(cfg, name);
+    g_autofree char *note = NULL;
     VIR_AUTOCLOSE int fd = -1;
     virErrorPtr saved;
     va_list ap;
 
+    /* first: an argument may be the message of the error kept below
+     * (virGetLastErrorMessage), which keeping it frees */
+    va_start(ap, fmt);
+    note = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
     virErrorPreserveLast(&saved);
     if ((fd = virFileOpenWrite(path, O_WRONLY | O_APPEND, 0600, _("log file"))) < 0)
         virResetLastError();
     virErrorRestore(&saved);
     if (fd < 0)
         return;
-    va_start(ap, fmt);
-    qemuDomainLogWriteV(fd, fmt, ap);
-    va_end(ap);
+    qemuDomainLogWrite(fd, "%s", note);
 }

@@ -2145,14 +2145,14 @@ qemuDomainMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params
     if (rc == 0 &&
         !(uri = qemuMigrationDstPrepare(driver, migrateURI, listenAddress,
                                         qemuMigrationCookieSameProcessRoot(cookie) != NULL,
-                                        flags, &obj)))
+                                        flags, &obj, cookieout, cookieoutlen)))
         qemuMigrationRecordEnd(driver, obj);
-    if (uri)
-        qemuMigrationCookieBake(driver, obj, true, false, uri, cookieout, cookieoutlen);
     virDomainObjLock(obj);
     if (persistentDef) {
         if (uri) {
-            /* start made the incoming definition the config: undo that */
+            /* the destination's own definition stays the config: the
+             * start's launch (in prepare's thread, before or after this)
+             * keeps whatever the config is then as the persistent one */
             virDomainObjSetPersistentDef(obj, &persistentDef);
         } else {
             virDomainObjReplaceDef(obj, &persistentDef);

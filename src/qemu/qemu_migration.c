@@ -723,18 +723,14 @@ qemuMigrationCookieAddPair(qemuMigrationCookie *cookie, const virDomainDef *def,
                                       vfstr);
 }
 
-void
-qemuMigrationCookieBake(virQEMUDriver *driver, virDomainObj *obj, bool withVF,
-                        bool withStats, const char *migrateURI,
-                        char **cookieout, int *cookieoutlen)
+/* The cookie of @def (which nobody changes meanwhile): the domain, this
+ * host, its teaming pairs */
+static qemuMigrationCookie *
+qemuMigrationCookieOf(virQEMUDriver *driver, const virDomainDef *def, bool withVF)
 {
-    g_autoptr(qemuMigrationCookie) cookie = NULL;
-    const virDomainDef *def;
-    size_t len;
+    qemuMigrationCookie *cookie;
     size_t i;
 
-    virDomainObjLock(obj);
-    def = obj->def;
     cookie = qemuMigrationCookieNew(def->name, def->uuid, g_get_host_name(), driver->hostUUID);
     for (i = 0; i < def->nnets; i++) {
         const virDomainNetDef *net = def->nets[i];
@@ -760,7 +756,16 @@ qemuMigrationCookieBake(virQEMUDriver *driver, virDomainObj *obj, bool withVF,
         qemuMigrationCookieAddPair(cookie, def, hostdev->teaming, hostdev->info->alias, NULL,
                                    withVF ? &hostdev->source : NULL);
     }
-    virDomainObjUnlock(obj);
+    return cookie;
+}
+
+/* The rest of the cookie, then its text in @cookieout; frees @cookie */
+static void
+qemuMigrationCookieServe(virQEMUDriver *driver, qemuMigrationCookie *cookie, bool withStats,
+                         const char *migrateURI, char **cookieout, int *cookieoutlen)
+{
+    size_t len;
+
     qemuMigrationCookieSetEmbedded(cookie, driver->config->root, qemuMigrationProcessUUID());
     if (migrateURI) {
         g_autoptr(GUri) parsed = g_uri_parse(migrateURI, G_URI_FLAGS_NONE, NULL);
@@ -772,6 +777,20 @@ qemuMigrationCookieBake(virQEMUDriver *driver, virDomainObj *obj, bool withVF,
         qemuMigrationCookieAddJobStats(driver, cookie->name, cookie);
     *cookieout = qemuMigrationCookieFormat(cookie, &len);
     *cookieoutlen = len;
+    qemuMigrationCookieFree(cookie);
+}
+
+void
+qemuMigrationCookieBake(virQEMUDriver *driver, virDomainObj *obj, bool withVF,
+                        bool withStats, const char *migrateURI,
+                        char **cookieout, int *cookieoutlen)
+{
+    qemuMigrationCookie *cookie;
+
+    virDomainObjLock(obj);
+    cookie = qemuMigrationCookieOf(driver, obj->def, withVF);
+    virDomainObjUnlock(obj);
+    qemuMigrationCookieServe(driver, cookie, withStats, migrateURI, cookieout, cookieoutlen);
 }
 
 int
@@ -1158,7 +1177,8 @@ qemuMigrationDstStartThread(gpointer opaque)
 char *
 qemuMigrationDstPrepare(virQEMUDriver *driver, const char *migrateURI,
                         const char *listenAddress, bool sameProcess,
-                        unsigned int flags, virDomainObj **objOut)
+                        unsigned int flags, virDomainObj **objOut,
+                        char **cookieout, int *cookieoutlen)
 {
     virDomainObj *obj = *objOut;
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
@@ -1197,6 +1217,11 @@ qemuMigrationDstPrepare(virQEMUDriver *driver, const char *migrateURI,
     qemuDomainLogNote(driver->config, obj->def->name,
                       "migration: incoming, the source sends to %s, QEMU listens on %s%s",
                       uri, listen, flags & VIR_MIGRATE_TLS ? " over TLS" : "");
+    /* the VFs reserved are in the start's definition, not yet in the
+     * object's, which the thread replaces */
+    qemuMigrationCookieServe(driver,
+                             qemuMigrationCookieOf(driver, qemuProcessStartingDef(starting), true),
+                             false, uri, cookieout, cookieoutlen);
     /* before the thread, which marks its own steps */
     qemuMigrationRecordProgress(driver, obj, "prepared");
     data = g_new0(qemuMigrationDstStartData, 1);

@@ -104,13 +104,15 @@ const char *qemuMigrationCookieSameProcessRoot(const qemuMigrationCookie *cookie
  * own differs. */
 char *qemuMigrationSrcBegin(virQEMUDriver *driver, virDomainObj *obj,
                             unsigned int flags, unsigned long long bandwidthMiB);
-/* Returns the URI the source sends to; *objOut is the incoming domain.
- * @migrateURI, @listenAddress: the source's parameters, or NULL;
- * @sameProcess: the source is a root of this process (a socket under the
- * root then, when the source asks for no URI). */
+/* Returns the URI the source sends to, and its cookie in @cookieout
+ * (qemuMigrationCookieBake of the VFs reserved here); *objOut is the
+ * incoming domain. @migrateURI, @listenAddress: the source's parameters,
+ * or NULL; @sameProcess: the source is a root of this process (a socket
+ * under the root then, when the source asks for no URI). */
 char *qemuMigrationDstPrepare(virQEMUDriver *driver, const char *migrateURI,
                               const char *listenAddress, bool sameProcess,
-                              unsigned int flags, virDomainObj **objOut);
+                              unsigned int flags, virDomainObj **objOut,
+                              char **cookieout, int *cookieoutlen);
 /* Give back the port of @obj's incoming migration (at its end). */
 void qemuMigrationDstReleasePort(virDomainObj *obj);
 /* Is a migration of @obj under way in this process (from begin on)? */

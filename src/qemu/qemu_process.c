@@ -831,6 +831,12 @@ qemuProcessStartReserve(virQEMUDriver *driver, virDomainObj *obj, unsigned int f
     return 0;
 }
 
+const virDomainDef *
+qemuProcessStartingDef(const qemuProcessStarting *starting)
+{
+    return starting->live;
+}
+
 int
 qemuProcessStartLaunch(virQEMUDriver *driver, virDomainObj *obj, qemuProcessStarting *starting)
 {

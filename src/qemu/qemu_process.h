@@ -81,6 +81,10 @@ int qemuProcessStartReserve(virQEMUDriver *driver, virDomainObj *obj, unsigned i
                             const qemuProcessIncoming *incoming, qemuProcessStarting **starting);
 int qemuProcessStartLaunch(virQEMUDriver *driver, virDomainObj *obj,
                            qemuProcessStarting *starting);
+/* The definition the start runs, its devices reserved (the pool VFs in
+ * its interfaces): the object's only once launched. Valid until
+ * @starting goes to launch. */
+const virDomainDef *qemuProcessStartingDef(const qemuProcessStarting *starting);
 int qemuProcessStartComplete(virQEMUDriver *driver, virDomainObj *obj,
                              qemuProcessStarting *starting, qemuMonitor **monOut);
 

@@ -73,9 +73,9 @@ int qemuProcessStart(virQEMUDriver *driver, virDomainObj *obj, unsigned int flag
  *   started, and returns the open monitor in @monOut (close it with
  *   qemuProcessEndJob; NULL: closed).
  * All three run in the same job, the object unlocked, in any thread;
- * complete frees @starting, and so does a launch that fails. A failure of any step
- * undoes everything done so far (the devices given back) and the domain
- * is shut off. */
+ * complete frees @starting, and so does a launch that fails. A failure
+ * of any step undoes everything done so far (the devices given back)
+ * and the domain is shut off. */
 typedef struct _qemuProcessStarting qemuProcessStarting;
 int qemuProcessStartReserve(virQEMUDriver *driver, virDomainObj *obj, unsigned int flags,
                             const qemuProcessIncoming *incoming, qemuProcessStarting **starting);
@@ -99,11 +99,11 @@ int qemuProcessSetLinkState(qemuMonitor *mon, const virDomainNetDef *net);
 void qemuProcessStop(virQEMUDriver *driver, virDomainObj *obj, int reason);
 /* The same for a guest that runs on its migration's destination now
  * (reason "migrated"); with @deferred, except for its host devices and
- * pool VFs when it has any: *@deferred then holds them, not given back yet, and the
- * calling thread still holds the root's lock (once), which it must pass
- * on with qemuReturnStart. *@deferred NULL: everything is done and the
- * lock released, as by qemuProcessStop (always so for a caller that held
- * the root's lock already). */
+ * pool VFs when it has any: *@deferred then holds them, not given back
+ * yet, and the calling thread still holds the root's lock (once), which
+ * it must pass on with qemuReturnStart. *@deferred NULL: everything is
+ * done and the lock released, as by qemuProcessStop (always so for a
+ * caller that held the root's lock already). */
 void qemuProcessStopMigrated(virQEMUDriver *driver, virDomainObj *obj, qemuReturn **deferred);
 
 /* SIGTERM the domain's QEMU (proven as for qemuProcessStop) and wait up to

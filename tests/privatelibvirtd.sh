@@ -66,6 +66,9 @@ CONF
     else
         _netns='' _unshare="--mount --net"
     fi
+    # the mount points: libvirt-daemon-system, which makes them, is not
+    # installed, and a clean machine has none of them
+    mkdir -p /var/lib/libvirt /var/cache/libvirt /var/log/libvirt
     # shellcheck disable=SC2086 # $_netns and $_unshare are lists of words
     env -u LD_LIBRARY_PATH setsid $_netns unshare $_unshare --propagation private /bin/sh -c "
         set -e

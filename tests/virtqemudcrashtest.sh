@@ -111,7 +111,10 @@ XML
 }
 
 # the emulator of g2: for the start (and for a capability probe while
-# ROOT/block-probe exists), says so and waits for ROOT/go
+# ROOT/block-probe exists), says so and waits for ROOT/go. Its sleep
+# writes nowhere: one that outlives the killed wrapper for its 0.1 s
+# would otherwise hold the domain's log and look like a QEMU of g2 to
+# virt-root-check.
 cat > "$root/qemu-wait" <<SH
 #!/bin/sh
 case " \$* " in
@@ -120,7 +123,7 @@ case " \$* " in
    echo \$\$ > "$root/probe-pid"; : > "$root/reached" ;;
 esac
 i=0
-while [ ! -e "$root/go" ] && [ \$i -lt 600 ]; do sleep 0.1; i=\$((i + 1)); done
+while [ ! -e "$root/go" ] && [ \$i -lt 600 ]; do sleep 0.1 >/dev/null 2>&1; i=\$((i + 1)); done
 exec /usr/bin/qemu-system-x86_64 "\$@"
 SH
 chmod +x "$root/qemu-wait"

@@ -6,6 +6,7 @@
  * sends, how each reply is parsed, error replies), the event queue and the
  * waits on it (an event that came before the wait started, one that comes
  * during it, a deadline that passes, a connection that ends, a wake-up),
+ * cont done at the RESUME event that precedes its reply,
  * the bounded connect, a QEMU stopped with SIGSTOP named as such, and the
  * recording that tests/qemucapabilitiesdata replays.
  */
@@ -874,6 +875,84 @@ testWaitEventClosed(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+#define EVENT_RESUME "{\"event\": \"RESUME\", \"timestamp\": {\"seconds\": 1, \"microseconds\": 2}}\r\n"
+
+/* cont is done at QEMU's RESUME event, before (here: without) its reply;
+ * the reply that comes after all is dropped, and the next command gets
+ * its own. */
+static int
+testContSettled(const void *opaque G_GNUC_UNUSED)
+{
+    testLater resume = { -1, EVENT_RESUME, 100 };
+    testLater replies = { -1, "{\"return\": {}, \"id\": 2}\r\n{\"return\": {}, \"id\": 3}\r\n", 100 };
+    qemuMonitor *mon;
+    GThread *peer;
+    int rc;
+    int ret = -1;
+
+    if (!(mon = testOpenPeer(&resume.fd, NULL, 2000)))
+        return -1;
+    replies.fd = resume.fd;
+    peer = g_thread_new("later", testSendLater, &resume);
+    rc = qemuMonitorCont(mon);
+    g_thread_join(peer);
+    if (rc < 0) {
+        printf("#   cont: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    peer = g_thread_new("later", testSendLater, &replies);
+    rc = qemuMonitorStop(mon);
+    g_thread_join(peer);
+    if (rc < 0) {
+        printf("#   stop after cont: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    close(resume.fd);
+    return ret;
+}
+
+/* A RESUME that came before cont was sent does not settle it: its error
+ * reply is what counts. */
+static int
+testContResumedBefore(const void *opaque G_GNUC_UNUSED)
+{
+    const char *const parts[] = { "refused 'cont': Migration is not finalized yet", NULL };
+    testLater refusal = {
+        -1, "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Migration is not finalized yet\"}, \"id\": 2}\r\n", 100
+    };
+    qemuMonitor *mon;
+    GThread *peer;
+    int i;
+    int rc;
+    int ret = -1;
+
+    if (!(mon = testOpenPeer(&refusal.fd, NULL, 2000)))
+        return -1;
+    if (write(refusal.fd, EVENT_RESUME, strlen(EVENT_RESUME)) < 0)
+        goto cleanup;
+    for (i = 0; i < 500 && qemuMonitorEventPosition(mon) < 1; i++)
+        g_usleep(10 * 1000);
+    if (qemuMonitorEventPosition(mon) != 1) {
+        printf("#   the first RESUME was not queued\n");
+        goto cleanup;
+    }
+    peer = g_thread_new("later", testSendLater, &refusal);
+    rc = qemuMonitorCont(mon);
+    g_thread_join(peer);
+    if (rc == 0 || !testErrorHas(VIR_ERR_OPERATION_FAILED, parts)) {
+        printf("#   cont did not fail with QEMU's refusal\n");
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    close(refusal.fd);
+    return ret;
+}
+
 static gpointer
 testWakeLater(gpointer opaque)
 {
@@ -1183,6 +1262,8 @@ mymain(void)
     virTestRun("event queue: typed, in order, taken once", testEventQueue, NULL);
     virTestRun("event wait: the event came before the wait", testWaitEventBefore, NULL);
     virTestRun("event wait: the event comes during the wait", testWaitEventDuring, NULL);
+    virTestRun("cont: done at the RESUME event, its late reply dropped", testContSettled, NULL);
+    virTestRun("cont: a RESUME from before it does not settle it", testContResumedBefore, NULL);
     virTestRun("event wait: the deadline passes", testWaitEventDeadline, NULL);
     virTestRun("event wait: QEMU goes away", testWaitEventClosed, NULL);
     virTestRun("wake-ups: a call and an fd", testWakeup, NULL);

@@ -666,11 +666,30 @@ qemuMonitorIsAlive(qemuMonitor *mon)
 /* Commands                                                             */
 /* ------------------------------------------------------------------ */
 
-int
-qemuMonitorCommand(qemuMonitor *mon, const char *cmd, const qemuProps *args,
-                   qemuMonitorReply **reply)
+static bool qemuMonitorEventMatches(const qemuMonitorEvent *ev,
+                                    const qemuMonitorEventFilter *filter);
+
+/* Called with mon->lock held: did an event matching @filter arrive at or
+ * after *@pos? *@pos moves past the events looked at. */
+static bool
+qemuMonitorEventArrived(qemuMonitor *mon, guint *pos, const qemuMonitorEventFilter *filter)
+{
+    for (; *pos < mon->events->len; (*pos)++) {
+        if (qemuMonitorEventMatches(g_ptr_array_index(mon->events, *pos), filter))
+            return true;
+    }
+    return false;
+}
+
+/* @settled: NULL, or the event that tells @cmd took effect before its
+ * reply came (then 0, and no *@reply). */
+static int
+qemuMonitorCommandFull(qemuMonitor *mon, const char *cmd, const qemuProps *args,
+                       qemuMonitorReply **reply, const qemuMonitorEventFilter *settled)
 {
     qemuMonitorPending p = { 0 };
+    guint from;
+    bool arrived = false;
     g_autofree char *argsJSON = args ? qemuPropsToJSON(args) : NULL;
     g_autofree char *msg = NULL;
     g_autofree char *who = qemuMonitorWho(mon);
@@ -688,6 +707,8 @@ qemuMonitorCommand(qemuMonitor *mon, const char *cmd, const qemuProps *args,
         return -1;
     }
     p.id = mon->nextId++;
+    /* an event of an earlier command does not settle this one */
+    from = mon->events->len;
     msg = qemuMonitorFormatCommand(cmd, argsJSON, p.id);
     g_hash_table_insert(mon->pending, &p.id, &p);
     if (virFileSendAll(mon->fd, msg, strlen(msg)) < 0 ||
@@ -701,9 +722,16 @@ qemuMonitorCommand(qemuMonitor *mon, const char *cmd, const qemuProps *args,
     }
 
     deadline = g_get_monotonic_time() + (gint64)mon->timeoutMs * 1000;
-    while (!p.done && !mon->closed) {
+    while (!p.done && !mon->closed &&
+           !(arrived = settled && qemuMonitorEventArrived(mon, &from, settled))) {
         if (!g_cond_wait_until(&mon->cond, &mon->lock, deadline))
             break;
+    }
+    if (!p.done && arrived) {
+        /* its reply, when it comes, finds nobody waiting */
+        g_hash_table_remove(mon->pending, &p.id);
+        g_mutex_unlock(&mon->lock);
+        return 0;
     }
     if (!p.done) {
         bool closed = mon->closed;
@@ -737,6 +765,20 @@ qemuMonitorCommand(qemuMonitor *mon, const char *cmd, const qemuProps *args,
     else
         qemuMonitorReplyFree(p.reply);
     return 0;
+}
+
+int
+qemuMonitorCommand(qemuMonitor *mon, const char *cmd, const qemuProps *args,
+                   qemuMonitorReply **reply)
+{
+    return qemuMonitorCommandFull(mon, cmd, args, reply, NULL);
+}
+
+int
+qemuMonitorCommandSettled(qemuMonitor *mon, const char *cmd, const qemuProps *args,
+                          const qemuMonitorEventFilter *settled)
+{
+    return qemuMonitorCommandFull(mon, cmd, args, NULL, settled);
 }
 
 /* ------------------------------------------------------------------ */

@@ -116,7 +116,12 @@ qemuMonitorQueryUUID(qemuMonitor *mon, unsigned char *uuid)
 int
 qemuMonitorCont(qemuMonitor *mon)
 {
-    return qemuMonitorSimple(mon, "cont");
+    /* QEMU sends RESUME once the vCPUs may run, then its reply; under
+     * TCG a vCPU that starts at once can hold QEMU's main loop up for
+     * milliseconds in between */
+    const qemuMonitorEventFilter resumed = { QEMU_MONITOR_EVENT_RESUME, NULL, 0 };
+
+    return qemuMonitorCommandSettled(mon, "cont", NULL, &resumed);
 }
 
 int

@@ -45,7 +45,8 @@ VIR_ENUM_DECL(qemuMonitorRunState);
 int qemuMonitorQueryStatus(qemuMonitor *mon, qemuMonitorRunState *state);
 /* query-uuid: @uuid has VIR_UUID_BUFLEN bytes */
 int qemuMonitorQueryUUID(qemuMonitor *mon, unsigned char *uuid);
-/* cont, stop, system_powerdown, quit */
+/* cont (done at QEMU's RESUME event or its reply, whichever comes first),
+ * stop, system_powerdown, quit */
 int qemuMonitorCont(qemuMonitor *mon);
 int qemuMonitorStop(qemuMonitor *mon);
 int qemuMonitorSystemPowerdown(qemuMonitor *mon);

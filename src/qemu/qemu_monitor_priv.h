@@ -28,6 +28,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuMonitorReply, qemuMonitorReplyFree);
 int qemuMonitorCommand(qemuMonitor *mon, const char *cmd, const qemuProps *args,
                        qemuMonitorReply **reply);
 
+/* qemuMonitorCommand without a reply, also done once an event @settled
+ * arrives after @cmd was sent: QEMU says by that event that @cmd took
+ * effect, and its reply may follow much later (it is then dropped). */
+int qemuMonitorCommandSettled(qemuMonitor *mon, const char *cmd, const qemuProps *args,
+                              const qemuMonitorEventFilter *settled);
+
 /* Small accessors of yajl trees. */
 const char *qemuMonitorObjectGetString(yajl_val obj, const char *key);
 bool qemuMonitorObjectGetNumber(yajl_val obj, const char *key, long long *num);

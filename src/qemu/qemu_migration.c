@@ -177,19 +177,31 @@ qemuMigrationStepsEnd(virQEMUDriver *driver, virDomainObj *obj)
     g_string_free(g_steal_pointer(&priv->migSteps), TRUE);
 }
 
+static void qemuMigrationJobFill(GKeyFile *kf, const qemuMigrationJob *job);
+static void qemuMigrationJobSave(virQEMUDriver *driver, const char *name,
+                                 const qemuMigrationJob *job);
+
 /* Set the step reached in the record. -1 (reported) when it could not
  * be written: only the source's "perform" must be there (a recovery
  * takes a source still at "begin" for one that never sent anything);
- * the other steps are progress, the QEMUs' states decide anyway. */
+ * the other steps are progress, the QEMUs' states decide anyway. @job:
+ * NULL, or the job's progress to write with the step, in the same write
+ * of the file (written alone when the migration is not recorded). */
 static int
-qemuMigrationRecordStep(virQEMUDriver *driver, virDomainObj *obj, const char *step)
+qemuMigrationRecordStepJob(virQEMUDriver *driver, virDomainObj *obj, const char *step,
+                           const qemuMigrationJob *job)
 {
     g_autoptr(GKeyFile) kf = NULL;
 
-    if (!qemuDomainObjGetPrivate(obj)->migRecorded)
+    if (!qemuDomainObjGetPrivate(obj)->migRecorded) {
+        if (job)
+            qemuMigrationJobSave(driver, obj->def->name, job);
         return 0;
+    }
     qemuMigrationStepMark(obj, step);
     kf = qemuMigrationJobLoad(driver, obj->def->name);
+    if (job)
+        qemuMigrationJobFill(kf, job);
     g_key_file_set_string(kf, QEMU_MIGRATION_RECORD, "step", step);
     g_key_file_set_boolean(kf, QEMU_MIGRATION_RECORD, "was_paused",
                            qemuDomainObjGetPrivate(obj)->migWasPaused);
@@ -203,6 +215,12 @@ qemuMigrationRecordStep(virQEMUDriver *driver, virDomainObj *obj, const char *st
                               qemuDomainObjGetPrivate(obj)->migPeerRoot);
     g_key_file_set_integer(kf, QEMU_MIGRATION_RECORD, "id", obj->def->id);
     return qemuMigrationJobWrite(driver, obj->def->name, kf);
+}
+
+static int
+qemuMigrationRecordStep(virQEMUDriver *driver, virDomainObj *obj, const char *step)
+{
+    return qemuMigrationRecordStepJob(driver, obj, step, NULL);
 }
 
 /* qemuMigrationRecordStep for progress: a failure is not worth one */
@@ -1381,9 +1399,8 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
     abortFd = qemuMigrationAbortWatch(driver, mon);
     /* before QEMU sends anything: a recovery takes a source whose record
      * is still at "begin" for one that kept the guest */
-    if (qemuMigrationRecordStep(driver, obj, "perform") < 0)
+    if (qemuMigrationRecordStepJob(driver, obj, "perform", &job) < 0)
         goto cleanup;
-    qemuMigrationJobSave(driver, obj->def->name, &job);
 
     /* always as this migration says (QEMU keeps the parameters of an
      * earlier one): begin set them, unless perform's differ (its own

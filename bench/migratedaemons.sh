@@ -23,6 +23,12 @@
 # each way (default 4; 0 skips it), at TEAMING_BANDWIDTH MiB/s (default
 # 32; 0: unlimited).
 #
+# Each daemon's runtime state (ROOT/run for ours, /run for libvirtd) is
+# on the disk under /tmp, as our system daemon keeps its ROOT/run under
+# /var/lib/libvirt/virtqemud (docs/daemon.rst); RUN_TMPFS=1 puts it on a
+# tmpfs of its own for each daemon, as libvirtd's /run is on a host (on
+# ext4 each record written costs a new inode and a flush of the old one).
+#
 # usage: bench/migratedaemons.sh [BUILDDIR] [RUNS]   (default: build, 20)
 # KEEP=1 keeps the roots (daemon and domain logs) for a look afterwards;
 # LIBVIRTD=0 skips libvirtd. Needs root (namespaces).
@@ -65,6 +71,9 @@ cleanup() {
         [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
     done
     ip netns del "$ns" 2>/dev/null
+    for d in "$base"/h*/run "$base"/lv*/ns/run; do
+        mountpoint -q "$d" && umount -l "$d"
+    done
     if [ -n "${KEEP:-}" ]; then echo "# kept $base"; else rm -rf "$base"; fi
 }
 trap cleanup EXIT
@@ -152,6 +161,9 @@ for h in 1 2; do
     cp "$certs/server.pem" "$r/etc/pki/libvirt/servercert.pem"
     cp "$certs/server-key.pem" "$r/etc/pki/libvirt/private/serverkey.pem"
     cp -r "$qemupki" "$r/etc/pki/qemu"
+    if [ "${RUN_TMPFS:-0}" != 0 ]; then
+        mkdir -p "$r/run" && mount -t tmpfs -o mode=0755 vqbench-run "$r/run" || exit 1
+    fi
     printf 'listen_tls = 1\ntls_port = "%s"\nlisten_addr = "127.0.0.1"\nhost_uuid = "%s"\n' \
         "$port" "$(cat /proc/sys/kernel/random/uuid)" > "$r/etc/virtqemud.conf"
     # its SR-IOV host and pool 'vfpool', for the teaming guest
@@ -160,6 +172,11 @@ for h in 1 2; do
     pids="$pids $dpid"
 done
 uri() { eval "echo qemu+tls://127.0.0.1:\$port$1/system?pkipath=$pki"; }
+if [ "${RUN_TMPFS:-0}" != 0 ]; then
+    echo "# each daemon's runtime state on a tmpfs (RUN_TMPFS=1)"
+else
+    echo "# each daemon's runtime state on the disk ($(df --output=fstype "$base" | tail -n 1); RUN_TMPFS=1: on a tmpfs)"
+fi
 # open_bench WHO URI PID: a TLS connection opened, its first call answered
 # and closed, 50 times, by Debian's libvirt client (build/bench/benchrpc)
 open_bench() {
@@ -211,6 +228,7 @@ if ! why=$(libvirtd_usable); then
     exit 0
 fi
 libvirtd_netns=$ns libvirtd_args=--listen
+[ "${RUN_TMPFS:-0}" = 0 ] || libvirtd_run_tmpfs=1
 libvirtd_log_outputs="1:file:/var/log/libvirt/libvirtd.log"
 libvirtd_qemu_conf="migrate_tls_x509_cert_dir = \"$qemupki\""
 lsock1=

@@ -28,7 +28,8 @@ libvirtd_usable() {
 # namespace (ip netns) instead of a new one, so that two daemons reach
 # each other; $libvirtd_qemu_conf, if set, is appended to its qemu.conf;
 # $libvirtd_log_outputs replaces its log_outputs (default: warnings and
-# errors into DIR/ns/log/libvirtd.log).
+# errors into DIR/ns/log/libvirtd.log); with $libvirtd_run_tmpfs set its
+# /run (DIR/ns/run) is a tmpfs, as on a host (the caller unmounts it).
 # Its output goes to DIR/libvirtd.out. Returns when
 # Debian's virsh gets an answer, 1 (output printed as TAP diagnostics) if it
 # does not within 30 s.
@@ -37,6 +38,9 @@ libvirtd_start() {
     libvirtd_sock=$_ns/run/libvirt/libvirt-sock
     libvirtd_uri="qemu+unix:///system?socket=$libvirtd_sock"
     mkdir -p "$_ns/etc" "$_ns/run" "$_ns/lib" "$_ns/cache" "$_ns/log"
+    if [ -n "${libvirtd_run_tmpfs:-}" ]; then
+        mount -t tmpfs -o mode=0755 libvirtd-run "$_ns/run" || return 1
+    fi
     cp -a /etc/libvirt/. "$_ns/etc/"
     # no stock NAT network: it would want a bridge and dnsmasq
     rm -rf "$_ns/etc/qemu/networks/autostart" "$_ns/etc/qemu/networks/default.xml"

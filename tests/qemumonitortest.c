@@ -669,6 +669,8 @@ testReplyError(const void *opaque G_GNUC_UNUSED)
     "\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}}\r\n"
 #define EVENT_MIGRATION(st) \
     "{\"event\": \"MIGRATION\", \"data\": {\"status\": \"" st "\"}}\r\n"
+#define EVENT_RESUME \
+    "{\"event\": \"RESUME\", \"timestamp\": {\"seconds\": 1, \"microseconds\": 2}}\r\n"
 
 /* Queued in order, typed, each taken once; replies and events
  * interleaved. */
@@ -874,8 +876,6 @@ testWaitEventClosed(const void *opaque G_GNUC_UNUSED)
     close(peerfd);
     return ret;
 }
-
-#define EVENT_RESUME "{\"event\": \"RESUME\", \"timestamp\": {\"seconds\": 1, \"microseconds\": 2}}\r\n"
 
 /* cont is done at QEMU's RESUME event, before (here: without) its reply;
  * the reply that comes after all is dropped, and the next command gets

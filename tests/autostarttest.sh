@@ -13,7 +13,10 @@
 #    one; and an embedded connection (no daemon) does the same;
 #  - the daemon listens before it autostarts: while a guest whose QEMU
 #    takes seconds to come up is autostarted, clients are answered;
-#  - detach-device-alias over the wire (DOMAIN_DETACH_DEVICE_ALIAS).
+#  - detach-device-alias over the wire (DOMAIN_DETACH_DEVICE_ALIAS);
+#  - a root whose run/ is a link into a tmpfs, which a reboot empties (all
+#    of the runtime state is gone, the link stays): the daemon makes the
+#    link's target again and autostarts the network and the marked guest.
 set -u
 virtqemud=$1
 virsh=$2          # ours: the simulated host is set up through it
@@ -188,5 +191,25 @@ if "$virsh" -q -c "$embed" define "$root/s1.xml" >/dev/null 2>"$root/err" &&
 else
     notok "define s1: $(cat "$root/err")"
 fi
+
+# run/ linked into a "tmpfs" (as the system root's, docs/daemon.rst); a
+# reboot empties it: nothing of the runtime state is left, the link is
+stop_daemon
+for g in $("$virsh" -q -c "$embed" list --name 2>/dev/null); do
+    "$virsh" -q -c "$embed" destroy "$g" >/dev/null 2>&1
+done
+"$virsh" -q -c "$embed" autostart a2 >/dev/null 2>&1 || notok "autostart a2 (embedded)"
+mkdir -p "$root/tmpfs" && mv "$root/run" "$root/tmpfs/virtqemud" &&
+    ln -s "$root/tmpfs/virtqemud" "$root/run" || notok "run/ linked into the tmpfs"
+rm -rf "$root/tmpfs/virtqemud"
+start_daemon || { notok "virtqemud starts on a run/ linking to nothing"; exit 1; }
+wait_state a2 running
+[ -L "$root/run" ] && [ -d "$root/tmpfs/virtqemud/qemu" ] &&
+    ok "the link stays, its target is made again" || notok "run/: $(ls -ld "$root/run" "$root/tmpfs/virtqemud" 2>&1)"
+d net-dumpxml vfpool && grep -q "<network connections='1'" "$root/out" && [ "$(state a2)" = running ] &&
+    grep -q "$(cat /proc/sys/kernel/random/boot_id)" "$root/tmpfs/virtqemud/qemu/autostarted" &&
+    ok "after the reboot of the tmpfs the pool is active and a2 runs with a VF of it" ||
+    notok "after the reboot of the tmpfs: a2 $(state a2), $(head -1 "$root/out") $(cat "$root/err")"
+d destroy a2
 
 exit $fail

@@ -272,6 +272,70 @@ testAutoClose(const void *data G_GNUC_UNUSED)
 }
 
 static int
+testDirMode(const char *path, mode_t want)
+{
+    struct stat sb;
+
+    if (stat(path, &sb) < 0 || !S_ISDIR(sb.st_mode) || (sb.st_mode & 07777) != want) {
+        printf("# %s: not a directory of mode %04o\n", path, (unsigned)want);
+        return -1;
+    }
+    return 0;
+}
+
+/* A root's run/ linked into a tmpfs that a reboot emptied: the link's
+ * target is made (0755, with its parents), then the path below it. */
+static int
+testMakePathDanglingLink(const void *data G_GNUC_UNUSED)
+{
+    g_autofree char *root = testPath("root");
+    g_autofree char *run = g_build_filename(root, "run", NULL);
+    g_autofree char *qemu = g_build_filename(run, "qemu", NULL);
+    g_autofree char *target = testPath("tmpfs/a/virtqemud");
+    g_autofree char *abs = testPath("tmpfs/b");
+    g_autofree char *absrun = g_build_filename(root, "run2", NULL);
+
+    if (mkdir(root, 0755) < 0 || symlink("../tmpfs/a/virtqemud", run) < 0 ||
+        symlink(abs, absrun) < 0) {
+        printf("# cannot plant the links\n");
+        return -1;
+    }
+    if (virFileMakePath(qemu, 0700) < 0 || testDirMode(target, 0755) < 0 ||
+        testDirMode(qemu, 0700) < 0)
+        return -1;
+    /* the dangling link is the last component */
+    if (virFileMakePath(absrun, 0700) < 0 || testDirMode(abs, 0755) < 0)
+        return -1;
+    return 0;
+}
+
+/* A link whose target cannot be made: the error names the path asked. */
+static int
+testMakePathLinkFails(const void *data G_GNUC_UNUSED)
+{
+    g_autofree char *file = testPath("plain");
+    g_autofree char *link = testPath("badrun");
+    g_autofree char *under = g_build_filename(file, "x", NULL);
+    g_autofree char *path = g_build_filename(link, "qemu", NULL);
+    g_autofree char *want = g_strdup_printf("cannot create directory '%s'", path);
+
+    if (!g_file_set_contents(file, "", 0, NULL) || symlink(under, link) < 0) {
+        printf("# cannot plant the link\n");
+        return -1;
+    }
+    if (virFileMakePath(path, 0700) == 0) {
+        printf("# made %s under a regular file\n", path);
+        return -1;
+    }
+    if (!strstr(virGetLastErrorMessage(), want)) {
+        printf("# error: %s\n", virGetLastErrorMessage());
+        return -1;
+    }
+    virResetLastError();
+    return 0;
+}
+
+static int
 mymain(void)
 {
     g_autoptr(GError) gerr = NULL;
@@ -288,6 +352,10 @@ mymain(void)
     virTestRun("temporary file names carry their writer", testTempNames, NULL);
     virTestRun("only dead writers' temporary files are removed",
                testRemovesDeadWritersTemps, NULL);
+    virTestRun("a directory behind a link to nothing: the target is made",
+               testMakePathDanglingLink, NULL);
+    virTestRun("a link's target that cannot be made is an error",
+               testMakePathLinkFails, NULL);
     virTestRun("VIR_AUTOCLOSE closes at scope end, keeps errno and stolen fds",
                testAutoClose, NULL);
     virFileDeleteTree(dir);

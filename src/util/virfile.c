@@ -293,14 +293,70 @@ virFileReadAll(const char *path, size_t maxlen, char **buf)
     return (int)strlen(*buf);
 }
 
+/* The target of @path if @path is a symbolic link to nothing, made
+ * absolute; NULL otherwise. */
+static char *
+virFileDanglingLinkTarget(const char *path)
+{
+    g_autofree char *target = NULL;
+    g_autofree char *dir = NULL;
+    struct stat sb;
+
+    if (lstat(path, &sb) < 0 || !S_ISLNK(sb.st_mode) ||
+        stat(path, &sb) == 0 || errno != ENOENT ||
+        !(target = g_file_read_link(path, NULL)))
+        return NULL;
+    if (g_path_is_absolute(target))
+        return g_steal_pointer(&target);
+    dir = g_path_get_dirname(path);
+    return g_build_filename(dir, target, NULL);
+}
+
+/* Make the missing target (mode 0755) of the first symbolic link to
+ * nothing among the leading components of @path. 1 made, 0 none such,
+ * -1 the target could not be made (errno set). */
+static int
+virFileMakeLinkTarget(const char *path)
+{
+    g_autofree char *prefix = g_strdup(path);
+    char *slash = prefix;
+
+    do {
+        g_autofree char *target = NULL;
+
+        if ((slash = strchr(slash + 1, '/')))
+            *slash = '\0';
+        target = virFileDanglingLinkTarget(prefix);
+        if (slash)
+            *slash = '/';
+        if (target)
+            return g_mkdir_with_parents(target, 0755) < 0 ? -1 : 1;
+    } while (slash);
+    return 0;
+}
+
 int
 virFileMakePath(const char *path, mode_t mode)
 {
-    if (g_mkdir_with_parents(path, mode) < 0) {
-        virReportSystemError(errno, _("cannot create directory '%s'"), path);
-        return -1;
+    int err;
+
+    if (g_mkdir_with_parents(path, mode) == 0)
+        return 0;
+    err = errno;
+    /* a directory on a tmpfs that a reboot emptied, behind a link that
+     * stayed on the disk (a root's run/: docs/daemon.rst) */
+    if (err == ENOENT || err == ENOTDIR) {
+        int rc = virFileMakeLinkTarget(path);
+
+        if (rc < 0)
+            err = errno;
+        else if (rc > 0 && g_mkdir_with_parents(path, mode) == 0)
+            return 0;
+        else if (rc > 0)
+            err = errno;
     }
-    return 0;
+    virReportSystemError(err, _("cannot create directory '%s'"), path);
+    return -1;
 }
 
 int

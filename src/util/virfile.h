@@ -67,7 +67,9 @@ int virFileSendAll(int fd, const char *data, size_t len);
 /* Read a whole file, at most @maxlen bytes (error if larger). */
 int virFileReadAll(const char *path, size_t maxlen, char **buf);
 
-/* Create a directory and its parents with @mode. */
+/* Create a directory and its parents with @mode. A leading component
+ * that is a symbolic link to nothing gets its target made first (0755),
+ * with its parents: a root's run/ linked into a tmpfs after a reboot. */
 int virFileMakePath(const char *path, mode_t mode);
 
 /* Remove a file; a file that does not exist is not an error. */

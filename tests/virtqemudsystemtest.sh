@@ -7,7 +7,12 @@
 # /run/libvirt/virtqemud-sock (-ro), writes /run/virtqemud.pid, keeps its
 # state in /var/lib/libvirt/virtqemud, and serves list, define, dumpxml
 # and a read-only list through the default sockets (and our virsh finds
-# the daemon there too); SIGTERM removes them.
+# the daemon there too); SIGTERM removes them. The root's run/ is a link
+# to /run/libvirt/virtqemud, where a started guest's status and monitor
+# socket are; after a reboot (the tmpfs emptied) the daemon makes it
+# again; a run/ directory of an older version is kept while its markers
+# name this boot (guests of it may run) and replaced by the link once they
+# name an earlier one.
 set -u
 virtqemud=$1
 ourvirsh=$2
@@ -110,6 +115,54 @@ fi
 [ -f /var/lib/libvirt/virtqemud/lib/qemu/domains/s1.xml ] &&
     ok "the definition is in /var/lib/libvirt/virtqemud" ||
     notok "state: $(find /var/lib/libvirt | head -n 20)"
+
+# the runtime state on the tmpfs
+sysrun=/var/lib/libvirt/virtqemud/run
+[ "$(readlink $sysrun)" = /run/libvirt/virtqemud ] && [ -d /run/libvirt/virtqemud/qemu ] &&
+    ok "$sysrun links to /run/libvirt/virtqemud" || notok "run/: $(ls -ld $sysrun 2>&1)"
+check "start s1" "^Domain 's1' started" -- -c qemu:///system start s1
+[ -f /run/libvirt/virtqemud/qemu/s1.xml ] && [ -S /run/libvirt/virtqemud/qemu/0b5e7d22000040008000000000000001.qmp ] &&
+    ok "s1's status and monitor socket are in /run/libvirt/virtqemud/qemu" ||
+    notok "s1's runtime state: $(ls -A /run/libvirt/virtqemud/qemu | tr "\n" " ")"
+check "destroy s1" "^Domain 's1' destroyed" -- -c qemu:///system destroy s1
+
+# restart DESCRIPTION: stop the daemon, run what follows, start it again
+restart() {
+    kill -TERM "$dpid"; wait "$dpid"; dpid=
+    "$@"
+    "$virtqemud" >>"$tmp/daemon.log" 2>&1 &
+    dpid=$!
+    i=0
+    until "$dvirsh" -c qemu:///system list --all >/dev/null 2>&1 || [ $i -ge 100 ]; do
+        kill -0 "$dpid" 2>/dev/null || break
+        sleep 0.1; i=$((i + 1))
+    done
+    "$dvirsh" -c qemu:///system list --all >/dev/null 2>&1 ||
+        { notok "virtqemud restarts: $(tail -n 5 "$tmp/daemon.log")"; exit 1; }
+}
+reboot_tmpfs() { rm -rf /run/libvirt/virtqemud; }
+restart reboot_tmpfs
+[ -L $sysrun ] && [ -d /run/libvirt/virtqemud/qemu ] && [ -f /run/libvirt/virtqemud/qemu/autostarted ] &&
+    ok "after a reboot emptied /run, the daemon makes /run/libvirt/virtqemud again" ||
+    notok "after the reboot: $(ls -ld $sysrun /run/libvirt/virtqemud 2>&1)"
+
+# an older version's run/, a directory on the disk, its markers of this boot
+older_run() {  # older_run BOOT-ID
+    rm -rf $sysrun && mkdir -p $sysrun/qemu $sysrun/network &&
+        echo "$1" > $sysrun/qemu/autostarted && echo "$1" > $sysrun/network/autostarted &&
+        echo '<domstatus/>' > $sysrun/qemu/old.xml
+}
+this_boot() { older_run "$(cat /proc/sys/kernel/random/boot_id)"; }
+restart this_boot
+[ -d $sysrun ] && [ ! -L $sysrun ] && [ -f $sysrun/qemu/old.xml ] &&
+    ok "an older run/ of this boot stays on the disk, as it is" || notok "older run/ of this boot: $(ls -ld $sysrun)"
+earlier_boot() { older_run 00000000-0000-0000-0000-000000000000; }
+restart earlier_boot
+[ "$(readlink $sysrun)" = /run/libvirt/virtqemud ] && [ ! -e /var/lib/libvirt/virtqemud/run.earlier-boot ] &&
+    [ ! -e /run/libvirt/virtqemud/qemu/old.xml ] &&
+    ok "an older run/ of an earlier boot is removed, replaced by the link" ||
+    notok "older run/ of an earlier boot: $(ls -ld $sysrun /var/lib/libvirt/virtqemud/run.earlier-boot 2>&1)"
+check "the definition survives it" '^ -    s1     shut off$' -- -c qemu:///system list --all
 
 kill -TERM "$dpid"; wait "$dpid"; rc=$?; dpid=
 [ $rc = 0 ] && [ ! -e /run/libvirt/virtqemud-sock ] && [ ! -e /run/virtqemud.pid ] &&

@@ -4,9 +4,9 @@
  * A driver starts its autostart objects when the first process opens its
  * root after the host booted. The marker file, in the root's run
  * directory, holds the kernel's id of the boot it was written in: a run
- * directory on disk (a --root tree, or the system root under /var/lib)
- * survives a reboot, so its mere presence would keep every later boot
- * from starting anything.
+ * directory on disk (a --root tree whose run/ is not linked into a tmpfs,
+ * virrootrun.h) survives a reboot, so its mere presence would keep every
+ * later boot from starting anything.
  */
 #include "internal.h"
 
@@ -58,4 +58,21 @@ virDriverShouldAutostart(const char *marker)
         return false;
     }
     return true;
+}
+
+virAutostartMarkerBoot
+virDriverMarkerBoot(const char *marker)
+{
+    g_autofree char *boot = virAutostartBootID();
+    g_autofree char *seen = NULL;
+
+    if (!*boot || !virFileExists(marker))
+        return VIR_AUTOSTART_MARKER_NONE;
+    if (virFileReadAll(marker, VIR_BOOT_ID_MAX, &seen) < 0) {
+        virResetLastError();
+        return VIR_AUTOSTART_MARKER_NONE;
+    }
+    if (STREQ(g_strstrip(seen), boot))
+        return VIR_AUTOSTART_MARKER_THIS_BOOT;
+    return VIR_AUTOSTART_MARKER_EARLIER_BOOT;
 }

@@ -400,7 +400,7 @@ static int networkStartObj(virNetworkDriverState *driver, networkObj *obj);
 static void
 networkAutostart(virNetworkDriverState *driver)
 {
-    g_autofree char *marker = g_build_filename(driver->stateDir, "autostarted", NULL);
+    g_autofree char *marker = g_build_filename(driver->stateDir, VIR_AUTOSTART_MARKER, NULL);
     g_autoptr(GPtrArray) todo = g_ptr_array_new();
     GHashTableIter iter;
     gpointer value;

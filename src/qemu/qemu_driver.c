@@ -14,6 +14,7 @@
 #include "datatypes.h"
 #include "driver.h"
 #include "hypervisor/virautostart.h"
+#include "hypervisor/virrootrun.h"
 #include "qemu_domain.h"
 #include "qemu_domainlog.h"
 #include "qemu_domain_events.h"
@@ -76,6 +77,31 @@ qemuDriverUnref(virQEMUDriver *driver)
     virRootRegistryPut(&qemuDrivers, driver->config->root, driver, qemuDriverFree);
 }
 
+/* The system root's run/ is a link into the host's /run (virrootrun.h),
+ * made before anything is written under it, under the root's lock. */
+static int
+qemuDriverLinkRun(virQEMUDriverConfig *cfg)
+{
+    g_autofree char *canon = g_canonicalize_filename(cfg->root, NULL);
+    virRootLock *lock;
+    int rc;
+
+    if (STRNEQ(canon, VIR_SYSTEM_ROOT))
+        return 0;
+    if (virFileMakePath(cfg->libDir, 0700) < 0 ||
+        !(lock = virRootLockNew(cfg->domainLockFile)))
+        return -1;
+    if ((rc = virRootLockAcquire(lock)) == 0) {
+        rc = virRootRunLink(canon, VIR_SYSTEM_ROOT_RUN);
+        virRootLockRelease(lock);
+    }
+    virRootLockFree(lock);
+    if (rc == 1)
+        g_info("%s/run is a directory that guests of this boot may use: it stays on the disk until the next boot of the host, when it becomes a link to %s",
+               canon, VIR_SYSTEM_ROOT_RUN);
+    return rc < 0 ? -1 : 0;
+}
+
 static void *
 qemuDriverNew(const char *root)
 {
@@ -83,6 +109,7 @@ qemuDriverNew(const char *root)
     virQEMUDriver *driver;
 
     if (!(cfg = virQEMUDriverConfigNew(root)) ||
+        qemuDriverLinkRun(cfg) < 0 ||
         virQEMUDriverConfigMakeDirs(cfg) < 0)
         return NULL;
     /* files of writes whose process died while writing them (those of
@@ -1487,7 +1514,7 @@ static void
 qemuDomainsAutostart(virQEMUDriver *driver)
 {
     virQEMUDriverConfig *cfg = driver->config;
-    g_autofree char *marker = g_build_filename(cfg->stateDir, "autostarted", NULL);
+    g_autofree char *marker = g_build_filename(cfg->stateDir, VIR_AUTOSTART_MARKER, NULL);
     g_autoptr(GPtrArray) all = NULL;
     bool first;
     size_t i;

@@ -33,6 +33,7 @@
 #include "remote_daemon_dispatch.h"
 #include "remote_daemon_log.h"
 #include "remote_sockets.h"
+#include "hypervisor/virrootrun.h"
 #include "virdaemonuri.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -48,7 +49,7 @@
 /* Without --root: the host's paths, where libvirt's clients (their
  * qemu:///system) and administrators look for them, whatever prefix
  * this build is installed under. */
-#define REMOTE_DAEMON_SYSTEM_ROOT "/var/lib/libvirt/" REMOTE_DAEMON_NAME
+#define REMOTE_DAEMON_SYSTEM_ROOT VIR_SYSTEM_ROOT
 #define REMOTE_DAEMON_SYSTEM_CONFIG "/etc/libvirt/" REMOTE_DAEMON_NAME ".conf"
 #define REMOTE_DAEMON_SYSTEM_PIDFILE "/var/run/" REMOTE_DAEMON_NAME ".pid"
 

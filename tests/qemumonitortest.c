@@ -26,7 +26,8 @@
 #include "virerror.h"
 #include "viruuid.h"
 
-#define GREETING "{\"QMP\":{\"version\":{\"qemu\":{\"micro\":0,\"minor\":2,\"major\":7},\"package\":\"\"},\"capabilities\":[]}}\r\n" QEMU_MONITOR_TEST_NEXT
+#define GREETING_TEXT "{\"QMP\":{\"version\":{\"qemu\":{\"micro\":0,\"minor\":2,\"major\":7},\"package\":\"\"},\"capabilities\":[]}}\r\n"
+#define GREETING GREETING_TEXT QEMU_MONITOR_TEST_NEXT
 #define NEXT QEMU_MONITOR_TEST_NEXT
 /* the greeting and the reply to qmp_capabilities (id 1) */
 #define OPENED GREETING "{\"return\": {}, \"id\": 1}\r\n" NEXT
@@ -83,6 +84,34 @@ testNoGreeting(const void *opaque G_GNUC_UNUSED)
 
     if (!mon && testErrorHas(VIR_ERR_OPERATION_TIMEOUT, parts))
         ret = 0;
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    return ret;
+}
+
+/* qmp_capabilities is sent with the connection: a peer that greets only
+ * once it got a line gets it (a client that waited for the greeting
+ * first would time out here). */
+static int
+testCapabilitiesWithConnection(const void *opaque G_GNUC_UNUSED)
+{
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenRaw(NEXT GREETING_TEXT "{\"return\": {}, \"id\": 1}\r\n",
+                                   false, &test);
+    g_autofree char *sent = NULL;
+    int ret = -1;
+
+    if (!mon) {
+        printf("#   %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    sent = qemuMonitorTestReceived(test, 0);
+    if (STRNEQ_NULLABLE(sent, "{\"execute\":\"qmp_capabilities\",\"id\":1}")) {
+        printf("#   sent %s\n", NULLSTR(sent));
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
     qemuMonitorClose(mon);
     qemuMonitorTestFree(test);
     return ret;
@@ -1241,6 +1270,7 @@ mymain(void)
     size_t i;
 
     virTestRun("no greeting: timeout", testNoGreeting, NULL);
+    virTestRun("qmp_capabilities goes with the connection", testCapabilitiesWithConnection, NULL);
     virTestRun("EOF before greeting", testEOFBeforeGreeting, NULL);
     virTestRun("malformed JSON closes the connection", testMalformed, NULL);
     virTestRun("oversized message closes the connection", testOversized, NULL);

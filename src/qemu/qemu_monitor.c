@@ -446,6 +446,71 @@ qemuMonitorThread(gpointer opaque)
 }
 
 /* ------------------------------------------------------------------ */
+/* Sending a command, and its outcome                                   */
+/* ------------------------------------------------------------------ */
+
+/* Send @cmd (@argsJSON: its arguments as JSON text, or NULL) as @p: a new
+ * id, which the dispatcher answers until the caller removes it from the
+ * pending ones. mon->lock held; -1 with an error when the monitor is
+ * closed or the write fails (@p is then not pending). */
+static int
+qemuMonitorSendLocked(qemuMonitor *mon, const char *cmd, const char *argsJSON,
+                      qemuMonitorPending *p, const char *who)
+{
+    g_autofree char *msg = NULL;
+
+    if (mon->closed) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("cannot run '%s' on %s: %s"), cmd, who,
+                       mon->closeReason ? mon->closeReason : _("monitor closed"));
+        return -1;
+    }
+    p->id = mon->nextId++;
+    msg = qemuMonitorFormatCommand(cmd, argsJSON, p->id);
+    g_hash_table_insert(mon->pending, &p->id, p);
+    if (virFileSendAll(mon->fd, msg, strlen(msg)) < 0 ||
+        virFileSendAll(mon->fd, "\r\n", 2) < 0) {
+        int err = errno;
+
+        g_hash_table_remove(mon->pending, &p->id);
+        virReportSystemError(err, _("cannot send '%s' to the monitor of %s"), cmd, who);
+        return -1;
+    }
+    return 0;
+}
+
+/* What became of @p, sent as @cmd, once waited for: 0 answered (recorded,
+ * or refused when @refusalIgnored), -1 with the error: refused, or no
+ * answer before the monitor closed or the wait's deadline. @p is no
+ * longer pending. mon->lock held. */
+static int
+qemuMonitorPendingResult(qemuMonitor *mon, qemuMonitorPending *p, const char *cmd,
+                         const char *argsJSON, const char *who, bool refusalIgnored)
+{
+    if (!p->done) {
+        g_hash_table_remove(mon->pending, &p->id);
+        if (mon->closed) {
+            virReportError(VIR_ERR_OPERATION_FAILED, _("'%s' failed on %s: %s"), cmd, who,
+                           mon->closeReason ? mon->closeReason : _("monitor closed"));
+        } else {
+            g_autofree char *state = qemuMonitorProcessState(mon->pid);
+
+            virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                           _("%s did not answer '%s' within %d ms%s"),
+                           who, cmd, mon->timeoutMs, state);
+        }
+        return -1;
+    }
+    if (p->reply && mon->record)
+        qemuMonitorRecord(mon, cmd, argsJSON, p->reply);
+    if (p->error && !refusalIgnored) {
+        virReportError(VIR_ERR_OPERATION_FAILED, _("%s refused '%s': %s"), who, cmd, p->error);
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* Open and close                                                       */
 /* ------------------------------------------------------------------ */
 
@@ -480,7 +545,11 @@ qemuMonitor *
 qemuMonitorOpenFD(int fd, const qemuMonitorTarget *target, int timeoutMs)
 {
     qemuMonitor *mon = g_new0(qemuMonitor, 1);
+    qemuMonitorPending caps = { 0 };
+    g_autofree char *who = NULL;
+    bool capsSent;
     gint64 deadline;
+    int rc = 0;
 
     if (timeoutMs <= 0)
         timeoutMs = QEMU_MONITOR_DEFAULT_TIMEOUT;
@@ -507,18 +576,29 @@ qemuMonitorOpenFD(int fd, const qemuMonitorTarget *target, int timeoutMs)
     g_source_unref(mon->watch);
     mon->thread = g_thread_new("qemu-monitor", qemuMonitorThread, mon);
 
+    /* qmp_capabilities goes with the connection, not after the greeting:
+     * QEMU reads it once it greeted, and the two answers come without a
+     * round trip in between (a failed send is retried after the greeting,
+     * so that a QEMU that never greets is reported as such) */
+    who = qemuMonitorWho(mon);
+    g_mutex_lock(&mon->lock);
+    if (!(capsSent = qemuMonitorSendLocked(mon, "qmp_capabilities", NULL, &caps, who) == 0))
+        virResetLastError();
+
     /* greeting */
     deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
-    g_mutex_lock(&mon->lock);
     while (!mon->greeted && !mon->closed) {
         if (!g_cond_wait_until(&mon->cond, &mon->lock, deadline))
             break;
     }
     if (!mon->greeted) {
         bool closed = mon->closed;
-        g_autofree char *who = qemuMonitorWho(mon);
 
+        if (capsSent && !caps.done)
+            g_hash_table_remove(mon->pending, &caps.id);
         g_mutex_unlock(&mon->lock);
+        g_free(caps.error);
+        qemuMonitorReplyFree(caps.reply);
         if (closed) {
             virReportError(VIR_ERR_OPERATION_FAILED,
                            _("%s closed the monitor before greeting"), who);
@@ -532,9 +612,20 @@ qemuMonitorOpenFD(int fd, const qemuMonitorTarget *target, int timeoutMs)
         qemuMonitorClose(mon);
         return NULL;
     }
+    if (capsSent) {
+        while (!caps.done && !mon->closed) {
+            if (!g_cond_wait_until(&mon->cond, &mon->lock, deadline))
+                break;
+        }
+        rc = qemuMonitorPendingResult(mon, &caps, "qmp_capabilities", NULL, who, false);
+    }
     g_mutex_unlock(&mon->lock);
+    g_free(caps.error);
+    qemuMonitorReplyFree(caps.reply);
 
-    if (qemuMonitorCommand(mon, "qmp_capabilities", NULL, NULL) < 0) {
+    if (!capsSent)
+        rc = qemuMonitorCommand(mon, "qmp_capabilities", NULL, NULL);
+    if (rc < 0) {
         qemuMonitorClose(mon);
         return NULL;
     }
@@ -691,36 +782,20 @@ qemuMonitorCommandFull(qemuMonitor *mon, const char *cmd, const qemuProps *args,
     guint from;
     bool arrived = false;
     g_autofree char *argsJSON = args ? qemuPropsToJSON(args) : NULL;
-    g_autofree char *msg = NULL;
     g_autofree char *who = qemuMonitorWho(mon);
     gint64 deadline;
+    int ret;
 
     if (reply)
         *reply = NULL;
 
     g_mutex_lock(&mon->lock);
-    if (mon->closed) {
-        virReportError(VIR_ERR_OPERATION_FAILED,
-                       _("cannot run '%s' on %s: %s"), cmd, who,
-                       mon->closeReason ? mon->closeReason : _("monitor closed"));
-        g_mutex_unlock(&mon->lock);
-        return -1;
-    }
-    p.id = mon->nextId++;
     /* an event of an earlier command does not settle this one */
     from = mon->events->len;
-    msg = qemuMonitorFormatCommand(cmd, argsJSON, p.id);
-    g_hash_table_insert(mon->pending, &p.id, &p);
-    if (virFileSendAll(mon->fd, msg, strlen(msg)) < 0 ||
-        virFileSendAll(mon->fd, "\r\n", 2) < 0) {
-        int err = errno;
-
-        g_hash_table_remove(mon->pending, &p.id);
+    if (qemuMonitorSendLocked(mon, cmd, argsJSON, &p, who) < 0) {
         g_mutex_unlock(&mon->lock);
-        virReportSystemError(err, _("cannot send '%s' to the monitor of %s"), cmd, who);
         return -1;
     }
-
     deadline = g_get_monotonic_time() + (gint64)mon->timeoutMs * 1000;
     while (!p.done && !mon->closed &&
            !(arrived = settled && qemuMonitorEventArrived(mon, &from, settled))) {
@@ -733,38 +808,15 @@ qemuMonitorCommandFull(qemuMonitor *mon, const char *cmd, const qemuProps *args,
         g_mutex_unlock(&mon->lock);
         return 0;
     }
-    if (!p.done) {
-        bool closed = mon->closed;
-        g_autofree char *reason = g_strdup(mon->closeReason);
-
-        g_hash_table_remove(mon->pending, &p.id);
-        g_mutex_unlock(&mon->lock);
-        if (closed) {
-            virReportError(VIR_ERR_OPERATION_FAILED, _("'%s' failed on %s: %s"), cmd, who,
-                           reason ? reason : _("monitor closed"));
-        } else {
-            g_autofree char *state = qemuMonitorProcessState(mon->pid);
-
-            virReportError(VIR_ERR_OPERATION_TIMEOUT,
-                           _("%s did not answer '%s' within %d ms%s"),
-                           who, cmd, mon->timeoutMs, state);
-        }
-        return -1;
-    }
-    if (p.reply && mon->record)
-        qemuMonitorRecord(mon, cmd, argsJSON, p.reply);
+    ret = qemuMonitorPendingResult(mon, &p, cmd, argsJSON, who, false);
     g_mutex_unlock(&mon->lock);
 
-    if (p.error) {
-        virReportError(VIR_ERR_OPERATION_FAILED, _("%s refused '%s': %s"), who, cmd, p.error);
-        g_free(p.error);
-        return -1;
-    }
-    if (reply)
+    g_free(p.error);
+    if (ret == 0 && reply)
         *reply = p.reply;
     else
         qemuMonitorReplyFree(p.reply);
-    return 0;
+    return ret;
 }
 
 int

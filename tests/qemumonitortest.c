@@ -439,6 +439,83 @@ testArgs(const void *opaque)
     return ret;
 }
 
+/* The source's set-up of a migration with TLS, in one round trip: the
+ * peer answers only once it got all four commands (a client that waited
+ * for each reply would time out), in the order sent; the object-del of
+ * an object that does not exist is no error. */
+static int
+testSetupMigration(const void *opaque G_GNUC_UNUSED)
+{
+    const char *const want[] = {
+        "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":[{\"capability\":\"events\",\"state\":true},{\"capability\":\"return-path\",\"state\":true}]},\"id\":2}",
+        "{\"execute\":\"object-del\",\"arguments\":{\"id\":\"objmigtls0\"},\"id\":3}",
+        "{\"execute\":\"object-add\",\"arguments\":{\"qom-type\":\"tls-creds-x509\",\"id\":\"objmigtls0\",\"dir\":\"/etc/pki/qemu\",\"endpoint\":\"client\",\"verify-peer\":true},\"id\":4}",
+        "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"max-bandwidth\":33554432,\"tls-creds\":\"objmigtls0\",\"tls-hostname\":\"\"},\"id\":5}",
+    };
+    g_autoptr(qemuProps) tls = qemuBuildTLSx509Props("objmigtls0", "/etc/pki/qemu", "client", true);
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenRaw(OPENED NEXT NEXT NEXT
+                                   "{\"return\": {}, \"id\": 2}\r\n"
+                                   "{\"error\": {\"class\": \"GenericError\", \"desc\": \"object 'objmigtls0' not found\"}, \"id\": 3}\r\n"
+                                   "{\"return\": {}, \"id\": 4}\r\n"
+                                   "{\"return\": {}, \"id\": 5}\r\n", false, &test);
+    size_t i;
+    int ret = -1;
+
+    if (!mon)
+        goto cleanup;
+    if (qemuMonitorSetupMigration(mon, true, 33554432, "objmigtls0", tls) < 0) {
+        printf("#   %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    for (i = 0; i < G_N_ELEMENTS(want); i++) {
+        g_autofree char *sent = qemuMonitorTestReceived(test, i + 1);
+
+        if (STRNEQ_NULLABLE(sent, want[i])) {
+            printf("#   sent    %s\n#   instead %s\n", NULLSTR(sent), want[i]);
+            goto cleanup;
+        }
+    }
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    return ret;
+}
+
+/* The first refusal that counts is reported, with the command's name;
+ * the commands after it still ran in QEMU, and the next command on the
+ * monitor gets its own reply. */
+static int
+testSetupMigrationRefused(const void *opaque G_GNUC_UNUSED)
+{
+    const char *const parts[] = { "refused 'object-add': Duplicate ID 'objmigtls0'", NULL };
+    g_autoptr(qemuProps) tls = qemuBuildTLSx509Props("objmigtls0", "/etc/pki/qemu", "client", true);
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenRaw(OPENED NEXT NEXT NEXT
+                                   "{\"return\": {}, \"id\": 2}\r\n"
+                                   "{\"error\": {\"class\": \"GenericError\", \"desc\": \"object is in use\"}, \"id\": 3}\r\n"
+                                   "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Duplicate ID 'objmigtls0'\"}, \"id\": 4}\r\n"
+                                   "{\"error\": {\"class\": \"GenericError\", \"desc\": \"No object 'objmigtls0'\"}, \"id\": 5}\r\n"
+                                   NEXT "{\"return\": {}, \"id\": 6}\r\n", false, &test);
+    int ret = -1;
+
+    if (!mon)
+        goto cleanup;
+    if (qemuMonitorSetupMigration(mon, true, 33554432, "objmigtls0", tls) == 0 ||
+        !testErrorHas(VIR_ERR_OPERATION_FAILED, parts))
+        goto cleanup;
+    if (qemuMonitorStop(mon) < 0) {
+        printf("#   stop afterwards: %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    return ret;
+}
+
 /* ------------------------------------------------------------------ */
 /* Typed commands: the replies                                          */
 /* ------------------------------------------------------------------ */
@@ -1282,6 +1359,8 @@ mymain(void)
 
         virTestRun(title, testArgs, &args[i]);
     }
+    virTestRun("migration set-up: four commands, one round trip", testSetupMigration, NULL);
+    virTestRun("migration set-up: the refusal that counts is reported", testSetupMigrationRefused, NULL);
     virTestRun("reply of query-status", testReplyStatus, NULL);
     virTestRun("reply of query-uuid", testReplyUUID, NULL);
     virTestRun("reply of query-migrate", testReplyMigrate, NULL);

@@ -873,26 +873,20 @@ qemuMigrationTLSCheck(const virQEMUDriverConfig *cfg, unsigned int flags, bool i
     return 0;
 }
 
-/* Set up the source's QEMU for this migration: its bandwidth, and TLS
- * credentials for --tls, none otherwise (QEMU keeps those of an earlier
- * migration). The destination's certificate must name the host of the
- * migration URI (QEMU's default). */
+/* Set up the source's QEMU for this migration: the capabilities when
+ * @capabilities, its bandwidth, and TLS credentials for --tls, none
+ * otherwise (QEMU keeps those of an earlier migration). The destination's
+ * certificate must name the host of the migration URI (QEMU's default). */
 static int
-qemuMigrationSrcSetParams(virQEMUDriver *driver, qemuMonitor *mon,
+qemuMigrationSrcSetParams(virQEMUDriver *driver, qemuMonitor *mon, bool capabilities,
                           unsigned long long bytesPerSec, unsigned int flags)
 {
     g_autoptr(qemuProps) tls = NULL;
 
-    if (!(flags & VIR_MIGRATE_TLS))
-        return qemuMonitorSetMigrationParams(mon, bytesPerSec, "", NULL);
-    /* an earlier migration's object, if any */
-    if (qemuMonitorDelObject(mon, QEMU_MIGRATION_TLS_ID) < 0)
-        virResetLastError();
-    tls = qemuBuildTLSx509Props(QEMU_MIGRATION_TLS_ID, driver->config->migrateTLSx509certdir,
-                                "client", true);
-    if (qemuMonitorAddObject(mon, tls) < 0)
-        return -1;
-    return qemuMonitorSetMigrationParams(mon, bytesPerSec, QEMU_MIGRATION_TLS_ID, NULL);
+    if (flags & VIR_MIGRATE_TLS)
+        tls = qemuBuildTLSx509Props(QEMU_MIGRATION_TLS_ID,
+                                    driver->config->migrateTLSx509certdir, "client", true);
+    return qemuMonitorSetupMigration(mon, capabilities, bytesPerSec, QEMU_MIGRATION_TLS_ID, tls);
 }
 
 /* The bytes/s a migration of @obj runs at: its bandwidth parameter
@@ -1007,8 +1001,7 @@ qemuMigrationSrcConnect(virQEMUDriver *driver, virDomainObj *obj, unsigned int f
      * sends QEMU nothing but 'migrate' */
     if (qemuMigrationSrcCheck(obj, flags) < 0 ||
         qemuMigrationSrcLeavePostmigrate(driver, obj, mon) < 0 ||
-        qemuMonitorSetMigrationCapabilities(mon) < 0 ||
-        qemuMigrationSrcSetParams(driver, mon, bytes, flags) < 0) {
+        qemuMigrationSrcSetParams(driver, mon, true, bytes, flags) < 0) {
         qemuProcessEndJob(driver, obj, mon);
         return -1;
     }
@@ -1414,7 +1407,7 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
               priv->migParamsTLS == !!(flags & VIR_MIGRATE_TLS);
         priv->migParamsSet = false;
         virDomainObjUnlock(obj);
-        if (!set && qemuMigrationSrcSetParams(driver, mon, bytes, flags) < 0)
+        if (!set && qemuMigrationSrcSetParams(driver, mon, false, bytes, flags) < 0)
             goto cleanup;
     }
     /* a change a client asked for meanwhile goes over that */

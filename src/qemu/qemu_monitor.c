@@ -820,6 +820,54 @@ qemuMonitorCommandFull(qemuMonitor *mon, const char *cmd, const qemuProps *args,
 }
 
 int
+qemuMonitorCommands(qemuMonitor *mon, const qemuMonitorCommandSpec *cmds, size_t ncmds)
+{
+    g_autofree qemuMonitorPending *p = g_new0(qemuMonitorPending, ncmds);
+    g_autoptr(GPtrArray) argsJSON = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *who = qemuMonitorWho(mon);
+    gint64 deadline;
+    size_t sent;
+    size_t i;
+    int ret = 0;
+
+    for (i = 0; i < ncmds; i++)
+        g_ptr_array_add(argsJSON, cmds[i].args ? qemuPropsToJSON(cmds[i].args) : NULL);
+
+    g_mutex_lock(&mon->lock);
+    for (sent = 0; sent < ncmds; sent++) {
+        if (qemuMonitorSendLocked(mon, cmds[sent].cmd, argsJSON->pdata[sent],
+                                  &p[sent], who) < 0) {
+            ret = -1;
+            break;
+        }
+    }
+    /* every reply, or the first that cannot come: the same deadline as
+     * one command's, as QEMU answers them in the order sent */
+    deadline = g_get_monotonic_time() + (gint64)mon->timeoutMs * 1000;
+    for (i = 0; i < sent; i++) {
+        while (ret == 0 && !p[i].done && !mon->closed) {
+            if (!g_cond_wait_until(&mon->cond, &mon->lock, deadline))
+                break;
+        }
+        /* after a failure, the others are only taken off the pending ones */
+        if (ret < 0) {
+            if (!p[i].done)
+                g_hash_table_remove(mon->pending, &p[i].id);
+        } else if (qemuMonitorPendingResult(mon, &p[i], cmds[i].cmd, argsJSON->pdata[i],
+                                            who, cmds[i].refusalIgnored) < 0) {
+            ret = -1;
+        }
+    }
+    g_mutex_unlock(&mon->lock);
+
+    for (i = 0; i < sent; i++) {
+        g_free(p[i].error);
+        qemuMonitorReplyFree(p[i].reply);
+    }
+    return ret;
+}
+
+int
 qemuMonitorCommand(qemuMonitor *mon, const char *cmd, const qemuProps *args,
                    qemuMonitorReply **reply)
 {

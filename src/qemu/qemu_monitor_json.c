@@ -224,11 +224,11 @@ qemuMonitorDeviceDel(qemuMonitor *mon, const char *id)
 /* Migration                                                            */
 /* ------------------------------------------------------------------ */
 
-int
-qemuMonitorSetMigrationCapabilities(qemuMonitor *mon)
+static qemuProps *
+qemuMonitorMigrationCapabilitiesArgs(void)
 {
     static const char *const names[] = { "events", "return-path" };
-    g_autoptr(qemuProps) args = qemuPropsNew();
+    qemuProps *args = qemuPropsNew();
     g_autoptr(GPtrArray) caps = g_ptr_array_new();
     size_t i;
 
@@ -240,19 +240,60 @@ qemuMonitorSetMigrationCapabilities(qemuMonitor *mon)
         g_ptr_array_add(caps, cap);
     }
     qemuPropsAddArray(args, "capabilities", g_steal_pointer(&caps));
+    return args;
+}
+
+int
+qemuMonitorSetMigrationCapabilities(qemuMonitor *mon)
+{
+    g_autoptr(qemuProps) args = qemuMonitorMigrationCapabilitiesArgs();
+
     return qemuMonitorCommand(mon, "migrate-set-capabilities", args, NULL);
+}
+
+static qemuProps *
+qemuMonitorMigrationParamsArgs(unsigned long long bytesPerSec, const char *tlsCreds,
+                               const char *tlsHostname)
+{
+    qemuProps *args = qemuPropsNew();
+
+    qemuPropsAddInt(args, "max-bandwidth", MIN(bytesPerSec, (unsigned long long)G_MAXINT64));
+    qemuPropsAddString(args, "tls-creds", tlsCreds);
+    qemuPropsAddString(args, "tls-hostname", tlsHostname ? tlsHostname : "");
+    return args;
 }
 
 int
 qemuMonitorSetMigrationParams(qemuMonitor *mon, unsigned long long bytesPerSec,
                               const char *tlsCreds, const char *tlsHostname)
 {
-    g_autoptr(qemuProps) args = qemuPropsNew();
+    g_autoptr(qemuProps) args = qemuMonitorMigrationParamsArgs(bytesPerSec, tlsCreds,
+                                                               tlsHostname);
 
-    qemuPropsAddInt(args, "max-bandwidth", MIN(bytesPerSec, (unsigned long long)G_MAXINT64));
-    qemuPropsAddString(args, "tls-creds", tlsCreds);
-    qemuPropsAddString(args, "tls-hostname", tlsHostname ? tlsHostname : "");
     return qemuMonitorCommand(mon, "migrate-set-parameters", args, NULL);
+}
+
+int
+qemuMonitorSetupMigration(qemuMonitor *mon, bool capabilities, unsigned long long bytesPerSec,
+                          const char *tlsId, const qemuProps *tls)
+{
+    g_autoptr(qemuProps) capsArgs = qemuMonitorMigrationCapabilitiesArgs();
+    g_autoptr(qemuProps) delArgs = qemuPropsNew();
+    g_autoptr(qemuProps) paramsArgs = qemuMonitorMigrationParamsArgs(bytesPerSec,
+                                                                     tls ? tlsId : "", NULL);
+    qemuMonitorCommandSpec cmds[4];
+    size_t n = 0;
+
+    if (capabilities)
+        cmds[n++] = (qemuMonitorCommandSpec){ "migrate-set-capabilities", capsArgs, false };
+    if (tls) {
+        qemuPropsAddString(delArgs, "id", tlsId);
+        /* an earlier migration's object, if any */
+        cmds[n++] = (qemuMonitorCommandSpec){ "object-del", delArgs, true };
+        cmds[n++] = (qemuMonitorCommandSpec){ "object-add", tls, false };
+    }
+    cmds[n++] = (qemuMonitorCommandSpec){ "migrate-set-parameters", paramsArgs, false };
+    return qemuMonitorCommands(mon, cmds, n);
 }
 
 int

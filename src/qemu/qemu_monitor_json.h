@@ -85,6 +85,15 @@ int qemuMonitorSetMigrationCapabilities(qemuMonitor *mon);
  * certificate must carry (NULL: the host of the migration URI) */
 int qemuMonitorSetMigrationParams(qemuMonitor *mon, unsigned long long bytesPerSec,
                                   const char *tlsCreds, const char *tlsHostname);
+/* Everything the source of a migration sets up in QEMU, in one round
+ * trip (qemuMonitorCommands): the capabilities (as
+ * qemuMonitorSetMigrationCapabilities) when @capabilities; with @tls,
+ * its tls-creds-x509 object, whose id is @tlsId, in place of one of an
+ * earlier migration; then the parameters (as
+ * qemuMonitorSetMigrationParams: @tlsId with @tls, else "", and the
+ * host of the migration URI). */
+int qemuMonitorSetupMigration(qemuMonitor *mon, bool capabilities, unsigned long long bytesPerSec,
+                              const char *tlsId, const qemuProps *tls);
 /* The migration parameters a client tunes (virsh migrate-setspeed,
  * migrate-setmaxdowntime), before or during a migration; a member is
  * sent, or was in the reply, when its has* is true. */

@@ -34,6 +34,22 @@ int qemuMonitorCommand(qemuMonitor *mon, const char *cmd, const qemuProps *args,
 int qemuMonitorCommandSettled(qemuMonitor *mon, const char *cmd, const qemuProps *args,
                               const qemuMonitorEventFilter *settled);
 
+/* One command of qemuMonitorCommands. */
+typedef struct {
+    const char *cmd;
+    const qemuProps *args;      /* NULL: none */
+    bool refusalIgnored;        /* QEMU refusing it is no error (an
+                                 * object-del of what may not exist) */
+} qemuMonitorCommandSpec;
+
+/* Send @ncmds commands at once and then wait for their replies: one round
+ * trip with QEMU instead of @ncmds. QEMU runs them in the order given,
+ * each whatever became of the ones before; the first failure in that
+ * order is reported, as qemuMonitorCommand would (-1). The replies are
+ * not kept. All the replies are waited for within the monitor's reply
+ * timeout. */
+int qemuMonitorCommands(qemuMonitor *mon, const qemuMonitorCommandSpec *cmds, size_t ncmds);
+
 /* Small accessors of yajl trees. */
 const char *qemuMonitorObjectGetString(yajl_val obj, const char *key);
 bool qemuMonitorObjectGetNumber(yajl_val obj, const char *key, long long *num);

@@ -23,11 +23,12 @@
 # each way (default 4; 0 skips it), at TEAMING_BANDWIDTH MiB/s (default
 # 32; 0: unlimited).
 #
-# Each daemon's runtime state (ROOT/run for ours, /run for libvirtd) is
-# on the disk under /tmp, as our system daemon keeps its ROOT/run under
-# /var/lib/libvirt/virtqemud (docs/daemon.rst); RUN_TMPFS=1 puts it on a
-# tmpfs of its own for each daemon, as libvirtd's /run is on a host (on
-# ext4 each record written costs a new inode and a flush of the old one).
+# Each daemon's runtime state is on a tmpfs, as on a host: our ROOT/run
+# is a link into one, as the system root's is to /run/libvirt/virtqemud
+# (docs/daemon.rst; the daemon makes the link's target), and libvirtd's
+# /run is one. RUN_TMPFS=0 keeps both on the disk under /tmp, the layout
+# of our earlier versions (on ext4 each record written costs a new inode
+# and a flush of the old one).
 #
 # usage: bench/migratedaemons.sh [BUILDDIR] [RUNS]   (default: build, 20)
 # KEEP=1 keeps the roots (daemon and domain logs) for a look afterwards;
@@ -71,7 +72,7 @@ cleanup() {
         [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
     done
     ip netns del "$ns" 2>/dev/null
-    for d in "$base"/h*/run "$base"/lv*/ns/run; do
+    for d in "$base"/tmpfs "$base"/lv*/ns/run; do
         mountpoint -q "$d" && umount -l "$d"
     done
     if [ -n "${KEEP:-}" ]; then echo "# kept $base"; else rm -rf "$base"; fi
@@ -161,8 +162,11 @@ for h in 1 2; do
     cp "$certs/server.pem" "$r/etc/pki/libvirt/servercert.pem"
     cp "$certs/server-key.pem" "$r/etc/pki/libvirt/private/serverkey.pem"
     cp -r "$qemupki" "$r/etc/pki/qemu"
-    if [ "${RUN_TMPFS:-0}" != 0 ]; then
-        mkdir -p "$r/run" && mount -t tmpfs -o mode=0755 vqbench-run "$r/run" || exit 1
+    if [ "${RUN_TMPFS:-1}" != 0 ]; then
+        if ! mountpoint -q "$base/tmpfs"; then
+            mkdir -p "$base/tmpfs" && mount -t tmpfs -o mode=0755 vqbench-run "$base/tmpfs" || exit 1
+        fi
+        ln -s "$base/tmpfs/h$h" "$r/run" || exit 1
     fi
     printf 'listen_tls = 1\ntls_port = "%s"\nlisten_addr = "127.0.0.1"\nhost_uuid = "%s"\n' \
         "$port" "$(cat /proc/sys/kernel/random/uuid)" > "$r/etc/virtqemud.conf"
@@ -172,10 +176,10 @@ for h in 1 2; do
     pids="$pids $dpid"
 done
 uri() { eval "echo qemu+tls://127.0.0.1:\$port$1/system?pkipath=$pki"; }
-if [ "${RUN_TMPFS:-0}" != 0 ]; then
-    echo "# each daemon's runtime state on a tmpfs (RUN_TMPFS=1)"
+if [ "${RUN_TMPFS:-1}" != 0 ]; then
+    echo "# each daemon's runtime state on a tmpfs, as on a host (RUN_TMPFS=0: on the disk)"
 else
-    echo "# each daemon's runtime state on the disk ($(df --output=fstype "$base" | tail -n 1); RUN_TMPFS=1: on a tmpfs)"
+    echo "# each daemon's runtime state on the disk ($(df --output=fstype "$base" | tail -n 1); RUN_TMPFS=0)"
 fi
 # open_bench WHO URI PID: a TLS connection opened, its first call answered
 # and closed, 50 times, by Debian's libvirt client (build/bench/benchrpc)
@@ -228,7 +232,7 @@ if ! why=$(libvirtd_usable); then
     exit 0
 fi
 libvirtd_netns=$ns libvirtd_args=--listen
-[ "${RUN_TMPFS:-0}" = 0 ] || libvirtd_run_tmpfs=1
+[ "${RUN_TMPFS:-1}" = 0 ] || libvirtd_run_tmpfs=1
 libvirtd_log_outputs="1:file:/var/log/libvirt/libvirtd.log"
 libvirtd_qemu_conf="migrate_tls_x509_cert_dir = \"$qemupki\""
 lsock1=

@@ -483,6 +483,36 @@ testSetupMigration(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* Credentials QEMU has already: only the parameters name them. */
+static int
+testSetupMigrationKeptTLS(const void *opaque G_GNUC_UNUSED)
+{
+    const char *want = "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"max-bandwidth\":33554432,\"tls-creds\":\"objmigtls0\",\"tls-hostname\":\"\"},\"id\":2}";
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenRaw(OPENED "{\"return\": {}, \"id\": 2}\r\n", false, &test);
+    g_autofree char *sent = NULL;
+    g_autofree char *extra = NULL;
+    int ret = -1;
+
+    if (!mon)
+        goto cleanup;
+    if (qemuMonitorSetupMigration(mon, false, 33554432, "objmigtls0", NULL) < 0) {
+        printf("#   %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    sent = qemuMonitorTestReceived(test, 1);
+    extra = qemuMonitorTestReceived(test, 2);
+    if (STRNEQ_NULLABLE(sent, want) || extra) {
+        printf("#   sent    %s, then %s\n#   instead %s alone\n", NULLSTR(sent), NULLSTR(extra), want);
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    return ret;
+}
+
 /* The first refusal that counts is reported, with the command's name;
  * the commands after it still ran in QEMU, and the next command on the
  * monitor gets its own reply. */
@@ -1360,6 +1390,7 @@ mymain(void)
         virTestRun(title, testArgs, &args[i]);
     }
     virTestRun("migration set-up: four commands, one round trip", testSetupMigration, NULL);
+    virTestRun("migration set-up: credentials QEMU has are only named", testSetupMigrationKeptTLS, NULL);
     virTestRun("migration set-up: the refusal that counts is reported", testSetupMigrationRefused, NULL);
     virTestRun("reply of query-status", testReplyStatus, NULL);
     virTestRun("reply of query-uuid", testReplyUUID, NULL);

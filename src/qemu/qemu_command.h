@@ -47,6 +47,10 @@ char *qemuCommandLineToString(const char * const *argv);
 
 /* The id of the tls-creds-x509 object of a migration, in either QEMU. */
 #define QEMU_MIGRATION_TLS_ID "objlibvirt_migrate_tls0"
+/* The source's (endpoint client), when a QEMU that came in by a migration
+ * over TLS, whose server object has the id above, got it in advance for
+ * its next migration out (qemu_migration.c). */
+#define QEMU_MIGRATION_TLS_CLIENT_ID "objlibvirt_migrate_tls_client0"
 
 /* The properties of QEMU's tls-creds-x509 object @id with the
  * certificates of @dir for @endpoint ("client" or "server"). */

@@ -281,6 +281,7 @@ qemuDomainObjPrivateFree(gpointer data)
     virFreeError(priv->migCheckError);
     g_free(priv->migPeerURI);
     g_free(priv->migPeerRoot);
+    g_free(priv->migTLSClientStamp);
     if (priv->migSteps)
         g_string_free(priv->migSteps, TRUE);
     virPortAllocatorRelease(priv->migPort);

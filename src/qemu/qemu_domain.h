@@ -85,6 +85,12 @@ struct _qemuDomainObjPrivate {
     bool migParamsSet;
     unsigned long long migParamsBytes;
     bool migParamsTLS;
+    /* what QEMU's client TLS credentials object (the migration's source
+     * side) was made from, as qemuMigrationTLSClientStamp says, for as
+     * long as it is known to be right: a migration whose stamp is the
+     * same uses it as it is. NULL: none known. In this process only, under
+     * the object's lock. */
+    char *migTLSClientStamp;
     /* the guest was not running when perform started */
     bool migWasPaused;
     /* this process wrote the record ROOT/run/qemu/NAME.job of the

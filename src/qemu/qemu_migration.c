@@ -873,20 +873,101 @@ qemuMigrationTLSCheck(const virQEMUDriverConfig *cfg, unsigned int flags, bool i
     return 0;
 }
 
+/* The files a client TLS credentials object is made from, as they are
+ * now, and the QEMU that holds the object: their device, inode, size and
+ * change time, and QEMU's pid and start time. An object made when this
+ * was the same is right: a certificate renewed since, or another QEMU,
+ * makes another stamp. NULL when a file cannot be read. */
+static char *
+qemuMigrationTLSClientStamp(const virQEMUDriverConfig *cfg, virDomainObj *obj)
+{
+    const char *files[] = { "ca-cert.pem", "client-cert.pem", "client-key.pem" };
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    g_autoptr(GString) stamp = g_string_new(NULL);
+    size_t i;
+
+    virDomainObjLock(obj);
+    g_string_append_printf(stamp, "qemu %lld %llu", (long long)obj->pid, priv->pidStartTime);
+    virDomainObjUnlock(obj);
+    for (i = 0; i < G_N_ELEMENTS(files); i++) {
+        g_autofree char *path = g_build_filename(cfg->migrateTLSx509certdir, files[i], NULL);
+        struct stat sb;
+
+        if (stat(path, &sb) < 0)
+            return NULL;
+        g_string_append_printf(stamp, "; %s %llu %llu %lld %lld.%09ld", path,
+                               (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino,
+                               (long long)sb.st_size, (long long)sb.st_ctim.tv_sec,
+                               sb.st_ctim.tv_nsec);
+    }
+    return g_string_free(g_steal_pointer(&stamp), FALSE);
+}
+
 /* Set up the source's QEMU for this migration: the capabilities when
  * @capabilities, its bandwidth, and TLS credentials for --tls, none
  * otherwise (QEMU keeps those of an earlier migration). The destination's
- * certificate must name the host of the migration URI (QEMU's default). */
+ * certificate must name the host of the migration URI (QEMU's default).
+ * The client credentials QEMU has are used as they are when they were
+ * made from the files as they are now (qemuMigrationTLSClientStamp); made
+ * again otherwise. */
 static int
-qemuMigrationSrcSetParams(virQEMUDriver *driver, qemuMonitor *mon, bool capabilities,
-                          unsigned long long bytesPerSec, unsigned int flags)
+qemuMigrationSrcSetParams(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon,
+                          bool capabilities, unsigned long long bytesPerSec, unsigned int flags)
 {
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    g_autoptr(qemuProps) tls = NULL;
+    g_autofree char *stamp = NULL;
+    bool made;
+    int rc;
+
+    if (!(flags & VIR_MIGRATE_TLS))
+        return qemuMonitorSetupMigration(mon, capabilities, bytesPerSec, NULL, NULL);
+    stamp = qemuMigrationTLSClientStamp(driver->config, obj);
+    virDomainObjLock(obj);
+    made = stamp && STREQ_NULLABLE(priv->migTLSClientStamp, stamp);
+    g_clear_pointer(&priv->migTLSClientStamp, g_free);
+    virDomainObjUnlock(obj);
+    if (!made)
+        tls = qemuBuildTLSx509Props(QEMU_MIGRATION_TLS_CLIENT_ID,
+                                    driver->config->migrateTLSx509certdir, "client", true);
+    rc = qemuMonitorSetupMigration(mon, capabilities, bytesPerSec,
+                                   QEMU_MIGRATION_TLS_CLIENT_ID, tls);
+    if (rc == 0) {
+        virDomainObjLock(obj);
+        priv->migTLSClientStamp = g_steal_pointer(&stamp);
+        virDomainObjUnlock(obj);
+    }
+    return rc;
+}
+
+/* A QEMU that came in by a migration over TLS has the server's
+ * credentials; its next migration out, likely over TLS too, would make
+ * the client's while the destination prepares, which Perform waits for
+ * (QEMU takes a few ms to load and check the certificates). The incoming
+ * start makes them in advance, while the source is still busy: best
+ * effort, the next migration makes them if this fails. */
+static void
+qemuMigrationDstMakeTLSClient(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+    g_autofree char *stamp = qemuMigrationTLSClientStamp(driver->config, obj);
     g_autoptr(qemuProps) tls = NULL;
 
-    if (flags & VIR_MIGRATE_TLS)
-        tls = qemuBuildTLSx509Props(QEMU_MIGRATION_TLS_ID,
-                                    driver->config->migrateTLSx509certdir, "client", true);
-    return qemuMonitorSetupMigration(mon, capabilities, bytesPerSec, QEMU_MIGRATION_TLS_ID, tls);
+    if (!stamp)
+        return;
+    tls = qemuBuildTLSx509Props(QEMU_MIGRATION_TLS_CLIENT_ID,
+                                driver->config->migrateTLSx509certdir, "client", true);
+    if (qemuMonitorAddObject(mon, tls) < 0) {
+        qemuDomainLogNote(driver->config, obj->def->name,
+                          "migration: the client TLS credentials for the next migration were not made in advance: %s",
+                          virGetLastErrorMessage());
+        virResetLastError();
+        return;
+    }
+    virDomainObjLock(obj);
+    g_free(priv->migTLSClientStamp);
+    priv->migTLSClientStamp = g_steal_pointer(&stamp);
+    virDomainObjUnlock(obj);
 }
 
 /* The bytes/s a migration of @obj runs at: its bandwidth parameter
@@ -1001,7 +1082,7 @@ qemuMigrationSrcConnect(virQEMUDriver *driver, virDomainObj *obj, unsigned int f
      * sends QEMU nothing but 'migrate' */
     if (qemuMigrationSrcCheck(obj, flags) < 0 ||
         qemuMigrationSrcLeavePostmigrate(driver, obj, mon) < 0 ||
-        qemuMigrationSrcSetParams(driver, mon, true, bytes, flags) < 0) {
+        qemuMigrationSrcSetParams(driver, obj, mon, true, bytes, flags) < 0) {
         qemuProcessEndJob(driver, obj, mon);
         return -1;
     }
@@ -1139,6 +1220,7 @@ typedef struct {
     virQEMUDriver *driver;
     virDomainObj *obj;          /* a reference */
     qemuProcessStarting *starting;
+    bool tls;                   /* the migration's data is over TLS */
 } qemuMigrationDstStartData;
 
 /* The incoming QEMU's start once the host's devices are reserved, while
@@ -1162,6 +1244,8 @@ qemuMigrationDstStartThread(gpointer opaque)
         if (qemuProcessStartComplete(data->driver, obj, data->starting, &mon) == 0)
             qemuMigrationStepMark(obj, "ready");
     }
+    if (mon && data->tls)
+        qemuMigrationDstMakeTLSClient(data->driver, obj, mon);
     if (!mon) {
         /* the socket is closed: the source's migration fails */
         qemuDomainLogNote(data->driver->config, obj->def->name,
@@ -1239,6 +1323,7 @@ qemuMigrationDstPrepare(virQEMUDriver *driver, const char *migrateURI,
     data->driver = driver;
     data->obj = virDomainObjRef(obj);
     data->starting = starting;
+    data->tls = flags & VIR_MIGRATE_TLS;
     virDomainObjLock(obj);
     priv->migCheck = g_thread_new("migration-prepare", qemuMigrationDstStartThread, data);
     /* the port stays taken until the incoming job ends */
@@ -1407,7 +1492,7 @@ qemuMigrationSrcPerform(virQEMUDriver *driver, virDomainObj *obj,
               priv->migParamsTLS == !!(flags & VIR_MIGRATE_TLS);
         priv->migParamsSet = false;
         virDomainObjUnlock(obj);
-        if (!set && qemuMigrationSrcSetParams(driver, mon, false, bytes, flags) < 0)
+        if (!set && qemuMigrationSrcSetParams(driver, obj, mon, false, bytes, flags) < 0)
             goto cleanup;
     }
     /* a change a client asked for meanwhile goes over that */

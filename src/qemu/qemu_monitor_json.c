@@ -280,7 +280,7 @@ qemuMonitorSetupMigration(qemuMonitor *mon, bool capabilities, unsigned long lon
     g_autoptr(qemuProps) capsArgs = qemuMonitorMigrationCapabilitiesArgs();
     g_autoptr(qemuProps) delArgs = qemuPropsNew();
     g_autoptr(qemuProps) paramsArgs = qemuMonitorMigrationParamsArgs(bytesPerSec,
-                                                                     tls ? tlsId : "", NULL);
+                                                                     tlsId ? tlsId : "", NULL);
     qemuMonitorCommandSpec cmds[4];
     size_t n = 0;
 

@@ -87,11 +87,11 @@ int qemuMonitorSetMigrationParams(qemuMonitor *mon, unsigned long long bytesPerS
                                   const char *tlsCreds, const char *tlsHostname);
 /* Everything the source of a migration sets up in QEMU, in one round
  * trip (qemuMonitorCommands): the capabilities (as
- * qemuMonitorSetMigrationCapabilities) when @capabilities; with @tls,
- * its tls-creds-x509 object, whose id is @tlsId, in place of one of an
- * earlier migration; then the parameters (as
- * qemuMonitorSetMigrationParams: @tlsId with @tls, else "", and the
- * host of the migration URI). */
+ * qemuMonitorSetMigrationCapabilities) when @capabilities; with @tls, its
+ * tls-creds-x509 object, whose id is @tlsId, in place of one of an earlier
+ * migration; then the parameters (as qemuMonitorSetMigrationParams: the
+ * credentials @tlsId, NULL for none, which QEMU has already unless @tls
+ * makes them, and the host of the migration URI). */
 int qemuMonitorSetupMigration(qemuMonitor *mon, bool capabilities, unsigned long long bytesPerSec,
                               const char *tlsId, const qemuProps *tls);
 /* The migration parameters a client tunes (virsh migrate-setspeed,

@@ -883,6 +883,49 @@ testWaitEventBefore(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* An event that came is found without a wait; then, past it, none; nor
+ * one that never came. */
+static int
+testFindEvent(const void *opaque G_GNUC_UNUSED)
+{
+    qemuMonitorTest *test = NULL;
+    qemuMonitor *mon = testOpenRaw(OPENED
+                                   EVENT_DELETED("hostdev0")
+                                   EVENT_MIGRATION("completed")
+                                   "{\"return\": {\"status\": \"running\", \"running\": true}, \"id\": 2}\r\n",
+                                   false, &test);
+    const qemuMonitorEventFilter ended = {
+        QEMU_MONITOR_EVENT_MIGRATION, NULL,
+        QEMU_MONITOR_MIGRATION_STATUS_SET(QEMU_MONITOR_MIGRATION_STATUS_COMPLETED) |
+        QEMU_MONITOR_MIGRATION_STATUS_SET(QEMU_MONITOR_MIGRATION_STATUS_FAILED),
+    };
+    const qemuMonitorEventFilter resumed = { QEMU_MONITOR_EVENT_RESUME, NULL, 0 };
+    const qemuMonitorEvent *ev;
+    qemuMonitorRunState state;
+    guint pos = 0;
+    guint none = 0;
+    int ret = -1;
+
+    /* the reply comes after the events: they are queued once it is back */
+    if (!mon || qemuMonitorQueryStatus(mon, &state) < 0)
+        goto cleanup;
+    if (!(ev = qemuMonitorFindEvent(mon, &pos, &ended)) ||
+        ev->status != QEMU_MONITOR_MIGRATION_STATUS_COMPLETED || pos != 2) {
+        printf("#   the migration's end: %s, pos %u\n", ev ? "other" : "not found", pos);
+        goto cleanup;
+    }
+    if (qemuMonitorFindEvent(mon, &pos, &ended) || pos != 2 ||
+        qemuMonitorFindEvent(mon, &none, &resumed) || none != 2) {
+        printf("#   found what is not there (pos %u, %u)\n", pos, none);
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    return ret;
+}
+
 typedef struct {
     int fd;
     const char *text;
@@ -1402,6 +1445,7 @@ mymain(void)
     virTestRun("event queue: typed, in order, taken once", testEventQueue, NULL);
     virTestRun("event wait: the event came before the wait", testWaitEventBefore, NULL);
     virTestRun("event wait: the event comes during the wait", testWaitEventDuring, NULL);
+    virTestRun("event find: one that came, without a wait", testFindEvent, NULL);
     virTestRun("cont: done at the RESUME event, its late reply dropped", testContSettled, NULL);
     virTestRun("cont: a RESUME from before it does not settle it", testContResumedBefore, NULL);
     virTestRun("event wait: the deadline passes", testWaitEventDeadline, NULL);

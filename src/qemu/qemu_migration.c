@@ -1743,9 +1743,15 @@ qemuMigrationDstFinish(virQEMUDriver *driver, virDomainObj *obj,
     if (cancelled)
         goto stop;
 
-    /* QEMU may have taken the whole guest before its monitor was
-     * connected (and its events enabled): it says so when asked */
-    status = qemuMigrationQueryStatus(mon);
+    /* the end of the incoming migration, from its event when that came
+     * already (the usual case: the events were on before the source sent
+     * anything); QEMU may also have taken the whole guest before its
+     * monitor was connected (and its events enabled): it says so when
+     * asked */
+    if ((ev = qemuMonitorFindEvent(mon, &from, &ended)))
+        status = ev->status;
+    else
+        status = qemuMigrationQueryStatus(mon);
     if (status != QEMU_MONITOR_MIGRATION_STATUS_COMPLETED &&
         status != QEMU_MONITOR_MIGRATION_STATUS_FAILED &&
         status != QEMU_MONITOR_MIGRATION_STATUS_CANCELLED) {

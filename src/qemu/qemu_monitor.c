@@ -971,6 +971,18 @@ qemuMonitorDescribeFilter(const qemuMonitorEventFilter *filter)
 }
 
 const qemuMonitorEvent *
+qemuMonitorFindEvent(qemuMonitor *mon, guint *pos, const qemuMonitorEventFilter *filter)
+{
+    const qemuMonitorEvent *ev = NULL;
+
+    g_mutex_lock(&mon->lock);
+    if (qemuMonitorEventArrived(mon, pos, filter))
+        ev = g_ptr_array_index(mon->events, (*pos)++);
+    g_mutex_unlock(&mon->lock);
+    return ev;
+}
+
+const qemuMonitorEvent *
 qemuMonitorWaitEvent(qemuMonitor *mon, guint *pos, const qemuMonitorEventFilter *filter,
                      int timeoutMs, const char *hint)
 {

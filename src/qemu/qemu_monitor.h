@@ -149,6 +149,12 @@ qemuMonitorWaitResult qemuMonitorNextEvent(qemuMonitor *mon, guint *pos,
                                            gint64 deadline,
                                            const qemuMonitorEvent **ev);
 
+/* An event matching @filter at or after *@pos that has come already
+ * (moving *@pos past it), or NULL (*@pos past the events looked at); no
+ * wait, nothing reported. */
+const qemuMonitorEvent *qemuMonitorFindEvent(qemuMonitor *mon, guint *pos,
+                                             const qemuMonitorEventFilter *filter);
+
 /* Wait up to @timeoutMs for an event matching @filter at or after *@pos.
  * Returns it (moving *@pos past it), or NULL with an error naming the
  * domain, the event (and device) and how long it waited: a timeout, or

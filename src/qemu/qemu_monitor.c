@@ -479,6 +479,38 @@ qemuMonitorSendLocked(qemuMonitor *mon, const char *cmd, const char *argsJSON,
     return 0;
 }
 
+static bool qemuMonitorEventMatches(const qemuMonitorEvent *ev,
+                                    const qemuMonitorEventFilter *filter);
+
+/* Called with mon->lock held: did an event matching @filter arrive at or
+ * after *@pos? *@pos moves past the events looked at. */
+static bool
+qemuMonitorEventArrived(qemuMonitor *mon, guint *pos, const qemuMonitorEventFilter *filter)
+{
+    for (; *pos < mon->events->len; (*pos)++) {
+        if (qemuMonitorEventMatches(g_ptr_array_index(mon->events, *pos), filter))
+            return true;
+    }
+    return false;
+}
+
+/* Wait, mon->lock held, until @p is answered, the monitor closes or
+ * @deadline passes; with @settled, also until an event matching it
+ * arrives at or after *@from (then true). */
+static bool
+qemuMonitorWaitPendingLocked(qemuMonitor *mon, qemuMonitorPending *p, gint64 deadline,
+                             const qemuMonitorEventFilter *settled, guint *from)
+{
+    bool arrived = false;
+
+    while (!p->done && !mon->closed &&
+           !(arrived = settled && qemuMonitorEventArrived(mon, from, settled))) {
+        if (!g_cond_wait_until(&mon->cond, &mon->lock, deadline))
+            break;
+    }
+    return arrived;
+}
+
 /* What became of @p, sent as @cmd, once waited for: 0 answered (recorded,
  * or refused when @refusalIgnored), -1 with the error: refused, or no
  * answer before the monitor closed or the wait's deadline. @p is no
@@ -613,10 +645,7 @@ qemuMonitorOpenFD(int fd, const qemuMonitorTarget *target, int timeoutMs)
         return NULL;
     }
     if (capsSent) {
-        while (!caps.done && !mon->closed) {
-            if (!g_cond_wait_until(&mon->cond, &mon->lock, deadline))
-                break;
-        }
+        qemuMonitorWaitPendingLocked(mon, &caps, deadline, NULL, NULL);
         rc = qemuMonitorPendingResult(mon, &caps, "qmp_capabilities", NULL, who, false);
     }
     g_mutex_unlock(&mon->lock);
@@ -757,21 +786,6 @@ qemuMonitorIsAlive(qemuMonitor *mon)
 /* Commands                                                             */
 /* ------------------------------------------------------------------ */
 
-static bool qemuMonitorEventMatches(const qemuMonitorEvent *ev,
-                                    const qemuMonitorEventFilter *filter);
-
-/* Called with mon->lock held: did an event matching @filter arrive at or
- * after *@pos? *@pos moves past the events looked at. */
-static bool
-qemuMonitorEventArrived(qemuMonitor *mon, guint *pos, const qemuMonitorEventFilter *filter)
-{
-    for (; *pos < mon->events->len; (*pos)++) {
-        if (qemuMonitorEventMatches(g_ptr_array_index(mon->events, *pos), filter))
-            return true;
-    }
-    return false;
-}
-
 /* @settled: NULL, or the event that tells @cmd took effect before its
  * reply came (then 0, and no *@reply). */
 static int
@@ -780,7 +794,6 @@ qemuMonitorCommandFull(qemuMonitor *mon, const char *cmd, const qemuProps *args,
 {
     qemuMonitorPending p = { 0 };
     guint from;
-    bool arrived = false;
     g_autofree char *argsJSON = args ? qemuPropsToJSON(args) : NULL;
     g_autofree char *who = qemuMonitorWho(mon);
     gint64 deadline;
@@ -797,12 +810,7 @@ qemuMonitorCommandFull(qemuMonitor *mon, const char *cmd, const qemuProps *args,
         return -1;
     }
     deadline = g_get_monotonic_time() + (gint64)mon->timeoutMs * 1000;
-    while (!p.done && !mon->closed &&
-           !(arrived = settled && qemuMonitorEventArrived(mon, &from, settled))) {
-        if (!g_cond_wait_until(&mon->cond, &mon->lock, deadline))
-            break;
-    }
-    if (!p.done && arrived) {
+    if (qemuMonitorWaitPendingLocked(mon, &p, deadline, settled, &from)) {
         /* its reply, when it comes, finds nobody waiting */
         g_hash_table_remove(mon->pending, &p.id);
         g_mutex_unlock(&mon->lock);
@@ -845,18 +853,16 @@ qemuMonitorCommands(qemuMonitor *mon, const qemuMonitorCommandSpec *cmds, size_t
      * one command's, as QEMU answers them in the order sent */
     deadline = g_get_monotonic_time() + (gint64)mon->timeoutMs * 1000;
     for (i = 0; i < sent; i++) {
-        while (ret == 0 && !p[i].done && !mon->closed) {
-            if (!g_cond_wait_until(&mon->cond, &mon->lock, deadline))
-                break;
-        }
         /* after a failure, the others are only taken off the pending ones */
         if (ret < 0) {
             if (!p[i].done)
                 g_hash_table_remove(mon->pending, &p[i].id);
-        } else if (qemuMonitorPendingResult(mon, &p[i], cmds[i].cmd, argsJSON->pdata[i],
-                                            who, cmds[i].refusalIgnored) < 0) {
-            ret = -1;
+            continue;
         }
+        qemuMonitorWaitPendingLocked(mon, &p[i], deadline, NULL, NULL);
+        if (qemuMonitorPendingResult(mon, &p[i], cmds[i].cmd, argsJSON->pdata[i],
+                                     who, cmds[i].refusalIgnored) < 0)
+            ret = -1;
     }
     g_mutex_unlock(&mon->lock);
 

@@ -350,16 +350,12 @@ testRunMigrate(qemuMonitor *mon)
     return qemuMonitorMigrate(mon, "unix:/run/x.mig");
 }
 
+/* the set-up of a migration without TLS, of a guest whose capabilities
+ * are set: the parameters alone */
 static int
 testRunBandwidth(qemuMonitor *mon)
 {
-    return qemuMonitorSetMigrationParams(mon, 33554432, "", NULL);
-}
-
-static int
-testRunMigrationTLS(qemuMonitor *mon)
-{
-    return qemuMonitorSetMigrationParams(mon, 33554432, "objmigtls0", "hostb.example");
+    return qemuMonitorSetupMigration(mon, false, 33554432, NULL, NULL);
 }
 
 static int
@@ -1403,8 +1399,6 @@ mymain(void)
           "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:/run/x.mig\"},\"id\":2}" },
         { "migrate-set-parameters", testRunBandwidth,
           "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"max-bandwidth\":33554432,\"tls-creds\":\"\",\"tls-hostname\":\"\"},\"id\":2}" },
-        { "migrate-set-parameters with TLS", testRunMigrationTLS,
-          "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"max-bandwidth\":33554432,\"tls-creds\":\"objmigtls0\",\"tls-hostname\":\"hostb.example\"},\"id\":2}" },
         { "migrate-set-parameters speed and downtime", testRunMigrationTuning,
           "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"max-bandwidth\":104857600,\"downtime-limit\":400},\"id\":2}" },
         { "migrate-set-parameters post-copy speed", testRunPostcopyBandwidth,

@@ -251,38 +251,20 @@ qemuMonitorSetMigrationCapabilities(qemuMonitor *mon)
     return qemuMonitorCommand(mon, "migrate-set-capabilities", args, NULL);
 }
 
-static qemuProps *
-qemuMonitorMigrationParamsArgs(unsigned long long bytesPerSec, const char *tlsCreds,
-                               const char *tlsHostname)
-{
-    qemuProps *args = qemuPropsNew();
-
-    qemuPropsAddInt(args, "max-bandwidth", MIN(bytesPerSec, (unsigned long long)G_MAXINT64));
-    qemuPropsAddString(args, "tls-creds", tlsCreds);
-    qemuPropsAddString(args, "tls-hostname", tlsHostname ? tlsHostname : "");
-    return args;
-}
-
-int
-qemuMonitorSetMigrationParams(qemuMonitor *mon, unsigned long long bytesPerSec,
-                              const char *tlsCreds, const char *tlsHostname)
-{
-    g_autoptr(qemuProps) args = qemuMonitorMigrationParamsArgs(bytesPerSec, tlsCreds,
-                                                               tlsHostname);
-
-    return qemuMonitorCommand(mon, "migrate-set-parameters", args, NULL);
-}
-
 int
 qemuMonitorSetupMigration(qemuMonitor *mon, bool capabilities, unsigned long long bytesPerSec,
                           const char *tlsId, const qemuProps *tls)
 {
     g_autoptr(qemuProps) capsArgs = qemuMonitorMigrationCapabilitiesArgs();
     g_autoptr(qemuProps) delArgs = qemuPropsNew();
-    g_autoptr(qemuProps) paramsArgs = qemuMonitorMigrationParamsArgs(bytesPerSec,
-                                                                     tlsId ? tlsId : "", NULL);
+    g_autoptr(qemuProps) paramsArgs = qemuPropsNew();
     qemuMonitorCommandSpec cmds[4];
     size_t n = 0;
+
+    qemuPropsAddInt(paramsArgs, "max-bandwidth",
+                    MIN(bytesPerSec, (unsigned long long)G_MAXINT64));
+    qemuPropsAddString(paramsArgs, "tls-creds", tlsId ? tlsId : "");
+    qemuPropsAddString(paramsArgs, "tls-hostname", "");
 
     if (capabilities)
         cmds[n++] = (qemuMonitorCommandSpec){ "migrate-set-capabilities", capsArgs, false };
@@ -317,12 +299,6 @@ int
 qemuMonitorAddObject(qemuMonitor *mon, const qemuProps *props)
 {
     return qemuMonitorCommand(mon, "object-add", props, NULL);
-}
-
-int
-qemuMonitorDelObject(qemuMonitor *mon, const char *id)
-{
-    return qemuMonitorWithString(mon, "object-del", "id", id);
 }
 
 int

@@ -79,19 +79,15 @@ int qemuMonitorDeviceDel(qemuMonitor *mon, const char *id);
  * migration completes only once the destination has loaded the whole
  * guest, and fails, the guest resuming there, when it could not) */
 int qemuMonitorSetMigrationCapabilities(qemuMonitor *mon);
-/* migrate-set-parameters max-bandwidth (bytes per second), and the TLS
- * credentials (the id of a tls-creds-x509 object, "" for none: QEMU
- * keeps those of an earlier migration) and the name the destination's
- * certificate must carry (NULL: the host of the migration URI) */
-int qemuMonitorSetMigrationParams(qemuMonitor *mon, unsigned long long bytesPerSec,
-                                  const char *tlsCreds, const char *tlsHostname);
 /* Everything the source of a migration sets up in QEMU, in one round
  * trip (qemuMonitorCommands): the capabilities (as
  * qemuMonitorSetMigrationCapabilities) when @capabilities; with @tls, its
  * tls-creds-x509 object, whose id is @tlsId, in place of one of an earlier
- * migration; then the parameters (as qemuMonitorSetMigrationParams: the
- * credentials @tlsId, NULL for none, which QEMU has already unless @tls
- * makes them, and the host of the migration URI). */
+ * migration (object-del, whose refusal is no error, then object-add);
+ * then migrate-set-parameters: max-bandwidth (bytes per second), the TLS
+ * credentials @tlsId (NULL: none; QEMU would keep those of an earlier
+ * migration), which QEMU has already unless @tls makes them, and the
+ * destination's certificate must name the host of the migration URI. */
 int qemuMonitorSetupMigration(qemuMonitor *mon, bool capabilities, unsigned long long bytesPerSec,
                               const char *tlsId, const qemuProps *tls);
 /* The migration parameters a client tunes (virsh migrate-setspeed,
@@ -111,8 +107,6 @@ int qemuMonitorSetMigrationTuning(qemuMonitor *mon, const qemuMonitorMigrationTu
 int qemuMonitorQueryMigrationTuning(qemuMonitor *mon, qemuMonitorMigrationTuning *tuning);
 /* object-add of the object @props describe (qom-type, id, ...) */
 int qemuMonitorAddObject(qemuMonitor *mon, const qemuProps *props);
-/* object-del */
-int qemuMonitorDelObject(qemuMonitor *mon, const char *id);
 /* migrate uri=@uri */
 int qemuMonitorMigrate(qemuMonitor *mon, const char *uri);
 /* migrate_cancel */

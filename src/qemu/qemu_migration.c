@@ -903,6 +903,27 @@ qemuMigrationTLSClientStamp(const virQEMUDriverConfig *cfg, virDomainObj *obj)
     return g_string_free(g_steal_pointer(&stamp), FALSE);
 }
 
+/* The client TLS credentials object of this host's migrations. */
+static qemuProps *
+qemuMigrationTLSClientProps(const virQEMUDriverConfig *cfg)
+{
+    return qemuBuildTLSx509Props(QEMU_MIGRATION_TLS_CLIENT_ID, cfg->migrateTLSx509certdir,
+                                 "client", true);
+}
+
+/* QEMU of @obj has client credentials made when the stamp was @stamp
+ * (NULL: none known). */
+static void
+qemuMigrationTLSClientKnown(virDomainObj *obj, char *stamp)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
+
+    virDomainObjLock(obj);
+    g_free(priv->migTLSClientStamp);
+    priv->migTLSClientStamp = stamp;
+    virDomainObjUnlock(obj);
+}
+
 /* Set up the source's QEMU for this migration: the capabilities when
  * @capabilities, its bandwidth, and TLS credentials for --tls, none
  * otherwise (QEMU keeps those of an earlier migration). The destination's
@@ -925,18 +946,12 @@ qemuMigrationSrcSetParams(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor 
     stamp = qemuMigrationTLSClientStamp(driver->config, obj);
     virDomainObjLock(obj);
     made = stamp && STREQ_NULLABLE(priv->migTLSClientStamp, stamp);
-    g_clear_pointer(&priv->migTLSClientStamp, g_free);
     virDomainObjUnlock(obj);
     if (!made)
-        tls = qemuBuildTLSx509Props(QEMU_MIGRATION_TLS_CLIENT_ID,
-                                    driver->config->migrateTLSx509certdir, "client", true);
+        tls = qemuMigrationTLSClientProps(driver->config);
     rc = qemuMonitorSetupMigration(mon, capabilities, bytesPerSec,
                                    QEMU_MIGRATION_TLS_CLIENT_ID, tls);
-    if (rc == 0) {
-        virDomainObjLock(obj);
-        priv->migTLSClientStamp = g_steal_pointer(&stamp);
-        virDomainObjUnlock(obj);
-    }
+    qemuMigrationTLSClientKnown(obj, rc == 0 ? g_steal_pointer(&stamp) : NULL);
     return rc;
 }
 
@@ -949,14 +964,12 @@ qemuMigrationSrcSetParams(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor 
 static void
 qemuMigrationDstMakeTLSClient(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
 {
-    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     g_autofree char *stamp = qemuMigrationTLSClientStamp(driver->config, obj);
     g_autoptr(qemuProps) tls = NULL;
 
     if (!stamp)
         return;
-    tls = qemuBuildTLSx509Props(QEMU_MIGRATION_TLS_CLIENT_ID,
-                                driver->config->migrateTLSx509certdir, "client", true);
+    tls = qemuMigrationTLSClientProps(driver->config);
     if (qemuMonitorAddObject(mon, tls) < 0) {
         qemuDomainLogNote(driver->config, obj->def->name,
                           "migration: the client TLS credentials for the next migration were not made in advance: %s",
@@ -964,10 +977,7 @@ qemuMigrationDstMakeTLSClient(virQEMUDriver *driver, virDomainObj *obj, qemuMoni
         virResetLastError();
         return;
     }
-    virDomainObjLock(obj);
-    g_free(priv->migTLSClientStamp);
-    priv->migTLSClientStamp = g_steal_pointer(&stamp);
-    virDomainObjUnlock(obj);
+    qemuMigrationTLSClientKnown(obj, g_steal_pointer(&stamp));
 }
 
 /* The bytes/s a migration of @obj runs at: its bandwidth parameter

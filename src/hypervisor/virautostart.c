@@ -31,26 +31,38 @@ virAutostartBootID(void)
     return g_strdup(g_strstrip(id));
 }
 
+/* Which boot @marker was written in, @boot being this one's id. */
+static virAutostartMarkerBoot
+virAutostartMarkerOf(const char *marker, const char *boot)
+{
+    g_autofree char *seen = NULL;
+
+    if (!*boot || !virFileExists(marker))
+        return VIR_AUTOSTART_MARKER_NONE;
+    if (virFileReadAll(marker, VIR_BOOT_ID_MAX, &seen) < 0) {
+        virResetLastError();
+        return VIR_AUTOSTART_MARKER_NONE;
+    }
+    if (STREQ(g_strstrip(seen), boot))
+        return VIR_AUTOSTART_MARKER_THIS_BOOT;
+    return VIR_AUTOSTART_MARKER_EARLIER_BOOT;
+}
+
 /* True once per boot for @marker: the caller is the first since the host
  * booted, and is to start the autostart objects (the marker is written
  * first, so a start that fails is not retried by every later process).
  * Callers serialise on their root lock. A marker that cannot be written
  * is a warning and means no autostart: starting guests again in every
- * process would be worse. */
+ * process would be worse. Without a boot id, a marker that exists says
+ * the autostart ran. */
 bool
 virDriverShouldAutostart(const char *marker)
 {
     g_autofree char *boot = virAutostartBootID();
-    g_autofree char *seen = NULL;
 
-    if (virFileExists(marker)) {
-        if (!*boot)
-            return false;
-        if (virFileReadAll(marker, VIR_BOOT_ID_MAX, &seen) >= 0 &&
-            STREQ(g_strstrip(seen), boot))
-            return false;
-        virResetLastError();
-    }
+    if (virAutostartMarkerOf(marker, boot) == VIR_AUTOSTART_MARKER_THIS_BOOT ||
+        (!*boot && virFileExists(marker)))
+        return false;
     if (virFileWriteStrRuntime(marker, boot, 0600) < 0) {
         virReportWarning(_("cannot record the autostart of this boot in '%s' (nothing is autostarted): %s"),
                          marker, virGetLastErrorMessage());
@@ -64,15 +76,6 @@ virAutostartMarkerBoot
 virDriverMarkerBoot(const char *marker)
 {
     g_autofree char *boot = virAutostartBootID();
-    g_autofree char *seen = NULL;
 
-    if (!*boot || !virFileExists(marker))
-        return VIR_AUTOSTART_MARKER_NONE;
-    if (virFileReadAll(marker, VIR_BOOT_ID_MAX, &seen) < 0) {
-        virResetLastError();
-        return VIR_AUTOSTART_MARKER_NONE;
-    }
-    if (STREQ(g_strstrip(seen), boot))
-        return VIR_AUTOSTART_MARKER_THIS_BOOT;
-    return VIR_AUTOSTART_MARKER_EARLIER_BOOT;
+    return virAutostartMarkerOf(marker, boot);
 }

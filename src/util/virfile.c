@@ -348,11 +348,9 @@ virFileMakePath(const char *path, mode_t mode)
     if (err == ENOENT || err == ENOTDIR) {
         int rc = virFileMakeLinkTarget(path);
 
-        if (rc < 0)
-            err = errno;
-        else if (rc > 0 && g_mkdir_with_parents(path, mode) == 0)
+        if (rc > 0 && g_mkdir_with_parents(path, mode) == 0)
             return 0;
-        else if (rc > 0)
+        if (rc != 0)
             err = errno;
     }
     virReportSystemError(err, _("cannot create directory '%s'"), path);

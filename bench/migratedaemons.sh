@@ -97,6 +97,7 @@ for kind in server client; do
     cp "$certs/$kind.pem" "$qemupki/$kind-cert.pem"
     cp "$certs/$kind-key.pem" "$qemupki/$kind-key.pem"
 done
+tls_dh_params "$qemupki" || { echo "certtool --get-dh-params failed"; exit 1; }
 freeport() {
     in_ns python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }

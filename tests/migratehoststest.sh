@@ -256,6 +256,10 @@ sent_to() {
     else
         notok "$3: where the source sent to: '$_l'"
     fi
+    # the host's QEMU directory has its dh-params.pem (tls_host_pki)
+    if [ -n "${4:-}" ] && grep -q "dh-params.pem is missing" "$dir/h$1/log/$2.log"; then
+        notok "$3: no note of a missing dh-params.pem"
+    fi
 }
 
 # migrate TITLE NAME STATE CMD...: CMD (run in the namespace of the

@@ -348,5 +348,9 @@ fi
 defined_on "$uB" m9; [ $? = 1 ] && ok "p2p: m9 gone from B" || notok "p2p: m9 gone from B"
 grep -Eq -- "migration: incoming, the source sends to tcp://127.0.0.1:4915[0-9], QEMU listens on tcp:[^ ]*:4915[0-9]${tls:+ over TLS}\$" "$A/log/m9.log" &&
     ok "p2p: A listened on TCP from the port range" || { notok "TCP incoming on A"; grep incoming "$A/log/m9.log"; }
+[ -z "$tls" ] || { grep -qF -- "migration: $A/etc/pki/qemu/dh-params.pem is missing, so QEMU generates Diffie-Hellman parameters" "$A/log/m9.log" &&
+    grep -qF -- "'certtool --get-dh-params --bits 2048 --outfile $A/etc/pki/qemu/dh-params.pem'" "$A/log/m9.log" &&
+    ok "over TLS: A's domain log names the missing dh-params.pem and how to make it" ||
+    { notok "note of the missing dh-params.pem"; grep migration: "$A/log/m9.log"; }; }
 "$virsh" -q -c "$uA" destroy m9 >/dev/null
 exit $fail

@@ -11,6 +11,8 @@
 #   DN C=GB,ST=London,L=London,O=Test,CN=CN; DIR/NAME-key.pem its key.
 #   Extra template lines (e.g. activation_date / expiration_date) may
 #   follow, one per argument.
+# tls_dh_params DIR: DIR/dh-params.pem, a well-known group of RFC 7919
+#   (what docs/migration.rst has a host's QEMU directory hold)
 
 tls_need_certtool() {
     command -v certtool >/dev/null 2>&1 ||
@@ -61,6 +63,10 @@ tls_mkcert() {
         --template "$_dir/$_name.tmpl" --outfile "$_dir/$_name.pem" >"$_dir/$_name.log" 2>&1
 }
 
+tls_dh_params() {
+    certtool --get-dh-params --bits 2048 --outfile "$1/dh-params.pem" >/dev/null 2>&1
+}
+
 # tls_admin_pki CERTS PKI: a CA CERTS/ca.pem for a run of namespace hosts
 # and the administrator's certificate (client, CN admin) in PKI as a
 # client's ?pkipath= wants it (cacert.pem, clientcert.pem, clientkey.pem)
@@ -79,7 +85,7 @@ tls_admin_pki() {
 # ADDR and a client one (CN NAME: the source daemon of a p2p migration is
 # a client of the destination) under ROOT/etc/pki as libvirt lays them
 # out, and the same for QEMU's migration over TLS (--tls) in
-# ROOT/etc/pki/qemu
+# ROOT/etc/pki/qemu, with its dh-params.pem
 tls_host_pki() {
     _c=$1 _r=$2 _n=$3 _a=$4
     tls_mkcert "$_c" "server-$_n" ca server "$_a" "ip_address = \"$_a\"" &&
@@ -94,5 +100,6 @@ tls_host_pki() {
         cp "$_c/server-$_n.pem" "$_r/etc/pki/qemu/server-cert.pem" &&
         cp "$_c/server-$_n-key.pem" "$_r/etc/pki/qemu/server-key.pem" &&
         cp "$_c/client-$_n.pem" "$_r/etc/pki/qemu/client-cert.pem" &&
-        cp "$_c/client-$_n-key.pem" "$_r/etc/pki/qemu/client-key.pem"
+        cp "$_c/client-$_n-key.pem" "$_r/etc/pki/qemu/client-key.pem" &&
+        tls_dh_params "$_r/etc/pki/qemu"
 }

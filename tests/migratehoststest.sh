@@ -479,7 +479,7 @@ teaming "teaming guest, Debian's virsh client-managed" \
 if [ "$(where t1)" = 1 ]; then pools "t1 back" 1 0; else pools "t1 back failed" 0 1; fi
 
 # 3b. The destination fails after the source completed: host 2's daemon
-# stopped once the copy runs (prepare answered), killed once host 1's
+# stopped once the copy runs and its QEMU is up, killed once host 1's
 # QEMU completed, so Finish cannot come. Host 1 cannot tell that from a
 # destination killed after Finish ran the guest: it keeps t1 paused and
 # asks host 2's daemon. That daemon, back, drops its copy and its VF
@@ -492,11 +492,19 @@ t1_settled() {
     case $(state 2 t1) in absent|"shut off") return 0 ;; esac
     return 1
 }
+# qmp_ready_after N: host 2's QEMU of t1 answered QMP after line N of
+# its domain log (from then on it takes the migration in without its
+# daemon: a daemon stopped before it spawned that QEMU stalls the copy)
+qmp_ready_after() {
+    tail -n +"$(($1 + 1))" "$dir/h2/log/t1.log" 2>/dev/null | grep -q ": QMP ready"
+}
 late_rollback() {
     _p2=$(cat "$dir/h2/daemon.pid")
+    _ll=$(cat "$dir/h2/log/t1.log" 2>/dev/null | wc -l)
     inhost 1 "$dvirsh" -c "$(tlsuri 1)" migrate --live --bandwidth 32 --p2p t1 "$(p2puri 2)" >"$dir/mig.out" 2>&1 &
     _mp=$!
-    if ! until_ok 30 grep -Eq '^phase=(wait-unplug|active)' "$dir/h1/run/qemu/t1.job"; then
+    if ! until_ok 30 grep -Eq '^phase=(wait-unplug|active)' "$dir/h1/run/qemu/t1.job" ||
+        ! until_ok 30 qmp_ready_after "$_ll"; then
         notok "late rollback: the migration started"; sed 's/^/#   /' "$dir/mig.out"
         wait "$_mp"
         return

@@ -6,7 +6,8 @@
 # exactly one host, nothing of the job is left on either (no record, no
 # incoming QEMU), and the next migration works:
 #  0. (no fault) two p2p migrations from host 1 to host 2 use one
-#     connection: the source daemon keeps it for the next one;
+#     connection: the source daemon keeps it for the next one, with its
+#     close callback registered once (calls seen through a proxy);
 #  1. the source daemon SIGKILLed during the memory copy (p2p), then
 #     restarted: the job is rolled back, the guest runs on the source;
 #  2. the destination daemon SIGKILLed during the copy (p2p): the source
@@ -94,6 +95,42 @@ else
     notok "p2p migration to host 2"
 fi
 settled "p2p migrations on a kept connection" 1
+
+# 0b. a kept connection's close callback is registered once, when it
+# opens, not by each migration: host 1's daemon reaches host 2's through
+# a proxy that notes its calls (tests/rpccalls.py); the second migration
+# over that connection makes neither CONNECT_REGISTER_CLOSE_CALLBACK
+# (360) nor CONNECT_UNREGISTER_CLOSE_CALLBACK (361), only its
+# PREPARE3_PARAMS (303) and FINISH3_PARAMS (306)
+proxyport=$(freeport)
+timeout 300 python3 "$top/tests/rpccalls.py" "$proxyport" "$port2" "$base/calls" \
+    >"$base/proxy.out" 2>&1 &
+proxypid=$!
+viaproxy=qemu+tcp://127.0.0.1:$proxyport/system
+# p2p_via: g1 migrated from host 1 to host 2 through the proxy
+p2p_via() {
+    "$dvirsh" -c "$(tcpuri 1)" migrate --live --p2p --migrateuri tcp://127.0.0.1 g1 \
+        "$viaproxy" >"$base/mig.out" 2>&1 || { cat "$base/mig.out"; return 1; }
+}
+if until_ok 10 grep -q ready "$base/proxy.out" && p2p_via &&
+    mark=$(wc -l < "$base/calls") && p2p 2 1 && p2p_via; then
+    tail -n +"$((mark + 1))" "$base/calls" | cut -d' ' -f2 | tr '\n' ' ' > "$base/calls.second"
+    [ "$(cut -d' ' -f1 "$base/calls" | sort -u)" = 1 ] &&
+        ok "the second p2p migration through the proxy used the first one's connection" ||
+        notok "one connection through the proxy: $(cut -d' ' -f1 "$base/calls" | sort -u | tr '\n' ' ')"
+    [ "$(grep -c ' 360$' "$base/calls")" = 1 ] && ! grep -q ' 361$' "$base/calls" &&
+        ok "the close callback registered once for the connection, never unregistered" ||
+        notok "close callback calls: $(grep -E ' 36[01]$' "$base/calls" | tr '\n' ' ')"
+    grep -qw 303 "$base/calls.second" && grep -qw 306 "$base/calls.second" &&
+        ! grep -Eqw '36[01]' "$base/calls.second" &&
+        ok "the second migration's calls to the destination: $(cat "$base/calls.second")" ||
+        notok "the second migration's calls: $(cat "$base/calls.second")"
+    p2p 2 1 || notok "g1 back on host 1"
+else
+    notok "p2p migrations through the proxy"; cat "$base/proxy.out"
+fi
+kill "$proxypid" 2>/dev/null
+settled "p2p migrations through a proxy" 1
 
 # 1. the source daemon dies during the copy
 if migrate_bg 1 1 2 --p2p; then

@@ -2202,29 +2202,6 @@ qemuDomainMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params
     return -1;
 }
 
-/* The connection to the destination of a peer-to-peer migration closed
- * (its daemon died, or keepalive found the network gone): cancel the
- * migration, the guest stays here (virConnectCloseFunc). */
-static void
-qemuDomainMigratePeerClosed(virConnectPtr dconn G_GNUC_UNUSED, int reason G_GNUC_UNUSED,
-                            void *opaque)
-{
-    virDomainPtr dom = opaque;
-    virQEMUDriver *driver = dom->conn->privateData;
-    virDomainObj *obj;
-
-    if (!(obj = virDomainObjListGetByUUID(driver->domains, dom->uuid)))
-        return;
-    qemuMigrationAbortPeerGone(obj);
-    virDomainObjEndAPI(&obj);
-}
-
-static void
-qemuDomainMigratePeerFree(void *opaque)
-{
-    virDomainFree(opaque);
-}
-
 /* The whole migration, run here: this side opens @dconnuri and drives
  * the destination's prepare and finish itself (protocol.md 4.2). */
 static int
@@ -2232,13 +2209,9 @@ qemuDomainMigratePeer2Peer(virDomainPtr dom, const char *dconnuri,
                            virTypedParameterPtr params, int nparams, unsigned int flags)
 {
     virQEMUDriver *driver = dom->conn->privateData;
-    virQEMUDriverConfig *cfg = driver->config;
+    qemuMigrationPeerConn *pc;
     virConnectPtr dconn;
-    virDomainPtr ddom = NULL;
-    virErrorPtr saved = NULL;
-    bool watched;
-    bool keep = false;
-    int rc;
+    virDomainPtr ddom;
 
     if (!dconnuri) {
         virReportError(VIR_ERR_INVALID_ARG,
@@ -2246,57 +2219,18 @@ qemuDomainMigratePeer2Peer(virDomainPtr dom, const char *dconnuri,
                        dom->name);
         return -1;
     }
-    /* the connection an earlier migration to @dconnuri left, if alive */
-    if (!(dconn = qemuMigrationPeerConnTake(driver, dconnuri))) {
-        if (!(dconn = virConnectOpenInternal(dconnuri, 0)))
-            return -1;
-        if ((rc = virConnectSupportsFeature(dconn, VIR_DRV_FEATURE_MIGRATION_P2P)) <= 0) {
-            if (rc == 0)
-                virReportError(VIR_ERR_OPERATION_FAILED,
-                               _("destination '%s' does not support peer-to-peer migration"),
-                               dconnuri);
-            goto cleanup;
-        }
-        /* both only where a daemon is at the other end (not an embedded
-         * root of this process); keepalive as qemu.conf says (libvirt's
-         * keys): a peer that answers nothing for interval x count is gone */
-        if (virConnectSetKeepAlive(dconn, cfg->keepaliveInterval, cfg->keepaliveCount) < 0)
-            virResetLastError();
-    }
-    /* past the feature check: may serve the next migration there */
-    keep = true;
-    /* the callback's reference on @dom, dropped by its free function */
-    virDomainRef(dom);
-    watched = virConnectRegisterCloseCallback(dconn, qemuDomainMigratePeerClosed, dom,
-                                              qemuDomainMigratePeerFree) == 0;
-    if (!watched) {
-        virDomainFree(dom);
-        virResetLastError();
-    }
+    if (!(pc = qemuMigrationPeerConnGet(driver, dconnuri, dom->uuid)))
+        return -1;
+    dconn = qemuMigrationPeerConnConn(pc);
     ddom = virDomainMigrateRun(dom, dconn, dconnuri, params, nparams, flags & ~VIR_MIGRATE_PEER2PEER);
-    /* before the calls below, which reset the error */
-    if (!ddom)
-        virErrorPreserveLast(&saved);
-    if (watched)
-        virConnectUnregisterCloseCallback(dconn, qemuDomainMigratePeerClosed);
-
- cleanup:
-    if (!ddom && !saved)
-        virErrorPreserveLast(&saved);
-    if (ddom)
-        virDomainFree(ddom);
     /* for the next migration there, unless it closed; not one to an
      * embedded root of this process (cheap to open, and it would keep
-     * that root's driver, and maybe through it this one, alive), nor one
-     * whose feature check failed (the next would skip that check) */
-    if (keep && dconn->driver != dom->conn->driver)
-        qemuMigrationPeerConnKeep(driver, dconnuri, dconn);
-    else
-        virConnectClose(dconn);
-    if (!ddom) {
-        virErrorRestore(&saved);
+     * that root's driver, and maybe through it this one, alive). The
+     * error of a failed migration stays the last one. */
+    qemuMigrationPeerConnPut(driver, pc, dconn->driver != dom->conn->driver);
+    if (!ddom)
         return -1;
-    }
+    virDomainFree(ddom);
     return 0;
 }
 

@@ -57,6 +57,7 @@ typedef struct {
     GMutex lock;
     int events;
     int lastEventProc;
+    GThread *eventThread;   /* the thread that handled the last event */
     int closeReason;
     int closes;
 } testConn;
@@ -69,6 +70,7 @@ testEvent(virNetClient *client G_GNUC_UNUSED, virNetMessage *msg, void *opaque)
     g_mutex_lock(&t->lock);
     t->events++;
     t->lastEventProc = msg->header.proc;
+    t->eventThread = g_thread_self();
     g_mutex_unlock(&t->lock);
 }
 
@@ -184,25 +186,12 @@ testOutOfOrder(const void *data G_GNUC_UNUSED)
     return ret;
 }
 
-/* An event between a call and its reply goes to the event handler; the
- * call still gets its reply. */
+/* The server sends a lifecycle event. */
 static int
-testEventBetween(const void *data G_GNUC_UNUSED)
+serverEvent(int fd)
 {
-    testConn t;
-    testCall a = { .proc = REMOTE_PROC_CONNECT_GET_HOSTNAME };
-    g_autoptr(virNetMessage) call = NULL;
     g_autoptr(virNetMessage) ev = virNetMessageNew();
     remote_domain_event_callback_lifecycle_msg body = { 0 };
-    GThread *ta;
-    int ret = -1;
-
-    if (testConnOpen(&t) < 0)
-        return -1;
-    a.client = t.client;
-    ta = g_thread_new("a", testCallThread, &a);
-    if (!(call = testRPCRead(t.fds[1], 5000)))
-        goto join;
 
     ev->header.prog = REMOTE_PROGRAM;
     ev->header.vers = REMOTE_PROTOCOL_VERSION;
@@ -215,28 +204,121 @@ testEventBetween(const void *data G_GNUC_UNUSED)
     body.msg.detail = 2;
     if (virNetMessageEncodeHeader(ev) < 0 ||
         virNetMessageEncodePayload(ev, (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
-                                   &body) < 0 ||
-        testRPCWrite(t.fds[1], ev) < 0 ||
+                                   &body) < 0)
+        return -1;
+    return testRPCWrite(fd, ev);
+}
+
+/* @events events were handled, the last one (a lifecycle event) by
+ * @thread: the thread of the call that read it. */
+static int
+testEventsHandled(testConn *t, int events, GThread *thread)
+{
+    int ret = 0;
+
+    g_mutex_lock(&t->lock);
+    if (t->events != events ||
+        t->lastEventProc != REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE) {
+        fprintf(stderr, "events: %d, last proc %d\n", t->events, t->lastEventProc);
+        ret = -1;
+    } else if (t->eventThread != thread) {
+        fprintf(stderr, "the event was handled by another thread than the waiting call's\n");
+        ret = -1;
+    }
+    g_mutex_unlock(&t->lock);
+    return ret;
+}
+
+/* An event between a call and its reply goes to the event handler, in
+ * the thread of the call, which reads while it waits; the call still
+ * gets its reply. */
+static int
+testEventBetween(const void *data G_GNUC_UNUSED)
+{
+    testConn t;
+    testCall a = { .proc = REMOTE_PROC_CONNECT_GET_HOSTNAME };
+    g_autoptr(virNetMessage) call = NULL;
+    GThread *ta;
+    int ret = -1;
+
+    if (testConnOpen(&t) < 0)
+        return -1;
+    a.client = t.client;
+    ta = g_thread_new("a", testCallThread, &a);
+    if (!(call = testRPCRead(t.fds[1], 5000)))
+        goto join;
+    if (serverEvent(t.fds[1]) < 0 ||
         serverReplyString(t.fds[1], call, "host") < 0)
         goto join;
     ret = 0;
  join:
     if (ret < 0)
         shutdown(t.fds[1], SHUT_RDWR);
-    g_thread_join(ta);
+    /* kept until the event's thread is compared */
+    g_thread_join(g_thread_ref(ta));
     if (ret == 0 && (a.rc != 0 || STRNEQ_NULLABLE(a.str, "host"))) {
         fprintf(stderr, "call: rc %d '%s'\n", a.rc, NULLSTR(a.str));
         ret = -1;
     }
     /* the event was read before the reply, so it was handled before */
-    g_mutex_lock(&t.lock);
-    if (ret == 0 && (t.events != 1 ||
-                     t.lastEventProc != REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE)) {
-        fprintf(stderr, "events: %d, last proc %d\n", t.events, t.lastEventProc);
+    if (ret == 0)
+        ret = testEventsHandled(&t, 1, ta);
+    g_thread_unref(ta);
+    testCallClear(&a);
+    testConnClose(&t);
+    return ret;
+}
+
+/* Two calls in flight: the first one reads until its reply came, then
+ * hands the socket to the second, whose thread reads what comes next
+ * (an event, its reply). */
+static int
+testReaderHandoff(const void *data G_GNUC_UNUSED)
+{
+    testConn t;
+    testCall a = { .proc = REMOTE_PROC_CONNECT_GET_HOSTNAME };
+    testCall b = { .proc = REMOTE_PROC_CONNECT_GET_CAPABILITIES };
+    g_autoptr(virNetMessage) first = NULL;
+    g_autoptr(virNetMessage) second = NULL;
+    GThread *ta;
+    GThread *tb = NULL;
+    int ret = -1;
+
+    if (testConnOpen(&t) < 0)
+        return -1;
+    a.client = b.client = t.client;
+    ta = g_thread_new("a", testCallThread, &a);
+    if (!(first = testRPCRead(t.fds[1], 5000)))
+        goto join;
+    tb = g_thread_new("b", testCallThread, &b);
+    if (!(second = testRPCRead(t.fds[1], 5000)) ||
+        serverReplyString(t.fds[1], first, "first") < 0)
+        goto join;
+    g_thread_join(g_steal_pointer(&ta));
+    if (serverEvent(t.fds[1]) < 0 ||
+        serverReplyString(t.fds[1], second, "second") < 0)
+        goto join;
+    ret = 0;
+ join:
+    if (ret < 0)
+        shutdown(t.fds[1], SHUT_RDWR);
+    if (ta)
+        g_thread_join(ta);
+    /* kept until the event's thread is compared */
+    if (tb)
+        g_thread_join(g_thread_ref(tb));
+    if (ret == 0 && (a.rc != 0 || b.rc != 0 ||
+                     STRNEQ_NULLABLE(a.str, "first") || STRNEQ_NULLABLE(b.str, "second"))) {
+        fprintf(stderr, "a: rc %d '%s'; b: rc %d '%s'\n",
+                a.rc, NULLSTR(a.str), b.rc, NULLSTR(b.str));
         ret = -1;
     }
-    g_mutex_unlock(&t.lock);
+    if (ret == 0)
+        ret = testEventsHandled(&t, 1, tb);
+    if (tb)
+        g_thread_unref(tb);
     testCallClear(&a);
+    testCallClear(&b);
     testConnClose(&t);
     return ret;
 }
@@ -404,6 +486,8 @@ mymain(void)
 {
     virTestRun("replies out of order are matched by serial", testOutOfOrder, NULL);
     virTestRun("an event between a call and its reply", testEventBetween, NULL);
+    virTestRun("a call done hands the socket to the next waiting call",
+               testReaderHandoff, NULL);
     virTestRun("a PING is answered", testPingAnswered, NULL);
     virTestRun("a silent server fails the call within the keepalive bound",
                testServerSilent, NULL);

@@ -270,7 +270,8 @@ remoteQueueDeviceEvent(remotePrivate *priv, int eventID,
                                              m->dom.id, m->devAlias));
 }
 
-/* Runs in the I/O thread of the connection. */
+/* Runs in the thread that reads the connection: its I/O thread, or
+ * that of a call waiting for its reply. */
 static void
 remoteHandleEvent(virNetClient *client G_GNUC_UNUSED,
                   virNetMessage *msg,

@@ -35,6 +35,15 @@ struct _virNetClient {
 
     bool closed;              /* no more calls; the I/O thread is exiting */
     virErrorPtr closeErr;     /* why, for calls made after the end */
+    bool peerClosed;          /* the peer, the wire or keepalive ended it */
+    int closeReason;          /* then: VIR_NET_CLIENT_CLOSE_*, for closeFunc */
+
+    /* The call whose own thread reads the socket while it waits for its
+     * reply (poll, read, dispatch), so that the reply wakes that thread
+     * and not the I/O thread, which would then have to wake it. NULL: the
+     * I/O thread reads. The I/O thread always writes what a call could
+     * not write at once, and keeps time for keepalive. */
+    virNetClientPending *reader;
 
     unsigned int serial;      /* of the next call */
     GPtrArray *calls;         /* virNetClientCall waiting for replies */
@@ -92,7 +101,8 @@ virNetClientWake(virNetClient *client)
 }
 
 /* Ends the connection with the calling thread's last error as the reason
- * given to every waiting call. Lock held. */
+ * given to every waiting call. Lock held. The shutdown wakes a call that
+ * waits in poll for its reply. */
 static void
 virNetClientMarkClosedLocked(virNetClient *client)
 {
@@ -118,6 +128,19 @@ virNetClientMarkClosedLocked(virNetClient *client)
     g_ptr_array_set_size(client->calls, 0);
     shutdown(client->fd, SHUT_RDWR);
     virNetClientWake(client);
+}
+
+/* The peer, the wire or keepalive ended the connection (@reason: a
+ * VIR_NET_CLIENT_CLOSE_*), found by whichever thread read or wrote: the
+ * I/O thread tells the close handler as it exits. Lock held. */
+static void
+virNetClientPeerGoneLocked(virNetClient *client, int reason)
+{
+    if (client->closed)
+        return;
+    client->peerClosed = true;
+    client->closeReason = reason;
+    virNetClientMarkClosedLocked(client);
 }
 
 
@@ -258,6 +281,23 @@ virNetClientWrite(virNetClient *client)
     return 0;
 }
 
+/* A thread other than the I/O thread queued a message, or read and found
+ * a keepalive PING to answer: it writes what it can itself (a call's
+ * message mostly goes at once), and only what the socket would not take
+ * yet waits for the I/O thread. Lock held. */
+static void
+virNetClientFlushLocked(virNetClient *client)
+{
+    if (g_queue_is_empty(&client->tx))
+        return;
+    if (virNetClientWrite(client) < 0) {
+        virNetClientPeerGoneLocked(client, VIR_NET_CLIENT_CLOSE_ERROR);
+        return;
+    }
+    if (!g_queue_is_empty(&client->tx))
+        virNetClientWake(client);
+}
+
 /* How long poll may sleep before keepalive has something to do, -1:
  * forever. Sends a PING or gives up on a silent peer when it is time.
  * Lock held. */
@@ -289,13 +329,13 @@ static gpointer
 virNetClientIOThread(gpointer opaque)
 {
     virNetClient *client = opaque;
-    int reason = VIR_NET_CLIENT_CLOSE_ERROR;
     bool notify = false;
+    int reason = VIR_NET_CLIENT_CLOSE_ERROR;
 
     g_mutex_lock(&client->lock);
     while (!client->closed) {
         struct pollfd fds[2] = {
-            { .fd = client->fd, .events = POLLIN },
+            { .fd = client->fd, .events = 0 },
             { .fd = client->wakeup[0], .events = POLLIN },
         };
         bool dead;
@@ -303,15 +343,22 @@ virNetClientIOThread(gpointer opaque)
         int rc;
 
         if (dead) {
-            reason = VIR_NET_CLIENT_CLOSE_KEEPALIVE;
+            virNetClientPeerGoneLocked(client, VIR_NET_CLIENT_CLOSE_KEEPALIVE);
             break;
         }
+        /* the socket's input is the reading call's while there is one */
+        if (!client->reader)
+            fds[0].events |= POLLIN;
         if (!g_queue_is_empty(&client->tx))
             fds[0].events |= POLLOUT;
         /* a TLS write that said EAGAIN may wait for input (a key update) */
-        if (client->tls && !g_queue_is_empty(&client->tx) &&
+        if (!client->reader && client->tls && !g_queue_is_empty(&client->tx) &&
             !virNetTLSSessionWantsWrite(client->tls))
             fds[0].events |= POLLIN;
+        /* nothing to do with the socket: not polled, or an end of it
+         * (POLLHUP) would wake this thread again and again */
+        if (!fds[0].events)
+            fds[0].fd = -1;
 
         g_mutex_unlock(&client->lock);
         rc = poll(fds, G_N_ELEMENTS(fds), timeout);
@@ -331,23 +378,26 @@ virNetClientIOThread(gpointer opaque)
         }
         if (client->closed)
             break;
-        if ((fds[0].revents & POLLOUT) && virNetClientWrite(client) < 0)
+        if ((fds[0].revents & POLLOUT) && virNetClientWrite(client) < 0) {
+            virNetClientPeerGoneLocked(client, VIR_NET_CLIENT_CLOSE_ERROR);
             break;
-        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+        }
+        /* a call may have begun reading since the poll began */
+        if (!client->reader && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
             int rd = virNetClientRead(client);
 
             if (rd < 0) {
-                if (rd == -2)
-                    reason = VIR_NET_CLIENT_CLOSE_EOF;
+                virNetClientPeerGoneLocked(client, rd == -2 ? VIR_NET_CLIENT_CLOSE_EOF
+                                                            : VIR_NET_CLIENT_CLOSE_ERROR);
                 break;
             }
         }
     }
-    if (!client->closed) {
-        /* the peer, the wire or keepalive ended it, not our Close */
-        notify = true;
-        virNetClientMarkClosedLocked(client);
-    }
+    if (!client->closed)
+        virNetClientPeerGoneLocked(client, VIR_NET_CLIENT_CLOSE_ERROR);
+    /* the peer, the wire or keepalive ended it, not our Close */
+    notify = client->peerClosed;
+    reason = client->closeReason;
     g_mutex_unlock(&client->lock);
 
     if (notify && client->closeFunc)
@@ -635,9 +685,102 @@ virNetClientSendMessage(virNetClient *client, virNetMessage *msg)
         return -1;
     }
     g_queue_push_tail(&client->tx, msg);
-    virNetClientWake(client);
+    virNetClientFlushLocked(client);
     g_mutex_unlock(&client->lock);
     return 0;
+}
+
+/* The bound on opening passed while @call waited (its name @what): it
+ * fails every call, @call too. Lock held. */
+static void
+virNetClientOpenTimedOut(virNetClient *client, const char *what)
+{
+    virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                   _("the server at '%s' did not answer '%s' within %g s"),
+                   NULLSTR(client->server), what, client->openTimeoutMs / 1000.0);
+    virNetClientMarkClosedLocked(client);
+}
+
+/* @call, the reading call, waits for the socket's input and reads it:
+ * its own reply, those of other calls (woken on their conditions),
+ * events. The end of the connection, found here or by another thread
+ * (whose shutdown ends the poll), ends @call. Lock held; released
+ * around the poll. */
+static void
+virNetClientReadForCall(virNetClient *client, virNetClientPending *call, const char *what)
+{
+    struct pollfd pfd = { .fd = client->fd, .events = POLLIN };
+    int timeout = -1;
+    int rc;
+
+    if (client->openDeadline > 0) {
+        gint64 left = client->openDeadline - g_get_monotonic_time();
+
+        timeout = left > 0 ? (int)((left + 999) / 1000) : 0;
+    }
+    g_mutex_unlock(&client->lock);
+    rc = poll(&pfd, 1, timeout);
+    g_mutex_lock(&client->lock);
+    if (call->done)
+        return;
+    if (rc < 0) {
+        if (errno != EINTR) {
+            virReportSystemError(errno, "%s", _("cannot wait for the server"));
+            virNetClientPeerGoneLocked(client, VIR_NET_CLIENT_CLOSE_ERROR);
+        }
+        return;
+    }
+    if (rc == 0) {
+        if (client->openDeadline > 0 && g_get_monotonic_time() >= client->openDeadline)
+            virNetClientOpenTimedOut(client, what);
+        return;
+    }
+    if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
+        int rd = virNetClientRead(client);
+
+        if (rd < 0) {
+            virNetClientPeerGoneLocked(client, rd == -2 ? VIR_NET_CLIENT_CLOSE_EOF
+                                                        : VIR_NET_CLIENT_CLOSE_ERROR);
+            return;
+        }
+        /* a PONG to send, maybe */
+        virNetClientFlushLocked(client);
+    }
+}
+
+/* Waits until @call is done: as the reading call if no other reads,
+ * else on its condition, until the reading call is done and hands the
+ * socket to it. Lock held. */
+static void
+virNetClientWaitCall(virNetClient *client, virNetClientPending *call, const char *what)
+{
+    while (!call->done) {
+        if (!client->reader && !client->closed) {
+            client->reader = call;
+            /* the I/O thread stops reading at its next round */
+            virNetClientWake(client);
+        }
+        if (client->reader == call) {
+            virNetClientReadForCall(client, call, what);
+        } else if (client->openDeadline <= 0) {
+            g_cond_wait(&call->cond, &client->lock);
+        } else if (!g_cond_wait_until(&call->cond, &client->lock, client->openDeadline) &&
+                   !call->done && client->openDeadline > 0 &&
+                   g_get_monotonic_time() >= client->openDeadline) {
+            virNetClientOpenTimedOut(client, what);
+        }
+    }
+    if (client->reader != call)
+        return;
+    /* the next waiting call reads, else the I/O thread again */
+    client->reader = NULL;
+    if (client->calls->len > 0) {
+        virNetClientPending *next = g_ptr_array_index(client->calls, 0);
+
+        g_cond_signal(&next->cond);
+    } else {
+        virNetClientWake(client);
+    }
 }
 
 int
@@ -688,20 +831,8 @@ virNetClientCall(virNetClient *client,
     }
     g_ptr_array_add(client->calls, &call);
     g_queue_push_tail(&client->tx, g_steal_pointer(&msg));
-    virNetClientWake(client);
-    while (!call.done) {
-        if (client->openDeadline <= 0) {
-            g_cond_wait(&call.cond, &client->lock);
-        } else if (!g_cond_wait_until(&call.cond, &client->lock, client->openDeadline) &&
-                   !call.done && client->openDeadline > 0 &&
-                   g_get_monotonic_time() >= client->openDeadline) {
-            /* fails every call, this one too */
-            virReportError(VIR_ERR_OPERATION_TIMEOUT,
-                           _("the server at '%s' did not answer '%s' within %g s"),
-                           NULLSTR(client->server), p->name, client->openTimeoutMs / 1000.0);
-            virNetClientMarkClosedLocked(client);
-        }
-    }
+    virNetClientFlushLocked(client);
+    virNetClientWaitCall(client, &call, p->name);
     g_mutex_unlock(&client->lock);
     g_cond_clear(&call.cond);
 

@@ -1,14 +1,18 @@
 /*
  * virnetclient.h: the client end of one RPC connection
  *
- * One I/O thread per connection owns the socket: it writes the queued
- * messages, reads the frames that arrive and
+ * A call writes its message itself, and its thread reads the socket
+ * while it waits for the reply (one call at a time does; the others wait
+ * until it is done and hands the socket on), so that a reply wakes the
+ * thread that waits for it and no other. When no call waits, one I/O
+ * thread per connection reads; it also writes what a call could not
+ * write at once, and keeps time for keepalive. Whichever thread reads
  *  - hands a REPLY to the call waiting with that serial, so that several
  *    threads can have calls in flight on one connection and the replies
  *    may come back in any order;
- *  - answers a keepalive PING with a PONG, and sends its own PINGs when
- *    the peer has been silent for the keepalive interval (closing the
- *    connection when @count of them went unanswered);
+ *  - answers a keepalive PING with a PONG (the I/O thread sends its own
+ *    PINGs when the peer has been silent for the keepalive interval,
+ *    closing the connection when @count of them went unanswered);
  *  - hands every other MESSAGE (an event) to the event handler.
  * When the connection ends (end of file, a broken frame, keepalive, or
  * virNetClientClose) every call still waiting fails with the reason, and
@@ -36,8 +40,10 @@ typedef enum {
     VIR_NET_CLIENT_CLOSE_CLIENT = 3,
 } virNetClientCloseReason;
 
-/* Runs in the I/O thread with a decoded header; the payload is still to
- * decode (virNetMessageDecodePayload). @msg belongs to the caller. */
+/* Runs in the thread that reads (the I/O thread, or that of a call
+ * waiting for its reply: it must not make calls on this connection) with
+ * a decoded header; the payload is still to decode
+ * (virNetMessageDecodePayload). @msg belongs to the caller. */
 typedef void (*virNetClientEventFunc)(virNetClient *client,
                                       virNetMessage *msg,
                                       void *opaque);

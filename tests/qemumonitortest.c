@@ -117,6 +117,73 @@ testCapabilitiesWithConnection(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
+/* A first command goes with the connection too, after
+ * qmp_capabilities: a peer that greets only once it got two lines
+ * answers both, and the reply is the caller's. The state of a job's
+ * start comes that way (qemuMonitorOpenWithStatus). */
+static int
+testFirstWithConnection(const void *opaque G_GNUC_UNUSED)
+{
+    qemuMonitorTest *test = NULL;
+    g_autoptr(qemuMonitorReply) reply = NULL;
+    qemuMonitor *mon = NULL;
+    g_autofree char *sent0 = NULL;
+    g_autofree char *sent1 = NULL;
+    const char *status;
+    int ret = -1;
+    int fd;
+
+    if (!(test = qemuMonitorTestNewRaw(NEXT NEXT GREETING_TEXT
+                                       "{\"return\": {}, \"id\": 1}\r\n"
+                                       "{\"return\": {\"status\": \"postmigrate\", \"running\": false}, \"id\": 2}\r\n",
+                                       false, &fd)))
+        return -1;
+    if (!(mon = qemuMonitorOpenFDFirst(fd, NULL, 1000, "query-status", &reply))) {
+        printf("#   %s\n", virGetLastErrorMessage());
+        goto cleanup;
+    }
+    sent0 = qemuMonitorTestReceived(test, 0);
+    sent1 = qemuMonitorTestReceived(test, 1);
+    if (STRNEQ_NULLABLE(sent0, "{\"execute\":\"qmp_capabilities\",\"id\":1}") ||
+        STRNEQ_NULLABLE(sent1, "{\"execute\":\"query-status\",\"id\":2}")) {
+        printf("#   sent %s, then %s\n", NULLSTR(sent0), NULLSTR(sent1));
+        goto cleanup;
+    }
+    if (!reply || !(status = qemuMonitorObjectGetString(reply->ret, "status")) ||
+        STRNEQ(status, "postmigrate")) {
+        printf("#   no status in the first command's reply\n");
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    return ret;
+}
+
+/* A refusal of the first command fails the open, naming it. */
+static int
+testFirstRefused(const void *opaque G_GNUC_UNUSED)
+{
+    const char *const parts[] = { "refused 'query-status': no status here", NULL };
+    qemuMonitorTest *test = NULL;
+    g_autoptr(qemuMonitorReply) reply = NULL;
+    qemuMonitor *mon = NULL;
+    int ret = -1;
+    int fd;
+
+    if (!(test = qemuMonitorTestNewRaw(OPENED
+                                       "{\"error\": {\"class\": \"GenericError\", \"desc\": \"no status here\"}, \"id\": 2}\r\n",
+                                       false, &fd)))
+        return -1;
+    if (!(mon = qemuMonitorOpenFDFirst(fd, NULL, 1000, "query-status", &reply)) &&
+        !reply && testErrorHas(VIR_ERR_OPERATION_FAILED, parts))
+        ret = 0;
+    qemuMonitorClose(mon);
+    qemuMonitorTestFree(test);
+    return ret;
+}
+
 static int
 testEOFBeforeGreeting(const void *opaque G_GNUC_UNUSED)
 {
@@ -1415,6 +1482,8 @@ mymain(void)
 
     virTestRun("no greeting: timeout", testNoGreeting, NULL);
     virTestRun("qmp_capabilities goes with the connection", testCapabilitiesWithConnection, NULL);
+    virTestRun("a first command goes with the connection", testFirstWithConnection, NULL);
+    virTestRun("a first command refused fails the open", testFirstRefused, NULL);
     virTestRun("EOF before greeting", testEOFBeforeGreeting, NULL);
     virTestRun("malformed JSON closes the connection", testMalformed, NULL);
     virTestRun("oversized message closes the connection", testOversized, NULL);

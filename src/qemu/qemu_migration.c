@@ -1062,20 +1062,12 @@ qemuMigrationSrcCheck(virDomainObj *obj, unsigned int flags)
  * from which QEMU refuses to migrate ("Can't migrate the vm that was
  * paused due to previous migration") and which only 'cont' leaves: cont
  * and stop at once, so that the guest can migrate again. Its vCPUs run
- * for that moment, which the domain log records. */
+ * for that moment, which the domain log records. @state: QEMU's, as the
+ * job's monitor opened. */
 static int
-qemuMigrationSrcLeavePostmigrate(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
+qemuMigrationSrcLeavePostmigrate(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon,
+                                 qemuMonitorRunState state)
 {
-    qemuMonitorRunState state;
-    bool paused;
-
-    virDomainObjLock(obj);
-    paused = obj->state == VIR_DOMAIN_PAUSED;
-    virDomainObjUnlock(obj);
-    if (!paused)
-        return 0;
-    if (qemuMonitorQueryStatus(mon, &state) < 0)
-        return -1;
     if (state != QEMU_MONITOR_RUN_STATE_POSTMIGRATE)
         return 0;
     if (qemuMonitorCont(mon) < 0 || qemuMonitorStop(mon) < 0)
@@ -1100,15 +1092,16 @@ qemuMigrationSrcConnect(virQEMUDriver *driver, virDomainObj *obj, unsigned int f
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     unsigned long long bytes = qemuMigrationSrcBandwidth(driver, obj, bandwidthMiB);
+    qemuMonitorRunState state;
     qemuMonitor *mon;
 
-    if (!(mon = qemuProcessBeginJob(driver, obj)))
+    if (!(mon = qemuProcessBeginJobState(driver, obj, &state)))
         return -1;
     qemuProcessApplyEvents(driver, obj, mon);
     /* the parameters too, while the destination prepares: perform then
      * sends QEMU nothing but 'migrate' */
     if (qemuMigrationSrcCheck(obj, flags) < 0 ||
-        qemuMigrationSrcLeavePostmigrate(driver, obj, mon) < 0 ||
+        qemuMigrationSrcLeavePostmigrate(driver, obj, mon, state) < 0 ||
         qemuMigrationSrcSetParams(driver, obj, mon, true, bytes, flags) < 0) {
         qemuProcessEndJob(driver, obj, mon);
         return -1;

@@ -573,13 +573,20 @@ qemuMonitorConnectPath(const char *path, const qemuMonitorTarget *target, int ti
     return -1;
 }
 
+/* qmp_capabilities and @first are sent with the connection: QEMU reads
+ * them once it greeted, and the answers come without a round trip in
+ * between. A send that fails is retried after the greeting, so that a
+ * QEMU that never greets is reported as such. */
 qemuMonitor *
-qemuMonitorOpenFD(int fd, const qemuMonitorTarget *target, int timeoutMs)
+qemuMonitorOpenFDFirst(int fd, const qemuMonitorTarget *target, int timeoutMs,
+                       const char *first, qemuMonitorReply **firstReply)
 {
     qemuMonitor *mon = g_new0(qemuMonitor, 1);
     qemuMonitorPending caps = { 0 };
+    qemuMonitorPending firstp = { 0 };
     g_autofree char *who = NULL;
     bool capsSent;
+    bool firstSent = false;
     gint64 deadline;
     int rc = 0;
 
@@ -608,13 +615,12 @@ qemuMonitorOpenFD(int fd, const qemuMonitorTarget *target, int timeoutMs)
     g_source_unref(mon->watch);
     mon->thread = g_thread_new("qemu-monitor", qemuMonitorThread, mon);
 
-    /* qmp_capabilities goes with the connection, not after the greeting:
-     * QEMU reads it once it greeted, and the two answers come without a
-     * round trip in between (a failed send is retried after the greeting,
-     * so that a QEMU that never greets is reported as such) */
     who = qemuMonitorWho(mon);
     g_mutex_lock(&mon->lock);
     if (!(capsSent = qemuMonitorSendLocked(mon, "qmp_capabilities", NULL, &caps, who) == 0))
+        virResetLastError();
+    if (capsSent && first &&
+        !(firstSent = qemuMonitorSendLocked(mon, first, NULL, &firstp, who) == 0))
         virResetLastError();
 
     /* greeting */
@@ -628,9 +634,13 @@ qemuMonitorOpenFD(int fd, const qemuMonitorTarget *target, int timeoutMs)
 
         if (capsSent && !caps.done)
             g_hash_table_remove(mon->pending, &caps.id);
+        if (firstSent && !firstp.done)
+            g_hash_table_remove(mon->pending, &firstp.id);
         g_mutex_unlock(&mon->lock);
         g_free(caps.error);
         qemuMonitorReplyFree(caps.reply);
+        g_free(firstp.error);
+        qemuMonitorReplyFree(firstp.reply);
         if (closed) {
             virReportError(VIR_ERR_OPERATION_FAILED,
                            _("%s closed the monitor before greeting"), who);
@@ -648,21 +658,44 @@ qemuMonitorOpenFD(int fd, const qemuMonitorTarget *target, int timeoutMs)
         qemuMonitorWaitPendingLocked(mon, &caps, deadline, NULL, NULL);
         rc = qemuMonitorPendingResult(mon, &caps, "qmp_capabilities", NULL, who, false);
     }
+    if (firstSent) {
+        if (rc == 0) {
+            qemuMonitorWaitPendingLocked(mon, &firstp, deadline, NULL, NULL);
+            rc = qemuMonitorPendingResult(mon, &firstp, first, NULL, who, false);
+        } else if (!firstp.done) {
+            g_hash_table_remove(mon->pending, &firstp.id);
+        }
+    }
     g_mutex_unlock(&mon->lock);
     g_free(caps.error);
     qemuMonitorReplyFree(caps.reply);
+    g_free(firstp.error);
 
-    if (!capsSent)
+    if (rc == 0 && !capsSent)
         rc = qemuMonitorCommand(mon, "qmp_capabilities", NULL, NULL);
+    if (rc == 0 && first && !firstSent)
+        rc = qemuMonitorCommand(mon, first, NULL, &firstp.reply);
     if (rc < 0) {
+        qemuMonitorReplyFree(firstp.reply);
         qemuMonitorClose(mon);
         return NULL;
     }
+    if (firstReply)
+        *firstReply = firstp.reply;
+    else
+        qemuMonitorReplyFree(firstp.reply);
     return mon;
 }
 
 qemuMonitor *
-qemuMonitorOpen(const char *path, const qemuMonitorTarget *target, int timeoutMs)
+qemuMonitorOpenFD(int fd, const qemuMonitorTarget *target, int timeoutMs)
+{
+    return qemuMonitorOpenFDFirst(fd, target, timeoutMs, NULL, NULL);
+}
+
+qemuMonitor *
+qemuMonitorOpenFirst(const char *path, const qemuMonitorTarget *target, int timeoutMs,
+                     const char *first, qemuMonitorReply **firstReply)
 {
     int fd;
 
@@ -670,7 +703,13 @@ qemuMonitorOpen(const char *path, const qemuMonitorTarget *target, int timeoutMs
         timeoutMs = QEMU_MONITOR_DEFAULT_TIMEOUT;
     if ((fd = qemuMonitorConnectPath(path, target, timeoutMs)) < 0)
         return NULL;
-    return qemuMonitorOpenFD(fd, target, timeoutMs);
+    return qemuMonitorOpenFDFirst(fd, target, timeoutMs, first, firstReply);
+}
+
+qemuMonitor *
+qemuMonitorOpen(const char *path, const qemuMonitorTarget *target, int timeoutMs)
+{
+    return qemuMonitorOpenFirst(path, target, timeoutMs, NULL, NULL);
 }
 
 static gboolean

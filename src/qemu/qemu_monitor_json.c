@@ -83,20 +83,44 @@ qemuMonitorStrings(yajl_val obj, const char *key)
 /* Run state                                                            */
 /* ------------------------------------------------------------------ */
 
-int
-qemuMonitorQueryStatus(qemuMonitor *mon, qemuMonitorRunState *state)
+/* The state in a reply to query-status. */
+static int
+qemuMonitorParseStatus(const qemuMonitorReply *reply, qemuMonitorRunState *state)
 {
-    g_autoptr(qemuMonitorReply) reply = NULL;
     const char *status;
     int s;
 
-    if (qemuMonitorCommand(mon, "query-status", NULL, &reply) < 0)
-        return -1;
     if (!(status = qemuMonitorObjectGetString(reply->ret, "status")))
         return qemuMonitorMalformed("query-status");
     s = qemuMonitorRunStateTypeFromString(status);
     *state = s > 0 ? s : QEMU_MONITOR_RUN_STATE_UNKNOWN;
     return 0;
+}
+
+int
+qemuMonitorQueryStatus(qemuMonitor *mon, qemuMonitorRunState *state)
+{
+    g_autoptr(qemuMonitorReply) reply = NULL;
+
+    if (qemuMonitorCommand(mon, "query-status", NULL, &reply) < 0)
+        return -1;
+    return qemuMonitorParseStatus(reply, state);
+}
+
+qemuMonitor *
+qemuMonitorOpenWithStatus(const char *path, const qemuMonitorTarget *target,
+                          int timeoutMs, qemuMonitorRunState *state)
+{
+    g_autoptr(qemuMonitorReply) reply = NULL;
+    qemuMonitor *mon;
+
+    if (!(mon = qemuMonitorOpenFirst(path, target, timeoutMs, "query-status", &reply)))
+        return NULL;
+    if (qemuMonitorParseStatus(reply, state) < 0) {
+        qemuMonitorClose(mon);
+        return NULL;
+    }
+    return mon;
 }
 
 int

@@ -43,6 +43,10 @@ VIR_ENUM_DECL(qemuMonitorRunState);
 
 /* query-status */
 int qemuMonitorQueryStatus(qemuMonitor *mon, qemuMonitorRunState *state);
+/* qemuMonitorOpen, and query-status sent with the connection: the state in
+ * *@state, without a round trip of its own. */
+qemuMonitor *qemuMonitorOpenWithStatus(const char *path, const qemuMonitorTarget *target,
+                                       int timeoutMs, qemuMonitorRunState *state);
 /* query-uuid: @uuid has VIR_UUID_BUFLEN bytes */
 int qemuMonitorQueryUUID(qemuMonitor *mon, unsigned char *uuid);
 /* cont (done at QEMU's RESUME event or its reply, whichever comes first),

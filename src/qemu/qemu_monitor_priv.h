@@ -21,6 +21,17 @@ struct _qemuMonitorReply {
 void qemuMonitorReplyFree(qemuMonitorReply *reply);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuMonitorReply, qemuMonitorReplyFree);
 
+/* qemuMonitorOpen, and @first (a command without arguments) sent with
+ * the connection, after qmp_capabilities: its reply in *@firstReply, in
+ * the same round trip. A refusal of @first fails the open. */
+qemuMonitor *qemuMonitorOpenFirst(const char *path, const qemuMonitorTarget *target,
+                                  int timeoutMs, const char *first,
+                                  qemuMonitorReply **firstReply);
+/* The same over a connected @fd (qemuMonitorOpenFD). */
+qemuMonitor *qemuMonitorOpenFDFirst(int fd, const qemuMonitorTarget *target,
+                                    int timeoutMs, const char *first,
+                                    qemuMonitorReply **firstReply);
+
 /* Run @cmd with @args (NULL: none), waiting up to the monitor's reply
  * timeout. On success *@reply (if given) holds the reply. An "error" reply
  * is VIR_ERR_OPERATION_FAILED with QEMU's description; no reply in time is

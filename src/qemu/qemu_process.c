@@ -1380,14 +1380,11 @@ qemuProcessPausedReason(qemuMonitorRunState status)
     }
 }
 
-/* Bring the recorded run state in line with QEMU's own. */
+/* Bring the recorded run state in line with QEMU's own, @status as it
+ * just reported it: 1 when the guest has powered off, else 0. */
 static int
-qemuProcessReconcileState(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon)
+qemuProcessReconcileState(virDomainObj *obj, qemuMonitor *mon, qemuMonitorRunState status)
 {
-    qemuMonitorRunState status;
-
-    if (qemuMonitorQueryStatus(mon, &status) < 0)
-        return -1;
     if (status == QEMU_MONITOR_RUN_STATE_SHUTDOWN) {
         /* the guest powered off while nobody watched (-no-shutdown kept
          * QEMU alive for us to notice) */
@@ -1408,7 +1405,6 @@ qemuProcessReconcileState(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor 
     virDomainObjUnlock(obj);
     if (qemuProcessReconcileFailover(obj, mon) < 0)
         virResetLastError();   /* visibility only: never fail a job for it */
-    (void)driver;
     return 0;
 }
 
@@ -1431,6 +1427,14 @@ qemuProcessCheckAlive(virQEMUDriver *driver, virDomainObj *obj)
 
 qemuMonitor *
 qemuProcessBeginJob(virQEMUDriver *driver, virDomainObj *obj)
+{
+    qemuMonitorRunState state;
+
+    return qemuProcessBeginJobState(driver, obj, &state);
+}
+
+qemuMonitor *
+qemuProcessBeginJobState(virQEMUDriver *driver, virDomainObj *obj, qemuMonitorRunState *state)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(obj);
     qemuMonitorTarget target = { obj->def->name, obj->pid };
@@ -1464,7 +1468,8 @@ qemuProcessBeginJob(virQEMUDriver *driver, virDomainObj *obj)
                        obj->def->name);
         return NULL;
     }
-    if (!(mon = qemuMonitorOpen(priv->monitorPath, &target, QEMU_JOB_TIMEOUT_MS))) {
+    if (!(mon = qemuMonitorOpenWithStatus(priv->monitorPath, &target, QEMU_JOB_TIMEOUT_MS,
+                                          state))) {
         if (qemuProcessCheckAlive(driver, obj) == 0) {
             virResetLastError();
             virReportError(VIR_ERR_OPERATION_FAILED,
@@ -1473,7 +1478,7 @@ qemuProcessBeginJob(virQEMUDriver *driver, virDomainObj *obj)
         }
         return NULL;
     }
-    if ((rc = qemuProcessReconcileState(driver, obj, mon)) != 0) {
+    if ((rc = qemuProcessReconcileState(obj, mon, *state)) != 0) {
         qemuProcessAbandonJob(mon);
         if (rc > 0) {
             qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_SHUTDOWN);

@@ -14,6 +14,7 @@
 
 #include "qemu_conf.h"
 #include "qemu_monitor.h"
+#include "qemu_monitor_json.h"
 #include "qemu_command.h"
 #include "qemu_return.h"
 
@@ -162,10 +163,13 @@ int qemuProcessUndoStart(virQEMUDriver *driver, virDomainObj *obj, const char *n
 int qemuProcessSaveStatus(virQEMUDriver *driver, virDomainObj *obj);
 
 /* A job on a running domain: connects to its monitor and reconciles the
- * recorded state with QEMU's. Returns the monitor (NULL with an error if
- * the domain is not running or QEMU is gone; in the latter case the domain
- * was cleaned up). */
+ * recorded state with QEMU's (query-status, sent with the connection).
+ * Returns the monitor (NULL with an error if the domain is not running or
+ * QEMU is gone; in the latter case the domain was cleaned up). */
 qemuMonitor *qemuProcessBeginJob(virQEMUDriver *driver, virDomainObj *obj);
+/* The same, with the run state QEMU reported in *@state. */
+qemuMonitor *qemuProcessBeginJobState(virQEMUDriver *driver, virDomainObj *obj,
+                                      qemuMonitorRunState *state);
 /* Apply what the monitor reported during the job, save the status,
  * disconnect. */
 void qemuProcessEndJob(virQEMUDriver *driver, virDomainObj *obj, qemuMonitor *mon);

@@ -340,10 +340,10 @@ testPeerStoppedReading(const void *opaque G_GNUC_UNUSED)
     return ret;
 }
 
-/* Closed without waiting for its thread: the thread still ends and
- * closes the connection by itself (QEMU sees the client go at once). */
+/* Closed: QEMU sees the client go at once (no thread of the monitor's
+ * is left to do it). */
 static int
-testCloseNoWait(const void *opaque G_GNUC_UNUSED)
+testCloseEnds(const void *opaque G_GNUC_UNUSED)
 {
     qemuMonitor *mon;
     int peerfd = -1;
@@ -352,11 +352,56 @@ testCloseNoWait(const void *opaque G_GNUC_UNUSED)
 
     if (!(mon = testOpenPeer(&peerfd, NULL, 1000)))
         return -1;
-    qemuMonitorCloseNoWait(mon);
+    qemuMonitorClose(mon);
     /* blocks until the connection is shut down: an EOF, not a timeout of
      * the test harness */
     if (read(peerfd, &c, 1) == 0)
         ret = 0;
+    close(peerfd);
+    return ret;
+}
+
+/* The threads of this process now. */
+static guint
+testThreadCount(void)
+{
+    g_autoptr(GDir) dir = g_dir_open("/proc/self/task", 0, NULL);
+    guint n = 0;
+
+    while (dir && g_dir_read_name(dir))
+        n++;
+    return n;
+}
+
+/* A monitor has no thread of its own: the one that waits reads. An open
+ * monitor adds no thread to the process, and an event that came while
+ * nobody waited is found by a look that does not wait. */
+static int
+testNoThread(const void *opaque G_GNUC_UNUSED)
+{
+    const char *event = "{\"event\": \"STOP\", \"timestamp\": {\"seconds\": 1, \"microseconds\": 2}}\r\n";
+    qemuMonitorEventFilter stop = { .type = QEMU_MONITOR_EVENT_STOP };
+    qemuMonitor *mon;
+    guint before = testThreadCount();
+    guint open;
+    guint from;
+    int peerfd = -1;
+    int ret = -1;
+
+    if (!(mon = testOpenPeer(&peerfd, NULL, 1000)))
+        return -1;
+    open = testThreadCount();
+    from = qemuMonitorEventPosition(mon);
+    if (open != before) {
+        printf("#   %u threads with the monitor open, %u before\n", open, before);
+    } else if (write(peerfd, event, strlen(event)) != (ssize_t)strlen(event)) {
+        printf("#   the peer could not send its event\n");
+    } else if (!qemuMonitorFindEvent(mon, &from, &stop)) {
+        printf("#   the STOP event in the socket was not found\n");
+    } else {
+        ret = 0;
+    }
+    qemuMonitorClose(mon);
     close(peerfd);
     return ret;
 }
@@ -1489,7 +1534,8 @@ mymain(void)
     virTestRun("oversized message closes the connection", testOversized, NULL);
     virTestRun("command timeout", testTimeout, NULL);
     virTestRun("peer stopped reading: error, no SIGPIPE", testPeerStoppedReading, NULL);
-    virTestRun("close without waiting: the thread ends the connection", testCloseNoWait, NULL);
+    virTestRun("close ends the connection at once", testCloseEnds, NULL);
+    virTestRun("no thread of its own: the waiting thread reads", testNoThread, NULL);
     for (i = 0; i < G_N_ELEMENTS(args); i++) {
         g_autofree char *title = g_strdup_printf("arguments of %s", args[i].name);
 

@@ -285,7 +285,7 @@ qemuDomainObjPrivateFree(gpointer data)
     if (priv->migSteps)
         g_string_free(priv->migSteps, TRUE);
     virPortAllocatorRelease(priv->migPort);
-    qemuMonitorCloseNoWait(priv->migMon);
+    qemuMonitorClose(priv->migMon);
     /* its record stays: the next command recovers the job */
     /* a job lock kept by a migration of an object that went away */
     if (priv->job.lockFd >= 0)

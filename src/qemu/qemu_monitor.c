@@ -4,6 +4,7 @@
 #include "internal.h"
 
 #include <glib-unix.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <yajl/yajl_gen.h>
 
@@ -32,16 +33,20 @@ typedef struct {
     char *error;            /* QEMU's error description */
 } qemuMonitorPending;
 
+/* No thread of its own: a thread that waits (for a reply, an event, the
+ * greeting) reads the socket itself, so that what it waits for wakes it
+ * and no other thread first. One waiter at a time reads (@reading); the
+ * others wait on @cond, which the reader signals after each round, and
+ * one of them reads next. A look without a wait (an event that may have
+ * come, whether QEMU is still there) first reads what the socket has. */
 struct _qemuMonitor {
     int fd;
-    GMutex lock;            /* everything below the thread's own fields */
-    GCond cond;             /* replies, events, close, wake-ups */
-    GMainContext *ctx;
-    GMainLoop *loop;
-    GThread *thread;
-    GSource *watch;         /* monitor thread only */
-    GString *inbuf;         /* monitor thread only */
-    bool detached;          /* closed without waiting: the thread frees */
+    int wakePipe[2];        /* interrupts a reading thread's poll */
+    GMutex lock;            /* everything below but @inbuf */
+    GCond cond;             /* replies, events, close, wake-ups, the end
+                             * of a reader's round */
+    bool reading;           /* a thread reads (outside the lock) */
+    GString *inbuf;         /* the reading thread only */
 
     char *domain;           /* for messages, or NULL */
     pid_t pid;              /* QEMU's, or 0 */
@@ -59,8 +64,8 @@ struct _qemuMonitor {
     GPtrArray *events;      /* qemuMonitorEvent *, in arrival order */
     guint taken;            /* events before this one were taken */
     bool woken;
-    GSource *wakeSource;
-    int wakeFd;
+    int wakeFd;             /* or -1 */
+    guint wakeFdGen;        /* changes when @wakeFd is removed */
 };
 
 void
@@ -247,7 +252,7 @@ qemuMonitorRecord(qemuMonitor *mon, const char *cmd, const char *args,
 }
 
 /* ------------------------------------------------------------------ */
-/* The monitor's thread                                                 */
+/* Input, read by the thread that waits                                 */
 /* ------------------------------------------------------------------ */
 
 static void
@@ -269,6 +274,18 @@ qemuMonitorMarkClosed(qemuMonitor *mon, const char *reason)
     mon->closed = true;
     mon->closeReason = g_strdup(reason);
     g_cond_broadcast(&mon->cond);
+}
+
+/* Interrupts the poll of the thread that reads, if any. */
+static void
+qemuMonitorInterrupt(qemuMonitor *mon)
+{
+    char c = 0;
+
+    /* a full pipe interrupts as well */
+    if (write(mon->wakePipe[1], &c, 1) < 0) {
+        /* nothing to do */
+    }
 }
 
 static void
@@ -369,34 +386,33 @@ qemuMonitorDispatchMessage(qemuMonitor *mon, const char *line)
     return true;
 }
 
-static gboolean
-qemuMonitorIO(gint fd, GIOCondition cond, gpointer opaque)
+/* Read and dispatch what the socket has, by the reading thread (mon->lock
+ * not held): NULL, or why the connection ended. */
+static const char *
+qemuMonitorReadInput(qemuMonitor *mon)
 {
-    qemuMonitor *mon = opaque;
     char buf[65536];
     ssize_t n;
-    const char *reason = NULL;
 
-    if (cond & (G_IO_IN | G_IO_HUP | G_IO_ERR)) {
-        n = read(fd, buf, sizeof(buf));
-        if (n < 0 && (errno == EAGAIN || errno == EINTR))
-            return G_SOURCE_CONTINUE;
+    for (;;) {
+        n = read(mon->fd, buf, sizeof(buf));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN)
+            return NULL;
         if (n <= 0) {
             /* QEMU exiting often resets the connection: that is an EOF too */
-            reason = n == 0 || errno == ECONNRESET ?
+            return n == 0 || errno == ECONNRESET ?
                 _("QEMU closed the monitor connection") :
                 _("error reading from the QEMU monitor");
-            goto closed;
         }
         g_string_append_len(mon->inbuf, buf, n);
-        if (mon->inbuf->len > QEMU_MONITOR_MAX_MESSAGE) {
-            reason = _("QEMU sent an oversized monitor message");
-            goto closed;
-        }
+        if (mon->inbuf->len > QEMU_MONITOR_MAX_MESSAGE)
+            return _("QEMU sent an oversized monitor message");
         /* the buffer holds no complete line but in what came now: a large
          * reply is not searched again at each read */
         if (!memchr(buf, '\n', n))
-            return G_SOURCE_CONTINUE;
+            continue;
         for (;;) {
             char *nl = memchr(mon->inbuf->str, '\n', mon->inbuf->len);
             g_autofree char *line = NULL;
@@ -410,39 +426,73 @@ qemuMonitorIO(gint fd, GIOCondition cond, gpointer opaque)
             g_strstrip(line);
             if (!*line)
                 continue;
-            if (!qemuMonitorDispatchMessage(mon, line)) {
-                reason = _("QEMU sent malformed JSON on the monitor");
-                goto closed;
-            }
+            if (!qemuMonitorDispatchMessage(mon, line))
+                return _("QEMU sent malformed JSON on the monitor");
         }
     }
-    return G_SOURCE_CONTINUE;
-
- closed:
-    g_mutex_lock(&mon->lock);
-    qemuMonitorMarkClosed(mon, reason);
-    g_mutex_unlock(&mon->lock);
-    mon->watch = NULL;
-    return G_SOURCE_REMOVE;
 }
 
-static void qemuMonitorFree(qemuMonitor *mon);
-
-static gpointer
-qemuMonitorThread(gpointer opaque)
+/* Wait, mon->lock held, for something that may change what a waiter waits
+ * for: input read and dispatched, a wake-up, the end of the connection;
+ * false when @deadline (monotonic µs; 0: no wait, only what the socket
+ * has now) passed first. With nobody reading, this thread reads: it polls
+ * the socket, the wake-up pipe and the wake-up fd. Else it waits on the
+ * condition for the reader's round. */
+static bool
+qemuMonitorWaitLocked(qemuMonitor *mon, gint64 deadline)
 {
-    qemuMonitor *mon = opaque;
-    bool detached;
+    struct pollfd fds[3] = {
+        { .fd = mon->fd, .events = POLLIN },
+        { .fd = mon->wakePipe[0], .events = POLLIN },
+        { .fd = mon->wakeFd, .events = POLLIN },
+    };
+    const char *reason = NULL;
+    gint64 now = g_get_monotonic_time();
+    guint gen = mon->wakeFdGen;
+    int timeout;
+    int rc;
 
-    g_main_context_push_thread_default(mon->ctx);
-    g_main_loop_run(mon->loop);
-    g_main_context_pop_thread_default(mon->ctx);
-    g_mutex_lock(&mon->lock);
-    detached = mon->detached;
+    if (mon->closed)
+        return true;
+    if (mon->reading)
+        return deadline > now && g_cond_wait_until(&mon->cond, &mon->lock, deadline);
+    timeout = deadline <= now ? 0 : (int)MIN((deadline - now + 999) / 1000, G_MAXINT);
+    mon->reading = true;
     g_mutex_unlock(&mon->lock);
-    if (detached)
-        qemuMonitorFree(mon);
-    return NULL;
+    /* without a wake-up fd, fds[2] is -1: poll skips it */
+    rc = poll(fds, G_N_ELEMENTS(fds), timeout);
+    if (rc > 0 && fds[0].revents)
+        reason = qemuMonitorReadInput(mon);
+    if (rc > 0 && fds[1].revents) {
+        char buf[64];
+
+        while (read(mon->wakePipe[0], buf, sizeof(buf)) > 0)
+            ;
+    }
+    g_mutex_lock(&mon->lock);
+    /* under the lock: a wake-up fd removed meanwhile (which its owner may
+     * close and reuse then) is never read */
+    if (rc > 0 && fds[2].fd >= 0 && fds[2].revents && gen == mon->wakeFdGen) {
+        char buf[4096];
+
+        while (read(fds[2].fd, buf, sizeof(buf)) > 0)
+            ;
+        mon->woken = true;
+    }
+    if (reason)
+        qemuMonitorMarkClosed(mon, reason);
+    mon->reading = false;
+    g_cond_broadcast(&mon->cond);
+    return rc != 0;
+}
+
+/* What the socket has now is read (unless another thread reads: it does),
+ * for a look that does not wait. mon->lock held. */
+static void
+qemuMonitorReadNowLocked(qemuMonitor *mon)
+{
+    if (!mon->reading)
+        qemuMonitorWaitLocked(mon, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -505,7 +555,7 @@ qemuMonitorWaitPendingLocked(qemuMonitor *mon, qemuMonitorPending *p, gint64 dea
 
     while (!p->done && !mon->closed &&
            !(arrived = settled && qemuMonitorEventArrived(mon, from, settled))) {
-        if (!g_cond_wait_until(&mon->cond, &mon->lock, deadline))
+        if (!qemuMonitorWaitLocked(mon, deadline) && g_get_monotonic_time() >= deadline)
             break;
     }
     return arrived;
@@ -593,6 +643,7 @@ qemuMonitorOpenFDFirst(int fd, const qemuMonitorTarget *target, int timeoutMs,
     if (timeoutMs <= 0)
         timeoutMs = QEMU_MONITOR_DEFAULT_TIMEOUT;
     mon->fd = fd;
+    mon->wakePipe[0] = mon->wakePipe[1] = -1;
     mon->wakeFd = -1;
     mon->timeoutMs = timeoutMs;
     if (target) {
@@ -607,13 +658,13 @@ qemuMonitorOpenFDFirst(int fd, const qemuMonitorTarget *target, int timeoutMs,
     mon->nextId = 1;
 
     g_unix_set_fd_nonblocking(fd, TRUE, NULL);
-    mon->ctx = g_main_context_new();
-    mon->loop = g_main_loop_new(mon->ctx, FALSE);
-    mon->watch = g_unix_fd_source_new(fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
-    g_source_set_callback(mon->watch, G_SOURCE_FUNC(qemuMonitorIO), mon, NULL);
-    g_source_attach(mon->watch, mon->ctx);
-    g_source_unref(mon->watch);
-    mon->thread = g_thread_new("qemu-monitor", qemuMonitorThread, mon);
+    if (!g_unix_open_pipe(mon->wakePipe, FD_CLOEXEC, NULL) ||
+        !g_unix_set_fd_nonblocking(mon->wakePipe[0], TRUE, NULL) ||
+        !g_unix_set_fd_nonblocking(mon->wakePipe[1], TRUE, NULL)) {
+        virReportSystemError(errno, "%s", _("cannot create the wake-up pipe of a QEMU monitor"));
+        qemuMonitorClose(mon);
+        return NULL;
+    }
 
     who = qemuMonitorWho(mon);
     g_mutex_lock(&mon->lock);
@@ -626,7 +677,7 @@ qemuMonitorOpenFDFirst(int fd, const qemuMonitorTarget *target, int timeoutMs,
     /* greeting */
     deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
     while (!mon->greeted && !mon->closed) {
-        if (!g_cond_wait_until(&mon->cond, &mon->lock, deadline))
+        if (!qemuMonitorWaitLocked(mon, deadline) && g_get_monotonic_time() >= deadline)
             break;
     }
     if (!mon->greeted) {
@@ -712,45 +763,23 @@ qemuMonitorOpen(const char *path, const qemuMonitorTarget *target, int timeoutMs
     return qemuMonitorOpenFirst(path, target, timeoutMs, NULL, NULL);
 }
 
-static gboolean
-qemuMonitorQuitLoop(gpointer opaque)
+void
+qemuMonitorClose(qemuMonitor *mon)
 {
-    qemuMonitor *mon = opaque;
+    size_t i;
 
-    if (mon->watch) {
-        g_source_destroy(mon->watch);
-        mon->watch = NULL;
-    }
-    g_main_loop_quit(mon->loop);
-    return G_SOURCE_REMOVE;
-}
-
-static void
-qemuMonitorStopLoop(qemuMonitor *mon)
-{
-    /* a detached monitor may be freed by its thread as soon as the quit is
-     * attached: keep the context alive until we are done with the source */
-    GMainContext *ctx = g_main_context_ref(mon->ctx);
-    GSource *quit = g_idle_source_new();
-
-    g_source_set_callback(quit, qemuMonitorQuitLoop, mon, NULL);
-    g_source_attach(quit, ctx);
-    g_source_unref(quit);
-    g_main_context_unref(ctx);
-}
-
-/* Everything but the thread, which has finished or is finishing now. */
-static void
-qemuMonitorFree(qemuMonitor *mon)
-{
+    if (!mon)
+        return;
     qemuMonitorRemoveWakeupFd(mon);
     g_mutex_lock(&mon->lock);
     qemuMonitorMarkClosed(mon, _("monitor closed"));
     g_mutex_unlock(&mon->lock);
     if (mon->fd >= 0)
         close(mon->fd);
-    g_main_loop_unref(mon->loop);
-    g_main_context_unref(mon->ctx);
+    for (i = 0; i < G_N_ELEMENTS(mon->wakePipe); i++) {
+        if (mon->wakePipe[i] >= 0)
+            close(mon->wakePipe[i]);
+    }
     g_hash_table_unref(mon->pending);
     g_ptr_array_unref(mon->events);
     g_string_free(mon->inbuf, TRUE);
@@ -760,42 +789,6 @@ qemuMonitorFree(qemuMonitor *mon)
     g_cond_clear(&mon->cond);
     g_mutex_clear(&mon->lock);
     g_free(mon);
-}
-
-void
-qemuMonitorClose(qemuMonitor *mon)
-{
-    if (!mon)
-        return;
-    if (mon->thread) {
-        qemuMonitorStopLoop(mon);
-        if (g_thread_self() != mon->thread)
-            g_thread_join(mon->thread);
-        else
-            g_thread_unref(mon->thread);
-    }
-    qemuMonitorFree(mon);
-}
-
-void
-qemuMonitorCloseNoWait(qemuMonitor *mon)
-{
-    if (!mon)
-        return;
-    if (!mon->thread || g_thread_self() == mon->thread) {
-        qemuMonitorClose(mon);
-        return;
-    }
-    qemuMonitorRemoveWakeupFd(mon);
-    g_mutex_lock(&mon->lock);
-    qemuMonitorMarkClosed(mon, _("monitor closed"));
-    mon->detached = true;
-    g_mutex_unlock(&mon->lock);
-    /* QEMU sees the end of this client now (and accepts the next one),
-     * not when the thread gets to close the socket */
-    shutdown(mon->fd, SHUT_RDWR);
-    g_thread_unref(g_steal_pointer(&mon->thread));
-    qemuMonitorStopLoop(mon);
 }
 
 unsigned long
@@ -816,6 +809,7 @@ qemuMonitorIsAlive(qemuMonitor *mon)
     bool alive;
 
     g_mutex_lock(&mon->lock);
+    qemuMonitorReadNowLocked(mon);
     alive = !mon->closed;
     g_mutex_unlock(&mon->lock);
     return alive;
@@ -843,6 +837,7 @@ qemuMonitorCommandFull(qemuMonitor *mon, const char *cmd, const qemuProps *args,
 
     g_mutex_lock(&mon->lock);
     /* an event of an earlier command does not settle this one */
+    qemuMonitorReadNowLocked(mon);
     from = mon->events->len;
     if (qemuMonitorSendLocked(mon, cmd, argsJSON, &p, who) < 0) {
         g_mutex_unlock(&mon->lock);
@@ -936,6 +931,8 @@ qemuMonitorEventPosition(qemuMonitor *mon)
     guint pos;
 
     g_mutex_lock(&mon->lock);
+    /* an event that came before this is not after the position */
+    qemuMonitorReadNowLocked(mon);
     pos = mon->events->len;
     g_mutex_unlock(&mon->lock);
     return pos;
@@ -964,10 +961,9 @@ qemuMonitorNextEvent(qemuMonitor *mon, guint *pos, gint64 deadline,
             ret = QEMU_MONITOR_WAIT_CLOSED;
             break;
         }
-        if (deadline <= g_get_monotonic_time() ||
-            !g_cond_wait_until(&mon->cond, &mon->lock, deadline)) {
+        if (!qemuMonitorWaitLocked(mon, deadline)) {
             /* what came with the deadline still counts */
-            if (*pos < mon->events->len)
+            if (*pos < mon->events->len || mon->woken || mon->closed)
                 continue;
             ret = QEMU_MONITOR_WAIT_TIMEOUT;
             break;
@@ -1021,6 +1017,7 @@ qemuMonitorFindEvent(qemuMonitor *mon, guint *pos, const qemuMonitorEventFilter 
     const qemuMonitorEvent *ev = NULL;
 
     g_mutex_lock(&mon->lock);
+    qemuMonitorReadNowLocked(mon);
     if (qemuMonitorEventArrived(mon, pos, filter))
         ev = g_ptr_array_index(mon->events, (*pos)++);
     g_mutex_unlock(&mon->lock);
@@ -1069,6 +1066,8 @@ qemuMonitorTakeEvent(qemuMonitor *mon)
     const qemuMonitorEvent *ev = NULL;
 
     g_mutex_lock(&mon->lock);
+    if (mon->taken >= mon->events->len)
+        qemuMonitorReadNowLocked(mon);
     if (mon->taken < mon->events->len)
         ev = g_ptr_array_index(mon->events, mon->taken++);
     g_mutex_unlock(&mon->lock);
@@ -1081,55 +1080,29 @@ qemuMonitorWakeup(qemuMonitor *mon)
     g_mutex_lock(&mon->lock);
     mon->woken = true;
     g_cond_broadcast(&mon->cond);
+    qemuMonitorInterrupt(mon);
     g_mutex_unlock(&mon->lock);
-}
-
-static gboolean
-qemuMonitorWakeupIO(gint fd, GIOCondition cond G_GNUC_UNUSED, gpointer opaque)
-{
-    qemuMonitor *mon = opaque;
-    char buf[4096];
-
-    /* under the lock: once qemuMonitorRemoveWakeupFd destroyed the source,
-     * its fd (which the caller may close and reuse then) is never read */
-    g_mutex_lock(&mon->lock);
-    if (!g_source_is_destroyed(g_main_current_source())) {
-        while (read(fd, buf, sizeof(buf)) > 0)
-            ;
-        mon->woken = true;
-        g_cond_broadcast(&mon->cond);
-    }
-    g_mutex_unlock(&mon->lock);
-    return G_SOURCE_CONTINUE;
 }
 
 void
 qemuMonitorAddWakeupFd(qemuMonitor *mon, int fd)
 {
-    GSource *source;
-
     qemuMonitorRemoveWakeupFd(mon);
     g_unix_set_fd_nonblocking(fd, TRUE, NULL);
-    source = g_unix_fd_source_new(fd, G_IO_IN);
-    g_source_set_callback(source, G_SOURCE_FUNC(qemuMonitorWakeupIO), mon, NULL);
     g_mutex_lock(&mon->lock);
     mon->wakeFd = fd;
-    mon->wakeSource = source;
+    /* a thread in poll polls it from its next round */
+    qemuMonitorInterrupt(mon);
     g_mutex_unlock(&mon->lock);
-    g_source_attach(source, mon->ctx);
 }
 
 void
 qemuMonitorRemoveWakeupFd(qemuMonitor *mon)
 {
-    GSource *source;
-
     g_mutex_lock(&mon->lock);
-    source = g_steal_pointer(&mon->wakeSource);
-    mon->wakeFd = -1;
-    if (source)
-        g_source_destroy(source);
+    if (mon->wakeFd >= 0) {
+        mon->wakeFd = -1;
+        mon->wakeFdGen++;
+    }
     g_mutex_unlock(&mon->lock);
-    if (source)
-        g_source_unref(source);
 }

@@ -1,12 +1,15 @@
 /*
  * qemu_monitor.h: a QMP connection and the events it received
  *
- * One monitor per connection to a QEMU. I/O runs on a thread of the
- * monitor's own (a GMainContext iterated by that thread): replies wake the
- * command that waits for them, asynchronous events are appended to the
- * monitor's event queue, where callers find them: a job applies them to
- * the domain (qemuMonitorTakeEvent), a wait for one particular event sleeps
- * on the queue until it comes or a deadline passes (qemuMonitorWaitEvent).
+ * One monitor per connection to a QEMU, with no thread of its own: the
+ * thread that waits (for a reply, an event, the greeting) reads the socket
+ * itself, one at a time, so that what it waits for wakes it and no other
+ * thread first. Replies go to the command that waits for them,
+ * asynchronous events are appended to the monitor's event queue, where
+ * callers find them: a job applies them to the domain
+ * (qemuMonitorTakeEvent), a wait for one particular event reads until it
+ * comes or a deadline passes (qemuMonitorWaitEvent), and a look that does
+ * not wait reads what the socket has first.
  *
  * The commands themselves, one typed function per QMP command, are in
  * qemu_monitor_json.h; no QMP command name appears outside these files.
@@ -48,11 +51,8 @@ qemuMonitor *qemuMonitorOpen(const char *path, const qemuMonitorTarget *target,
 /* The same over an already connected socket (ownership of @fd taken, also
  * on failure). */
 qemuMonitor *qemuMonitorOpenFD(int fd, const qemuMonitorTarget *target, int timeoutMs);
-/* Disconnect and free, waiting for the monitor's thread. */
+/* Disconnect and free (no thread may wait on @mon any more). */
 void qemuMonitorClose(qemuMonitor *mon);
-/* The same without waiting for the monitor's thread, which frees the rest
- * when it ends. */
-void qemuMonitorCloseNoWait(qemuMonitor *mon);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuMonitor, qemuMonitorClose);
 
 /* QEMU's version from the greeting: major * 1000000 + minor * 1000 + micro. */

@@ -1529,8 +1529,7 @@ qemuProcessApplyEvents(virQEMUDriver *driver G_GNUC_UNUSED, virDomainObj *obj,
 void
 qemuProcessAbandonJob(qemuMonitor *mon)
 {
-    /* its thread ends on its own: nobody waits for it to be scheduled */
-    qemuMonitorCloseNoWait(mon);
+    qemuMonitorClose(mon);
 }
 
 void

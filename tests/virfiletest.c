@@ -13,6 +13,7 @@
 #include "internal.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -285,6 +286,37 @@ testDirMode(const char *path, mode_t want)
 
 /* A root's run/ linked into a tmpfs that a reboot emptied: the link's
  * target is made (0755, with its parents), then the path below it. */
+/* A wake-up pipe: nothing to read at first, a wake-up seen by poll (more
+ * than the pipe holds too: the writer never blocks), then drained. */
+static int
+testWakeupPipe(const void *data G_GNUC_UNUSED)
+{
+    int fds[2];
+    struct pollfd pfd;
+    int ret = -1;
+    int i;
+
+    if (virFileWakeupPipe(fds) < 0)
+        return -1;
+    pfd = (struct pollfd){ .fd = fds[0], .events = POLLIN };
+    if (poll(&pfd, 1, 0) != 0)
+        goto cleanup;
+    for (i = 0; i < 100000; i++)
+        virFileWakeupSend(fds[1]);
+    if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLIN))
+        goto cleanup;
+    virFileWakeupDrain(fds[0]);
+    if (poll(&pfd, 1, 0) != 0)
+        goto cleanup;
+    if (!(fcntl(fds[0], F_GETFD) & FD_CLOEXEC) || !(fcntl(fds[1], F_GETFL) & O_NONBLOCK))
+        goto cleanup;
+    ret = 0;
+ cleanup:
+    close(fds[0]);
+    close(fds[1]);
+    return ret;
+}
+
 static int
 testMakePathDanglingLink(const void *data G_GNUC_UNUSED)
 {
@@ -340,6 +372,7 @@ mymain(void)
         return -1;
     }
     virTestRun("creates 0600 and appends", testCreatesAndAppends, NULL);
+    virTestRun("a wake-up pipe wakes a poll, never blocks, drains", testWakeupPipe, NULL);
     virTestRun("refuses a planted symlink, target untouched", testRefusesSymlink, NULL);
     virTestRun("refuses a FIFO", testRefusesFifo, NULL);
     virTestRun("locks refuse a planted symlink", testLockRefusesSymlink, NULL);

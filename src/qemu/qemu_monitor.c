@@ -280,12 +280,7 @@ qemuMonitorMarkClosed(qemuMonitor *mon, const char *reason)
 static void
 qemuMonitorInterrupt(qemuMonitor *mon)
 {
-    char c = 0;
-
-    /* a full pipe interrupts as well */
-    if (write(mon->wakePipe[1], &c, 1) < 0) {
-        /* nothing to do */
-    }
+    virFileWakeupSend(mon->wakePipe[1]);
 }
 
 static void
@@ -463,12 +458,8 @@ qemuMonitorWaitLocked(qemuMonitor *mon, gint64 deadline)
     rc = poll(fds, G_N_ELEMENTS(fds), timeout);
     if (rc > 0 && fds[0].revents)
         reason = qemuMonitorReadInput(mon);
-    if (rc > 0 && fds[1].revents) {
-        char buf[64];
-
-        while (read(mon->wakePipe[0], buf, sizeof(buf)) > 0)
-            ;
-    }
+    if (rc > 0 && fds[1].revents)
+        virFileWakeupDrain(mon->wakePipe[0]);
     g_mutex_lock(&mon->lock);
     /* under the lock: a wake-up fd removed meanwhile (which its owner may
      * close and reuse then) is never read */
@@ -658,9 +649,7 @@ qemuMonitorOpenFDFirst(int fd, const qemuMonitorTarget *target, int timeoutMs,
     mon->nextId = 1;
 
     g_unix_set_fd_nonblocking(fd, TRUE, NULL);
-    if (!g_unix_open_pipe(mon->wakePipe, FD_CLOEXEC, NULL) ||
-        !g_unix_set_fd_nonblocking(mon->wakePipe[0], TRUE, NULL) ||
-        !g_unix_set_fd_nonblocking(mon->wakePipe[1], TRUE, NULL)) {
+    if (virFileWakeupPipe(mon->wakePipe) < 0) {
         virReportSystemError(errno, "%s", _("cannot create the wake-up pipe of a QEMU monitor"));
         qemuMonitorClose(mon);
         return NULL;

@@ -12,6 +12,7 @@
 #include "virnetclient.h"
 #include "virnetsocket.h"
 #include "virerror.h"
+#include "virfile.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC
 
@@ -92,12 +93,7 @@ virNetClientUnref(virNetClient *client)
 static void
 virNetClientWake(virNetClient *client)
 {
-    char c = 0;
-
-    /* A full pipe (EAGAIN) wakes the thread as well. */
-    if (write(client->wakeup[1], &c, 1) < 0) {
-        /* nothing to do: the thread is awake or the client is closing */
-    }
+    virFileWakeupSend(client->wakeup[1]);
 }
 
 /* Ends the connection with the calling thread's last error as the reason
@@ -370,12 +366,8 @@ virNetClientIOThread(gpointer opaque)
             virReportSystemError(errno, "%s", _("cannot wait for the server"));
             break;
         }
-        if (fds[1].revents) {
-            char buf[64];
-
-            while (read(client->wakeup[0], buf, sizeof(buf)) > 0)
-                ;
-        }
+        if (fds[1].revents)
+            virFileWakeupDrain(client->wakeup[0]);
         if (client->closed)
             break;
         if ((fds[0].revents & POLLOUT) && virNetClientWrite(client) < 0) {
@@ -436,9 +428,7 @@ virNetClientNewSession(int fd, virNetTLSSession *tls,
     client->openDeadline = deadline;
     client->openTimeoutMs = timeoutMs;
 
-    if (!g_unix_open_pipe(client->wakeup, FD_CLOEXEC, NULL) ||
-        !g_unix_set_fd_nonblocking(client->wakeup[0], TRUE, NULL) ||
-        !g_unix_set_fd_nonblocking(client->wakeup[1], TRUE, NULL)) {
+    if (virFileWakeupPipe(client->wakeup) < 0) {
         virReportSystemError(errno, "%s", _("cannot create the wakeup pipe of an RPC client"));
         virNetClientUnref(client);
         return NULL;

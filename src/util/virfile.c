@@ -4,6 +4,7 @@
 #include "internal.h"
 
 #include <dirent.h>
+#include <glib-unix.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -46,6 +47,45 @@ int
 virFileWriteAll(int fd, const char *data, size_t len)
 {
     return virFileWriteAllTo(fd, data, len, false);
+}
+
+int
+virFileWakeupPipe(int fds[2])
+{
+    if (!g_unix_open_pipe(fds, FD_CLOEXEC, NULL)) {
+        fds[0] = fds[1] = -1;
+        return -1;
+    }
+    if (!g_unix_set_fd_nonblocking(fds[0], TRUE, NULL) ||
+        !g_unix_set_fd_nonblocking(fds[1], TRUE, NULL)) {
+        int err = errno;
+
+        close(fds[0]);
+        close(fds[1]);
+        fds[0] = fds[1] = -1;
+        errno = err;
+        return -1;
+    }
+    return 0;
+}
+
+void
+virFileWakeupSend(int fd)
+{
+    char c = 0;
+
+    if (write(fd, &c, 1) < 0) {
+        /* EAGAIN: full, so the reader wakes anyway */
+    }
+}
+
+void
+virFileWakeupDrain(int fd)
+{
+    char buf[64];
+
+    while (read(fd, buf, sizeof(buf)) > 0)
+        ;
 }
 
 int

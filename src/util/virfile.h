@@ -64,6 +64,16 @@ int virFileWriteAll(int fd, const char *data, size_t len);
  * instead of SIGPIPE. */
 int virFileSendAll(int fd, const char *data, size_t len);
 
+/* A wake-up pipe: a thread polls fds[0] along with what it waits for,
+ * another interrupts that poll. Close-on-exec, both ends non-blocking;
+ * 0, or -1 with errno set (fds[] then -1). */
+int virFileWakeupPipe(int fds[2]);
+/* Wake the thread that polls the read end of the pipe whose write end is
+ * @fd (a full pipe wakes it as well). */
+void virFileWakeupSend(int fd);
+/* Empty the read end @fd, once its poll said so. */
+void virFileWakeupDrain(int fd);
+
 /* Read a whole file, at most @maxlen bytes (error if larger). */
 int virFileReadAll(const char *path, size_t maxlen, char **buf);
 

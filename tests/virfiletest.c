@@ -317,6 +317,26 @@ testWakeupPipe(const void *data G_GNUC_UNUSED)
     return ret;
 }
 
+/* A close in the background happens: the read end of a pipe whose write
+ * end went there sees the end of file (poll bounds the wait). */
+static int
+testCloseInBackground(const void *data G_GNUC_UNUSED)
+{
+    int fds[2];
+    struct pollfd pfd;
+    char c;
+    int ret = -1;
+
+    if (pipe(fds) < 0)
+        return -1;
+    virFileCloseInBackground(fds[1]);
+    pfd = (struct pollfd){ .fd = fds[0], .events = POLLIN };
+    if (poll(&pfd, 1, 10000) == 1 && read(fds[0], &c, 1) == 0)
+        ret = 0;
+    close(fds[0]);
+    return ret;
+}
+
 static int
 testMakePathDanglingLink(const void *data G_GNUC_UNUSED)
 {
@@ -373,6 +393,7 @@ mymain(void)
     }
     virTestRun("creates 0600 and appends", testCreatesAndAppends, NULL);
     virTestRun("a wake-up pipe wakes a poll, never blocks, drains", testWakeupPipe, NULL);
+    virTestRun("a close in the background happens", testCloseInBackground, NULL);
     virTestRun("refuses a planted symlink, target untouched", testRefusesSymlink, NULL);
     virTestRun("refuses a FIFO", testRefusesFifo, NULL);
     virTestRun("locks refuse a planted symlink", testLockRefusesSymlink, NULL);

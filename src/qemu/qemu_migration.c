@@ -1441,7 +1441,8 @@ qemuMigrationAbortUnwatch(qemuMonitor *mon, int fd)
     if (fd < 0)
         return;
     qemuMonitorRemoveWakeupFd(mon);
-    close(fd);
+    /* the end of every migration would wait for the kernel here */
+    virFileCloseInBackground(fd);
 }
 
 void

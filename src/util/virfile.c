@@ -49,6 +49,29 @@ virFileWriteAll(int fd, const char *data, size_t len)
     return virFileWriteAllTo(fd, data, len, false);
 }
 
+static void
+virFileCloserRun(gpointer data, gpointer opaque G_GNUC_UNUSED)
+{
+    close(GPOINTER_TO_INT(data) - 1);
+}
+
+void
+virFileCloseInBackground(int fd)
+{
+    /* one thread for the whole process, made at the first use */
+    static GThreadPool *closer;
+    static gsize made;
+
+    if (fd < 0)
+        return;
+    if (g_once_init_enter(&made)) {
+        closer = g_thread_pool_new(virFileCloserRun, NULL, 1, FALSE, NULL);
+        g_once_init_leave(&made, 1);
+    }
+    if (!closer || !g_thread_pool_push(closer, GINT_TO_POINTER(fd + 1), NULL))
+        close(fd);
+}
+
 int
 virFileWakeupPipe(int fds[2])
 {

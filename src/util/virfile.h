@@ -64,6 +64,12 @@ int virFileWriteAll(int fd, const char *data, size_t len);
  * instead of SIGPIPE. */
 int virFileSendAll(int fd, const char *data, size_t len);
 
+/* Close @fd in a thread of its own, for a close that waits: the close of
+ * an inotify instance waits for a grace period of the kernel's (fsnotify
+ * destroys its marks under SRCU), 4 to 18 ms measured on the test host.
+ * Nobody may use @fd after this call. */
+void virFileCloseInBackground(int fd);
+
 /* A wake-up pipe: a thread polls fds[0] along with what it waits for,
  * another interrupts that poll. Close-on-exec, both ends non-blocking;
  * 0, or -1 with errno set (fds[] then -1). */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "virerror.h"
+#include "virfile.h"
 #include "virfilewatch.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
@@ -67,7 +68,7 @@ virFileWatchFree(virFileWatch *watch)
 {
     if (!watch)
         return;
-    if (watch->fd >= 0)
-        close(watch->fd);
+    /* an inotify instance's close waits for the kernel */
+    virFileCloseInBackground(watch->fd);
     g_free(watch);
 }

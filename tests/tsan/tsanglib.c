@@ -35,6 +35,8 @@ void g_mutex_unlock(void *mutex);
 void g_cond_wait(void *cond, void *mutex);
 int g_cond_wait_until(void *cond, void *mutex, int64_t end);
 void g_main_context_unref(void *context);
+int g_once_init_enter(volatile void *location);
+void g_once_init_leave(volatile void *location, size_t result);
 
 /* GLib's definition of @name (the next one after this program's) */
 static void *
@@ -114,6 +116,35 @@ g_cond_wait_until(void *cond, void *mutex, int64_t end)
     __tsan_mutex_pre_lock(mutex, 0);
     __tsan_mutex_post_lock(mutex, 0, 0);
     return signalled;
+}
+
+/* g_once_init_enter / g_once_init_leave: what the initializer wrote
+ * before the leave is read by other threads once the enter macro's fast
+ * path (an atomic load of the location, which ThreadSanitizer sees) or
+ * the function (which waits inside GLib) says it is done. GLib's store of
+ * the result is not seen: the leave releases on the location, and an
+ * enter that finds it done acquires it. */
+typedef int (*tsanOnceEnterFn)(volatile void *location);
+typedef void (*tsanOnceLeaveFn)(volatile void *location, size_t result);
+
+int
+g_once_init_enter(volatile void *location)
+{
+    TSAN_REAL(tsanOnceEnterFn, g_once_init_enter);
+    int initialize = fn(location);
+
+    if (!initialize)
+        __tsan_acquire((void *)location);
+    return initialize;
+}
+
+void
+g_once_init_leave(volatile void *location, size_t result)
+{
+    TSAN_REAL(tsanOnceLeaveFn, g_once_init_leave);
+
+    __tsan_release((void *)location);
+    fn(location, result);
 }
 
 /* The thread that drops the last reference to a main context frees it
